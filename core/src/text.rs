@@ -1,0 +1,60 @@
+//! Text folding for the search a secretary expects: case- and
+//! accent-insensitive, punctuation-blind ("sant agata" finds "Sant'Agata").
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower case, accents removed, every run of non-alphanumerics one space.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The folded words of a query, for a match of every word.
+pub fn query_terms(q: &str) -> Vec<String> {
+    fold(q)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Trims, and turns an empty string into None.
+pub fn clean(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_case_and_apostrophes() {
+        assert_eq!(fold("Sant'Agata di Militello"), "sant agata di militello");
+        assert_eq!(fold("Alì Terme"), "ali terme");
+        assert_eq!(fold("  SAN  PIER NICETO "), "san pier niceto");
+        assert_eq!(
+            fold("Barcellona Pozzo di Gotto"),
+            "barcellona pozzo di gotto"
+        );
+        assert_eq!(query_terms("ALÌ, terme"), vec!["ali", "terme"]);
+        assert!(query_terms(" '' ").is_empty());
+    }
+}

@@ -1,0 +1,164 @@
+//! Syntax checks of the fields a secretary types. Each returns an Italian
+//! message that names the field.
+
+use crate::error::{Error, Result};
+
+/// An e-mail or PEC address: local@domain.tld, no spaces.
+pub fn email(field: &str, label: &str, value: &str) -> Result<()> {
+    let bad = || {
+        Error::validation(
+            field,
+            format!("{label}: «{value}» non è un indirizzo valido (esempio: protocollo@pec.comune.esempio.me.it)."),
+        )
+    };
+    let (local, domain) = value.rsplit_once('@').ok_or_else(bad)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c));
+    if !local_ok || !domain_ok(domain) {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+fn domain_ok(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// A phone number: digits with optional leading +, spaces, dots, dashes, slashes, parentheses; 6 to 15 digits.
+pub fn phone(field: &str, value: &str) -> Result<()> {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let chars_ok = value
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || " .-/()".contains(c) || (c == '+' && i == 0));
+    if !chars_ok || !(6..=15).contains(&digits) {
+        return Err(Error::validation(
+            field,
+            format!("Telefono: «{value}» non è un numero valido (solo cifre, spazi e il prefisso +39; da 6 a 15 cifre)."),
+        ));
+    }
+    Ok(())
+}
+
+/// A web address: http(s) with a host that has a dot.
+pub fn website(field: &str, value: &str) -> Result<()> {
+    let bad = || {
+        Error::validation(
+            field,
+            format!("Sito web: «{value}» non è un indirizzo valido (esempio: https://www.comune.esempio.me.it)."),
+        )
+    };
+    let parsed = url::Url::parse(value).map_err(|_| bad())?;
+    let host_ok = parsed
+        .host_str()
+        .is_some_and(|h| h.contains('.') && domain_ok(h));
+    if !matches!(parsed.scheme(), "http" | "https") || !host_ok {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// The IPA code (Indice dei domicili digitali della PA): letters, digits and
+/// underscore, 2 to 30 characters (usually `c_` + the cadastral code).
+pub fn ipa_code(field: &str, value: &str) -> Result<()> {
+    let ok = (2..=30).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        return Err(Error::validation(
+            field,
+            format!("Codice IPA: «{value}» non è valido (lettere, cifre e trattino basso, ad esempio c_f158)."),
+        ));
+    }
+    Ok(())
+}
+
+/// The cadastral (Belfiore) code: one letter and three digits.
+pub fn cadastral_code(field: &str, value: &str) -> Result<()> {
+    let b = value.as_bytes();
+    if b.len() != 4 || !b[0].is_ascii_uppercase() || !b[1..].iter().all(u8::is_ascii_digit) {
+        return Err(Error::validation(
+            field,
+            format!("Codice catastale: «{value}» non è valido (una lettera maiuscola e tre cifre, ad esempio F158)."),
+        ));
+    }
+    Ok(())
+}
+
+/// An ISO date (AAAA-MM-GG).
+pub fn date(field: &str, label: &str, value: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| Error::validation(field, format!("{label}: «{value}» non è una data valida.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "protocollo@pec.comune.messina.it",
+            "comune.alcaralifusi@pec.it",
+            "m.rossi+rpct@comune.ali.me.it",
+        ] {
+            assert!(email("pec", "PEC", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "protocollo",
+            "protocollo@",
+            "@pec.it",
+            "a b@pec.it",
+            "a@pec",
+            "a@pec..it",
+            "a@-pec.it",
+            "a..b@pec.it",
+            "a@pec.i1",
+            "àlì@pec.it",
+        ] {
+            let e = email("pec", "PEC", bad).unwrap_err();
+            assert_eq!(e.code(), "validation");
+            assert_eq!(e.field(), Some("pec"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_urls_codes() {
+        assert!(phone("phone", "+39 090 7761111").is_ok());
+        assert!(phone("phone", "090/776.1111").is_ok());
+        assert!(phone("phone", "12345").is_err());
+        assert!(phone("phone", "090 abc 123").is_err());
+        assert!(phone("phone", "39+090776111").is_err());
+        assert!(website("website", "https://www.comune.messina.it").is_ok());
+        assert!(website("website", "http://comune.ali.me.it/amministrazione").is_ok());
+        assert!(website("website", "www.comune.messina.it").is_err());
+        assert!(website("website", "ftp://comune.messina.it").is_err());
+        assert!(website("website", "https://localhost").is_err());
+        assert!(ipa_code("ipa_code", "c_f158").is_ok());
+        assert!(ipa_code("ipa_code", "c f158").is_err());
+        assert!(ipa_code("ipa_code", "c").is_err());
+        assert!(cadastral_code("cadastral_code", "F158").is_ok());
+        assert!(cadastral_code("cadastral_code", "f158").is_err());
+        assert!(cadastral_code("cadastral_code", "F15").is_err());
+        assert!(date("d", "Data", "2024-02-29").is_ok());
+        assert!(date("d", "Data", "2023-02-29").is_err());
+        assert!(date("d", "Data", "29/02/2024").is_err());
+    }
+}
