@@ -60,6 +60,12 @@ fn cells(r: &ComuneRow) -> [String; 12] {
     ]
 }
 
+/// A clean default file name: `Comuni_2026-11-23.csv`.
+pub fn default_file_name(stem: &str, format: Format) -> String {
+    let today = chrono::Local::now().date_naive();
+    format!("{stem}_{today}.{}", format.extension())
+}
+
 /// The CSV bytes: BOM, `;` separator, CRLF line ends.
 pub fn comuni_csv(rows: &[ComuneRow]) -> Result<Vec<u8>> {
     let mut out = vec![0xEF, 0xBB, 0xBF];

@@ -1,0 +1,254 @@
+//! The `#[tauri::command]`s: each one call into the core.
+
+use std::path::PathBuf;
+
+use cdp_core::audit::AuditEntry;
+use cdp_core::dashboard::Dashboard;
+use cdp_core::io::Format;
+use cdp_core::registry::map::MapData;
+use cdp_core::registry::{
+    Comune, ComuneInput, ComuneQuery, ComuneRow, PopulationClass, Referent, ReferentInput,
+};
+use cdp_core::settings::Settings;
+use cdp_core::zones::{Disposition, Zone};
+use cdp_core::ErrorPayload;
+use serde::Serialize;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::AppState;
+
+type R<T> = Result<T, ErrorPayload>;
+
+fn payload(code: &str, message: impl Into<String>) -> ErrorPayload {
+    ErrorPayload {
+        code: code.into(),
+        message: message.into(),
+        field: None,
+    }
+}
+
+#[derive(Serialize)]
+pub struct AppStatus {
+    pub version: &'static str,
+    pub db_path: String,
+    /// Why the archive could not be opened; the UI then shows only this.
+    pub error: Option<ErrorPayload>,
+}
+
+#[tauri::command]
+pub fn app_status(state: State<AppState>) -> AppStatus {
+    AppStatus {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: state.db_path.display().to_string(),
+        error: state.lock().as_ref().err().cloned(),
+    }
+}
+
+/// Called by the UI once its first screen is interactive. With
+/// `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the time since
+/// the process started and quits.
+#[tauri::command]
+pub fn app_ready(app: tauri::AppHandle) {
+    if std::env::var_os("CDP_EXIT_WHEN_READY").is_some() {
+        let ms = crate::STARTED
+            .get()
+            .map(|t| t.elapsed().as_secs_f64() * 1000.0)
+            .unwrap_or(0.0);
+        println!("ready_ms={ms:.0}");
+        app.exit(0);
+    }
+}
+
+#[tauri::command]
+pub fn list_comuni(state: State<AppState>, query: ComuneQuery) -> R<Vec<ComuneRow>> {
+    state.with(|s| s.list_comuni(&query))
+}
+
+#[tauri::command]
+pub fn get_comune(state: State<AppState>, istat: String) -> R<Comune> {
+    state.with(|s| s.comune(&istat))
+}
+
+#[tauri::command]
+pub fn update_comune(state: State<AppState>, istat: String, input: ComuneInput) -> R<Comune> {
+    state.with(|s| s.update_comune(&istat, &input))
+}
+
+#[tauri::command]
+pub fn population_classes() -> Vec<PopulationClass> {
+    cdp_core::registry::population_classes()
+}
+
+#[tauri::command]
+pub fn referents(state: State<AppState>, istat: String) -> R<Vec<Referent>> {
+    state.with(|s| s.referents(&istat))
+}
+
+#[tauri::command]
+pub fn add_referent(state: State<AppState>, istat: String, input: ReferentInput) -> R<Referent> {
+    state.with(|s| s.add_referent(&istat, &input))
+}
+
+#[tauri::command]
+pub fn update_referent(state: State<AppState>, id: i64, input: ReferentInput) -> R<Referent> {
+    state.with(|s| s.update_referent(id, &input))
+}
+
+#[tauri::command]
+pub fn delete_referent(state: State<AppState>, id: i64) -> R<()> {
+    state.with(|s| s.delete_referent(id))
+}
+
+#[tauri::command]
+pub fn zones(state: State<AppState>) -> R<Vec<Zone>> {
+    state.with(|s| s.zones())
+}
+
+#[tauri::command]
+pub fn create_zone(state: State<AppState>, name: String) -> R<Zone> {
+    state.with(|s| s.create_zone(&name))
+}
+
+#[tauri::command]
+pub fn rename_zone(state: State<AppState>, id: i64, name: String) -> R<Zone> {
+    state.with(|s| s.rename_zone(id, &name))
+}
+
+#[tauri::command]
+pub fn delete_zone(state: State<AppState>, id: i64, disposition: Option<Disposition>) -> R<()> {
+    state.with(|s| s.delete_zone(id, disposition))
+}
+
+#[tauri::command]
+pub fn assign_comuni(
+    state: State<AppState>,
+    zone_id: Option<i64>,
+    istat: Vec<String>,
+) -> R<Vec<Zone>> {
+    state.with(|s| s.assign_comuni(zone_id, &istat))
+}
+
+#[tauri::command]
+pub fn set_zone_referent(
+    state: State<AppState>,
+    zone_id: i64,
+    referent_id: Option<i64>,
+) -> R<Zone> {
+    state.with(|s| s.set_zone_referent(zone_id, referent_id))
+}
+
+#[tauri::command]
+pub fn zone_referent_candidates(state: State<AppState>, zone_id: i64) -> R<Vec<Referent>> {
+    state.with(|s| s.zone_referent_candidates(zone_id))
+}
+
+#[tauri::command]
+pub fn accept_zone_proposal(state: State<AppState>) -> R<Vec<Zone>> {
+    state.with(|s| s.accept_zone_proposal())
+}
+
+#[tauri::command]
+pub fn discard_zone_proposal(state: State<AppState>) -> R<Vec<Zone>> {
+    state.with(|s| s.discard_zone_proposal())
+}
+
+#[tauri::command]
+pub fn dashboard(state: State<AppState>) -> R<Dashboard> {
+    state.with(|s| s.dashboard())
+}
+
+#[tauri::command]
+pub fn map_data() -> R<&'static MapData> {
+    cdp_core::registry::map::map_data().map_err(|e| e.to_payload())
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<AppState>) -> R<Settings> {
+    state.with(|s| s.settings())
+}
+
+#[tauri::command]
+pub fn save_settings(state: State<AppState>, settings: Settings) -> R<Settings> {
+    state.with(|s| s.save_settings(&settings))
+}
+
+#[tauri::command]
+pub fn audit_log(
+    state: State<AppState>,
+    entity: String,
+    entity_id: Option<String>,
+) -> R<Vec<AuditEntry>> {
+    state.with(|s| s.audit_log(&entity, entity_id.as_deref()))
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub rows: usize,
+}
+
+/// Asks where to save (native GTK dialog, on this worker thread) and writes
+/// the filtered list there. `None` when the user cancels.
+#[tauri::command(async)]
+pub fn export_comuni(
+    state: State<'_, AppState>,
+    query: ComuneQuery,
+    format: Format,
+) -> R<Option<Exported>> {
+    let ext = format.extension();
+    let (label, title) = match format {
+        Format::Csv => ("CSV (Excel, separatore ;)", "Esporta elenco comuni in CSV"),
+        Format::Xlsx => ("Cartella di lavoro Excel", "Esporta elenco comuni in Excel"),
+    };
+    let Some(mut path) = rfd::FileDialog::new()
+        .set_title(title)
+        .set_file_name(cdp_core::io::default_file_name("Comuni", format))
+        .add_filter(label, &[ext])
+        .save_file()
+    else {
+        return Ok(None);
+    };
+    if path.extension().is_none() {
+        path.set_extension(ext);
+    }
+    let rows = state.with(|s| s.export_comuni(&query, format, &path))?;
+    state
+        .exported
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(path.clone());
+    Ok(Some(Exported {
+        path: path.display().to_string(),
+        rows,
+    }))
+}
+
+/// Opens a file this session exported, or its folder.
+#[tauri::command]
+pub fn open_exported(
+    app: tauri::AppHandle,
+    state: State<AppState>,
+    path: String,
+    folder: bool,
+) -> R<()> {
+    let path = PathBuf::from(path);
+    let known = state
+        .exported
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains(&path);
+    if !known {
+        return Err(payload(
+            "not_found",
+            "Si possono aprire solo i file esportati in questa sessione.",
+        ));
+    }
+    let opener = app.opener();
+    let result = if folder {
+        opener.reveal_item_in_dir(&path)
+    } else {
+        opener.open_path(path.display().to_string(), None::<&str>)
+    };
+    result.map_err(|e| payload("io", format!("Impossibile aprire {}: {e}", path.display())))
+}

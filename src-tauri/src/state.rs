@@ -1,0 +1,94 @@
+//! The app's state: the open archive (or why it could not be opened).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use cdp_core::{ErrorPayload, Store};
+
+pub const DB_FILE_NAME: &str = "comunita-pratiche.sqlite3";
+
+pub struct AppState {
+    pub db_path: PathBuf,
+    store: Mutex<Result<Store, ErrorPayload>>,
+    /// Files written by this session's exports: the only ones the UI may ask to open.
+    pub exported: Mutex<Vec<PathBuf>>,
+}
+
+/// The archive file: `--db PATH` (or `--db=PATH`), else `CDP_DB`, else the app-data folder.
+pub fn resolve_db_path(args: &[String], env: Option<OsString>, default_dir: &Path) -> PathBuf {
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        if a == "--db" {
+            if let Some(p) = it.next() {
+                return PathBuf::from(p);
+            }
+        } else if let Some(p) = a.strip_prefix("--db=") {
+            return PathBuf::from(p);
+        }
+    }
+    match env {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => default_dir.join(DB_FILE_NAME),
+    }
+}
+
+impl AppState {
+    pub fn open(db_path: PathBuf) -> AppState {
+        let store = Store::open(&db_path).map_err(|e| e.to_payload());
+        AppState {
+            db_path,
+            store: Mutex::new(store),
+            exported: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Result<Store, ErrorPayload>> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the open store, or returns why the archive is not open.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> cdp_core::Result<T>,
+    ) -> Result<T, ErrorPayload> {
+        match &mut *self.lock() {
+            Ok(store) => f(store).map_err(|e| e.to_payload()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn db_path_from_flag_env_or_default() {
+        let d = Path::new("/data");
+        assert_eq!(
+            resolve_db_path(&args(&["app", "--db", "/x/a.sqlite3"]), Some("/y".into()), d),
+            PathBuf::from("/x/a.sqlite3")
+        );
+        assert_eq!(
+            resolve_db_path(&args(&["app", "--db=/x/b.sqlite3"]), None, d),
+            PathBuf::from("/x/b.sqlite3")
+        );
+        assert_eq!(
+            resolve_db_path(&args(&["app"]), Some("/y/c.sqlite3".into()), d),
+            PathBuf::from("/y/c.sqlite3")
+        );
+        assert_eq!(
+            resolve_db_path(&args(&["app"]), None, d),
+            PathBuf::from("/data").join(DB_FILE_NAME)
+        );
+        assert_eq!(
+            resolve_db_path(&args(&["app"]), Some("".into()), d),
+            PathBuf::from("/data").join(DB_FILE_NAME)
+        );
+    }
+}

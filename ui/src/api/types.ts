@@ -1,0 +1,159 @@
+// Mirrors of the core's serialised types (cdp-core, serde). Keep in step with core/src.
+
+export interface Comune {
+  istat: string;
+  name: string;
+  cadastral_code: string;
+  capoluogo: boolean;
+  population: number | null;
+  population_year: number | null;
+  pec: string | null;
+  ipa_code: string | null;
+  address: string | null;
+  phone: string | null;
+  website: string | null;
+  mayor_name: string | null;
+  notes: string | null;
+  zone_id: number | null;
+  zone_name: string | null;
+  lat: number | null;
+  lon: number | null;
+  updated_at: string;
+}
+
+export type ComuneInput = Pick<
+  Comune,
+  | "name"
+  | "cadastral_code"
+  | "population"
+  | "population_year"
+  | "pec"
+  | "ipa_code"
+  | "address"
+  | "phone"
+  | "website"
+  | "mayor_name"
+  | "notes"
+>;
+
+export interface ComuneRow {
+  istat: string;
+  name: string;
+  cadastral_code: string;
+  population: number | null;
+  population_year: number | null;
+  zone_id: number | null;
+  zone_name: string | null;
+  rpct_name: string | null;
+  pec: string | null;
+  ipa_code: string | null;
+  mayor_name: string | null;
+  phone: string | null;
+  website: string | null;
+}
+
+export type SortKey = "name" | "istat" | "population" | "zone" | "rpct";
+
+export interface ComuneQuery {
+  text: string;
+  zone: string | null;
+  population_class: string | null;
+  sort: SortKey;
+  descending: boolean;
+}
+
+export interface PopulationClass {
+  key: string;
+  label: string;
+}
+
+export type Role = "rpct" | "operativo" | "sindaco" | "altro";
+
+export interface Referent {
+  id: number;
+  istat: string;
+  role: Role;
+  role_label: string;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  notes: string | null;
+  active: boolean;
+}
+
+export interface ReferentInput {
+  role: Role;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  notes: string | null;
+}
+
+export interface Zone {
+  id: number;
+  name: string;
+  proposed: boolean;
+  referent_id: number | null;
+  referent_name: string | null;
+  referent_comune: string | null;
+  comuni: number;
+  population: number;
+}
+
+export type Disposition = { kind: "move_to"; zone_id: number } | { kind: "release" };
+
+export interface Dashboard {
+  comuni: number;
+  population: number;
+  with_rpct: number;
+  without_rpct: number;
+  without_zone: number;
+  population_without_zone: number;
+  zones: Zone[];
+  zone_proposal_pending: boolean;
+  missing_rpct: [string, string][];
+}
+
+export interface MapShape {
+  istat: string;
+  name: string;
+  d: string;
+  x: number;
+  y: number;
+}
+
+export interface MapData {
+  width: number;
+  height: number;
+  shapes: MapShape[];
+}
+
+export interface Settings {
+  operator_name: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  operator: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface AppStatus {
+  version: string;
+  db_path: string;
+  error: { code: string; message: string } | null;
+}
+
+export interface Exported {
+  path: string;
+  rows: number;
+}

@@ -1,0 +1,28 @@
+// Italian formatting of numbers and dates for display.
+const int = new Intl.NumberFormat("it-IT");
+const pct = new Intl.NumberFormat("it-IT", { maximumFractionDigits: 1 });
+
+export const n = (v: number | null | undefined) => (v == null ? "—" : int.format(v));
+export const percent = (part: number, whole: number) =>
+  whole > 0 ? `${pct.format((part * 100) / whole)}%` : "—";
+
+/** ISO date (AAAA-MM-GG) as GG/MM/AAAA. */
+export function date(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return d && m && y ? `${d}/${m}/${y}` : iso;
+}
+
+/** UTC RFC 3339 timestamp shown in Europe/Rome. */
+export function timestamp(rfc: string): string {
+  const t = new Date(rfc);
+  if (Number.isNaN(t.getTime())) return rfc;
+  return t.toLocaleString("it-IT", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" });
+}
+
+/** Today as ISO (local). */
+export function todayIso(): string {
+  const t = new Date();
+  const p = (x: number) => String(x).padStart(2, "0");
+  return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}`;
+}

@@ -1,0 +1,15 @@
+// Colours of the zones on the map: distinct, readable on white, assigned by
+// the zones' order (by name), so a zone keeps its colour while it exists.
+import type { Zone } from "../api/types";
+
+const PALETTE = [
+  "#0066CC", "#008758", "#CC7A00", "#A61D4D", "#6B4FA8",
+  "#00838F", "#7A6A00", "#B34700", "#3D5A80", "#8E3B8E",
+];
+export const NO_ZONE = "#D9DEE6";
+
+export function zoneColorMap(zones: Zone[]): Map<number, string> {
+  const m = new Map<number, string>();
+  zones.forEach((z, i) => m.set(z.id, PALETTE[i % PALETTE.length]));
+  return m;
+}
