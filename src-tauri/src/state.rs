@@ -71,7 +71,11 @@ mod tests {
     fn db_path_from_flag_env_or_default() {
         let d = Path::new("/data");
         assert_eq!(
-            resolve_db_path(&args(&["app", "--db", "/x/a.sqlite3"]), Some("/y".into()), d),
+            resolve_db_path(
+                &args(&["app", "--db", "/x/a.sqlite3"]),
+                Some("/y".into()),
+                d
+            ),
             PathBuf::from("/x/a.sqlite3")
         );
         assert_eq!(

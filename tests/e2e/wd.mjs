@@ -1,0 +1,177 @@
+// A small W3C WebDriver client for the real app: WebKitWebDriver starts the
+// Tauri binary (TAURI_WEBVIEW_AUTOMATION=true) and we drive its webview.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const DRIVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
+export const APP = resolve(process.env.APP_BINARY ?? "target/debug/comunita-pratiche");
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+async function req(method, path, body) {
+  const res = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok || (json.value && json.value.error)) {
+    throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json).slice(0, 500)}`);
+  }
+  return json.value;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value (or fails after `ms`). */
+export async function waitFor(fn, what, ms = 10000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    await sleep(100);
+  }
+}
+
+export class App {
+  constructor(id, dir, dbPath) {
+    this.id = id;
+    this.dir = dir;
+    this.dbPath = dbPath;
+  }
+
+  /** Starts the app on `dbPath` (a fresh temporary archive if not given). */
+  static async start(dbPath) {
+    const dir = mkdtempSync(join(tmpdir(), "cdp-e2e-"));
+    const db = dbPath ?? join(dir, "archivio.sqlite3");
+    const caps = {
+      capabilities: {
+        alwaysMatch: { "webkitgtk:browserOptions": { binary: APP, args: ["--db", db] } },
+      },
+    };
+    const session = await req("POST", "/session", caps);
+    const app = new App(session.sessionId, dir, db);
+    await waitFor(() => app.exec("return document.querySelector('nav.sidebar, .error-screen') !== null"), "the first screen");
+    return app;
+  }
+
+  async quit({ keepDir = false } = {}) {
+    try {
+      await req("DELETE", `/session/${this.id}`);
+    } finally {
+      if (!keepDir) rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  exec(script, ...args) {
+    return req("POST", `/session/${this.id}/execute/sync`, { script, args });
+  }
+
+  async find(css) {
+    const v = await req("POST", `/session/${this.id}/element`, { using: "css selector", value: css });
+    return v[ELEMENT];
+  }
+
+  /** Waits for a visible element and returns its id. */
+  async el(css, ms) {
+    return waitFor(async () => {
+      const id = await this.find(css);
+      const shown = await req("GET", `/session/${this.id}/element/${id}/displayed`);
+      return shown ? id : null;
+    }, css, ms);
+  }
+
+  async click(css) {
+    const id = await this.el(css);
+    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+  }
+
+  /** Clicks the button (or link-like element) whose text is `text`. */
+  async clickText(text, scope = "button") {
+    const id = await waitFor(async () => {
+      const v = await req("POST", `/session/${this.id}/elements`, { using: "css selector", value: scope });
+      for (const e of v) {
+        const t = await req("GET", `/session/${this.id}/element/${e[ELEMENT]}/text`);
+        if (t.trim() === text) return e[ELEMENT];
+      }
+      return null;
+    }, `${scope} «${text}»`);
+    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+  }
+
+  async clear(css) {
+    const id = await this.el(css);
+    await req("POST", `/session/${this.id}/element/${id}/clear`, {});
+  }
+
+  async type(css, text) {
+    const id = await this.el(css);
+    await req("POST", `/session/${this.id}/element/${id}/value`, { text });
+  }
+
+  /** Chooses the option with value `value` (or, with byText, that text) once it exists. */
+  async select(css, value, { byText = false } = {}) {
+    return waitFor(
+      () =>
+        this.exec(
+          `const s = document.querySelector(arguments[0]);
+           const o = s && [...s.options].find(o => arguments[2] ? o.textContent.trim() === arguments[1] : o.value === arguments[1]);
+           if (!o) return null;
+           s.value = o.value; s.dispatchEvent(new Event('change', {bubbles: true}));
+           return o.value;`,
+          css,
+          value,
+          byText,
+        ),
+      `option ${value} in ${css}`,
+    );
+  }
+
+  async text(css) {
+    const id = await this.el(css);
+    return req("GET", `/session/${this.id}/element/${id}/text`);
+  }
+
+  async value(css) {
+    return this.exec("return document.querySelector(arguments[0]).value", css);
+  }
+
+  /** Sends keys to the focused element (W3C actions). */
+  async keys(...keys) {
+    const actions = [];
+    for (const k of keys) actions.push({ type: "keyDown", value: k }, { type: "keyUp", value: k });
+    await req("POST", `/session/${this.id}/actions`, { actions: [{ type: "key", id: "kb", actions }] });
+  }
+
+  async screenshot(file) {
+    await this.exec("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
+    const b64 = await req("GET", `/session/${this.id}/screenshot`);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(file, Buffer.from(b64, "base64"));
+  }
+
+  nav(section) {
+    return this.click(`[data-nav="${section}"]`);
+  }
+}
+
+export const KEY = { ENTER: "\uE007", DOWN: "\uE015", UP: "\uE013", ESCAPE: "\uE00C", TAB: "\uE004" };
+
+/** Answers a native GTK save dialog titled `title` by typing `path` and Enter. */
+export function answerSaveDialog(title, path) {
+  const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
+    .toString()
+    .trim()
+    .split("\n")[0];
+  execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "5", path]);
+  execFileSync("xdotool", ["key", "Return"]);
+}
