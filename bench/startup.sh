@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Cold start of the release build to the first interactive screen, median of 5.
+# The app quits as soon as its first screen has data and has painted
+# (CDP_EXIT_WHEN_READY=1); we time the process from launch to that exit, on a
+# virtual display started once beforehand.
+# Run: bench/startup.sh   (builds the release binary if it is missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+APP=target/release/comunita-pratiche
+[ -x "$APP" ] || { bash .ci/setup && cargo build --release; }
+export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+if [ -z "${DISPLAY:-}" ]; then
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+run() { # $1 = database; prints wall-clock ms and the app's own ready_ms
+  local t0 t1 out
+  t0=$(date +%s%N)
+  out=$(CDP_EXIT_WHEN_READY=1 timeout 60 "$APP" --db "$1" 2>/dev/null | grep -o 'ready_ms=[0-9]*' || true)
+  t1=$(date +%s%N)
+  echo "$(( (t1 - t0) / 1000000 )) ${out#ready_ms=}"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+"$APP" --version >/dev/null 2>&1 || true
+run "$tmp/warmup.sqlite3" >/dev/null   # load the binary and WebKit into the page cache once
+first=(); again=()
+for i in 1 2 3 4 5; do first+=("$(run "$tmp/first-$i.sqlite3")"); done
+for i in 1 2 3 4 5; do again+=("$(run "$tmp/first-1.sqlite3")"); done
+echo "Cold start to the first interactive screen (Cruscotto with data), release build, 5 runs each"
+printf 'first run (creates and seeds the archive): median %s ms wall clock; runs: %s\n' \
+  "$(printf '%s\n' "${first[@]}" | cut -d' ' -f1 | median)" "$(printf '%s; ' "${first[@]}")"
+printf 'existing archive: median %s ms wall clock; runs: %s\n' \
+  "$(printf '%s\n' "${again[@]}" | cut -d' ' -f1 | median)" "$(printf '%s; ' "${again[@]}")"
+echo "(each run: 'wall ready' — ready is the app's own time from process start to the painted screen)"
