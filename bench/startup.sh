@@ -21,7 +21,6 @@ run() { # $1 = database; prints wall-clock ms and the app's own ready_ms
   echo "$(( (t1 - t0) / 1000000 )) ${out#ready_ms=}"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-"$APP" --version >/dev/null 2>&1 || true
 run "$tmp/warmup.sqlite3" >/dev/null   # load the binary and WebKit into the page cache once
 first=(); again=()
 for i in 1 2 3 4 5; do first+=("$(run "$tmp/first-$i.sqlite3")"); done
