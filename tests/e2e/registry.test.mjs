@@ -3,14 +3,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
 import { App, KEY, waitFor, answerSaveDialog } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS; // folder for screenshots, if set
 
+/** Runs `fn` on a fresh app; on failure keeps a screenshot of the window for the log. */
 async function withApp(fn, dbPath) {
   const app = await App.start(dbPath);
   try {
     await fn(app);
+  } catch (e) {
+    const shot = join(tmpdir(), `cdp-e2e-failure-${Date.now()}.png`);
+    await app.screenshot(shot).then(() => console.error(`screenshot of the failure: ${shot}`), () => {});
+    throw e;
   } finally {
     await app.quit();
   }
@@ -212,7 +218,6 @@ test("CSV export writes the rows of the filtered list", () =>
 
 test("a corrupt archive gives a clear message and is not overwritten", async () => {
   const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(join(tmpdir(), "cdp-bad-"));
   const bad = join(dir, "rotto.sqlite3");
   const content = "Questo file non è un archivio: è un verbale di riunione.\n".repeat(20);

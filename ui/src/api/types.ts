@@ -62,6 +62,15 @@ export interface ComuneQuery {
   descending: boolean;
 }
 
+/** The whole list, in name order. */
+export const ALL_COMUNI: ComuneQuery = {
+  text: "",
+  zone: null,
+  population_class: null,
+  sort: "name",
+  descending: false,
+};
+
 export interface PopulationClass {
   key: string;
   label: string;
@@ -83,15 +92,10 @@ export interface Referent {
   active: boolean;
 }
 
-export interface ReferentInput {
-  role: Role;
-  full_name: string;
-  email: string | null;
-  phone: string | null;
-  valid_from: string | null;
-  valid_to: string | null;
-  notes: string | null;
-}
+export type ReferentInput = Pick<
+  Referent,
+  "role" | "full_name" | "email" | "phone" | "valid_from" | "valid_to" | "notes"
+>;
 
 export interface Zone {
   id: number;
