@@ -18,6 +18,12 @@ pub enum Error {
         message: String,
         field: Option<String>,
     },
+    /// A workflow step not allowed from the current state.
+    #[error("{message}")]
+    InvalidTransition { message: String },
+    /// The user cancelled a long action; nothing was written.
+    #[error("{message}")]
+    Cancelled { message: String },
     /// The database file was written by a newer version of the app.
     #[error("{message}")]
     NewerDatabase { message: String },
@@ -40,6 +46,8 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Validation { .. } => "validation",
             Error::Conflict { .. } => "conflict",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::Cancelled { .. } => "cancelled",
             Error::NewerDatabase { .. } => "newer_database",
             Error::UnreadableDatabase { .. } => "unreadable_database",
             Error::Io { .. } => "io",

@@ -2,6 +2,7 @@
 //! of the Città Metropolitana di Messina, their referents, the zone omogenee,
 //! the audit log and the exports. No Tauri here: the shell calls [`Store`].
 
+pub mod adhesion;
 pub mod audit;
 pub mod dashboard;
 pub mod db;

@@ -12,6 +12,8 @@ const OPERATOR: &str = "operator_name";
 pub struct Settings {
     /// The name written in the audit rows as the operator of each change.
     pub operator_name: String,
+    /// Days after which a comune waiting in "invitato" or "bozza inviata" is stalled.
+    pub stall_days: i64,
 }
 
 pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -45,6 +47,7 @@ impl Store {
     pub fn settings(&self) -> Result<Settings> {
         Ok(Settings {
             operator_name: operator_name(&self.conn)?,
+            stall_days: self.stall_days()?,
         })
     }
 
@@ -62,11 +65,19 @@ impl Store {
                 "Nome dell'operatore: al massimo 100 caratteri.",
             ));
         }
+        if !(1..=365).contains(&new.stall_days) {
+            return Err(Error::validation(
+                "stall_days",
+                "Giorni di attesa per il sollecito: un numero da 1 a 365.",
+            ));
+        }
         let before = self.settings()?;
         self.action(|tx, _| {
             set(tx, OPERATOR, &name)?;
+            set(tx, "stall_days", &new.stall_days.to_string())?;
             let after = Settings {
                 operator_name: name.clone(),
+                stall_days: new.stall_days,
             };
             // The new name signs its own change.
             crate::audit::record(

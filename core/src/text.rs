@@ -33,6 +33,14 @@ pub fn query_terms(q: &str) -> Vec<String> {
         .collect()
 }
 
+/// An ISO date (AAAA-MM-GG) as Italian text (GG/MM/AAAA); anything else as it is.
+pub fn date_it(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
 /// Trims, and turns an empty string into None.
 pub fn clean(s: &Option<String>) -> Option<String> {
     s.as_deref()

@@ -11,10 +11,16 @@ use crate::error::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x4344_5031;
 
 /// The embedded migrations, in order. Append only: a released one is never edited.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_registry",
-    include_str!("../../migrations/0001_registry.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_registry",
+        include_str!("../../migrations/0001_registry.sql"),
+    ),
+    (
+        "0002_adhesion",
+        include_str!("../../migrations/0002_adhesion.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {

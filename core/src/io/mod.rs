@@ -66,8 +66,8 @@ pub fn default_file_name(stem: &str, format: Format) -> String {
     format!("{stem}_{today}.{}", format.extension())
 }
 
-/// The CSV bytes: BOM, `;` separator, CRLF line ends.
-pub fn comuni_csv(rows: &[ComuneRow]) -> Result<Vec<u8>> {
+/// A table as CSV bytes the way Italian Excel opens it: BOM, `;`, CRLF.
+pub fn table_csv<R: AsRef<[String]>>(headers: &[&str], rows: &[R]) -> Result<Vec<u8>> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::WriterBuilder::new()
@@ -75,17 +75,23 @@ pub fn comuni_csv(rows: &[ComuneRow]) -> Result<Vec<u8>> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         let io_err = |e: csv::Error| Error::io(format!("Errore nella scrittura del CSV: {e}"));
-        w.write_record(HEADERS).map_err(io_err)?;
+        w.write_record(headers).map_err(io_err)?;
         for r in rows {
-            w.write_record(cells(r)).map_err(io_err)?;
+            w.write_record(r.as_ref()).map_err(io_err)?;
         }
         w.flush()?;
     }
     Ok(out)
 }
 
-/// The XLSX bytes: one sheet with a bold, frozen header and a filter.
-pub fn comuni_xlsx(rows: &[ComuneRow]) -> Result<Vec<u8>> {
+/// A table as XLSX bytes: one sheet, bold frozen header, a filter; the
+/// `numeric` columns are written as numbers.
+pub fn table_xlsx<R: AsRef<[String]>>(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[R],
+    numeric: &[u16],
+) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format as XFormat, Workbook};
     let x = |e: rust_xlsxwriter::XlsxError| {
         Error::io(format!("Errore nella scrittura del file Excel: {e}"))
@@ -93,30 +99,51 @@ pub fn comuni_xlsx(rows: &[ComuneRow]) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let bold = XFormat::new().set_bold();
     let sheet = wb.add_worksheet();
-    sheet.set_name("Comuni").map_err(x)?;
-    for (c, h) in HEADERS.iter().enumerate() {
+    sheet.set_name(sheet_name).map_err(x)?;
+    for (c, h) in headers.iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, *h, &bold)
             .map_err(x)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let row = (i + 1) as u32;
-        for (c, v) in cells(r).iter().enumerate() {
+        for (c, v) in r.as_ref().iter().enumerate() {
             let c = c as u16;
-            let numeric = matches!(c, 3 | 4);
-            match (numeric, v.parse::<f64>()) {
+            if v.is_empty() {
+                continue;
+            }
+            match (numeric.contains(&c), v.parse::<f64>()) {
                 (true, Ok(n)) => sheet.write_number(row, c, n).map_err(x)?,
-                _ if v.is_empty() => sheet,
                 _ => sheet.write_string(row, c, v).map_err(x)?,
             };
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(x)?;
     sheet
-        .autofilter(0, 0, rows.len() as u32, (HEADERS.len() - 1) as u16)
+        .autofilter(
+            0,
+            0,
+            rows.len() as u32,
+            headers.len().saturating_sub(1) as u16,
+        )
         .map_err(x)?;
     sheet.autofit();
     wb.save_to_buffer().map_err(x)
+}
+
+/// The list of comuni as CSV.
+pub fn comuni_csv(rows: &[ComuneRow]) -> Result<Vec<u8>> {
+    table_csv(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>())
+}
+
+/// The list of comuni as XLSX.
+pub fn comuni_xlsx(rows: &[ComuneRow]) -> Result<Vec<u8>> {
+    table_xlsx(
+        "Comuni",
+        &HEADERS,
+        &rows.iter().map(cells).collect::<Vec<_>>(),
+        &[3, 4],
+    )
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.

@@ -192,87 +192,7 @@ impl Store {
     /// Records a referent. For RPCT and sindaco, the one in office (if any)
     /// is closed the day before the new one starts: replacing needs that date.
     pub fn add_referent(&mut self, istat: &str, input: &ReferentInput) -> Result<Referent> {
-        let checked = check(input)?;
-        let inp = checked.input;
-        self.action(|tx, op| {
-            get_comune(tx, istat)?;
-            if inp.role.is_single() && inp.valid_to.is_none() {
-                let current: Option<i64> = tx
-                    .query_row(
-                        "SELECT id FROM referent WHERE istat = ?1 AND role = ?2 AND valid_to IS NULL
-                         ORDER BY valid_from DESC LIMIT 1",
-                        params![istat, inp.role.as_str()],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(cur_id) = current {
-                    let cur = get_referent(tx, cur_id)?;
-                    let from = checked.from.ok_or_else(|| {
-                        Error::validation(
-                            "valid_from",
-                            format!(
-                                "In carica dal: indicare da quando, perché il nuovo {} sostituisce {} (il cui incarico sarà chiuso il giorno prima).",
-                                inp.role.label(),
-                                cur.full_name
-                            ),
-                        )
-                    })?;
-                    let close = from.pred_opt().unwrap_or(from).to_string();
-                    if cur.valid_from.as_deref().is_some_and(|f| f > close.as_str()) {
-                        return Err(Error::validation(
-                            "valid_from",
-                            format!(
-                                "In carica dal: deve essere successiva all'inizio dell'incarico di {} ({}).",
-                                cur.full_name,
-                                cur.valid_from.as_deref().unwrap_or("")
-                            ),
-                        ));
-                    }
-                    tx.execute(
-                        "UPDATE referent SET valid_to = ?2, updated_at = ?3 WHERE id = ?1",
-                        params![cur_id, close, crate::now_utc()],
-                    )?;
-                    let closed = get_referent(tx, cur_id)?;
-                    audit::record(
-                        tx,
-                        op,
-                        "close",
-                        "referent",
-                        &cur_id.to_string(),
-                        Some(&serde_json::to_value(&cur)?),
-                        Some(&serde_json::to_value(&closed)?),
-                    )?;
-                }
-            }
-            let now = crate::now_utc();
-            tx.execute(
-                "INSERT INTO referent (istat, role, full_name, email, phone, valid_from, valid_to, notes,
-                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                params![
-                    istat,
-                    inp.role.as_str(),
-                    inp.full_name,
-                    inp.email,
-                    inp.phone,
-                    inp.valid_from,
-                    inp.valid_to,
-                    inp.notes,
-                    now
-                ],
-            )?;
-            let created = get_referent(tx, tx.last_insert_rowid())?;
-            refresh_search_key(tx, istat)?;
-            audit::record(
-                tx,
-                op,
-                "create",
-                "referent",
-                &created.id.to_string(),
-                None,
-                Some(&serde_json::to_value(&created)?),
-            )?;
-            Ok(created)
-        })
+        self.action(|tx, op| add_referent_in(tx, op, istat, input))
     }
 
     /// Corrects a referent's data (not a replacement: that is `add_referent`).
@@ -347,5 +267,99 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+}
+
+/// Records a referent inside the caller's transaction (see [`Store::add_referent`]).
+pub(crate) fn add_referent_in(
+    tx: &Connection,
+    op: &str,
+    istat: &str,
+    input: &ReferentInput,
+) -> Result<Referent> {
+    let checked = check(input)?;
+    let inp = checked.input;
+    {
+        get_comune(tx, istat)?;
+        if inp.role.is_single() && inp.valid_to.is_none() {
+            let current: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM referent WHERE istat = ?1 AND role = ?2 AND valid_to IS NULL
+                         ORDER BY valid_from DESC LIMIT 1",
+                    params![istat, inp.role.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(cur_id) = current {
+                let cur = get_referent(tx, cur_id)?;
+                let from = checked.from.ok_or_else(|| {
+                        Error::validation(
+                            "valid_from",
+                            format!(
+                                "In carica dal: indicare da quando, perché il nuovo {} sostituisce {} (il cui incarico sarà chiuso il giorno prima).",
+                                inp.role.label(),
+                                cur.full_name
+                            ),
+                        )
+                    })?;
+                let close = from.pred_opt().unwrap_or(from).to_string();
+                if cur
+                    .valid_from
+                    .as_deref()
+                    .is_some_and(|f| f > close.as_str())
+                {
+                    return Err(Error::validation(
+                            "valid_from",
+                            format!(
+                                "In carica dal: deve essere successiva all'inizio dell'incarico di {} ({}).",
+                                cur.full_name,
+                                cur.valid_from.as_deref().unwrap_or("")
+                            ),
+                        ));
+                }
+                tx.execute(
+                    "UPDATE referent SET valid_to = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![cur_id, close, crate::now_utc()],
+                )?;
+                let closed = get_referent(tx, cur_id)?;
+                audit::record(
+                    tx,
+                    op,
+                    "close",
+                    "referent",
+                    &cur_id.to_string(),
+                    Some(&serde_json::to_value(&cur)?),
+                    Some(&serde_json::to_value(&closed)?),
+                )?;
+            }
+        }
+        let now = crate::now_utc();
+        tx.execute(
+                "INSERT INTO referent (istat, role, full_name, email, phone, valid_from, valid_to, notes,
+                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                params![
+                    istat,
+                    inp.role.as_str(),
+                    inp.full_name,
+                    inp.email,
+                    inp.phone,
+                    inp.valid_from,
+                    inp.valid_to,
+                    inp.notes,
+                    now
+                ],
+            )?;
+        let created = get_referent(tx, tx.last_insert_rowid())?;
+        refresh_search_key(tx, istat)?;
+        audit::record(
+            tx,
+            op,
+            "create",
+            "referent",
+            &created.id.to_string(),
+            None,
+            Some(&serde_json::to_value(&created)?),
+        )?;
+        Ok(created)
     }
 }
