@@ -66,6 +66,7 @@ fn hostile_strings_never_panic_and_failures_write_nothing() {
         let _ = s.create_zone(&v);
         let _ = s.save_settings(&Settings {
             operator_name: v.clone(),
+            stall_days: 30,
         });
         let _ = s.list_comuni(&ComuneQuery {
             text: v.clone(),

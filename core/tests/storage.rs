@@ -176,3 +176,36 @@ fn errors_cross_ipc_as_code_message_field() {
         serde_json::json!({"code": "validation", "message": "PEC: non valida", "field": "pec"})
     );
 }
+
+#[test]
+fn an_archive_of_the_previous_schema_is_migrated_keeping_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite3");
+    {
+        // An archive as schema 1 wrote it, with one edited comune and an audit row.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(db::MIGRATIONS[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO comune (istat, name, cadastral_code, pec, updated_at, search_key, name_key)
+               VALUES ('083048', 'Messina', 'F158', 'protocollo@pec.comune.messina.it', '2025-01-01T00:00:00Z', 'messina', 'messina');
+             INSERT INTO audit (at, operator, action, entity, entity_id) VALUES ('2025-01-01T00:00:00Z', 'op', 'update', 'comune', '083048');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let v: i64 = store
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, db::latest_version());
+    assert_eq!(
+        store.comune("083048").unwrap().pec.as_deref(),
+        Some("protocollo@pec.comune.messina.it")
+    );
+    assert_eq!(common::count(&store, "SELECT count(*) FROM audit"), 1);
+    assert_eq!(
+        store.adhesion("083048").unwrap().state,
+        cdp_core::adhesion::State::NonAderente
+    );
+}

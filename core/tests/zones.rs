@@ -230,16 +230,28 @@ fn settings_operator_signs_audit_rows() {
     let mut s = common::store();
     assert_eq!(
         s.save_settings(&cdp_core::settings::Settings {
-            operator_name: "  ".into()
+            operator_name: "  ".into(),
+            stall_days: 30,
         })
         .unwrap_err()
         .field(),
         Some("operator_name")
     );
+    assert_eq!(
+        s.save_settings(&cdp_core::settings::Settings {
+            operator_name: "X".into(),
+            stall_days: 0,
+        })
+        .unwrap_err()
+        .field(),
+        Some("stall_days")
+    );
     s.save_settings(&cdp_core::settings::Settings {
         operator_name: "Dott.ssa Lo Giudice".into(),
+        stall_days: 45,
     })
     .unwrap();
+    assert_eq!(s.stall_days().unwrap(), 45);
     s.create_zone("Prova").unwrap();
     let log = s.audit_log("zone", None).unwrap();
     assert_eq!(log[0].operator, "Dott.ssa Lo Giudice");
