@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use cdp_core::adhesion::report::{AdhesionFigures, AdhesionQuery, AdhesionRow};
+use cdp_core::adhesion::{AdhesionStatus, Channel, Step};
 use cdp_core::audit::AuditEntry;
 use cdp_core::dashboard::Dashboard;
 use cdp_core::io::Format;
@@ -13,7 +15,7 @@ use cdp_core::settings::Settings;
 use cdp_core::zones::{Disposition, Zone};
 use cdp_core::ErrorPayload;
 use serde::Serialize;
-use tauri::State;
+use tauri::{Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::AppState;
@@ -188,31 +190,37 @@ pub struct Exported {
     pub rows: usize,
 }
 
-/// Asks where to save (native GTK dialog, on this worker thread) and writes
-/// the filtered list there. `None` when the user cancels.
-#[tauri::command(async)]
-pub fn export_comuni(
-    state: State<'_, AppState>,
-    query: ComuneQuery,
-    format: Format,
-) -> R<Option<Exported>> {
+/// Asks where to save with the native GTK dialog (on this worker thread);
+/// None when the user cancels. The extension is added if the user left it out.
+fn ask_save_path(title: &str, stem: &str, format: Format) -> Option<PathBuf> {
     let ext = format.extension();
-    let (label, title) = match format {
-        Format::Csv => ("CSV (Excel, separatore ;)", "Esporta elenco comuni in CSV"),
-        Format::Xlsx => ("Cartella di lavoro Excel", "Esporta elenco comuni in Excel"),
+    let label = match format {
+        Format::Csv => "CSV (Excel, separatore ;)",
+        Format::Xlsx => "Cartella di lavoro Excel",
     };
-    let Some(mut path) = rfd::FileDialog::new()
+    let mut path = rfd::FileDialog::new()
         .set_title(title)
-        .set_file_name(cdp_core::io::default_file_name("Comuni", format))
+        .set_file_name(cdp_core::io::default_file_name(stem, format))
         .add_filter(label, &[ext])
-        .save_file()
-    else {
-        return Ok(None);
-    };
+        .save_file()?;
     if path.extension().is_none() {
         path.set_extension(ext);
     }
-    let rows = state.with(|s| s.export_comuni(&query, format, &path))?;
+    Some(path)
+}
+
+/// Runs an export to a path the user chooses; remembers the file so the UI may open it.
+fn export_with_dialog(
+    state: &AppState,
+    title: &str,
+    stem: &str,
+    format: Format,
+    write: impl FnOnce(&mut cdp_core::Store, &std::path::Path) -> cdp_core::Result<usize>,
+) -> R<Option<Exported>> {
+    let Some(path) = ask_save_path(title, stem, format) else {
+        return Ok(None);
+    };
+    let rows = state.with(|s| write(s, &path))?;
     state
         .exported
         .lock()
@@ -222,6 +230,102 @@ pub fn export_comuni(
         path: path.display().to_string(),
         rows,
     }))
+}
+
+fn format_title(what: &str, format: Format) -> String {
+    match format {
+        Format::Csv => format!("Esporta {what} in CSV"),
+        Format::Xlsx => format!("Esporta {what} in Excel"),
+    }
+}
+
+/// Exports the list of comuni as filtered. `None` when the user cancels.
+#[tauri::command(async)]
+pub fn export_comuni(
+    state: State<'_, AppState>,
+    query: ComuneQuery,
+    format: Format,
+) -> R<Option<Exported>> {
+    let title = format_title("elenco comuni", format);
+    export_with_dialog(&state, &title, "Comuni", format, |s, p| {
+        s.export_comuni(&query, format, p)
+    })
+}
+
+/// Exports the adhesion register as filtered. `None` when the user cancels.
+#[tauri::command(async)]
+pub fn export_adhesions(
+    state: State<'_, AppState>,
+    query: AdhesionQuery,
+    format: Format,
+) -> R<Option<Exported>> {
+    let title = format_title("registro delle adesioni", format);
+    export_with_dialog(&state, &title, "Registro_adesioni", format, |s, p| {
+        s.export_adhesions(&query, format, p)
+    })
+}
+
+#[tauri::command]
+pub fn adhesion(state: State<AppState>, istat: String) -> R<AdhesionStatus> {
+    state.with(|s| s.adhesion(&istat))
+}
+
+#[tauri::command]
+pub fn record_step(state: State<AppState>, istat: String, step: Step) -> R<AdhesionStatus> {
+    state.with(|s| s.record_step(&istat, &step))
+}
+
+#[tauri::command]
+pub fn undo_last_step(state: State<AppState>, istat: String, reason: String) -> R<AdhesionStatus> {
+    state.with(|s| s.undo_last_step(&istat, &reason))
+}
+
+#[tauri::command]
+pub fn adhesions(state: State<AppState>, query: AdhesionQuery) -> R<Vec<AdhesionRow>> {
+    state.with(|s| s.adhesions(&query))
+}
+
+#[tauri::command]
+pub fn stalled(state: State<AppState>) -> R<Vec<AdhesionRow>> {
+    state.with(|s| s.stalled())
+}
+
+#[tauri::command]
+pub fn adhesion_figures(state: State<AppState>) -> R<AdhesionFigures> {
+    state.with(|s| s.adhesion_figures())
+}
+
+#[derive(Clone, Serialize)]
+struct BulkProgress {
+    done: usize,
+    total: usize,
+}
+
+/// Invites many comuni in one all-or-nothing action, emitting `bulk-progress`
+/// events; `cancel_bulk` stops it and nothing is written.
+#[tauri::command(async)]
+pub fn bulk_invite(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    istat: Vec<String>,
+    date: String,
+    protocol_number: String,
+    channel: Channel,
+) -> R<usize> {
+    use std::sync::atomic::Ordering;
+    state.cancel.store(false, Ordering::SeqCst);
+    let cancel = &state.cancel;
+    state.with(|s| {
+        s.bulk_invite(&istat, &date, &protocol_number, channel, &mut |done, total| {
+            let _ = app.emit("bulk-progress", BulkProgress { done, total });
+            !cancel.load(Ordering::SeqCst)
+        })
+    })
+}
+
+#[tauri::command]
+pub fn cancel_bulk(state: State<AppState>) {
+    state.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// Opens a file this session exported, or its folder.

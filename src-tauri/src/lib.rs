@@ -56,6 +56,15 @@ pub fn run() {
             commands::save_settings,
             commands::audit_log,
             commands::export_comuni,
+            commands::export_adhesions,
+            commands::adhesion,
+            commands::record_step,
+            commands::undo_last_step,
+            commands::adhesions,
+            commands::stalled,
+            commands::adhesion_figures,
+            commands::bulk_invite,
+            commands::cancel_bulk,
             commands::open_exported,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))

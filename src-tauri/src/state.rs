@@ -2,6 +2,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use cdp_core::{ErrorPayload, Store};
@@ -13,6 +14,8 @@ pub struct AppState {
     store: Mutex<Result<Store, ErrorPayload>>,
     /// Files written by this session's exports: the only ones the UI may ask to open.
     pub exported: Mutex<Vec<PathBuf>>,
+    /// Set by `cancel_bulk` to stop a bulk action in progress (read without the store lock).
+    pub cancel: AtomicBool,
 }
 
 /// The archive file: `--db PATH` (or `--db=PATH`), else `CDP_DB`, else the app-data folder.
@@ -40,6 +43,7 @@ impl AppState {
             db_path,
             store: Mutex::new(store),
             exported: Mutex::new(Vec::new()),
+            cancel: AtomicBool::new(false),
         }
     }
 
