@@ -9,7 +9,7 @@ use cdp_core::adhesion::{
 use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::Store;
 
-const C: &str = "083089"; // Sant'Agata di Militello
+const C: &str = "083089"; // Santa Teresa di Riva
 
 fn invite(date: &str) -> Step {
     Step::Invite {
@@ -30,7 +30,7 @@ fn new_referent() -> Designated {
         referent: ReferentInput {
             role: Role::Rpct,
             full_name: "Rosa Lo Presti".into(),
-            email: Some("rpct@comune.santagatadimilitello.me.it".into()),
+            email: Some("rpct@comune.santateresadiriva.me.it".into()),
             phone: None,
             valid_from: Some("2024-01-01".into()),
             valid_to: None,

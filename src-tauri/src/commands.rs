@@ -316,16 +316,24 @@ pub fn bulk_invite(
     state.cancel.store(false, Ordering::SeqCst);
     let cancel = &state.cancel;
     state.with(|s| {
-        s.bulk_invite(&istat, &date, &protocol_number, channel, &mut |done, total| {
-            let _ = app.emit("bulk-progress", BulkProgress { done, total });
-            !cancel.load(Ordering::SeqCst)
-        })
+        s.bulk_invite(
+            &istat,
+            &date,
+            &protocol_number,
+            channel,
+            &mut |done, total| {
+                let _ = app.emit("bulk-progress", BulkProgress { done, total });
+                !cancel.load(Ordering::SeqCst)
+            },
+        )
     })
 }
 
 #[tauri::command]
 pub fn cancel_bulk(state: State<AppState>) {
-    state.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    state
+        .cancel
+        .store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// Opens a file this session exported, or its folder.

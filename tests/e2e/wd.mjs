@@ -134,6 +134,16 @@ export class App {
     );
   }
 
+  /** Sets an input's value as a user's edit would (input and change events). */
+  async fill(css, value) {
+    await this.el(css);
+    await this.exec(
+      "const i = document.querySelector(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input', {bubbles: true})); i.dispatchEvent(new Event('change', {bubbles: true}))",
+      css,
+      value,
+    );
+  }
+
   async text(css) {
     const id = await this.el(css);
     return req("GET", `/session/${this.id}/element/${id}/text`);

@@ -138,6 +138,7 @@ export interface MapData {
 
 export interface Settings {
   operator_name: string;
+  stall_days: number;
 }
 
 export interface AuditEntry {
@@ -160,4 +161,86 @@ export interface AppStatus {
 export interface Exported {
   path: string;
   rows: number;
+}
+
+// ---- Adhesion workflow (cdp-core adhesion/)
+
+export type AdhesionState =
+  | "non_aderente"
+  | "invitato"
+  | "bozza_inviata"
+  | "atto_adottato"
+  | "protocollo_sottoscritto"
+  | "receduto";
+
+export type StepKind = "invite" | "send_draft" | "adopt_act" | "sign_protocol" | "decline" | "withdraw" | "reminder";
+export type Channel = "pec" | "altro";
+export type DraftKind = "giunta" | "sindaco";
+export type ActType = "deliberazione_giunta" | "decreto_sindacale" | "determinazione_sindacale";
+export type Designated = { kind: "existing"; referent_id: number } | { kind: "new"; referent: ReferentInput };
+
+export type Step =
+  | { kind: "invite"; date: string; protocol_number: string; channel: Channel }
+  | { kind: "send_draft"; date: string; draft: DraftKind; document?: string | null }
+  | { kind: "adopt_act"; date: string; act_type: ActType; number: string; immediately_executable: boolean; designated: Designated }
+  | { kind: "sign_protocol"; date: string; registry_number: string }
+  | { kind: "decline"; date: string; note: string | null }
+  | { kind: "withdraw"; date: string; act: string }
+  | { kind: "reminder"; date: string; note: string | null };
+
+export interface HistoryEntry {
+  id: number;
+  kind: string;
+  label: string;
+  from_state: AdhesionState;
+  to_state: AdhesionState;
+  date: string;
+  recorded_at: string;
+  operator: string;
+  note: string | null;
+  data: Record<string, unknown>;
+  document: string | null;
+  undone_by: number | null;
+}
+
+export interface AdhesionStatus {
+  istat: string;
+  state: AdhesionState;
+  state_label: string;
+  since: string | null;
+  days_in_state: number | null;
+  next_steps: StepKind[];
+  undoable: HistoryEntry | null;
+  history: HistoryEntry[];
+}
+
+export interface AdhesionRow {
+  istat: string;
+  name: string;
+  population: number | null;
+  zone_id: number | null;
+  zone_name: string | null;
+  state: AdhesionState;
+  state_label: string;
+  since: string | null;
+  days_in_state: number | null;
+  last_reminder: string | null;
+}
+
+export interface AdhesionQuery {
+  state: string | null;
+  zone: string | null;
+}
+
+export interface AdhesionFigures {
+  comuni: number;
+  members: number;
+  population: number;
+  population_members: number;
+  small_comuni: number;
+  small_members: number;
+  by_state: { state: AdhesionState; label: string; comuni: number }[];
+  by_zone: { zone_id: number | null; zone_name: string; comuni: number; members: number; population: number; population_members: number }[];
+  stalled: number;
+  stall_days: number;
 }
