@@ -13,6 +13,8 @@ class Toasts {
   show(kind: Toast["kind"], text: string, action?: Toast["action"], ms = 6000) {
     const id = this.#next++;
     this.items.push({ id, kind, text, action });
+    // Keep the newest three: older messages would cover the page.
+    if (this.items.length > 3) this.items = this.items.slice(-3);
     setTimeout(() => this.dismiss(id), action ? ms * 2 : ms);
   }
 
