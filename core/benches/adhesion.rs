@@ -63,7 +63,13 @@ fn main() {
     italy.insert_synthetic(7_904).expect("synthetic");
     let all = codes(&italy);
     italy
-        .bulk_invite(&all[..3_000], "2025-01-10", "1/2025", Channel::Pec, &mut |_, _| true)
+        .bulk_invite(
+            &all[..3_000],
+            "2025-01-10",
+            "1/2025",
+            Channel::Pec,
+            &mut |_, _| true,
+        )
         .expect("bulk 3000");
     let time = |f: &dyn Fn()| {
         median(
@@ -80,7 +86,11 @@ fn main() {
         std::hint::black_box(italy.adhesion_figures().expect("figures"));
     });
     let register = time(&|| {
-        std::hint::black_box(italy.adhesions(&AdhesionQuery::default()).expect("register"));
+        std::hint::black_box(
+            italy
+                .adhesions(&AdhesionQuery::default())
+                .expect("register"),
+        );
     });
     let stalled = time(&|| {
         std::hint::black_box(italy.stalled().expect("stalled"));
@@ -92,10 +102,28 @@ fn main() {
     println!("Adhesion workflow in core (release build; medians)\n");
     println!("| what | median |");
     println!("|---|---:|");
-    println!("| one step (invitation; transaction with history and audit rows), 108 comuni | {} |", ms(median(one)));
-    println!("| bulk invitation of the 108 comuni, all-or-nothing (15 runs) | {} |", ms(median(bulk)));
-    println!("| 7,904 comuni: dashboard figures (\"qualche numero\") | {} |", ms(figures));
-    println!("| 7,904 comuni: whole adhesion register | {} |", ms(register));
-    println!("| 7,904 comuni: stalled comuni (3,000 waiting) | {} |", ms(stalled));
-    println!("| 7,904 comuni: one comune's status and timeline | {} |", ms(status));
+    println!(
+        "| one step (invitation; transaction with history and audit rows), 108 comuni | {} |",
+        ms(median(one))
+    );
+    println!(
+        "| bulk invitation of the 108 comuni, all-or-nothing (15 runs) | {} |",
+        ms(median(bulk))
+    );
+    println!(
+        "| 7,904 comuni: dashboard figures (\"qualche numero\") | {} |",
+        ms(figures)
+    );
+    println!(
+        "| 7,904 comuni: whole adhesion register | {} |",
+        ms(register)
+    );
+    println!(
+        "| 7,904 comuni: stalled comuni (3,000 waiting) | {} |",
+        ms(stalled)
+    );
+    println!(
+        "| 7,904 comuni: one comune's status and timeline | {} |",
+        ms(status)
+    );
 }

@@ -8,7 +8,7 @@ use rusqlite::ToSql;
 use serde::{Deserialize, Serialize};
 
 use super::{today, State, STATES};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::{write_atomically, Format};
 use crate::Store;
 
@@ -99,17 +99,7 @@ impl Store {
                 args.len()
             ));
         }
-        match q.zone.as_deref().map(str::trim) {
-            None | Some("") => {}
-            Some("none") => sql.push_str(" AND c.zone_id IS NULL"),
-            Some(id) => {
-                let id: i64 = id
-                    .parse()
-                    .map_err(|_| Error::validation("zone", format!("Zona non valida: «{id}».")))?;
-                args.push(Box::new(id));
-                sql.push_str(&format!(" AND c.zone_id = ?{}", args.len()));
-            }
-        }
+        crate::registry::push_zone_filter(&mut sql, &mut args, q.zone.as_deref())?;
         sql.push_str(" ORDER BY c.name_key");
         let today = today();
         let mut stmt = self.conn.prepare_cached(&sql)?;

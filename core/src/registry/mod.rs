@@ -184,6 +184,27 @@ pub(crate) fn refresh_search_key(conn: &Connection, istat: &str) -> Result<()> {
     Ok(())
 }
 
+/// Adds the zone filter of a query on `comune c`: `None`/"" every zone,
+/// "none" comuni without a zone, "<id>" that zone.
+pub(crate) fn push_zone_filter(
+    sql: &mut String,
+    args: &mut Vec<Box<dyn ToSql>>,
+    zone: Option<&str>,
+) -> Result<()> {
+    match zone.map(str::trim) {
+        None | Some("") => {}
+        Some("none") => sql.push_str(" AND c.zone_id IS NULL"),
+        Some(id) => {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Error::validation("zone", format!("Zona non valida: «{id}».")))?;
+            args.push(Box::new(id));
+            sql.push_str(&format!(" AND c.zone_id = ?{}", args.len()));
+        }
+    }
+    Ok(())
+}
+
 /// Validates and normalises the editable fields (trimmed; empty → None).
 fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
     let name = input.name.trim().to_string();
@@ -415,17 +436,7 @@ impl Store {
             args.push(Box::new(format!("%{}%", term.replace(['%', '_'], ""))));
             sql.push_str(&format!(" AND c.search_key LIKE ?{}", args.len()));
         }
-        match q.zone.as_deref().map(str::trim) {
-            None | Some("") => {}
-            Some("none") => sql.push_str(" AND c.zone_id IS NULL"),
-            Some(id) => {
-                let id: i64 = id
-                    .parse()
-                    .map_err(|_| Error::validation("zone", format!("Zona non valida: «{id}».")))?;
-                args.push(Box::new(id));
-                sql.push_str(&format!(" AND c.zone_id = ?{}", args.len()));
-            }
-        }
+        push_zone_filter(&mut sql, &mut args, q.zone.as_deref())?;
         if let Some(key) = q.population_class.as_deref().filter(|k| !k.is_empty()) {
             let (_, _, lo, hi) = POPULATION_CLASSES
                 .iter()
