@@ -213,7 +213,7 @@ test("CSV export writes the rows of the filtered list", () =>
     const lines = text.slice(1).split("\r\n").filter(Boolean);
     assert.equal(lines[0].split(";")[1], "Comune");
     assert.deepEqual(lines.slice(1).map((l) => l.split(";")[1]), shown);
-    await waitFor(async () => (await app.exec("return document.querySelector('.toast-success')?.textContent ?? ''")).includes(`Esportati ${shown.length}`), "the export message");
+    await waitFor(async () => (await app.exec("return document.querySelector('.toast-success')?.textContent ?? ''")).includes(`${shown.length} comuni esportati`), "the export message");
   }));
 
 test("a corrupt archive gives a clear message and is not overwritten", async () => {
