@@ -5,6 +5,7 @@
 pub mod adhesion;
 pub mod audit;
 pub mod dashboard;
+pub mod documents;
 pub mod db;
 pub mod error;
 pub mod io;

@@ -1,0 +1,633 @@
+//! The typesetting layer: breaks the blocks of a [`Document`] into justified,
+//! hyphenated lines and the lines into A4 pages, with running header,
+//! "Pagina X di Y" footer and widow/orphan control. The result is a list of
+//! positioned lines and rules that `pdf.rs` writes with printpdf.
+
+use std::sync::OnceLock;
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
+
+use super::fonts::{fonts, Face, Fonts};
+use super::markup::{Align, Block, Document, Span, Spans};
+
+// A4 in points and the margins of an Italian administrative act.
+pub const PAGE_W: f32 = 595.276;
+pub const PAGE_H: f32 = 841.89;
+const LEFT: f32 = 70.87; // 2.5 cm
+const RIGHT: f32 = 56.69; // 2 cm
+const TOP: f32 = 48.0;
+const BOTTOM: f32 = 62.0;
+const WIDTH: f32 = PAGE_W - LEFT - RIGHT;
+
+const BODY: f32 = 12.0;
+const LEADING: f32 = 16.0;
+const PARA_GAP: f32 = 6.0;
+const LIST_INDENT: f32 = 22.0;
+const HEADER_SIZE: f32 = 10.0;
+const FOOTER_SIZE: f32 = 9.0;
+
+/// One line of text: runs of one face each, drawn from (x, y) on the
+/// baseline; `space_extra` points are added after every space (justification).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub runs: Vec<(Face, String)>,
+    pub space_extra: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draw {
+    Text(TextLine),
+    /// A horizontal rule from x1 to x2 at y.
+    Rule { x1: f32, x2: f32, y: f32, width: f32 },
+}
+
+#[derive(Debug, Default)]
+pub struct Page {
+    pub draws: Vec<Draw>,
+}
+
+static HYPHENATOR: OnceLock<Option<Standard>> = OnceLock::new();
+
+fn hyphenator() -> Option<&'static Standard> {
+    HYPHENATOR
+        .get_or_init(|| {
+            let bytes: &[u8] = include_bytes!("../../assets/hyph-it.standard.bincode");
+            Standard::from_reader(Language::Italian, &mut &bytes[..]).ok()
+        })
+        .as_ref()
+}
+
+/// Abbreviations that are never separated from the number that follows
+/// ("n. 190", "art. 15", "comma 2", "L.R. 44/1991", "€ 2.500,00").
+const TIED_BEFORE_NUMBER: &[&str] = &[
+    "n.", "nn.", "n°", "art.", "artt.", "comma", "commi", "c.", "lett.", "l.", "l.r.", "d.lgs.",
+    "d.l.", "d.p.r.", "dpr", "prot.", "pag.", "pagg.", "cap.", "reg.", "del.", "delib.", "€",
+    "legge", "decreto", "allegato", "punto", "ore",
+];
+
+fn ties_to_next(word: &str, next: &str) -> bool {
+    let starts_with_digit = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if !starts_with_digit {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    TIED_BEFORE_NUMBER.contains(&lower.as_str())
+}
+
+/// A styled piece of a word.
+#[derive(Debug, Clone)]
+struct Piece {
+    face: Face,
+    text: String,
+}
+
+/// A word between break opportunities (tied words include their space).
+#[derive(Debug, Clone, Default)]
+struct Word {
+    pieces: Vec<Piece>,
+    width: f32,
+    /// The width of the breakable space before this word.
+    space_before: f32,
+}
+
+impl Word {
+    fn text(&self) -> String {
+        self.pieces.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
+/// Splits styled spans into words; spaces are break opportunities unless tied.
+fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
+    // First: raw tokens (face, text, space_after).
+    let mut tokens: Vec<(Vec<Piece>, bool)> = vec![(Vec::new(), false)];
+    for span in spans {
+        let face = if span.bold || base.is_bold() {
+            Face::new(true, span.italic || base.is_italic())
+        } else {
+            Face::new(false, span.italic || base.is_italic())
+        };
+        for (i, part) in span.text.split(|c: char| c == ' ' || c == '\t' || c == '\n').enumerate() {
+            if i > 0 {
+                // a space: the current token ends
+                if let Some(last) = tokens.last_mut() {
+                    if !last.0.is_empty() {
+                        last.1 = true;
+                        tokens.push((Vec::new(), false));
+                    }
+                }
+            }
+            if !part.is_empty() {
+                if let Some(last) = tokens.last_mut() {
+                    match last.0.last_mut() {
+                        Some(p) if p.face == face => p.text.push_str(part),
+                        _ => last.0.push(Piece { face, text: part.to_string() }),
+                    }
+                }
+            }
+        }
+    }
+    tokens.retain(|(pieces, _)| !pieces.is_empty());
+
+    let mut out: Vec<Word> = Vec::new();
+    let mut tie_next = false;
+    for (i, (pieces, _)) in tokens.iter().enumerate() {
+        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        let space_face = pieces[0].face;
+        let space_w = f.width(space_face, " ", size);
+        let width: f32 = pieces.iter().map(|p| f.width(p.face, &p.text, size)).sum();
+        if tie_next {
+            if let Some(prev) = out.last_mut() {
+                let face = prev.pieces.last().map(|p| p.face).unwrap_or(space_face);
+                prev.pieces.push(Piece { face, text: " ".into() });
+                prev.pieces.extend(pieces.iter().cloned());
+                prev.width += f.width(face, " ", size) + width;
+            }
+        } else {
+            out.push(Word {
+                pieces: pieces.clone(),
+                width,
+                space_before: if i == 0 { 0.0 } else { space_w },
+            });
+        }
+        tie_next = tokens
+            .get(i + 1)
+            .is_some_and(|(next, _)| ties_to_next(&text, &next.iter().map(|p| p.text.as_str()).collect::<String>()));
+    }
+    out
+}
+
+/// Hyphenation points of a single-face word: byte offsets where "-" may be
+/// added. None inside numbers, abbreviations, all-caps words, or right after
+/// an elided apostrophe ("dell'amministrazione" breaks only after "ammi").
+fn hyphen_points(text: &str) -> Vec<usize> {
+    let Some(dict) = hyphenator() else { return Vec::new() };
+    let start = text
+        .char_indices()
+        .find(|(_, c)| c.is_alphabetic())
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let end = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_alphabetic())
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(start);
+    if end <= start {
+        return Vec::new();
+    }
+    let core = &text[start..end];
+    // After the last apostrophe, if any.
+    let offset = core.rfind(['\'', '’']).map(|i| i + core[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    let stem = &core[offset..];
+    if stem.chars().count() < 5
+        || !stem.chars().all(char::is_alphabetic)
+        || stem.chars().filter(|c| c.is_uppercase()).count() > 1
+    {
+        return Vec::new();
+    }
+    let lower = stem.to_lowercase();
+    if lower.len() != stem.len() {
+        return Vec::new();
+    }
+    dict.hyphenate(&lower)
+        .breaks
+        .into_iter()
+        .filter(|b| *b >= 2 && stem.len() - *b >= 2)
+        .map(|b| start + offset + b)
+        .collect()
+}
+
+/// A laid-out line before positioning.
+#[derive(Debug, Default, Clone)]
+struct Line {
+    runs: Vec<(Face, String)>,
+    width: f32,
+    spaces: usize,
+}
+
+impl Line {
+    fn push(&mut self, face: Face, text: &str, width: f32) {
+        self.spaces += text.matches(' ').count();
+        self.width += width;
+        match self.runs.last_mut() {
+            Some((f, t)) if *f == face => t.push_str(text),
+            _ => self.runs.push((face, text.to_string())),
+        }
+    }
+
+    fn push_word(&mut self, word: &Word, with_space: bool, f: &Fonts, size: f32) {
+        if with_space {
+            let face = word.pieces[0].face;
+            self.push(face, " ", f.width(face, " ", size));
+        }
+        for p in &word.pieces {
+            self.push(p.face, &p.text, f.width(p.face, &p.text, size));
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+}
+
+/// Breaks words into lines of at most `max` points (first fit, with
+/// hyphenation when the next word does not fit).
+fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut line = Line::default();
+    let mut queue: std::collections::VecDeque<Word> = words.iter().cloned().collect();
+    while let Some(word) = queue.pop_front() {
+        let space = if line.is_empty() { 0.0 } else { word.space_before };
+        if line.width + space + word.width <= max + 0.01 {
+            line.push_word(&word, !line.is_empty(), f, size);
+            continue;
+        }
+        // Try to hyphenate a single-piece word.
+        if word.pieces.len() == 1 {
+            let piece = &word.pieces[0];
+            let hyphen_w = f.width(piece.face, "-", size);
+            let points = hyphen_points(&piece.text);
+            let fit = points.iter().rev().find(|&&b| {
+                line.width + space + f.width(piece.face, &piece.text[..b], size) + hyphen_w <= max + 0.01
+            });
+            if let Some(&b) = fit {
+                let head = Word {
+                    pieces: vec![Piece { face: piece.face, text: format!("{}-", &piece.text[..b]) }],
+                    width: 0.0,
+                    space_before: word.space_before,
+                };
+                line.push_word(&head, !line.is_empty(), f, size);
+                lines.push(std::mem::take(&mut line));
+                let rest = piece.text[b..].to_string();
+                queue.push_front(Word {
+                    width: f.width(piece.face, &rest, size),
+                    pieces: vec![Piece { face: piece.face, text: rest }],
+                    space_before: 0.0,
+                });
+                continue;
+            }
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            queue.push_front(word);
+            continue;
+        }
+        // A word wider than the whole line on its own: cut it by characters.
+        let mut head = Line::default();
+        let mut rest_pieces = Vec::new();
+        for (pi, p) in word.pieces.iter().enumerate() {
+            if !rest_pieces.is_empty() {
+                rest_pieces.push(p.clone());
+                continue;
+            }
+            let mut cut = p.text.len();
+            for (i, c) in p.text.char_indices() {
+                let w = f.width(p.face, &c.to_string(), size);
+                if head.width + w > max && !(head.is_empty() && i == 0) {
+                    cut = i;
+                    break;
+                }
+                head.push(p.face, &c.to_string(), w);
+            }
+            if cut < p.text.len() {
+                rest_pieces.push(Piece { face: p.face, text: p.text[cut..].to_string() });
+                rest_pieces.extend(word.pieces[pi + 1..].iter().cloned());
+                break;
+            }
+        }
+        lines.push(head);
+        if !rest_pieces.is_empty() {
+            let width = rest_pieces.iter().map(|p| f.width(p.face, &p.text, size)).sum();
+            queue.push_front(Word { pieces: rest_pieces, width, space_before: 0.0 });
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Places lines and rules on pages.
+struct Composer<'f> {
+    f: &'f Fonts,
+    pages: Vec<Page>,
+    y: f32,
+    body_top: f32,
+    header: Vec<String>,
+}
+
+impl<'f> Composer<'f> {
+    fn new(f: &'f Fonts, header: Vec<String>) -> Self {
+        let header_h = if header.is_empty() { 0.0 } else { header.len() as f32 * 13.0 + 14.0 };
+        let body_top = PAGE_H - TOP - header_h;
+        let mut c = Composer { f, pages: Vec::new(), y: 0.0, body_top, header };
+        c.new_page();
+        c
+    }
+
+    fn new_page(&mut self) {
+        let mut page = Page::default();
+        let mut y = PAGE_H - TOP - HEADER_SIZE;
+        for (i, text) in self.header.iter().enumerate() {
+            let face = if i == 0 { Face::Bold } else { Face::Regular };
+            let size = if i == 0 { HEADER_SIZE + 1.0 } else { HEADER_SIZE };
+            let w = self.f.width(face, text, size);
+            page.draws.push(Draw::Text(TextLine {
+                x: LEFT + (WIDTH - w).max(0.0) / 2.0,
+                y,
+                size,
+                runs: vec![(face, text.clone())],
+                space_extra: 0.0,
+            }));
+            y -= 13.0;
+        }
+        if !self.header.is_empty() {
+            page.draws.push(Draw::Rule { x1: LEFT, x2: LEFT + WIDTH, y: y + 6.0, width: 0.6 });
+        }
+        self.pages.push(page);
+        self.y = self.body_top;
+    }
+
+    fn room(&self) -> f32 {
+        self.y - BOTTOM
+    }
+
+    /// Space for `n` more lines on this page.
+    fn lines_left(&self) -> usize {
+        (self.room() / LEADING).floor().max(0.0) as usize
+    }
+
+    fn gap(&mut self, points: f32) {
+        // No gap at the top of a page.
+        if (self.y - self.body_top).abs() > 0.01 {
+            self.y -= points;
+        }
+    }
+
+    fn ensure(&mut self, height: f32) {
+        if self.room() < height && (self.y - self.body_top).abs() > 0.01 {
+            self.new_page();
+        }
+    }
+
+    fn draw_line(&mut self, line: &Line, x: f32, max: f32, align: Align, last: bool, size: f32) {
+        let (x, extra) = match align {
+            Align::Justify if !last && line.spaces > 0 => {
+                (x, ((max - line.width) / line.spaces as f32).max(0.0))
+            }
+            Align::Justify => (x, 0.0),
+            Align::Center => (x + ((max - line.width) / 2.0).max(0.0), 0.0),
+            Align::Right => (x + (max - line.width).max(0.0), 0.0),
+        };
+        self.y -= LEADING.max(size * 1.3);
+        let baseline = self.y + (LEADING - size) / 2.0 + 1.5;
+        if let Some(page) = self.pages.last_mut() {
+            page.draws.push(Draw::Text(TextLine {
+                x,
+                y: baseline,
+                size,
+                runs: line.runs.clone(),
+                space_extra: extra,
+            }));
+        }
+    }
+
+    /// A paragraph's lines with widow and orphan control: never one line
+    /// alone at the foot or at the head of a page.
+    fn flow(&mut self, lines: &[Line], x: f32, max: f32, align: Align, size: f32, marker: Option<(Face, String)>) {
+        let n = lines.len();
+        let left = self.lines_left();
+        if n > left {
+            let first_part = if n <= 3 || left < 2 { 0 } else { left.min(n - 2) };
+            if first_part == 0 {
+                self.new_page();
+            } else {
+                for (i, line) in lines[..first_part].iter().enumerate() {
+                    if i == 0 {
+                        self.marker(&marker, x, size);
+                    }
+                    self.draw_line(line, x, max, align, false, size);
+                }
+                self.new_page();
+                return self.flow_rest(&lines[first_part..], x, max, align, size);
+            }
+        }
+        self.marker(&marker, x, size);
+        self.flow_rest(lines, x, max, align, size)
+    }
+
+    fn flow_rest(&mut self, lines: &[Line], x: f32, max: f32, align: Align, size: f32) {
+        let n = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            if self.lines_left() == 0 {
+                self.new_page();
+            }
+            self.draw_line(line, x, max, align, i + 1 == n, size);
+        }
+    }
+
+    fn marker(&mut self, marker: &Option<(Face, String)>, x: f32, size: f32) {
+        if let (Some((face, text)), Some(page)) = (marker, self.pages.last_mut()) {
+            let baseline = self.y - LEADING + (LEADING - size) / 2.0 + 1.5;
+            page.draws.push(Draw::Text(TextLine {
+                x: x - LIST_INDENT,
+                y: baseline,
+                size,
+                runs: vec![(*face, text.clone())],
+                space_extra: 0.0,
+            }));
+        }
+    }
+
+    fn block(&mut self, block: &Block, next_is_text: bool) {
+        let f = self.f;
+        match block {
+            Block::Heading { level, spans } => {
+                let (size, align, before, after) = if *level == 1 {
+                    (BODY + 1.0, Align::Center, 10.0, 6.0)
+                } else {
+                    (BODY, Align::Justify, 10.0, 2.0)
+                };
+                let lines = break_lines(&words(spans, size, Face::Bold, f), WIDTH, size, f);
+                self.gap(before);
+                // Keep the heading with two lines of what follows.
+                let keep = if next_is_text { 2.0 * LEADING } else { 0.0 };
+                self.ensure(lines.len() as f32 * LEADING + keep);
+                let n = lines.len();
+                for (i, line) in lines.iter().enumerate() {
+                    self.draw_line(line, LEFT, WIDTH, align, i + 1 == n || align != Align::Justify, size);
+                }
+                self.y -= after;
+            }
+            Block::Paragraph { spans } => {
+                let lines = break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f);
+                self.gap(PARA_GAP);
+                self.flow(&lines, LEFT, WIDTH, Align::Justify, BODY, None);
+            }
+            Block::Lines { align, lines } => {
+                self.gap(PARA_GAP);
+                let broken: Vec<Line> = lines
+                    .iter()
+                    .flat_map(|l| {
+                        if l.is_empty() {
+                            vec![Line::default()]
+                        } else {
+                            break_lines(&words(l, BODY, Face::Regular, f), WIDTH, BODY, f)
+                        }
+                    })
+                    .collect();
+                self.ensure(broken.len().min(4) as f32 * LEADING);
+                for line in &broken {
+                    if self.lines_left() == 0 {
+                        self.new_page();
+                    }
+                    self.draw_line(line, LEFT, WIDTH, *align, true, BODY);
+                }
+            }
+            Block::List { ordered, items } => {
+                self.gap(PARA_GAP / 2.0);
+                for (i, item) in items.iter().enumerate() {
+                    let x = LEFT + LIST_INDENT;
+                    let max = WIDTH - LIST_INDENT;
+                    let lines = break_lines(&words(item, BODY, Face::Regular, f), max, BODY, f);
+                    let mark = if *ordered { format!("{}.", i + 1) } else { "•".to_string() };
+                    self.gap(PARA_GAP / 2.0);
+                    self.flow(&lines, x, max, Align::Justify, BODY, Some((Face::Regular, mark)));
+                }
+            }
+            Block::Table { rows } => {
+                self.gap(PARA_GAP);
+                let label_w = WIDTH * 0.36;
+                let value_x = LEFT + label_w + 8.0;
+                let value_w = WIDTH - label_w - 8.0;
+                self.ensure(LEADING * 2.0 + 4.0);
+                self.rule(LEFT, LEFT + WIDTH, self.y, 0.5);
+                for (label, value) in rows {
+                    let l = break_lines(&words(label, BODY, Face::Bold, f), label_w, BODY, f);
+                    let v = break_lines(&words(value, BODY, Face::Regular, f), value_w, BODY, f);
+                    let n = l.len().max(v.len()).max(1);
+                    self.ensure(n as f32 * LEADING + 6.0);
+                    let top = self.y - 2.0;
+                    self.y = top;
+                    for line in &l {
+                        self.draw_line(line, LEFT + 2.0, label_w, Align::Justify, true, BODY);
+                    }
+                    let after_label = self.y;
+                    self.y = top;
+                    for line in &v {
+                        self.draw_line(line, value_x, value_w, Align::Justify, true, BODY);
+                    }
+                    self.y = self.y.min(after_label) - 4.0;
+                    self.rule(LEFT, LEFT + WIDTH, self.y, 0.5);
+                }
+            }
+            Block::Signature { lines } => {
+                let col_x = LEFT + WIDTH * 0.5;
+                let col_w = WIDTH * 0.5;
+                let broken: Vec<Line> = lines
+                    .iter()
+                    .flat_map(|l| {
+                        if l.is_empty() {
+                            vec![Line::default()]
+                        } else {
+                            break_lines(&words(l, BODY, Face::Regular, f), col_w, BODY, f)
+                        }
+                    })
+                    .collect();
+                self.gap(LEADING * 1.5);
+                self.ensure(broken.len() as f32 * LEADING);
+                for line in &broken {
+                    self.draw_line(line, col_x, col_w, Align::Center, true, BODY);
+                }
+            }
+            Block::PageBreak => self.new_page(),
+        }
+    }
+
+    fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32) {
+        if let Some(page) = self.pages.last_mut() {
+            page.draws.push(Draw::Rule { x1, x2, y, width });
+        }
+    }
+
+    fn finish(mut self) -> Vec<Page> {
+        let total = self.pages.len();
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let text = format!("Pagina {} di {}", i + 1, total);
+            let w = self.f.width(Face::Regular, &text, FOOTER_SIZE);
+            page.draws.push(Draw::Text(TextLine {
+                x: LEFT + (WIDTH - w) / 2.0,
+                y: BOTTOM - 30.0,
+                size: FOOTER_SIZE,
+                runs: vec![(Face::Regular, text)],
+                space_extra: 0.0,
+            }));
+        }
+        self.pages
+    }
+}
+
+/// Typesets the document into pages.
+pub fn layout(doc: &Document) -> Vec<Page> {
+    let f = fonts();
+    let mut c = Composer::new(f, doc.header.clone());
+    for (i, block) in doc.blocks.iter().enumerate() {
+        let next_is_text = matches!(
+            doc.blocks.get(i + 1),
+            Some(Block::Paragraph { .. } | Block::List { .. } | Block::Lines { .. } | Block::Table { .. })
+        );
+        c.block(block, next_is_text);
+    }
+    c.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphenates_italian_but_not_after_apostrophes_or_numbers() {
+        let p = hyphen_points("amministrazione");
+        assert!(!p.is_empty());
+        let word = "dell'amministrazione";
+        let apos = word.find('\'').unwrap();
+        assert!(hyphen_points(word).iter().all(|b| *b > apos + 2), "{:?}", hyphen_points(word));
+        assert!(hyphen_points("2.500,00").is_empty());
+        assert!(hyphen_points("PROPONE").is_empty());
+    }
+
+    #[test]
+    fn ties_keep_numbers_with_their_abbreviation() {
+        let f = fonts();
+        let spans = vec![Span { text: "ai sensi dell'art. 15 della L. 190 e € 2.500,00".into(), bold: false, italic: false }];
+        let ws: Vec<String> = words(&spans, 12.0, Face::Regular, f).iter().map(Word::text).collect();
+        assert!(ws.contains(&"art. 15".to_string()), "{ws:?}");
+        assert!(ws.contains(&"L. 190".to_string()), "{ws:?}");
+        assert!(ws.contains(&"€ 2.500,00".to_string()), "{ws:?}");
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let f = fonts();
+        let text = "Premesso che la legge 6 novembre 2012, n. 190, recante disposizioni per la prevenzione e la repressione della corruzione e dell'illegalità nella pubblica amministrazione, prevede che ogni amministrazione pubblica adotti un piano triennale.";
+        let spans = vec![Span { text: text.into(), bold: false, italic: false }];
+        let lines = break_lines(&words(&spans, 12.0, Face::Regular, f), 300.0, 12.0, f);
+        assert!(lines.len() > 3);
+        for l in &lines {
+            assert!(l.width <= 300.01, "{l:?}");
+        }
+        for l in &lines[..lines.len() - 1] {
+            assert!(l.width > 240.0, "loose line {l:?}");
+        }
+        let joined: String = lines
+            .iter()
+            .map(|l| l.runs.iter().map(|r| r.1.as_str()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(!joined.contains("dell'-"), "{joined}");
+        assert!(!joined.contains("n.\n190"), "{joined}");
+    }
+}

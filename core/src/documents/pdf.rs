@@ -1,0 +1,222 @@
+//! Writes typeset pages as a PDF/A-2b file with printpdf: subset embedded
+//! fonts, TJ justification with real spaces kept (copy and paste and
+//! pdftotext give the text back), XMP metadata and an sRGB output intent.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use lopdf::{Dictionary, Object, Stream, StringFormat};
+use printpdf::{
+    Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    TextItem,
+};
+
+use super::fonts::{fonts, Face};
+use super::layout::{Draw, Page};
+use crate::error::{Error, Result};
+
+const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
+pub const PRODUCER: &str = "Comunità di Pratiche – Città Metropolitana di Messina";
+
+/// Document metadata, written both in the Info dictionary and in the XMP.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// UTC, e.g. 2026-11-23T09:15:00Z
+    pub created: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
+    let f = fonts();
+    let mut doc = PdfDocument::new(&meta.title);
+    // The characters each face prints, to embed only their glyphs.
+    let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
+    for page in pages {
+        for draw in &page.draws {
+            if let Draw::Text(line) = draw {
+                for (face, text) in &line.runs {
+                    used.entry(*face).or_default().extend(text.chars());
+                }
+            }
+        }
+    }
+    let mut ids = BTreeMap::new();
+    for (face, chars) in &used {
+        let font = f.subset(*face, chars).map_err(|e| Error::Io {
+            message: format!("Preparazione del carattere tipografico non riuscita: {e}"),
+        })?;
+        ids.insert(*face, doc.add_font(&font));
+    }
+    let mut out_pages = Vec::with_capacity(pages.len());
+    for page in pages {
+        let mut ops = Vec::new();
+        for draw in &page.draws {
+            match draw {
+                Draw::Text(line) => {
+                    ops.push(Op::StartTextSection);
+                    ops.push(Op::SetTextCursor { pos: Point { x: Pt(line.x), y: Pt(line.y) } });
+                    let mut current: Option<Face> = None;
+                    for (face, text) in &line.runs {
+                        if current != Some(*face) {
+                            ops.push(Op::SetFont {
+                                font: PdfFontHandle::External(ids[face].clone()),
+                                size: Pt(line.size),
+                            });
+                            current = Some(*face);
+                        }
+                        ops.push(Op::ShowText { items: text_items(text, line.space_extra, line.size) });
+                    }
+                    ops.push(Op::EndTextSection);
+                }
+                Draw::Rule { x1, x2, y, width } => {
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![
+                                LinePoint { p: Point { x: Pt(*x1), y: Pt(*y) }, bezier: false },
+                                LinePoint { p: Point { x: Pt(*x2), y: Pt(*y) }, bezier: false },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                }
+            }
+        }
+        out_pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+    }
+    doc.with_pages(out_pages);
+
+    let opts = PdfSaveOptions { optimize: false, subset_fonts: true, secure: true, image_optimization: None };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    make_pdfa(&mut lo, meta)?;
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::Io { message: format!("Scrittura del PDF non riuscita: {e}") })?;
+    Ok(bytes)
+}
+
+/// Text with justification: after every space an offset (in thousandths of
+/// an em, negative moves right) widens the gap; the space itself stays.
+fn text_items(text: &str, extra: f32, size: f32) -> Vec<TextItem> {
+    if extra <= 0.001 || !text.contains(' ') {
+        return vec![TextItem::Text(text.to_string())];
+    }
+    let offset = -(extra * 1000.0 / size);
+    let mut items = Vec::new();
+    let mut parts = text.split(' ').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_some() {
+            items.push(TextItem::Text(format!("{part} ")));
+            items.push(TextItem::Offset(offset));
+        } else if !part.is_empty() {
+            items.push(TextItem::Text(part.to_string()));
+        }
+    }
+    items
+}
+
+fn pdf_string(s: &str) -> Object {
+    // UTF-16BE with BOM: any Italian text in the Info dictionary.
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Adds what PDF/A-2b asks beyond embedded fonts: PDF 1.7 header, XMP
+/// metadata matching the Info dictionary, and an sRGB output intent.
+fn make_pdfa(doc: &mut lopdf::Document, meta: &Metadata) -> Result<()> {
+    doc.version = "1.7".to_string();
+    let pdf_date = meta.created.format("D:%Y%m%d%H%M%SZ").to_string();
+    let xmp_date = meta.created.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let keywords = meta.keywords.join(", ");
+
+    let mut info = Dictionary::new();
+    info.set("Title", pdf_string(&meta.title));
+    info.set("Author", pdf_string(&meta.author));
+    info.set("Subject", pdf_string(&meta.subject));
+    info.set("Keywords", pdf_string(&keywords));
+    info.set("Creator", pdf_string(PRODUCER));
+    info.set("Producer", pdf_string(PRODUCER));
+    info.set("CreationDate", Object::string_literal(pdf_date.clone()));
+    info.set("ModDate", Object::string_literal(pdf_date));
+    let info_id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(info_id));
+
+    let xmp = format!(
+        r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+   <pdf:Keywords>{keywords}</pdf:Keywords>
+   <pdf:Producer>{producer}</pdf:Producer>
+   <xmp:CreatorTool>{producer}</xmp:CreatorTool>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#,
+        bom = '\u{feff}',
+        title = xml_escape(&meta.title),
+        author = xml_escape(&meta.author),
+        subject = xml_escape(&meta.subject),
+        keywords = xml_escape(&keywords),
+        producer = xml_escape(PRODUCER),
+        date = xmp_date,
+    );
+    let mut xmp_stream = Stream::new(
+        Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        xmp.into_bytes(),
+    );
+    // PDF/A: the metadata stays readable without filters.
+    xmp_stream.allows_compression = false;
+    let xmp_id = doc.add_object(xmp_stream);
+
+    let icc = Stream::new(Dictionary::from_iter(vec![("N", Object::Integer(3))]), SRGB_ICC.to_vec());
+    let icc_id = doc.add_object(icc);
+    let intent = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"OutputIntent".to_vec())),
+        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+        ("OutputConditionIdentifier", Object::string_literal("sRGB IEC61966-2.1")),
+        ("Info", Object::string_literal("sRGB IEC61966-2.1")),
+        ("DestOutputProfile", Object::Reference(icc_id)),
+    ]);
+
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| Error::Io { message: format!("PDF senza catalogo: {e}") })?;
+    let catalog = doc
+        .get_object_mut(root)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| Error::Io { message: format!("PDF senza catalogo: {e}") })?;
+    catalog.set("Metadata", Object::Reference(xmp_id));
+    catalog.set("OutputIntents", Object::Array(vec![Object::Dictionary(intent)]));
+    catalog.set("Lang", Object::string_literal("it-IT"));
+    Ok(())
+}
