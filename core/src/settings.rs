@@ -14,6 +14,22 @@ pub struct Settings {
     pub operator_name: String,
     /// Days after which a comune waiting in "invitato" or "bozza inviata" is stalled.
     pub stall_days: i64,
+    /// Who signs the letters of the Segreteria Generale, and as what.
+    #[serde(default)]
+    pub signatory_name: String,
+    #[serde(default = "default_signatory_title")]
+    pub signatory_title: String,
+    /// The PEC address of the Segreteria, printed in the documents.
+    #[serde(default = "default_secretariat_pec")]
+    pub secretariat_pec: String,
+}
+
+fn default_signatory_title() -> String {
+    "Il Segretario Generale".to_string()
+}
+
+fn default_secretariat_pec() -> String {
+    "protocollo@pec.prov.me.it".to_string()
 }
 
 pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -48,6 +64,11 @@ impl Store {
         Ok(Settings {
             operator_name: operator_name(&self.conn)?,
             stall_days: self.stall_days()?,
+            signatory_name: get(&self.conn, "signatory_name")?.unwrap_or_default(),
+            signatory_title: get(&self.conn, "signatory_title")?
+                .unwrap_or_else(default_signatory_title),
+            secretariat_pec: get(&self.conn, "secretariat_pec")?
+                .unwrap_or_else(default_secretariat_pec),
         })
     }
 
@@ -71,13 +92,36 @@ impl Store {
                 "Giorni di attesa per il sollecito: un numero da 1 a 365.",
             ));
         }
+        let signatory_name = new.signatory_name.trim().to_string();
+        let signatory_title = new.signatory_title.trim().to_string();
+        for (field, label, value) in [
+            ("signatory_name", "Firmatario delle lettere", &signatory_name),
+            ("signatory_title", "Qualifica del firmatario", &signatory_title),
+        ] {
+            if value.chars().count() > 120 || value.chars().any(char::is_control) {
+                return Err(Error::validation(
+                    field,
+                    format!("{label}: al massimo 120 caratteri, su una riga."),
+                ));
+            }
+        }
+        let secretariat_pec = new.secretariat_pec.trim().to_string();
+        if !secretariat_pec.is_empty() {
+            crate::validate::email("secretariat_pec", "PEC della Segreteria", &secretariat_pec)?;
+        }
         let before = self.settings()?;
         self.action(|tx, _| {
             set(tx, OPERATOR, &name)?;
             set(tx, "stall_days", &new.stall_days.to_string())?;
+            set(tx, "signatory_name", &signatory_name)?;
+            set(tx, "signatory_title", &signatory_title)?;
+            set(tx, "secretariat_pec", &secretariat_pec)?;
             let after = Settings {
                 operator_name: name.clone(),
                 stall_days: new.stall_days,
+                signatory_name: signatory_name.clone(),
+                signatory_title: signatory_title.clone(),
+                secretariat_pec: secretariat_pec.clone(),
             };
             // The new name signs its own change.
             crate::audit::record(

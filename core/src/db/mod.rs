@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_adhesion",
         include_str!("../../migrations/0002_adhesion.sql"),
     ),
+    (
+        "0003_documents",
+        include_str!("../../migrations/0003_documents.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use hyphenation::{Hyphenator, Language, Load, Standard};
 
 use super::fonts::{fonts, Face, Fonts};
-use super::markup::{Align, Block, Document, Span, Spans};
+use super::markup::{Align, Block, Document, Span};
 
 // A4 in points and the margins of an Italian administrative act.
 pub const PAGE_W: f32 = 595.276;
@@ -68,11 +68,25 @@ const TIED_BEFORE_NUMBER: &[&str] = &[
     "legge", "decreto", "allegato", "punto", "ore",
 ];
 
+const MONTHS: &[&str] = &[
+    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+    "ottobre", "novembre", "dicembre",
+];
+
 fn ties_to_next(word: &str, next: &str) -> bool {
+    // "7 agosto 1990": a day stays with its month.
+    if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 {
+        let month = next.trim_end_matches([',', ';', '.', ':']).to_lowercase();
+        if MONTHS.contains(&month.as_str()) {
+            return true;
+        }
+    }
     let starts_with_digit = next.chars().next().is_some_and(|c| c.is_ascii_digit());
     if !starts_with_digit {
         return false;
     }
+    // "dell'art. 15": the word after the elision counts.
+    let word = word.rsplit(['\'', '’']).next().unwrap_or(word);
     let lower = word.to_lowercase();
     TIED_BEFORE_NUMBER.contains(&lower.as_str())
 }
@@ -94,6 +108,7 @@ struct Word {
 }
 
 impl Word {
+    #[cfg(test)]
     fn text(&self) -> String {
         self.pieces.iter().map(|p| p.text.as_str()).collect()
     }
@@ -235,7 +250,7 @@ impl Line {
 
 /// Breaks words into lines of at most `max` points (first fit, with
 /// hyphenation when the next word does not fit).
-fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts) -> Vec<Line> {
+fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut line = Line::default();
     let mut queue: std::collections::VecDeque<Word> = words.iter().cloned().collect();
@@ -246,7 +261,7 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts) -> Vec<Line> {
             continue;
         }
         // Try to hyphenate a single-piece word.
-        if word.pieces.len() == 1 {
+        if hyphenate && word.pieces.len() == 1 {
             let piece = &word.pieces[0];
             let hyphen_w = f.width(piece.face, "-", size);
             let points = hyphen_points(&piece.text);
@@ -446,24 +461,19 @@ impl<'f> Composer<'f> {
         let f = self.f;
         match block {
             Block::Heading { level, spans } => {
-                let (size, align, before, after) = if *level == 1 {
-                    (BODY + 1.0, Align::Center, 10.0, 6.0)
-                } else {
-                    (BODY, Align::Justify, 10.0, 2.0)
-                };
-                let lines = break_lines(&words(spans, size, Face::Bold, f), WIDTH, size, f);
+                let (size, before, after) = if *level == 1 { (BODY + 1.0, 10.0, 6.0) } else { (BODY, 10.0, 2.0) };
+                let lines = break_lines(&words(spans, size, Face::Bold, f), WIDTH, size, f, false);
                 self.gap(before);
                 // Keep the heading with two lines of what follows.
                 let keep = if next_is_text { 2.0 * LEADING } else { 0.0 };
                 self.ensure(lines.len() as f32 * LEADING + keep);
-                let n = lines.len();
-                for (i, line) in lines.iter().enumerate() {
-                    self.draw_line(line, LEFT, WIDTH, align, i + 1 == n || align != Align::Justify, size);
+                for line in &lines {
+                    self.draw_line(line, LEFT, WIDTH, Align::Center, true, size);
                 }
                 self.y -= after;
             }
             Block::Paragraph { spans } => {
-                let lines = break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f);
+                let lines = break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f, true);
                 self.gap(PARA_GAP);
                 self.flow(&lines, LEFT, WIDTH, Align::Justify, BODY, None);
             }
@@ -475,7 +485,7 @@ impl<'f> Composer<'f> {
                         if l.is_empty() {
                             vec![Line::default()]
                         } else {
-                            break_lines(&words(l, BODY, Face::Regular, f), WIDTH, BODY, f)
+                            break_lines(&words(l, BODY, Face::Regular, f), WIDTH, BODY, f, false)
                         }
                     })
                     .collect();
@@ -492,7 +502,7 @@ impl<'f> Composer<'f> {
                 for (i, item) in items.iter().enumerate() {
                     let x = LEFT + LIST_INDENT;
                     let max = WIDTH - LIST_INDENT;
-                    let lines = break_lines(&words(item, BODY, Face::Regular, f), max, BODY, f);
+                    let lines = break_lines(&words(item, BODY, Face::Regular, f), max, BODY, f, true);
                     let mark = if *ordered { format!("{}.", i + 1) } else { "•".to_string() };
                     self.gap(PARA_GAP / 2.0);
                     self.flow(&lines, x, max, Align::Justify, BODY, Some((Face::Regular, mark)));
@@ -506,8 +516,8 @@ impl<'f> Composer<'f> {
                 self.ensure(LEADING * 2.0 + 4.0);
                 self.rule(LEFT, LEFT + WIDTH, self.y, 0.5);
                 for (label, value) in rows {
-                    let l = break_lines(&words(label, BODY, Face::Bold, f), label_w, BODY, f);
-                    let v = break_lines(&words(value, BODY, Face::Regular, f), value_w, BODY, f);
+                    let l = break_lines(&words(label, BODY, Face::Bold, f), label_w, BODY, f, false);
+                    let v = break_lines(&words(value, BODY, Face::Regular, f), value_w, BODY, f, true);
                     let n = l.len().max(v.len()).max(1);
                     self.ensure(n as f32 * LEADING + 6.0);
                     let top = self.y - 2.0;
@@ -533,7 +543,7 @@ impl<'f> Composer<'f> {
                         if l.is_empty() {
                             vec![Line::default()]
                         } else {
-                            break_lines(&words(l, BODY, Face::Regular, f), col_w, BODY, f)
+                            break_lines(&words(l, BODY, Face::Regular, f), col_w, BODY, f, false)
                         }
                     })
                     .collect();
@@ -604,7 +614,7 @@ mod tests {
         let f = fonts();
         let spans = vec![Span { text: "ai sensi dell'art. 15 della L. 190 e € 2.500,00".into(), bold: false, italic: false }];
         let ws: Vec<String> = words(&spans, 12.0, Face::Regular, f).iter().map(Word::text).collect();
-        assert!(ws.contains(&"art. 15".to_string()), "{ws:?}");
+        assert!(ws.contains(&"dell'art. 15".to_string()), "{ws:?}");
         assert!(ws.contains(&"L. 190".to_string()), "{ws:?}");
         assert!(ws.contains(&"€ 2.500,00".to_string()), "{ws:?}");
     }
@@ -614,7 +624,7 @@ mod tests {
         let f = fonts();
         let text = "Premesso che la legge 6 novembre 2012, n. 190, recante disposizioni per la prevenzione e la repressione della corruzione e dell'illegalità nella pubblica amministrazione, prevede che ogni amministrazione pubblica adotti un piano triennale.";
         let spans = vec![Span { text: text.into(), bold: false, italic: false }];
-        let lines = break_lines(&words(&spans, 12.0, Face::Regular, f), 300.0, 12.0, f);
+        let lines = break_lines(&words(&spans, 12.0, Face::Regular, f), 300.0, 12.0, f, true);
         assert!(lines.len() > 3);
         for l in &lines {
             assert!(l.width <= 300.01, "{l:?}");

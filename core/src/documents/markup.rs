@@ -15,10 +15,12 @@
 //! ```
 //! A blank line ends a paragraph; consecutive lines are joined.
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
 
 /// A run of text in one style.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Span {
     pub text: String,
     pub bold: bool,
@@ -27,14 +29,16 @@ pub struct Span {
 
 pub type Spans = Vec<Span>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Align {
     Justify,
     Center,
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Heading { level: u8, spans: Spans },
     Paragraph { spans: Spans },
@@ -325,9 +329,10 @@ mod tests {
         assert_eq!(doc.blocks.len(), 6);
         match &doc.blocks[1] {
             Block::Paragraph { spans } => {
-                assert_eq!(spans.len(), 4);
+                assert_eq!(spans.len(), 5);
                 assert!(spans[1].bold && spans[1].text == "che");
-                assert!(spans[3].text.ends_with("ha aderito."));
+                assert!(spans[3].italic && spans[3].text == "Comune");
+                assert_eq!(spans[4].text, " ha aderito.");
             }
             b => panic!("{b:?}"),
         }
