@@ -5,8 +5,8 @@
 pub mod adhesion;
 pub mod audit;
 pub mod dashboard;
-pub mod documents;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod io;
 pub mod registry;

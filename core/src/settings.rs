@@ -95,8 +95,16 @@ impl Store {
         let signatory_name = new.signatory_name.trim().to_string();
         let signatory_title = new.signatory_title.trim().to_string();
         for (field, label, value) in [
-            ("signatory_name", "Firmatario delle lettere", &signatory_name),
-            ("signatory_title", "Qualifica del firmatario", &signatory_title),
+            (
+                "signatory_name",
+                "Firmatario delle lettere",
+                &signatory_name,
+            ),
+            (
+                "signatory_title",
+                "Qualifica del firmatario",
+                &signatory_title,
+            ),
         ] {
             if value.chars().count() > 120 || value.chars().any(char::is_control) {
                 return Err(Error::validation(

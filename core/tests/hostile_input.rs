@@ -64,10 +64,22 @@ fn hostile_strings_never_panic_and_failures_write_nothing() {
             assert_eq!(common::dump(&s), before);
         }
         let _ = s.create_zone(&v);
+        let current = s.settings().unwrap();
         let _ = s.save_settings(&Settings {
             operator_name: v.clone(),
             stall_days: 30,
+            ..current.clone()
         });
+        let before = common::dump(&s);
+        let hostile = Settings {
+            signatory_name: v.clone(),
+            signatory_title: v.clone(),
+            secretariat_pec: v.clone(),
+            ..current
+        };
+        if s.save_settings(&hostile).is_err() {
+            assert_eq!(common::dump(&s), before);
+        }
         let _ = s.list_comuni(&ComuneQuery {
             text: v.clone(),
             ..Default::default()

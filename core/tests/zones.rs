@@ -232,6 +232,7 @@ fn settings_operator_signs_audit_rows() {
         s.save_settings(&cdp_core::settings::Settings {
             operator_name: "  ".into(),
             stall_days: 30,
+            ..s.settings().unwrap()
         })
         .unwrap_err()
         .field(),
@@ -241,6 +242,7 @@ fn settings_operator_signs_audit_rows() {
         s.save_settings(&cdp_core::settings::Settings {
             operator_name: "X".into(),
             stall_days: 0,
+            ..s.settings().unwrap()
         })
         .unwrap_err()
         .field(),
@@ -249,6 +251,7 @@ fn settings_operator_signs_audit_rows() {
     s.save_settings(&cdp_core::settings::Settings {
         operator_name: "Dott.ssa Lo Giudice".into(),
         stall_days: 45,
+        ..s.settings().unwrap()
     })
     .unwrap();
     assert_eq!(s.stall_days().unwrap(), 45);

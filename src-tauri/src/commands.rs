@@ -20,9 +20,9 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::AppState;
 
-type R<T> = Result<T, ErrorPayload>;
+pub(crate) type R<T> = Result<T, ErrorPayload>;
 
-fn payload(code: &str, message: impl Into<String>) -> ErrorPayload {
+pub(crate) fn payload(code: &str, message: impl Into<String>) -> ErrorPayload {
     ErrorPayload {
         code: code.into(),
         message: message.into(),
@@ -221,11 +221,7 @@ fn export_with_dialog(
         return Ok(None);
     };
     let rows = state.with(|s| write(s, &path))?;
-    state
-        .exported
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(path.clone());
+    state.remember(path.clone());
     Ok(Some(Exported {
         path: path.display().to_string(),
         rows,
@@ -345,15 +341,31 @@ pub fn open_exported(
     folder: bool,
 ) -> R<()> {
     let path = PathBuf::from(path);
-    let known = state
+    let exported = state
         .exported
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .contains(&path);
-    if !known {
+    // Files in the documents register may be opened in later sessions too.
+    let registered = || {
+        state
+            .with(|s| s.documents(None))
+            .map(|docs| docs.iter().any(|d| PathBuf::from(&d.path) == path))
+            .unwrap_or(false)
+    };
+    if !exported && !registered() {
         return Err(payload(
             "not_found",
-            "Si possono aprire solo i file esportati in questa sessione.",
+            "Si possono aprire solo i file esportati o generati dall'applicazione.",
+        ));
+    }
+    if !path.exists() {
+        return Err(payload(
+            "not_found",
+            format!(
+                "Il file {} non esiste più (spostato o cancellato).",
+                path.display()
+            ),
         ));
     }
     let opener = app.opener();

@@ -3,6 +3,7 @@
 //! No business rule lives here.
 
 mod commands;
+mod documents;
 mod state;
 
 use std::path::PathBuf;
@@ -66,6 +67,16 @@ pub fn run() {
             commands::bulk_invite,
             commands::cancel_bulk,
             commands::open_exported,
+            documents::templates,
+            documents::template,
+            documents::save_template,
+            documents::restore_template,
+            documents::preview_template,
+            documents::placeholders,
+            documents::documents,
+            documents::preview_pdf,
+            documents::generate_document,
+            documents::generate_batch,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -61,6 +61,14 @@ impl AppState {
             Err(e) => Err(e.clone()),
         }
     }
+
+    /// A file written this session, which the user may then open.
+    pub fn remember(&self, path: PathBuf) {
+        self.exported
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(path);
+    }
 }
 
 #[cfg(test)]

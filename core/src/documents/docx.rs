@@ -3,9 +3,9 @@
 //! "Pagina X di Y" footer.
 
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin,
-    PageNum, Paragraph, Run, RunFonts, Table, TableBorder, TableBorders, TableBorderPosition,
-    TableCell, TableRow, WidthType,
+    AlignmentType, BorderType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum,
+    Paragraph, Run, RunFonts, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
+    TableRow, WidthType,
 };
 
 use super::fonts::DOCX_FAMILY;
@@ -65,8 +65,21 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
     );
     let mut docx = Docx::new()
         .page_size(11906, 16838)
-        .page_margin(PageMargin::new().top(1700).bottom(1400).left(1418).right(1134).header(700).footer(600))
-        .default_fonts(RunFonts::new().ascii(DOCX_FAMILY).hi_ansi(DOCX_FAMILY).cs(DOCX_FAMILY))
+        .page_margin(
+            PageMargin::new()
+                .top(1700)
+                .bottom(1400)
+                .left(1418)
+                .right(1134)
+                .header(700)
+                .footer(600),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii(DOCX_FAMILY)
+                .hi_ansi(DOCX_FAMILY)
+                .cs(DOCX_FAMILY),
+        )
         .default_size(BODY_HALF_POINTS)
         .header(header)
         .footer(footer);
@@ -75,36 +88,67 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
         match block {
             Block::Heading { level, spans } => {
                 let p = Paragraph::new()
-                    .align(if *level == 1 { AlignmentType::Center } else { AlignmentType::Left })
+                    .align(if *level == 1 {
+                        AlignmentType::Center
+                    } else {
+                        AlignmentType::Left
+                    })
                     .keep_next(true);
                 let p = spaced(runs(p, spans, true), 10, if *level == 1 { 6 } else { 2 });
                 docx = docx.add_paragraph(p);
             }
             Block::Paragraph { spans } => {
-                let p = spaced(runs(Paragraph::new().align(AlignmentType::Both), spans, false), 6, 0)
-                    .widow_control(true);
+                let p = spaced(
+                    runs(Paragraph::new().align(AlignmentType::Both), spans, false),
+                    6,
+                    0,
+                )
+                .widow_control(true);
                 docx = docx.add_paragraph(p);
             }
             Block::Lines { align: a, lines } => {
                 for (i, line) in lines.iter().enumerate() {
-                    let p = spaced(runs(Paragraph::new().align(align(*a)), line, false), if i == 0 { 6 } else { 0 }, 0);
+                    let p = spaced(
+                        runs(Paragraph::new().align(align(*a)), line, false),
+                        if i == 0 { 6 } else { 0 },
+                        0,
+                    );
                     docx = docx.add_paragraph(p);
                 }
             }
             Block::List { ordered, items } => {
                 for (i, item) in items.iter().enumerate() {
-                    let mark = if *ordered { format!("{}.", i + 1) } else { "•".to_string() };
+                    let mark = if *ordered {
+                        format!("{}.", i + 1)
+                    } else {
+                        "•".to_string()
+                    };
                     let p = Paragraph::new()
                         .align(AlignmentType::Both)
-                        .indent(Some(440), Some(docx_rs::SpecialIndentType::Hanging(440)), None, None)
+                        .indent(
+                            Some(440),
+                            Some(docx_rs::SpecialIndentType::Hanging(440)),
+                            None,
+                            None,
+                        )
                         .add_run(Run::new().add_text(mark).add_tab());
-                    docx = docx.add_paragraph(spaced(runs(p, item, false), 3, 0).widow_control(true));
+                    docx =
+                        docx.add_paragraph(spaced(runs(p, item, false), 3, 0).widow_control(true));
                 }
             }
             Block::Table { rows } => {
-                let border = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(4).color("808080");
+                let border = |pos| {
+                    TableBorder::new(pos)
+                        .border_type(BorderType::Single)
+                        .size(4)
+                        .color("808080")
+                };
                 let mut borders = TableBorders::new().clear_all();
-                for pos in [TableBorderPosition::Top, TableBorderPosition::Bottom, TableBorderPosition::InsideH] {
+                for pos in [
+                    TableBorderPosition::Top,
+                    TableBorderPosition::Bottom,
+                    TableBorderPosition::InsideH,
+                ] {
                     borders = borders.set(border(pos));
                 }
                 let table_rows = rows
@@ -116,11 +160,19 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
                                 .add_paragraph(runs(Paragraph::new(), label, true)),
                             TableCell::new()
                                 .width(6054, WidthType::Dxa)
-                                .add_paragraph(runs(Paragraph::new().align(AlignmentType::Left), value, false)),
+                                .add_paragraph(runs(
+                                    Paragraph::new().align(AlignmentType::Left),
+                                    value,
+                                    false,
+                                )),
                         ])
                     })
                     .collect();
-                docx = docx.add_table(Table::new(table_rows).set_borders(borders).set_grid(vec![3300, 6054]));
+                docx = docx.add_table(
+                    Table::new(table_rows)
+                        .set_borders(borders)
+                        .set_grid(vec![3300, 6054]),
+                );
                 docx = docx.add_paragraph(Paragraph::new());
             }
             Block::Signature { lines } => {
@@ -129,17 +181,23 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
                         .align(AlignmentType::Center)
                         .indent(Some(4677), None, None, None)
                         .keep_next(i + 1 < lines.len());
-                    docx = docx.add_paragraph(spaced(runs(p, line, false), if i == 0 { 24 } else { 0 }, 0));
+                    docx = docx.add_paragraph(spaced(
+                        runs(p, line, false),
+                        if i == 0 { 24 } else { 0 },
+                        0,
+                    ));
                 }
             }
             Block::PageBreak => {
-                docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)));
+                docx = docx.add_paragraph(
+                    Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)),
+                );
             }
         }
     }
     let mut out = std::io::Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut out)
-        .map_err(|e| Error::Io { message: format!("Scrittura del DOCX non riuscita: {e}") })?;
+    docx.build().pack(&mut out).map_err(|e| Error::Io {
+        message: format!("Scrittura del DOCX non riuscita: {e}"),
+    })?;
     Ok(out.into_inner())
 }

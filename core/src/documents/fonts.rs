@@ -151,7 +151,11 @@ impl Fonts {
     /// A font holding only the glyphs of `chars`, ready to embed: its name
     /// carries the six-letter subset tag (ISO 32000-1, 9.6.4), derived from
     /// the glyph set so the same text gives the same name.
-    pub fn subset(&self, face: Face, chars: &std::collections::BTreeSet<char>) -> Result<ParsedFont, String> {
+    pub fn subset(
+        &self,
+        face: Face,
+        chars: &std::collections::BTreeSet<char>,
+    ) -> Result<ParsedFont, String> {
         use allsorts::binary::read::ReadScope;
         use allsorts::font_data::FontData;
         use allsorts::subset::{subset, CmapTarget, SubsetProfile};

@@ -41,7 +41,12 @@ pub struct TextLine {
 pub enum Draw {
     Text(TextLine),
     /// A horizontal rule from x1 to x2 at y.
-    Rule { x1: f32, x2: f32, y: f32, width: f32 },
+    Rule {
+        x1: f32,
+        x2: f32,
+        y: f32,
+        width: f32,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -69,8 +74,18 @@ const TIED_BEFORE_NUMBER: &[&str] = &[
 ];
 
 const MONTHS: &[&str] = &[
-    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-    "ottobre", "novembre", "dicembre",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
 ];
 
 fn ties_to_next(word: &str, next: &str) -> bool {
@@ -124,7 +139,11 @@ fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
         } else {
             Face::new(false, span.italic || base.is_italic())
         };
-        for (i, part) in span.text.split(|c: char| c == ' ' || c == '\t' || c == '\n').enumerate() {
+        for (i, part) in span
+            .text
+            .split(|c: char| c == ' ' || c == '\t' || c == '\n')
+            .enumerate()
+        {
             if i > 0 {
                 // a space: the current token ends
                 if let Some(last) = tokens.last_mut() {
@@ -138,7 +157,10 @@ fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
                 if let Some(last) = tokens.last_mut() {
                     match last.0.last_mut() {
                         Some(p) if p.face == face => p.text.push_str(part),
-                        _ => last.0.push(Piece { face, text: part.to_string() }),
+                        _ => last.0.push(Piece {
+                            face,
+                            text: part.to_string(),
+                        }),
                     }
                 }
             }
@@ -156,7 +178,10 @@ fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
         if tie_next {
             if let Some(prev) = out.last_mut() {
                 let face = prev.pieces.last().map(|p| p.face).unwrap_or(space_face);
-                prev.pieces.push(Piece { face, text: " ".into() });
+                prev.pieces.push(Piece {
+                    face,
+                    text: " ".into(),
+                });
                 prev.pieces.extend(pieces.iter().cloned());
                 prev.width += f.width(face, " ", size) + width;
             }
@@ -167,9 +192,12 @@ fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
                 space_before: if i == 0 { 0.0 } else { space_w },
             });
         }
-        tie_next = tokens
-            .get(i + 1)
-            .is_some_and(|(next, _)| ties_to_next(&text, &next.iter().map(|p| p.text.as_str()).collect::<String>()));
+        tie_next = tokens.get(i + 1).is_some_and(|(next, _)| {
+            ties_to_next(
+                &text,
+                &next.iter().map(|p| p.text.as_str()).collect::<String>(),
+            )
+        });
     }
     out
 }
@@ -178,7 +206,9 @@ fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
 /// added. None inside numbers, abbreviations, all-caps words, or right after
 /// an elided apostrophe ("dell'amministrazione" breaks only after "ammi").
 fn hyphen_points(text: &str) -> Vec<usize> {
-    let Some(dict) = hyphenator() else { return Vec::new() };
+    let Some(dict) = hyphenator() else {
+        return Vec::new();
+    };
     let start = text
         .char_indices()
         .find(|(_, c)| c.is_alphabetic())
@@ -195,7 +225,10 @@ fn hyphen_points(text: &str) -> Vec<usize> {
     }
     let core = &text[start..end];
     // After the last apostrophe, if any.
-    let offset = core.rfind(['\'', '’']).map(|i| i + core[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    let offset = core
+        .rfind(['\'', '’'])
+        .map(|i| i + core[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
     let stem = &core[offset..];
     if stem.chars().count() < 5
         || !stem.chars().all(char::is_alphabetic)
@@ -255,7 +288,11 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
     let mut line = Line::default();
     let mut queue: std::collections::VecDeque<Word> = words.iter().cloned().collect();
     while let Some(word) = queue.pop_front() {
-        let space = if line.is_empty() { 0.0 } else { word.space_before };
+        let space = if line.is_empty() {
+            0.0
+        } else {
+            word.space_before
+        };
         if line.width + space + word.width <= max + 0.01 {
             line.push_word(&word, !line.is_empty(), f, size);
             continue;
@@ -266,11 +303,15 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
             let hyphen_w = f.width(piece.face, "-", size);
             let points = hyphen_points(&piece.text);
             let fit = points.iter().rev().find(|&&b| {
-                line.width + space + f.width(piece.face, &piece.text[..b], size) + hyphen_w <= max + 0.01
+                line.width + space + f.width(piece.face, &piece.text[..b], size) + hyphen_w
+                    <= max + 0.01
             });
             if let Some(&b) = fit {
                 let head = Word {
-                    pieces: vec![Piece { face: piece.face, text: format!("{}-", &piece.text[..b]) }],
+                    pieces: vec![Piece {
+                        face: piece.face,
+                        text: format!("{}-", &piece.text[..b]),
+                    }],
                     width: 0.0,
                     space_before: word.space_before,
                 };
@@ -279,7 +320,10 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
                 let rest = piece.text[b..].to_string();
                 queue.push_front(Word {
                     width: f.width(piece.face, &rest, size),
-                    pieces: vec![Piece { face: piece.face, text: rest }],
+                    pieces: vec![Piece {
+                        face: piece.face,
+                        text: rest,
+                    }],
                     space_before: 0.0,
                 });
                 continue;
@@ -308,15 +352,25 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
                 head.push(p.face, &c.to_string(), w);
             }
             if cut < p.text.len() {
-                rest_pieces.push(Piece { face: p.face, text: p.text[cut..].to_string() });
+                rest_pieces.push(Piece {
+                    face: p.face,
+                    text: p.text[cut..].to_string(),
+                });
                 rest_pieces.extend(word.pieces[pi + 1..].iter().cloned());
                 break;
             }
         }
         lines.push(head);
         if !rest_pieces.is_empty() {
-            let width = rest_pieces.iter().map(|p| f.width(p.face, &p.text, size)).sum();
-            queue.push_front(Word { pieces: rest_pieces, width, space_before: 0.0 });
+            let width = rest_pieces
+                .iter()
+                .map(|p| f.width(p.face, &p.text, size))
+                .sum();
+            queue.push_front(Word {
+                pieces: rest_pieces,
+                width,
+                space_before: 0.0,
+            });
         }
     }
     if !line.is_empty() {
@@ -336,9 +390,19 @@ struct Composer<'f> {
 
 impl<'f> Composer<'f> {
     fn new(f: &'f Fonts, header: Vec<String>) -> Self {
-        let header_h = if header.is_empty() { 0.0 } else { header.len() as f32 * 13.0 + 14.0 };
+        let header_h = if header.is_empty() {
+            0.0
+        } else {
+            header.len() as f32 * 13.0 + 14.0
+        };
         let body_top = PAGE_H - TOP - header_h;
-        let mut c = Composer { f, pages: Vec::new(), y: 0.0, body_top, header };
+        let mut c = Composer {
+            f,
+            pages: Vec::new(),
+            y: 0.0,
+            body_top,
+            header,
+        };
         c.new_page();
         c
     }
@@ -348,7 +412,11 @@ impl<'f> Composer<'f> {
         let mut y = PAGE_H - TOP - HEADER_SIZE;
         for (i, text) in self.header.iter().enumerate() {
             let face = if i == 0 { Face::Bold } else { Face::Regular };
-            let size = if i == 0 { HEADER_SIZE + 1.0 } else { HEADER_SIZE };
+            let size = if i == 0 {
+                HEADER_SIZE + 1.0
+            } else {
+                HEADER_SIZE
+            };
             let w = self.f.width(face, text, size);
             page.draws.push(Draw::Text(TextLine {
                 x: LEFT + (WIDTH - w).max(0.0) / 2.0,
@@ -360,7 +428,12 @@ impl<'f> Composer<'f> {
             y -= 13.0;
         }
         if !self.header.is_empty() {
-            page.draws.push(Draw::Rule { x1: LEFT, x2: LEFT + WIDTH, y: y + 6.0, width: 0.6 });
+            page.draws.push(Draw::Rule {
+                x1: LEFT,
+                x2: LEFT + WIDTH,
+                y: y + 6.0,
+                width: 0.6,
+            });
         }
         self.pages.push(page);
         self.y = self.body_top;
@@ -412,11 +485,23 @@ impl<'f> Composer<'f> {
 
     /// A paragraph's lines with widow and orphan control: never one line
     /// alone at the foot or at the head of a page.
-    fn flow(&mut self, lines: &[Line], x: f32, max: f32, align: Align, size: f32, marker: Option<(Face, String)>) {
+    fn flow(
+        &mut self,
+        lines: &[Line],
+        x: f32,
+        max: f32,
+        align: Align,
+        size: f32,
+        marker: Option<(Face, String)>,
+    ) {
         let n = lines.len();
         let left = self.lines_left();
         if n > left {
-            let first_part = if n <= 3 || left < 2 { 0 } else { left.min(n - 2) };
+            let first_part = if n <= 3 || left < 2 {
+                0
+            } else {
+                left.min(n - 2)
+            };
             if first_part == 0 {
                 self.new_page();
             } else {
@@ -461,7 +546,11 @@ impl<'f> Composer<'f> {
         let f = self.f;
         match block {
             Block::Heading { level, spans } => {
-                let (size, before, after) = if *level == 1 { (BODY + 1.0, 10.0, 6.0) } else { (BODY, 10.0, 2.0) };
+                let (size, before, after) = if *level == 1 {
+                    (BODY + 1.0, 10.0, 6.0)
+                } else {
+                    (BODY, 10.0, 2.0)
+                };
                 let lines = break_lines(&words(spans, size, Face::Bold, f), WIDTH, size, f, false);
                 self.gap(before);
                 // Keep the heading with two lines of what follows.
@@ -473,7 +562,8 @@ impl<'f> Composer<'f> {
                 self.y -= after;
             }
             Block::Paragraph { spans } => {
-                let lines = break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f, true);
+                let lines =
+                    break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f, true);
                 self.gap(PARA_GAP);
                 self.flow(&lines, LEFT, WIDTH, Align::Justify, BODY, None);
             }
@@ -502,10 +592,22 @@ impl<'f> Composer<'f> {
                 for (i, item) in items.iter().enumerate() {
                     let x = LEFT + LIST_INDENT;
                     let max = WIDTH - LIST_INDENT;
-                    let lines = break_lines(&words(item, BODY, Face::Regular, f), max, BODY, f, true);
-                    let mark = if *ordered { format!("{}.", i + 1) } else { "•".to_string() };
+                    let lines =
+                        break_lines(&words(item, BODY, Face::Regular, f), max, BODY, f, true);
+                    let mark = if *ordered {
+                        format!("{}.", i + 1)
+                    } else {
+                        "•".to_string()
+                    };
                     self.gap(PARA_GAP / 2.0);
-                    self.flow(&lines, x, max, Align::Justify, BODY, Some((Face::Regular, mark)));
+                    self.flow(
+                        &lines,
+                        x,
+                        max,
+                        Align::Justify,
+                        BODY,
+                        Some((Face::Regular, mark)),
+                    );
                 }
             }
             Block::Table { rows } => {
@@ -516,8 +618,15 @@ impl<'f> Composer<'f> {
                 self.ensure(LEADING * 2.0 + 4.0);
                 self.rule(LEFT, LEFT + WIDTH, self.y, 0.5);
                 for (label, value) in rows {
-                    let l = break_lines(&words(label, BODY, Face::Bold, f), label_w, BODY, f, false);
-                    let v = break_lines(&words(value, BODY, Face::Regular, f), value_w, BODY, f, true);
+                    let l =
+                        break_lines(&words(label, BODY, Face::Bold, f), label_w, BODY, f, false);
+                    let v = break_lines(
+                        &words(value, BODY, Face::Regular, f),
+                        value_w,
+                        BODY,
+                        f,
+                        true,
+                    );
                     let n = l.len().max(v.len()).max(1);
                     self.ensure(n as f32 * LEADING + 6.0);
                     let top = self.y - 2.0;
@@ -587,7 +696,12 @@ pub fn layout(doc: &Document) -> Vec<Page> {
     for (i, block) in doc.blocks.iter().enumerate() {
         let next_is_text = matches!(
             doc.blocks.get(i + 1),
-            Some(Block::Paragraph { .. } | Block::List { .. } | Block::Lines { .. } | Block::Table { .. })
+            Some(
+                Block::Paragraph { .. }
+                    | Block::List { .. }
+                    | Block::Lines { .. }
+                    | Block::Table { .. }
+            )
         );
         c.block(block, next_is_text);
     }
@@ -604,7 +718,11 @@ mod tests {
         assert!(!p.is_empty());
         let word = "dell'amministrazione";
         let apos = word.find('\'').unwrap();
-        assert!(hyphen_points(word).iter().all(|b| *b > apos + 2), "{:?}", hyphen_points(word));
+        assert!(
+            hyphen_points(word).iter().all(|b| *b > apos + 2),
+            "{:?}",
+            hyphen_points(word)
+        );
         assert!(hyphen_points("2.500,00").is_empty());
         assert!(hyphen_points("PROPONE").is_empty());
     }
@@ -612,8 +730,15 @@ mod tests {
     #[test]
     fn ties_keep_numbers_with_their_abbreviation() {
         let f = fonts();
-        let spans = vec![Span { text: "ai sensi dell'art. 15 della L. 190 e € 2.500,00".into(), bold: false, italic: false }];
-        let ws: Vec<String> = words(&spans, 12.0, Face::Regular, f).iter().map(Word::text).collect();
+        let spans = vec![Span {
+            text: "ai sensi dell'art. 15 della L. 190 e € 2.500,00".into(),
+            bold: false,
+            italic: false,
+        }];
+        let ws: Vec<String> = words(&spans, 12.0, Face::Regular, f)
+            .iter()
+            .map(Word::text)
+            .collect();
         assert!(ws.contains(&"dell'art. 15".to_string()), "{ws:?}");
         assert!(ws.contains(&"L. 190".to_string()), "{ws:?}");
         assert!(ws.contains(&"€ 2.500,00".to_string()), "{ws:?}");
@@ -623,7 +748,11 @@ mod tests {
     fn justified_lines_fill_the_measure() {
         let f = fonts();
         let text = "Premesso che la legge 6 novembre 2012, n. 190, recante disposizioni per la prevenzione e la repressione della corruzione e dell'illegalità nella pubblica amministrazione, prevede che ogni amministrazione pubblica adotti un piano triennale.";
-        let spans = vec![Span { text: text.into(), bold: false, italic: false }];
+        let spans = vec![Span {
+            text: text.into(),
+            bold: false,
+            italic: false,
+        }];
         let lines = break_lines(&words(&spans, 12.0, Face::Regular, f), 300.0, 12.0, f, true);
         assert!(lines.len() > 3);
         for l in &lines {

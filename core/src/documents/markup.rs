@@ -40,13 +40,28 @@ pub enum Align {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Heading { level: u8, spans: Spans },
-    Paragraph { spans: Spans },
+    Heading {
+        level: u8,
+        spans: Spans,
+    },
+    Paragraph {
+        spans: Spans,
+    },
     /// Lines kept as written (centred or right-aligned blocks).
-    Lines { align: Align, lines: Vec<Spans> },
-    List { ordered: bool, items: Vec<Spans> },
-    Table { rows: Vec<(Spans, Spans)> },
-    Signature { lines: Vec<Spans> },
+    Lines {
+        align: Align,
+        lines: Vec<Spans>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Spans>,
+    },
+    Table {
+        rows: Vec<(Spans, Spans)>,
+    },
+    Signature {
+        lines: Vec<Spans>,
+    },
     PageBreak,
 }
 
@@ -71,7 +86,11 @@ impl Document {
                 }
                 Block::List { ordered, items } => {
                     for (i, item) in items.iter().enumerate() {
-                        let mark = if *ordered { format!("{}.", i + 1) } else { "•".into() };
+                        let mark = if *ordered {
+                            format!("{}.", i + 1)
+                        } else {
+                            "•".into()
+                        };
                         out.push(format!("{mark} {}", join(item)));
                     }
                 }
@@ -208,8 +227,14 @@ pub fn parse(source: &str) -> Result<Document> {
             if trimmed == ":::" {
                 let lines = std::mem::take(lines);
                 doc.blocks.push(match kind.as_str() {
-                    "centro" => Block::Lines { align: Align::Center, lines },
-                    "destra" => Block::Lines { align: Align::Right, lines },
+                    "centro" => Block::Lines {
+                        align: Align::Center,
+                        lines,
+                    },
+                    "destra" => Block::Lines {
+                        align: Align::Right,
+                        lines,
+                    },
                     _ => Block::Signature { lines },
                 });
                 let _ = start;
@@ -259,12 +284,18 @@ pub fn parse(source: &str) -> Result<Document> {
         }
         if let Some(rest) = trimmed.strip_prefix("## ") {
             end_paragraph(&mut doc, &mut paragraph, paragraph_line)?;
-            doc.blocks.push(Block::Heading { level: 2, spans: parse_inline(rest.trim(), n)? });
+            doc.blocks.push(Block::Heading {
+                level: 2,
+                spans: parse_inline(rest.trim(), n)?,
+            });
             continue;
         }
         if let Some(rest) = trimmed.strip_prefix("# ") {
             end_paragraph(&mut doc, &mut paragraph, paragraph_line)?;
-            doc.blocks.push(Block::Heading { level: 1, spans: parse_inline(rest.trim(), n)? });
+            doc.blocks.push(Block::Heading {
+                level: 1,
+                spans: parse_inline(rest.trim(), n)?,
+            });
             continue;
         }
         if trimmed.starts_with('|') {
@@ -281,7 +312,10 @@ pub fn parse(source: &str) -> Result<Document> {
             let spans = parse_inline(rest.trim(), n)?;
             match doc.blocks.last_mut() {
                 Some(Block::List { ordered: o, items }) if *o == ordered => items.push(spans),
-                _ => doc.blocks.push(Block::List { ordered, items: vec![spans] }),
+                _ => doc.blocks.push(Block::List {
+                    ordered,
+                    items: vec![spans],
+                }),
             }
             continue;
         }
@@ -290,7 +324,11 @@ pub fn parse(source: &str) -> Result<Document> {
             if let Some(Block::List { items, .. }) = doc.blocks.last_mut() {
                 if let Some(last) = items.last_mut() {
                     let more = parse_inline(trimmed, n)?;
-                    last.push(Span { text: " ".into(), bold: false, italic: false });
+                    last.push(Span {
+                        text: " ".into(),
+                        bold: false,
+                        italic: false,
+                    });
                     last.extend(more);
                     continue;
                 }
@@ -309,7 +347,10 @@ pub fn parse(source: &str) -> Result<Document> {
     }
     end_paragraph(&mut doc, &mut paragraph, paragraph_line)?;
     if doc.blocks.is_empty() {
-        return Err(Error::validation("body", "Il modello è vuoto: non c'è testo da stampare."));
+        return Err(Error::validation(
+            "body",
+            "Il modello è vuoto: non c'è testo da stampare.",
+        ));
     }
     Ok(doc)
 }
@@ -337,7 +378,10 @@ mod tests {
             b => panic!("{b:?}"),
         }
         match &doc.blocks[2] {
-            Block::List { ordered: true, items } => assert_eq!(items.len(), 2),
+            Block::List {
+                ordered: true,
+                items,
+            } => assert_eq!(items.len(), 2),
             b => panic!("{b:?}"),
         }
     }

@@ -54,7 +54,9 @@ impl DocKind {
         DOC_KINDS
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::validation("kind", format!("Tipo di documento sconosciuto: {s}.")))
+            .ok_or_else(|| {
+                Error::validation("kind", format!("Tipo di documento sconosciuto: {s}."))
+            })
     }
 
     pub fn label(self) -> &'static str {
@@ -190,7 +192,10 @@ pub struct BatchReport {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A file name without accents, apostrophes or spaces:
@@ -198,7 +203,10 @@ fn sha256_hex(bytes: &[u8]) -> String {
 pub fn file_name(kind: DocKind, comune: &str, format: DocFormat) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut clean = String::new();
-    for c in comune.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+    for c in comune
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    {
         if c.is_ascii_alphanumeric() {
             clean.push(c);
         } else if !clean.ends_with('_') {
@@ -210,14 +218,25 @@ pub fn file_name(kind: DocKind, comune: &str, format: DocFormat) -> String {
 }
 
 fn or_blank(v: Option<String>) -> String {
-    v.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| BLANK.to_string())
+    v.filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| BLANK.to_string())
 }
 
 fn date_long(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     const MONTHS: [&str; 12] = [
-        "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-        "settembre", "ottobre", "novembre", "dicembre",
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
     ];
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
@@ -259,7 +278,12 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
              WHERE istat = ?1 AND kind = 'invite' AND undone_by IS NULL
              ORDER BY id DESC LIMIT 1",
             [istat],
-            |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get(1)?)),
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get(1)?,
+                ))
+            },
         )
         .optional()?;
     let today = chrono::Local::now().date_naive();
@@ -268,7 +292,9 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
         ente: Ente {
             nome: "Città Metropolitana di Messina".into(),
             ufficio: "Segreteria Generale".into(),
-            pec: or_blank(settings("secretariat_pec")?.or(Some("protocollo@pec.prov.me.it".into()))),
+            pec: or_blank(
+                settings("secretariat_pec")?.or(Some("protocollo@pec.prov.me.it".into())),
+            ),
             firmatario: or_blank(settings("signatory_name")?),
             qualifica_firmatario: or_blank(
                 settings("signatory_title")?.or(Some("Il Segretario Generale".into())),
@@ -290,11 +316,16 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
         sindaco: or_blank(sindaco),
         rpct: or_blank(rpct),
         referente: or_blank(referente),
-        zona: ZonaCtx { nome: or_blank(c.zone_name.clone()), referente: or_blank(zone_referent) },
+        zona: ZonaCtx {
+            nome: or_blank(c.zone_name.clone()),
+            referente: or_blank(zone_referent),
+        },
         invito: InvitoCtx {
             numero: or_blank(invite.as_ref().map(|i| i.0.clone())),
             data: or_blank(invite.as_ref().and_then(|i| {
-                chrono::NaiveDate::parse_from_str(&i.1, "%Y-%m-%d").ok().map(|d| d.format("%d/%m/%Y").to_string())
+                chrono::NaiveDate::parse_from_str(&i.1, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| d.format("%d/%m/%Y").to_string())
             })),
         },
         data: date_long(today),
@@ -310,7 +341,11 @@ pub fn fill(body: &str, ctx: &Context) -> Result<markup::Document> {
     let doc = markup::parse(&text)?;
     let missing = fonts::fonts().missing_chars(&text);
     if !missing.is_empty() {
-        let list: String = missing.iter().map(|c| format!("«{c}» (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ");
+        let list: String = missing
+            .iter()
+            .map(|c| format!("«{c}» (U+{:04X})", *c as u32))
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(Error::validation(
             "body",
             format!("Caratteri che il carattere tipografico del documento non può stampare: {list}. Sostituirli nel modello o nei dati."),
@@ -320,21 +355,41 @@ pub fn fill(body: &str, ctx: &Context) -> Result<markup::Document> {
 }
 
 /// Renders a filled document in a format.
-pub fn render(doc: &markup::Document, kind: DocKind, comune: &str, author: &str, format: DocFormat) -> Result<Rendered> {
+pub fn render(
+    doc: &markup::Document,
+    kind: DocKind,
+    comune: &str,
+    author: &str,
+    format: DocFormat,
+) -> Result<Rendered> {
     match format {
         DocFormat::Pdf => {
             let pages = layout::layout(doc);
             let meta = pdf::Metadata {
-                title: if doc.title.is_empty() { kind.label().to_string() } else { doc.title.clone() },
+                title: if doc.title.is_empty() {
+                    kind.label().to_string()
+                } else {
+                    doc.title.clone()
+                },
                 author: author.to_string(),
                 subject: format!("{} – Comune di {comune}", kind.label()),
-                keywords: vec!["Comunità di Pratiche".into(), "anticorruzione".into(), comune.to_string()],
+                keywords: vec![
+                    "Comunità di Pratiche".into(),
+                    "anticorruzione".into(),
+                    comune.to_string(),
+                ],
                 created: chrono::Utc::now(),
             };
             let n = pages.len();
-            Ok(Rendered { bytes: pdf::write_pdf(&pages, &meta)?, pages: n })
+            Ok(Rendered {
+                bytes: pdf::write_pdf(&pages, &meta)?,
+                pages: n,
+            })
         }
-        DocFormat::Docx => Ok(Rendered { bytes: docx::write_docx(doc)?, pages: 0 }),
+        DocFormat::Docx => Ok(Rendered {
+            bytes: docx::write_docx(doc)?,
+            pages: 0,
+        }),
     }
 }
 
@@ -374,7 +429,10 @@ fn shipped_default(kind: DocKind) -> TemplateVersion {
 }
 
 fn current_template(conn: &Connection, kind: DocKind) -> Result<TemplateVersion> {
-    Ok(template_rows(conn, kind)?.into_iter().next().unwrap_or_else(|| shipped_default(kind)))
+    Ok(template_rows(conn, kind)?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| shipped_default(kind)))
 }
 
 /// Stores the shipped default as version 1 if the archive has no version
@@ -387,23 +445,48 @@ fn ensure_stored(tx: &Connection, operator: &str, kind: DocKind) -> Result<Templ
     tx.execute(
         "INSERT INTO template_version (kind, version, body, origin, source, created_at, operator)
          VALUES (?1, 1, ?2, 'default', ?3, ?4, ?5)",
-        params![kind.as_str(), current.body, DEFAULT_VERSION, crate::now_utc(), operator],
+        params![
+            kind.as_str(),
+            current.body,
+            DEFAULT_VERSION,
+            crate::now_utc(),
+            operator
+        ],
     )?;
     current_template(tx, kind)
 }
 
-fn add_version(tx: &Connection, operator: &str, kind: DocKind, body: &str, origin: &str, source: Option<&str>) -> Result<TemplateVersion> {
+fn add_version(
+    tx: &Connection,
+    operator: &str,
+    kind: DocKind,
+    body: &str,
+    origin: &str,
+    source: Option<&str>,
+) -> Result<TemplateVersion> {
     let current = ensure_stored(tx, operator, kind)?;
     tx.execute(
         "INSERT INTO template_version (kind, version, body, origin, source, created_at, operator)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![kind.as_str(), current.version + 1, body, origin, source, crate::now_utc(), operator],
+        params![
+            kind.as_str(),
+            current.version + 1,
+            body,
+            origin,
+            source,
+            crate::now_utc(),
+            operator
+        ],
     )?;
     let new = current_template(tx, kind)?;
     crate::audit::record(
         tx,
         operator,
-        if origin == "edit" { "update" } else { "restore" },
+        if origin == "edit" {
+            "update"
+        } else {
+            "restore"
+        },
         "template",
         kind.as_str(),
         Some(&serde_json::json!({ "version": current.version })),
@@ -449,7 +532,9 @@ fn record_document(
             "document",
             &id.to_string(),
             None,
-            Some(&serde_json::json!({ "istat": istat, "kind": kind.as_str(), "format": format.extension(), "path": path.to_string_lossy(), "sha256": sha, "template_id": template_id })),
+            Some(
+                &serde_json::json!({ "istat": istat, "kind": kind.as_str(), "format": format.extension(), "path": path.to_string_lossy(), "sha256": sha, "template_id": template_id }),
+            ),
         )?;
     }
     Ok(id)
@@ -469,8 +554,15 @@ fn document_row(r: &rusqlite::Row) -> rusqlite::Result<DocumentRecord> {
         kind,
         kind_label: kind.label().to_string(),
         template_version: r.get(4)?,
-        format: if format == "docx" { DocFormat::Docx } else { DocFormat::Pdf },
-        file_name: Path::new(&path).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        format: if format == "docx" {
+            DocFormat::Docx
+        } else {
+            DocFormat::Pdf
+        },
+        file_name: Path::new(&path)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
         path,
         sha256: r.get(7)?,
         bytes: r.get(8)?,
@@ -521,7 +613,10 @@ impl Store {
         let sample = self.sample_istat()?;
         fill(&body, &context_for(&self.conn, &sample)?)?;
         if current_template(&self.conn, kind)?.body == body {
-            return Err(Error::validation("body", "Nessuna modifica da salvare: il testo è uguale alla versione in uso."));
+            return Err(Error::validation(
+                "body",
+                "Nessuna modifica da salvare: il testo è uguale alla versione in uso.",
+            ));
         }
         self.action(|tx, op| add_version(tx, op, kind, &body, "edit", None))?;
         self.template(kind)
@@ -529,19 +624,31 @@ impl Store {
 
     /// Makes an earlier version (or, with None, the shipped default) the
     /// current one, as a new version: nothing is ever lost.
-    pub fn restore_template(&mut self, kind: DocKind, version: Option<i64>) -> Result<TemplateDetail> {
+    pub fn restore_template(
+        &mut self,
+        kind: DocKind,
+        version: Option<i64>,
+    ) -> Result<TemplateDetail> {
         let (body, source) = match version {
-            None => (kind.default_body().to_string(), format!("predefinito {DEFAULT_VERSION}")),
+            None => (
+                kind.default_body().to_string(),
+                format!("predefinito {DEFAULT_VERSION}"),
+            ),
             Some(v) => {
                 let row = template_rows(&self.conn, kind)?
                     .into_iter()
                     .find(|t| t.version == v)
-                    .ok_or_else(|| Error::not_found(format!("La versione {v} del modello non esiste.")))?;
+                    .ok_or_else(|| {
+                        Error::not_found(format!("La versione {v} del modello non esiste."))
+                    })?;
                 (row.body, format!("versione {v}"))
             }
         };
         if current_template(&self.conn, kind)?.body == body {
-            return Err(Error::validation("body", "Il modello in uso è già uguale a quello da ripristinare."));
+            return Err(Error::validation(
+                "body",
+                "Il modello in uso è già uguale a quello da ripristinare.",
+            ));
         }
         self.action(|tx, op| add_version(tx, op, kind, &body, "restore", Some(&source)))?;
         self.template(kind)
@@ -549,14 +656,21 @@ impl Store {
 
     fn sample_istat(&self) -> Result<String> {
         self.conn
-            .query_row("SELECT istat FROM comune ORDER BY name LIMIT 1", [], |r| r.get(0))
+            .query_row("SELECT istat FROM comune ORDER BY name LIMIT 1", [], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| Error::not_found("Nessun comune nell'archivio."))
     }
 
     /// The template (the text being edited, or the current one) filled with
     /// a comune's data.
-    pub fn preview_template(&self, kind: DocKind, body: Option<&str>, istat: Option<&str>) -> Result<Preview> {
+    pub fn preview_template(
+        &self,
+        kind: DocKind,
+        body: Option<&str>,
+        istat: Option<&str>,
+    ) -> Result<Preview> {
         let body = match body {
             Some(b) => b.replace("\r\n", "\n"),
             None => current_template(&self.conn, kind)?.body,
@@ -566,11 +680,21 @@ impl Store {
             None => self.sample_istat()?,
         };
         let doc = fill(&body, &context_for(&self.conn, &istat)?)?;
-        Ok(Preview { title: doc.title.clone(), header: doc.header.clone(), text: doc.plain_text(), blocks: doc.blocks })
+        Ok(Preview {
+            title: doc.title.clone(),
+            header: doc.header.clone(),
+            text: doc.plain_text(),
+            blocks: doc.blocks,
+        })
     }
 
     /// The PDF of a template being edited, for "Anteprima PDF" (not registered).
-    pub fn preview_pdf(&self, kind: DocKind, body: Option<&str>, istat: Option<&str>) -> Result<Vec<u8>> {
+    pub fn preview_pdf(
+        &self,
+        kind: DocKind,
+        body: Option<&str>,
+        istat: Option<&str>,
+    ) -> Result<Vec<u8>> {
         let body = match body {
             Some(b) => b.replace("\r\n", "\n"),
             None => current_template(&self.conn, kind)?.body,
@@ -581,31 +705,74 @@ impl Store {
         };
         let ctx = context_for(&self.conn, &istat)?;
         let doc = fill(&body, &ctx)?;
-        Ok(render(&doc, kind, &ctx.comune.nome, &crate::settings::operator_name(&self.conn)?, DocFormat::Pdf)?.bytes)
+        Ok(render(
+            &doc,
+            kind,
+            &ctx.comune.nome,
+            &crate::settings::operator_name(&self.conn)?,
+            DocFormat::Pdf,
+        )?
+        .bytes)
     }
 
     /// A document for one comune, in memory, with the current template.
-    pub fn render_document(&self, kind: DocKind, istat: &str, format: DocFormat) -> Result<Rendered> {
+    pub fn render_document(
+        &self,
+        kind: DocKind,
+        istat: &str,
+        format: DocFormat,
+    ) -> Result<Rendered> {
         let t = current_template(&self.conn, kind)?;
         let ctx = context_for(&self.conn, istat)?;
         let doc = fill(&t.body, &ctx)?;
-        render(&doc, kind, &ctx.comune.nome, &crate::settings::operator_name(&self.conn)?, format)
+        render(
+            &doc,
+            kind,
+            &ctx.comune.nome,
+            &crate::settings::operator_name(&self.conn)?,
+            format,
+        )
     }
 
     /// The file name proposed in the save dialog.
-    pub fn document_file_name(&self, kind: DocKind, istat: &str, format: DocFormat) -> Result<String> {
-        Ok(file_name(kind, &get_comune(&self.conn, istat)?.name, format))
+    pub fn document_file_name(
+        &self,
+        kind: DocKind,
+        istat: &str,
+        format: DocFormat,
+    ) -> Result<String> {
+        Ok(file_name(
+            kind,
+            &get_comune(&self.conn, istat)?.name,
+            format,
+        ))
     }
 
     /// Generates a document for one comune and writes it at `path`; the
     /// documents register gets its row (template version, SHA-256) and the
     /// audit its entry, in one transaction. If that fails the file is removed.
-    pub fn generate_document(&mut self, kind: DocKind, istat: &str, format: DocFormat, path: &Path) -> Result<DocumentRecord> {
+    pub fn generate_document(
+        &mut self,
+        kind: DocKind,
+        istat: &str,
+        format: DocFormat,
+        path: &Path,
+    ) -> Result<DocumentRecord> {
         let rendered = self.render_document(kind, istat, format)?;
         crate::io::write_atomically(path, &rendered.bytes)?;
         let result = self.action(|tx, op| {
             let t = ensure_stored(tx, op, kind)?;
-            record_document(tx, op, istat, kind, t.id.unwrap_or_default(), format, path, &rendered.bytes, None)
+            record_document(
+                tx,
+                op,
+                istat,
+                kind,
+                t.id.unwrap_or_default(),
+                format,
+                path,
+                &rendered.bytes,
+                None,
+            )
         });
         match result {
             Ok(id) => self.document(id),
@@ -637,7 +804,9 @@ impl Store {
              LEFT JOIN comune c ON c.istat = d.istat
              WHERE ?1 IS NULL OR d.istat = ?1 ORDER BY d.id DESC LIMIT 2000"
         ))?;
-        let rows = stmt.query_map([istat], document_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt
+            .query_map([istat], document_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -658,7 +827,10 @@ impl Store {
             return Err(Error::validation("istat", "Nessun comune selezionato."));
         }
         if !folder.is_dir() {
-            return Err(Error::validation("folder", format!("La cartella {} non esiste.", folder.display())));
+            return Err(Error::validation(
+                "folder",
+                format!("La cartella {} non esiste.", folder.display()),
+            ));
         }
         let t = current_template(&self.conn, kind)?;
         template::check(&t.body)?;
@@ -670,7 +842,10 @@ impl Store {
             .collect();
         let total = jobs.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
         let chunk = total.div_ceil(threads);
         let results: Vec<(String, String, Result<PathBuf>)> = std::thread::scope(|s| {
             let handles: Vec<_> = jobs
@@ -681,16 +856,30 @@ impl Store {
                         part.iter()
                             .map(|(istat, ctx)| {
                                 if cancel.load(Ordering::Relaxed) {
-                                    return (istat.clone(), String::new(), Err(Error::Cancelled { message: "Interrotto.".into() }));
+                                    return (
+                                        istat.clone(),
+                                        String::new(),
+                                        Err(Error::Cancelled {
+                                            message: "Interrotto.".into(),
+                                        }),
+                                    );
                                 }
-                                let out = ctx.as_ref().map_err(|e| Error::validation("istat", e.to_string())).and_then(|ctx| {
-                                    let doc = fill(body, ctx)?;
-                                    let rendered = render(&doc, kind, &ctx.comune.nome, author, format)?;
-                                    let path = folder.join(file_name(kind, &ctx.comune.nome, format));
-                                    crate::io::write_atomically(&path, &rendered.bytes)?;
-                                    Ok(path)
-                                });
-                                let name = ctx.as_ref().map(|c| c.comune.nome.clone()).unwrap_or_else(|_| istat.clone());
+                                let out = ctx
+                                    .as_ref()
+                                    .map_err(|e| Error::validation("istat", e.to_string()))
+                                    .and_then(|ctx| {
+                                        let doc = fill(body, ctx)?;
+                                        let rendered =
+                                            render(&doc, kind, &ctx.comune.nome, author, format)?;
+                                        let path =
+                                            folder.join(file_name(kind, &ctx.comune.nome, format));
+                                        crate::io::write_atomically(&path, &rendered.bytes)?;
+                                        Ok(path)
+                                    });
+                                let name = ctx
+                                    .as_ref()
+                                    .map(|c| c.comune.nome.clone())
+                                    .unwrap_or_else(|_| istat.clone());
                                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                                 (istat.clone(), name, out)
                             })
@@ -698,7 +887,10 @@ impl Store {
                     })
                 })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         });
 
         let cancelled = cancel.load(Ordering::Relaxed);
@@ -708,12 +900,24 @@ impl Store {
         for (istat, comune, res) in results {
             match res {
                 Ok(path) => {
-                    let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("Impossibile rileggere {}: {e}", path.display())))?;
-                    items.push(BatchItem { istat: istat.clone(), comune, path: Some(path.to_string_lossy().into()), error: None });
+                    let bytes = std::fs::read(&path).map_err(|e| {
+                        Error::io(format!("Impossibile rileggere {}: {e}", path.display()))
+                    })?;
+                    items.push(BatchItem {
+                        istat: istat.clone(),
+                        comune,
+                        path: Some(path.to_string_lossy().into()),
+                        error: None,
+                    });
                     to_record.push((istat, path, bytes));
                 }
                 Err(Error::Cancelled { .. }) => {}
-                Err(e) => items.push(BatchItem { istat, comune, path: None, error: Some(e.to_string()) }),
+                Err(e) => items.push(BatchItem {
+                    istat,
+                    comune,
+                    path: None,
+                    error: Some(e.to_string()),
+                }),
             }
         }
         let written = to_record.len();
@@ -742,6 +946,12 @@ impl Store {
                 return Err(e);
             }
         }
-        Ok(BatchReport { written, failed, cancelled, folder: folder.to_string_lossy().into(), items })
+        Ok(BatchReport {
+            written,
+            failed,
+            cancelled,
+            folder: folder.to_string_lossy().into(),
+            items,
+        })
     }
 }

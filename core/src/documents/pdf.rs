@@ -56,7 +56,12 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
             match draw {
                 Draw::Text(line) => {
                     ops.push(Op::StartTextSection);
-                    ops.push(Op::SetTextCursor { pos: Point { x: Pt(line.x), y: Pt(line.y) } });
+                    ops.push(Op::SetTextCursor {
+                        pos: Point {
+                            x: Pt(line.x),
+                            y: Pt(line.y),
+                        },
+                    });
                     let mut current: Option<Face> = None;
                     for (face, text) in &line.runs {
                         if current != Some(*face) {
@@ -66,7 +71,9 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
                             });
                             current = Some(*face);
                         }
-                        ops.push(Op::ShowText { items: text_items(text, line.space_extra, line.size) });
+                        ops.push(Op::ShowText {
+                            items: text_items(text, line.space_extra, line.size),
+                        });
                     }
                     ops.push(Op::EndTextSection);
                 }
@@ -75,8 +82,20 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
                     ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![
-                                LinePoint { p: Point { x: Pt(*x1), y: Pt(*y) }, bezier: false },
-                                LinePoint { p: Point { x: Pt(*x2), y: Pt(*y) }, bezier: false },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(*x1),
+                                        y: Pt(*y),
+                                    },
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(*x2),
+                                        y: Pt(*y),
+                                    },
+                                    bezier: false,
+                                },
                             ],
                             is_closed: false,
                         },
@@ -88,14 +107,20 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
     }
     doc.with_pages(out_pages);
 
-    let opts = PdfSaveOptions { optimize: false, subset_fonts: true, secure: true, image_optimization: None };
+    let opts = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     make_pdfa(&mut lo, meta)?;
     lo.compress();
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| Error::Io { message: format!("Scrittura del PDF non riuscita: {e}") })?;
+    lo.save_to(&mut bytes).map_err(|e| Error::Io {
+        message: format!("Scrittura del PDF non riuscita: {e}"),
+    })?;
     Ok(bytes)
 }
 
@@ -129,7 +154,10 @@ fn pdf_string(s: &str) -> Object {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Adds what PDF/A-2b asks beyond embedded fonts: PDF 1.7 header, XMP
@@ -196,12 +224,18 @@ fn make_pdfa(doc: &mut lopdf::Document, meta: &Metadata) -> Result<()> {
     xmp_stream.allows_compression = false;
     let xmp_id = doc.add_object(xmp_stream);
 
-    let icc = Stream::new(Dictionary::from_iter(vec![("N", Object::Integer(3))]), SRGB_ICC.to_vec());
+    let icc = Stream::new(
+        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
+        SRGB_ICC.to_vec(),
+    );
     let icc_id = doc.add_object(icc);
     let intent = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"OutputIntent".to_vec())),
         ("S", Object::Name(b"GTS_PDFA1".to_vec())),
-        ("OutputConditionIdentifier", Object::string_literal("sRGB IEC61966-2.1")),
+        (
+            "OutputConditionIdentifier",
+            Object::string_literal("sRGB IEC61966-2.1"),
+        ),
         ("Info", Object::string_literal("sRGB IEC61966-2.1")),
         ("DestOutputProfile", Object::Reference(icc_id)),
     ]);
@@ -210,13 +244,20 @@ fn make_pdfa(doc: &mut lopdf::Document, meta: &Metadata) -> Result<()> {
         .trailer
         .get(b"Root")
         .and_then(Object::as_reference)
-        .map_err(|e| Error::Io { message: format!("PDF senza catalogo: {e}") })?;
+        .map_err(|e| Error::Io {
+            message: format!("PDF senza catalogo: {e}"),
+        })?;
     let catalog = doc
         .get_object_mut(root)
         .and_then(Object::as_dict_mut)
-        .map_err(|e| Error::Io { message: format!("PDF senza catalogo: {e}") })?;
+        .map_err(|e| Error::Io {
+            message: format!("PDF senza catalogo: {e}"),
+        })?;
     catalog.set("Metadata", Object::Reference(xmp_id));
-    catalog.set("OutputIntents", Object::Array(vec![Object::Dictionary(intent)]));
+    catalog.set(
+        "OutputIntents",
+        Object::Array(vec![Object::Dictionary(intent)]),
+    );
     catalog.set("Lang", Object::string_literal("it-IT"));
     Ok(())
 }

@@ -66,7 +66,13 @@ impl Context {
     pub fn blank() -> Context {
         let b = || BLANK.to_string();
         Context {
-            ente: Ente { nome: b(), ufficio: b(), pec: b(), firmatario: b(), qualifica_firmatario: b() },
+            ente: Ente {
+                nome: b(),
+                ufficio: b(),
+                pec: b(),
+                firmatario: b(),
+                qualifica_firmatario: b(),
+            },
             comune: ComuneCtx {
                 nome: b(),
                 istat: b(),
@@ -79,8 +85,14 @@ impl Context {
             sindaco: b(),
             rpct: b(),
             referente: b(),
-            zona: ZonaCtx { nome: b(), referente: b() },
-            invito: InvitoCtx { numero: b(), data: b() },
+            zona: ZonaCtx {
+                nome: b(),
+                referente: b(),
+            },
+            invito: InvitoCtx {
+                numero: b(),
+                data: b(),
+            },
             data: b(),
             anno: 2026,
             senza_oneri: true,
@@ -112,7 +124,10 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
         ("ente.ufficio", "l'ufficio che scrive (Segreteria Generale)"),
         ("ente.pec", "la PEC della Segreteria (Impostazioni)"),
         ("ente.firmatario", "chi firma le lettere (Impostazioni)"),
-        ("ente.qualifica_firmatario", "la sua qualifica (Impostazioni)"),
+        (
+            "ente.qualifica_firmatario",
+            "la sua qualifica (Impostazioni)",
+        ),
         ("comune.nome", "il nome del comune"),
         ("comune.istat", "il codice ISTAT"),
         ("comune.pec", "la PEC del comune"),
@@ -129,7 +144,10 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
         ("invito.data", "la data dell'invito"),
         ("data", "la data di oggi, in lettere"),
         ("anno", "l'anno in corso"),
-        ("senza_oneri", "vero se l'adesione non ha costi (per {% if senza_oneri %})"),
+        (
+            "senza_oneri",
+            "vero se l'adesione non ha costi (per {% if senza_oneri %})",
+        ),
     ])
 }
 
@@ -166,10 +184,15 @@ fn syntax_error(e: &minijinja::Error) -> Error {
 /// Checks a template without data: syntax, unknown placeholders, emptiness.
 pub fn check(source: &str) -> Result<()> {
     if source.trim().is_empty() {
-        return Err(Error::validation("body", "Il modello è vuoto: scrivere il testo del documento."));
+        return Err(Error::validation(
+            "body",
+            "Il modello è vuoto: scrivere il testo del documento.",
+        ));
     }
     let env = environment();
-    let tmpl = env.template_from_str(source).map_err(|e| syntax_error(&e))?;
+    let tmpl = env
+        .template_from_str(source)
+        .map_err(|e| syntax_error(&e))?;
     let known = Context::placeholders();
     let mut unknown: Vec<String> = tmpl
         .undeclared_variables(true)
@@ -200,8 +223,11 @@ pub fn check(source: &str) -> Result<()> {
 /// Fills a template. Strict: a placeholder without a value is an error.
 pub fn render(source: &str, ctx: &Context) -> Result<String> {
     let env = environment();
-    let tmpl = env.template_from_str(source).map_err(|e| syntax_error(&e))?;
-    tmpl.render(minijinja::value::Serde(ctx)).map_err(|e| syntax_error(&e))
+    let tmpl = env
+        .template_from_str(source)
+        .map_err(|e| syntax_error(&e))?;
+    tmpl.render(minijinja::value::Serde(ctx))
+        .map_err(|e| syntax_error(&e))
 }
 
 #[cfg(test)]
@@ -230,7 +256,11 @@ mod tests {
     fn fills_placeholders() {
         let mut ctx = Context::blank();
         ctx.comune.nome = "Sant'Agata di Militello".into();
-        let out = render("Comune di {{ comune.nome }}{% if senza_oneri %}, senza oneri{% endif %}", &ctx).unwrap();
+        let out = render(
+            "Comune di {{ comune.nome }}{% if senza_oneri %}, senza oneri{% endif %}",
+            &ctx,
+        )
+        .unwrap();
         assert_eq!(out, "Comune di Sant'Agata di Militello, senza oneri");
         check("{% for x in [1, 2] %}{{ x }}{% endfor %} {{ comune.nome | upper }}").unwrap();
     }

@@ -139,6 +139,9 @@ export interface MapData {
 export interface Settings {
   operator_name: string;
   stall_days: number;
+  signatory_name: string;
+  signatory_title: string;
+  secretariat_pec: string;
 }
 
 export interface AuditEntry {

@@ -1,6 +1,6 @@
 // Which screen is shown. Sections are the app's top-level views; "comune" is
 // the detail page of one comune, reached from the list, the map or the zones.
-export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "impostazioni" | "informazioni";
+export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "documenti" | "impostazioni" | "informazioni";
 
 export const SECTIONS: { id: Section; label: string; key: string }[] = [
   { id: "cruscotto", label: "Cruscotto", key: "1" },
@@ -8,8 +8,9 @@ export const SECTIONS: { id: Section; label: string; key: string }[] = [
   { id: "adesioni", label: "Adesioni", key: "3" },
   { id: "zone", label: "Zone omogenee", key: "4" },
   { id: "mappa", label: "Mappa", key: "5" },
-  { id: "impostazioni", label: "Impostazioni", key: "6" },
-  { id: "informazioni", label: "Fonti dei dati", key: "7" },
+  { id: "documenti", label: "Documenti", key: "6" },
+  { id: "impostazioni", label: "Impostazioni", key: "7" },
+  { id: "informazioni", label: "Fonti dei dati", key: "8" },
 ];
 
 class Nav {

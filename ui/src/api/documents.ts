@@ -1,0 +1,89 @@
+// Documents: templates, previews, generation (one comune or a batch), register.
+import { call } from "./core";
+
+export type DocKind = "delibera_giunta" | "decreto_sindacale" | "lettera" | "schema_protocollo";
+export type DocFormat = "pdf" | "docx";
+
+export const DOC_KINDS: { kind: DocKind; label: string; short: string }[] = [
+  { kind: "delibera_giunta", label: "Proposta di deliberazione della Giunta Municipale", short: "Bozza delibera di Giunta" },
+  { kind: "decreto_sindacale", label: "Decreto sindacale", short: "Bozza decreto sindacale" },
+  { kind: "lettera", label: "Lettera di trasmissione", short: "Lettera di trasmissione" },
+  { kind: "schema_protocollo", label: "Schema di Protocollo d'intesa", short: "Schema di protocollo" },
+];
+
+export interface TemplateVersion {
+  id: number | null;
+  kind: DocKind;
+  version: number;
+  origin: "default" | "edit" | "restore";
+  source: string | null;
+  created_at: string | null;
+  operator: string | null;
+  body: string;
+}
+
+export interface TemplateSummary {
+  kind: DocKind;
+  label: string;
+  version: number;
+  is_default: boolean;
+  updated_at: string | null;
+  operator: string | null;
+}
+
+export interface TemplateDetail {
+  kind: DocKind;
+  label: string;
+  current: TemplateVersion;
+  is_default: boolean;
+  default_version: string;
+  versions: TemplateVersion[];
+}
+
+export interface Span { text: string; bold: boolean; italic: boolean }
+export type Block =
+  | { type: "heading"; level: number; spans: Span[] }
+  | { type: "paragraph"; spans: Span[] }
+  | { type: "lines"; align: "justify" | "center" | "right"; lines: Span[][] }
+  | { type: "list"; ordered: boolean; items: Span[][] }
+  | { type: "table"; rows: [Span[], Span[]][] }
+  | { type: "signature"; lines: Span[][] }
+  | { type: "page_break" };
+
+export interface Preview { title: string; header: string[]; blocks: Block[]; text: string }
+
+export interface DocumentRecord {
+  id: number;
+  istat: string | null;
+  comune: string | null;
+  kind: DocKind;
+  kind_label: string;
+  template_version: number;
+  format: DocFormat;
+  path: string;
+  file_name: string;
+  sha256: string;
+  bytes: number;
+  created_at: string;
+  operator: string;
+  batch_id: string | null;
+}
+
+export interface BatchItem { istat: string; comune: string; path: string | null; error: string | null }
+export interface BatchReport { written: number; failed: number; cancelled: boolean; folder: string; items: BatchItem[] }
+
+export const templates = () => call<TemplateSummary[]>("templates");
+export const template = (kind: DocKind) => call<TemplateDetail>("template", { kind });
+export const saveTemplate = (kind: DocKind, body: string) => call<TemplateDetail>("save_template", { kind, body });
+export const restoreTemplate = (kind: DocKind, version: number | null) =>
+  call<TemplateDetail>("restore_template", { kind, version });
+export const previewTemplate = (kind: DocKind, body: string | null, istat: string | null) =>
+  call<Preview>("preview_template", { kind, body, istat });
+export const previewPdf = (kind: DocKind, body: string | null, istat: string | null) =>
+  call<string>("preview_pdf", { kind, body, istat });
+export const placeholders = () => call<[string, string][]>("placeholders");
+export const documents = (istat: string | null) => call<DocumentRecord[]>("documents", { istat });
+export const generateDocument = (kind: DocKind, istat: string, format: DocFormat) =>
+  call<DocumentRecord | null>("generate_document", { kind, istat, format });
+export const generateBatch = (kind: DocKind, istat: string[], format: DocFormat) =>
+  call<BatchReport | null>("generate_batch", { kind, istat, format });
