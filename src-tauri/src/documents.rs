@@ -135,14 +135,23 @@ pub fn generate_batch(
     if istat.is_empty() {
         return Err(payload("validation", "Nessun comune selezionato."));
     }
-    let Some(folder) = rfd::FileDialog::new()
-        .set_title(format!(
-            "Cartella per {} ({} comuni)",
-            kind.label(),
-            istat.len()
-        ))
-        .pick_folder()
-    else {
+    // Start from the folder of the last document written, or the home folder.
+    let start = state
+        .exported
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .last()
+        .and_then(|p| p.parent().map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
+    let mut dialog = rfd::FileDialog::new().set_title(format!(
+        "Cartella per {} ({} comuni)",
+        kind.label(),
+        istat.len()
+    ));
+    if let Some(dir) = start {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(folder) = dialog.pick_folder() else {
         return Ok(None);
     };
     state.cancel.store(false, Ordering::SeqCst);

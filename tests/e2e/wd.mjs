@@ -185,3 +185,31 @@ export function answerSaveDialog(title, path) {
   execFileSync("xdotool", ["type", "--delay", "5", path]);
   execFileSync("xdotool", ["key", "Return"]);
 }
+
+/** Answers a GTK save dialog keeping the file name it proposes: the folder
+ * is typed in front of it. */
+export function answerSaveDialogInFolder(title, dir) {
+  const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
+    .toString()
+    .trim()
+    .split("\n")[0];
+  execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+  execFileSync("xdotool", ["key", "--clearmodifiers", "Home"]);
+  execFileSync("xdotool", ["type", "--delay", "5", `${dir}/`]);
+  execFileSync("xdotool", ["key", "Return"]);
+}
+
+/** Answers a GTK folder chooser: the folder is typed in its location bar
+ * and chosen. */
+export function answerFolderDialog(title, dir) {
+  const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
+    .toString()
+    .trim()
+    .split("\n")[0];
+  execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+l"]);
+  execFileSync("xdotool", ["type", "--delay", "5", dir]);
+  // Let the location bar's completion settle, then choose.
+  execFileSync("sleep", ["0.5"]);
+  execFileSync("xdotool", ["key", "Return"]);
+}

@@ -1,0 +1,133 @@
+// Documents through the real app: a draft act for one comune through the
+// save dialog, linked to "bozza inviata"; a template edit with a mistake;
+// a batch for a zone into a folder chosen in the dialog.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, answerFolderDialog, answerSaveDialogInFolder, waitFor } from "./wd.mjs";
+
+const SHOTS = process.env.E2E_SHOTS;
+const pdfText = (path) => execFileSync("pdftotext", [path, "-"]).toString();
+
+async function openComune(app, query, name) {
+  await app.nav("comuni");
+  await app.clear("#search");
+  await app.type("#search", query);
+  await waitFor(
+    () => app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].length === 1"),
+    `${name} alone in the list`,
+  );
+  await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
+  await waitFor(async () => (await app.text("h1")) === name, `the page of ${name}`);
+}
+
+test("a draft act for one comune through the save dialog, then linked to «bozza inviata»", async () => {
+  const app = await App.start();
+  const dir = mkdtempSync(join(tmpdir(), "cdp-doc-"));
+  try {
+    await openComune(app, "sant agata", "Sant'Agata di Militello");
+    await app.click("[data-step=invite]");
+    await app.fill("#st-date", "2026-01-12");
+    await app.fill("#st-protocol_number", "4321/2026");
+    await app.click("[data-testid=step-form] button[type=submit]");
+    await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Invitato", "Invitato");
+
+    await app.select("#doc-kind", "delibera_giunta");
+    await app.select("#doc-format", "pdf");
+    await app.click("[data-testid=doc-generate]");
+    answerSaveDialogInFolder("Salva Proposta di deliberazione", dir);
+    const file = join(dir, "Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf");
+    await waitFor(async () => (await app.text("[data-testid=documents-panel]")).includes("Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf"), "the document in the panel");
+    assert.ok(existsSync(file), "the proposed file name was kept");
+    const text = pdfText(file).replace(/\s+/g, " ");
+    assert.match(text, /COMUNE DI SANT'AGATA DI MILITELLO/);
+    assert.match(text, /prot\. n\. 4321\/2026 del 12\/01\/2026/);
+    if (SHOTS) await app.screenshot(join(SHOTS, "comune-documenti.png"));
+
+    // "Bozza inviata" links the document just generated.
+    await app.click("[data-step=send_draft]");
+    await waitFor(async () => (await app.exec("return document.querySelector('#st-document').value")).endsWith(".pdf"), "the draft proposed");
+    await app.click("[data-testid=step-form] button[type=submit]");
+    await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Bozza inviata", "Bozza inviata");
+    assert.match(await app.text("[data-testid=timeline]"), /documento: Bozza_delibera_adesione_Sant_Agata_di_Militello\.pdf/);
+  } finally {
+    await app.quit();
+  }
+});
+
+test("a template edit with an unknown placeholder is refused, then saved and restored", async () => {
+  const app = await App.start();
+  try {
+    await app.nav("documenti");
+    await app.click("button[data-kind=lettera]");
+    await waitFor(async () => (await app.text("[data-testid=tpl-status]")).includes("Modello corretto"), "the template checked");
+    assert.match(await app.text("[data-testid=tpl-version]"), /versione 1 · predefinito/);
+    const body = await app.exec("return document.querySelector('#tpl-body').value");
+    await app.exec(
+      "const t = document.querySelector('#tpl-body'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));",
+      `${body}\nCordialmente, {{ comune.nom }}\n`,
+    );
+    await waitFor(async () => /segnaposto sconosciuto «comune\.nom»/.test(await app.text("[data-testid=tpl-status]")), "the unknown placeholder named");
+    assert.match(await app.text("[data-testid=tpl-status]"), /^Riga \d+/);
+    await app.click("[data-testid=tpl-save]");
+    await waitFor(async () => /comune\.nom/.test(await app.text("[data-testid=tpl-status]")), "still refused");
+    assert.match(await app.text("[data-testid=tpl-version]"), /versione 1/);
+    if (SHOTS) await app.screenshot(join(SHOTS, "modello-errore.png"));
+
+    await app.exec(
+      "const t = document.querySelector('#tpl-body'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));",
+      `${body}\nCordialmente, il Comune di {{ comune.nome }}\n`,
+    );
+    await waitFor(async () => (await app.text("[data-testid=tpl-status]")).includes("Modello corretto"), "the fix accepted");
+    await waitFor(async () => (await app.text("[data-testid=doc-preview]")).includes("Cordialmente, il Comune di Sant'Agata di Militello"), "the preview filled");
+    await app.click("[data-testid=tpl-save]");
+    await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 2", "version 2");
+    if (SHOTS) await app.screenshot(join(SHOTS, "modelli.png"));
+    await app.click("[data-testid=tpl-restore-default]");
+    await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 3 · predefinito", "default restored as version 3");
+    assert.equal(await app.exec("return document.querySelectorAll('[data-testid=tpl-versions] tbody tr').length"), 3);
+  } finally {
+    await app.quit();
+  }
+});
+
+test("a batch of letters for the Eolie zone into a chosen folder", async () => {
+  const app = await App.start();
+  const dir = mkdtempSync(join(tmpdir(), "cdp-batch-"));
+  try {
+    await app.clickText("Accetta la proposta");
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=zone-proposal]')")), "zones accepted");
+    await app.nav("adesioni");
+    await app.select("#adh-zone", "Isole Eolie", { byText: true });
+    await waitFor(async () => (await app.text("[data-testid=adh-count]")) === "4 comuni", "4 comuni of the Eolie");
+    await app.clickText("Seleziona tutti");
+    await app.click("[data-testid=batch-open]");
+    await app.select("#batch-kind", "lettera");
+    await app.select("#batch-format", "pdf");
+    await app.click("[data-testid=batch-run]");
+    answerFolderDialog("Cartella per", dir);
+    await waitFor(async () => /4 file scritti/.test(await app.text("[data-testid=batch-dialog]")), "the summary");
+    if (SHOTS) await app.screenshot(join(SHOTS, "documenti-lotto.png"));
+    const files = readdirSync(dir).sort();
+    assert.deepEqual(files, [
+      "Lettera_trasmissione_Leni.pdf",
+      "Lettera_trasmissione_Lipari.pdf",
+      "Lettera_trasmissione_Malfa.pdf",
+      "Lettera_trasmissione_Santa_Marina_Salina.pdf",
+    ]);
+    for (const f of files) {
+      const name = f.replace("Lettera_trasmissione_", "").replace(".pdf", "").replaceAll("_", " ");
+      assert.match(pdfText(join(dir, f)), new RegExp(`Al Sindaco del Comune di ${name}`));
+    }
+    // The register lists them.
+    await app.clickText("Chiudi");
+    await app.nav("documenti");
+    await app.click("#tab-registro");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=doc-register] tbody tr').length")) === 4, "4 rows in the register");
+  } finally {
+    await app.quit();
+  }
+});
