@@ -20,7 +20,7 @@ export async function exportAndTell(what: string, run: () => Promise<Exported | 
 
 // After a document was generated: say where it went, offer to open it or its folder.
 export function tellGenerated(what: string, path: string) {
-  toasts.show("success", `${what} salvato in ${path}`, {
+  toasts.show("success", `${what}: file salvato in ${path}`, {
     label: "Apri",
     run: () => openExported(path, false).catch((e) => toasts.show("error", messageOf(e))),
   });
