@@ -40,12 +40,27 @@ fn main() {
 
     // The first document of a process also parses the fonts and the dictionary.
     let t = Instant::now();
-    store.render_document(DocKind::DeliberaGiunta, COMUNE, DocFormat::Pdf).expect("pdf");
-    println!("| first PDF of the process (fonts parsed once) | {} |", ms(t.elapsed()));
+    store
+        .render_document(DocKind::DeliberaGiunta, COMUNE, DocFormat::Pdf)
+        .expect("pdf");
+    println!(
+        "| first PDF of the process (fonts parsed once) | {} |",
+        ms(t.elapsed())
+    );
 
     for kind in DOC_KINDS {
-        let (d, r) = time(30, || store.render_document(kind, COMUNE, DocFormat::Pdf).expect("pdf"));
-        println!("| {} PDF/A ({} pages, {} KiB) | {} |", kind.label(), r.pages, r.bytes.len() / 1024, ms(d));
+        let (d, r) = time(30, || {
+            store
+                .render_document(kind, COMUNE, DocFormat::Pdf)
+                .expect("pdf")
+        });
+        println!(
+            "| {} PDF/A ({} pages, {} KiB) | {} |",
+            kind.label(),
+            r.pages,
+            r.bytes.len() / 1024,
+            ms(d)
+        );
     }
     // A 3-page act: the Giunta proposal with the protocol scheme attached.
     let attachment: String = DocKind::SchemaProtocollo
@@ -54,14 +69,32 @@ fn main() {
         .filter(|l| !l.starts_with('@'))
         .collect::<Vec<_>>()
         .join("\n");
-    let body = format!("{}\n@nuovapagina\n## ALLEGATO\n{attachment}\n", DocKind::DeliberaGiunta.default_body());
+    let body = format!(
+        "{}\n@nuovapagina\n## ALLEGATO\n{attachment}\n",
+        DocKind::DeliberaGiunta.default_body()
+    );
     let (d, r) = time(30, || {
         let doc = documents::fill(&body, &ctx).expect("fill");
-        documents::render(&doc, DocKind::DeliberaGiunta, &ctx.comune.nome, "bench", DocFormat::Pdf).expect("pdf")
+        documents::render(
+            &doc,
+            DocKind::DeliberaGiunta,
+            &ctx.comune.nome,
+            "bench",
+            DocFormat::Pdf,
+        )
+        .expect("pdf")
     });
     let three_page = d;
-    println!("| Giunta proposal with the protocol scheme attached, PDF/A ({} pages) | {} |", r.pages, ms(d));
-    let (d, _) = time(30, || store.render_document(DocKind::DeliberaGiunta, COMUNE, DocFormat::Docx).expect("docx"));
+    println!(
+        "| Giunta proposal with the protocol scheme attached, PDF/A ({} pages) | {} |",
+        r.pages,
+        ms(d)
+    );
+    let (d, _) = time(30, || {
+        store
+            .render_document(DocKind::DeliberaGiunta, COMUNE, DocFormat::Docx)
+            .expect("docx")
+    });
     println!("| Giunta proposal, DOCX | {} |", ms(d));
 
     // A batch of 108 acts into a folder, register included.
@@ -75,35 +108,67 @@ fn main() {
     let (d, report) = time(3, || {
         let dir = tempfile::tempdir().expect("dir");
         store
-            .generate_batch(DocKind::DeliberaGiunta, &all, DocFormat::Pdf, dir.path(), &|_, _| {}, &AtomicBool::new(false))
+            .generate_batch(
+                DocKind::DeliberaGiunta,
+                &all,
+                DocFormat::Pdf,
+                dir.path(),
+                &|_, _| {},
+                &AtomicBool::new(false),
+            )
             .expect("batch")
     });
     println!(
         "| batch of {} Giunta proposals, PDF/A, written and registered ({} threads) | {} |",
         report.written,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         ms(d)
     );
 
     // LibreOffice converting the same act (DOCX from this app) to PDF.
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok());
+    let soffice = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok());
     match soffice {
         None => println!("| LibreOffice headless DOCX → PDF | not installed |"),
         Some(cmd) => {
             let dir = tempfile::tempdir().expect("dir");
             let docx = dir.path().join("atto.docx");
             let doc = documents::fill(&body, &ctx).expect("fill");
-            let bytes = documents::render(&doc, DocKind::DeliberaGiunta, &ctx.comune.nome, "bench", DocFormat::Docx).expect("docx").bytes;
+            let bytes = documents::render(
+                &doc,
+                DocKind::DeliberaGiunta,
+                &ctx.comune.nome,
+                "bench",
+                DocFormat::Docx,
+            )
+            .expect("docx")
+            .bytes;
             std::fs::write(&docx, bytes).expect("write");
-            let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
+            let profile = format!(
+                "-env:UserInstallation=file://{}/lo-profile",
+                dir.path().display()
+            );
             let convert = || {
                 let out = Command::new(cmd)
-                    .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+                    .args([
+                        profile.as_str(),
+                        "--headless",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                    ])
                     .arg(dir.path())
                     .arg(&docx)
                     .output()
                     .expect("soffice");
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             };
             convert(); // creates the profile
             let (d, _) = time(3, convert);
