@@ -83,3 +83,19 @@ pub fn thousands(n: i64) -> String {
         out
     }
 }
+
+/// The Italian month names, January first.
+pub const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];

@@ -2,22 +2,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { App, waitFor } from "./wd.mjs";
+import { App, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 const SIGNED_GREEN = "#008758";
-
-async function openComune(app, query, name) {
-  await app.nav("comuni");
-  await app.clear("#search");
-  await app.type("#search", query);
-  await waitFor(
-    () => app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].length === 1"),
-    `${name} alone in the list`,
-  );
-  await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
-  await waitFor(async () => (await app.text("h1")) === name, `the page of ${name}`);
-}
 
 const state = (app) => app.text("[data-testid=adhesion-state]");
 

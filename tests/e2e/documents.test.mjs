@@ -7,22 +7,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, answerFolderDialog, answerSaveDialogInFolder, waitFor } from "./wd.mjs";
+import { App, answerFolderDialog, answerSaveDialogInFolder, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 const pdfText = (path) => execFileSync("pdftotext", [path, "-"]).toString();
-
-async function openComune(app, query, name) {
-  await app.nav("comuni");
-  await app.clear("#search");
-  await app.type("#search", query);
-  await waitFor(
-    () => app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].length === 1"),
-    `${name} alone in the list`,
-  );
-  await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
-  await waitFor(async () => (await app.text("h1")) === name, `the page of ${name}`);
-}
 
 test("a draft act for one comune through the save dialog, then linked to «bozza inviata»", async () => {
   const app = await App.start();

@@ -174,13 +174,31 @@ export class App {
 
 export const KEY = { ENTER: "\uE007", DOWN: "\uE015", UP: "\uE013", ESCAPE: "\uE00C", TAB: "\uE004" };
 
-/** Answers a native GTK save dialog titled `title` by typing `path` and Enter. */
-export function answerSaveDialog(title, path) {
+/** Waits for the native dialog whose title matches `title` and focuses it. */
+function focusDialog(title) {
   const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
     .toString()
     .trim()
     .split("\n")[0];
   execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+}
+
+/** Opens a comune's page from the list through the search box; `query` must find only it. */
+export async function openComune(app, query, name) {
+  await app.nav("comuni");
+  await app.clear("#search");
+  await app.type("#search", query);
+  await waitFor(
+    () => app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].length === 1"),
+    `${name} alone in the list`,
+  );
+  await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
+  await waitFor(async () => (await app.text("h1")) === name, `the page of ${name}`);
+}
+
+/** Answers a native GTK save dialog titled `title` by typing `path` and Enter. */
+export function answerSaveDialog(title, path) {
+  focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
   execFileSync("xdotool", ["type", "--delay", "5", path]);
   execFileSync("xdotool", ["key", "Return"]);
@@ -189,11 +207,7 @@ export function answerSaveDialog(title, path) {
 /** Answers a GTK save dialog keeping the file name it proposes: the folder
  * is typed in front of it. */
 export function answerSaveDialogInFolder(title, dir) {
-  const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
-    .toString()
-    .trim()
-    .split("\n")[0];
-  execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+  focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "Home"]);
   execFileSync("xdotool", ["type", "--delay", "5", `${dir}/`]);
   execFileSync("xdotool", ["key", "Return"]);
@@ -202,11 +216,7 @@ export function answerSaveDialogInFolder(title, dir) {
 /** Answers a GTK folder chooser: the folder is typed in its location bar
  * and chosen. */
 export function answerFolderDialog(title, dir) {
-  const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
-    .toString()
-    .trim()
-    .split("\n")[0];
-  execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+  focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+l"]);
   execFileSync("xdotool", ["type", "--delay", "5", dir]);
   // Let the location bar's completion settle, then choose.

@@ -73,26 +73,11 @@ const TIED_BEFORE_NUMBER: &[&str] = &[
     "legge", "decreto", "allegato", "punto", "ore",
 ];
 
-const MONTHS: &[&str] = &[
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 fn ties_to_next(word: &str, next: &str) -> bool {
     // "7 agosto 1990": a day stays with its month.
     if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 {
         let month = next.trim_end_matches([',', ';', '.', ':']).to_lowercase();
-        if MONTHS.contains(&month.as_str()) {
+        if crate::text::MONTHS.contains(&month.as_str()) {
             return true;
         }
     }
@@ -379,6 +364,21 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
     lines
 }
 
+/// Lines kept as written (centred, right-aligned, signature), each wrapped
+/// to `max` if too long, without hyphenation; an empty line stays a blank line.
+fn break_kept_lines(lines: &[Vec<Span>], max: f32, f: &Fonts) -> Vec<Line> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            if l.is_empty() {
+                vec![Line::default()]
+            } else {
+                break_lines(&words(l, BODY, Face::Regular, f), max, BODY, f, false)
+            }
+        })
+        .collect()
+}
+
 /// Places lines and rules on pages.
 struct Composer<'f> {
     f: &'f Fonts,
@@ -569,16 +569,7 @@ impl<'f> Composer<'f> {
             }
             Block::Lines { align, lines } => {
                 self.gap(PARA_GAP);
-                let broken: Vec<Line> = lines
-                    .iter()
-                    .flat_map(|l| {
-                        if l.is_empty() {
-                            vec![Line::default()]
-                        } else {
-                            break_lines(&words(l, BODY, Face::Regular, f), WIDTH, BODY, f, false)
-                        }
-                    })
-                    .collect();
+                let broken = break_kept_lines(lines, WIDTH, f);
                 self.ensure(broken.len().min(4) as f32 * LEADING);
                 for line in &broken {
                     if self.lines_left() == 0 {
@@ -646,16 +637,7 @@ impl<'f> Composer<'f> {
             Block::Signature { lines } => {
                 let col_x = LEFT + WIDTH * 0.5;
                 let col_w = WIDTH * 0.5;
-                let broken: Vec<Line> = lines
-                    .iter()
-                    .flat_map(|l| {
-                        if l.is_empty() {
-                            vec![Line::default()]
-                        } else {
-                            break_lines(&words(l, BODY, Face::Regular, f), col_w, BODY, f, false)
-                        }
-                    })
-                    .collect();
+                let broken = break_kept_lines(lines, col_w, f);
                 self.gap(LEADING * 1.5);
                 self.ensure(broken.len() as f32 * LEADING);
                 for line in &broken {

@@ -224,21 +224,12 @@ fn or_blank(v: Option<String>) -> String {
 
 fn date_long(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    const MONTHS: [&str; 12] = [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        crate::text::MONTHS[d.month0() as usize],
+        d.year()
+    )
 }
 
 fn current_referent(conn: &Connection, istat: &str, role: &str) -> Result<Option<String>> {
