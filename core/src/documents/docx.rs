@@ -87,12 +87,9 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
     for block in &doc.blocks {
         match block {
             Block::Heading { level, spans } => {
+                // Centred, as in the PDF.
                 let p = Paragraph::new()
-                    .align(if *level == 1 {
-                        AlignmentType::Center
-                    } else {
-                        AlignmentType::Left
-                    })
+                    .align(AlignmentType::Center)
                     .keep_next(true);
                 let p = spaced(runs(p, spans, true), 10, if *level == 1 { 6 } else { 2 });
                 docx = docx.add_paragraph(p);
