@@ -59,16 +59,24 @@ pub(crate) fn operator_name(conn: &Connection) -> Result<String> {
         .unwrap_or_else(|_| "operatore".to_string()))
 }
 
+/// What the documents print about the Segreteria (signatory, title, PEC);
+/// the other fields of the result are left at their defaults.
+pub(crate) fn letterhead(conn: &Connection) -> Result<Settings> {
+    Ok(Settings {
+        operator_name: String::new(),
+        stall_days: 0,
+        signatory_name: get(conn, "signatory_name")?.unwrap_or_default(),
+        signatory_title: get(conn, "signatory_title")?.unwrap_or_else(default_signatory_title),
+        secretariat_pec: get(conn, "secretariat_pec")?.unwrap_or_else(default_secretariat_pec),
+    })
+}
+
 impl Store {
     pub fn settings(&self) -> Result<Settings> {
         Ok(Settings {
             operator_name: operator_name(&self.conn)?,
             stall_days: self.stall_days()?,
-            signatory_name: get(&self.conn, "signatory_name")?.unwrap_or_default(),
-            signatory_title: get(&self.conn, "signatory_title")?
-                .unwrap_or_else(default_signatory_title),
-            secretariat_pec: get(&self.conn, "secretariat_pec")?
-                .unwrap_or_else(default_secretariat_pec),
+            ..letterhead(&self.conn)?
         })
     }
 

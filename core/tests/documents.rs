@@ -370,3 +370,21 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
     assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
     assert_eq!(s.documents(None).unwrap().len(), 4);
 }
+
+#[test]
+fn euro_guillemets_accents_and_apostrophes_come_back_exactly() {
+    let s = prepared();
+    let body = "@intestazione Comune di {{ comune.nome }}\n# Spese dell'attività\n\nL'importo di € 2.500,00 («non dovuto» per l'Ente), ai sensi dell'art. 15 della L. 241/1990: già, più, perché, città, È così.\n\n| Importo | € 12.345,67 |\n";
+    let pdf = s
+        .preview_pdf(DocKind::Lettera, Some(body), Some(SANT_AGATA))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("euro.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let p = s
+        .preview_template(DocKind::Lettera, Some(body), Some(SANT_AGATA))
+        .unwrap();
+    assert_eq!(p.header, vec!["Comune di Sant'Agata di Militello"]);
+    assert_eq!(pdf_body_text(&path, &p.header), collapse(&p.text));
+    assert!(p.text.contains("€ 2.500,00 («non dovuto» per l'Ente)"));
+}

@@ -349,8 +349,7 @@ pub fn open_exported(
     // Files in the documents register may be opened in later sessions too.
     let registered = || {
         state
-            .with(|s| s.documents(None))
-            .map(|docs| docs.iter().any(|d| PathBuf::from(&d.path) == path))
+            .with(|s| s.is_registered_document(&path))
             .unwrap_or(false)
     };
     if !exported && !registered() {

@@ -248,7 +248,7 @@ fn current_referent(conn: &Connection, istat: &str, role: &str) -> Result<Option
 /// The data a template is filled with, for one comune.
 pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
     let c = get_comune(conn, istat)?;
-    let settings = |k: &str| crate::settings::get(conn, k);
+    let letterhead = crate::settings::letterhead(conn)?;
     let rpct = current_referent(conn, istat, "rpct")?;
     let sindaco = current_referent(conn, istat, "sindaco")?.or(c.mayor_name.clone());
     let referente = current_referent(conn, istat, "operativo")?.or(rpct.clone());
@@ -283,13 +283,9 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
         ente: Ente {
             nome: "Città Metropolitana di Messina".into(),
             ufficio: "Segreteria Generale".into(),
-            pec: or_blank(
-                settings("secretariat_pec")?.or(Some("protocollo@pec.prov.me.it".into())),
-            ),
-            firmatario: or_blank(settings("signatory_name")?),
-            qualifica_firmatario: or_blank(
-                settings("signatory_title")?.or(Some("Il Segretario Generale".into())),
-            ),
+            pec: or_blank(Some(letterhead.secretariat_pec)),
+            firmatario: or_blank(Some(letterhead.signatory_name)),
+            qualifica_firmatario: or_blank(Some(letterhead.signatory_title)),
         },
         comune: ComuneCtx {
             nome: c.name.clone(),
@@ -599,10 +595,8 @@ impl Store {
 
     /// Saves an edited template as a new version, after checking it.
     pub fn save_template(&mut self, kind: DocKind, body: &str) -> Result<TemplateDetail> {
-        let body = body.replace("\r\n", "\n");
-        template::check(&body)?;
-        let sample = self.sample_istat()?;
-        fill(&body, &context_for(&self.conn, &sample)?)?;
+        let (body, ctx) = self.filling(kind, Some(body), None)?;
+        fill(&body, &ctx)?;
         if current_template(&self.conn, kind)?.body == body {
             return Err(Error::validation(
                 "body",
@@ -645,13 +639,29 @@ impl Store {
         self.template(kind)
     }
 
-    fn sample_istat(&self) -> Result<String> {
-        self.conn
-            .query_row("SELECT istat FROM comune ORDER BY name LIMIT 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| Error::not_found("Nessun comune nell'archivio."))
+    /// The text to fill (the one being edited, or the current template) and
+    /// the data of the comune (or of the first one, for a sample).
+    fn filling(
+        &self,
+        kind: DocKind,
+        body: Option<&str>,
+        istat: Option<&str>,
+    ) -> Result<(String, Context)> {
+        let body = match body {
+            Some(b) => b.replace("\r\n", "\n"),
+            None => current_template(&self.conn, kind)?.body,
+        };
+        let istat = match istat {
+            Some(i) => i.to_string(),
+            None => self
+                .conn
+                .query_row("SELECT istat FROM comune ORDER BY name LIMIT 1", [], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .ok_or_else(|| Error::not_found("Nessun comune nell'archivio."))?,
+        };
+        Ok((body, context_for(&self.conn, &istat)?))
     }
 
     /// The template (the text being edited, or the current one) filled with
@@ -662,15 +672,8 @@ impl Store {
         body: Option<&str>,
         istat: Option<&str>,
     ) -> Result<Preview> {
-        let body = match body {
-            Some(b) => b.replace("\r\n", "\n"),
-            None => current_template(&self.conn, kind)?.body,
-        };
-        let istat = match istat {
-            Some(i) => i.to_string(),
-            None => self.sample_istat()?,
-        };
-        let doc = fill(&body, &context_for(&self.conn, &istat)?)?;
+        let (body, ctx) = self.filling(kind, body, istat)?;
+        let doc = fill(&body, &ctx)?;
         Ok(Preview {
             title: doc.title.clone(),
             header: doc.header.clone(),
@@ -686,15 +689,7 @@ impl Store {
         body: Option<&str>,
         istat: Option<&str>,
     ) -> Result<Vec<u8>> {
-        let body = match body {
-            Some(b) => b.replace("\r\n", "\n"),
-            None => current_template(&self.conn, kind)?.body,
-        };
-        let istat = match istat {
-            Some(i) => i.to_string(),
-            None => self.sample_istat()?,
-        };
-        let ctx = context_for(&self.conn, &istat)?;
+        let (body, ctx) = self.filling(kind, body, istat)?;
         let doc = fill(&body, &ctx)?;
         Ok(render(
             &doc,
@@ -788,6 +783,19 @@ impl Store {
             .ok_or_else(|| Error::not_found("Documento non trovato nel registro."))
     }
 
+    /// Whether a file is in the documents register (the app may open it).
+    pub fn is_registered_document(&self, path: &Path) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM document WHERE path = ?1 LIMIT 1",
+                [path.to_string_lossy()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
     /// The documents register, newest first; of one comune if given.
     pub fn documents(&self, istat: Option<&str>) -> Result<Vec<DocumentRecord>> {
         let mut stmt = self.conn.prepare(&format!(
@@ -838,7 +846,7 @@ impl Store {
             .unwrap_or(1)
             .min(8);
         let chunk = total.div_ceil(threads);
-        let results: Vec<(String, String, Result<PathBuf>)> = std::thread::scope(|s| {
+        let results: Vec<(String, String, Result<(PathBuf, Vec<u8>)>)> = std::thread::scope(|s| {
             let handles: Vec<_> = jobs
                 .chunks(chunk.max(1))
                 .map(|part| {
@@ -865,7 +873,7 @@ impl Store {
                                         let path =
                                             folder.join(file_name(kind, &ctx.comune.nome, format));
                                         crate::io::write_atomically(&path, &rendered.bytes)?;
-                                        Ok(path)
+                                        Ok((path, rendered.bytes))
                                     });
                                 let name = ctx
                                     .as_ref()
@@ -890,10 +898,7 @@ impl Store {
         let mut to_record = Vec::new();
         for (istat, comune, res) in results {
             match res {
-                Ok(path) => {
-                    let bytes = std::fs::read(&path).map_err(|e| {
-                        Error::io(format!("Impossibile rileggere {}: {e}", path.display()))
-                    })?;
+                Ok((path, bytes)) => {
                     items.push(BatchItem {
                         istat: istat.clone(),
                         comune,
