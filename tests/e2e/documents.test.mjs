@@ -35,12 +35,20 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     assert.match(text, /prot\. n\. 4321\/2026 del 12\/01\/2026/);
     if (SHOTS) await app.screenshot(join(SHOTS, "comune-documenti.png"));
 
-    // "Bozza inviata" links the document just generated.
+    // "Bozza inviata" proposes the document just generated; the Sindaco's
+    // decree is generated from the step's form instead, and linked.
     await app.click("[data-step=send_draft]");
-    await waitFor(async () => (await app.exec("return document.querySelector('#st-document').value")).endsWith(".pdf"), "the draft proposed");
+    await waitFor(async () => (await app.exec("return document.querySelector('#st-document').value")).endsWith("Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf"), "the draft proposed");
+    await app.select("#st-draft", "sindaco");
+    await app.click("[data-testid=step-generate-draft]");
+    answerSaveDialogInFolder("Salva Decreto sindacale", dir);
+    await waitFor(async () => (await app.exec("return document.querySelector('#st-document').value")).endsWith("Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf"), "the decree linked");
+    assert.match(pdfText(join(dir, "Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf")), /DECRETA/);
+    if (SHOTS) await app.screenshot(join(SHOTS, "bozza-inviata.png"));
     await app.click("[data-testid=step-form] button[type=submit]");
     await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Bozza inviata", "Bozza inviata");
-    assert.match(await app.text("[data-testid=timeline]"), /documento: Bozza_delibera_adesione_Sant_Agata_di_Militello\.pdf/);
+    assert.match(await app.text("[data-testid=timeline]"), /Bozza di atto del Sindaco; documento: Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello\.pdf/);
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=doc-table] tbody tr').length")) === 2, "both documents listed");
   } finally {
     await app.quit();
   }
