@@ -2,6 +2,8 @@
 //! (`code()`), an Italian message for the user and, where it applies, the
 //! field it concerns. It crosses IPC as `{code, message, field}`.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,9 +35,109 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{message}")]
     Io { message: String },
+    /// A storage failure the user can act on (busy, read-only, disk full, ...):
+    /// the message names the file and says what to do.
+    #[error("{}", storage_message(*kind, path.as_deref()))]
+    Storage {
+        kind: StorageKind,
+        /// The file concerned; `None` means "the archive" until
+        /// [`Error::at_archive`] names it.
+        path: Option<PathBuf>,
+    },
+    /// The archive is open read-only: nothing can be changed.
+    #[error("{message}")]
+    ReadOnlyArchive { message: String },
     /// An unexpected SQLite error.
     #[error("Errore della base dati: {0}")]
     Database(String),
+}
+
+/// What went wrong with a file, as far as the user can do something about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageKind {
+    /// The database is locked or busy (another window or program is writing).
+    Busy,
+    /// The file or its folder cannot be written.
+    ReadOnly,
+    /// The disk (or quota) is full.
+    DiskFull,
+    /// A lower-level read/write failure (a network drive gone, a bad sector).
+    Io,
+    /// The file does not exist.
+    FileNotFound,
+    /// The user lacks the rights on the file or folder.
+    PermissionDenied,
+}
+
+impl StorageKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            StorageKind::Busy => "busy",
+            StorageKind::ReadOnly => "read_only",
+            StorageKind::DiskFull => "disk_full",
+            StorageKind::Io => "io",
+            StorageKind::FileNotFound => "file_not_found",
+            StorageKind::PermissionDenied => "permission_denied",
+        }
+    }
+
+    /// The kind of an OS error, if it is one the user can act on.
+    pub fn of_io(e: &std::io::Error) -> StorageKind {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::NotFound => StorageKind::FileNotFound,
+            K::PermissionDenied => StorageKind::PermissionDenied,
+            K::ReadOnlyFilesystem => StorageKind::ReadOnly,
+            K::StorageFull | K::QuotaExceeded | K::FileTooLarge => StorageKind::DiskFull,
+            K::ResourceBusy | K::WouldBlock => StorageKind::Busy,
+            _ => match e.raw_os_error() {
+                Some(28) | Some(122) => StorageKind::DiskFull, // ENOSPC, EDQUOT
+                Some(30) => StorageKind::ReadOnly,             // EROFS
+                _ => StorageKind::Io,
+            },
+        }
+    }
+
+    /// The kind of a SQLite error, if it is a storage failure.
+    fn of_sqlite(code: rusqlite::ffi::ErrorCode) -> Option<StorageKind> {
+        use rusqlite::ffi::ErrorCode as C;
+        Some(match code {
+            C::DatabaseBusy | C::DatabaseLocked => StorageKind::Busy,
+            C::ReadOnly => StorageKind::ReadOnly,
+            C::DiskFull => StorageKind::DiskFull,
+            C::SystemIoFailure => StorageKind::Io,
+            C::CannotOpen => StorageKind::FileNotFound,
+            C::PermissionDenied => StorageKind::PermissionDenied,
+            _ => return None,
+        })
+    }
+}
+
+fn storage_message(kind: StorageKind, path: Option<&Path>) -> String {
+    let file = match path {
+        Some(p) => format!("il file {}", p.display()),
+        None => "l'archivio".to_string(),
+    };
+    match kind {
+        StorageKind::Busy => format!(
+            "Operazione non eseguita: {file} è occupato da un'altra finestra o da un altro programma. Attendere qualche secondo e riprovare; se il problema continua, chiudere le altre finestre dell'applicazione."
+        ),
+        StorageKind::ReadOnly => format!(
+            "Operazione non eseguita: {file} (o la sua cartella) è in sola lettura e nulla è stato salvato. Controllare i permessi del file e della cartella, oppure scegliere una cartella scrivibile."
+        ),
+        StorageKind::DiskFull => format!(
+            "Spazio su disco esaurito scrivendo {file}: nulla è stato salvato a metà. Liberare spazio sul disco (o scegliere un'altra cartella) e riprovare."
+        ),
+        StorageKind::Io => format!(
+            "Errore di lettura o scrittura su {file}: l'operazione non è stata completata. Controllare che il disco o la cartella di rete siano raggiungibili e riprovare."
+        ),
+        StorageKind::FileNotFound => format!(
+            "Non è stato possibile trovare {file}: è stato spostato, rinominato o cancellato? Sceglierlo di nuovo."
+        ),
+        StorageKind::PermissionDenied => format!(
+            "Permesso negato su {file}: l'utente non ha i diritti per questa operazione. Chiedere i permessi sulla cartella all'amministratore di sistema o scegliere un'altra cartella."
+        ),
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -51,6 +153,8 @@ impl Error {
             Error::NewerDatabase { .. } => "newer_database",
             Error::UnreadableDatabase { .. } => "unreadable_database",
             Error::Io { .. } => "io",
+            Error::Storage { kind, .. } => kind.code(),
+            Error::ReadOnlyArchive { .. } => "read_only_archive",
             Error::Database(_) => "database",
         }
     }
@@ -89,6 +193,33 @@ impl Error {
         }
     }
 
+    /// An OS error on `path`, as an Italian message the user can act on.
+    pub fn file(path: &Path, e: &std::io::Error) -> Self {
+        Error::Storage {
+            kind: StorageKind::of_io(e),
+            path: Some(path.to_path_buf()),
+        }
+    }
+
+    /// A storage failure of `kind` on `path`.
+    pub fn storage(kind: StorageKind, path: &Path) -> Self {
+        Error::Storage {
+            kind,
+            path: Some(path.to_path_buf()),
+        }
+    }
+
+    /// Names the archive's file in a storage error that did not say which file.
+    pub fn at_archive(self, archive: Option<&Path>) -> Self {
+        match (self, archive) {
+            (Error::Storage { kind, path: None }, Some(a)) => Error::Storage {
+                kind,
+                path: Some(a.to_path_buf()),
+            },
+            (e, _) => e,
+        }
+    }
+
     /// The serialisable form that crosses IPC.
     pub fn to_payload(&self) -> ErrorPayload {
         ErrorPayload {
@@ -124,6 +255,12 @@ impl From<rusqlite::Error> for Error {
                     ),
                 }
             }
+            rusqlite::Error::SqliteFailure(f, _) if StorageKind::of_sqlite(f.code).is_some() => {
+                Error::Storage {
+                    kind: StorageKind::of_sqlite(f.code).unwrap_or(StorageKind::Io),
+                    path: None,
+                }
+            }
             rusqlite::Error::QueryReturnedNoRows => Error::not_found("Elemento non trovato."),
             _ => Error::Database(e.to_string()),
         }
@@ -132,7 +269,10 @@ impl From<rusqlite::Error> for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::io(format!("Errore di lettura o scrittura del file: {e}"))
+        Error::Storage {
+            kind: StorageKind::of_io(&e),
+            path: None,
+        }
     }
 }
 
