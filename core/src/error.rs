@@ -44,6 +44,12 @@ pub enum Error {
         /// [`Error::at_archive`] names it.
         path: Option<PathBuf>,
     },
+    /// Another instance (here or on another computer) holds the archive.
+    #[error("L'archivio {} è già {}. Può essere aperto in sola lettura, oppure riaperto quando l'altro utente l'avrà chiuso.", path.display(), holder.describe())]
+    ArchiveInUse {
+        path: PathBuf,
+        holder: Box<crate::db::lock::Holder>,
+    },
     /// The archive is open read-only: nothing can be changed.
     #[error("{message}")]
     ReadOnlyArchive { message: String },
@@ -114,9 +120,12 @@ impl StorageKind {
 }
 
 fn storage_message(kind: StorageKind, path: Option<&Path>) -> String {
-    let file = match path {
-        Some(p) => format!("il file {}", p.display()),
-        None => "l'archivio".to_string(),
+    let (file, on) = match path {
+        Some(p) => (
+            format!("il file {}", p.display()),
+            format!("sul file {}", p.display()),
+        ),
+        None => ("l'archivio".to_string(), "sull'archivio".to_string()),
     };
     match kind {
         StorageKind::Busy => format!(
@@ -129,13 +138,13 @@ fn storage_message(kind: StorageKind, path: Option<&Path>) -> String {
             "Spazio su disco esaurito scrivendo {file}: nulla è stato salvato a metà. Liberare spazio sul disco (o scegliere un'altra cartella) e riprovare."
         ),
         StorageKind::Io => format!(
-            "Errore di lettura o scrittura su {file}: l'operazione non è stata completata. Controllare che il disco o la cartella di rete siano raggiungibili e riprovare."
+            "Errore di lettura o scrittura {on}: l'operazione non è stata completata. Controllare che il disco o la cartella di rete siano raggiungibili e riprovare."
         ),
         StorageKind::FileNotFound => format!(
             "Non è stato possibile trovare {file}: è stato spostato, rinominato o cancellato? Sceglierlo di nuovo."
         ),
         StorageKind::PermissionDenied => format!(
-            "Permesso negato su {file}: l'utente non ha i diritti per questa operazione. Chiedere i permessi sulla cartella all'amministratore di sistema o scegliere un'altra cartella."
+            "Permesso negato {on}: l'utente non ha i diritti per questa operazione. Chiedere i permessi sulla cartella all'amministratore di sistema o scegliere un'altra cartella."
         ),
     }
 }
@@ -155,6 +164,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Storage { kind, .. } => kind.code(),
             Error::ReadOnlyArchive { .. } => "read_only_archive",
+            Error::ArchiveInUse { .. } => "archive_in_use",
             Error::Database(_) => "database",
         }
     }
@@ -280,4 +290,13 @@ impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         Error::Database(format!("serializzazione: {e}"))
     }
+}
+
+/// The `conflict` of a save or undo based on what a screen showed before
+/// someone else changed it.
+pub fn stale() -> Error {
+    Error::conflict(
+        "Il dato è stato modificato dopo che è stato aperto (da un'altra finestra o da un altro passaggio): ricaricare la pagina e ripetere la modifica.",
+        None,
+    )
 }

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::Store;
 
 const OPERATOR: &str = "operator_name";
+const UPDATED_AT: &str = "settings_updated_at";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Settings {
@@ -22,6 +23,15 @@ pub struct Settings {
     /// The PEC address of the Segreteria, printed in the documents.
     #[serde(default = "default_secretariat_pec")]
     pub secretariat_pec: String,
+    /// The folder of the automatic backups; empty: `backup` beside the archive.
+    #[serde(default)]
+    pub backup_dir: String,
+    /// The folder the backups actually go to (read only, shown in the form).
+    #[serde(default)]
+    pub backup_dir_effective: String,
+    /// The version of the settings the form showed (a stale save is refused).
+    #[serde(default)]
+    pub updated_at: String,
 }
 
 fn default_signatory_title() -> String {
@@ -68,6 +78,9 @@ pub(crate) fn letterhead(conn: &Connection) -> Result<Settings> {
         signatory_name: get(conn, "signatory_name")?.unwrap_or_default(),
         signatory_title: get(conn, "signatory_title")?.unwrap_or_else(default_signatory_title),
         secretariat_pec: get(conn, "secretariat_pec")?.unwrap_or_else(default_secretariat_pec),
+        backup_dir: String::new(),
+        backup_dir_effective: String::new(),
+        updated_at: String::new(),
     })
 }
 
@@ -76,6 +89,12 @@ impl Store {
         Ok(Settings {
             operator_name: operator_name(&self.conn)?,
             stall_days: self.stall_days()?,
+            backup_dir: get(&self.conn, crate::archive::BACKUP_DIR)?.unwrap_or_default(),
+            backup_dir_effective: self
+                .backup_dir()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            updated_at: get(&self.conn, UPDATED_AT)?.unwrap_or_default(),
             ..letterhead(&self.conn)?
         })
     }
@@ -125,19 +144,36 @@ impl Store {
         if !secretariat_pec.is_empty() {
             crate::validate::email("secretariat_pec", "PEC della Segreteria", &secretariat_pec)?;
         }
+        let backup_dir = new.backup_dir.trim().to_string();
+        if !backup_dir.is_empty() {
+            check_backup_dir(&backup_dir)?;
+        }
         let before = self.settings()?;
+        if before.updated_at != new.updated_at {
+            return Err(crate::error::stale());
+        }
+        let stamp = crate::next_version(&before.updated_at);
         self.action(|tx, _| {
             set(tx, OPERATOR, &name)?;
             set(tx, "stall_days", &new.stall_days.to_string())?;
             set(tx, "signatory_name", &signatory_name)?;
             set(tx, "signatory_title", &signatory_title)?;
             set(tx, "secretariat_pec", &secretariat_pec)?;
+            set(tx, crate::archive::BACKUP_DIR, &backup_dir)?;
+            set(tx, UPDATED_AT, &stamp)?;
             let after = Settings {
                 operator_name: name.clone(),
                 stall_days: new.stall_days,
                 signatory_name: signatory_name.clone(),
                 signatory_title: signatory_title.clone(),
                 secretariat_pec: secretariat_pec.clone(),
+                backup_dir: backup_dir.clone(),
+                backup_dir_effective: if backup_dir.is_empty() {
+                    before.backup_dir_effective.clone()
+                } else {
+                    backup_dir.clone()
+                },
+                updated_at: stamp.clone(),
             };
             // The new name signs its own change.
             crate::audit::record(
@@ -152,4 +188,19 @@ impl Store {
             Ok(after)
         })
     }
+}
+
+/// A backup folder must be an absolute path to a folder that can be written
+/// (it is created if missing).
+fn check_backup_dir(dir: &str) -> Result<()> {
+    let path = std::path::Path::new(dir);
+    if !path.is_absolute() {
+        return Err(Error::validation(
+            "backup_dir",
+            "Cartella delle copie di sicurezza: indicare un percorso completo (ad esempio /home/segreteria/copie o una cartella di rete).",
+        ));
+    }
+    std::fs::create_dir_all(path)
+        .and_then(|_| tempfile::tempfile_in(path).map(|_| ()))
+        .map_err(|e| Error::validation("backup_dir", format!("Cartella delle copie di sicurezza: {}", Error::file(path, &e))))
 }

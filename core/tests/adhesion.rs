@@ -35,6 +35,7 @@ fn new_referent() -> Designated {
             valid_from: Some("2024-01-01".into()),
             valid_to: None,
             notes: None,
+            version: None,
         },
     }
 }
@@ -234,6 +235,7 @@ fn step_data_is_validated_and_names_the_field() {
                 valid_from: None,
                 valid_to: None,
                 notes: None,
+                version: None,
             },
         )
         .unwrap();
@@ -314,6 +316,7 @@ fn an_act_number_is_unique_per_comune_type_and_year() {
                     valid_from: None,
                     valid_to: None,
                     notes: None,
+                    version: None,
                 },
             },
         ),
@@ -325,10 +328,10 @@ fn an_act_number_is_unique_per_comune_type_and_year() {
 fn undo_restores_the_previous_state_and_is_in_the_history() {
     let mut s = store_in(State::AttoAdottato);
     assert_eq!(
-        s.undo_last_step(C, "  ").unwrap_err().field(),
+        s.undo_last_step(C, None, "  ").unwrap_err().field(),
         Some("reason")
     );
-    let status = s.undo_last_step(C, "Numero dell'atto sbagliato").unwrap();
+    let status = s.undo_last_step(C, None, "Numero dell'atto sbagliato").unwrap();
     assert_eq!(status.state, State::BozzaInviata);
     assert_eq!(status.since.as_deref(), Some("2024-02-01"));
     assert_eq!(status.history[0].kind, "undo");
@@ -357,18 +360,18 @@ fn undo_restores_the_previous_state_and_is_in_the_history() {
     let mut s = store_in(State::Invitato);
     s.record_step(C, &reminder("2024-02-10")).unwrap();
     assert_eq!(
-        s.undo_last_step(C, "Sollecito registrato per errore")
+        s.undo_last_step(C, None, "Sollecito registrato per errore")
             .unwrap()
             .state,
         State::Invitato
     );
     assert_eq!(
-        s.undo_last_step(C, "Invito inviato al comune sbagliato")
+        s.undo_last_step(C, None, "Invito inviato al comune sbagliato")
             .unwrap()
             .state,
         State::NonAderente
     );
-    let err = s.undo_last_step(C, "ancora").unwrap_err();
+    let err = s.undo_last_step(C, None, "ancora").unwrap_err();
     assert_eq!(err.code(), "invalid_transition");
     assert_eq!(
         common::count(&s, "SELECT count(*) FROM audit WHERE action = 'undo'"),

@@ -24,6 +24,7 @@ fn referent(role: Role, name: &str) -> ReferentInput {
         valid_from: Some("2024-01-01".into()),
         valid_to: None,
         notes: None,
+        version: None,
     }
 }
 

@@ -58,6 +58,7 @@ fn hostile_strings_never_panic_and_failures_write_nothing() {
             valid_from: Some(v.clone()),
             valid_to: Some(v.clone()),
             notes: Some(v.clone()),
+            version: None,
         };
         let before = common::dump(&s);
         if s.add_referent("083048", &r).is_err() {

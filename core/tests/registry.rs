@@ -34,6 +34,7 @@ fn rpct(name: &str, from: Option<&str>) -> ReferentInput {
         valid_from: from.map(str::to_string),
         valid_to: None,
         notes: None,
+        version: None,
     }
 }
 
@@ -318,7 +319,7 @@ fn referent_validation_and_deletion() {
         )
         .unwrap();
     assert_eq!(names(&s, &text("anna verdi")), vec!["Alcara li Fusi"]);
-    s.delete_referent(r.id).unwrap();
+    s.delete_referent(r.id, None).unwrap();
     assert!(names(&s, &text("anna verdi")).is_empty());
     assert!(s.referents("083001").unwrap().is_empty());
 }

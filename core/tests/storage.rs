@@ -151,12 +151,13 @@ fn an_unreadable_file_gives_a_clear_error() {
 }
 
 #[test]
-fn an_empty_file_becomes_a_new_archive() {
+fn an_empty_file_is_refused_never_seeded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vuoto.sqlite3");
     std::fs::write(&path, b"").unwrap();
-    let store = Store::open(&path).unwrap();
-    assert_eq!(common::count(&store, "SELECT count(*) FROM comune"), 108);
+    let err = Store::open(&path).err().expect("a zero-byte file is refused");
+    assert_eq!(err.code(), "unreadable_database");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
 }
 
 #[test]

@@ -156,6 +156,7 @@ fn the_zone_referent_is_one_of_the_zone_referents_in_office() {
                 valid_from: Some("2023-05-01".into()),
                 valid_to: None,
                 notes: None,
+                version: None,
             },
         )
         .unwrap();
@@ -170,6 +171,7 @@ fn the_zone_referent_is_one_of_the_zone_referents_in_office() {
                 valid_from: None,
                 valid_to: None,
                 notes: None,
+                version: None,
             },
         )
         .unwrap();
@@ -217,6 +219,7 @@ fn dashboard_counts() {
             valid_from: Some("2022-01-01".into()),
             valid_to: None,
             notes: None,
+            version: None,
         },
     )
     .unwrap();

@@ -34,16 +34,28 @@ pub(crate) fn payload(code: &str, message: impl Into<String>) -> ErrorPayload {
 pub struct AppStatus {
     pub version: &'static str,
     pub db_path: String,
-    /// Why the archive could not be opened; the UI then shows only this.
+    /// Why the archive could not be opened; the UI then shows only this
+    /// (with, for `archive_in_use` and storage errors, the offer to open it
+    /// read-only).
     pub error: Option<ErrorPayload>,
+    /// The archive is open read-only: the UI shows a banner and disables forms.
+    pub read_only: bool,
+    /// Messages to show once (a failed daily backup, a recovered archive).
+    pub notices: Vec<String>,
 }
 
 #[tauri::command]
 pub fn app_status(state: State<AppState>) -> AppStatus {
+    let (error, read_only) = match &*state.lock() {
+        Ok(s) => (None, s.is_read_only()),
+        Err(e) => (Some(e.clone()), false),
+    };
     AppStatus {
         version: env!("CARGO_PKG_VERSION"),
         db_path: state.db_path.display().to_string(),
-        error: state.lock().as_ref().err().cloned(),
+        error,
+        read_only,
+        notices: std::mem::take(&mut *state.notices.lock().unwrap_or_else(|p| p.into_inner())),
     }
 }
 
@@ -98,8 +110,8 @@ pub fn update_referent(state: State<AppState>, id: i64, input: ReferentInput) ->
 }
 
 #[tauri::command]
-pub fn delete_referent(state: State<AppState>, id: i64) -> R<()> {
-    state.with(|s| s.delete_referent(id))
+pub fn delete_referent(state: State<AppState>, id: i64, version: Option<String>) -> R<()> {
+    state.with(|s| s.delete_referent(id, version.as_deref()))
 }
 
 #[tauri::command]
@@ -272,8 +284,13 @@ pub fn record_step(state: State<AppState>, istat: String, step: Step) -> R<Adhes
 }
 
 #[tauri::command]
-pub fn undo_last_step(state: State<AppState>, istat: String, reason: String) -> R<AdhesionStatus> {
-    state.with(|s| s.undo_last_step(&istat, &reason))
+pub fn undo_last_step(
+    state: State<AppState>,
+    istat: String,
+    step_id: Option<i64>,
+    reason: String,
+) -> R<AdhesionStatus> {
+    state.with(|s| s.undo_last_step(&istat, step_id, &reason))
 }
 
 #[tauri::command]

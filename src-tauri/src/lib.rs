@@ -2,6 +2,7 @@
 //! arguments, calls the core and maps the error to `{code, message, field}`.
 //! No business rule lives here.
 
+mod archive;
 mod commands;
 mod documents;
 mod state;
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use tauri::Manager;
+use tauri::{Manager, RunEvent};
 
 pub use state::{resolve_db_path, AppState};
 
@@ -20,7 +21,22 @@ pub(crate) static STARTED: OnceLock<Instant> = OnceLock::new();
 pub fn run() {
     STARTED.get_or_init(Instant::now);
     let args: Vec<String> = std::env::args().collect();
-    tauri::Builder::default()
+    // A second launch on the default archive brings the open window to the
+    // front instead. An archive named with --db or CDP_DB may be a second
+    // archive (or a test): its lock decides.
+    let default_archive = !args.iter().any(|a| a == "--db" || a.starts_with("--db="))
+        && std::env::var_os("CDP_DB").is_none_or(|v| v.is_empty());
+    let mut builder = tauri::Builder::default();
+    if default_archive {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }));
+    }
+    let app = builder
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let default_dir = app
@@ -29,6 +45,7 @@ pub fn run() {
                 .unwrap_or_else(|_| PathBuf::from("."));
             let path = resolve_db_path(&args, std::env::var_os("CDP_DB"), &default_dir);
             app.manage(AppState::open(path));
+            exit_on_signals(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -67,6 +84,12 @@ pub fn run() {
             commands::bulk_invite,
             commands::cancel_bulk,
             commands::open_exported,
+            archive::open_read_only,
+            archive::quit_app,
+            archive::backups,
+            archive::backup_now,
+            archive::save_archive_copy,
+            archive::restore_archive,
             documents::templates,
             documents::template,
             documents::save_template,
@@ -78,9 +101,37 @@ pub fn run() {
             documents::generate_document,
             documents::generate_batch,
         ])
-        .run(tauri::generate_context!("tauri.conf.json"))
+        .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {
             eprintln!("Impossibile avviare l'applicazione: {e}");
             std::process::exit(1);
         });
+    // Every normal end (window closed, Ctrl+Q, a signal, app.exit) passes
+    // here: the archive is checkpointed and closed, the lock released.
+    app.run(|app, event| {
+        if let RunEvent::Exit = event {
+            if let Some(state) = app.try_state::<AppState>() {
+                state.close();
+            }
+        }
+    });
 }
+
+/// SIGTERM, SIGINT and SIGHUP end the app normally (the archive is closed).
+#[cfg(unix)]
+fn exit_on_signals(app: tauri::AppHandle) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    match signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) {
+        Ok(mut signals) => {
+            std::thread::spawn(move || {
+                if signals.forever().next().is_some() {
+                    app.exit(0);
+                }
+            });
+        }
+        Err(e) => eprintln!("Segnali di chiusura non intercettati: {e}"),
+    }
+}
+
+#[cfg(not(unix))]
+fn exit_on_signals(_app: tauri::AppHandle) {}

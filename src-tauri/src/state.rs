@@ -16,6 +16,9 @@ pub struct AppState {
     pub exported: Mutex<Vec<PathBuf>>,
     /// Set by `cancel_bulk` to stop a bulk action in progress (read without the store lock).
     pub cancel: AtomicBool,
+    /// What the user must be told after opening (a failed daily backup, an
+    /// archive taken over from a crashed instance).
+    pub notices: Mutex<Vec<String>>,
 }
 
 /// The archive file: `--db PATH` (or `--db=PATH`), else `CDP_DB`, else the app-data folder.
@@ -37,13 +40,56 @@ pub fn resolve_db_path(args: &[String], env: Option<OsString>, default_dir: &Pat
 }
 
 impl AppState {
+    /// Opens the archive for writing (creating it where no file exists) and
+    /// makes the day's first backup.
     pub fn open(db_path: PathBuf) -> AppState {
-        let store = Store::open(&db_path).map_err(|e| e.to_payload());
-        AppState {
+        let state = AppState {
+            store: Mutex::new(Err(closed())),
             db_path,
-            store: Mutex::new(store),
             exported: Mutex::new(Vec::new()),
             cancel: AtomicBool::new(false),
+            notices: Mutex::new(Vec::new()),
+        };
+        let opened = Store::open(&state.db_path).map_err(|e| e.to_payload());
+        if let Ok(store) = &opened {
+            let mut notices = Vec::new();
+            if let Some(h) = store.recovered_from() {
+                notices.push(format!(
+                    "L'archivio non era stato chiuso correttamente (era {}): è stato controllato ed è integro.",
+                    h.describe()
+                ));
+            }
+            if let Err(e) = store.daily_backup(chrono::Utc::now()) {
+                notices.push(format!(
+                    "Copia di sicurezza giornaliera non riuscita. {} Controllare la cartella delle copie in Impostazioni.",
+                    store.explain(e)
+                ));
+            }
+            *state.notices.lock().unwrap_or_else(|p| p.into_inner()) = notices;
+        }
+        *state.lock() = opened;
+        state
+    }
+
+    /// Replaces a refused opening with a read-only one (the user chose it).
+    pub fn open_read_only(&self) -> Result<(), ErrorPayload> {
+        let mut guard = self.lock();
+        if guard.is_ok() {
+            return Ok(());
+        }
+        let store = Store::open_read_only(&self.db_path).map_err(|e| e.to_payload())?;
+        *guard = Ok(store);
+        Ok(())
+    }
+
+    /// Closes the archive (checkpoint, close, lock released). Called on every
+    /// normal exit; later commands get "archive closed".
+    pub fn close(&self) {
+        let mut guard = self.lock();
+        if let Ok(store) = std::mem::replace(&mut *guard, Err(closed())) {
+            if let Err(e) = store.close() {
+                eprintln!("Chiusura dell'archivio: {e}");
+            }
         }
     }
 
@@ -57,7 +103,7 @@ impl AppState {
         f: impl FnOnce(&mut Store) -> cdp_core::Result<T>,
     ) -> Result<T, ErrorPayload> {
         match &mut *self.lock() {
-            Ok(store) => f(store).map_err(|e| e.to_payload()),
+            Ok(store) => f(store).map_err(|e| store.explain(e).to_payload()),
             Err(e) => Err(e.clone()),
         }
     }
@@ -68,6 +114,14 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(path);
+    }
+}
+
+fn closed() -> ErrorPayload {
+    ErrorPayload {
+        code: "archive_closed".into(),
+        message: "L'archivio è chiuso: riavviare l'applicazione.".into(),
+        field: None,
     }
 }
 

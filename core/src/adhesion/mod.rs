@@ -654,7 +654,14 @@ impl Store {
 
     /// Undoes the last step of a comune, with a mandatory reason. The undone
     /// step stays in the history, marked, and the undo is a history row too.
-    pub fn undo_last_step(&mut self, istat: &str, reason: &str) -> Result<AdhesionStatus> {
+    /// `step_id` names the step the screen offered to undo: if another step
+    /// was recorded since, the undo is refused (`conflict`).
+    pub fn undo_last_step(
+        &mut self,
+        istat: &str,
+        step_id: Option<i64>,
+        reason: &str,
+    ) -> Result<AdhesionStatus> {
         let reason = required("reason", "Motivo dell'annullamento", reason, 2000)?;
         self.action(|tx, op| {
             let comune = get_comune(tx, istat)?;
@@ -662,6 +669,15 @@ impl Store {
             let last = last_effective(&hist).cloned().ok_or_else(|| Error::InvalidTransition {
                 message: format!("{} non ha passaggi da annullare.", comune.name),
             })?;
+            if step_id.is_some_and(|id| id != last.id) {
+                return Err(Error::conflict(
+                    format!(
+                        "Annullamento non eseguito: l'ultimo passaggio di {} ora è «{}», registrato dopo che la pagina è stata aperta. Ricaricare la pagina e verificare che cosa annullare.",
+                        comune.name, last.label
+                    ),
+                    None,
+                ));
+            }
             let (current, _) = state_of(tx, istat)?;
             let now = crate::now_utc();
             tx.execute(

@@ -52,6 +52,10 @@ pub struct ComuneInput {
     pub website: Option<String>,
     pub mayor_name: Option<String>,
     pub notes: Option<String>,
+    /// The `updated_at` of the comune the form showed; a save of a comune
+    /// changed since then is refused (`conflict`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// One row of the list of comuni (and of its exports).
@@ -292,6 +296,7 @@ fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
         website,
         mayor_name: clean(&input.mayor_name),
         notes: clean(&input.notes),
+        version: input.version.clone(),
     })
 }
 
@@ -385,6 +390,7 @@ impl Store {
         let input = check_input(input)?;
         self.action(|tx, op| {
             let before = get_comune(tx, istat)?;
+            referents::check_version(&before.updated_at, input.version.as_deref())?;
             tx.execute(
                 "UPDATE comune SET name = ?2, cadastral_code = ?3, population = ?4, population_year = ?5,
                     pec = ?6, ipa_code = ?7, address = ?8, phone = ?9, website = ?10, mayor_name = ?11,
@@ -402,7 +408,7 @@ impl Store {
                     input.website,
                     input.mayor_name,
                     input.notes,
-                    crate::now_utc()
+                    crate::next_version(&before.updated_at)
                 ],
             )?;
             refresh_search_key(tx, istat)?;

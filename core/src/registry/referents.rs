@@ -69,6 +69,8 @@ pub struct Referent {
     pub notes: Option<String>,
     /// In office today.
     pub active: bool,
+    /// The version of the record (sent back by the form that edits it).
+    pub updated_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -80,9 +82,14 @@ pub struct ReferentInput {
     pub valid_from: Option<String>,
     pub valid_to: Option<String>,
     pub notes: Option<String>,
+    /// The `updated_at` of the record the form showed; a save of a record
+    /// changed since then is refused (`conflict`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
-const COLUMNS: &str = "id, istat, role, full_name, email, phone, valid_from, valid_to, notes";
+const COLUMNS: &str =
+    "id, istat, role, full_name, email, phone, valid_from, valid_to, notes, updated_at";
 
 fn from_row(r: &Row, today: &str) -> rusqlite::Result<Referent> {
     let role = Role::parse(&r.get::<_, String>(2)?)?;
@@ -102,6 +109,7 @@ fn from_row(r: &Row, today: &str) -> rusqlite::Result<Referent> {
         valid_to,
         notes: r.get(8)?,
         active,
+        updated_at: r.get(9)?,
     })
 }
 
@@ -170,6 +178,7 @@ fn check(input: &ReferentInput) -> Result<Checked> {
             valid_from,
             valid_to,
             notes: clean(&input.notes),
+            version: None,
         },
         from,
     })
@@ -198,8 +207,10 @@ impl Store {
     /// Corrects a referent's data (not a replacement: that is `add_referent`).
     pub fn update_referent(&mut self, id: i64, input: &ReferentInput) -> Result<Referent> {
         let inp = check(input)?.input;
+        let version = input.version.clone();
         self.action(|tx, op| {
             let before = get_referent(tx, id)?;
+            check_version(&before.updated_at, version.as_deref())?;
             if inp.role.is_single() && inp.valid_to.is_none() {
                 let other: Option<String> = tx
                     .query_row(
@@ -231,7 +242,7 @@ impl Store {
                     inp.valid_from,
                     inp.valid_to,
                     inp.notes,
-                    crate::now_utc()
+                    crate::next_version(&before.updated_at)
                 ],
             )?;
             let after = get_referent(tx, id)?;
@@ -251,9 +262,10 @@ impl Store {
 
     /// Deletes a referent recorded by mistake (a past one stays as history:
     /// close its period instead). A zone whose referent it was is left without one.
-    pub fn delete_referent(&mut self, id: i64) -> Result<()> {
+    pub fn delete_referent(&mut self, id: i64, version: Option<&str>) -> Result<()> {
         self.action(|tx, op| {
             let before = get_referent(tx, id)?;
+            check_version(&before.updated_at, version)?;
             tx.execute("DELETE FROM referent WHERE id = ?1", [id])?;
             refresh_search_key(tx, &before.istat)?;
             audit::record(
@@ -361,5 +373,13 @@ pub(crate) fn add_referent_in(
             Some(&serde_json::to_value(&created)?),
         )?;
         Ok(created)
+    }
+}
+
+/// A form's version against the record's: a different one is a stale form.
+pub(crate) fn check_version(current: &str, shown: Option<&str>) -> Result<()> {
+    match shown {
+        Some(v) if v != current => Err(crate::error::stale()),
+        _ => Ok(()),
     }
 }

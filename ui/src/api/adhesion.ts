@@ -3,8 +3,9 @@ import type { AdhesionFigures, AdhesionQuery, AdhesionRow, AdhesionStatus, Chann
 
 export const adhesion = (istat: string) => call<AdhesionStatus>("adhesion", { istat });
 export const recordStep = (istat: string, step: Step) => call<AdhesionStatus>("record_step", { istat, step });
-export const undoLastStep = (istat: string, reason: string) =>
-  call<AdhesionStatus>("undo_last_step", { istat, reason });
+/** `stepId`: the step the screen offered to undo (refused if another came since). */
+export const undoLastStep = (istat: string, stepId: number, reason: string) =>
+  call<AdhesionStatus>("undo_last_step", { istat, stepId, reason });
 export const adhesions = (query: AdhesionQuery) => call<AdhesionRow[]>("adhesions", { query });
 export const stalled = () => call<AdhesionRow[]>("stalled");
 export const adhesionFigures = () => call<AdhesionFigures>("adhesion_figures");

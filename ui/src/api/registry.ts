@@ -21,7 +21,8 @@ export const addReferent = (istat: string, input: ReferentInput) =>
   call<Referent>("add_referent", { istat, input });
 export const updateReferent = (id: number, input: ReferentInput) =>
   call<Referent>("update_referent", { id, input });
-export const deleteReferent = (id: number) => call<void>("delete_referent", { id });
+export const deleteReferent = (id: number, version: string) =>
+  call<void>("delete_referent", { id, version });
 export const mapData = () => call<MapData>("map_data");
 export const exportComuni = (query: ComuneQuery, format: "csv" | "xlsx") =>
   call<Exported | null>("export_comuni", { query, format });

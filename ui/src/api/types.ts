@@ -34,7 +34,7 @@ export type ComuneInput = Pick<
   | "website"
   | "mayor_name"
   | "notes"
->;
+> & { version?: string | null };
 
 export interface ComuneRow {
   istat: string;
@@ -90,12 +90,14 @@ export interface Referent {
   valid_to: string | null;
   notes: string | null;
   active: boolean;
+  /** Version of the record; sent back by the form that edits it. */
+  updated_at: string;
 }
 
 export type ReferentInput = Pick<
   Referent,
   "role" | "full_name" | "email" | "phone" | "valid_from" | "valid_to" | "notes"
->;
+> & { version?: string | null };
 
 export interface Zone {
   id: number;
@@ -142,6 +144,35 @@ export interface Settings {
   signatory_name: string;
   signatory_title: string;
   secretariat_pec: string;
+  /** Folder of the automatic backups; empty: `backup` beside the archive. */
+  backup_dir: string;
+  /** Where the backups actually go (read only). */
+  backup_dir_effective: string;
+  /** Version of the settings the form showed (a stale save is a conflict). */
+  updated_at: string;
+}
+
+export interface ArchiveSummary {
+  schema: number;
+  comuni: number;
+  steps: number;
+  documents: number;
+}
+
+export interface BackupInfo {
+  path: string;
+  file_name: string;
+  reason: "daily" | "before_migration" | "before_restore" | "before_import" | "manual";
+  reason_label: string;
+  created_at: string;
+  bytes: number;
+  summary: ArchiveSummary | null;
+  problem: string | null;
+}
+
+export interface RestoreReport {
+  restored: ArchiveSummary;
+  safety_copy: BackupInfo;
 }
 
 export interface AuditEntry {
@@ -159,6 +190,10 @@ export interface AppStatus {
   version: string;
   db_path: string;
   error: { code: string; message: string } | null;
+  /** Open read-only: banner, forms disabled. */
+  read_only: boolean;
+  /** Messages to show once (failed daily backup, archive recovered after a crash). */
+  notices: string[];
 }
 
 export interface Exported {

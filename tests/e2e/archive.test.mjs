@@ -1,0 +1,90 @@
+// The archive never loses work: backups and restore from Impostazioni, a
+// second instance on the same archive, a clean close on SIGTERM.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { App, APP, waitFor, openComune, sleep } from "./wd.mjs";
+
+const SHOTS = process.env.E2E_SHOTS;
+
+async function withApp(fn, dbPath) {
+  const app = await App.start(dbPath);
+  try {
+    await fn(app);
+  } catch (e) {
+    const shot = join(tmpdir(), `cdp-e2e-failure-${Date.now()}.png`);
+    await app.screenshot(shot).then(() => console.error(`screenshot of the failure: ${shot}`), () => {});
+    throw e;
+  } finally {
+    await app.quit();
+  }
+}
+
+const notesOf = (app) => app.value("#c-notes");
+
+async function saveNotes(app, text) {
+  await app.clear("#c-notes");
+  await app.type("#c-notes", text);
+  await app.click("[data-testid=comune-form] button[type=submit]");
+  await waitFor(async () => (await app.exec("return document.body.innerText")).includes("salvati"), "the save toast");
+}
+
+test("Impostazioni: a backup, a change, the restore: the change is gone and the safety copy is listed", () =>
+  withApp(async (app) => {
+    await openComune(app, "Alì Terme", "Alì Terme");
+    await saveNotes(app, "Prima della copia");
+    await app.nav("impostazioni");
+    // The first opening of the day made a daily copy.
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=backup-row]').length")) >= 1, "the daily copy");
+    await app.click("[data-testid=backup-now]");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=backup-row][data-reason=manual]').length")) === 1, "the manual copy");
+
+    await openComune(app, "Alì Terme", "Alì Terme");
+    await saveNotes(app, "Dopo la copia: da perdere");
+
+    await app.nav("impostazioni");
+    await waitFor(() => app.exec("return !!document.querySelector('[data-testid=backup-row][data-reason=manual] [data-testid=restore-this]')"), "the restore button");
+    await app.click("[data-testid=backup-row][data-reason=manual] [data-testid=restore-this]");
+    await app.el("[data-testid=restore-confirm]");
+    assert.match(await app.text("[data-testid=restore-confirm]"), /108 comuni/);
+    if (SHOTS) await app.screenshot(join(SHOTS, "impostazioni-ripristino.png"));
+    await app.click("[data-testid=restore-go]");
+    await waitFor(async () => (await app.exec("return document.body.innerText")).includes("Archivio ripristinato"), "the restore toast");
+    await waitFor(() => app.exec("return !!document.querySelector('[data-testid=backup-row][data-reason=before_restore]')"), "the safety copy listed");
+
+    await openComune(app, "Alì Terme", "Alì Terme");
+    assert.equal(await notesOf(app), "Prima della copia");
+  }));
+
+test("a second instance on the same archive says who holds it and opens read-only", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cdp-e2e-second-"));
+  const db = join(dir, "condiviso.sqlite3");
+  // The first instance: the app itself, started outside WebDriver.
+  const first = spawn(APP, ["--db", db], { stdio: "ignore", env: { ...process.env, USER: "rossi" } });
+  try {
+    await waitFor(() => existsSync(`${db}.lock`) && statSync(`${db}.lock`).size > 0, "the first instance's lock", 20000);
+    await withApp(async (app) => {
+      const msg = await app.text("[data-testid=fatal-error]");
+      assert.match(msg, /è già aperto da rossi su .+ dal \d\d\/\d\d\/\d{4} alle \d\d:\d\d/);
+      assert.equal(await app.text("h1"), "Archivio già aperto");
+      if (SHOTS) await app.screenshot(join(SHOTS, "archivio-gia-aperto.png"));
+      await app.click("[data-testid=open-read-only]");
+      await app.el("[data-testid=read-only-banner]");
+      await openComune(app, "Messina", "Messina");
+      // Every form is disabled; the core would refuse anyway.
+      assert.equal(await app.exec("return document.querySelector('#c-notes').disabled"), true);
+      assert.equal(await app.exec("return document.querySelector('[data-testid=comune-form] button[type=submit]').disabled"), true);
+      if (SHOTS) await app.screenshot(join(SHOTS, "sola-lettura.png"));
+    }, db);
+  } finally {
+    // SIGTERM is a normal end: the archive is checkpointed and the lock emptied.
+    first.kill("SIGTERM");
+    await new Promise((r) => first.once("exit", r));
+  }
+  assert.equal(existsSync(`${db}-wal`) && statSync(`${db}-wal`).size > 0, false, "no WAL left with data");
+  assert.equal(readFileSync(`${db}.lock`, "utf8"), "", "the lock file emptied on a clean close");
+  rmSync(dir, { recursive: true, force: true });
+});
