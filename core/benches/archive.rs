@@ -36,8 +36,14 @@ fn main() {
         .into_iter()
         .map(|r| r.istat)
         .collect();
-    s.bulk_invite(&all[..3_000], "2025-01-10", "1/2025", Channel::Pec, &mut |_, _| true)
-        .expect("3,000 invitations");
+    s.bulk_invite(
+        &all[..3_000],
+        "2025-01-10",
+        "1/2025",
+        Channel::Pec,
+        &mut |_, _| true,
+    )
+    .expect("3,000 invitations");
     s.connection()
         .execute_batch(
             "INSERT INTO template_version (kind, version, body, origin, created_at, operator)
@@ -54,7 +60,9 @@ fn main() {
     let backups: Vec<(Duration, u64)> = (0..7)
         .map(|_| {
             let t = Instant::now();
-            let b = s.backup_now(Reason::Manual, chrono::Utc::now()).expect("backup");
+            let b = s
+                .backup_now(Reason::Manual, chrono::Utc::now())
+                .expect("backup");
             (t.elapsed(), b.bytes)
         })
         .collect();

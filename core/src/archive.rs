@@ -211,9 +211,8 @@ impl Store {
         let dir = backup::parent_of(&path).to_path_buf();
         // The checked copy, next to the archive so the rename is atomic.
         let (tmp, restored) = {
-            let src = db::open_existing(source, Access::ReadOnly).map_err(|e| {
-                Error::validation("file", e.to_string())
-            })?;
+            let src = db::open_existing(source, Access::ReadOnly)
+                .map_err(|e| Error::validation("file", e.to_string()))?;
             backup::snapshot(&src, &dir, &path)?
         };
         // Close the current archive: checkpointed, so no WAL is left whose
@@ -225,7 +224,10 @@ impl Store {
             return Err(self.explain(Error::from(e)));
         }
         let wal = db::wal_path(&path);
-        if std::fs::metadata(&wal).map(|m| m.len() > 0).unwrap_or(false) {
+        if std::fs::metadata(&wal)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false)
+        {
             self.reopen(&path)?;
             return Err(Error::storage(StorageKind::Busy, &path));
         }
@@ -273,7 +275,8 @@ impl Store {
 
 /// The default backup folder: `backup` beside the archive.
 pub fn default_backup_dir(archive: Option<&Path>) -> Result<PathBuf> {
-    let p = archive.ok_or_else(|| Error::io("Un archivio in memoria non ha copie di sicurezza."))?;
+    let p =
+        archive.ok_or_else(|| Error::io("Un archivio in memoria non ha copie di sicurezza."))?;
     Ok(backup::parent_of(p).join("backup"))
 }
 
@@ -309,9 +312,13 @@ fn create_new(path: &Path) -> Result<()> {
         .map_err(|e| Error::file(dir, &e))?;
     let conn = db::create_at(tmp.path()).map_err(|e| e.at_archive(Some(path)))?;
     let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()));
-    store.seed_if_empty().map_err(|e| e.at_archive(Some(path)))?;
+    store
+        .seed_if_empty()
+        .map_err(|e| e.at_archive(Some(path)))?;
     store.close().map_err(|e| e.at_archive(Some(path)))?;
-    tmp.as_file().sync_all().map_err(|e| Error::file(path, &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::file(path, &e))?;
     match tmp.persist_noclobber(path) {
         Ok(_) => {}
         // Someone created it meanwhile: open theirs.

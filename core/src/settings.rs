@@ -202,5 +202,13 @@ fn check_backup_dir(dir: &str) -> Result<()> {
     }
     std::fs::create_dir_all(path)
         .and_then(|_| tempfile::tempfile_in(path).map(|_| ()))
-        .map_err(|e| Error::validation("backup_dir", format!("Cartella delle copie di sicurezza: {}", Error::file(path, &e))))
+        .map_err(|e| {
+            Error::validation(
+                "backup_dir",
+                format!(
+                    "Cartella delle copie di sicurezza: {}",
+                    Error::file(path, &e)
+                ),
+            )
+        })
 }

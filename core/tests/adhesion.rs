@@ -331,7 +331,9 @@ fn undo_restores_the_previous_state_and_is_in_the_history() {
         s.undo_last_step(C, None, "  ").unwrap_err().field(),
         Some("reason")
     );
-    let status = s.undo_last_step(C, None, "Numero dell'atto sbagliato").unwrap();
+    let status = s
+        .undo_last_step(C, None, "Numero dell'atto sbagliato")
+        .unwrap();
     assert_eq!(status.state, State::BozzaInviata);
     assert_eq!(status.since.as_deref(), Some("2024-02-01"));
     assert_eq!(status.history[0].kind, "undo");

@@ -100,7 +100,12 @@ fn a_new_archive_is_built_aside_and_renamed_into_place() {
         .collect();
     names.sort();
     assert_eq!(names, ["nuovo.sqlite3", "nuovo.sqlite3.lock"]);
-    assert_eq!(std::fs::metadata(format!("{}.lock", path.display())).unwrap().len(), 0);
+    assert_eq!(
+        std::fs::metadata(format!("{}.lock", path.display()))
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 fn assert_refused(path: &Path, expect: &str) {
@@ -221,7 +226,9 @@ fn a_second_process_never_writes_and_a_killed_holder_is_taken_over() {
     child.kill().unwrap();
     child.wait().unwrap();
     let s = Store::open(&path).unwrap();
-    let prev = s.recovered_from().expect("the crashed holder is recognised");
+    let prev = s
+        .recovered_from()
+        .expect("the crashed holder is recognised");
     assert_ne!(prev.pid, std::process::id());
     s.close().unwrap();
 }
@@ -284,7 +291,10 @@ fn backup_then_restore_is_exact_and_keeps_a_safety_copy() {
     let path = dir.path().join("archivio.sqlite3");
     let mut s = Store::open(&path).unwrap();
     let now = chrono::Utc::now();
-    let daily = s.daily_backup(now).unwrap().expect("first opening of the day");
+    let daily = s
+        .daily_backup(now)
+        .unwrap()
+        .expect("first opening of the day");
     assert_eq!(daily.reason, Reason::Daily);
     assert!(s.daily_backup(now).unwrap().is_none(), "one a day");
     set_notes(&mut s, MESSINA, "Prima della copia");
@@ -293,7 +303,9 @@ fn backup_then_restore_is_exact_and_keeps_a_safety_copy() {
     let copied = dump_all(&rusqlite::Connection::open(&copy.path).unwrap());
     set_notes(&mut s, MESSINA, "Dopo la copia: da perdere");
 
-    let report = s.restore(Path::new(&copy.path), chrono::Utc::now()).unwrap();
+    let report = s
+        .restore(Path::new(&copy.path), chrono::Utc::now())
+        .unwrap();
     assert_eq!(report.restored.comuni, 108);
     assert_eq!(
         s.comune(MESSINA).unwrap().notes.as_deref(),
@@ -306,7 +318,11 @@ fn backup_then_restore_is_exact_and_keeps_a_safety_copy() {
         let last = lines.iter().rposition(|l| l.starts_with("audit:")).unwrap();
         let action: String = s
             .connection()
-            .query_row("SELECT action FROM audit ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT action FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(action, "restore");
         lines.remove(last);
@@ -316,7 +332,11 @@ fn backup_then_restore_is_exact_and_keeps_a_safety_copy() {
     // The safety copy holds the lost change and is listed.
     let safety = rusqlite::Connection::open(&report.safety_copy.path).unwrap();
     let notes: String = safety
-        .query_row("SELECT notes FROM comune WHERE istat = ?1", [MESSINA], |r| r.get(0))
+        .query_row(
+            "SELECT notes FROM comune WHERE istat = ?1",
+            [MESSINA],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(notes, "Dopo la copia: da perdere");
     let listed = s.backups().unwrap();
@@ -353,7 +373,13 @@ fn restore_refuses_what_is_not_a_good_copy() {
 
 /// Runs `child_test` in a child process killed after a random delay, 25
 /// times; `check(i)` then asserts the archive is whole and old or new.
-fn kill_at_random(child_test: &str, env: &str, prepare: &dyn Fn(usize) -> PathBuf, check: &dyn Fn(usize, &Path), max_ms: u64) {
+fn kill_at_random(
+    child_test: &str,
+    env: &str,
+    prepare: &dyn Fn(usize) -> PathBuf,
+    check: &dyn Fn(usize, &Path),
+    max_ms: u64,
+) {
     let exe = std::env::current_exe().unwrap();
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -389,8 +415,12 @@ fn integrity(path: &Path) -> rusqlite::Connection {
 }
 
 fn notes_of(conn: &rusqlite::Connection) -> Option<String> {
-    conn.query_row("SELECT notes FROM comune WHERE istat = ?1", [MESSINA], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        "SELECT notes FROM comune WHERE istat = ?1",
+        [MESSINA],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -527,7 +557,9 @@ fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     let block = vec![0u8; 64 * 1024];
     while f.write_all(&block).is_ok() {}
     drop(f);
-    let err = s.backup_now(Reason::Manual, chrono::Utc::now()).unwrap_err();
+    let err = s
+        .backup_now(Reason::Manual, chrono::Utc::now())
+        .unwrap_err();
     assert_eq!(err.code(), "disk_full", "{err}");
     let msg = err.to_string();
     assert!(msg.contains("Spazio su disco esaurito"), "{msg}");
@@ -543,7 +575,9 @@ fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     s.close().unwrap();
     // A new archive cannot be created on a full disk either, and leaves nothing.
     let other = m.0.join("nuovo.sqlite3");
-    let err = Store::open(&other).err().expect("no space for a new archive");
+    let err = Store::open(&other)
+        .err()
+        .expect("no space for a new archive");
     assert!(matches!(err.code(), "disk_full" | "io"), "{err}");
     let names: Vec<String> = std::fs::read_dir(&m.0)
         .unwrap()
@@ -572,7 +606,10 @@ fn an_archive_on_a_read_only_disk_opens_read_only_with_clear_messages() {
     );
     assert!(err.to_string().contains("archivio.sqlite3"), "{err}");
     let mut s = Store::open_read_only(&path).unwrap();
-    assert_eq!(s.comune(MESSINA).unwrap().notes.as_deref(), Some("su disco"));
+    assert_eq!(
+        s.comune(MESSINA).unwrap().notes.as_deref(),
+        Some("su disco")
+    );
     let mut i = input_of(&s, MESSINA);
     i.notes = Some("no".into());
     assert_eq!(

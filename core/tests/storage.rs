@@ -155,7 +155,9 @@ fn an_empty_file_is_refused_never_seeded() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vuoto.sqlite3");
     std::fs::write(&path, b"").unwrap();
-    let err = Store::open(&path).err().expect("a zero-byte file is refused");
+    let err = Store::open(&path)
+        .err()
+        .expect("a zero-byte file is refused");
     assert_eq!(err.code(), "unreadable_database");
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
 }

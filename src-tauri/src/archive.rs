@@ -55,7 +55,10 @@ pub fn save_archive_copy(state: State<'_, AppState>) -> R<Option<(String, Summar
 /// "Ripristina": from a copy of the backup list (`path`), or from a file
 /// chosen in the open dialog (`path` None). None if the dialog was closed.
 #[tauri::command(async)]
-pub fn restore_archive(state: State<'_, AppState>, path: Option<String>) -> R<Option<RestoreReport>> {
+pub fn restore_archive(
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> R<Option<RestoreReport>> {
     let source = match path {
         Some(p) => {
             let p = PathBuf::from(p);

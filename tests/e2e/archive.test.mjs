@@ -77,6 +77,7 @@ test("a second instance on the same archive says who holds it and opens read-onl
       // Every form is disabled; the core would refuse anyway.
       assert.equal(await app.exec("return document.querySelector('#c-notes').disabled"), true);
       assert.equal(await app.exec("return document.querySelector('[data-testid=comune-form] button[type=submit]').disabled"), true);
+      assert.equal(await app.exec("return document.querySelector('[data-step=invite]').disabled"), true);
       if (SHOTS) await app.screenshot(join(SHOTS, "sola-lettura.png"));
     }, db);
   } finally {

@@ -100,7 +100,11 @@ fn parse_name(name: &str) -> Option<(DateTime<Utc>, Reason)> {
     // "2026-11-30_101500_giornaliera" (a "-2" may follow the tag).
     let (stamp, tag) = rest.get(..17).zip(rest.get(18..))?;
     let at = NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M%S").ok()?;
-    let tag = tag.split('-').take_while(|p| p.parse::<u32>().is_err()).collect::<Vec<_>>().join("-");
+    let tag = tag
+        .split('-')
+        .take_while(|p| p.parse::<u32>().is_err())
+        .collect::<Vec<_>>()
+        .join("-");
     let reason = Reason::ALL.into_iter().find(|r| r.tag() == tag)?;
     Some((at.and_utc(), reason))
 }
@@ -139,7 +143,9 @@ pub fn verify(path: &Path) -> Result<Summary> {
     let uri = format!("file:{}?immutable=1", super::uri_path(path));
     let conn = Connection::open_with_flags(
         uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|_| not_ours())?;
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
@@ -166,13 +172,15 @@ pub fn verify(path: &Path) -> Result<Summary> {
             format!("Il file {} è danneggiato ({check}).", path.display()),
         ));
     }
-    let count = |table: &str| -> i64 {
-        q(&format!("SELECT count(*) FROM {table}")).unwrap_or(0)
-    };
+    let count = |table: &str| -> i64 { q(&format!("SELECT count(*) FROM {table}")).unwrap_or(0) };
     Ok(Summary {
         schema,
         comuni: count("comune"),
-        steps: if schema >= 2 { count("adhesion_step") } else { 0 },
+        steps: if schema >= 2 {
+            count("adhesion_step")
+        } else {
+            0
+        },
         documents: if schema >= 3 { count("document") } else { 0 },
     })
 }
@@ -242,10 +250,13 @@ pub fn snapshot(
             }
         }
         // The copy is a standalone file: rollback journal, no -wal beside it.
-        dst.pragma_update(None, "journal_mode", "DELETE").map_err(at)?;
+        dst.pragma_update(None, "journal_mode", "DELETE")
+            .map_err(at)?;
         dst.close().map_err(|(_, e)| at(e))?;
     }
-    tmp.as_file().sync_all().map_err(|e| Error::file(dest, &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::file(dest, &e))?;
     let summary = verify(tmp.path()).map_err(|e| match e {
         Error::Validation { message, .. } => Error::io(format!(
             "La copia {} non ha superato il controllo dopo la scrittura ({message}): non è stata conservata.",
@@ -265,7 +276,12 @@ pub fn sync_dir(dir: &Path) {
 
 /// Makes a copy of the open database in `dir` for `reason`, then rotates
 /// the folder. Returns the new copy.
-pub fn make(conn: &Connection, dir: &Path, reason: Reason, now: DateTime<Utc>) -> Result<BackupInfo> {
+pub fn make(
+    conn: &Connection,
+    dir: &Path,
+    reason: Reason,
+    now: DateTime<Utc>,
+) -> Result<BackupInfo> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
     let mut name = file_name(reason, now);
     let mut n = 2;

@@ -256,11 +256,18 @@ mod tests {
         // forget keeps our OS lock on the leaked descriptor; a new process
         // would not have it, so write a crashed holder into a fresh lock file.
         let archive2 = dir.path().join("b.sqlite3");
-        std::fs::write(lock_path(&archive2), serde_json::to_string(&holder).unwrap()).unwrap();
+        std::fs::write(
+            lock_path(&archive2),
+            serde_json::to_string(&holder).unwrap(),
+        )
+        .unwrap();
         let Acquired::Lock(taken) = acquire(&archive2).unwrap() else {
             panic!("a crashed holder's lock is taken over")
         };
-        assert_eq!(taken.recovered_from.as_ref().map(|h| h.pid), Some(holder.pid));
+        assert_eq!(
+            taken.recovered_from.as_ref().map(|h| h.pid),
+            Some(holder.pid)
+        );
     }
 
     #[test]

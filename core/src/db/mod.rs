@@ -94,18 +94,17 @@ pub fn open_existing(path: &Path, access: Access) -> Result<Connection> {
 fn open_read_only(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let first = Connection::open_with_flags(path, flags).and_then(|c| {
-        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
         Ok(c)
     });
     match first {
         Ok(c) => Ok(c),
         Err(_) => {
             let uri = format!("file:{}?immutable=1", uri_path(path));
-            Connection::open_with_flags(
-                uri,
-                flags | OpenFlags::SQLITE_OPEN_URI,
-            )
-            .map_err(|e| unreadable(path, &e))
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                .map_err(|e| unreadable(path, &e))
         }
     }
 }
