@@ -53,8 +53,8 @@ pub enum Error {
     /// The archive is open read-only: nothing can be changed.
     #[error("{message}")]
     ReadOnlyArchive { message: String },
-    /// An unexpected SQLite error.
-    #[error("Errore della base dati: {0}")]
+    /// An unexpected SQLite error (the detail is technical, for a report).
+    #[error("Errore imprevisto dell'archivio: nessuna modifica è stata salvata. Riprovare; se si ripete, segnalarlo riportando questo messaggio (dettaglio tecnico: {0}).")]
     Database(String),
 }
 

@@ -549,7 +549,8 @@ impl Drop for Mount {
 fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     let Some(m) = Mount::new("3m") else { return };
     let path = m.0.join("archivio.sqlite3");
-    let s = Store::open(&path).unwrap();
+    let mut s = Store::open(&path).unwrap();
+    let before = s.comune(MESSINA).unwrap();
     // Fill the disk, leaving a few KB.
     let filler = m.0.join("riempitivo");
     let mut f = std::fs::File::create(&filler).unwrap();
@@ -572,7 +573,39 @@ fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     let copy = m.0.join("copia.sqlite3");
     assert_eq!(s.save_copy(&copy).unwrap_err().code(), "disk_full");
     assert!(!copy.exists());
+    // A save that does not fit: refused in Italian, the comune as it was.
+    let mut i = input_of(&s, MESSINA);
+    i.notes = Some("x".repeat(3_900));
+    i.version = Some(before.updated_at.clone());
+    let mut refused = 0;
+    for _ in 0..200 {
+        match s.update_comune(MESSINA, &i) {
+            Ok(c) => i.version = Some(c.updated_at),
+            Err(e) => {
+                let e = s.explain(e);
+                assert_eq!(e.code(), "disk_full", "{e}");
+                assert!(e.to_string().contains("archivio.sqlite3"), "{e}");
+                refused += 1;
+                break;
+            }
+        }
+    }
+    assert_eq!(refused, 1, "the disk never filled up");
+    // Free the space: the archive is whole and holds every committed save.
+    std::fs::remove_file(&filler).unwrap();
+    let ok: String = s
+        .connection()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
     s.close().unwrap();
+    std::fs::write(&filler, vec![0u8; 0]).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&filler)
+        .unwrap();
+    while f.write_all(&block).is_ok() {}
+    drop(f);
     // A new archive cannot be created on a full disk either, and leaves nothing.
     let other = m.0.join("nuovo.sqlite3");
     let err = Store::open(&other)

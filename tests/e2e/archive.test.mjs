@@ -3,10 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { App, APP, waitFor, openComune, sleep } from "./wd.mjs";
+import { App, APP, waitFor, openComune, answerSaveDialog, answerFolderDialog } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 
@@ -55,6 +55,27 @@ test("Impostazioni: a backup, a change, the restore: the change is gone and the 
     await waitFor(async () => (await app.exec("return document.body.innerText")).includes("Archivio ripristinato"), "the restore toast");
     await waitFor(() => app.exec("return !!document.querySelector('[data-testid=backup-row][data-reason=before_restore]')"), "the safety copy listed");
 
+    await openComune(app, "Alì Terme", "Alì Terme");
+    assert.equal(await notesOf(app), "Prima della copia");
+
+    // A copy through the save dialog: a whole archive, readable on its own.
+    await app.nav("impostazioni");
+    const out = join(app.dir, "copia per la chiavetta.sqlite3");
+    await app.click("[data-testid=save-copy]");
+    answerSaveDialog("Salva una copia dell'archivio", out);
+    await waitFor(() => existsSync(out), "the saved copy", 15000);
+    assert.equal(readFileSync(out).subarray(0, 15).toString(), "SQLite format 3");
+    await waitFor(async () => (await app.exec("return document.body.innerText")).includes("Copia dell'archivio salvata"), "the copy toast");
+
+    // A mistake: a file that is not an archive is refused, nothing changes.
+    await app.exec("document.querySelectorAll('[aria-label=\"Chiudi messaggio\"]').forEach((b) => b.click())");
+    const wrong = join(app.dir, "verbale.sqlite3");
+    writeFileSync(wrong, "Verbale della riunione del tavolo tematico");
+    await app.click("[data-testid=restore-file]");
+    await app.click("[data-testid=restore-go]");
+    answerFolderDialog("Ripristina da una copia dell'archivio", wrong);
+    await waitFor(async () => (await app.exec("return document.querySelector('[data-testid=restore-error]')?.textContent ?? ''")).includes("non è un archivio"), "the refusal");
+    if (SHOTS) await app.screenshot(join(SHOTS, "ripristino-rifiutato.png"));
     await openComune(app, "Alì Terme", "Alì Terme");
     assert.equal(await notesOf(app), "Prima della copia");
   }));
