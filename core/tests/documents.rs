@@ -321,6 +321,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             &istats,
             DocFormat::Pdf,
             dir.path(),
+            documents::OnExisting::Replace,
             &|d, t| seen.lock().unwrap().push((d, t)),
             &AtomicBool::new(false),
         )
@@ -361,6 +362,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             &istats,
             DocFormat::Docx,
             empty.path(),
+            documents::OnExisting::Replace,
             &|_, _| {},
             &AtomicBool::new(true),
         )

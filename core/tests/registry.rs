@@ -291,7 +291,7 @@ fn referent_validation_and_deletion() {
         s.add_referent("083001", &bad).unwrap_err().field(),
         Some("valid_to")
     );
-    bad.valid_to = Some("31/12/2025".into());
+    bad.valid_to = Some("31/12/25".into());
     assert_eq!(
         s.add_referent("083001", &bad).unwrap_err().field(),
         Some("valid_to")

@@ -146,24 +146,51 @@ pub fn comuni_xlsx(rows: &[ComuneRow]) -> Result<Vec<u8>> {
     )
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder.
+/// Writes `bytes` to `path` through a temporary file created exclusively,
+/// with an unpredictable name, in the same folder (so no symbolic link
+/// planted under a predictable name can redirect the write), synced to
+/// disk, then renamed into place. On any failure (a full disk, a folder
+/// that is not writable) nothing is left behind: neither half a file nor
+/// an empty temporary one; the error names `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp_beside(path, bytes)?;
+    tmp.persist(path).map_err(|e| Error::file(path, &e.error))?;
+    Ok(())
+}
+
+/// Like [`write_atomically`] but never replaces an existing file: `Ok(false)`
+/// (and nothing written) if `path` exists, even if it appeared a moment ago.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let tmp = write_temp_beside(path, bytes)?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::file(path, &e.error)),
+    }
+}
+
+/// The bytes in a new temporary file beside `path`, synced; the file is
+/// removed when dropped unless persisted.
+fn write_temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+    use std::io::Write;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = path
         .file_name()
-        .ok_or_else(|| Error::io("Percorso del file non valido."))?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let fail =
-        |e: std::io::Error| Error::io(format!("Impossibile scrivere {}: {e}", path.display()));
-    std::fs::write(&tmp, bytes).map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })
+        .ok_or_else(|| Error::io(format!("Percorso del file non valido: {}.", path.display())))?
+        .to_string_lossy()
+        .to_string();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::file(path, &e))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::file(path, &e))?;
+    Ok(tmp)
 }
 
 impl Store {
