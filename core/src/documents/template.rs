@@ -161,6 +161,9 @@ pub const FUEL: u64 = 300_000;
 /// How deeply macros and blocks may call each other.
 pub const RECURSION_LIMIT: usize = 64;
 
+/// minijinja's global functions a template may call.
+const GLOBALS: [&str; 3] = ["range", "dict", "namespace"];
+
 /// Opens and closes a value's token in the filled text (private-use
 /// characters the fonts cannot print, so no template or value can use them).
 const OPEN: char = '\u{E000}';
@@ -352,7 +355,7 @@ pub fn check(source: &str) -> Result<()> {
     let mut unknown: Vec<String> = tmpl
         .undeclared_variables(true)
         .into_iter()
-        .filter(|v| !known.contains(v))
+        .filter(|v| !known.contains(v) && !GLOBALS.contains(&v.as_str()))
         .collect();
     unknown.sort();
     if let Some(name) = unknown.first() {
