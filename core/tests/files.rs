@@ -326,3 +326,43 @@ fn a_full_disk_leaves_no_half_file_and_says_so() {
         }
     }
 }
+
+#[test]
+fn the_previews_folder_is_private_and_not_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("anteprime");
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+    cdp_core::io::private_dir(&dir).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    // Open to others: removed and made again.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::write(dir.join("planted.pdf"), b"x").unwrap();
+    cdp_core::io::private_dir(&dir).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    assert!(names_in(&dir).is_empty());
+    // A link somewhere else: the link goes, the target is untouched.
+    let elsewhere = base.path().join("altrove");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep"), b"x").unwrap();
+    std::fs::remove_dir(&dir).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+    cdp_core::io::private_dir(&dir).unwrap();
+    assert!(!std::fs::symlink_metadata(&dir)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(names_in(&elsewhere), vec!["keep"]);
+    // A file in its place.
+    std::fs::remove_dir(&dir).unwrap();
+    std::fs::write(&dir, b"x").unwrap();
+    cdp_core::io::private_dir(&dir).unwrap();
+    assert!(dir.is_dir());
+    // Previews get unpredictable names and stay.
+    let a = cdp_core::io::write_new_temp(&dir, "Anteprima_", ".pdf", b"%PDF").unwrap();
+    let b = cdp_core::io::write_new_temp(&dir, "Anteprima_", ".pdf", b"%PDF").unwrap();
+    assert_ne!(a, b);
+    assert_eq!(std::fs::read(&a).unwrap(), b"%PDF");
+    assert!(a.file_name().unwrap().to_string_lossy().ends_with(".pdf"));
+}

@@ -193,6 +193,81 @@ fn write_temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFil
     Ok(tmp)
 }
 
+/// A folder only this user can read (0700 on Unix), e.g. the PDF previews'
+/// folder in the shared temporary directory. If `dir` is a symbolic link,
+/// not a folder, not owned by this user or open to others, it is removed
+/// and created again; if that is not possible the error names it.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    for _ in 0..3 {
+        match std::fs::symlink_metadata(dir) {
+            Ok(meta) if is_private(dir, &meta)? => return Ok(()),
+            Ok(meta) => {
+                let removed = if meta.is_dir() {
+                    std::fs::remove_dir_all(dir)
+                } else {
+                    std::fs::remove_file(dir)
+                };
+                removed.map_err(|e| Error::file(dir, &e))?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::file(dir, &e)),
+        }
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        match b.create(dir) {
+            Ok(()) => {}
+            // Someone made it in the meantime: check it again.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::file(dir, &e)),
+        }
+    }
+    Err(Error::storage(
+        crate::error::StorageKind::PermissionDenied,
+        dir,
+    ))
+}
+
+#[cfg(unix)]
+fn is_private(dir: &Path, meta: &std::fs::Metadata) -> Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    if !meta.file_type().is_dir() {
+        return Ok(false);
+    }
+    // This process's user: the owner of a file it creates.
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let probe = tempfile::tempfile_in(parent).map_err(|e| Error::file(parent, &e))?;
+    let me = probe.metadata().map_err(|e| Error::file(parent, &e))?.uid();
+    Ok(meta.uid() == me && meta.mode() & 0o077 == 0)
+}
+
+#[cfg(not(unix))]
+fn is_private(_dir: &Path, meta: &std::fs::Metadata) -> Result<bool> {
+    Ok(meta.file_type().is_dir())
+}
+
+/// Writes `bytes` as a new file with an unpredictable name in `dir`
+/// (`prefix…suffix`), created exclusively and synced, and keeps it.
+pub fn write_new_temp(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+    bytes: &[u8],
+) -> Result<std::path::PathBuf> {
+    use std::io::Write;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(suffix)
+        .tempfile_in(dir)
+        .map_err(|e| Error::file(dir, &e))?;
+    let path = tmp.path().to_path_buf();
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::file(&path, &e))?;
+    tmp.keep().map_err(|e| Error::file(&path, &e.error))?;
+    Ok(path)
+}
+
 impl Store {
     /// Exports the list of comuni as the query shows it; returns the number of rows written.
     pub fn export_comuni(&self, q: &ComuneQuery, format: Format, path: &Path) -> Result<usize> {
