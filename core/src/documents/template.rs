@@ -230,6 +230,17 @@ fn clean_value(v: &str) -> String {
         .collect()
 }
 
+fn strip_tokens(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) if s.contains([OPEN, CLOSE]) => {
+            *s = s.replace([OPEN, CLOSE], "");
+        }
+        serde_json::Value::Object(m) => m.values_mut().for_each(strip_tokens),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_tokens),
+        _ => {}
+    }
+}
+
 /// What a rendering has produced so far.
 #[derive(Default)]
 struct Acc {
@@ -384,6 +395,10 @@ pub fn fill_marked(source: &str, ctx: &Context) -> Result<Filled> {
     }
     let acc = std::sync::Arc::new(std::sync::Mutex::new(Acc::default()));
     let mut env = environment();
+    // With auto-escaping on, minijinja marks the output of macros and
+    // captured blocks as safe: template text, written as it is; everything
+    // else printed is data, and becomes a token.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("cdp".into()));
     let shared = acc.clone();
     env.set_formatter(move |out, _state, value| {
         if value.is_safe() {
@@ -417,8 +432,11 @@ pub fn fill_marked(source: &str, ctx: &Context) -> Result<Filled> {
         .template_from_str(source)
         .map_err(|e| render_error(&e))?;
     let mut bytes = Vec::new();
+    // Data never carries the token characters (they cannot print anyway).
+    let mut data = serde_json::to_value(ctx)?;
+    strip_tokens(&mut data);
     let result = tmpl.render_captured_to(
-        minijinja::value::Serde(ctx),
+        minijinja::value::Serde(&data),
         Counter {
             out: &mut bytes,
             acc: acc.clone(),
@@ -462,6 +480,41 @@ mod tests {
         assert!(check("   \n").unwrap_err().to_string().contains("vuoto"));
         let e = check("{{ comune.nome ").unwrap_err();
         assert!(e.to_string().starts_with("Riga 1"), "{e}");
+    }
+
+    #[test]
+    fn default_templates_use_a_small_part_of_the_limits() {
+        for kind in crate::documents::DOC_KINDS {
+            let env = environment();
+            let tmpl = env.template_from_str(kind.default_body()).unwrap();
+            let captured = tmpl
+                .render_captured(minijinja::value::Serde(&Context::blank()))
+                .unwrap();
+            let (used, _) = captured.state().fuel_levels().unwrap();
+            assert!(used < FUEL / 20, "{kind:?}: {used}");
+            assert!(captured.output().len() < MAX_OUTPUT_BYTES / 100);
+        }
+    }
+
+    #[test]
+    fn values_are_tokens_until_parsed() {
+        let mut ctx = Context::blank();
+        ctx.comune.nome = "# Alì\n- *x* \u{E000}0\u{E001}".into();
+        let f = fill_marked("{{ comune.nome }} e {{ comune.nome }} ({{ anno }})", &ctx).unwrap();
+        assert!(!f.text.contains('#') && !f.text.contains('*'), "{}", f.text);
+        assert_eq!(f.values.len(), 2, "one token per distinct value");
+        assert_eq!(f.plain(), "# Alì - *x* 0 e # Alì - *x* 0 (2026)");
+        // A macro's output is template text: its values stay tokens.
+        let f = fill_marked(
+            "{% macro m(x) %}**{{ x }}**{% endmacro %}{{ m(comune.nome) }}",
+            &ctx,
+        )
+        .unwrap();
+        assert!(
+            f.text.starts_with("**\u{E000}") && f.text.ends_with("\u{E001}**"),
+            "{:?}",
+            f.text
+        );
     }
 
     #[test]
