@@ -113,6 +113,7 @@ fn main() {
                 &all,
                 DocFormat::Pdf,
                 dir.path(),
+                documents::OnExisting::Replace,
                 &|_, _| {},
                 &AtomicBool::new(false),
             )

@@ -102,10 +102,59 @@ pub fn cadastral_code(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// An ISO date (AAAA-MM-GG).
+/// The years a date may fall in.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// A date as a secretary types it, the one parser every date of the core
+/// goes through: day first as in Italy («30/9/2026», «30-09-2026»,
+/// «30.09.2026») or year first («2026-9-30», the ISO form the UI sends).
+/// The result is stored as ISO (2026-09-30). Years outside 1900–2100 are
+/// refused, since they are always a typing mistake here.
 pub fn date(field: &str, label: &str, value: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| Error::validation(field, format!("{label}: «{value}» non è una data valida.")))
+    let v = value.trim();
+    let bad = || {
+        Error::validation(
+            field,
+            format!("{label}: «{v}» non è una data valida (scrivere giorno/mese/anno, ad esempio 30/09/2026)."),
+        )
+    };
+    let parts: Vec<&str> = v.split(['/', '-', '.']).map(str::trim).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    let (y, m, d) = if parts[0].len() == 4 {
+        (parts[0], parts[1], parts[2])
+    } else if parts[2].len() == 4 {
+        (parts[2], parts[1], parts[0])
+    } else {
+        // A two-digit year is ambiguous (1926 or 2026?): ask for four.
+        return Err(Error::validation(
+            field,
+            format!("{label}: «{v}»: scrivere l'anno con quattro cifre (ad esempio 30/09/2026)."),
+        ));
+    };
+    if m.len() > 2 || d.len() > 2 {
+        return Err(bad());
+    }
+    let (y, m, d): (i32, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
+        (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+        _ => return Err(bad()),
+    };
+    if !DATE_YEARS.contains(&y) {
+        return Err(Error::validation(
+            field,
+            format!(
+                "{label}: «{v}»: l'anno deve essere compreso tra {} e {}.",
+                DATE_YEARS.start(),
+                DATE_YEARS.end()
+            ),
+        ));
+    }
+    chrono::NaiveDate::from_ymd_opt(y, m, d).ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -159,6 +208,45 @@ mod tests {
         assert!(cadastral_code("cadastral_code", "F15").is_err());
         assert!(date("d", "Data", "2024-02-29").is_ok());
         assert!(date("d", "Data", "2023-02-29").is_err());
-        assert!(date("d", "Data", "29/02/2024").is_err());
+        assert!(date("d", "Data", "29/02/2023").is_err());
+    }
+
+    #[test]
+    fn dates_are_normalised() {
+        let want = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        for ok in [
+            "30/9/2026",
+            "30/09/2026",
+            "30-09-2026",
+            "30.9.2026",
+            "2026-9-30",
+            "2026-09-30",
+            " 2026/09/30 ",
+        ] {
+            assert_eq!(date("d", "Data", ok).unwrap(), want, "{ok}");
+            assert_eq!(date("d", "Data", ok).unwrap().to_string(), "2026-09-30");
+        }
+        for bad in [
+            "",
+            "30/9",
+            "31/09/2026",
+            "30/13/2026",
+            "0/9/2026",
+            "30/9/26",
+            "30/9/2026/1",
+            "trenta/9/2026",
+            "30/+9/2026",
+            "2026-09-30T00:00",
+            "30/009/2026",
+        ] {
+            let e = date("d", "Data", bad).unwrap_err();
+            assert_eq!((e.code(), e.field()), ("validation", Some("d")), "{bad}");
+        }
+        for out in ["31/12/1899", "1/1/2101", "0001-01-01", "9999-12-31"] {
+            let e = date("d", "Data", out).unwrap_err();
+            assert!(e.to_string().contains("tra 1900 e 2100"), "{out}: {e}");
+        }
+        assert!(date("d", "Data", "1/1/1900").is_ok());
+        assert!(date("d", "Data", "31/12/2100").is_ok());
     }
 }

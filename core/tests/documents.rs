@@ -322,6 +322,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             &istats,
             DocFormat::Pdf,
             dir.path(),
+            documents::OnExisting::Replace,
             &|d, t| seen.lock().unwrap().push((d, t)),
             &AtomicBool::new(false),
         )
@@ -362,6 +363,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             &istats,
             DocFormat::Docx,
             empty.path(),
+            documents::OnExisting::Replace,
             &|_, _| {},
             &AtomicBool::new(true),
         )
@@ -388,4 +390,185 @@ fn euro_guillemets_accents_and_apostrophes_come_back_exactly() {
     assert_eq!(p.header, vec!["Comune di Sant'Agata di Militello"]);
     assert_eq!(pdf_body_text(&path, &p.header), collapse(&p.text));
     assert!(p.text.contains("€ 2.500,00 («non dovuto» per l'Ente)"));
+}
+
+/// Each block's kind and size: headings, paragraphs, list items, table
+/// rows, lines of a signature.
+fn shape(store: &Store, kind: DocKind, body: Option<&str>) -> Vec<(String, usize)> {
+    let p = store
+        .preview_template(kind, body, Some(SANT_AGATA))
+        .unwrap();
+    serde_json::to_value(&p.blocks)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let t = b["type"].as_str().unwrap().to_string();
+            let n = ["items", "rows", "lines", "spans"]
+                .iter()
+                .find_map(|k| b[k].as_array().map(|a| a.len()))
+                .unwrap_or(0);
+            // Spans depend on the text's styles, not the data's.
+            (
+                t.clone(),
+                if t == "paragraph" || t == "heading" {
+                    0
+                } else {
+                    n
+                },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn data_is_data_in_every_default_template() {
+    let mut s = prepared();
+    let clean: Vec<_> = documents::DOC_KINDS
+        .iter()
+        .map(|k| shape(&s, *k, None))
+        .collect();
+    let name = "**Alì** #1 *x* _y_ ::: firma | @titolo X\n- voce\n1. uno";
+    let rpct = "- Mario | Rossi **";
+    let sindaco = "1. Anna ::: fine # @intestazione Z";
+    let mut c: cdp_core::registry::ComuneInput =
+        serde_json::from_value(serde_json::to_value(s.comune(SANT_AGATA).unwrap()).unwrap())
+            .unwrap();
+    c.name = name.into();
+    c.notes = Some("# nota\n::: firma\n| a | b |".into());
+    c.address = Some("@nuovapagina\n## Via *Roma*".into());
+    s.update_comune(SANT_AGATA, &c).unwrap();
+    for r in s.referents(SANT_AGATA).unwrap() {
+        s.delete_referent(r.id).unwrap();
+    }
+    let mut r = referent(Role::Rpct, rpct);
+    r.notes = Some("**nota**\n- a".into());
+    s.add_referent(SANT_AGATA, &r).unwrap();
+    s.add_referent(SANT_AGATA, &referent(Role::Sindaco, sindaco))
+        .unwrap();
+
+    let printed = |v: &str| collapse(&v.replace('\n', " "));
+    for (kind, clean) in documents::DOC_KINDS.into_iter().zip(clean) {
+        assert_eq!(shape(&s, kind, None), clean, "{kind:?}: layout changed");
+        let p = s.preview_template(kind, None, Some(SANT_AGATA)).unwrap();
+        let want = collapse(&p.text);
+        assert!(want.contains(&printed(name)), "{kind:?}: {want}");
+        assert!(p.title.is_empty() || !p.title.starts_with('X'));
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = s.render_document(kind, SANT_AGATA, DocFormat::Pdf).unwrap();
+        let path = dir.path().join("a.pdf");
+        std::fs::write(&path, &pdf.bytes).unwrap();
+        let got = pdf_body_text(&path, &p.header);
+        // pdftotext drops a dash that ends a line (it takes it for a
+        // hyphen): compare without the data's free-standing dashes.
+        let dashless = |s: &str| s.replace(" - ", " ");
+        assert_eq!(dashless(&got), dashless(&want), "{kind:?}");
+        assert!(
+            dashless(&got).contains(&dashless(&printed(name))),
+            "{kind:?}"
+        );
+        let docx = s
+            .render_document(kind, SANT_AGATA, DocFormat::Docx)
+            .unwrap();
+        let path = dir.path().join("a.docx");
+        std::fs::write(&path, &docx.bytes).unwrap();
+        assert_eq!(docx_text(&path), want, "{kind:?}");
+    }
+    // The referents print where the templates name them.
+    let all: String = documents::DOC_KINDS
+        .iter()
+        .map(|k| s.preview_template(*k, None, Some(SANT_AGATA)).unwrap().text)
+        .collect();
+    assert!(all.contains(rpct) && all.contains(sindaco), "{all}");
+    // The header prints the name as typed, upper-cased, on one line.
+    let p = s
+        .preview_template(DocKind::DeliberaGiunta, None, Some(SANT_AGATA))
+        .unwrap();
+    assert!(p.header.iter().all(|h| !h.contains('\n')));
+}
+
+#[test]
+fn hostile_templates_fail_quickly_with_the_limit_and_save_nothing() {
+    let mut s = prepared();
+    let before = common::count(&s, "SELECT COUNT(*) FROM template_version");
+    let filler = "x".repeat(200);
+    let cases = [
+        (
+            "# Atto\n\n{% for i in range(10**9) %}x{% endfor %}".to_string(),
+            "range",
+        ),
+        (
+            "# Atto\n\n{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}".to_string(),
+            "ciclo infinito",
+        ),
+        (
+            "# Atto\n\n{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}".to_string(),
+            "ricorsione",
+        ),
+        (
+            "# Atto\n\n{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(1000) }}".to_string(),
+            "livelli",
+        ),
+        (
+            format!("# Atto\n\n{{% for i in range(30000) %}}{filler}{{% endfor %}}"),
+            "2 MB",
+        ),
+        (
+            "# Atto\n\n{% for i in range(60000) %}{{ comune.nome }}{{ i }}{{ ente.nome }}{% endfor %}".to_string(),
+            "supera il limite",
+        ),
+        ("# Atto\n\n".to_string() + &"x".repeat(300 * 1024), "KB"),
+    ];
+    for (body, needle) in &cases {
+        let start = std::time::Instant::now();
+        let e = s.save_template(DocKind::Lettera, body).unwrap_err();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(3),
+            "{needle}: {:?}",
+            start.elapsed()
+        );
+        assert_eq!((e.code(), e.field()), ("validation", Some("body")), "{e}");
+        let m = e.to_string();
+        assert!(
+            m.contains("supera il limite") && m.contains(needle),
+            "{needle}: {m}"
+        );
+        let start = std::time::Instant::now();
+        assert!(s
+            .preview_template(DocKind::Lettera, Some(body), None)
+            .is_err());
+        assert!(s.preview_pdf(DocKind::Lettera, Some(body), None).is_err());
+        assert!(start.elapsed() < std::time::Duration::from_secs(3));
+    }
+    assert_eq!(
+        common::count(&s, "SELECT COUNT(*) FROM template_version"),
+        before
+    );
+    // A loop of normal size still works.
+    let ok = "# Atto\n\n{% for i in range(50) %}riga {{ i }} di {{ comune.nome }}.\n{% endfor %}";
+    s.save_template(DocKind::Lettera, ok).unwrap();
+}
+
+#[test]
+fn a_template_that_fails_for_one_comune_is_not_saved_and_names_it() {
+    let mut s = prepared();
+    let before = common::count(&s, "SELECT COUNT(*) FROM template_version");
+    // Only Sant'Agata's text leaves a bold open.
+    let body = "# Atto\n\nComune di {{ comune.nome }}{% if comune.istat == \"083084\" %} **aperto{% endif %}.\n";
+    // Its preview for another comune works...
+    s.preview_template(DocKind::Lettera, Some(body), Some("083001"))
+        .unwrap();
+    // ...but saving tries every comune.
+    let e = s.save_template(DocKind::Lettera, body).unwrap_err();
+    assert_eq!((e.code(), e.field()), ("validation", Some("body")));
+    let m = e.to_string();
+    assert!(
+        m.contains("Sant'Agata di Militello") && m.contains("grassetto"),
+        "{m}"
+    );
+    assert_eq!(
+        common::count(&s, "SELECT COUNT(*) FROM template_version"),
+        before
+    );
 }

@@ -60,6 +60,6 @@ fn an_unwritable_destination_is_a_clear_error() {
             std::path::Path::new("/nonexistent/dir/x.csv"),
         )
         .unwrap_err();
-    assert_eq!(err.code(), "io");
+    assert_eq!(err.code(), "file_not_found");
     assert!(err.to_string().contains("/nonexistent/dir/x.csv"));
 }

@@ -292,7 +292,7 @@ fn referent_validation_and_deletion() {
         s.add_referent("083001", &bad).unwrap_err().field(),
         Some("valid_to")
     );
-    bad.valid_to = Some("31/12/2025".into());
+    bad.valid_to = Some("31/12/25".into());
     assert_eq!(
         s.add_referent("083001", &bad).unwrap_err().field(),
         Some("valid_to")
@@ -332,4 +332,82 @@ fn a_failed_action_writes_no_audit_row() {
     let _ = s.update_comune("083001", &ComuneInput::default());
     let _ = s.assign_comuni(Some(99_999), &["083001".into()]);
     assert_eq!(common::dump(&s), before);
+}
+
+#[test]
+fn a_search_is_capped_and_its_wildcards_are_literal() {
+    let s = common::store();
+    // 50 KB used to reach SQLite as "LIKE pattern too complex".
+    let e = s.list_comuni(&text(&"a".repeat(50_000))).unwrap_err();
+    assert_eq!((e.code(), e.field()), ("validation", Some("text")));
+    assert!(e.to_string().contains("200 caratteri"), "{e}");
+    let e = s.list_comuni(&text(&"%_".repeat(101))).unwrap_err();
+    assert_eq!(e.field(), Some("text"));
+    // 200 characters are still a search.
+    let long = format!("{}{}", "messina ".repeat(24), "mess");
+    assert_eq!(long.chars().count(), 196);
+    assert_eq!(names(&s, &text(&long)), vec!["Messina"]);
+    // % and _ never act as wildcards.
+    assert!(names(&s, &text("%")).len() == 108 && names(&s, &text("_")).len() == 108);
+    use cdp_core::registry::like_escape;
+    let like = |hay: &str, term: &str| -> bool {
+        s.connection()
+            .query_row(
+                "SELECT ?1 LIKE '%' || ?2 || '%' ESCAPE '\\'",
+                [hay, &like_escape(term)],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(!like("san", "s_n"));
+    assert!(like("s_n", "s_n"));
+    assert!(!like("messina", "m%a"));
+    assert!(like("100% m", "100%"));
+    assert!(like("a\\b", "a\\b") && !like("ab", "a\\b"));
+}
+
+#[test]
+fn dates_are_normalised_wherever_they_enter() {
+    let mut s = common::store();
+    let mut r = ReferentInput {
+        role: Role::Altro,
+        full_name: "Maria Bianchi".into(),
+        email: None,
+        phone: None,
+        valid_from: Some("1/2/2024".into()),
+        valid_to: Some("31-12-2024".into()),
+        notes: None,
+    };
+    let saved = s.add_referent("083001", &r).unwrap();
+    assert_eq!(saved.valid_from.as_deref(), Some("2024-02-01"));
+    assert_eq!(saved.valid_to.as_deref(), Some("2024-12-31"));
+    r.valid_from = Some("2024-2-1".into());
+    r.valid_to = Some("31.12.1899".into());
+    let e = s.add_referent("083001", &r).unwrap_err();
+    assert_eq!(e.field(), Some("valid_to"));
+    assert!(e.to_string().contains("tra 1900 e 2100"), "{e}");
+
+    use cdp_core::adhesion::{Channel, Step};
+    let st = s
+        .record_step(
+            "083001",
+            &Step::Invite {
+                date: "2/1/2025".into(),
+                protocol_number: "1/2025".into(),
+                channel: Channel::Pec,
+            },
+        )
+        .unwrap();
+    assert_eq!(st.history.last().unwrap().date, "2025-01-02");
+    // The order check compares dates, not what was typed.
+    let e = s
+        .record_step(
+            "083001",
+            &Step::Reminder {
+                date: "1/1/2025".into(),
+                note: None,
+            },
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("precedere"), "{e}");
 }

@@ -358,32 +358,8 @@ pub fn open_exported(
     folder: bool,
 ) -> R<()> {
     let path = PathBuf::from(path);
-    let exported = state
-        .exported
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .contains(&path);
-    // Files in the documents register may be opened in later sessions too.
-    let registered = || {
-        state
-            .with(|s| s.is_registered_document(&path))
-            .unwrap_or(false)
-    };
-    if !exported && !registered() {
-        return Err(payload(
-            "not_found",
-            "Si possono aprire solo i file esportati o generati dall'applicazione.",
-        ));
-    }
-    if !path.exists() {
-        return Err(payload(
-            "not_found",
-            format!(
-                "Il file {} non esiste più (spostato o cancellato).",
-                path.display()
-            ),
-        ));
-    }
+    // Only regular files this app wrote, unchanged (see documents::check_open).
+    crate::documents::check_open(&state, &path)?;
     let opener = app.opener();
     let result = if folder {
         opener.reveal_item_in_dir(&path)

@@ -1,19 +1,47 @@
 //! Commands of the documents domain: templates, previews, generation of
 //! one document through the save dialog, batches into a chosen folder.
+//!
+//! Rendering never holds the archive: the data is read under the lock
+//! (`Store::render_job`, `Store::batch_job`), the lock is released, the
+//! document is rendered on a blocking thread, and only the register's
+//! write takes the lock again. So a slow template never freezes the window
+//! nor the other commands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 use cdp_core::documents::template::placeholder_help;
 use cdp_core::documents::{
-    BatchReport, DocFormat, DocKind, DocumentRecord, Preview, TemplateDetail, TemplateSummary,
+    BatchReport, DocFormat, DocKind, DocumentRecord, OnExisting, Preview, TemplateDetail,
+    TemplateSummary,
 };
+use cdp_core::ErrorPayload;
 use serde::Serialize;
-use tauri::{Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::commands::{payload, R};
 use crate::AppState;
+
+/// Folders the user picked for a batch in this session: the only ones a
+/// batch may write into.
+static PICKED_FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Runs `f` on a blocking thread with the app's state.
+async fn blocking<T: Send + 'static>(
+    app: &AppHandle,
+    f: impl FnOnce(&AppState) -> R<T> + Send + 'static,
+) -> R<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&*app.state::<AppState>()))
+        .await
+        .map_err(|e| payload("io", format!("Operazione interrotta: {e}")))?
+}
+
+fn core(e: cdp_core::Error) -> ErrorPayload {
+    e.to_payload()
+}
 
 #[tauri::command]
 pub fn templates(state: State<AppState>) -> R<Vec<TemplateSummary>> {
@@ -25,9 +53,10 @@ pub fn template(state: State<AppState>, kind: DocKind) -> R<TemplateDetail> {
     state.with(|s| s.template(kind))
 }
 
+/// Saves a template after a dry run on every comune (off the main thread).
 #[tauri::command]
-pub fn save_template(state: State<AppState>, kind: DocKind, body: String) -> R<TemplateDetail> {
-    state.with(|s| s.save_template(kind, &body))
+pub async fn save_template(app: AppHandle, kind: DocKind, body: String) -> R<TemplateDetail> {
+    blocking(&app, move |st| st.with(|s| s.save_template(kind, &body))).await
 }
 
 #[tauri::command]
@@ -39,14 +68,20 @@ pub fn restore_template(
     state.with(|s| s.restore_template(kind, version))
 }
 
+/// The template being edited, filled for a comune: the data is read under
+/// the lock, the template is filled without it.
 #[tauri::command]
-pub fn preview_template(
-    state: State<AppState>,
+pub async fn preview_template(
+    app: AppHandle,
     kind: DocKind,
     body: Option<String>,
     istat: Option<String>,
 ) -> R<Preview> {
-    state.with(|s| s.preview_template(kind, body.as_deref(), istat.as_deref()))
+    blocking(&app, move |st| {
+        let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
+        job.preview().map_err(core)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -59,22 +94,51 @@ pub fn documents(state: State<AppState>, istat: Option<String>) -> R<Vec<Documen
     state.with(|s| s.documents(istat.as_deref()))
 }
 
+/// The previews' folder: `$TMPDIR/comunita-pratiche-anteprime`, private to
+/// the user; previews older than a day are removed.
+fn previews_dir() -> R<PathBuf> {
+    let dir = std::env::temp_dir().join("comunita-pratiche-anteprime");
+    cdp_core::io::private_dir(&dir).map_err(core)?;
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let day = std::time::Duration::from_secs(24 * 3600);
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if old {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    Ok(dir)
+}
+
 /// "Anteprima PDF": the template being edited, filled for a comune, written
-/// to a temporary file and opened with the system's PDF viewer.
-#[tauri::command(async)]
-pub fn preview_pdf(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
+/// to a new file with an unpredictable name in the private previews folder
+/// and opened with the system's PDF viewer.
+#[tauri::command]
+pub async fn preview_pdf(
+    app: AppHandle,
     kind: DocKind,
     body: Option<String>,
     istat: Option<String>,
 ) -> R<String> {
-    let bytes = state.with(|s| s.preview_pdf(kind, body.as_deref(), istat.as_deref()))?;
-    let dir = std::env::temp_dir().join("comunita-pratiche-anteprime");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| payload("io", format!("Cartella temporanea non disponibile: {e}")))?;
-    let path = dir.join(format!("Anteprima_{}.pdf", kind.file_stem()));
-    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    let path = blocking(&app, move |st| {
+        let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
+        let bytes = job.render(DocFormat::Pdf).map_err(core)?.bytes;
+        let dir = previews_dir()?;
+        cdp_core::io::write_new_temp(
+            &dir,
+            &format!("Anteprima_{}_", kind.file_stem()),
+            ".pdf",
+            &bytes,
+        )
+        .map_err(core)
+    })
+    .await?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| payload("io", format!("Nessun programma per aprire il PDF: {e}")))?;
@@ -90,29 +154,34 @@ fn format_filter(format: DocFormat) -> (&'static str, &'static str) {
 
 /// Generates one document for a comune; the save dialog proposes a clean
 /// name. None if the user closed the dialog.
-#[tauri::command(async)]
-pub fn generate_document(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn generate_document(
+    app: AppHandle,
     kind: DocKind,
     istat: String,
     format: DocFormat,
 ) -> R<Option<DocumentRecord>> {
-    let name = state.with(|s| s.document_file_name(kind, &istat, format))?;
-    let (label, ext) = format_filter(format);
-    let Some(mut path) = rfd::FileDialog::new()
-        .set_title(format!("Salva {}", kind.label()))
-        .set_file_name(&name)
-        .add_filter(label, &[ext])
-        .save_file()
-    else {
-        return Ok(None);
-    };
-    if path.extension().is_none() {
-        path.set_extension(ext);
-    }
-    let record = state.with(|s| s.generate_document(kind, &istat, format, &path))?;
-    state.remember(path);
-    Ok(Some(record))
+    blocking(&app, move |st| {
+        let name = st.with(|s| s.document_file_name(kind, &istat, format))?;
+        let (label, ext) = format_filter(format);
+        let Some(mut path) = rfd::FileDialog::new()
+            .set_title(format!("Salva {}", kind.label()))
+            .set_file_name(&name)
+            .add_filter(label, &[ext])
+            .save_file()
+        else {
+            return Ok(None);
+        };
+        if path.extension().is_none() {
+            path.set_extension(ext);
+        }
+        let job = st.with(|s| s.render_job(kind, None, Some(&istat)))?;
+        let rendered = job.render(format).map_err(core)?;
+        let record = st.with(|s| s.save_document(&job, format, &path, &rendered))?;
+        st.remember(path);
+        Ok(Some(record))
+    })
+    .await
 }
 
 #[derive(Clone, Serialize)]
@@ -121,56 +190,143 @@ struct BatchProgress {
     total: usize,
 }
 
+/// One answer of `generate_batch`.
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BatchStep {
+    /// Files of the same name are in the folder: the UI asks the user what
+    /// to do with them, then calls again with `folder` and `on_existing`.
+    Exists {
+        folder: String,
+        existing: usize,
+        total: usize,
+    },
+    Done {
+        report: BatchReport,
+    },
+}
+
 /// Generates one document per comune into a folder chosen in the dialog,
 /// emitting `batch-progress`; `cancel_bulk` stops it. None if the user
-/// closed the dialog.
-#[tauri::command(async)]
-pub fn generate_batch(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
+/// closed the dialog. Without `on_existing`, if files of the same name are
+/// in the folder, nothing is written and the answer is `exists`: the UI
+/// calls again with the same `folder` and the user's choice.
+#[tauri::command]
+pub async fn generate_batch(
+    app: AppHandle,
     kind: DocKind,
     istat: Vec<String>,
     format: DocFormat,
-) -> R<Option<BatchReport>> {
+    folder: Option<String>,
+    on_existing: Option<OnExisting>,
+) -> R<Option<BatchStep>> {
     if istat.is_empty() {
         return Err(payload("validation", "Nessun comune selezionato."));
     }
+    let emitter = app.clone();
+    blocking(&app, move |st| {
+        let folder = match folder {
+            Some(f) => {
+                let f = PathBuf::from(f);
+                let picked = PICKED_FOLDERS
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains(&f);
+                if !picked {
+                    return Err(payload(
+                        "validation",
+                        "Scegliere di nuovo la cartella dei documenti.",
+                    ));
+                }
+                f
+            }
+            None => {
+                let Some(f) = pick_folder(st, kind, istat.len()) else {
+                    return Ok(None);
+                };
+                PICKED_FOLDERS
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(f.clone());
+                f
+            }
+        };
+        let job = st.with(|s| s.batch_job(kind, &istat, format))?;
+        let on_existing = match on_existing {
+            Some(o) => o,
+            None => {
+                let existing = job.existing(&folder);
+                if existing > 0 {
+                    return Ok(Some(BatchStep::Exists {
+                        folder: folder.to_string_lossy().into(),
+                        existing,
+                        total: job.items.len(),
+                    }));
+                }
+                // Nothing to overwrite; a file appearing meanwhile is kept.
+                OnExisting::Suffix
+            }
+        };
+        st.cancel.store(false, Ordering::SeqCst);
+        let done = job
+            .run(
+                &folder,
+                on_existing,
+                &|done, total| {
+                    let _ = emitter.emit("batch-progress", BatchProgress { done, total });
+                },
+                &st.cancel,
+            )
+            .map_err(core)?;
+        let report = st.with(|s| s.record_batch(&job, done))?;
+        for item in &report.items {
+            if let Some(p) = &item.path {
+                st.remember(PathBuf::from(p));
+            }
+        }
+        Ok(Some(BatchStep::Done { report }))
+    })
+    .await
+}
+
+fn pick_folder(st: &AppState, kind: DocKind, n: usize) -> Option<PathBuf> {
     // Start from the folder of the last document written, or the home folder.
-    let start = state
+    let start = st
         .exported
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .last()
         .and_then(|p| p.parent().map(PathBuf::from))
         .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
-    let mut dialog = rfd::FileDialog::new().set_title(format!(
-        "Cartella per {} ({} comuni)",
-        kind.label(),
-        istat.len()
-    ));
+    let mut dialog =
+        rfd::FileDialog::new().set_title(format!("Cartella per {} ({n} comuni)", kind.label()));
     if let Some(dir) = start {
         dialog = dialog.set_directory(dir);
     }
-    let Some(folder) = dialog.pick_folder() else {
-        return Ok(None);
+    dialog.pick_folder()
+}
+
+/// Whether the UI may open `path` (or show it in its folder): a file this
+/// session exported, or a document of the register, and in both cases a
+/// regular file (not a link, not a folder) with an extension the app
+/// writes; a registered document must also still have its SHA-256.
+pub fn check_open(state: &AppState, path: &Path) -> R<()> {
+    let registered = state.with(|s| s.openable_document(path));
+    let exported = || {
+        state
+            .exported
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|p| p == path)
     };
-    state.cancel.store(false, Ordering::SeqCst);
-    let report = state.with(|s| {
-        s.generate_batch(
-            kind,
-            &istat,
-            format,
-            &folder,
-            &|done, total| {
-                let _ = app.emit("batch-progress", BatchProgress { done, total });
-            },
-            &state.cancel,
-        )
-    })?;
-    for item in &report.items {
-        if let Some(p) = &item.path {
-            state.remember(PathBuf::from(p));
+    match registered {
+        // Not in the register: an export of this session (CSV, XLSX).
+        Err(e) if e.code == "not_found" && exported() => {
+            cdp_core::documents::check_openable_file(path)
+                .map(|_| ())
+                .map_err(core)
         }
+        r => r,
     }
-    Ok(Some(report))
 }

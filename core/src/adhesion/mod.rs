@@ -416,7 +416,7 @@ fn check_date(date: &str, last: Option<&HistoryEntry>) -> Result<NaiveDate> {
         ));
     }
     if let Some(prev) = last {
-        if prev.date.as_str() > date {
+        if prev.date > d.to_string() {
             return Err(Error::validation(
                 "date",
                 format!(

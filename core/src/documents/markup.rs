@@ -73,6 +73,35 @@ pub struct Document {
 }
 
 impl Document {
+    /// Rewrites every piece of text (title, header, spans) with `f`.
+    pub fn map_text(&mut self, f: impl Fn(&str) -> String) {
+        let spans = |v: &mut Spans| {
+            for s in v.iter_mut() {
+                s.text = f(&s.text);
+            }
+        };
+        self.title = f(&self.title);
+        for h in self.header.iter_mut() {
+            *h = f(h);
+        }
+        for block in self.blocks.iter_mut() {
+            match block {
+                Block::Heading { spans: v, .. } | Block::Paragraph { spans: v } => spans(v),
+                Block::Lines { lines, .. } | Block::Signature { lines } => {
+                    lines.iter_mut().for_each(&spans)
+                }
+                Block::List { items, .. } => items.iter_mut().for_each(&spans),
+                Block::Table { rows } => {
+                    for (a, b) in rows.iter_mut() {
+                        spans(a);
+                        spans(b);
+                    }
+                }
+                Block::PageBreak => {}
+            }
+        }
+    }
+
     /// The plain text of the body, one block per paragraph: what a reader
     /// should get back from the PDF (used by the preview and the tests).
     pub fn plain_text(&self) -> String {

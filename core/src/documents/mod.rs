@@ -178,13 +178,21 @@ pub struct Rendered {
 pub struct BatchItem {
     pub istat: String,
     pub comune: String,
+    /// The file written (None if skipped or failed).
     pub path: Option<String>,
     pub error: Option<String>,
+    pub outcome: ItemOutcome,
 }
 
+/// The summary of a batch. `written` counts every file written, of which
+/// `replaced` replaced a file of the same name and `suffixed` got a
+/// " (2)"-style suffix; `skipped` comuni had a file already and got none.
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchReport {
     pub written: usize,
+    pub replaced: usize,
+    pub skipped: usize,
+    pub suffixed: usize,
     pub failed: usize,
     pub cancelled: bool,
     pub folder: String,
@@ -324,8 +332,12 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
 /// Fills, checks and parses a template for a context.
 pub fn fill(body: &str, ctx: &Context) -> Result<markup::Document> {
     template::check(body)?;
-    let text = template::render(body, ctx)?;
-    let doc = markup::parse(&text)?;
+    // The markup is parsed with each value as an opaque token, then the
+    // values are put back: data never acts as markup.
+    let filled = template::fill_marked(body, ctx)?;
+    let mut doc = markup::parse(&filled.text)?;
+    doc.map_text(|s| filled.resolve(s));
+    let text = filled.plain();
     let missing = fonts::fonts().missing_chars(&text);
     if !missing.is_empty() {
         let list: String = missing
@@ -378,6 +390,203 @@ pub fn render(
             pages: 0,
         }),
     }
+}
+
+/// A rendering prepared from the archive (see [`Store::render_job`]): it
+/// runs without the archive, on any thread.
+#[derive(Debug, Clone)]
+pub struct RenderJob {
+    pub kind: DocKind,
+    pub body: String,
+    pub ctx: Context,
+    pub author: String,
+}
+
+impl RenderJob {
+    pub fn fill(&self) -> Result<markup::Document> {
+        fill(&self.body, &self.ctx)
+    }
+
+    pub fn preview(&self) -> Result<Preview> {
+        let doc = self.fill()?;
+        Ok(Preview {
+            title: doc.title.clone(),
+            header: doc.header.clone(),
+            text: doc.plain_text(),
+            blocks: doc.blocks,
+        })
+    }
+
+    pub fn render(&self, format: DocFormat) -> Result<Rendered> {
+        let doc = self.fill()?;
+        render(&doc, self.kind, &self.ctx.comune.nome, &self.author, format)
+    }
+}
+
+/// Runs `f` on every item on all cores (at most 8 threads), in order;
+/// `None` for the items not started because `cancel` was set.
+fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    cancel: &AtomicBool,
+    f: &(dyn Fn(&T) -> R + Sync),
+) -> Vec<Option<R>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|item| (!cancel.load(Ordering::Relaxed)).then(|| f(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| std::iter::repeat_with(|| None).take(chunk).collect())
+            })
+            .collect()
+    })
+}
+
+/// What a batch does when a file of the same name is already in the folder.
+/// The user chooses once for the whole batch.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OnExisting {
+    /// «sostituisci»: the new document replaces the file.
+    Replace,
+    /// «salta»: the file stays, that comune gets no document.
+    Skip,
+    /// «aggiungi un suffisso»: the new document is written as
+    /// `Nome (2).pdf` (or the first free number).
+    Suffix,
+}
+
+/// What happened to one comune of a batch.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemOutcome {
+    Written,
+    Replaced,
+    Skipped,
+    Suffixed,
+    Failed,
+}
+
+/// The file names of a batch, in the order of `names`: each comune's clean
+/// name, and if an earlier comune of the batch already has that name
+/// (compared ignoring case, as some file systems do), the ISTAT code is
+/// added: "Alì" and "Ali" give `..._Ali.pdf` and `..._Ali_083099.pdf`.
+pub fn batch_file_names(
+    kind: DocKind,
+    format: DocFormat,
+    comuni: &[(String, String)],
+) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    comuni
+        .iter()
+        .map(|(istat, name)| {
+            let mut n = file_name(kind, name, format);
+            if !seen.insert(n.to_lowercase()) {
+                n = file_name(kind, &format!("{name} {istat}"), format);
+                let mut i = 2;
+                while !seen.insert(n.to_lowercase()) {
+                    n = file_name(kind, &format!("{name} {istat} {i}"), format);
+                    i += 1;
+                }
+            }
+            n
+        })
+        .collect()
+}
+
+/// `Nome.pdf` → `Nome (n).pdf`.
+fn with_suffix(name: &str, n: usize) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem} ({n}).{ext}"),
+        None => format!("{name} ({n})"),
+    }
+}
+
+/// Writes one file of a batch according to the user's choice.
+fn write_batch_file(
+    folder: &Path,
+    name: &str,
+    bytes: &[u8],
+    on_existing: OnExisting,
+) -> Result<(ItemOutcome, Option<PathBuf>)> {
+    let path = folder.join(name);
+    if crate::io::write_new(&path, bytes)? {
+        return Ok((ItemOutcome::Written, Some(path)));
+    }
+    match on_existing {
+        OnExisting::Skip => Ok((ItemOutcome::Skipped, None)),
+        OnExisting::Replace => {
+            crate::io::write_atomically(&path, bytes)?;
+            Ok((ItemOutcome::Replaced, Some(path)))
+        }
+        OnExisting::Suffix => {
+            for n in 2..10_000 {
+                let p = folder.join(with_suffix(name, n));
+                if crate::io::write_new(&p, bytes)? {
+                    return Ok((ItemOutcome::Suffixed, Some(p)));
+                }
+            }
+            Err(Error::io(format!(
+                "Troppi file con il nome {name} nella cartella {}.",
+                folder.display()
+            )))
+        }
+    }
+}
+
+/// The extensions of the files this app writes: the only ones it opens.
+pub const OPENABLE_EXTENSIONS: [&str; 5] = ["pdf", "docx", "csv", "xlsx", "ics"];
+
+/// Checks that `path` is a regular file (not a symbolic link, not a folder)
+/// with an extension this app writes; returns its size.
+pub fn check_openable_file(path: &Path) -> Result<u64> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !OPENABLE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(Error::validation(
+            "path",
+            format!(
+                "Il file {} non viene aperto: l'applicazione apre solo i documenti che genera (PDF, DOCX, CSV, XLSX, ICS).",
+                path.display()
+            ),
+        ));
+    }
+    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::file(path, &e))?;
+    if meta.file_type().is_symlink() {
+        return Err(Error::validation(
+            "path",
+            format!(
+                "Il file {} non viene aperto: è un collegamento simbolico, non il documento generato dall'applicazione.",
+                path.display()
+            ),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::validation(
+            "path",
+            format!(
+                "{} non viene aperto: non è un file (è una cartella o un file speciale).",
+                path.display()
+            ),
+        ));
+    }
+    Ok(meta.len())
 }
 
 fn template_rows(conn: &Connection, kind: DocKind) -> Result<Vec<TemplateVersion>> {
@@ -593,18 +802,50 @@ impl Store {
         })
     }
 
-    /// Saves an edited template as a new version, after checking it.
+    /// Saves an edited template as a new version, after checking it and
+    /// filling it, as a dry run, for every comune of the archive: if it
+    /// fails for one, nothing is saved and the error names that comune.
     pub fn save_template(&mut self, kind: DocKind, body: &str) -> Result<TemplateDetail> {
-        let (body, ctx) = self.filling(kind, Some(body), None)?;
-        fill(&body, &ctx)?;
+        let job = self.render_job(kind, Some(body), None)?;
+        job.fill()?;
+        let body = job.body;
         if current_template(&self.conn, kind)?.body == body {
             return Err(Error::validation(
                 "body",
                 "Nessuna modifica da salvare: il testo è uguale alla versione in uso.",
             ));
         }
+        self.dry_run(&body)?;
         self.action(|tx, op| add_version(tx, op, kind, &body, "edit", None))?;
         self.template(kind)
+    }
+
+    /// Fills `body` for every comune (in parallel); the first failure, in
+    /// the order of the names, as a validation error on `body` naming the comune.
+    fn dry_run(&self, body: &str) -> Result<()> {
+        let istats: Vec<String> = self
+            .conn
+            .prepare("SELECT istat FROM comune ORDER BY name_key, istat")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let ctxs = istats
+            .iter()
+            .map(|i| context_for(&self.conn, i))
+            .collect::<Result<Vec<_>>>()?;
+        let never = AtomicBool::new(false);
+        let results = par_map(&ctxs, &never, &|ctx: &Context| fill(body, ctx).map(|_| ()));
+        for (ctx, r) in ctxs.iter().zip(results) {
+            if let Some(Err(e)) = r {
+                return Err(Error::validation(
+                    "body",
+                    format!(
+                        "Il modello non funziona per il Comune di {}: {e} Il modello non è stato salvato.",
+                        ctx.comune.nome
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Makes an earlier version (or, with None, the shipped default) the
@@ -639,17 +880,21 @@ impl Store {
         self.template(kind)
     }
 
-    /// The text to fill (the one being edited, or the current template) and
-    /// the data of the comune (or of the first one, for a sample).
-    fn filling(
+    /// What a rendering needs, read from the archive: the text to fill
+    /// (the one being edited, or the current template), the data of the
+    /// comune (or of the first one, for a sample) and the author. The
+    /// rendering itself then needs no access to the archive, so the shell
+    /// can run it without holding the archive.
+    pub fn render_job(
         &self,
         kind: DocKind,
         body: Option<&str>,
         istat: Option<&str>,
-    ) -> Result<(String, Context)> {
+    ) -> Result<RenderJob> {
+        let template = current_template(&self.conn, kind)?;
         let body = match body {
             Some(b) => b.replace("\r\n", "\n"),
-            None => current_template(&self.conn, kind)?.body,
+            None => template.body.clone(),
         };
         let istat = match istat {
             Some(i) => i.to_string(),
@@ -661,7 +906,12 @@ impl Store {
                 .optional()?
                 .ok_or_else(|| Error::not_found("Nessun comune nell'archivio."))?,
         };
-        Ok((body, context_for(&self.conn, &istat)?))
+        Ok(RenderJob {
+            kind,
+            body,
+            ctx: context_for(&self.conn, &istat)?,
+            author: crate::settings::operator_name(&self.conn)?,
+        })
     }
 
     /// The template (the text being edited, or the current one) filled with
@@ -672,14 +922,7 @@ impl Store {
         body: Option<&str>,
         istat: Option<&str>,
     ) -> Result<Preview> {
-        let (body, ctx) = self.filling(kind, body, istat)?;
-        let doc = fill(&body, &ctx)?;
-        Ok(Preview {
-            title: doc.title.clone(),
-            header: doc.header.clone(),
-            text: doc.plain_text(),
-            blocks: doc.blocks,
-        })
+        self.render_job(kind, body, istat)?.preview()
     }
 
     /// The PDF of a template being edited, for "Anteprima PDF" (not registered).
@@ -689,16 +932,10 @@ impl Store {
         body: Option<&str>,
         istat: Option<&str>,
     ) -> Result<Vec<u8>> {
-        let (body, ctx) = self.filling(kind, body, istat)?;
-        let doc = fill(&body, &ctx)?;
-        Ok(render(
-            &doc,
-            kind,
-            &ctx.comune.nome,
-            &crate::settings::operator_name(&self.conn)?,
-            DocFormat::Pdf,
-        )?
-        .bytes)
+        Ok(self
+            .render_job(kind, body, istat)?
+            .render(DocFormat::Pdf)?
+            .bytes)
     }
 
     /// A document for one comune, in memory, with the current template.
@@ -708,16 +945,7 @@ impl Store {
         istat: &str,
         format: DocFormat,
     ) -> Result<Rendered> {
-        let t = current_template(&self.conn, kind)?;
-        let ctx = context_for(&self.conn, istat)?;
-        let doc = fill(&t.body, &ctx)?;
-        render(
-            &doc,
-            kind,
-            &ctx.comune.nome,
-            &crate::settings::operator_name(&self.conn)?,
-            format,
-        )
+        self.render_job(kind, None, Some(istat))?.render(format)
     }
 
     /// The file name proposed in the save dialog.
@@ -744,14 +972,34 @@ impl Store {
         format: DocFormat,
         path: &Path,
     ) -> Result<DocumentRecord> {
-        let rendered = self.render_document(kind, istat, format)?;
+        let job = self.render_job(kind, None, Some(istat))?;
+        let rendered = job.render(format)?;
+        self.save_document(&job, format, path, &rendered)
+    }
+
+    /// Writes a document rendered from `job` (a job of the current
+    /// template, see [`Store::render_job`]) at `path` and records it.
+    pub fn save_document(
+        &mut self,
+        job: &RenderJob,
+        format: DocFormat,
+        path: &Path,
+        rendered: &Rendered,
+    ) -> Result<DocumentRecord> {
+        let (kind, istat) = (job.kind, job.ctx.comune.istat.clone());
+        if current_template(&self.conn, kind)?.body != job.body {
+            return Err(Error::conflict(
+                "Il modello è stato modificato mentre il documento veniva preparato: generarlo di nuovo.",
+                None,
+            ));
+        }
         crate::io::write_atomically(path, &rendered.bytes)?;
         let result = self.action(|tx, op| {
             let t = ensure_stored(tx, op, kind)?;
             record_document(
                 tx,
                 op,
-                istat,
+                &istat,
                 kind,
                 t.id.unwrap_or_default(),
                 format,
@@ -783,17 +1031,50 @@ impl Store {
             .ok_or_else(|| Error::not_found("Documento non trovato nel registro."))
     }
 
-    /// Whether a file is in the documents register (the app may open it).
-    pub fn is_registered_document(&self, path: &Path) -> Result<bool> {
-        Ok(self
+    /// Checks that a file of the documents register may be opened: it is
+    /// in the register, a regular file (not a symbolic link nor a folder)
+    /// with an extension this app writes, and its SHA-256 is still the one
+    /// recorded. Each failure is a clear Italian error: an archive crafted
+    /// to point the register at a program cannot make the app launch it.
+    pub fn openable_document(&self, path: &Path) -> Result<()> {
+        let row: Option<(String, i64)> = self
             .conn
             .query_row(
-                "SELECT 1 FROM document WHERE path = ?1 LIMIT 1",
+                "SELECT sha256, bytes FROM document WHERE path = ?1 ORDER BY id DESC LIMIT 1",
                 [path.to_string_lossy()],
-                |_| Ok(()),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?
-            .is_some())
+            .optional()?;
+        let Some((sha, bytes)) = row else {
+            return Err(Error::not_found(format!(
+                "Il file {} non è nel registro dei documenti: si possono aprire solo i file esportati o generati dall'applicazione.",
+                path.display()
+            )));
+        };
+        let size = check_openable_file(path)?;
+        let changed = || {
+            Error::conflict(
+                format!(
+                    "Il file {} è stato modificato o sostituito dopo essere stato generato (non corrisponde più all'impronta SHA-256 del registro): non viene aperto dall'applicazione. Aprirlo dalla sua cartella, se lo si riconosce, o generarlo di nuovo.",
+                    path.display()
+                ),
+                Some("path"),
+            )
+        };
+        if size != bytes as u64 {
+            return Err(changed());
+        }
+        let content = std::fs::read(path).map_err(|e| Error::file(path, &e))?;
+        if sha256_hex(&content) != sha {
+            return Err(changed());
+        }
+        Ok(())
+    }
+
+    /// Whether a file is in the documents register and may be opened (see
+    /// [`Store::openable_document`]).
+    pub fn is_registered_document(&self, path: &Path) -> Result<bool> {
+        Ok(self.openable_document(path).is_ok())
     }
 
     /// The documents register, newest first; of one comune if given.
@@ -809,120 +1090,123 @@ impl Store {
         Ok(rows)
     }
 
+    /// The data of a batch, read from the archive: the current template,
+    /// each comune's data (or why it could not be read) and its file name
+    /// (distinct within the batch, see [`batch_file_names`]).
+    pub fn batch_job(
+        &self,
+        kind: DocKind,
+        istats: &[String],
+        format: DocFormat,
+    ) -> Result<BatchJob> {
+        if istats.is_empty() {
+            return Err(Error::validation("istat", "Nessun comune selezionato."));
+        }
+        let t = current_template(&self.conn, kind)?;
+        template::check(&t.body)?;
+        let author = crate::settings::operator_name(&self.conn)?;
+        let ctxs: Vec<(String, Result<Context>)> = istats
+            .iter()
+            .map(|i| (i.clone(), context_for(&self.conn, i)))
+            .collect();
+        let names = batch_file_names(
+            kind,
+            format,
+            &ctxs
+                .iter()
+                .map(|(i, c)| {
+                    let name = c
+                        .as_ref()
+                        .map(|c| c.comune.nome.clone())
+                        .unwrap_or_else(|_| i.clone());
+                    (i.clone(), name)
+                })
+                .collect::<Vec<_>>(),
+        );
+        Ok(BatchJob {
+            kind,
+            format,
+            body: t.body,
+            author,
+            items: ctxs
+                .into_iter()
+                .zip(names)
+                .map(|((istat, ctx), file_name)| BatchJobItem {
+                    istat,
+                    ctx: ctx.map_err(|e| e.to_string()),
+                    file_name,
+                })
+                .collect(),
+        })
+    }
+
+    /// How many files of a batch already exist in `folder` (so the user is
+    /// asked what to do with them only when there are some).
+    pub fn batch_existing(
+        &self,
+        kind: DocKind,
+        istats: &[String],
+        format: DocFormat,
+        folder: &Path,
+    ) -> Result<usize> {
+        Ok(self.batch_job(kind, istats, format)?.existing(folder))
+    }
+
     /// Generates one document per comune into `folder`. Rendering runs on
     /// every core; one comune's failure is reported and does not stop the
-    /// others; cancel stops before the next comune. The files written are
-    /// recorded in the register in one transaction with one audit row.
+    /// others; cancel stops before the next comune. A file of the same name
+    /// is replaced, skipped or written with a suffix as `on_existing` says.
+    /// The files written are recorded in the register in one transaction
+    /// with one audit row.
+    #[allow(clippy::too_many_arguments)]
     pub fn generate_batch(
         &mut self,
         kind: DocKind,
         istats: &[String],
         format: DocFormat,
         folder: &Path,
+        on_existing: OnExisting,
         progress: &(dyn Fn(usize, usize) + Sync),
         cancel: &AtomicBool,
     ) -> Result<BatchReport> {
-        if istats.is_empty() {
-            return Err(Error::validation("istat", "Nessun comune selezionato."));
-        }
-        if !folder.is_dir() {
-            return Err(Error::validation(
-                "folder",
-                format!("La cartella {} non esiste.", folder.display()),
-            ));
-        }
-        let t = current_template(&self.conn, kind)?;
-        template::check(&t.body)?;
-        let author = crate::settings::operator_name(&self.conn)?;
-        // Data first (the connection stays on this thread), then rendering in parallel.
-        let jobs: Vec<(String, Result<Context>)> = istats
-            .iter()
-            .map(|i| (i.clone(), context_for(&self.conn, i)))
-            .collect();
-        let total = jobs.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(8);
-        let chunk = total.div_ceil(threads);
-        let results: Vec<(String, String, Result<(PathBuf, Vec<u8>)>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = jobs
-                .chunks(chunk.max(1))
-                .map(|part| {
-                    let (body, author, done) = (&t.body, &author, &done);
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(istat, ctx)| {
-                                if cancel.load(Ordering::Relaxed) {
-                                    return (
-                                        istat.clone(),
-                                        String::new(),
-                                        Err(Error::Cancelled {
-                                            message: "Interrotto.".into(),
-                                        }),
-                                    );
-                                }
-                                let out = ctx
-                                    .as_ref()
-                                    .map_err(|e| Error::validation("istat", e.to_string()))
-                                    .and_then(|ctx| {
-                                        let doc = fill(body, ctx)?;
-                                        let rendered =
-                                            render(&doc, kind, &ctx.comune.nome, author, format)?;
-                                        let path =
-                                            folder.join(file_name(kind, &ctx.comune.nome, format));
-                                        crate::io::write_atomically(&path, &rendered.bytes)?;
-                                        Ok((path, rendered.bytes))
-                                    });
-                                let name = ctx
-                                    .as_ref()
-                                    .map(|c| c.comune.nome.clone())
-                                    .unwrap_or_else(|_| istat.clone());
-                                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                                (istat.clone(), name, out)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+        let job = self.batch_job(kind, istats, format)?;
+        let done = job.run(folder, on_existing, progress, cancel)?;
+        self.record_batch(&job, done)
+    }
 
-        let cancelled = cancel.load(Ordering::Relaxed);
-        let batch_id = format!("batch-{}", crate::now_utc());
-        let mut items = Vec::new();
-        let mut to_record = Vec::new();
-        for (istat, comune, res) in results {
-            match res {
-                Ok((path, bytes)) => {
-                    items.push(BatchItem {
-                        istat: istat.clone(),
-                        comune,
-                        path: Some(path.to_string_lossy().into()),
-                        error: None,
-                    });
-                    to_record.push((istat, path, bytes));
+    /// Records the files a batch wrote (see [`BatchJob::run`]); if that
+    /// fails, the files written are removed.
+    pub fn record_batch(&mut self, job: &BatchJob, done: BatchDone) -> Result<BatchReport> {
+        let BatchDone { report, files } = done;
+        let kind = job.kind;
+        let format = job.format;
+        if !files.is_empty() {
+            if current_template(&self.conn, kind)?.body != job.body {
+                for (_, path, _) in &files {
+                    let _ = std::fs::remove_file(path);
                 }
-                Err(Error::Cancelled { .. }) => {}
-                Err(e) => items.push(BatchItem {
-                    istat,
-                    comune,
-                    path: None,
-                    error: Some(e.to_string()),
-                }),
+                return Err(Error::conflict(
+                    "Il modello è stato modificato mentre i documenti venivano preparati: generarli di nuovo.",
+                    None,
+                ));
             }
-        }
-        let written = to_record.len();
-        let failed = items.iter().filter(|i| i.error.is_some()).count();
-        if written > 0 {
+            let batch_id = format!("batch-{}", crate::now_utc());
+            let folder = report.folder.clone();
+            let summary = serde_json::json!({ "kind": kind.as_str(), "format": format.extension(), "folder": folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
             let recorded = self.action(|tx, op| {
                 let stored = ensure_stored(tx, op, kind)?;
-                for (istat, path, bytes) in &to_record {
-                    record_document(tx, op, istat, kind, stored.id.unwrap_or_default(), format, path, bytes, Some(&batch_id))?;
+                for (istat, path, bytes) in &files {
+                    record_document(
+                        tx,
+                        op,
+                        istat,
+                        kind,
+                        stored.id.unwrap_or_default(),
+                        format,
+                        path,
+                        bytes,
+                        Some(&batch_id),
+                    )?;
                 }
                 crate::audit::record(
                     tx,
@@ -931,23 +1215,136 @@ impl Store {
                     "document",
                     &batch_id,
                     None,
-                    Some(&serde_json::json!({ "kind": kind.as_str(), "format": format.extension(), "folder": folder.to_string_lossy(), "written": written, "failed": failed, "cancelled": cancelled })),
+                    Some(&summary),
                 )?;
                 Ok(())
             });
             if let Err(e) = recorded {
-                for (_, path, _) in &to_record {
+                for (_, path, _) in &files {
                     let _ = std::fs::remove_file(path);
                 }
                 return Err(e);
             }
         }
-        Ok(BatchReport {
-            written,
-            failed,
-            cancelled,
+        Ok(report)
+    }
+}
+
+/// One comune of a [`BatchJob`].
+#[derive(Debug, Clone)]
+pub struct BatchJobItem {
+    pub istat: String,
+    pub ctx: std::result::Result<Context, String>,
+    pub file_name: String,
+}
+
+/// A batch prepared from the archive: it runs without the archive.
+#[derive(Debug, Clone)]
+pub struct BatchJob {
+    pub kind: DocKind,
+    pub format: DocFormat,
+    pub body: String,
+    pub author: String,
+    pub items: Vec<BatchJobItem>,
+}
+
+/// What [`BatchJob::run`] did: the report, and the files written, to record.
+pub struct BatchDone {
+    pub report: BatchReport,
+    pub files: Vec<(String, PathBuf, Vec<u8>)>,
+}
+
+impl BatchJob {
+    /// How many of the batch's files already exist in `folder`.
+    pub fn existing(&self, folder: &Path) -> usize {
+        self.items
+            .iter()
+            .filter(|i| std::fs::symlink_metadata(folder.join(&i.file_name)).is_ok())
+            .count()
+    }
+
+    /// Renders and writes the documents (in parallel), without the archive.
+    pub fn run(
+        &self,
+        folder: &Path,
+        on_existing: OnExisting,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<BatchDone> {
+        if !folder.is_dir() {
+            return Err(Error::validation(
+                "folder",
+                format!("La cartella {} non esiste.", folder.display()),
+            ));
+        }
+        let total = self.items.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        type Out = Result<(ItemOutcome, Option<(PathBuf, Vec<u8>)>)>;
+        let results: Vec<Option<Out>> = par_map(&self.items, cancel, &|item: &BatchJobItem| {
+            let out = item
+                .ctx
+                .as_ref()
+                .map_err(|e| Error::validation("istat", e.clone()))
+                .and_then(|ctx| {
+                    let doc = fill(&self.body, ctx)?;
+                    let rendered =
+                        render(&doc, self.kind, &ctx.comune.nome, &self.author, self.format)?;
+                    let (outcome, path) =
+                        write_batch_file(folder, &item.file_name, &rendered.bytes, on_existing)?;
+                    Ok((outcome, path.map(|p| (p, rendered.bytes))))
+                });
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            out
+        });
+        let mut report = BatchReport {
+            written: 0,
+            replaced: 0,
+            skipped: 0,
+            suffixed: 0,
+            failed: 0,
+            cancelled: cancel.load(Ordering::Relaxed),
             folder: folder.to_string_lossy().into(),
-            items,
-        })
+            items: Vec::new(),
+        };
+        let mut files = Vec::new();
+        for (item, res) in self.items.iter().zip(results) {
+            let comune = item
+                .ctx
+                .as_ref()
+                .map(|c| c.comune.nome.clone())
+                .unwrap_or_else(|_| item.istat.clone());
+            let Some(res) = res else { continue };
+            let (outcome, path, error) = match res {
+                Ok((outcome, written)) => {
+                    let path = written.map(|(p, bytes)| {
+                        files.push((item.istat.clone(), p.clone(), bytes));
+                        p.to_string_lossy().to_string()
+                    });
+                    (outcome, path, None)
+                }
+                Err(e) => (ItemOutcome::Failed, None, Some(e.to_string())),
+            };
+            match outcome {
+                ItemOutcome::Written => report.written += 1,
+                ItemOutcome::Replaced => {
+                    report.written += 1;
+                    report.replaced += 1
+                }
+                ItemOutcome::Suffixed => {
+                    report.written += 1;
+                    report.suffixed += 1
+                }
+                ItemOutcome::Skipped => report.skipped += 1,
+                ItemOutcome::Failed => report.failed += 1,
+            }
+            report.items.push(BatchItem {
+                istat: item.istat.clone(),
+                comune,
+                path,
+                error,
+                outcome,
+            });
+        }
+        Ok(BatchDone { report, files })
     }
 }

@@ -151,10 +151,172 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
     ])
 }
 
+/// The most text a filled template may produce (values included).
+pub const MAX_OUTPUT_BYTES: usize = 2 * 1024 * 1024;
+/// The longest template text accepted.
+pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
+/// minijinja's fuel: roughly the instructions a rendering may run. The
+/// default templates use a few thousand; a loop of 100,000 turns runs out.
+pub const FUEL: u64 = 300_000;
+/// How deeply macros and blocks may call each other.
+pub const RECURSION_LIMIT: usize = 64;
+
+/// minijinja's global functions a template may call.
+const GLOBALS: [&str; 3] = ["range", "dict", "namespace"];
+
+/// Opens and closes a value's token in the filled text (private-use
+/// characters the fonts cannot print, so no template or value can use them).
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(RECURSION_LIMIT);
     env
+}
+
+/// A filled template: the text, where each value printed by a placeholder
+/// stands as an opaque token, and the values. The markup is parsed on the
+/// text, so nothing in a value (`*`, `#`, `:::`, `|`, a leading `- `, a
+/// newline) can act as markup; the tokens are then replaced by the values.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    pub text: String,
+    pub values: Vec<String>,
+}
+
+impl Filled {
+    /// A piece of the filled text with its values put back.
+    pub fn resolve(&self, s: &str) -> String {
+        if !s.contains(OPEN) {
+            return s.to_string();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(start) = rest.find(OPEN) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + OPEN.len_utf8()..];
+            let Some(end) = after.find(CLOSE) else {
+                rest = after;
+                continue;
+            };
+            if let Some(v) = after[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.values.get(i))
+            {
+                out.push_str(v);
+            }
+            rest = &after[end + CLOSE.len_utf8()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The whole text with the values in place.
+    pub fn plain(&self) -> String {
+        self.resolve(&self.text)
+    }
+}
+
+/// A value as it prints: on one line (a newline, tab or other control
+/// character becomes a space), without the token characters.
+fn clean_value(v: &str) -> String {
+    v.chars()
+        .filter(|c| *c != OPEN && *c != CLOSE)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn strip_tokens(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) if s.contains([OPEN, CLOSE]) => {
+            *s = s.replace([OPEN, CLOSE], "");
+        }
+        serde_json::Value::Object(m) => m.values_mut().for_each(strip_tokens),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_tokens),
+        _ => {}
+    }
+}
+
+/// What a rendering has produced so far.
+#[derive(Default)]
+struct Acc {
+    values: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+    bytes: usize,
+    over: bool,
+}
+
+impl Acc {
+    fn add(&mut self, n: usize) -> bool {
+        self.bytes += n;
+        if self.bytes > MAX_OUTPUT_BYTES {
+            self.over = true;
+        }
+        !self.over
+    }
+}
+
+/// Counts what the template writes and stops past the limit.
+struct Counter<'a> {
+    out: &'a mut Vec<u8>,
+    acc: std::sync::Arc<std::sync::Mutex<Acc>>,
+}
+
+impl std::io::Write for Counter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let ok = self
+            .acc
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .add(buf.len());
+        if !ok {
+            return Err(std::io::Error::other("output limit"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn limit_error(message: String) -> Error {
+    Error::validation("body", message)
+}
+
+fn output_limit_error() -> Error {
+    limit_error(format!(
+        "Il modello supera il limite di {} MB di testo generato: contiene probabilmente un ciclo che ripete il testo troppe volte.",
+        MAX_OUTPUT_BYTES / (1024 * 1024)
+    ))
+}
+
+/// A rendering error: a limit reached, or the template's own mistake.
+fn render_error(e: &minijinja::Error) -> Error {
+    let detail = e.detail().unwrap_or_default();
+    let line = e.line().map(|l| format!(" (riga {l})")).unwrap_or_default();
+    if e.kind() == ErrorKind::OutOfFuel {
+        return limit_error(format!(
+            "Il modello supera il limite di calcolo consentito ({} operazioni){line}: contiene probabilmente un ciclo infinito o troppo lungo.",
+            crate::text::thousands(FUEL as i64)
+        ));
+    }
+    if detail.contains("recursion limit") || detail.contains("maximum recursion") {
+        return limit_error(format!(
+            "Il modello supera il limite di {RECURSION_LIMIT} livelli di annidamento{line}: contiene probabilmente una macro che richiama sé stessa senza fine (ricorsione infinita)."
+        ));
+    }
+    if detail.contains("range has too many elements") {
+        return limit_error(format!(
+            "Il modello supera il limite di 100.000 elementi per «range»{line}: contiene probabilmente un ciclo infinito o troppo lungo."
+        ));
+    }
+    syntax_error(e)
 }
 
 fn line_of(source: &str, name: &str) -> usize {
@@ -190,15 +352,21 @@ pub fn check(source: &str) -> Result<()> {
             "Il modello è vuoto: scrivere il testo del documento.",
         ));
     }
+    if source.len() > MAX_TEMPLATE_BYTES {
+        return Err(limit_error(format!(
+            "Il modello supera il limite di {} KB di testo: accorciarlo.",
+            MAX_TEMPLATE_BYTES / 1024
+        )));
+    }
     let env = environment();
     let tmpl = env
         .template_from_str(source)
-        .map_err(|e| syntax_error(&e))?;
+        .map_err(|e| render_error(&e))?;
     let known = Context::placeholders();
     let mut unknown: Vec<String> = tmpl
         .undeclared_variables(true)
         .into_iter()
-        .filter(|v| !known.contains(v))
+        .filter(|v| !known.contains(v) && !GLOBALS.contains(&v.as_str()))
         .collect();
     unknown.sort();
     if let Some(name) = unknown.first() {
@@ -218,14 +386,78 @@ pub fn check(source: &str) -> Result<()> {
     Ok(())
 }
 
-/// Fills a template. Strict: a placeholder without a value is an error.
-pub fn render(source: &str, ctx: &Context) -> Result<String> {
-    let env = environment();
+/// Fills a template, each value as a token (see [`Filled`]). Strict: a
+/// placeholder without a value is an error. Fuel, recursion and output
+/// size are limited, so a template with an endless loop fails quickly.
+pub fn fill_marked(source: &str, ctx: &Context) -> Result<Filled> {
+    if source.len() > MAX_TEMPLATE_BYTES {
+        return check(source).map(|_| Filled::default());
+    }
+    let acc = std::sync::Arc::new(std::sync::Mutex::new(Acc::default()));
+    let mut env = environment();
+    // With auto-escaping on, minijinja marks the output of macros and
+    // captured blocks as safe: template text, written as it is; everything
+    // else printed is data, and becomes a token.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("cdp".into()));
+    let shared = acc.clone();
+    env.set_formatter(move |out, _state, value| {
+        if value.is_safe() {
+            // The output of a macro or of a captured block: template text
+            // (with its values already as tokens), counted as it is written.
+            return out
+                .write_str(&value.to_string())
+                .map_err(minijinja::Error::from);
+        }
+        let text = if value.is_undefined() || value.is_none() {
+            String::new()
+        } else {
+            clean_value(&value.to_string())
+        };
+        let mut acc = shared.lock().unwrap_or_else(|p| p.into_inner());
+        if !acc.add(text.len()) {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                "output limit",
+            ));
+        }
+        let next = acc.values.len();
+        let i = *acc.index.entry(text.clone()).or_insert(next);
+        if i == next {
+            acc.values.push(text);
+        }
+        drop(acc);
+        write!(out, "{OPEN}{i}{CLOSE}").map_err(minijinja::Error::from)
+    });
     let tmpl = env
         .template_from_str(source)
-        .map_err(|e| syntax_error(&e))?;
-    tmpl.render(minijinja::value::Serde(ctx))
-        .map_err(|e| syntax_error(&e))
+        .map_err(|e| render_error(&e))?;
+    let mut bytes = Vec::new();
+    // Data never carries the token characters (they cannot print anyway).
+    let mut data = serde_json::to_value(ctx)?;
+    strip_tokens(&mut data);
+    let result = tmpl.render_captured_to(
+        minijinja::value::Serde(&data),
+        Counter {
+            out: &mut bytes,
+            acc: acc.clone(),
+        },
+    );
+    let mut acc = acc.lock().unwrap_or_else(|p| p.into_inner());
+    if acc.over {
+        return Err(output_limit_error());
+    }
+    drop(result.map_err(|e| render_error(&e))?);
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::validation("body", "Il modello produce testo non valido."))?;
+    Ok(Filled {
+        text,
+        values: std::mem::take(&mut acc.values),
+    })
+}
+
+/// Fills a template into plain text (values in place).
+pub fn render(source: &str, ctx: &Context) -> Result<String> {
+    Ok(fill_marked(source, ctx)?.plain())
 }
 
 #[cfg(test)]
@@ -248,6 +480,41 @@ mod tests {
         assert!(check("   \n").unwrap_err().to_string().contains("vuoto"));
         let e = check("{{ comune.nome ").unwrap_err();
         assert!(e.to_string().starts_with("Riga 1"), "{e}");
+    }
+
+    #[test]
+    fn default_templates_use_a_small_part_of_the_limits() {
+        for kind in crate::documents::DOC_KINDS {
+            let env = environment();
+            let tmpl = env.template_from_str(kind.default_body()).unwrap();
+            let captured = tmpl
+                .render_captured(minijinja::value::Serde(&Context::blank()))
+                .unwrap();
+            let (used, _) = captured.state().fuel_levels().unwrap();
+            assert!(used < FUEL / 20, "{kind:?}: {used}");
+            assert!(captured.output().len() < MAX_OUTPUT_BYTES / 100);
+        }
+    }
+
+    #[test]
+    fn values_are_tokens_until_parsed() {
+        let mut ctx = Context::blank();
+        ctx.comune.nome = "# Alì\n- *x* \u{E000}0\u{E001}".into();
+        let f = fill_marked("{{ comune.nome }} e {{ comune.nome }} ({{ anno }})", &ctx).unwrap();
+        assert!(!f.text.contains('#') && !f.text.contains('*'), "{}", f.text);
+        assert_eq!(f.values.len(), 2, "one token per distinct value");
+        assert_eq!(f.plain(), "# Alì - *x* 0 e # Alì - *x* 0 (2026)");
+        // A macro's output is template text: its values stay tokens.
+        let f = fill_marked(
+            "{% macro m(x) %}**{{ x }}**{% endmacro %}{{ m(comune.nome) }}",
+            &ctx,
+        )
+        .unwrap();
+        assert!(
+            f.text.starts_with("**\u{E000}") && f.text.ends_with("\u{E001}**"),
+            "{:?}",
+            f.text
+        );
     }
 
     #[test]

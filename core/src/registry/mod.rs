@@ -320,6 +320,34 @@ fn seed_rows() -> Result<Vec<SeedRow>> {
         .collect()
 }
 
+/// The longest search text accepted, in characters. A longer text is
+/// refused with a validation error on `text` (no comune name or referent
+/// is that long, and SQLite refuses LIKE patterns over 50,000 bytes).
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// The folded words of a search, after checking its length.
+pub fn search_terms(text: &str) -> Result<Vec<String>> {
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Error::validation(
+            "text",
+            format!("Ricerca troppo lunga: al massimo {MAX_SEARCH_CHARS} caratteri."),
+        ));
+    }
+    Ok(query_terms(text))
+}
+
+/// A term for `LIKE … ESCAPE '\'`: `%`, `_` and `\` match themselves.
+pub fn like_escape(term: &str) -> String {
+    let mut out = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Store {
     /// First run: the 108 comuni and, as a proposal, the five zones of the data file.
     pub(crate) fn seed_if_empty(&mut self) -> Result<()> {
@@ -438,9 +466,12 @@ impl Store {
              FROM comune c LEFT JOIN zone z ON z.id = c.zone_id WHERE 1 = 1",
         );
         let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(today())];
-        for term in query_terms(&q.text) {
-            args.push(Box::new(format!("%{}%", term.replace(['%', '_'], ""))));
-            sql.push_str(&format!(" AND c.search_key LIKE ?{}", args.len()));
+        for term in search_terms(&q.text)? {
+            args.push(Box::new(format!("%{}%", like_escape(&term))));
+            sql.push_str(&format!(
+                " AND c.search_key LIKE ?{} ESCAPE '\\'",
+                args.len()
+            ));
         }
         push_zone_filter(&mut sql, &mut args, q.zone.as_deref())?;
         if let Some(key) = q.population_class.as_deref().filter(|k| !k.is_empty()) {

@@ -175,8 +175,9 @@ fn check(input: &ReferentInput) -> Result<Checked> {
             full_name,
             email,
             phone,
-            valid_from,
-            valid_to,
+            // Stored as ISO, however they were typed.
+            valid_from: from.map(|d| d.to_string()),
+            valid_to: to.map(|d| d.to_string()),
             notes: clean(&input.notes),
             version: None,
         },

@@ -69,8 +69,25 @@ export interface DocumentRecord {
   batch_id: string | null;
 }
 
-export interface BatchItem { istat: string; comune: string; path: string | null; error: string | null }
-export interface BatchReport { written: number; failed: number; cancelled: boolean; folder: string; items: BatchItem[] }
+/** What a batch does with a file of the same name already in the folder (core `OnExisting`). */
+export type OnExisting = "replace" | "skip" | "suffix";
+export type ItemOutcome = "written" | "replaced" | "skipped" | "suffixed" | "failed";
+export interface BatchItem { istat: string; comune: string; path: string | null; error: string | null; outcome: ItemOutcome }
+/** `written` counts every file written, of which `replaced` and `suffixed`. */
+export interface BatchReport {
+  written: number;
+  replaced: number;
+  skipped: number;
+  suffixed: number;
+  failed: number;
+  cancelled: boolean;
+  folder: string;
+  items: BatchItem[];
+}
+/** One answer of generate_batch: files of the same name to ask about, or the report. */
+export type BatchStep =
+  | { status: "exists"; folder: string; existing: number; total: number }
+  | { status: "done"; report: BatchReport };
 
 export const templates = () => call<TemplateSummary[]>("templates");
 export const template = (kind: DocKind) => call<TemplateDetail>("template", { kind });
@@ -85,5 +102,12 @@ export const placeholders = () => call<[string, string][]>("placeholders");
 export const documents = (istat: string | null) => call<DocumentRecord[]>("documents", { istat });
 export const generateDocument = (kind: DocKind, istat: string, format: DocFormat) =>
   call<DocumentRecord | null>("generate_document", { kind, istat, format });
-export const generateBatch = (kind: DocKind, istat: string[], format: DocFormat) =>
-  call<BatchReport | null>("generate_batch", { kind, istat, format });
+/** Without a folder, opens the folder dialog (null if closed); with the
+ *  folder of an `exists` answer and the user's choice, generates. */
+export const generateBatch = (
+  kind: DocKind,
+  istat: string[],
+  format: DocFormat,
+  folder: string | null = null,
+  onExisting: OnExisting | null = null,
+) => call<BatchStep | null>("generate_batch", { kind, istat, format, folder, onExisting });
