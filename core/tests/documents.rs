@@ -440,7 +440,7 @@ fn data_is_data_in_every_default_template() {
     c.address = Some("@nuovapagina\n## Via *Roma*".into());
     s.update_comune(SANT_AGATA, &c).unwrap();
     for r in s.referents(SANT_AGATA).unwrap() {
-        s.delete_referent(r.id).unwrap();
+        s.delete_referent(r.id, None).unwrap();
     }
     let mut r = referent(Role::Rpct, rpct);
     r.notes = Some("**nota**\n- a".into());

@@ -377,6 +377,7 @@ fn dates_are_normalised_wherever_they_enter() {
         valid_from: Some("1/2/2024".into()),
         valid_to: Some("31-12-2024".into()),
         notes: None,
+        version: None,
     };
     let saved = s.add_referent("083001", &r).unwrap();
     assert_eq!(saved.valid_from.as_deref(), Some("2024-02-01"));
