@@ -305,11 +305,7 @@ fn checkpoint(conn: &Connection) -> Result<()> {
 fn create_new(path: &Path) -> Result<()> {
     let dir = backup::parent_of(path);
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".nuovo-archivio-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::file(dir, &e))?;
+    let tmp = crate::io::temp_in(dir, ".nuovo-archivio-").map_err(|e| Error::file(dir, &e))?;
     let conn = db::create_at(tmp.path()).map_err(|e| e.at_archive(Some(path)))?;
     let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()));
     store

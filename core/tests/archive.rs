@@ -100,6 +100,13 @@ fn a_new_archive_is_built_aside_and_renamed_into_place() {
         .collect();
     names.sort();
     assert_eq!(names, ["nuovo.sqlite3", "nuovo.sqlite3.lock"]);
+    // Readable by colleagues on a shared folder, as any file the user makes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o044, 0o044, "{mode:o}");
+    }
     assert_eq!(
         std::fs::metadata(format!("{}.lock", path.display()))
             .unwrap()

@@ -218,11 +218,7 @@ pub fn snapshot(
     dest: &Path,
 ) -> Result<(tempfile::NamedTempFile, Summary)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".copia-archivio-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::file(dir, &e))?;
+    let tmp = crate::io::temp_in(dir, ".copia-archivio-").map_err(|e| Error::file(dir, &e))?;
     let at = |e: rusqlite::Error| Error::from(e).at_archive(Some(dest));
     {
         let mut dst = Connection::open_with_flags(

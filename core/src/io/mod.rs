@@ -182,15 +182,27 @@ fn write_temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFil
         .ok_or_else(|| Error::io(format!("Percorso del file non valido: {}.", path.display())))?
         .to_string_lossy()
         .to_string();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::file(path, &e))?;
+    let mut tmp = temp_in(dir, &format!(".{name}.")).map_err(|e| Error::file(path, &e))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::file(path, &e))?;
     Ok(tmp)
+}
+
+/// A new temporary file in `dir`, created exclusively with an unpredictable
+/// name, that will become a user's file (a document, an archive, a copy):
+/// unlike `tempfile`'s default (0600) it gets the usual permissions (0666
+/// less the umask), so colleagues on a shared folder can read what is
+/// renamed into place.
+pub fn temp_in(dir: &Path, prefix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
 }
 
 /// A folder only this user can read (0700 on Unix), e.g. the PDF previews'
