@@ -658,3 +658,89 @@ fn an_archive_on_a_read_only_disk_opens_read_only_with_clear_messages() {
     );
     s.close().unwrap();
 }
+
+#[test]
+fn a_kill_during_a_batch_leaves_whole_files_and_a_whole_register() {
+    use cdp_core::documents::{DocFormat, DocKind, OnExisting};
+    use std::sync::atomic::AtomicBool;
+    if let Ok(path) = std::env::var("CDP_BATCH_CHILD") {
+        let path = PathBuf::from(path);
+        let out = path.with_file_name("atti");
+        let mut s = Store::open(&path).unwrap();
+        let all: Vec<String> = s
+            .list_comuni(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.istat)
+            .collect();
+        for _ in 0..3 {
+            s.generate_batch(
+                DocKind::DeliberaGiunta,
+                &all,
+                DocFormat::Pdf,
+                &out,
+                OnExisting::Suffix,
+                &|_, _| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+        }
+        s.close().unwrap();
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("modello.sqlite3");
+    Store::open(&template).unwrap().close().unwrap();
+    kill_at_random(
+        "a_kill_during_a_batch_leaves_whole_files_and_a_whole_register",
+        "CDP_BATCH_CHILD",
+        &|i| {
+            let d = dir.path().join(format!("run-{i}"));
+            std::fs::create_dir_all(d.join("atti")).unwrap();
+            std::fs::copy(&template, d.join("a.sqlite3")).unwrap();
+            d.join("a.sqlite3")
+        },
+        &|i, db| {
+            let conn = integrity(db);
+            // The register holds whole batches only, each file as recorded.
+            let mut stmt = conn
+                .prepare("SELECT batch_id, count(*) FROM document GROUP BY batch_id")
+                .unwrap();
+            let batches: Vec<(Option<String>, i64)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            for (b, n) in &batches {
+                assert_eq!(*n, 108, "run {i}: batch {b:?} registered {n} of 108");
+            }
+            let mut stmt = conn.prepare("SELECT path, bytes FROM document").unwrap();
+            let rows: Vec<(String, i64)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            for (p, bytes) in rows {
+                let len = std::fs::metadata(&p).map(|m| m.len() as i64).unwrap_or(-1);
+                assert_eq!(len, bytes, "run {i}: {p}");
+            }
+            // Every file under a document's name is a whole PDF (a temporary
+            // file may remain from the instant of the kill, never a half PDF).
+            for e in std::fs::read_dir(db.with_file_name("atti"))
+                .unwrap()
+                .flatten()
+            {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    continue;
+                }
+                let bytes = std::fs::read(e.path()).unwrap();
+                assert!(bytes.starts_with(b"%PDF-"), "run {i}: {name}");
+                let tail =
+                    String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(32)..]).into_owned();
+                assert!(tail.contains("%%EOF"), "run {i}: {name} is cut");
+            }
+        },
+        900,
+    );
+}
