@@ -290,6 +290,20 @@ fn a_stale_save_and_a_stale_undo_are_refused() {
     let latest = s.adhesion(MESSINA).unwrap().undoable.unwrap().id;
     s.undo_last_step(MESSINA, Some(latest), "Sollecito per errore")
         .unwrap();
+
+    // Two editors opened the same template version: the second save is refused.
+    use cdp_core::documents::DocKind;
+    let opened = s.template(DocKind::Lettera).unwrap().current;
+    let first = format!("{}\nPrima modifica.", opened.body);
+    s.save_template(DocKind::Lettera, &first, Some(opened.version))
+        .unwrap();
+    let second = format!("{}\nSeconda modifica.", opened.body);
+    let err = s
+        .save_template(DocKind::Lettera, &second, Some(opened.version))
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.field(), Some("body"));
+    assert_eq!(s.template(DocKind::Lettera).unwrap().current.body, first);
 }
 
 #[test]

@@ -237,7 +237,7 @@ fn template_errors_are_reported_and_nothing_is_saved() {
         ("# Atto 😀", "U+1F600"),
     ];
     for (body, needle) in cases {
-        let e = s.save_template(DocKind::Lettera, body).unwrap_err();
+        let e = s.save_template(DocKind::Lettera, body, None).unwrap_err();
         assert_eq!(e.code(), "validation");
         assert_eq!(e.field(), Some("body"));
         assert!(e.to_string().contains(needle), "{body:?}: {e}");
@@ -262,12 +262,12 @@ fn edits_make_versions_and_the_default_can_be_restored() {
         "{}\nPost scriptum per {{{{ comune.nome }}}}.\n",
         default.current.body
     );
-    let t = s.save_template(DocKind::Lettera, &edited).unwrap();
+    let t = s.save_template(DocKind::Lettera, &edited, None).unwrap();
     assert_eq!(t.current.version, 2);
     assert!(!t.is_default);
     assert_eq!(t.versions.len(), 2);
     assert!(
-        s.save_template(DocKind::Lettera, &edited).is_err(),
+        s.save_template(DocKind::Lettera, &edited, None).is_err(),
         "no change, no version"
     );
 
@@ -522,7 +522,7 @@ fn hostile_templates_fail_quickly_with_the_limit_and_save_nothing() {
     ];
     for (body, needle) in &cases {
         let start = std::time::Instant::now();
-        let e = s.save_template(DocKind::Lettera, body).unwrap_err();
+        let e = s.save_template(DocKind::Lettera, body, None).unwrap_err();
         assert!(
             start.elapsed() < std::time::Duration::from_secs(3),
             "{needle}: {:?}",
@@ -547,7 +547,7 @@ fn hostile_templates_fail_quickly_with_the_limit_and_save_nothing() {
     );
     // A loop of normal size still works.
     let ok = "# Atto\n\n{% for i in range(50) %}riga {{ i }} di {{ comune.nome }}.\n{% endfor %}";
-    s.save_template(DocKind::Lettera, ok).unwrap();
+    s.save_template(DocKind::Lettera, ok, None).unwrap();
 }
 
 #[test]
@@ -560,7 +560,7 @@ fn a_template_that_fails_for_one_comune_is_not_saved_and_names_it() {
     s.preview_template(DocKind::Lettera, Some(body), Some("083001"))
         .unwrap();
     // ...but saving tries every comune.
-    let e = s.save_template(DocKind::Lettera, body).unwrap_err();
+    let e = s.save_template(DocKind::Lettera, body, None).unwrap_err();
     assert_eq!((e.code(), e.field()), ("validation", Some("body")));
     let m = e.to_string();
     assert!(

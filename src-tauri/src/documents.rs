@@ -55,8 +55,16 @@ pub fn template(state: State<AppState>, kind: DocKind) -> R<TemplateDetail> {
 
 /// Saves a template after a dry run on every comune (off the main thread).
 #[tauri::command]
-pub async fn save_template(app: AppHandle, kind: DocKind, body: String) -> R<TemplateDetail> {
-    blocking(&app, move |st| st.with(|s| s.save_template(kind, &body))).await
+pub async fn save_template(
+    app: AppHandle,
+    kind: DocKind,
+    body: String,
+    base_version: Option<i64>,
+) -> R<TemplateDetail> {
+    blocking(&app, move |st| {
+        st.with(|s| s.save_template(kind, &body, base_version))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -805,11 +805,28 @@ impl Store {
     /// Saves an edited template as a new version, after checking it and
     /// filling it, as a dry run, for every comune of the archive: if it
     /// fails for one, nothing is saved and the error names that comune.
-    pub fn save_template(&mut self, kind: DocKind, body: &str) -> Result<TemplateDetail> {
+    /// `base_version`: the version the editor opened; if another was saved
+    /// since, saving is refused (`conflict`) rather than silently replacing it.
+    pub fn save_template(
+        &mut self,
+        kind: DocKind,
+        body: &str,
+        base_version: Option<i64>,
+    ) -> Result<TemplateDetail> {
+        let current = current_template(&self.conn, kind)?;
+        if base_version.is_some_and(|v| v != current.version) {
+            return Err(Error::conflict(
+                format!(
+                    "Il modello è stato modificato (ora è alla versione {}) dopo che è stato aperto: il testo non è stato salvato. Copiare le modifiche, ricaricare il modello e ripeterle.",
+                    current.version
+                ),
+                Some("body"),
+            ));
+        }
         let job = self.render_job(kind, Some(body), None)?;
         job.fill()?;
         let body = job.body;
-        if current_template(&self.conn, kind)?.body == body {
+        if current.body == body {
             return Err(Error::validation(
                 "body",
                 "Nessuna modifica da salvare: il testo è uguale alla versione in uso.",

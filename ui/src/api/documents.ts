@@ -91,7 +91,9 @@ export type BatchStep =
 
 export const templates = () => call<TemplateSummary[]>("templates");
 export const template = (kind: DocKind) => call<TemplateDetail>("template", { kind });
-export const saveTemplate = (kind: DocKind, body: string) => call<TemplateDetail>("save_template", { kind, body });
+/** `baseVersion`: the version the editor opened (a save over a newer one is refused). */
+export const saveTemplate = (kind: DocKind, body: string, baseVersion: number) =>
+  call<TemplateDetail>("save_template", { kind, body, baseVersion });
 export const restoreTemplate = (kind: DocKind, version: number | null) =>
   call<TemplateDetail>("restore_template", { kind, version });
 export const previewTemplate = (kind: DocKind, body: string | null, istat: string | null) =>
