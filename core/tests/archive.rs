@@ -758,3 +758,41 @@ fn a_kill_during_a_batch_leaves_whole_files_and_a_whole_register() {
         900,
     );
 }
+
+#[test]
+fn the_previous_release_is_backed_up_before_its_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("release-precedente.sqlite3");
+    {
+        // An archive of the previous release: schema 3, one edited comune.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (_, sql) in &cdp_core::db::MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO zone (name, created_at) VALUES ('Isole Eolie', '2025-01-01T00:00:00Z');
+             INSERT INTO comune (istat, name, cadastral_code, notes, zone_id, updated_at)
+               VALUES ('083041', 'Lipari', 'E606', 'nota del 2025', 1, '2025-01-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(
+        cdp_core::db::schema_version(s.connection()).unwrap(),
+        cdp_core::db::latest_version()
+    );
+    assert_eq!(
+        s.comune("083041").unwrap().notes.as_deref(),
+        Some("nota del 2025")
+    );
+    assert_eq!(s.zones().unwrap()[0].updated_at, "");
+    let copies = s.backups().unwrap();
+    let before = copies
+        .iter()
+        .find(|b| b.reason == Reason::BeforeMigration)
+        .expect("a copy before the migration");
+    assert_eq!(before.summary.as_ref().unwrap().schema, 3);
+    assert_eq!(before.summary.as_ref().unwrap().comuni, 1);
+    s.close().unwrap();
+}

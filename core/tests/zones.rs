@@ -38,13 +38,18 @@ fn create_rename_and_unique_names() {
         Some("name")
     );
     assert_eq!(s.create_zone("").unwrap_err().field(), Some("name"));
-    let z = s.rename_zone(z.id, "Area del Mela").unwrap();
+    let z = s.rename_zone(z.id, "Area del Mela", None).unwrap();
     assert_eq!(z.name, "Area del Mela");
     assert_eq!(
-        s.rename_zone(z.id, "Isole Eolie").unwrap_err().field(),
+        s.rename_zone(z.id, "Isole Eolie", None)
+            .unwrap_err()
+            .field(),
         Some("name")
     );
-    assert_eq!(s.rename_zone(12345, "X").unwrap_err().code(), "not_found");
+    assert_eq!(
+        s.rename_zone(12345, "X", None).unwrap_err().code(),
+        "not_found"
+    );
 }
 
 #[test]
@@ -99,14 +104,18 @@ fn deleting_a_zone_with_comuni_needs_a_disposition() {
         .unwrap()
         .clone();
     let before = common::dump(&s);
-    let err = s.delete_zone(eolie.id, None).unwrap_err();
+    let err = s.delete_zone(eolie.id, None, None).unwrap_err();
     assert_eq!(err.code(), "conflict");
     assert!(err.to_string().contains("4 comuni"), "{err}");
     assert_eq!(common::dump(&s), before);
     assert_eq!(
-        s.delete_zone(eolie.id, Some(Disposition::MoveTo { zone_id: eolie.id }))
-            .unwrap_err()
-            .code(),
+        s.delete_zone(
+            eolie.id,
+            Some(Disposition::MoveTo { zone_id: eolie.id }),
+            None
+        )
+        .unwrap_err()
+        .code(),
         "validation"
     );
     s.delete_zone(
@@ -114,19 +123,20 @@ fn deleting_a_zone_with_comuni_needs_a_disposition() {
         Some(Disposition::MoveTo {
             zone_id: messina.id,
         }),
+        None,
     )
     .unwrap();
     let zones = s.zones().unwrap();
     assert_eq!(zones.len(), 4);
     assert_eq!(zones.iter().find(|z| z.id == messina.id).unwrap().comuni, 5);
-    s.delete_zone(messina.id, Some(Disposition::Release))
+    s.delete_zone(messina.id, Some(Disposition::Release), None)
         .unwrap();
     assert_eq!(
         common::count(&s, "SELECT count(*) FROM comune WHERE zone_id IS NULL"),
         5
     );
     let empty = s.create_zone("Vuota").unwrap();
-    s.delete_zone(empty.id, None).unwrap();
+    s.delete_zone(empty.id, None, None).unwrap();
     let deletes = s
         .audit_log("zone", None)
         .unwrap()
@@ -178,12 +188,12 @@ fn the_zone_referent_is_one_of_the_zone_referents_in_office() {
     let candidates = s.zone_referent_candidates(eolie.id).unwrap();
     assert_eq!(candidates.len(), 1);
     assert_eq!(
-        s.set_zone_referent(eolie.id, Some(outside.id))
+        s.set_zone_referent(eolie.id, Some(outside.id), None)
             .unwrap_err()
             .field(),
         Some("referent_id")
     );
-    let z = s.set_zone_referent(eolie.id, Some(r.id)).unwrap();
+    let z = s.set_zone_referent(eolie.id, Some(r.id), None).unwrap();
     assert_eq!(z.referent_name.as_deref(), Some("Bartolo Famularo"));
     assert_eq!(z.referent_comune.as_deref(), Some("Lipari"));
     // Moving the referent's comune out of the zone clears the zone referent.
@@ -261,4 +271,41 @@ fn settings_operator_signs_audit_rows() {
     s.create_zone("Prova").unwrap();
     let log = s.audit_log("zone", None).unwrap();
     assert_eq!(log[0].operator, "Dott.ssa Lo Giudice");
+}
+
+#[test]
+fn a_stale_zone_form_is_refused() {
+    let mut s = common::store();
+    s.accept_zone_proposal().unwrap();
+    let shown = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "Isole Eolie")
+        .unwrap();
+    let renamed = s
+        .rename_zone(shown.id, "Arcipelago eoliano", Some(&shown.updated_at))
+        .unwrap();
+    assert_ne!(renamed.updated_at, shown.updated_at);
+    // The same form, still showing the old zone, tries again: refused.
+    let err = s
+        .rename_zone(shown.id, "Eolie", Some(&shown.updated_at))
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    let err = s
+        .delete_zone(
+            shown.id,
+            Some(Disposition::Release),
+            Some(&shown.updated_at),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(
+        s.zones()
+            .unwrap()
+            .iter()
+            .filter(|z| z.id == shown.id)
+            .count(),
+        1
+    );
 }

@@ -125,13 +125,23 @@ pub fn create_zone(state: State<AppState>, name: String) -> R<Zone> {
 }
 
 #[tauri::command]
-pub fn rename_zone(state: State<AppState>, id: i64, name: String) -> R<Zone> {
-    state.with(|s| s.rename_zone(id, &name))
+pub fn rename_zone(
+    state: State<AppState>,
+    id: i64,
+    name: String,
+    version: Option<String>,
+) -> R<Zone> {
+    state.with(|s| s.rename_zone(id, &name, version.as_deref()))
 }
 
 #[tauri::command]
-pub fn delete_zone(state: State<AppState>, id: i64, disposition: Option<Disposition>) -> R<()> {
-    state.with(|s| s.delete_zone(id, disposition))
+pub fn delete_zone(
+    state: State<AppState>,
+    id: i64,
+    disposition: Option<Disposition>,
+    version: Option<String>,
+) -> R<()> {
+    state.with(|s| s.delete_zone(id, disposition, version.as_deref()))
 }
 
 #[tauri::command]
@@ -148,8 +158,9 @@ pub fn set_zone_referent(
     state: State<AppState>,
     zone_id: i64,
     referent_id: Option<i64>,
+    version: Option<String>,
 ) -> R<Zone> {
-    state.with(|s| s.set_zone_referent(zone_id, referent_id))
+    state.with(|s| s.set_zone_referent(zone_id, referent_id, version.as_deref()))
 }
 
 #[tauri::command]

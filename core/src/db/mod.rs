@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_documents",
         include_str!("../../migrations/0003_documents.sql"),
     ),
+    (
+        "0004_zone_version",
+        include_str!("../../migrations/0004_zone_version.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

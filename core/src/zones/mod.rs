@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::registry::referents::get_referent;
+use crate::registry::referents::{check_version, get_referent};
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -20,6 +20,8 @@ pub struct Zone {
     pub referent_comune: Option<String>,
     pub comuni: i64,
     pub population: i64,
+    /// The version of the zone (sent back by the forms that change it).
+    pub updated_at: String,
 }
 
 /// What to do with the comuni of a zone being deleted.
@@ -34,7 +36,8 @@ pub enum Disposition {
 
 const ZONE_SQL: &str = "SELECT z.id, z.name, z.proposed, z.referent_id, r.full_name, rc.name,
         (SELECT count(*) FROM comune c WHERE c.zone_id = z.id),
-        (SELECT coalesce(sum(c.population), 0) FROM comune c WHERE c.zone_id = z.id)
+        (SELECT coalesce(sum(c.population), 0) FROM comune c WHERE c.zone_id = z.id),
+        z.updated_at
      FROM zone z LEFT JOIN referent r ON r.id = z.referent_id
      LEFT JOIN comune rc ON rc.istat = r.istat";
 
@@ -48,6 +51,7 @@ fn zone_from_row(r: &rusqlite::Row) -> rusqlite::Result<Zone> {
         referent_comune: r.get(5)?,
         comuni: r.get(6)?,
         population: r.get(7)?,
+        updated_at: r.get(8)?,
     })
 }
 
@@ -105,7 +109,7 @@ impl Store {
         self.action(|tx, op| {
             let name = check_name(tx, name, None)?;
             tx.execute(
-                "INSERT INTO zone (name, proposed, created_at) VALUES (?1, 0, ?2)",
+                "INSERT INTO zone (name, proposed, created_at, updated_at) VALUES (?1, 0, ?2, ?2)",
                 params![name, crate::now_utc()],
             )?;
             let z = get_zone(tx, tx.last_insert_rowid())?;
@@ -122,11 +126,16 @@ impl Store {
         })
     }
 
-    pub fn rename_zone(&mut self, id: i64, name: &str) -> Result<Zone> {
+    /// Renames a zone; `version` is the `updated_at` the form showed.
+    pub fn rename_zone(&mut self, id: i64, name: &str, version: Option<&str>) -> Result<Zone> {
         self.action(|tx, op| {
             let before = get_zone(tx, id)?;
+            check_version(&before.updated_at, version)?;
             let name = check_name(tx, name, Some(id))?;
-            tx.execute("UPDATE zone SET name = ?2 WHERE id = ?1", params![id, name])?;
+            tx.execute(
+                "UPDATE zone SET name = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, name, crate::next_version(&before.updated_at)],
+            )?;
             let after = get_zone(tx, id)?;
             audit::record(
                 tx,
@@ -143,9 +152,15 @@ impl Store {
 
     /// Deletes a zone. If it still has comuni, `disposition` must say whether
     /// they move to another zone or are released; all in one action.
-    pub fn delete_zone(&mut self, id: i64, disposition: Option<Disposition>) -> Result<()> {
+    pub fn delete_zone(
+        &mut self,
+        id: i64,
+        disposition: Option<Disposition>,
+        version: Option<&str>,
+    ) -> Result<()> {
         self.action(|tx, op| {
             let before = get_zone(tx, id)?;
+            check_version(&before.updated_at, version)?;
             if before.comuni > 0 {
                 match disposition {
                     None => {
@@ -236,9 +251,15 @@ impl Store {
     }
 
     /// Sets (or clears) the zone referent, who must be a referent in office of one of the zone's comuni.
-    pub fn set_zone_referent(&mut self, zone_id: i64, referent_id: Option<i64>) -> Result<Zone> {
+    pub fn set_zone_referent(
+        &mut self,
+        zone_id: i64,
+        referent_id: Option<i64>,
+        version: Option<&str>,
+    ) -> Result<Zone> {
         self.action(|tx, op| {
             let before = get_zone(tx, zone_id)?;
+            check_version(&before.updated_at, version)?;
             if let Some(rid) = referent_id {
                 let r = get_referent(tx, rid)?;
                 let in_zone: Option<i64> = tx.query_row(
@@ -266,8 +287,12 @@ impl Store {
                 }
             }
             tx.execute(
-                "UPDATE zone SET referent_id = ?2 WHERE id = ?1",
-                params![zone_id, referent_id],
+                "UPDATE zone SET referent_id = ?2, updated_at = ?3 WHERE id = ?1",
+                params![
+                    zone_id,
+                    referent_id,
+                    crate::next_version(&before.updated_at)
+                ],
             )?;
             let after = get_zone(tx, zone_id)?;
             audit::record(

@@ -108,6 +108,8 @@ export interface Zone {
   referent_comune: string | null;
   comuni: number;
   population: number;
+  /** Version of the zone; sent back by the forms that change it. */
+  updated_at: string;
 }
 
 export type Disposition = { kind: "move_to"; zone_id: number } | { kind: "release" };

@@ -3,13 +3,15 @@ import type { Disposition, Referent, Zone } from "./types";
 
 export const zones = () => call<Zone[]>("zones");
 export const createZone = (name: string) => call<Zone>("create_zone", { name });
-export const renameZone = (id: number, name: string) => call<Zone>("rename_zone", { id, name });
-export const deleteZone = (id: number, disposition: Disposition | null) =>
-  call<void>("delete_zone", { id, disposition });
+// `version`: the zone's `updated_at` as the form showed it (stale: conflict).
+export const renameZone = (id: number, name: string, version: string) =>
+  call<Zone>("rename_zone", { id, name, version });
+export const deleteZone = (id: number, disposition: Disposition | null, version: string) =>
+  call<void>("delete_zone", { id, disposition, version });
 export const assignComuni = (zoneId: number | null, istat: string[]) =>
   call<Zone[]>("assign_comuni", { zoneId, istat });
-export const setZoneReferent = (zoneId: number, referentId: number | null) =>
-  call<Zone>("set_zone_referent", { zoneId, referentId });
+export const setZoneReferent = (zoneId: number, referentId: number | null, version: string) =>
+  call<Zone>("set_zone_referent", { zoneId, referentId, version });
 export const zoneReferentCandidates = (zoneId: number) =>
   call<Referent[]>("zone_referent_candidates", { zoneId });
 export const acceptZoneProposal = () => call<Zone[]>("accept_zone_proposal");
