@@ -110,3 +110,32 @@ test("a second instance on the same archive says who holds it and opens read-onl
   assert.equal(readFileSync(`${db}.lock`, "utf8"), "", "the lock file emptied on a clean close");
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("Ctrl+Q asks before losing unsaved changes, then quits closing the archive cleanly", async () => {
+  const app = await App.start();
+  const db = app.dbPath;
+  let exited = false;
+  try {
+    await openComune(app, "Barcellona Pozzo di Gotto", "Barcellona Pozzo di Gotto");
+    await app.type("#c-notes", "Appunto non ancora salvato");
+    // The question blocks the page: the key press is dispatched from a timer
+    // so that the WebDriver call returns before it.
+    await app.exec("setTimeout(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'q', ctrlKey: true, bubbles: true })), 50)");
+    await waitFor(() => app.alertText(), "the unsaved-changes question");
+    assert.match(await app.alertText(), /modifiche non salvate/);
+    await app.dismissAlert();
+    // Still open, the text still there.
+    assert.equal(await app.value("#c-notes"), "Appunto non ancora salvato");
+    await app.click("[data-testid=comune-form] button[type=submit]");
+    await waitFor(async () => (await app.exec("return document.body.innerText")).includes("salvati"), "the save toast");
+    // The app ends while the key command is in flight: its answer may be an error.
+    await app.ctrl("q").catch(() => {});
+    await waitFor(() => statSync(`${db}.lock`).size === 0, "the lock emptied by a clean close", 10000);
+    exited = true;
+    assert.equal(existsSync(`${db}-wal`) && statSync(`${db}-wal`).size > 0, false, "no WAL left with data");
+  } finally {
+    await app.quit().catch((e) => {
+      if (!exited) throw e;
+    });
+  }
+});

@@ -160,6 +160,30 @@ export class App {
     await req("POST", `/session/${this.id}/actions`, { actions: [{ type: "key", id: "kb", actions }] });
   }
 
+  /** Presses `key` with Ctrl held. */
+  async ctrl(key) {
+    const CTRL = "\uE009";
+    await req("POST", `/session/${this.id}/actions`, {
+      actions: [{ type: "key", id: "kb", actions: [
+        { type: "keyDown", value: CTRL }, { type: "keyDown", value: key },
+        { type: "keyUp", value: key }, { type: "keyUp", value: CTRL },
+      ] }],
+    });
+  }
+
+  /** The text of an open JavaScript dialog (confirm), or null. */
+  async alertText() {
+    try {
+      return await req("GET", `/session/${this.id}/alert/text`);
+    } catch {
+      return null;
+    }
+  }
+
+  async dismissAlert() {
+    await req("POST", `/session/${this.id}/alert/dismiss`, {});
+  }
+
   async screenshot(file) {
     await this.exec("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
     const b64 = await req("GET", `/session/${this.id}/screenshot`);
