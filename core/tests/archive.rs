@@ -36,37 +36,6 @@ fn sidecars(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Every row of every table (audit included), as text.
-fn dump_all(conn: &rusqlite::Connection) -> String {
-    let mut tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    tables.retain(|t| !t.starts_with("sqlite_"));
-    let mut out = String::new();
-    for t in tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {t} ORDER BY rowid"))
-            .unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap();
-        for row in rows {
-            out.push_str(&format!("{t}:{}\n", row.unwrap()));
-        }
-    }
-    out
-}
-
 #[test]
 fn after_a_clean_close_the_main_file_alone_holds_everything() {
     let dir = tempfile::tempdir().unwrap();
@@ -321,7 +290,7 @@ fn backup_then_restore_is_exact_and_keeps_a_safety_copy() {
     set_notes(&mut s, MESSINA, "Prima della copia");
     let copy = s.backup_now(Reason::Manual, now).unwrap();
     assert_eq!(copy.summary.as_ref().unwrap().comuni, 108);
-    let copied = dump_all(&rusqlite::Connection::open(&copy.path).unwrap());
+    let copied = common::dump_all(&rusqlite::Connection::open(&copy.path).unwrap());
     set_notes(&mut s, MESSINA, "Dopo la copia: da perdere");
 
     let report = s
@@ -333,7 +302,7 @@ fn backup_then_restore_is_exact_and_keeps_a_safety_copy() {
         Some("Prima della copia")
     );
     // Every table equal, but for the restore's own audit row.
-    let restored = dump_all(s.connection());
+    let restored = common::dump_all(s.connection());
     let without_last_audit: String = {
         let mut lines: Vec<&str> = restored.lines().collect();
         let last = lines.iter().rposition(|l| l.starts_with("audit:")).unwrap();
@@ -372,7 +341,7 @@ fn restore_refuses_what_is_not_a_good_copy() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("archivio.sqlite3");
     let mut s = Store::open(&path).unwrap();
-    let before = dump_all(s.connection());
+    let before = common::dump_all(s.connection());
     let bad = dir.path().join("rotto.sqlite3");
     std::fs::write(&bad, b"SQLite format 3\0 ma il resto no").unwrap();
     let err = s.restore(&bad, chrono::Utc::now()).unwrap_err();
@@ -387,7 +356,7 @@ fn restore_refuses_what_is_not_a_good_copy() {
     assert!(err.to_string().contains("più recente"), "{err}");
     let err = s.restore(&path, chrono::Utc::now()).unwrap_err();
     assert_eq!(err.code(), "validation");
-    assert_eq!(dump_all(s.connection()), before);
+    assert_eq!(common::dump_all(s.connection()), before);
     let err = s.save_copy(&path).unwrap_err();
     assert_eq!(err.code(), "validation");
 }

@@ -9,11 +9,31 @@ pub fn count(store: &Store, sql: &str) -> i64 {
     store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// Every row of every user table, as text: equal dumps mean nothing changed.
+/// Every row of the registry's tables, as text: equal dumps mean nothing changed.
 pub fn dump(store: &Store) -> String {
-    let conn = store.connection();
+    dump_tables(
+        store.connection(),
+        &["setting", "zone", "comune", "referent", "audit"],
+    )
+}
+
+/// Every row of every table of the archive (all its tables, audit included).
+pub fn dump_all(conn: &rusqlite::Connection) -> String {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    dump_tables(conn, &tables.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn dump_tables(conn: &rusqlite::Connection, tables: &[&str]) -> String {
     let mut out = String::new();
-    for t in ["setting", "zone", "comune", "referent", "audit"] {
+    for t in tables {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {t} ORDER BY rowid"))
             .unwrap();

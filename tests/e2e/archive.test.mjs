@@ -6,22 +6,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { App, APP, waitFor, openComune, answerSaveDialog, answerFolderDialog } from "./wd.mjs";
+import { App, withApp, APP, waitFor, openComune, answerSaveDialog, answerFolderDialog } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
-
-async function withApp(fn, dbPath) {
-  const app = await App.start(dbPath);
-  try {
-    await fn(app);
-  } catch (e) {
-    const shot = join(tmpdir(), `cdp-e2e-failure-${Date.now()}.png`);
-    await app.screenshot(shot).then(() => console.error(`screenshot of the failure: ${shot}`), () => {});
-    throw e;
-  } finally {
-    await app.quit();
-  }
-}
 
 const notesOf = (app) => app.value("#c-notes");
 

@@ -4,23 +4,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { App, KEY, waitFor, answerSaveDialog } from "./wd.mjs";
+import { App, withApp, KEY, waitFor, answerSaveDialog } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS; // folder for screenshots, if set
-
-/** Runs `fn` on a fresh app; on failure keeps a screenshot of the window for the log. */
-async function withApp(fn, dbPath) {
-  const app = await App.start(dbPath);
-  try {
-    await fn(app);
-  } catch (e) {
-    const shot = join(tmpdir(), `cdp-e2e-failure-${Date.now()}.png`);
-    await app.screenshot(shot).then(() => console.error(`screenshot of the failure: ${shot}`), () => {});
-    throw e;
-  } finally {
-    await app.quit();
-  }
-}
 
 const rowsShown = (app) =>
   app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].map(r => r.cells[0].textContent.trim())");

@@ -22,6 +22,21 @@ async function req(method, path, body) {
   return json.value;
 }
 
+/** Runs `fn` on a fresh app (or on `dbPath`); on failure keeps a screenshot
+ * of the window for the log. */
+export async function withApp(fn, dbPath) {
+  const app = await App.start(dbPath);
+  try {
+    await fn(app);
+  } catch (e) {
+    const shot = join(tmpdir(), `cdp-e2e-failure-${Date.now()}.png`);
+    await app.screenshot(shot).then(() => console.error(`screenshot of the failure: ${shot}`), () => {});
+    throw e;
+  } finally {
+    await app.quit();
+  }
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value (or fails after `ms`). */
