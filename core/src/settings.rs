@@ -23,6 +23,14 @@ pub struct Settings {
     /// The PEC address of the Segreteria, printed in the documents.
     #[serde(default = "default_secretariat_pec")]
     pub secretariat_pec: String,
+    /// The letterhead of the Segreteria: seat, codice fiscale of the
+    /// Città Metropolitana, telephone (empty: printed as a blank).
+    #[serde(default)]
+    pub secretariat_address: String,
+    #[serde(default)]
+    pub secretariat_fiscal_code: String,
+    #[serde(default)]
+    pub secretariat_phone: String,
     /// The folder of the automatic backups; empty: `backup` beside the archive.
     #[serde(default)]
     pub backup_dir: String,
@@ -78,6 +86,9 @@ pub(crate) fn letterhead(conn: &Connection) -> Result<Settings> {
         signatory_name: get(conn, "signatory_name")?.unwrap_or_default(),
         signatory_title: get(conn, "signatory_title")?.unwrap_or_else(default_signatory_title),
         secretariat_pec: get(conn, "secretariat_pec")?.unwrap_or_else(default_secretariat_pec),
+        secretariat_address: get(conn, "secretariat_address")?.unwrap_or_default(),
+        secretariat_fiscal_code: get(conn, "secretariat_fiscal_code")?.unwrap_or_default(),
+        secretariat_phone: get(conn, "secretariat_phone")?.unwrap_or_default(),
         backup_dir: String::new(),
         backup_dir_effective: String::new(),
         updated_at: String::new(),
@@ -140,6 +151,29 @@ impl Store {
                 ));
             }
         }
+        let secretariat_address = new.secretariat_address.trim().to_string();
+        if secretariat_address.chars().count() > 200
+            || secretariat_address.chars().any(char::is_control)
+        {
+            return Err(Error::validation(
+                "secretariat_address",
+                "Sede della Segreteria: al massimo 200 caratteri, su una riga.",
+            ));
+        }
+        let secretariat_fiscal_code = new.secretariat_fiscal_code.trim().to_string();
+        if !secretariat_fiscal_code.is_empty()
+            && (secretariat_fiscal_code.len() != 11
+                || !secretariat_fiscal_code.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(Error::validation(
+                "secretariat_fiscal_code",
+                "Codice fiscale della Città Metropolitana: 11 cifre.",
+            ));
+        }
+        let secretariat_phone = new.secretariat_phone.trim().to_string();
+        if !secretariat_phone.is_empty() {
+            crate::validate::phone("secretariat_phone", &secretariat_phone)?;
+        }
         let secretariat_pec = new.secretariat_pec.trim().to_string();
         if !secretariat_pec.is_empty() {
             crate::validate::email("secretariat_pec", "PEC della Segreteria", &secretariat_pec)?;
@@ -159,6 +193,9 @@ impl Store {
             set(tx, "signatory_name", &signatory_name)?;
             set(tx, "signatory_title", &signatory_title)?;
             set(tx, "secretariat_pec", &secretariat_pec)?;
+            set(tx, "secretariat_address", &secretariat_address)?;
+            set(tx, "secretariat_fiscal_code", &secretariat_fiscal_code)?;
+            set(tx, "secretariat_phone", &secretariat_phone)?;
             set(tx, crate::archive::BACKUP_DIR, &backup_dir)?;
             set(tx, UPDATED_AT, &stamp)?;
             let after = Settings {
@@ -167,6 +204,9 @@ impl Store {
                 signatory_name: signatory_name.clone(),
                 signatory_title: signatory_title.clone(),
                 secretariat_pec: secretariat_pec.clone(),
+                secretariat_address: secretariat_address.clone(),
+                secretariat_fiscal_code: secretariat_fiscal_code.clone(),
+                secretariat_phone: secretariat_phone.clone(),
                 backup_dir: backup_dir.clone(),
                 backup_dir_effective: if backup_dir.is_empty() {
                     before.backup_dir_effective.clone()

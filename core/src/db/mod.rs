@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_zone_version",
         include_str!("../../migrations/0004_zone_version.sql"),
     ),
+    (
+        "0005_adhesion_organ",
+        include_str!("../../migrations/0005_adhesion_organ.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 
 const BODY_HALF_POINTS: usize = 24; // 12 pt
 const TWIPS_PER_PT: f32 = 20.0;
+/// The text width (A4 less the margins) and where a right block starts.
+const TEXT_TWIPS: usize = 9354;
+const RIGHT_BLOCK_TWIPS: i32 = 4209;
 
 fn runs(p: Paragraph, spans: &Spans, force_bold: bool) -> Paragraph {
     spans.iter().fold(p, |p, s| {
@@ -43,6 +46,7 @@ fn align(a: Align) -> AlignmentType {
         Align::Justify => AlignmentType::Both,
         Align::Center => AlignmentType::Center,
         Align::Right => AlignmentType::Right,
+        Align::RightBlock => AlignmentType::Left,
     }
 }
 
@@ -84,7 +88,48 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
         .header(header)
         .footer(footer);
 
-    for block in &doc.blocks {
+    let mut skip = 0;
+    for (bi, block) in doc.blocks.iter().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        // Signature blocks in a row: side by side, in a table without borders.
+        if let Block::Signature { .. } = block {
+            let group: Vec<&Vec<Spans>> = doc.blocks[bi..]
+                .iter()
+                .map_while(|b| match b {
+                    Block::Signature { lines } => Some(lines),
+                    _ => None,
+                })
+                .collect();
+            if group.len() > 1 {
+                skip = group.len() - 1;
+                let w = TEXT_TWIPS / group.len();
+                let cells = group
+                    .iter()
+                    .map(|lines| {
+                        lines.iter().fold(
+                            TableCell::new().width(w, WidthType::Dxa),
+                            |cell, line| {
+                                cell.add_paragraph(runs(
+                                    Paragraph::new().align(AlignmentType::Center),
+                                    line,
+                                    false,
+                                ))
+                            },
+                        )
+                    })
+                    .collect();
+                docx = docx.add_paragraph(spaced(Paragraph::new(), 12, 0));
+                docx = docx.add_table(
+                    Table::new(vec![TableRow::new(cells).cant_split()])
+                        .set_borders(TableBorders::new().clear_all())
+                        .set_grid(vec![w; group.len()]),
+                );
+                continue;
+            }
+        }
         match block {
             Block::Heading { level, spans } => {
                 // Centred, as in the PDF.
@@ -105,11 +150,14 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>> {
             }
             Block::Lines { align: a, lines } => {
                 for (i, line) in lines.iter().enumerate() {
-                    let p = spaced(
-                        runs(Paragraph::new().align(align(*a)), line, false),
-                        if i == 0 { 6 } else { 0 },
-                        0,
-                    );
+                    let mut p = Paragraph::new().align(align(*a));
+                    if *a == Align::RightBlock {
+                        // The block at the right, its lines aligned left.
+                        p = p
+                            .indent(Some(RIGHT_BLOCK_TWIPS), None, None, None)
+                            .keep_next(i + 1 < lines.len());
+                    }
+                    let p = spaced(runs(p, line, false), if i == 0 { 6 } else { 0 }, 0);
                     docx = docx.add_paragraph(p);
                 }
             }

@@ -25,6 +25,11 @@ const PARA_GAP: f32 = 6.0;
 const LIST_INDENT: f32 = 22.0;
 const HEADER_SIZE: f32 = 10.0;
 const FOOTER_SIZE: f32 = 9.0;
+/// The most a justified line may add to each space; a line that would need
+/// more is set ragged instead of stretched into gaps.
+pub const MAX_SPACE_EXTRA: f32 = 4.0;
+/// Where a block of addressees (`::: destinatari`) starts.
+const RIGHT_BLOCK: f32 = 0.45;
 
 /// One line of text: runs of one face each, drawn from (x, y) on the
 /// baseline; `space_extra` points are added after every space (justification).
@@ -73,7 +78,23 @@ const TIED_BEFORE_NUMBER: &[&str] = &[
     "legge", "decreto", "allegato", "punto", "ore",
 ];
 
+/// Titles never separated from the name that follows ("dott. Rossi").
+const TITLES: &[&str] = &[
+    "dott.", "dott.ssa", "dr.", "avv.", "ing.", "arch.", "geom.", "rag.", "prof.", "prof.ssa",
+    "sig.", "sig.ra", "on.",
+];
+
 fn ties_to_next(word: &str, next: &str) -> bool {
+    let lower_word = word.to_lowercase();
+    // "prot. n. 1234": the abbreviation stays with "n.", which stays with its number.
+    if matches!(lower_word.as_str(), "prot." | "delib." | "decr.")
+        && matches!(next.to_lowercase().as_str(), "n." | "n°" | "nn.")
+    {
+        return true;
+    }
+    if TITLES.contains(&lower_word.as_str()) {
+        return true;
+    }
     // "7 agosto 1990": a day stays with its month.
     if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 {
         let month = next.trim_end_matches([',', ';', '.', ':']).to_lowercase();
@@ -81,7 +102,11 @@ fn ties_to_next(word: &str, next: &str) -> bool {
             return true;
         }
     }
-    let starts_with_digit = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+    // A number, or the dotted blank where it is to be written.
+    let starts_with_digit = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '…');
     if !starts_with_digit {
         return false;
     }
@@ -233,6 +258,32 @@ fn hyphen_points(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Natural break points of a word that cannot be hyphenated: byte offsets
+/// after "@", ".", "/", "-" or "_" in an address (e-mail, PEC, web), and
+/// after a hyphen between letters in any word ("economico-finanziaria").
+/// No break leaves fewer than two characters on either side.
+fn natural_breaks(text: &str) -> Vec<usize> {
+    let address = text.contains('@') || text.contains("://") || text.starts_with("www.");
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if i < 1 || i + 2 >= chars.len() {
+            continue;
+        }
+        let after = at + c.len_utf8();
+        let breaks = if address {
+            matches!(c, '@' | '.' | '/' | '-' | '_')
+        } else {
+            c == '-' && chars[i - 1].1.is_alphabetic() && chars[i + 1].1.is_alphabetic()
+        };
+        // Never inside "://" nor before a following separator.
+        if breaks && !matches!(chars[i + 1].1, '/' | '.' | '@') {
+            out.push(after);
+        }
+    }
+    out
+}
+
 /// A laid-out line before positioning.
 #[derive(Debug, Default, Clone)]
 struct Line {
@@ -296,6 +347,36 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
                     pieces: vec![Piece {
                         face: piece.face,
                         text: format!("{}-", &piece.text[..b]),
+                    }],
+                    width: 0.0,
+                    space_before: word.space_before,
+                };
+                line.push_word(&head, !line.is_empty(), f, size);
+                lines.push(std::mem::take(&mut line));
+                let rest = piece.text[b..].to_string();
+                queue.push_front(Word {
+                    width: f.width(piece.face, &rest, size),
+                    pieces: vec![Piece {
+                        face: piece.face,
+                        text: rest,
+                    }],
+                    space_before: 0.0,
+                });
+                continue;
+            }
+        }
+        // Break an address or a hyphenated compound at a natural point.
+        if word.pieces.len() == 1 {
+            let piece = &word.pieces[0];
+            let points = natural_breaks(&piece.text);
+            let fit = points.iter().rev().find(|&&b| {
+                line.width + space + f.width(piece.face, &piece.text[..b], size) <= max + 0.01
+            });
+            if let Some(&b) = fit {
+                let head = Word {
+                    pieces: vec![Piece {
+                        face: piece.face,
+                        text: piece.text[..b].to_string(),
                     }],
                     width: 0.0,
                     space_before: word.space_before,
@@ -464,9 +545,11 @@ impl<'f> Composer<'f> {
     fn draw_line(&mut self, line: &Line, x: f32, max: f32, align: Align, last: bool, size: f32) {
         let (x, extra) = match align {
             Align::Justify if !last && line.spaces > 0 => {
-                (x, ((max - line.width) / line.spaces as f32).max(0.0))
+                let extra = ((max - line.width) / line.spaces as f32).max(0.0);
+                // Set ragged rather than stretched into gaps.
+                (x, if extra > MAX_SPACE_EXTRA { 0.0 } else { extra })
             }
-            Align::Justify => (x, 0.0),
+            Align::Justify | Align::RightBlock => (x, 0.0),
             Align::Center => (x + ((max - line.width) / 2.0).max(0.0), 0.0),
             Align::Right => (x + (max - line.width).max(0.0), 0.0),
         };
@@ -497,11 +580,16 @@ impl<'f> Composer<'f> {
         let n = lines.len();
         let left = self.lines_left();
         if n > left {
-            let first_part = if n <= 3 || left < 2 {
+            let mut first_part = if n <= 3 || left < 2 {
                 0
             } else {
                 left.min(n - 2)
             };
+            // A page never ends with a hyphenated word.
+            let hyphenated = |l: &Line| l.runs.last().is_some_and(|(_, t)| t.ends_with('-'));
+            while first_part > 0 && hyphenated(&lines[first_part - 1]) {
+                first_part = if first_part > 2 { first_part - 1 } else { 0 };
+            }
             if first_part == 0 {
                 self.new_page();
             } else {
@@ -569,13 +657,23 @@ impl<'f> Composer<'f> {
             }
             Block::Lines { align, lines } => {
                 self.gap(PARA_GAP);
-                let broken = break_kept_lines(lines, WIDTH, f);
-                self.ensure(broken.len().min(4) as f32 * LEADING);
+                let (x, max) = if *align == Align::RightBlock {
+                    (LEFT + WIDTH * RIGHT_BLOCK, WIDTH * (1.0 - RIGHT_BLOCK))
+                } else {
+                    (LEFT, WIDTH)
+                };
+                let broken = break_kept_lines(lines, max, f);
+                let keep = if *align == Align::RightBlock {
+                    broken.len()
+                } else {
+                    broken.len().min(4)
+                };
+                self.ensure(keep as f32 * LEADING);
                 for line in &broken {
                     if self.lines_left() == 0 {
                         self.new_page();
                     }
-                    self.draw_line(line, LEFT, WIDTH, *align, true, BODY);
+                    self.draw_line(line, x, max, *align, true, BODY);
                 }
             }
             Block::List { ordered, items } => {
@@ -611,12 +709,13 @@ impl<'f> Composer<'f> {
                 for (label, value) in rows {
                     let l =
                         break_lines(&words(label, BODY, Face::Bold, f), label_w, BODY, f, false);
+                    // Left-aligned cells: no hyphenation.
                     let v = break_lines(
                         &words(value, BODY, Face::Regular, f),
                         value_w,
                         BODY,
                         f,
-                        true,
+                        false,
                     );
                     let n = l.len().max(v.len()).max(1);
                     self.ensure(n as f32 * LEADING + 6.0);
@@ -648,6 +747,41 @@ impl<'f> Composer<'f> {
         }
     }
 
+    /// Signature blocks side by side, each in its own column, top-aligned.
+    fn signatures(&mut self, blocks: &[&Vec<Vec<Span>>]) {
+        let n = blocks.len().max(1) as f32;
+        let col_w = WIDTH / n;
+        let broken: Vec<Vec<Line>> = blocks
+            .iter()
+            .map(|l| break_kept_lines(l, col_w - 8.0, self.f))
+            .collect();
+        let rows = broken.iter().map(Vec::len).max().unwrap_or(0);
+        self.gap(LEADING * 1.5);
+        self.ensure(rows as f32 * LEADING);
+        let top = self.y;
+        let mut bottom = top;
+        for (i, lines) in broken.iter().enumerate() {
+            self.y = top;
+            for line in lines {
+                self.draw_line(
+                    line,
+                    LEFT + col_w * i as f32,
+                    col_w,
+                    Align::Center,
+                    true,
+                    BODY,
+                );
+            }
+            bottom = bottom.min(self.y);
+        }
+        self.y = bottom;
+    }
+
+    /// The height of a block of signatures (for keeping the line before it).
+    fn signature_height(&self, lines: &[Vec<Span>], width: f32) -> f32 {
+        break_kept_lines(lines, width, self.f).len() as f32 * LEADING + LEADING * 1.5
+    }
+
     fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32) {
         if let Some(page) = self.pages.last_mut() {
             page.draws.push(Draw::Rule { x1, x2, y, width });
@@ -675,7 +809,21 @@ impl<'f> Composer<'f> {
 pub fn layout(doc: &Document) -> Vec<Page> {
     let f = fonts();
     let mut c = Composer::new(f, doc.header.clone());
-    for (i, block) in doc.blocks.iter().enumerate() {
+    let mut i = 0;
+    while i < doc.blocks.len() {
+        let block = &doc.blocks[i];
+        // Signature blocks in a row print side by side.
+        if let Block::Signature { lines } = block {
+            let mut group = vec![lines];
+            while let Some(Block::Signature { lines }) = doc.blocks.get(i + group.len()) {
+                group.push(lines);
+            }
+            if group.len() > 1 {
+                i += group.len();
+                c.signatures(&group);
+                continue;
+            }
+        }
         let next_is_text = matches!(
             doc.blocks.get(i + 1),
             Some(
@@ -685,7 +833,29 @@ pub fn layout(doc: &Document) -> Vec<Page> {
                     | Block::Table { .. }
             )
         );
+        // A signature keeps the short paragraph before it (place and date)
+        // on its page: it is never alone at the head of a page.
+        if let (Block::Paragraph { spans }, Some(Block::Signature { lines })) =
+            (block, doc.blocks.get(i + 1))
+        {
+            let n = break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f, true).len();
+            let keep =
+                n.min(2) as f32 * LEADING + PARA_GAP + c.signature_height(lines, WIDTH * 0.5);
+            c.ensure(keep);
+        }
+        // A paragraph that introduces a list ("Allegati:") keeps with its first items.
+        if let (Block::Paragraph { spans }, Some(Block::List { .. })) =
+            (block, doc.blocks.get(i + 1))
+        {
+            let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+            if text.trim_end().ends_with(':') {
+                let n =
+                    break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f, true).len();
+                c.ensure((n + 2) as f32 * LEADING + PARA_GAP * 2.0);
+            }
+        }
         c.block(block, next_is_text);
+        i += 1;
     }
     c.finish()
 }

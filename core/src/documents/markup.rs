@@ -11,6 +11,9 @@
 //! 1. voce                                numbered list item
 //! | Etichetta | Valore |                 a row of a label/value table
 //! ::: centro / ::: destra / ::: firma    a block of lines (closed by :::)
+//! ::: destinatari                        lines aligned left, the block set at the right
+//!                                        (addressees); two ::: firma blocks in a row
+//!                                        print side by side
 //! **grassetto**  *corsivo*  \*           inline styles, escaped asterisk
 //! ```
 //! A blank line ends a paragraph; consecutive lines are joined.
@@ -35,6 +38,8 @@ pub enum Align {
     Justify,
     Center,
     Right,
+    /// Lines aligned left in a block set at the right of the page.
+    RightBlock,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,6 +138,28 @@ impl Document {
         }
         out.join("\n")
     }
+}
+
+/// Typographic apostrophes and quotes for print: ' becomes ’, and "…"
+/// becomes «…» (an opening quote after a space, a bracket or at the start).
+pub fn typographic(s: &str) -> String {
+    if !s.contains(['\'', '"']) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        match c {
+            '\'' => out.push('’'),
+            '"' => {
+                let opening = prev.is_none_or(|p| p.is_whitespace() || "([{«–—/".contains(p));
+                out.push(if opening { '«' } else { '»' });
+            }
+            _ => out.push(c),
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 fn err(line: usize, message: impl std::fmt::Display) -> Error {
@@ -264,6 +291,10 @@ pub fn parse(source: &str) -> Result<Document> {
                         align: Align::Right,
                         lines,
                     },
+                    "destinatari" => Block::Lines {
+                        align: Align::RightBlock,
+                        lines,
+                    },
                     _ => Block::Signature { lines },
                 });
                 let _ = start;
@@ -281,11 +312,11 @@ pub fn parse(source: &str) -> Result<Document> {
         if let Some(rest) = trimmed.strip_prefix(":::") {
             end_paragraph(&mut doc, &mut paragraph, paragraph_line)?;
             let kind = rest.trim().to_lowercase();
-            if !matches!(kind.as_str(), "centro" | "destra" | "firma") {
+            if !matches!(kind.as_str(), "centro" | "destra" | "destinatari" | "firma") {
                 return Err(err(
                     n,
                     format!(
-                        "blocco «::: {}» sconosciuto; si possono usare «::: centro», «::: destra» e «::: firma».",
+                        "blocco «::: {}» sconosciuto; si possono usare «::: centro», «::: destra», «::: destinatari» e «::: firma».",
                         rest.trim()
                     ),
                 ));

@@ -22,7 +22,7 @@ use crate::Store;
 use template::{ComuneCtx, Context, Ente, InvitoCtx, ZonaCtx, BLANK};
 
 /// The version label of the shipped default templates.
-pub const DEFAULT_VERSION: &str = "2026.1";
+pub const DEFAULT_VERSION: &str = "2026.2";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -125,6 +125,10 @@ pub struct TemplateSummary {
     pub label: String,
     pub version: i64,
     pub is_default: bool,
+    /// The template in use is the user's, written on an older default:
+    /// the shipped default (`default_version`) is newer.
+    pub newer_default: bool,
+    pub default_version: String,
     pub updated_at: Option<String>,
     pub operator: Option<String>,
 }
@@ -136,6 +140,8 @@ pub struct TemplateDetail {
     pub current: TemplateVersion,
     pub is_default: bool,
     pub default_version: String,
+    /// See [`TemplateSummary::newer_default`].
+    pub newer_default: bool,
     /// Newest first, without bodies' differences: each version whole.
     pub versions: Vec<TemplateVersion>,
 }
@@ -285,7 +291,6 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
             },
         )
         .optional()?;
-    let today = chrono::Local::now().date_naive();
     use chrono::Datelike;
     Ok(Context {
         ente: Ente {
@@ -294,6 +299,9 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
             pec: or_blank(Some(letterhead.secretariat_pec)),
             firmatario: or_blank(Some(letterhead.signatory_name)),
             qualifica_firmatario: or_blank(Some(letterhead.signatory_title)),
+            indirizzo: or_blank(Some(letterhead.secretariat_address)),
+            codice_fiscale: or_blank(Some(letterhead.secretariat_fiscal_code)),
+            telefono: or_blank(Some(letterhead.secretariat_phone)),
         },
         comune: ComuneCtx {
             nome: c.name.clone(),
@@ -307,6 +315,9 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
                 _ => BLANK.to_string(),
             },
             sito: or_blank(c.website.clone()),
+            codice_fiscale: or_blank(c.fiscal_code.clone()),
+            ufficio_proponente: or_blank(Some(c.proposing_office.clone())),
+            sotto_5000: c.population.is_some_and(|p| p < 5000),
         },
         sindaco: or_blank(sindaco),
         rpct: or_blank(rpct),
@@ -323,10 +334,39 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
                     .map(|d| d.format("%d/%m/%Y").to_string())
             })),
         },
-        data: date_long(today),
-        anno: today.year(),
+        data: BLANK.to_string(),
+        anno: chrono::Local::now().date_naive().year(),
         senza_oneri: true,
+        organo: c.adopting_organ.as_str().to_string(),
     })
+}
+
+/// Sets the date of a document (None: left blank, to fill by hand).
+fn set_date(ctx: &mut Context, date: Option<chrono::NaiveDate>) {
+    use chrono::Datelike;
+    match date {
+        Some(d) => {
+            ctx.data = date_long(d);
+            ctx.anno = d.year();
+        }
+        None => ctx.data = BLANK.to_string(),
+    }
+}
+
+/// Parses the date the user chose for a document ("" or None: no date).
+pub fn document_date(value: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => crate::validate::date("date", "Data del documento", v).map(Some),
+    }
+}
+
+/// The adhesion act a comune adopts: the Giunta proposal or the Sindaco decree.
+pub fn act_kind(organ: crate::registry::Organ) -> DocKind {
+    match organ {
+        crate::registry::Organ::Giunta => DocKind::DeliberaGiunta,
+        crate::registry::Organ::Sindaco => DocKind::DecretoSindacale,
+    }
 }
 
 /// Fills, checks and parses a template for a context.
@@ -336,7 +376,7 @@ pub fn fill(body: &str, ctx: &Context) -> Result<markup::Document> {
     // values are put back: data never acts as markup.
     let filled = template::fill_marked(body, ctx)?;
     let mut doc = markup::parse(&filled.text)?;
-    doc.map_text(|s| filled.resolve(s));
+    doc.map_text(|s| markup::typographic(&filled.resolve(s)));
     let text = filled.plain();
     let missing = fonts::fonts().missing_chars(&text);
     if !missing.is_empty() {
@@ -403,6 +443,12 @@ pub struct RenderJob {
 }
 
 impl RenderJob {
+    /// The same job with the document's date (None: blank).
+    pub fn dated(mut self, date: Option<chrono::NaiveDate>) -> RenderJob {
+        set_date(&mut self.ctx, date);
+        self
+    }
+
     pub fn fill(&self) -> Result<markup::Document> {
         fill(&self.body, &self.ctx)
     }
@@ -490,10 +536,22 @@ pub fn batch_file_names(
     format: DocFormat,
     comuni: &[(String, String)],
 ) -> Vec<String> {
+    batch_file_names_of(
+        format,
+        &comuni
+            .iter()
+            .map(|(i, n)| (i.clone(), n.clone(), kind))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// [`batch_file_names`] where each comune has its own kind of document.
+fn batch_file_names_of(format: DocFormat, comuni: &[(String, String, DocKind)]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     comuni
         .iter()
-        .map(|(istat, name)| {
+        .map(|(istat, name, kind)| {
+            let kind = *kind;
             let mut n = file_name(kind, name, format);
             if !seen.insert(n.to_lowercase()) {
                 n = file_name(kind, &format!("{name} {istat}"), format);
@@ -624,15 +682,30 @@ fn shipped_default(kind: DocKind) -> TemplateVersion {
     }
 }
 
+/// The template in use: the newest version stored; but a shipped default
+/// stored unchanged (origin "default") gives way to a newer shipped default,
+/// as the next version. Edited and restored versions stay as they are.
 fn current_template(conn: &Connection, kind: DocKind) -> Result<TemplateVersion> {
-    Ok(template_rows(conn, kind)?
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| shipped_default(kind)))
+    Ok(match template_rows(conn, kind)?.into_iter().next() {
+        None => shipped_default(kind),
+        Some(t) if t.origin == "default" && t.body != kind.default_body() => TemplateVersion {
+            version: t.version + 1,
+            ..shipped_default(kind)
+        },
+        Some(t) => t,
+    })
 }
 
-/// Stores the shipped default as version 1 if the archive has no version
-/// of this kind yet; returns the current version.
+/// Whether the shipped default is newer than the template in use: the
+/// template is the user's and no version of it is the current default.
+fn newer_default(versions: &[TemplateVersion], kind: DocKind) -> bool {
+    versions.first().is_some_and(|t| t.origin != "default")
+        && !versions.iter().any(|t| t.body == kind.default_body())
+}
+
+/// Stores the shipped default (as version 1, or as the next version when it
+/// replaces an older unchanged default) if it is the current template and
+/// not stored yet; returns the current version.
 fn ensure_stored(tx: &Connection, operator: &str, kind: DocKind) -> Result<TemplateVersion> {
     let current = current_template(tx, kind)?;
     if current.id.is_some() {
@@ -640,9 +713,10 @@ fn ensure_stored(tx: &Connection, operator: &str, kind: DocKind) -> Result<Templ
     }
     tx.execute(
         "INSERT INTO template_version (kind, version, body, origin, source, created_at, operator)
-         VALUES (?1, 1, ?2, 'default', ?3, ?4, ?5)",
+         VALUES (?1, ?2, ?3, 'default', ?4, ?5, ?6)",
         params![
             kind.as_str(),
+            current.version,
             current.body,
             DEFAULT_VERSION,
             crate::now_utc(),
@@ -779,6 +853,8 @@ impl Store {
                     label: kind.label().into(),
                     version: t.version,
                     is_default: t.body == kind.default_body(),
+                    newer_default: newer_default(&template_rows(&self.conn, kind)?, kind),
+                    default_version: DEFAULT_VERSION.into(),
                     updated_at: t.created_at,
                     operator: t.operator,
                 })
@@ -788,16 +864,18 @@ impl Store {
 
     pub fn template(&self, kind: DocKind) -> Result<TemplateDetail> {
         let mut versions = template_rows(&self.conn, kind)?;
-        if versions.is_empty() {
-            versions.push(shipped_default(kind));
+        let newer = newer_default(&versions, kind);
+        let current = current_template(&self.conn, kind)?;
+        if current.id.is_none() {
+            versions.insert(0, current.clone());
         }
-        let current = versions[0].clone();
         Ok(TemplateDetail {
             kind,
             label: kind.label().into(),
             is_default: current.body == kind.default_body(),
             current,
             default_version: DEFAULT_VERSION.into(),
+            newer_default: newer,
             versions,
         })
     }
@@ -1107,49 +1185,72 @@ impl Store {
         Ok(rows)
     }
 
-    /// The data of a batch, read from the archive: the current template,
-    /// each comune's data (or why it could not be read) and its file name
-    /// (distinct within the batch, see [`batch_file_names`]).
+    /// The data of a batch, read from the archive: the current template(s),
+    /// each comune's data (or why it could not be read), the document it
+    /// gets (for [`BatchKind::AdhesionAct`], the act of the organ recorded
+    /// for that comune) and its file name (distinct within the batch, see
+    /// [`batch_file_names`]).
     pub fn batch_job(
         &self,
-        kind: DocKind,
+        kind: impl Into<BatchKind>,
         istats: &[String],
         format: DocFormat,
     ) -> Result<BatchJob> {
+        let batch_kind = kind.into();
         if istats.is_empty() {
             return Err(Error::validation("istat", "Nessun comune selezionato."));
         }
-        let t = current_template(&self.conn, kind)?;
-        template::check(&t.body)?;
+        let kinds: Vec<DocKind> = match batch_kind {
+            BatchKind::One(k) => vec![k],
+            BatchKind::AdhesionAct => vec![DocKind::DeliberaGiunta, DocKind::DecretoSindacale],
+        };
+        let mut bodies = Vec::new();
+        for k in kinds {
+            let t = current_template(&self.conn, k)?;
+            template::check(&t.body)?;
+            bodies.push((k, t.body));
+        }
         let author = crate::settings::operator_name(&self.conn)?;
         let ctxs: Vec<(String, Result<Context>)> = istats
             .iter()
             .map(|i| (i.clone(), context_for(&self.conn, i)))
             .collect();
-        let names = batch_file_names(
-            kind,
+        let item_kinds: Vec<DocKind> = ctxs
+            .iter()
+            .map(|(_, c)| match (batch_kind, c) {
+                (BatchKind::One(k), _) => k,
+                (BatchKind::AdhesionAct, Ok(c)) if c.organo == "sindaco" => {
+                    DocKind::DecretoSindacale
+                }
+                (BatchKind::AdhesionAct, _) => DocKind::DeliberaGiunta,
+            })
+            .collect();
+        let names = batch_file_names_of(
             format,
             &ctxs
                 .iter()
-                .map(|(i, c)| {
+                .zip(&item_kinds)
+                .map(|((i, c), k)| {
                     let name = c
                         .as_ref()
                         .map(|c| c.comune.nome.clone())
                         .unwrap_or_else(|_| i.clone());
-                    (i.clone(), name)
+                    (i.clone(), name, *k)
                 })
                 .collect::<Vec<_>>(),
         );
         Ok(BatchJob {
-            kind,
+            kind: batch_kind,
             format,
-            body: t.body,
+            bodies,
             author,
             items: ctxs
                 .into_iter()
+                .zip(item_kinds)
                 .zip(names)
-                .map(|((istat, ctx), file_name)| BatchJobItem {
+                .map(|(((istat, ctx), kind), file_name)| BatchJobItem {
                     istat,
+                    kind,
                     ctx: ctx.map_err(|e| e.to_string()),
                     file_name,
                 })
@@ -1161,7 +1262,7 @@ impl Store {
     /// asked what to do with them only when there are some).
     pub fn batch_existing(
         &self,
-        kind: DocKind,
+        kind: impl Into<BatchKind>,
         istats: &[String],
         format: DocFormat,
         folder: &Path,
@@ -1178,7 +1279,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub fn generate_batch(
         &mut self,
-        kind: DocKind,
+        kind: impl Into<BatchKind>,
         istats: &[String],
         format: DocFormat,
         folder: &Path,
@@ -1195,30 +1296,34 @@ impl Store {
     /// fails, the files written are removed.
     pub fn record_batch(&mut self, job: &BatchJob, done: BatchDone) -> Result<BatchReport> {
         let BatchDone { report, files } = done;
-        let kind = job.kind;
         let format = job.format;
         if !files.is_empty() {
-            if current_template(&self.conn, kind)?.body != job.body {
-                for (_, path, _) in &files {
-                    let _ = std::fs::remove_file(path);
+            for (kind, body) in &job.bodies {
+                if current_template(&self.conn, *kind)?.body != *body {
+                    for (_, _, path, _) in &files {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    return Err(Error::conflict(
+                        "Il modello è stato modificato mentre i documenti venivano preparati: generarli di nuovo.",
+                        None,
+                    ));
                 }
-                return Err(Error::conflict(
-                    "Il modello è stato modificato mentre i documenti venivano preparati: generarli di nuovo.",
-                    None,
-                ));
             }
             let batch_id = format!("batch-{}", crate::now_utc());
             let folder = report.folder.clone();
-            let summary = serde_json::json!({ "kind": kind.as_str(), "format": format.extension(), "folder": folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
+            let summary = serde_json::json!({ "kind": job.kind.as_str(), "format": format.extension(), "folder": folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
             let recorded = self.action(|tx, op| {
-                let stored = ensure_stored(tx, op, kind)?;
-                for (istat, path, bytes) in &files {
+                let mut stored = std::collections::HashMap::new();
+                for (kind, _) in &job.bodies {
+                    stored.insert(*kind, ensure_stored(tx, op, *kind)?.id.unwrap_or_default());
+                }
+                for (istat, kind, path, bytes) in &files {
                     record_document(
                         tx,
                         op,
                         istat,
-                        kind,
-                        stored.id.unwrap_or_default(),
+                        *kind,
+                        stored.get(kind).copied().unwrap_or_default(),
                         format,
                         path,
                         bytes,
@@ -1237,7 +1342,7 @@ impl Store {
                 Ok(())
             });
             if let Err(e) = recorded {
-                for (_, path, _) in &files {
+                for (_, _, path, _) in &files {
                     let _ = std::fs::remove_file(path);
                 }
                 return Err(e);
@@ -1247,10 +1352,51 @@ impl Store {
     }
 }
 
+/// What a batch generates: one kind of document for every comune, or each
+/// comune's adhesion act (the Giunta proposal or the Sindaco decree, as
+/// recorded in its registry card).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    One(DocKind),
+    AdhesionAct,
+}
+
+impl From<DocKind> for BatchKind {
+    fn from(k: DocKind) -> Self {
+        BatchKind::One(k)
+    }
+}
+
+impl BatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchKind::One(k) => k.as_str(),
+            BatchKind::AdhesionAct => "atto_adesione",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<BatchKind> {
+        if s == "atto_adesione" {
+            Ok(BatchKind::AdhesionAct)
+        } else {
+            DocKind::parse(s).map(BatchKind::One)
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BatchKind::One(k) => k.label(),
+            BatchKind::AdhesionAct => "Atto di adesione (delibera o decreto, secondo il Comune)",
+        }
+    }
+}
+
 /// One comune of a [`BatchJob`].
 #[derive(Debug, Clone)]
 pub struct BatchJobItem {
     pub istat: String,
+    /// The document this comune gets.
+    pub kind: DocKind,
     pub ctx: std::result::Result<Context, String>,
     pub file_name: String,
 }
@@ -1258,9 +1404,10 @@ pub struct BatchJobItem {
 /// A batch prepared from the archive: it runs without the archive.
 #[derive(Debug, Clone)]
 pub struct BatchJob {
-    pub kind: DocKind,
+    pub kind: BatchKind,
     pub format: DocFormat,
-    pub body: String,
+    /// The current template of each kind of document in the batch.
+    pub bodies: Vec<(DocKind, String)>,
     pub author: String,
     pub items: Vec<BatchJobItem>,
 }
@@ -1268,10 +1415,28 @@ pub struct BatchJob {
 /// What [`BatchJob::run`] did: the report, and the files written, to record.
 pub struct BatchDone {
     pub report: BatchReport,
-    pub files: Vec<(String, PathBuf, Vec<u8>)>,
+    pub files: Vec<(String, DocKind, PathBuf, Vec<u8>)>,
 }
 
 impl BatchJob {
+    /// The same batch with the documents' date (None: blank).
+    pub fn dated(mut self, date: Option<chrono::NaiveDate>) -> BatchJob {
+        for item in self.items.iter_mut() {
+            if let Ok(ctx) = item.ctx.as_mut() {
+                set_date(ctx, date);
+            }
+        }
+        self
+    }
+
+    fn body(&self, kind: DocKind) -> &str {
+        self.bodies
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, b)| b.as_str())
+            .unwrap_or_default()
+    }
+
     /// How many of the batch's files already exist in `folder`.
     pub fn existing(&self, folder: &Path) -> usize {
         self.items
@@ -1303,9 +1468,9 @@ impl BatchJob {
                 .as_ref()
                 .map_err(|e| Error::validation("istat", e.clone()))
                 .and_then(|ctx| {
-                    let doc = fill(&self.body, ctx)?;
+                    let doc = fill(self.body(item.kind), ctx)?;
                     let rendered =
-                        render(&doc, self.kind, &ctx.comune.nome, &self.author, self.format)?;
+                        render(&doc, item.kind, &ctx.comune.nome, &self.author, self.format)?;
                     let (outcome, path) =
                         write_batch_file(folder, &item.file_name, &rendered.bytes, on_existing)?;
                     Ok((outcome, path.map(|p| (p, rendered.bytes))))
@@ -1334,7 +1499,7 @@ impl BatchJob {
             let (outcome, path, error) = match res {
                 Ok((outcome, written)) => {
                     let path = written.map(|(p, bytes)| {
-                        files.push((item.istat.clone(), p.clone(), bytes));
+                        files.push((item.istat.clone(), item.kind, p.clone(), bytes));
                         p.to_string_lossy().to_string()
                     });
                     (outcome, path, None)

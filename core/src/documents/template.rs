@@ -21,9 +21,12 @@ pub struct Context {
     pub referente: String,
     pub zona: ZonaCtx,
     pub invito: InvitoCtx,
+    /// The date of the document, chosen when generating; blank by default.
     pub data: String,
     pub anno: i32,
     pub senza_oneri: bool,
+    /// The organ that adopts the adhesion act: "giunta" or "sindaco".
+    pub organo: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +36,9 @@ pub struct Ente {
     pub pec: String,
     pub firmatario: String,
     pub qualifica_firmatario: String,
+    pub indirizzo: String,
+    pub codice_fiscale: String,
+    pub telefono: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +50,10 @@ pub struct ComuneCtx {
     pub codice_ipa: String,
     pub popolazione: String,
     pub sito: String,
+    pub codice_fiscale: String,
+    pub ufficio_proponente: String,
+    /// True when the population recorded is under 5,000 inhabitants.
+    pub sotto_5000: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +82,9 @@ impl Context {
                 pec: b(),
                 firmatario: b(),
                 qualifica_firmatario: b(),
+                indirizzo: b(),
+                codice_fiscale: b(),
+                telefono: b(),
             },
             comune: ComuneCtx {
                 nome: b(),
@@ -81,6 +94,9 @@ impl Context {
                 codice_ipa: b(),
                 popolazione: b(),
                 sito: b(),
+                codice_fiscale: b(),
+                ufficio_proponente: b(),
+                sotto_5000: false,
             },
             sindaco: b(),
             rpct: b(),
@@ -96,6 +112,7 @@ impl Context {
             data: b(),
             anno: 2026,
             senza_oneri: true,
+            organo: "giunta".into(),
         }
     }
 
@@ -135,6 +152,28 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
         ("comune.codice_ipa", "il codice IPA"),
         ("comune.popolazione", "gli abitanti, con l'anno"),
         ("comune.sito", "il sito istituzionale"),
+        ("comune.codice_fiscale", "il codice fiscale del Comune"),
+        (
+            "comune.ufficio_proponente",
+            "l'ufficio che propone l'atto (Area Amministrativa se non indicato)",
+        ),
+        (
+            "comune.sotto_5000",
+            "vero se il Comune ha meno di 5.000 abitanti (per {% if comune.sotto_5000 %})",
+        ),
+        ("ente.indirizzo", "la sede della Segreteria (Impostazioni)"),
+        (
+            "ente.codice_fiscale",
+            "il codice fiscale della Città Metropolitana (Impostazioni)",
+        ),
+        (
+            "ente.telefono",
+            "il telefono della Segreteria (Impostazioni)",
+        ),
+        (
+            "organo",
+            "chi adotta l'atto di adesione: \"giunta\" o \"sindaco\" (scheda del comune)",
+        ),
         ("sindaco", "il Sindaco in carica"),
         ("rpct", "l'RPCT in carica"),
         ("referente", "il referente operativo, o l'RPCT se manca"),
@@ -142,8 +181,11 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
         ("zona.referente", "il referente della zona"),
         ("invito.numero", "il protocollo della lettera d'invito"),
         ("invito.data", "la data dell'invito"),
-        ("data", "la data di oggi, in lettere"),
-        ("anno", "l'anno in corso"),
+        (
+            "data",
+            "la data del documento scelta alla generazione, in lettere (puntini se non scelta)",
+        ),
+        ("anno", "l'anno del documento"),
         (
             "senza_oneri",
             "vero se l'adesione non ha costi (per {% if senza_oneri %})",

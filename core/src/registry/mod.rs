@@ -35,8 +35,43 @@ pub struct Comune {
     pub zone_name: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// The organ that adopts the adhesion act (Giunta or Sindaco).
+    pub adopting_organ: Organ,
+    /// The office that proposes the act (default "Area Amministrativa").
+    pub proposing_office: String,
+    pub fiscal_code: Option<String>,
     pub updated_at: String,
 }
+
+/// The organ of a comune that adopts its adhesion act: the Giunta with a
+/// deliberazione, or the Sindaco with a decreto.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Organ {
+    #[default]
+    Giunta,
+    Sindaco,
+}
+
+impl Organ {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Organ::Giunta => "giunta",
+            Organ::Sindaco => "sindaco",
+        }
+    }
+
+    fn from_sql(s: &str) -> Organ {
+        if s == "sindaco" {
+            Organ::Sindaco
+        } else {
+            Organ::Giunta
+        }
+    }
+}
+
+/// The proposing office printed when none is recorded.
+pub const DEFAULT_PROPOSING_OFFICE: &str = "Area Amministrativa";
 
 /// The fields of a comune the secretariat edits (the ISTAT code is the key and does not change).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -52,6 +87,13 @@ pub struct ComuneInput {
     pub website: Option<String>,
     pub mayor_name: Option<String>,
     pub notes: Option<String>,
+    #[serde(default)]
+    pub adopting_organ: Organ,
+    /// Empty: "Area Amministrativa".
+    #[serde(default)]
+    pub proposing_office: Option<String>,
+    #[serde(default)]
+    pub fiscal_code: Option<String>,
     /// The `updated_at` of the comune the form showed; a save of a comune
     /// changed since then is refused (`conflict`).
     #[serde(default)]
@@ -126,7 +168,7 @@ pub fn population_classes() -> Vec<PopulationClass> {
 const COMUNE_COLUMNS: &str =
     "c.istat, c.name, c.cadastral_code, c.capoluogo, c.population, c.population_year,
      c.pec, c.ipa_code, c.address, c.phone, c.website, c.mayor_name, c.notes, c.zone_id, z.name,
-     c.lat, c.lon, c.updated_at";
+     c.lat, c.lon, c.updated_at, c.adopting_organ, c.proposing_office, c.fiscal_code";
 
 fn comune_from_row(r: &Row) -> rusqlite::Result<Comune> {
     Ok(Comune {
@@ -148,6 +190,9 @@ fn comune_from_row(r: &Row) -> rusqlite::Result<Comune> {
         lat: r.get(15)?,
         lon: r.get(16)?,
         updated_at: r.get(17)?,
+        adopting_organ: Organ::from_sql(&r.get::<_, String>(18)?),
+        proposing_office: r.get(19)?,
+        fiscal_code: r.get(20)?,
     })
 }
 
@@ -272,9 +317,24 @@ fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
     if let Some(w) = &website {
         validate::website("website", w)?;
     }
+    let fiscal_code = clean(&input.fiscal_code);
+    if let Some(cf) = &fiscal_code {
+        if cf.len() != 11 || !cf.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Error::validation(
+                "fiscal_code",
+                "Codice fiscale del Comune: 11 cifre (quello di un ente pubblico).",
+            ));
+        }
+    }
     for (field, label, value, max) in [
         ("address", "Indirizzo", &input.address, 200),
         ("mayor_name", "Sindaco", &input.mayor_name, 120),
+        (
+            "proposing_office",
+            "Ufficio proponente",
+            &input.proposing_office,
+            120,
+        ),
         ("notes", "Note", &input.notes, 4000),
     ] {
         if value.as_deref().is_some_and(|v| v.chars().count() > max) {
@@ -296,6 +356,13 @@ fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
         website,
         mayor_name: clean(&input.mayor_name),
         notes: clean(&input.notes),
+        adopting_organ: input.adopting_organ,
+        proposing_office: Some(
+            clean(&input.proposing_office)
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_else(|| DEFAULT_PROPOSING_OFFICE.to_string()),
+        ),
+        fiscal_code,
         version: input.version.clone(),
     })
 }
@@ -422,7 +489,8 @@ impl Store {
             tx.execute(
                 "UPDATE comune SET name = ?2, cadastral_code = ?3, population = ?4, population_year = ?5,
                     pec = ?6, ipa_code = ?7, address = ?8, phone = ?9, website = ?10, mayor_name = ?11,
-                    notes = ?12, updated_at = ?13 WHERE istat = ?1",
+                    notes = ?12, updated_at = ?13, adopting_organ = ?14, proposing_office = ?15,
+                    fiscal_code = ?16 WHERE istat = ?1",
                 params![
                     istat,
                     input.name,
@@ -436,7 +504,10 @@ impl Store {
                     input.website,
                     input.mayor_name,
                     input.notes,
-                    crate::next_version(&before.updated_at)
+                    crate::next_version(&before.updated_at),
+                    input.adopting_organ.as_str(),
+                    input.proposing_office,
+                    input.fiscal_code
                 ],
             )?;
             refresh_search_key(tx, istat)?;
