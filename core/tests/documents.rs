@@ -576,3 +576,304 @@ fn a_template_that_fails_for_one_comune_is_not_saved_and_names_it() {
         before
     );
 }
+
+/// The text of a PDF as pdftotext lays it out (columns kept on their line).
+fn pdf_layout_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The items of the list that follows the paragraph `intro` in a preview.
+fn list_after(p: &documents::Preview, intro: &str) -> Vec<String> {
+    use documents::markup::Block;
+    let join = |spans: &Vec<documents::markup::Span>| {
+        spans.iter().map(|s| s.text.as_str()).collect::<String>()
+    };
+    let at = p
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Paragraph { spans } if join(spans).trim() == intro))
+        .unwrap_or_else(|| panic!("no «{intro}»"));
+    match &p.blocks[at + 1] {
+        Block::List { items, .. } => items.iter().map(join).collect(),
+        b => panic!("{b:?}"),
+    }
+}
+
+#[test]
+fn the_adhesion_documents_read_right_for_several_comuni() {
+    let mut s = common::store();
+    // Accents, apostrophes, a long name, populations above and below 5,000.
+    let comuni = [
+        ("083084", "Sant’Agata di Militello", 11_866),
+        ("083002", "Alì", 657),
+        ("083005", "Barcellona Pozzo di Gotto", 39_885),
+        ("083085", "Sant’Alessio Siculo", 1_544),
+    ];
+    let today = chrono::Local::now().date_naive().to_string();
+    for (i, (istat, _, _)) in comuni.iter().enumerate() {
+        s.add_referent(istat, &referent(Role::Rpct, "Rosalba D'Agostino"))
+            .unwrap();
+        s.add_referent(istat, &referent(Role::Sindaco, "Nicolò Àlvarez"))
+            .unwrap();
+        s.record_step(
+            istat,
+            &Step::Invite {
+                date: today.clone(),
+                protocol_number: format!("{}77/2026", i + 1),
+                channel: Channel::Pec,
+            },
+        )
+        .unwrap();
+    }
+    // Alì adopts by decree of the Sindaco, with its own proposing office.
+    let mut ali: cdp_core::registry::ComuneInput =
+        serde_json::from_value(serde_json::to_value(s.comune("083002").unwrap()).unwrap()).unwrap();
+    ali.adopting_organ = cdp_core::registry::Organ::Sindaco;
+    ali.fiscal_code = Some("00000000000".into());
+    s.update_comune("083002", &ali).unwrap();
+    let mut bpg: cdp_core::registry::ComuneInput =
+        serde_json::from_value(serde_json::to_value(s.comune("083005").unwrap()).unwrap()).unwrap();
+    bpg.proposing_office = Some("Area Affari Generali".into());
+    s.update_comune("083005", &bpg).unwrap();
+    assert_eq!(
+        s.comune("083084").unwrap().proposing_office,
+        "Area Amministrativa"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    for (n, (istat, name, population)) in comuni.iter().enumerate() {
+        let invitation = format!("{}77/2026", n + 1);
+        for kind in documents::DOC_KINDS {
+            let p = s.preview_template(kind, None, Some(istat)).unwrap();
+            let want = collapse(&p.text);
+            // PDF and DOCX give back the same text.
+            let pdf = s.render_document(kind, istat, DocFormat::Pdf).unwrap();
+            let path = dir.path().join(format!("{istat}-{}.pdf", kind.as_str()));
+            std::fs::write(&path, &pdf.bytes).unwrap();
+            assert_eq!(pdf_body_text(&path, &p.header), want, "{name} {kind:?}");
+            let docx = s.render_document(kind, istat, DocFormat::Docx).unwrap();
+            let dpath = dir.path().join(format!("{istat}-{}.docx", kind.as_str()));
+            std::fs::write(&dpath, &docx.bytes).unwrap();
+            assert_eq!(docx_text(&dpath), want, "{name} {kind:?}");
+
+            assert!(want.contains(name), "{name} {kind:?}");
+            assert!(!want.contains("costituzione"), "{kind:?}: {want}");
+            assert!(!want.contains('\''), "typographic apostrophes: {want}");
+            match kind {
+                DocKind::DeliberaGiunta | DocKind::DecretoSindacale => {
+                    assert!(want.contains("OGGETTO Adesione alla «Comunità di Pratiche»"));
+                    assert!(want.contains(
+                        "Piano Nazionale Anticorruzione 2022, approvato dall’Autorità Nazionale Anticorruzione (ANAC) con delibera n. 7 del 17 gennaio 2023"
+                    ));
+                    assert_eq!(
+                        want.contains("delibera n. 31 del 30 gennaio 2025"),
+                        *population < 5000,
+                        "{name}: the 2024 update only under 5,000 inhabitants"
+                    );
+                    // Every premessa is a sentence, and the invitation says what it did.
+                    let premesse = list_after(&p, "Premesso che:");
+                    assert!(premesse.len() >= 4);
+                    for item in &premesse {
+                        assert!(item.ends_with(';'), "{item}");
+                        if item.contains("nota prot.") {
+                            assert!(
+                                item.contains(&format!("nota prot. n. {invitation} del "))
+                                    && item.contains("ha invitato il Comune"),
+                                "{item}"
+                            );
+                        }
+                    }
+                    assert!(premesse.iter().any(|i| i.contains("ha invitato")));
+                    assert!(
+                        want.contains("ai sensi dell’art. 6-bis della legge 7 agosto 1990, n. 241")
+                    );
+                    assert!(
+                        want.contains("ai sensi dell’art. 32 della legge 18 giugno 2009, n. 69")
+                    );
+                    assert!(want.contains("ai sensi dell’art. 23 del D.Lgs. 14 marzo 2013, n. 33"));
+                    assert!(want.contains(&format!("{name}, lì …")), "blank date");
+                }
+                _ => {}
+            }
+            match kind {
+                DocKind::DeliberaGiunta => {
+                    assert!(want.contains("Ritenuta la competenza della Giunta Municipale"));
+                    let office = if *istat == "083005" {
+                        "Area Affari Generali"
+                    } else {
+                        "Area Amministrativa"
+                    };
+                    assert!(want.contains(&format!("Ufficio proponente {office}")));
+                    assert!(want.contains("Proposta n. ………… del"));
+                    // The pareri are to be given, not pre-printed as favourable.
+                    assert!(!want.contains("Si esprime parere favorevole."));
+                    assert!(want.contains("parere favorevole / non favorevole"));
+                    assert!(want.contains("Il Responsabile del servizio finanziario"));
+                    assert!(want.contains("Parere di regolarità contabile. Non dovuto"));
+                    assert!(want.contains("con separata votazione, di dichiarare la deliberazione immediatamente esecutiva"));
+                }
+                DocKind::DecretoSindacale => {
+                    assert!(want.contains("Richiamato l’art. 13 della L.R. 26 agosto 1992, n. 7, come integrato dall’art. 41 della L.R. 1 settembre 1993, n. 26"));
+                    assert!(want.contains("Ritenuta pertanto la propria competenza"));
+                }
+                DocKind::Lettera => {
+                    // Its own protocol number is a blank; the invitation's is cited once, as the invitation's.
+                    assert!(want.starts_with("Prot. n. ……"), "{want}");
+                    assert_eq!(want.matches(&invitation).count(), 1, "{want}");
+                    assert!(want.contains(&format!("Con la nota prot. n. {invitation} del ")));
+                    assert!(want.contains("Al Segretario comunale del Comune di"));
+                    assert!(want.contains("Allegati: 1. schema"));
+                    assert!(want.ends_with(
+                        "Documento firmato digitalmente ai sensi del D.Lgs. 7 marzo 2005, n. 82."
+                    ));
+                    let act = if *istat == "083002" {
+                        "del decreto sindacale"
+                    } else {
+                        "della proposta di deliberazione della Giunta Municipale"
+                    };
+                    assert!(
+                        want.contains(&format!("lo schema {act} di adesione")),
+                        "{want}"
+                    );
+                }
+                DocKind::SchemaProtocollo => {
+                    assert!(want.contains("convengono e stipulano quanto segue"));
+                    for art in [
+                        "Oggetto e finalità",
+                        "Impegni della Città Metropolitana",
+                        "Impegni del Comune",
+                        "Referenti e organizzazione",
+                        "Oneri",
+                        "Durata",
+                        "Recesso",
+                        "Trattamento dei dati personali",
+                        "Controversie",
+                    ] {
+                        assert!(want.contains(art), "{art}");
+                    }
+                    assert!(want.contains("è escluso il rinnovo tacito"));
+                    assert!(want.contains("titolare autonomo del trattamento"));
+                    assert!(want.contains("art. 133, comma 1, lettera a), numero 2), del D.Lgs. 2 luglio 2010, n. 104"));
+                    assert!(
+                        want.contains("art. 15, comma 2-bis, della legge 7 agosto 1990, n. 241")
+                    );
+                    let by = if *istat == "083002" {
+                        "autorizzato con decreto sindacale n. ………… del"
+                    } else {
+                        "autorizzato con deliberazione della Giunta Municipale n. ………… del"
+                    };
+                    assert!(want.contains(by), "{want}");
+                    if *istat == "083002" {
+                        assert!(want.contains("codice fiscale 00000000000"));
+                    }
+                    // The two signatures side by side, on the same line.
+                    let layout = pdf_layout_text(&path);
+                    let line = layout
+                        .lines()
+                        .find(|l| l.contains("Per la Città Metropolitana di Messina"))
+                        .unwrap();
+                    assert!(line.contains("Per il Comune di"), "{line}");
+                }
+            }
+        }
+    }
+
+    // The date chosen when generating.
+    let job = s
+        .render_job(DocKind::Lettera, None, Some("083002"))
+        .unwrap()
+        .dated(documents::document_date(Some("15/01/2026")).unwrap());
+    assert!(collapse(&job.preview().unwrap().text).contains("Messina, lì 15 gennaio 2026"));
+    assert!(documents::document_date(Some("31/02/2026")).is_err());
+
+    // A batch of adhesion acts gives each comune the act of its organ.
+    let out = tempfile::tempdir().unwrap();
+    let istats: Vec<String> = comuni.iter().map(|c| c.0.to_string()).collect();
+    let report = s
+        .generate_batch(
+            documents::BatchKind::AdhesionAct,
+            &istats,
+            DocFormat::Pdf,
+            out.path(),
+            documents::OnExisting::Replace,
+            &|_, _| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    assert_eq!(report.written, 4);
+    let mut files: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "Bozza_decreto_sindacale_adesione_Ali.pdf",
+            "Bozza_delibera_adesione_Barcellona_Pozzo_di_Gotto.pdf",
+            "Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf",
+            "Bozza_delibera_adesione_Sant_Alessio_Siculo.pdf",
+        ]
+    );
+    let kinds: Vec<DocKind> = s.documents(None).unwrap().iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == DocKind::DecretoSindacale)
+            .count(),
+        1
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == DocKind::DeliberaGiunta)
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn an_unchanged_older_default_gives_way_and_an_edited_template_is_kept() {
+    let mut s = prepared();
+    // An archive that stored the 2026.1 default unchanged, and edited the letter.
+    s.connection()
+        .execute_batch(
+            "INSERT INTO template_version (kind, version, body, origin, source, created_at, operator)
+             VALUES ('delibera_giunta', 1, '# Vecchio predefinito', 'default', '2026.1', '2026-01-01T00:00:00Z', 'x'),
+                    ('lettera', 1, '# Vecchio predefinito', 'default', '2026.1', '2026-01-01T00:00:00Z', 'x'),
+                    ('lettera', 2, '# Lettera della segreteria', 'edit', NULL, '2026-02-01T00:00:00Z', 'x');",
+        )
+        .unwrap();
+    let t = s.template(DocKind::DeliberaGiunta).unwrap();
+    assert!(t.is_default && !t.newer_default);
+    assert_eq!(t.current.version, 2);
+    assert_eq!(t.current.body, DocKind::DeliberaGiunta.default_body());
+    let l = s.template(DocKind::Lettera).unwrap();
+    assert_eq!(l.current.body, "# Lettera della segreteria");
+    assert!(!l.is_default && l.newer_default);
+    assert!(s
+        .templates()
+        .unwrap()
+        .iter()
+        .any(|t| t.kind == DocKind::Lettera && t.newer_default));
+    // Generating stores the new default as the next version.
+    let dir = tempfile::tempdir().unwrap();
+    let rec = s
+        .generate_document(
+            DocKind::DeliberaGiunta,
+            SANT_AGATA,
+            DocFormat::Pdf,
+            &dir.path().join("a.pdf"),
+        )
+        .unwrap();
+    assert_eq!(rec.template_version, 2);
+    // Restoring the default clears the notice.
+    let l = s.restore_template(DocKind::Lettera, None).unwrap();
+    assert!(l.is_default && !l.newer_default);
+}

@@ -13,8 +13,8 @@ use std::sync::Mutex;
 
 use cdp_core::documents::template::placeholder_help;
 use cdp_core::documents::{
-    BatchReport, DocFormat, DocKind, DocumentRecord, OnExisting, Preview, TemplateDetail,
-    TemplateSummary,
+    document_date, BatchKind, BatchReport, DocFormat, DocKind, DocumentRecord, OnExisting, Preview,
+    TemplateDetail, TemplateSummary,
 };
 use cdp_core::ErrorPayload;
 use serde::Serialize;
@@ -161,14 +161,17 @@ fn format_filter(format: DocFormat) -> (&'static str, &'static str) {
 }
 
 /// Generates one document for a comune; the save dialog proposes a clean
-/// name. None if the user closed the dialog.
+/// name. `date`: the document's date as the user typed it (None or empty:
+/// left blank, «lì ………»). None if the user closed the dialog.
 #[tauri::command]
 pub async fn generate_document(
     app: AppHandle,
     kind: DocKind,
     istat: String,
     format: DocFormat,
+    date: Option<String>,
 ) -> R<Option<DocumentRecord>> {
+    let date = document_date(date.as_deref()).map_err(core)?;
     blocking(&app, move |st| {
         let name = st.with(|s| s.document_file_name(kind, &istat, format))?;
         let (label, ext) = format_filter(format);
@@ -183,7 +186,9 @@ pub async fn generate_document(
         if path.extension().is_none() {
             path.set_extension(ext);
         }
-        let job = st.with(|s| s.render_job(kind, None, Some(&istat)))?;
+        let job = st
+            .with(|s| s.render_job(kind, None, Some(&istat)))?
+            .dated(date);
         let rendered = job.render(format).map_err(core)?;
         let record = st.with(|s| s.save_document(&job, format, &path, &rendered))?;
         st.remember(path);
@@ -220,17 +225,22 @@ pub enum BatchStep {
 /// in the folder, nothing is written and the answer is `exists`: the UI
 /// calls again with the same `folder` and the user's choice.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn generate_batch(
     app: AppHandle,
-    kind: DocKind,
+    kind: String,
     istat: Vec<String>,
     format: DocFormat,
     folder: Option<String>,
     on_existing: Option<OnExisting>,
+    date: Option<String>,
 ) -> R<Option<BatchStep>> {
     if istat.is_empty() {
         return Err(payload("validation", "Nessun comune selezionato."));
     }
+    // A kind of document, or "atto_adesione": each comune's own act.
+    let kind = BatchKind::parse(&kind).map_err(core)?;
+    let date = document_date(date.as_deref()).map_err(core)?;
     let emitter = app.clone();
     blocking(&app, move |st| {
         let folder = match folder {
@@ -259,7 +269,7 @@ pub async fn generate_batch(
                 f
             }
         };
-        let job = st.with(|s| s.batch_job(kind, &istat, format))?;
+        let job = st.with(|s| s.batch_job(kind, &istat, format))?.dated(date);
         let on_existing = match on_existing {
             Some(o) => o,
             None => {
@@ -297,7 +307,7 @@ pub async fn generate_batch(
     .await
 }
 
-fn pick_folder(st: &AppState, kind: DocKind, n: usize) -> Option<PathBuf> {
+fn pick_folder(st: &AppState, kind: BatchKind, n: usize) -> Option<PathBuf> {
     // Start from the folder of the last document written, or the home folder.
     let start = st
         .exported

@@ -25,14 +25,17 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
 
     await app.select("#doc-kind", "delibera_giunta");
     await app.select("#doc-format", "pdf");
+    await app.fill("#doc-date", "15/01/2026");
     await app.click("[data-testid=doc-generate]");
     answerSaveDialogInFolder("Salva Proposta di deliberazione", dir);
     const file = join(dir, "Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf");
     await waitFor(async () => (await app.text("[data-testid=documents-panel]")).includes("Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf"), "the document in the panel");
     assert.ok(existsSync(file), "the proposed file name was kept");
     const text = pdfText(file).replace(/\s+/g, " ");
-    assert.match(text, /COMUNE DI SANT'AGATA DI MILITELLO/);
-    assert.match(text, /prot\. n\. 4321\/2026 del 12\/01\/2026/);
+    assert.match(text, /COMUNE DI SANT’AGATA DI MILITELLO/);
+    assert.match(text, /con la nota prot\. n\. 4321\/2026 del 12\/01\/2026 la Città/);
+    assert.match(text, /Ritenuta la competenza della Giunta Municipale/);
+    assert.match(text, /Sant’Agata di Militello, lì 15 gennaio 2026/, "the date chosen when generating");
     if (SHOTS) await app.screenshot(join(SHOTS, "comune-documenti.png"));
 
     // "Bozza inviata" proposes the document just generated; the Sindaco's
@@ -43,7 +46,11 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     await app.click("[data-testid=step-generate-draft]");
     answerSaveDialogInFolder("Salva Decreto sindacale", dir);
     await waitFor(async () => (await app.exec("return document.querySelector('#st-document').value")).endsWith("Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf"), "the decree linked");
-    assert.match(pdfText(join(dir, "Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf")), /DECRETA/);
+    const decree = pdfText(join(dir, "Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf")).replace(/\s+/g, " ");
+    assert.match(decree, /DECRETA/);
+    assert.match(decree, /art\. 13 della L\.R\. 26 agosto 1992, n\. 7,/);
+    assert.match(decree, /art\. 41 della L\.R\. 1 settembre 1993, n\. 26/);
+    assert.match(decree, /Sant’Agata di Militello, lì …/, "no date chosen: left blank");
     if (SHOTS) await app.screenshot(join(SHOTS, "bozza-inviata.png"));
     await app.click("[data-testid=step-form] button[type=submit]");
     await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Bozza inviata", "Bozza inviata");
@@ -78,12 +85,12 @@ test("a template edit with an unknown placeholder is refused, then saved and res
       `${body}\nCordialmente, il Comune di {{ comune.nome }}\n`,
     );
     await waitFor(async () => (await app.text("[data-testid=tpl-status]")).includes("Modello corretto"), "the fix accepted");
-    await waitFor(async () => (await app.text("[data-testid=doc-preview]")).includes("Cordialmente, il Comune di Sant'Agata di Militello"), "the preview filled");
+    await waitFor(async () => (await app.text("[data-testid=doc-preview]")).includes("Cordialmente, il Comune di Sant’Agata di Militello"), "the preview filled");
     await app.click("[data-testid=tpl-save]");
     await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 2", "version 2");
     if (SHOTS) await app.screenshot(join(SHOTS, "modelli.png"));
     await app.click("[data-testid=tpl-restore-default]");
-    await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 3 · predefinito", "default restored as version 3");
+    await waitFor(async () => /^versione 3 · predefinito 2026\.2$/.test(await app.text("[data-testid=tpl-version]")), "default restored as version 3");
     assert.equal(await app.exec("return document.querySelectorAll('[data-testid=tpl-versions] tbody tr').length"), 3);
   } finally {
     await app.quit();

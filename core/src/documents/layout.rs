@@ -265,6 +265,8 @@ fn hyphen_points(text: &str) -> Vec<usize> {
 fn natural_breaks(text: &str) -> Vec<usize> {
     let address = text.contains('@') || text.contains("://") || text.starts_with("www.");
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Never right after "https://".
+    let scheme_end = text.find("://").map_or(0, |i| i + 3);
     let mut out = Vec::new();
     for (i, &(at, c)) in chars.iter().enumerate() {
         if i < 1 || i + 2 >= chars.len() {
@@ -277,7 +279,7 @@ fn natural_breaks(text: &str) -> Vec<usize> {
             c == '-' && chars[i - 1].1.is_alphabetic() && chars[i + 1].1.is_alphabetic()
         };
         // Never inside "://" nor before a following separator.
-        if breaks && !matches!(chars[i + 1].1, '/' | '.' | '@') {
+        if breaks && after > scheme_end && !matches!(chars[i + 1].1, '/' | '.' | '@') {
             out.push(after);
         }
     }
@@ -920,5 +922,157 @@ mod tests {
             .join("\n");
         assert!(!joined.contains("dell'-"), "{joined}");
         assert!(!joined.contains("n.\n190"), "{joined}");
+    }
+
+    fn span(text: &str) -> Vec<Span> {
+        vec![Span {
+            text: text.into(),
+            bold: false,
+            italic: false,
+        }]
+    }
+
+    fn texts(pages: &[Page]) -> Vec<&TextLine> {
+        pages
+            .iter()
+            .flat_map(|p| p.draws.iter())
+            .filter_map(|d| match d {
+                Draw::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pec_address_in_a_justified_paragraph_leaves_no_gap_over_the_maximum() {
+        let text = "Si chiede di trasmettere l'atto adottato e il Protocollo sottoscritto all'indirizzo PEC protocollo.generale@pec.comune.santalessiosiculo.me.it oppure al sito https://www.comune.santalessiosiculo.me.it/amministrazione-trasparente entro trenta giorni dal ricevimento della presente nota.";
+        for width_cut in [0.0, 40.0, 90.0, 150.0] {
+            let f = fonts();
+            let max = WIDTH - width_cut;
+            let lines = break_lines(
+                &words(&span(text), BODY, Face::Regular, f),
+                max,
+                BODY,
+                f,
+                true,
+            );
+            // Every line fits; an address is broken only after "@", ".", "/", "-".
+            for (i, l) in lines.iter().enumerate() {
+                assert!(l.width <= max + 0.01, "{l:?}");
+                let t: String = l.runs.iter().map(|r| r.1.as_str()).collect();
+                if t.contains("@pec") || t.contains("www.") {
+                    let last = t.chars().last().unwrap();
+                    assert!(
+                        i + 1 == lines.len()
+                            || t.ends_with(' ')
+                            || "@./-".contains(last)
+                            || !t.rsplit(' ').next().unwrap().contains(['@', '/']),
+                        "address cut at a wrong point: {t:?}"
+                    );
+                }
+            }
+        }
+        // Laid out on a page: no space stretched past the maximum.
+        let doc = Document {
+            title: String::new(),
+            header: vec![],
+            blocks: vec![Block::Paragraph { spans: span(text) }],
+        };
+        let pages = layout(&doc);
+        for t in texts(&pages) {
+            assert!(t.space_extra <= MAX_SPACE_EXTRA, "{t:?}");
+        }
+        let joined: String = texts(&pages)
+            .iter()
+            .map(|t| t.runs.iter().map(|r| r.1.as_str()).collect::<String>())
+            .collect();
+        assert!(joined.contains("protocollo.generale@"), "{joined}");
+        assert_eq!(
+            natural_breaks("protocollo@pec.comune.ali.me.it"),
+            vec![11, 15, 22, 26, 29]
+        );
+        assert_eq!(natural_breaks("economico-finanziaria"), vec![10]);
+        assert!(natural_breaks("https://x.it/a").iter().all(|&b| b > 8));
+    }
+
+    #[test]
+    fn prot_n_and_its_number_and_titles_stay_together() {
+        let f = fonts();
+        let ws: Vec<String> = words(
+            &span("con la nota prot. n. 1234/2026 del 12/01/2026, Prot. n. …… del ……, firmata dal dott. Rossi"),
+            12.0,
+            Face::Regular,
+            f,
+        )
+        .iter()
+        .map(Word::text)
+        .collect();
+        assert!(ws.contains(&"prot. n. 1234/2026".to_string()), "{ws:?}");
+        assert!(ws.contains(&"Prot. n. ……".to_string()), "{ws:?}");
+        assert!(ws.contains(&"dott. Rossi".to_string()), "{ws:?}");
+        // At every width, "prot. n. 1234" is never split across lines.
+        let text = "Facendo seguito alla nota della Città Metropolitana prot. n. 1234/2026 del 12/01/2026 si trasmette quanto richiesto.";
+        for max in (150..=460).step_by(7) {
+            let lines = break_lines(
+                &words(&span(text), 12.0, Face::Regular, f),
+                max as f32,
+                12.0,
+                f,
+                true,
+            );
+            let joined: Vec<String> = lines
+                .iter()
+                .map(|l| l.runs.iter().map(|r| r.1.as_str()).collect())
+                .collect();
+            assert!(
+                joined.iter().any(|l| l.contains("prot. n. 1234/2026")),
+                "{max}: {joined:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_signature_blocks_print_side_by_side_and_keep_their_date_line() {
+        let sig = |a: &str, b: &str| Block::Signature {
+            lines: vec![span(a), span(b)],
+        };
+        let mut blocks: Vec<Block> = (0..40)
+            .map(|i| Block::Paragraph {
+                spans: span(&format!("Paragrafo {i} di riempimento.")),
+            })
+            .collect();
+        blocks.push(Block::Paragraph {
+            spans: span("Messina, lì 15 gennaio 2026"),
+        });
+        blocks.push(sig(
+            "Per la Città Metropolitana",
+            "Il Sindaco metropolitano",
+        ));
+        blocks.push(sig("Per il Comune di Alì", "Il Sindaco"));
+        let pages = layout(&Document {
+            title: String::new(),
+            header: vec![],
+            blocks,
+        });
+        let find = |needle: &str| {
+            pages
+                .iter()
+                .enumerate()
+                .find_map(|(p, page)| {
+                    page.draws.iter().find_map(|d| match d {
+                        Draw::Text(t) if t.runs.iter().any(|r| r.1.contains(needle)) => {
+                            Some((p, t.y, t.x))
+                        }
+                        _ => None,
+                    })
+                })
+                .unwrap()
+        };
+        let (p1, y1, x1) = find("Per la Città");
+        let (p2, y2, x2) = find("Per il Comune");
+        assert_eq!((p1, y1), (p2, y2), "same page, same line");
+        assert!(x2 > x1 + 100.0);
+        let (pd, _, _) = find("Messina, lì");
+        assert_eq!(pd, p1, "the date line stays with the signatures");
     }
 }

@@ -27,6 +27,9 @@ export interface TemplateSummary {
   label: string;
   version: number;
   is_default: boolean;
+  /** The template in use is the user's, written on an older default: the default is newer. */
+  newer_default: boolean;
+  default_version: string;
   updated_at: string | null;
   operator: string | null;
 }
@@ -37,6 +40,7 @@ export interface TemplateDetail {
   current: TemplateVersion;
   is_default: boolean;
   default_version: string;
+  newer_default: boolean;
   versions: TemplateVersion[];
 }
 
@@ -44,7 +48,7 @@ export interface Span { text: string; bold: boolean; italic: boolean }
 export type Block =
   | { type: "heading"; level: number; spans: Span[] }
   | { type: "paragraph"; spans: Span[] }
-  | { type: "lines"; align: "justify" | "center" | "right"; lines: Span[][] }
+  | { type: "lines"; align: "justify" | "center" | "right" | "right_block"; lines: Span[][] }
   | { type: "list"; ordered: boolean; items: Span[][] }
   | { type: "table"; rows: [Span[], Span[]][] }
   | { type: "signature"; lines: Span[][] }
@@ -102,14 +106,22 @@ export const previewPdf = (kind: DocKind, body: string | null, istat: string | n
   call<string>("preview_pdf", { kind, body, istat });
 export const placeholders = () => call<[string, string][]>("placeholders");
 export const documents = (istat: string | null) => call<DocumentRecord[]>("documents", { istat });
-export const generateDocument = (kind: DocKind, istat: string, format: DocFormat) =>
-  call<DocumentRecord | null>("generate_document", { kind, istat, format });
+/** `date`: the document's date as typed (gg/mm/aaaa); empty: left blank («lì ………»). */
+export const generateDocument = (kind: DocKind, istat: string, format: DocFormat, date: string | null = null) =>
+  call<DocumentRecord | null>("generate_document", { kind, istat, format, date });
+/** What a batch generates: one kind, or each comune's own adhesion act. */
+export type BatchKind = DocKind | "atto_adesione";
+export const BATCH_KINDS: { kind: BatchKind; short: string }[] = [
+  { kind: "atto_adesione", short: "Atto di adesione (delibera o decreto, secondo il comune)" },
+  ...DOC_KINDS.map((k) => ({ kind: k.kind as BatchKind, short: k.short })),
+];
 /** Without a folder, opens the folder dialog (null if closed); with the
  *  folder of an `exists` answer and the user's choice, generates. */
 export const generateBatch = (
-  kind: DocKind,
+  kind: BatchKind,
   istat: string[],
   format: DocFormat,
   folder: string | null = null,
   onExisting: OnExisting | null = null,
-) => call<BatchStep | null>("generate_batch", { kind, istat, format, folder, onExisting });
+  date: string | null = null,
+) => call<BatchStep | null>("generate_batch", { kind, istat, format, folder, onExisting, date });

@@ -18,8 +18,15 @@ export interface Comune {
   zone_name: string | null;
   lat: number | null;
   lon: number | null;
+  /** Who adopts the adhesion act: the Giunta (deliberazione) or the Sindaco (decreto). */
+  adopting_organ: Organ;
+  /** The office that proposes the act ("Area Amministrativa" by default). */
+  proposing_office: string;
+  fiscal_code: string | null;
   updated_at: string;
 }
+
+export type Organ = "giunta" | "sindaco";
 
 export type ComuneInput = Pick<
   Comune,
@@ -34,7 +41,9 @@ export type ComuneInput = Pick<
   | "website"
   | "mayor_name"
   | "notes"
-> & { version?: string | null };
+  | "adopting_organ"
+  | "fiscal_code"
+> & { proposing_office: string | null; version?: string | null };
 
 export interface ComuneRow {
   istat: string;
@@ -146,6 +155,10 @@ export interface Settings {
   signatory_name: string;
   signatory_title: string;
   secretariat_pec: string;
+  /** The letterhead of the Segreteria (seat, codice fiscale, telephone). */
+  secretariat_address: string;
+  secretariat_fiscal_code: string;
+  secretariat_phone: string;
   /** Folder of the automatic backups; empty: `backup` beside the archive. */
   backup_dir: string;
   /** Where the backups actually go (read only). */
