@@ -203,12 +203,33 @@ fn docx_text(path: &Path) -> String {
 import sys, docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.oxml.ns import qn
 d = docx.Document(sys.argv[1])
+# Word lists: the marker each numbered paragraph shows (numbering definitions).
+fmt = {}
+try:
+    numbering = d.part.numbering_part.element
+    abstract = {a.get(qn('w:abstractNumId')): a.find(qn('w:lvl')).find(qn('w:numFmt')).get(qn('w:val'))
+                for a in numbering.findall(qn('w:abstractNum'))}
+    for n in numbering.findall(qn('w:num')):
+        fmt[n.get(qn('w:numId'))] = abstract[n.find(qn('w:abstractNumId')).get(qn('w:val'))]
+except Exception:
+    pass
+counters = {}
 out = []
 for child in d.element.body.iterchildren():
     tag = child.tag.split('}')[1]
     if tag == 'p':
-        out.append(Paragraph(child, d).text)
+        text = Paragraph(child, d).text
+        num = child.find('./' + qn('w:pPr') + '/' + qn('w:numPr'))
+        if num is not None:
+            nid = num.find(qn('w:numId')).get(qn('w:val'))
+            if fmt.get(nid) == 'bullet':
+                text = '• ' + text
+            else:
+                counters[nid] = counters.get(nid, 0) + 1
+                text = '%d. %s' % (counters[nid], text)
+        out.append(text)
     elif tag == 'tbl':
         for row in Table(child, d).rows:
             out.append(' '.join(c.text for c in row.cells))
@@ -876,4 +897,58 @@ fn an_unchanged_older_default_gives_way_and_an_edited_template_is_kept() {
     // Restoring the default clears the notice.
     let l = s.restore_template(DocKind::Lettera, None).unwrap();
     assert!(l.is_default && !l.newer_default);
+}
+
+#[test]
+fn the_docx_has_word_styles_lists_italian_and_properties() {
+    let s = prepared();
+    let dir = tempfile::tempdir().unwrap();
+    for kind in documents::DOC_KINDS {
+        let docx = s
+            .render_document(kind, SANT_AGATA, DocFormat::Docx)
+            .unwrap();
+        let path = dir.path().join(format!("{}.docx", kind.as_str()));
+        std::fs::write(&path, &docx.bytes).unwrap();
+        let script = r#"
+import sys, docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+d = docx.Document(sys.argv[1])
+names = {s.name for s in d.styles}
+for n in ['Normal', 'Title', 'Heading 1', 'Heading 2', 'List Paragraph', 'Header', 'Footer', 'Tabella dati']:
+    assert n in names, (n, sorted(names))
+assert d.styles['Normal'].font.size == Pt(12), d.styles['Normal'].font.size
+assert d.styles['Header'].font.size == Pt(9) and d.styles['Footer'].font.size == Pt(9)
+cp = d.core_properties
+assert cp.title and cp.author and 'Comune di' in cp.subject, (cp.title, cp.author, cp.subject)
+assert cp.language == 'it-IT', cp.language
+lang = d.styles.element.find(qn('w:docDefaults')).find(qn('w:rPrDefault')).find(qn('w:rPr')).find(qn('w:lang'))
+assert lang is not None and lang.get(qn('w:val')) == 'it-IT'
+used = [p.style.name for p in d.paragraphs]
+assert sys.argv[2] == 'letter' or 'Title' in used, used
+lists = [p for p in d.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
+assert lists and all(p.style.name == 'List Paragraph' for p in lists)
+assert not any(p.text[:3].strip().rstrip('.').isdigit() or p.text.startswith('•') for p in d.paragraphs), 'typed numbers'
+footer = d.sections[0].footer._element.xml
+assert 'PAGE' in footer and 'NUMPAGES' in footer and 'Footer' in footer
+assert all(t.style.name == 'Tabella dati' for t in d.tables if len(t.columns) == 2 and len(t.rows) > 1)
+print(len(lists))
+"#;
+        let out = Command::new("/usr/bin/python3")
+            .arg("-c")
+            .arg(script)
+            .arg(&path)
+            .arg(if kind == DocKind::Lettera {
+                "letter"
+            } else {
+                "act"
+            })
+            .output()
+            .expect("python3-docx installed");
+        assert!(
+            out.status.success(),
+            "{kind:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -426,7 +426,24 @@ pub fn render(
             })
         }
         DocFormat::Docx => Ok(Rendered {
-            bytes: docx::write_docx(doc)?,
+            bytes: docx::write_docx(
+                doc,
+                &docx::DocxMeta {
+                    title: if doc.title.is_empty() {
+                        kind.label().to_string()
+                    } else {
+                        doc.title.clone()
+                    },
+                    author: author.to_string(),
+                    subject: format!("{} – Comune di {comune}", kind.label()),
+                    keywords: vec![
+                        "Comunità di Pratiche".into(),
+                        "anticorruzione".into(),
+                        comune.to_string(),
+                    ],
+                    created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                },
+            )?,
             pages: 0,
         }),
     }
