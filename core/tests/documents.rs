@@ -745,7 +745,10 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
                 }
                 DocKind::Lettera => {
                     // Its own protocol number is a blank; the invitation's is cited once, as the invitation's.
-                    assert!(want.starts_with("Prot. n. ……"), "{want}");
+                    assert!(
+                        want.starts_with("Messina, lì ………………… Prot. n. ……"),
+                        "{want}"
+                    );
                     assert_eq!(want.matches(&invitation).count(), 1, "{want}");
                     assert!(want.contains(&format!("Con la nota prot. n. {invitation} del ")));
                     assert!(want.contains("Al Segretario comunale del Comune di"));

@@ -363,19 +363,23 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                 }
             }
             Block::Table { rows } => {
+                // The label column as wide as in the PDF.
+                let label_w = (TEXT_TWIPS as f32
+                    * super::layout::table_label_share(rows, super::fonts::fonts()))
+                    as usize;
                 let table_rows = rows
                     .iter()
                     .map(|(label, value)| {
                         TableRow::new(vec![
                             TableCell::new()
-                                .width(3300, WidthType::Dxa)
+                                .width(label_w, WidthType::Dxa)
                                 .add_paragraph(runs(
                                     Paragraph::new().align(AlignmentType::Left),
                                     label,
                                     true,
                                 )),
                             TableCell::new()
-                                .width(6054, WidthType::Dxa)
+                                .width(TEXT_TWIPS - label_w, WidthType::Dxa)
                                 .add_paragraph(runs(
                                     Paragraph::new().align(AlignmentType::Left),
                                     value,
@@ -389,7 +393,7 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                     Table::new(table_rows)
                         .style("TabellaDati")
                         .set_borders(table_borders())
-                        .set_grid(vec![3300, 6054]),
+                        .set_grid(vec![label_w, TEXT_TWIPS - label_w]),
                 );
                 docx = docx.add_paragraph(Paragraph::new());
             }

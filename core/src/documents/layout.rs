@@ -462,6 +462,46 @@ fn break_kept_lines(lines: &[Vec<Span>], max: f32, f: &Fonts) -> Vec<Line> {
         .collect()
 }
 
+/// The most lines a list may have to be kept whole on one page.
+const SHORT_LIST: f32 = 8.0;
+
+/// The height of a list's items, gaps included.
+fn list_height(items: &[Vec<Span>], f: &Fonts) -> f32 {
+    items
+        .iter()
+        .map(|item| {
+            let n = break_lines(
+                &words(item, BODY, Face::Regular, f),
+                WIDTH - LIST_INDENT,
+                BODY,
+                f,
+                true,
+            )
+            .len();
+            n as f32 * LEADING + PARA_GAP / 2.0
+        })
+        .sum()
+}
+
+/// The width of a label/value table's label column, as a share of the text
+/// width: the widest label (bold) and some air, between 20% and 36%.
+pub fn table_label_share(rows: &[(Vec<Span>, Vec<Span>)], f: &Fonts) -> f32 {
+    let widest = rows
+        .iter()
+        .map(|(label, _)| {
+            label
+                .iter()
+                .map(|s| f.width(Face::Bold, &s.text, BODY))
+                .sum::<f32>()
+        })
+        .fold(0.0, f32::max);
+    ((widest + 16.0) / WIDTH).clamp(0.20, 0.36)
+}
+
+fn table_label_width(rows: &[(Vec<Span>, Vec<Span>)], f: &Fonts) -> f32 {
+    WIDTH * table_label_share(rows, f)
+}
+
 /// Places lines and rules on pages.
 struct Composer<'f> {
     f: &'f Fonts,
@@ -680,6 +720,11 @@ impl<'f> Composer<'f> {
             }
             Block::List { ordered, items } => {
                 self.gap(PARA_GAP / 2.0);
+                // A short list (an enclosure list, a few points) stays whole.
+                let height = list_height(items, f);
+                if height <= SHORT_LIST * LEADING {
+                    self.ensure(height);
+                }
                 for (i, item) in items.iter().enumerate() {
                     let x = LEFT + LIST_INDENT;
                     let max = WIDTH - LIST_INDENT;
@@ -703,7 +748,7 @@ impl<'f> Composer<'f> {
             }
             Block::Table { rows } => {
                 self.gap(PARA_GAP);
-                let label_w = WIDTH * 0.36;
+                let label_w = table_label_width(rows, f);
                 let value_x = LEFT + label_w + 8.0;
                 let value_w = WIDTH - label_w - 8.0;
                 self.ensure(LEADING * 2.0 + 4.0);
@@ -845,15 +890,22 @@ pub fn layout(doc: &Document) -> Vec<Page> {
                 n.min(2) as f32 * LEADING + PARA_GAP + c.signature_height(lines, WIDTH * 0.5);
             c.ensure(keep);
         }
-        // A paragraph that introduces a list ("Allegati:") keeps with its first items.
-        if let (Block::Paragraph { spans }, Some(Block::List { .. })) =
+        // A paragraph that introduces a list ("Allegati:", "Visti:") keeps
+        // with its first items, or with the whole list if it is short.
+        if let (Block::Paragraph { spans }, Some(Block::List { items, .. })) =
             (block, doc.blocks.get(i + 1))
         {
             let text: String = spans.iter().map(|s| s.text.as_str()).collect();
             if text.trim_end().ends_with(':') {
                 let n =
                     break_lines(&words(spans, BODY, Face::Regular, f), WIDTH, BODY, f, true).len();
-                c.ensure((n + 2) as f32 * LEADING + PARA_GAP * 2.0);
+                let list = list_height(items, f);
+                let list = if list <= SHORT_LIST * LEADING {
+                    list
+                } else {
+                    2.0 * LEADING
+                };
+                c.ensure(n as f32 * LEADING + PARA_GAP * 2.0 + list);
             }
         }
         c.block(block, next_is_text);
