@@ -955,3 +955,38 @@ print(len(lists))
         );
     }
 }
+
+#[test]
+fn the_letterhead_comes_from_the_settings_and_is_checked() {
+    let mut s = prepared();
+    let mut st = s.settings().unwrap();
+    st.secretariat_address = "Corso Cavour, 87 – 98122 Messina".into();
+    st.secretariat_fiscal_code = "12345678901".into();
+    st.secretariat_phone = "090 7761 111".into();
+    st.signatory_name = "Maria Rossi".into();
+    let saved = s.save_settings(&st).unwrap();
+    assert_ne!(saved.updated_at, st.updated_at, "the version moves on");
+    let p = s
+        .preview_template(DocKind::Lettera, None, Some(SANT_AGATA))
+        .unwrap();
+    assert!(
+        p.header[2].contains("Corso Cavour, 87")
+            && p.header[2].contains("Tel. 090 7761 111")
+            && p.header[2].contains("C.F. 12345678901")
+            && p.header[2].contains("PEC protocollo@pec.prov.me.it"),
+        "{:?}",
+        p.header
+    );
+    let protocol = s
+        .preview_template(DocKind::SchemaProtocollo, None, Some(SANT_AGATA))
+        .unwrap()
+        .text;
+    assert!(protocol
+        .contains("con sede in Corso Cavour, 87 – 98122 Messina, codice fiscale 12345678901"));
+    // A stale form and a wrong codice fiscale are refused.
+    assert_eq!(s.save_settings(&st).unwrap_err().code(), "conflict");
+    let mut bad = saved.clone();
+    bad.secretariat_fiscal_code = "8000276083".into();
+    let e = s.save_settings(&bad).unwrap_err();
+    assert_eq!(e.field(), Some("secretariat_fiscal_code"));
+}

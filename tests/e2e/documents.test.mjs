@@ -134,3 +134,44 @@ test("a batch of letters for the Eolie zone into a chosen folder", async () => {
     await app.quit();
   }
 });
+
+test("the organ chosen in a comune's card decides its act in a batch of adhesion acts", async () => {
+  const app = await App.start();
+  const dir = mkdtempSync(join(tmpdir(), "cdp-atti-"));
+  try {
+    await app.clickText("Accetta la proposta");
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=zone-proposal]')")), "zones accepted");
+    // Malfa adopts by decree of the Sindaco.
+    await openComune(app, "malfa", "Malfa");
+    await app.select("#c-adopting_organ", "sindaco");
+    await app.fill("#c-proposing_office", "Area Affari Generali");
+    await app.clickText("Salva modifiche");
+    await waitFor(async () => await app.exec("return document.querySelector('[data-testid=comune-form] button[type=submit]').disabled"), "saved");
+    if (SHOTS) await app.screenshot(join(SHOTS, "comune-atto-adesione.png"));
+    await app.nav("adesioni");
+    await app.select("#adh-zone", "Isole Eolie", { byText: true });
+    await waitFor(async () => (await app.text("[data-testid=adh-count]")) === "4 comuni", "4 comuni of the Eolie");
+    await app.clickText("Seleziona tutti");
+    await app.click("[data-testid=batch-open]");
+    await app.select("#batch-kind", "atto_adesione");
+    await app.select("#batch-format", "pdf");
+    await app.fill("#batch-date", "2/3/2026");
+    await app.click("[data-testid=batch-run]");
+    answerFolderDialog("Cartella per", dir);
+    await waitFor(async () => /4 file scritti/.test(await app.text("[data-testid=batch-dialog]")), "the summary");
+    assert.deepEqual(readdirSync(dir).sort(), [
+      "Bozza_decreto_sindacale_adesione_Malfa.pdf",
+      "Bozza_delibera_adesione_Leni.pdf",
+      "Bozza_delibera_adesione_Lipari.pdf",
+      "Bozza_delibera_adesione_Santa_Marina_Salina.pdf",
+    ]);
+    const decree = pdfText(join(dir, "Bozza_decreto_sindacale_adesione_Malfa.pdf")).replace(/\s+/g, " ");
+    assert.match(decree, /DECRETO SINDACALE/);
+    assert.match(decree, /Malfa, lì 2 marzo 2026/);
+    const act = pdfText(join(dir, "Bozza_delibera_adesione_Lipari.pdf")).replace(/\s+/g, " ");
+    assert.match(act, /PROPOSTA DI DELIBERAZIONE DELLA GIUNTA MUNICIPALE/);
+    assert.match(act, /Ufficio proponente Area Amministrativa/);
+  } finally {
+    await app.quit();
+  }
+});
