@@ -751,7 +751,7 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
                     );
                     assert_eq!(want.matches(&invitation).count(), 1, "{want}");
                     assert!(want.contains(&format!("Con la nota prot. n. {invitation} del ")));
-                    assert!(want.contains("Al Segretario comunale del Comune di"));
+                    assert!(want.contains("Al Segretario comunale PEC:"));
                     assert!(want.contains("Allegati: 1. schema"));
                     assert!(want.ends_with(
                         "Documento firmato digitalmente ai sensi del D.Lgs. 7 marzo 2005, n. 82."

@@ -395,7 +395,6 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                         .set_borders(table_borders())
                         .set_grid(vec![label_w, TEXT_TWIPS - label_w]),
                 );
-                docx = docx.add_paragraph(Paragraph::new());
             }
             Block::Signature { lines } => {
                 for (i, line) in lines.iter().enumerate() {
