@@ -535,6 +535,20 @@ impl Drop for Mount {
     }
 }
 
+/// Fills the disk `path` is on, to the last byte.
+fn fill(path: &Path) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    for size in [64 * 1024, 4096, 512, 1] {
+        let block = vec![0u8; size];
+        while f.write_all(&block).is_ok() {}
+    }
+}
+
 #[test]
 fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     let Some(m) = Mount::new("3m") else { return };
@@ -543,11 +557,7 @@ fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     let before = s.comune(MESSINA).unwrap();
     // Fill the disk, leaving a few KB.
     let filler = m.0.join("riempitivo");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    use std::io::Write;
-    let block = vec![0u8; 64 * 1024];
-    while f.write_all(&block).is_ok() {}
-    drop(f);
+    fill(&filler);
     let err = s
         .backup_now(Reason::Manual, chrono::Utc::now())
         .unwrap_err();
@@ -589,13 +599,7 @@ fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
         .unwrap();
     assert_eq!(ok, "ok");
     s.close().unwrap();
-    std::fs::write(&filler, vec![0u8; 0]).unwrap();
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&filler)
-        .unwrap();
-    while f.write_all(&block).is_ok() {}
-    drop(f);
+    fill(&filler);
     // A new archive cannot be created on a full disk either, and leaves nothing.
     let other = m.0.join("nuovo.sqlite3");
     let err = Store::open(&other)
