@@ -730,7 +730,7 @@ impl Store {
                 "Selezionare almeno un comune da invitare.",
             ));
         }
-        let bulk_id = crate::now_utc();
+        let bulk_id = crate::unique_stamp();
         let total = istat.len();
         self.action(|tx, op| {
             let step = Step::Invite {

@@ -1326,7 +1326,7 @@ impl Store {
                     ));
                 }
             }
-            let batch_id = format!("batch-{}", crate::now_utc());
+            let batch_id = format!("batch-{}", crate::unique_stamp());
             let folder = report.folder.clone();
             let summary = serde_json::json!({ "kind": job.kind.as_str(), "format": format.extension(), "folder": folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
             let recorded = self.action(|tx, op| {
