@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_zone_version",
         include_str!("../../migrations/0004_zone_version.sql"),
     ),
+    // 0005 is taken by a parallel branch; renumbered at merge if needed.
+    (
+        "0006_import",
+        include_str!("../../migrations/0006_import.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

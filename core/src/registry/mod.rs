@@ -35,6 +35,8 @@ pub struct Comune {
     pub zone_name: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// The date the comune left ISTAT's list (suppressed or merged), if it did.
+    pub suppressed_on: Option<String>,
     pub updated_at: String,
 }
 
@@ -126,7 +128,7 @@ pub fn population_classes() -> Vec<PopulationClass> {
 const COMUNE_COLUMNS: &str =
     "c.istat, c.name, c.cadastral_code, c.capoluogo, c.population, c.population_year,
      c.pec, c.ipa_code, c.address, c.phone, c.website, c.mayor_name, c.notes, c.zone_id, z.name,
-     c.lat, c.lon, c.updated_at";
+     c.lat, c.lon, c.updated_at, c.suppressed_on";
 
 fn comune_from_row(r: &Row) -> rusqlite::Result<Comune> {
     Ok(Comune {
@@ -148,6 +150,7 @@ fn comune_from_row(r: &Row) -> rusqlite::Result<Comune> {
         lat: r.get(15)?,
         lon: r.get(16)?,
         updated_at: r.get(17)?,
+        suppressed_on: r.get(18)?,
     })
 }
 

@@ -18,6 +18,8 @@ export interface Comune {
   zone_name: string | null;
   lat: number | null;
   lon: number | null;
+  /** The date the comune left ISTAT's list (suppressed or merged). */
+  suppressed_on: string | null;
   updated_at: string;
 }
 
