@@ -28,7 +28,11 @@ fn istat_csv(n: usize) -> Vec<u8> {
         "\"Codice Regione\";\"Codice dell'Unità territoriale sovracomunale \n(valida a fini statistici)\";\"Codice Provincia (Storico)(1)\";\"Progressivo del Comune (2)\";\"Codice Comune formato alfanumerico\";\"Denominazione (Italiana e straniera)\";\"Denominazione in italiano\";\"Denominazione altra lingua\";\"Codice Ripartizione Geografica\";\"Ripartizione geografica\";\"Denominazione Regione\";\"Denominazione dell'Unità territoriale sovracomunale \n(valida a fini statistici)\";\"Tipologia di Unità territoriale sovracomunale \";\"Flag Comune capoluogo di provincia/città metropolitana/libero consorzio\";\"Sigla automobilistica\";\"Codice Comune formato numerico\";\"Codice Comune numerico con 110 province (dal 2010 al 2016)\";\"Codice Comune numerico con 107 province (dal 2006 al 2009)\";\"Codice Comune numerico con 103 province (dal 1995 al 2005)\";\"Codice Catastale del comune\";\"Codice NUTS1 2021\";\"Codice NUTS2 2021 (3) \";\"Codice NUTS3 2021\"\r\n",
     );
     for i in 0..n {
-        let prov = 1 + i % 107;
+        // Province 083 (Messina) is the seeded archive's: left out, so every comune is new.
+        let prov = match 1 + i % 107 {
+            83 => 110,
+            p => p,
+        };
         let istat = format!("{prov:03}{:03}", 1 + i / 107);
         let sigla = format!(
             "{}{}",
@@ -111,7 +115,7 @@ fn main() {
         assert_eq!(p.counts.unchanged, N_COMUNI);
     }
     rows.push((
-        format!("ISTAT list, {N_COMUNI} comuni: read the CSV (Windows-1252, detected)"),
+        "ISTAT list, 7,904 comuni: read the CSV (Windows-1252, detected)".to_string(),
         ms(read),
     ));
     rows.push((
@@ -175,11 +179,12 @@ fn main() {
         apply.push(t0.elapsed());
     }
     rows.push((
-        format!("Referents file, {N_REFERENTS} rows: read the CSV"),
+        "Referents file, 10,000 rows: read the CSV".to_string(),
         ms(read),
     ));
     rows.push((
-        format!("Referents file: dry run on {N_COMUNI} comuni × 3 referents"),
+        "Referents file: dry run on 7,904 comuni × 3 referents (7,904 updates, 2,096 new)"
+            .to_string(),
         ms(median(dry)),
     ));
     rows.push((
