@@ -756,6 +756,27 @@ fn istat_update_dry_run_apply_and_idempotence() {
         },
     )
     .unwrap();
+    // Both have a step of the adhesion workflow: its history stays.
+    for c in ["083002", "083004"] {
+        s.record_step(
+            c,
+            &cdp_core::adhesion::Step::Invite {
+                date: "2024-01-10".into(),
+                protocol_number: "1234/2024".into(),
+                channel: cdp_core::adhesion::Channel::Pec,
+            },
+        )
+        .unwrap();
+    }
+    // And a generated document.
+    let docs_dir = tempfile::tempdir().unwrap();
+    s.generate_document(
+        cdp_core::documents::DocKind::DeliberaGiunta,
+        "083002",
+        cdp_core::documents::DocFormat::Docx,
+        &docs_dir.path().join("ali.docx"),
+    )
+    .unwrap();
     let bytes = istat_csv(&|me| {
         me.iter_mut().find(|c| c.0 == "083002").unwrap().1 = "Alì Superiore".into();
         me.iter_mut().find(|c| c.0 == "083003").unwrap().2 = "M999".into();
@@ -827,6 +848,21 @@ fn istat_update_dry_run_apply_and_idempotence() {
         "marked, never deleted"
     );
     assert_eq!(s.referents("083004").unwrap().len(), 1, "history stays");
+    assert_eq!(
+        s.adhesion("083004").unwrap().history.len(),
+        1,
+        "the workflow's history stays"
+    );
+    assert_eq!(
+        s.adhesion("083002").unwrap().history.len(),
+        1,
+        "the renamed comune keeps its history"
+    );
+    assert_eq!(
+        s.documents(Some("083002")).unwrap().len(),
+        1,
+        "and its documents"
+    );
     assert_eq!(s.comune("083109").unwrap().name, "Nuovo Comune dei Nebrodi");
     assert!(s.comune("082053").is_err(), "other provinces untouched");
     assert_eq!(common::count(&s, "SELECT count(*) FROM comune"), 109);
