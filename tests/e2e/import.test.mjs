@@ -109,5 +109,6 @@ test("Impostazioni › Importa l'elenco ISTAT…: the dry run for Messina, the u
     await app.clear("#search");
     await app.type("#search", " ");
     await waitFor(() => app.exec("return document.querySelectorAll('[data-testid=comuni-table] tbody tr').length > 1"), "the whole list");
+    assert.match(await app.exec("return document.querySelector('[data-istat=\"083004\"]').innerText"), /Antillo \(soppresso dal \d\d\/\d\d\/\d{4}\)/);
     await openComune(app, "083002", "Alì Marina");
   }));

@@ -76,6 +76,8 @@ pub struct ComuneRow {
     pub mayor_name: Option<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
+    /// The date the comune left ISTAT's list, if it did.
+    pub suppressed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -465,7 +467,7 @@ impl Store {
                    AND (r.valid_to IS NULL OR r.valid_to >= ?1)
                    AND (r.valid_from IS NULL OR r.valid_from <= ?1)
                  ORDER BY r.valid_from DESC LIMIT 1) AS rpct,
-                c.pec, c.ipa_code, c.mayor_name, c.phone, c.website
+                c.pec, c.ipa_code, c.mayor_name, c.phone, c.website, c.suppressed_on
              FROM comune c LEFT JOIN zone z ON z.id = c.zone_id WHERE 1 = 1",
         );
         let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(today())];
@@ -521,6 +523,7 @@ impl Store {
                 mayor_name: r.get(10)?,
                 phone: r.get(11)?,
                 website: r.get(12)?,
+                suppressed_on: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

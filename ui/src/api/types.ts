@@ -52,6 +52,8 @@ export interface ComuneRow {
   mayor_name: string | null;
   phone: string | null;
   website: string | null;
+  /** The date the comune left ISTAT's list (suppressed or merged). */
+  suppressed_on: string | null;
 }
 
 export type SortKey = "name" | "istat" | "population" | "zone" | "rpct";
