@@ -5,6 +5,7 @@
 mod archive;
 mod commands;
 mod documents;
+mod import;
 mod state;
 
 use std::path::PathBuf;
@@ -45,6 +46,7 @@ pub fn run() {
                 .unwrap_or_else(|_| PathBuf::from("."));
             let path = resolve_db_path(&args, std::env::var_os("CDP_DB"), &default_dir);
             app.manage(AppState::open(path));
+            app.manage(import::ImportFile::default());
             exit_on_signals(app.handle().clone());
             Ok(())
         })
@@ -100,6 +102,16 @@ pub fn run() {
             documents::preview_pdf,
             documents::generate_document,
             documents::generate_batch,
+            import::import_fields,
+            import::import_choose_file,
+            import::import_reload,
+            import::import_referents_preview,
+            import::import_referents_apply,
+            import::import_istat_preview,
+            import::import_istat_apply,
+            import::cancel_import,
+            import::import_batches,
+            import::undo_import,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

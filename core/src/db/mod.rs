@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_adhesion_organ",
         include_str!("../../migrations/0005_adhesion_organ.sql"),
     ),
+    (
+        "0006_import",
+        include_str!("../../migrations/0006_import.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -2,6 +2,10 @@
 //! BOM) and XLSX. A file is written beside its destination and renamed into
 //! place, so a failed export never leaves half a file.
 
+pub mod import;
+pub mod istat;
+pub mod table;
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};

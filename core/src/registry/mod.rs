@@ -40,6 +40,8 @@ pub struct Comune {
     /// The office that proposes the act (default "Area Amministrativa").
     pub proposing_office: String,
     pub fiscal_code: Option<String>,
+    /// The date the comune left ISTAT's list (suppressed or merged), if it did.
+    pub suppressed_on: Option<String>,
     pub updated_at: String,
 }
 
@@ -116,6 +118,8 @@ pub struct ComuneRow {
     pub mayor_name: Option<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
+    /// The date the comune left ISTAT's list, if it did.
+    pub suppressed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -168,7 +172,8 @@ pub fn population_classes() -> Vec<PopulationClass> {
 const COMUNE_COLUMNS: &str =
     "c.istat, c.name, c.cadastral_code, c.capoluogo, c.population, c.population_year,
      c.pec, c.ipa_code, c.address, c.phone, c.website, c.mayor_name, c.notes, c.zone_id, z.name,
-     c.lat, c.lon, c.updated_at, c.adopting_organ, c.proposing_office, c.fiscal_code";
+     c.lat, c.lon, c.updated_at, c.adopting_organ, c.proposing_office, c.fiscal_code,
+     c.suppressed_on";
 
 fn comune_from_row(r: &Row) -> rusqlite::Result<Comune> {
     Ok(Comune {
@@ -193,6 +198,7 @@ fn comune_from_row(r: &Row) -> rusqlite::Result<Comune> {
         adopting_organ: Organ::from_sql(&r.get::<_, String>(18)?),
         proposing_office: r.get(19)?,
         fiscal_code: r.get(20)?,
+        suppressed_on: r.get(21)?,
     })
 }
 
@@ -533,7 +539,7 @@ impl Store {
                    AND (r.valid_to IS NULL OR r.valid_to >= ?1)
                    AND (r.valid_from IS NULL OR r.valid_from <= ?1)
                  ORDER BY r.valid_from DESC LIMIT 1) AS rpct,
-                c.pec, c.ipa_code, c.mayor_name, c.phone, c.website
+                c.pec, c.ipa_code, c.mayor_name, c.phone, c.website, c.suppressed_on
              FROM comune c LEFT JOIN zone z ON z.id = c.zone_id WHERE 1 = 1",
         );
         let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(today())];
@@ -589,6 +595,7 @@ impl Store {
                 mayor_name: r.get(10)?,
                 phone: r.get(11)?,
                 website: r.get(12)?,
+                suppressed_on: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

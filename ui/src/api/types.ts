@@ -23,6 +23,8 @@ export interface Comune {
   /** The office that proposes the act ("Area Amministrativa" by default). */
   proposing_office: string;
   fiscal_code: string | null;
+  /** The date the comune left ISTAT's list (suppressed or merged). */
+  suppressed_on: string | null;
   updated_at: string;
 }
 
@@ -59,6 +61,8 @@ export interface ComuneRow {
   mayor_name: string | null;
   phone: string | null;
   website: string | null;
+  /** The date the comune left ISTAT's list (suppressed or merged). */
+  suppressed_on: string | null;
 }
 
 export type SortKey = "name" | "istat" | "population" | "zone" | "rpct";

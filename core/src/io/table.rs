@@ -1,0 +1,249 @@
+//! Reading a table from a file a user brings: CSV (`;`, `,` or tab; UTF-8
+//! with or without BOM, or Windows-1252/Latin-1, detected) with the `csv`
+//! crate, and XLSX/XLS/ODS with `calamine`. The result is a header row and
+//! the data rows, each with the line (or spreadsheet row) it came from.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A table read from a file: its header and its non-blank rows.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<TableRow>,
+    /// How the file was read ("CSV, separatore «;», Windows-1252", "Excel").
+    pub described_as: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TableRow {
+    /// The line of the file (CSV) or the row of the sheet (spreadsheets), from 1.
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Table {
+    /// The cell of `row` at column `col`, trimmed ("" if the row is short).
+    pub fn cell(row: &TableRow, col: usize) -> &str {
+        row.cells.get(col).map(|s| s.trim()).unwrap_or("")
+    }
+}
+
+/// The kinds of file accepted, by extension.
+pub fn is_spreadsheet(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .as_deref(),
+        Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+    )
+}
+
+/// Reads `path` as a table; `header_row` finds the header among the first
+/// rows (the first row for which it returns true; the first non-blank row
+/// if none does).
+pub fn read_path(path: &Path, header_row: &dyn Fn(&[String]) -> bool) -> Result<Table> {
+    let bytes = std::fs::read(path).map_err(|e| Error::file(path, &e))?;
+    read_bytes(&bytes, is_spreadsheet(path), header_row)
+}
+
+/// Reads the bytes of a file as a table (see [`read_path`]).
+pub fn read_bytes(
+    bytes: &[u8],
+    spreadsheet: bool,
+    header_row: &dyn Fn(&[String]) -> bool,
+) -> Result<Table> {
+    let (described_as, rows) = if spreadsheet || looks_like_spreadsheet(bytes) {
+        ("Excel".to_string(), spreadsheet_rows(bytes)?)
+    } else {
+        csv_rows(bytes)?
+    };
+    let rows: Vec<TableRow> = rows
+        .into_iter()
+        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::validation(
+            "file",
+            "Il file è vuoto: nessuna riga da importare.",
+        ));
+    }
+    let at = rows
+        .iter()
+        .take(20)
+        .position(|r| header_row(&r.cells))
+        .unwrap_or(0);
+    let mut rows = rows.into_iter().skip(at);
+    let mut headers: Vec<String> = rows
+        .next()
+        .map(|r| r.cells)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    // A trailing separator makes an empty last column: drop empty headers at the end.
+    while headers.last().is_some_and(|h| h.is_empty()) {
+        headers.pop();
+    }
+    Ok(Table {
+        headers,
+        rows: rows.collect(),
+        described_as,
+    })
+}
+
+/// ZIP (XLSX, ODS) or OLE (XLS) signatures.
+fn looks_like_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// The text of a CSV file: UTF-8 (BOM removed) if it is valid UTF-8,
+/// otherwise Windows-1252 (a superset of Latin-1 for the printable range,
+/// as ISTAT and Italian Excel write).
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (text.into_owned(), "Windows-1252")
+        }
+    }
+}
+
+/// The separator of a CSV text: the most frequent of `;`, `,` and tab in
+/// its first record (quotes, and the line breaks inside them, skipped).
+fn separator(text: &str) -> u8 {
+    let (mut semi, mut comma, mut tab) = (0, 0, 0);
+    let mut quoted = false;
+    for c in text.chars().take(20_000) {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => semi += 1,
+            ',' if !quoted => comma += 1,
+            '\t' if !quoted => tab += 1,
+            '\n' if !quoted && (semi + comma + tab) > 0 => break,
+            _ => {}
+        }
+    }
+    if tab > semi && tab > comma {
+        b'\t'
+    } else if comma > semi {
+        b','
+    } else {
+        b';'
+    }
+}
+
+fn csv_rows(bytes: &[u8]) -> Result<(String, Vec<TableRow>)> {
+    let (text, encoding) = decode(bytes);
+    let sep = separator(&text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // The line a record starts on, counting the line breaks inside quoted
+    // cells and the blank lines the reader skips.
+    let (mut line, mut counted) = (1usize, 0usize);
+    let bytes = text.as_bytes();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                // The reader's start of a record is where the previous one
+                // ended: skip the rest of its terminator and the blank lines.
+                let mut at = record
+                    .position()
+                    .map(|p| p.byte() as usize)
+                    .unwrap_or(counted);
+                at = at.min(bytes.len()).max(counted);
+                while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+                line += bytes[counted..at].iter().filter(|b| **b == b'\n').count();
+                counted = at;
+                rows.push(TableRow {
+                    line,
+                    cells: record.iter().map(str::to_string).collect(),
+                })
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(Error::validation(
+                    "file",
+                    format!("Il file CSV non è leggibile alla riga {line}: {e}."),
+                ));
+            }
+        }
+    }
+    let sep_name = match sep {
+        b'\t' => "tabulazione".to_string(),
+        s => format!("«{}»", s as char),
+    };
+    Ok((format!("CSV, separatore {sep_name}, {encoding}"), rows))
+}
+
+fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<TableRow>> {
+    use calamine::{Data, Reader};
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::validation(
+            "file",
+            format!("Il foglio di calcolo non è leggibile (è un file Excel o ODS valido?): {e}."),
+        )
+    };
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad(&"nessun foglio"))?
+        .map_err(|e| bad(&e))?;
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let mut out = Vec::with_capacity(range.height());
+    for (i, row) in range.rows().enumerate() {
+        let cells = row
+            .iter()
+            .map(|c| match c {
+                Data::Empty | Data::Error(_) => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Int(n) => n.to_string(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => if *b { "sì" } else { "no" }.to_string(),
+                Data::DateTime(d) => d
+                    .as_datetime()
+                    .map(|t| t.date().to_string())
+                    .unwrap_or_else(|| d.to_string()),
+                Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+                Data::DurationIso(s) => s.clone(),
+            })
+            .collect();
+        out.push(TableRow {
+            line: first_row as usize + i + 1,
+            cells,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separator_and_encoding_are_detected() {
+        assert_eq!(separator("\"a;b\",c,d\n1;2"), b',');
+        assert_eq!(separator("\"a\nb\";c;d\n"), b';');
+        let (t, enc) = decode(b"Al\xec");
+        assert_eq!((t.as_str(), enc), ("Alì", "Windows-1252"));
+        let (t, enc) = decode("\u{feff}Alì".as_bytes());
+        assert_eq!((t.as_str(), enc), ("Alì", "UTF-8"));
+    }
+}
