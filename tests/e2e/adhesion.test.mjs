@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { App, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
-const SIGNED_GREEN = "#008758";
+const SIGNED_GREEN = "#006B47";
 
 const state = (app) => app.text("[data-testid=adhesion-state]");
 

@@ -54,7 +54,7 @@ test("search 'sant agata' finds Sant'Agata di Militello, and the keyboard opens 
     await app.clickText("← Indietro");
     await app.clear("#search");
     await app.type("#search", "xyzzy");
-    await waitFor(async () => (await app.text("[data-testid=result-count]")) === "0 comuni", "no results");
+    await waitFor(async () => (await app.text("[data-testid=result-count]")) === "Nessun comune", "no results");
     assert.match(await app.text(".empty"), /Nessun comune corrisponde/);
     // Accents: "ali" finds Alì and Alì Terme; arrow keys move through the rows.
     await app.clear("#search");

@@ -134,11 +134,9 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
 }
 
 /** Focus the first invalid field of `root` (aria-invalid), or the element with `id`. */
-export function focusInvalid(root: ParentNode = document, id?: string) {
-  requestAnimationFrame(() => {
-    if (id && focusEl(document.getElementById(id))) return;
-    focusEl(root.querySelector<HTMLElement>("[aria-invalid=true]"));
-  });
+export function focusInvalid(root: ParentNode | undefined = document, id?: string) {
+  if (id && focusEl(document.getElementById(id))) return;
+  requestAnimationFrame(() => focusEl((root ?? document).querySelector<HTMLElement>("[aria-invalid=true]")));
 }
 
 const openers = new WeakMap<HTMLDialogElement, HTMLElement | null>();
