@@ -226,13 +226,14 @@ export class App {
   /** axe-core's WCAG 2.1 A/AA violations on the page as it is now. */
   async axe() {
     axeSource ??= readFileSync(AXE, "utf8");
-    await this.exec("if (!window.axe) window.eval(arguments[0]); return true", axeSource);
+    // The source is the script's body: WebDriver runs it, the page's CSP forbids eval.
+    if (!(await this.exec("return !!window.axe"))) await this.exec(`${axeSource}\n;return !!window.axe;`);
     return this.exec(`return axe.run(document, {
         runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
         resultTypes: ["violations"],
       }).then((r) => r.violations.map((v) => ({
         id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 6).map((n) => n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ").slice(0, 240)),
+        nodes: v.nodes.slice(0, 6).map((n) => n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 240)),
       })))`);
   }
 
@@ -250,7 +251,7 @@ export class App {
       if (!a || a === document.body) return "body";
       const id = a.id ? "#" + a.id : "";
       const t = a.dataset && (a.dataset.testid || a.dataset.step || a.dataset.istat || a.dataset.nav || a.dataset.tab);
-      return a.tagName.toLowerCase() + id + (t ? "[" + t + "]" : "") + " " + (a.getAttribute("aria-label") || a.textContent || "").trim().replace(/\s+/g, " ").slice(0, 60);`);
+      return a.tagName.toLowerCase() + id + (t ? "[" + t + "]" : "") + " " + (a.getAttribute("aria-label") || a.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);`);
   }
 
   /** Sets the window's size (CSS pixels of the viewport are a little smaller). */

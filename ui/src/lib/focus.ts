@@ -109,6 +109,9 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
     if (!focusEl(resolve(options.initial))) focusEl(firstField(node));
   });
   const onKey = (e: KeyboardEvent) => {
+    // Escape inside a dialog opened from the form (e.g. a date field's calendar) closes only that dialog.
+    const inner = (e.target as Element).closest?.("dialog");
+    if (inner && inner !== node.closest("dialog")) return;
     if (e.key === "Escape" && options.close && !e.defaultPrevented) {
       e.preventDefault();
       e.stopPropagation();
