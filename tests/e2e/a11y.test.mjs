@@ -252,8 +252,16 @@ test("keyboard only: from launch to the signed protocol, an undo and a document,
       await focusIs(app, "[data-testid=doc-generate]", "the generate button after the save dialog");
       assert.equal(readdirSync(dir).filter((f) => f.endsWith(".pdf")).length, 1);
 
-      // Back to the list: focus returns to the comune's row.
+      // Back to the list: focus returns to the search box that opened the comune.
       await tabTo(app, ".back", { back: true, max: 80 });
+      await app.keys(KEY.ENTER);
+      await focusIs(app, "#search", "the search box that opened the comune");
+      // From the list's rows (one tab stop, arrows inside) and back: focus on the row.
+      await app.keys(KEY.DOWN);
+      await focusIs(app, "tr[data-istat='083084']", "the only row");
+      await app.keys(KEY.ENTER);
+      await waitFor(async () => (await h1(app)) === "Sant'Agata di Militello", "the comune again");
+      await tabTo(app, ".back", { back: true });
       await app.keys(KEY.ENTER);
       await focusIs(app, "tr[data-istat='083084']", "the row of the comune just left");
       await app.assertAxe("elenco dopo il ritorno");

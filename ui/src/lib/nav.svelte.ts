@@ -50,9 +50,10 @@ class Nav {
 
 export const nav = new Nav();
 
-/** A selector that finds `el` again once its screen is drawn anew (by its comune). */
+/** A selector that finds `el` again once its screen is drawn anew (by its comune, else its id). */
 function selectorOf(el: Element | null): string | null {
   const row = el?.closest<HTMLElement>("[data-istat]");
+  if (el && !row && el.id) return `#${el.id}`;
   if (!el || !row) return null;
   const base = `${row.tagName.toLowerCase()}[data-istat="${row.dataset.istat}"]`;
   return row === el ? base : `${base} ${el.tagName.toLowerCase()}`;
