@@ -33,6 +33,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     const text = pdfText(file).replace(/\s+/g, " ");
     assert.match(text, /COMUNE DI SANT'AGATA DI MILITELLO/);
     assert.match(text, /prot\. n\. 4321\/2026 del 12\/01\/2026/);
+    await app.assertAxe("documenti del comune");
     if (SHOTS) await app.screenshot(join(SHOTS, "comune-documenti.png"));
 
     // "Bozza inviata" proposes the document just generated; the Sindaco's
@@ -44,6 +45,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     answerSaveDialogInFolder("Salva Decreto sindacale", dir);
     await waitFor(async () => (await app.exec("return document.querySelector('#st-document').value")).endsWith("Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf"), "the decree linked");
     assert.match(pdfText(join(dir, "Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf")), /DECRETA/);
+    await app.assertAxe("bozza inviata collegata");
     if (SHOTS) await app.screenshot(join(SHOTS, "bozza-inviata.png"));
     await app.click("[data-testid=step-form] button[type=submit]");
     await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Bozza inviata", "Bozza inviata");
@@ -71,6 +73,7 @@ test("a template edit with an unknown placeholder is refused, then saved and res
     await app.click("[data-testid=tpl-save]");
     await waitFor(async () => /comune\.nom/.test(await app.text("[data-testid=tpl-status]")), "still refused");
     assert.match(await app.text("[data-testid=tpl-version]"), /versione 1/);
+    await app.assertAxe("modello con errore");
     if (SHOTS) await app.screenshot(join(SHOTS, "modello-errore.png"));
 
     await app.exec(
@@ -81,6 +84,7 @@ test("a template edit with an unknown placeholder is refused, then saved and res
     await waitFor(async () => (await app.text("[data-testid=doc-preview]")).includes("Cordialmente, il Comune di Sant'Agata di Militello"), "the preview filled");
     await app.click("[data-testid=tpl-save]");
     await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 2", "version 2");
+    await app.assertAxe("modelli");
     if (SHOTS) await app.screenshot(join(SHOTS, "modelli.png"));
     await app.click("[data-testid=tpl-restore-default]");
     await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 3 · predefinito", "default restored as version 3");
@@ -106,6 +110,7 @@ test("a batch of letters for the Eolie zone into a chosen folder", async () => {
     await app.click("[data-testid=batch-run]");
     answerFolderDialog("Cartella per", dir);
     await waitFor(async () => /4 file scritti/.test(await app.text("[data-testid=batch-dialog]")), "the summary");
+    await app.assertAxe("documenti in lotto");
     if (SHOTS) await app.screenshot(join(SHOTS, "documenti-lotto.png"));
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, [

@@ -208,6 +208,10 @@ export class App {
     }
   }
 
+  async acceptAlert() {
+    await req("POST", `/session/${this.id}/alert/accept`, {});
+  }
+
   async dismissAlert() {
     await req("POST", `/session/${this.id}/alert/dismiss`, {});
   }
