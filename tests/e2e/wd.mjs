@@ -289,7 +289,8 @@ export async function openComune(app, query, name) {
   await app.clear("#search");
   await app.type("#search", query);
   await waitFor(
-    () => app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].length === 1"),
+    // The name too: right after typing, the previous search's single row may still be shown.
+    () => app.exec("const r = [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')]; return r.length === 1 && r[0].cells[0].textContent.trim() === arguments[0]", name),
     `${name} alone in the list`,
   );
   await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
