@@ -89,6 +89,15 @@ pub fn update_comune(state: State<AppState>, istat: String, input: ComuneInput) 
     state.with(|s| s.update_comune(&istat, &input))
 }
 
+/// A date typed in a date field (30/9/2026, 30/09/2026, 2026-09-30) as ISO,
+/// or the core's message saying why it is not a date.
+#[tauri::command]
+pub fn parse_date(text: String, label: String) -> R<String> {
+    cdp_core::validate::date("date", &label, &text)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|e| e.to_payload())
+}
+
 #[tauri::command]
 pub fn population_classes() -> Vec<PopulationClass> {
     cdp_core::registry::population_classes()

@@ -57,6 +57,7 @@ pub fn run() {
             commands::get_comune,
             commands::update_comune,
             commands::population_classes,
+            commands::parse_date,
             commands::referents,
             commands::add_referent,
             commands::update_referent,

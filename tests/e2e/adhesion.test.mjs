@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { App, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
-const SIGNED_GREEN = "#008758";
+const SIGNED_GREEN = "#006B47";
 
 const state = (app) => app.text("[data-testid=adhesion-state]");
 
@@ -31,6 +31,7 @@ test("a comune from invitation to signed protocol, with a mistake and an undo", 
     assert.match(err, /non può precedere/);
     assert.match(err, /01\/02\/2025/);
     assert.equal(await state(app), "Bozza inviata");
+    await app.assertAxe("errore di data nel passaggio");
     if (SHOTS) await app.screenshot(join(SHOTS, "adesione-errore-data.png"));
     await app.fill("#st-date", "2025-03-01");
     await app.click("[data-testid=step-form] button[type=submit]");
@@ -45,6 +46,7 @@ test("a comune from invitation to signed protocol, with a mistake and an undo", 
     assert.match(timeline, /Rosa Lo Presti/);
     // The designated referent was created in the same step.
     assert.match(await app.text("[data-testid=referents-active]"), /Rosa Lo Presti/);
+    await app.assertAxe("cronologia del comune");
     if (SHOTS) await app.screenshot(join(SHOTS, "adesione-cronologia.png"));
 
     // The dashboard counts it and the map shows it in the members' colour.
@@ -53,6 +55,7 @@ test("a comune from invitation to signed protocol, with a mistake and an undo", 
     const fill = await app.exec("return document.querySelector('path[data-istat=\"083084\"]').getAttribute('fill')");
     assert.equal(fill.toLowerCase(), SIGNED_GREEN.toLowerCase());
     assert.match(await app.text("[data-testid=state-counts] [data-state=protocollo_sottoscritto]"), /: 1$/);
+    await app.assertAxe("cruscotto con un aderente");
     if (SHOTS) await app.screenshot(join(SHOTS, "cruscotto-adesioni.png"));
 
     // Undo the last step: a reason is required, and the undo is in the timeline.
@@ -92,6 +95,7 @@ test("bulk invitation of a zone, then the register filtered by state", async () 
     await waitFor(async () => !(await app.exec("return !!document.querySelector('dialog[open]')")), "the dialog to close");
     await app.select("#adh-state", "invitato");
     await waitFor(async () => (await app.text("[data-testid=adh-count]")) === "4 comuni", "4 invited");
+    await app.assertAxe("registro delle adesioni");
     if (SHOTS) await app.screenshot(join(SHOTS, "adesioni.png"));
   } finally {
     await app.quit();

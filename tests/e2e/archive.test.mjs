@@ -37,6 +37,7 @@ test("Impostazioni: a backup, a change, the restore: the change is gone and the 
     await app.click("[data-testid=backup-row][data-reason=manual] [data-testid=restore-this]");
     await app.el("[data-testid=restore-confirm]");
     assert.match(await app.text("[data-testid=restore-confirm]"), /108 comuni/);
+    await app.assertAxe("conferma del ripristino");
     if (SHOTS) await app.screenshot(join(SHOTS, "impostazioni-ripristino.png"));
     await app.click("[data-testid=restore-go]");
     await waitFor(async () => (await app.exec("return document.body.innerText")).includes("Archivio ripristinato"), "the restore toast");
@@ -62,6 +63,7 @@ test("Impostazioni: a backup, a change, the restore: the change is gone and the 
     await app.click("[data-testid=restore-go]");
     answerFolderDialog("Ripristina da una copia dell'archivio", wrong);
     await waitFor(async () => (await app.exec("return document.querySelector('[data-testid=restore-error]')?.textContent ?? ''")).includes("non è un archivio"), "the refusal");
+    await app.assertAxe("ripristino rifiutato");
     if (SHOTS) await app.screenshot(join(SHOTS, "ripristino-rifiutato.png"));
     await openComune(app, "Alì Terme", "Alì Terme");
     assert.equal(await notesOf(app), "Prima della copia");
@@ -78,6 +80,7 @@ test("a second instance on the same archive says who holds it and opens read-onl
       const msg = await app.text("[data-testid=fatal-error]");
       assert.match(msg, /è già aperto da rossi su .+ dal \d\d\/\d\d\/\d{4} alle \d\d:\d\d/);
       assert.equal(await app.text("h1"), "Archivio già aperto");
+      await app.assertAxe("archivio già aperto");
       if (SHOTS) await app.screenshot(join(SHOTS, "archivio-gia-aperto.png"));
       await app.click("[data-testid=open-read-only]");
       await app.el("[data-testid=read-only-banner]");
@@ -86,6 +89,7 @@ test("a second instance on the same archive says who holds it and opens read-onl
       assert.equal(await app.exec("return document.querySelector('#c-notes').disabled"), true);
       assert.equal(await app.exec("return document.querySelector('[data-testid=comune-form] button[type=submit]').disabled"), true);
       assert.equal(await app.exec("return document.querySelector('[data-step=invite]').disabled"), true);
+      await app.assertAxe("sola lettura");
       if (SHOTS) await app.screenshot(join(SHOTS, "sola-lettura.png"));
     }, db);
   } finally {

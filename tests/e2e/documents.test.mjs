@@ -36,6 +36,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     assert.match(text, /con la nota prot\. n\. 4321\/2026 del 12\/01\/2026 la Città/);
     assert.match(text, /Ritenuta la competenza della Giunta Municipale/);
     assert.match(text, /Sant’Agata di Militello, lì 15 gennaio 2026/, "the date chosen when generating");
+    await app.assertAxe("documenti del comune");
     if (SHOTS) await app.screenshot(join(SHOTS, "comune-documenti.png"));
 
     // "Bozza inviata" proposes the document just generated; the Sindaco's
@@ -51,6 +52,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     assert.match(decree, /art\. 13 della L\.R\. 26 agosto 1992, n\. 7,/);
     assert.match(decree, /art\. 41 della L\.R\. 1 settembre 1993, n\. 26/);
     assert.match(decree, /Sant’Agata di Militello, lì …/, "no date chosen: left blank");
+    await app.assertAxe("bozza inviata collegata");
     if (SHOTS) await app.screenshot(join(SHOTS, "bozza-inviata.png"));
     await app.click("[data-testid=step-form] button[type=submit]");
     await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Bozza inviata", "Bozza inviata");
@@ -78,6 +80,7 @@ test("a template edit with an unknown placeholder is refused, then saved and res
     await app.click("[data-testid=tpl-save]");
     await waitFor(async () => /comune\.nom/.test(await app.text("[data-testid=tpl-status]")), "still refused");
     assert.match(await app.text("[data-testid=tpl-version]"), /versione 1/);
+    await app.assertAxe("modello con errore");
     if (SHOTS) await app.screenshot(join(SHOTS, "modello-errore.png"));
 
     await app.exec(
@@ -88,6 +91,7 @@ test("a template edit with an unknown placeholder is refused, then saved and res
     await waitFor(async () => (await app.text("[data-testid=doc-preview]")).includes("Cordialmente, il Comune di Sant’Agata di Militello"), "the preview filled");
     await app.click("[data-testid=tpl-save]");
     await waitFor(async () => (await app.text("[data-testid=tpl-version]")) === "versione 2", "version 2");
+    await app.assertAxe("modelli");
     if (SHOTS) await app.screenshot(join(SHOTS, "modelli.png"));
     await app.click("[data-testid=tpl-restore-default]");
     await waitFor(async () => /^versione 3 · predefinito 2026\.2$/.test(await app.text("[data-testid=tpl-version]")), "default restored as version 3");
@@ -113,6 +117,7 @@ test("a batch of letters for the Eolie zone into a chosen folder", async () => {
     await app.click("[data-testid=batch-run]");
     answerFolderDialog("Cartella per", dir);
     await waitFor(async () => /4 file scritti/.test(await app.text("[data-testid=batch-dialog]")), "the summary");
+    await app.assertAxe("documenti in lotto");
     if (SHOTS) await app.screenshot(join(SHOTS, "documenti-lotto.png"));
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, [

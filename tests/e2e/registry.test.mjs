@@ -32,10 +32,12 @@ test("first run shows the 108 comuni and the proposed zones", () =>
       "Città di Messina",
       "Isole Eolie",
     ]);
+    await app.assertAxe("cruscotto");
     if (SHOTS) await app.screenshot(join(SHOTS, "cruscotto.png"));
     await app.nav("comuni");
     await waitFor(async () => (await app.text("[data-testid=result-count]")) === "108 comuni", "108 comuni in the list");
     assert.equal((await rowsShown(app)).length, 108);
+    await app.assertAxe("elenco dei comuni");
     if (SHOTS) await app.screenshot(join(SHOTS, "comuni.png"));
     // Accepting the proposal removes the banner.
     await app.nav("cruscotto");
@@ -54,7 +56,7 @@ test("search 'sant agata' finds Sant'Agata di Militello, and the keyboard opens 
     await app.clickText("← Indietro");
     await app.clear("#search");
     await app.type("#search", "xyzzy");
-    await waitFor(async () => (await app.text("[data-testid=result-count]")) === "0 comuni", "no results");
+    await waitFor(async () => (await app.text("[data-testid=result-count]")) === "Nessun comune", "no results");
     assert.match(await app.text(".empty"), /Nessun comune corrisponde/);
     // Accents: "ali" finds Alì and Alì Terme; arrow keys move through the rows.
     await app.clear("#search");
@@ -77,6 +79,7 @@ test("an invalid PEC shows the error next to the field and saves nothing", () =>
     assert.match(err, /PEC/);
     assert.equal(await app.exec("return document.querySelector('#c-pec').getAttribute('aria-invalid')"), "true");
     assert.equal(await app.exec("return document.activeElement.id"), "c-pec");
+    await app.assertAxe("errore PEC");
     if (SHOTS) await app.screenshot(join(SHOTS, "comune-errore-pec.png"));
     // Nothing was saved: leave without saving and come back.
     await app.exec("window.confirm = () => true");
@@ -129,6 +132,7 @@ test("recording and replacing the RPCT keeps the history", () =>
     await waitFor(async () => (await app.text("[data-testid=referents-history]")).includes("Maria Rossi"), "history");
     assert.match(await app.text("[data-testid=referents-history]"), /01\/05\/2021 – 30\/06\/2024/);
     assert.match(await app.text("[data-testid=referents-active]"), /Giuseppe Bianchi/);
+    await app.assertAxe("referenti");
     if (SHOTS) await app.screenshot(join(SHOTS, "comune-referenti.png"));
     // Search finds the comune by its referent's name.
     await app.exec("window.confirm = () => true");
@@ -165,6 +169,7 @@ test("moving a comune to another zone changes the counts and the map colour", ()
     await waitFor(async () => (await count("Isole Eolie")) === "2", "Leni moved by a map click");
     await app.clickText("Annulla", ".toast button");
     await waitFor(async () => (await count("Isole Eolie")) === "3", "the move undone");
+    await app.assertAxe("zone omogenee");
     if (SHOTS) await app.screenshot(join(SHOTS, "zone.png"));
   }));
 
@@ -213,6 +218,7 @@ test("a corrupt archive gives a clear message and is not overwritten", async () 
     const msg = await app.text("[data-testid=fatal-error]");
     assert.match(msg, /non è un archivio della Comunità di Pratiche/);
     assert.match(msg, /non è stato modificato/);
+    await app.assertAxe("archivio danneggiato");
     if (SHOTS) await app.screenshot(join(SHOTS, "archivio-danneggiato.png"));
   } finally {
     await app.quit();

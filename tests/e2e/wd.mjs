@@ -1,13 +1,17 @@
 // A small W3C WebDriver client for the real app: WebKitWebDriver starts the
 // Tauri binary (TAURI_WEBVIEW_AUTOMATION=true) and we drive its webview.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const DRIVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
 export const APP = resolve(process.env.APP_BINARY ?? "target/debug/comunita-pratiche");
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+// axe-core (ui's devDependency) is injected into the page by execute script:
+// the CSP forbids loading scripts, not WebDriver's.
+const AXE = resolve(import.meta.dirname, "../../ui/node_modules/axe-core/axe.min.js");
+let axeSource;
 
 async function req(method, path, body) {
   const res = await fetch(`${DRIVER}${path}`, {
@@ -186,6 +190,15 @@ export class App {
     });
   }
 
+  /** Presses `key` with the modifiers held (KEY.SHIFT, KEY.ALT, ...). */
+  async chord(mods, key) {
+    const down = mods.map((m) => ({ type: "keyDown", value: m }));
+    const up = mods.map((m) => ({ type: "keyUp", value: m })).reverse();
+    await req("POST", `/session/${this.id}/actions`, {
+      actions: [{ type: "key", id: "kb", actions: [...down, { type: "keyDown", value: key }, { type: "keyUp", value: key }, ...up] }],
+    });
+  }
+
   /** The text of an open JavaScript dialog (confirm), or null. */
   async alertText() {
     try {
@@ -193,6 +206,10 @@ export class App {
     } catch {
       return null;
     }
+  }
+
+  async acceptAlert() {
+    await req("POST", `/session/${this.id}/alert/accept`, {});
   }
 
   async dismissAlert() {
@@ -209,9 +226,53 @@ export class App {
   nav(section) {
     return this.click(`[data-nav="${section}"]`);
   }
+
+  /** axe-core's WCAG 2.1 A/AA violations on the page as it is now. */
+  async axe() {
+    axeSource ??= readFileSync(AXE, "utf8");
+    // The source is the script's body: WebDriver runs it, the page's CSP forbids eval.
+    if (!(await this.exec("return !!window.axe"))) await this.exec(`${axeSource}\n;return !!window.axe;`);
+    return this.exec(`return axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        resultTypes: ["violations"],
+      }).then((r) => r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 6).map((n) => n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 240)),
+      })))`);
+  }
+
+  /** Fails if axe-core finds any WCAG 2.1 AA violation; `where` names the state. */
+  async assertAxe(where) {
+    // Let transitions and pending renders settle.
+    await this.exec("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
+    const v = await this.axe();
+    if (v.length) throw new Error(`axe-core, ${where}: ${v.length} violations\n${JSON.stringify(v, null, 1)}`);
+  }
+
+  /** A short description of the focused element (tag, id, data-testid, text). */
+  focused() {
+    return this.exec(`const a = document.activeElement;
+      if (!a || a === document.body) return "body";
+      const id = a.id ? "#" + a.id : "";
+      const t = a.dataset && (a.dataset.testid || a.dataset.step || a.dataset.istat || a.dataset.nav || a.dataset.tab);
+      return a.tagName.toLowerCase() + id + (t ? "[" + t + "]" : "") + " " + (a.getAttribute("aria-label") || a.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);`);
+  }
+
+  /** Sets the window's size (CSS pixels of the viewport are a little smaller). */
+  async resize(width, height) {
+    await req("POST", `/session/${this.id}/window/rect`, { width, height });
+  }
+
+  /** Text size as a percentage of the default (200: what a user with low vision may set). */
+  zoomText(percent) {
+    return this.exec("document.documentElement.style.fontSize = arguments[0] + 'px'; return true", (16 * percent) / 100);
+  }
 }
 
-export const KEY = { ENTER: "\uE007", DOWN: "\uE015", UP: "\uE013", ESCAPE: "\uE00C", TAB: "\uE004" };
+export const KEY = {
+  ENTER: "\uE007", DOWN: "\uE015", UP: "\uE013", LEFT: "\uE012", RIGHT: "\uE014", ESCAPE: "\uE00C", TAB: "\uE004",
+  SHIFT: "\uE008", ALT: "\uE00A", HOME: "\uE011", END: "\uE010", SPACE: "\uE00D", PAGE_DOWN: "\uE00F", BACKSPACE: "\uE003",
+};
 
 /** Waits for the native dialog whose title matches `title` and focuses it. */
 function focusDialog(title) {
@@ -228,7 +289,8 @@ export async function openComune(app, query, name) {
   await app.clear("#search");
   await app.type("#search", query);
   await waitFor(
-    () => app.exec("return [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')].length === 1"),
+    // The name too: right after typing, the previous search's single row may still be shown.
+    () => app.exec("const r = [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')]; return r.length === 1 && r[0].cells[0].textContent.trim() === arguments[0]", name),
     `${name} alone in the list`,
   );
   await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");

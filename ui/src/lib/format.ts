@@ -26,3 +26,9 @@ export function todayIso(): string {
   const p = (x: number) => String(x).padStart(2, "0");
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}`;
 }
+
+/** An Italian count: "nessun comune", "1 comune", "2 comuni" (`none` for zero, when given). */
+export function count(v: number, one: string, many: string, none?: string): string {
+  if (v === 0 && none) return none;
+  return v === 1 ? `1 ${one}` : `${n(v)} ${many}`;
+}

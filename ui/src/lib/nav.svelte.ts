@@ -1,5 +1,7 @@
 // Which screen is shown. Sections are the app's top-level views; "comune" is
 // the detail page of one comune, reached from the list, the map or the zones.
+// Every change of screen asks first if a form holds unsaved changes.
+import { mayLeave } from "./unsaved";
 export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "documenti" | "impostazioni" | "informazioni";
 
 export const SECTIONS: { id: Section; label: string; key: string }[] = [
@@ -19,22 +21,40 @@ class Nav {
   istat = $state<string | null>(null);
   /** Where "Indietro" goes from a comune's page. */
   back = $state<Section>("comuni");
+  /** The control that opened the comune's page, found again when going back. */
+  opener: string | null = null;
 
   go(section: Section) {
+    if ((section !== this.section || this.istat !== null) && !mayLeave()) return;
+    this.opener = null;
     this.section = section;
     this.istat = null;
   }
 
   openComune(istat: string) {
-    if (this.istat === null) this.back = this.section;
+    if (istat !== this.istat && !mayLeave()) return;
+    if (this.istat === null) {
+      this.back = this.section;
+      this.opener = selectorOf(document.activeElement);
+    }
     this.section = "comuni";
     this.istat = istat;
   }
 
   closeComune() {
+    if (!mayLeave()) return;
     this.istat = null;
     this.section = this.back;
   }
 }
 
 export const nav = new Nav();
+
+/** A selector that finds `el` again once its screen is drawn anew (by its comune, else its id). */
+function selectorOf(el: Element | null): string | null {
+  const row = el?.closest<HTMLElement>("[data-istat]");
+  if (el && !row && el.id) return `#${el.id}`;
+  if (!el || !row) return null;
+  const base = `${row.tagName.toLowerCase()}[data-istat="${row.dataset.istat}"]`;
+  return row === el ? base : `${base} ${el.tagName.toLowerCase()}`;
+}

@@ -18,6 +18,11 @@ class Toasts {
     setTimeout(() => this.dismiss(id), action ? ms * 2 : ms);
   }
 
+  /** On a change of screen: messages about the previous one would only cover the new one. */
+  leaveScreen() {
+    this.items = this.items.filter((t) => t.kind === "info");
+  }
+
   dismiss(id: number) {
     this.items = this.items.filter((t) => t.id !== id);
   }

@@ -1,5 +1,6 @@
 // Screens with a form register a check that says whether it holds unsaved
-// changes; quitting (Ctrl+Q) asks before losing them.
+// changes; quitting (Ctrl+Q), changing section (sidebar, Alt+number) and
+// leaving a comune's page ask before losing them.
 const checks = new Set<() => boolean>();
 
 /** Registers `isDirty`; returns the function that removes it (an $effect's cleanup). */
@@ -9,3 +10,8 @@ export function trackUnsaved(isDirty: () => boolean): () => void {
 }
 
 export const hasUnsaved = () => [...checks].some((c) => c());
+
+/** True if there is nothing unsaved, or the user agrees to lose it. */
+export function mayLeave(question = "Ci sono modifiche non salvate. Uscire senza salvarle?"): boolean {
+  return !hasUnsaved() || confirm(question);
+}
