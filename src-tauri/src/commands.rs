@@ -388,3 +388,23 @@ pub fn open_exported(
     };
     result.map_err(|e| payload("io", format!("Impossibile aprire {}: {e}", path.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn parse_date_accepts_italian_dates_and_explains_the_rest() {
+        let iso = |t: &str| parse_date(t.into(), "Data".into());
+        assert_eq!(iso("30/9/2026").unwrap(), "2026-09-30");
+        assert_eq!(iso(" 01/02/2025 ").unwrap(), "2025-02-01");
+        assert_eq!(iso("2025-02-01").unwrap(), "2025-02-01");
+        let bad = iso("31/2/2025").unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("date"));
+        assert!(bad.message.starts_with("Data:"), "{}", bad.message);
+        assert!(iso("30/9/26")
+            .unwrap_err()
+            .message
+            .contains("quattro cifre"));
+    }
+}

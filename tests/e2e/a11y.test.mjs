@@ -88,8 +88,19 @@ test("axe-core: no WCAG 2.1 AA violation on any screen, in every state visited",
     await app.keys(KEY.ESCAPE);
     await waitFor(async () => (await app.exec("return document.activeElement.textContent.trim()")) === "Elimina", "focus back on «Elimina»");
 
-    // Adesioni: one selected (Italian count), the bulk dialog.
+    // The zones' checklist is one tab stop.
+    assert.equal(await app.exec("return document.querySelectorAll('[data-testid=assign-list] input[tabindex=\"0\"]').length"), 1);
+
+    // Adesioni: the register is one tab stop (arrows inside), one selected (Italian count), the bulk dialog.
     await showSection(app, "adesioni");
+    assert.equal(await app.exec("return document.querySelectorAll('[data-testid=adh-table] tbody [tabindex=\"0\"]').length"), 1);
+    await app.click("[data-testid=adh-table] tbody tr input[type=checkbox]");
+    await app.keys(KEY.DOWN);
+    assert.equal(await app.exec("return document.activeElement.closest('tr').rowIndex"), 2, "ArrowDown: the next row's checkbox");
+    await app.keys(KEY.RIGHT);
+    assert.equal(await app.exec("return document.activeElement.tagName"), "BUTTON", "ArrowRight: the comune's name in that row");
+    await app.keys(KEY.LEFT, KEY.UP, KEY.SPACE);
+    await waitFor(async () => (await app.text("[data-testid=adh-count]")).endsWith("comuni"), "the first row unticked with Space");
     await app.click("[data-testid=adh-table] tbody tr input[type=checkbox]");
     await waitFor(async () => /1 selezionato$/.test(await app.text("[data-testid=adh-count]")), "«1 selezionato»");
     await app.click("[data-testid=bulk-open]");

@@ -223,8 +223,14 @@ export class App {
     writeFileSync(file, Buffer.from(b64, "base64"));
   }
 
-  nav(section) {
-    return this.click(`[data-nav="${section}"]`);
+  async nav(section) {
+    await this.click(`[data-nav="${section}"]`);
+    await this.settled();
+  }
+
+  /** After a change of screen: waits (briefly) for focus to reach the new screen, which scrolls it. */
+  async settled() {
+    await waitFor(() => this.exec("return !!document.activeElement?.closest('main')"), "focus on the new screen", 1500).catch(() => {});
   }
 
   /** axe-core's WCAG 2.1 A/AA violations on the page as it is now. */
@@ -295,6 +301,7 @@ export async function openComune(app, query, name) {
   );
   await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
   await waitFor(async () => (await app.text("h1")) === name, `the page of ${name}`);
+  await app.settled();
 }
 
 /** Answers a native GTK save dialog titled `title` by typing `path` and Enter. */

@@ -50,6 +50,9 @@ export function focusHeadingSoon(then?: string | null) {
   let titled = false;
   const tryIt = () => {
     if (mine !== pending) return;
+    // Someone already chose a control of the new screen (a click, a test): leave it there.
+    const a = document.activeElement;
+    if (a && a !== document.body && a.closest("main") && !a.matches("main h1")) return;
     const h = document.querySelector<HTMLElement>("main h1");
     if (!titled && h && h.textContent?.trim()) {
       titled = true;

@@ -17,7 +17,10 @@ export function date(iso: string | null | undefined): string {
 export function timestamp(rfc: string): string {
   const t = new Date(rfc);
   if (Number.isNaN(t.getTime())) return rfc;
-  return t.toLocaleString("it-IT", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" });
+  // gg/mm/aaaa, hh:mm: the year in full, as everywhere else.
+  return t.toLocaleString("it-IT", {
+    timeZone: "Europe/Rome", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit",
+  });
 }
 
 /** Today as ISO (local). */

@@ -23,7 +23,8 @@ export interface RovingOptions {
   beforeFirst?: () => void;
 }
 
-const label = (el: HTMLElement) => (el.getAttribute("aria-label") ?? el.textContent ?? "").trim().toLocaleLowerCase("it");
+const label = (el: HTMLElement) =>
+  (el.getAttribute("aria-label") ?? el.closest("label")?.textContent ?? el.textContent ?? "").trim().toLocaleLowerCase("it");
 
 export function roving(node: HTMLElement | SVGSVGElement, opts: RovingOptions) {
   let o = opts;
@@ -150,4 +151,20 @@ export function geographic(from: HTMLElement, key: string, items: HTMLElement[])
     }
   }
   return best ?? from;
+}
+
+/**
+ * Up/Down in a table whose rows hold several items (a checkbox and a link):
+ * the same column in the next or previous row. Left/Right fall back to the
+ * list order, i.e. along the row.
+ */
+export function tableColumns(from: HTMLElement, key: string, items: HTMLElement[]): HTMLElement | null {
+  if (key !== "ArrowDown" && key !== "ArrowUp") return null;
+  const cell = from.closest("td, th") as HTMLTableCellElement | null;
+  const row = from.closest("tr");
+  if (!cell || !row) return null;
+  const rows = items.map((el) => el.closest("tr")).filter((r, i, all) => r && all.indexOf(r) === i) as HTMLTableRowElement[];
+  const next = rows[rows.indexOf(row as HTMLTableRowElement) + (key === "ArrowDown" ? 1 : -1)];
+  if (!next) return from;
+  return items.find((el) => el.closest("tr") === next && (el.closest("td, th") as HTMLTableCellElement).cellIndex === cell.cellIndex) ?? from;
 }
