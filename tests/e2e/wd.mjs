@@ -267,11 +267,15 @@ export class App {
   /** Sets the window's size (CSS pixels of the viewport are a little smaller). */
   async resize(width, height) {
     await req("POST", `/session/${this.id}/window/rect`, { width, height });
+    // The new size reaches the page a little later: clicks before it miss.
+    await waitFor(() => this.exec("return Math.abs(window.outerWidth - arguments[0]) < 40", width), `the window at ${width}×${height}`, 5000).catch(() => {});
+    await this.exec("window.scrollTo(0, 0); return new Promise(r => setTimeout(() => requestAnimationFrame(() => r(true)), 300))");
   }
 
   /** Text size as a percentage of the default (200: what a user with low vision may set). */
-  zoomText(percent) {
-    return this.exec("document.documentElement.style.fontSize = arguments[0] + 'px'; return true", (16 * percent) / 100);
+  async zoomText(percent) {
+    await this.exec("document.documentElement.style.fontSize = arguments[0] + 'px'; window.scrollTo(0, 0); return true", (16 * percent) / 100);
+    await this.exec("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
   }
 }
 
