@@ -56,7 +56,7 @@ test("Impostazioni: a backup, a change, the restore: the change is gone and the 
     await waitFor(async () => (await app.exec("return document.body.innerText")).includes("Copia dell'archivio salvata"), "the copy toast");
 
     // A mistake: a file that is not an archive is refused, nothing changes.
-    await app.exec("document.querySelectorAll('[aria-label=\"Chiudi messaggio\"]').forEach((b) => b.click())");
+    await app.dismissToasts();
     const wrong = join(app.dir, "verbale.sqlite3");
     writeFileSync(wrong, "Verbale della riunione del tavolo tematico");
     await app.click("[data-testid=restore-file]");

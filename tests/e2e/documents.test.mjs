@@ -26,6 +26,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     await app.select("#doc-kind", "delibera_giunta");
     await app.select("#doc-format", "pdf");
     await app.fill("#doc-date", "15/01/2026");
+    await app.dismissToasts();
     await app.click("[data-testid=doc-generate]");
     answerSaveDialogInFolder("Salva Proposta di deliberazione", dir);
     const file = join(dir, "Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf");

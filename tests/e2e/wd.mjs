@@ -179,6 +179,11 @@ export class App {
     await req("POST", `/session/${this.id}/actions`, { actions: [{ type: "key", id: "kb", actions }] });
   }
 
+  /** Closes the toasts on screen (they may cover a control a test clicks). */
+  async dismissToasts() {
+    await this.exec("document.querySelectorAll('[aria-label=\"Chiudi messaggio\"]').forEach((b) => b.click())");
+  }
+
   /** Presses `key` with Ctrl held. */
   async ctrl(key) {
     const CTRL = "\uE009";
@@ -300,7 +305,7 @@ export async function openComune(app, query, name) {
   await app.type("#search", query);
   await waitFor(
     // The name too: right after typing, the previous search's single row may still be shown.
-    () => app.exec("const r = [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')]; return r.length === 1 && r[0].cells[0].textContent.trim() === arguments[0]", name),
+    () => app.exec("const r = [...document.querySelectorAll('[data-testid=comuni-table] tbody tr')]; return r.length === 1 && [...r[0].cells[0].childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim() === arguments[0]", name),
     `${name} alone in the list`,
   );
   await app.exec("document.querySelector('[data-testid=comuni-table] tbody tr').click()");
