@@ -319,6 +319,30 @@ impl Line {
     }
 }
 
+/// Splits a one-piece word at byte `b`: the head (with `mark` after it, a
+/// hyphen or nothing) keeps the word's space before it, the rest starts a line.
+fn split_word(word: &Word, b: usize, mark: &str, f: &Fonts, size: f32) -> (Word, Word) {
+    let piece = &word.pieces[0];
+    let head = Word {
+        pieces: vec![Piece {
+            face: piece.face,
+            text: format!("{}{mark}", &piece.text[..b]),
+        }],
+        width: 0.0,
+        space_before: word.space_before,
+    };
+    let rest = piece.text[b..].to_string();
+    let rest = Word {
+        width: f.width(piece.face, &rest, size),
+        pieces: vec![Piece {
+            face: piece.face,
+            text: rest,
+        }],
+        space_before: 0.0,
+    };
+    (head, rest)
+}
+
 /// Breaks words into lines of at most `max` points (first fit, with
 /// hyphenation when the next word does not fit).
 fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) -> Vec<Line> {
@@ -345,25 +369,10 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
                     <= max + 0.01
             });
             if let Some(&b) = fit {
-                let head = Word {
-                    pieces: vec![Piece {
-                        face: piece.face,
-                        text: format!("{}-", &piece.text[..b]),
-                    }],
-                    width: 0.0,
-                    space_before: word.space_before,
-                };
+                let (head, rest) = split_word(&word, b, "-", f, size);
                 line.push_word(&head, !line.is_empty(), f, size);
                 lines.push(std::mem::take(&mut line));
-                let rest = piece.text[b..].to_string();
-                queue.push_front(Word {
-                    width: f.width(piece.face, &rest, size),
-                    pieces: vec![Piece {
-                        face: piece.face,
-                        text: rest,
-                    }],
-                    space_before: 0.0,
-                });
+                queue.push_front(rest);
                 continue;
             }
         }
@@ -375,25 +384,10 @@ fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) 
                 line.width + space + f.width(piece.face, &piece.text[..b], size) <= max + 0.01
             });
             if let Some(&b) = fit {
-                let head = Word {
-                    pieces: vec![Piece {
-                        face: piece.face,
-                        text: piece.text[..b].to_string(),
-                    }],
-                    width: 0.0,
-                    space_before: word.space_before,
-                };
+                let (head, rest) = split_word(&word, b, "", f, size);
                 line.push_word(&head, !line.is_empty(), f, size);
                 lines.push(std::mem::take(&mut line));
-                let rest = piece.text[b..].to_string();
-                queue.push_front(Word {
-                    width: f.width(piece.face, &rest, size),
-                    pieces: vec![Piece {
-                        face: piece.face,
-                        text: rest,
-                    }],
-                    space_before: 0.0,
-                });
+                queue.push_front(rest);
                 continue;
             }
         }

@@ -399,6 +399,51 @@ struct Directory {
     by_name: HashMap<String, Vec<String>>,
 }
 
+/// An error of a line, at a column.
+fn line_error(errors: &mut Vec<LineError>, col: &str, message: String) {
+    errors.push(LineError {
+        column: Some(col.to_string()),
+        message,
+    });
+}
+
+/// The e-mail or PEC of `field` on `row`, lower case, checked as the forms
+/// check it; an invalid one is recorded as the line's error.
+fn checked_email(
+    cols: &Cols,
+    row: &TableRow,
+    field: &str,
+    label: &str,
+    errors: &mut Vec<LineError>,
+) -> Option<String> {
+    let (v, col) = cols.val(row, field)?;
+    let v = v.to_lowercase();
+    match validate::email(field, label, &v) {
+        Ok(_) => Some(v),
+        Err(e) => {
+            line_error(errors, col, e.to_string());
+            None
+        }
+    }
+}
+
+/// The telephone number of `field` on `row`, checked as the forms check it.
+fn checked_phone(
+    cols: &Cols,
+    row: &TableRow,
+    field: &str,
+    errors: &mut Vec<LineError>,
+) -> Option<String> {
+    let (v, col) = cols.val(row, field)?;
+    match validate::phone(field, v) {
+        Ok(_) => Some(v.to_string()),
+        Err(e) => {
+            line_error(errors, col, e.to_string());
+            None
+        }
+    }
+}
+
 impl Directory {
     fn load(conn: &Connection) -> Result<Directory> {
         let mut d = Directory {
@@ -592,19 +637,8 @@ fn plan(
         };
         let line_ops_start = ops.len();
         // Referent fields, checked as the comune's form checks them.
-        let email = cols.val(row, "email").and_then(|(v, col)| {
-            let v = v.to_lowercase();
-            validate::email("email", "E-mail", &v)
-                .map_err(|e| err(&mut errors, Some(col), e.to_string()))
-                .ok()
-                .map(|_| v)
-        });
-        let phone = cols.val(row, "phone").and_then(|(v, col)| {
-            validate::phone("phone", v)
-                .map_err(|e| err(&mut errors, Some(col), e.to_string()))
-                .ok()
-                .map(|_| v.to_string())
-        });
+        let email = checked_email(&cols, row, "email", "E-mail", &mut errors);
+        let phone = checked_phone(&cols, row, "phone", &mut errors);
         let from = cols.val(row, "valid_from").and_then(|(v, col)| {
             match validate::date("valid_from", "In carica dal", v) {
                 Ok(d) if d > today => {
@@ -669,19 +703,8 @@ fn plan(
             }
         }
         // The comune's own fields.
-        let pec = cols.val(row, "pec").and_then(|(v, col)| {
-            let v = v.to_lowercase();
-            validate::email("pec", "PEC", &v)
-                .map_err(|e| err(&mut errors, Some(col), e.to_string()))
-                .ok()
-                .map(|_| v)
-        });
-        let comune_phone = cols.val(row, "comune_phone").and_then(|(v, col)| {
-            validate::phone("comune_phone", v)
-                .map_err(|e| err(&mut errors, Some(col), e.to_string()))
-                .ok()
-                .map(|_| v.to_string())
-        });
+        let pec = checked_email(&cols, row, "pec", "PEC", &mut errors);
+        let comune_phone = checked_phone(&cols, row, "comune_phone", &mut errors);
         let mayor = cols.val(row, "mayor_name").and_then(|(v, col)| {
             if v.chars().count() > 120 {
                 err(
