@@ -2,11 +2,11 @@
 // second instance on the same archive, a clean close on SIGTERM.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { App, withApp, APP, waitFor, openComune, answerSaveDialog, answerFolderDialog } from "./wd.mjs";
+import { App, withApp, APP, waitFor, openComune, answerSaveDialog, answerFolderDialog, sleep } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 
@@ -128,5 +128,35 @@ test("Ctrl+Q asks before losing unsaved changes, then quits closing the archive 
     await app.quit().catch((e) => {
       if (!exited) throw e;
     });
+  }
+});
+
+test("closing the window asks about unsaved changes, then closes the archive cleanly", async () => {
+  // A window manager, so that the window can be asked to close as its X does.
+  const wm = spawn("openbox", [], { stdio: "ignore" });
+  await sleep(1000);
+  const app = await App.start();
+  const db = app.dbPath;
+  let exited = false;
+  try {
+    await openComune(app, "Barcellona Pozzo di Gotto", "Barcellona Pozzo di Gotto");
+    await app.type("#c-notes", "Appunto non ancora salvato");
+    execFileSync("wmctrl", ["-c", "Comunità di Pratiche"]);
+    await waitFor(() => app.alertText(), "the unsaved-changes question");
+    assert.match(await app.alertText(), /modifiche non salvate/);
+    await app.dismissAlert();
+    await sleep(300);
+    assert.equal(await app.value("#c-notes"), "Appunto non ancora salvato", "still open, the text kept");
+    execFileSync("wmctrl", ["-c", "Comunità di Pratiche"]);
+    await waitFor(() => app.alertText(), "the question again");
+    await app.acceptAlert().catch(() => {});
+    await waitFor(() => statSync(`${db}.lock`).size === 0, "the lock emptied by a clean close", 10000);
+    exited = true;
+    assert.equal(existsSync(`${db}-wal`) && statSync(`${db}-wal`).size > 0, false, "no WAL left with data");
+  } finally {
+    await app.quit().catch((e) => {
+      if (!exited) throw e;
+    });
+    wm.kill();
   }
 });
