@@ -114,7 +114,7 @@ test("recording and replacing the RPCT keeps the history", () =>
   withApp(async (app) => {
     await openComune(app, "lipari", "Lipari");
     await app.clickText("Aggiungi referente");
-    await app.type("#ref-full_name", "Maria Rossi");
+    await app.typeWhole("#ref-full_name", "Maria Rossi");
     await app.type("#ref-email", "maria.rossi@");
     await app.clickText("Aggiungi referente", "button[type=submit]");
     assert.match(await app.text("#ref-email-error"), /E-mail/);
@@ -126,7 +126,7 @@ test("recording and replacing the RPCT keeps the history", () =>
     // After the elections a new RPCT: the old one goes to the history.
     await app.clickText("Aggiungi referente");
     await app.select("#ref-role", "rpct");
-    await app.type("#ref-full_name", "Giuseppe Bianchi");
+    await app.typeWhole("#ref-full_name", "Giuseppe Bianchi");
     await app.exec("const i = document.querySelector('#ref-valid_from'); i.value = '2024-07-01'; i.dispatchEvent(new Event('input', {bubbles: true}))");
     await app.clickText("Aggiungi referente", "button[type=submit]");
     await waitFor(async () => (await app.text("[data-testid=referents-history]")).includes("Maria Rossi"), "history");

@@ -135,6 +135,16 @@ export class App {
     await req("POST", `/session/${this.id}/element/${id}/value`, { text });
   }
 
+  /** Types `text` into a field that may still be re-rendering (a form just
+   * opened or changed): types again until the field holds all of it. */
+  async typeWhole(css, text) {
+    await waitFor(async () => {
+      await this.clear(css);
+      await this.type(css, text);
+      return (await this.value(css)) === text;
+    }, `${css} to hold «${text}»`);
+  }
+
   /** Chooses the option with value `value` (or, with byText, that text) once it exists. */
   async select(css, value, { byText = false } = {}) {
     return waitFor(
