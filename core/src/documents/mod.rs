@@ -401,22 +401,26 @@ pub fn render(
     author: &str,
     format: DocFormat,
 ) -> Result<Rendered> {
+    // The same properties in the PDF's metadata and the DOCX's.
+    let title = if doc.title.is_empty() {
+        kind.label().to_string()
+    } else {
+        doc.title.clone()
+    };
+    let subject = format!("{} – Comune di {comune}", kind.label());
+    let keywords: Vec<String> = vec![
+        "Comunità di Pratiche".into(),
+        "anticorruzione".into(),
+        comune.to_string(),
+    ];
     match format {
         DocFormat::Pdf => {
             let pages = layout::layout(doc);
             let meta = pdf::Metadata {
-                title: if doc.title.is_empty() {
-                    kind.label().to_string()
-                } else {
-                    doc.title.clone()
-                },
+                title,
                 author: author.to_string(),
-                subject: format!("{} – Comune di {comune}", kind.label()),
-                keywords: vec![
-                    "Comunità di Pratiche".into(),
-                    "anticorruzione".into(),
-                    comune.to_string(),
-                ],
+                subject,
+                keywords,
                 created: chrono::Utc::now(),
             };
             let n = pages.len();
@@ -429,18 +433,10 @@ pub fn render(
             bytes: docx::write_docx(
                 doc,
                 &docx::DocxMeta {
-                    title: if doc.title.is_empty() {
-                        kind.label().to_string()
-                    } else {
-                        doc.title.clone()
-                    },
+                    title,
                     author: author.to_string(),
-                    subject: format!("{} – Comune di {comune}", kind.label()),
-                    keywords: vec![
-                        "Comunità di Pratiche".into(),
-                        "anticorruzione".into(),
-                        comune.to_string(),
-                    ],
+                    subject,
+                    keywords,
                     created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 },
             )?,
