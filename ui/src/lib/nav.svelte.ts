@@ -4,15 +4,18 @@
 import { mayLeave } from "./unsaved";
 export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "documenti" | "impostazioni" | "informazioni";
 
-export const SECTIONS: { id: Section; label: string; key: string }[] = [
+// Alt+key switches section. The sections of the network's work (organigram,
+// risks and measures, training) sit between the map and the documents:
+// 6 Organigramma, 7 Rischi e misure, 8 Formazione.
+export const SECTIONS: { id: Section; label: string; key?: string }[] = [
   { id: "cruscotto", label: "Cruscotto", key: "1" },
   { id: "comuni", label: "Comuni", key: "2" },
   { id: "adesioni", label: "Adesioni", key: "3" },
   { id: "zone", label: "Zone omogenee", key: "4" },
   { id: "mappa", label: "Mappa", key: "5" },
-  { id: "documenti", label: "Documenti", key: "6" },
-  { id: "impostazioni", label: "Impostazioni", key: "7" },
-  { id: "informazioni", label: "Fonti dei dati", key: "8" },
+  { id: "documenti", label: "Documenti", key: "9" },
+  { id: "impostazioni", label: "Impostazioni", key: "0" },
+  { id: "informazioni", label: "Fonti dei dati" },
 ];
 
 class Nav {
