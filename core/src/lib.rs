@@ -10,6 +10,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod io;
+pub mod organigram;
 pub mod registry;
 pub mod settings;
 pub mod text;

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_import",
         include_str!("../../migrations/0006_import.sql"),
     ),
+    (
+        "0009_organigram",
+        include_str!("../../migrations/0009_organigram.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

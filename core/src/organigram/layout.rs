@@ -1,0 +1,501 @@
+//! The tidy layout of the organigram, computed here once and drawn the same
+//! by the UI (SVG) and the PDF: Walker's algorithm with the linear-time
+//! improvements of Buchheim, Jünger and Leipert ("Improving Walker's
+//! algorithm to run in linear time", 2002), with boxes of different widths.
+//! Parents are centred over their children, children keep their order,
+//! subtrees are packed as close as `gap` allows, and the same input always
+//! gives the same output. Levels are rows whose height is that of their
+//! tallest box. Coordinates are in points (1/72 inch), y growing downwards.
+
+use serde::{Deserialize, Serialize};
+
+use super::tree::Organigram;
+
+/// A tree for [`tidy`]: box sizes and ordered children; `roots` in order.
+#[derive(Debug, Clone, Default)]
+pub struct LayoutInput {
+    pub widths: Vec<f32>,
+    pub heights: Vec<f32>,
+    pub children: Vec<Vec<usize>>,
+    pub roots: Vec<usize>,
+}
+
+/// Distances between boxes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct LayoutOptions {
+    /// Horizontal gap between neighbouring boxes (siblings or cousins).
+    pub gap: f32,
+    /// Vertical gap between levels (the connectors run in it).
+    pub level_gap: f32,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            gap: 14.0,
+            level_gap: 28.0,
+        }
+    }
+}
+
+/// Top-left corners of the boxes of a [`LayoutInput`], the drawing starting at (0, 0).
+pub fn tidy(t: &LayoutInput, o: &LayoutOptions) -> Vec<(f32, f32)> {
+    let n = t.widths.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // A virtual root (index n, no width) joins the roots, so a forest is one tree.
+    let root = n;
+    let mut children = t.children.clone();
+    children.push(t.roots.clone());
+    let mut width = t.widths.clone();
+    width.push(0.0);
+    let mut parent = vec![usize::MAX; n + 1];
+    let mut number = vec![0usize; n + 1];
+    let mut depth = vec![0usize; n + 1];
+    // Pre-order from the root: parents, sibling numbers, depths; and the order to visit.
+    let mut order = Vec::with_capacity(n + 1);
+    let mut stack = vec![root];
+    while let Some(v) = stack.pop() {
+        order.push(v);
+        for (i, &c) in children[v].iter().enumerate() {
+            parent[c] = v;
+            number[c] = i + 1;
+            depth[c] = depth[v] + 1;
+        }
+        stack.extend(children[v].iter().rev());
+    }
+    let mut w = Walker {
+        children: &children,
+        width: &width,
+        parent: &parent,
+        number: &number,
+        gap: o.gap,
+        prelim: vec![0.0; n + 1],
+        modifier: vec![0.0; n + 1],
+        shift: vec![0.0; n + 1],
+        change: vec![0.0; n + 1],
+        thread: vec![None; n + 1],
+        ancestor: (0..=n).collect(),
+    };
+    // First walk: each child's subtree, then its apportioning, left to right.
+    w.first_walk(root);
+    // Second walk in pre-order: x = prelim + sum of the ancestors' modifiers.
+    let mut x = vec![0.0f32; n + 1];
+    let mut msum = vec![0.0f32; n + 1];
+    for &v in &order {
+        let m = if v == root { 0.0 } else { msum[parent[v]] };
+        x[v] = w.prelim[v] + m;
+        msum[v] = m + w.modifier[v];
+    }
+    // Rows: each as tall as its tallest box.
+    let levels = depth.iter().take(n).copied().max().unwrap_or(1);
+    let mut row_h = vec![0.0f32; levels + 1];
+    for v in 0..n {
+        row_h[depth[v]] = row_h[depth[v]].max(t.heights[v]);
+    }
+    let mut row_y = vec![0.0f32; levels + 2];
+    for d in 1..=levels {
+        row_y[d + 1] = row_y[d] + row_h[d] + o.level_gap;
+    }
+    let left = (0..n)
+        .map(|v| x[v] - width[v] / 2.0)
+        .fold(f32::INFINITY, f32::min);
+    (0..n)
+        .map(|v| (x[v] - width[v] / 2.0 - left, row_y[depth[v]]))
+        .collect()
+}
+
+struct Walker<'a> {
+    children: &'a [Vec<usize>],
+    width: &'a [f32],
+    parent: &'a [usize],
+    number: &'a [usize],
+    gap: f32,
+    prelim: Vec<f32>,
+    modifier: Vec<f32>,
+    shift: Vec<f32>,
+    change: Vec<f32>,
+    thread: Vec<Option<usize>>,
+    ancestor: Vec<usize>,
+}
+
+impl Walker<'_> {
+    /// Centre-to-centre distance of two neighbouring boxes.
+    fn dist(&self, a: usize, b: usize) -> f32 {
+        (self.width[a] + self.width[b]) / 2.0 + self.gap
+    }
+
+    fn left_sibling(&self, v: usize) -> Option<usize> {
+        let p = self.parent[v];
+        (p != usize::MAX && self.number[v] > 1).then(|| self.children[p][self.number[v] - 2])
+    }
+
+    fn leftmost_sibling(&self, v: usize) -> usize {
+        self.children[self.parent[v]][0]
+    }
+
+    fn next_left(&self, v: usize) -> Option<usize> {
+        self.children[v].first().copied().or(self.thread[v])
+    }
+
+    fn next_right(&self, v: usize) -> Option<usize> {
+        self.children[v].last().copied().or(self.thread[v])
+    }
+
+    /// Recursive over the subtree of `v` (the depth of an organigram is small).
+    fn first_walk(&mut self, v: usize) {
+        let ls = self.left_sibling(v);
+        if self.children[v].is_empty() {
+            self.prelim[v] = ls.map_or(0.0, |w| self.prelim[w] + self.dist(w, v));
+            return;
+        }
+        let all = self.children;
+        let kids = &all[v];
+        let mut default_ancestor = kids[0];
+        for &c in kids {
+            self.first_walk(c);
+            default_ancestor = self.apportion(c, default_ancestor);
+        }
+        self.execute_shifts(v);
+        let mid = (self.prelim[kids[0]] + self.prelim[kids[kids.len() - 1]]) / 2.0;
+        match ls {
+            Some(w) => {
+                self.prelim[v] = self.prelim[w] + self.dist(w, v);
+                self.modifier[v] = self.prelim[v] - mid;
+            }
+            None => self.prelim[v] = mid,
+        }
+    }
+
+    fn apportion(&mut self, v: usize, mut default_ancestor: usize) -> usize {
+        let Some(w) = self.left_sibling(v) else {
+            return default_ancestor;
+        };
+        let (mut vip, mut vop) = (v, v);
+        let mut vim = w;
+        let mut vom = self.leftmost_sibling(vip);
+        let mut sip = self.modifier[vip];
+        let mut sop = self.modifier[vop];
+        let mut sim = self.modifier[vim];
+        let mut som = self.modifier[vom];
+        while let (Some(nr), Some(nl)) = (self.next_right(vim), self.next_left(vip)) {
+            vim = nr;
+            vip = nl;
+            vom = self.next_left(vom).unwrap_or(vom);
+            vop = self.next_right(vop).unwrap_or(vop);
+            self.ancestor[vop] = v;
+            let shift = (self.prelim[vim] + sim) - (self.prelim[vip] + sip) + self.dist(vim, vip);
+            if shift > 0.0 {
+                let a = self.ancestor_of(vim, v, default_ancestor);
+                self.move_subtree(a, v, shift);
+                sip += shift;
+                sop += shift;
+            }
+            sim += self.modifier[vim];
+            sip += self.modifier[vip];
+            som += self.modifier[vom];
+            sop += self.modifier[vop];
+        }
+        if let (Some(nr), None) = (self.next_right(vim), self.next_right(vop)) {
+            self.thread[vop] = Some(nr);
+            self.modifier[vop] += sim - sop;
+        } else {
+            if let (Some(nl), None) = (self.next_left(vip), self.next_left(vom)) {
+                self.thread[vom] = Some(nl);
+                self.modifier[vom] += sip - som;
+            }
+            default_ancestor = v;
+        }
+        default_ancestor
+    }
+
+    fn ancestor_of(&self, vim: usize, v: usize, default_ancestor: usize) -> usize {
+        let a = self.ancestor[vim];
+        if self.parent[a] == self.parent[v] {
+            a
+        } else {
+            default_ancestor
+        }
+    }
+
+    fn move_subtree(&mut self, wm: usize, wp: usize, shift: f32) {
+        let subtrees = (self.number[wp] - self.number[wm]) as f32;
+        self.change[wp] -= shift / subtrees;
+        self.shift[wp] += shift;
+        self.change[wm] += shift / subtrees;
+        self.prelim[wp] += shift;
+        self.modifier[wp] += shift;
+    }
+
+    fn execute_shifts(&mut self, v: usize) {
+        let (mut shift, mut change) = (0.0, 0.0);
+        let all = self.children;
+        for &w in all[v].iter().rev() {
+            self.prelim[w] += shift;
+            self.modifier[w] += shift;
+            change += self.change[w];
+            shift += self.shift[w] + change;
+        }
+    }
+}
+
+/// One line of text in a box.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoxLine {
+    pub text: String,
+    pub size: f32,
+    pub bold: bool,
+    pub italic: bool,
+}
+
+/// A drawn box: a node of the organigram.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LayoutBox {
+    /// The node's key (`u12`, `z3`, `c083001`).
+    pub key: String,
+    /// The node's index in the organigram.
+    pub node: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub lines: Vec<BoxLine>,
+    /// How many descendants are hidden because the node is collapsed.
+    pub hidden: usize,
+}
+
+/// A straight segment of a connector.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Connector {
+    pub x1: f32,
+    pub y1: f32,
+    pub x2: f32,
+    pub y2: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrgLayout {
+    pub width: f32,
+    pub height: f32,
+    pub boxes: Vec<LayoutBox>,
+    pub connectors: Vec<Connector>,
+}
+
+/// Padding inside a box and the widest text line.
+pub const PAD: f32 = 6.0;
+pub const MAX_TEXT: f32 = 170.0;
+/// Leading: a line's height is its size times this.
+pub const LEADING: f32 = 1.25;
+/// Members listed in a box; the others are counted.
+const MAX_MEMBERS: usize = 6;
+
+/// The width of a text in points. An estimate until the report engine's
+/// measurement (`documents::report::text_width`) is available here.
+pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
+    let em: f32 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '’' | '!' | '|' => 0.28,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '-' => 0.33,
+            'm' | 'w' | 'M' | 'W' => 0.83,
+            c if c.is_uppercase() => 0.67,
+            c if c.is_ascii_digit() => 0.56,
+            _ => 0.52,
+        })
+        .sum();
+    em * size * if bold { 1.06 } else { 1.0 }
+}
+
+/// Words wrapped to `max` points (a word longer than a line is cut).
+fn wrap(text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let cand = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if text_width(&cand, size, bold) <= max || cur.is_empty() {
+            cur = cand;
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        }
+        while text_width(&cur, size, bold) > max && cur.chars().count() > 1 {
+            // Cut an overlong word where it still fits.
+            let mut cut = cur.chars().count() - 1;
+            while cut > 1
+                && text_width(&cur.chars().take(cut).collect::<String>(), size, bold) > max
+            {
+                cut -= 1;
+            }
+            lines.push(cur.chars().take(cut).collect());
+            cur = cur.chars().skip(cut).collect();
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// The lines of a node's box.
+fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
+    let n = &o.nodes[i];
+    let mut out = Vec::new();
+    let mut add = |text: &str, size: f32, bold: bool, italic: bool| {
+        for l in wrap(text, size, bold, MAX_TEXT) {
+            out.push(BoxLine {
+                text: l,
+                size,
+                bold,
+                italic,
+            });
+        }
+    };
+    add(&n.name, 9.0, true, false);
+    if n.kind_label != n.name && !n.name.starts_with("Comune di") {
+        add(&n.kind_label, 7.0, false, true);
+    }
+    if let Some(d) = &n.description {
+        add(d, 7.0, false, true);
+    }
+    for m in n.members.iter().take(MAX_MEMBERS) {
+        add(&format!("{}: {}", m.title, m.full_name), 8.0, false, false);
+    }
+    if n.members.len() > MAX_MEMBERS {
+        let more = n.members.len() - MAX_MEMBERS;
+        add(
+            &format!(
+                "e {more} {}",
+                if more == 1 {
+                    "altra persona"
+                } else {
+                    "altre persone"
+                }
+            ),
+            7.0,
+            false,
+            true,
+        );
+    }
+    out
+}
+
+/// Lays out the organigram; the nodes whose key is in `collapsed` hide their descendants.
+pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> OrgLayout {
+    // The visible nodes, in pre-order.
+    let mut visible: Vec<usize> = Vec::new();
+    let mut index = vec![usize::MAX; o.nodes.len()];
+    let mut hidden = vec![0usize; o.nodes.len()];
+    let mut stack: Vec<usize> = o
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.parent.is_none())
+        .map(|(i, _)| i)
+        .rev()
+        .collect();
+    while let Some(i) = stack.pop() {
+        index[i] = visible.len();
+        visible.push(i);
+        if collapsed.contains(&o.nodes[i].key) {
+            hidden[i] = count_descendants(o, i);
+        } else {
+            stack.extend(o.nodes[i].children.iter().rev());
+        }
+    }
+    let mut input = LayoutInput::default();
+    let mut lines = Vec::with_capacity(visible.len());
+    for &i in &visible {
+        let l = box_lines(o, i);
+        let w = l
+            .iter()
+            .map(|b| text_width(&b.text, b.size, b.bold))
+            .fold(0.0f32, f32::max)
+            .max(60.0)
+            + 2.0 * PAD;
+        let h = l.iter().map(|b| b.size * LEADING).sum::<f32>() + 2.0 * PAD;
+        input.widths.push(w.ceil());
+        input.heights.push(h.ceil());
+        input.children.push(if collapsed.contains(&o.nodes[i].key) {
+            Vec::new()
+        } else {
+            o.nodes[i].children.iter().map(|&c| index[c]).collect()
+        });
+        if o.nodes[i].parent.is_none() {
+            input.roots.push(index[i]);
+        }
+        lines.push(l);
+    }
+    let pos = tidy(&input, opts);
+    let mut boxes = Vec::with_capacity(visible.len());
+    let mut connectors = Vec::new();
+    for (v, (&i, l)) in visible.iter().zip(lines).enumerate() {
+        boxes.push(LayoutBox {
+            key: o.nodes[i].key.clone(),
+            node: i,
+            x: pos[v].0,
+            y: pos[v].1,
+            w: input.widths[v],
+            h: input.heights[v],
+            lines: l,
+            hidden: hidden[i],
+        });
+    }
+    // Orthogonal connectors: down from the parent, across, down to each child.
+    for (v, kids) in input.children.iter().enumerate() {
+        if kids.is_empty() {
+            continue;
+        }
+        let p = &boxes[v];
+        let px = p.x + p.w / 2.0;
+        let top = boxes[kids[0]].y;
+        let mid = top - opts.level_gap / 2.0;
+        connectors.push(Connector {
+            x1: px,
+            y1: p.y + p.h,
+            x2: px,
+            y2: mid,
+        });
+        let first = &boxes[kids[0]];
+        let last = &boxes[kids[kids.len() - 1]];
+        let (l, r) = (first.x + first.w / 2.0, last.x + last.w / 2.0);
+        if r > l {
+            connectors.push(Connector {
+                x1: l,
+                y1: mid,
+                x2: r,
+                y2: mid,
+            });
+        }
+        for &k in kids {
+            let c = &boxes[k];
+            let cx = c.x + c.w / 2.0;
+            connectors.push(Connector {
+                x1: cx,
+                y1: mid,
+                x2: cx,
+                y2: c.y,
+            });
+        }
+    }
+    let width = boxes.iter().map(|b| b.x + b.w).fold(0.0, f32::max);
+    let height = boxes.iter().map(|b| b.y + b.h).fold(0.0, f32::max);
+    OrgLayout {
+        width,
+        height,
+        boxes,
+        connectors,
+    }
+}
+
+fn count_descendants(o: &Organigram, i: usize) -> usize {
+    o.nodes[i]
+        .children
+        .iter()
+        .map(|&c| 1 + count_descendants(o, c))
+        .sum()
+}

@@ -1,0 +1,823 @@
+//! Organigram: units, people and roles, the tree as of a date, zones derived
+//! from the zones module, history, and the tidy layout's invariants.
+
+mod common;
+
+use cdp_core::organigram::layout::{tidy, LayoutInput};
+use cdp_core::organigram::{
+    layout, LayoutOptions, NodeKind, PersonChoice, PersonInput, RoleInput, UnitDisposition,
+    UnitInput,
+};
+use cdp_core::registry::{ReferentInput, Role};
+use cdp_core::Store;
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn rpct(s: &mut Store, istat: &str, name: &str, email: Option<&str>, from: &str) -> i64 {
+    s.add_referent(
+        istat,
+        &ReferentInput {
+            role: Role::Rpct,
+            full_name: name.into(),
+            email: email.map(str::to_string),
+            phone: None,
+            valid_from: Some(from.into()),
+            valid_to: None,
+            notes: None,
+            version: None,
+        },
+    )
+    .unwrap()
+    .id
+}
+
+fn unit_id(s: &Store, name: &str) -> i64 {
+    s.org_units()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == name)
+        .unwrap()
+        .id
+}
+
+fn tavolo(s: &mut Store, name: &str, from: &str) -> i64 {
+    let parent = unit_id(s, "Tavoli tematici");
+    s.create_org_unit(&UnitInput {
+        parent_id: Some(parent),
+        kind: "tavolo".into(),
+        name: name.into(),
+        valid_from: Some(from.into()),
+        ..Default::default()
+    })
+    .unwrap()
+    .id
+}
+
+fn external(name: &str, email: Option<&str>) -> PersonChoice {
+    PersonChoice::New(PersonInput {
+        full_name: name.into(),
+        ente: Some("Università degli Studi di Messina".into()),
+        qualifica: Some("Professore associato".into()),
+        email: email.map(str::to_string),
+        ..Default::default()
+    })
+}
+
+fn role(
+    unit_id: i64,
+    person: PersonChoice,
+    title: &str,
+    from: &str,
+    to: Option<&str>,
+) -> RoleInput {
+    RoleInput {
+        unit_id,
+        person,
+        title: title.into(),
+        valid_from: Some(from.into()),
+        valid_to: to.map(str::to_string),
+        version: None,
+    }
+}
+
+fn names_at(s: &Store, day: &str) -> Vec<String> {
+    s.organigram(d(day))
+        .unwrap()
+        .people()
+        .map(|(n, m)| format!("{} / {} / {}", n.name, m.title, m.full_name))
+        .collect()
+}
+
+#[test]
+fn the_shipped_proposal_is_empty_of_people_and_shows_the_zones() {
+    let s = common::store();
+    let o = s.organigram(d("2026-11-30")).unwrap();
+    let units: Vec<&str> = o
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Unit)
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(
+        units,
+        [
+            "Responsabile del progetto",
+            "Segreteria tecnica",
+            "Coordinamento",
+            "Zone omogenee",
+            "Tavoli tematici",
+            "Esperti esterni"
+        ]
+    );
+    assert_eq!(o.people().count(), 0);
+    let zones: Vec<&str> = o
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Zone)
+        .map(|n| n.name.as_str())
+        .collect();
+    let mut expected: Vec<String> = s.zones().unwrap().into_iter().map(|z| z.name).collect();
+    expected.sort();
+    assert_eq!(zones, expected);
+    let zu = o
+        .nodes
+        .iter()
+        .position(|n| n.name == "Zone omogenee")
+        .unwrap();
+    assert!(o
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Zone)
+        .all(|n| n.parent == Some(zu)));
+    assert!(s
+        .org_unit_kinds()
+        .unwrap()
+        .iter()
+        .any(|k| k.label == "Tavolo tematico"));
+}
+
+#[test]
+fn a_tavolo_with_a_referent_and_an_external_member_as_of_dates() {
+    let mut s = common::store();
+    let r = rpct(
+        &mut s,
+        "083001",
+        "Maria Lo Presti",
+        Some("rpct@comune.alcaraliFusi.me.it"),
+        "2024-01-01",
+    );
+    let t = tavolo(
+        &mut s,
+        "Tavolo di Pratiche per la Progettazione d'Area Vasta",
+        "2026-03-01",
+    );
+    s.add_org_role(&role(
+        t,
+        PersonChoice::Referent { referent_id: r },
+        "Coordinatrice",
+        "2026-03-01",
+        None,
+    ))
+    .unwrap();
+    let ext = s
+        .add_org_role(&role(
+            t,
+            external("Giovanni Santoro", Some("g.santoro@unime.it")),
+            "Componente",
+            "2026-03-15",
+            None,
+        ))
+        .unwrap();
+    assert_eq!(
+        ext.person.ente.as_deref(),
+        Some("Università degli Studi di Messina")
+    );
+
+    let now = names_at(&s, "2026-11-30");
+    let tv = "Tavolo di Pratiche per la Progettazione d'Area Vasta";
+    assert!(now.contains(&format!("{tv} / Coordinatrice / Maria Lo Presti")));
+    assert!(now.contains(&format!("{tv} / Componente / Giovanni Santoro")));
+    // Before the member joined: only the coordinator.
+    let early = names_at(&s, "2026-03-10");
+    assert!(early.contains(&format!("{tv} / Coordinatrice / Maria Lo Presti")));
+    assert!(!early.iter().any(|l| l.contains("Santoro")));
+    // Before the tavolo existed: no tavolo at all.
+    let o = s.organigram(d("2026-02-28")).unwrap();
+    assert!(!o.nodes.iter().any(|n| n.name == tv));
+
+    // The referent is linked, not copied: a correction in the registry shows here.
+    let referent = s
+        .referents("083001")
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == r)
+        .unwrap();
+    s.update_referent(
+        r,
+        &ReferentInput {
+            role: Role::Rpct,
+            full_name: "Maria Lo Presti Sciacca".into(),
+            email: referent.email.clone(),
+            phone: None,
+            valid_from: referent.valid_from.clone(),
+            valid_to: None,
+            notes: None,
+            version: Some(referent.updated_at.clone()),
+        },
+    )
+    .unwrap();
+    assert!(names_at(&s, "2026-11-30")
+        .contains(&format!("{tv} / Coordinatrice / Maria Lo Presti Sciacca")));
+    assert_eq!(
+        common::count(
+            &s,
+            "SELECT count(*) FROM org_person WHERE full_name IS NOT NULL"
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_role_closed_and_a_new_one_opened_the_next_day() {
+    let mut s = common::store();
+    let seg = unit_id(&s, "Segreteria tecnica");
+    let a = s
+        .add_org_role(&role(
+            seg,
+            external("Anna Bellomo", None),
+            "Responsabile",
+            "2025-01-01",
+            None,
+        ))
+        .unwrap();
+    let mut closing = role(
+        seg,
+        PersonChoice::Person {
+            person_id: a.person.id,
+        },
+        "Responsabile",
+        "2025-01-01",
+        Some("2026-03-31"),
+    );
+    closing.version = Some(a.updated_at.clone());
+    s.update_org_role(a.id, &closing).unwrap();
+    s.add_org_role(&role(
+        seg,
+        external("Carlo Pagano", None),
+        "Responsabile",
+        "2026-04-01",
+        None,
+    ))
+    .unwrap();
+    assert_eq!(
+        names_at(&s, "2026-03-31"),
+        ["Segreteria tecnica / Responsabile / Anna Bellomo"]
+    );
+    assert_eq!(
+        names_at(&s, "2026-04-01"),
+        ["Segreteria tecnica / Responsabile / Carlo Pagano"]
+    );
+    // A stale form is refused.
+    assert_eq!(
+        s.update_org_role(a.id, &closing).unwrap_err().code(),
+        "conflict"
+    );
+    // The history lists both, newest first.
+    let h = s.org_unit_history(seg).unwrap();
+    assert_eq!(h.len(), 3);
+    assert!(h[0].text.starts_with("Incarico conferito: Carlo Pagano"));
+    assert!(h[1]
+        .text
+        .starts_with("Incarico chiuso il 31/03/2026: Anna Bellomo"));
+}
+
+#[test]
+fn mistakes_are_refused_at_their_field_and_nothing_is_written() {
+    let mut s = common::store();
+    let seg = unit_id(&s, "Segreteria tecnica");
+    let before = common::dump_all(s.connection());
+    let e = s
+        .add_org_role(&role(
+            seg,
+            external("Anna Bellomo", None),
+            "Componente",
+            "2026-05-01",
+            Some("2026-04-30"),
+        ))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("valid_to"));
+    let e = s
+        .add_org_role(&role(
+            seg,
+            external("Anna Bellomo", Some("non-valida")),
+            "Componente",
+            "2026-05-01",
+            None,
+        ))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("email"));
+    let e = s
+        .add_org_role(&RoleInput {
+            valid_from: None,
+            ..role(
+                seg,
+                external("Anna Bellomo", None),
+                "Componente",
+                "2026-05-01",
+                None,
+            )
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("valid_from"));
+    let e = s
+        .add_org_role(&role(
+            seg,
+            external("", None),
+            "Componente",
+            "2026-05-01",
+            None,
+        ))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("full_name"));
+    let e = s
+        .create_org_unit(&UnitInput {
+            parent_id: Some(seg),
+            kind: "nessuno".into(),
+            name: "X".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("kind"));
+    assert_eq!(common::dump_all(s.connection()), before);
+}
+
+#[test]
+fn nobody_is_typed_twice() {
+    let mut s = common::store();
+    let r = rpct(
+        &mut s,
+        "083001",
+        "Maria Lo Presti",
+        Some("m.lopresti@comune.esempio.me.it"),
+        "2024-01-01",
+    );
+    let seg = unit_id(&s, "Segreteria tecnica");
+    let coord = unit_id(&s, "Coordinamento");
+    // The same referent chosen twice is one person.
+    s.add_org_role(&role(
+        seg,
+        PersonChoice::Referent { referent_id: r },
+        "Componente",
+        "2026-01-01",
+        None,
+    ))
+    .unwrap();
+    s.add_org_role(&role(
+        coord,
+        PersonChoice::Referent { referent_id: r },
+        "Componente",
+        "2026-01-01",
+        None,
+    ))
+    .unwrap();
+    assert_eq!(common::count(&s, "SELECT count(*) FROM org_person"), 1);
+    // Typing a referent as an external person: by e-mail or by name.
+    let e = s
+        .add_org_role(&role(
+            seg,
+            external("M. Lo Presti", Some("M.LoPresti@comune.esempio.me.it")),
+            "Componente",
+            "2026-01-01",
+            None,
+        ))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("email"));
+    let e = s
+        .add_org_role(&role(
+            seg,
+            external("maria lo prestì", None),
+            "Componente",
+            "2026-01-01",
+            None,
+        ))
+        .unwrap_err();
+    assert_eq!(e.field(), Some("full_name"));
+    // An external person typed twice.
+    let g = s
+        .add_org_role(&role(
+            seg,
+            external("Giovanni Santoro", Some("g.santoro@unime.it")),
+            "Esperto",
+            "2026-01-01",
+            None,
+        ))
+        .unwrap();
+    assert_eq!(
+        s.add_org_role(&role(
+            coord,
+            external("Gianni Santoro", Some("g.santoro@unime.it")),
+            "Esperto",
+            "2026-01-01",
+            None
+        ))
+        .unwrap_err()
+        .field(),
+        Some("email")
+    );
+    assert_eq!(
+        s.add_org_role(&role(
+            coord,
+            external("Giovanni  Santoro", None),
+            "Esperto",
+            "2026-01-01",
+            None
+        ))
+        .unwrap_err()
+        .field(),
+        Some("full_name")
+    );
+    // A homonym, once confirmed, is another person.
+    let mut h = PersonInput {
+        full_name: "Giovanni Santoro".into(),
+        homonym: true,
+        ..Default::default()
+    };
+    h.ente = Some("Comune di Messina".into());
+    s.add_org_role(&role(
+        coord,
+        PersonChoice::New(h),
+        "Esperto",
+        "2026-01-01",
+        None,
+    ))
+    .unwrap();
+    // The same person with the same role twice over the same period.
+    assert_eq!(
+        s.add_org_role(&role(
+            seg,
+            PersonChoice::Person {
+                person_id: g.person.id
+            },
+            "esperto",
+            "2026-06-01",
+            None
+        ))
+        .unwrap_err()
+        .field(),
+        Some("valid_from")
+    );
+    let c = s.org_person_candidates("santoro").unwrap();
+    assert_eq!(c.len(), 2);
+    let c = s.org_person_candidates("lo presti").unwrap();
+    assert_eq!((c.len(), c[0].source.as_str()), (1, "referent"));
+}
+
+#[test]
+fn units_ordered_moved_renamed_and_deleted_only_saying_where_people_go() {
+    let mut s = common::store();
+    let today = d("2026-11-30");
+    let a = tavolo(&mut s, "Tavolo A", "2026-01-01");
+    let b = tavolo(&mut s, "Tavolo B", "2026-01-01");
+    let c = tavolo(&mut s, "Tavolo C", "2026-01-01");
+    let tavoli = unit_id(&s, "Tavoli tematici");
+    let order = |s: &Store| -> Vec<String> {
+        let o = s.organigram(d("2026-11-30")).unwrap();
+        let t = o
+            .nodes
+            .iter()
+            .position(|n| n.name == "Tavoli tematici")
+            .unwrap();
+        o.nodes[t]
+            .children
+            .iter()
+            .map(|&i| o.nodes[i].name.clone())
+            .collect()
+    };
+    assert_eq!(order(&s), ["Tavolo A", "Tavolo B", "Tavolo C"]);
+    s.move_org_unit(c, Some(tavoli), 0, None).unwrap();
+    assert_eq!(order(&s), ["Tavolo C", "Tavolo A", "Tavolo B"]);
+    // Not under itself.
+    assert_eq!(
+        s.move_org_unit(tavoli, Some(a), 0, None)
+            .unwrap_err()
+            .field(),
+        Some("parent_id")
+    );
+    let u = s.org_unit(b).unwrap();
+    let renamed = s
+        .update_org_unit(
+            b,
+            &UnitInput {
+                name: "Tavolo sui contratti pubblici".into(),
+                kind: "tavolo".into(),
+                parent_id: Some(tavoli),
+                valid_from: Some("01/01/2026".into()),
+                version: Some(u.updated_at.clone()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(renamed.name, "Tavolo sui contratti pubblici");
+    assert_eq!(
+        s.update_org_unit(
+            b,
+            &UnitInput {
+                name: "X".into(),
+                kind: "tavolo".into(),
+                version: Some(u.updated_at),
+                ..Default::default()
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "conflict"
+    );
+    // A unit with sub-units cannot be deleted.
+    assert_eq!(
+        s.delete_org_unit(tavoli, None, None, today)
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    // People in office: say where they go.
+    s.add_org_role(&role(
+        a,
+        external("Anna Bellomo", None),
+        "Coordinatrice",
+        "2026-02-01",
+        None,
+    ))
+    .unwrap();
+    let e = s.delete_org_unit(a, None, None, today).unwrap_err();
+    assert_eq!((e.code(), e.field()), ("conflict", Some("disposition")));
+    assert!(e.to_string().contains("Anna Bellomo"));
+    s.delete_org_unit(a, Some(UnitDisposition::MoveTo { unit_id: c }), None, today)
+        .unwrap();
+    assert_eq!(order(&s), ["Tavolo C", "Tavolo sui contratti pubblici"]);
+    assert!(
+        names_at(&s, "2026-11-30").contains(&"Tavolo C / Coordinatrice / Anna Bellomo".to_string())
+    );
+    s.delete_org_unit(c, Some(UnitDisposition::Remove), None, today)
+        .unwrap();
+    assert_eq!(names_at(&s, "2026-11-30").len(), 0);
+    // Every action has its audit row.
+    assert!(common::count(&s, "SELECT count(*) FROM audit WHERE entity LIKE 'org_%'") >= 9);
+}
+
+#[test]
+fn the_zone_referent_is_the_zones_module_one() {
+    let mut s = common::store();
+    let eolie = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "Isole Eolie")
+        .unwrap();
+    let r = rpct(&mut s, "083041", "Bartolo Famularo", None, "2023-05-01");
+    rpct(&mut s, "083037", "Rita Natoli", None, "2024-02-01");
+    // Set from the Zone screen: the organigram shows it.
+    s.set_zone_referent(eolie.id, Some(r), None).unwrap();
+    let o = s.organigram(d("2026-11-30")).unwrap();
+    let z = o
+        .nodes
+        .iter()
+        .find(|n| n.zone_id == Some(eolie.id) && n.kind == NodeKind::Zone)
+        .unwrap();
+    assert_eq!(z.members.len(), 1);
+    assert_eq!(z.members[0].full_name, "Bartolo Famularo");
+    assert_eq!(z.members[0].title, "Referente di zona");
+    assert_eq!(z.members[0].istat.as_deref(), Some("083041"));
+    // Before the referent took office, nobody.
+    let o = s.organigram(d("2023-01-01")).unwrap();
+    assert!(o
+        .nodes
+        .iter()
+        .find(|n| n.key == z.key)
+        .unwrap()
+        .members
+        .is_empty());
+    // Cleared from the organigram, through the same function: the Zone screen sees it.
+    let version = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == eolie.id)
+        .unwrap()
+        .updated_at;
+    s.set_zone_referent(eolie.id, None, Some(&version)).unwrap();
+    assert!(s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == eolie.id)
+        .unwrap()
+        .referent_id
+        .is_none());
+    // The RPCT of the member comuni, when asked.
+    let zu = unit_id(&s, "Zone omogenee");
+    let u = s.org_unit(zu).unwrap();
+    s.update_org_unit(
+        zu,
+        &UnitInput {
+            name: u.name,
+            kind: u.kind,
+            description: u.description,
+            shows_zones: true,
+            shows_rpct: true,
+            version: Some(u.updated_at),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let o = s.organigram(d("2026-11-30")).unwrap();
+    let zi = o.nodes.iter().position(|n| n.key == z.key).unwrap();
+    let rpcts: Vec<String> = o.nodes[zi]
+        .children
+        .iter()
+        .map(|&i| format!("{}: {}", o.nodes[i].name, o.nodes[i].members[0].full_name))
+        .collect();
+    assert_eq!(
+        rpcts,
+        [
+            "Comune di Leni: Rita Natoli",
+            "Comune di Lipari: Bartolo Famularo"
+        ]
+    );
+    // Only one unit shows the zones.
+    assert_eq!(
+        s.create_org_unit(&UnitInput {
+            parent_id: Some(zu),
+            kind: "gruppo".into(),
+            name: "Altre zone".into(),
+            shows_zones: true,
+            ..Default::default()
+        })
+        .unwrap_err()
+        .field(),
+        Some("shows_zones")
+    );
+}
+
+// ---- Layout ----
+
+/// A pseudo-random tree of `n` nodes (deterministic), with widths of 40–200 points.
+fn random_tree(n: usize, seed: u64) -> LayoutInput {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut t = LayoutInput::default();
+    for i in 0..n {
+        t.widths.push(40.0 + (next() % 160) as f32);
+        t.heights.push(20.0 + (next() % 40) as f32);
+        t.children.push(Vec::new());
+        if i == 0 {
+            t.roots.push(0);
+        } else {
+            // Bias towards recent nodes for depth, towards early ones for breadth.
+            let p = if next() % 3 == 0 {
+                (next() as usize) % i
+            } else {
+                i - 1 - (next() as usize) % i.min(4)
+            };
+            t.children[p].push(i);
+        }
+    }
+    t
+}
+
+fn check_invariants(t: &LayoutInput, pos: &[(f32, f32)], gap: f32) {
+    let n = t.widths.len();
+    let eps = 0.01;
+    // No two boxes overlap (on the same row they keep at least `gap`, or close to it).
+    for i in 0..n {
+        for j in i + 1..n {
+            let (ax, ay, aw, ah) = (pos[i].0, pos[i].1, t.widths[i], t.heights[i]);
+            let (bx, by, bw, bh) = (pos[j].0, pos[j].1, t.widths[j], t.heights[j]);
+            let overlap = ax < bx + bw - eps
+                && bx < ax + aw - eps
+                && ay < by + bh - eps
+                && by < ay + ah - eps;
+            assert!(
+                !overlap,
+                "boxes {i} and {j} overlap: {:?} {:?}",
+                pos[i], pos[j]
+            );
+            if (ay - by).abs() < eps {
+                let g = if ax < bx {
+                    bx - (ax + aw)
+                } else {
+                    ax - (bx + bw)
+                };
+                assert!(
+                    g >= gap - 0.05,
+                    "boxes {i} and {j} closer than the gap: {g}"
+                );
+            }
+        }
+    }
+    for (p, kids) in t.children.iter().enumerate() {
+        if kids.is_empty() {
+            continue;
+        }
+        let c = |i: usize| pos[i].0 + t.widths[i] / 2.0;
+        // Parent centred over its children.
+        let mid = (c(kids[0]) + c(kids[kids.len() - 1])) / 2.0;
+        assert!(
+            (c(p) - mid).abs() < 0.05,
+            "parent {p} not centred: {} vs {mid}",
+            c(p)
+        );
+        // Children in order, below the parent.
+        for w in kids.windows(2) {
+            assert!(
+                pos[w[0]].0 + t.widths[w[0]] <= pos[w[1]].0 + eps,
+                "children of {p} out of order"
+            );
+        }
+        assert!(kids.iter().all(|&k| pos[k].1 > pos[p].1 + t.heights[p]));
+    }
+}
+
+#[test]
+fn the_layout_keeps_its_invariants_on_trees_of_1_to_500_units() {
+    let o = LayoutOptions::default();
+    for (n, seed) in [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (7, 4),
+        (20, 5),
+        (64, 6),
+        (150, 7),
+        (300, 8),
+        (500, 9),
+        (500, 10),
+    ] {
+        let t = random_tree(n, seed);
+        let pos = tidy(&t, &o);
+        check_invariants(&t, &pos, o.gap);
+        assert_eq!(pos, tidy(&t, &o), "not deterministic");
+        assert!(pos.iter().map(|p| p.0).fold(f32::INFINITY, f32::min).abs() < 0.01);
+    }
+    // A forest: its roots side by side, in order.
+    let mut t = random_tree(30, 11);
+    t.children[0].clear();
+    t.roots = vec![0];
+    let mut t2 = random_tree(10, 12);
+    let off = t.widths.len();
+    for k in &mut t2.children {
+        for c in k.iter_mut() {
+            *c += off;
+        }
+    }
+    t.widths.extend(t2.widths);
+    t.heights.extend(t2.heights);
+    t.children.extend(t2.children);
+    t.roots.push(off);
+    let pos = tidy(&t, &o);
+    assert!(pos[0].0 + t.widths[0] <= pos[off].0);
+}
+
+#[test]
+fn a_balanced_tree_is_compact_and_symmetric() {
+    // Root with three children of equal width: the middle one right under the root.
+    let t = LayoutInput {
+        widths: vec![100.0, 50.0, 50.0, 50.0],
+        heights: vec![20.0; 4],
+        children: vec![vec![1, 2, 3], vec![], vec![], vec![]],
+        roots: vec![0],
+    };
+    let o = LayoutOptions {
+        gap: 10.0,
+        level_gap: 20.0,
+    };
+    let pos = tidy(&t, &o);
+    assert_eq!(pos[1], (0.0, 40.0));
+    assert_eq!(pos[2], (60.0, 40.0));
+    assert_eq!(pos[3], (120.0, 40.0));
+    assert_eq!(pos[0], (60.0 + 25.0 - 50.0, 0.0));
+}
+
+#[test]
+fn the_organigram_layout_has_a_box_per_visible_node() {
+    let mut s = common::store();
+    let t = tavolo(
+        &mut s,
+        "Tavolo di Pratiche per la Progettazione d'Area Vasta",
+        "2026-03-01",
+    );
+    s.add_org_role(&role(
+        t,
+        external("Giovanni Santoro", None),
+        "Componente",
+        "2026-03-15",
+        None,
+    ))
+    .unwrap();
+    let o = s.organigram(d("2026-11-30")).unwrap();
+    let l = layout(&o, &[], &LayoutOptions::default());
+    assert_eq!(l.boxes.len(), o.nodes.len());
+    let b = l.boxes.iter().find(|b| b.key == format!("u{t}")).unwrap();
+    assert!(b
+        .lines
+        .iter()
+        .any(|x| x.text == "Componente: Giovanni Santoro"));
+    assert!(b
+        .lines
+        .iter()
+        .all(|x| cdp_core::organigram::layout::text_width(&x.text, x.size, x.bold) <= b.w));
+    // Collapsing the root hides everything else.
+    let l = layout(&o, &["u1".to_string()], &LayoutOptions::default());
+    assert_eq!(l.boxes.len(), 1);
+    assert_eq!(l.boxes[0].hidden, o.nodes.len() - 1);
+    assert!(l.connectors.is_empty());
+}
