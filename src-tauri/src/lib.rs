@@ -6,6 +6,7 @@ mod archive;
 mod commands;
 mod documents;
 mod import;
+mod organigram;
 mod state;
 
 use std::path::PathBuf;
@@ -93,6 +94,20 @@ pub fn run() {
             archive::backup_now,
             archive::save_archive_copy,
             archive::restore_archive,
+            organigram::org_view,
+            organigram::org_unit_kinds,
+            organigram::org_units,
+            organigram::create_org_unit,
+            organigram::update_org_unit,
+            organigram::move_org_unit,
+            organigram::delete_org_unit,
+            organigram::org_roles,
+            organigram::add_org_role,
+            organigram::update_org_role,
+            organigram::delete_org_role,
+            organigram::org_person_candidates,
+            organigram::update_org_person,
+            organigram::org_unit_history,
             documents::templates,
             documents::template,
             documents::save_template,

@@ -1,0 +1,108 @@
+//! The organigram's commands: each one call into the core.
+
+use cdp_core::organigram::{
+    layout, HistoryEntry, LayoutOptions, OrgLayout, Organigram, Person, PersonCandidate,
+    PersonInput, Role, RoleInput, Unit, UnitDisposition, UnitInput, UnitKind,
+};
+use serde::Serialize;
+use tauri::State;
+
+use crate::commands::R;
+use crate::AppState;
+
+/// The tree as of a date and its layout (the UI only draws it).
+#[derive(Serialize)]
+pub struct OrgView {
+    pub organigram: Organigram,
+    pub layout: OrgLayout,
+}
+
+fn day(s: &str) -> cdp_core::Result<chrono::NaiveDate> {
+    cdp_core::validate::date("as_of", "Alla data", s)
+}
+
+#[tauri::command]
+pub fn org_view(state: State<AppState>, as_of: String, collapsed: Vec<String>) -> R<OrgView> {
+    state.with(|s| {
+        let organigram = s.organigram(day(&as_of)?)?;
+        let layout = layout(&organigram, &collapsed, &LayoutOptions::default());
+        Ok(OrgView { organigram, layout })
+    })
+}
+
+#[tauri::command]
+pub fn org_unit_kinds(state: State<AppState>) -> R<Vec<UnitKind>> {
+    state.with(|s| s.org_unit_kinds())
+}
+
+#[tauri::command]
+pub fn org_units(state: State<AppState>) -> R<Vec<Unit>> {
+    state.with(|s| s.org_units())
+}
+
+#[tauri::command]
+pub fn create_org_unit(state: State<AppState>, input: UnitInput) -> R<Unit> {
+    state.with(|s| s.create_org_unit(&input))
+}
+
+#[tauri::command]
+pub fn update_org_unit(state: State<AppState>, id: i64, input: UnitInput) -> R<Unit> {
+    state.with(|s| s.update_org_unit(id, &input))
+}
+
+#[tauri::command]
+pub fn move_org_unit(
+    state: State<AppState>,
+    id: i64,
+    parent_id: Option<i64>,
+    index: usize,
+    version: Option<String>,
+) -> R<Unit> {
+    state.with(|s| s.move_org_unit(id, parent_id, index, version.as_deref()))
+}
+
+#[tauri::command]
+pub fn delete_org_unit(
+    state: State<AppState>,
+    id: i64,
+    disposition: Option<UnitDisposition>,
+    version: Option<String>,
+) -> R<()> {
+    let today = chrono::Local::now().date_naive();
+    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref(), today))
+}
+
+#[tauri::command]
+pub fn org_roles(state: State<AppState>, unit_id: i64) -> R<Vec<Role>> {
+    state.with(|s| s.org_roles(unit_id))
+}
+
+#[tauri::command]
+pub fn add_org_role(state: State<AppState>, input: RoleInput) -> R<Role> {
+    state.with(|s| s.add_org_role(&input))
+}
+
+#[tauri::command]
+pub fn update_org_role(state: State<AppState>, id: i64, input: RoleInput) -> R<Role> {
+    state.with(|s| s.update_org_role(id, &input))
+}
+
+#[tauri::command]
+pub fn delete_org_role(state: State<AppState>, id: i64, version: Option<String>) -> R<()> {
+    state.with(|s| s.delete_org_role(id, version.as_deref()))
+}
+
+#[tauri::command]
+pub fn org_person_candidates(state: State<AppState>, query: String) -> R<Vec<PersonCandidate>> {
+    state.with(|s| s.org_person_candidates(&query))
+}
+
+#[tauri::command]
+pub fn update_org_person(state: State<AppState>, id: i64, input: PersonInput) -> R<Person> {
+    state.with(|s| s.update_org_person(id, &input))
+}
+
+#[tauri::command]
+pub fn org_unit_history(state: State<AppState>, unit_id: i64) -> R<Vec<HistoryEntry>> {
+    state.with(|s| s.org_unit_history(unit_id))
+}
