@@ -1,0 +1,135 @@
+// The organigram through the real app: a secretary adds a tavolo tematico
+// with a coordinator from the registry and a member who is not in it (and
+// makes a mistake on the way), sees both in the tree, goes back to a date
+// before the tavolo existed, and moves through the tree with the keyboard.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { withApp, KEY, waitFor, openComune } from "./wd.mjs";
+
+const SHOTS = process.env.E2E_SHOTS;
+const TAVOLO = "Tavolo di Pratiche per la Progettazione d'Area Vasta";
+
+// The box's text: its accessible name (a treeitem is named by its content).
+const labelOf = (app, key) => app.exec("return document.querySelector(`[data-key='${arguments[0]}']`)?.textContent.replace(/\\s+/g, ' ').trim() ?? null", key);
+const keys = (app) => app.exec("return [...document.querySelectorAll('[role=treeitem]')].map(e => e.dataset.key)");
+/** Clicks the button with `text` after scrolling it into view (the page is long). */
+async function press(app, text, scope = "button") {
+  await app.exec("[...document.querySelectorAll(arguments[1])].find(b => b.textContent.trim() === arguments[0])?.scrollIntoView({block: 'center'}); return true", text, scope);
+  await app.clickText(text, scope);
+}
+const focusedKey = (app) => app.exec("return document.activeElement?.dataset?.key ?? null");
+
+test("a tavolo tematico with a coordinator from the registry and an external member, as of two dates", () =>
+  withApp(async (app) => {
+    // The coordinator is the RPCT of Lipari, already in the registry.
+    await openComune(app, "lipari", "Lipari");
+    await app.clickText("Aggiungi referente");
+    await app.typeWhole("#ref-full_name", "Maria Lo Presti");
+    await app.type("#ref-email", "rpct@comunelipari.it");
+    await app.exec("const i = document.querySelector('#ref-valid_from'); i.value = '2024-01-01'; i.dispatchEvent(new Event('input', {bubbles: true}))");
+    await app.clickText("Aggiungi referente", "button[type=submit]");
+    await waitFor(async () => (await app.text("[data-testid=referents-active]")).includes("Maria Lo Presti"), "the RPCT recorded");
+
+    await app.nav("organigramma");
+    await waitFor(async () => (await app.text("h1")) === "Organigramma", "the organigram");
+    await waitFor(async () => (await keys(app)).length >= 11, "the proposal's units and the zones");
+    assert.match(await labelOf(app, "u1"), /^Responsabile del progetto/);
+    await app.assertAxe("organigramma");
+    if (SHOTS) await app.screenshot(join(SHOTS, "organigramma.png"));
+
+    // Keyboard: one tab stop, Down to the next unit, Enter opens its details.
+    await app.exec("document.querySelector('[data-key=u1]').focus()");
+    await app.keys(KEY.DOWN);
+    await waitFor(async () => (await focusedKey(app)) === "u2", "Segreteria tecnica focused");
+    await app.keys(KEY.UP, KEY.LEFT);
+    await waitFor(async () => (await keys(app)).length === 1, "the root collapsed");
+    await app.keys(KEY.RIGHT);
+    await waitFor(async () => (await keys(app)).length >= 11, "the root expanded");
+    await waitFor(async () => (await focusedKey(app)) === "u1", "focus kept on the root");
+    await app.exec("document.querySelector('[data-key=u5]').focus()");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => (await app.text("#org-detail-title")) === "Tavoli tematici", "the panel of the tavoli");
+
+    // A new tavolo under «Tavoli tematici».
+    await app.clickText("Aggiungi unità interna");
+    await app.typeWhole("#unit-name", TAVOLO);
+    await app.select("#unit-kind", "tavolo");
+    await app.typeWhole("#unit-valid_from", "01/03/2026");
+    await app.assertAxe("organigramma, nuova unità");
+    await app.clickText("Aggiungi unità", "button[type=submit]");
+    await waitFor(async () => (await app.text("#org-detail-title")) === TAVOLO, "the panel of the new tavolo");
+
+    // Its coordinator, found in the registry.
+    await app.dismissToasts();
+    await app.clickText("Aggiungi persona");
+    await app.typeWhole("#role-query", "lo presti");
+    await app.el("[data-testid=role-candidates] input[type=radio]");
+    assert.match(await app.text("[data-testid=role-candidates]"), /Maria Lo Presti RPCT – Comune di Lipari/);
+    await app.exec("document.querySelector('[data-testid=role-candidates] input[type=radio]').click()");
+    await app.fill("#role-title", "Coordinatrice");
+    await app.typeWhole("#role-valid_from", "01/03/2026");
+    await app.assertAxe("organigramma, nuova persona dall'anagrafica");
+    await app.dismissToasts();
+    await app.clickText("Aggiungi", "button[type=submit]");
+    await waitFor(async () => (await app.text("[data-testid=org-people]")).includes("Maria Lo Presti"), "the coordinator in the unit");
+
+    // A member who is not in the registry; first with an end before the start.
+    await app.dismissToasts();
+    await app.clickText("Aggiungi persona");
+    await app.exec("document.querySelector('input[name=role-source][value=new]').click()");
+    await app.typeWhole("#role-full_name", "Giovanni Santoro");
+    await app.typeWhole("#role-ente", "Università degli Studi di Messina");
+    await app.typeWhole("#role-email", "g.santoro@unime.it");
+    await app.fill("#role-title", "Componente");
+    await app.typeWhole("#role-valid_from", "15/03/2026");
+    await app.typeWhole("#role-valid_to", "01/03/2026");
+    await app.dismissToasts();
+    await app.clickText("Aggiungi", "button[type=submit]");
+    await waitFor(async () => /non può precedere/.test(await app.text("#role-valid_to-error")), "the error at the end date");
+    assert.equal(await app.exec("return document.querySelector('#role-valid_to').getAttribute('aria-invalid')"), "true");
+    await waitFor(async () => (await app.exec("return document.activeElement.id")) === "role-valid_to", "focus on the wrong field");
+    await app.assertAxe("organigramma, errore alla data");
+    await app.fill("#role-valid_to", "");
+    await app.dismissToasts();
+    await app.clickText("Aggiungi", "button[type=submit]");
+    await waitFor(async () => (await app.text("[data-testid=org-people]")).includes("Giovanni Santoro"), "the member in the unit");
+
+    // Both in the tree.
+    const key = await app.exec("return [...document.querySelectorAll('[role=treeitem]')].find(e => e.textContent.replace(/\\s+/g, ' ').trim().startsWith(arguments[0]))?.dataset.key", TAVOLO);
+    assert.ok(key);
+    const label = await labelOf(app, key);
+    assert.match(label, /Coordinatrice: Maria Lo Presti/);
+    assert.match(label, /Componente: Giovanni Santoro/);
+    assert.match(await app.exec("return document.querySelector(`[data-key='${arguments[0]}']`).textContent", key), /Componente: Giovanni Santoro/);
+    if (SHOTS) await app.screenshot(join(SHOTS, "organigramma-tavolo.png"));
+
+    // Search a person: the result opens the unit.
+    await app.fill("#org-search", "santoro");
+    await waitFor(async () => /1 persona trovata/.test(await app.text("#org-search-status")), "one person found");
+    await app.assertAxe("organigramma, ricerca");
+
+    // The unit's history.
+    await press(app, "Storico");
+    await waitFor(async () => (await app.text("[data-testid=org-history]")).includes("Incarico conferito: Giovanni Santoro"), "the history");
+
+    // The list view shows the same tree.
+    await press(app, "Elenco");
+    await waitFor(async () => (await app.text("[data-testid=org-list]")).includes("Giovanni Santoro"), "the list view");
+    await app.assertAxe("organigramma, elenco");
+    await press(app, "Albero");
+
+    // Before the tavolo existed: gone.
+    await app.exec("document.querySelector('#org-as-of').scrollIntoView(); return true");
+    await app.typeWhole("#org-as-of", "28/02/2026");
+    await app.keys(KEY.TAB);
+    await waitFor(async () => !(await keys(app)).includes(key), "the tavolo gone on 28/02/2026");
+    assert.ok((await keys(app)).includes("u5"));
+    // Between the two dates: the coordinator only.
+    await app.typeWhole("#org-as-of", "10/03/2026");
+    await app.keys(KEY.TAB);
+    await waitFor(async () => (await keys(app)).includes(key), "the tavolo back on 10/03/2026");
+    const early = await labelOf(app, key);
+    assert.match(early, /Maria Lo Presti/);
+    assert.doesNotMatch(early, /Santoro/);
+  }));
