@@ -821,3 +821,82 @@ fn the_organigram_layout_has_a_box_per_visible_node() {
     assert_eq!(l.boxes[0].hidden, o.nodes.len() - 1);
     assert!(l.connectors.is_empty());
 }
+
+#[test]
+fn people_and_roles_exported_and_addresses_for_a_mail_merge() {
+    let mut s = common::store();
+    let eolie = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "Isole Eolie")
+        .unwrap();
+    let r = rpct(
+        &mut s,
+        "083041",
+        "Bartolo Famularo",
+        Some("rpct@comunelipari.it"),
+        "2023-05-01",
+    );
+    s.set_zone_referent(eolie.id, Some(r), None).unwrap();
+    let t = tavolo(&mut s, "Tavolo sui contratti pubblici", "2026-03-01");
+    s.add_org_role(&role(
+        t,
+        PersonChoice::Referent { referent_id: r },
+        "Coordinatore",
+        "2026-03-01",
+        None,
+    ))
+    .unwrap();
+    s.add_org_role(&role(
+        t,
+        external("Giovanni Santoro", Some("g.santoro@unime.it")),
+        "Componente",
+        "2026-03-15",
+        None,
+    ))
+    .unwrap();
+    s.add_org_role(&role(
+        t,
+        external("Anna Bellomo", None),
+        "Componente",
+        "2026-03-15",
+        None,
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ruoli.csv");
+    let n = s
+        .export_org_roles(d("2026-11-30"), cdp_core::io::Format::Csv, &csv)
+        .unwrap();
+    assert_eq!(n, 4);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("Tavolo sui contratti pubblici;Responsabile del progetto › Tavoli tematici;Tavolo tematico;Coordinatore;Bartolo Famularo;Comune di Lipari;RPCT;rpct@comunelipari.it;;01/03/2026;;Anagrafica dei referenti"));
+    assert!(text.contains("Isole Eolie;Responsabile del progetto › Zone omogenee;Zona omogenea;Referente di zona;Bartolo Famularo"));
+    let xlsx = dir.path().join("ruoli.xlsx");
+    assert_eq!(
+        s.export_org_roles(d("2026-11-30"), cdp_core::io::Format::Xlsx, &xlsx)
+            .unwrap(),
+        4
+    );
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    // Addresses: the unit's people with an e-mail, once each.
+    assert_eq!(
+        s.org_addresses(d("2026-11-30"), &format!("u{t}")).unwrap(),
+        "rpct@comunelipari.it; g.santoro@unime.it"
+    );
+    // The unit that shows the zones: the zone referents.
+    let zu = unit_id(&s, "Zone omogenee");
+    assert_eq!(
+        s.org_addresses(d("2026-11-30"), &format!("u{zu}")).unwrap(),
+        "rpct@comunelipari.it"
+    );
+    let merge = dir.path().join("indirizzi.csv");
+    assert_eq!(
+        s.export_org_addresses(d("2026-11-30"), &format!("u{t}"), &merge)
+            .unwrap(),
+        2
+    );
+    assert!(std::fs::read_to_string(&merge).unwrap().contains("Giovanni Santoro;g.santoro@unime.it;Componente;Tavolo sui contratti pubblici;Università degli Studi di Messina"));
+}

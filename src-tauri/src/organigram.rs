@@ -7,7 +7,9 @@ use cdp_core::organigram::{
 use serde::Serialize;
 use tauri::State;
 
-use crate::commands::R;
+use cdp_core::io::Format;
+
+use crate::commands::{export_with_dialog, format_title, Exported, R};
 use crate::AppState;
 
 /// The tree as of a date and its layout (the UI only draws it).
@@ -105,4 +107,45 @@ pub fn update_org_person(state: State<AppState>, id: i64, input: PersonInput) ->
 #[tauri::command]
 pub fn org_unit_history(state: State<AppState>, unit_id: i64) -> R<Vec<HistoryEntry>> {
     state.with(|s| s.org_unit_history(unit_id))
+}
+
+/// The people and roles in office on `as_of`, to a CSV or XLSX file the user chooses.
+#[tauri::command(async)]
+pub fn export_org_roles(
+    state: State<'_, AppState>,
+    as_of: String,
+    format: Format,
+) -> R<Option<Exported>> {
+    let day = day(&as_of).map_err(|e| e.to_payload())?;
+    let title = format_title("persone e ruoli dell'organigramma", format);
+    export_with_dialog(
+        &state,
+        &title,
+        "Organigramma_persone_e_ruoli",
+        format,
+        |s, p| s.export_org_roles(day, format, p),
+    )
+}
+
+/// The addresses of a unit's people (or of the zone referents), for the clipboard.
+#[tauri::command]
+pub fn org_addresses(state: State<AppState>, as_of: String, key: String) -> R<String> {
+    state.with(|s| s.org_addresses(day(&as_of)?, &key))
+}
+
+/// The CSV for a mail merge of a unit's people.
+#[tauri::command(async)]
+pub fn export_org_addresses(
+    state: State<'_, AppState>,
+    as_of: String,
+    key: String,
+) -> R<Option<Exported>> {
+    let day = day(&as_of).map_err(|e| e.to_payload())?;
+    export_with_dialog(
+        &state,
+        "Esporta gli indirizzi per la stampa unione",
+        "Indirizzi",
+        Format::Csv,
+        |s, p| s.export_org_addresses(day, &key, p),
+    )
 }

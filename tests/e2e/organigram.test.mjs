@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { withApp, KEY, waitFor, openComune } from "./wd.mjs";
+import { readFileSync, existsSync } from "node:fs";
+import { withApp, KEY, waitFor, openComune, answerSaveDialog } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 const TAVOLO = "Tavolo di Pratiche per la Progettazione d'Area Vasta";
@@ -118,6 +119,15 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     await waitFor(async () => (await app.text("[data-testid=org-list]")).includes("Giovanni Santoro"), "the list view");
     await app.assertAxe("organigramma, elenco");
     await press(app, "Albero");
+
+    // The people and their roles, to a CSV chosen in the save dialog.
+    const csv = join(app.dir, "persone-e-ruoli.csv");
+    await press(app, "Persone e ruoli (CSV)");
+    answerSaveDialog("Esporta persone e ruoli dell'organigramma in CSV", csv);
+    await waitFor(() => existsSync(csv), "the CSV written");
+    const rows = readFileSync(csv, "utf8");
+    assert.match(rows, /Coordinatrice;Maria Lo Presti;Comune di Lipari;RPCT;rpct@comunelipari\.it/);
+    assert.match(rows, /Componente;Giovanni Santoro;Università degli Studi di Messina;;g\.santoro@unime\.it/);
 
     // Before the tavolo existed: gone.
     await app.exec("document.querySelector('#org-as-of').scrollIntoView(); return true");

@@ -2,6 +2,7 @@
 // layout computed by the core (the UI only draws it). The zone referents are
 // set through the zones API (`setZoneReferent`): the same change as in Zone.
 import { call } from "./core";
+import type { Exported } from "./types";
 
 export type NodeKind = "unit" | "zone" | "comune";
 
@@ -189,3 +190,7 @@ export const updateOrgRole = (id: number, input: RoleInput) => call<Role>("updat
 export const deleteOrgRole = (id: number, version: string) => call<void>("delete_org_role", { id, version });
 export const orgPersonCandidates = (query: string) => call<PersonCandidate[]>("org_person_candidates", { query });
 export const orgUnitHistory = (unitId: number) => call<HistoryEntry[]>("org_unit_history", { unitId });
+
+export const exportOrgRoles = (asOf: string, format: "csv" | "xlsx") => call<Exported | null>("export_org_roles", { asOf, format });
+export const orgAddresses = (asOf: string, key: string) => call<string>("org_addresses", { asOf, key });
+export const exportOrgAddresses = (asOf: string, key: string) => call<Exported | null>("export_org_addresses", { asOf, key });
