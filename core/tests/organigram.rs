@@ -900,3 +900,74 @@ fn people_and_roles_exported_and_addresses_for_a_mail_merge() {
     );
     assert!(std::fs::read_to_string(&merge).unwrap().contains("Giovanni Santoro;g.santoro@unime.it;Componente;Tavolo sui contratti pubblici;Università degli Studi di Messina"));
 }
+
+#[test]
+fn the_rpct_of_a_zone_are_stacked_in_a_column_without_overlaps() {
+    let mut s = common::store();
+    let zone = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .max_by_key(|z| z.comuni)
+        .unwrap();
+    let codes: Vec<String> = s
+        .list_comuni(&cdp_core::registry::ComuneQuery {
+            zone: Some(zone.id.to_string()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|c| c.istat)
+        .collect();
+    assert!(codes.len() >= 8);
+    for (i, c) in codes.iter().enumerate() {
+        rpct(
+            &mut s,
+            c,
+            &format!("Responsabile Numero {i}"),
+            None,
+            "2024-01-01",
+        );
+    }
+    let zu = unit_id(&s, "Zone omogenee");
+    let u = s.org_unit(zu).unwrap();
+    s.update_org_unit(
+        zu,
+        &UnitInput {
+            name: u.name,
+            kind: u.kind,
+            shows_zones: true,
+            shows_rpct: true,
+            version: Some(u.updated_at),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let o = s.organigram(d("2026-11-30")).unwrap();
+    let l = layout(&o, &[], &LayoutOptions::default());
+    assert_eq!(l.boxes.len(), o.nodes.len());
+    for (i, a) in l.boxes.iter().enumerate() {
+        for b in &l.boxes[i + 1..] {
+            let overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+            assert!(!overlap, "{} and {} overlap", a.key, b.key);
+        }
+    }
+    // The comuni of the zone in one column, in order, under their zone.
+    let zb = l
+        .boxes
+        .iter()
+        .find(|b| b.key == format!("z{}", zone.id))
+        .unwrap();
+    let col: Vec<_> = l
+        .boxes
+        .iter()
+        .filter(|b| o.nodes[b.node].parent == Some(zb.node))
+        .collect();
+    assert_eq!(col.len(), codes.len());
+    assert!(col
+        .windows(2)
+        .all(|w| w[0].x == w[1].x && w[0].y + w[0].h < w[1].y));
+    assert!(col[0].y > zb.y + zb.h);
+    // Deterministic.
+    assert_eq!(l, layout(&o, &[], &LayoutOptions::default()));
+}

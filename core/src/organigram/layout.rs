@@ -287,6 +287,11 @@ pub const PAD: f32 = 6.0;
 pub const MAX_TEXT: f32 = 170.0;
 /// Leading: a line's height is its size times this.
 pub const LEADING: f32 = 1.25;
+/// Leaves under one parent from this many on are stacked in a column.
+pub const STACK_FROM: usize = 8;
+/// Indent of a stacked column (its spine runs in it) and the gap between its boxes.
+pub const STACK_INDENT: f32 = 16.0;
+pub const STACK_GAP: f32 = 6.0;
 /// Members listed in a box; the others are counted.
 const MAX_MEMBERS: usize = 6;
 
@@ -407,8 +412,9 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             stack.extend(o.nodes[i].children.iter().rev());
         }
     }
-    let mut input = LayoutInput::default();
+    // Box sizes of the visible nodes.
     let mut lines = Vec::with_capacity(visible.len());
+    let mut size = Vec::with_capacity(visible.len());
     for &i in &visible {
         let l = box_lines(o, i);
         let w = l
@@ -418,41 +424,103 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             .max(60.0)
             + 2.0 * PAD;
         let h = l.iter().map(|b| b.size * LEADING).sum::<f32>() + 2.0 * PAD;
-        input.widths.push(w.ceil());
-        input.heights.push(h.ceil());
-        input.children.push(if collapsed.contains(&o.nodes[i].key) {
-            Vec::new()
-        } else {
-            o.nodes[i].children.iter().map(|&c| index[c]).collect()
-        });
-        if o.nodes[i].parent.is_none() {
-            input.roots.push(index[i]);
-        }
+        size.push((w.ceil(), h.ceil()));
         lines.push(l);
     }
-    let pos = tidy(&input, opts);
-    let mut boxes = Vec::with_capacity(visible.len());
-    let mut connectors = Vec::new();
-    for (v, (&i, l)) in visible.iter().zip(lines).enumerate() {
-        boxes.push(LayoutBox {
-            key: o.nodes[i].key.clone(),
-            node: i,
-            x: pos[v].0,
-            y: pos[v].1,
-            w: input.widths[v],
-            h: input.heights[v],
-            lines: l,
-            hidden: hidden[i],
-        });
+    let open = |i: usize| !collapsed.contains(&o.nodes[i].key);
+    // A parent whose many children are all leaves has them stacked in a
+    // column under it (a zone's comuni): a wide level stays compact.
+    let stacks = |i: usize| {
+        let kids = &o.nodes[i].children;
+        open(i) && kids.len() >= STACK_FROM && kids.iter().all(|&c| o.nodes[c].children.is_empty())
+    };
+    // The tree given to `tidy`: visible nodes outside stacks, and one block per stack.
+    let mut tid = vec![usize::MAX; visible.len()];
+    let mut input = LayoutInput::default();
+    for (v, &i) in visible.iter().enumerate() {
+        let in_stack = o.nodes[i].parent.is_some_and(stacks);
+        if !in_stack {
+            tid[v] = input.widths.len();
+            input.widths.push(size[v].0);
+            input.heights.push(size[v].1);
+            input.children.push(Vec::new());
+        }
     }
-    // Orthogonal connectors: down from the parent, across, down to each child.
-    for (v, kids) in input.children.iter().enumerate() {
+    let mut blocks: Vec<(usize, Vec<usize>)> = Vec::new(); // (tidy index of the block, visible children)
+    for (v, &i) in visible.iter().enumerate() {
+        if tid[v] == usize::MAX || !open(i) {
+            continue;
+        }
+        let kids: Vec<usize> = o.nodes[i].children.iter().map(|&c| index[c]).collect();
         if kids.is_empty() {
             continue;
         }
+        if stacks(i) {
+            let w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
+            let h =
+                kids.iter().map(|&k| size[k].1).sum::<f32>() + STACK_GAP * (kids.len() - 1) as f32;
+            let b = input.widths.len();
+            input.widths.push(w);
+            input.heights.push(h);
+            input.children.push(Vec::new());
+            input.children[tid[v]] = vec![b];
+            blocks.push((b, kids));
+        } else {
+            input.children[tid[v]] = kids.iter().map(|&k| tid[k]).collect();
+        }
+        if o.nodes[i].parent.is_none() {
+            input.roots.push(tid[v]);
+        }
+    }
+    for (v, &i) in visible.iter().enumerate() {
+        if o.nodes[i].parent.is_none() && !input.roots.contains(&tid[v]) {
+            input.roots.push(tid[v]);
+        }
+    }
+    input.roots.sort_unstable();
+    let pos = tidy(&input, opts);
+    let mut at = vec![(0.0f32, 0.0f32); visible.len()];
+    for v in 0..visible.len() {
+        if tid[v] != usize::MAX {
+            at[v] = pos[tid[v]];
+        }
+    }
+    for (b, kids) in &blocks {
+        let (x, mut y) = pos[*b];
+        for &k in kids {
+            at[k] = (x + STACK_INDENT, y);
+            y += size[k].1 + STACK_GAP;
+        }
+    }
+    let boxes: Vec<LayoutBox> = visible
+        .iter()
+        .zip(lines)
+        .enumerate()
+        .map(|(v, (&i, l))| LayoutBox {
+            key: o.nodes[i].key.clone(),
+            node: i,
+            x: at[v].0,
+            y: at[v].1,
+            w: size[v].0,
+            h: size[v].1,
+            lines: l,
+            hidden: hidden[i],
+        })
+        .collect();
+    // Orthogonal connectors: down from the parent, across, down to each
+    // child; for a stack, down a spine at its left with a tick to each box.
+    let mut connectors = Vec::new();
+    for (v, &i) in visible.iter().enumerate() {
+        if tid[v] == usize::MAX || !open(i) || o.nodes[i].children.is_empty() {
+            continue;
+        }
+        let kids: Vec<usize> = o.nodes[i].children.iter().map(|&c| index[c]).collect();
         let p = &boxes[v];
         let px = p.x + p.w / 2.0;
-        let top = boxes[kids[0]].y;
+        let top = kids
+            .iter()
+            .map(|&k| boxes[k].y)
+            .fold(f32::INFINITY, f32::min);
         let mid = top - opts.level_gap / 2.0;
         connectors.push(Connector {
             x1: px,
@@ -460,6 +528,32 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             x2: px,
             y2: mid,
         });
+        if stacks(i) {
+            let spine = boxes[kids[0]].x - STACK_INDENT / 2.0;
+            let last = &boxes[kids[kids.len() - 1]];
+            connectors.push(Connector {
+                x1: spine.min(px),
+                y1: mid,
+                x2: spine.max(px),
+                y2: mid,
+            });
+            connectors.push(Connector {
+                x1: spine,
+                y1: mid,
+                x2: spine,
+                y2: last.y + last.h / 2.0,
+            });
+            for &k in &kids {
+                let c = &boxes[k];
+                connectors.push(Connector {
+                    x1: spine,
+                    y1: c.y + c.h / 2.0,
+                    x2: c.x,
+                    y2: c.y + c.h / 2.0,
+                });
+            }
+            continue;
+        }
         let first = &boxes[kids[0]];
         let last = &boxes[kids[kids.len() - 1]];
         let (l, r) = (first.x + first.w / 2.0, last.x + last.w / 2.0);
@@ -471,7 +565,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
                 y2: mid,
             });
         }
-        for &k in kids {
+        for &k in &kids {
             let c = &boxes[k];
             let cx = c.x + c.w / 2.0;
             connectors.push(Connector {
