@@ -1,0 +1,282 @@
+//! The organigram's documents, built on the report engine: the chart as a
+//! PDF/A drawing (the same layout the screen draws, fitted to an A4 or A3
+//! landscape page, its date printed) and the «Composizione del gruppo di
+//! lavoro» table as PDF/A and DOCX.
+
+use chrono::NaiveDate;
+
+use super::layout::{layout, LayoutOptions, OrgLayout, LEADING, PAD};
+use super::tree::{NodeKind, Organigram};
+use crate::documents::docx::DocxMeta;
+use crate::documents::pdf::Metadata;
+use crate::documents::report::{
+    report_docx, report_pdf, Cell, CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row,
+    Shape, Span, Table,
+};
+use crate::documents::DocFormat;
+use crate::error::Result;
+use crate::text::date_it;
+use crate::Store;
+
+const AUTHOR: &str = "Città Metropolitana di Messina – Segreteria Generale";
+const HEADER: [&str; 2] = [
+    "Città Metropolitana di Messina – Segreteria Generale",
+    "Comunità di Pratiche per la prevenzione della corruzione e la trasparenza",
+];
+/// Space above the chart for its title and date.
+const TITLE_BAND: f32 = 34.0;
+/// The smallest scale at which the chart stays legible on A4 (its smallest text is 7 pt).
+const A4_MIN_SCALE: f32 = 0.8;
+
+const INK: Rgb = Rgb(23, 50, 77);
+const MUTED: Rgb = Rgb(77, 95, 113);
+const UNIT_FILL: Rgb = Rgb(255, 255, 255);
+const ZONE_FILL: Rgb = Rgb(238, 246, 238);
+const ZONE_STROKE: Rgb = Rgb(45, 106, 62);
+const COMUNE_FILL: Rgb = Rgb(244, 246, 249);
+const LINE: Rgb = Rgb(91, 111, 130);
+
+/// The page for a chart `w` × `h` points: A4 landscape if it fits at a legible
+/// scale, else A3 landscape; and the scale (never enlarged).
+pub fn page_for(w: f32, h: f32) -> (PageSize, f32) {
+    let scale = |size: PageSize| {
+        let (cw, ch) = size.content();
+        (cw / w.max(1.0)).min((ch - TITLE_BAND) / h.max(1.0)).min(1.0)
+    };
+    let a4 = scale(PageSize::A4Landscape);
+    if a4 >= A4_MIN_SCALE {
+        (PageSize::A4Landscape, a4)
+    } else {
+        (PageSize::A3Landscape, scale(PageSize::A3Landscape))
+    }
+}
+
+fn meta_pdf(title: &str, subject: String) -> Metadata {
+    Metadata {
+        title: title.to_string(),
+        author: AUTHOR.to_string(),
+        subject,
+        keywords: vec!["Comunità di Pratiche".into(), "organigramma".into(), "gruppo di lavoro".into()],
+        created: chrono::Utc::now(),
+    }
+}
+
+fn meta_docx(title: &str, subject: String) -> DocxMeta {
+    DocxMeta {
+        title: title.to_string(),
+        author: AUTHOR.to_string(),
+        subject,
+        keywords: vec!["Comunità di Pratiche".into(), "organigramma".into(), "gruppo di lavoro".into()],
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
+}
+
+/// The chart as a one-page report: the layout of the screen, scaled and centred.
+pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Report {
+    let (size, s) = page_for(l.width, l.height);
+    let (cw, _) = size.content();
+    let dx = ((cw - l.width * s) / 2.0).max(0.0);
+    let dy = TITLE_BAND;
+    let mut shapes = vec![
+        Shape::Text {
+            x: 0.0,
+            y: 0.0,
+            w: cw,
+            h: 18.0,
+            text: "Organigramma del gruppo di lavoro della Comunità di Pratiche".into(),
+            size: 13.0,
+            bold: true,
+            italic: false,
+            align: CellAlign::Center,
+            color: INK,
+        },
+        Shape::Text {
+            x: 0.0,
+            y: 17.0,
+            w: cw,
+            h: 14.0,
+            text: format!("Composizione al {}", date_it(&o.as_of)),
+            size: 10.0,
+            bold: false,
+            italic: false,
+            align: CellAlign::Center,
+            color: MUTED,
+        },
+    ];
+    for c in &l.connectors {
+        shapes.push(Shape::Line {
+            x1: dx + c.x1 * s,
+            y1: dy + c.y1 * s,
+            x2: dx + c.x2 * s,
+            y2: dy + c.y2 * s,
+            width: 0.8 * s.max(0.5),
+            color: LINE,
+        });
+    }
+    for b in &l.boxes {
+        let kind = o.nodes[b.node].kind;
+        let (fill, stroke) = match kind {
+            NodeKind::Unit => (UNIT_FILL, INK),
+            NodeKind::Zone => (ZONE_FILL, ZONE_STROKE),
+            NodeKind::Comune => (COMUNE_FILL, MUTED),
+        };
+        shapes.push(Shape::Rect {
+            x: dx + b.x * s,
+            y: dy + b.y * s,
+            w: b.w * s,
+            h: b.h * s,
+            fill: Some(fill),
+            stroke: Some((stroke, 0.8 * s.max(0.5))),
+        });
+        let mut top = b.y + PAD;
+        for line in &b.lines {
+            let lh = line.size * LEADING;
+            shapes.push(Shape::Text {
+                // A little room either side: the engine breaks a line that does not fit.
+                x: dx + (b.x + PAD / 2.0) * s,
+                y: dy + top * s,
+                w: (b.w - PAD) * s,
+                h: lh * s + 0.5,
+                text: line.text.clone(),
+                size: line.size * s,
+                bold: line.bold,
+                italic: line.italic,
+                align: CellAlign::Center,
+                color: if line.italic { MUTED } else { INK },
+            });
+            top += lh;
+        }
+        if b.hidden > 0 {
+            shapes.push(Shape::Text {
+                x: dx + b.x * s,
+                y: dy + (b.y + b.h - 9.0) * s,
+                w: (b.w - 3.0) * s,
+                h: 9.0 * s,
+                text: format!("+{}", b.hidden),
+                size: 6.5 * s,
+                bold: false,
+                italic: false,
+                align: CellAlign::Right,
+                color: MUTED,
+            });
+        }
+    }
+    Report {
+        title: "Organigramma del gruppo di lavoro".into(),
+        header: HEADER.iter().map(|s| s.to_string()).collect(),
+        size,
+        items: vec![Item::Drawing(Drawing { size, shapes })],
+    }
+}
+
+fn plain(text: impl Into<String>) -> Vec<Span> {
+    vec![Span {
+        text: text.into(),
+        bold: false,
+        italic: false,
+    }]
+}
+
+/// «Composizione del gruppo di lavoro»: each unit (as a group row with its
+/// place in the tree) and the people in office, with their contacts.
+pub fn composition_report(o: &Organigram) -> Report {
+    let columns = vec![
+        Column { header: "Ruolo".into(), share: 1.3, align: CellAlign::Left },
+        Column { header: "Nome e cognome".into(), share: 1.6, align: CellAlign::Left },
+        Column { header: "Ente e qualifica".into(), share: 2.2, align: CellAlign::Left },
+        Column { header: "Contatti".into(), share: 2.0, align: CellAlign::Left },
+        Column { header: "In carica dal".into(), share: 0.9, align: CellAlign::Center },
+    ];
+    let mut rows = Vec::new();
+    let mut people = 0;
+    for (i, n) in o.nodes.iter().enumerate() {
+        // Comuni (their RPCT) are listed under their zone, not as groups of their own.
+        if n.kind == NodeKind::Comune {
+            continue;
+        }
+        let path = o.path(i).join(" › ");
+        rows.push(Row {
+            cells: vec![Cell::bold(path), Cell::default(), Cell::default(), Cell::default(), Cell::default()],
+            fill: None,
+            group: true,
+        });
+        let mut members: Vec<(&str, &super::Member)> = n.members.iter().map(|m| ("", m)).collect();
+        for &c in &n.children {
+            if o.nodes[c].kind == NodeKind::Comune {
+                members.extend(o.nodes[c].members.iter().map(|m| ("", m)));
+            }
+        }
+        if members.is_empty() {
+            rows.push(Row {
+                cells: vec![
+                    Cell::text("—"),
+                    Cell::text("nessuna persona alla data"),
+                    Cell::default(),
+                    Cell::default(),
+                    Cell::default(),
+                ],
+                fill: None,
+                group: false,
+            });
+        }
+        for (_, m) in members {
+            people += 1;
+            let ente = [m.qualifica.clone(), m.ente.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let contacts = [m.email.clone(), m.phone.clone().map(|p| format!("tel. {p}"))]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+            rows.push(Row {
+                cells: vec![
+                    Cell::text(m.title.clone()),
+                    Cell::bold(m.full_name.clone()),
+                    Cell::text(ente),
+                    Cell::text(contacts),
+                    Cell::text(m.valid_from.as_deref().map(date_it).unwrap_or_default()),
+                ],
+                fill: None,
+                group: false,
+            });
+        }
+    }
+    let date = date_it(&o.as_of);
+    Report {
+        title: "Composizione del gruppo di lavoro".into(),
+        header: HEADER.iter().map(|s| s.to_string()).collect(),
+        size: PageSize::A4Landscape,
+        items: vec![
+            Item::Heading { level: 1, text: "Composizione del gruppo di lavoro della Comunità di Pratiche".into(), toc: false },
+            Item::Paragraph(plain(format!(
+                "Unità del gruppo di lavoro, ruoli e persone in carica al {date}, con i recapiti. I referenti dei comuni sono quelli dell'anagrafica tenuta dalla Segreteria Generale; i referenti di zona sono quelli delle zone omogenee. Persone in carica: {people}."
+            ))),
+            Item::Space(6.0),
+            Item::Table(Table { columns, rows, ..Default::default() }),
+        ],
+    }
+}
+
+impl Store {
+    /// The organigram on `as_of` as a one-page PDF/A (`collapsed`: the branches drawn closed).
+    pub fn org_chart_pdf(&self, as_of: NaiveDate, collapsed: &[String]) -> Result<Vec<u8>> {
+        let o = self.organigram(as_of)?;
+        let l = layout(&o, collapsed, &LayoutOptions::default());
+        let r = chart_report(&o, &l);
+        report_pdf(&r, &meta_pdf(&r.title, format!("Organigramma al {}", date_it(&o.as_of))))
+    }
+
+    /// «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX.
+    pub fn org_composition(&self, as_of: NaiveDate, format: DocFormat) -> Result<Vec<u8>> {
+        let o = self.organigram(as_of)?;
+        let r = composition_report(&o);
+        let subject = format!("Composizione del gruppo di lavoro al {}", date_it(&o.as_of));
+        match format {
+            DocFormat::Pdf => report_pdf(&r, &meta_pdf(&r.title, subject)),
+            DocFormat::Docx => report_docx(&r, &meta_docx(&r.title, subject)),
+        }
+    }
+}
