@@ -194,3 +194,4 @@ export const orgUnitHistory = (unitId: number) => call<HistoryEntry[]>("org_unit
 export const exportOrgRoles = (asOf: string, format: "csv" | "xlsx") => call<Exported | null>("export_org_roles", { asOf, format });
 export const orgAddresses = (asOf: string, key: string) => call<string>("org_addresses", { asOf, key });
 export const exportOrgAddresses = (asOf: string, key: string) => call<Exported | null>("export_org_addresses", { asOf, key });
+export const updateOrgPerson = (id: number, input: PersonInput) => call<Person>("update_org_person", { id, input });
