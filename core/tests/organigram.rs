@@ -570,6 +570,11 @@ fn the_zone_referent_is_the_zones_module_one() {
     assert_eq!(z.members[0].full_name, "Bartolo Famularo");
     assert_eq!(z.members[0].title, "Referente di zona");
     assert_eq!(z.members[0].istat.as_deref(), Some("083041"));
+    let h = s.org_zone_history(eolie.id).unwrap();
+    assert_eq!(
+        h[0].text,
+        "Referente di zona: da nessuno a Bartolo Famularo (Comune di Lipari)"
+    );
     // Before the referent took office, nobody.
     let o = s.organigram(d("2023-01-01")).unwrap();
     assert!(o

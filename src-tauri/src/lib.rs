@@ -108,6 +108,7 @@ pub fn run() {
             organigram::org_person_candidates,
             organigram::update_org_person,
             organigram::org_unit_history,
+            organigram::org_zone_history,
             organigram::export_org_roles,
             organigram::org_addresses,
             organigram::export_org_addresses,

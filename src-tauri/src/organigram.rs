@@ -105,6 +105,11 @@ pub fn update_org_person(state: State<AppState>, id: i64, input: PersonInput) ->
 }
 
 #[tauri::command]
+pub fn org_zone_history(state: State<AppState>, zone_id: i64) -> R<Vec<HistoryEntry>> {
+    state.with(|s| s.org_zone_history(zone_id))
+}
+
+#[tauri::command]
 pub fn org_unit_history(state: State<AppState>, unit_id: i64) -> R<Vec<HistoryEntry>> {
     state.with(|s| s.org_unit_history(unit_id))
 }

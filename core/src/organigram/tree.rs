@@ -435,6 +435,51 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The history of a zone as the organigram shows it: its referent's
+    /// changes (made here or in the Zone section: the same audit rows), its
+    /// renaming, its creation; newest first.
+    pub fn org_zone_history(&self, zone_id: i64) -> Result<Vec<HistoryEntry>> {
+        let rows = self.audit_log("zone", Some(&zone_id.to_string()))?;
+        if rows.is_empty() {
+            crate::zones::get_zone(&self.conn, zone_id)?;
+        }
+        let mut out = Vec::new();
+        for e in rows {
+            let parse = |v: &Option<String>| -> serde_json::Value {
+                v.as_deref()
+                    .and_then(|s| serde_json::from_str(s).ok())
+                    .unwrap_or_default()
+            };
+            let (b, a) = (parse(&e.before), parse(&e.after));
+            let who = |v: &serde_json::Value| match (
+                v["referent_name"].as_str(),
+                v["referent_comune"].as_str(),
+            ) {
+                (Some(n), Some(c)) => format!("{n} (Comune di {c})"),
+                (Some(n), None) => n.to_string(),
+                _ => "nessuno".to_string(),
+            };
+            let text = match e.action.as_str() {
+                "set_referent" => format!("Referente di zona: da {} a {}", who(&b), who(&a)),
+                "rename" => format!(
+                    "Zona rinominata da «{}» a «{}»",
+                    b["name"].as_str().unwrap_or(""),
+                    a["name"].as_str().unwrap_or("")
+                ),
+                "create" => format!("Zona creata: «{}»", a["name"].as_str().unwrap_or("")),
+                _ => continue,
+            };
+            out.push(HistoryEntry {
+                at: e.at,
+                operator: e.operator,
+                text,
+            });
+        }
+        Ok(out)
+    }
+}
+
 fn role_label(role: &str) -> &'static str {
     match role {
         "rpct" => "RPCT",

@@ -189,9 +189,14 @@ export const addOrgRole = (input: RoleInput) => call<Role>("add_org_role", { inp
 export const updateOrgRole = (id: number, input: RoleInput) => call<Role>("update_org_role", { id, input });
 export const deleteOrgRole = (id: number, version: string) => call<void>("delete_org_role", { id, version });
 export const orgPersonCandidates = (query: string) => call<PersonCandidate[]>("org_person_candidates", { query });
+export const orgZoneHistory = (zoneId: number) => call<HistoryEntry[]>("org_zone_history", { zoneId });
 export const orgUnitHistory = (unitId: number) => call<HistoryEntry[]>("org_unit_history", { unitId });
 
 export const exportOrgRoles = (asOf: string, format: "csv" | "xlsx") => call<Exported | null>("export_org_roles", { asOf, format });
 export const orgAddresses = (asOf: string, key: string) => call<string>("org_addresses", { asOf, key });
 export const exportOrgAddresses = (asOf: string, key: string) => call<Exported | null>("export_org_addresses", { asOf, key });
 export const updateOrgPerson = (id: number, input: PersonInput) => call<Person>("update_org_person", { id, input });
+/** The organigram as a PDF/A page, through the save dialog: the path, or null if cancelled. */
+export const printOrgChart = (asOf: string, collapsed: string[]) => call<string | null>("print_org_chart", { asOf, collapsed });
+export const orgCompositionDocument = (asOf: string, format: "pdf" | "docx") =>
+  call<string | null>("org_composition_document", { asOf, format });
