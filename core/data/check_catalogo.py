@@ -29,6 +29,18 @@ def text(obj, key, where, minlen=3):
     return v
 
 
+# Length limits of the loader's validation (core/src/risks/, branch risks).
+LIMITS = {"area.name": 300, "process.name": 300, "event.description": 1000,
+          "motivazione": 4000, "measure.title": 300, "measure.description": 10000,
+          "measure.expected": 4000, "measure.source": 300, "responsabile": 200,
+          "phase.description": 500, "indicator.name": 300}
+
+
+def limit(value, key, where):
+    if isinstance(value, str) and len(value) > LIMITS[key]:
+        err(where, f"{key} longer than {LIMITS[key]} characters ({len(value)})")
+
+
 def date(v, where, key):
     try:
         return datetime.date.fromisoformat(v)
@@ -108,6 +120,7 @@ def main():
     areas = unique(cat["areas"], "areas")
     for c, a in areas.items():
         text(a, "name", f"area {c}")
+        limit(a.get("name"), "area.name", f"area {c}")
         if a.get("kind") not in ("generale", "specifica"):
             err(f"area {c}", "kind must be generale or specifica")
         src(a, f"area {c}")
@@ -143,6 +156,7 @@ def main():
         if p.get("area") not in areas:
             err(w, f"area {p.get('area')!r} does not resolve")
         text(p, "name", w)
+        limit(p.get("name"), "process.name", w)
         text(p, "office", w)
         ph = p.get("phases")
         if not isinstance(ph, list) or not ph or not all(isinstance(x, str) and x.strip() for x in ph):
@@ -156,6 +170,7 @@ def main():
         if e.get("process") not in procs:
             err(w, f"process {e.get('process')!r} does not resolve")
         text(e, "description", w, 20)
+        limit(e.get("description"), "event.description", w)
         fs = e.get("factors")
         if not isinstance(fs, list) or not fs:
             err(w, "factors must be a non-empty list")
@@ -182,13 +197,18 @@ def main():
                 top = max(top, LEVELS[x["level"]])
             if isinstance(x, dict):
                 text(x, "motivazione", wi, 15)
+                limit(x.get("motivazione"), "motivazione", wi)
         ov = r.get("overall")
         if ov not in LEVELS:
             err(w, "overall must be B, M or A")
         mot = text(r, "motivazione", f"{w} overall", 15)
-        if ov in LEVELS and LEVELS[ov] < top and "prudenza" not in mot.lower():
-            err(w, "overall lower than the highest indicator: the motivazione must say "
-                   "why the prudence principle (principio di prudenza) does not apply")
+        limit(mot, "motivazione", f"{w} overall")
+        low = mot.lower()
+        if ov in LEVELS and LEVELS[ov] < top and not (
+                "prudenza" in low and ("inferiore" in low or "più basso" in low)):
+            err(w, "overall lower than the highest indicator: the motivazione must say that "
+                   "the level is lower («inferiore»/«più basso») and why the prudence "
+                   "principle («prudenza») allows it")
 
     measures = unique(cat["measures"], "measures")
     treated = set()
@@ -198,6 +218,10 @@ def main():
         text(m, "title", w)
         text(m, "description", w, 30)
         text(m, "expected", w, 15)
+        limit(m.get("title"), "measure.title", w)
+        limit(m.get("description"), "measure.description", w)
+        limit(m.get("expected"), "measure.expected", w)
+        limit(m.get("source"), "measure.source", w)
         g = m.get("general")
         if not isinstance(g, bool):
             err(w, "general must be true or false")
@@ -225,6 +249,9 @@ def main():
         resp = m.get("responsabili")
         if not isinstance(resp, list) or not resp or not all(isinstance(x, str) and x.strip() for x in resp):
             err(w, "responsabili must be a non-empty list of offices/roles")
+        else:
+            for r_ in resp:
+                limit(r_, "responsabile", w)
         phs = m.get("phases")
         if not isinstance(phs, list) or not phs:
             err(w, "at least one phase")
@@ -233,6 +260,7 @@ def main():
         for i, ph in enumerate(phs):
             wp = f"{w} phase {i + 1}"
             text(ph, "description", wp, 10)
+            limit(ph.get("description"), "phase.description", wp)
             d = date(ph.get("due"), wp, "due")
             if d and not (2027 <= d.year <= 2028):
                 err(wp, f"due date {d} outside 2027–2028")
@@ -246,6 +274,7 @@ def main():
         for i, x in enumerate(inds):
             wi = f"{w} indicator {i + 1}"
             text(x, "name", wi, 10)
+            limit(x.get("name"), "indicator.name", wi)
             k = x.get("kind")
             if k not in KINDS:
                 err(wi, f"kind must be one of {sorted(KINDS)}")
