@@ -576,9 +576,10 @@ impl<'f> Composer<'f> {
     }
 
     fn new_page(&mut self) {
-        let mut page = Page::default();
-        page.draws = running_header(self.f, &self.header, LEFT, WIDTH, PAGE_H - TOP);
-        self.pages.push(page);
+        self.pages.push(Page {
+            draws: running_header(self.f, &self.header, LEFT, WIDTH, PAGE_H - TOP),
+            ..Page::default()
+        });
         self.y = self.body_top;
     }
 

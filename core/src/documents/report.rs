@@ -364,9 +364,8 @@ struct TocSlot {
     entry: usize,
 }
 
-struct Composer<'a> {
+struct Composer {
     f: &'static Fonts,
-    r: &'a Report,
     header: Vec<String>,
     pages: Vec<Page>,
     /// The size of the flowing pages.
@@ -387,8 +386,8 @@ struct Composer<'a> {
     toc_slots: Vec<TocSlot>,
 }
 
-impl<'a> Composer<'a> {
-    fn new(r: &'a Report) -> Self {
+impl Composer {
+    fn new(r: &Report) -> Self {
         let mut header: Vec<String> = r.header.iter().take(HEADER_LINES).cloned().collect();
         if r.header.len() > HEADER_LINES {
             header[HEADER_LINES - 1] = r.header[HEADER_LINES - 1..].join(" – ");
@@ -407,7 +406,6 @@ impl<'a> Composer<'a> {
             .collect();
         let mut c = Composer {
             f: fonts(),
-            r,
             header,
             pages: Vec::new(),
             size: r.size,
@@ -1034,7 +1032,6 @@ impl<'a> Composer<'a> {
                 b - FOOTER_DROP,
             ));
         }
-        let _ = self.r;
         self.pages
     }
 }
