@@ -265,6 +265,13 @@ fn organigram(size: PageSize) -> Drawing {
     Drawing { size, shapes }
 }
 
+/// REPORT_SAMPLE_DIR=/some/dir keeps a report's PDF to look at (pdftoppm -r 60 -png).
+fn keep(name: &str, r: &Report) {
+    if let Ok(dir) = std::env::var("REPORT_SAMPLE_DIR") {
+        std::fs::write(Path::new(&dir).join(name), report_pdf(r, &meta()).unwrap()).unwrap();
+    }
+}
+
 fn write(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("cdp-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -400,6 +407,7 @@ fn rows_are_never_split_unless_taller_than_a_page() {
     let pages = layout_report(&r);
     assert!(pages.len() >= 3);
     assert_texts_inside_cells(&pages);
+    keep("report-tall-row.pdf", &r);
 }
 
 fn texts(page: &Page) -> impl Iterator<Item = &TextLine> {
@@ -494,6 +502,7 @@ fn a_sixty_character_word_stays_inside_its_cell() {
     };
     let pages = layout_report(&r);
     assert_texts_inside_cells(&pages);
+    keep("report-word.pdf", &r);
     // The whole word is printed, in pieces.
     let all: String = pages.iter().flat_map(texts).map(joined).collect();
     assert!(all.matches('P').count() >= 3, "{all}");
@@ -706,6 +715,7 @@ fn a_text_shape_never_leaves_its_box_and_ends_with_an_ellipsis_when_cut() {
             })],
         };
         let pages = layout_report(&r);
+        keep(&format!("report-text-{w}x{h}.pdf"), &r);
         assert_eq!(pages.len(), 1);
         let (l, _, t, _) = PageSize::A4Portrait.margins();
         let top = pages[0].height - t - 46.0;

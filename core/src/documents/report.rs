@@ -316,9 +316,20 @@ fn fit_face(
     if let Some(last) = lines.last_mut() {
         let ellipsis = f.width(face, ELLIPSIS, size);
         let mut s = last.trim_end_matches('-').trim_end().to_string();
+        let mut cut = false;
         while !s.is_empty() && f.width(face, &s, size) + ellipsis > width + 0.01 {
             s.pop();
             s = s.trim_end().to_string();
+            cut = true;
+        }
+        // A word cut in the middle goes whole, if the line keeps half its length.
+        if cut {
+            if let Some(space) = s.rfind(' ') {
+                if space * 2 >= s.len() {
+                    s.truncate(space);
+                    s = s.trim_end_matches([',', ';', ':', ' ']).to_string();
+                }
+            }
         }
         s.push_str(ELLIPSIS);
         *last = s;
