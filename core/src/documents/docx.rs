@@ -187,7 +187,7 @@ fn numbering(docx: Docx) -> Docx {
         .add_numbering(Numbering::new(BULLETS, BULLETS))
 }
 
-fn xml_escape(s: &str) -> String {
+pub(super) fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

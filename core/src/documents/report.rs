@@ -1063,11 +1063,15 @@ fn size_of(page: &Page) -> PageSize {
 /// Typesets into pages (each `layout::Page` knows its own size), footer
 /// "Pagina X di Y" on every page.
 pub fn layout_report(r: &Report) -> Vec<Page> {
+    compose(r).finish()
+}
+
+fn compose(r: &Report) -> Composer {
     let mut c = Composer::new(r);
     for item in &r.items {
         c.item(item);
     }
-    c.finish()
+    c
 }
 
 /// PDF/A-2b (same writer, metadata and fonts as the acts; pages of mixed sizes).
@@ -1278,12 +1282,6 @@ fn replace_paragraph(doc: &mut String, mark: &str, xml: &str) {
     }
 }
 
-fn xml_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// DOCX with real Word tables (header row repeated: `w:tblHeader`; shading; ruled),
 /// headings as Word heading styles, landscape sections where the size changes, a TOC
 /// field for `Item::Toc` (Word fills page numbers; the entries are written as text
@@ -1455,7 +1453,7 @@ pub fn report_docx(r: &Report, meta: &super::docx::DocxMeta) -> Result<Vec<u8>> 
                     format!(
                         r#"<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{tab}" /></w:tabs><w:spacing w:before="40" w:after="0" /><w:ind w:left="{indent}" /></w:pPr>{}<w:r><w:rPr>{b}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r><w:r><w:tab /></w:r><w:r><w:rPr>{b}</w:rPr><w:t>{page}</w:t></w:r>{}</w:p>"#,
                         if i == 0 { begin } else { "" },
-                        xml_text(text),
+                        super::docx::xml_escape(text),
                         if i + 1 == n { end } else { "" },
                     )
                 })
@@ -1493,10 +1491,7 @@ pub fn report_docx(r: &Report, meta: &super::docx::DocxMeta) -> Result<Vec<u8>> 
 /// The entries of the table of contents: level, text and the page (1-based) of
 /// each heading in the PDF.
 pub fn toc_numbers(r: &Report) -> Vec<(u8, String, usize)> {
-    let mut c = Composer::new(r);
-    for item in &r.items {
-        c.item(item);
-    }
+    let c = compose(r);
     c.toc_entries
         .iter()
         .zip(c.toc_pages.iter())
