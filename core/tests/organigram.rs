@@ -976,3 +976,192 @@ fn the_rpct_of_a_zone_are_stacked_in_a_column_without_overlaps() {
     // Deterministic.
     assert_eq!(l, layout(&o, &[], &LayoutOptions::default()));
 }
+
+// ---- Documents ----
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .expect(cmd);
+    assert!(
+        out.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn populated() -> Store {
+    let mut s = common::store();
+    let eolie = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "Isole Eolie")
+        .unwrap();
+    let r = rpct(
+        &mut s,
+        "083041",
+        "Bartolo Famularo",
+        Some("rpct@comunelipari.it"),
+        "2023-05-01",
+    );
+    s.set_zone_referent(eolie.id, Some(r), None).unwrap();
+    let seg = unit_id(&s, "Segreteria tecnica");
+    s.add_org_role(&role(
+        seg,
+        external("Anna Bellomo", Some("a.bellomo@cittametropolitana.me.it")),
+        "Responsabile",
+        "2025-01-01",
+        None,
+    ))
+    .unwrap();
+    let t = tavolo(
+        &mut s,
+        "Tavolo di Pratiche per la Progettazione d'Area Vasta",
+        "2026-03-01",
+    );
+    s.add_org_role(&role(
+        t,
+        PersonChoice::Referent { referent_id: r },
+        "Coordinatore",
+        "2026-03-01",
+        None,
+    ))
+    .unwrap();
+    s.add_org_role(&role(
+        t,
+        external("Giovanni Santoro", Some("g.santoro@unime.it")),
+        "Componente",
+        "2026-03-15",
+        None,
+    ))
+    .unwrap();
+    s
+}
+
+#[test]
+fn the_organigram_pdf_has_every_name_and_role_on_one_landscape_page() {
+    let s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("organigramma.pdf");
+    std::fs::write(&path, s.org_chart_pdf(d("2026-11-30"), &[]).unwrap()).unwrap();
+    let p = path.to_str().unwrap();
+    if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
+        std::fs::copy(&path, std::path::Path::new(&dir).join("organigramma.pdf")).unwrap();
+    }
+    let text = run("pdftotext", &["-enc", "UTF-8", p, "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Organigramma del gruppo di lavoro della Comunità di Pratiche",
+        "Composizione al 30/11/2026",
+        "Responsabile del progetto",
+        "Segreteria tecnica",
+        "Responsabile: Anna Bellomo",
+        "Coordinamento",
+        "Zone omogenee",
+        "Isole Eolie",
+        "Referente di zona: Bartolo Famularo",
+        "Tavoli tematici",
+        "Coordinatore: Bartolo Famularo",
+        "Componente: Giovanni Santoro",
+        "Esperti esterni",
+        "Pagina 1 di 1",
+    ] {
+        assert!(flat.contains(want), "«{want}» missing in:\n{text}");
+    }
+    // One A4 landscape page, a valid PDF.
+    let info = run("pdfinfo", &[p]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+        "{info}"
+    );
+    assert!(
+        info.contains("841.89 x 595.276") || info.contains("842 x 595"),
+        "{info}"
+    );
+    run("qpdf", &["--check", p]);
+    // Collapsed branches are left out of the drawing.
+    let small = s
+        .org_chart_pdf(d("2026-11-30"), &["u1".to_string()])
+        .unwrap();
+    std::fs::write(&path, small).unwrap();
+    let text = run("pdftotext", &["-enc", "UTF-8", p, "-"]);
+    assert!(!text.contains("Giovanni Santoro"));
+}
+
+#[test]
+fn a_wide_organigram_goes_on_a3_and_a_small_one_on_a4() {
+    use cdp_core::documents::report::PageSize;
+    use cdp_core::organigram::documents::page_for;
+    // A small chart on A4, enlarged a little to use the page.
+    let (size, scale) = page_for(600.0, 300.0);
+    assert_eq!(size, PageSize::A4Landscape);
+    assert!(scale > 1.0 && scale <= 1.4);
+    let (size, scale) = page_for(1500.0, 400.0);
+    assert_eq!(size, PageSize::A3Landscape);
+    assert!(scale < 1.0 && scale > 0.6);
+    // The chart is never enlarged, and always fits.
+    let (size, scale) = page_for(5000.0, 800.0);
+    let (cw, _) = size.content();
+    assert!(5000.0 * scale <= cw + 0.01);
+}
+
+#[test]
+fn the_composition_of_the_working_group_as_pdf_and_docx() {
+    use cdp_core::documents::DocFormat;
+    let s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("composizione.pdf");
+    std::fs::write(
+        &pdf,
+        s.org_composition(d("2026-11-30"), DocFormat::Pdf).unwrap(),
+    )
+    .unwrap();
+    if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
+        std::fs::copy(&pdf, std::path::Path::new(&dir).join("composizione.pdf")).unwrap();
+    }
+    let text = run("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Composizione del gruppo di lavoro della Comunità di Pratiche",
+        "in carica al 30/11/2026",
+        "Anna Bellomo",
+        "a.bellomo@cittametropolitana.me.it",
+        "Bartolo Famularo",
+        "RPCT, Comune di Lipari",
+        "Giovanni Santoro",
+        "Università degli Studi di Messina",
+        "Coordinatore",
+        "Componente",
+        "Referente di zona",
+        "Tavoli tematici › Tavolo di Pratiche per la Progettazione d'Area Vasta",
+        "Persone in carica: 3.",
+    ] {
+        assert!(flat.contains(want), "«{want}» missing in:\n{text}");
+    }
+    run("qpdf", &["--check", pdf.to_str().unwrap()]);
+    let docx = dir.path().join("composizione.docx");
+    std::fs::write(
+        &docx,
+        s.org_composition(d("2026-11-30"), DocFormat::Docx).unwrap(),
+    )
+    .unwrap();
+    let script = r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+t = d.tables[0]
+print('header', ' | '.join(c.text for c in t.rows[0].cells))
+for r in t.rows[1:]:
+    print('row', ' | '.join(c.text for c in r.cells))
+"#;
+    let out = run("/usr/bin/python3", &["-c", script, docx.to_str().unwrap()]);
+    assert!(
+        out.contains("header Ruolo | Nome e cognome | Ente e qualifica | Contatti | In carica dal"),
+        "{out}"
+    );
+    assert!(out.contains("row Componente | Giovanni Santoro | Professore associato, Università degli Studi di Messina | g.santoro@unime.it | 15/03/2026"), "{out}");
+    assert!(out.contains("row Referente di zona | Bartolo Famularo | RPCT, Comune di Lipari | rpct@comunelipari.it"), "{out}");
+}

@@ -112,6 +112,8 @@ pub fn run() {
             organigram::export_org_roles,
             organigram::org_addresses,
             organigram::export_org_addresses,
+            organigram::print_org_chart,
+            organigram::org_composition_document,
             documents::templates,
             documents::template,
             documents::save_template,

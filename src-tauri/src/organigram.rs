@@ -7,6 +7,7 @@ use cdp_core::organigram::{
 use serde::Serialize;
 use tauri::State;
 
+use cdp_core::documents::DocFormat;
 use cdp_core::io::Format;
 
 use crate::commands::{export_with_dialog, format_title, Exported, R};
@@ -152,5 +153,74 @@ pub fn export_org_addresses(
         "Indirizzi",
         Format::Csv,
         |s, p| s.export_org_addresses(day, &key, p),
+    )
+}
+
+/// Asks where to save a document (PDF/A or DOCX) and writes what `render`
+/// returns there, atomically; the path, or None if the user cancelled.
+fn save_document(
+    state: &AppState,
+    title: &str,
+    stem: &str,
+    format: DocFormat,
+    render: impl FnOnce(&mut cdp_core::Store) -> cdp_core::Result<Vec<u8>>,
+) -> R<Option<String>> {
+    let (label, ext) = match format {
+        DocFormat::Pdf => ("Documento PDF/A", "pdf"),
+        DocFormat::Docx => ("Documento Word (modificabile)", "docx"),
+    };
+    let today = chrono::Local::now().date_naive();
+    let Some(mut path) = rfd::FileDialog::new()
+        .set_title(title)
+        .set_file_name(format!("{stem}_{today}.{ext}"))
+        .add_filter(label, &[ext])
+        .save_file()
+    else {
+        return Ok(None);
+    };
+    if path.extension().is_none() {
+        path.set_extension(ext);
+    }
+    let bytes = state.with(render)?;
+    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    state.remember(path.clone());
+    Ok(Some(path.display().to_string()))
+}
+
+/// The organigram on `as_of` as a PDF/A page (the branches in `collapsed` drawn closed).
+#[tauri::command(async)]
+pub fn print_org_chart(
+    state: State<'_, AppState>,
+    as_of: String,
+    collapsed: Vec<String>,
+) -> R<Option<String>> {
+    let day = day(&as_of).map_err(|e| e.to_payload())?;
+    save_document(
+        &state,
+        "Stampa l'organigramma (PDF)",
+        "Organigramma",
+        DocFormat::Pdf,
+        |s| s.org_chart_pdf(day, &collapsed),
+    )
+}
+
+/// «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX.
+#[tauri::command(async)]
+pub fn org_composition_document(
+    state: State<'_, AppState>,
+    as_of: String,
+    format: DocFormat,
+) -> R<Option<String>> {
+    let day = day(&as_of).map_err(|e| e.to_payload())?;
+    let title = match format {
+        DocFormat::Pdf => "Salva la composizione del gruppo di lavoro (PDF)",
+        DocFormat::Docx => "Salva la composizione del gruppo di lavoro (Word)",
+    };
+    save_document(
+        &state,
+        title,
+        "Composizione_gruppo_di_lavoro",
+        format,
+        |s| s.org_composition(day, format),
     )
 }

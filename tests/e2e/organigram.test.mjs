@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { withApp, KEY, waitFor, openComune, answerSaveDialog } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
@@ -128,6 +129,18 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     const rows = readFileSync(csv, "utf8");
     assert.match(rows, /Coordinatrice;Maria Lo Presti;Comune di Lipari;RPCT;rpct@comunelipari\.it/);
     assert.match(rows, /Componente;Giovanni Santoro;Università degli Studi di Messina;;g\.santoro@unime\.it/);
+
+    // The organigram printed: a PDF/A page with every name and role, and its date.
+    const pdf = join(app.dir, "organigramma.pdf");
+    await press(app, "Stampa l'organigramma (PDF)");
+    answerSaveDialog("Stampa l'organigramma", pdf);
+    await waitFor(() => existsSync(pdf), "the PDF written");
+    const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"]).toString().replace(/\s+/g, " ");
+    const now = new Date();
+    const today = [now.getDate(), now.getMonth() + 1].map((v) => String(v).padStart(2, "0")).join("/") + "/" + now.getFullYear();
+    for (const want of [`Composizione al ${today}`, "Coordinatrice: Maria Lo Presti", "Componente: Giovanni Santoro", "Tavolo di Pratiche per la Progettazione d'Area Vasta", "Segreteria tecnica"]) {
+      assert.ok(text.includes(want), `«${want}» in the PDF: ${text}`);
+    }
 
     // Before the tavolo existed: gone.
     await app.exec("document.querySelector('#org-as-of').scrollIntoView(); return true");

@@ -27,6 +27,8 @@ const HEADER: [&str; 2] = [
 const TITLE_BAND: f32 = 34.0;
 /// The smallest scale at which the chart stays legible on A4 (its smallest text is 7 pt).
 const A4_MIN_SCALE: f32 = 0.8;
+/// A small chart is enlarged up to this much to use the page.
+const MAX_SCALE: f32 = 1.4;
 
 const INK: Rgb = Rgb(23, 50, 77);
 const MUTED: Rgb = Rgb(77, 95, 113);
@@ -37,11 +39,13 @@ const COMUNE_FILL: Rgb = Rgb(244, 246, 249);
 const LINE: Rgb = Rgb(91, 111, 130);
 
 /// The page for a chart `w` × `h` points: A4 landscape if it fits at a legible
-/// scale, else A3 landscape; and the scale (never enlarged).
+/// scale, else A3 landscape; and the scale (a small chart enlarged a little).
 pub fn page_for(w: f32, h: f32) -> (PageSize, f32) {
     let scale = |size: PageSize| {
         let (cw, ch) = size.content();
-        (cw / w.max(1.0)).min((ch - TITLE_BAND) / h.max(1.0)).min(1.0)
+        (cw / w.max(1.0))
+            .min((ch - TITLE_BAND) / h.max(1.0))
+            .min(MAX_SCALE)
     };
     let a4 = scale(PageSize::A4Landscape);
     if a4 >= A4_MIN_SCALE {
@@ -56,7 +60,11 @@ fn meta_pdf(title: &str, subject: String) -> Metadata {
         title: title.to_string(),
         author: AUTHOR.to_string(),
         subject,
-        keywords: vec!["Comunità di Pratiche".into(), "organigramma".into(), "gruppo di lavoro".into()],
+        keywords: vec![
+            "Comunità di Pratiche".into(),
+            "organigramma".into(),
+            "gruppo di lavoro".into(),
+        ],
         created: chrono::Utc::now(),
     }
 }
@@ -66,7 +74,11 @@ fn meta_docx(title: &str, subject: String) -> DocxMeta {
         title: title.to_string(),
         author: AUTHOR.to_string(),
         subject,
-        keywords: vec!["Comunità di Pratiche".into(), "organigramma".into(), "gruppo di lavoro".into()],
+        keywords: vec![
+            "Comunità di Pratiche".into(),
+            "organigramma".into(),
+            "gruppo di lavoro".into(),
+        ],
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }
@@ -181,22 +193,55 @@ fn plain(text: impl Into<String>) -> Vec<Span> {
 /// place in the tree) and the people in office, with their contacts.
 pub fn composition_report(o: &Organigram) -> Report {
     let columns = vec![
-        Column { header: "Ruolo".into(), share: 1.3, align: CellAlign::Left },
-        Column { header: "Nome e cognome".into(), share: 1.6, align: CellAlign::Left },
-        Column { header: "Ente e qualifica".into(), share: 2.2, align: CellAlign::Left },
-        Column { header: "Contatti".into(), share: 2.0, align: CellAlign::Left },
-        Column { header: "In carica dal".into(), share: 0.9, align: CellAlign::Center },
+        Column {
+            header: "Ruolo".into(),
+            share: 1.2,
+            align: CellAlign::Left,
+        },
+        Column {
+            header: "Nome e cognome".into(),
+            share: 1.5,
+            align: CellAlign::Left,
+        },
+        Column {
+            header: "Ente e qualifica".into(),
+            share: 2.6,
+            align: CellAlign::Left,
+        },
+        Column {
+            header: "Contatti".into(),
+            share: 2.0,
+            align: CellAlign::Left,
+        },
+        Column {
+            header: "In carica dal".into(),
+            share: 0.8,
+            align: CellAlign::Center,
+        },
     ];
     let mut rows = Vec::new();
-    let mut people = 0;
+    // Distinct people: a referent is one person wherever he or she appears.
+    let mut people: Vec<(bool, i64)> = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
         // Comuni (their RPCT) are listed under their zone, not as groups of their own.
         if n.kind == NodeKind::Comune {
             continue;
         }
-        let path = o.path(i).join(" › ");
+        // The place in the tree, without the root every unit shares.
+        let path = o.path(i);
+        let path = if path.len() > 1 {
+            path[1..].join(" › ")
+        } else {
+            path.join(" › ")
+        };
         rows.push(Row {
-            cells: vec![Cell::bold(path), Cell::default(), Cell::default(), Cell::default(), Cell::default()],
+            cells: vec![
+                Cell::bold(path),
+                Cell::default(),
+                Cell::default(),
+                Cell::default(),
+                Cell::default(),
+            ],
             fill: None,
             group: true,
         });
@@ -210,7 +255,11 @@ pub fn composition_report(o: &Organigram) -> Report {
             rows.push(Row {
                 cells: vec![
                     Cell::text("—"),
-                    Cell::text("nessuna persona alla data"),
+                    Cell::text(if n.kind == NodeKind::Zone {
+                        "nessun referente di zona alla data"
+                    } else {
+                        "nessuna persona alla data"
+                    }),
                     Cell::default(),
                     Cell::default(),
                     Cell::default(),
@@ -220,17 +269,27 @@ pub fn composition_report(o: &Organigram) -> Report {
             });
         }
         for (_, m) in members {
-            people += 1;
+            let who = match (m.referent_id, m.person_id) {
+                (Some(r), _) => Some((true, r)),
+                (None, Some(p)) => Some((false, p)),
+                _ => None,
+            };
+            if let Some(w) = who.filter(|w| !people.contains(w)) {
+                people.push(w);
+            }
             let ente = [m.qualifica.clone(), m.ente.clone()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", ");
-            let contacts = [m.email.clone(), m.phone.clone().map(|p| format!("tel. {p}"))]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("\n");
+            let contacts = [
+                m.email.clone(),
+                m.phone.clone().map(|p| format!("tel. {p}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n");
             rows.push(Row {
                 cells: vec![
                     Cell::text(m.title.clone()),
@@ -245,6 +304,11 @@ pub fn composition_report(o: &Organigram) -> Report {
         }
     }
     let date = date_it(&o.as_of);
+    let count = match people.len() {
+        0 => "Nessuna persona in carica.".to_string(),
+        1 => "Una persona in carica.".to_string(),
+        n => format!("Persone in carica: {n}."),
+    };
     Report {
         title: "Composizione del gruppo di lavoro".into(),
         header: HEADER.iter().map(|s| s.to_string()).collect(),
@@ -252,7 +316,7 @@ pub fn composition_report(o: &Organigram) -> Report {
         items: vec![
             Item::Heading { level: 1, text: "Composizione del gruppo di lavoro della Comunità di Pratiche".into(), toc: false },
             Item::Paragraph(plain(format!(
-                "Unità del gruppo di lavoro, ruoli e persone in carica al {date}, con i recapiti. I referenti dei comuni sono quelli dell'anagrafica tenuta dalla Segreteria Generale; i referenti di zona sono quelli delle zone omogenee. Persone in carica: {people}."
+                "Unità del gruppo di lavoro, ruoli e persone in carica al {date}, con i recapiti. I referenti dei comuni sono quelli dell'anagrafica tenuta dalla Segreteria Generale; i referenti di zona sono quelli delle zone omogenee. {count}"
             ))),
             Item::Space(6.0),
             Item::Table(Table { columns, rows, ..Default::default() }),
@@ -266,7 +330,10 @@ impl Store {
         let o = self.organigram(as_of)?;
         let l = layout(&o, collapsed, &LayoutOptions::default());
         let r = chart_report(&o, &l);
-        report_pdf(&r, &meta_pdf(&r.title, format!("Organigramma al {}", date_it(&o.as_of))))
+        report_pdf(
+            &r,
+            &meta_pdf(&r.title, format!("Organigramma al {}", date_it(&o.as_of))),
+        )
     }
 
     /// «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX.

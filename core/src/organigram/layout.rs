@@ -295,21 +295,10 @@ pub const STACK_GAP: f32 = 6.0;
 /// Members listed in a box; the others are counted.
 const MAX_MEMBERS: usize = 6;
 
-/// The width of a text in points. An estimate until the report engine's
-/// measurement (`documents::report::text_width`) is available here.
+/// The width of a text in points, in the fonts of the PDF (the screen draws
+/// the same boxes with the same sizes).
 pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
-    let em: f32 = text
-        .chars()
-        .map(|c| match c {
-            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '’' | '!' | '|' => 0.28,
-            ' ' | 'f' | 't' | 'r' | '(' | ')' | '-' => 0.33,
-            'm' | 'w' | 'M' | 'W' => 0.83,
-            c if c.is_uppercase() => 0.67,
-            c if c.is_ascii_digit() => 0.56,
-            _ => 0.52,
-        })
-        .sum();
-    em * size * if bold { 1.06 } else { 1.0 }
+    crate::documents::report::text_width(text, size, bold)
 }
 
 /// Words wrapped to `max` points (a word longer than a line is cut).
