@@ -61,8 +61,54 @@ fn main() {
     let iters = 100;
     let (q50, q95) = measure(iters, || s.organigram(day).unwrap());
     let (l50, l95) = measure(iters, || layout(&o, &[], &opts));
+    let (p50, p95) = measure(iters, || s.org_chart_pdf(day, &[]).unwrap());
+    let pdf = s.org_chart_pdf(day, &[]).unwrap().len();
+    // The organigram of the shipped proposal with a tavolo of 8 people: a realistic one.
+    let mut small = Store::open_in_memory().expect("store");
+    let tavoli = small
+        .org_units()
+        .unwrap()
+        .iter()
+        .find(|u| u.kind == "tavoli")
+        .unwrap()
+        .id;
+    let t = small
+        .create_org_unit(&UnitInput {
+            parent_id: Some(tavoli),
+            kind: "tavolo".into(),
+            name: "Tavolo di Pratiche per la Progettazione d'Area Vasta".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    for i in 0..8 {
+        small
+            .add_org_role(&RoleInput {
+                unit_id: t.id,
+                person: PersonChoice::New(PersonInput {
+                    full_name: format!("Componente Numero {i}"),
+                    ..Default::default()
+                }),
+                title: "Componente".into(),
+                valid_from: Some("2026-01-01".into()),
+                valid_to: None,
+                version: None,
+            })
+            .unwrap();
+    }
+    let (s50, s95) = measure(iters, || small.org_chart_pdf(day, &[]).unwrap());
+    let (c50, c95) = measure(iters, || {
+        small
+            .org_composition(day, cdp_core::documents::DocFormat::Pdf)
+            .unwrap()
+    });
     println!("| organigram ({units} nodes) | median | p95 |");
     println!("|---|---|---|");
     println!("| as-of query | {q50:.2?} | {q95:.2?} |");
     println!("| tidy layout (boxes, text, connectors) | {l50:.2?} | {l95:.2?} |");
+    println!(
+        "| chart PDF/A, A3 ({} KiB) | {p50:.2?} | {p95:.2?} |",
+        pdf / 1024
+    );
+    println!("| chart PDF/A of the proposal with a tavolo of 8 | {s50:.2?} | {s95:.2?} |");
+    println!("| «Composizione del gruppo di lavoro» PDF/A, same | {c50:.2?} | {c95:.2?} |");
 }

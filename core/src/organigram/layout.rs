@@ -411,6 +411,8 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             .map(|b| text_width(&b.text, b.size, b.bold))
             .fold(0.0f32, f32::max)
             .max(60.0)
+            // A little slack: a screen's rendering of the same font may run wider.
+            * 1.04
             + 2.0 * PAD;
         let h = l.iter().map(|b| b.size * LEADING).sum::<f32>() + 2.0 * PAD;
         size.push((w.ceil(), h.ceil()));
