@@ -195,8 +195,8 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
     if let Some(e) = &email {
         let same: Option<String> = conn
             .query_row(
-                &format!("SELECT coalesce(p.full_name, r.full_name) FROM org_person p LEFT JOIN referent r ON r.id = p.referent_id
-                  WHERE coalesce(p.email, r.email) = ?1 AND p.id IS NOT ?2"),
+                "SELECT coalesce(p.full_name, r.full_name) FROM org_person p LEFT JOIN referent r ON r.id = p.referent_id
+                  WHERE coalesce(p.email, r.email) = ?1 AND p.id IS NOT ?2",
                 params![e, except],
                 |r| r.get(0),
             )
