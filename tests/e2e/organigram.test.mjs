@@ -156,3 +156,46 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     assert.match(early, /Maria Lo Presti/);
     assert.doesNotMatch(early, /Santoro/);
   }));
+
+test("the zone referent chosen in the organigram is the one of the Zone section; Escape closes a form", () =>
+  withApp(async (app) => {
+    await openComune(app, "lipari", "Lipari");
+    await app.clickText("Aggiungi referente");
+    await app.typeWhole("#ref-full_name", "Bartolo Famularo");
+    await app.exec("const i = document.querySelector('#ref-valid_from'); i.value = '2023-05-01'; i.dispatchEvent(new Event('input', {bubbles: true}))");
+    await app.clickText("Aggiungi referente", "button[type=submit]");
+    await waitFor(async () => (await app.text("[data-testid=referents-active]")).includes("Bartolo Famularo"), "the RPCT recorded");
+
+    await app.nav("organigramma");
+    const zone = await waitFor(
+      () => app.exec("return [...document.querySelectorAll('[role=treeitem]')].find(e => e.textContent.trim().startsWith('Isole Eolie'))?.dataset.key"),
+      "the zone Isole Eolie in the tree",
+    );
+    await app.exec("document.querySelector(`[data-key='${arguments[0]}']`).focus()", zone);
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => (await app.text("#org-detail-title")) === "Isole Eolie", "the zone's panel");
+    await press(app, "Cambia referente di zona");
+    await app.select("#org-zone-ref", "Bartolo Famularo — RPCT", { byText: true });
+    await app.assertAxe("organigramma, referente di zona");
+    await app.dismissToasts();
+    await press(app, "Salva", "button[type=submit]");
+    await waitFor(async () => (await labelOf(app, zone)).includes("Referente di zona: Bartolo Famularo"), "the referent in the tree");
+    await press(app, "Storico");
+    await waitFor(async () => (await app.text("[data-testid=org-history]")).includes("Referente di zona: da nessuno a Bartolo Famularo (Comune di Lipari)"), "the zone's history");
+
+    // The Zone section shows the same referent: one change, not two.
+    await app.exec("window.scrollTo(0, 0); return true");
+    await app.nav("zone");
+    await waitFor(async () => (await app.text("[data-testid=zones-table] tr[data-zone='Isole Eolie']")).includes("Bartolo Famularo (Lipari)"), "the referent in the Zone section");
+
+    // A form opened by mistake closes with Escape, focus back where it was.
+    await app.nav("organigramma");
+    await app.el("[data-key=u2]");
+    await app.exec("document.querySelector('[data-key=u2]').focus()");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => (await app.text("#org-detail-title")) === "Segreteria tecnica", "the unit's panel");
+    await press(app, "Aggiungi persona");
+    await app.el("[data-testid=role-form]");
+    await app.keys(KEY.ESCAPE);
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=role-form]')")), "the form closed");
+  }));
