@@ -73,6 +73,15 @@ CREATE TABLE org_role (
 CREATE INDEX org_role_unit ON org_role(unit_id);
 CREATE INDEX org_role_person ON org_role(person_id);
 
+-- The template of the network-level act «Determinazione del Segretario
+-- Generale – Costituzione (o aggiornamento) del Gruppo di lavoro», as edited
+-- by the user (no row: the shipped default).
+CREATE TABLE org_act_template (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
 -- The shipped proposal, empty of people: the user edits it.
 INSERT INTO org_unit (id, parent_id, position, kind, name, description, shows_zones, created_at, updated_at)
 VALUES

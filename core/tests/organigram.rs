@@ -1165,3 +1165,71 @@ for r in t.rows[1:]:
     assert!(out.contains("row Componente | Giovanni Santoro | Professore associato, Università degli Studi di Messina | g.santoro@unime.it | 15/03/2026"), "{out}");
     assert!(out.contains("row Referente di zona | Bartolo Famularo | RPCT, Comune di Lipari | rpct@comunelipari.it"), "{out}");
 }
+
+#[test]
+fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template() {
+    use cdp_core::documents::DocFormat;
+    let mut s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("determina.pdf");
+    std::fs::write(
+        &pdf,
+        s.org_act(d("2026-11-30"), false, DocFormat::Pdf).unwrap(),
+    )
+    .unwrap();
+    if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
+        std::fs::copy(&pdf, std::path::Path::new(&dir).join("determina.pdf")).unwrap();
+    }
+    let text = run("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "DETERMINAZIONE DEL SEGRETARIO GENERALE",
+        "Costituzione del Gruppo di lavoro della «Comunità di Pratiche»",
+        "con decorrenza dal 30/11/2026",
+        "Composizione del Gruppo di lavoro al 30/11/2026",
+        "Segreteria tecnica: Anna Bellomo, Responsabile – Università degli Studi di Messina",
+        "Isole Eolie (Zone omogenee): Bartolo Famularo, Referente di zona – Comune di Lipari",
+        "Tavolo di Pratiche per la Progettazione d’Area Vasta (Tavoli tematici): Bartolo Famularo, Coordinatore – Comune di Lipari; Giovanni Santoro, Componente – Università degli Studi di Messina",
+        "Esperti esterni: da individuare",
+    ] {
+        assert!(flat.contains(want), "«{want}» missing in:\n{text}");
+    }
+    run("qpdf", &["--check", pdf.to_str().unwrap()]);
+    // An update says so.
+    let upd = s.org_act(d("2026-11-30"), true, DocFormat::Docx).unwrap();
+    assert!(upd.starts_with(b"PK"));
+    // The template is editable, checked before it is saved, and can be restored.
+    let t = s.org_act_template().unwrap();
+    assert!(t.is_default && t.placeholders.contains(&"unita".to_string()));
+    let e = s
+        .save_org_act_template(
+            &format!("{}\n{{{{ comune.nome }}}}", t.body),
+            Some(&t.updated_at),
+        )
+        .unwrap_err();
+    assert_eq!(e.field(), Some("body"));
+    assert!(e.to_string().contains("comune.nome"), "{e}");
+    let edited = t.body.replace("Messina, lì", "Messina, addì");
+    let saved = s
+        .save_org_act_template(&edited, Some(&t.updated_at))
+        .unwrap();
+    assert!(!saved.is_default);
+    assert_eq!(
+        s.save_org_act_template(&edited, Some(&t.updated_at))
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    let text =
+        String::from_utf8_lossy(&s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap()).len();
+    assert!(text > 0);
+    let restored = s.restore_org_act_template(Some(&saved.updated_at)).unwrap();
+    assert!(restored.is_default);
+    assert_eq!(
+        common::count(
+            &s,
+            "SELECT count(*) FROM audit WHERE entity = 'org_act_template'"
+        ),
+        2
+    );
+}

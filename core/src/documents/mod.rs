@@ -372,10 +372,19 @@ pub fn act_kind(organ: crate::registry::Organ) -> DocKind {
 
 /// Fills, checks and parses a template for a context.
 pub fn fill(body: &str, ctx: &Context) -> Result<markup::Document> {
-    template::check(body)?;
+    fill_with(body, ctx, &Context::placeholders())
+}
+
+/// [`fill`] with another context and its placeholders (a network-level act).
+pub fn fill_with<T: Serialize>(
+    body: &str,
+    ctx: &T,
+    known: &std::collections::BTreeSet<String>,
+) -> Result<markup::Document> {
+    template::check_with(body, known)?;
     // The markup is parsed with each value as an opaque token, then the
     // values are put back: data never acts as markup.
-    let filled = template::fill_marked(body, ctx)?;
+    let filled = template::fill_marked_with(body, ctx)?;
     let mut doc = markup::parse(&filled.text)?;
     doc.map_text(|s| markup::typographic(&filled.resolve(s)));
     let text = filled.plain();

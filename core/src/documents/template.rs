@@ -388,6 +388,12 @@ fn syntax_error(e: &minijinja::Error) -> Error {
 /// Checks a template without data: syntax, unknown placeholders, emptiness.
 /// (The markup is checked on the filled text, by `documents::fill`.)
 pub fn check(source: &str) -> Result<()> {
+    check_with(source, &Context::placeholders())
+}
+
+/// [`check`] against another set of placeholders (a template filled with
+/// another context than a comune's, e.g. a network-level act).
+pub fn check_with(source: &str, known: &BTreeSet<String>) -> Result<()> {
     if source.trim().is_empty() {
         return Err(Error::validation(
             "body",
@@ -404,7 +410,6 @@ pub fn check(source: &str) -> Result<()> {
     let tmpl = env
         .template_from_str(source)
         .map_err(|e| render_error(&e))?;
-    let known = Context::placeholders();
     let mut unknown: Vec<String> = tmpl
         .undeclared_variables(true)
         .into_iter()
@@ -432,8 +437,13 @@ pub fn check(source: &str) -> Result<()> {
 /// placeholder without a value is an error. Fuel, recursion and output
 /// size are limited, so a template with an endless loop fails quickly.
 pub fn fill_marked(source: &str, ctx: &Context) -> Result<Filled> {
+    fill_marked_with(source, ctx)
+}
+
+/// [`fill_marked`] with any serialisable context.
+pub fn fill_marked_with<T: Serialize>(source: &str, ctx: &T) -> Result<Filled> {
     if source.len() > MAX_TEMPLATE_BYTES {
-        return check(source).map(|_| Filled::default());
+        return check_with(source, &BTreeSet::new()).map(|_| Filled::default());
     }
     let acc = std::sync::Arc::new(std::sync::Mutex::new(Acc::default()));
     let mut env = environment();

@@ -9,6 +9,7 @@
 //! setting it from the organigram calls [`Store::set_zone_referent`]. People
 //! who are referents of the registry are linked, not copied.
 
+pub mod act;
 pub mod documents;
 pub mod exports;
 pub mod layout;
