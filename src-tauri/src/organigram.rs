@@ -1,5 +1,6 @@
 //! The organigram's commands: each one call into the core.
 
+use cdp_core::organigram::act::ActTemplate;
 use cdp_core::organigram::{
     layout, HistoryEntry, LayoutOptions, OrgLayout, Organigram, Person, PersonCandidate,
     PersonInput, Role, RoleInput, Unit, UnitDisposition, UnitInput, UnitKind,
@@ -223,4 +224,41 @@ pub fn org_composition_document(
         format,
         |s| s.org_composition(day, format),
     )
+}
+
+#[tauri::command]
+pub fn org_act_template(state: State<AppState>) -> R<ActTemplate> {
+    state.with(|s| s.org_act_template())
+}
+
+#[tauri::command]
+pub fn save_org_act_template(
+    state: State<AppState>,
+    body: String,
+    version: Option<String>,
+) -> R<ActTemplate> {
+    state.with(|s| s.save_org_act_template(&body, version.as_deref()))
+}
+
+#[tauri::command]
+pub fn restore_org_act_template(state: State<AppState>, version: Option<String>) -> R<ActTemplate> {
+    state.with(|s| s.restore_org_act_template(version.as_deref()))
+}
+
+/// The draft act of constitution (or update) of the working group on `as_of`, as PDF/A or DOCX.
+#[tauri::command(async)]
+pub fn org_act_document(
+    state: State<'_, AppState>,
+    as_of: String,
+    update: bool,
+    format: DocFormat,
+) -> R<Option<String>> {
+    let day = day(&as_of).map_err(|e| e.to_payload())?;
+    let title = match format {
+        DocFormat::Pdf => "Salva la bozza di determinazione (PDF)",
+        DocFormat::Docx => "Salva la bozza di determinazione (Word)",
+    };
+    save_document(&state, title, "Determina_gruppo_di_lavoro", format, |s| {
+        s.org_act(day, update, format)
+    })
 }

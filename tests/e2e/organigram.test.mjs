@@ -142,6 +142,24 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
       assert.ok(text.includes(want), `«${want}» in the PDF: ${text}`);
     }
 
+    // The draft act from its editable template: a wrong placeholder is refused at the field.
+    await press(app, "Modello della determinazione");
+    await app.el("#act-body");
+    await app.fill("#act-body", (await app.value("#act-body")) + "\n{{ comune.nome }}");
+    await press(app, "Salva il modello", "button[type=submit]");
+    await waitFor(async () => /comune\.nome/.test(await app.text("#act-body-error")), "the error at the template");
+    await app.assertAxe("organigramma, modello della determinazione");
+    await app.exec("window.confirm = () => true");
+    await app.keys(KEY.ESCAPE);
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=act-template]')")), "the editor closed");
+    const act = join(app.dir, "determina.pdf");
+    await press(app, "Bozza di determinazione (PDF)");
+    answerSaveDialog("Salva la bozza di determinazione", act);
+    await waitFor(() => existsSync(act), "the act written");
+    const actText = execFileSync("pdftotext", ["-enc", "UTF-8", act, "-"]).toString().replace(/\s+/g, " ");
+    assert.match(actText, /DETERMINAZIONE DEL SEGRETARIO GENERALE/);
+    assert.match(actText, /Maria Lo Presti, Coordinatrice – Comune di Lipari; Giovanni Santoro, Componente – Università degli Studi di Messina/);
+
     // Before the tavolo existed: gone.
     await app.exec("document.querySelector('#org-as-of').scrollIntoView(); return true");
     await app.typeWhole("#org-as-of", "28/02/2026");

@@ -200,3 +200,15 @@ export const updateOrgPerson = (id: number, input: PersonInput) => call<Person>(
 export const printOrgChart = (asOf: string, collapsed: string[]) => call<string | null>("print_org_chart", { asOf, collapsed });
 export const orgCompositionDocument = (asOf: string, format: "pdf" | "docx") =>
   call<string | null>("org_composition_document", { asOf, format });
+
+export interface ActTemplate {
+  body: string;
+  is_default: boolean;
+  updated_at: string;
+  placeholders: string[];
+}
+export const orgActTemplate = () => call<ActTemplate>("org_act_template");
+export const saveOrgActTemplate = (body: string, version: string) => call<ActTemplate>("save_org_act_template", { body, version });
+export const restoreOrgActTemplate = (version: string) => call<ActTemplate>("restore_org_act_template", { version });
+export const orgActDocument = (asOf: string, update: boolean, format: "pdf" | "docx") =>
+  call<string | null>("org_act_document", { asOf, update, format });
