@@ -189,7 +189,12 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
       () => app.exec("return [...document.querySelectorAll('[role=treeitem]')].find(e => e.textContent.trim().startsWith('Isole Eolie'))?.dataset.key"),
       "the zone Isole Eolie in the tree",
     );
-    await app.exec("document.querySelector(`[data-key='${arguments[0]}']`).focus()", zone);
+    // Focus on the zone's box (once the screen has settled: a new screen puts focus on its heading).
+    await app.settled();
+    await waitFor(async () => {
+      await app.exec("document.querySelector(`[data-key='${arguments[0]}']`).focus()", zone);
+      return (await focusedKey(app)) === zone;
+    }, "focus on the zone");
     await app.keys(KEY.ENTER);
     await waitFor(async () => (await app.text("#org-detail-title")) === "Isole Eolie", "the zone's panel");
     await press(app, "Cambia referente di zona");
@@ -209,7 +214,11 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
     // A form opened by mistake closes with Escape, focus back where it was.
     await app.nav("organigramma");
     await app.el("[data-key=u2]");
-    await app.exec("document.querySelector('[data-key=u2]').focus()");
+    await app.settled();
+    await waitFor(async () => {
+      await app.exec("document.querySelector('[data-key=u2]').focus()");
+      return (await focusedKey(app)) === "u2";
+    }, "focus on Segreteria tecnica");
     await app.keys(KEY.ENTER);
     await waitFor(async () => (await app.text("#org-detail-title")) === "Segreteria tecnica", "the unit's panel");
     await press(app, "Aggiungi persona");
