@@ -479,6 +479,15 @@ fn units_ordered_moved_renamed_and_deleted_only_saying_where_people_go() {
     assert_eq!(order(&s), ["Tavolo A", "Tavolo B", "Tavolo C"]);
     s.move_org_unit(c, Some(tavoli), 0, None).unwrap();
     assert_eq!(order(&s), ["Tavolo C", "Tavolo A", "Tavolo B"]);
+    // Under another unit and back: the history says where.
+    let esperti = unit_id(&s, "Esperti esterni");
+    s.move_org_unit(b, Some(esperti), 0, None).unwrap();
+    assert_eq!(order(&s), ["Tavolo C", "Tavolo A"]);
+    s.move_org_unit(b, Some(tavoli), 9, None).unwrap();
+    assert_eq!(order(&s), ["Tavolo C", "Tavolo A", "Tavolo B"]);
+    let h = s.org_unit_history(b).unwrap();
+    assert_eq!(h[0].text, "Unità spostata sotto «Tavoli tematici»");
+    assert_eq!(h[1].text, "Unità spostata sotto «Esperti esterni»");
     // Not under itself.
     assert_eq!(
         s.move_org_unit(tavoli, Some(a), 0, None)
@@ -544,7 +553,7 @@ fn units_ordered_moved_renamed_and_deleted_only_saying_where_people_go() {
         .unwrap();
     assert_eq!(names_at(&s, "2026-11-30").len(), 0);
     // Every action has its audit row.
-    assert!(common::count(&s, "SELECT count(*) FROM audit WHERE entity LIKE 'org_%'") >= 9);
+    assert!(common::count(&s, "SELECT count(*) FROM audit WHERE entity LIKE 'org_%'") >= 11);
 }
 
 #[test]

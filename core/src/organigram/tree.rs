@@ -320,6 +320,10 @@ impl Store {
     /// The history of a unit: its own changes and those of its roles, newest first.
     pub fn org_unit_history(&self, unit_id: i64) -> Result<Vec<HistoryEntry>> {
         let exists = get_unit(&self.conn, unit_id).is_ok();
+        let names: std::collections::HashMap<i64, String> = all_units(&self.conn)?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
         let mut stmt = self.conn.prepare_cached(
             "SELECT at, operator, entity, action, before, after FROM audit
              WHERE (entity = 'org_unit' AND entity_id = ?1)
@@ -363,7 +367,13 @@ impl Store {
                     s(&a, "name"),
                     s(&a, "kind_label")
                 ),
-                ("org_unit", "move") => "Unità spostata nell'organigramma".to_string(),
+                ("org_unit", "move") if b["parent_id"] == a["parent_id"] => {
+                    "Unità spostata tra le unità dello stesso livello".to_string()
+                }
+                ("org_unit", "move") => match a["parent_id"].as_i64().and_then(|p| names.get(&p)) {
+                    Some(p) => format!("Unità spostata sotto «{p}»"),
+                    None => "Unità spostata al primo livello".to_string(),
+                },
                 ("org_unit", "delete") => "Unità eliminata".to_string(),
                 ("org_unit", _) => {
                     let mut changes = Vec::new();
