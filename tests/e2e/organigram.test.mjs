@@ -22,6 +22,19 @@ async function press(app, text, scope = "button") {
 }
 const focusedKey = (app) => app.exec("return document.activeElement?.dataset?.key ?? null");
 
+/** Focuses the tree item `key` and presses Enter until the panel shows `title`
+ * (a screen just drawn may still move focus to its heading). */
+async function openByKeyboard(app, key, title) {
+  await app.settled();
+  await waitFor(async () => {
+    if ((await app.text("#org-detail-title")) === title) return true;
+    await app.exec("document.querySelector(`[data-key='${arguments[0]}']`)?.focus()", key);
+    if ((await focusedKey(app)) !== key) return false;
+    await app.keys(KEY.ENTER);
+    return waitFor(async () => (await app.text("#org-detail-title")) === title, `the panel of ${title}`, 2000).catch(() => false);
+  }, `the panel of ${title}`, 15000);
+}
+
 test("a tavolo tematico with a coordinator from the registry and an external member, as of two dates", () =>
   withApp(async (app) => {
     // The coordinator is the RPCT of Lipari, already in the registry.
@@ -189,14 +202,7 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
       () => app.exec("return [...document.querySelectorAll('[role=treeitem]')].find(e => e.textContent.trim().startsWith('Isole Eolie'))?.dataset.key"),
       "the zone Isole Eolie in the tree",
     );
-    // Focus on the zone's box (once the screen has settled: a new screen puts focus on its heading).
-    await app.settled();
-    await waitFor(async () => {
-      await app.exec("document.querySelector(`[data-key='${arguments[0]}']`).focus()", zone);
-      return (await focusedKey(app)) === zone;
-    }, "focus on the zone");
-    await app.keys(KEY.ENTER);
-    await waitFor(async () => (await app.text("#org-detail-title")) === "Isole Eolie", "the zone's panel");
+    await openByKeyboard(app, zone, "Isole Eolie");
     await press(app, "Cambia referente di zona");
     await app.select("#org-zone-ref", "Bartolo Famularo — RPCT", { byText: true });
     await app.assertAxe("organigramma, referente di zona");
@@ -214,13 +220,7 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
     // A form opened by mistake closes with Escape, focus back where it was.
     await app.nav("organigramma");
     await app.el("[data-key=u2]");
-    await app.settled();
-    await waitFor(async () => {
-      await app.exec("document.querySelector('[data-key=u2]').focus()");
-      return (await focusedKey(app)) === "u2";
-    }, "focus on Segreteria tecnica");
-    await app.keys(KEY.ENTER);
-    await waitFor(async () => (await app.text("#org-detail-title")) === "Segreteria tecnica", "the unit's panel");
+    await openByKeyboard(app, "u2", "Segreteria tecnica");
     await press(app, "Aggiungi persona");
     await app.el("[data-testid=role-form]");
     await app.keys(KEY.ESCAPE);
