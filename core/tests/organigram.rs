@@ -906,6 +906,19 @@ fn people_and_roles_exported_and_addresses_for_a_mail_merge() {
         s.org_addresses(d("2026-11-30"), &format!("u{zu}")).unwrap(),
         "rpct@comunelipari.it"
     );
+    // A zone: its referent and every referent in office of its comuni.
+    rpct(
+        &mut s,
+        "083037",
+        "Rita Natoli",
+        Some("rpct@comune.leni.me.it"),
+        "2024-02-01",
+    );
+    assert_eq!(
+        s.org_addresses(d("2026-11-30"), &format!("z{}", eolie.id))
+            .unwrap(),
+        "rpct@comunelipari.it; rpct@comune.leni.me.it"
+    );
     let merge = dir.path().join("indirizzi.csv");
     assert_eq!(
         s.export_org_addresses(d("2026-11-30"), &format!("u{t}"), &merge)

@@ -94,6 +94,57 @@ pub fn address_rows(o: &Organigram, key: &str) -> Result<Vec<[String; 5]>> {
     Ok(rows)
 }
 
+/// For a zone's node: every referent in office on `as_of` of the zone's
+/// comuni (RPCT, referenti operativi, others; not the sindaci), after the zone
+/// referent, one row per address.
+fn zone_referent_rows(
+    conn: &rusqlite::Connection,
+    o: &Organigram,
+    key: &str,
+    rows: &mut Vec<[String; 5]>,
+) -> Result<()> {
+    let Some(n) = o
+        .nodes
+        .iter()
+        .find(|n| n.key == key && n.kind == NodeKind::Zone)
+    else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.full_name, lower(r.email), r.role, c.name FROM referent r JOIN comune c ON c.istat = r.istat
+         WHERE c.zone_id = ?1 AND r.email IS NOT NULL AND r.role <> 'sindaco'
+           AND (r.valid_from IS NULL OR r.valid_from <= ?2) AND (r.valid_to IS NULL OR r.valid_to >= ?2)
+         ORDER BY c.name_key, r.role <> 'rpct', r.full_name",
+    )?;
+    let found = stmt.query_map(rusqlite::params![n.zone_id, o.as_of], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    for f in found {
+        let (name, email, role, comune) = f?;
+        if rows.iter().any(|r| r[1] == email) {
+            continue;
+        }
+        let title = match role.as_str() {
+            "rpct" => "RPCT",
+            "operativo" => "Referente operativo",
+            _ => "Referente",
+        };
+        rows.push([
+            name,
+            email,
+            title.to_string(),
+            n.name.clone(),
+            format!("Comune di {comune}"),
+        ]);
+    }
+    Ok(())
+}
+
 impl Store {
     /// Writes the people and roles in office on `as_of`; returns the number of rows.
     pub fn export_org_roles(&self, as_of: NaiveDate, format: Format, path: &Path) -> Result<usize> {
@@ -107,8 +158,11 @@ impl Store {
     }
 
     /// The e-mail addresses of a node's people on `as_of`, ready to paste into a mail client («a; b; c»).
+    /// For a zone: its referent and all the referents in office of its comuni.
     pub fn org_addresses(&self, as_of: NaiveDate, key: &str) -> Result<String> {
-        let rows = address_rows(&self.organigram(as_of)?, key)?;
+        let o = self.organigram(as_of)?;
+        let mut rows = address_rows(&o, key)?;
+        zone_referent_rows(&self.conn, &o, key, &mut rows)?;
         Ok(rows
             .iter()
             .map(|r| r[1].as_str())
@@ -118,7 +172,9 @@ impl Store {
 
     /// Writes the CSV for a mail merge of a node's people; returns the number of addresses.
     pub fn export_org_addresses(&self, as_of: NaiveDate, key: &str, path: &Path) -> Result<usize> {
-        let rows = address_rows(&self.organigram(as_of)?, key)?;
+        let o = self.organigram(as_of)?;
+        let mut rows = address_rows(&o, key)?;
+        zone_referent_rows(&self.conn, &o, key, &mut rows)?;
         write_atomically(path, &table_csv(&ADDRESS_HEADERS, &rows)?)?;
         Ok(rows.len())
     }
