@@ -991,12 +991,40 @@ fn the_rpct_of_a_zone_are_stacked_in_a_column_without_overlaps() {
         .filter(|b| o.nodes[b.node].parent == Some(zb.node))
         .collect();
     assert_eq!(col.len(), codes.len());
-    assert!(col
-        .windows(2)
-        .all(|w| w[0].x == w[1].x && w[0].y + w[0].h < w[1].y));
-    assert!(col[0].y > zb.y + zb.h);
+    // In columns of at most 12, in order (down, then across), under their zone.
+    let cols = codes.len().div_ceil(12);
+    let rows = codes.len().div_ceil(cols);
+    for column in col.chunks(rows) {
+        assert!(column.len() <= 12);
+        assert!(column
+            .windows(2)
+            .all(|w| w[0].x == w[1].x && w[0].y + w[0].h < w[1].y));
+        assert!(column[0].y > zb.y + zb.h);
+    }
+    for pair in col.chunks(rows).collect::<Vec<_>>().windows(2) {
+        assert!(pair[0][0].x < pair[1][0].x);
+    }
     // Deterministic.
     assert_eq!(l, layout(&o, &[], &LayoutOptions::default()));
+    // On paper: every RPCT's name is there.
+    let pdf = s.org_chart_pdf(d("2026-11-30"), &[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rpct.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
+        std::fs::copy(
+            &path,
+            std::path::Path::new(&dir).join("organigramma-rpct.pdf"),
+        )
+        .unwrap();
+    }
+    let text = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    for i in 0..codes.len() {
+        assert!(
+            text.contains(&format!("RPCT: Responsabile Numero {i}\n")),
+            "RPCT {i} missing:\n{text}"
+        );
+    }
 }
 
 // ---- Documents ----

@@ -292,6 +292,16 @@ pub const STACK_FROM: usize = 8;
 /// Indent of a stacked column (its spine runs in it) and the gap between its boxes.
 pub const STACK_INDENT: f32 = 16.0;
 pub const STACK_GAP: f32 = 6.0;
+/// The most boxes in one column of a stack; a longer stack is split into
+/// columns side by side (each with its spine), so the chart stays broad
+/// enough to be printed legibly.
+pub const STACK_ROWS: usize = 12;
+
+/// The columns of a stack of `n` boxes: balanced, each at most `STACK_ROWS` tall.
+fn stack_columns(n: usize) -> (usize, usize) {
+    let cols = n.div_ceil(STACK_ROWS).max(1);
+    (cols, n.div_ceil(cols))
+}
 /// Members listed in a box; the others are counted.
 const MAX_MEMBERS: usize = 6;
 
@@ -447,9 +457,15 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             continue;
         }
         if stacks(i) {
-            let w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
-            let h =
-                kids.iter().map(|&k| size[k].1).sum::<f32>() + STACK_GAP * (kids.len() - 1) as f32;
+            let (cols, rows) = stack_columns(kids.len());
+            let col_w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
+            let w = col_w * cols as f32 + opts.gap * (cols - 1) as f32;
+            let h = kids
+                .chunks(rows)
+                .map(|c| {
+                    c.iter().map(|&k| size[k].1).sum::<f32>() + STACK_GAP * (c.len() - 1) as f32
+                })
+                .fold(0.0, f32::max);
             let b = input.widths.len();
             input.widths.push(w);
             input.heights.push(h);
@@ -477,10 +493,16 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
         }
     }
     for (b, kids) in &blocks {
-        let (x, mut y) = pos[*b];
-        for &k in kids {
-            at[k] = (x + STACK_INDENT, y);
-            y += size[k].1 + STACK_GAP;
+        let (x0, y0) = pos[*b];
+        let (_, rows) = stack_columns(kids.len());
+        let col_w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
+        for (c, column) in kids.chunks(rows).enumerate() {
+            let x = x0 + c as f32 * (col_w + opts.gap);
+            let mut y = y0;
+            for &k in column {
+                at[k] = (x + STACK_INDENT, y);
+                y += size[k].1 + STACK_GAP;
+            }
         }
     }
     let boxes: Vec<LayoutBox> = visible
@@ -520,28 +542,38 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             y2: mid,
         });
         if stacks(i) {
-            let spine = boxes[kids[0]].x - STACK_INDENT / 2.0;
-            let last = &boxes[kids[kids.len() - 1]];
+            // A bus across the columns' spines, each spine down its column, a tick to each box.
+            let (_, rows) = stack_columns(kids.len());
+            let spines: Vec<f32> = kids
+                .chunks(rows)
+                .map(|c| boxes[c[0]].x - STACK_INDENT / 2.0)
+                .collect();
+            let (l, r) = spines
+                .iter()
+                .fold((px, px), |(l, r), &x| (l.min(x), r.max(x)));
             connectors.push(Connector {
-                x1: spine.min(px),
+                x1: l,
                 y1: mid,
-                x2: spine.max(px),
+                x2: r,
                 y2: mid,
             });
-            connectors.push(Connector {
-                x1: spine,
-                y1: mid,
-                x2: spine,
-                y2: last.y + last.h / 2.0,
-            });
-            for &k in &kids {
-                let c = &boxes[k];
+            for (column, &spine) in kids.chunks(rows).zip(&spines) {
+                let last = &boxes[column[column.len() - 1]];
                 connectors.push(Connector {
                     x1: spine,
-                    y1: c.y + c.h / 2.0,
-                    x2: c.x,
-                    y2: c.y + c.h / 2.0,
+                    y1: mid,
+                    x2: spine,
+                    y2: last.y + last.h / 2.0,
                 });
+                for &k in column {
+                    let c = &boxes[k];
+                    connectors.push(Connector {
+                        x1: spine,
+                        y1: c.y + c.h / 2.0,
+                        x2: c.x,
+                        y2: c.y + c.h / 2.0,
+                    });
+                }
             }
             continue;
         }
