@@ -13,6 +13,7 @@ pub mod io;
 pub mod registry;
 pub mod settings;
 pub mod text;
+pub mod training;
 pub mod validate;
 pub mod zones;
 

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_import",
         include_str!("../../migrations/0006_import.sql"),
     ),
+    (
+        "0008_training",
+        include_str!("../../migrations/0008_training.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
