@@ -7,6 +7,7 @@ mod commands;
 mod documents;
 mod import;
 mod state;
+mod training;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -113,6 +114,22 @@ pub fn run() {
             import::cancel_import,
             import::import_batches,
             import::undo_import,
+            training::training_choices,
+            training::training_month,
+            training::training_themes,
+            training::add_training_theme,
+            training::rename_training_theme,
+            training::delete_training_theme,
+            training::training_events,
+            training::training_event,
+            training::create_training_event,
+            training::update_training_event,
+            training::move_training_event,
+            training::cancel_training_event,
+            training::delete_training_event,
+            training::preview_training_series,
+            training::create_training_series,
+            training::export_training_ics,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -1,0 +1,129 @@
+// Formazione e incontri through the real app: a monthly webinar series with
+// a mistake (end before start, shown at the field), the month grid by
+// keyboard, one date moved, one event cancelled, the calendar exported as
+// ICS through the save dialog and read back by python's icalendar.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, KEY, answerSaveDialog, waitFor } from "./wd.mjs";
+
+const SHOTS = process.env.E2E_SHOTS;
+
+/** Clicks `css` after scrolling it to the middle of the window (a long page). */
+async function clickCentred(app, css) {
+  await app.el(css);
+  await app.exec("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' })", css);
+  await app.click(css);
+}
+
+test("a monthly webinar series: created, one moved, one cancelled, exported as ICS", async () => {
+  const app = await App.start();
+  const dir = mkdtempSync(join(tmpdir(), "cdp-training-"));
+  try {
+    await app.nav("formazione");
+    assert.equal(await app.text("h1"), "Formazione e incontri");
+    await app.el("[data-testid=month-grid]");
+    await app.assertAxe("formazione, mese vuoto");
+
+    // The form: a series of three webinars on the second Tuesday, with the
+    // end time typed before the start time.
+    await app.click("[data-testid=new-event]");
+    await waitFor(async () => (await app.focused()).startsWith("select#ev-kind"), "focus on the form's first field");
+    await app.select("#ev-mode", "webinar");
+    await app.select("#ev-theme_id", "Anticorruzione e Trasparenza", { byText: true });
+    await app.typeWhole("#ev-title", "Il PIAO e la sezione Rischi corruttivi e trasparenza");
+    await app.fill("#ev-date", "9/3/2027");
+    await app.typeWhole("#ev-start_time", "10:00");
+    await app.typeWhole("#ev-end_time", "09:00");
+    await app.typeWhole("#ev-link", "https://meet.esempio.it/cdp-piao");
+    await app.typeWhole("#ev-speakers", "Dott.ssa Maria Rossi");
+    await app.select("#ev-level", "generale");
+    await app.select("#ev-repeat", "monthly_weekday");
+    await app.typeWhole("#ev-count", "3");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=series-preview] li').length")) === 3, "three dates previewed");
+    const preview = await app.text("[data-testid=series-preview]");
+    assert.match(preview, /martedì 09\/03\/2027/);
+    assert.match(preview, /martedì 13\/04\/2027/);
+    assert.match(preview, /martedì 11\/05\/2027/);
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-serie.png"));
+    await app.click("[data-testid=event-save]");
+    await waitFor(async () => (await app.exec("return document.querySelector('[data-error-for=ev-end_time]')?.textContent ?? ''")).includes("successiva all'ora di inizio (10:00)"), "the error at the end time");
+    await waitFor(async () => (await app.focused()).startsWith("input#ev-end_time"), "focus on the wrong field");
+    assert.equal(await app.exec("return document.querySelector('#ev-end_time').getAttribute('aria-invalid')"), "true");
+    await app.assertAxe("modulo evento con errore");
+    await app.typeWhole("#ev-end_time", "13:00");
+    await app.click("[data-testid=event-save]");
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=event-form]')")), "the form closed");
+    await waitFor(async () => (await app.text("#month-title")) === "Marzo 2027", "the month of the first date");
+    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il PIAO e la sezione"), "the day shown");
+    await app.assertAxe("mese con eventi");
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-mese.png"));
+
+    // The grid by keyboard: one tab stop, arrows between days, Enter opens the day.
+    await app.exec("document.querySelector('[data-testid=month-grid] [data-day=\"2027-03-09\"]').focus()");
+    await app.keys(KEY.RIGHT);
+    await waitFor(async () => (await app.exec("return document.activeElement.dataset.day")) === "2027-03-10", "right arrow: the next day");
+    await app.keys(KEY.DOWN);
+    await waitFor(async () => (await app.exec("return document.activeElement.dataset.day")) === "2027-03-17", "down arrow: a week later");
+    assert.equal(await app.exec("return document.querySelectorAll('[data-testid=month-grid] [role=gridcell][tabindex=\"0\"]').length"), 1);
+    await app.keys(KEY.PAGE_DOWN);
+    await waitFor(async () => (await app.text("#month-title")) === "Aprile 2027", "PageDown: the next month");
+    await waitFor(async () => (await app.exec("return document.activeElement.dataset.day")) === "2027-04-17", "same day of the next month");
+    await app.keys(KEY.UP, KEY.LEFT, KEY.LEFT, KEY.LEFT, KEY.LEFT);
+    await waitFor(async () => (await app.exec("return document.activeElement.dataset.day")) === "2027-04-06", "back to 6 April");
+    // Easter Monday 2027 (29 March) is shaded: it shows in the grid of April's first week.
+    assert.match(await app.exec("return document.querySelector('[data-day=\"2027-03-29\"]').textContent"), /Pasquetta/);
+    await app.keys(KEY.RIGHT, KEY.RIGHT, KEY.RIGHT, KEY.RIGHT, KEY.RIGHT, KEY.RIGHT, KEY.RIGHT);
+    await waitFor(async () => (await app.exec("return document.activeElement.dataset.day")) === "2027-04-13", "13 April");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => (await app.focused()).startsWith("h2#day-title"), "Enter: focus on the day");
+    assert.match(await app.text("#day-title"), /martedì 13 aprile 2027/);
+
+    // Move the April webinar to Wednesday 14.
+    await app.dismissToasts();
+    await clickCentred(app, "[data-testid=day-panel] [data-testid=event-move]");
+    await app.fill("#mv-date", "14/04/2027");
+    await clickCentred(app, "[data-testid=move-save]");
+    await waitFor(async () => (await app.text("#day-title")).includes("mercoledì 14 aprile 2027"), "the moved event's day");
+    assert.match(await app.text("[data-testid=day-panel]"), /10:00–13:00/);
+
+    // The list of the quarter; cancel the May webinar.
+    await clickCentred(app, "[data-testid=view-list]");
+    await app.fill("#f-from", "01/03/2027");
+    await app.fill("#f-to", "31/05/2027");
+    await app.clickText("Aggiorna");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=event-list] [data-testid=event-item]').length")) === 3, "three events in the quarter");
+    const dates = await app.text("[data-testid=event-list]");
+    assert.match(dates, /martedì 9 marzo 2027/);
+    assert.match(dates, /mercoledì 14 aprile 2027/);
+    await app.dismissToasts();
+    const cancel = "[data-testid=event-list] [data-testid=event-item]:nth-child(3) [data-testid=event-cancel]";
+    await clickCentred(app, cancel);
+    await waitFor(async () => (await app.text("[data-testid=event-list] [data-testid=event-item]:nth-child(3)")).includes("Annullato"), "the May webinar cancelled");
+    await app.assertAxe("elenco con evento annullato");
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-elenco.png"));
+
+    // The quarter as ICS through the save dialog, read by python's icalendar.
+    const ics = join(dir, "trimestre.ics");
+    await app.dismissToasts();
+    await clickCentred(app, "[data-testid=export-ics]");
+    answerSaveDialog("Esporta il calendario", ics);
+    await waitFor(() => existsSync(ics), "the ICS written");
+    const rows = execFileSync("/usr/bin/python3", ["-c", `
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+for e in cal.walk('VEVENT'):
+    print(e.decoded('DTSTART').isoformat(), e['SEQUENCE'], e.get('STATUS'))
+`, ics]).toString().trim().split("\n");
+    assert.deepEqual(rows, [
+      "2027-03-09T09:00:00+00:00 0 TENTATIVE",
+      "2027-04-14T08:00:00+00:00 1 TENTATIVE",
+      "2027-05-11T08:00:00+00:00 1 CANCELLED",
+    ]);
+  } finally {
+    await app.quit();
+  }
+});
