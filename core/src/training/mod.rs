@@ -4,8 +4,11 @@
 //! series that create real events, overlaps flagged (never refused), the
 //! calendar as iCalendar. An event with attendance is cancelled, never deleted.
 
+pub mod attendance;
 pub mod calendar;
+pub mod hours;
 pub mod ics;
+pub mod participants;
 pub mod series;
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
@@ -967,4 +970,71 @@ pub(crate) fn hm(t: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(t, "%H:%M")
         .ok()
         .map(|t| t.with_second(0).unwrap_or(t))
+}
+
+/// The length of an event in minutes.
+pub(crate) fn event_minutes(e: &Event) -> i64 {
+    match (hm(&e.start_time), hm(&e.end_time)) {
+        (Some(s), Some(t)) => t.signed_duration_since(s).num_minutes().max(0),
+        _ => 0,
+    }
+}
+
+/// The settings of the training: the share of an event that counts as
+/// present, and the yearly target of hours per person.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrainingSettings {
+    /// Percent, 1–100 (default 75).
+    pub min_share: i64,
+    /// Hours per person per year (default 40: directive of the Minister for
+    /// Public Administration of 14 January 2025).
+    pub target_hours: i64,
+}
+
+pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
+    let get = |k: &str, d: i64| -> Result<i64> {
+        Ok(crate::settings::get(conn, k)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d))
+    };
+    Ok(TrainingSettings {
+        min_share: get("training_min_share", 75)?,
+        target_hours: get("training_target_hours", 40)?,
+    })
+}
+
+impl Store {
+    pub fn training_settings(&self) -> Result<TrainingSettings> {
+        training_settings(&self.conn)
+    }
+
+    pub fn save_training_settings(&mut self, s: &TrainingSettings) -> Result<TrainingSettings> {
+        if !(1..=100).contains(&s.min_share) {
+            return Err(Error::validation(
+                "min_share",
+                "Quota minima di presenza: indicare una percentuale da 1 a 100.",
+            ));
+        }
+        if !(1..=1000).contains(&s.target_hours) {
+            return Err(Error::validation(
+                "target_hours",
+                "Obiettivo annuale: indicare un numero di ore da 1 a 1000.",
+            ));
+        }
+        self.action(|tx, op| {
+            let before = training_settings(tx)?;
+            crate::settings::set(tx, "training_min_share", &s.min_share.to_string())?;
+            crate::settings::set(tx, "training_target_hours", &s.target_hours.to_string())?;
+            audit::record(
+                tx,
+                op,
+                "update",
+                "training_settings",
+                "*",
+                Some(&serde_json::to_value(&before)?),
+                Some(&serde_json::to_value(s)?),
+            )?;
+            Ok(s.clone())
+        })
+    }
 }
