@@ -5,6 +5,7 @@
 //! calendar as iCalendar. An event with attendance is cancelled, never deleted.
 
 pub mod attendance;
+pub mod attestati;
 pub mod calendar;
 pub mod hours;
 pub mod ics;
