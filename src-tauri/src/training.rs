@@ -192,3 +192,200 @@ pub fn export_training_ics(
         path: path.display().to_string(),
     }))
 }
+
+// ---- Participants, attendance, hours, attestati ----
+
+use cdp_core::training::attendance::{AttendanceApplied, AttendancePreview, Resolution};
+use cdp_core::training::attestati::{Certificate, CertificateBatch};
+use cdp_core::training::hours::HoursReport;
+use cdp_core::training::participants::{
+    AttendanceRow, Participant, ParticipantInput, ReferentCandidate,
+};
+use cdp_core::training::TrainingSettings;
+use std::sync::Mutex;
+
+/// The attendance report chosen for an event: read once, previewed, applied.
+static REPORT: Mutex<Option<(i64, String, Vec<u8>)>> = Mutex::new(None);
+
+fn today() -> String {
+    chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tauri::command]
+pub fn training_participants(state: State<AppState>) -> R<Vec<Participant>> {
+    state.with(|s| s.training_participants())
+}
+
+#[tauri::command]
+pub fn training_referents(state: State<AppState>) -> R<Vec<ReferentCandidate>> {
+    state.with(|s| s.training_referents())
+}
+
+#[tauri::command]
+pub fn add_training_participant(state: State<AppState>, input: ParticipantInput) -> R<Participant> {
+    state.with(|s| s.add_training_participant(&input))
+}
+
+#[tauri::command]
+pub fn participant_from_referent(state: State<AppState>, referent_id: i64) -> R<Participant> {
+    state.with(|s| s.participant_from_referent(referent_id))
+}
+
+#[tauri::command]
+pub fn enrol_training(
+    state: State<AppState>,
+    event_id: i64,
+    participant_ids: Vec<i64>,
+) -> R<usize> {
+    state.with(|s| s.enrol_training(event_id, &participant_ids))
+}
+
+#[tauri::command]
+pub fn set_training_attendance(
+    state: State<AppState>,
+    event_id: i64,
+    participant_id: i64,
+    present: bool,
+    minutes: i64,
+) -> R<()> {
+    state.with(|s| s.set_training_attendance(event_id, participant_id, present, minutes))
+}
+
+#[tauri::command]
+pub fn training_attendance(state: State<AppState>, event_id: i64) -> R<Vec<AttendanceRow>> {
+    state.with(|s| s.training_attendance(event_id))
+}
+
+#[derive(Serialize)]
+pub struct ChosenReport {
+    pub file_name: String,
+    pub preview: AttendancePreview,
+}
+
+/// Chooses a webinar attendance report (open dialog) and returns the dry run.
+#[tauri::command(async)]
+pub fn training_attendance_choose(
+    state: State<'_, AppState>,
+    event_id: i64,
+) -> R<Option<ChosenReport>> {
+    let Some(path) = rfd::FileDialog::new()
+        .set_title("Importa il report delle presenze del webinar")
+        .add_filter("Report CSV delle presenze", &["csv", "txt"])
+        .pick_file()
+    else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(&path).map_err(|e| cdp_core::Error::file(&path, &e).to_payload())?;
+    let preview = state.with(|s| s.preview_attendance_import(event_id, &bytes))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    *REPORT.lock().unwrap_or_else(|p| p.into_inner()) = Some((event_id, file_name.clone(), bytes));
+    Ok(Some(ChosenReport { file_name, preview }))
+}
+
+/// Records the chosen report's attendance with the user's resolutions.
+#[tauri::command]
+pub fn training_attendance_apply(
+    state: State<AppState>,
+    event_id: i64,
+    resolutions: Vec<Resolution>,
+) -> R<AttendanceApplied> {
+    let chosen = REPORT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let Some((ev, name, bytes)) = chosen.filter(|c| c.0 == event_id) else {
+        return Err(crate::commands::payload(
+            "not_found",
+            "Scegliere di nuovo il file del report delle presenze.",
+        ));
+    };
+    let r = state.with(|s| s.apply_attendance_import(ev, &bytes, &name, &resolutions))?;
+    *REPORT.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    Ok(r)
+}
+
+#[tauri::command]
+pub fn training_hours(state: State<AppState>, year: i32) -> R<HoursReport> {
+    state.with(|s| s.training_hours(year))
+}
+
+/// The hours of a year (or who is below the target) through the save dialog.
+#[tauri::command(async)]
+pub fn export_training_hours(
+    state: State<'_, AppState>,
+    year: i32,
+    below_only: bool,
+    format: cdp_core::io::Format,
+) -> R<Option<Saved>> {
+    let bytes = state.with(|s| s.training_hours_export(year, below_only, format))?;
+    let ext = format.extension();
+    let stem = if below_only {
+        "Sotto_obiettivo_ore"
+    } else {
+        "Ore_formazione"
+    };
+    let label = match format {
+        cdp_core::io::Format::Csv => "CSV (Excel, separatore ;)",
+        cdp_core::io::Format::Xlsx => "Cartella di lavoro Excel",
+    };
+    let Some(path) = ask_path(
+        "Esporta le ore di formazione",
+        &format!("{stem}_{year}.{ext}"),
+        label,
+        ext,
+    ) else {
+        return Ok(None);
+    };
+    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    state.remember(path.clone());
+    Ok(Some(Saved {
+        path: path.display().to_string(),
+    }))
+}
+
+#[tauri::command]
+pub fn training_settings(state: State<AppState>) -> R<TrainingSettings> {
+    state.with(|s| s.training_settings())
+}
+
+#[tauri::command]
+pub fn save_training_settings(
+    state: State<AppState>,
+    settings: TrainingSettings,
+) -> R<TrainingSettings> {
+    state.with(|s| s.save_training_settings(&settings))
+}
+
+#[tauri::command]
+pub fn certificates(state: State<AppState>, year: Option<i32>) -> R<Vec<Certificate>> {
+    state.with(|s| s.certificates(year))
+}
+
+#[tauri::command]
+pub fn issue_event_certificates(state: State<AppState>, event_id: i64) -> R<CertificateBatch> {
+    let day = today();
+    state.with(|s| s.issue_event_certificates(event_id, &day, &mut |_, _| true))
+}
+
+#[tauri::command]
+pub fn issue_year_certificate(
+    state: State<AppState>,
+    participant_id: i64,
+    ref_year: i32,
+) -> R<Certificate> {
+    let day = today();
+    state.with(|s| s.issue_year_certificate(participant_id, ref_year, &day))
+}
+
+#[tauri::command]
+pub fn reissue_certificate(state: State<AppState>, id: i64) -> R<Certificate> {
+    state.with(|s| s.reissue_certificate(id))
+}
+
+#[tauri::command]
+pub fn annul_certificate(state: State<AppState>, id: i64, reason: String) -> R<Certificate> {
+    state.with(|s| s.annul_certificate(id, &reason))
+}

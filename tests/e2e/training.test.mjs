@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, KEY, answerSaveDialog, waitFor } from "./wd.mjs";
+import { App, KEY, answerFolderDialog, answerSaveDialog, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 
@@ -123,6 +123,50 @@ for e in cal.walk('VEVENT'):
       "2027-04-14T08:00:00+00:00 1 TENTATIVE",
       "2027-05-11T08:00:00+00:00 1 CANCELLED",
     ]);
+
+    // Attendance of the March webinar: one participant typed by hand, then
+    // a Zoom report where Mario is matched by e-mail (two joins) and one
+    // row is unmatched, resolved by hand as a new participant.
+    await clickCentred(app, "[data-testid=event-list] [data-testid=event-item]:nth-child(1) [data-testid=event-attendance]");
+    await waitFor(async () => (await app.focused()).startsWith("h2#att-title"), "focus on the attendance panel");
+    await app.select("#att-who", "new");
+    await app.typeWhole("#att-new-name", "Mario Rossi");
+    await app.typeWhole("#att-new-ente", "Comune di Alì Terme");
+    await app.typeWhole("#att-new-email", "mario.rossi@comune.esempio.it");
+    await app.typeWhole("#att-minutes", "0");
+    await app.exec("document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]').click()");
+    await clickCentred(app, "[data-testid=att-add]");
+    await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes("Mario Rossi"), "Mario on the sheet");
+    const csv = join(dir, "zoom.csv");
+    writeFileSync(csv, [
+      "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest",
+      "Mario Rossi (Mario),mario.rossi@comune.esempio.it,03/09/2027 09:58:00 AM,03/09/2027 11:30:00 AM,92,No",
+      "Mario Rossi (Mario),mario.rossi@comune.esempio.it,03/09/2027 11:20:00 AM,03/09/2027 01:00:00 PM,100,No",
+      "Lucia Bianchi,lucia.bianchi@comune.esempio.it,03/09/2027 10:05:00 AM,03/09/2027 12:55:00 PM,170,Yes",
+      "",
+    ].join("\r\n"));
+    await app.dismissToasts();
+    await clickCentred(app, "[data-testid=att-import]");
+    answerFolderDialog("Importa il report delle presenze", csv);
+    await waitFor(async () => (await app.focused()).startsWith("h3#report-title"), "the dry run shown");
+    assert.match(await app.text("[data-testid=report-counts]"), /1 persona abbinata, 1 non abbinata, nessuna ambigua/);
+    await app.assertAxe("verifica del report delle presenze");
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-report.png"));
+    await app.select("[data-testid=resolution]", "new");
+    await clickCentred(app, "[data-testid=report-apply]");
+    await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes("Lucia Bianchi"), "Lucia added");
+    const sheet = await app.text("[data-testid=attendance-sheet]");
+    assert.match(sheet, /Mario Rossi\s*Comune di Alì Terme\s*presente\s*180\s*Zoom/);
+    assert.match(sheet, /Lucia Bianchi\s*—\s*presente\s*170\s*Zoom/);
+
+    // The attestati of the present participants, numbered in the register.
+    await app.dismissToasts();
+    await clickCentred(app, "[data-testid=att-certificates]");
+    const year = new Date().getFullYear();
+    await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes(`n. ${year}/0002`), "two attestati numbered");
+    assert.match(await app.text("[data-testid=attendance-sheet]"), new RegExp(`Lucia Bianchi.*n\\. ${year}/0001`));
+    await app.assertAxe("presenze con attestati");
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-presenze.png"));
   } finally {
     await app.quit();
   }

@@ -302,3 +302,45 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A referent of the registry who can be added as a participant.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReferentCandidate {
+    pub referent_id: i64,
+    pub full_name: String,
+    pub comune: String,
+    pub role: String,
+    /// Already a participant (its id).
+    pub participant_id: Option<i64>,
+}
+
+impl Store {
+    /// The referents in office of every comune, by comune and name.
+    pub fn training_referents(&self) -> Result<Vec<ReferentCandidate>> {
+        let today = crate::registry::today();
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.full_name, c.name, r.role, p.id FROM referent r
+             JOIN comune c ON c.istat = r.istat
+             LEFT JOIN training_participant p ON p.referent_id = r.id
+             WHERE (r.valid_from IS NULL OR r.valid_from <= ?1) AND (r.valid_to IS NULL OR r.valid_to >= ?1)
+               AND r.role <> 'sindaco'
+             ORDER BY c.name_key, r.full_name",
+        )?;
+        let rows = stmt.query_map([today], |r| {
+            let role: String = r.get(3)?;
+            Ok(ReferentCandidate {
+                referent_id: r.get(0)?,
+                full_name: r.get(1)?,
+                comune: r.get(2)?,
+                role: match role.as_str() {
+                    "rpct" => "RPCT",
+                    "operativo" => "Referente operativo",
+                    _ => "Altro",
+                }
+                .to_string(),
+                participant_id: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

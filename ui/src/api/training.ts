@@ -119,3 +119,111 @@ export const createTrainingSeries = (input: EventInput, frequency: Frequency, co
   call<SeriesResult>("create_training_series", { input, frequency, count });
 export const exportTrainingIcs = (query: EventQuery, id: number | null) =>
   call<{ path: string } | null>("export_training_ics", { query, id });
+
+export interface Participant {
+  id: number;
+  referent_id: number | null;
+  full_name: string;
+  istat: string | null;
+  ente: string | null;
+  role: string | null;
+  email: string | null;
+  updated_at: string;
+}
+export interface ParticipantInput {
+  full_name: string;
+  istat: string | null;
+  ente: string | null;
+  role: string | null;
+  email: string | null;
+  version?: string | null;
+}
+export interface ReferentCandidate {
+  referent_id: number;
+  full_name: string;
+  comune: string;
+  role: string;
+  participant_id: number | null;
+}
+export interface AttendanceRow {
+  participant: Participant;
+  enrolled: boolean;
+  present: boolean | null;
+  minutes: number;
+  source: string | null;
+}
+export type MatchStatus = "matched" | "unmatched" | "ambiguous";
+export interface ReportPerson {
+  key: string;
+  name: string;
+  email: string | null;
+  rows: number;
+  minutes: number;
+  share: number;
+  present: boolean;
+  status: MatchStatus;
+  participant_id: number | null;
+  participant_name: string | null;
+  candidates: [number, string][];
+}
+export interface AttendancePreview {
+  event_id: number;
+  platform: string;
+  described_as: string;
+  min_share: number;
+  event_minutes: number;
+  people: ReportPerson[];
+  matched: number;
+  unmatched: number;
+  ambiguous: number;
+  skipped: string[];
+}
+export type Resolution =
+  | { action: "match"; key: string; participant_id: number }
+  | { action: "create"; key: string; istat: string | null; ente: string | null }
+  | { action: "skip"; key: string };
+export interface AttendanceApplied {
+  recorded: number;
+  present: number;
+  created: number;
+  skipped: number;
+}
+export interface Certificate {
+  id: number;
+  year: number;
+  number: number;
+  label: string;
+  kind: string;
+  participant_id: number;
+  participant: string;
+  ente: string | null;
+  event_id: number | null;
+  event_title: string | null;
+  event_date: string | null;
+  ref_year: number | null;
+  minutes: number;
+  hours: string;
+  verification: string;
+  issued_at: string;
+  reissued_at: string | null;
+  reissues: number;
+  annulled_at: string | null;
+  annul_reason: string | null;
+}
+
+export const trainingParticipants = () => call<Participant[]>("training_participants");
+export const trainingReferents = () => call<ReferentCandidate[]>("training_referents");
+export const addTrainingParticipant = (input: ParticipantInput) => call<Participant>("add_training_participant", { input });
+export const participantFromReferent = (referentId: number) => call<Participant>("participant_from_referent", { referentId });
+export const setTrainingAttendance = (eventId: number, participantId: number, present: boolean, minutes: number) =>
+  call<void>("set_training_attendance", { eventId, participantId, present, minutes });
+export const trainingAttendance = (eventId: number) => call<AttendanceRow[]>("training_attendance", { eventId });
+export const chooseAttendanceReport = (eventId: number) =>
+  call<{ file_name: string; preview: AttendancePreview } | null>("training_attendance_choose", { eventId });
+export const applyAttendanceReport = (eventId: number, resolutions: Resolution[]) =>
+  call<AttendanceApplied>("training_attendance_apply", { eventId, resolutions });
+export const certificates = (year: number | null) => call<Certificate[]>("certificates", { year });
+export const issueEventCertificates = (eventId: number) =>
+  call<{ issued: Certificate[]; already: number }>("issue_event_certificates", { eventId });
+export const reissueCertificate = (id: number) => call<Certificate>("reissue_certificate", { id });
+export const annulCertificate = (id: number, reason: string) => call<Certificate>("annul_certificate", { id, reason });
