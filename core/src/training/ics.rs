@@ -118,7 +118,7 @@ pub fn calendar(events: &[Event], name: &str, stamp: DateTime<Utc>) -> Result<St
 impl Store {
     /// The ICS of the filtered calendar.
     pub fn training_ics(&self, q: &EventQuery, stamp: DateTime<Utc>) -> Result<String> {
-        let events = self.training_events(q)?;
+        let events = self.select_training_events(q)?;
         calendar(
             &events,
             "Comunità di Pratiche – Formazione e incontri",

@@ -705,6 +705,13 @@ impl Store {
 
     /// The events matching a filter, by date and time, with their warnings.
     pub fn training_events(&self, q: &EventQuery) -> Result<Vec<Event>> {
+        let mut events = self.select_training_events(q)?;
+        add_warnings(&self.conn, &mut events)?;
+        Ok(events)
+    }
+
+    /// The events matching a filter, without the warnings (for the exports).
+    pub(crate) fn select_training_events(&self, q: &EventQuery) -> Result<Vec<Event>> {
         let mut sql = format!("{EVENT_SQL} WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let mut push = |cond: &str, v: rusqlite::types::Value, sql: &mut String| {
@@ -741,10 +748,9 @@ impl Store {
         }
         sql.push_str(" ORDER BY e.date, e.start_time, e.id");
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut events: Vec<Event> = stmt
+        let events: Vec<Event> = stmt
             .query_map(rusqlite::params_from_iter(args), event_from_row)?
             .collect::<rusqlite::Result<_>>()?;
-        add_warnings(&self.conn, &mut events)?;
         Ok(events)
     }
 
