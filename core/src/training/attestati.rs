@@ -39,7 +39,7 @@ pub struct Certificate {
 }
 
 const C_SQL: &str = "SELECT c.id, c.year, c.number, c.kind, c.participant_id, p.full_name,
-        coalesce(cm.name, p.ente), c.event_id, e.title, e.date, c.ref_year, c.minutes,
+        CASE WHEN cm.name IS NOT NULL THEN 'Comune di ' || cm.name ELSE p.ente END, c.event_id, e.title, e.date, c.ref_year, c.minutes,
         c.verification, c.issued_at, c.reissued_at, c.reissues, c.annulled_at, c.annul_reason
      FROM training_certificate c
      JOIN training_participant p ON p.id = c.participant_id
@@ -146,13 +146,13 @@ fn register(
     Ok(c)
 }
 
-fn year_of(today: &str) -> Result<i32> {
+pub(super) fn year_of(today: &str) -> Result<i32> {
     use chrono::Datelike;
     Ok(crate::validate::date("today", "Data", today)?.year())
 }
 
 /// Issues the attestato of one participant present at one event (inside a transaction).
-fn issue_for_event(
+pub(super) fn issue_for_event(
     tx: &Connection,
     op: &str,
     event_id: i64,
