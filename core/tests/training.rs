@@ -889,3 +889,163 @@ mod attestati {
         assert_eq!(c.label, "2027/0001");
     }
 }
+
+mod documents {
+    use super::*;
+    use cdp_core::training::documents::CalendarDoc;
+
+    fn pdftotext(bytes: &[u8], args: &[&str]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.pdf");
+        std::fs::write(&p, bytes).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .args(args)
+            .arg(&p)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn qpdf_ok(bytes: &[u8]) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.pdf");
+        std::fs::write(&p, bytes).unwrap();
+        let out = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&p)
+            .output()
+            .expect("qpdf");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+
+    fn sample() -> cdp_core::Store {
+        let mut s = common::store();
+        s.create_training_series(&webinar("2027-03-09"), Frequency::MonthlyWeekday, 3)
+            .unwrap();
+        // A crowded day: ten events on 17 March.
+        let titles = ["Tavolo tematico sui contratti pubblici sotto soglia e il nuovo codice (d.lgs. 36/2023)", "Incontro RPCT: monitoraggio", "Privacy e trasparenza: il bilanciamento nelle pubblicazioni", "Green Public Procurement: CAM edilizia", "Modulistica unificata", "Metropoli Strategiche", "Accesso civico generalizzato", "Whistleblowing (d.lgs. 24/2023)", "Codice di comportamento", "Rotazione del personale"];
+        for (i, t) in titles.iter().enumerate() {
+            let kind = [
+                "tavolo",
+                "incontro_rpct",
+                "giornata",
+                "giornata",
+                "giornata",
+                "tavolo",
+                "giornata",
+                "giornata",
+                "giornata",
+                "giornata",
+            ][i];
+            s.create_training_event(&EventInput {
+                title: t.to_string(),
+                kind: kind.into(),
+                start_time: format!("{:02}:00", 8 + i),
+                end_time: format!("{:02}:30", 8 + i),
+                ..webinar("2027-03-17")
+            })
+            .unwrap();
+        }
+        let z = s.zones().unwrap()[0].id;
+        s.create_training_event(&EventInput {
+            title: "Incontro decentrato della zona: la mappatura dei processi".into(),
+            kind: "incontro_zona".into(),
+            mode: "presenza".into(),
+            zone_id: Some(z),
+            place: Some(
+                "Sala consiliare del Comune di Sant'Agata di Militello, Piazza Municipio".into(),
+            ),
+            link: None,
+            ..webinar("2027-04-22")
+        })
+        .unwrap();
+        let last = s
+            .training_events(&EventQuery {
+                from: Some("2027-05-01".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        s.cancel_training_event(last[0].id, None).unwrap();
+        s
+    }
+
+    #[test]
+    fn calendar_programme_docx_and_year() {
+        let s = sample();
+        let q = EventQuery::default();
+        let out = std::env::var("TRAINING_DOCS_DIR").ok();
+        let (cal, name) = s
+            .training_document(CalendarDoc::Calendar, &q, "01/03/2027", "31/05/2027")
+            .unwrap();
+        assert_eq!(name, "Calendario_formazione_2027-03-01_2027-05-31.pdf");
+        qpdf_ok(&cal);
+        let text = pdftotext(&cal, &["-layout"]);
+        assert!(text.contains("Calendario della formazione – Marzo 2027"));
+        assert!(text.contains("Aprile 2027") && text.contains("Maggio 2027"));
+        assert!(
+            text.contains("Città Metropolitana di Messina")
+                && text.contains("Comunità di Pratiche")
+        );
+        assert!(
+            text.contains("+") && text.contains("altri"),
+            "a crowded day says how many more"
+        );
+        assert!(text.contains("Pasquetta"));
+        assert!(text.contains("Programma formativo"));
+        assert!(text.contains("ANNULLATO"));
+        for t in [
+            "Il PIAO e la sezione anticorruzione",
+            "Incontro decentrato della zona",
+        ] {
+            assert!(
+                text.replace('\n', " ").contains(t) || text.contains(&t[..20]),
+                "{t}"
+            );
+        }
+        let (prog, _) = s
+            .training_document(CalendarDoc::Programme, &q, "01/03/2027", "31/05/2027")
+            .unwrap();
+        qpdf_ok(&prog);
+        if let Some(dir) = &out {
+            std::fs::write(format!("{dir}/calendario.pdf"), &cal).unwrap();
+            std::fs::write(format!("{dir}/programma.pdf"), &prog).unwrap();
+        }
+        let ptext = pdftotext(&prog, &[])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(ptext.contains("Data e orario") && ptext.contains("Relatori"));
+        assert!(ptext.contains("martedì 9 marzo 2027"), "{ptext}");
+        let (docx, dname) = s
+            .training_document(CalendarDoc::ProgrammeDocx, &q, "01/03/2027", "31/05/2027")
+            .unwrap();
+        assert!(dname.ends_with(".docx") && docx.starts_with(b"PK"));
+        let (year, _) = s
+            .training_document(CalendarDoc::Year, &q, "01/03/2027", "31/05/2027")
+            .unwrap();
+        qpdf_ok(&year);
+        if let Some(dir) = &out {
+            std::fs::write(format!("{dir}/anno.pdf"), &year).unwrap();
+        }
+        let ytext = pdftotext(&year, &[]);
+        assert!(ytext.contains("Quadro annuale della formazione 2027"));
+        assert!(ytext.contains("Marzo – 11 eventi"), "{ytext}");
+        assert_eq!(
+            s.training_document(CalendarDoc::Calendar, &q, "31/05/2027", "01/03/2027")
+                .unwrap_err()
+                .field(),
+            Some("to")
+        );
+        if let Some(dir) = out {
+            std::fs::write(format!("{dir}/calendario.pdf"), &cal).unwrap();
+            std::fs::write(format!("{dir}/programma.pdf"), &prog).unwrap();
+            std::fs::write(format!("{dir}/programma.docx"), &docx).unwrap();
+            std::fs::write(format!("{dir}/anno.pdf"), &year).unwrap();
+        }
+    }
+}

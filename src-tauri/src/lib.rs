@@ -148,6 +148,7 @@ pub fn run() {
             training::issue_year_certificate,
             training::reissue_certificate,
             training::annul_certificate,
+            training::print_training,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -389,3 +389,34 @@ pub fn reissue_certificate(state: State<AppState>, id: i64) -> R<Certificate> {
 pub fn annul_certificate(state: State<AppState>, id: i64, reason: String) -> R<Certificate> {
     state.with(|s| s.annul_certificate(id, &reason))
 }
+
+// ---- Printing ----
+
+use cdp_core::training::documents::CalendarDoc;
+
+/// A document of the calendar (month grids + programme, the programme as
+/// PDF or DOCX, the year overview) through the save dialog.
+#[tauri::command(async)]
+pub fn print_training(
+    state: State<'_, AppState>,
+    doc: CalendarDoc,
+    query: EventQuery,
+    from: String,
+    to: String,
+) -> R<Option<Saved>> {
+    let (bytes, name) = state.with(|s| s.training_document(doc, &query, &from, &to))?;
+    let (title, label) = match doc {
+        CalendarDoc::Calendar => ("Salva il calendario della formazione", "Documento PDF"),
+        CalendarDoc::Programme => ("Salva il programma formativo", "Documento PDF"),
+        CalendarDoc::ProgrammeDocx => ("Salva il programma formativo (Word)", "Documento Word"),
+        CalendarDoc::Year => ("Salva il quadro annuale della formazione", "Documento PDF"),
+    };
+    let Some(path) = ask_path(title, &name, label, doc.extension()) else {
+        return Ok(None);
+    };
+    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    state.remember(path.clone());
+    Ok(Some(Saved {
+        path: path.display().to_string(),
+    }))
+}

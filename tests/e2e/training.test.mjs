@@ -106,6 +106,27 @@ test("a monthly webinar series: created, one moved, one cancelled, exported as I
     await app.assertAxe("elenco con evento annullato");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-elenco.png"));
 
+    // The quarter printed through the save dialog: month grids and programme.
+    await clickCentred(app, "[data-testid=print]");
+    await app.el("[data-testid=print-form]");
+    await app.fill("#pr-from", "01/03/2027");
+    await app.fill("#pr-to", "28/02/2027");
+    await app.click("[data-testid=print-save]");
+    await waitFor(async () => (await app.exec("return document.querySelector('[data-error-for=pr-to]')?.textContent ?? ''")).includes("precede"), "the period's error at its field");
+    await app.fill("#pr-to", "31/05/2027");
+    await app.assertAxe("stampa del calendario");
+    const pdf = join(dir, "trimestre.pdf");
+    await app.click("[data-testid=print-save]");
+    answerSaveDialog("Salva il calendario della formazione", pdf);
+    await waitFor(() => existsSync(pdf), "the calendar written");
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=print-form]')")), "the print form closed");
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString();
+    for (const m of ["Marzo 2027", "Aprile 2027", "Maggio 2027", "Programma formativo", "Città Metropolitana di Messina"]) assert.ok(text.includes(m), m);
+    assert.match(text, /ANN\./, "the cancelled event marked in the grid");
+    const flat = execFileSync("pdftotext", [pdf, "-"]).toString().replace(/\s+/g, " ");
+    assert.match(flat, /mercoledì 14 aprile 2027/);
+    execFileSync("qpdf", ["--check", pdf]);
+
     // The quarter as ICS through the save dialog, read by python's icalendar.
     const ics = join(dir, "trimestre.ics");
     await app.dismissToasts();

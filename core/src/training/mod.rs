@@ -7,6 +7,7 @@
 pub mod attendance;
 pub mod attestati;
 pub mod calendar;
+pub mod documents;
 pub mod hours;
 pub mod ics;
 pub mod participants;

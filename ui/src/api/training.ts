@@ -227,3 +227,7 @@ export const issueEventCertificates = (eventId: number) =>
   call<{ issued: Certificate[]; already: number }>("issue_event_certificates", { eventId });
 export const reissueCertificate = (id: number) => call<Certificate>("reissue_certificate", { id });
 export const annulCertificate = (id: number, reason: string) => call<Certificate>("annul_certificate", { id, reason });
+
+export type CalendarDoc = "calendar" | "programme" | "programme_docx" | "year";
+export const printTraining = (doc: CalendarDoc, query: EventQuery, from: string, to: string) =>
+  call<{ path: string } | null>("print_training", { doc, query, from, to });
