@@ -894,7 +894,7 @@ mod documents {
     use super::*;
     use cdp_core::training::documents::CalendarDoc;
 
-    fn pdftotext(bytes: &[u8], args: &[&str]) -> String {
+    pub fn pdftotext(bytes: &[u8], args: &[&str]) -> String {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.pdf");
         std::fs::write(&p, bytes).unwrap();
@@ -907,7 +907,7 @@ mod documents {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn qpdf_ok(bytes: &[u8]) {
+    pub fn qpdf_ok(bytes: &[u8]) {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.pdf");
         std::fs::write(&p, bytes).unwrap();
@@ -1047,5 +1047,103 @@ mod documents {
             std::fs::write(format!("{dir}/programma.docx"), &docx).unwrap();
             std::fs::write(format!("{dir}/anno.pdf"), &year).unwrap();
         }
+    }
+}
+
+mod attestati_pdf {
+    use super::*;
+    use cdp_core::training::participants::ParticipantInput;
+
+    #[test]
+    fn batch_renders_numbers_and_codes_reissue_and_year() {
+        let mut s = common::store();
+        let e = s
+            .create_training_event(&EventInput {
+                place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
+                mode: "mista".into(),
+                ..webinar("2027-03-09")
+            })
+            .unwrap();
+        let mut ids = Vec::new();
+        for (i, n) in [
+            "Maria Concetta Lo Presti Scaffidi",
+            "Nicolò D'Agostino",
+            "Anna Neri",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let p = s
+                .add_training_participant(&ParticipantInput {
+                    full_name: n.to_string(),
+                    istat: Some("083048".into()),
+                    ..Default::default()
+                })
+                .unwrap();
+            s.set_training_attendance(e.id, p.id, i != 2, 180).unwrap();
+            ids.push(p.id);
+        }
+        // Cancelled: nothing numbered.
+        assert_eq!(
+            s.issue_event_certificates_pdf(e.id, "2027-03-10", &mut |d, _| d < 1)
+                .unwrap_err()
+                .code(),
+            "cancelled"
+        );
+        assert_eq!(
+            common::count(&s, "SELECT count(*) FROM training_certificate"),
+            0
+        );
+        let out = s
+            .issue_event_certificates_pdf(e.id, "2027-03-10", &mut |_, _| true)
+            .unwrap();
+        assert_eq!(out.len(), 2);
+        let dir = std::env::var("TRAINING_DOCS_DIR").ok();
+        for (c, bytes, name) in &out {
+            assert!(
+                name.starts_with(&format!("Attestato_2027-{:04}_partecipazione_", c.number)),
+                "{name}"
+            );
+            let t = super::documents::pdftotext(bytes, &[])
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(t.contains("ATTESTATO DI PARTECIPAZIONE"));
+            assert!(t.contains(&format!("n. {}", c.label)));
+            assert!(t.contains(&c.verification), "{t}");
+            assert!(t.contains(&c.participant));
+            assert!(t.contains("3 ore"));
+            assert!(t.contains("martedì 9 marzo 2027"));
+            super::documents::qpdf_ok(bytes);
+            if let Some(d) = &dir {
+                std::fs::write(format!("{d}/{name}"), bytes).unwrap();
+            }
+        }
+        let r = s.reissue_certificate(out[0].0.id).unwrap();
+        let (again, _) = s.certificate_pdf(r.id).unwrap();
+        let t = super::documents::pdftotext(&again, &[])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(t.contains("Ristampa del") && t.contains(&out[0].0.verification));
+        let y = s
+            .issue_year_certificate(ids[0], 2027, "2028-01-10")
+            .unwrap();
+        let (ybytes, yname) = s.certificate_pdf(y.id).unwrap();
+        assert!(yname.contains("riepilogo_2027"));
+        let t = super::documents::pdftotext(&ybytes, &[])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            t.contains("Attestato riepilogativo della formazione – anno 2027")
+                && t.contains("2028/0001"),
+            "{t}"
+        );
+        if let Some(d) = &dir {
+            std::fs::write(format!("{d}/{yname}"), &ybytes).unwrap();
+        }
+        s.annul_certificate(y.id, "errore").unwrap();
+        assert_eq!(s.certificate_pdf(y.id).unwrap_err().code(), "conflict");
     }
 }
