@@ -149,6 +149,7 @@ pub fn run() {
             training::reissue_certificate,
             training::annul_certificate,
             training::print_training,
+            training::save_certificate,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

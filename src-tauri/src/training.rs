@@ -196,7 +196,7 @@ pub fn export_training_ics(
 // ---- Participants, attendance, hours, attestati ----
 
 use cdp_core::training::attendance::{AttendanceApplied, AttendancePreview, Resolution};
-use cdp_core::training::attestati::{Certificate, CertificateBatch};
+use cdp_core::training::attestati::Certificate;
 use cdp_core::training::hours::HoursReport;
 use cdp_core::training::participants::{
     AttendanceRow, Participant, ParticipantInput, ReferentCandidate,
@@ -364,10 +364,99 @@ pub fn certificates(state: State<AppState>, year: Option<i32>) -> R<Vec<Certific
     state.with(|s| s.certificates(year))
 }
 
-#[tauri::command]
-pub fn issue_event_certificates(state: State<AppState>, event_id: i64) -> R<CertificateBatch> {
+#[derive(Serialize, Clone)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+#[derive(Serialize)]
+pub struct IssuedBatch {
+    pub issued: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub folder: String,
+    /// Files already in the folder with the same name: not overwritten.
+    pub not_written: Vec<String>,
+}
+
+/// The attestati of the present participants of an event: the folder is
+/// chosen, then numbers and PDFs are made in one transaction with
+/// `training-progress` events; `cancel_bulk` stops it and nothing is issued.
+#[tauri::command(async)]
+pub fn issue_event_certificates(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    event_id: i64,
+) -> R<Option<IssuedBatch>> {
+    use std::sync::atomic::Ordering;
+    use tauri::Emitter;
+    // Start from the folder of the last file written, or the home folder.
+    let start = state
+        .exported
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .last()
+        .and_then(|p| p.parent().map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
+    let mut dialog =
+        rfd::FileDialog::new().set_title("Scegli la cartella in cui salvare gli attestati");
+    if let Some(d) = start {
+        dialog = dialog.set_directory(d);
+    }
+    let Some(dir) = dialog.pick_folder() else {
+        return Ok(None);
+    };
+    state.cancel.store(false, Ordering::SeqCst);
+    let cancel = &state.cancel;
     let day = today();
-    state.with(|s| s.issue_event_certificates(event_id, &day, &mut |_, _| true))
+    let out = state.with(|s| {
+        s.issue_event_certificates_pdf(event_id, &day, &mut |done, total| {
+            let _ = app.emit("training-progress", Progress { done, total });
+            !cancel.load(Ordering::SeqCst)
+        })
+    })?;
+    let mut not_written = Vec::new();
+    for (_, bytes, name) in &out {
+        let path = dir.join(name);
+        if !cdp_core::io::write_new(&path, bytes).map_err(|e| e.to_payload())? {
+            not_written.push(name.clone());
+        } else {
+            state.remember(path);
+        }
+    }
+    Ok(Some(IssuedBatch {
+        issued: out.len(),
+        first: out.first().map(|c| c.0.label.clone()),
+        last: out.last().map(|c| c.0.label.clone()),
+        folder: dir.display().to_string(),
+        not_written,
+    }))
+}
+
+/// One attestato of the register as PDF through the save dialog; `reissue`
+/// records a reissue first (same number and code).
+#[tauri::command(async)]
+pub fn save_certificate(state: State<'_, AppState>, id: i64, reissue: bool) -> R<Option<Saved>> {
+    let (bytes, name) = state.with(|s| s.certificate_pdf(id))?;
+    let Some(path) = ask_path("Salva l'attestato", &name, "Documento PDF", "pdf") else {
+        return Ok(None);
+    };
+    let bytes = if reissue {
+        state
+            .with(|s| {
+                s.reissue_certificate(id)?;
+                s.certificate_pdf(id)
+            })?
+            .0
+    } else {
+        bytes
+    };
+    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    state.remember(path.clone());
+    Ok(Some(Saved {
+        path: path.display().to_string(),
+    }))
 }
 
 #[tauri::command]

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, KEY, answerFolderDialog, answerSaveDialog, waitFor } from "./wd.mjs";
@@ -180,12 +180,27 @@ for e in cal.walk('VEVENT'):
     assert.match(sheet, /Mario Rossi\s*Comune di Alì Terme\s*presente\s*180\s*Zoom/);
     assert.match(sheet, /Lucia Bianchi\s*—\s*presente\s*170\s*Zoom/);
 
-    // The attestati of the present participants, numbered in the register.
+    // The attestati of the present participants, numbered in the register,
+    // saved as PDF into a folder chosen in the dialog.
+    const attDir = dir;
     await app.dismissToasts();
     await clickCentred(app, "[data-testid=att-certificates]");
+    answerFolderDialog("Scegli la cartella in cui salvare gli attestati", attDir);
     const year = new Date().getFullYear();
-    await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes(`n. ${year}/0002`), "two attestati numbered");
+    await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes(`n. ${year}/0002`), "two attestati numbered").catch(async (e) => {
+      if (SHOTS) await app.screenshot(join(SHOTS, "debug.png"));
+      throw e;
+    });
     assert.match(await app.text("[data-testid=attendance-sheet]"), new RegExp(`Lucia Bianchi.*n\\. ${year}/0001`));
+    const files = readdirSync(attDir).filter((f) => f.startsWith("Attestato_")).sort();
+    assert.deepEqual(files, [`Attestato_${year}-0001_partecipazione_Lucia_Bianchi.pdf`, `Attestato_${year}-0002_partecipazione_Mario_Rossi.pdf`]);
+    const att = execFileSync("pdftotext", [join(attDir, files[1]), "-"]).toString().replace(/\s+/g, " ");
+    assert.match(att, /ATTESTATO DI PARTECIPAZIONE/);
+    assert.match(att, new RegExp(`n\\. ${year}/0002`));
+    assert.match(att, /Mario Rossi/);
+    assert.match(att, /martedì 9 marzo 2027/);
+    assert.match(att, /Codice di verifica: [0-9A-Z]{5}-[0-9A-Z]{5}/);
+    assert.match(await app.text("[data-testid=certificates]"), new RegExp(`${year}/0002\\s*Mario Rossi\\s*3`));
     await app.assertAxe("presenze con attestati");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-presenze.png"));
   } finally {

@@ -223,8 +223,15 @@ export const chooseAttendanceReport = (eventId: number) =>
 export const applyAttendanceReport = (eventId: number, resolutions: Resolution[]) =>
   call<AttendanceApplied>("training_attendance_apply", { eventId, resolutions });
 export const certificates = (year: number | null) => call<Certificate[]>("certificates", { year });
-export const issueEventCertificates = (eventId: number) =>
-  call<{ issued: Certificate[]; already: number }>("issue_event_certificates", { eventId });
+export interface IssuedBatch {
+  issued: number;
+  first: string | null;
+  last: string | null;
+  folder: string;
+  not_written: string[];
+}
+export const issueEventCertificates = (eventId: number) => call<IssuedBatch | null>("issue_event_certificates", { eventId });
+export const saveCertificate = (id: number, reissue: boolean) => call<{ path: string } | null>("save_certificate", { id, reissue });
 export const reissueCertificate = (id: number) => call<Certificate>("reissue_certificate", { id });
 export const annulCertificate = (id: number, reason: string) => call<Certificate>("annul_certificate", { id, reason });
 
