@@ -153,6 +153,125 @@ fn main() {
         ms(batch)
     ));
 
+    // The calendar of a year: 150 events, twelve month grids plus the programme.
+    let mut s = Store::open_in_memory().unwrap();
+    let mut d = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    for i in 0..150 {
+        s.create_training_event(&event(&d.to_string(), i)).unwrap();
+        d += chrono::Duration::days(if i % 3 == 2 { 5 } else { 1 });
+        if d.year() > 2027 {
+            d = chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
+        }
+    }
+    use cdp_core::training::documents::CalendarDoc;
+    use chrono::Datelike;
+    let (_, _) = s
+        .training_document(CalendarDoc::Calendar, &q, "2027-01-01", "2027-12-31")
+        .unwrap();
+    let mut t = Vec::new();
+    let mut pages_pdf = Vec::new();
+    for _ in 0..7 {
+        let at = Instant::now();
+        let (bytes, _) = s
+            .training_document(CalendarDoc::Calendar, &q, "2027-01-01", "2027-12-31")
+            .unwrap();
+        t.push(at.elapsed());
+        pages_pdf = bytes;
+    }
+    let calendar = median(t);
+    let mut t = Vec::new();
+    for _ in 0..7 {
+        let at = Instant::now();
+        let _ = s
+            .training_document(CalendarDoc::Programme, &q, "2027-01-01", "2027-12-31")
+            .unwrap();
+        t.push(at.elapsed());
+    }
+    let programme = median(t);
+    rows.push(format!(
+        "| Calendar of a year, 150 events: 12 month grids (A4 landscape) + the programme (A4 portrait), PDF/A, {} KiB | **{}** (the programme alone: {}) |",
+        pages_pdf.len() / 1024,
+        ms(calendar),
+        ms(programme)
+    ));
+    // LibreOffice converting the same programme, as DOCX, to PDF.
+    let soffice = ["soffice", "libreoffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok()
+    });
+    match soffice {
+        None => {
+            rows.push("| LibreOffice headless, the programme's DOCX → PDF | not installed |".into())
+        }
+        Some(cmd) => {
+            let dir = tempfile::tempdir().unwrap();
+            let (docx, _) = s
+                .training_document(CalendarDoc::ProgrammeDocx, &q, "2027-01-01", "2027-12-31")
+                .unwrap();
+            let path = dir.path().join("programma.docx");
+            std::fs::write(&path, docx).unwrap();
+            let profile = format!(
+                "-env:UserInstallation=file://{}/lo-profile",
+                dir.path().display()
+            );
+            let convert = || {
+                let out = std::process::Command::new(cmd)
+                    .args([
+                        profile.as_str(),
+                        "--headless",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                    ])
+                    .arg(dir.path())
+                    .arg(&path)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+            };
+            convert();
+            let mut t = Vec::new();
+            for _ in 0..3 {
+                let at = Instant::now();
+                convert();
+                t.push(at.elapsed());
+            }
+            let lo = median(t);
+            rows.push(format!(
+                "| LibreOffice headless converting the same programme from DOCX to PDF (process start included, warm profile) | {} (**{:.0}×** this app's PDF of the programme) |",
+                ms(lo),
+                lo.as_secs_f64() / programme.as_secs_f64()
+            ));
+        }
+    }
+
+    // 500 attestati with their PDFs, numbered and rendered in one transaction.
+    let mut s = Store::open_in_memory().unwrap();
+    let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
+    for i in 0..500 {
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: format!("Persona Numero {i}"),
+                istat: Some("083048".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        s.set_training_attendance(e.id, p.id, true, 210).unwrap();
+    }
+    let at = Instant::now();
+    let out = s
+        .issue_event_certificates_pdf(e.id, "2027-03-10", &mut |_, _| true)
+        .unwrap();
+    let batch_pdf = at.elapsed();
+    assert_eq!(out.len(), 500);
+    rows.push(format!(
+        "| 500 attestati in one batch with their PDF/A (numbers, codes, audit and 500 PDFs in one transaction; files not written) | **{}** ({} KiB each) |",
+        ms(batch_pdf),
+        out[0].1.len() / 1024
+    ));
+
     println!("| Training (in memory) | Median |\n| --- | --- |");
     for r in rows {
         println!("{r}");
