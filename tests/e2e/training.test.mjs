@@ -203,6 +203,21 @@ for e in cal.walk('VEVENT'):
     assert.match(await app.text("[data-testid=certificates]"), new RegExp(`${year}/0002\\s*Mario Rossi\\s*3`));
     await app.assertAxe("presenze con attestati");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-presenze.png"));
+
+    // The hours of 2027 against the yearly target, and the theme areas as data.
+    await clickCentred(app, "[data-testid=view-hours]");
+    await app.select("#hours-year", "2027");
+    await waitFor(async () => /Mario Rossi\s*Comune di Alì Terme\s*1\s*3\s*sotto \(40 ore\)/.test(await app.text("[data-testid=hours-people]")), "Mario's 3 hours of 40");
+    await app.assertAxe("ore di formazione");
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-ore.png"));
+    await clickCentred(app, "[data-testid=view-themes]");
+    await app.typeWhole("#theme-new", "privacy");
+    await app.clickText("Aggiungi");
+    await waitFor(async () => /Esiste già un'area tematica «privacy»/.test(await app.text("[data-testid=themes-panel]")), "a duplicate theme refused at its field");
+    await app.typeWhole("#theme-new", "Whistleblowing e segnalazioni");
+    await app.clickText("Aggiungi");
+    await waitFor(async () => (await app.text("[data-testid=themes-panel] table")).includes("Whistleblowing e segnalazioni"), "the new theme listed");
+    await app.assertAxe("aree tematiche");
   } finally {
     await app.quit();
   }

@@ -238,3 +238,38 @@ export const annulCertificate = (id: number, reason: string) => call<Certificate
 export type CalendarDoc = "calendar" | "programme" | "programme_docx" | "year";
 export const printTraining = (doc: CalendarDoc, query: EventQuery, from: string, to: string) =>
   call<{ path: string } | null>("print_training", { doc, query, from, to });
+
+export interface TrainingSettings {
+  min_share: number;
+  target_hours: number;
+}
+export interface PersonHours {
+  participant_id: number;
+  full_name: string;
+  istat: string | null;
+  ente: string | null;
+  events: number;
+  minutes: number;
+  hours: string;
+  below_target: boolean;
+}
+export interface ComuneHours {
+  istat: string;
+  comune: string;
+  people: number;
+  minutes: number;
+  hours: string;
+  average: string;
+  below_target: number;
+}
+export interface HoursReport {
+  year: number;
+  target_hours: number;
+  people: PersonHours[];
+  comuni: ComuneHours[];
+}
+export const trainingHours = (year: number) => call<HoursReport>("training_hours", { year });
+export const exportTrainingHours = (year: number, belowOnly: boolean, format: "csv" | "xlsx") =>
+  call<{ path: string } | null>("export_training_hours", { year, belowOnly, format });
+export const trainingSettings = () => call<TrainingSettings>("training_settings");
+export const saveTrainingSettings = (settings: TrainingSettings) => call<TrainingSettings>("save_training_settings", { settings });
