@@ -116,3 +116,22 @@ CREATE TABLE training_certificate (
     UNIQUE (year, number),
     CHECK ((kind = 'evento') = (event_id IS NOT NULL))
 );
+
+-- The scheda di rilevazione dei fabbisogni formativi: per comune and year,
+-- each theme with a priority (1–5) and the staff interested.
+CREATE TABLE training_survey (
+    id             INTEGER PRIMARY KEY,
+    istat          TEXT NOT NULL REFERENCES comune(istat) ON DELETE CASCADE,
+    year           INTEGER NOT NULL,
+    preferred_mode TEXT CHECK (preferred_mode IS NULL OR preferred_mode IN ('webinar', 'presenza', 'mista')),
+    notes          TEXT,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (istat, year)
+);
+CREATE TABLE training_survey_need (
+    survey_id INTEGER NOT NULL REFERENCES training_survey(id) ON DELETE CASCADE,
+    theme_id  INTEGER NOT NULL REFERENCES training_theme(id) ON DELETE RESTRICT,
+    priority  INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),
+    staff     INTEGER NOT NULL DEFAULT 0 CHECK (staff >= 0),
+    PRIMARY KEY (survey_id, theme_id)
+);

@@ -13,6 +13,7 @@ pub mod hours;
 pub mod ics;
 pub mod participants;
 pub mod series;
+pub mod survey;
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -693,6 +694,13 @@ impl Store {
                 .optional()?
                 .ok_or_else(|| Error::not_found("L'area tematica non esiste più."))?;
             let used: i64 = tx.query_row("SELECT count(*) FROM training_event WHERE theme_id = ?1", [id], |r| r.get(0))?;
+            let surveyed: i64 = tx.query_row("SELECT count(*) FROM training_survey_need WHERE theme_id = ?1", [id], |r| r.get(0))?;
+            if used == 0 && surveyed > 0 {
+                return Err(Error::conflict(
+                    format!("L'area «{name}» compare nelle schede di rilevazione dei fabbisogni e non può essere eliminata; si può rinominare."),
+                    None,
+                ));
+            }
             if used > 0 {
                 return Err(Error::conflict(
                     format!("L'area «{name}» è usata da {} e non può essere eliminata: cambiare prima l'area di quegli eventi.", if used == 1 { "un evento".to_string() } else { format!("{used} eventi") }),

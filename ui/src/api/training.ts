@@ -273,3 +273,5 @@ export const exportTrainingHours = (year: number, belowOnly: boolean, format: "c
   call<{ path: string } | null>("export_training_hours", { year, belowOnly, format });
 export const trainingSettings = () => call<TrainingSettings>("training_settings");
 export const saveTrainingSettings = (settings: TrainingSettings) => call<TrainingSettings>("save_training_settings", { settings });
+export const issueYearCertificate = (participantId: number, refYear: number) =>
+  call<Certificate>("issue_year_certificate", { participantId, refYear });
