@@ -150,6 +150,10 @@ pub fn run() {
             training::annul_certificate,
             training::print_training,
             training::save_certificate,
+            training::training_survey,
+            training::save_training_survey,
+            training::training_survey_ranking,
+            training::save_training_survey_pdf,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -509,3 +509,57 @@ pub fn print_training(
         path: path.display().to_string(),
     }))
 }
+
+// ---- Training needs survey ----
+
+use cdp_core::training::survey::{Ranking, Survey, SurveyInput};
+
+#[tauri::command]
+pub fn training_survey(state: State<AppState>, istat: String, year: i32) -> R<Option<Survey>> {
+    state.with(|s| s.training_survey(&istat, year))
+}
+
+#[tauri::command]
+pub fn save_training_survey(state: State<AppState>, input: SurveyInput) -> R<Survey> {
+    state.with(|s| s.save_training_survey(&input))
+}
+
+#[tauri::command]
+pub fn training_survey_ranking(state: State<AppState>, year: i32) -> R<Ranking> {
+    state.with(|s| s.training_survey_ranking(year))
+}
+
+/// The blank scheda (`results`: false) or the results of `year` through the save dialog.
+#[tauri::command(async)]
+pub fn save_training_survey_pdf(
+    state: State<'_, AppState>,
+    year: i32,
+    results: bool,
+) -> R<Option<Saved>> {
+    let bytes = state.with(|s| {
+        if results {
+            s.training_survey_report_pdf(year)
+        } else {
+            s.training_survey_form_pdf(year)
+        }
+    })?;
+    let (title, name) = if results {
+        (
+            "Salva i risultati della rilevazione dei fabbisogni",
+            format!("Fabbisogni_formativi_{year}_risultati.pdf"),
+        )
+    } else {
+        (
+            "Salva la scheda di rilevazione dei fabbisogni",
+            format!("Scheda_fabbisogni_formativi_{year}.pdf"),
+        )
+    };
+    let Some(path) = ask_path(title, &name, "Documento PDF", "pdf") else {
+        return Ok(None);
+    };
+    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    state.remember(path.clone());
+    Ok(Some(Saved {
+        path: path.display().to_string(),
+    }))
+}

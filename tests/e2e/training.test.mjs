@@ -218,6 +218,31 @@ for e in cal.walk('VEVENT'):
     await app.clickText("Aggiungi");
     await waitFor(async () => (await app.text("[data-testid=themes-panel] table")).includes("Whistleblowing e segnalazioni"), "the new theme listed");
     await app.assertAxe("aree tematiche");
+
+    // The training needs: one comune's scheda (a mistake at a field first),
+    // the ranking, the blank form through the save dialog.
+    await clickCentred(app, "[data-testid=view-survey]");
+    const istat = await app.select("#sv-istat", "Alì Terme", { byText: true });
+    await app.el("[data-testid=survey-form]");
+    await app.select("#sv-priority-2", "5");
+    await app.typeWhole("#sv-staff-2", "tanti");
+    await app.select("#sv-priority-1", "3");
+    await app.typeWhole("#sv-staff-1", "4");
+    await clickCentred(app, "[data-testid=survey-save]");
+    await waitFor(async () => (await app.focused()).startsWith("input#sv-staff-2"), "focus on the wrong staff number");
+    assert.match(await app.text("[data-testid=survey-form]"), /«tanti» non è un numero intero/);
+    await app.typeWhole("#sv-staff-2", "12");
+    await clickCentred(app, "[data-testid=survey-save]");
+    await waitFor(async () => /1\s*Contratti\s*1\s*12\s*5,0\s*60/.test(await app.text("[data-testid=survey-ranking]")), "Contratti first in the ranking");
+    assert.ok(istat);
+    await app.assertAxe("fabbisogni formativi");
+    if (SHOTS) await app.screenshot(join(SHOTS, "formazione-fabbisogni.png"));
+    const blank = join(dir, "scheda.pdf");
+    await app.dismissToasts();
+    await app.clickText("Scheda vuota da inviare (PDF)");
+    answerSaveDialog("Salva la scheda di rilevazione", blank);
+    await waitFor(() => existsSync(blank), "the blank scheda written");
+    assert.match(execFileSync("pdftotext", [blank, "-"]).toString(), /Scheda di rilevazione dei fabbisogni formativi/);
   } finally {
     await app.quit();
   }

@@ -141,19 +141,20 @@ impl Store {
                     "Priorità: da 1 (bassa) a 5 (massima).",
                 ));
             }
-            let staff =
-                match crate::text::clean(&n.staff) {
-                    None => 0,
-                    Some(s) => match s.parse::<i64>() {
-                        Ok(v) if (0..=100_000).contains(&v) => v,
-                        _ => return Err(Error::validation(
+            let staff = match crate::text::clean(&n.staff) {
+                None => 0,
+                Some(s) => match s.parse::<i64>() {
+                    Ok(v) if (0..=100_000).contains(&v) => v,
+                    _ => {
+                        return Err(Error::validation(
                             &format!("staff-{}", n.theme_id),
                             format!(
                                 "Personale interessato: «{s}» non è un numero intero di persone."
                             ),
-                        )),
-                    },
-                };
+                        ))
+                    }
+                },
+            };
             needs.push((n.theme_id, p, staff));
         }
         self.action(|tx, op| {

@@ -275,3 +275,37 @@ export const trainingSettings = () => call<TrainingSettings>("training_settings"
 export const saveTrainingSettings = (settings: TrainingSettings) => call<TrainingSettings>("save_training_settings", { settings });
 export const issueYearCertificate = (participantId: number, refYear: number) =>
   call<Certificate>("issue_year_certificate", { participantId, refYear });
+
+export interface NeedInput {
+  theme_id: number;
+  priority: number | null;
+  staff: string | null;
+}
+export interface SurveyInput {
+  istat: string;
+  year: number;
+  preferred_mode: string | null;
+  notes: string | null;
+  needs: NeedInput[];
+  version: string | null;
+}
+export interface Survey {
+  id: number;
+  istat: string;
+  comune: string;
+  year: number;
+  preferred_mode: string | null;
+  notes: string | null;
+  needs: { theme_id: number; theme: string; priority: number; staff: number }[];
+  updated_at: string;
+}
+export interface Ranking {
+  year: number;
+  surveys: number;
+  rows: { theme_id: number; theme: string; comuni: number; staff: number; score: number; priority: string }[];
+  modes: [string, number][];
+}
+export const trainingSurvey = (istat: string, year: number) => call<Survey | null>("training_survey", { istat, year });
+export const saveTrainingSurvey = (input: SurveyInput) => call<Survey>("save_training_survey", { input });
+export const trainingSurveyRanking = (year: number) => call<Ranking>("training_survey_ranking", { year });
+export const saveTrainingSurveyPdf = (year: number, results: boolean) => call<{ path: string } | null>("save_training_survey_pdf", { year, results });
