@@ -22,7 +22,7 @@ fn ms(d: Duration) -> String {
 fn event(date: &str, i: usize) -> EventInput {
     EventInput {
         kind: "giornata".into(),
-        mode: if i % 3 == 0 { "presenza".into() } else { "webinar".into() },
+        mode: if i.is_multiple_of(3) { "presenza".into() } else { "webinar".into() },
         title: format!("Giornata formativa n. {i}: il PIAO, la sezione Rischi corruttivi e trasparenza, il monitoraggio"),
         theme_id: Some(1 + (i % 8) as i64),
         date: date.into(),

@@ -553,7 +553,7 @@ pub fn analyse(
             candidates,
         });
     }
-    out.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
+    out.sort_by_cached_key(|p| fold(&p.name));
     Ok((platform, table.described_as, out, skipped))
 }
 

@@ -99,6 +99,7 @@ fn verification_code(seed: &str) -> String {
 }
 
 /// Writes the next number of `year` (the transaction makes it gapless and unique).
+#[allow(clippy::too_many_arguments)]
 fn register(
     tx: &Connection,
     op: &str,

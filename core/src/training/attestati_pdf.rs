@@ -58,6 +58,7 @@ fn header(c: &Certificate) -> Vec<String> {
     ]
 }
 
+#[allow(clippy::too_many_arguments)]
 fn text(
     shapes: &mut Vec<Shape>,
     y: &mut f32,

@@ -108,7 +108,7 @@ impl Store {
             c.hours = hours_text(c.minutes);
             c.average = hours_text(c.minutes / c.people.max(1));
         }
-        comuni.sort_by(|a, b| crate::text::fold(&a.comune).cmp(&crate::text::fold(&b.comune)));
+        comuni.sort_by_cached_key(|c| crate::text::fold(&c.comune));
         Ok(HoursReport {
             year,
             target_hours: target,

@@ -446,6 +446,9 @@ fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Event> {
 
 /// The overlaps, Sundays and holidays of each event, against the events of
 /// the same days (cancelled events overlap nothing).
+/// Another event of the same days: id, date, start, end, title.
+type Other = (i64, String, String, String, String);
+
 fn add_warnings(conn: &Connection, events: &mut [Event]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
@@ -466,13 +469,12 @@ fn add_warnings(conn: &Connection, events: &mut [Event]) -> Result<()> {
         "SELECT id, date, start_time, end_time, title FROM training_event
          WHERE date BETWEEN ?1 AND ?2 AND state <> 'annullato'",
     )?;
-    let others: Vec<(i64, String, String, String, String)> = stmt
+    let others: Vec<Other> = stmt
         .query_map(params![from, to], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut by_day: std::collections::HashMap<&str, Vec<&(i64, String, String, String, String)>> =
-        std::collections::HashMap::new();
+    let mut by_day: std::collections::HashMap<&str, Vec<&Other>> = std::collections::HashMap::new();
     for o in &others {
         by_day.entry(o.1.as_str()).or_default().push(o);
     }

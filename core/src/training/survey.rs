@@ -79,7 +79,8 @@ pub struct Ranking {
 }
 
 fn get_survey(conn: &rusqlite::Connection, istat: &str, year: i32) -> Result<Option<Survey>> {
-    let head: Option<(i64, String, Option<String>, Option<String>, String)> = conn
+    type Head = (i64, String, Option<String>, Option<String>, String);
+    let head: Option<Head> = conn
         .query_row(
             "SELECT s.id, c.name, s.preferred_mode, s.notes, s.updated_at FROM training_survey s
              JOIN comune c ON c.istat = s.istat WHERE s.istat = ?1 AND s.year = ?2",
