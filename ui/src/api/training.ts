@@ -309,3 +309,4 @@ export const trainingSurvey = (istat: string, year: number) => call<Survey | nul
 export const saveTrainingSurvey = (input: SurveyInput) => call<Survey>("save_training_survey", { input });
 export const trainingSurveyRanking = (year: number) => call<Ranking>("training_survey_ranking", { year });
 export const saveTrainingSurveyPdf = (year: number, results: boolean) => call<{ path: string } | null>("save_training_survey_pdf", { year, results });
+export const enrolTraining = (eventId: number, participantIds: number[]) => call<number>("enrol_training", { eventId, participantIds });
