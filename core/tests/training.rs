@@ -725,6 +725,40 @@ mod attendance {
     }
 
     #[test]
+    fn webex_and_goto_reports() {
+        let mut s = common::store();
+        let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
+        person(&mut s, "Maria Rossi", Some("maria@comune.esempio.it"), None);
+        let webex = "Name,Email,Date,Invited,Registered,Join Time,Leave Time,Duration,Connection Type\nMaria Rossi,maria@comune.esempio.it,03/09/2027,Yes,No,03/09/2027 10:02 AM,03/09/2027 12:50 PM,168 mins,Desktop\n";
+        let p = s.preview_attendance_import(e.id, webex.as_bytes()).unwrap();
+        assert_eq!(p.platform, "Webex");
+        assert_eq!(
+            (p.matched, p.people[0].minutes, p.people[0].present),
+            (1, 168, true)
+        );
+        let goto = "Attendee Report\nWebinar ID,Title\n123,Il PIAO\n\nFirst Name,Last Name,Email Address,Join Time,Leave Time,Time in Session (minutes)\nMaria,Rossi,,09/03/2027 10:00,09/03/2027 10:40,40\nMaria,Rossi,,09/03/2027 10:30,09/03/2027 11:00,30\n";
+        let p = s.preview_attendance_import(e.id, goto.as_bytes()).unwrap();
+        assert_eq!(p.platform, "GoTo");
+        // Matched by name (no e-mail in the report); 10:00–11:00 once.
+        assert_eq!(
+            (
+                p.matched,
+                p.people[0].rows,
+                p.people[0].minutes,
+                p.people[0].present
+            ),
+            (1, 2, 60, false)
+        );
+        // Not a report at all.
+        assert_eq!(
+            s.preview_attendance_import(e.id, b"a;b\n1;2\n")
+                .unwrap_err()
+                .field(),
+            Some("file")
+        );
+    }
+
+    #[test]
     fn settings_validated() {
         let mut s = common::store();
         assert_eq!(
