@@ -1059,6 +1059,28 @@ mod documents {
             .training_document(CalendarDoc::ProgrammeDocx, &q, "01/03/2027", "31/05/2027")
             .unwrap();
         assert!(dname.ends_with(".docx") && docx.starts_with(b"PK"));
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("p.docx");
+            std::fs::write(&p, &docx).unwrap();
+            let out = std::process::Command::new("/usr/bin/python3")
+                .arg("-c")
+                .arg("import sys, docx\nd = docx.Document(sys.argv[1])\nt = d.tables[0]\nprint(' | '.join(c.text for c in t.rows[0].cells))\nprint(len(t.rows))\nprint('\\n'.join(c.text for r in t.rows for c in r.cells))")
+                .arg(&p)
+                .output()
+                .expect("python3-docx installed");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(text.starts_with("Data e orario | Titolo e area tematica | Tipo e modalità | Luogo o collegamento | Relatori | Ore"), "{text}");
+            assert!(
+                text.contains("Il PIAO e la sezione anticorruzione") && text.contains("Marzo 2027"),
+                "{text}"
+            );
+        }
         let (year, _) = s
             .training_document(CalendarDoc::Year, &q, "01/03/2027", "31/05/2027")
             .unwrap();
