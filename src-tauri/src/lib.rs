@@ -133,6 +133,7 @@ pub fn run() {
             training::training_participants,
             training::training_referents,
             training::add_training_participant,
+            training::update_training_participant,
             training::participant_from_referent,
             training::enrol_training,
             training::set_training_attendance,

@@ -563,3 +563,12 @@ pub fn save_training_survey_pdf(
         path: path.display().to_string(),
     }))
 }
+
+#[tauri::command]
+pub fn update_training_participant(
+    state: State<AppState>,
+    id: i64,
+    input: ParticipantInput,
+) -> R<Participant> {
+    state.with(|s| s.update_training_participant(id, &input))
+}

@@ -204,6 +204,20 @@ for e in cal.walk('VEVENT'):
     await app.assertAxe("presenze con attestati");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-presenze.png"));
 
+    // The participants: Lucia's data completed, a wrong e-mail refused at its field.
+    await clickCentred(app, "[data-testid=view-participants]");
+    await app.typeWhole("#pp-filter", "lucia");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=participants] tbody tr').length")) === 1, "Lucia alone");
+    await app.clickText("Correggi", "[data-testid=participants] button");
+    await app.typeWhole("#pp-ente", "Comune di Capo d'Orlando");
+    await app.typeWhole("#pp-email", "lucia.bianchi@");
+    await app.clickText("Salva");
+    await waitFor(async () => (await app.focused()).startsWith("input#pp-email"), "focus on the wrong e-mail");
+    await app.assertAxe("partecipante con errore");
+    await app.typeWhole("#pp-email", "lucia.bianchi@comune.capodorlando.me.it");
+    await app.clickText("Salva");
+    await waitFor(async () => (await app.text("[data-testid=participants]")).includes("Comune di Capo d'Orlando"), "Lucia's ente saved");
+
     // The hours of 2027 against the yearly target, and the theme areas as data.
     await clickCentred(app, "[data-testid=view-hours]");
     await app.select("#hours-year", "2027");

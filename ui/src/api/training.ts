@@ -310,3 +310,5 @@ export const saveTrainingSurvey = (input: SurveyInput) => call<Survey>("save_tra
 export const trainingSurveyRanking = (year: number) => call<Ranking>("training_survey_ranking", { year });
 export const saveTrainingSurveyPdf = (year: number, results: boolean) => call<{ path: string } | null>("save_training_survey_pdf", { year, results });
 export const enrolTraining = (eventId: number, participantIds: number[]) => call<number>("enrol_training", { eventId, participantIds });
+export const updateTrainingParticipant = (id: number, input: ParticipantInput) =>
+  call<Participant>("update_training_participant", { id, input });
