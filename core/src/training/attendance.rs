@@ -299,6 +299,22 @@ pub fn time_of_day(cell: &str) -> Option<NaiveTime> {
     None
 }
 
+/// The time of a cell in Rome: a time with an offset ("2027-03-09T08:00:00Z",
+/// "…+01:00") or marked UTC/GMT is converted; a plain one is local already.
+pub fn local_time(cell: &str, date: chrono::NaiveDate) -> Option<NaiveTime> {
+    let s = cell.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(super::calendar::utc_to_rome(t.with_timezone(&chrono::Utc)).time());
+    }
+    let t = time_of_day(s)?;
+    let up = s.to_uppercase();
+    if up.ends_with('Z') || up.contains("UTC") || up.contains("GMT") {
+        let utc = chrono::DateTime::from_naive_utc_and_offset(date.and_time(t), chrono::Utc);
+        return Some(super::calendar::utc_to_rome(utc).time());
+    }
+    Some(t)
+}
+
 /// Minutes in a duration cell: "95", "95,5", "1:35:00", "1h 35m", "01:35".
 fn duration_minutes(cell: &str) -> Option<i64> {
     let s = cell.trim();
@@ -362,6 +378,7 @@ struct Person {
 /// Reads the report and matches it against `participants` (pure: no archive).
 pub fn analyse(
     bytes: &[u8],
+    event_date: chrono::NaiveDate,
     event_start: NaiveTime,
     event_end: NaiveTime,
     min_share: i64,
@@ -460,8 +477,8 @@ pub fn analyse(
             p.name = name.clone();
         }
         p.rows += 1;
-        let join = time_of_day(&cell(r, cols.join));
-        let leave = time_of_day(&cell(r, cols.leave));
+        let join = local_time(&cell(r, cols.join), event_date);
+        let leave = local_time(&cell(r, cols.leave), event_date);
         match (join, leave) {
             (Some(j), Some(l)) => {
                 let j = j.signed_duration_since(NaiveTime::MIN).num_minutes();
@@ -570,8 +587,10 @@ impl Store {
         };
         let min_share = training_settings(&self.conn)?.min_share;
         let participants = all_participants(&self.conn)?;
+        let date = chrono::NaiveDate::parse_from_str(&e.date, "%Y-%m-%d")
+            .map_err(|_| Error::Database("data dell'evento non valida".into()))?;
         let (platform, described_as, people, skipped) =
-            analyse(bytes, s, t, min_share, &participants)?;
+            analyse(bytes, date, s, t, min_share, &participants)?;
         let n = |st: MatchStatus| people.iter().filter(|p| p.status == st).count();
         Ok(AttendancePreview {
             event_id,
@@ -671,6 +690,13 @@ mod tests {
         assert_eq!(time_of_day("09/03/2027 12:00"), t(12, 0, 0));
         assert_eq!(time_of_day("12:10 AM"), t(0, 10, 0));
         assert_eq!(time_of_day(""), None);
+        let d = chrono::NaiveDate::from_ymd_opt(2027, 3, 9).unwrap();
+        assert_eq!(local_time("2027-03-09T09:05:00Z", d), t(10, 5, 0));
+        assert_eq!(local_time("2027-03-09 09:05:00 UTC", d), t(10, 5, 0));
+        assert_eq!(local_time("2027-03-09T10:05:00+01:00", d), t(10, 5, 0));
+        let summer = chrono::NaiveDate::from_ymd_opt(2027, 6, 9).unwrap();
+        assert_eq!(local_time("09/06/2027 08:05 GMT", summer), t(10, 5, 0));
+        assert_eq!(local_time("09/06/2027 10:05", summer), t(10, 5, 0));
         assert_eq!(duration_minutes("1:35:00"), Some(95));
         assert_eq!(duration_minutes("1h 35m"), Some(95));
         assert_eq!(duration_minutes("95"), Some(95));
