@@ -1041,6 +1041,37 @@ mod documents {
                 "{t}"
             );
         }
+        // Every event of the period: in the grid its time, mode letter and the
+        // start of its title (cut with "…" to fit its day), in the list its whole title.
+        let flat_cal = pdftotext(&cal, &["-raw"])
+            .replace("-\n", "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let all = s
+            .training_events(&EventQuery {
+                from: Some("2027-03-01".into()),
+                to: Some("2027-05-31".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let crowded = all.iter().filter(|e| e.date == "2027-03-17").count();
+        for e in &all {
+            let first: String = e.title.split_whitespace().next().unwrap().into();
+            let cue = format!(
+                "{} {} {first}",
+                e.start_time,
+                if e.mode == "webinar" { "W" } else { "P" }
+            );
+            if e.date != "2027-03-17" || e.start_time.as_str() < "15:00" {
+                assert!(flat_cal.contains(&cue), "{cue} in the grid");
+            }
+            assert!(flat_cal.contains(&e.title), "{} in the list", e.title);
+        }
+        assert!(
+            flat_cal.contains(&format!("+{} altri", crowded - 7)),
+            "the crowded day: 7 shown"
+        );
         let (prog, _) = s
             .training_document(CalendarDoc::Programme, &q, "01/03/2027", "31/05/2027")
             .unwrap();
