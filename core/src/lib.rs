@@ -14,6 +14,7 @@ pub mod organigram;
 pub mod registry;
 pub mod settings;
 pub mod text;
+pub mod training;
 pub mod validate;
 pub mod zones;
 

@@ -8,6 +8,7 @@ mod documents;
 mod import;
 mod organigram;
 mod state;
+mod training;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -138,6 +139,47 @@ pub fn run() {
             import::cancel_import,
             import::import_batches,
             import::undo_import,
+            training::training_choices,
+            training::training_month,
+            training::training_themes,
+            training::add_training_theme,
+            training::rename_training_theme,
+            training::delete_training_theme,
+            training::training_events,
+            training::training_event,
+            training::create_training_event,
+            training::update_training_event,
+            training::move_training_event,
+            training::cancel_training_event,
+            training::delete_training_event,
+            training::preview_training_series,
+            training::create_training_series,
+            training::export_training_ics,
+            training::training_participants,
+            training::training_referents,
+            training::add_training_participant,
+            training::update_training_participant,
+            training::participant_from_referent,
+            training::enrol_training,
+            training::set_training_attendance,
+            training::training_attendance,
+            training::training_attendance_choose,
+            training::training_attendance_apply,
+            training::training_hours,
+            training::export_training_hours,
+            training::training_settings,
+            training::save_training_settings,
+            training::certificates,
+            training::issue_event_certificates,
+            training::issue_year_certificate,
+            training::reissue_certificate,
+            training::annul_certificate,
+            training::print_training,
+            training::save_certificate,
+            training::training_survey,
+            training::save_training_survey,
+            training::training_survey_ranking,
+            training::save_training_survey_pdf,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

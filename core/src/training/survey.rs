@@ -1,0 +1,494 @@
+//! The scheda di rilevazione dei fabbisogni formativi: per comune and year,
+//! each theme area with a priority (1–5) and the number of staff interested,
+//! the preferred mode and notes. The blank form as PDF to send to the
+//! comuni; the ranking of the themes (priority weighted by staff) and its
+//! PDF report with a bar chart, to plan the next calendar.
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{label, MODES};
+use crate::documents::markup::Span;
+use crate::documents::report::{
+    report_pdf, Cell, CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row, Shape, Table,
+};
+use crate::error::{Error, Result};
+use crate::registry::referents::check_version;
+use crate::{audit, Store};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct NeedInput {
+    pub theme_id: i64,
+    /// 1–5; None: the theme is not of interest.
+    pub priority: Option<i64>,
+    /// Staff interested, as typed.
+    pub staff: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct SurveyInput {
+    pub istat: String,
+    pub year: i32,
+    pub preferred_mode: Option<String>,
+    pub notes: Option<String>,
+    pub needs: Vec<NeedInput>,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Need {
+    pub theme_id: i64,
+    pub theme: String,
+    pub priority: i64,
+    pub staff: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Survey {
+    pub id: i64,
+    pub istat: String,
+    pub comune: String,
+    pub year: i32,
+    pub preferred_mode: Option<String>,
+    pub notes: Option<String>,
+    pub needs: Vec<Need>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RankRow {
+    pub theme_id: i64,
+    pub theme: String,
+    /// Comuni that marked it.
+    pub comuni: i64,
+    pub staff: i64,
+    /// Σ priority × staff (a comune that gave no staff counts as one person).
+    pub score: i64,
+    /// Average priority weighted by staff, as text ("4,2").
+    pub priority: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Ranking {
+    pub year: i32,
+    pub surveys: i64,
+    pub rows: Vec<RankRow>,
+    /// Preferred modes: (label, comuni).
+    pub modes: Vec<(String, i64)>,
+}
+
+fn get_survey(conn: &rusqlite::Connection, istat: &str, year: i32) -> Result<Option<Survey>> {
+    type Head = (i64, String, Option<String>, Option<String>, String);
+    let head: Option<Head> = conn
+        .query_row(
+            "SELECT s.id, c.name, s.preferred_mode, s.notes, s.updated_at FROM training_survey s
+             JOIN comune c ON c.istat = s.istat WHERE s.istat = ?1 AND s.year = ?2",
+            params![istat, year],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((id, comune, preferred_mode, notes, updated_at)) = head else {
+        return Ok(None);
+    };
+    let needs = conn
+        .prepare(
+            "SELECT n.theme_id, t.name, n.priority, n.staff FROM training_survey_need n
+             JOIN training_theme t ON t.id = n.theme_id WHERE n.survey_id = ?1 ORDER BY t.position, t.name",
+        )?
+        .query_map([id], |r| Ok(Need { theme_id: r.get(0)?, theme: r.get(1)?, priority: r.get(2)?, staff: r.get(3)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(Survey {
+        id,
+        istat: istat.to_string(),
+        comune,
+        year,
+        preferred_mode,
+        notes,
+        needs,
+        updated_at,
+    }))
+}
+
+impl Store {
+    /// The scheda of a comune for a year, if recorded.
+    pub fn training_survey(&self, istat: &str, year: i32) -> Result<Option<Survey>> {
+        get_survey(&self.conn, istat, year)
+    }
+
+    /// Records (or corrects) the scheda of a comune for a year.
+    pub fn save_training_survey(&mut self, inp: &SurveyInput) -> Result<Survey> {
+        if !(2000..=2100).contains(&inp.year) {
+            return Err(Error::validation(
+                "year",
+                "Anno: indicare un anno tra il 2000 e il 2100.",
+            ));
+        }
+        let mode = crate::text::clean(&inp.preferred_mode);
+        if let Some(m) = &mode {
+            if !MODES.iter().any(|(k, _)| k == m) {
+                return Err(Error::validation(
+                    "preferred_mode",
+                    "Modalità preferita: scegliere webinar, in presenza o mista.",
+                ));
+            }
+        }
+        let mut needs = Vec::new();
+        for n in &inp.needs {
+            let Some(p) = n.priority else { continue };
+            if !(1..=5).contains(&p) {
+                return Err(Error::validation(
+                    &format!("priority-{}", n.theme_id),
+                    "Priorità: da 1 (bassa) a 5 (massima).",
+                ));
+            }
+            let staff = match crate::text::clean(&n.staff) {
+                None => 0,
+                Some(s) => match s.parse::<i64>() {
+                    Ok(v) if (0..=100_000).contains(&v) => v,
+                    _ => {
+                        return Err(Error::validation(
+                            &format!("staff-{}", n.theme_id),
+                            format!(
+                                "Personale interessato: «{s}» non è un numero intero di persone."
+                            ),
+                        ))
+                    }
+                },
+            };
+            needs.push((n.theme_id, p, staff));
+        }
+        self.action(|tx, op| {
+            crate::registry::get_comune(tx, &inp.istat).map_err(|_| Error::validation("istat", "Comune: scegliere un comune dell'elenco."))?;
+            let before = get_survey(tx, &inp.istat, inp.year)?;
+            if let Some(b) = &before {
+                check_version(&b.updated_at, inp.version.as_deref())?;
+            }
+            let version = match &before {
+                Some(b) => crate::next_version(&b.updated_at),
+                None => crate::now_utc(),
+            };
+            tx.execute(
+                "INSERT INTO training_survey (istat, year, preferred_mode, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(istat, year) DO UPDATE SET preferred_mode = excluded.preferred_mode, notes = excluded.notes, updated_at = excluded.updated_at",
+                params![inp.istat, inp.year, mode, crate::text::clean(&inp.notes), version],
+            )?;
+            let id: i64 = tx.query_row("SELECT id FROM training_survey WHERE istat = ?1 AND year = ?2", params![inp.istat, inp.year], |r| r.get(0))?;
+            tx.execute("DELETE FROM training_survey_need WHERE survey_id = ?1", [id])?;
+            for (theme, p, staff) in &needs {
+                let ok: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM training_theme WHERE id = ?1)", [theme], |r| r.get(0))?;
+                if !ok {
+                    return Err(Error::validation(&format!("priority-{theme}"), "L'area tematica non esiste più: ricaricare la scheda."));
+                }
+                tx.execute("INSERT INTO training_survey_need (survey_id, theme_id, priority, staff) VALUES (?1, ?2, ?3, ?4)", params![id, theme, p, staff])?;
+            }
+            let after = get_survey(tx, &inp.istat, inp.year)?.ok_or_else(|| Error::Database("scheda".into()))?;
+            audit::record(tx, op, if before.is_some() { "update" } else { "create" }, "training_survey", &format!("{}/{}", inp.istat, inp.year),
+                before.as_ref().map(serde_json::to_value).transpose()?.as_ref(), Some(&serde_json::to_value(&after)?))?;
+            Ok(after)
+        })
+    }
+
+    /// The themes ranked by staff-weighted priority over the schede of `year`.
+    pub fn training_survey_ranking(&self, year: i32) -> Result<Ranking> {
+        let surveys: i64 = self.conn.query_row(
+            "SELECT count(*) FROM training_survey WHERE year = ?1",
+            [year],
+            |r| r.get(0),
+        )?;
+        let mut rows: Vec<RankRow> = self
+            .conn
+            .prepare(
+                "SELECT t.id, t.name, count(n.survey_id), coalesce(sum(n.staff), 0),
+                        coalesce(sum(n.priority * max(n.staff, 1)), 0), coalesce(sum(max(n.staff, 1)), 0)
+                 FROM training_theme t
+                 LEFT JOIN training_survey_need n ON n.theme_id = t.id
+                      AND n.survey_id IN (SELECT id FROM training_survey WHERE year = ?1)
+                 GROUP BY t.id ORDER BY t.position",
+            )?
+            .query_map([year], |r| {
+                let score: i64 = r.get(4)?;
+                let weight: i64 = r.get(5)?;
+                let avg = if weight > 0 { score as f64 / weight as f64 } else { 0.0 };
+                Ok(RankRow {
+                    theme_id: r.get(0)?,
+                    theme: r.get(1)?,
+                    comuni: r.get(2)?,
+                    staff: r.get(3)?,
+                    score,
+                    priority: format!("{avg:.1}").replace('.', ","),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.sort_by(|a, b| b.score.cmp(&a.score).then(b.comuni.cmp(&a.comuni)));
+        let modes = MODES
+            .iter()
+            .map(|(k, l)| {
+                let n: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM training_survey WHERE year = ?1 AND preferred_mode = ?2",
+                    params![year, k],
+                    |r| r.get(0),
+                )?;
+                Ok((l.to_string(), n))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Ranking {
+            year,
+            surveys,
+            rows,
+            modes,
+        })
+    }
+
+    /// The blank scheda for `year` (PDF/A) to send to the comuni.
+    pub fn training_survey_form_pdf(&self, year: i32) -> Result<Vec<u8>> {
+        let themes = self.training_themes()?;
+        let sp = |t: &str, b: bool| Span {
+            text: t.to_string(),
+            bold: b,
+            italic: false,
+        };
+        let rows = themes
+            .iter()
+            .map(|t| Row {
+                cells: vec![
+                    Cell::text(&t.name),
+                    Cell::text("1   2   3   4   5"),
+                    Cell::text(""),
+                ],
+                fill: None,
+                group: false,
+            })
+            .chain((0..3).map(|_| Row {
+                cells: vec![
+                    Cell::text("Altro: ……………………………………"),
+                    Cell::text("1   2   3   4   5"),
+                    Cell::text(""),
+                ],
+                fill: None,
+                group: false,
+            }))
+            .collect();
+        let report = Report {
+            title: format!("Scheda di rilevazione dei fabbisogni formativi {year}"),
+            header: vec!["Città Metropolitana di Messina – Segreteria Generale".into(), "Comunità di Pratiche dei RPCT".into(), format!("Rilevazione dei fabbisogni formativi – anno {year}")],
+            size: PageSize::A4Portrait,
+            items: vec![
+                Item::Heading { level: 1, text: format!("Scheda di rilevazione dei fabbisogni formativi – anno {year}"), toc: false },
+                Item::Paragraph(vec![sp("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190). Si prega di restituirla compilata alla Segreteria Generale.", false)]),
+                Item::Fields(vec![
+                    ("Comune di".into(), vec![sp("……………………………………………………………", false)]),
+                    ("Compilata da".into(), vec![sp("……………………………………………… (RPCT / referente)", false)]),
+                    ("E-mail e telefono".into(), vec![sp("……………………………………………………………", false)]),
+                ]),
+                Item::Paragraph(vec![sp("Per ciascuna area indicare la priorità ", false), sp("(cerchiare: 1 bassa – 5 massima)", true), sp(" e il numero di dipendenti interessati; lasciare vuote le aree che non interessano.", false)]),
+                Item::Table(Table {
+                    columns: vec![
+                        Column { header: "Area tematica".into(), share: 50.0, align: CellAlign::Left },
+                        Column { header: "Priorità (1–5)".into(), share: 28.0, align: CellAlign::Center },
+                        Column { header: "Personale interessato (n.)".into(), share: 22.0, align: CellAlign::Center },
+                    ],
+                    rows,
+                    size: 10.0,
+                    header_fill: Some(Rgb(217, 226, 236)),
+                }),
+                Item::Space(8.0),
+                Item::Fields(vec![("Modalità preferita".into(), vec![sp("□ webinar     □ in presenza     □ mista", false)])]),
+                Item::Paragraph(vec![sp("Note e proposte di argomenti:", true)]),
+                Item::Paragraph(vec![sp("……………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………", false)]),
+                Item::Space(14.0),
+                Item::Fields(vec![("Data".into(), vec![sp("……………………", false)]), ("Firma".into(), vec![sp("……………………………………………", false)])]),
+            ],
+        };
+        self.survey_pdf(&report)
+    }
+
+    /// The aggregated result for `year`: the ranking table and a bar chart.
+    pub fn training_survey_report_pdf(&self, year: i32) -> Result<Vec<u8>> {
+        let r = self.training_survey_ranking(year)?;
+        let sp = |t: &str, b: bool| Span {
+            text: t.to_string(),
+            bold: b,
+            italic: false,
+        };
+        let size = PageSize::A4Portrait;
+        let (w, _) = size.content();
+        let max = r.rows.iter().map(|x| x.score).max().unwrap_or(0).max(1) as f32;
+        let mut shapes = vec![Shape::Text {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h: 18.0,
+            text: format!("Fabbisogni formativi {year}: aree in ordine di priorità pesata"),
+            size: 13.0,
+            bold: true,
+            italic: false,
+            align: CellAlign::Left,
+            color: Rgb(0, 0, 0),
+        }];
+        shapes.push(Shape::Text { x: 0.0, y: 20.0, w, h: 24.0, text: format!("Punteggio = somma, sulle {} schede, della priorità (1–5) moltiplicata per il personale interessato. Il numero a destra di ogni barra è il punteggio.", r.surveys), size: 8.5, bold: false, italic: true, align: CellAlign::Left, color: Rgb(70, 70, 70) });
+        let label_w = 170.0;
+        let bar_x = label_w + 8.0;
+        let bar_w = w - bar_x - 50.0;
+        let mut y = 52.0;
+        for row in &r.rows {
+            shapes.push(Shape::Text {
+                x: 0.0,
+                y: y + 2.0,
+                w: label_w,
+                h: 22.0,
+                text: row.theme.clone(),
+                size: 9.0,
+                bold: false,
+                italic: false,
+                align: CellAlign::Right,
+                color: Rgb(0, 0, 0),
+            });
+            let len = bar_w * row.score as f32 / max;
+            if len > 0.0 {
+                shapes.push(Shape::Rect {
+                    x: bar_x,
+                    y: y + 2.0,
+                    w: len,
+                    h: 14.0,
+                    fill: Some(Rgb(60, 90, 130)),
+                    stroke: Some((Rgb(0, 0, 0), 0.5)),
+                });
+            }
+            shapes.push(Shape::Text {
+                x: bar_x + len + 4.0,
+                y: y + 3.5,
+                w: 46.0,
+                h: 12.0,
+                text: crate::text::thousands(row.score),
+                size: 9.0,
+                bold: true,
+                italic: false,
+                align: CellAlign::Left,
+                color: Rgb(0, 0, 0),
+            });
+            y += 26.0;
+        }
+        shapes.push(Shape::Line {
+            x1: bar_x,
+            y1: 48.0,
+            x2: bar_x,
+            y2: y,
+            width: 0.8,
+            color: Rgb(0, 0, 0),
+        });
+        let table = Table {
+            columns: vec![
+                Column {
+                    header: "N.".into(),
+                    share: 6.0,
+                    align: CellAlign::Right,
+                },
+                Column {
+                    header: "Area tematica".into(),
+                    share: 42.0,
+                    align: CellAlign::Left,
+                },
+                Column {
+                    header: "Comuni".into(),
+                    share: 12.0,
+                    align: CellAlign::Right,
+                },
+                Column {
+                    header: "Personale".into(),
+                    share: 13.0,
+                    align: CellAlign::Right,
+                },
+                Column {
+                    header: "Priorità media".into(),
+                    share: 14.0,
+                    align: CellAlign::Right,
+                },
+                Column {
+                    header: "Punteggio".into(),
+                    share: 13.0,
+                    align: CellAlign::Right,
+                },
+            ],
+            rows: r
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, x)| Row {
+                    cells: vec![
+                        Cell::text((i + 1).to_string()),
+                        Cell::text(&x.theme),
+                        Cell::text(x.comuni.to_string()),
+                        Cell::text(crate::text::thousands(x.staff)),
+                        Cell::text(if x.comuni > 0 {
+                            x.priority.clone()
+                        } else {
+                            "—".into()
+                        }),
+                        Cell::bold(crate::text::thousands(x.score)),
+                    ],
+                    fill: None,
+                    group: false,
+                })
+                .collect(),
+            size: 9.5,
+            header_fill: Some(Rgb(217, 226, 236)),
+        };
+        let modes = r
+            .modes
+            .iter()
+            .map(|(l, n)| format!("{l}: {n}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let report = Report {
+            title: format!("Fabbisogni formativi {year} – risultati"),
+            header: vec![
+                "Città Metropolitana di Messina – Segreteria Generale".into(),
+                "Comunità di Pratiche dei RPCT".into(),
+                format!("Rilevazione dei fabbisogni formativi – anno {year}"),
+            ],
+            size,
+            items: vec![
+                Item::Heading {
+                    level: 1,
+                    text: format!(
+                        "Risultati della rilevazione dei fabbisogni formativi – anno {year}"
+                    ),
+                    toc: false,
+                },
+                Item::Paragraph(vec![sp(
+                    &format!(
+                        "Schede pervenute: {}. Modalità preferita (numero di comuni): {modes}.",
+                        r.surveys
+                    ),
+                    false,
+                )]),
+                Item::Table(table),
+                Item::Drawing(Drawing { size, shapes }),
+            ],
+        };
+        self.survey_pdf(&report)
+    }
+
+    fn survey_pdf(&self, report: &Report) -> Result<Vec<u8>> {
+        report_pdf(
+            report,
+            &crate::documents::pdf::Metadata {
+                title: report.title.clone(),
+                author: crate::settings::operator_name(&self.conn)?,
+                subject: "Comunità di Pratiche – rilevazione dei fabbisogni formativi".into(),
+                keywords: vec![
+                    "Comunità di Pratiche".into(),
+                    "formazione".into(),
+                    "fabbisogni".into(),
+                ],
+                created: chrono::Utc::now(),
+            },
+        )
+    }
+}
+
+/// The mode's label, for the UI.
+pub fn mode_label(m: &str) -> &'static str {
+    label(MODES, m)
+}
