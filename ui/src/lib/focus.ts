@@ -115,17 +115,22 @@ function fieldValues(root: HTMLElement): string {
 }
 
 /**
- * Watches the fields of a form: from the frame after it appears, any change
+ * Watches the fields of a form: from the moment it appears, any change
  * counts as unsaved (trackUnsaved) until the form goes away. Returns whether
  * it is dirty now, and the function that stops watching.
  */
 function watchFields(node: HTMLElement): { dirty: () => boolean; reset: () => void; stop: () => void } {
   let start: string | null = null;
-  let frame = 0;
+  let round = 0;
+  // What the fields hold is read once Svelte has finished setting them: in
+  // a microtask after the update that showed them, so before any key the
+  // user (or a test) can press.
   const reset = () => {
     start = null;
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => (start = fieldValues(node)));
+    const mine = ++round;
+    queueMicrotask(() => {
+      if (mine === round) start = fieldValues(node);
+    });
   };
   reset();
   const dirty = () => start !== null && node.isConnected && fieldValues(node) !== start;
@@ -134,7 +139,7 @@ function watchFields(node: HTMLElement): { dirty: () => boolean; reset: () => vo
     dirty,
     reset,
     stop: () => {
-      cancelAnimationFrame(frame);
+      round++;
       untrack();
     },
   };
