@@ -250,3 +250,45 @@ mod tests {
         assert!(date("d", "Data", "31/12/2100").is_ok());
     }
 }
+
+/// A name for a row of `table` (its `name` column, case-insensitive): spaces
+/// collapsed, required, at most 80 characters, not already taken by another
+/// row than `except`. `label` names the field in the message («Nome della
+/// zona»), `a_thing` the kind of row with its article («una zona»).
+pub fn unique_name(
+    conn: &rusqlite::Connection,
+    table: &str,
+    label: &str,
+    a_thing: &str,
+    name: &str,
+    except: Option<i64>,
+) -> Result<String> {
+    use rusqlite::OptionalExtension;
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(Error::validation(
+            "name",
+            format!("{label}: campo obbligatorio."),
+        ));
+    }
+    if name.chars().count() > 80 {
+        return Err(Error::validation(
+            "name",
+            format!("{label}: al massimo 80 caratteri."),
+        ));
+    }
+    let clash: Option<i64> = conn
+        .query_row(
+            &format!("SELECT id FROM {table} WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2"),
+            rusqlite::params![name, except],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if clash.is_some() {
+        return Err(Error::validation(
+            "name",
+            format!("Esiste già {a_thing} «{name}»."),
+        ));
+    }
+    Ok(name)
+}

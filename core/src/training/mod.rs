@@ -584,33 +584,7 @@ fn ev_json(e: &Event) -> Result<serde_json::Value> {
 }
 
 fn check_theme_name(conn: &Connection, name: &str, except: Option<i64>) -> Result<String> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(Error::validation(
-            "name",
-            "Nome dell'area tematica: campo obbligatorio.",
-        ));
-    }
-    if name.chars().count() > 80 {
-        return Err(Error::validation(
-            "name",
-            "Nome dell'area tematica: al massimo 80 caratteri.",
-        ));
-    }
-    let clash: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM training_theme WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2",
-            params![name, except],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if clash.is_some() {
-        return Err(Error::validation(
-            "name",
-            format!("Esiste già un'area tematica «{name}»."),
-        ));
-    }
-    Ok(name)
+    crate::validate::unique_name(conn, "training_theme", "Nome dell'area tematica", "un'area tematica", name, except)
 }
 
 impl Store {

@@ -62,33 +62,7 @@ pub(crate) fn get_zone(conn: &Connection, id: i64) -> Result<Zone> {
 }
 
 fn check_name(conn: &Connection, name: &str, except: Option<i64>) -> Result<String> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(Error::validation(
-            "name",
-            "Nome della zona: campo obbligatorio.",
-        ));
-    }
-    if name.chars().count() > 80 {
-        return Err(Error::validation(
-            "name",
-            "Nome della zona: al massimo 80 caratteri.",
-        ));
-    }
-    let clash: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM zone WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2",
-            params![name, except],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if clash.is_some() {
-        return Err(Error::validation(
-            "name",
-            format!("Esiste già una zona «{name}»."),
-        ));
-    }
-    Ok(name)
+    crate::validate::unique_name(conn, "zone", "Nome della zona", "una zona", name, except)
 }
 
 fn zone_json(z: &Zone) -> Result<serde_json::Value> {
