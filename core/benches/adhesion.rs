@@ -4,16 +4,14 @@
 //! archive file in WAL mode, as in the app.
 //! Run: `cargo bench -p cdp-core --bench adhesion` (prints a Markdown table).
 
+mod common;
+use common::median;
+
 use std::time::{Duration, Instant};
 
 use cdp_core::adhesion::report::AdhesionQuery;
 use cdp_core::adhesion::{Channel, Step};
 use cdp_core::Store;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)

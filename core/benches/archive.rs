@@ -5,17 +5,15 @@
 //! (WAL checkpoint included) after 1,000 workflow steps.
 //! Run: `cargo bench -p cdp-core --bench archive` (prints a Markdown table).
 
+mod common;
+use common::median;
+
 use std::time::{Duration, Instant};
 
 use cdp_core::adhesion::report::AdhesionQuery;
 use cdp_core::adhesion::{Channel, Step};
 use cdp_core::db::backup::Reason;
 use cdp_core::Store;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1e3)

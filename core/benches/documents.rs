@@ -2,35 +2,16 @@
 //! same act from DOCX to PDF when it is installed.
 //! Run: `cargo bench -p cdp-core --bench documents` (prints a Markdown table).
 
-use std::process::Command;
+mod common;
+use common::{ms, time};
+
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cdp_core::documents::{self, DocFormat, DocKind, DOC_KINDS};
 use cdp_core::Store;
 
 const COMUNE: &str = "083084"; // Sant'Agata di Militello
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
-}
-
-fn time<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut last = None;
-    let runs = (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            last = Some(f());
-            t.elapsed()
-        })
-        .collect();
-    (median(runs), last.expect("at least one run"))
-}
 
 fn main() {
     let store = Store::open_in_memory().expect("store");
@@ -129,55 +110,22 @@ fn main() {
     );
 
     // LibreOffice converting the same act (DOCX from this app) to PDF.
-    let soffice = ["soffice", "libreoffice"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok());
-    match soffice {
+    let doc = documents::fill(&body, &ctx).expect("fill");
+    let docx = documents::render(
+        &doc,
+        DocKind::DeliberaGiunta,
+        &ctx.comune.nome,
+        "bench",
+        DocFormat::Docx,
+    )
+    .expect("docx")
+    .bytes;
+    match common::libreoffice_to_pdf(&docx) {
         None => println!("| LibreOffice headless DOCX → PDF | not installed |"),
-        Some(cmd) => {
-            let dir = tempfile::tempdir().expect("dir");
-            let docx = dir.path().join("atto.docx");
-            let doc = documents::fill(&body, &ctx).expect("fill");
-            let bytes = documents::render(
-                &doc,
-                DocKind::DeliberaGiunta,
-                &ctx.comune.nome,
-                "bench",
-                DocFormat::Docx,
-            )
-            .expect("docx")
-            .bytes;
-            std::fs::write(&docx, bytes).expect("write");
-            let profile = format!(
-                "-env:UserInstallation=file://{}/lo-profile",
-                dir.path().display()
-            );
-            let convert = || {
-                let out = Command::new(cmd)
-                    .args([
-                        profile.as_str(),
-                        "--headless",
-                        "--convert-to",
-                        "pdf",
-                        "--outdir",
-                    ])
-                    .arg(dir.path())
-                    .arg(&docx)
-                    .output()
-                    .expect("soffice");
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            };
-            convert(); // creates the profile
-            let (d, _) = time(3, convert);
-            println!(
-                "| LibreOffice headless DOCX → PDF, same act (process start included) | {} ({:.0}× this app's PDF) |",
-                ms(d),
-                d.as_secs_f64() / three_page.as_secs_f64()
-            );
-        }
+        Some(d) => println!(
+            "| LibreOffice headless DOCX → PDF, same act (process start included) | {} ({:.0}× this app's PDF) |",
+            ms(d),
+            d.as_secs_f64() / three_page.as_secs_f64()
+        ),
     }
 }

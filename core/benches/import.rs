@@ -4,7 +4,10 @@
 //! the size of all Italy. Run: `cargo bench -p cdp-core --bench import`
 //! (prints a Markdown table).
 
-use std::time::{Duration, Instant};
+mod common;
+use common::{median, ms};
+
+use std::time::Instant;
 
 use cdp_core::io::import::Mapping;
 use cdp_core::io::{istat, table};
@@ -12,15 +15,6 @@ use cdp_core::Store;
 
 const N_COMUNI: usize = 7_904;
 const N_REFERENTS: usize = 10_000;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 /// ISTAT's list in its published form, `n` comuni of 107 provinces.
 fn istat_csv(n: usize) -> Vec<u8> {

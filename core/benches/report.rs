@@ -2,7 +2,10 @@
 //! pages with a table of contents, as PDF/A (and as DOCX for comparison).
 //! Run: `cargo bench -p cdp-core --bench report` (prints a Markdown table).
 
-use std::time::{Duration, Instant};
+mod common;
+use common::{ms, time};
+
+use std::time::Instant;
 
 use cdp_core::documents::docx::DocxMeta;
 use cdp_core::documents::pdf::Metadata;
@@ -10,27 +13,6 @@ use cdp_core::documents::report::{
     layout_report, report_docx, report_pdf, Cell, CellAlign, Column, Item, PageSize, Report, Row,
     Span, Table,
 };
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
-}
-
-fn time<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut last = None;
-    let runs = (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            last = Some(f());
-            t.elapsed()
-        })
-        .collect();
-    (median(runs), last.expect("at least one run"))
-}
 
 fn report() -> Report {
     let column = |header: &str, share: f32, align: CellAlign| Column {

@@ -4,20 +4,14 @@
 //! (register rows: numbers, codes, audit). Run:
 //! `cargo bench -p cdp-core --bench training` (prints a Markdown table).
 
-use std::time::{Duration, Instant};
+mod common;
+use common::{median, ms};
+
+use std::time::Instant;
 
 use cdp_core::training::participants::ParticipantInput;
 use cdp_core::training::{EventInput, EventQuery, Frequency};
 use cdp_core::Store;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 fn event(date: &str, i: usize) -> EventInput {
     EventInput {
@@ -195,56 +189,18 @@ fn main() {
         ms(programme)
     ));
     // LibreOffice converting the same programme, as DOCX, to PDF.
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok()
-    });
-    match soffice {
+    let (docx, _) = s
+        .training_document(CalendarDoc::ProgrammeDocx, &q, "2027-01-01", "2027-12-31")
+        .unwrap();
+    match common::libreoffice_to_pdf(&docx) {
         None => {
             rows.push("| LibreOffice headless, the programme's DOCX → PDF | not installed |".into())
         }
-        Some(cmd) => {
-            let dir = tempfile::tempdir().unwrap();
-            let (docx, _) = s
-                .training_document(CalendarDoc::ProgrammeDocx, &q, "2027-01-01", "2027-12-31")
-                .unwrap();
-            let path = dir.path().join("programma.docx");
-            std::fs::write(&path, docx).unwrap();
-            let profile = format!(
-                "-env:UserInstallation=file://{}/lo-profile",
-                dir.path().display()
-            );
-            let convert = || {
-                let out = std::process::Command::new(cmd)
-                    .args([
-                        profile.as_str(),
-                        "--headless",
-                        "--convert-to",
-                        "pdf",
-                        "--outdir",
-                    ])
-                    .arg(dir.path())
-                    .arg(&path)
-                    .output()
-                    .unwrap();
-                assert!(out.status.success());
-            };
-            convert();
-            let mut t = Vec::new();
-            for _ in 0..3 {
-                let at = Instant::now();
-                convert();
-                t.push(at.elapsed());
-            }
-            let lo = median(t);
-            rows.push(format!(
-                "| LibreOffice headless converting the same programme from DOCX to PDF (process start included, warm profile) | {} (**{:.0}×** this app's PDF of the programme) |",
-                ms(lo),
-                lo.as_secs_f64() / programme.as_secs_f64()
-            ));
-        }
+        Some(lo) => rows.push(format!(
+            "| LibreOffice headless converting the same programme from DOCX to PDF (process start included, warm profile) | {} (**{:.0}×** this app's PDF of the programme) |",
+            ms(lo),
+            lo.as_secs_f64() / programme.as_secs_f64()
+        )),
     }
 
     // 500 attestati with their PDFs, numbered and rendered in one transaction.

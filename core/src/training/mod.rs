@@ -584,7 +584,14 @@ fn ev_json(e: &Event) -> Result<serde_json::Value> {
 }
 
 fn check_theme_name(conn: &Connection, name: &str, except: Option<i64>) -> Result<String> {
-    crate::validate::unique_name(conn, "training_theme", "Nome dell'area tematica", "un'area tematica", name, except)
+    crate::validate::unique_name(
+        conn,
+        "training_theme",
+        "Nome dell'area tematica",
+        "un'area tematica",
+        name,
+        except,
+    )
 }
 
 impl Store {
