@@ -800,3 +800,111 @@ print('toc', 'TOC \\o' in body, 'Cronoprogramma delle misure' in body)
     let landscape = String::from_utf8_lossy(&bytes).contains("orient"); // zipped: not checked here
     let _ = landscape;
 }
+
+/// The last flowing text of each page, above the footer (the lowest y that is
+/// not the «Pagina X di Y» line).
+fn last_texts(pages: &[Page]) -> Vec<String> {
+    pages
+        .iter()
+        .map(|p| {
+            texts(p)
+                .filter(|t| !joined(t).starts_with("Pagina "))
+                .min_by(|a, b| a.y.total_cmp(&b.y))
+                .map(joined)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn a_heading_is_never_parted_from_its_table_nor_a_group_row_from_its_rows() {
+    // Paragraphs of varying length push a heading and its table towards the
+    // foot of the page, in every position: the heading is never the last text
+    // of a page, and a group row is never the last row of a page.
+    for filler in 0..40 {
+        let mut items = Vec::new();
+        for _ in 0..filler {
+            items.push(Item::Paragraph(spans(
+                "Riga di testo che occupa una linea.",
+            )));
+        }
+        items.push(Item::Heading {
+            level: 2,
+            text: "Registro dei rischi del Comune".into(),
+            toc: false,
+        });
+        items.push(Item::Table(long_table(60)));
+        let r = Report {
+            title: "Prova".into(),
+            header: header(),
+            size: PageSize::A4Portrait,
+            items,
+        };
+        let pages = layout_report(&r);
+        for (i, last) in last_texts(&pages).iter().enumerate() {
+            assert_ne!(
+                last,
+                "Registro dei rischi del Comune",
+                "filler {filler}: the heading alone at the foot of page {}",
+                i + 1
+            );
+            assert!(
+                !last.starts_with("Area ") || i + 1 == pages.len(),
+                "filler {filler}: a group row alone at the foot of page {}: {last}",
+                i + 1
+            );
+            assert_ne!(
+                last,
+                "Processo",
+                "filler {filler}: a header row alone on page {}",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn names_in_narrow_cells_are_not_hyphenated_but_common_words_may_be() {
+    let t = Table {
+        columns: vec![
+            Column {
+                header: "Relatore".into(),
+                share: 2.0,
+                align: CellAlign::Left,
+            },
+            Column {
+                header: "Note".into(),
+                share: 8.0,
+                align: CellAlign::Left,
+            },
+        ],
+        rows: vec![Row {
+            cells: vec![
+                Cell::text("Mariagrazia Santangelo Buonaccorsi, per la riorganizzazione dell'amministrazione"),
+                Cell::text(""),
+            ],
+            fill: None,
+            group: false,
+        }],
+        size: 9.0,
+        header_fill: None,
+    };
+    let r = Report {
+        title: "Prova".into(),
+        header: header(),
+        size: PageSize::A4Portrait,
+        items: vec![Item::Table(t)],
+    };
+    let pages = layout_report(&r);
+    let lines: Vec<String> = texts(&pages[0]).map(joined).collect();
+    for name in ["Mariagrazia", "Santangelo", "Buonaccorsi"] {
+        assert!(
+            lines.iter().any(|l| l.contains(name)),
+            "{name} printed whole: {lines:?}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.ends_with('-')),
+        "a common word may still be hyphenated: {lines:?}"
+    );
+}

@@ -401,6 +401,33 @@ pub(super) fn break_lines(
     f: &Fonts,
     hyphenate: bool,
 ) -> Vec<Line> {
+    let mode = if hyphenate {
+        Hyphenate::Words
+    } else {
+        Hyphenate::Never
+    };
+    break_lines_with(words, max, size, f, mode)
+}
+
+/// Which words a line break may hyphenate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hyphenate {
+    Never,
+    /// Any word the Italian dictionary can split.
+    Words,
+    /// Only words that start with a lower-case letter: in table cells and
+    /// drawings, where names of people, places and offices («Rossi»,
+    /// «Generale», «Sant'Agata») must stay whole.
+    LowerCase,
+}
+
+pub(super) fn break_lines_with(
+    words: &[Word],
+    max: f32,
+    size: f32,
+    f: &Fonts,
+    hyphenate: Hyphenate,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut line = Line::default();
     let mut queue: std::collections::VecDeque<Word> = words.iter().cloned().collect();
@@ -415,7 +442,17 @@ pub(super) fn break_lines(
             continue;
         }
         // Try to hyphenate a single-piece word.
-        if hyphenate && word.pieces.len() == 1 {
+        let may_hyphenate = match hyphenate {
+            Hyphenate::Never => false,
+            Hyphenate::Words => true,
+            Hyphenate::LowerCase => word.pieces.first().is_some_and(|p| {
+                p.text
+                    .chars()
+                    .find(|c| c.is_alphabetic())
+                    .is_some_and(char::is_lowercase)
+            }),
+        };
+        if may_hyphenate && word.pieces.len() == 1 {
             let piece = &word.pieces[0];
             let hyphen_w = f.width(piece.face, "-", size);
             let points = hyphen_points(&piece.text);

@@ -14,7 +14,8 @@ use docx_rs::{
 use super::fonts::{fonts, Face, Fonts};
 pub use super::layout::Rgb;
 use super::layout::{
-    break_lines, footer, running_header, words, Draw, Line, Page, TextLine, MAX_SPACE_EXTRA,
+    break_lines, break_lines_with, footer, running_header, words, Draw, Hyphenate, Line, Page,
+    TextLine, MAX_SPACE_EXTRA,
 };
 pub use super::markup::Span;
 use crate::error::Result;
@@ -305,10 +306,16 @@ fn fit_face(
         italic: face.is_italic(),
         ..spans[0].clone()
     }];
-    let mut lines: Vec<String> = break_lines(&words(&spans, size, face, f), width, size, f, true)
-        .iter()
-        .map(line_text)
-        .collect();
+    let mut lines: Vec<String> = break_lines_with(
+        &words(&spans, size, face, f),
+        width,
+        size,
+        f,
+        Hyphenate::LowerCase,
+    )
+    .iter()
+    .map(line_text)
+    .collect();
     if lines.len() <= max_lines {
         return (lines, false);
     }
@@ -365,6 +372,8 @@ struct Prepared {
     cells: Vec<CellBox>,
     fill: Option<Rgb>,
     lines: usize,
+    /// A group heading row: kept on the page of the row after it.
+    group: bool,
 }
 
 /// Where a table-of-contents entry waits for its page number.
@@ -395,6 +404,8 @@ struct Composer {
     toc_entries: Vec<(u8, String)>,
     toc_pages: Vec<usize>,
     toc_slots: Vec<TocSlot>,
+    /// Before a heading: the height of the start of the item after it.
+    keep_next: f32,
 }
 
 impl Composer {
@@ -431,6 +442,7 @@ impl Composer {
             toc_entries,
             toc_pages: Vec::new(),
             toc_slots: Vec::new(),
+            keep_next: 0.0,
         };
         c.new_page(r.size);
         c
@@ -562,8 +574,16 @@ impl Composer {
                 );
                 let leading = size * 1.3;
                 self.gap(before);
-                // Kept with three lines of what follows.
-                self.ensure(lines.len() as f32 * leading + after + 3.0 * BODY_LEADING);
+                // Kept with the start of what follows (three lines of text,
+                // a table's header and first rows), when that fits on a page.
+                let own = lines.len() as f32 * leading + after;
+                let next = self.keep_next.max(3.0 * BODY_LEADING);
+                let page_h = self.top - self.bottom;
+                self.ensure(if own + next <= page_h {
+                    own + next
+                } else {
+                    own + 3.0 * BODY_LEADING
+                });
                 if *toc {
                     self.toc_pages.push(self.pages.len() - 1);
                 }
@@ -637,6 +657,72 @@ impl Composer {
         }
     }
 
+    /// The height of the start of `item` that a heading before it must not
+    /// be parted from: two lines of a paragraph or a field, a table's header
+    /// with its first two rows, a heading with what it keeps.
+    fn start_height(&self, item: &Item) -> f32 {
+        match item {
+            Item::Paragraph(_) | Item::Fields(_) => PARA_GAP + 2.0 * BODY_LEADING,
+            Item::Heading { .. } => 2.0 * 15.0 * 1.3 + 3.0 * BODY_LEADING,
+            Item::Table(t) => {
+                if t.columns.is_empty() {
+                    return 0.0;
+                }
+                let size = if t.size > 0.0 { t.size } else { 9.0 };
+                let leading = size * CELL_LEADING;
+                let widths = self.column_widths(t);
+                let lines_of = |cells: Vec<(Vec<Vec<Span>>, f32, Face)>| {
+                    cells
+                        .iter()
+                        .map(|(p, w, face)| self.cell_lines(p, *w, *face, size).len())
+                        .max()
+                        .unwrap_or(1)
+                        .clamp(1, 3)
+                };
+                let height = |lines: usize| lines as f32 * leading + PAD_TOP + PAD_BOTTOM;
+                let header = lines_of(
+                    t.columns
+                        .iter()
+                        .zip(&widths)
+                        .map(|(c, w)| (vec![span(&c.header, true)], *w, Face::Bold))
+                        .collect(),
+                );
+                let rows: f32 = t
+                    .rows
+                    .iter()
+                    .take(2)
+                    .map(|r| {
+                        height(lines_of(
+                            r.cells
+                                .iter()
+                                .zip(&widths)
+                                .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
+                                .collect(),
+                        ))
+                    })
+                    .sum();
+                TABLE_GAP + height(header) + rows
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// The width of each column of `t` on the current page.
+    fn column_widths(&self, t: &Table) -> Vec<f32> {
+        let total: f32 = t.columns.iter().map(|c| c.share.max(0.0)).sum();
+        let n = t.columns.len();
+        t.columns
+            .iter()
+            .map(|c| {
+                if total > 0.0 {
+                    self.width * c.share.max(0.0) / total
+                } else {
+                    self.width / n as f32
+                }
+            })
+            .collect()
+    }
+
     fn fields(&mut self, pairs: &[(String, Vec<Span>)]) {
         let f = self.f;
         let widest = pairs
@@ -655,12 +741,12 @@ impl Composer {
                 f,
                 false,
             );
-            let v = break_lines(
+            let v = break_lines_with(
                 &words(value, BODY, Face::Regular, f),
                 value_w,
                 BODY,
                 f,
-                true,
+                Hyphenate::LowerCase,
             );
             let n = l.len().max(v.len()).max(1);
             self.ensure(n as f32 * BODY_LEADING);
@@ -685,7 +771,13 @@ impl Composer {
                 if p.iter().all(|s| s.text.trim().is_empty()) {
                     vec![Line::default()]
                 } else {
-                    break_lines(&words(p, size, face, self.f), inner, size, self.f, true)
+                    break_lines_with(
+                        &words(p, size, face, self.f),
+                        inner,
+                        size,
+                        self.f,
+                        Hyphenate::LowerCase,
+                    )
                 }
             })
             .collect()
@@ -697,19 +789,8 @@ impl Composer {
         }
         let size = if t.size > 0.0 { t.size } else { 9.0 };
         let leading = size * CELL_LEADING;
-        let total: f32 = t.columns.iter().map(|c| c.share.max(0.0)).sum();
         let n = t.columns.len();
-        let widths: Vec<f32> = t
-            .columns
-            .iter()
-            .map(|c| {
-                if total > 0.0 {
-                    self.width * c.share.max(0.0) / total
-                } else {
-                    self.width / n as f32
-                }
-            })
-            .collect();
+        let widths = self.column_widths(t);
         let mut xs = Vec::with_capacity(n);
         let mut x = self.left;
         for w in &widths {
@@ -730,6 +811,7 @@ impl Composer {
                 .collect(),
             fill: t.header_fill,
             lines: 0,
+            group: false,
         };
         let header = Prepared {
             lines: header
@@ -784,18 +866,39 @@ impl Composer {
                         row.fill
                     },
                     lines,
+                    group: row.group,
                 }
             })
             .collect();
         let height = |lines: usize| lines as f32 * leading + PAD_TOP + PAD_BOTTOM;
         let header_h = height(header.lines);
         self.gap(TABLE_GAP);
-        let first = rows.first().map_or(0.0, |r| height(r.lines));
-        self.ensure(header_h + first.min(height(3)));
+        // The header row never stands alone: it starts a page with the first
+        // two rows (up to three lines of each).
+        let start: f32 = rows
+            .iter()
+            .take(2)
+            .map(|r| height(r.lines).min(height(3)))
+            .sum();
+        self.ensure(header_h + start);
         self.row(&header, 0, header.lines, size);
         let page_h = self.top - self.bottom;
-        for row in &rows {
+        for (i, row) in rows.iter().enumerate() {
             let h = height(row.lines);
+            // A group heading row goes with (the start of) the row after it.
+            let with_next = match rows.get(i + 1) {
+                Some(next) if row.group => h + height(next.lines).min(height(3)),
+                _ => h,
+            };
+            if with_next > self.room() + 0.01
+                && with_next <= page_h - header_h + 0.01
+                && h <= self.room() + 0.01
+            {
+                self.new_page(self.size);
+                self.row(&header, 0, header.lines, size);
+                self.row(row, 0, row.lines, size);
+                continue;
+            }
             if h <= self.room() + 0.01 {
                 self.row(row, 0, row.lines, size);
                 continue;
@@ -1068,7 +1171,11 @@ pub fn layout_report(r: &Report) -> Vec<Page> {
 
 fn compose(r: &Report) -> Composer {
     let mut c = Composer::new(r);
-    for item in &r.items {
+    for (i, item) in r.items.iter().enumerate() {
+        c.keep_next = match (item, r.items.get(i + 1)) {
+            (Item::Heading { .. }, Some(next)) => c.start_height(next),
+            _ => 0.0,
+        };
         c.item(item);
     }
     c
