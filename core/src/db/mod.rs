@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_import",
         include_str!("../../migrations/0006_import.sql"),
     ),
+    (
+        "0007_risks",
+        include_str!("../../migrations/0007_risks.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
