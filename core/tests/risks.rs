@@ -158,7 +158,7 @@ fn the_vocabulary_and_the_starting_catalogue_are_seeded_in_full() {
     assert_eq!(
         common::count(
             &s,
-            "SELECT count(*) FROM audit WHERE entity = 'risks' AND action = 'seed'"
+            "SELECT count(*) FROM audit WHERE entity = 'risks' AND action = 'seed_catalogue'"
         ),
         1
     );
