@@ -346,7 +346,15 @@ impl Store {
         self.action(|tx, op| {
             let counts = load_catalogue(tx, op, &file)?;
             crate::settings::set(tx, SEEDED, &crate::now_utc())?;
-            audit::record(tx, op, "seed", "risks", "catalogo", None, Some(&counts))?;
+            audit::record(
+                tx,
+                op,
+                "seed_catalogue",
+                "risks",
+                "catalogo",
+                None,
+                Some(&counts),
+            )?;
             Ok(())
         })
     }
