@@ -6,6 +6,7 @@ mod archive;
 mod commands;
 mod documents;
 mod import;
+mod risks;
 mod state;
 
 use std::path::PathBuf;
@@ -113,6 +114,39 @@ pub fn run() {
             import::cancel_import,
             import::import_batches,
             import::undo_import,
+            risks::risk_today,
+            risks::risk_vocabulary,
+            risks::risk_tree,
+            risks::risk_measures,
+            risks::risk_measure,
+            risks::risk_event,
+            risks::risk_processes,
+            risks::add_risk_area,
+            risks::create_risk_process,
+            risks::create_risk_event,
+            risks::update_risk_event,
+            risks::rate_risk_event,
+            risks::risk_rating_warning,
+            risks::create_risk_measure,
+            risks::update_risk_measure,
+            risks::risk_measure_revisions,
+            risks::risk_measure_diff,
+            risks::risk_context,
+            risks::save_risk_context,
+            risks::adopt_risk_measures,
+            risks::adopt_general_measures_for_zone,
+            risks::risk_plan,
+            risks::update_risk_adoption,
+            risks::withdraw_risk_adoption,
+            risks::risk_adoption_update,
+            risks::accept_risk_revision,
+            risks::record_risk_monitoring,
+            risks::risk_monitoring,
+            risks::risk_late,
+            risks::risk_measure_figures,
+            risks::risk_comune_figures,
+            risks::risk_annual_summary,
+            risks::rate_risk_event_for_comune,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -2,7 +2,7 @@
 // the detail page of one comune, reached from the list, the map or the zones.
 // Every change of screen asks first if a form holds unsaved changes.
 import { mayLeave } from "./unsaved";
-export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "documenti" | "impostazioni" | "informazioni";
+export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "rischi" | "documenti" | "impostazioni" | "informazioni";
 
 // Alt+key switches section. The sections of the network's work (organigram,
 // risks and measures, training) sit between the map and the documents:
@@ -13,6 +13,7 @@ export const SECTIONS: { id: Section; label: string; key?: string }[] = [
   { id: "adesioni", label: "Adesioni", key: "3" },
   { id: "zone", label: "Zone omogenee", key: "4" },
   { id: "mappa", label: "Mappa", key: "5" },
+  { id: "rischi", label: "Rischi e misure", key: "7" },
   { id: "documenti", label: "Documenti", key: "9" },
   { id: "impostazioni", label: "Impostazioni", key: "0" },
   { id: "informazioni", label: "Fonti dei dati" },

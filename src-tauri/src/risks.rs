@@ -1,0 +1,221 @@
+//! Rischi e misure (issue 12): thin commands over `cdp_core::risks`.
+//! "Today" is the local date, or `CDP_TODAY` (AAAA-MM-GG) when set: the E2E
+//! tests fix it so that lateness is certain.
+
+use cdp_core::risks::*;
+use tauri::State;
+
+use crate::commands::R;
+use crate::AppState;
+
+/// The date the core compares planned dates with.
+pub(crate) fn today() -> String {
+    match std::env::var("CDP_TODAY") {
+        Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
+        _ => chrono::Local::now().format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[tauri::command]
+pub fn risk_today() -> String {
+    today()
+}
+
+#[tauri::command]
+pub fn risk_vocabulary(state: State<AppState>) -> R<Vocabulary> {
+    state.with(|s| s.risk_vocabulary())
+}
+
+#[tauri::command]
+pub fn risk_tree(state: State<AppState>, filter: CatalogueFilter) -> R<Vec<TreeArea>> {
+    state.with(|s| s.risk_tree(&filter))
+}
+
+#[tauri::command]
+pub fn risk_measures(state: State<AppState>, filter: CatalogueFilter) -> R<Vec<MeasureRow>> {
+    state.with(|s| s.risk_measures(&filter))
+}
+
+#[tauri::command]
+pub fn risk_measure(state: State<AppState>, id: i64) -> R<Measure> {
+    state.with(|s| s.risk_measure(id))
+}
+
+#[tauri::command]
+pub fn risk_event(state: State<AppState>, id: i64) -> R<Event> {
+    state.with(|s| s.risk_event(id))
+}
+
+#[tauri::command]
+pub fn risk_processes(state: State<AppState>, area_id: Option<i64>) -> R<Vec<Process>> {
+    state.with(|s| s.risk_processes(area_id))
+}
+
+#[tauri::command]
+pub fn add_risk_area(state: State<AppState>, input: AreaInput) -> R<Area> {
+    state.with(|s| s.add_risk_area(&input))
+}
+
+#[tauri::command]
+pub fn create_risk_process(state: State<AppState>, input: ProcessInput) -> R<Process> {
+    state.with(|s| s.create_risk_process(&input))
+}
+
+#[tauri::command]
+pub fn create_risk_event(state: State<AppState>, input: EventInput) -> R<Event> {
+    state.with(|s| s.create_risk_event(&input))
+}
+
+#[tauri::command]
+pub fn update_risk_event(state: State<AppState>, id: i64, input: EventInput) -> R<Event> {
+    state.with(|s| s.update_risk_event(id, &input))
+}
+
+#[tauri::command]
+pub fn rate_risk_event(
+    state: State<AppState>,
+    id: i64,
+    rating: Rating,
+    version: Option<String>,
+) -> R<Event> {
+    state.with(|s| s.rate_risk_event(id, &rating, version.as_deref()))
+}
+
+/// The prudence warning for a rating being edited (None: nothing to say).
+#[tauri::command]
+pub fn risk_rating_warning(rating: Rating) -> Option<String> {
+    prudence_warning(&rating)
+}
+
+#[tauri::command]
+pub fn create_risk_measure(state: State<AppState>, input: MeasureInput) -> R<Measure> {
+    state.with(|s| s.create_risk_measure(&input))
+}
+
+#[tauri::command]
+pub fn update_risk_measure(state: State<AppState>, id: i64, input: MeasureInput) -> R<Measure> {
+    state.with(|s| s.update_risk_measure(id, &input))
+}
+
+#[tauri::command]
+pub fn risk_measure_revisions(state: State<AppState>, id: i64) -> R<Vec<RevisionInfo>> {
+    state.with(|s| s.risk_measure_revisions(id))
+}
+
+#[tauri::command]
+pub fn risk_measure_diff(
+    state: State<AppState>,
+    id: i64,
+    from: i64,
+    to: i64,
+) -> R<Vec<FieldChange>> {
+    state.with(|s| s.risk_measure_diff(id, from, to))
+}
+
+#[tauri::command]
+pub fn risk_context(state: State<AppState>, istat: String) -> R<Context> {
+    state.with(|s| s.risk_context(&istat))
+}
+
+#[tauri::command]
+pub fn save_risk_context(state: State<AppState>, istat: String, input: ContextInput) -> R<Context> {
+    state.with(|s| s.save_risk_context(&istat, &input))
+}
+
+#[tauri::command]
+pub fn adopt_risk_measures(
+    state: State<AppState>,
+    istat: Vec<String>,
+    measure_ids: Vec<i64>,
+    adjust: AdoptionAdjust,
+) -> R<AdoptionReport> {
+    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust, &today()))
+}
+
+#[tauri::command]
+pub fn adopt_general_measures_for_zone(state: State<AppState>, zone_id: i64) -> R<AdoptionReport> {
+    state.with(|s| s.adopt_general_measures_for_zone(zone_id, &today()))
+}
+
+#[tauri::command]
+pub fn risk_plan(state: State<AppState>, istat: String) -> R<ComunePlan> {
+    state.with(|s| s.risk_plan(&istat, &today()))
+}
+
+#[tauri::command]
+pub fn update_risk_adoption(
+    state: State<AppState>,
+    id: i64,
+    adjust: AdoptionAdjust,
+    version: Option<String>,
+) -> R<Adoption> {
+    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref(), &today()))
+}
+
+#[tauri::command]
+pub fn withdraw_risk_adoption(state: State<AppState>, id: i64, version: Option<String>) -> R<()> {
+    state.with(|s| s.withdraw_risk_adoption(id, version.as_deref()))
+}
+
+#[tauri::command]
+pub fn risk_adoption_update(state: State<AppState>, id: i64) -> R<Option<RevisionUpdate>> {
+    state.with(|s| s.risk_adoption_update(id))
+}
+
+#[tauri::command]
+pub fn accept_risk_revision(
+    state: State<AppState>,
+    id: i64,
+    version: Option<String>,
+) -> R<Adoption> {
+    state.with(|s| s.accept_risk_revision(id, version.as_deref()))
+}
+
+#[tauri::command]
+pub fn record_risk_monitoring(
+    state: State<AppState>,
+    adoption_id: i64,
+    input: MonitoringInput,
+) -> R<Adoption> {
+    state.with(|s| s.record_risk_monitoring(adoption_id, &input, &today()))
+}
+
+#[tauri::command]
+pub fn risk_monitoring(state: State<AppState>, adoption_id: i64) -> R<Vec<MonitoringEntry>> {
+    state.with(|s| s.risk_monitoring(adoption_id))
+}
+
+#[tauri::command]
+pub fn risk_late(state: State<AppState>, istat: Option<String>) -> R<Vec<LateAdoption>> {
+    state.with(|s| s.risk_late(istat.as_deref(), &today()))
+}
+
+#[tauri::command]
+pub fn risk_measure_figures(state: State<AppState>) -> R<Vec<MeasureFigure>> {
+    state.with(|s| s.risk_measure_figures(&today()))
+}
+
+#[tauri::command]
+pub fn risk_comune_figures(state: State<AppState>) -> R<Vec<ComuneFigure>> {
+    state.with(|s| s.risk_comune_figures(&today()))
+}
+
+#[tauri::command]
+pub fn risk_annual_summary(
+    state: State<AppState>,
+    istat: Option<String>,
+    year: i32,
+) -> R<AnnualSummary> {
+    state.with(|s| s.risk_annual_summary(istat.as_deref(), year, &today()))
+}
+
+#[tauri::command]
+pub fn rate_risk_event_for_comune(
+    state: State<AppState>,
+    istat: String,
+    event_id: i64,
+    rating: Rating,
+    version: Option<String>,
+) -> R<ComuneRating> {
+    state.with(|s| s.rate_risk_event_for_comune(&istat, event_id, &rating, version.as_deref()))
+}
