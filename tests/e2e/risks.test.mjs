@@ -1,0 +1,151 @@
+// Rischi e misure through the real app (issue 12): a secretary adds a
+// specific measure for an event of «Contratti pubblici», rates the event
+// forgetting one motivazione (the error shows at the field), fixes it,
+// adopts the measure for two comuni of a zone, records a monitoring entry
+// for one and sees the other late. The measure's phase is dated in the past,
+// so lateness is certain whatever day the test runs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { App, KEY, waitFor } from "./wd.mjs";
+
+const SHOTS = process.env.E2E_SHOTS;
+const TITLE = "Verifica a campione degli affidamenti diretti sotto soglia";
+
+test("a specific measure for contratti pubblici: rated, adopted by two comuni, monitored, the other late", async () => {
+  const app = await App.start();
+  try {
+    await app.nav("rischi");
+    await waitFor(async () => (await app.text("h1")) === "Rischi e misure", "the section");
+    await app.el("[data-testid=risk-tree] [data-event]");
+    await app.assertAxe("catalogo");
+    if (SHOTS) await app.screenshot(join(SHOTS, "rischi-catalogo.png"));
+
+    // Filter on the area, then reach the first event with the keyboard only:
+    // one tab stop in the tree, arrows, Enter.
+    await app.select("#rf-area", "Contratti pubblici", { byText: true });
+    await waitFor(
+      () => app.exec("return [...document.querySelectorAll('[data-testid=risk-tree] [data-area]')].length === 1"),
+      "the tree filtered to one area",
+    );
+    await app.exec("document.querySelector('[data-testid=risk-tree] [role=treeitem][tabindex=\"0\"]').focus()");
+    await app.keys(KEY.DOWN, KEY.DOWN);
+    assert.match(await app.focused(), /^li/, "focus moves along the tree");
+    await app.keys(KEY.ENTER);
+    await app.el("[data-testid=event-detail]");
+    const eventCode = (await app.text("#detail-title")).replace("Evento ", "");
+    assert.match(await app.text("[data-testid=event-detail]"), /Contratti pubblici/);
+
+    // A new specific measure for the event, its programming complete; the
+    // first save has a target date before the baseline's: refused at the field.
+    await app.click("[data-testid=new-measure]");
+    await app.el("[data-testid=measure-form]");
+    assert.match(await app.text("[data-testid=m-events]"), new RegExp(eventCode));
+    await app.typeWhole("#m-title", TITLE);
+    await app.select("#m-type_code", "T01");
+    await app.fill("#m-responsabili", "Segretario comunale\nResponsabile dell'area tecnica");
+    await app.fill("#m-phases-0-description", "Estrazione trimestrale del 10% degli affidamenti diretti e verifica");
+    await app.fill("#m-phases-0-due", "01/10/2026");
+    await app.fill("#m-indicators-0-name", "Verbale di controllo trimestrale redatto");
+    await app.fill("#m-indicators-0-baseline_date", "31/12/2025");
+    await app.fill("#m-indicators-0-target_date", "30/06/2025");
+    await app.fill("#m-expected", "Quattro verbali l'anno, pubblicati in Amministrazione trasparente.");
+    await app.click("[data-testid=measure-save]");
+    await waitFor(() => app.exec("return document.activeElement?.id === 'm-indicators-0-target_date'"), "focus on the target date");
+    assert.match(await app.text("[data-testid=measure-form]"), /deve essere successiva a quella della baseline/);
+    await app.assertAxe("misura con errore");
+    await app.fill("#m-indicators-0-target_date", "31/12/2026");
+    await app.click("[data-testid=measure-save]");
+    await app.el("[data-testid=measure-detail]");
+    assert.match(await app.text("#detail-title"), new RegExp(TITLE));
+    assert.match(await app.text("[data-testid=measure-detail]"), /Revisione 1/);
+    assert.match(await app.text("[data-testid=measure-detail]"), /01\/10\/2026/);
+    await app.assertAxe("scheda della misura");
+    if (SHOTS) await app.screenshot(join(SHOTS, "rischi-misura.png"));
+
+    // Rate the event: one motivazione missing → the error at that field.
+    await app.exec(`[...document.querySelectorAll('[data-testid=risk-tree] [data-event]')].find((e) => e.dataset.code === arguments[0]).click()`, eventCode);
+    await app.el("[data-testid=event-detail]");
+    await app.click("[data-testid=rate-event]");
+    await app.el("[data-testid=rating-form]");
+    const levels = ["A", "A", "M", "M", "B", "M"];
+    for (let i = 0; i < 6; i++) {
+      await app.click(`[data-testid=rt-${i}-${levels[i]}]`);
+      await app.fill(`#rt-indicators-${i}-motivazione`, i === 2 ? "" : `Motivazione dell'indicatore ${i + 1}, riferita al contesto dei piccoli comuni.`);
+    }
+    // The overall lower than the highest indicator: the prudence warning, before saving.
+    await app.click("[data-testid=rt-overall-M]");
+    await waitFor(async () => /Principio di prudenza/.test(await app.text("[data-testid=prudence-warning]")), "the prudence warning");
+    await app.click("[data-testid=rt-overall-A]");
+    await waitFor(() => app.exec("return !document.querySelector('[data-testid=prudence-warning]')"), "the warning gone");
+    await app.fill("#rt-motivazione", "Interesse esterno e discrezionalità elevati: rischio alto per prudenza.");
+    await app.click("[data-testid=rating-save]");
+    await waitFor(() => app.exec("return document.activeElement?.id === 'rt-indicators-2-motivazione'"), "focus on the missing motivazione");
+    const err = await app.exec("const f = document.querySelector('#rt-indicators-2-motivazione'); return f.getAttribute('aria-invalid') + '|' + document.getElementById(f.getAttribute('aria-describedby')).textContent");
+    assert.match(err, /^true\|.*la motivazione è obbligatoria/);
+    await app.assertAxe("valutazione con errore");
+    if (SHOTS) await app.screenshot(join(SHOTS, "rischi-valutazione-errore.png"));
+    await app.fill("#rt-indicators-2-motivazione", "Nessun procedimento penale o disciplinare noto negli ultimi cinque anni.");
+    await app.click("[data-testid=rating-save]");
+    await waitFor(async () => (await app.text("[data-testid=event-level]")) === "Alto", "the event rated Alto");
+
+    // Adoption for two comuni of a zone.
+    await app.dismissToasts();
+    await app.exec("document.querySelector('#tab-adozione').scrollIntoView(); document.querySelector('#tab-adozione').click()");
+    await app.el("#many-zone");
+    const zone = await app.exec("return document.querySelector('#many-zone').options[1].value");
+    await app.select("#many-zone", zone);
+    await app.el("[data-testid=adopt-many] input[data-istat]");
+    const [first, second] = await app.exec(`
+      const boxes = [...document.querySelectorAll('[data-testid=adopt-many] input[data-istat]')];
+      boxes.slice(2).forEach((b) => b.click());
+      return boxes.slice(0, 2).map((b) => b.dataset.istat);`);
+    await app.exec(
+      `[...document.querySelectorAll('[data-testid=adopt-many] input[data-measure]')].find((b) => b.closest('label').textContent.includes(arguments[0])).click()`,
+      TITLE,
+    );
+    await app.assertAxe("adozione per più comuni");
+    await app.click("[data-testid=adopt-many-go]");
+    await waitFor(async () => /2 adozioni registrate/.test(await app.exec("return document.body.textContent")), "two adoptions");
+
+    // Monitoring for the first comune: «non attuata» without motivazione is
+    // refused at the field; «in corso» with its value is recorded.
+    await app.dismissToasts();
+    await app.exec("document.querySelector('#tab-piano').scrollIntoView(); document.querySelector('#tab-piano').click()");
+    await app.select("#plan-comune", first);
+    const row = `[data-testid=plan-table] tr:has(td:first-child:not(:empty))`;
+    await app.el(row);
+    const rowOf = (t) => `return [...document.querySelectorAll('[data-testid=plan-table] tbody tr')].find((r) => r.textContent.includes(${JSON.stringify(t)}))`;
+    await waitFor(() => app.exec(`${rowOf(TITLE)}?.querySelector('[data-testid=late]') != null`), "the measure late before monitoring");
+    await app.exec(`${rowOf(TITLE)}.querySelector('[data-testid=monitor]').click()`);
+    await app.el("[data-testid=monitoring-form]");
+    await app.select("#mon-state", "non_attuata");
+    await app.fill("#mon-values-0", "0");
+    await app.click("[data-testid=monitor-save]");
+    await waitFor(() => app.exec("return document.activeElement?.id === 'mon-motivazione'"), "focus on the motivazione");
+    assert.match(await app.text("#mon-motivazione-error"), /motivazione è obbligatoria/);
+    await app.assertAxe("monitoraggio con errore");
+    await app.select("#mon-state", "in_corso");
+    await app.fill("#mon-values-0", "1");
+    await app.click("[data-testid=monitor-save]");
+    await waitFor(() => app.exec(`const r = ${rowOf(TITLE).replace("return ", "")}; return r && !r.querySelector('[data-testid=late]') && r.textContent.includes('In corso')`), "monitored: no longer late");
+    if (SHOTS) await app.screenshot(join(SHOTS, "rischi-piano-monitorato.png"));
+
+    // The other comune: late, highlighted.
+    await app.select("#plan-comune", second);
+    await waitFor(() => app.exec(`${rowOf(TITLE)}?.querySelector('[data-testid=late]') != null`), "the other comune late");
+    assert.match(await app.text("[data-testid=plan-summary]"), /1 in ritardo/);
+    await app.assertAxe("piano del comune con misura in ritardo");
+    if (SHOTS) await app.screenshot(join(SHOTS, "rischi-piano-ritardo.png"));
+
+    // The figures count one adoption implemented or not, one late.
+    await app.exec("document.querySelector('#tab-riepilogo').scrollIntoView(); document.querySelector('#tab-riepilogo').click()");
+    await app.el("#fig-title");
+    await app.assertAxe("riepilogo");
+  } catch (e) {
+    if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
+    throw e;
+  } finally {
+    await app.quit();
+  }
+});
