@@ -796,3 +796,60 @@ fn a_read_only_or_failing_action_writes_nothing() {
     assert!(s.create_risk_measure(&input).is_err());
     assert_eq!(common::dump_all(s.connection()), dump);
 }
+
+#[test]
+fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
+    let mut s = common::store();
+    let dir = tempfile::tempdir().unwrap();
+    let n = s
+        .export_risk_catalogue(cdp_core::io::Format::Csv, &dir.path().join("c.csv"))
+        .unwrap();
+    assert_eq!(
+        n,
+        s.risk_measures(&CatalogueFilter::default()).unwrap().len()
+    );
+    let text = std::fs::read_to_string(dir.path().join("c.csv")).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("Codice;Misura;Natura"));
+    let n = s
+        .export_risk_register(cdp_core::io::Format::Xlsx, &dir.path().join("r.xlsx"))
+        .unwrap();
+    assert!(n >= 2);
+    let ev = own_event(&mut s);
+    let m = s.create_risk_measure(&complete_input(ev.id)).unwrap();
+    let comuni = two_comuni(&s);
+    s.adopt_risk_measures(&comuni, &[m.id], &AdoptionAdjust::default(), TODAY)
+        .unwrap();
+    let a = s.risk_plan(&comuni[0], TODAY).unwrap().adoptions[0].clone();
+    s.record_risk_monitoring(
+        a.id,
+        &MonitoringInput {
+            date: "2027-05-01".into(),
+            state: MeasureState::NonAttuata,
+            motivazione: "Personale assente per l'intero trimestre.".into(),
+            values: vec![Some("0".into())],
+            version: None,
+        },
+        TODAY,
+    )
+    .unwrap();
+    assert_eq!(
+        s.export_risk_plan(
+            &comuni[0],
+            TODAY,
+            cdp_core::io::Format::Csv,
+            &dir.path().join("p.csv")
+        )
+        .unwrap(),
+        1
+    );
+    let p = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
+    assert!(p.contains("non attuata"));
+    assert_eq!(
+        s.export_risk_monitoring(None, cdp_core::io::Format::Csv, &dir.path().join("m.csv"))
+            .unwrap(),
+        1
+    );
+    let t = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
+    assert!(t.contains("01/05/2027;non attuata;0;Personale assente"));
+}

@@ -242,7 +242,7 @@ fn ask_save_path(title: &str, stem: &str, format: Format) -> Option<PathBuf> {
 }
 
 /// Runs an export to a path the user chooses; remembers the file so the UI may open it.
-fn export_with_dialog(
+pub(crate) fn export_with_dialog(
     state: &AppState,
     title: &str,
     stem: &str,
@@ -260,7 +260,7 @@ fn export_with_dialog(
     }))
 }
 
-fn format_title(what: &str, format: Format) -> String {
+pub(crate) fn format_title(what: &str, format: Format) -> String {
     match format {
         Format::Csv => format!("Esporta {what} in CSV"),
         Format::Xlsx => format!("Esporta {what} in Excel"),

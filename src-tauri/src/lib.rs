@@ -147,6 +147,8 @@ pub fn run() {
             risks::risk_comune_figures,
             risks::risk_annual_summary,
             risks::rate_risk_event_for_comune,
+            risks::export_risk_catalogue,
+            risks::export_risk_plan,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

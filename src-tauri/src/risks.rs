@@ -5,7 +5,9 @@
 use cdp_core::risks::*;
 use tauri::State;
 
-use crate::commands::R;
+use cdp_core::io::Format;
+
+use crate::commands::{export_with_dialog, format_title, Exported, R};
 use crate::AppState;
 
 /// The date the core compares planned dates with.
@@ -218,4 +220,62 @@ pub fn rate_risk_event_for_comune(
     version: Option<String>,
 ) -> R<ComuneRating> {
     state.with(|s| s.rate_risk_event_for_comune(&istat, event_id, &rating, version.as_deref()))
+}
+
+/// Exports the catalogue's measures (`what`: "misure") or the risk register
+/// ("registro"). `None` when the user cancels the dialog.
+#[tauri::command(async)]
+pub fn export_risk_catalogue(
+    state: State<'_, AppState>,
+    what: String,
+    format: Format,
+) -> R<Option<Exported>> {
+    if what == "registro" {
+        let title = format_title("registro dei rischi", format);
+        export_with_dialog(&state, &title, "Registro_dei_rischi", format, |s, p| {
+            s.export_risk_register(format, p)
+        })
+    } else {
+        let title = format_title("catalogo delle misure", format);
+        export_with_dialog(&state, &title, "Catalogo_misure", format, |s, p| {
+            s.export_risk_catalogue(format, p)
+        })
+    }
+}
+
+/// Exports a comune's measures (`what`: "misure") or its monitoring ("monitoraggio").
+#[tauri::command(async)]
+pub fn export_risk_plan(
+    state: State<'_, AppState>,
+    istat: String,
+    what: String,
+    format: Format,
+) -> R<Option<Exported>> {
+    let name = state
+        .with(|s| s.comune(&istat))
+        .map(|c| c.name)
+        .unwrap_or_else(|_| istat.clone());
+    let stem = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect::<String>();
+    if what == "monitoraggio" {
+        let title = format_title(&format!("monitoraggio delle misure di {name}"), format);
+        export_with_dialog(
+            &state,
+            &title,
+            &format!("Monitoraggio_misure_{stem}"),
+            format,
+            |s, p| s.export_risk_monitoring(Some(&istat), format, p),
+        )
+    } else {
+        let title = format_title(&format!("misure adottate da {name}"), format);
+        export_with_dialog(
+            &state,
+            &title,
+            &format!("Misure_adottate_{stem}"),
+            format,
+            |s, p| s.export_risk_plan(&istat, &today(), format, p),
+        )
+    }
 }

@@ -1,5 +1,6 @@
 // Rischi e misure (issue 12): the catalogue, ratings, adoptions, monitoring.
 import { call } from "./core";
+import type { Exported } from "./types";
 
 export type Level = "B" | "M" | "A";
 export type IndicatorKind = "on_off" | "quantitativo" | "percentuale";
@@ -122,3 +123,7 @@ export const rateRiskEventForComune = (istat: string, eventId: number, rating: R
 
 /** The DOM id of a field named by the core ("phases.1.due" → "prefix-phases-1-due"). */
 export const fieldId = (prefix: string, field: string) => `${prefix}-${field.replaceAll(".", "-")}`;
+export const exportRiskCatalogue = (what: "misure" | "registro", format: "csv" | "xlsx") =>
+  call<Exported | null>("export_risk_catalogue", { what, format });
+export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", format: "csv" | "xlsx") =>
+  call<Exported | null>("export_risk_plan", { istat, what, format });
