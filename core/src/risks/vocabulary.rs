@@ -332,7 +332,7 @@ impl Store {
 
     /// Seeds the vocabulary and the starting catalogue (revision 1) once: on
     /// a new archive and on one just migrated to the risks schema.
-    pub(crate) fn seed_risks_if_empty(&mut self) -> Result<()> {
+    pub fn seed_risks_if_empty(&mut self) -> Result<()> {
         if self.read_only || crate::settings::get(&self.conn, SEEDED)?.is_some() {
             return Ok(());
         }
