@@ -161,6 +161,7 @@ CREATE TABLE risk_monitoring (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX risk_monitoring_adoption ON risk_monitoring(adoption_id, date);
+CREATE INDEX risk_monitoring_date ON risk_monitoring(date);
 
 -- A comune's own rating of a catalogue event.
 CREATE TABLE risk_comune_rating (

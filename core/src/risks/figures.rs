@@ -2,8 +2,6 @@
 //! comune's measures and late ones, the yearly summary for the RPCT's
 //! relazione annuale (state of the general and of the specific measures).
 
-use std::collections::HashMap;
-
 use rusqlite::params;
 use serde::Serialize;
 
@@ -41,21 +39,6 @@ pub struct StateCounts {
     pub attuata: i64,
     pub non_attuata: i64,
     pub late: i64,
-}
-
-impl StateCounts {
-    fn add(&mut self, s: MeasureState, late: bool) {
-        self.adopted += 1;
-        match s {
-            MeasureState::DaAvviare => self.da_avviare += 1,
-            MeasureState::InCorso => self.in_corso += 1,
-            MeasureState::Attuata => self.attuata += 1,
-            MeasureState::NonAttuata => self.non_attuata += 1,
-        }
-        if late {
-            self.late += 1;
-        }
-    }
 }
 
 /// The yearly summary of a comune (or of the network when `istat` is None).
@@ -119,7 +102,8 @@ impl Store {
 
     /// The state of the general and specific measures at the end of `year`
     /// (each adoption's newest entry dated within the year; late against
-    /// 31 December, or `today` if earlier).
+    /// 31 December, or `today` if earlier). One query: an index seek per
+    /// adoption for its newest entry and its missed phases.
     pub fn risk_annual_summary(
         &self,
         istat: Option<&str>,
@@ -133,55 +117,68 @@ impl Store {
         } else {
             end.clone()
         };
-        // The newest entry of each adoption up to the end of the year.
-        let mut states: HashMap<i64, (String, String)> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT m.adoption_id, m.date, m.state FROM risk_monitoring m
-                 JOIN risk_adoption a ON a.id = m.adoption_id
-                 WHERE (?1 IS NULL OR a.istat = ?1) AND m.date <= ?2 ORDER BY m.date, m.id",
-            )?;
-            let mut rows = stmt.query(params![istat, end])?;
-            while let Some(r) = rows.next()? {
-                states.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
-            }
-        }
-        let mut phases: HashMap<i64, Vec<String>> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT p.adoption_id, p.due FROM risk_adoption_phase p JOIN risk_adoption a ON a.id = p.adoption_id
-                 WHERE (?1 IS NULL OR a.istat = ?1) AND p.due < ?2",
-            )?;
-            let mut rows = stmt.query(params![istat, at])?;
-            while let Some(r) = rows.next()? {
-                phases.entry(r.get(0)?).or_default().push(r.get(1)?);
-            }
-        }
+        // `?1 IS NULL OR …` would keep SQLite from the index on istat.
+        let which = if istat.is_some() {
+            "a.istat = ?1"
+        } else {
+            "?1 IS NULL"
+        };
+        // When no entry is dated after the year's end (the current year), each
+        // adoption's newest entry is the one kept on the adoption itself.
+        let newest: Option<String> =
+            self.conn
+                .query_row("SELECT max(date) FROM risk_monitoring", [], |r| r.get(0))?;
+        let sql = if newest.as_deref().is_none_or(|d| d <= end.as_str()) {
+            format!(
+                "SELECT m.general, a.last_state, count(*),
+                        sum(a.last_state <> 'attuata' AND EXISTS (SELECT 1 FROM risk_adoption_phase p
+                            WHERE p.adoption_id = a.id AND p.due < ?3 AND p.due > coalesce(a.last_date, '')))
+                 FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id
+                 WHERE {which} AND a.adopted_on <= ?2 GROUP BY m.general, a.last_state"
+            )
+        } else {
+            format!(
+                "WITH x AS (
+               SELECT a.id, m.general,
+                 (SELECT r.date || '|' || r.state FROM risk_monitoring r
+                   WHERE r.adoption_id = a.id AND r.date <= ?2
+                   ORDER BY r.date DESC, r.id DESC LIMIT 1) AS last
+               FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id
+               WHERE {which} AND a.adopted_on <= ?2
+             ), y AS (
+               SELECT id, general, coalesce(substr(last, 12), 'da_avviare') AS state,
+                      coalesce(substr(last, 1, 10), '') AS d FROM x
+             )
+             SELECT general, state, count(*),
+                    sum(state <> 'attuata' AND EXISTS (SELECT 1 FROM risk_adoption_phase p
+                        WHERE p.adoption_id = y.id AND p.due < ?3 AND p.due > y.d))
+             FROM y GROUP BY general, state"
+            )
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut out = AnnualSummary {
             year,
             general: StateCounts::default(),
             specific: StateCounts::default(),
         };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, m.general FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id
-             WHERE (?1 IS NULL OR a.istat = ?1) AND a.adopted_on <= ?2",
-        )?;
-        let mut rows = stmt.query(params![istat, end])?;
+        let mut rows = stmt.query(params![istat, end, at])?;
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let general: bool = r.get(1)?;
-            let (last, state) = match states.get(&id) {
-                Some((d, s)) => (d.as_str(), MeasureState::parse(s)),
-                None => ("", MeasureState::DaAvviare),
-            };
-            let late = state != MeasureState::Attuata
-                && phases
-                    .get(&id)
-                    .is_some_and(|v| v.iter().any(|d| d.as_str() > last));
-            if general {
-                out.general.add(state, late);
+            let general: bool = r.get(0)?;
+            let state: String = r.get(1)?;
+            let n: i64 = r.get(2)?;
+            let late: i64 = r.get(3)?;
+            let c = if general {
+                &mut out.general
             } else {
-                out.specific.add(state, late);
+                &mut out.specific
+            };
+            c.adopted += n;
+            c.late += late;
+            match MeasureState::parse(&state) {
+                MeasureState::DaAvviare => c.da_avviare += n,
+                MeasureState::InCorso => c.in_corso += n,
+                MeasureState::Attuata => c.attuata += n,
+                MeasureState::NonAttuata => c.non_attuata += n,
             }
         }
         Ok(out)

@@ -165,17 +165,22 @@ impl Store {
     /// The adoptions late on `today` (of one comune, or all), by comune.
     pub fn risk_late(&self, istat: Option<&str>, today: &str) -> Result<Vec<LateAdoption>> {
         let today = super::check_today(today)?;
-        let mut stmt = self.conn.prepare_cached(
+        let which = if istat.is_some() {
+            "a.istat = ?1"
+        } else {
+            "?1 IS NULL"
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT a.id, a.istat, c.name, m.id, m.code, m.title,
                     (SELECT min(p.due) FROM risk_adoption_phase p WHERE p.adoption_id = a.id
                        AND p.due < ?2 AND p.due > coalesce(a.last_date, '')),
                     a.last_state, a.last_date
              FROM risk_adoption a JOIN comune c ON c.istat = a.istat JOIN risk_measure m ON m.id = a.measure_id
-             WHERE (?1 IS NULL OR a.istat = ?1) AND a.last_state <> 'attuata'
+             WHERE {which} AND a.last_state <> 'attuata'
                AND EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
                        AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
-             ORDER BY c.name_key, m.code",
-        )?;
+             ORDER BY c.name_key, m.code"
+        ))?;
         let rows = stmt.query_map(params![istat, today], |r| {
             let state: String = r.get(7)?;
             Ok(LateAdoption {
