@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { App, KEY, waitFor } from "./wd.mjs";
+import { App, KEY, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 const TITLE = "Verifica a campione degli affidamenti diretti sotto soglia";
@@ -142,6 +142,35 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     await app.exec("document.querySelector('#tab-riepilogo').scrollIntoView(); document.querySelector('#tab-riepilogo').click()");
     await app.el("#fig-title");
     await app.assertAxe("riepilogo");
+  } catch (e) {
+    if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
+    throw e;
+  } finally {
+    await app.quit();
+  }
+});
+
+test("the plan is reached from the comune's page; the scheda di contesto shows the simplified path", async () => {
+  const app = await App.start();
+  try {
+    await openComune(app, "sant agata", "Sant'Agata di Militello");
+    await app.click("[data-testid=open-risk-plan]");
+    await waitFor(async () => (await app.text("h1")) === "Rischi e misure", "the section");
+    await waitFor(async () => /Sant'Agata di Militello/.test(await app.text("[data-testid=risk-context]")), "the comune's plan");
+    assert.equal(await app.exec("return document.querySelector('#tab-piano').getAttribute('aria-selected')"), "true");
+    // With the segretario in convenzione, «with whom» is required.
+    await app.fill("#ctx-employees", "38");
+    await app.exec("document.querySelector('#ctx-segretario').click()");
+    await app.el("#ctx-convenzione_with");
+    await app.clickText("Salva la scheda di contesto");
+    await waitFor(() => app.exec("return document.activeElement?.id === 'ctx-convenzione_with'"), "focus on «convenzione con»");
+    assert.match(await app.text("#ctx-convenzione_with-error"), /indicare con quali comuni/);
+    await app.fill("#ctx-convenzione_with", "Comune di Torrenova (capofila)");
+    await app.clickText("Salva la scheda di contesto");
+    await app.el("[data-testid=simplified-path]");
+    assert.match(await app.text("[data-testid=simplified-path]"), /DM 132\/2022/);
+    await app.assertAxe("scheda di contesto, percorso semplificato");
+    if (SHOTS) await app.screenshot(join(SHOTS, "rischi-contesto.png"));
   } catch (e) {
     if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
     throw e;
