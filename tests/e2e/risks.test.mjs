@@ -170,6 +170,20 @@ test("the plan is reached from the comune's page; the scheda di contesto shows t
     await app.el("[data-testid=simplified-path]");
     assert.match(await app.text("[data-testid=simplified-path]"), /DM 132\/2022/);
     await app.assertAxe("scheda di contesto, percorso semplificato");
+
+    // The user adds an area of risk of the network's own; a second with the same name is refused.
+    await app.exec("document.querySelector('#tab-catalogo').scrollIntoView(); document.querySelector('#tab-catalogo').click()");
+    await app.clickText("Nuova area");
+    await app.typeWhole("#add-name", "Servizi cimiteriali");
+    await app.select("#add-kind", "specifica");
+    await app.clickText("Aggiungi");
+    await waitFor(async () => /Servizi cimiteriali/.test(await app.text("[data-testid=risk-tree]")), "the new area in the tree");
+    await app.clickText("Nuova area");
+    await app.typeWhole("#add-name", "servizi  cimiteriali");
+    await app.clickText("Aggiungi");
+    await waitFor(() => app.exec("return document.activeElement?.id === 'add-name'"), "focus on the name");
+    assert.match(await app.text("#add-name-error"), /Esiste già/);
+    await app.assertAxe("nuova area con errore");
     if (SHOTS) await app.screenshot(join(SHOTS, "rischi-contesto.png"));
   } catch (e) {
     if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
