@@ -625,12 +625,15 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
     // A year already closed: the state at its end, not the newest one.
     let mut later = entry(MeasureState::Attuata, "", "100");
     later.date = "2028-01-10".into();
-    s.record_risk_monitoring(a0.id, &later, "2028-03-01").unwrap();
+    s.record_risk_monitoring(a0.id, &later, "2028-03-01")
+        .unwrap();
     let y2027 = s.risk_annual_summary(None, 2027, "2028-03-01").unwrap();
     assert_eq!((y2027.specific.in_corso, y2027.specific.attuata), (1, 1));
     let y2028 = s.risk_annual_summary(None, 2028, "2028-03-01").unwrap();
     assert_eq!(y2028.specific.attuata, 2);
-    let one = s.risk_annual_summary(Some(&comuni[0]), 2027, "2028-03-01").unwrap();
+    let one = s
+        .risk_annual_summary(Some(&comuni[0]), 2027, "2028-03-01")
+        .unwrap();
     assert_eq!((one.specific.adopted, one.specific.in_corso), (1, 1));
     // Withdrawing an adoption: one action, monitoring gone with it.
     let a1 = s.risk_adoption(a1.id, TODAY).unwrap();

@@ -65,7 +65,17 @@ test("axe-core: no WCAG 2.1 AA violation on any screen, in every state visited",
     await waitFor(() => app.exec("return !!document.getElementById('st-date-error')"), "the core's date error");
     assert.match(await app.text("#st-date-error"), /non è una data valida/);
     await app.assertAxe("data non valida");
-    await app.keys(KEY.ESCAPE);
+    // What was typed is not lost to a stray Escape: the form asks first. The
+    // question blocks the page, so Escape is dispatched from a timer.
+    const escape = "setTimeout(() => document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true })), 50)";
+    await app.exec(escape);
+    await waitFor(() => app.alertText(), "the question before closing a form with typed data");
+    assert.match(await app.alertText(), /senza salvare/);
+    await app.dismissAlert();
+    assert.ok(await app.exec("return !!document.querySelector('[data-testid=step-form]')"), "«Annulla» keeps the form open");
+    await app.exec(escape);
+    await waitFor(() => app.alertText(), "the question again");
+    await app.acceptAlert();
     await waitFor(async () => (await app.exec("return document.activeElement.dataset.step")) === "invite", "focus back on «Registra invito»");
     await app.click("[data-testid=ref-add]");
     await app.el("[data-testid=referent-form]");
@@ -304,6 +314,22 @@ test("Alt+number and the sidebar ask before leaving unsaved changes", () =>
     await waitFor(() => app.alertText(), "the question again");
     await app.acceptAlert();
     await waitFor(async () => (await h1(app)) === "Zone omogenee", "the zones");
+    // The change of screen is said in the polite live region.
+    await waitFor(async () => (await app.exec("return document.getElementById('annuncio').textContent")) === "Schermata: Zone omogenee", "the announcement");
+    assert.equal(await app.exec("return document.getElementById('annuncio').getAttribute('aria-live')"), "polite");
+    // The settings form, which stays on screen, asks too; untouched, it does not.
+    await app.click("[data-nav=impostazioni]");
+    await waitFor(async () => (await h1(app)) === "Impostazioni", "the settings");
+    await app.el("#s-operator");
+    await app.click("[data-nav=mappa]");
+    await waitFor(async () => (await h1(app)) === "Mappa del territorio", "an untouched form lets go without a question");
+    await app.click("[data-nav=impostazioni]");
+    await waitFor(async () => (await app.value("#s-operator")) !== "", "the settings loaded");
+    await app.type("#s-operator", " bis");
+    await app.exec("setTimeout(() => document.querySelector('[data-nav=cruscotto]').click(), 50)");
+    await waitFor(() => app.alertText(), "the question from the settings");
+    await app.dismissAlert();
+    assert.equal(await h1(app), "Impostazioni");
   }));
 
 test("the focus ring is at least 3:1 against its halo and the page, and map states differ without colour", () =>
@@ -328,4 +354,22 @@ test("the focus ring is at least 3:1 against its halo and the page, and map stat
     // Map: every state but "Non aderente" and "Protocollo sottoscritto" (plain, light and dark) has a pattern.
     const fills = await app.exec(`return [...document.querySelectorAll("[data-testid=dashboard-legend] .swatch")].map((s) => getComputedStyle(s).backgroundImage + "|" + getComputedStyle(s).backgroundColor)`);
     assert.ok(fills.filter((f) => f.startsWith("none")).length <= 2, `at most two plain swatches: ${fills.join(" ; ")}`);
+    // Every border between comuni is a dark line over a white one, so neighbours of
+    // any two colours are parted by at least 3:1 against each (checked on the map's own styles).
+    const [under, over] = await app.exec(`
+      const p = document.querySelector(".map path[data-istat]"), e = document.querySelector(".map-edges path");
+      return [getComputedStyle(p).stroke, getComputedStyle(e).stroke];`);
+    assert.equal(under, "rgb(255, 255, 255)");
+    assert.ok(ratio(over, "rgb(255,255,255)") >= 3, `the dark border line ${over}`);
+    const light = await app.exec(`return [...document.querySelectorAll(".map path[data-istat]")].map((p) => p.getAttribute("fill")).filter((f) => f.startsWith("#"))`);
+    for (const f of new Set(light)) {
+      const rgb = `rgb(${parseInt(f.slice(1, 3), 16)},${parseInt(f.slice(3, 5), 16)},${parseInt(f.slice(5, 7), 16)})`;
+      assert.ok(ratio(rgb, "rgb(255,255,255)") >= 3 || ratio(rgb, over) >= 3, `fill ${f} against one of the two border lines`);
+    }
+    // Zones read without colour: their numbers are on the map and in the legend.
+    await app.click("[data-nav=mappa]");
+    await app.el(".map-marks text");
+    const marks = await app.exec(`return [...document.querySelectorAll(".map-marks text:not(.halo)")].map((t) => t.textContent)`);
+    const numbers = await app.exec(`return [...document.querySelectorAll("[data-testid=map-legend] .zone-no")].map((t) => t.textContent)`);
+    assert.deepEqual([...marks].sort(), [...numbers].sort(), "each zone's number on the map and in the legend");
   }));

@@ -227,10 +227,6 @@ export class App {
     await req("POST", `/session/${this.id}/alert/accept`, {});
   }
 
-  async acceptAlert() {
-    await req("POST", `/session/${this.id}/alert/accept`, {});
-  }
-
   async dismissAlert() {
     await req("POST", `/session/${this.id}/alert/dismiss`, {});
   }

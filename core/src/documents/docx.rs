@@ -39,7 +39,7 @@ pub struct DocxMeta {
     pub created: String,
 }
 
-fn runs(p: Paragraph, spans: &Spans, force_bold: bool) -> Paragraph {
+pub(super) fn runs(p: Paragraph, spans: &Spans, force_bold: bool) -> Paragraph {
     spans.iter().fold(p, |p, s| {
         let mut run = Run::new().add_text(&s.text);
         if s.bold || force_bold {
@@ -52,7 +52,7 @@ fn runs(p: Paragraph, spans: &Spans, force_bold: bool) -> Paragraph {
     })
 }
 
-fn spacing(before_pt: u32, after_pt: u32) -> LineSpacing {
+pub(super) fn spacing(before_pt: u32, after_pt: u32) -> LineSpacing {
     LineSpacing::new()
         .before(before_pt * 20)
         .after(after_pt * 20)
@@ -73,7 +73,7 @@ fn align(a: Align) -> AlignmentType {
     }
 }
 
-fn fonts() -> RunFonts {
+pub(super) fn fonts() -> RunFonts {
     RunFonts::new()
         .ascii(DOCX_FAMILY)
         .hi_ansi(DOCX_FAMILY)
@@ -81,7 +81,7 @@ fn fonts() -> RunFonts {
 }
 
 /// The named styles every document carries.
-fn styles(docx: Docx) -> Docx {
+pub(super) fn styles(docx: Docx) -> Docx {
     let para = |id: &str, name: &str| {
         Style::new(id, StyleType::Paragraph)
             .name(name)
@@ -187,7 +187,7 @@ fn numbering(docx: Docx) -> Docx {
         .add_numbering(Numbering::new(BULLETS, BULLETS))
 }
 
-fn xml_escape(s: &str) -> String {
+pub(super) fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -233,9 +233,11 @@ fn with_italian(styles_xml: Vec<u8>) -> Vec<u8> {
     .into_bytes()
 }
 
-pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
+/// The running header (its lines, the first bold) and the footer
+/// "Pagina X di Y" with Word's page fields.
+pub(super) fn header_footer(lines: &[String]) -> (Header, Footer) {
     let mut header = Header::new();
-    for (i, line) in doc.header.iter().enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         let mut run = Run::new().add_text(line);
         if i == 0 {
             run = run.bold();
@@ -250,6 +252,29 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
             .add_run(Run::new().add_text(" di "))
             .add_num_pages(NumPages::new()),
     );
+    (header, footer)
+}
+
+/// Builds the package: properties, Italian styles, and `document` (the
+/// main part's XML) edited by `edit` before it is zipped.
+pub(super) fn package(
+    docx: Docx,
+    meta: &DocxMeta,
+    edit: impl FnOnce(String) -> String,
+) -> Result<Vec<u8>> {
+    let mut xml = docx.build();
+    xml.doc_props.core = core_xml(meta);
+    xml.styles = with_italian(xml.styles);
+    xml.document = edit(String::from_utf8_lossy(&xml.document).into_owned()).into_bytes();
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut out).map_err(|e| Error::Io {
+        message: format!("Scrittura del DOCX non riuscita: {e}"),
+    })?;
+    Ok(out.into_inner())
+}
+
+pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
+    let (header, footer) = header_footer(&doc.header);
     let mut docx = Docx::new()
         .page_size(11906, 16838)
         .page_margin(
@@ -416,12 +441,5 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
             }
         }
     }
-    let mut xml = docx.build();
-    xml.doc_props.core = core_xml(meta);
-    xml.styles = with_italian(xml.styles);
-    let mut out = std::io::Cursor::new(Vec::new());
-    xml.pack(&mut out).map_err(|e| Error::Io {
-        message: format!("Scrittura del DOCX non riuscita: {e}"),
-    })?;
-    Ok(out.into_inner())
+    package(docx, meta, |d| d)
 }

@@ -40,6 +40,22 @@ pub struct TextLine {
     pub size: f32,
     pub runs: Vec<(Face, String)>,
     pub space_extra: f32,
+    /// The colour of the text (black in the acts).
+    pub color: Rgb,
+}
+
+/// A colour, 8 bits per channel (sRGB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub const BLACK: Rgb = Rgb(0, 0, 0);
+}
+
+impl Default for Rgb {
+    fn default() -> Self {
+        Rgb::BLACK
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,11 +68,44 @@ pub enum Draw {
         y: f32,
         width: f32,
     },
+    /// A rectangle with its lower-left corner at (x, y), filled and/or stroked
+    /// (colour, line width).
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f32)>,
+    },
+    /// A straight line of any direction.
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgb,
+    },
 }
 
-#[derive(Debug, Default)]
+/// A typeset page: its size in points (A4 portrait unless said) and what is
+/// drawn on it, in PDF coordinates (origin at the lower-left corner).
+#[derive(Debug)]
 pub struct Page {
     pub draws: Vec<Draw>,
+    pub width: f32,
+    pub height: f32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            draws: Vec::new(),
+            width: PAGE_W,
+            height: PAGE_H,
+        }
+    }
 }
 
 static HYPHENATOR: OnceLock<Option<Standard>> = OnceLock::new();
@@ -125,7 +174,7 @@ struct Piece {
 
 /// A word between break opportunities (tied words include their space).
 #[derive(Debug, Clone, Default)]
-struct Word {
+pub(super) struct Word {
     pieces: Vec<Piece>,
     width: f32,
     /// The width of the breakable space before this word.
@@ -140,7 +189,7 @@ impl Word {
 }
 
 /// Splits styled spans into words; spaces are break opportunities unless tied.
-fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
+pub(super) fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Word> {
     // First: raw tokens (face, text, space_after).
     let mut tokens: Vec<(Vec<Piece>, bool)> = vec![(Vec::new(), false)];
     for span in spans {
@@ -288,10 +337,10 @@ fn natural_breaks(text: &str) -> Vec<usize> {
 
 /// A laid-out line before positioning.
 #[derive(Debug, Default, Clone)]
-struct Line {
-    runs: Vec<(Face, String)>,
-    width: f32,
-    spaces: usize,
+pub(super) struct Line {
+    pub(super) runs: Vec<(Face, String)>,
+    pub(super) width: f32,
+    pub(super) spaces: usize,
 }
 
 impl Line {
@@ -345,7 +394,13 @@ fn split_word(word: &Word, b: usize, mark: &str, f: &Fonts, size: f32) -> (Word,
 
 /// Breaks words into lines of at most `max` points (first fit, with
 /// hyphenation when the next word does not fit).
-fn break_lines(words: &[Word], max: f32, size: f32, f: &Fonts, hyphenate: bool) -> Vec<Line> {
+pub(super) fn break_lines(
+    words: &[Word],
+    max: f32,
+    size: f32,
+    f: &Fonts,
+    hyphenate: bool,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut line = Line::default();
     let mut queue: std::collections::VecDeque<Word> = words.iter().cloned().collect();
@@ -507,11 +562,7 @@ struct Composer<'f> {
 
 impl<'f> Composer<'f> {
     fn new(f: &'f Fonts, header: Vec<String>) -> Self {
-        let header_h = if header.is_empty() {
-            0.0
-        } else {
-            header.len() as f32 * 13.0 + 14.0
-        };
+        let header_h = running_header_height(header.len());
         let body_top = PAGE_H - TOP - header_h;
         let mut c = Composer {
             f,
@@ -525,34 +576,10 @@ impl<'f> Composer<'f> {
     }
 
     fn new_page(&mut self) {
-        let mut page = Page::default();
-        let mut y = PAGE_H - TOP - HEADER_SIZE;
-        for (i, text) in self.header.iter().enumerate() {
-            let face = if i == 0 { Face::Bold } else { Face::Regular };
-            let size = if i == 0 {
-                HEADER_SIZE + 1.0
-            } else {
-                HEADER_SIZE
-            };
-            let w = self.f.width(face, text, size);
-            page.draws.push(Draw::Text(TextLine {
-                x: LEFT + (WIDTH - w).max(0.0) / 2.0,
-                y,
-                size,
-                runs: vec![(face, text.clone())],
-                space_extra: 0.0,
-            }));
-            y -= 13.0;
-        }
-        if !self.header.is_empty() {
-            page.draws.push(Draw::Rule {
-                x1: LEFT,
-                x2: LEFT + WIDTH,
-                y: y + 6.0,
-                width: 0.6,
-            });
-        }
-        self.pages.push(page);
+        self.pages.push(Page {
+            draws: running_header(self.f, &self.header, LEFT, WIDTH, PAGE_H - TOP),
+            ..Page::default()
+        });
         self.y = self.body_top;
     }
 
@@ -598,6 +625,7 @@ impl<'f> Composer<'f> {
                 size,
                 runs: line.runs.clone(),
                 space_extra: extra,
+                color: Rgb::BLACK,
             }));
         }
     }
@@ -662,6 +690,7 @@ impl<'f> Composer<'f> {
                 size,
                 runs: vec![(*face, text.clone())],
                 space_extra: 0.0,
+                color: Rgb::BLACK,
             }));
         }
     }
@@ -832,18 +861,74 @@ impl<'f> Composer<'f> {
     fn finish(mut self) -> Vec<Page> {
         let total = self.pages.len();
         for (i, page) in self.pages.iter_mut().enumerate() {
-            let text = format!("Pagina {} di {}", i + 1, total);
-            let w = self.f.width(Face::Regular, &text, FOOTER_SIZE);
-            page.draws.push(Draw::Text(TextLine {
-                x: LEFT + (WIDTH - w) / 2.0,
-                y: BOTTOM - 30.0,
-                size: FOOTER_SIZE,
-                runs: vec![(Face::Regular, text)],
-                space_extra: 0.0,
-            }));
+            page.draws
+                .push(footer(self.f, i + 1, total, LEFT, WIDTH, BOTTOM - 30.0));
         }
         self.pages
     }
+}
+
+/// The running header of a page: its lines centred over the text width from
+/// `top` down (the first bold), then a rule under them.
+pub(super) fn running_header(
+    f: &Fonts,
+    header: &[String],
+    left: f32,
+    width: f32,
+    top: f32,
+) -> Vec<Draw> {
+    let mut draws = Vec::new();
+    let mut y = top - HEADER_SIZE;
+    for (i, text) in header.iter().enumerate() {
+        let face = if i == 0 { Face::Bold } else { Face::Regular };
+        let size = if i == 0 {
+            HEADER_SIZE + 1.0
+        } else {
+            HEADER_SIZE
+        };
+        let w = f.width(face, text, size);
+        draws.push(Draw::Text(TextLine {
+            x: left + (width - w).max(0.0) / 2.0,
+            y,
+            size,
+            runs: vec![(face, text.clone())],
+            space_extra: 0.0,
+            color: Rgb::BLACK,
+        }));
+        y -= 13.0;
+    }
+    if !header.is_empty() {
+        draws.push(Draw::Rule {
+            x1: left,
+            x2: left + width,
+            y: y + 6.0,
+            width: 0.6,
+        });
+    }
+    draws
+}
+
+/// The height the running header takes from the top margin.
+pub(super) fn running_header_height(lines: usize) -> f32 {
+    if lines == 0 {
+        0.0
+    } else {
+        lines as f32 * 13.0 + 14.0
+    }
+}
+
+/// The footer "Pagina X di Y", centred over the text width at baseline `y`.
+pub(super) fn footer(f: &Fonts, page: usize, total: usize, left: f32, width: f32, y: f32) -> Draw {
+    let text = format!("Pagina {page} di {total}");
+    let w = f.width(Face::Regular, &text, FOOTER_SIZE);
+    Draw::Text(TextLine {
+        x: left + (width - w) / 2.0,
+        y,
+        size: FOOTER_SIZE,
+        runs: vec![(Face::Regular, text)],
+        space_extra: 0.0,
+        color: Rgb::BLACK,
+    })
 }
 
 /// Typesets the document into pages.

@@ -7,6 +7,7 @@ pub mod fonts;
 pub mod layout;
 pub mod markup;
 pub mod pdf;
+pub mod report;
 pub mod template;
 
 use std::path::{Path, PathBuf};

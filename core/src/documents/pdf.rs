@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
-    Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
-    TextItem,
+    Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point, Pt, Rect, TextItem,
 };
 
 use super::fonts::{fonts, Face};
-use super::layout::{Draw, Page};
+use super::layout::{Draw, Page, Rgb, PAGE_H, PAGE_W};
 use crate::error::{Error, Result};
 
 const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
@@ -52,9 +52,14 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
     let mut out_pages = Vec::with_capacity(pages.len());
     for page in pages {
         let mut ops = Vec::new();
+        // The colours in force (PDF starts with black), set only when they change:
+        // the acts, all black, carry no colour operators.
+        let mut fill = Rgb::BLACK;
+        let mut stroke = Rgb::BLACK;
         for draw in &page.draws {
             match draw {
                 Draw::Text(line) => {
+                    set_fill(&mut ops, &mut fill, line.color);
                     ops.push(Op::StartTextSection);
                     ops.push(Op::SetTextCursor {
                         pos: Point {
@@ -78,32 +83,63 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
                     ops.push(Op::EndTextSection);
                 }
                 Draw::Rule { x1, x2, y, width } => {
+                    set_stroke(&mut ops, &mut stroke, Rgb::BLACK);
                     ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    ops.push(Op::DrawLine {
-                        line: Line {
-                            points: vec![
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(*x1),
-                                        y: Pt(*y),
-                                    },
-                                    bezier: false,
-                                },
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(*x2),
-                                        y: Pt(*y),
-                                    },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
+                    ops.push(segment(*x1, *y, *x2, *y));
+                }
+                Draw::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    color,
+                } => {
+                    set_stroke(&mut ops, &mut stroke, *color);
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    ops.push(segment(*x1, *y1, *x2, *y2));
+                }
+                Draw::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill: rect_fill,
+                    stroke: rect_stroke,
+                } => {
+                    if let Some(c) = rect_fill {
+                        set_fill(&mut ops, &mut fill, *c);
+                    }
+                    if let Some((c, width)) = rect_stroke {
+                        set_stroke(&mut ops, &mut stroke, *c);
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    }
+                    let mode = match (rect_fill, rect_stroke) {
+                        (Some(_), Some(_)) => PaintMode::FillStroke,
+                        (Some(_), None) => PaintMode::Fill,
+                        (None, Some(_)) => PaintMode::Stroke,
+                        (None, None) => continue,
+                    };
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(*x),
+                            y: Pt(*y),
+                            width: Pt(*w),
+                            height: Pt(*h),
+                            mode: Some(mode),
+                            winding_order: None,
                         },
                     });
                 }
             }
         }
-        out_pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+        // A4 portrait exactly as the acts always had it; other sizes from points.
+        let (w, h) = if page.width == PAGE_W && page.height == PAGE_H {
+            (Mm(210.0), Mm(297.0))
+        } else {
+            (Mm(page.width * 25.4 / 72.0), Mm(page.height * 25.4 / 72.0))
+        };
+        out_pages.push(PdfPage::new(w, h, ops));
     }
     doc.with_pages(out_pages);
 
@@ -122,6 +158,43 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
         message: format!("Scrittura del PDF non riuscita: {e}"),
     })?;
     Ok(bytes)
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb {
+        r: f32::from(c.0) / 255.0,
+        g: f32::from(c.1) / 255.0,
+        b: f32::from(c.2) / 255.0,
+        icc_profile: None,
+    })
+}
+
+fn set_fill(ops: &mut Vec<Op>, current: &mut Rgb, c: Rgb) {
+    if *current != c {
+        ops.push(Op::SetFillColor { col: color(c) });
+        *current = c;
+    }
+}
+
+fn set_stroke(ops: &mut Vec<Op>, current: &mut Rgb, c: Rgb) {
+    if *current != c {
+        ops.push(Op::SetOutlineColor { col: color(c) });
+        *current = c;
+    }
+}
+
+/// A straight segment from (x1, y1) to (x2, y2).
+fn segment(x1: f32, y1: f32, x2: f32, y2: f32) -> Op {
+    let point = |x: f32, y: f32| LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    };
+    Op::DrawLine {
+        line: Line {
+            points: vec![point(x1, y1), point(x2, y2)],
+            is_closed: false,
+        },
+    }
 }
 
 /// Text with justification: after every space an offset (in thousandths of

@@ -17,6 +17,7 @@ pub mod documents;
 pub mod figures;
 pub mod monitoring;
 pub mod rating;
+pub mod scheda;
 pub mod vocabulary;
 
 use serde::{Deserialize, Serialize};

@@ -160,6 +160,8 @@ fn measure_items(
     figures: Option<(i64, i64)>,
     heading: u8,
     toc: bool,
+    ratings: bool,
+    sources: &BTreeMap<String, String>,
 ) -> Vec<Item> {
     let mut items = Vec::new();
     items.push(h(heading, format!("{} · {}", m.code, m.title), toc));
@@ -209,7 +211,14 @@ fn measure_items(
     ));
     fields.push(field("Tipologia", &m.type_name));
     fields.push(field("Livello di rischio", lv(m.level)));
-    fields.push(field("Costi", if m.cost { "sì" } else { "nessun costo aggiuntivo" }));
+    fields.push(field(
+        "Costi",
+        if m.cost {
+            "sì"
+        } else {
+            "nessun costo aggiuntivo"
+        },
+    ));
     let rev = match adoption {
         Some(a) if a.revision < a.current_revision => format!(
             "adottata la revisione {} (nel catalogo c'è la revisione {})",
@@ -228,7 +237,11 @@ fn measure_items(
         m.description.clone()
     })]));
 
-    items.push(h(heading + 1, "Eventi rischiosi e fattori abilitanti", false));
+    items.push(h(
+        heading + 1,
+        "Eventi rischiosi e fattori abilitanti",
+        false,
+    ));
     if events.is_empty() {
         items.push(Item::Paragraph(vec![it(
             "Misura generale che opera su tutti i processi dell'ente.",
@@ -260,7 +273,7 @@ fn measure_items(
                 .collect(),
         ));
         let rated: Vec<&Event> = events.iter().filter(|e| e.rating.is_some()).collect();
-        if !rated.is_empty() {
+        if ratings && !rated.is_empty() {
             items.push(h(heading + 1, "Valutazione del rischio", false));
             for e in rated {
                 if rated_count(events) > 1 {
@@ -345,7 +358,10 @@ fn measure_items(
                     "Ritardo".to_string(),
                     vec![b(format!(
                         "in ritardo: la fase prevista entro il {} non risulta monitorata",
-                        a.next_due.as_deref().map(crate::text::date_it).unwrap_or_default()
+                        a.next_due
+                            .as_deref()
+                            .map(crate::text::date_it)
+                            .unwrap_or_default()
                     ))],
                 ));
             } else if let Some(d) = &a.next_due {
@@ -371,7 +387,11 @@ fn measure_items(
                                         .iter()
                                         .zip(inds.iter())
                                         .map(|(v, i)| {
-                                            format!("{}: {}", i.name, v.clone().unwrap_or_else(|| "—".into()))
+                                            format!(
+                                                "{}: {}",
+                                                i.name,
+                                                v.clone().unwrap_or_else(|| "—".into())
+                                            )
                                         })
                                         .collect::<Vec<_>>()
                                         .join("\n"),
@@ -397,7 +417,18 @@ fn measure_items(
         }
     }
     if !m.source.is_empty() {
-        items.push(Item::Paragraph(vec![it(format!("Fonte: {}", m.source))]));
+        let cited: Vec<String> = m
+            .source
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| sources.get(c).cloned().unwrap_or_else(|| c.to_string()))
+            .collect();
+        items.push(Item::Paragraph(vec![it(format!(
+            "{}: {}",
+            if cited.len() == 1 { "Fonte" } else { "Fonti" },
+            cited.join("; ")
+        ))]));
     }
     items
 }
@@ -436,6 +467,15 @@ pub fn render(r: &Report, docx: bool, subject: &str) -> Result<Vec<u8>> {
 }
 
 impl Store {
+    fn risk_sources(&self) -> Result<BTreeMap<String, String>> {
+        Ok(self
+            .risk_vocabulary()?
+            .sources
+            .into_iter()
+            .map(|s| (s.code, s.citation))
+            .collect())
+    }
+
     fn measure_events(&self, m: &Measure) -> Result<Vec<Event>> {
         m.events.iter().map(|e| self.risk_event(e.id)).collect()
     }
@@ -483,6 +523,8 @@ impl Store {
             figures,
             1,
             false,
+            true,
+            &self.risk_sources()?,
         ));
         Ok(Report {
             title: format!("Scheda misura {} – {}", m.code, m.title),
@@ -504,7 +546,11 @@ impl Store {
     }
 
     /// The landscape risk register rows, grouped by area.
-    fn register_items(&self, only: Option<&[i64]>, levels: &BTreeMap<i64, Level>) -> Result<Vec<Item>> {
+    fn register_items(
+        &self,
+        only: Option<&[i64]>,
+        levels: &BTreeMap<i64, Level>,
+    ) -> Result<Vec<Item>> {
         let mut rows = Vec::new();
         for a in self.risk_tree(&CatalogueFilter::default())? {
             let mut area_rows = Vec::new();
@@ -567,16 +613,18 @@ impl Store {
             h(1, "Catalogo dei rischi ricorrenti e delle misure omogenee", false),
             Item::Paragraph(vec![it(v.status.clone())]),
             Item::Paragraph(vec![sp(format!(
-                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio.",
+                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. La valutazione di ciascun evento è riportata nel registro dei rischi in fondo al documento e, per esteso, nelle schede misura.",
                 measures.len(),
                 self.conn.query_row("SELECT count(*) FROM risk_event", [], |r| r.get::<_, i64>(0))?
             ))]),
+            h(2, "Indice", false),
             Item::Toc,
         ];
         let full: Vec<Measure> = measures
             .iter()
             .map(|r| self.risk_measure(r.id))
             .collect::<Result<_>>()?;
+        let sources = self.risk_sources()?;
         let mut placed = std::collections::BTreeSet::new();
         let general: Vec<&Measure> = full.iter().filter(|m| m.general).collect();
         if !general.is_empty() {
@@ -585,13 +633,25 @@ impl Store {
             for m in general {
                 placed.insert(m.id);
                 let events = self.measure_events(m)?;
-                items.extend(measure_items(m, &events, None, &[], figures.get(&m.id).copied(), 2, true));
+                items.extend(measure_items(
+                    m,
+                    &events,
+                    None,
+                    &[],
+                    figures.get(&m.id).copied(),
+                    2,
+                    true,
+                    false,
+                    &sources,
+                ));
             }
         }
         for a in &v.areas {
             let in_area: Vec<&Measure> = full
                 .iter()
-                .filter(|m| !placed.contains(&m.id) && m.events.first().is_some_and(|e| e.area_id == a.id))
+                .filter(|m| {
+                    !placed.contains(&m.id) && m.events.first().is_some_and(|e| e.area_id == a.id)
+                })
                 .collect();
             if in_area.is_empty() {
                 continue;
@@ -601,7 +661,17 @@ impl Store {
             for m in in_area {
                 placed.insert(m.id);
                 let events = self.measure_events(m)?;
-                items.extend(measure_items(m, &events, None, &[], figures.get(&m.id).copied(), 2, true));
+                items.extend(measure_items(
+                    m,
+                    &events,
+                    None,
+                    &[],
+                    figures.get(&m.id).copied(),
+                    2,
+                    true,
+                    false,
+                    &sources,
+                ));
             }
         }
         items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
@@ -655,11 +725,11 @@ impl Store {
         items.push(h(2, "Misure adottate", false));
         items.push(table(
             vec![
-                col("Misura", 4.0),
-                col_c("Natura", 1.3),
-                col("Responsabili", 2.5),
-                col("Tempi", 2.5),
-                col_c("Stato", 1.4),
+                col("Misura", 3.4),
+                col_c("Natura", 1.2),
+                col("Responsabili", 2.4),
+                col("Fasi e tempi", 3.8),
+                col_c("Stato", 1.3),
             ],
             plan.adoptions
                 .iter()
@@ -671,7 +741,13 @@ impl Store {
                         Cell::text(
                             a.phases
                                 .iter()
-                                .map(|p| format!("{}: entro il {}", p.description, crate::text::date_it(&p.due)))
+                                .map(|p| {
+                                    format!(
+                                        "{}: entro il {}",
+                                        p.description,
+                                        crate::text::date_it(&p.due)
+                                    )
+                                })
                                 .collect::<Vec<_>>()
                                 .join("\n"),
                         ),
@@ -694,14 +770,18 @@ impl Store {
                 }
             }
         }
-        let levels: BTreeMap<i64, Level> = plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
+        let levels: BTreeMap<i64, Level> =
+            plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
         if !events.is_empty() {
             items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
             items.push(h(2, "Registro dei rischi", false));
             items.extend(self.register_items(Some(&events), &levels)?);
         }
         Ok(Report {
-            title: format!("Sezione 2.3 del PIAO – misure adottate – Comune di {}", c.comune),
+            title: format!(
+                "Sezione 2.3 del PIAO – misure adottate – Comune di {}",
+                c.comune
+            ),
             header: {
                 let mut h: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
                 h.push(format!("Comune di {}", c.comune));

@@ -4,7 +4,12 @@
 //   Escape and, when it goes away (saved, cancelled, closed), gives focus back
 //   to the control that opened it, or to a fallback when that control is gone
 //   (use:opened);
-// - a modal <dialog> does the same (openModal + use:modal), and traps focus.
+// - a modal <dialog> does the same (openModal + use:modal), and traps focus;
+// - a form shown with use:opened (or marked use:unsavedForm) counts as unsaved
+//   while its fields differ from what they held when it opened: leaving the
+//   screen, quitting or pressing Escape asks first;
+// - every change of screen is announced in the polite live region (announce).
+import { trackUnsaved } from "./unsaved";
 
 const FIELDS =
   "input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]):not([readonly])";
@@ -38,6 +43,17 @@ export function focusHeading(): boolean {
   return focusEl(h);
 }
 
+/**
+ * Says `text` in the page's polite live region (#annuncio in App.svelte), for
+ * screen readers: cleared first, so the same words said twice are read twice.
+ */
+export function announce(text: string) {
+  const region = document.getElementById("annuncio");
+  if (!region) return;
+  region.textContent = "";
+  requestAnimationFrame(() => (region.textContent = text));
+}
+
 let pending = 0;
 /**
  * After a screen change: waits (up to about a second) for the new screen's
@@ -57,6 +73,7 @@ export function focusHeadingSoon(then?: string | null) {
     if (!titled && h && h.textContent?.trim()) {
       titled = true;
       document.title = `${h.textContent.trim()} — Comunità di Pratiche`;
+      announce(`Schermata: ${h.textContent.trim()}`);
       focusHeading();
     }
     // Going back to a list: focus returns to the item that was opened, once it is drawn.
@@ -90,6 +107,58 @@ export function giveBack(opener: HTMLElement | null, fallbacks: Target[] = []) {
   });
 }
 
+/** What the fields of `root` hold, as one string to compare. */
+function fieldValues(root: HTMLElement): string {
+  return [...root.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>("input, select, textarea")]
+    .map((el) => (el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio") ? String(el.checked) : el.value))
+    .join("\u0001");
+}
+
+/**
+ * Watches the fields of a form: from the frame after it appears, any change
+ * counts as unsaved (trackUnsaved) until the form goes away. Returns whether
+ * it is dirty now, and the function that stops watching.
+ */
+function watchFields(node: HTMLElement): { dirty: () => boolean; reset: () => void; stop: () => void } {
+  let start: string | null = null;
+  let frame = 0;
+  const reset = () => {
+    start = null;
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => (start = fieldValues(node)));
+  };
+  reset();
+  const dirty = () => start !== null && node.isConnected && fieldValues(node) !== start;
+  const untrack = trackUnsaved(dirty);
+  return {
+    dirty,
+    reset,
+    stop: () => {
+      cancelAnimationFrame(frame);
+      untrack();
+    },
+  };
+}
+
+/**
+ * Svelte action for a form that stays on screen: its changes count as
+ * unsaved. `key` is the version of what it shows (e.g. `updated_at`): when it
+ * changes (loaded, saved), what the fields hold becomes the new start.
+ */
+export function unsavedForm(node: HTMLElement, key?: unknown) {
+  const w = watchFields(node);
+  let last = key;
+  return {
+    update(k: unknown) {
+      if (k !== last) {
+        last = k;
+        w.reset();
+      }
+    },
+    destroy: w.stop,
+  };
+}
+
 export interface OpenedOptions {
   /** Called on Escape: the caller closes the form. */
   close?: () => void;
@@ -111,6 +180,7 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
   queueMicrotask(() => {
     if (!focusEl(resolve(options.initial))) focusEl(firstField(node));
   });
+  const fields = watchFields(node);
   const onKey = (e: KeyboardEvent) => {
     // Escape inside a dialog opened from the form (e.g. a date field's calendar) closes only that dialog.
     const inner = (e.target as Element).closest?.("dialog");
@@ -118,6 +188,7 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
     if (e.key === "Escape" && options.close && !e.defaultPrevented) {
       e.preventDefault();
       e.stopPropagation();
+      if (fields.dirty() && !confirm("Chiudere il modulo senza salvare quanto scritto?")) return;
       options.close();
     }
   };
@@ -128,6 +199,7 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
     },
     destroy() {
       node.removeEventListener("keydown", onKey);
+      fields.stop();
       const r = options.returnTo;
       const fallbacks = r === undefined ? [] : Array.isArray(r) ? r : [r];
       // Only when focus was in the form (or lost): a click elsewhere keeps its focus.
