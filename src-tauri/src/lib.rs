@@ -149,6 +149,7 @@ pub fn run() {
             risks::rate_risk_event_for_comune,
             risks::export_risk_catalogue,
             risks::export_risk_plan,
+            risks::save_risk_document,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -279,3 +279,104 @@ pub fn export_risk_plan(
         )
     }
 }
+
+/// Which risks document to print.
+#[derive(serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskDoc {
+    /// One measure's scheda: of the catalogue, or as adopted by `istat`.
+    Scheda,
+    /// The whole catalogue with its table of contents and risk register.
+    Catalogo,
+    /// A comune's annex to section 2.3 of the PIAO.
+    Allegato,
+}
+
+fn file_stem(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '.' || c == '-' {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
+}
+
+/// Prints a risks document through the save dialog, as PDF/A (or DOCX).
+/// The data is read under the lock, rendered outside it. `None` when the
+/// user cancels; else the path written.
+#[tauri::command]
+pub async fn save_risk_document(
+    app: tauri::AppHandle,
+    doc: RiskDoc,
+    measure_id: Option<i64>,
+    istat: Option<String>,
+    docx: bool,
+) -> R<Option<String>> {
+    let app2 = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        use tauri::Manager;
+        let state = app2.state::<AppState>();
+        let t = today();
+        let (report, stem, title) = state.with(|s| {
+            let comune = match &istat {
+                Some(code) => Some(s.comune(code)?.name),
+                None => None,
+            };
+            Ok(match doc {
+                RiskDoc::Scheda => {
+                    let id = measure_id.ok_or_else(|| {
+                        cdp_core::Error::validation("measure", "Scegliere la misura.")
+                    })?;
+                    let m = s.risk_measure(id)?;
+                    let r = s.risk_scheda_report(id, istat.as_deref(), &t)?;
+                    let stem = match &comune {
+                        Some(c) => format!("Scheda_misura_{}_{}", m.code, file_stem(c)),
+                        None => format!("Scheda_misura_{}", m.code),
+                    };
+                    (r, stem, "Salva la scheda misura".to_string())
+                }
+                RiskDoc::Catalogo => (
+                    s.risk_catalogue_report(&t)?,
+                    "Catalogo_rischi_e_misure".to_string(),
+                    "Salva il catalogo dei rischi e delle misure".to_string(),
+                ),
+                RiskDoc::Allegato => {
+                    let code = istat.clone().ok_or_else(|| {
+                        cdp_core::Error::validation("istat", "Scegliere il comune.")
+                    })?;
+                    (
+                        s.risk_annex_report(&code, &t)?,
+                        format!(
+                            "Allegato_2.3_PIAO_{}",
+                            file_stem(comune.as_deref().unwrap_or(&code))
+                        ),
+                        "Salva l'allegato alla sezione 2.3 del PIAO".to_string(),
+                    )
+                }
+            })
+        })?;
+        let ext = if docx { "docx" } else { "pdf" };
+        let label = if docx { "Documento Word" } else { "PDF/A" };
+        let Some(mut path) = rfd::FileDialog::new()
+            .set_title(&title)
+            .set_file_name(format!("{stem}.{ext}"))
+            .add_filter(label, &[ext])
+            .save_file()
+        else {
+            return Ok(None);
+        };
+        if path.extension().is_none() {
+            path.set_extension(ext);
+        }
+        let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)
+            .map_err(|e| e.to_payload())?;
+        cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+        state.remember(path.clone());
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+    .map_err(|e| crate::commands::payload("io", format!("Operazione interrotta: {e}")))?
+}

@@ -6,8 +6,11 @@
 // so lateness is certain whatever day the test runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, KEY, openComune, waitFor } from "./wd.mjs";
+import { App, KEY, answerSaveDialogInFolder, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 const TITLE = "Verifica a campione degli affidamenti diretti sotto soglia";
@@ -137,6 +140,22 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     assert.match(await app.text("[data-testid=plan-summary]"), /1 in ritardo/);
     await app.assertAxe("piano del comune con misura in ritardo");
     if (SHOTS) await app.screenshot(join(SHOTS, "rischi-piano-ritardo.png"));
+
+    // The late comune's scheda, printed through the save dialog.
+    const dir = mkdtempSync(join(tmpdir(), "cdp-risks-"));
+    await app.dismissToasts();
+    await app.exec(`${rowOf(TITLE)}.querySelector('[data-testid=print-adopted]').click()`);
+    answerSaveDialogInFolder("Salva la scheda misura", dir);
+    await waitFor(() => readdirSync(dir).some((f) => f.endsWith(".pdf")), "the scheda written");
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith(".pdf")));
+    assert.match(file, /Scheda_misura_M-S-\d+_/);
+    const pdf = execFileSync("pdftotext", [file, "-"]).toString().replace(/\s+/g, " ");
+    assert.match(pdf, /SCHEDA MISURA/);
+    assert.match(pdf, new RegExp(TITLE));
+    assert.match(pdf, /Contratti pubblici/);
+    assert.match(pdf, /Verbale di controllo trimestrale redatto/);
+    assert.match(pdf, /in ritardo/);
+    assert.match(pdf, /01\/10\/2026/);
 
     // The figures count one adoption implemented or not, one late.
     await app.exec("document.querySelector('#tab-riepilogo').scrollIntoView(); document.querySelector('#tab-riepilogo').click()");

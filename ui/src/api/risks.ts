@@ -127,3 +127,7 @@ export const exportRiskCatalogue = (what: "misure" | "registro", format: "csv" |
   call<Exported | null>("export_risk_catalogue", { what, format });
 export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", format: "csv" | "xlsx") =>
   call<Exported | null>("export_risk_plan", { istat, what, format });
+/** Prints a scheda misura (of the catalogue, or adopted by `istat`), the catalogue or a comune's 2.3 annex
+ * through the save dialog; the path written, or null if the user cancelled. */
+export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
+  call<string | null>("save_risk_document", { doc, measureId, istat, docx });
