@@ -3,6 +3,7 @@
 //! over 7,904 comuni; every list and figure timed in core (target: under
 //! 20 ms each). Run: `cargo bench -p cdp-core --bench risks` (Markdown table).
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cdp_core::risks::*;
@@ -319,4 +320,131 @@ fn main() {
     }
     let worst = rows.iter().map(|(_, d)| *d).max().unwrap_or_default();
     println!("\nPeggiore: {} (obiettivo: meno di 20 ms).", ms(worst));
+
+    documents(&s, &comuni);
+}
+
+/// The schede and the catalogue as PDF/A through the report engine, and
+/// LibreOffice converting the same scheda as DOCX, side by side.
+fn documents(s: &Store, comuni: &[String]) {
+    let adopted: (i64, String) = s
+        .connection()
+        .query_row(
+            "SELECT a.measure_id, a.istat FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id
+             WHERE m.code LIKE 'M-S-0%' AND a.istat = ?1 ORDER BY m.code LIMIT 1",
+            [&comuni[0]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an adopted seeded measure");
+    let (id, istat) = adopted;
+    let mut first = None;
+    let one = median(
+        (0..31)
+            .map(|_| {
+                let t = Instant::now();
+                let b = s
+                    .risk_scheda(id, Some(&istat), TODAY, false)
+                    .expect("scheda");
+                let d = t.elapsed();
+                first.get_or_insert(b.len());
+                d
+            })
+            .collect(),
+    );
+    let pages = s
+        .risk_scheda_report(id, Some(&istat), TODAY)
+        .map(|r| cdp_core::documents::report::layout_report(&r).len())
+        .expect("layout");
+    let docx = median(
+        (0..31)
+            .map(|_| {
+                let t = Instant::now();
+                s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let t = Instant::now();
+    let catalogue = s.risk_catalogue_document(TODAY, false).expect("catalogue");
+    let cat_first = t.elapsed();
+    let cat = median(
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                s.risk_catalogue_document(TODAY, false).expect("catalogue");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let cat_pages = s
+        .risk_catalogue_report(TODAY)
+        .map(|r| cdp_core::documents::report::layout_report(&r).len())
+        .expect("layout");
+    println!("\n| Documento | Mediana |");
+    println!("|---|---:|");
+    println!(
+        "| Scheda misura di un comune, PDF/A ({pages} pagine, {} KiB) | {} |",
+        first.unwrap_or(0) / 1024,
+        ms(one)
+    );
+    println!("| La stessa scheda in DOCX | {} |", ms(docx));
+    println!(
+        "| Catalogo di 300 misure e 500 eventi con indice e registro orizzontale, PDF/A ({cat_pages} pagine, {} KiB) | {} (primo: {}) |",
+        catalogue.len() / 1024,
+        ms(cat),
+        ms(cat_first)
+    );
+    let soffice = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok());
+    match soffice {
+        None => println!("| LibreOffice headless DOCX → PDF, stessa scheda | non installato |"),
+        Some(cmd) => {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("scheda.docx");
+            std::fs::write(
+                &path,
+                s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx"),
+            )
+            .expect("write");
+            let profile = format!(
+                "-env:UserInstallation=file://{}/lo-profile",
+                dir.path().display()
+            );
+            let convert = || {
+                let out = Command::new(cmd)
+                    .args([
+                        profile.as_str(),
+                        "--headless",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                    ])
+                    .arg(dir.path())
+                    .arg(&path)
+                    .output()
+                    .expect("soffice");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            };
+            convert();
+            let d = median(
+                (0..3)
+                    .map(|_| {
+                        let t = Instant::now();
+                        convert();
+                        t.elapsed()
+                    })
+                    .collect(),
+            );
+            println!(
+                "| LibreOffice headless DOCX → PDF, stessa scheda (avvio del processo incluso) | {} ({:.0}× il PDF di questa applicazione) |",
+                ms(d),
+                d.as_secs_f64() / one.as_secs_f64()
+            );
+        }
+    }
 }

@@ -78,6 +78,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many comuni adopted one measure, and how many implemented it.
+    pub fn risk_measure_counts(&self, measure_id: i64) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(last_state = 'attuata'), 0) FROM risk_adoption WHERE measure_id = ?1",
+            [measure_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// Per comune that adopted something: measures, implemented, late.
     pub fn risk_comune_figures(&self, today: &str) -> Result<Vec<ComuneFigure>> {
         let today = super::check_today(today)?;

@@ -509,11 +509,7 @@ impl Store {
             }
             None => (None, Vec::new()),
         };
-        let figures = self
-            .risk_measure_figures(today)?
-            .into_iter()
-            .find(|f| f.measure_id == measure_id)
-            .map(|f| (f.adopted, f.implemented));
+        let figures = Some(self.risk_measure_counts(measure_id)?);
         let mut items = vec![Item::Paragraph(vec![b("SCHEDA MISURA")])];
         items.extend(measure_items(
             &m,
