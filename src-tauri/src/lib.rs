@@ -150,6 +150,7 @@ pub fn run() {
             risks::export_risk_catalogue,
             risks::export_risk_plan,
             risks::save_risk_document,
+            risks::save_risk_schede,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

@@ -380,3 +380,111 @@ pub async fn save_risk_document(
     .await
     .map_err(|e| crate::commands::payload("io", format!("Operazione interrotta: {e}")))?
 }
+
+#[derive(serde::Serialize, Clone)]
+struct BatchProgress {
+    done: usize,
+    total: usize,
+}
+
+/// What a batch of schede wrote.
+#[derive(serde::Serialize)]
+pub struct SchedeReport {
+    pub folder: String,
+    pub written: usize,
+    pub total: usize,
+    pub cancelled: bool,
+}
+
+/// A batch of schede misura into a folder chosen in the dialog: every
+/// measure adopted by `istat`, or `measure_id` for every comune that adopted
+/// it. Emits `batch-progress`; `cancel_bulk` stops it (the schede written so
+/// far stay, and the answer says how many). Existing files are never
+/// replaced: a new one gets a « (2)» suffix. `None` if the dialog is closed.
+#[tauri::command]
+pub async fn save_risk_schede(
+    app: tauri::AppHandle,
+    measure_id: Option<i64>,
+    istat: Option<String>,
+    docx: bool,
+) -> R<Option<SchedeReport>> {
+    use std::sync::atomic::Ordering;
+    use tauri::{Emitter, Manager};
+    let app2 = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app2.state::<AppState>();
+        let t = today();
+        // (measure, comune istat, file stem) of each scheda.
+        let items: Vec<(i64, String, String)> = state
+            .with(|s| s.risk_schede_items(measure_id, istat.as_deref()))?
+            .into_iter()
+            .map(|(m, i, code, name)| (m, i, format!("Scheda_misura_{code}_{}", file_stem(&name))))
+            .collect();
+        if items.is_empty() {
+            return Err(crate::commands::payload(
+                "validation",
+                "Nessuna misura adottata: non ci sono schede da stampare.",
+            ));
+        }
+        // Start from the folder of the last file written, or the home folder.
+        let start = state
+            .exported
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last()
+            .and_then(|p| p.parent().map(std::path::PathBuf::from))
+            .or_else(|| std::env::var_os("HOME").map(std::path::PathBuf::from));
+        let mut dialog = rfd::FileDialog::new();
+        if let Some(dir) = start {
+            dialog = dialog.set_directory(dir);
+        }
+        let Some(folder) = dialog
+            .set_title(if items.len() == 1 {
+                "Cartella per 1 scheda misura".to_string()
+            } else {
+                format!("Cartella per {} schede misura", items.len())
+            })
+            .pick_folder()
+        else {
+            return Ok(None);
+        };
+        let ext = if docx { "docx" } else { "pdf" };
+        state.cancel.store(false, Ordering::SeqCst);
+        let total = items.len();
+        let mut written = 0;
+        let mut cancelled = false;
+        for (k, (m, i, stem)) in items.iter().enumerate() {
+            if state.cancel.load(Ordering::SeqCst) {
+                cancelled = true;
+                break;
+            }
+            let report = state.with(|s| s.risk_scheda_report(*m, Some(i), &t))?;
+            let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)
+                .map_err(|e| e.to_payload())?;
+            let mut n = 1;
+            loop {
+                let name = if n == 1 {
+                    format!("{stem}.{ext}")
+                } else {
+                    format!("{stem} ({n}).{ext}")
+                };
+                let path = folder.join(name);
+                if cdp_core::io::write_new(&path, &bytes).map_err(|e| e.to_payload())? {
+                    state.remember(path);
+                    break;
+                }
+                n += 1;
+            }
+            written += 1;
+            let _ = app2.emit("batch-progress", BatchProgress { done: k + 1, total });
+        }
+        Ok(Some(SchedeReport {
+            folder: folder.display().to_string(),
+            written,
+            total,
+            cancelled,
+        }))
+    })
+    .await
+    .map_err(|e| crate::commands::payload("io", format!("Operazione interrotta: {e}")))?
+}

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, KEY, answerSaveDialogInFolder, openComune, waitFor } from "./wd.mjs";
+import { App, KEY, answerFolderDialog, answerSaveDialogInFolder, openComune, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 const TITLE = "Verifica a campione degli affidamenti diretti sotto soglia";
@@ -161,8 +161,23 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     await app.exec("document.querySelector('#tab-riepilogo').scrollIntoView(); document.querySelector('#tab-riepilogo').click()");
     await app.el("#fig-title");
     await app.assertAxe("riepilogo");
+
+    // The measure's schede for every comune that adopted it, into a chosen folder.
+    const batch = mkdtempSync(join(tmpdir(), "cdp-schede-"));
+    await app.exec("document.querySelector('#tab-catalogo').scrollIntoView(); document.querySelector('#tab-catalogo').click()");
+    await app.el("[data-testid=measure-list]");
+    await app.exec(`[...document.querySelectorAll('[data-testid=measure-list] button')].find((b) => b.textContent.trim() === arguments[0]).click()`, TITLE);
+    await app.el("[data-testid=measure-detail]");
+    await app.dismissToasts();
+    await app.exec("document.querySelector('[data-testid=schede-misura] button').click()");
+    answerFolderDialog("Cartella per 2 schede misura", batch);
+    await waitFor(() => readdirSync(batch).filter((f) => f.endsWith(".pdf")).length === 2, "two schede in the folder");
+    await waitFor(async () => /2 schede salvate/.test(await app.exec("return document.body.textContent")), "the batch reported");
   } catch (e) {
-    if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
+    if (process.env.E2E_FAIL_SHOT) {
+      await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
+      console.log("toasts:", await app.exec("return [...document.querySelectorAll('[role=status], [role=alert]')].map((t) => t.textContent).join(' | ')").catch(() => ""));
+    }
     throw e;
   } finally {
     await app.quit();

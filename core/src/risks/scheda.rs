@@ -788,6 +788,32 @@ impl Store {
         })
     }
 
+    /// The schede of a batch: every measure adopted by `istat`, or
+    /// `measure_id` for every comune that adopted it, as (measure, comune's
+    /// ISTAT code, measure code, comune's name), by comune and code.
+    pub fn risk_schede_items(
+        &self,
+        measure_id: Option<i64>,
+        istat: Option<&str>,
+    ) -> Result<Vec<(i64, String, String, String)>> {
+        if measure_id.is_none() && istat.is_none() {
+            return Err(crate::error::Error::validation(
+                "measure",
+                "Indicare la misura o il comune delle schede.",
+            ));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.measure_id, a.istat, m.code, c.name FROM risk_adoption a
+             JOIN risk_measure m ON m.id = a.measure_id JOIN comune c ON c.istat = a.istat
+             WHERE (?1 IS NULL OR a.measure_id = ?1) AND (?2 IS NULL OR a.istat = ?2)
+             ORDER BY c.name_key, m.code",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![measure_id, istat], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn risk_annex(&self, istat: &str, today: &str, docx: bool) -> Result<Vec<u8>> {
         let r = self.risk_annex_report(istat, today)?;
         render(&r, docx, "Allegato alla sottosezione 2.3 del PIAO")

@@ -131,3 +131,7 @@ export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", f
  * through the save dialog; the path written, or null if the user cancelled. */
 export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
   call<string | null>("save_risk_document", { doc, measureId, istat, docx });
+export interface SchedeReport { folder: string; written: number; total: number; cancelled: boolean }
+/** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancel_bulk` stops it). */
+export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean) =>
+  call<SchedeReport | null>("save_risk_schede", { measureId, istat, docx });
