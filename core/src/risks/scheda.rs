@@ -152,6 +152,7 @@ fn rating_table(r: &Rating) -> Item {
 }
 
 /// The items of one measure's sheet (shared by the scheda and the catalogue).
+#[allow(clippy::too_many_arguments)]
 fn measure_items(
     m: &Measure,
     events: &[Event],
