@@ -160,6 +160,8 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     // The figures count one adoption implemented or not, one late.
     await app.exec("document.querySelector('#tab-riepilogo').scrollIntoView(); document.querySelector('#tab-riepilogo').click()");
     await app.el("#fig-title");
+    await waitFor(async () => new RegExp(TITLE).test(await app.text("[data-testid=late-list]")), "the late comune in the network's list");
+    assert.equal(await app.exec(`return [...document.querySelectorAll('[data-testid=late-list] tbody tr')].filter((r) => r.textContent.includes(arguments[0])).length`, TITLE), 1);
     await app.assertAxe("riepilogo");
 
     // The measure's schede for every comune that adopted it, into a chosen folder.

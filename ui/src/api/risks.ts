@@ -135,3 +135,5 @@ export interface SchedeReport { folder: string; written: number; total: number; 
 /** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancel_bulk` stops it). */
 export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean) =>
   call<SchedeReport | null>("save_risk_schede", { measureId, istat, docx });
+export interface ComuneFigure { istat: string; comune: string; measures: number; implemented: number; late: number }
+export const riskComuneFigures = () => call<ComuneFigure[]>("risk_comune_figures");
