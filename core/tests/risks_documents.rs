@@ -229,6 +229,16 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     let sizes = run("pdfinfo", &["-f", "1", "-l", "999", pdf.to_str().unwrap()]);
     assert!(sizes.contains("841.89 x 595.276"), "{sizes}");
 
+    let docx = dir.join("catalogo.docx");
+    std::fs::write(&docx, s.risk_catalogue_document(TODAY, true).unwrap()).unwrap();
+    let t = docx_text(&docx);
+    assert!(t.contains("Registro dei rischi"), "register in the DOCX");
+    assert!(t.contains("Processo | Evento rischioso | Fattori abilitanti | Livello | Misure"));
+    // Accents exact, in the PDF's text too.
+    assert!(text.contains("Città Metropolitana di Messina · Segreteria Generale"));
+    assert!(text.contains("Comunità di Pratiche dei RPCT"));
+    assert!(text.contains("attività") || text.contains("è"));
+
     let annex = dir.join("allegato.pdf");
     std::fs::write(&annex, s.risk_annex(&istat, TODAY, false).unwrap()).unwrap();
     check_pdf(&annex);
