@@ -228,3 +228,52 @@ test("the plan is reached from the comune's page; the scheda di contesto shows t
     await app.quit();
   }
 });
+
+test("reflow: the risks screens at 960×600 and at 200% text size, nothing cut off sideways", async () => {
+  const app = await App.start();
+  const reflow = async (where) => {
+    const [sw, iw, wide] = await app.exec(`
+      const wide = [...document.querySelectorAll("main *")].filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.right > innerWidth + 1 && !e.closest("dialog:not([open])") && !e.parentElement.closest(".table-scroll");
+      }).slice(0, 5).map((e) => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className);
+      return [document.documentElement.scrollWidth, innerWidth, wide];`);
+    assert.ok(sw <= iw + 1 && wide.length === 0, `${where}: content wider than the window (${sw} > ${iw}): ${wide.join(", ")}`);
+  };
+  try {
+    for (const [name, w, h, zoom] of [["960x600", 960, 600, 100], ["testo-200", 1280, 800, 200]]) {
+      await app.resize(w, h);
+      await app.zoomText(zoom);
+      await app.nav("rischi");
+      await app.el("[data-testid=risk-tree] [data-event]");
+      await app.exec("document.querySelector('[data-testid=risk-tree] [data-event]').click()");
+      await app.el("[data-testid=event-detail]");
+      await reflow(`catalogo ${name}`);
+      await app.click("[data-testid=new-measure]");
+      await app.el("[data-testid=measure-form]");
+      await reflow(`editor della misura ${name}`);
+      if (SHOTS) await app.screenshot(join(SHOTS, `rischi-${name}-editor.png`));
+      await app.exec("document.querySelector('[data-testid=measure-form] button[type=button].btn-outline:last-of-type')?.click()");
+      for (const tab of ["piano", "adozione", "riepilogo"]) {
+        await app.exec(`document.querySelector('#tab-${tab}').scrollIntoView(); document.querySelector('#tab-${tab}').click()`);
+        await app.el(`#panel-${tab}`);
+        if (tab === "piano") {
+          await app.select("#plan-comune", await app.exec("return document.querySelector('#plan-comune').options[1].value"));
+          await app.el("[data-testid=risk-context]");
+        }
+        if (tab === "adozione") {
+          await app.select("#many-zone", await app.exec("return document.querySelector('#many-zone').options[1].value"));
+          await app.el("[data-testid=adopt-many] input[data-istat]");
+        }
+        await reflow(`${tab} ${name}`);
+        if (SHOTS) await app.screenshot(join(SHOTS, `rischi-${name}-${tab}.png`));
+      }
+      await app.exec("document.querySelector('#tab-catalogo').click()");
+    }
+  } catch (e) {
+    if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});
+    throw e;
+  } finally {
+    await app.quit();
+  }
+});
