@@ -151,6 +151,7 @@ pub fn run() {
             risks::export_risk_plan,
             risks::save_risk_document,
             risks::save_risk_schede,
+            risks::export_risk_monitoring,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

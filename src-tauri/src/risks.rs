@@ -488,3 +488,16 @@ pub async fn save_risk_schede(
     .await
     .map_err(|e| crate::commands::payload("io", format!("Operazione interrotta: {e}")))?
 }
+
+/// Exports every monitoring entry of the network. `None` when cancelled.
+#[tauri::command(async)]
+pub fn export_risk_monitoring(state: State<'_, AppState>, format: Format) -> R<Option<Exported>> {
+    let title = format_title("monitoraggio delle misure della rete", format);
+    export_with_dialog(
+        &state,
+        &title,
+        "Monitoraggio_misure_rete",
+        format,
+        |s, p| s.export_risk_monitoring(None, format, p),
+    )
+}

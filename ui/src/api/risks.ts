@@ -137,3 +137,4 @@ export const saveRiskSchede = (measureId: number | null, istat: string | null, d
   call<SchedeReport | null>("save_risk_schede", { measureId, istat, docx });
 export interface ComuneFigure { istat: string; comune: string; measures: number; implemented: number; late: number }
 export const riskComuneFigures = () => call<ComuneFigure[]>("risk_comune_figures");
+export const exportRiskMonitoring = (format: "csv" | "xlsx") => call<Exported | null>("export_risk_monitoring", { format });
