@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, KEY, answerFolderDialog, answerSaveDialogInFolder, openComune, waitFor } from "./wd.mjs";
@@ -163,6 +163,14 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     await waitFor(async () => new RegExp(TITLE).test(await app.text("[data-testid=late-list]")), "the late comune in the network's list");
     assert.equal(await app.exec(`return [...document.querySelectorAll('[data-testid=late-list] tbody tr')].filter((r) => r.textContent.includes(arguments[0])).length`, TITLE), 1);
     await app.assertAxe("riepilogo");
+    // The network's monitoring as CSV through the save dialog.
+    await app.dismissToasts();
+    await app.clickText("Monitoraggio della rete in CSV");
+    answerSaveDialogInFolder("Esporta monitoraggio delle misure della rete in CSV", dir);
+    await waitFor(() => readdirSync(dir).some((f) => f.endsWith(".csv")), "the CSV written");
+    const csv = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith(".csv"))), "utf8");
+    assert.match(csv, /Codice ISTAT;Comune;Codice misura;Misura;Data;Stato/);
+    assert.match(csv, new RegExp(`${TITLE};\\d{2}/\\d{2}/\\d{4};in corso;1;`));
 
     // The measure's schede for every comune that adopted it, into a chosen folder.
     const batch = mkdtempSync(join(tmpdir(), "cdp-schede-"));
