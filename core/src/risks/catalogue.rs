@@ -99,6 +99,9 @@ pub struct Event {
     pub process_id: i64,
     pub process_code: String,
     pub process_name: String,
+    /// The process's phases or activities and the office usually responsible.
+    pub process_phases: Vec<String>,
+    pub process_office: String,
     pub area_id: i64,
     pub area_code: String,
     pub area_name: String,
@@ -124,7 +127,7 @@ pub(crate) fn get_event(conn: &Connection, id: i64) -> Result<Event> {
     let mut e = conn
         .query_row(
             "SELECT e.id, e.code, p.id, p.code, p.name, a.id, a.code, a.name, e.description,
-                    e.factors, e.rating, e.level, e.revision, e.updated_at
+                    e.factors, e.rating, e.level, e.revision, e.updated_at, p.phases, p.office
              FROM risk_event e JOIN risk_process p ON p.id = e.process_id
              JOIN risk_area a ON a.id = p.area_id WHERE e.id = ?1",
             [id],
@@ -132,6 +135,7 @@ pub(crate) fn get_event(conn: &Connection, id: i64) -> Result<Event> {
                 let factors: String = r.get(9)?;
                 let rating: Option<String> = r.get(10)?;
                 let level: Option<String> = r.get(11)?;
+                let phases: String = r.get(14)?;
                 Ok((
                     Event {
                         id: r.get(0)?,
@@ -139,6 +143,8 @@ pub(crate) fn get_event(conn: &Connection, id: i64) -> Result<Event> {
                         process_id: r.get(2)?,
                         process_code: r.get(3)?,
                         process_name: r.get(4)?,
+                        process_phases: serde_json::from_str(&phases).unwrap_or_default(),
+                        process_office: r.get(15)?,
                         area_id: r.get(5)?,
                         area_code: r.get(6)?,
                         area_name: r.get(7)?,

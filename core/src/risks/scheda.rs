@@ -167,13 +167,13 @@ fn measure_items(
     let mut items = Vec::new();
     items.push(h(heading, format!("{} · {}", m.code, m.title), toc));
     let mut areas: Vec<String> = Vec::new();
-    let mut processes: Vec<String> = Vec::new();
+    let mut processes: Vec<&Event> = Vec::new();
     for e in events {
         if !areas.contains(&e.area_name) {
             areas.push(e.area_name.clone());
         }
-        if !processes.contains(&e.process_name) {
-            processes.push(e.process_name.clone());
+        if !processes.iter().any(|p| p.process_id == e.process_id) {
+            processes.push(e);
         }
     }
     let mut fields = Vec::new();
@@ -188,14 +188,25 @@ fn measure_items(
             areas.join("; ")
         },
     ));
-    fields.push(field(
-        "Processo",
-        if processes.is_empty() {
-            "—".to_string()
-        } else {
-            processes.join("; ")
-        },
-    ));
+    match processes.as_slice() {
+        [] => fields.push(field("Processo", "tutti i processi dell'ente")),
+        [p] => {
+            fields.push(field("Processo", &p.process_name));
+            if !p.process_phases.is_empty() {
+                fields.push(field("Fasi del processo", p.process_phases.join("; ")));
+            }
+            if !p.process_office.is_empty() {
+                fields.push(field("Ufficio responsabile", &p.process_office));
+            }
+        }
+        many => fields.push(field(
+            "Processi",
+            many.iter()
+                .map(|p| p.process_name.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
     fields.push(field(
         "Natura",
         if m.general {

@@ -57,7 +57,8 @@ export interface MeasureInput {
   cost: boolean; responsabili: string[]; phases: Phase[]; indicators: Indicator[]; expected: string; source: string; version: string | null;
 }
 export interface Event {
-  id: number; code: string; process_id: number; process_code: string; process_name: string; area_id: number; area_code: string;
+  id: number; code: string; process_id: number; process_code: string; process_name: string; process_phases: string[]; process_office: string;
+  area_id: number; area_code: string;
   area_name: string; description: string; factors: VocabularyItem[]; rating: Rating | null; level: Level | null; revision: number;
   updated_at: string; measures: { id: number; code: string; title: string; general: boolean }[];
 }
