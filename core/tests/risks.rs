@@ -866,3 +866,39 @@ fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
     let t = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
     assert!(t.contains("01/05/2027;non attuata;0;Personale assente"));
 }
+
+#[test]
+fn the_vocabulary_is_editable_with_a_stale_check_and_an_audit_row() {
+    let mut s = common::store();
+    let f = s.risk_vocabulary().unwrap().factors[0].clone();
+    let before = audit_rows(&s);
+    s.rename_risk_vocabulary("factor", &f.code, "assenza di controlli", &f.name)
+        .unwrap();
+    assert_eq!(audit_rows(&s), before + 1);
+    assert_eq!(
+        s.risk_vocabulary().unwrap().factors[0].name,
+        "assenza di controlli"
+    );
+    // The form showed the old name: stale.
+    assert_eq!(
+        s.rename_risk_vocabulary("factor", &f.code, "altro", &f.name)
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    let other = s.risk_vocabulary().unwrap().factors[1].clone();
+    assert_eq!(
+        field(
+            s.rename_risk_vocabulary("factor", &other.code, "Assenza di controlli", &other.name)
+                .unwrap_err()
+        ),
+        "name"
+    );
+    assert_eq!(
+        field(
+            s.rename_risk_vocabulary("type", "T01", " ", "x")
+                .unwrap_err()
+        ),
+        "name"
+    );
+}

@@ -152,6 +152,7 @@ pub fn run() {
             risks::save_risk_document,
             risks::save_risk_schede,
             risks::export_risk_monitoring,
+            risks::rename_risk_vocabulary,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

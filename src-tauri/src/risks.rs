@@ -501,3 +501,14 @@ pub fn export_risk_monitoring(state: State<'_, AppState>, format: Format) -> R<O
         |s, p| s.export_risk_monitoring(None, format, p),
     )
 }
+
+#[tauri::command]
+pub fn rename_risk_vocabulary(
+    state: State<AppState>,
+    kind: String,
+    code: String,
+    name: String,
+    shown: String,
+) -> R<VocabularyItem> {
+    state.with(|s| s.rename_risk_vocabulary(&kind, &code, &name, &shown))
+}

@@ -228,6 +228,16 @@ test("the plan is reached from the comune's page; the scheda di contesto shows t
     await waitFor(() => app.exec("return document.activeElement?.id === 'add-name'"), "focus on the name");
     assert.match(await app.text("#add-name-error"), /Esiste già/);
     await app.assertAxe("nuova area con errore");
+
+    // The vocabulary with its sources; a factor renamed inline.
+    await app.exec("document.querySelector('#tab-vocabolario').scrollIntoView(); document.querySelector('#tab-vocabolario').click()");
+    await app.el("[data-testid=vocabulary]");
+    assert.match(await app.text("[data-testid=vocabulary]"), /PNA 2019/);
+    await app.exec("[...document.querySelectorAll('[data-testid=vocabulary] button')].find((b) => b.textContent.includes('Rinomina') && b.textContent.includes('F1')).click()");
+    await app.typeWhole("#voc-name", "mancanza di misure di trattamento del rischio o di controlli");
+    await app.assertAxe("vocabolario in modifica");
+    await app.clickText("Salva");
+    await waitFor(async () => /mancanza di misure di trattamento del rischio o di controlli/.test(await app.text("[data-testid=vocabulary]")), "the factor renamed");
     if (SHOTS) await app.screenshot(join(SHOTS, "rischi-contesto.png"));
   } catch (e) {
     if (process.env.E2E_FAIL_SHOT) await app.screenshot(process.env.E2E_FAIL_SHOT).catch(() => {});

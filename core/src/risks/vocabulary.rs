@@ -330,6 +330,82 @@ impl Store {
         })
     }
 
+    /// Renames an item of the vocabulary: `kind` is «area», «factor»,
+    /// «type» or «general»; `shown` is the name the form showed (a name
+    /// changed since is a stale form). One action with its audit row.
+    pub fn rename_risk_vocabulary(
+        &mut self,
+        kind: &str,
+        code: &str,
+        name: &str,
+        shown: &str,
+    ) -> Result<VocabularyItem> {
+        let table = match kind {
+            "area" => "risk_area",
+            "factor" => "risk_factor",
+            "type" => "measure_type",
+            "general" => "general_measure",
+            _ => {
+                return Err(Error::validation(
+                    "kind",
+                    "Voce del vocabolario sconosciuta.",
+                ))
+            }
+        };
+        let name = required("name", "Nome", name)?;
+        max_len("name", "Nome", &name, 300)?;
+        self.action(|tx, op| {
+            let before: String = tx
+                .query_row(
+                    &format!("SELECT name FROM {table} WHERE code = ?1"),
+                    [code],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| Error::not_found("La voce del vocabolario non esiste."))?;
+            if before != shown {
+                return Err(crate::error::stale());
+            }
+            let clash: i64 = tx.query_row(
+                &format!(
+                    "SELECT count(*) FROM {table} WHERE name = ?1 COLLATE NOCASE AND code <> ?2"
+                ),
+                params![name, code],
+                |r| r.get(0),
+            )?;
+            if clash > 0 {
+                return Err(Error::validation(
+                    "name",
+                    format!("Esiste già una voce «{name}»."),
+                ));
+            }
+            tx.execute(
+                &format!("UPDATE {table} SET name = ?2 WHERE code = ?1"),
+                params![code, name],
+            )?;
+            if table == "risk_area" {
+                tx.execute(
+                    "UPDATE risk_area SET updated_at = ?2 WHERE code = ?1",
+                    params![code, crate::now_utc()],
+                )?;
+            }
+            audit::record(
+                tx,
+                op,
+                "rename",
+                table,
+                code,
+                Some(&serde_json::json!({ "name": before })),
+                Some(&serde_json::json!({ "name": name })),
+            )?;
+            Ok(VocabularyItem {
+                code: code.to_string(),
+                name: name.clone(),
+                source: None,
+            })
+        })
+    }
+
     /// Seeds the vocabulary and the starting catalogue (revision 1) once: on
     /// a new archive and on one just migrated to the risks schema.
     pub fn seed_risks_if_empty(&mut self) -> Result<()> {

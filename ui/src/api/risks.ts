@@ -139,3 +139,6 @@ export const saveRiskSchede = (measureId: number | null, istat: string | null, d
 export interface ComuneFigure { istat: string; comune: string; measures: number; implemented: number; late: number }
 export const riskComuneFigures = () => call<ComuneFigure[]>("risk_comune_figures");
 export const exportRiskMonitoring = (format: "csv" | "xlsx") => call<Exported | null>("export_risk_monitoring", { format });
+export type VocabularyKind = "area" | "factor" | "type" | "general";
+export const renameRiskVocabulary = (kind: VocabularyKind, code: string, name: string, shown: string) =>
+  call<VocabularyItem>("rename_risk_vocabulary", { kind, code, name, shown });
