@@ -34,6 +34,11 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     await app.exec("document.querySelector('[data-testid=risk-tree] [role=treeitem][tabindex=\"0\"]').focus()");
     await app.keys(KEY.DOWN, KEY.DOWN);
     assert.match(await app.focused(), /^li/, "focus moves along the tree");
+    assert.ok(await app.exec("return !!document.activeElement.dataset.event"), "on an event");
+    await app.keys(KEY.LEFT);
+    assert.ok(await app.exec("return document.activeElement.classList.contains('t-proc')"), "Left: up to the process");
+    await app.keys(KEY.RIGHT);
+    assert.ok(await app.exec("return !!document.activeElement.dataset.event"), "Right: down to its first event");
     await app.keys(KEY.ENTER);
     await app.el("[data-testid=event-detail]");
     const eventCode = (await app.text("#detail-title")).replace("Evento ", "");
