@@ -80,7 +80,7 @@ impl Store {
             }
         };
         let version = db::schema_version(&conn)?;
-        let store = Store {
+        let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: false,
@@ -95,6 +95,8 @@ impl Store {
             )?;
             db::migrate(&store.conn).map_err(|e| store.explain(e))?;
         }
+        // An archive migrated to the risks schema gets the starting catalogue.
+        store.seed_risks_if_empty().map_err(|e| store.explain(e))?;
         Ok(store)
     }
 
@@ -310,6 +312,9 @@ fn create_new(path: &Path) -> Result<()> {
     let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()));
     store
         .seed_if_empty()
+        .map_err(|e| e.at_archive(Some(path)))?;
+    store
+        .seed_risks_if_empty()
         .map_err(|e| e.at_archive(Some(path)))?;
     store.close().map_err(|e| e.at_archive(Some(path)))?;
     tmp.as_file()

@@ -12,6 +12,7 @@ pub mod error;
 pub mod io;
 pub mod organigram;
 pub mod registry;
+pub mod risks;
 pub mod settings;
 pub mod text;
 pub mod training;
@@ -41,6 +42,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let mut store = Store::with_connection(db::open_in_memory()?, None);
         store.seed_if_empty()?;
+        store.seed_risks_if_empty()?;
         Ok(store)
     }
 

@@ -206,7 +206,15 @@ fn an_archive_of_the_previous_schema_is_migrated_keeping_its_data() {
         store.comune("083048").unwrap().pec.as_deref(),
         Some("protocollo@pec.comune.messina.it")
     );
-    assert_eq!(common::count(&store, "SELECT count(*) FROM audit"), 1);
+    // The old row, and the starting risk catalogue seeded with the migration.
+    assert_eq!(
+        common::count(&store, "SELECT count(*) FROM audit WHERE entity <> 'risks'"),
+        1
+    );
+    assert_eq!(
+        common::count(&store, "SELECT count(*) FROM risk_measure_revision"),
+        common::count(&store, "SELECT count(*) FROM risk_measure")
+    );
     assert_eq!(
         store.adhesion("083048").unwrap().state,
         cdp_core::adhesion::State::NonAderente

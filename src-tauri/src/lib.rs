@@ -7,6 +7,7 @@ mod commands;
 mod documents;
 mod import;
 mod organigram;
+mod risks;
 mod state;
 mod training;
 
@@ -180,6 +181,45 @@ pub fn run() {
             training::save_training_survey,
             training::training_survey_ranking,
             training::save_training_survey_pdf,
+            risks::risk_today,
+            risks::risk_vocabulary,
+            risks::risk_tree,
+            risks::risk_measures,
+            risks::risk_measure,
+            risks::risk_event,
+            risks::risk_processes,
+            risks::add_risk_area,
+            risks::create_risk_process,
+            risks::create_risk_event,
+            risks::update_risk_event,
+            risks::rate_risk_event,
+            risks::risk_rating_warning,
+            risks::create_risk_measure,
+            risks::update_risk_measure,
+            risks::risk_measure_revisions,
+            risks::risk_measure_diff,
+            risks::risk_context,
+            risks::save_risk_context,
+            risks::adopt_risk_measures,
+            risks::adopt_general_measures_for_zone,
+            risks::risk_plan,
+            risks::update_risk_adoption,
+            risks::withdraw_risk_adoption,
+            risks::risk_adoption_update,
+            risks::accept_risk_revision,
+            risks::record_risk_monitoring,
+            risks::risk_monitoring,
+            risks::risk_late,
+            risks::risk_measure_figures,
+            risks::risk_comune_figures,
+            risks::risk_annual_summary,
+            risks::rate_risk_event_for_comune,
+            risks::export_risk_catalogue,
+            risks::export_risk_plan,
+            risks::save_risk_document,
+            risks::save_risk_schede,
+            risks::export_risk_monitoring,
+            risks::rename_risk_vocabulary,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {

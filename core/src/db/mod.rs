@@ -46,6 +46,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_organigram",
         include_str!("../../migrations/0009_organigram.sql"),
+        "0007_risks",
+        include_str!("../../migrations/0007_risks.sql"),
     ),
 ];
 

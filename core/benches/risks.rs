@@ -1,0 +1,450 @@
+//! Rischi e misure at the scale of issue 12: 500 events, 300 measures,
+//! 10,000 adoptions and 50,000 monitoring entries, over the 108 comuni and
+//! over 7,904 comuni; every list and figure timed in core (target: under
+//! 20 ms each). Run: `cargo bench -p cdp-core --bench risks` (Markdown table).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use cdp_core::risks::*;
+use cdp_core::Store;
+
+const TODAY: &str = "2027-09-15";
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn time(f: &dyn Fn()) -> Duration {
+    f();
+    median(
+        (0..21)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn rating(i: usize) -> Rating {
+    let l = [Level::B, Level::M, Level::A][i % 3];
+    Rating {
+        indicators: (0..6)
+            .map(|k| IndicatorRating {
+                level: Some(if k == 0 { l } else { Level::B }),
+                motivazione: format!("Motivazione sintetica dell'indicatore {k}."),
+            })
+            .collect(),
+        overall: Some(l),
+        motivazione: "Giudizio complessivo sintetico.".into(),
+        prudence_reason: String::new(),
+    }
+}
+
+/// Grows the seeded catalogue to 500 events and 300 measures, then adopts
+/// measures for the comuni (10,000 adoptions) and writes 50,000 entries.
+fn populate(s: &mut Store) {
+    let v = s.risk_vocabulary().expect("vocabulary");
+    let mut events: Vec<i64> = Vec::new();
+    let existing = s
+        .risk_tree(&CatalogueFilter::default())
+        .expect("tree")
+        .iter()
+        .flat_map(|a| {
+            a.processes
+                .iter()
+                .flat_map(|p| p.events.iter().map(|e| e.id))
+        })
+        .collect::<Vec<_>>();
+    events.extend(existing);
+    let mut p = 0;
+    while events.len() < 500 {
+        let area = &v.areas[p % v.areas.len()];
+        let proc_ = s
+            .create_risk_process(&ProcessInput {
+                area_id: area.id,
+                name: format!("Processo sintetico {p} dell'area {}", area.code),
+                phases: vec!["Avvio".into(), "Istruttoria".into(), "Provvedimento".into()],
+                office: "Responsabile del servizio".into(),
+                simplified: p % 4 == 0,
+            })
+            .expect("process");
+        for k in 0..5 {
+            if events.len() >= 500 {
+                break;
+            }
+            let e = s
+                .create_risk_event(&EventInput {
+                    process_id: proc_.id,
+                    description: format!("Evento rischioso sintetico {k} del processo {p}: omissione dei controlli e favoritismi"),
+                    factors: vec!["F1".into(), "F4".into()],
+                    version: None,
+                })
+                .expect("event");
+            s.rate_risk_event(e.id, &rating(events.len()), None)
+                .expect("rating");
+            events.push(e.id);
+        }
+        p += 1;
+    }
+    let mut n = s
+        .risk_measures(&CatalogueFilter::default())
+        .expect("measures")
+        .len();
+    while n < 300 {
+        s.create_risk_measure(&MeasureInput {
+            title: format!("Misura specifica sintetica {n}"),
+            general: false,
+            general_measure: None,
+            type_code: v.measure_types[n % v.measure_types.len()].code.clone(),
+            description: "Controllo a campione degli atti del processo con verbale trimestrale."
+                .into(),
+            events: vec![events[n % events.len()], events[(n * 7) % events.len()]],
+            cost: false,
+            responsabili: vec![
+                "Segretario comunale".into(),
+                "Responsabile di settore".into(),
+            ],
+            phases: vec![
+                Phase {
+                    description: "Definizione della procedura".into(),
+                    due: "2027-03-31".into(),
+                },
+                Phase {
+                    description: "Primo controllo".into(),
+                    due: "2027-06-30".into(),
+                },
+                Phase {
+                    description: "Relazione al RPCT".into(),
+                    due: "2027-12-31".into(),
+                },
+            ],
+            indicators: vec![Indicator {
+                name: "Percentuale di atti controllati".into(),
+                kind: IndicatorKind::Percentuale,
+                baseline: "0".into(),
+                baseline_date: "2026-12-31".into(),
+                target: "100".into(),
+                target_date: "2027-12-31".into(),
+            }],
+            expected: "Tutti gli atti del campione controllati.".into(),
+            source: "PNA2019-A1".into(),
+            version: None,
+        })
+        .expect("measure");
+        n += 1;
+    }
+}
+
+/// 10,000 adoptions spread over `comuni`, and 50,000 monitoring entries.
+fn adopt(s: &mut Store, comuni: &[String]) {
+    let measures: Vec<i64> = s
+        .risk_measures(&CatalogueFilter::default())
+        .expect("measures")
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    // Each comune adopts a window of the catalogue, 10,000 pairs in all.
+    let base = 10_000 / comuni.len();
+    let rem = 10_000 % comuni.len();
+    for (i, c) in comuni.iter().enumerate() {
+        let take = base + usize::from(i < rem);
+        if take == 0 {
+            continue;
+        }
+        let ids: Vec<i64> = (0..take)
+            .map(|k| measures[(i * 13 + k) % measures.len()])
+            .collect();
+        s.adopt_risk_measures(
+            std::slice::from_ref(c),
+            &ids,
+            &AdoptionAdjust::default(),
+            "2027-01-10",
+        )
+        .expect("adopt");
+    }
+    // 50,000 entries: five per adoption, written directly (one transaction).
+    let conn = s.connection();
+    conn.execute_batch("BEGIN").expect("begin");
+    let states = ["in_corso", "in_corso", "attuata", "non_attuata", "in_corso"];
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < 4)
+         INSERT INTO risk_monitoring (adoption_id, date, state, motivazione, vals, created_at)
+         SELECT a.id, date('2027-01-15', '+' || (k.n * 45 + a.id % 30) || ' days'),
+                CASE (a.id + k.n) % 5 WHEN 0 THEN '{}' WHEN 1 THEN '{}' WHEN 2 THEN '{}' WHEN 3 THEN '{}' ELSE '{}' END,
+                'motivo', '[\"50\"]', '2027-01-15T00:00:00Z'
+         FROM risk_adoption a, k;",
+        states[0], states[1], states[2], states[3], states[4]
+    ))
+    .expect("entries");
+    let missing: i64 = conn
+        .query_row("SELECT 50000 - count(*) FROM risk_monitoring", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    if missing > 0 {
+        conn.execute(
+            "INSERT INTO risk_monitoring (adoption_id, date, state, motivazione, vals, created_at)
+             SELECT id, '2027-02-01', 'in_corso', '', '[]', '2027-02-01T00:00:00Z' FROM risk_adoption
+             ORDER BY id LIMIT ?1",
+            [missing],
+        )
+        .expect("top up");
+    }
+    conn.execute_batch(
+        "UPDATE risk_adoption SET
+           last_date = (SELECT date FROM risk_monitoring m WHERE m.adoption_id = risk_adoption.id ORDER BY date DESC, id DESC LIMIT 1),
+           last_state = (SELECT state FROM risk_monitoring m WHERE m.adoption_id = risk_adoption.id ORDER BY date DESC, id DESC LIMIT 1);
+         COMMIT;",
+    )
+    .expect("states");
+}
+
+fn run(label: &str, s: &Store, one: &str) -> Vec<(String, Duration)> {
+    let measure = s.risk_measures(&CatalogueFilter::default()).expect("m")[150].id;
+    let text = CatalogueFilter {
+        text: Some("controlli favoritismi".into()),
+        ..Default::default()
+    };
+    let filtered = CatalogueFilter {
+        general: Some(false),
+        level: Some(Level::A),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let mut t = |name: &str, f: &dyn Fn()| out.push((format!("{label}: {name}"), time(f)));
+    t("albero del catalogo", &|| {
+        s.risk_tree(&CatalogueFilter::default()).expect("tree");
+    });
+    t("albero filtrato per testo", &|| {
+        s.risk_tree(&text).expect("tree");
+    });
+    t("elenco delle misure", &|| {
+        s.risk_measures(&CatalogueFilter::default()).expect("list");
+    });
+    t("elenco filtrato (specifiche, livello alto)", &|| {
+        s.risk_measures(&filtered).expect("list");
+    });
+    t("una misura", &|| {
+        s.risk_measure(measure).expect("measure");
+    });
+    t("piano di un comune", &|| {
+        s.risk_plan(one, TODAY).expect("plan");
+    });
+    t("misure in ritardo (tutti i comuni)", &|| {
+        s.risk_late(None, TODAY).expect("late");
+    });
+    t("figure per misura", &|| {
+        s.risk_measure_figures(TODAY).expect("figures");
+    });
+    t("figure per comune", &|| {
+        s.risk_comune_figures(TODAY).expect("figures");
+    });
+    t("riepilogo annuale della rete", &|| {
+        s.risk_annual_summary(None, 2027, TODAY).expect("summary");
+    });
+    t("riepilogo annuale di un comune", &|| {
+        s.risk_annual_summary(Some(one), 2027, TODAY)
+            .expect("summary");
+    });
+    out
+}
+
+fn counts(s: &Store) -> String {
+    let c = |sql: &str| -> i64 {
+        s.connection()
+            .query_row(sql, [], |r| r.get(0))
+            .expect("count")
+    };
+    format!(
+        "{} eventi, {} misure, {} comuni con misure, {} adozioni, {} monitoraggi",
+        c("SELECT count(*) FROM risk_event"),
+        c("SELECT count(*) FROM risk_measure"),
+        c("SELECT count(DISTINCT istat) FROM risk_adoption"),
+        c("SELECT count(*) FROM risk_adoption"),
+        c("SELECT count(*) FROM risk_monitoring"),
+    )
+}
+
+fn main() {
+    let t0 = Instant::now();
+    let mut s = Store::open_in_memory().expect("store");
+    populate(&mut s);
+    let comuni: Vec<String> = {
+        let mut stmt = s
+            .connection()
+            .prepare("SELECT istat FROM comune ORDER BY istat")
+            .expect("q");
+        stmt.query_map([], |r| r.get(0))
+            .expect("q")
+            .map(|r| r.expect("r"))
+            .collect()
+    };
+    adopt(&mut s, &comuni);
+    let c108 = counts(&s);
+    let mut rows = run("108 comuni", &s, &comuni[0]);
+
+    let mut italy = Store::open_in_memory_empty().expect("store");
+    italy.insert_synthetic(7_904).expect("synthetic");
+    italy.seed_risks_if_empty().expect("catalogue");
+    populate(&mut italy);
+    let all: Vec<String> = {
+        let mut stmt = italy
+            .connection()
+            .prepare("SELECT istat FROM comune ORDER BY istat")
+            .expect("q");
+        stmt.query_map([], |r| r.get(0))
+            .expect("q")
+            .map(|r| r.expect("r"))
+            .collect()
+    };
+    adopt(&mut italy, &all);
+    let c7904 = counts(&italy);
+    rows.extend(run("7.904 comuni", &italy, &all[0]));
+
+    println!(
+        "Archivi: {c108}; {c7904} (preparati in {:.1} s).\n",
+        t0.elapsed().as_secs_f64()
+    );
+    println!("| Operazione | Mediana |");
+    println!("|---|---:|");
+    for (name, d) in &rows {
+        println!("| {name} | {} |", ms(*d));
+    }
+    let worst = rows.iter().map(|(_, d)| *d).max().unwrap_or_default();
+    println!("\nPeggiore: {} (obiettivo: meno di 20 ms).", ms(worst));
+
+    documents(&s, &comuni);
+}
+
+/// The schede and the catalogue as PDF/A through the report engine, and
+/// LibreOffice converting the same scheda as DOCX, side by side.
+fn documents(s: &Store, comuni: &[String]) {
+    let adopted: (i64, String) = s
+        .connection()
+        .query_row(
+            "SELECT a.measure_id, a.istat FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id
+             WHERE m.code LIKE 'M-S-0%' AND a.istat = ?1 ORDER BY m.code LIMIT 1",
+            [&comuni[0]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an adopted seeded measure");
+    let (id, istat) = adopted;
+    let mut first = None;
+    let one = median(
+        (0..31)
+            .map(|_| {
+                let t = Instant::now();
+                let b = s
+                    .risk_scheda(id, Some(&istat), TODAY, false)
+                    .expect("scheda");
+                let d = t.elapsed();
+                first.get_or_insert(b.len());
+                d
+            })
+            .collect(),
+    );
+    let pages = s
+        .risk_scheda_report(id, Some(&istat), TODAY)
+        .map(|r| cdp_core::documents::report::layout_report(&r).len())
+        .expect("layout");
+    let docx = median(
+        (0..31)
+            .map(|_| {
+                let t = Instant::now();
+                s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let t = Instant::now();
+    let catalogue = s.risk_catalogue_document(TODAY, false).expect("catalogue");
+    let cat_first = t.elapsed();
+    let cat = median(
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                s.risk_catalogue_document(TODAY, false).expect("catalogue");
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let cat_pages = s
+        .risk_catalogue_report(TODAY)
+        .map(|r| cdp_core::documents::report::layout_report(&r).len())
+        .expect("layout");
+    println!("\n| Documento | Mediana |");
+    println!("|---|---:|");
+    println!(
+        "| Scheda misura di un comune, PDF/A ({pages} pagine, {} KiB) | {} |",
+        first.unwrap_or(0) / 1024,
+        ms(one)
+    );
+    println!("| La stessa scheda in DOCX | {} |", ms(docx));
+    println!(
+        "| Catalogo di 300 misure e 500 eventi con indice e registro orizzontale, PDF/A ({cat_pages} pagine, {} KiB) | {} (primo: {}) |",
+        catalogue.len() / 1024,
+        ms(cat),
+        ms(cat_first)
+    );
+    let soffice = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok());
+    match soffice {
+        None => println!("| LibreOffice headless DOCX → PDF, stessa scheda | non installato |"),
+        Some(cmd) => {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("scheda.docx");
+            std::fs::write(
+                &path,
+                s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx"),
+            )
+            .expect("write");
+            let profile = format!(
+                "-env:UserInstallation=file://{}/lo-profile",
+                dir.path().display()
+            );
+            let convert = || {
+                let out = Command::new(cmd)
+                    .args([
+                        profile.as_str(),
+                        "--headless",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                    ])
+                    .arg(dir.path())
+                    .arg(&path)
+                    .output()
+                    .expect("soffice");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            };
+            convert();
+            let d = median(
+                (0..3)
+                    .map(|_| {
+                        let t = Instant::now();
+                        convert();
+                        t.elapsed()
+                    })
+                    .collect(),
+            );
+            println!(
+                "| LibreOffice headless DOCX → PDF, stessa scheda (avvio del processo incluso) | {} ({:.0}× il PDF di questa applicazione) |",
+                ms(d),
+                d.as_secs_f64() / one.as_secs_f64()
+            );
+        }
+    }
+}

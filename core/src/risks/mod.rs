@@ -1,0 +1,302 @@
+//! Rischi e misure (issue 12): the network's catalogue of recurrent risks and
+//! homogeneous measures in ANAC's method (PNA 2019, Allegato 1), versioned;
+//! the comuni's context, adoptions, own ratings and monitoring; the figures.
+//!
+//! - `vocabulary`: areas, enabling factors, measure types, general measures,
+//!   and the starting catalogue loaded from `core/data/catalogo_rischi.json`.
+//! - `catalogue`: processes, events, measures, their revisions and diffs.
+//! - `rating`: the qualitative rating of ANAC's Box 8.
+//! - `adoption`: the scheda di contesto and the adoption of measures.
+//! - `monitoring`: monitoring entries and the «in ritardo» computation.
+//! - `figures`: counts per measure and per comune, the yearly summary.
+//! - `documents`: CSV/XLSX exports (the PDF schede come with the report engine).
+
+pub mod adoption;
+pub mod catalogue;
+pub mod documents;
+pub mod figures;
+pub mod monitoring;
+pub mod rating;
+pub mod scheda;
+pub mod vocabulary;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub use adoption::*;
+pub use catalogue::*;
+pub use figures::*;
+pub use monitoring::*;
+pub use rating::*;
+pub use vocabulary::*;
+
+/// A phase of a measure's implementation with its planned date (ISO).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Phase {
+    pub description: String,
+    pub due: String,
+}
+
+/// How an indicator is measured.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// Done or not: values «0» / «1».
+    OnOff,
+    /// A count or amount: non-negative numbers.
+    Quantitativo,
+    /// A percentage: 0–100.
+    Percentuale,
+}
+
+impl IndicatorKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            IndicatorKind::OnOff => "on/off",
+            IndicatorKind::Quantitativo => "quantitativo",
+            IndicatorKind::Percentuale => "percentuale",
+        }
+    }
+}
+
+/// An indicator of monitoring, with its baseline and target.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Indicator {
+    pub name: String,
+    pub kind: IndicatorKind,
+    pub baseline: String,
+    pub baseline_date: String,
+    pub target: String,
+    pub target_date: String,
+}
+
+/// Collapses runs of white space and trims.
+pub(crate) fn tidy(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Trims each line, keeps paragraphs (for long texts).
+pub(crate) fn tidy_long(s: &str) -> String {
+    s.lines()
+        .map(tidy)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+pub(crate) fn required(field: &str, label: &str, value: &str) -> Result<String> {
+    let v = tidy(value);
+    if v.is_empty() {
+        return Err(Error::validation(
+            field,
+            format!("{label}: campo obbligatorio."),
+        ));
+    }
+    Ok(v)
+}
+
+pub(crate) fn max_len(field: &str, label: &str, value: &str, max: usize) -> Result<()> {
+    if value.chars().count() > max {
+        return Err(Error::validation(
+            field,
+            format!("{label}: al massimo {max} caratteri."),
+        ));
+    }
+    Ok(())
+}
+
+/// A date field as ISO text.
+pub(crate) fn iso_date(field: &str, label: &str, value: &str) -> Result<String> {
+    if value.trim().is_empty() {
+        return Err(Error::validation(
+            field,
+            format!("{label}: campo obbligatorio (gg/mm/aaaa)."),
+        ));
+    }
+    Ok(crate::validate::date(field, label, value)?
+        .format("%Y-%m-%d")
+        .to_string())
+}
+
+/// A value of an indicator of `kind`, normalised («12,5» → «12.5»).
+pub(crate) fn indicator_value(
+    field: &str,
+    label: &str,
+    kind: IndicatorKind,
+    value: &str,
+) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::validation(
+            field,
+            format!("{label}: campo obbligatorio."),
+        ));
+    }
+    match kind {
+        IndicatorKind::OnOff => {
+            if v == "0" || v == "1" {
+                Ok(v.to_string())
+            } else {
+                Err(Error::validation(
+                    field,
+                    format!("{label}: un indicatore on/off vale 0 (non realizzato) oppure 1 (realizzato), non «{v}»."),
+                ))
+            }
+        }
+        IndicatorKind::Quantitativo | IndicatorKind::Percentuale => {
+            let n: f64 = v.replace(',', ".").parse().map_err(|_| {
+                Error::validation(
+                    field,
+                    format!("{label}: «{v}» non è un numero (un indicatore {} vuole un valore numerico).", kind.label()),
+                )
+            })?;
+            if !n.is_finite() || n < 0.0 {
+                return Err(Error::validation(
+                    field,
+                    format!("{label}: il valore non può essere negativo."),
+                ));
+            }
+            if kind == IndicatorKind::Percentuale && n > 100.0 {
+                return Err(Error::validation(
+                    field,
+                    format!("{label}: una percentuale va da 0 a 100, non {v}."),
+                ));
+            }
+            Ok(v.replace(',', "."))
+        }
+    }
+}
+
+/// Checks one indicator: name, values consistent with the type, dates, the
+/// target date after the baseline date. Field names are `indicators.{i}.…`.
+pub(crate) fn check_indicator(i: usize, ind: &Indicator) -> Result<Indicator> {
+    let f = |k: &str| format!("indicators.{i}.{k}");
+    let n = i + 1;
+    let name = required(&f("name"), &format!("Indicatore {n}, nome"), &ind.name)?;
+    max_len(&f("name"), &format!("Indicatore {n}, nome"), &name, 300)?;
+    let baseline = indicator_value(
+        &f("baseline"),
+        &format!("Indicatore {n}, valore di partenza (baseline)"),
+        ind.kind,
+        &ind.baseline,
+    )?;
+    let baseline_date = iso_date(
+        &f("baseline_date"),
+        &format!("Indicatore {n}, data della baseline"),
+        &ind.baseline_date,
+    )?;
+    let target = indicator_value(
+        &f("target"),
+        &format!("Indicatore {n}, valore obiettivo (target)"),
+        ind.kind,
+        &ind.target,
+    )?;
+    let target_date = iso_date(
+        &f("target_date"),
+        &format!("Indicatore {n}, data del target"),
+        &ind.target_date,
+    )?;
+    if target_date <= baseline_date {
+        return Err(Error::validation(
+            &f("target_date"),
+            format!(
+                "Indicatore {n}: la data del target ({}) deve essere successiva a quella della baseline ({}).",
+                crate::text::date_it(&target_date),
+                crate::text::date_it(&baseline_date)
+            ),
+        ));
+    }
+    Ok(Indicator {
+        name,
+        kind: ind.kind,
+        baseline,
+        baseline_date,
+        target,
+        target_date,
+    })
+}
+
+/// Checks the phases: each with a description and a valid planned date.
+pub(crate) fn check_phases(phases: &[Phase]) -> Result<Vec<Phase>> {
+    phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let n = i + 1;
+            let description = required(
+                &format!("phases.{i}.description"),
+                &format!("Fase {n}, descrizione"),
+                &p.description,
+            )?;
+            max_len(
+                &format!("phases.{i}.description"),
+                &format!("Fase {n}, descrizione"),
+                &description,
+                500,
+            )?;
+            let due = iso_date(
+                &format!("phases.{i}.due"),
+                &format!("Fase {n}, data prevista"),
+                &p.due,
+            )?;
+            Ok(Phase { description, due })
+        })
+        .collect()
+}
+
+/// Non-empty, tidied responsabili.
+pub(crate) fn check_responsabili(list: &[String]) -> Result<Vec<String>> {
+    let out: Vec<String> = list
+        .iter()
+        .map(|s| tidy(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    for s in &out {
+        max_len("responsabili", "Responsabile", s, 200)?;
+    }
+    Ok(out)
+}
+
+/// The state of an adopted measure, as recorded by monitoring.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureState {
+    DaAvviare,
+    InCorso,
+    Attuata,
+    NonAttuata,
+}
+
+impl MeasureState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasureState::DaAvviare => "da_avviare",
+            MeasureState::InCorso => "in_corso",
+            MeasureState::Attuata => "attuata",
+            MeasureState::NonAttuata => "non_attuata",
+        }
+    }
+    pub fn parse(s: &str) -> MeasureState {
+        match s {
+            "in_corso" => MeasureState::InCorso,
+            "attuata" => MeasureState::Attuata,
+            "non_attuata" => MeasureState::NonAttuata,
+            _ => MeasureState::DaAvviare,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            MeasureState::DaAvviare => "da avviare",
+            MeasureState::InCorso => "in corso",
+            MeasureState::Attuata => "attuata",
+            MeasureState::NonAttuata => "non attuata",
+        }
+    }
+}
+
+/// `today` as ISO, checked.
+pub(crate) fn check_today(today: &str) -> Result<String> {
+    iso_date("today", "Data di riferimento", today)
+}

@@ -1,0 +1,833 @@
+//! The risks domain's documents through the report engine: the scheda misura
+//! (for the catalogue, or as adopted by one comune), the whole catalogue with
+//! its table of contents and the landscape «registro dei rischi», and a
+//! comune's annex to section 2.3 of the PIAO. PDF/A-2b and DOCX.
+
+use std::collections::BTreeMap;
+
+use crate::documents::markup::Span;
+use crate::documents::report::{
+    report_docx, report_pdf, Cell, CellAlign, Column, Item, PageSize, Report, Rgb, Row, Table,
+};
+use crate::error::Result;
+use crate::Store;
+
+use super::adoption::Adoption;
+use super::catalogue::{CatalogueFilter, Event, Measure};
+use super::monitoring::MonitoringEntry;
+use super::rating::{Level, Rating, INDICATORS};
+
+const HEADER_FILL: Rgb = Rgb(0xDD, 0xE6, 0xF0);
+const OVERALL_FILL: Rgb = Rgb(0xF2, 0xF2, 0xF2);
+const LATE_FILL: Rgb = Rgb(0xFF, 0xF0, 0xD9);
+
+fn sp(t: impl Into<String>) -> Span {
+    Span {
+        text: t.into(),
+        bold: false,
+        italic: false,
+    }
+}
+
+fn b(t: impl Into<String>) -> Span {
+    Span {
+        text: t.into(),
+        bold: true,
+        italic: false,
+    }
+}
+
+fn it(t: impl Into<String>) -> Span {
+    Span {
+        text: t.into(),
+        bold: false,
+        italic: true,
+    }
+}
+
+fn col(header: &str, share: f32) -> Column {
+    Column {
+        header: header.into(),
+        share,
+        align: CellAlign::Left,
+    }
+}
+
+fn col_c(header: &str, share: f32) -> Column {
+    Column {
+        header: header.into(),
+        share,
+        align: CellAlign::Center,
+    }
+}
+
+fn table(columns: Vec<Column>, rows: Vec<Row>) -> Item {
+    Item::Table(Table {
+        columns,
+        rows,
+        size: 9.0,
+        header_fill: Some(HEADER_FILL),
+    })
+}
+
+fn row(cells: Vec<Cell>) -> Row {
+    Row {
+        cells,
+        fill: None,
+        group: false,
+    }
+}
+
+fn group(text: &str, n: usize) -> Row {
+    let mut cells = vec![Cell::bold(text)];
+    cells.extend((1..n).map(|_| Cell::text("")));
+    Row {
+        cells,
+        fill: Some(HEADER_FILL),
+        group: true,
+    }
+}
+
+fn h(level: u8, text: impl Into<String>, toc: bool) -> Item {
+    Item::Heading {
+        level,
+        text: text.into(),
+        toc,
+    }
+}
+
+fn field(label: &str, value: impl Into<String>) -> (String, Vec<Span>) {
+    (label.to_string(), vec![sp(value)])
+}
+
+fn lv(l: Option<Level>) -> String {
+    l.map(|l| l.label().to_string())
+        .unwrap_or_else(|| "non valutato".into())
+}
+
+const HEADER: [&str; 2] = [
+    "Città Metropolitana di Messina · Segreteria Generale",
+    "Comunità di Pratiche dei RPCT",
+];
+
+/// The rating of an event as a ruled table: six indicators, then the overall
+/// judgement on a shaded row.
+fn rating_table(r: &Rating) -> Item {
+    let mut rows: Vec<Row> = r
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            row(vec![
+                Cell::text(INDICATORS.get(i).copied().unwrap_or("")),
+                Cell::text(lv(ind.level)),
+                Cell::text(ind.motivazione.clone()),
+            ])
+        })
+        .collect();
+    let mut mot = r.motivazione.clone();
+    if !r.prudence_reason.is_empty() {
+        mot.push_str(&format!(
+            "\nGiudizio inferiore al livello più alto degli indicatori: {}",
+            r.prudence_reason
+        ));
+    }
+    rows.push(Row {
+        cells: vec![
+            Cell::bold("Giudizio complessivo"),
+            Cell::bold(lv(r.overall)),
+            Cell::text(mot),
+        ],
+        fill: Some(OVERALL_FILL),
+        group: false,
+    });
+    table(
+        vec![
+            col("Indicatore (Box 8 ANAC)", 3.0),
+            col_c("Livello", 1.0),
+            col("Motivazione", 5.0),
+        ],
+        rows,
+    )
+}
+
+/// The items of one measure's sheet (shared by the scheda and the catalogue).
+#[allow(clippy::too_many_arguments)]
+fn measure_items(
+    m: &Measure,
+    events: &[Event],
+    adoption: Option<&Adoption>,
+    entries: &[MonitoringEntry],
+    figures: Option<(i64, i64)>,
+    heading: u8,
+    toc: bool,
+    ratings: bool,
+    sources: &BTreeMap<String, String>,
+) -> Vec<Item> {
+    let mut items = Vec::new();
+    items.push(h(heading, format!("{} · {}", m.code, m.title), toc));
+    let mut areas: Vec<String> = Vec::new();
+    let mut processes: Vec<&Event> = Vec::new();
+    for e in events {
+        if !areas.contains(&e.area_name) {
+            areas.push(e.area_name.clone());
+        }
+        if !processes.iter().any(|p| p.process_id == e.process_id) {
+            processes.push(e);
+        }
+    }
+    let mut fields = Vec::new();
+    if let Some(a) = adoption {
+        fields.push(field("Comune", &a.comune));
+    }
+    fields.push(field(
+        "Area di rischio",
+        if areas.is_empty() {
+            "trasversale a tutte le aree".to_string()
+        } else {
+            areas.join("; ")
+        },
+    ));
+    match processes.as_slice() {
+        [] => fields.push(field("Processo", "tutti i processi dell'ente")),
+        [p] => {
+            fields.push(field("Processo", &p.process_name));
+            if !p.process_phases.is_empty() {
+                fields.push(field("Fasi del processo", p.process_phases.join("; ")));
+            }
+            if !p.process_office.is_empty() {
+                fields.push(field("Ufficio responsabile", &p.process_office));
+            }
+        }
+        many => fields.push(field(
+            "Processi",
+            many.iter()
+                .map(|p| p.process_name.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
+    fields.push(field(
+        "Natura",
+        if m.general {
+            format!(
+                "misura generale{}",
+                m.general_measure_name
+                    .as_ref()
+                    .map(|g| format!(" ({g})"))
+                    .unwrap_or_default()
+            )
+        } else {
+            "misura specifica".to_string()
+        },
+    ));
+    fields.push(field("Tipologia", &m.type_name));
+    fields.push(field("Livello di rischio", lv(m.level)));
+    fields.push(field(
+        "Costi",
+        if m.cost {
+            "sì"
+        } else {
+            "nessun costo aggiuntivo"
+        },
+    ));
+    let rev = match adoption {
+        Some(a) if a.revision < a.current_revision => format!(
+            "adottata la revisione {} (nel catalogo c'è la revisione {})",
+            a.revision, a.current_revision
+        ),
+        Some(a) => format!("revisione {} del catalogo", a.revision),
+        None => format!("revisione {} · {}", m.revision, m.status),
+    };
+    fields.push(field("Revisione", rev));
+    items.push(Item::Fields(fields));
+
+    items.push(h(heading + 1, "Descrizione", false));
+    items.push(Item::Paragraph(vec![sp(if m.description.is_empty() {
+        "—".to_string()
+    } else {
+        m.description.clone()
+    })]));
+
+    items.push(h(
+        heading + 1,
+        "Eventi rischiosi e fattori abilitanti",
+        false,
+    ));
+    if events.is_empty() {
+        items.push(Item::Paragraph(vec![it(
+            "Misura generale che opera su tutti i processi dell'ente.",
+        )]));
+    } else {
+        items.push(table(
+            vec![
+                col("Evento rischioso", 4.0),
+                col("Processo", 2.5),
+                col("Fattori abilitanti", 3.0),
+                col_c("Livello", 1.1),
+            ],
+            events
+                .iter()
+                .map(|e| {
+                    row(vec![
+                        Cell::spans(vec![b(format!("{} ", e.code)), sp(e.description.clone())]),
+                        Cell::text(e.process_name.clone()),
+                        Cell::text(
+                            e.factors
+                                .iter()
+                                .map(|f| f.name.clone())
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        Cell::text(lv(e.level)),
+                    ])
+                })
+                .collect(),
+        ));
+        let rated: Vec<&Event> = events.iter().filter(|e| e.rating.is_some()).collect();
+        if ratings && !rated.is_empty() {
+            items.push(h(heading + 1, "Valutazione del rischio", false));
+            for e in rated {
+                if rated_count(events) > 1 {
+                    items.push(Item::Paragraph(vec![b(format!("Evento {}", e.code))]));
+                }
+                if let Some(r) = &e.rating {
+                    items.push(rating_table(r));
+                }
+            }
+        }
+    }
+
+    items.push(h(heading + 1, "Programmazione", false));
+    let phases = adoption.map(|a| &a.phases).unwrap_or(&m.phases);
+    let resp = adoption.map(|a| &a.responsabili).unwrap_or(&m.responsabili);
+    items.push(table(
+        vec![
+            col_c("N.", 0.5),
+            col("Fase di attuazione", 5.0),
+            col_c("Tempi (entro il)", 1.6),
+            col("Responsabili", 3.0),
+        ],
+        phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                row(vec![
+                    Cell::text((i + 1).to_string()),
+                    Cell::text(p.description.clone()),
+                    Cell::text(crate::text::date_it(&p.due)),
+                    Cell::text(resp.join("\n")),
+                ])
+            })
+            .collect(),
+    ));
+    items.push(h(heading + 1, "Indicatori di monitoraggio", false));
+    let inds = adoption.map(|a| &a.indicators).unwrap_or(&m.indicators);
+    items.push(table(
+        vec![
+            col("Indicatore", 4.0),
+            col_c("Tipo", 1.5),
+            col_c("Baseline", 1.1),
+            col_c("al", 1.3),
+            col_c("Target", 1.1),
+            col_c("entro il", 1.3),
+        ],
+        inds.iter()
+            .map(|i| {
+                row(vec![
+                    Cell::text(i.name.clone()),
+                    Cell::text(i.kind.label()),
+                    Cell::text(i.baseline.clone()),
+                    Cell::text(crate::text::date_it(&i.baseline_date)),
+                    Cell::text(i.target.clone()),
+                    Cell::text(crate::text::date_it(&i.target_date)),
+                ])
+            })
+            .collect(),
+    ));
+    items.push(Item::Fields(vec![field(
+        "Valori attesi",
+        if m.expected.is_empty() {
+            "—".to_string()
+        } else {
+            m.expected.clone()
+        },
+    )]));
+
+    items.push(h(heading + 1, "Stato del monitoraggio", false));
+    match adoption {
+        Some(a) => {
+            let mut f = vec![field("Stato di attuazione", a.state.label())];
+            f.push(field(
+                "Ultimo monitoraggio",
+                a.last_date
+                    .as_deref()
+                    .map(crate::text::date_it)
+                    .unwrap_or_else(|| "nessuno".into()),
+            ));
+            if a.late {
+                f.push((
+                    "Ritardo".to_string(),
+                    vec![b(format!(
+                        "in ritardo: la fase prevista entro il {} non risulta monitorata",
+                        a.next_due
+                            .as_deref()
+                            .map(crate::text::date_it)
+                            .unwrap_or_default()
+                    ))],
+                ));
+            } else if let Some(d) = &a.next_due {
+                f.push(field("Prossima scadenza", crate::text::date_it(d)));
+            }
+            items.push(Item::Fields(f));
+            if !entries.is_empty() {
+                items.push(table(
+                    vec![
+                        col_c("Data", 1.3),
+                        col_c("Stato", 1.4),
+                        col("Valori degli indicatori", 3.0),
+                        col("Motivazione", 4.0),
+                    ],
+                    entries
+                        .iter()
+                        .map(|e| Row {
+                            cells: vec![
+                                Cell::text(crate::text::date_it(&e.date)),
+                                Cell::text(e.state.label()),
+                                Cell::text(
+                                    e.values
+                                        .iter()
+                                        .zip(inds.iter())
+                                        .map(|(v, i)| {
+                                            format!(
+                                                "{}: {}",
+                                                i.name,
+                                                v.clone().unwrap_or_else(|| "—".into())
+                                            )
+                                        })
+                                        .collect::<Vec<_>>()
+                                        .join("\n"),
+                                ),
+                                Cell::text(e.motivazione.clone()),
+                            ],
+                            fill: (e.state == super::MeasureState::NonAttuata).then_some(LATE_FILL),
+                            group: false,
+                        })
+                        .collect(),
+                ));
+            }
+        }
+        None => {
+            let text = match figures {
+                Some((adopted, done)) if adopted > 0 => format!(
+                    "Misura del catalogo della rete: adottata da {adopted} {}, attuata da {done}. Il monitoraggio è registrato per ciascun comune che la adotta.",
+                    if adopted == 1 { "comune" } else { "comuni" }
+                ),
+                _ => "Misura del catalogo della rete, non ancora adottata da alcun comune. Il monitoraggio è registrato per ciascun comune che la adotta.".to_string(),
+            };
+            items.push(Item::Paragraph(vec![sp(text)]));
+        }
+    }
+    if !m.source.is_empty() {
+        let cited: Vec<String> = m
+            .source
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| sources.get(c).cloned().unwrap_or_else(|| c.to_string()))
+            .collect();
+        items.push(Item::Paragraph(vec![it(format!(
+            "{}: {}",
+            if cited.len() == 1 { "Fonte" } else { "Fonti" },
+            cited.join("; ")
+        ))]));
+    }
+    items
+}
+
+fn rated_count(events: &[Event]) -> usize {
+    events.iter().filter(|e| e.rating.is_some()).count()
+}
+
+fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
+    crate::documents::pdf::Metadata {
+        title: title.to_string(),
+        author: "Città Metropolitana di Messina · Comunità di Pratiche dei RPCT".into(),
+        subject: subject.to_string(),
+        keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
+        created: chrono::Utc::now(),
+    }
+}
+
+fn meta_docx(title: &str, subject: &str) -> crate::documents::docx::DocxMeta {
+    crate::documents::docx::DocxMeta {
+        title: title.to_string(),
+        author: "Città Metropolitana di Messina · Comunità di Pratiche dei RPCT".into(),
+        subject: subject.to_string(),
+        keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
+        created: crate::now_utc(),
+    }
+}
+
+/// PDF/A or DOCX of a report.
+pub fn render(r: &Report, docx: bool, subject: &str) -> Result<Vec<u8>> {
+    if docx {
+        report_docx(r, &meta_docx(&r.title, subject))
+    } else {
+        report_pdf(r, &meta_pdf(&r.title, subject))
+    }
+}
+
+impl Store {
+    fn risk_sources(&self) -> Result<BTreeMap<String, String>> {
+        Ok(self
+            .risk_vocabulary()?
+            .sources
+            .into_iter()
+            .map(|s| (s.code, s.citation))
+            .collect())
+    }
+
+    fn measure_events(&self, m: &Measure) -> Result<Vec<Event>> {
+        m.events.iter().map(|e| self.risk_event(e.id)).collect()
+    }
+
+    /// The scheda of a measure: of the catalogue, or as adopted by `istat`.
+    pub fn risk_scheda_report(
+        &self,
+        measure_id: i64,
+        istat: Option<&str>,
+        today: &str,
+    ) -> Result<Report> {
+        let m = self.risk_measure(measure_id)?;
+        let events = self.measure_events(&m)?;
+        let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+        let (adoption, entries) = match istat {
+            Some(code) => {
+                let id: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT id FROM risk_adoption WHERE istat = ?1 AND measure_id = ?2",
+                        rusqlite::params![code, measure_id],
+                        |r| r.get(0),
+                    )
+                    .map_err(|_| {
+                        crate::error::Error::not_found("Il comune non ha adottato questa misura.")
+                    })?;
+                let a = self.risk_adoption(id, today)?;
+                header.push(format!("Comune di {}", a.comune));
+                let e = self.risk_monitoring(id)?;
+                (Some(a), e)
+            }
+            None => (None, Vec::new()),
+        };
+        let figures = Some(self.risk_measure_counts(measure_id)?);
+        let mut items = vec![Item::Paragraph(vec![b("SCHEDA MISURA")])];
+        items.extend(measure_items(
+            &m,
+            &events,
+            adoption.as_ref(),
+            &entries,
+            figures,
+            1,
+            false,
+            true,
+            &self.risk_sources()?,
+        ));
+        Ok(Report {
+            title: format!("Scheda misura {} – {}", m.code, m.title),
+            header,
+            size: PageSize::A4Portrait,
+            items,
+        })
+    }
+
+    pub fn risk_scheda(
+        &self,
+        measure_id: i64,
+        istat: Option<&str>,
+        today: &str,
+        docx: bool,
+    ) -> Result<Vec<u8>> {
+        let r = self.risk_scheda_report(measure_id, istat, today)?;
+        render(&r, docx, "Scheda misura di prevenzione della corruzione")
+    }
+
+    /// The landscape risk register rows, grouped by area.
+    fn register_items(
+        &self,
+        only: Option<&[i64]>,
+        levels: &BTreeMap<i64, Level>,
+    ) -> Result<Vec<Item>> {
+        let mut rows = Vec::new();
+        for a in self.risk_tree(&CatalogueFilter::default())? {
+            let mut area_rows = Vec::new();
+            for p in &a.processes {
+                for e in &p.events {
+                    if only.is_some_and(|o| !o.contains(&e.id)) {
+                        continue;
+                    }
+                    let ev = self.risk_event(e.id)?;
+                    let level = levels.get(&e.id).copied().or(ev.level);
+                    area_rows.push(row(vec![
+                        Cell::text(p.name.clone()),
+                        Cell::spans(vec![b(format!("{} ", ev.code)), sp(ev.description.clone())]),
+                        Cell::text(
+                            ev.factors
+                                .iter()
+                                .map(|f| f.name.clone())
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        Cell::text(lv(level)),
+                        Cell::text(
+                            ev.measures
+                                .iter()
+                                .map(|m| format!("{} {}", m.code, m.title))
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                    ]));
+                }
+            }
+            if !area_rows.is_empty() {
+                rows.push(group(&a.name, 5));
+                rows.extend(area_rows);
+            }
+        }
+        Ok(vec![table(
+            vec![
+                col("Processo", 2.5),
+                col("Evento rischioso", 4.5),
+                col("Fattori abilitanti", 3.5),
+                col_c("Livello", 1.0),
+                col("Misure", 4.0),
+            ],
+            rows,
+        )])
+    }
+
+    /// The whole catalogue: a table of contents, the measures grouped by area
+    /// (general measures first), the landscape risk register.
+    pub fn risk_catalogue_report(&self, today: &str) -> Result<Report> {
+        let v = self.risk_vocabulary()?;
+        let measures = self.risk_measures(&CatalogueFilter::default())?;
+        let figures: BTreeMap<i64, (i64, i64)> = self
+            .risk_measure_figures(today)?
+            .into_iter()
+            .map(|f| (f.measure_id, (f.adopted, f.implemented)))
+            .collect();
+        let mut items = vec![
+            h(1, "Catalogo dei rischi ricorrenti e delle misure omogenee", false),
+            Item::Paragraph(vec![it(v.status.clone())]),
+            Item::Paragraph(vec![sp(format!(
+                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. La valutazione di ciascun evento è riportata nel registro dei rischi in fondo al documento e, per esteso, nelle schede misura.",
+                measures.len(),
+                self.conn.query_row("SELECT count(*) FROM risk_event", [], |r| r.get::<_, i64>(0))?
+            ))]),
+            h(2, "Indice", false),
+            Item::Toc,
+        ];
+        let full: Vec<Measure> = measures
+            .iter()
+            .map(|r| self.risk_measure(r.id))
+            .collect::<Result<_>>()?;
+        let sources = self.risk_sources()?;
+        let mut placed = std::collections::BTreeSet::new();
+        let general: Vec<&Measure> = full.iter().filter(|m| m.general).collect();
+        if !general.is_empty() {
+            items.push(Item::PageBreak(None));
+            items.push(h(1, "Misure generali", true));
+            for m in general {
+                placed.insert(m.id);
+                let events = self.measure_events(m)?;
+                items.extend(measure_items(
+                    m,
+                    &events,
+                    None,
+                    &[],
+                    figures.get(&m.id).copied(),
+                    2,
+                    true,
+                    false,
+                    &sources,
+                ));
+            }
+        }
+        for a in &v.areas {
+            let in_area: Vec<&Measure> = full
+                .iter()
+                .filter(|m| {
+                    !placed.contains(&m.id) && m.events.first().is_some_and(|e| e.area_id == a.id)
+                })
+                .collect();
+            if in_area.is_empty() {
+                continue;
+            }
+            items.push(Item::PageBreak(None));
+            items.push(h(1, format!("Area: {}", a.name), true));
+            for m in in_area {
+                placed.insert(m.id);
+                let events = self.measure_events(m)?;
+                items.extend(measure_items(
+                    m,
+                    &events,
+                    None,
+                    &[],
+                    figures.get(&m.id).copied(),
+                    2,
+                    true,
+                    false,
+                    &sources,
+                ));
+            }
+        }
+        items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
+        items.push(h(1, "Registro dei rischi", true));
+        items.extend(self.register_items(None, &BTreeMap::new())?);
+        Ok(Report {
+            title: "Catalogo dei rischi ricorrenti e delle misure omogenee".into(),
+            header: HEADER.iter().map(|s| s.to_string()).collect(),
+            size: PageSize::A4Portrait,
+            items,
+        })
+    }
+
+    pub fn risk_catalogue_document(&self, today: &str, docx: bool) -> Result<Vec<u8>> {
+        let r = self.risk_catalogue_report(today)?;
+        render(&r, docx, "Catalogo dei rischi e delle misure")
+    }
+
+    /// A comune's annex to section 2.3 «Rischi corruttivi e trasparenza» of
+    /// its PIAO: context, adopted measures, the risk register of the events
+    /// they treat (with the comune's own levels where it rated them).
+    pub fn risk_annex_report(&self, istat: &str, today: &str) -> Result<Report> {
+        let plan = self.risk_plan(istat, today)?;
+        let c = &plan.context;
+        let mut items = vec![
+            h(1, format!("Comune di {}", c.comune), false),
+            Item::Paragraph(vec![b(
+                "Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO: misure di prevenzione adottate dal catalogo della Comunità di Pratiche",
+            )]),
+            h(2, "Contesto organizzativo", false),
+            Item::Fields(vec![
+                field("Dipendenti", c.employees.map(|e| e.to_string()).unwrap_or_else(|| "non indicato".into())),
+                field(
+                    "Segretario comunale",
+                    if c.segretario_convenzione {
+                        format!("in convenzione con {}", c.convenzione_with)
+                    } else {
+                        "titolare della sede".into()
+                    },
+                ),
+                field("RPCT", c.rpct.clone().unwrap_or_else(|| "non indicato".into())),
+                field("Unità organizzative", if c.units.is_empty() { "—".into() } else { c.units.clone() }),
+                field("Criticità organizzative", if c.problems.is_empty() { "—".into() } else { c.problems.clone() }),
+            ]),
+        ];
+        if c.simplified {
+            items.push(Item::Paragraph(vec![sp(
+                "Ente con meno di 50 dipendenti: si applicano le modalità semplificate dell'art. 6 del D.M. 132/2022 (mappatura dei processi di autorizzazione/concessione, contratti pubblici, concessione ed erogazione di sovvenzioni e vantaggi economici, concorsi e prove selettive, e di quelli individuati dal RPCT).",
+            )]));
+        }
+        items.push(h(2, "Misure adottate", false));
+        items.push(table(
+            vec![
+                col("Misura", 3.4),
+                col_c("Natura", 1.2),
+                col("Responsabili", 2.4),
+                col("Fasi e tempi", 3.8),
+                col_c("Stato", 1.3),
+            ],
+            plan.adoptions
+                .iter()
+                .map(|a| Row {
+                    cells: vec![
+                        Cell::spans(vec![b(format!("{} ", a.code)), sp(a.title.clone())]),
+                        Cell::text(if a.general { "generale" } else { "specifica" }),
+                        Cell::text(a.responsabili.join("\n")),
+                        Cell::text(
+                            a.phases
+                                .iter()
+                                .map(|p| {
+                                    format!(
+                                        "{}: entro il {}",
+                                        p.description,
+                                        crate::text::date_it(&p.due)
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        Cell::text(if a.late {
+                            format!("{} (in ritardo)", a.state.label())
+                        } else {
+                            a.state.label().to_string()
+                        }),
+                    ],
+                    fill: a.late.then_some(LATE_FILL),
+                    group: false,
+                })
+                .collect(),
+        ));
+        let mut events: Vec<i64> = Vec::new();
+        for a in &plan.adoptions {
+            for e in self.risk_measure(a.measure_id)?.events {
+                if !events.contains(&e.id) {
+                    events.push(e.id);
+                }
+            }
+        }
+        let levels: BTreeMap<i64, Level> =
+            plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
+        if !events.is_empty() {
+            items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
+            items.push(h(2, "Registro dei rischi", false));
+            items.extend(self.register_items(Some(&events), &levels)?);
+        }
+        Ok(Report {
+            title: format!(
+                "Sezione 2.3 del PIAO – misure adottate – Comune di {}",
+                c.comune
+            ),
+            header: {
+                let mut h: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+                h.push(format!("Comune di {}", c.comune));
+                h
+            },
+            size: PageSize::A4Portrait,
+            items,
+        })
+    }
+
+    /// The schede of a batch: every measure adopted by `istat`, or
+    /// `measure_id` for every comune that adopted it, as (measure, comune's
+    /// ISTAT code, measure code, comune's name), by comune and code.
+    pub fn risk_schede_items(
+        &self,
+        measure_id: Option<i64>,
+        istat: Option<&str>,
+    ) -> Result<Vec<(i64, String, String, String)>> {
+        if measure_id.is_none() && istat.is_none() {
+            return Err(crate::error::Error::validation(
+                "measure",
+                "Indicare la misura o il comune delle schede.",
+            ));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.measure_id, a.istat, m.code, c.name FROM risk_adoption a
+             JOIN risk_measure m ON m.id = a.measure_id JOIN comune c ON c.istat = a.istat
+             WHERE (?1 IS NULL OR a.measure_id = ?1) AND (?2 IS NULL OR a.istat = ?2)
+             ORDER BY c.name_key, m.code",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![measure_id, istat], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn risk_annex(&self, istat: &str, today: &str, docx: bool) -> Result<Vec<u8>> {
+        let r = self.risk_annex_report(istat, today)?;
+        render(&r, docx, "Allegato alla sottosezione 2.3 del PIAO")
+    }
+}

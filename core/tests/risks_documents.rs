@@ -1,0 +1,253 @@
+//! Rischi e misure, documents (issue 12): the scheda misura of the catalogue
+//! and as adopted by a comune, the whole catalogue with its table of contents
+//! and landscape register, a comune's annex to section 2.3 of the PIAO; PDF/A
+//! checked with pdftotext, qpdf and pdffonts, DOCX with python-docx. With
+//! RISKS_SAMPLE_DIR set, the files are kept there to be looked at.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cdp_core::risks::*;
+use cdp_core::Store;
+
+const TODAY: &str = "2027-05-15";
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().expect(cmd);
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn out_dir() -> (Option<tempfile::TempDir>, PathBuf) {
+    match std::env::var_os("RISKS_SAMPLE_DIR") {
+        Some(d) => {
+            std::fs::create_dir_all(&d).unwrap();
+            (None, PathBuf::from(d))
+        }
+        None => {
+            let t = tempfile::tempdir().unwrap();
+            let p = t.path().to_path_buf();
+            (Some(t), p)
+        }
+    }
+}
+
+fn pdf_text(path: &Path) -> String {
+    run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn check_pdf(path: &Path) {
+    run("qpdf", &["--check", path.to_str().unwrap()]);
+    let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+    for line in fonts.lines().skip(2) {
+        assert!(line.contains(" yes "), "font not embedded: {line}");
+    }
+}
+
+fn docx_text(path: &Path) -> String {
+    let script = r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+out = [p.text for p in d.paragraphs]
+for t in d.tables:
+    for r in t.rows:
+        out.append(' | '.join(c.text for c in r.cells))
+print('\n'.join(out))
+"#;
+    let out = Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A comune that adopted the first specific measure with a rated event, with
+/// one monitoring entry.
+fn adopted(s: &mut Store) -> (i64, String, Measure) {
+    let m = s
+        .risk_measures(&CatalogueFilter {
+            general: Some(false),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .find(|m| m.events.iter().any(|e| e.level.is_some()))
+        .expect("a specific measure treating a rated event");
+    let istat: String = s
+        .connection()
+        .query_row(
+            "SELECT istat FROM comune WHERE name = 'Sant''Agata di Militello'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    s.save_risk_context(
+        &istat,
+        &ContextInput {
+            employees: Some(42),
+            segretario_convenzione: true,
+            convenzione_with: "Comune di Torrenova".into(),
+            units: "Area amministrativa; Area economico-finanziaria; Area tecnica".into(),
+            problems: "Un solo istruttore tecnico per edilizia e lavori pubblici.".into(),
+            notes: String::new(),
+            version: None,
+        },
+    )
+    .unwrap();
+    s.adopt_risk_measures(
+        std::slice::from_ref(&istat),
+        &[m.id],
+        &AdoptionAdjust::default(),
+        "2027-01-10",
+    )
+    .unwrap();
+    let a = s.risk_plan(&istat, TODAY).unwrap().adoptions[0].clone();
+    s.record_risk_monitoring(
+        a.id,
+        &MonitoringInput {
+            date: "2027-04-30".into(),
+            state: MeasureState::InCorso,
+            motivazione: "Primo controllo eseguito; verbale trasmesso al RPCT.".into(),
+            values: a
+                .indicators
+                .iter()
+                .map(|i| Some(i.baseline.clone()))
+                .collect(),
+            version: None,
+        },
+        TODAY,
+    )
+    .unwrap();
+    (a.id, istat, m)
+}
+
+#[test]
+fn the_scheda_misura_as_pdf_a_and_docx() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    let (_keep, dir) = out_dir();
+
+    // Of the catalogue.
+    let pdf = dir.join("scheda_catalogo.pdf");
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, false).unwrap()).unwrap();
+    check_pdf(&pdf);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Città Metropolitana di Messina"), "{text}");
+    assert!(text.contains("Comunità di Pratiche"));
+    assert!(text.contains("SCHEDA MISURA"));
+    assert!(text.contains(&m.code));
+    for f in [
+        "Area di rischio",
+        "Processo",
+        "Tipologia",
+        "Eventi rischiosi e fattori abilitanti",
+        "Valutazione del rischio",
+        "Giudizio complessivo",
+        "Programmazione",
+        "Indicatori di monitoraggio",
+        "Valori attesi",
+        "Stato del monitoraggio",
+        "adottata da 1 comune",
+    ] {
+        assert!(text.contains(f), "«{f}» missing in\n{text}");
+    }
+    let first_event = &m.events[0];
+    let words: Vec<&str> = first_event.description.split_whitespace().take(4).collect();
+    assert!(text.contains(&words.join(" ")), "event text in\n{text}");
+
+    // As adopted by the comune: the comune in the header and the monitoring.
+    let pdf = dir.join("scheda_comune.pdf");
+    std::fs::write(
+        &pdf,
+        s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+    )
+    .unwrap();
+    check_pdf(&pdf);
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("Comune di Sant’Agata di Militello")
+            || text.contains("Comune di Sant'Agata di Militello"),
+        "{text}"
+    );
+    assert!(text.contains("in corso"));
+    assert!(text.contains("30/04/2027"));
+    assert!(text.contains("Primo controllo eseguito"));
+
+    let docx = dir.join("scheda_comune.docx");
+    std::fs::write(
+        &docx,
+        s.risk_scheda(m.id, Some(&istat), TODAY, true).unwrap(),
+    )
+    .unwrap();
+    let t = docx_text(&docx);
+    assert!(t.contains("Programmazione"), "{t}");
+    assert!(
+        t.contains("Indicatore (Box 8 ANAC) | Livello | Motivazione"),
+        "{t}"
+    );
+    assert!(t.contains("Primo controllo eseguito"), "{t}");
+    assert!(t.contains(&m.title), "{t}");
+}
+
+#[test]
+fn the_catalogue_with_its_contents_and_register_and_the_annex() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    let (_keep, dir) = out_dir();
+    let pdf = dir.join("catalogo.pdf");
+    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, false).unwrap()).unwrap();
+    check_pdf(&pdf);
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("Indice") || text.contains("Sommario"),
+        "a table of contents"
+    );
+    assert!(text.contains("Misure generali"));
+    assert!(text.contains("Registro dei rischi"));
+    assert!(text.contains("Contratti pubblici"));
+    let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Pages:"), "{info}");
+    // The register's pages are landscape.
+    let sizes = run("pdfinfo", &["-f", "1", "-l", "999", pdf.to_str().unwrap()]);
+    assert!(sizes.contains("841.89 x 595.276"), "{sizes}");
+
+    let docx = dir.join("catalogo.docx");
+    std::fs::write(&docx, s.risk_catalogue_document(TODAY, true).unwrap()).unwrap();
+    let t = docx_text(&docx);
+    assert!(t.contains("Registro dei rischi"), "register in the DOCX");
+    assert!(t.contains("Processo | Evento rischioso | Fattori abilitanti | Livello | Misure"));
+    // Accents exact, in the PDF's text too.
+    assert!(text.contains("Città Metropolitana di Messina · Segreteria Generale"));
+    assert!(text.contains("Comunità di Pratiche dei RPCT"));
+    assert!(text.contains("attività") || text.contains("è"));
+
+    let annex = dir.join("allegato.pdf");
+    std::fs::write(&annex, s.risk_annex(&istat, TODAY, false).unwrap()).unwrap();
+    check_pdf(&annex);
+    let text = pdf_text(&annex);
+    assert!(text.contains("2.3"), "{text}");
+    assert!(text.contains(&m.code));
+    assert!(text.contains("Comune di Torrenova"));
+    assert!(text.contains("Registro dei rischi"));
+    let docx = dir.join("allegato.docx");
+    std::fs::write(&docx, s.risk_annex(&istat, TODAY, true).unwrap()).unwrap();
+    assert!(docx_text(&docx).contains(&m.title));
+}
