@@ -40,14 +40,16 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0006_import.sql"),
     ),
     (
+        "0007_risks",
+        include_str!("../../migrations/0007_risks.sql"),
+    ),
+    (
         "0008_training",
         include_str!("../../migrations/0008_training.sql"),
     ),
     (
         "0009_organigram",
         include_str!("../../migrations/0009_organigram.sql"),
-        "0007_risks",
-        include_str!("../../migrations/0007_risks.sql"),
     ),
 ];
 

@@ -2,8 +2,7 @@
 // the detail page of one comune, reached from the list, the map or the zones.
 // Every change of screen asks first if a form holds unsaved changes.
 import { mayLeave } from "./unsaved";
-export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "formazione" | "documenti" | "impostazioni" | "informazioni";
-export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "rischi" | "documenti" | "impostazioni" | "informazioni";
+export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "rischi" | "formazione" | "documenti" | "impostazioni" | "informazioni";
 
 // Alt+key switches section. The sections of the network's work (organigram,
 // risks and measures, training) sit between the map and the documents:
@@ -15,8 +14,8 @@ export const SECTIONS: { id: Section; label: string; key?: string }[] = [
   { id: "zone", label: "Zone omogenee", key: "4" },
   { id: "mappa", label: "Mappa", key: "5" },
   { id: "organigramma", label: "Organigramma", key: "6" },
-  { id: "formazione", label: "Formazione", key: "8" },
   { id: "rischi", label: "Rischi e misure", key: "7" },
+  { id: "formazione", label: "Formazione", key: "8" },
   { id: "documenti", label: "Documenti", key: "9" },
   { id: "impostazioni", label: "Impostazioni", key: "0" },
   { id: "informazioni", label: "Fonti dei dati" },
