@@ -1188,7 +1188,7 @@ fn the_composition_of_the_working_group_as_pdf_and_docx() {
         "Componente",
         "Referente di zona",
         "Tavoli tematici › Tavolo di Pratiche per la Progettazione d'Area Vasta",
-        "Persone in carica: 3.",
+        "Persone in carica: 4.",
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
     }
@@ -1220,6 +1220,9 @@ for r in t.rows[1:]:
 fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template() {
     use cdp_core::documents::DocFormat;
     let mut s = populated();
+    let mut st = s.settings().unwrap();
+    st.signatory_name = "Maria Rossi".into();
+    s.save_settings(&st).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("determina.pdf");
     std::fs::write(
@@ -1233,17 +1236,66 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let text = run("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for want in [
-        "DETERMINAZIONE DEL SEGRETARIO GENERALE",
+        "DETERMINAZIONE DEL SEGRETARIO GENERALE n. ____ del ____ OGGETTO",
         "Costituzione del Gruppo di lavoro della «Comunità di Pratiche»",
-        "con decorrenza dal 30/11/2026",
-        "Composizione del Gruppo di lavoro al 30/11/2026",
+        "con decorrenza dal 30/11/2026, nella composizione riportata nell’Allegato A",
+        "decreto n. ____ del ____, di nomina del Segretario Generale",
+        "approvazione del Protocollo d’intesa della «Comunità di Pratiche»",
+        "(PIAO) della Città Metropolitana di Messina in vigore, e in particolare la sezione «Rischi corruttivi e trasparenza»",
+        "la partecipazione al Gruppo di lavoro è a titolo gratuito e non comporta oneri a carico del bilancio dell’Ente; per i dipendenti pubblici rientra nei compiti d’ufficio.",
+        "il responsabile del procedimento",
+        "art. 147-bis del D.Lgs. 18 agosto 2000, n. 267, come recepito nell’ordinamento regionale",
+        "all’albo pretorio online per quindici giorni consecutivi e nella sezione «Amministrazione trasparente»",
+        "ricorso al TAR Sicilia – sezione di Catania entro 60 giorni o ricorso straordinario al Presidente della Regione Siciliana entro 120 giorni",
+        "Il Segretario Generale Maria Rossi",
+        "Allegato A – Composizione del Gruppo di lavoro",
+        "Composizione al 30/11/2026.",
+        // The Responsabile del progetto is the Segretario Generale, as in the chart.
+        "Responsabile del progetto: Maria Rossi, Segretario Generale – Città Metropolitana di Messina",
         "Segreteria tecnica: Anna Bellomo, Responsabile – Università degli Studi di Messina",
         "Isole Eolie (Zone omogenee): Bartolo Famularo, Referente di zona – Comune di Lipari",
         "Tavolo di Pratiche per la Progettazione d’Area Vasta (Tavoli tematici): Bartolo Famularo, Coordinatore – Comune di Lipari; Giovanni Santoro, Componente – Università degli Studi di Messina",
-        "Esperti esterni: da individuare",
+        "Restano da individuare i componenti di: Coordinamento; Area ionica e Valle dell’Alcantara (Zone omogenee); Area tirrenica dei Nebrodi (Zone omogenee); Area tirrenica-peloritana (Zone omogenee); Città di Messina (Zone omogenee); Esperti esterni.",
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
     }
+    for unwanted in [
+        "da individuare.",
+        "rientra nei compiti d’ufficio dei componenti",
+        "Zone omogenee:",
+        "Tavoli tematici:",
+    ] {
+        assert!(!flat.contains(unwanted), "«{unwanted}» in:\n{text}");
+    }
+    // The title's number and date stay on one line.
+    assert!(
+        text.lines().any(|l| l.trim() == "n. ____ del ____"),
+        "{text}"
+    );
+    // The chart and the composition name the same Responsabile del progetto.
+    let chart = dir.path().join("organigramma.pdf");
+    std::fs::write(&chart, s.org_chart_pdf(d("2026-11-30"), &[]).unwrap()).unwrap();
+    let chart = run(
+        "pdftotext",
+        &["-enc", "UTF-8", chart.to_str().unwrap(), "-"],
+    );
+    assert!(
+        chart.contains("Segretario Generale: Maria Rossi"),
+        "{chart}"
+    );
+    let comp = dir.path().join("composizione.pdf");
+    std::fs::write(
+        &comp,
+        s.org_composition(d("2026-11-30"), DocFormat::Pdf).unwrap(),
+    )
+    .unwrap();
+    let comp = run("pdftotext", &["-enc", "UTF-8", comp.to_str().unwrap(), "-"]);
+    let comp = comp.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        comp.contains("Maria Rossi")
+            && comp.contains("Responsabile del progetto Segretario Generale"),
+        "{comp}"
+    );
     run("qpdf", &["--check", pdf.to_str().unwrap()]);
     // An update says so.
     let upd = s.org_act(d("2026-11-30"), true, DocFormat::Docx).unwrap();
@@ -1273,6 +1325,23 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let text =
         String::from_utf8_lossy(&s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap()).len();
     assert!(text > 0);
+    // A template the user edited on the older default stays as it is.
+    let old = "# DETERMINAZIONE N. ………… DEL …………\n{% for u in unita %}\n- {{ u.nome }}: {% for p in u.persone %}{{ p.nome }}{% else %}da individuare{% endfor %}.\n{% endfor %}\n";
+    let saved = s
+        .save_org_act_template(old, Some(&saved.updated_at))
+        .unwrap();
+    assert_eq!(s.org_act_template().unwrap().body, old);
+    let pdf_old = dir.path().join("old.pdf");
+    std::fs::write(
+        &pdf_old,
+        s.org_act(d("2026-11-30"), false, DocFormat::Pdf).unwrap(),
+    )
+    .unwrap();
+    let text = run(
+        "pdftotext",
+        &["-enc", "UTF-8", pdf_old.to_str().unwrap(), "-"],
+    );
+    assert!(text.contains("DETERMINAZIONE N. ………… DEL …………"), "{text}");
     let restored = s.restore_org_act_template(Some(&saved.updated_at)).unwrap();
     assert!(restored.is_default);
     assert_eq!(
@@ -1280,6 +1349,6 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
             &s,
             "SELECT count(*) FROM audit WHERE entity = 'org_act_template'"
         ),
-        2
+        3
     );
 }

@@ -47,6 +47,9 @@ pub struct ActContext {
     /// An update of a group already constituted, not its constitution.
     pub aggiornamento: bool,
     pub unita: Vec<ActUnit>,
+    /// The units of the proposal still without anyone at the date, in one
+    /// line («Coordinamento; Esperti esterni»), empty when none.
+    pub da_individuare: String,
 }
 
 /// The act's template as the editor shows it.
@@ -62,7 +65,8 @@ pub struct ActTemplate {
 }
 
 /// The placeholders of the act: `ente.*`, `data`, `anno`, `aggiornamento`, `unita`
-/// (a list: `u.nome`, `u.tipo`, `u.collocazione`, `u.persone` with `p.nome`, `p.ruolo`, `p.ente`).
+/// (a list: `u.nome`, `u.tipo`, `u.collocazione`, `u.persone` with `p.nome`, `p.ruolo`, `p.ente`),
+/// `da_individuare`.
 pub fn placeholders() -> BTreeSet<String> {
     let sample = ActContext {
         ente: blank_ente(),
@@ -70,6 +74,7 @@ pub fn placeholders() -> BTreeSet<String> {
         anno: 0,
         aggiornamento: false,
         unita: Vec::new(),
+        da_individuare: String::new(),
     };
     let mut out = BTreeSet::new();
     if let serde_json::Value::Object(map) = serde_json::to_value(sample).unwrap_or_default() {
@@ -107,10 +112,18 @@ fn or_blank(s: String) -> String {
     }
 }
 
-/// The act's data: every unit (zones included) with the people in office.
+/// The act's data: the units with people in office at the date (a zone
+/// with its referent, a unit with its roles or its holder by office), and
+/// the units still without anyone, named once in `da_individuare`.
 pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
     use chrono::Datelike;
+    let person = |m: &super::Member| ActPerson {
+        nome: m.full_name.clone(),
+        ruolo: m.title.clone(),
+        ente: m.ente.clone().unwrap_or_default(),
+    };
     let mut unita = Vec::new();
+    let mut da_individuare = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
         if n.kind == NodeKind::Comune {
             continue;
@@ -121,23 +134,26 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
         } else {
             String::new()
         };
-        let mut persone: Vec<ActPerson> = n
-            .members
-            .iter()
-            .map(|m| ActPerson {
-                nome: m.full_name.clone(),
-                ruolo: m.title.clone(),
-                ente: m.ente.clone().unwrap_or_default(),
-            })
-            .collect();
+        let mut persone: Vec<ActPerson> = n.holders().iter().map(person).collect();
         for &c in &n.children {
             if o.nodes[c].kind == NodeKind::Comune {
-                persone.extend(o.nodes[c].members.iter().map(|m| ActPerson {
-                    nome: m.full_name.clone(),
-                    ruolo: m.title.clone(),
-                    ente: m.ente.clone().unwrap_or_default(),
-                }));
+                persone.extend(o.nodes[c].members.iter().map(person));
             }
+        }
+        if persone.is_empty() {
+            // A unit that only groups others (zones, tables) is not missing anyone.
+            let groups = n
+                .children
+                .iter()
+                .any(|&c| o.nodes[c].kind != NodeKind::Comune);
+            if !groups {
+                da_individuare.push(if collocazione.is_empty() {
+                    n.name.clone()
+                } else {
+                    format!("{} ({})", n.name, collocazione)
+                });
+            }
+            continue;
         }
         unita.push(ActUnit {
             nome: n.name.clone(),
@@ -153,6 +169,7 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
         anno: day.map_or(2026, |d| d.year()),
         aggiornamento,
         unita,
+        da_individuare: da_individuare.join("; "),
     }
 }
 
@@ -247,7 +264,7 @@ impl Store {
             ufficio: "Segreteria Generale".into(),
             pec: or_blank(l.secretariat_pec),
             firmatario: or_blank(l.signatory_name),
-            qualifica_firmatario: "Il Segretario Generale".into(),
+            qualifica_firmatario: or_blank(l.signatory_title),
             indirizzo: or_blank(l.secretariat_address),
             codice_fiscale: or_blank(l.secretariat_fiscal_code),
             telefono: or_blank(l.secretariat_phone),

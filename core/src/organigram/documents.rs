@@ -245,7 +245,8 @@ pub fn composition_report(o: &Organigram) -> Report {
             fill: None,
             group: true,
         });
-        let mut members: Vec<(&str, &super::Member)> = n.members.iter().map(|m| ("", m)).collect();
+        let mut members: Vec<(&str, &super::Member)> =
+            n.holders().iter().map(|m| ("", m)).collect();
         for &c in &n.children {
             if o.nodes[c].kind == NodeKind::Comune {
                 members.extend(o.nodes[c].members.iter().map(|m| ("", m)));
@@ -272,7 +273,8 @@ pub fn composition_report(o: &Organigram) -> Report {
             let who = match (m.referent_id, m.person_id) {
                 (Some(r), _) => Some((true, r)),
                 (None, Some(p)) => Some((false, p)),
-                _ => None,
+                // The holder by office (the Segretario Generale) is a person too.
+                _ => Some((false, i64::MIN)),
             };
             if let Some(w) = who.filter(|w| !people.contains(w)) {
                 people.push(w);

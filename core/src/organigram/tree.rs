@@ -54,6 +54,10 @@ pub struct OrgNode {
     pub name: String,
     pub description: Option<String>,
     pub members: Vec<Member>,
+    /// Who holds the unit by office when no role is in office: the
+    /// Segretario Generale for the «Responsabile del progetto» whose
+    /// description names them (name from Impostazioni).
+    pub ex_officio: Option<Member>,
     /// The version of the record behind the node (unit or zone).
     pub updated_at: Option<String>,
 }
@@ -63,6 +67,18 @@ pub struct OrgNode {
 pub struct Organigram {
     pub as_of: String,
     pub nodes: Vec<OrgNode>,
+}
+
+impl OrgNode {
+    /// The people the documents list for the node: the members in office,
+    /// or else the holder by office. The chart, the composition and the act
+    /// all read this.
+    pub fn holders(&self) -> &[Member] {
+        match (&self.ex_officio, self.members.is_empty()) {
+            (Some(m), true) => std::slice::from_ref(m),
+            _ => &self.members,
+        }
+    }
 }
 
 impl Organigram {
@@ -139,6 +155,38 @@ fn referent_member(r: &RefRow, title: &str, qualifica: &str) -> Member {
     }
 }
 
+/// The Segretario Generale as holder by office of the «Responsabile del
+/// progetto» unit when its description names them: the organigram names the
+/// office, the settings the person (a blank to fill when not set).
+fn ex_officio(u: &super::Unit, signatory: &str) -> Option<Member> {
+    let names_secretary = u
+        .description
+        .as_deref()
+        .is_some_and(|d| d.to_lowercase().contains("segretario generale"));
+    if u.kind != "responsabile" || !names_secretary {
+        return None;
+    }
+    let name = signatory.trim();
+    Some(Member {
+        role_id: None,
+        person_id: None,
+        referent_id: None,
+        istat: None,
+        title: "Segretario Generale".to_string(),
+        full_name: if name.is_empty() {
+            crate::documents::template::BLANK.to_string()
+        } else {
+            name.to_string()
+        },
+        ente: Some("Città Metropolitana di Messina".to_string()),
+        qualifica: None,
+        email: None,
+        phone: None,
+        valid_from: None,
+        valid_to: None,
+    })
+}
+
 impl Store {
     /// The organigram in force on `as_of`.
     pub fn organigram(&self, as_of: NaiveDate) -> Result<Organigram> {
@@ -152,6 +200,7 @@ impl Store {
             .filter(|r| in_period(Some(&r.valid_from), r.valid_to.as_deref(), &day))
             .collect();
         let zones = self.zones()?;
+        let signatory = crate::settings::letterhead(&self.conn)?.signatory_name;
         let mut nodes: Vec<OrgNode> = Vec::new();
 
         // Zone referents and RPCT: referent rows, read once.
@@ -218,6 +267,7 @@ impl Store {
                         .filter(|r| r.unit_id == u.id)
                         .map(member_of_role)
                         .collect(),
+                    ex_officio: ex_officio(u, ctx.signatory),
                     updated_at: Some(u.updated_at.clone()),
                 },
             );
@@ -259,6 +309,7 @@ impl Store {
                                 }
                             )),
                             members,
+                            ex_officio: None,
                             updated_at: Some(z.updated_at.clone()),
                         },
                     );
@@ -289,6 +340,7 @@ impl Store {
                                     name: format!("Comune di {}", r.comune),
                                     description: None,
                                     members: vec![referent_member(r, "RPCT", "RPCT")],
+                                    ex_officio: None,
                                     updated_at: None,
                                 },
                             );
@@ -303,6 +355,7 @@ impl Store {
             zones: &'a [crate::zones::Zone],
             refs: &'a [(RefRow, String, Option<i64>)],
             day: &'a str,
+            signatory: &'a str,
         }
         let mut ctx = Ctx {
             nodes: &mut nodes,
@@ -310,6 +363,7 @@ impl Store {
             zones: &zones,
             refs: &refs,
             day: &day,
+            signatory: &signatory,
         };
         for r in units.iter().filter(|u| u.parent_id.is_none()) {
             visit(r, None, &units, &mut ctx);
