@@ -1352,3 +1352,66 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
         3
     );
 }
+
+#[test]
+fn the_draft_act_docx_gives_each_list_its_own_numbering() {
+    use cdp_core::documents::DocFormat;
+    let s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("determina.docx");
+    std::fs::write(
+        &docx,
+        s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap(),
+    )
+    .unwrap();
+    // Word reads the first definition of an id: duplicates are the bug.
+    let script = r#"
+import sys, docx
+from docx.oxml.ns import qn
+d = docx.Document(sys.argv[1])
+n = d.part.numbering_part.element
+abstract_ids = [a.get(qn('w:abstractNumId')) for a in n.findall(qn('w:abstractNum'))]
+num_ids = [x.get(qn('w:numId')) for x in n.findall(qn('w:num'))]
+print('dup_abstract', len(abstract_ids) != len(set(abstract_ids)))
+print('dup_num', len(num_ids) != len(set(num_ids)))
+fmt_of = {}
+for a in n.findall(qn('w:abstractNum')):
+    fmt_of.setdefault(a.get(qn('w:abstractNumId')), a.find(qn('w:lvl')).find(qn('w:numFmt')).get(qn('w:val')))
+num = {}
+for x in n.findall(qn('w:num')):
+    o = x.find(qn('w:lvlOverride'))
+    start = o.find(qn('w:startOverride')).get(qn('w:val')) if o is not None and o.find(qn('w:startOverride')) is not None else '-'
+    num.setdefault(x.get(qn('w:numId')), (fmt_of[x.find(qn('w:abstractNumId')).get(qn('w:val'))], start))
+lists, prev = [], None
+for p in d.paragraphs:
+    pr = p._p.pPr
+    nid = None
+    if pr is not None and pr.numPr is not None:
+        nid = pr.numPr.numId.val
+    if nid is not None and nid != prev:
+        lists.append([nid, 0])
+    if nid is not None:
+        lists[-1][1] += 1
+    prev = nid
+ids = [l[0] for l in lists]
+print('shared', len(ids) != len(set(ids)))
+for nid, count in lists:
+    print('list', num[str(nid)][0], num[str(nid)][1], count)
+"#;
+    let out = run("/usr/bin/python3", &["-c", script, docx.to_str().unwrap()]);
+    assert!(out.contains("dup_abstract False"), "{out}");
+    assert!(out.contains("dup_num False"), "{out}");
+    assert!(out.contains("shared False"), "{out}");
+    let lists: Vec<&str> = out.lines().filter(|l| l.starts_with("list ")).collect();
+    // Premesse, Visti (bullets), dispositivo (1–6, restarting), Allegato A (bullets).
+    assert_eq!(
+        lists,
+        vec![
+            "list bullet - 3",
+            "list bullet - 6",
+            "list decimal 1 6",
+            "list bullet - 4"
+        ],
+        "{out}"
+    );
+}
