@@ -1364,6 +1364,9 @@ fn the_draft_act_docx_gives_each_list_its_own_numbering() {
         s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap(),
     )
     .unwrap();
+    if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
+        std::fs::copy(&docx, std::path::Path::new(&dir).join("determina.docx")).unwrap();
+    }
     // Word reads the first definition of an id: duplicates are the bug.
     let script = r#"
 import sys, docx
