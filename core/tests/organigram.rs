@@ -1121,17 +1121,15 @@ fn the_organigram_pdf_has_every_name_and_role_on_one_landscape_page() {
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
     }
-    // One A4 landscape page, a valid PDF.
+    // One landscape page, a valid PDF: A3, as on A4 the smallest text
+    // would print under 8 pt.
     let info = run("pdfinfo", &[p]);
     assert!(
         info.lines()
             .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
         "{info}"
     );
-    assert!(
-        info.contains("841.89 x 595.276") || info.contains("842 x 595"),
-        "{info}"
-    );
+    assert!(info.contains("1190.55 x 841.89"), "{info}");
     run("qpdf", &["--check", p]);
     // Collapsed branches are left out of the drawing.
     let small = s
@@ -1417,4 +1415,52 @@ for nid, count in lists:
         ],
         "{out}"
     );
+}
+
+#[test]
+fn the_printed_chart_fills_its_page_with_text_of_8_pt_at_least() {
+    use cdp_core::documents::report::{Item, Shape};
+    use cdp_core::organigram::documents::{chart_report, print_layout};
+    for s in [populated(), common::store()] {
+        let o = s.organigram(d("2026-11-30")).unwrap();
+        let r = chart_report(&o, &print_layout(&o, &[]));
+        let (cw, ch) = r.size.content();
+        let Item::Drawing(dr) = &r.items[0] else {
+            panic!("a drawing")
+        };
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, 0f32, 0f32);
+        let mut smallest = f32::MAX;
+        for sh in &dr.shapes {
+            if let Shape::Rect { x, y, w, h, .. } = sh {
+                x0 = x0.min(*x);
+                y0 = y0.min(*y);
+                x1 = x1.max(x + w);
+                y1 = y1.max(y + h);
+            }
+            if let Shape::Text { size, .. } = sh {
+                smallest = smallest.min(*size);
+            }
+        }
+        assert!(smallest >= 8.0 - 1e-3, "text at {smallest} pt");
+        // The boxes span the page's width or the height under the title
+        // (the gaps between levels grown), centred both ways.
+        let room = ch - 34.0;
+        assert!(
+            (x1 - x0) >= 0.97 * cw || (y1 - y0) >= 0.97 * room,
+            "{} × {} of {cw} × {room}",
+            x1 - x0,
+            y1 - y0
+        );
+        assert!((y1 - y0) >= 0.5 * room, "height {} of {room}", y1 - y0);
+        assert!((x0 - (cw - x1)).abs() < 2.0, "{x0} {x1} {cw}");
+        assert!(((y0 - 34.0) - (ch - y1)).abs() < 2.0, "{y0} {y1} {ch}");
+    }
+    // The print leaves out that a zone's composition is still a proposal.
+    let s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("organigramma.pdf");
+    std::fs::write(&path, s.org_chart_pdf(d("2026-11-30"), &[]).unwrap()).unwrap();
+    let text = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    assert!(text.contains("30 comuni"), "{text}");
+    assert!(!text.contains("proposta da accettare"), "{text}");
 }

@@ -155,6 +155,10 @@ fn referent_member(r: &RefRow, title: &str, qualifica: &str) -> Member {
     }
 }
 
+/// What a zone's description adds while its composition is a proposal (the
+/// screen says it; the printed chart does not).
+pub const PROPOSED_NOTE: &str = " (proposta da accettare)";
+
 /// The Segretario Generale as holder by office of the «Responsabile del
 /// progetto» unit when its description names them: the organigram names the
 /// office, the settings the person (a blank to fill when not set).
@@ -302,11 +306,7 @@ impl Store {
                                 "{} {}{}",
                                 z.comuni,
                                 if z.comuni == 1 { "comune" } else { "comuni" },
-                                if z.proposed {
-                                    " (proposta da accettare)"
-                                } else {
-                                    ""
-                                }
+                                if z.proposed { PROPOSED_NOTE } else { "" }
                             )),
                             members,
                             ex_officio: None,
