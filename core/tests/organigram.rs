@@ -1187,8 +1187,17 @@ fn the_composition_of_the_working_group_as_pdf_and_docx() {
         "Referente di zona",
         "Tavoli tematici › Tavolo di Pratiche per la Progettazione d'Area Vasta",
         "Persone in carica: 4.",
+        // The units without anyone, once, after the table.
+        "Restano da individuare i componenti di: Coordinamento; Area ionica e Valle dell'Alcantara (Zone omogenee); Area tirrenica dei Nebrodi (Zone omogenee); Area tirrenica",
+        "Città di Messina (Zone omogenee); Esperti esterni.",
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
+    }
+    for unwanted in [
+        "nessuna persona alla data",
+        "nessun referente di zona alla data",
+    ] {
+        assert!(!flat.contains(unwanted), "«{unwanted}» in:\n{text}");
     }
     run("qpdf", &["--check", pdf.to_str().unwrap()]);
     let docx = dir.path().join("composizione.docx");
@@ -1212,6 +1221,36 @@ for r in t.rows[1:]:
     );
     assert!(out.contains("row Componente | Giovanni Santoro | Professore associato, Università degli Studi di Messina | g.santoro@unime.it | 15/03/2026"), "{out}");
     assert!(out.contains("row Referente di zona | Bartolo Famularo | RPCT, Comune di Lipari | rpct@comunelipari.it"), "{out}");
+    // Each unit is one group: its heading row, then its people; the
+    // Responsabile del progetto is the Segretario Generale, as in the chart.
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("row ")).collect();
+    let firsts: Vec<&str> = rows
+        .iter()
+        .map(|r| r.trim_start_matches("row ").split(" | ").next().unwrap())
+        .collect();
+    assert_eq!(
+        firsts,
+        vec![
+            "Responsabile del progetto",
+            "Segretario Generale",
+            "Segreteria tecnica",
+            "Responsabile",
+            "Zone omogenee › Isole Eolie",
+            "Referente di zona",
+            "Tavoli tematici › Tavolo di Pratiche per la Progettazione d'Area Vasta",
+            "Coordinatore",
+            "Componente",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("Restano da individuare i componenti di: Coordinamento;")
+            || {
+                let p = run("/usr/bin/python3", &["-c", "import sys, docx; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))", docx.to_str().unwrap()]);
+                p.contains("Restano da individuare i componenti di: Coordinamento;")
+            },
+        "{out}"
+    );
 }
 
 #[test]

@@ -123,9 +123,12 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
         ente: m.ente.clone().unwrap_or_default(),
     };
     let mut unita = Vec::new();
-    let mut da_individuare = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
         if n.kind == NodeKind::Comune {
+            continue;
+        }
+        let persone: Vec<ActPerson> = o.listed_people(i).into_iter().map(person).collect();
+        if persone.is_empty() {
             continue;
         }
         let path = o.path(i);
@@ -134,27 +137,6 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
         } else {
             String::new()
         };
-        let mut persone: Vec<ActPerson> = n.holders().iter().map(person).collect();
-        for &c in &n.children {
-            if o.nodes[c].kind == NodeKind::Comune {
-                persone.extend(o.nodes[c].members.iter().map(person));
-            }
-        }
-        if persone.is_empty() {
-            // A unit that only groups others (zones, tables) is not missing anyone.
-            let groups = n
-                .children
-                .iter()
-                .any(|&c| o.nodes[c].kind != NodeKind::Comune);
-            if !groups {
-                da_individuare.push(if collocazione.is_empty() {
-                    n.name.clone()
-                } else {
-                    format!("{} ({})", n.name, collocazione)
-                });
-            }
-            continue;
-        }
         unita.push(ActUnit {
             nome: n.name.clone(),
             tipo: n.kind_label.clone(),
@@ -162,6 +144,7 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
             persone,
         });
     }
+    let da_individuare = o.to_fill();
     let day = NaiveDate::parse_from_str(&o.as_of, "%Y-%m-%d").ok();
     ActContext {
         ente,

@@ -228,8 +228,13 @@ pub fn composition_report(o: &Organigram) -> Report {
     // Distinct people: a referent is one person wherever he or she appears.
     let mut people: Vec<(bool, i64)> = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
-        // Comuni (their RPCT) are listed under their zone, not as groups of their own.
+        // Comuni (their RPCT) are listed under their zone, not as groups of
+        // their own; a unit without anyone is named in the closing sentence.
         if n.kind == NodeKind::Comune {
+            continue;
+        }
+        let members = o.listed_people(i);
+        if members.is_empty() {
             continue;
         }
         // The place in the tree, without the root every unit shares.
@@ -250,31 +255,9 @@ pub fn composition_report(o: &Organigram) -> Report {
             fill: None,
             group: true,
         });
-        let mut members: Vec<(&str, &super::Member)> =
-            n.holders().iter().map(|m| ("", m)).collect();
-        for &c in &n.children {
-            if o.nodes[c].kind == NodeKind::Comune {
-                members.extend(o.nodes[c].members.iter().map(|m| ("", m)));
-            }
-        }
-        if members.is_empty() {
-            rows.push(Row {
-                cells: vec![
-                    Cell::text("—"),
-                    Cell::text(if n.kind == NodeKind::Zone {
-                        "nessun referente di zona alla data"
-                    } else {
-                        "nessuna persona alla data"
-                    }),
-                    Cell::default(),
-                    Cell::default(),
-                    Cell::default(),
-                ],
-                fill: None,
-                group: false,
-            });
-        }
-        for (_, m) in members {
+        // The unit's group row, then its people: one group the engine keeps
+        // together with its heading.
+        for m in members {
             let who = match (m.referent_id, m.person_id) {
                 (Some(r), _) => Some((true, r)),
                 (None, Some(p)) => Some((false, p)),
@@ -311,6 +294,9 @@ pub fn composition_report(o: &Organigram) -> Report {
         }
     }
     let date = date_it(&o.as_of);
+    let to_fill = Some(o.to_fill())
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("Restano da individuare i componenti di: {}.", v.join("; ")));
     let count = match people.len() {
         0 => "Nessuna persona in carica.".to_string(),
         1 => "Una persona in carica.".to_string(),
@@ -327,7 +313,10 @@ pub fn composition_report(o: &Organigram) -> Report {
             ))),
             Item::Space(6.0),
             Item::Table(Table { columns, rows, ..Default::default() }),
-        ],
+        ]
+        .into_iter()
+        .chain(to_fill.into_iter().flat_map(|t| [Item::Space(6.0), Item::Paragraph(plain(t))]))
+        .collect(),
     }
 }
 

@@ -89,6 +89,50 @@ impl Organigram {
             .flat_map(|n| n.members.iter().map(move |m| (n, m)))
     }
 
+    /// The people the documents list under a unit or zone: its holders and,
+    /// for a zone that shows them, the RPCT of its comuni.
+    pub fn listed_people(&self, i: usize) -> Vec<&Member> {
+        let n = &self.nodes[i];
+        let mut out: Vec<&Member> = n.holders().iter().collect();
+        for &c in &n.children {
+            if self.nodes[c].kind == NodeKind::Comune {
+                out.extend(self.nodes[c].members.iter());
+            }
+        }
+        out
+    }
+
+    /// Whether a unit only groups others (zones, tables): without people of
+    /// its own it is not missing anyone.
+    pub fn groups_units(&self, i: usize) -> bool {
+        self.nodes[i]
+            .children
+            .iter()
+            .any(|&c| self.nodes[c].kind != NodeKind::Comune)
+    }
+
+    /// The units and zones still without anyone at the date (those that
+    /// only group others aside), as «Nome (Collocazione)», in tree order:
+    /// the documents name them once, in one sentence.
+    pub fn to_fill(&self) -> Vec<String> {
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].kind != NodeKind::Comune)
+            .filter(|&i| self.listed_people(i).is_empty() && !self.groups_units(i))
+            .map(|i| {
+                let path = self.path(i);
+                if path.len() > 2 {
+                    format!(
+                        "{} ({})",
+                        self.nodes[i].name,
+                        path[1..path.len() - 1].join(" › ")
+                    )
+                } else {
+                    self.nodes[i].name.clone()
+                }
+            })
+            .collect()
+    }
+
     /// The names of the ancestors of a node, root first, and the node's.
     pub fn path(&self, i: usize) -> Vec<&str> {
         let mut out = vec![self.nodes[i].name.as_str()];
