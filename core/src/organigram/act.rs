@@ -20,6 +20,13 @@ use crate::text::date_it;
 use crate::{audit, Store};
 
 pub const DEFAULT_BODY: &str = include_str!("../../templates/determina_gruppo_lavoro.txt");
+/// The version of the shipped text: raised whenever `DEFAULT_BODY` changes, so
+/// that a template edited on an older one says a newer default is available.
+/// (1: the first text; 2: Allegato A, Visti and attestations completed.)
+pub const DEFAULT_VERSION: &str = "2";
+/// The setting that records the default an edited template was written on
+/// (absent: the first one).
+const BASE_KEY: &str = "org_act_template_base";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActPerson {
@@ -62,6 +69,10 @@ pub struct ActTemplate {
     pub updated_at: String,
     /// The placeholders the template may use.
     pub placeholders: Vec<String>,
+    /// The template in use is the user's, written on an older shipped text:
+    /// it stays as it is, and the newer default can be restored.
+    pub newer_default: bool,
+    pub default_version: String,
 }
 
 /// The placeholders of the act: `ente.*`, `data`, `anno`, `aggiornamento`, `unita`
@@ -167,18 +178,23 @@ impl Store {
             )
             .optional()?;
         let placeholders = placeholders().into_iter().collect();
+        let base = crate::settings::get(&self.conn, BASE_KEY)?.unwrap_or_else(|| "1".into());
         Ok(match row {
             Some((body, updated_at)) => ActTemplate {
+                newer_default: base != DEFAULT_VERSION && body != DEFAULT_BODY,
                 body,
                 is_default: false,
                 updated_at,
                 placeholders,
+                default_version: DEFAULT_VERSION.into(),
             },
             None => ActTemplate {
                 body: DEFAULT_BODY.to_string(),
                 is_default: true,
                 updated_at: String::new(),
                 placeholders,
+                newer_default: false,
+                default_version: DEFAULT_VERSION.into(),
             },
         })
     }
@@ -199,6 +215,8 @@ impl Store {
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 rusqlite::params![body, at],
             )?;
+            // Written on the shipped text in use now.
+            crate::settings::set(tx, BASE_KEY, DEFAULT_VERSION)?;
             audit::record(
                 tx,
                 op,
@@ -219,6 +237,7 @@ impl Store {
         self.action(|tx, op| {
             check_version(&before.updated_at, version)?;
             tx.execute("DELETE FROM org_act_template", [])?;
+            tx.execute("DELETE FROM setting WHERE key = ?1", [BASE_KEY])?;
             audit::record(
                 tx,
                 op,
