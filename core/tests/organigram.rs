@@ -1121,17 +1121,15 @@ fn the_organigram_pdf_has_every_name_and_role_on_one_landscape_page() {
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
     }
-    // One A4 landscape page, a valid PDF.
+    // One landscape page, a valid PDF: A3, as on A4 the smallest text
+    // would print under 8 pt.
     let info = run("pdfinfo", &[p]);
     assert!(
         info.lines()
             .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
         "{info}"
     );
-    assert!(
-        info.contains("841.89 x 595.276") || info.contains("842 x 595"),
-        "{info}"
-    );
+    assert!(info.contains("1190.55 x 841.89"), "{info}");
     run("qpdf", &["--check", p]);
     // Collapsed branches are left out of the drawing.
     let small = s
@@ -1188,9 +1186,18 @@ fn the_composition_of_the_working_group_as_pdf_and_docx() {
         "Componente",
         "Referente di zona",
         "Tavoli tematici › Tavolo di Pratiche per la Progettazione d'Area Vasta",
-        "Persone in carica: 3.",
+        "Persone in carica: 4.",
+        // The units without anyone, once, after the table.
+        "Restano da individuare i componenti di: Coordinamento; Area ionica e Valle dell'Alcantara (Zone omogenee); Area tirrenica dei Nebrodi (Zone omogenee); Area tirrenica",
+        "Città di Messina (Zone omogenee); Esperti esterni.",
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
+    }
+    for unwanted in [
+        "nessuna persona alla data",
+        "nessun referente di zona alla data",
+    ] {
+        assert!(!flat.contains(unwanted), "«{unwanted}» in:\n{text}");
     }
     run("qpdf", &["--check", pdf.to_str().unwrap()]);
     let docx = dir.path().join("composizione.docx");
@@ -1214,12 +1221,45 @@ for r in t.rows[1:]:
     );
     assert!(out.contains("row Componente | Giovanni Santoro | Professore associato, Università degli Studi di Messina | g.santoro@unime.it | 15/03/2026"), "{out}");
     assert!(out.contains("row Referente di zona | Bartolo Famularo | RPCT, Comune di Lipari | rpct@comunelipari.it"), "{out}");
+    // Each unit is one group: its heading row, then its people; the
+    // Responsabile del progetto is the Segretario Generale, as in the chart.
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("row ")).collect();
+    let firsts: Vec<&str> = rows
+        .iter()
+        .map(|r| r.trim_start_matches("row ").split(" | ").next().unwrap())
+        .collect();
+    assert_eq!(
+        firsts,
+        vec![
+            "Responsabile del progetto",
+            "Segretario Generale",
+            "Segreteria tecnica",
+            "Responsabile",
+            "Zone omogenee › Isole Eolie",
+            "Referente di zona",
+            "Tavoli tematici › Tavolo di Pratiche per la Progettazione d'Area Vasta",
+            "Coordinatore",
+            "Componente",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("Restano da individuare i componenti di: Coordinamento;")
+            || {
+                let p = run("/usr/bin/python3", &["-c", "import sys, docx; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))", docx.to_str().unwrap()]);
+                p.contains("Restano da individuare i componenti di: Coordinamento;")
+            },
+        "{out}"
+    );
 }
 
 #[test]
 fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template() {
     use cdp_core::documents::DocFormat;
     let mut s = populated();
+    let mut st = s.settings().unwrap();
+    st.signatory_name = "Maria Rossi".into();
+    s.save_settings(&st).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("determina.pdf");
     std::fs::write(
@@ -1233,17 +1273,66 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let text = run("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for want in [
-        "DETERMINAZIONE DEL SEGRETARIO GENERALE",
+        "DETERMINAZIONE DEL SEGRETARIO GENERALE n. ____ del ____ OGGETTO",
         "Costituzione del Gruppo di lavoro della «Comunità di Pratiche»",
-        "con decorrenza dal 30/11/2026",
-        "Composizione del Gruppo di lavoro al 30/11/2026",
+        "con decorrenza dal 30/11/2026, nella composizione riportata nell’Allegato A",
+        "decreto n. ____ del ____, di nomina del Segretario Generale",
+        "approvazione del Protocollo d’intesa della «Comunità di Pratiche»",
+        "(PIAO) della Città Metropolitana di Messina in vigore, e in particolare la sezione «Rischi corruttivi e trasparenza»",
+        "la partecipazione al Gruppo di lavoro è a titolo gratuito e non comporta oneri a carico del bilancio dell’Ente; per i dipendenti pubblici rientra nei compiti d’ufficio.",
+        "il responsabile del procedimento",
+        "art. 147-bis del D.Lgs. 18 agosto 2000, n. 267, come recepito nell’ordinamento regionale",
+        "all’albo pretorio online per quindici giorni consecutivi e nella sezione «Amministrazione trasparente»",
+        "ricorso al TAR Sicilia – sezione di Catania entro 60 giorni o ricorso straordinario al Presidente della Regione Siciliana entro 120 giorni",
+        "Il Segretario Generale Maria Rossi",
+        "Allegato A – Composizione del Gruppo di lavoro",
+        "Composizione al 30/11/2026.",
+        // The Responsabile del progetto is the Segretario Generale, as in the chart.
+        "Responsabile del progetto: Maria Rossi, Segretario Generale – Città Metropolitana di Messina",
         "Segreteria tecnica: Anna Bellomo, Responsabile – Università degli Studi di Messina",
         "Isole Eolie (Zone omogenee): Bartolo Famularo, Referente di zona – Comune di Lipari",
         "Tavolo di Pratiche per la Progettazione d’Area Vasta (Tavoli tematici): Bartolo Famularo, Coordinatore – Comune di Lipari; Giovanni Santoro, Componente – Università degli Studi di Messina",
-        "Esperti esterni: da individuare",
+        "Restano da individuare i componenti di: Coordinamento; Area ionica e Valle dell’Alcantara (Zone omogenee); Area tirrenica dei Nebrodi (Zone omogenee); Area tirrenica-peloritana (Zone omogenee); Città di Messina (Zone omogenee); Esperti esterni.",
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
     }
+    for unwanted in [
+        "da individuare.",
+        "rientra nei compiti d’ufficio dei componenti",
+        "Zone omogenee:",
+        "Tavoli tematici:",
+    ] {
+        assert!(!flat.contains(unwanted), "«{unwanted}» in:\n{text}");
+    }
+    // The title's number and date stay on one line.
+    assert!(
+        text.lines().any(|l| l.trim() == "n. ____ del ____"),
+        "{text}"
+    );
+    // The chart and the composition name the same Responsabile del progetto.
+    let chart = dir.path().join("organigramma.pdf");
+    std::fs::write(&chart, s.org_chart_pdf(d("2026-11-30"), &[]).unwrap()).unwrap();
+    let chart = run(
+        "pdftotext",
+        &["-enc", "UTF-8", chart.to_str().unwrap(), "-"],
+    );
+    assert!(
+        chart.contains("Segretario Generale: Maria Rossi"),
+        "{chart}"
+    );
+    let comp = dir.path().join("composizione.pdf");
+    std::fs::write(
+        &comp,
+        s.org_composition(d("2026-11-30"), DocFormat::Pdf).unwrap(),
+    )
+    .unwrap();
+    let comp = run("pdftotext", &["-enc", "UTF-8", comp.to_str().unwrap(), "-"]);
+    let comp = comp.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        comp.contains("Maria Rossi")
+            && comp.contains("Responsabile del progetto Segretario Generale"),
+        "{comp}"
+    );
     run("qpdf", &["--check", pdf.to_str().unwrap()]);
     // An update says so.
     let upd = s.org_act(d("2026-11-30"), true, DocFormat::Docx).unwrap();
@@ -1273,6 +1362,23 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let text =
         String::from_utf8_lossy(&s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap()).len();
     assert!(text > 0);
+    // A template the user edited on the older default stays as it is.
+    let old = "# DETERMINAZIONE N. ………… DEL …………\n{% for u in unita %}\n- {{ u.nome }}: {% for p in u.persone %}{{ p.nome }}{% else %}da individuare{% endfor %}.\n{% endfor %}\n";
+    let saved = s
+        .save_org_act_template(old, Some(&saved.updated_at))
+        .unwrap();
+    assert_eq!(s.org_act_template().unwrap().body, old);
+    let pdf_old = dir.path().join("old.pdf");
+    std::fs::write(
+        &pdf_old,
+        s.org_act(d("2026-11-30"), false, DocFormat::Pdf).unwrap(),
+    )
+    .unwrap();
+    let text = run(
+        "pdftotext",
+        &["-enc", "UTF-8", pdf_old.to_str().unwrap(), "-"],
+    );
+    assert!(text.contains("DETERMINAZIONE N. ………… DEL …………"), "{text}");
     let restored = s.restore_org_act_template(Some(&saved.updated_at)).unwrap();
     assert!(restored.is_default);
     assert_eq!(
@@ -1280,6 +1386,120 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
             &s,
             "SELECT count(*) FROM audit WHERE entity = 'org_act_template'"
         ),
-        2
+        3
     );
+}
+
+#[test]
+fn the_draft_act_docx_gives_each_list_its_own_numbering() {
+    use cdp_core::documents::DocFormat;
+    let s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("determina.docx");
+    std::fs::write(
+        &docx,
+        s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap(),
+    )
+    .unwrap();
+    if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
+        std::fs::copy(&docx, std::path::Path::new(&dir).join("determina.docx")).unwrap();
+    }
+    // Word reads the first definition of an id: duplicates are the bug.
+    let script = r#"
+import sys, docx
+from docx.oxml.ns import qn
+d = docx.Document(sys.argv[1])
+n = d.part.numbering_part.element
+abstract_ids = [a.get(qn('w:abstractNumId')) for a in n.findall(qn('w:abstractNum'))]
+num_ids = [x.get(qn('w:numId')) for x in n.findall(qn('w:num'))]
+print('dup_abstract', len(abstract_ids) != len(set(abstract_ids)))
+print('dup_num', len(num_ids) != len(set(num_ids)))
+fmt_of = {}
+for a in n.findall(qn('w:abstractNum')):
+    fmt_of.setdefault(a.get(qn('w:abstractNumId')), a.find(qn('w:lvl')).find(qn('w:numFmt')).get(qn('w:val')))
+num = {}
+for x in n.findall(qn('w:num')):
+    o = x.find(qn('w:lvlOverride'))
+    start = o.find(qn('w:startOverride')).get(qn('w:val')) if o is not None and o.find(qn('w:startOverride')) is not None else '-'
+    num.setdefault(x.get(qn('w:numId')), (fmt_of[x.find(qn('w:abstractNumId')).get(qn('w:val'))], start))
+lists, prev = [], None
+for p in d.paragraphs:
+    pr = p._p.pPr
+    nid = None
+    if pr is not None and pr.numPr is not None:
+        nid = pr.numPr.numId.val
+    if nid is not None and nid != prev:
+        lists.append([nid, 0])
+    if nid is not None:
+        lists[-1][1] += 1
+    prev = nid
+ids = [l[0] for l in lists]
+print('shared', len(ids) != len(set(ids)))
+for nid, count in lists:
+    print('list', num[str(nid)][0], num[str(nid)][1], count)
+"#;
+    let out = run("/usr/bin/python3", &["-c", script, docx.to_str().unwrap()]);
+    assert!(out.contains("dup_abstract False"), "{out}");
+    assert!(out.contains("dup_num False"), "{out}");
+    assert!(out.contains("shared False"), "{out}");
+    let lists: Vec<&str> = out.lines().filter(|l| l.starts_with("list ")).collect();
+    // Premesse, Visti (bullets), dispositivo (1–6, restarting), Allegato A (bullets).
+    assert_eq!(
+        lists,
+        vec![
+            "list bullet - 3",
+            "list bullet - 6",
+            "list decimal 1 6",
+            "list bullet - 4"
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn the_printed_chart_fills_its_page_with_text_of_8_pt_at_least() {
+    use cdp_core::documents::report::{Item, Shape};
+    use cdp_core::organigram::documents::{chart_report, print_layout};
+    for s in [populated(), common::store()] {
+        let o = s.organigram(d("2026-11-30")).unwrap();
+        let r = chart_report(&o, &print_layout(&o, &[]));
+        let (cw, ch) = r.size.content();
+        let Item::Drawing(dr) = &r.items[0] else {
+            panic!("a drawing")
+        };
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, 0f32, 0f32);
+        let mut smallest = f32::MAX;
+        for sh in &dr.shapes {
+            if let Shape::Rect { x, y, w, h, .. } = sh {
+                x0 = x0.min(*x);
+                y0 = y0.min(*y);
+                x1 = x1.max(x + w);
+                y1 = y1.max(y + h);
+            }
+            if let Shape::Text { size, .. } = sh {
+                smallest = smallest.min(*size);
+            }
+        }
+        assert!(smallest >= 8.0 - 1e-3, "text at {smallest} pt");
+        // The boxes span the page's width or the height under the title
+        // (the gaps between levels grown), centred both ways.
+        let room = ch - 34.0;
+        assert!(
+            (x1 - x0) >= 0.97 * cw || (y1 - y0) >= 0.97 * room,
+            "{} × {} of {cw} × {room}",
+            x1 - x0,
+            y1 - y0
+        );
+        assert!((y1 - y0) >= 0.5 * room, "height {} of {room}", y1 - y0);
+        assert!((x0 - (cw - x1)).abs() < 2.0, "{x0} {x1} {cw}");
+        assert!(((y0 - 34.0) - (ch - y1)).abs() < 2.0, "{y0} {y1} {ch}");
+    }
+    // The print leaves out that a zone's composition is still a proposal.
+    let s = populated();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("organigramma.pdf");
+    std::fs::write(&path, s.org_chart_pdf(d("2026-11-30"), &[]).unwrap()).unwrap();
+    let text = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    assert!(text.contains("30 comuni"), "{text}");
+    assert!(!text.contains("proposta da accettare"), "{text}");
 }

@@ -25,9 +25,14 @@ const TEXT_TWIPS: usize = 9354;
 const RIGHT_BLOCK_TWIPS: i32 = 4209;
 const LIST_INDENT_TWIPS: i32 = 440;
 
-/// The abstract numbering definitions: bullets and decimal numbers.
-const BULLETS: usize = 1;
-const DECIMAL: usize = 2;
+/// The abstract numbering definitions: bullets and decimal numbers. Their
+/// ids start above docx-rs's own default definition (abstractNum 1, num 1,
+/// decimal), which the document always carries: sharing its id made Word
+/// read every list, bullets included, as one decimal numbering.
+const BULLETS: usize = 10;
+const DECIMAL: usize = 11;
+/// The first numbering instance of a list (each list has its own).
+const FIRST_LIST: usize = 20;
 
 /// What the document properties say (File → Properties in Word).
 #[derive(Debug, Clone, Default)]
@@ -184,7 +189,6 @@ fn numbering(docx: Docx) -> Docx {
     };
     docx.add_abstract_numbering(AbstractNumbering::new(BULLETS).add_level(level("bullet", "•")))
         .add_abstract_numbering(AbstractNumbering::new(DECIMAL).add_level(level("decimal", "%1.")))
-        .add_numbering(Numbering::new(BULLETS, BULLETS))
 }
 
 pub(super) fn xml_escape(s: &str) -> String {
@@ -291,8 +295,8 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
         .header(header)
         .footer(footer);
     docx = numbering(styles(docx));
-    // Each numbered list restarts at 1: its own numbering instance.
-    let mut next_numbering = BULLETS + 1;
+    // Each list has its own numbering instance; a numbered one restarts at 1.
+    let mut next_numbering = FIRST_LIST;
 
     let mut skip = 0;
     for (bi, block) in doc.blocks.iter().enumerate() {
@@ -369,16 +373,13 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                 }
             }
             Block::List { ordered, items } => {
-                let id = if *ordered {
-                    let id = next_numbering;
-                    next_numbering += 1;
-                    docx = docx.add_numbering(
-                        Numbering::new(id, DECIMAL).add_override(LevelOverride::new(0).start(1)),
-                    );
-                    id
+                let id = next_numbering;
+                next_numbering += 1;
+                docx = docx.add_numbering(if *ordered {
+                    Numbering::new(id, DECIMAL).add_override(LevelOverride::new(0).start(1))
                 } else {
-                    BULLETS
-                };
+                    Numbering::new(id, BULLETS)
+                });
                 for item in items {
                     let p = Paragraph::new()
                         .style("ListParagraph")

@@ -20,6 +20,13 @@ use crate::text::date_it;
 use crate::{audit, Store};
 
 pub const DEFAULT_BODY: &str = include_str!("../../templates/determina_gruppo_lavoro.txt");
+/// The version of the shipped text: raised whenever `DEFAULT_BODY` changes, so
+/// that a template edited on an older one says a newer default is available.
+/// (1: the first text; 2: Allegato A, Visti and attestations completed.)
+pub const DEFAULT_VERSION: &str = "2";
+/// The setting that records the default an edited template was written on
+/// (absent: the first one).
+const BASE_KEY: &str = "org_act_template_base";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActPerson {
@@ -47,6 +54,9 @@ pub struct ActContext {
     /// An update of a group already constituted, not its constitution.
     pub aggiornamento: bool,
     pub unita: Vec<ActUnit>,
+    /// The units of the proposal still without anyone at the date, in one
+    /// line («Coordinamento; Esperti esterni»), empty when none.
+    pub da_individuare: String,
 }
 
 /// The act's template as the editor shows it.
@@ -59,10 +69,15 @@ pub struct ActTemplate {
     pub updated_at: String,
     /// The placeholders the template may use.
     pub placeholders: Vec<String>,
+    /// The template in use is the user's, written on an older shipped text:
+    /// it stays as it is, and the newer default can be restored.
+    pub newer_default: bool,
+    pub default_version: String,
 }
 
 /// The placeholders of the act: `ente.*`, `data`, `anno`, `aggiornamento`, `unita`
-/// (a list: `u.nome`, `u.tipo`, `u.collocazione`, `u.persone` with `p.nome`, `p.ruolo`, `p.ente`).
+/// (a list: `u.nome`, `u.tipo`, `u.collocazione`, `u.persone` with `p.nome`, `p.ruolo`, `p.ente`),
+/// `da_individuare`.
 pub fn placeholders() -> BTreeSet<String> {
     let sample = ActContext {
         ente: blank_ente(),
@@ -70,6 +85,7 @@ pub fn placeholders() -> BTreeSet<String> {
         anno: 0,
         aggiornamento: false,
         unita: Vec::new(),
+        da_individuare: String::new(),
     };
     let mut out = BTreeSet::new();
     if let serde_json::Value::Object(map) = serde_json::to_value(sample).unwrap_or_default() {
@@ -107,12 +123,23 @@ fn or_blank(s: String) -> String {
     }
 }
 
-/// The act's data: every unit (zones included) with the people in office.
+/// The act's data: the units with people in office at the date (a zone
+/// with its referent, a unit with its roles or its holder by office), and
+/// the units still without anyone, named once in `da_individuare`.
 pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
     use chrono::Datelike;
+    let person = |m: &super::Member| ActPerson {
+        nome: m.full_name.clone(),
+        ruolo: m.title.clone(),
+        ente: m.ente.clone().unwrap_or_default(),
+    };
     let mut unita = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
         if n.kind == NodeKind::Comune {
+            continue;
+        }
+        let persone: Vec<ActPerson> = o.listed_people(i).into_iter().map(person).collect();
+        if persone.is_empty() {
             continue;
         }
         let path = o.path(i);
@@ -121,24 +148,6 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
         } else {
             String::new()
         };
-        let mut persone: Vec<ActPerson> = n
-            .members
-            .iter()
-            .map(|m| ActPerson {
-                nome: m.full_name.clone(),
-                ruolo: m.title.clone(),
-                ente: m.ente.clone().unwrap_or_default(),
-            })
-            .collect();
-        for &c in &n.children {
-            if o.nodes[c].kind == NodeKind::Comune {
-                persone.extend(o.nodes[c].members.iter().map(|m| ActPerson {
-                    nome: m.full_name.clone(),
-                    ruolo: m.title.clone(),
-                    ente: m.ente.clone().unwrap_or_default(),
-                }));
-            }
-        }
         unita.push(ActUnit {
             nome: n.name.clone(),
             tipo: n.kind_label.clone(),
@@ -146,6 +155,7 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
             persone,
         });
     }
+    let da_individuare = o.to_fill();
     let day = NaiveDate::parse_from_str(&o.as_of, "%Y-%m-%d").ok();
     ActContext {
         ente,
@@ -153,6 +163,7 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
         anno: day.map_or(2026, |d| d.year()),
         aggiornamento,
         unita,
+        da_individuare: da_individuare.join("; "),
     }
 }
 
@@ -167,18 +178,23 @@ impl Store {
             )
             .optional()?;
         let placeholders = placeholders().into_iter().collect();
+        let base = crate::settings::get(&self.conn, BASE_KEY)?.unwrap_or_else(|| "1".into());
         Ok(match row {
             Some((body, updated_at)) => ActTemplate {
+                newer_default: base != DEFAULT_VERSION && body != DEFAULT_BODY,
                 body,
                 is_default: false,
                 updated_at,
                 placeholders,
+                default_version: DEFAULT_VERSION.into(),
             },
             None => ActTemplate {
                 body: DEFAULT_BODY.to_string(),
                 is_default: true,
                 updated_at: String::new(),
                 placeholders,
+                newer_default: false,
+                default_version: DEFAULT_VERSION.into(),
             },
         })
     }
@@ -199,6 +215,8 @@ impl Store {
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 rusqlite::params![body, at],
             )?;
+            // Written on the shipped text in use now.
+            crate::settings::set(tx, BASE_KEY, DEFAULT_VERSION)?;
             audit::record(
                 tx,
                 op,
@@ -219,6 +237,7 @@ impl Store {
         self.action(|tx, op| {
             check_version(&before.updated_at, version)?;
             tx.execute("DELETE FROM org_act_template", [])?;
+            tx.execute("DELETE FROM setting WHERE key = ?1", [BASE_KEY])?;
             audit::record(
                 tx,
                 op,
@@ -247,7 +266,7 @@ impl Store {
             ufficio: "Segreteria Generale".into(),
             pec: or_blank(l.secretariat_pec),
             firmatario: or_blank(l.signatory_name),
-            qualifica_firmatario: "Il Segretario Generale".into(),
+            qualifica_firmatario: or_blank(l.signatory_title),
             indirizzo: or_blank(l.secretariat_address),
             codice_fiscale: or_blank(l.secretariat_fiscal_code),
             telefono: or_blank(l.secretariat_phone),

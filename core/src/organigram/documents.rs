@@ -25,10 +25,14 @@ const HEADER: [&str; 2] = [
 ];
 /// Space above the chart for its title and date.
 const TITLE_BAND: f32 = 34.0;
-/// The smallest scale at which the chart stays legible on A4 (its smallest text is 7 pt).
-const A4_MIN_SCALE: f32 = 0.8;
+/// The smallest scale at which the chart stays legible on A4: its smallest
+/// text (7 pt in the layout) prints at 8 pt at least, else the page is A3.
+const A4_MIN_SCALE: f32 = 8.0 / 7.0;
 /// A small chart is enlarged up to this much to use the page.
-const MAX_SCALE: f32 = 1.4;
+const MAX_SCALE: f32 = 2.0;
+/// The gap between levels may grow up to this many times the screen's, so
+/// that a broad, shallow chart fills the page's height too.
+const MAX_LEVEL_STRETCH: f32 = 4.0;
 
 const INK: Rgb = Rgb(23, 50, 77);
 const MUTED: Rgb = Rgb(77, 95, 113);
@@ -86,9 +90,10 @@ fn meta_docx(title: &str, subject: String) -> DocxMeta {
 /// The chart as a one-page report: the layout of the screen, scaled and centred.
 pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Report {
     let (size, s) = page_for(l.width, l.height);
-    let (cw, _) = size.content();
+    let (cw, ch) = size.content();
+    // Centred both ways in the space under the title.
     let dx = ((cw - l.width * s) / 2.0).max(0.0);
-    let dy = TITLE_BAND;
+    let dy = TITLE_BAND + ((ch - TITLE_BAND - l.height * s) / 2.0).max(0.0);
     let mut shapes = vec![
         Shape::Text {
             x: 0.0,
@@ -223,8 +228,13 @@ pub fn composition_report(o: &Organigram) -> Report {
     // Distinct people: a referent is one person wherever he or she appears.
     let mut people: Vec<(bool, i64)> = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
-        // Comuni (their RPCT) are listed under their zone, not as groups of their own.
+        // Comuni (their RPCT) are listed under their zone, not as groups of
+        // their own; a unit without anyone is named in the closing sentence.
         if n.kind == NodeKind::Comune {
+            continue;
+        }
+        let members = o.listed_people(i);
+        if members.is_empty() {
             continue;
         }
         // The place in the tree, without the root every unit shares.
@@ -245,34 +255,14 @@ pub fn composition_report(o: &Organigram) -> Report {
             fill: None,
             group: true,
         });
-        let mut members: Vec<(&str, &super::Member)> = n.members.iter().map(|m| ("", m)).collect();
-        for &c in &n.children {
-            if o.nodes[c].kind == NodeKind::Comune {
-                members.extend(o.nodes[c].members.iter().map(|m| ("", m)));
-            }
-        }
-        if members.is_empty() {
-            rows.push(Row {
-                cells: vec![
-                    Cell::text("—"),
-                    Cell::text(if n.kind == NodeKind::Zone {
-                        "nessun referente di zona alla data"
-                    } else {
-                        "nessuna persona alla data"
-                    }),
-                    Cell::default(),
-                    Cell::default(),
-                    Cell::default(),
-                ],
-                fill: None,
-                group: false,
-            });
-        }
-        for (_, m) in members {
+        // The unit's group row, then its people: one group the engine keeps
+        // together with its heading.
+        for m in members {
             let who = match (m.referent_id, m.person_id) {
                 (Some(r), _) => Some((true, r)),
                 (None, Some(p)) => Some((false, p)),
-                _ => None,
+                // The holder by office (the Segretario Generale) is a person too.
+                _ => Some((false, i64::MIN)),
             };
             if let Some(w) = who.filter(|w| !people.contains(w)) {
                 people.push(w);
@@ -304,6 +294,9 @@ pub fn composition_report(o: &Organigram) -> Report {
         }
     }
     let date = date_it(&o.as_of);
+    let to_fill = Some(o.to_fill())
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("Restano da individuare i componenti di: {}.", v.join("; ")));
     let count = match people.len() {
         0 => "Nessuna persona in carica.".to_string(),
         1 => "Una persona in carica.".to_string(),
@@ -320,15 +313,63 @@ pub fn composition_report(o: &Organigram) -> Report {
             ))),
             Item::Space(6.0),
             Item::Table(Table { columns, rows, ..Default::default() }),
-        ],
+        ]
+        .into_iter()
+        .chain(to_fill.into_iter().flat_map(|t| [Item::Space(6.0), Item::Paragraph(plain(t))]))
+        .collect(),
+    }
+}
+
+/// The layout of the printed chart: the screen's, with the gaps between
+/// levels grown (up to `MAX_LEVEL_STRETCH` times) so that a broad, shallow
+/// chart, scaled to the page's width, fills its height too. The boxes and
+/// their text keep their proportions.
+pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
+    let base = LayoutOptions::default();
+    let l = layout(o, collapsed, &base);
+    let (size, s) = page_for(l.width, l.height);
+    let room = (size.content().1 - TITLE_BAND) / s;
+    if l.height >= room - 1.0 {
+        return l;
+    }
+    // The height grows linearly with the level gap: measure by how much.
+    let probe = LayoutOptions {
+        level_gap: base.level_gap + 10.0,
+        ..base
+    };
+    let per_point = (layout(o, collapsed, &probe).height - l.height) / 10.0;
+    if per_point <= 0.0 {
+        return l;
+    }
+    let gap =
+        (base.level_gap + (room - l.height) / per_point).min(base.level_gap * MAX_LEVEL_STRETCH);
+    let stretched = layout(
+        o,
+        collapsed,
+        &LayoutOptions {
+            level_gap: gap,
+            ..base
+        },
+    );
+    // Only if the page and the scale stay what they were.
+    if page_for(stretched.width, stretched.height).1 >= s - 1e-3 {
+        stretched
+    } else {
+        l
     }
 }
 
 impl Store {
     /// The organigram on `as_of` as a one-page PDF/A (`collapsed`: the branches drawn closed).
     pub fn org_chart_pdf(&self, as_of: NaiveDate, collapsed: &[String]) -> Result<Vec<u8>> {
-        let o = self.organigram(as_of)?;
-        let l = layout(&o, collapsed, &LayoutOptions::default());
+        let mut o = self.organigram(as_of)?;
+        // A proposal still to accept is the screen's business, not the print's.
+        for n in &mut o.nodes {
+            if let Some(d) = n.description.as_mut() {
+                *d = d.replace(super::tree::PROPOSED_NOTE, "");
+            }
+        }
+        let l = print_layout(&o, collapsed);
         let r = chart_report(&o, &l);
         report_pdf(
             &r,

@@ -363,14 +363,17 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
     if n.kind_label != n.name && !n.name.starts_with("Comune di") {
         add(&n.kind_label, 7.0, false, true);
     }
-    if let Some(d) = &n.description {
+    let holders = n.holders();
+    // The description that names the holder by office is said by the holder's line.
+    let by_office = n.members.is_empty() && n.ex_officio.is_some();
+    if let Some(d) = n.description.as_ref().filter(|_| !by_office) {
         add(d, 7.0, false, true);
     }
-    for m in n.members.iter().take(MAX_MEMBERS) {
+    for m in holders.iter().take(MAX_MEMBERS) {
         add(&format!("{}: {}", m.title, m.full_name), 8.0, false, false);
     }
-    if n.members.len() > MAX_MEMBERS {
-        let more = n.members.len() - MAX_MEMBERS;
+    if holders.len() > MAX_MEMBERS {
+        let more = holders.len() - MAX_MEMBERS;
         add(
             &format!(
                 "e {more} {}",

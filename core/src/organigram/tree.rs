@@ -54,6 +54,10 @@ pub struct OrgNode {
     pub name: String,
     pub description: Option<String>,
     pub members: Vec<Member>,
+    /// Who holds the unit by office when no role is in office: the
+    /// Segretario Generale for the «Responsabile del progetto» whose
+    /// description names them (name from Impostazioni).
+    pub ex_officio: Option<Member>,
     /// The version of the record behind the node (unit or zone).
     pub updated_at: Option<String>,
 }
@@ -65,12 +69,68 @@ pub struct Organigram {
     pub nodes: Vec<OrgNode>,
 }
 
+impl OrgNode {
+    /// The people the documents list for the node: the members in office,
+    /// or else the holder by office. The chart, the composition and the act
+    /// all read this.
+    pub fn holders(&self) -> &[Member] {
+        match (&self.ex_officio, self.members.is_empty()) {
+            (Some(m), true) => std::slice::from_ref(m),
+            _ => &self.members,
+        }
+    }
+}
+
 impl Organigram {
     /// Every person in office, with the node they are in (pre-order).
     pub fn people(&self) -> impl Iterator<Item = (&OrgNode, &Member)> {
         self.nodes
             .iter()
             .flat_map(|n| n.members.iter().map(move |m| (n, m)))
+    }
+
+    /// The people the documents list under a unit or zone: its holders and,
+    /// for a zone that shows them, the RPCT of its comuni.
+    pub fn listed_people(&self, i: usize) -> Vec<&Member> {
+        let n = &self.nodes[i];
+        let mut out: Vec<&Member> = n.holders().iter().collect();
+        for &c in &n.children {
+            if self.nodes[c].kind == NodeKind::Comune {
+                out.extend(self.nodes[c].members.iter());
+            }
+        }
+        out
+    }
+
+    /// Whether a unit only groups others (zones, tables): without people of
+    /// its own it is not missing anyone.
+    pub fn groups_units(&self, i: usize) -> bool {
+        self.nodes[i]
+            .children
+            .iter()
+            .any(|&c| self.nodes[c].kind != NodeKind::Comune)
+    }
+
+    /// The units and zones still without anyone at the date (those that
+    /// only group others aside), as «Nome (Collocazione)», in tree order:
+    /// the documents name them once, in one sentence.
+    pub fn to_fill(&self) -> Vec<String> {
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].kind != NodeKind::Comune)
+            .filter(|&i| self.listed_people(i).is_empty() && !self.groups_units(i))
+            .map(|i| {
+                let path = self.path(i);
+                if path.len() > 2 {
+                    format!(
+                        "{} ({})",
+                        self.nodes[i].name,
+                        path[1..path.len() - 1].join(" › ")
+                    )
+                } else {
+                    self.nodes[i].name.clone()
+                }
+            })
+            .collect()
     }
 
     /// The names of the ancestors of a node, root first, and the node's.
@@ -139,6 +199,42 @@ fn referent_member(r: &RefRow, title: &str, qualifica: &str) -> Member {
     }
 }
 
+/// What a zone's description adds while its composition is a proposal (the
+/// screen says it; the printed chart does not).
+pub const PROPOSED_NOTE: &str = " (proposta da accettare)";
+
+/// The Segretario Generale as holder by office of the «Responsabile del
+/// progetto» unit when its description names them: the organigram names the
+/// office, the settings the person (a blank to fill when not set).
+fn ex_officio(u: &super::Unit, signatory: &str) -> Option<Member> {
+    let names_secretary = u
+        .description
+        .as_deref()
+        .is_some_and(|d| d.to_lowercase().contains("segretario generale"));
+    if u.kind != "responsabile" || !names_secretary {
+        return None;
+    }
+    let name = signatory.trim();
+    Some(Member {
+        role_id: None,
+        person_id: None,
+        referent_id: None,
+        istat: None,
+        title: "Segretario Generale".to_string(),
+        full_name: if name.is_empty() {
+            crate::documents::template::BLANK.to_string()
+        } else {
+            name.to_string()
+        },
+        ente: Some("Città Metropolitana di Messina".to_string()),
+        qualifica: None,
+        email: None,
+        phone: None,
+        valid_from: None,
+        valid_to: None,
+    })
+}
+
 impl Store {
     /// The organigram in force on `as_of`.
     pub fn organigram(&self, as_of: NaiveDate) -> Result<Organigram> {
@@ -152,6 +248,7 @@ impl Store {
             .filter(|r| in_period(Some(&r.valid_from), r.valid_to.as_deref(), &day))
             .collect();
         let zones = self.zones()?;
+        let signatory = crate::settings::letterhead(&self.conn)?.signatory_name;
         let mut nodes: Vec<OrgNode> = Vec::new();
 
         // Zone referents and RPCT: referent rows, read once.
@@ -218,6 +315,7 @@ impl Store {
                         .filter(|r| r.unit_id == u.id)
                         .map(member_of_role)
                         .collect(),
+                    ex_officio: ex_officio(u, ctx.signatory),
                     updated_at: Some(u.updated_at.clone()),
                 },
             );
@@ -252,13 +350,10 @@ impl Store {
                                 "{} {}{}",
                                 z.comuni,
                                 if z.comuni == 1 { "comune" } else { "comuni" },
-                                if z.proposed {
-                                    " (proposta da accettare)"
-                                } else {
-                                    ""
-                                }
+                                if z.proposed { PROPOSED_NOTE } else { "" }
                             )),
                             members,
+                            ex_officio: None,
                             updated_at: Some(z.updated_at.clone()),
                         },
                     );
@@ -289,6 +384,7 @@ impl Store {
                                     name: format!("Comune di {}", r.comune),
                                     description: None,
                                     members: vec![referent_member(r, "RPCT", "RPCT")],
+                                    ex_officio: None,
                                     updated_at: None,
                                 },
                             );
@@ -303,6 +399,7 @@ impl Store {
             zones: &'a [crate::zones::Zone],
             refs: &'a [(RefRow, String, Option<i64>)],
             day: &'a str,
+            signatory: &'a str,
         }
         let mut ctx = Ctx {
             nodes: &mut nodes,
@@ -310,6 +407,7 @@ impl Store {
             zones: &zones,
             refs: &refs,
             day: &day,
+            signatory: &signatory,
         };
         for r in units.iter().filter(|u| u.parent_id.is_none()) {
             visit(r, None, &units, &mut ctx);

@@ -206,6 +206,9 @@ export interface ActTemplate {
   is_default: boolean;
   updated_at: string;
   placeholders: string[];
+  /** The user's template was written on an older shipped text. */
+  newer_default: boolean;
+  default_version: string;
 }
 export const orgActTemplate = () => call<ActTemplate>("org_act_template");
 export const saveOrgActTemplate = (body: string, version: string) => call<ActTemplate>("save_org_act_template", { body, version });
