@@ -1233,6 +1233,60 @@ mod attestati_pdf {
         s.annul_certificate(y.id, "errore").unwrap();
         assert_eq!(s.certificate_pdf(y.id).unwrap_err().code(), "conflict");
     }
+
+    fn flat(bytes: &[u8]) -> String {
+        super::documents::pdftotext(bytes, &[])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The date printed is the issue date received (stored in the register),
+    /// never the wall clock; no attestato before the event, no summary of a
+    /// year not yet over; the number's year is the issue date's.
+    #[test]
+    fn issue_date_printed_and_checked() {
+        let mut s = common::store();
+        let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: "Anna Neri".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        s.set_training_attendance(e.id, p.id, true, 180).unwrap();
+        let err = s
+            .issue_event_certificate(e.id, p.id, "2027-03-08")
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(
+            err.to_string()
+                .contains("prima che l'evento si sia concluso"),
+            "{err}"
+        );
+        let err = s
+            .issue_event_certificates_pdf(e.id, "2026-11-30", &mut |_, _| true)
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert_eq!(
+            common::count(&s, "SELECT count(*) FROM training_certificate"),
+            0
+        );
+        let c = s.issue_event_certificate(e.id, p.id, "2027-03-12").unwrap();
+        assert_eq!(c.label, "2027/0001");
+        assert_eq!(c.issued_at, "2027-03-12");
+        let t = flat(&s.certificate_pdf(c.id).unwrap().0);
+        assert!(t.contains("Messina, 12 marzo 2027"), "{t}");
+        let err = s
+            .issue_year_certificate(p.id, 2027, "2027-12-31")
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("non è ancora concluso"), "{err}");
+        let y = s.issue_year_certificate(p.id, 2027, "2028-01-02").unwrap();
+        assert_eq!(y.label, "2028/0001");
+        let t = flat(&s.certificate_pdf(y.id).unwrap().0);
+        assert!(t.contains("2 gennaio 2028"), "{t}");
+    }
 }
 
 mod survey {

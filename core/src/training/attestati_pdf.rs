@@ -8,7 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 
-use super::attestati::{get_certificate, issue_for_event, year_of, Certificate};
+use super::attestati::{get_certificate, issue_date, issue_for_event, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
 use crate::documents::markup::Span;
@@ -87,10 +87,10 @@ fn text(
     *y += h + size * 0.5;
 }
 
-fn issued_on(c: &Certificate) -> NaiveDate {
-    chrono::DateTime::parse_from_rfc3339(&c.issued_at)
-        .map(|t| t.date_naive())
-        .unwrap_or_else(|_| chrono::Local::now().date_naive())
+/// The issue date stored in the register (never the wall clock).
+fn issued_on(c: &Certificate) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(c.issued_at.get(..10).unwrap_or(&c.issued_at), "%Y-%m-%d")
+        .map_err(|_| Error::Database(format!("data di rilascio non valida: {}", c.issued_at)))
 }
 
 fn footer_lines(c: &Certificate) -> String {
@@ -287,7 +287,7 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             3,
         );
     }
-    signature_and_footer(&mut shapes, &letter, c, w, h);
+    signature_and_footer(&mut shapes, &letter, c, w, h)?;
     Ok(Report {
         title: format!(
             "Attestato di partecipazione n. {} – {}",
@@ -305,14 +305,14 @@ fn signature_and_footer(
     c: &Certificate,
     w: f32,
     h: f32,
-) {
+) -> Result<()> {
     let sy = h - 190.0;
     shapes.push(Shape::Text {
         x: 40.0,
         y: sy,
         w: 200.0,
         h: 16.0,
-        text: format!("Messina, {}", plain_date(issued_on(c))),
+        text: format!("Messina, {}", plain_date(issued_on(c)?)),
         size: 11.0,
         bold: false,
         italic: false,
@@ -380,6 +380,7 @@ fn signature_and_footer(
         align: CellAlign::Center,
         color: GREY,
     });
+    Ok(())
 }
 
 /// The yearly summary: the events attended in the year, with their hours.
@@ -485,7 +486,7 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
         }),
         Item::Space(18.0),
         Item::Fields(vec![
-            ("Messina,".into(), vec![sp(&plain_date(issued_on(c)), false)]),
+            ("Messina,".into(), vec![sp(&plain_date(issued_on(c)?), false)]),
             (letter.signatory_title.clone(), vec![sp(if letter.signatory_name.trim().is_empty() { "…………………………………" } else { &letter.signatory_name }, true), Span { text: " (firmato digitalmente)".into(), bold: false, italic: true }]),
         ]),
         Item::Space(18.0),
@@ -566,7 +567,7 @@ impl Store {
         today: &str,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
-        let year = year_of(today)?;
+        let issued = issue_date(today)?;
         self.action(|tx, op| {
             get_event(tx, event_id)?;
             let todo: Vec<i64> = tx
@@ -586,7 +587,7 @@ impl Store {
                 if !progress(i, todo.len()) {
                     return Err(Error::Cancelled { message: "Rilascio degli attestati annullato: nessun attestato è stato numerato né salvato.".into() });
                 }
-                let c = issue_for_event(tx, op, event_id, *pid, year)?;
+                let c = issue_for_event(tx, op, event_id, *pid, issued)?;
                 let (bytes, name) = render(tx, &c)?;
                 out.push((c, bytes, name));
             }
