@@ -1277,6 +1277,11 @@ mod attestati_pdf {
         assert_eq!(c.issued_at, "2027-03-12");
         let t = flat(&s.certificate_pdf(c.id).unwrap().0);
         assert!(t.contains("Messina, 12 marzo 2027"), "{t}");
+        const LAW: &str = "art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190";
+        assert!(
+            t.contains(LAW) && !t.contains("comma 11") && !t.contains("8 e 11"),
+            "{t}"
+        );
         let err = s
             .issue_year_certificate(p.id, 2027, "2027-12-31")
             .unwrap_err();
@@ -1286,6 +1291,7 @@ mod attestati_pdf {
         assert_eq!(y.label, "2028/0001");
         let t = flat(&s.certificate_pdf(y.id).unwrap().0);
         assert!(t.contains("2 gennaio 2028"), "{t}");
+        assert!(t.contains(LAW) && !t.contains("8 e 11"), "{t}");
     }
 }
 
@@ -1372,6 +1378,13 @@ mod survey {
         assert!(
             t.contains("Scheda di rilevazione dei fabbisogni formativi")
                 && t.contains("Green Public Procurement")
+        );
+        let flat_form = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat_form
+                .contains("art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190")
+                && !flat_form.contains("8 e 11"),
+            "{flat_form}"
         );
         let rep = s.training_survey_report_pdf(2027).unwrap();
         super::documents::qpdf_ok(&rep);

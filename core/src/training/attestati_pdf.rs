@@ -245,8 +245,9 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             topic.push_str(", ");
         }
         topic.push_str(&format!(
-            "formazione di livello {} (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190)",
-            label(LEVELS, l).to_lowercase()
+            "formazione di livello {} ({})",
+            label(LEVELS, l).to_lowercase(),
+            super::LAW_190_TRAINING
         ));
     }
     if !topic.is_empty() {
@@ -469,8 +470,9 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             sp(&c.participant, true),
             sp(&c.ente.as_ref().map(|e| format!(" ({e})")).unwrap_or_default(), false),
             sp(&format!(
-                " ha partecipato nell'anno {ref_year} alle attività formative della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina sotto elencate, per complessive {} di formazione riconosciute, anche ai fini dell'obbligo formativo in materia di prevenzione della corruzione (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190).",
-                hours_words(c.minutes)
+                " ha partecipato nell'anno {ref_year} alle attività formative della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina sotto elencate, per complessive {} di formazione riconosciute, anche ai fini dell'obbligo formativo in materia di prevenzione della corruzione ({}).",
+                hours_words(c.minutes),
+                super::LAW_190_TRAINING
             ), false),
         ]),
         Item::Table(Table {

@@ -275,7 +275,7 @@ impl Store {
             size: PageSize::A4Portrait,
             items: vec![
                 Item::Heading { level: 1, text: format!("Scheda di rilevazione dei fabbisogni formativi – anno {year}"), toc: false },
-                Item::Paragraph(vec![sp("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190). Si prega di restituirla compilata alla Segreteria Generale.", false)]),
+                Item::Paragraph(vec![sp(&format!("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno ({}). Si prega di restituirla compilata alla Segreteria Generale.", super::LAW_190_TRAINING), false)]),
                 Item::Fields(vec![
                     ("Comune di".into(), vec![sp("……………………………………………………………", false)]),
                     ("Compilata da".into(), vec![sp("……………………………………………… (RPCT / referente)", false)]),
