@@ -1241,6 +1241,52 @@ mod attestati_pdf {
             .join(" ")
     }
 
+    /// «alla giornata formativa … svoltasi», «all'incontro … svoltosi».
+    #[test]
+    fn participle_agrees_with_the_kind() {
+        let mut s = common::store();
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: "Anna Neri".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        for (kind, mode, want) in [
+            (
+                "giornata",
+                "presenza",
+                "alla giornata formativa della Comunità di Pratiche, svoltasi in presenza",
+            ),
+            (
+                "incontro_rpct",
+                "webinar",
+                "trasparenza della Comunità di Pratiche, svoltosi in modalità webinar",
+            ),
+            (
+                "tavolo",
+                "mista",
+                "al tavolo tematico della Comunità di Pratiche, svoltosi in modalità mista",
+            ),
+        ] {
+            let e = s
+                .create_training_event(&EventInput {
+                    kind: kind.into(),
+                    mode: mode.into(),
+                    place: (mode != "webinar").then(|| "Palazzo dei Leoni".into()),
+                    ..webinar("2027-03-09")
+                })
+                .unwrap();
+            s.set_training_attendance(e.id, p.id, true, 180).unwrap();
+            let c = s.issue_event_certificate(e.id, p.id, "2027-03-09").unwrap();
+            let t = flat(&s.certificate_pdf(c.id).unwrap().0);
+            assert!(t.contains(want), "{kind}: {t}");
+            assert!(
+                !t.contains("giornata formativa della Comunità di Pratiche, svoltosi"),
+                "{t}"
+            );
+        }
+    }
+
     /// The date printed is the issue date received (stored in the register),
     /// never the wall clock; no attestato before the event, no summary of a
     /// year not yet over; the number's year is the issue date's.

@@ -110,6 +110,26 @@ fn footer_lines(c: &Certificate) -> String {
     s
 }
 
+/// «alla giornata formativa», «svoltasi in presenza»: the participle agrees
+/// with the kind of event (feminine for the giornata, masculine otherwise).
+pub(crate) fn participation(kind: &str, mode: &str) -> (&'static str, String) {
+    let (what, done) = match kind {
+        "giornata" => ("alla giornata formativa", "svoltasi"),
+        "incontro_rpct" => (
+            "all'incontro dei Responsabili della prevenzione della corruzione e della trasparenza",
+            "svoltosi",
+        ),
+        "incontro_zona" => ("all'incontro decentrato di zona", "svoltosi"),
+        _ => ("al tavolo tematico", "svoltosi"),
+    };
+    let how = match mode {
+        "webinar" => "in modalità webinar",
+        "presenza" => "in presenza",
+        _ => "in modalità mista (in presenza e in webinar)",
+    };
+    (what, format!("{done} {how}"))
+}
+
 /// The attestato of one event for one participant.
 fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
     let event_id = c
@@ -182,19 +202,7 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             1,
         );
     }
-    let what = match e.kind.as_str() {
-        "giornata" => "alla giornata formativa",
-        "incontro_rpct" => {
-            "all'incontro dei Responsabili della prevenzione della corruzione e della trasparenza"
-        }
-        "incontro_zona" => "all'incontro decentrato di zona",
-        _ => "al tavolo tematico",
-    };
-    let mode = match e.mode.as_str() {
-        "webinar" => "svoltosi in modalità webinar",
-        "presenza" => "svoltosi in presenza",
-        _ => "svoltosi in modalità mista (in presenza e in webinar)",
-    };
+    let (what, mode) = participation(&e.kind, &e.mode);
     text(
         &mut shapes,
         &mut y,
