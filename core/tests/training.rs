@@ -1241,6 +1241,51 @@ mod attestati_pdf {
             .join(" ")
     }
 
+    /// The signatory's title and name from the settings, no autograph line
+    /// beside «firmato digitalmente», where the code is checked, the number
+    /// once; the yearly summary with a «Livello» column.
+    #[test]
+    fn signature_verification_and_level() {
+        let mut s = common::store();
+        let mut st = s.settings().unwrap();
+        st.signatory_name = "Dott.ssa Giuseppa Carnabuci".into();
+        st.signatory_title = "Il Segretario Generale".into();
+        st.secretariat_pec = "protocollo@pec.prov.me.it".into();
+        s.save_settings(&st).unwrap();
+        let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: "Anna Neri".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        s.set_training_attendance(e.id, p.id, true, 180).unwrap();
+        let c = s.issue_event_certificate(e.id, p.id, "2027-03-10").unwrap();
+        let y = s.issue_year_certificate(p.id, 2027, "2028-01-10").unwrap();
+        for (id, label) in [(c.id, &c.label), (y.id, &y.label)] {
+            let t = flat(&s.certificate_pdf(id).unwrap().0);
+            assert!(
+                t.contains("Il Segretario Generale") && t.contains("Dott.ssa Giuseppa Carnabuci"),
+                "{t}"
+            );
+            assert!(
+                t.contains("firmato digitalmente") && !t.contains("……"),
+                "{t}"
+            );
+            assert!(t.contains("presso la Segreteria Generale della Città Metropolitana di Messina (PEC protocollo@pec.prov.me.it)"), "{t}");
+            assert_eq!(t.matches(label.as_str()).count(), 1, "{t}");
+        }
+        let t = super::documents::pdftotext(&s.certificate_pdf(y.id).unwrap().0, &["-layout"]);
+        assert!(t.contains("Livello") && t.contains("Generale"), "{t}");
+        // The date on the left, the signatory on the right of the same line.
+        let line = t
+            .lines()
+            .find(|l| l.contains("Messina, 10 gennaio 2028"))
+            .unwrap();
+        assert!(line.contains("Il Segretario Generale"), "{t}");
+        assert!(!t.lines().any(|l| l.trim() == "Messina,"), "{t}");
+    }
+
     /// «alla giornata formativa … svoltasi», «all'incontro … svoltosi».
     #[test]
     fn participle_agrees_with_the_kind() {
