@@ -1086,6 +1086,27 @@ mod documents {
             .join(" ");
         assert!(ptext.contains("Data e orario") && ptext.contains("Relatori"));
         assert!(ptext.contains("martedì 9 marzo 2027"), "{ptext}");
+        // The list has no shading: its legend does not speak of grey days
+        // (the grids' legends do).
+        assert!(
+            ptext.contains("Legenda") && !ptext.contains("in grigio"),
+            "{ptext}"
+        );
+        assert!(flat_cal.contains("giorni festivi e domeniche in grigio"));
+        // Columns wide enough: names, kinds and links unbroken (the raw
+        // text keeps the hyphens of broken words).
+        let raw = pdftotext(&prog, &["-raw"])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for whole in [
+            "Luogo o collegamento",
+            "● Giornata formativa",
+            "https://meet.esempio.it/cdp",
+            "Dott.ssa Maria Rossi, Segretario Generale; Avv. Luca Bianchi",
+        ] {
+            assert!(raw.contains(whole), "{whole} unbroken: {raw}");
+        }
         let (docx, dname) = s
             .training_document(CalendarDoc::ProgrammeDocx, &q, "01/03/2027", "31/05/2027")
             .unwrap();

@@ -43,8 +43,13 @@ pub fn mode_letter(mode: &str) -> &'static str {
     }
 }
 
-fn legend() -> String {
-    "Legenda – tipo: ● giornata formativa, ▲ incontro RPCT, ■ incontro decentrato di zona, ◊ tavolo tematico; modalità: W webinar, P in presenza, M mista; ANN. evento annullato; giorni festivi e domeniche in grigio.".to_string()
+/// The symbols' legend; `grid`: of a month grid, where holidays and
+/// Sundays are shaded (the list has no shading to explain).
+fn legend(grid: bool) -> String {
+    format!(
+        "Legenda – tipo: ● giornata formativa, ▲ incontro RPCT, ■ incontro decentrato di zona, ◊ tavolo tematico; modalità: W webinar, P in presenza, M mista; ANN. evento annullato{}.",
+        if grid { "; giorni festivi e domeniche in grigio" } else { "" }
+    )
 }
 
 fn header(period: &str) -> Vec<String> {
@@ -138,7 +143,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
         y: 19.0,
         w,
         h: 11.0,
-        text: legend(),
+        text: legend(true),
         size: 7.5,
         bold: false,
         italic: false,
@@ -296,32 +301,32 @@ pub fn programme_table(events: &[Event]) -> Table {
     let columns = vec![
         Column {
             header: "Data e orario".into(),
-            share: 14.0,
+            share: 13.0,
             align: CellAlign::Left,
         },
         Column {
             header: "Titolo e area tematica".into(),
-            share: 29.0,
+            share: 28.0,
             align: CellAlign::Left,
         },
         Column {
             header: "Tipo e modalità".into(),
-            share: 16.0,
+            share: 13.0,
             align: CellAlign::Left,
         },
         Column {
             header: "Luogo o collegamento".into(),
-            share: 18.0,
-            align: CellAlign::Left,
-        },
-        Column {
-            header: "Relatori".into(),
             share: 16.0,
             align: CellAlign::Left,
         },
         Column {
+            header: "Relatori".into(),
+            share: 24.0,
+            align: CellAlign::Left,
+        },
+        Column {
             header: "Ore".into(),
-            share: 7.0,
+            share: 6.0,
             align: CellAlign::Right,
         },
     ];
@@ -411,7 +416,7 @@ fn programme_items(events: &[Event], period: &str) -> Vec<Item> {
             italic: false,
         }]),
         Item::Paragraph(vec![Span {
-            text: legend(),
+            text: legend(false),
             bold: false,
             italic: true,
         }]),
@@ -459,7 +464,7 @@ pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Repo
     for (y, m) in months(from, to) {
         items.push(Item::Drawing(month_drawing(y, m, events)));
     }
-    items.push(Item::PageBreak(Some(PageSize::A4Portrait)));
+    items.push(Item::PageBreak(None));
     items.extend(programme_items(events, &period));
     Report {
         title: format!("Calendario della formazione {period}"),
@@ -469,13 +474,14 @@ pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Repo
     }
 }
 
-/// The "Programma formativo" of a period (A4 portrait).
+/// The "Programma formativo" of a period (A4 landscape: six columns whose
+/// names, places and links fit without being broken).
 pub fn programme_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Report {
     let period = period_text(from, to);
     Report {
         title: format!("Programma formativo {period}"),
         header: header(&format!("Programma formativo {period}")),
-        size: PageSize::A4Portrait,
+        size: PageSize::A4Landscape,
         items: programme_items(events, &period),
     }
 }
