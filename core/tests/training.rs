@@ -1008,6 +1008,59 @@ mod documents {
         s
     }
 
+    /// The month grid: event text of at least 8 pt; each title cut by the
+    /// width of its day (whole when it fits), never by a count of words.
+    #[test]
+    fn month_grid_readable_and_cut_by_width() {
+        use cdp_core::documents::report::{fit_text, Shape};
+        let s = sample();
+        let events = s
+            .training_events(&EventQuery {
+                from: Some("2027-03-01".into()),
+                to: Some("2027-03-31".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let d = cdp_core::training::documents::month_drawing(2027, 3, &events);
+        let mut seen = 0;
+        for sh in &d.shapes {
+            if let Shape::Text {
+                text, size, w, h, ..
+            } = sh
+            {
+                let event = [" W ", " P ", " M "].iter().any(|m| text.contains(m))
+                    && text.contains(':')
+                    || text.contains("altri");
+                if !event || text.starts_with("Legenda") {
+                    continue;
+                }
+                seen += 1;
+                assert!(*size >= 8.0, "{text}: {size} pt");
+                let (lines, cut) = fit_text(text, *w, *size, false, 20);
+                assert!(
+                    !cut && lines.len() as f32 * size * 1.2 <= h + 1.0,
+                    "{text} fits its box"
+                );
+            }
+        }
+        assert!(seen >= 8, "{seen}");
+        let texts: Vec<String> = d
+            .shapes
+            .iter()
+            .filter_map(|sh| match sh {
+                Shape::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        // A quiet day shows the whole title.
+        assert!(
+            texts
+                .iter()
+                .any(|t| t == "● 10:00 W Il PIAO e la sezione anticorruzione"),
+            "{texts:?}"
+        );
+    }
+
     #[test]
     fn calendar_programme_docx_and_year() {
         let s = sample();
@@ -1063,14 +1116,14 @@ mod documents {
                 e.start_time,
                 if e.mode == "webinar" { "W" } else { "P" }
             );
-            if e.date != "2027-03-17" || e.start_time.as_str() < "15:00" {
+            if e.date != "2027-03-17" || e.start_time.as_str() < "14:00" {
                 assert!(flat_cal.contains(&cue), "{cue} in the grid");
             }
             assert!(flat_cal.contains(&e.title), "{} in the list", e.title);
         }
         assert!(
-            flat_cal.contains(&format!("+{} altri", crowded - 7)),
-            "the crowded day: 7 shown"
+            flat_cal.contains(&format!("+{} altri", crowded - 6)),
+            "the crowded day: 6 shown at 8 pt"
         );
         let (prog, _) = s
             .training_document(CalendarDoc::Programme, &q, "01/03/2027", "31/05/2027")

@@ -117,6 +117,30 @@ fn grid_line(e: &Event) -> String {
     )
 }
 
+/// The lines `fit_text` made of `original` as one text again, without the
+/// hyphens it added at line ends (the drawing wraps it the same way).
+fn rejoin(lines: &[String], original: &str) -> String {
+    let mut out = String::new();
+    for l in lines {
+        if out.is_empty() {
+            out.push_str(l);
+            continue;
+        }
+        let stem = out.strip_suffix('-').unwrap_or(&out);
+        let fragment = stem.rsplit(' ').next().unwrap_or("");
+        let next = l.split(' ').next().unwrap_or("");
+        if out.ends_with('-')
+            && original.contains(&format!("{fragment}{}", next.trim_end_matches('…')))
+        {
+            out = format!("{stem}{l}");
+        } else {
+            out.push(' ');
+            out.push_str(l);
+        }
+    }
+    out
+}
+
 /// The month grid of one month: a whole A4 landscape page.
 pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
     let size = PageSize::A4Landscape;
@@ -181,7 +205,8 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
     let weeks = month_weeks(year, month);
     let grid_top = top + head_h;
     let row_h = (h - grid_top) / weeks.len() as f32;
-    let line_size = 7.0;
+    // Readable when printed: never under 8 pt.
+    let line_size = 8.0;
     let line_h = line_size * 1.2;
     for (r, week) in weeks.iter().enumerate() {
         for (c, day) in week.iter().enumerate() {
@@ -259,7 +284,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
                     y: ly,
                     w: col_w - 6.0,
                     h: hh + 0.5,
-                    text: lines.join(" "),
+                    text: rejoin(&lines, &grid_line(e)),
                     size: line_size,
                     bold: false,
                     italic: e.state == "annullato",
