@@ -1551,10 +1551,49 @@ mod survey {
                 && !flat_form.contains("8 e 11"),
             "{flat_form}"
         );
+        // The informativa (art. 13 GDPR), without an invented DPO contact.
+        for want in [
+            "Informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679)",
+            "Titolare del trattamento è la Città Metropolitana di Messina",
+            "rilevazione dei fabbisogni formativi della Comunità di Pratiche",
+            "art. 6, par. 1, lett. e)",
+            "artt. 15–22",
+            "I dati di contatto del Responsabile della protezione dei dati sono pubblicati sul sito istituzionale dell'Ente",
+        ] {
+            assert!(flat_form.contains(want), "{want}: {flat_form}");
+        }
+        // A theme marked without staff: «n.i.», never a bare 0 beside a score.
+        let privacy = r.rows.iter().find(|x| x.theme == "Privacy").unwrap();
+        assert_eq!(
+            (privacy.staff, privacy.unstated, privacy.staff_text.as_str()),
+            (0, 1, "n.i.")
+        );
+        assert_eq!(r.rows[0].staff_text, "24");
+        let comuni = common::count(&s, "SELECT count(*) FROM comune");
+        assert_eq!(r.comuni_total, comuni);
+        assert_eq!(r.replied.len(), 2);
         let rep = s.training_survey_report_pdf(2027).unwrap();
         super::documents::qpdf_ok(&rep);
         let t = super::documents::pdftotext(&rep, &[]);
         assert!(t.contains("Contratti") && t.contains("112"));
+        let flat_rep = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat_rep.contains(&format!("Schede pervenute: 2 su {comuni}")),
+            "{flat_rep}"
+        );
+        assert!(
+            flat_rep.contains("Comuni che hanno restituito la scheda: "),
+            "{flat_rep}"
+        );
+        for name in &r.replied {
+            assert!(flat_rep.contains(name.as_str()), "{name}");
+        }
+        assert!(flat_rep.contains("Priorità media ponderata"), "{flat_rep}");
+        assert!(flat_rep.contains("Privacy 1 n.i. 2,0 2"), "{flat_rep}");
+        assert!(
+            flat_rep.contains("n.i.: personale non indicato"),
+            "{flat_rep}"
+        );
         if let Ok(d) = std::env::var("TRAINING_DOCS_DIR") {
             std::fs::write(format!("{d}/scheda.pdf"), &form).unwrap();
             std::fs::write(format!("{d}/fabbisogni.pdf"), &rep).unwrap();

@@ -304,8 +304,10 @@ export interface Survey {
 export interface Ranking {
   year: number;
   surveys: number;
-  rows: { theme_id: number; theme: string; comuni: number; staff: number; score: number; priority: string }[];
+  rows: { theme_id: number; theme: string; comuni: number; staff: number; score: number; priority: string; unstated: number; staff_text: string }[];
   modes: [string, number][];
+  comuni_total: number;
+  replied: string[];
 }
 export const trainingSurvey = (istat: string, year: number) => call<Survey | null>("training_survey", { istat, year });
 export const saveTrainingSurvey = (input: SurveyInput) => call<Survey>("save_training_survey", { input });
