@@ -462,6 +462,8 @@ fn ics_parsed_by_python_across_dst() {
     let ics = s.training_ics(&EventQuery::default(), stamp).unwrap();
     assert!(ics.lines().all(|l| l.len() <= 75), "lines folded");
     assert!(ics.contains("\r\n"));
+    // Italian in the calendar too: a webinar without a place is «In videoconferenza».
+    assert!(ics.contains("LOCATION:In videoconferenza") && !ics.contains("online"));
     let rows = parse_ics(&ics);
     assert_eq!(rows.len(), 4);
     let f: Vec<Vec<&str>> = rows.iter().map(|r| r.split('|').collect()).collect();
