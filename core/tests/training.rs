@@ -859,7 +859,7 @@ mod attestati {
         );
 
         // Reissue keeps the number and the code.
-        let r = s.reissue_certificate(first.id).unwrap();
+        let r = s.reissue_certificate(first.id, "2027-03-20").unwrap();
         assert_eq!(
             (r.label.as_str(), r.verification.as_str(), r.reissues),
             ("2027/0001", first.verification.as_str(), 1)
@@ -872,7 +872,9 @@ mod attestati {
         let a = s.annul_certificate(first.id, "Nome errato").unwrap();
         assert!(a.annulled_at.is_some());
         assert_eq!(
-            s.reissue_certificate(first.id).unwrap_err().code(),
+            s.reissue_certificate(first.id, "2027-03-20")
+                .unwrap_err()
+                .code(),
             "conflict"
         );
         let again = s.issue_event_certificate(ev, ids[0], "2027-03-11").unwrap();
@@ -1282,13 +1284,24 @@ mod attestati_pdf {
                 std::fs::write(format!("{d}/{name}"), bytes).unwrap();
             }
         }
-        let r = s.reissue_certificate(out[0].0.id).unwrap();
+        assert_eq!(
+            s.reissue_certificate(out[0].0.id, "2027-03-01")
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let r = s.reissue_certificate(out[0].0.id, "2027-04-02").unwrap();
         let (again, _) = s.certificate_pdf(r.id).unwrap();
         let t = super::documents::pdftotext(&again, &[])
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        assert!(t.contains("Ristampa del") && t.contains(&out[0].0.verification));
+        assert!(
+            t.contains("Ristampa del 02/04/2027") && t.contains(&out[0].0.verification),
+            "{t}"
+        );
+        // The copy keeps the original's issue date.
+        assert!(t.contains("Messina, 10 marzo 2027"), "{t}");
         let y = s
             .issue_year_certificate(ids[0], 2027, "2028-01-10")
             .unwrap();

@@ -454,7 +454,7 @@ pub fn save_certificate(state: State<'_, AppState>, id: i64, reissue: bool) -> R
     let bytes = if reissue {
         state
             .with(|s| {
-                s.reissue_certificate(id)?;
+                s.reissue_certificate(id, &today())?;
                 s.certificate_pdf(id)
             })?
             .0
@@ -481,7 +481,7 @@ pub fn issue_year_certificate(
 
 #[tauri::command]
 pub fn reissue_certificate(state: State<AppState>, id: i64) -> R<Certificate> {
-    state.with(|s| s.reissue_certificate(id))
+    state.with(|s| s.reissue_certificate(id, &today()))
 }
 
 #[tauri::command]

@@ -392,16 +392,24 @@ impl Store {
         })
     }
 
-    /// A new copy of an attestato: same number and code, the reissue recorded.
-    pub fn reissue_certificate(&mut self, id: i64) -> Result<Certificate> {
+    /// A new copy of an attestato: same number and code, the reissue
+    /// recorded with the date `today` (printed on the copy).
+    pub fn reissue_certificate(&mut self, id: i64, today: &str) -> Result<Certificate> {
+        let on = issue_date(today)?;
         self.action(|tx, op| {
             let before = get_certificate(tx, id)?;
             if before.annulled_at.is_some() {
                 return Err(Error::conflict(format!("L'attestato n. {} è annullato e non può essere ristampato.", before.label), None));
             }
+            if on.format("%Y-%m-%d").to_string().as_str() < before.issued_at.get(..10).unwrap_or(&before.issued_at) {
+                return Err(Error::conflict(
+                    format!("L'attestato n. {} è stato rilasciato dopo il {}: la ristampa non può avere una data anteriore.", before.label, it_date(on)),
+                    None,
+                ));
+            }
             tx.execute(
                 "UPDATE training_certificate SET reissues = reissues + 1, reissued_at = ?2 WHERE id = ?1",
-                params![id, crate::now_utc()],
+                params![id, on.format("%Y-%m-%d").to_string()],
             )?;
             let after = get_certificate(tx, id)?;
             audit::record(tx, op, "reissue", "training_certificate", &after.label, Some(&serde_json::to_value(&before)?), Some(&serde_json::to_value(&after)?))?;

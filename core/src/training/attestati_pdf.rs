@@ -102,10 +102,10 @@ fn footer_lines(c: &Certificate, letter: &crate::settings::Settings) -> String {
         if pec.is_empty() { String::new() } else { format!(" (PEC {pec})") }
     );
     if let Some(r) = &c.reissued_at {
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(r) {
+        if let Ok(t) = NaiveDate::parse_from_str(r.get(..10).unwrap_or(r), "%Y-%m-%d") {
             s.push_str(&format!(
                 " Ristampa del {} (copia n. {}): numero e codice dell'originale.",
-                t.date_naive().format("%d/%m/%Y"),
+                t.format("%d/%m/%Y"),
                 c.reissues + 1
             ));
         }
