@@ -462,6 +462,8 @@ fn ics_parsed_by_python_across_dst() {
     let ics = s.training_ics(&EventQuery::default(), stamp).unwrap();
     assert!(ics.lines().all(|l| l.len() <= 75), "lines folded");
     assert!(ics.contains("\r\n"));
+    // Italian in the calendar too: a webinar without a place is «In videoconferenza».
+    assert!(ics.contains("LOCATION:In videoconferenza") && !ics.contains("online"));
     let rows = parse_ics(&ics);
     assert_eq!(rows.len(), 4);
     let f: Vec<Vec<&str>> = rows.iter().map(|r| r.split('|').collect()).collect();
@@ -857,7 +859,7 @@ mod attestati {
         );
 
         // Reissue keeps the number and the code.
-        let r = s.reissue_certificate(first.id).unwrap();
+        let r = s.reissue_certificate(first.id, "2027-03-20").unwrap();
         assert_eq!(
             (r.label.as_str(), r.verification.as_str(), r.reissues),
             ("2027/0001", first.verification.as_str(), 1)
@@ -870,7 +872,9 @@ mod attestati {
         let a = s.annul_certificate(first.id, "Nome errato").unwrap();
         assert!(a.annulled_at.is_some());
         assert_eq!(
-            s.reissue_certificate(first.id).unwrap_err().code(),
+            s.reissue_certificate(first.id, "2027-03-20")
+                .unwrap_err()
+                .code(),
             "conflict"
         );
         let again = s.issue_event_certificate(ev, ids[0], "2027-03-11").unwrap();
@@ -1008,6 +1012,59 @@ mod documents {
         s
     }
 
+    /// The month grid: event text of at least 8 pt; each title cut by the
+    /// width of its day (whole when it fits), never by a count of words.
+    #[test]
+    fn month_grid_readable_and_cut_by_width() {
+        use cdp_core::documents::report::{fit_text, Shape};
+        let s = sample();
+        let events = s
+            .training_events(&EventQuery {
+                from: Some("2027-03-01".into()),
+                to: Some("2027-03-31".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let d = cdp_core::training::documents::month_drawing(2027, 3, &events);
+        let mut seen = 0;
+        for sh in &d.shapes {
+            if let Shape::Text {
+                text, size, w, h, ..
+            } = sh
+            {
+                let event = [" W ", " P ", " M "].iter().any(|m| text.contains(m))
+                    && text.contains(':')
+                    || text.contains("altri");
+                if !event || text.starts_with("Legenda") {
+                    continue;
+                }
+                seen += 1;
+                assert!(*size >= 8.0, "{text}: {size} pt");
+                let (lines, cut) = fit_text(text, *w, *size, false, 20);
+                assert!(
+                    !cut && lines.len() as f32 * size * 1.2 <= h + 1.0,
+                    "{text} fits its box"
+                );
+            }
+        }
+        assert!(seen >= 8, "{seen}");
+        let texts: Vec<String> = d
+            .shapes
+            .iter()
+            .filter_map(|sh| match sh {
+                Shape::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        // A quiet day shows the whole title.
+        assert!(
+            texts
+                .iter()
+                .any(|t| t == "● 10:00 W Il PIAO e la sezione anticorruzione"),
+            "{texts:?}"
+        );
+    }
+
     #[test]
     fn calendar_programme_docx_and_year() {
         let s = sample();
@@ -1063,14 +1120,14 @@ mod documents {
                 e.start_time,
                 if e.mode == "webinar" { "W" } else { "P" }
             );
-            if e.date != "2027-03-17" || e.start_time.as_str() < "15:00" {
+            if e.date != "2027-03-17" || e.start_time.as_str() < "14:00" {
                 assert!(flat_cal.contains(&cue), "{cue} in the grid");
             }
             assert!(flat_cal.contains(&e.title), "{} in the list", e.title);
         }
         assert!(
-            flat_cal.contains(&format!("+{} altri", crowded - 7)),
-            "the crowded day: 7 shown"
+            flat_cal.contains(&format!("+{} altri", crowded - 6)),
+            "the crowded day: 6 shown at 8 pt"
         );
         let (prog, _) = s
             .training_document(CalendarDoc::Programme, &q, "01/03/2027", "31/05/2027")
@@ -1086,6 +1143,27 @@ mod documents {
             .join(" ");
         assert!(ptext.contains("Data e orario") && ptext.contains("Relatori"));
         assert!(ptext.contains("martedì 9 marzo 2027"), "{ptext}");
+        // The list has no shading: its legend does not speak of grey days
+        // (the grids' legends do).
+        assert!(
+            ptext.contains("Legenda") && !ptext.contains("in grigio"),
+            "{ptext}"
+        );
+        assert!(flat_cal.contains("giorni festivi e domeniche in grigio"));
+        // Columns wide enough: names, kinds and links unbroken (the raw
+        // text keeps the hyphens of broken words).
+        let raw = pdftotext(&prog, &["-raw"])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for whole in [
+            "Luogo o collegamento",
+            "● Giornata formativa",
+            "https://meet.esempio.it/cdp",
+            "Dott.ssa Maria Rossi, Segretario Generale; Avv. Luca Bianchi",
+        ] {
+            assert!(raw.contains(whole), "{whole} unbroken: {raw}");
+        }
         let (docx, dname) = s
             .training_document(CalendarDoc::ProgrammeDocx, &q, "01/03/2027", "31/05/2027")
             .unwrap();
@@ -1206,13 +1284,24 @@ mod attestati_pdf {
                 std::fs::write(format!("{d}/{name}"), bytes).unwrap();
             }
         }
-        let r = s.reissue_certificate(out[0].0.id).unwrap();
+        assert_eq!(
+            s.reissue_certificate(out[0].0.id, "2027-03-01")
+                .unwrap_err()
+                .code(),
+            "conflict"
+        );
+        let r = s.reissue_certificate(out[0].0.id, "2027-04-02").unwrap();
         let (again, _) = s.certificate_pdf(r.id).unwrap();
         let t = super::documents::pdftotext(&again, &[])
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        assert!(t.contains("Ristampa del") && t.contains(&out[0].0.verification));
+        assert!(
+            t.contains("Ristampa del 02/04/2027") && t.contains(&out[0].0.verification),
+            "{t}"
+        );
+        // The copy keeps the original's issue date.
+        assert!(t.contains("Messina, 10 marzo 2027"), "{t}");
         let y = s
             .issue_year_certificate(ids[0], 2027, "2028-01-10")
             .unwrap();
@@ -1232,6 +1321,157 @@ mod attestati_pdf {
         }
         s.annul_certificate(y.id, "errore").unwrap();
         assert_eq!(s.certificate_pdf(y.id).unwrap_err().code(), "conflict");
+    }
+
+    fn flat(bytes: &[u8]) -> String {
+        super::documents::pdftotext(bytes, &[])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The signatory's title and name from the settings, no autograph line
+    /// beside «firmato digitalmente», where the code is checked, the number
+    /// once; the yearly summary with a «Livello» column.
+    #[test]
+    fn signature_verification_and_level() {
+        let mut s = common::store();
+        let mut st = s.settings().unwrap();
+        st.signatory_name = "Dott.ssa Giuseppa Carnabuci".into();
+        st.signatory_title = "Il Segretario Generale".into();
+        st.secretariat_pec = "protocollo@pec.prov.me.it".into();
+        s.save_settings(&st).unwrap();
+        let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: "Anna Neri".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        s.set_training_attendance(e.id, p.id, true, 180).unwrap();
+        let c = s.issue_event_certificate(e.id, p.id, "2027-03-10").unwrap();
+        let y = s.issue_year_certificate(p.id, 2027, "2028-01-10").unwrap();
+        for (id, label) in [(c.id, &c.label), (y.id, &y.label)] {
+            let t = flat(&s.certificate_pdf(id).unwrap().0);
+            assert!(
+                t.contains("Il Segretario Generale") && t.contains("Dott.ssa Giuseppa Carnabuci"),
+                "{t}"
+            );
+            assert!(
+                t.contains("firmato digitalmente") && !t.contains("……"),
+                "{t}"
+            );
+            assert!(t.contains("presso la Segreteria Generale della Città Metropolitana di Messina (PEC protocollo@pec.prov.me.it)"), "{t}");
+            assert_eq!(t.matches(label.as_str()).count(), 1, "{t}");
+        }
+        let t = super::documents::pdftotext(&s.certificate_pdf(y.id).unwrap().0, &["-layout"]);
+        assert!(t.contains("Livello") && t.contains("Generale"), "{t}");
+        // The date on the left, the signatory on the right of the same line.
+        let line = t
+            .lines()
+            .find(|l| l.contains("Messina, 10 gennaio 2028"))
+            .unwrap();
+        assert!(line.contains("Il Segretario Generale"), "{t}");
+        assert!(!t.lines().any(|l| l.trim() == "Messina,"), "{t}");
+    }
+
+    /// «alla giornata formativa … svoltasi», «all'incontro … svoltosi».
+    #[test]
+    fn participle_agrees_with_the_kind() {
+        let mut s = common::store();
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: "Anna Neri".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        for (kind, mode, want) in [
+            (
+                "giornata",
+                "presenza",
+                "alla giornata formativa della Comunità di Pratiche, svoltasi in presenza",
+            ),
+            (
+                "incontro_rpct",
+                "webinar",
+                "trasparenza della Comunità di Pratiche, svoltosi in modalità webinar",
+            ),
+            (
+                "tavolo",
+                "mista",
+                "al tavolo tematico della Comunità di Pratiche, svoltosi in modalità mista",
+            ),
+        ] {
+            let e = s
+                .create_training_event(&EventInput {
+                    kind: kind.into(),
+                    mode: mode.into(),
+                    place: (mode != "webinar").then(|| "Palazzo dei Leoni".into()),
+                    ..webinar("2027-03-09")
+                })
+                .unwrap();
+            s.set_training_attendance(e.id, p.id, true, 180).unwrap();
+            let c = s.issue_event_certificate(e.id, p.id, "2027-03-09").unwrap();
+            let t = flat(&s.certificate_pdf(c.id).unwrap().0);
+            assert!(t.contains(want), "{kind}: {t}");
+            assert!(
+                !t.contains("giornata formativa della Comunità di Pratiche, svoltosi"),
+                "{t}"
+            );
+        }
+    }
+
+    /// The date printed is the issue date received (stored in the register),
+    /// never the wall clock; no attestato before the event, no summary of a
+    /// year not yet over; the number's year is the issue date's.
+    #[test]
+    fn issue_date_printed_and_checked() {
+        let mut s = common::store();
+        let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
+        let p = s
+            .add_training_participant(&ParticipantInput {
+                full_name: "Anna Neri".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        s.set_training_attendance(e.id, p.id, true, 180).unwrap();
+        let err = s
+            .issue_event_certificate(e.id, p.id, "2027-03-08")
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(
+            err.to_string()
+                .contains("prima che l'evento si sia concluso"),
+            "{err}"
+        );
+        let err = s
+            .issue_event_certificates_pdf(e.id, "2026-11-30", &mut |_, _| true)
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert_eq!(
+            common::count(&s, "SELECT count(*) FROM training_certificate"),
+            0
+        );
+        let c = s.issue_event_certificate(e.id, p.id, "2027-03-12").unwrap();
+        assert_eq!(c.label, "2027/0001");
+        assert_eq!(c.issued_at, "2027-03-12");
+        let t = flat(&s.certificate_pdf(c.id).unwrap().0);
+        assert!(t.contains("Messina, 12 marzo 2027"), "{t}");
+        const LAW: &str = "art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190";
+        assert!(
+            t.contains(LAW) && !t.contains("comma 11") && !t.contains("8 e 11"),
+            "{t}"
+        );
+        let err = s
+            .issue_year_certificate(p.id, 2027, "2027-12-31")
+            .unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("non è ancora concluso"), "{err}");
+        let y = s.issue_year_certificate(p.id, 2027, "2028-01-02").unwrap();
+        assert_eq!(y.label, "2028/0001");
+        let t = flat(&s.certificate_pdf(y.id).unwrap().0);
+        assert!(t.contains("2 gennaio 2028"), "{t}");
+        assert!(t.contains(LAW) && !t.contains("8 e 11"), "{t}");
     }
 }
 
@@ -1319,10 +1559,56 @@ mod survey {
             t.contains("Scheda di rilevazione dei fabbisogni formativi")
                 && t.contains("Green Public Procurement")
         );
+        let flat_form = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat_form
+                .contains("art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190")
+                && !flat_form.contains("8 e 11"),
+            "{flat_form}"
+        );
+        // The informativa (art. 13 GDPR), without an invented DPO contact.
+        for want in [
+            "Informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679)",
+            "Titolare del trattamento è la Città Metropolitana di Messina",
+            "rilevazione dei fabbisogni formativi della Comunità di Pratiche",
+            "art. 6, par. 1, lett. e)",
+            "artt. 15–22",
+            "I dati di contatto del Responsabile della protezione dei dati sono pubblicati sul sito istituzionale dell'Ente",
+        ] {
+            assert!(flat_form.contains(want), "{want}: {flat_form}");
+        }
+        // A theme marked without staff: «n.i.», never a bare 0 beside a score.
+        let privacy = r.rows.iter().find(|x| x.theme == "Privacy").unwrap();
+        assert_eq!(
+            (privacy.staff, privacy.unstated, privacy.staff_text.as_str()),
+            (0, 1, "n.i.")
+        );
+        assert_eq!(r.rows[0].staff_text, "24");
+        let comuni = common::count(&s, "SELECT count(*) FROM comune");
+        assert_eq!(r.comuni_total, comuni);
+        assert_eq!(r.replied.len(), 2);
         let rep = s.training_survey_report_pdf(2027).unwrap();
         super::documents::qpdf_ok(&rep);
         let t = super::documents::pdftotext(&rep, &[]);
         assert!(t.contains("Contratti") && t.contains("112"));
+        let flat_rep = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat_rep.contains(&format!("Schede pervenute: 2 su {comuni}")),
+            "{flat_rep}"
+        );
+        assert!(
+            flat_rep.contains("Comuni che hanno restituito la scheda: "),
+            "{flat_rep}"
+        );
+        for name in &r.replied {
+            assert!(flat_rep.contains(name.as_str()), "{name}");
+        }
+        assert!(flat_rep.contains("Priorità media ponderata"), "{flat_rep}");
+        assert!(flat_rep.contains("Privacy 1 n.i. 2,0 2"), "{flat_rep}");
+        assert!(
+            flat_rep.contains("n.i.: personale non indicato"),
+            "{flat_rep}"
+        );
         if let Ok(d) = std::env::var("TRAINING_DOCS_DIR") {
             std::fs::write(format!("{d}/scheda.pdf"), &form).unwrap();
             std::fs::write(format!("{d}/fabbisogni.pdf"), &rep).unwrap();

@@ -214,6 +214,13 @@ fn today() -> String {
         .to_string()
 }
 
+/// The issue date the user typed, or today when the field is empty.
+fn issue_day(issue_date: Option<String>) -> String {
+    issue_date
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(today)
+}
+
 #[tauri::command]
 pub fn training_participants(state: State<AppState>) -> R<Vec<Participant>> {
     state.with(|s| s.training_participants())
@@ -388,9 +395,12 @@ pub fn issue_event_certificates(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     event_id: i64,
+    issue_date: Option<String>,
 ) -> R<Option<IssuedBatch>> {
     use std::sync::atomic::Ordering;
     use tauri::Emitter;
+    let day = issue_day(issue_date);
+    state.with(|s| s.check_certificate_date(event_id, &day))?;
     // Start from the folder of the last file written, or the home folder.
     let start = state
         .exported
@@ -409,7 +419,6 @@ pub fn issue_event_certificates(
     };
     state.cancel.store(false, Ordering::SeqCst);
     let cancel = &state.cancel;
-    let day = today();
     let out = state.with(|s| {
         s.issue_event_certificates_pdf(event_id, &day, &mut |done, total| {
             let _ = app.emit("training-progress", Progress { done, total });
@@ -445,7 +454,7 @@ pub fn save_certificate(state: State<'_, AppState>, id: i64, reissue: bool) -> R
     let bytes = if reissue {
         state
             .with(|s| {
-                s.reissue_certificate(id)?;
+                s.reissue_certificate(id, &today())?;
                 s.certificate_pdf(id)
             })?
             .0
@@ -464,14 +473,15 @@ pub fn issue_year_certificate(
     state: State<AppState>,
     participant_id: i64,
     ref_year: i32,
+    issue_date: Option<String>,
 ) -> R<Certificate> {
-    let day = today();
+    let day = issue_day(issue_date);
     state.with(|s| s.issue_year_certificate(participant_id, ref_year, &day))
 }
 
 #[tauri::command]
 pub fn reissue_certificate(state: State<AppState>, id: i64) -> R<Certificate> {
-    state.with(|s| s.reissue_certificate(id))
+    state.with(|s| s.reissue_certificate(id, &today()))
 }
 
 #[tauri::command]

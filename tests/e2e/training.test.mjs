@@ -182,11 +182,19 @@ for e in cal.walk('VEVENT'):
 
     // The attestati of the present participants, numbered in the register,
     // saved as PDF into a folder chosen in the dialog.
+    // The issue date is the one typed: first, by mistake, the day before the
+    // event (refused before the folder is asked, nothing numbered), then the day after it.
     const attDir = dir;
     await app.dismissToasts();
+    await app.fill("#att-issue-date", "08/03/2027");
+    await clickCentred(app, "[data-testid=att-certificates]");
+    await waitFor(async () => (await app.text("body")).includes("prima che l'evento si sia concluso"), "an attestato before the event refused");
+    assert.ok(!readdirSync(attDir).some((f) => f.startsWith("Attestato_")));
+    await app.dismissToasts();
+    await app.fill("#att-issue-date", "10/03/2027");
     await clickCentred(app, "[data-testid=att-certificates]");
     answerFolderDialog("Scegli la cartella in cui salvare gli attestati", attDir);
-    const year = new Date().getFullYear();
+    const year = 2027;
     await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes(`n. ${year}/0002`), "two attestati numbered").catch(async (e) => {
       if (SHOTS) await app.screenshot(join(SHOTS, "debug.png"));
       throw e;
@@ -199,6 +207,7 @@ for e in cal.walk('VEVENT'):
     assert.match(att, new RegExp(`n\\. ${year}/0002`));
     assert.match(att, /Mario Rossi/);
     assert.match(att, /martedì 9 marzo 2027/);
+    assert.match(att, /Messina, 10 marzo 2027/);
     assert.match(att, /Codice di verifica: [0-9A-Z]{5}-[0-9A-Z]{5}/);
     assert.match(await app.text("[data-testid=certificates]"), new RegExp(`${year}/0002\\s*Mario Rossi\\s*3`));
     await app.assertAxe("presenze con attestati");

@@ -3,6 +3,7 @@
 //! participant present at an event, or as a yearly summary of all hours; a
 //! reissue keeps its number and code; an annulment is recorded, not deleted.
 
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -103,13 +104,14 @@ fn verification_code(seed: &str) -> String {
 fn register(
     tx: &Connection,
     op: &str,
-    year: i32,
+    issued: NaiveDate,
     kind: &str,
     participant_id: i64,
     event_id: Option<i64>,
     ref_year: Option<i32>,
     minutes: i64,
 ) -> Result<Certificate> {
+    let year = issued.year();
     let number: i64 = tx.query_row(
         "SELECT coalesce(max(number), 0) + 1 FROM training_certificate WHERE year = ?1",
         [year],
@@ -132,7 +134,7 @@ fn register(
     tx.execute(
         "INSERT INTO training_certificate (year, number, kind, participant_id, event_id, ref_year, minutes, verification, issued_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![year, number, kind, participant_id, event_id, ref_year, minutes, code, crate::now_utc()],
+        params![year, number, kind, participant_id, event_id, ref_year, minutes, code, issued.format("%Y-%m-%d").to_string()],
     )?;
     let c = get_certificate(tx, tx.last_insert_rowid())?;
     audit::record(
@@ -147,9 +149,33 @@ fn register(
     Ok(c)
 }
 
-pub(super) fn year_of(today: &str) -> Result<i32> {
-    use chrono::Datelike;
-    Ok(crate::validate::date("today", "Data", today)?.year())
+/// The issue date the user chose (or today), as the core receives it: it is
+/// printed on the attestato and gives the year of its number.
+pub(super) fn issue_date(today: &str) -> Result<NaiveDate> {
+    crate::validate::date("today", "Data di rilascio", today)
+}
+
+fn it_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Refuses an issue date before the event (only its date is known: an
+/// event ends, at the latest, on its own day).
+fn check_ended(e: &super::Event, issued: NaiveDate) -> Result<()> {
+    let held = NaiveDate::parse_from_str(&e.date, "%Y-%m-%d")
+        .map_err(|_| Error::Database(format!("data dell'evento non valida: {}", e.date)))?;
+    if held > issued {
+        return Err(Error::conflict(
+            format!(
+                "«{}» si svolge il {}: l'attestato non può essere rilasciato con data {}, prima che l'evento si sia concluso.",
+                e.title,
+                it_date(held),
+                it_date(issued)
+            ),
+            None,
+        ));
+    }
+    Ok(())
 }
 
 /// Issues the attestato of one participant present at one event (inside a transaction).
@@ -158,7 +184,7 @@ pub(super) fn issue_for_event(
     op: &str,
     event_id: i64,
     participant_id: i64,
-    year: i32,
+    issued: NaiveDate,
 ) -> Result<Certificate> {
     let e = get_event(tx, event_id)?;
     let p = get_participant(tx, participant_id)?;
@@ -168,6 +194,7 @@ pub(super) fn issue_for_event(
             None,
         ));
     }
+    check_ended(&e, issued)?;
     let present: Option<bool> = tx
         .query_row(
             "SELECT present FROM training_attendance WHERE event_id = ?1 AND participant_id = ?2",
@@ -201,7 +228,7 @@ pub(super) fn issue_for_event(
     register(
         tx,
         op,
-        year,
+        issued,
         "evento",
         participant_id,
         Some(event_id),
@@ -219,6 +246,13 @@ pub struct CertificateBatch {
 }
 
 impl Store {
+    /// Checks the issue date of the attestati of an event before anything
+    /// is asked (the folder) or numbered.
+    pub fn check_certificate_date(&self, event_id: i64, today: &str) -> Result<()> {
+        let e = get_event(&self.conn, event_id)?;
+        check_ended(&e, issue_date(today)?)
+    }
+
     /// The register, newest first (`year`: of issue).
     pub fn certificates(&self, year: Option<i32>) -> Result<Vec<Certificate>> {
         let mut stmt = self.conn.prepare(&format!(
@@ -249,15 +283,16 @@ impl Store {
             })
     }
 
-    /// The attestato of one participant for one event, numbered in the year of `today`.
+    /// The attestato of one participant for one event, dated `today` (the
+    /// issue date) and numbered in its year.
     pub fn issue_event_certificate(
         &mut self,
         event_id: i64,
         participant_id: i64,
         today: &str,
     ) -> Result<Certificate> {
-        let year = year_of(today)?;
-        self.action(|tx, op| issue_for_event(tx, op, event_id, participant_id, year))
+        let issued = issue_date(today)?;
+        self.action(|tx, op| issue_for_event(tx, op, event_id, participant_id, issued))
     }
 
     /// The attestati of every present participant of an event who has none
@@ -269,7 +304,7 @@ impl Store {
         today: &str,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<CertificateBatch> {
-        let year = year_of(today)?;
+        let on = issue_date(today)?;
         self.action(|tx, op| {
             get_event(tx, event_id)?;
             let ids: Vec<(i64, bool)> = tx
@@ -300,21 +335,32 @@ impl Store {
                         message: "Rilascio degli attestati annullato: nessun attestato è stato registrato.".into(),
                     });
                 }
-                issued.push(issue_for_event(tx, op, event_id, *pid, year)?);
+                issued.push(issue_for_event(tx, op, event_id, *pid, on)?);
             }
             progress(todo.len(), todo.len());
             Ok(CertificateBatch { issued, already })
         })
     }
 
-    /// The yearly summary attestato of all the hours of `ref_year`.
+    /// The yearly summary attestato of all the hours of `ref_year`, dated
+    /// `today` (the issue date, after the end of `ref_year`).
     pub fn issue_year_certificate(
         &mut self,
         participant_id: i64,
         ref_year: i32,
         today: &str,
     ) -> Result<Certificate> {
-        let year = year_of(today)?;
+        let issued = issue_date(today)?;
+        if issued.year() <= ref_year {
+            return Err(Error::conflict(
+                format!(
+                    "L'anno {ref_year} non è ancora concluso alla data di rilascio ({}): l'attestato riepilogativo si rilascia dal 1° gennaio {}.",
+                    it_date(issued),
+                    ref_year + 1
+                ),
+                None,
+            ));
+        }
         self.action(|tx, op| {
             let p = get_participant(tx, participant_id)?;
             let minutes: i64 = tx.query_row(
@@ -342,20 +388,28 @@ impl Store {
                     None,
                 ));
             }
-            register(tx, op, year, "annuale", participant_id, None, Some(ref_year), minutes)
+            register(tx, op, issued, "annuale", participant_id, None, Some(ref_year), minutes)
         })
     }
 
-    /// A new copy of an attestato: same number and code, the reissue recorded.
-    pub fn reissue_certificate(&mut self, id: i64) -> Result<Certificate> {
+    /// A new copy of an attestato: same number and code, the reissue
+    /// recorded with the date `today` (printed on the copy).
+    pub fn reissue_certificate(&mut self, id: i64, today: &str) -> Result<Certificate> {
+        let on = issue_date(today)?;
         self.action(|tx, op| {
             let before = get_certificate(tx, id)?;
             if before.annulled_at.is_some() {
                 return Err(Error::conflict(format!("L'attestato n. {} è annullato e non può essere ristampato.", before.label), None));
             }
+            if on.format("%Y-%m-%d").to_string().as_str() < before.issued_at.get(..10).unwrap_or(&before.issued_at) {
+                return Err(Error::conflict(
+                    format!("L'attestato n. {} è stato rilasciato dopo il {}: la ristampa non può avere una data anteriore.", before.label, it_date(on)),
+                    None,
+                ));
+            }
             tx.execute(
                 "UPDATE training_certificate SET reissues = reissues + 1, reissued_at = ?2 WHERE id = ?1",
-                params![id, crate::now_utc()],
+                params![id, on.format("%Y-%m-%d").to_string()],
             )?;
             let after = get_certificate(tx, id)?;
             audit::record(tx, op, "reissue", "training_certificate", &after.label, Some(&serde_json::to_value(&before)?), Some(&serde_json::to_value(&after)?))?;

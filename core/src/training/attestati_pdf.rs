@@ -8,12 +8,11 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 
-use super::attestati::{get_certificate, issue_for_event, year_of, Certificate};
+use super::attestati::{get_certificate, issue_date, issue_for_event, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
-use crate::documents::markup::Span;
 use crate::documents::report::{
-    report_pdf, Cell, CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row, Shape, Table,
+    report_pdf, CellAlign, Drawing, Item, PageSize, Report, Rgb, Shape,
 };
 use crate::error::{Error, Result};
 use crate::{audit, Store};
@@ -50,11 +49,11 @@ fn hours_words(minutes: i64) -> String {
     }
 }
 
-fn header(c: &Certificate) -> Vec<String> {
+/// The running header; the number is printed once, in the body.
+fn header() -> Vec<String> {
     vec![
         "Città Metropolitana di Messina – Segreteria Generale".into(),
         "Comunità di Pratiche dei RPCT".into(),
-        format!("Registro degli attestati – n. {}", c.label),
     ]
 }
 
@@ -87,27 +86,51 @@ fn text(
     *y += h + size * 0.5;
 }
 
-fn issued_on(c: &Certificate) -> NaiveDate {
-    chrono::DateTime::parse_from_rfc3339(&c.issued_at)
-        .map(|t| t.date_naive())
-        .unwrap_or_else(|_| chrono::Local::now().date_naive())
+/// The issue date stored in the register (never the wall clock).
+fn issued_on(c: &Certificate) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(c.issued_at.get(..10).unwrap_or(&c.issued_at), "%Y-%m-%d")
+        .map_err(|_| Error::Database(format!("data di rilascio non valida: {}", c.issued_at)))
 }
 
-fn footer_lines(c: &Certificate) -> String {
+/// The register line: the verification code and where it can be checked
+/// (the number is already printed once in the body).
+fn footer_lines(c: &Certificate, letter: &crate::settings::Settings) -> String {
+    let pec = letter.secretariat_pec.trim();
     let mut s = format!(
-        "Attestato n. {} iscritto nel registro degli attestati della Segreteria Generale. Codice di verifica: {}.",
-        c.label, c.verification
+        "Iscritto nel registro degli attestati della Segreteria Generale. Codice di verifica: {}, controllabile presso la Segreteria Generale della Città Metropolitana di Messina{}.",
+        c.verification,
+        if pec.is_empty() { String::new() } else { format!(" (PEC {pec})") }
     );
     if let Some(r) = &c.reissued_at {
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(r) {
+        if let Ok(t) = NaiveDate::parse_from_str(r.get(..10).unwrap_or(r), "%Y-%m-%d") {
             s.push_str(&format!(
                 " Ristampa del {} (copia n. {}): numero e codice dell'originale.",
-                t.date_naive().format("%d/%m/%Y"),
+                t.format("%d/%m/%Y"),
                 c.reissues + 1
             ));
         }
     }
     s
+}
+
+/// «alla giornata formativa», «svoltasi in presenza»: the participle agrees
+/// with the kind of event (feminine for the giornata, masculine otherwise).
+pub(crate) fn participation(kind: &str, mode: &str) -> (&'static str, String) {
+    let (what, done) = match kind {
+        "giornata" => ("alla giornata formativa", "svoltasi"),
+        "incontro_rpct" => (
+            "all'incontro dei Responsabili della prevenzione della corruzione e della trasparenza",
+            "svoltosi",
+        ),
+        "incontro_zona" => ("all'incontro decentrato di zona", "svoltosi"),
+        _ => ("al tavolo tematico", "svoltosi"),
+    };
+    let how = match mode {
+        "webinar" => "in modalità webinar",
+        "presenza" => "in presenza",
+        _ => "in modalità mista (in presenza e in webinar)",
+    };
+    (what, format!("{done} {how}"))
 }
 
 /// The attestato of one event for one participant.
@@ -182,19 +205,7 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             1,
         );
     }
-    let what = match e.kind.as_str() {
-        "giornata" => "alla giornata formativa",
-        "incontro_rpct" => {
-            "all'incontro dei Responsabili della prevenzione della corruzione e della trasparenza"
-        }
-        "incontro_zona" => "all'incontro decentrato di zona",
-        _ => "al tavolo tematico",
-    };
-    let mode = match e.mode.as_str() {
-        "webinar" => "svoltosi in modalità webinar",
-        "presenza" => "svoltosi in presenza",
-        _ => "svoltosi in modalità mista (in presenza e in webinar)",
-    };
+    let (what, mode) = participation(&e.kind, &e.mode);
     text(
         &mut shapes,
         &mut y,
@@ -245,8 +256,9 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             topic.push_str(", ");
         }
         topic.push_str(&format!(
-            "formazione di livello {} (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190)",
-            label(LEVELS, l).to_lowercase()
+            "formazione di livello {} ({})",
+            label(LEVELS, l).to_lowercase(),
+            super::LAW_190_TRAINING
         ));
     }
     if !topic.is_empty() {
@@ -287,79 +299,112 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
             3,
         );
     }
-    signature_and_footer(&mut shapes, &letter, c, w, h);
+    signature_and_footer(&mut shapes, &letter, c, w, h)?;
     Ok(Report {
         title: format!(
             "Attestato di partecipazione n. {} – {}",
             c.label, c.participant
         ),
-        header: header(c),
+        header: header(),
         size,
         items: vec![Item::Drawing(Drawing { size, shapes })],
     })
 }
 
-fn signature_and_footer(
+/// «Messina, <data>» on the left; the signatory's title and name on the
+/// right, «(firmato digitalmente)» under them (no autograph line), from `sy`.
+fn signature(
+    shapes: &mut Vec<Shape>,
+    letter: &crate::settings::Settings,
+    c: &Certificate,
+    w: f32,
+    sy: f32,
+    left: f32,
+) -> Result<()> {
+    let t = |x: f32,
+             y: f32,
+             w: f32,
+             text: String,
+             size: f32,
+             bold: bool,
+             italic: bool,
+             align,
+             color| Shape::Text {
+        x,
+        y,
+        w,
+        h: size * 1.2 + 4.0,
+        text,
+        size,
+        bold,
+        italic,
+        align,
+        color,
+    };
+    shapes.push(t(
+        left,
+        sy,
+        220.0,
+        format!("Messina, {}", plain_date(issued_on(c)?)),
+        11.0,
+        false,
+        false,
+        CellAlign::Left,
+        BLACK,
+    ));
+    let mut y = sy;
+    let title = letter.signatory_title.trim();
+    if !title.is_empty() {
+        shapes.push(t(
+            w - 270.0,
+            y,
+            240.0,
+            title.to_string(),
+            11.0,
+            false,
+            false,
+            CellAlign::Center,
+            BLACK,
+        ));
+        y += 16.0;
+    }
+    let name = letter.signatory_name.trim();
+    if !name.is_empty() {
+        shapes.push(t(
+            w - 270.0,
+            y,
+            240.0,
+            name.to_string(),
+            11.0,
+            true,
+            false,
+            CellAlign::Center,
+            BLACK,
+        ));
+        y += 16.0;
+    }
+    shapes.push(t(
+        w - 270.0,
+        y + 2.0,
+        240.0,
+        "(firmato digitalmente)".into(),
+        8.5,
+        false,
+        true,
+        CellAlign::Center,
+        GREY,
+    ));
+    Ok(())
+}
+
+/// The register line at the foot of the (last) page.
+fn register_footer(
     shapes: &mut Vec<Shape>,
     letter: &crate::settings::Settings,
     c: &Certificate,
     w: f32,
     h: f32,
 ) {
-    let sy = h - 190.0;
-    shapes.push(Shape::Text {
-        x: 40.0,
-        y: sy,
-        w: 200.0,
-        h: 16.0,
-        text: format!("Messina, {}", plain_date(issued_on(c))),
-        size: 11.0,
-        bold: false,
-        italic: false,
-        align: CellAlign::Left,
-        color: BLACK,
-    });
-    shapes.push(Shape::Text {
-        x: w - 260.0,
-        y: sy,
-        w: 220.0,
-        h: 16.0,
-        text: letter.signatory_title.clone(),
-        size: 11.0,
-        bold: false,
-        italic: false,
-        align: CellAlign::Center,
-        color: BLACK,
-    });
-    let name = if letter.signatory_name.trim().is_empty() {
-        "…………………………………".to_string()
-    } else {
-        letter.signatory_name.clone()
-    };
-    shapes.push(Shape::Text {
-        x: w - 260.0,
-        y: sy + 18.0,
-        w: 220.0,
-        h: 16.0,
-        text: name,
-        size: 11.0,
-        bold: true,
-        italic: false,
-        align: CellAlign::Center,
-        color: BLACK,
-    });
-    shapes.push(Shape::Text {
-        x: w - 260.0,
-        y: sy + 38.0,
-        w: 220.0,
-        h: 24.0,
-        text: "(firmato digitalmente)".into(),
-        size: 8.5,
-        bold: false,
-        italic: true,
-        align: CellAlign::Center,
-        color: GREY,
-    });
     shapes.push(Shape::Line {
         x1: 30.0,
         y1: h - 70.0,
@@ -373,7 +418,7 @@ fn signature_and_footer(
         y: h - 64.0,
         w: w - 60.0,
         h: 48.0,
-        text: footer_lines(c),
+        text: footer_lines(c, letter),
         size: 8.5,
         bold: false,
         italic: false,
@@ -382,19 +427,115 @@ fn signature_and_footer(
     });
 }
 
-/// The yearly summary: the events attended in the year, with their hours.
+fn signature_and_footer(
+    shapes: &mut Vec<Shape>,
+    letter: &crate::settings::Settings,
+    c: &Certificate,
+    w: f32,
+    h: f32,
+) -> Result<()> {
+    signature(shapes, letter, c, w, h - 190.0, 40.0)?;
+    register_footer(shapes, letter, c, w, h);
+    Ok(())
+}
+
+/// Lines `text` takes in `width` at `size`.
+fn lines_of(text: &str, width: f32, size: f32, bold: bool) -> usize {
+    crate::documents::report::fit_text(text, width, size, bold, 50)
+        .0
+        .len()
+        .max(1)
+}
+
+/// One cell of the summary's table: its texts (bold, italic) stacked.
+struct SummaryCell {
+    parts: Vec<(String, bool, bool)>,
+    align: CellAlign,
+}
+
+const PAD: f32 = 4.0;
+const CELL: f32 = 9.0;
+
+fn cell_height(cell: &SummaryCell, w: f32) -> f32 {
+    cell.parts
+        .iter()
+        .filter(|(t, _, _)| !t.is_empty())
+        .map(|(t, b, _)| lines_of(t, w - 2.0 * PAD, CELL, *b) as f32 * CELL * 1.2)
+        .sum::<f32>()
+        + 2.0 * PAD
+}
+
+/// Draws one row of the table at `y`; returns its height.
+fn draw_row(
+    shapes: &mut Vec<Shape>,
+    cols: &[(f32, f32)],
+    cells: &[SummaryCell],
+    y: f32,
+    fill: Option<Rgb>,
+) -> f32 {
+    let h = cells
+        .iter()
+        .zip(cols)
+        .map(|(c, (_, w))| cell_height(c, *w))
+        .fold(0.0, f32::max);
+    for (c, (x, w)) in cells.iter().zip(cols) {
+        shapes.push(Shape::Rect {
+            x: *x,
+            y,
+            w: *w,
+            h,
+            fill,
+            stroke: Some((Rgb(160, 160, 160), 0.5)),
+        });
+        let mut ty = y + PAD;
+        for (t, bold, italic) in &c.parts {
+            if t.is_empty() {
+                continue;
+            }
+            let th = lines_of(t, w - 2.0 * PAD, CELL, *bold) as f32 * CELL * 1.2;
+            shapes.push(Shape::Text {
+                x: x + PAD,
+                y: ty,
+                w: w - 2.0 * PAD,
+                h: th + 1.0,
+                text: t.clone(),
+                size: CELL,
+                bold: *bold,
+                italic: *italic,
+                align: c.align,
+                color: BLACK,
+            });
+            ty += th;
+        }
+    }
+    h
+}
+
+/// The yearly summary: the events attended in the year, with their hours,
+/// drawn page by page (the table's header repeated), the date on the left
+/// and the signature on the right under the table, the register line at
+/// the foot of the last page.
 fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
     let ref_year = c
         .ref_year
         .ok_or_else(|| Error::Database("attestato senza anno".into()))?;
     let letter = crate::settings::letterhead(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT e.date, e.title, e.kind, e.mode, e.credit_minutes, t.name FROM training_attendance a
+        "SELECT e.date, e.title, e.kind, e.mode, e.credit_minutes, t.name, e.level FROM training_attendance a
          JOIN training_event e ON e.id = a.event_id LEFT JOIN training_theme t ON t.id = e.theme_id
          WHERE a.participant_id = ?1 AND a.present = 1 AND e.state <> 'annullato' AND e.date BETWEEN ?2 AND ?3
          ORDER BY e.date, e.start_time",
     )?;
-    let rows: Vec<(String, String, String, String, i64, Option<String>)> = stmt
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+    )> = stmt
         .query_map(
             params![
                 c.participant_id,
@@ -409,96 +550,177 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             },
         )?
         .collect::<rusqlite::Result<_>>()?;
-    let sp = |t: &str, bold: bool| Span {
-        text: t.to_string(),
-        bold,
-        italic: false,
-    };
-    let mut table_rows = Vec::new();
-    for (date, title, kind, mode, minutes, theme) in &rows {
-        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map(|d| d.format("%d/%m/%Y").to_string())
-            .unwrap_or_else(|_| date.clone());
-        table_rows.push(Row {
-            cells: vec![
-                Cell::text(d),
-                Cell::spans(vec![
-                    sp(title, true),
-                    Span {
-                        text: theme
-                            .as_ref()
-                            .map(|t| format!(" – {t}"))
-                            .unwrap_or_default(),
-                        bold: false,
-                        italic: true,
-                    },
-                ]),
-                Cell::text(format!(
-                    "{}, {}",
-                    label(super::KINDS, kind),
-                    label(super::MODES, mode).to_lowercase()
-                )),
-                Cell::text(hours_text(*minutes)),
-            ],
-            fill: None,
-            group: false,
-        });
+    let size = PageSize::A4Portrait;
+    let (w, h) = size.content();
+    let shares = [12.0, 42.0, 12.0, 24.0, 10.0];
+    let total: f32 = shares.iter().sum();
+    let mut cols = Vec::new();
+    let mut x = 0.0;
+    for s in shares {
+        let cw = w * s / total;
+        cols.push((x, cw));
+        x += cw;
     }
-    table_rows.push(Row {
-        cells: vec![
-            Cell::bold("Totale"),
-            Cell::text(""),
-            Cell::text(""),
-            Cell::bold(hours_text(c.minutes)),
-        ],
-        fill: Some(Rgb(237, 237, 237)),
-        group: false,
+    let cell = |t: &str, bold: bool, align| SummaryCell {
+        parts: vec![(t.to_string(), bold, false)],
+        align,
+    };
+    let head = || {
+        vec![
+            cell("Data", true, CellAlign::Left),
+            cell("Attività e area tematica", true, CellAlign::Left),
+            cell("Livello", true, CellAlign::Left),
+            cell("Tipo e modalità", true, CellAlign::Left),
+            cell("Ore", true, CellAlign::Right),
+        ]
+    };
+    let mut pages: Vec<Vec<Shape>> = Vec::new();
+    let mut shapes = Vec::new();
+    let mut y = 10.0;
+    shapes.push(Shape::Text {
+        x: 0.0,
+        y,
+        w,
+        h: 20.0,
+        text: format!("Attestato riepilogativo della formazione – anno {ref_year}"),
+        size: 15.0,
+        bold: true,
+        italic: false,
+        align: CellAlign::Left,
+        color: BLACK,
     });
-    let items = vec![
-        Item::Space(20.0),
-        Item::Heading { level: 1, text: format!("Attestato riepilogativo della formazione – anno {ref_year}"), toc: false },
-        Item::Paragraph(vec![sp(&format!("Attestato n. {}", c.label), true)]),
-        Item::Space(8.0),
-        Item::Paragraph(vec![
-            sp("Si attesta che ", false),
-            sp(&c.participant, true),
-            sp(&c.ente.as_ref().map(|e| format!(" ({e})")).unwrap_or_default(), false),
-            sp(&format!(
-                " ha partecipato nell'anno {ref_year} alle attività formative della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina sotto elencate, per complessive {} di formazione riconosciute, anche ai fini dell'obbligo formativo in materia di prevenzione della corruzione (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190).",
-                hours_words(c.minutes)
-            ), false),
-        ]),
-        Item::Table(Table {
-            columns: vec![
-                Column { header: "Data".into(), share: 13.0, align: CellAlign::Left },
-                Column { header: "Attività e area tematica".into(), share: 52.0, align: CellAlign::Left },
-                Column { header: "Tipo e modalità".into(), share: 25.0, align: CellAlign::Left },
-                Column { header: "Ore".into(), share: 10.0, align: CellAlign::Right },
-            ],
-            rows: table_rows,
-            size: 9.0,
-            header_fill: Some(Rgb(217, 226, 236)),
-        }),
-        Item::Space(18.0),
-        Item::Fields(vec![
-            ("Messina,".into(), vec![sp(&plain_date(issued_on(c)), false)]),
-            (letter.signatory_title.clone(), vec![sp(if letter.signatory_name.trim().is_empty() { "…………………………………" } else { &letter.signatory_name }, true), Span { text: " (firmato digitalmente)".into(), bold: false, italic: true }]),
-        ]),
-        Item::Space(18.0),
-        Item::Paragraph(vec![Span { text: footer_lines(c), bold: false, italic: true }]),
-    ];
+    y += 22.0;
+    shapes.push(Shape::Line {
+        x1: 0.0,
+        y1: y,
+        x2: w,
+        y2: y,
+        width: 0.8,
+        color: BLACK,
+    });
+    y += 10.0;
+    shapes.push(Shape::Text {
+        x: 0.0,
+        y,
+        w,
+        h: 16.0,
+        text: format!("Attestato n. {}", c.label),
+        size: 11.0,
+        bold: true,
+        italic: false,
+        align: CellAlign::Left,
+        color: BLACK,
+    });
+    y += 24.0;
+    let body = format!(
+        "Si attesta che {}{} ha partecipato nell'anno {ref_year} alle attività formative della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina sotto elencate, per complessive {} di formazione riconosciute, anche ai fini dell'obbligo formativo in materia di prevenzione della corruzione ({}).",
+        c.participant,
+        c.ente.as_ref().map(|e| format!(" ({e})")).unwrap_or_default(),
+        hours_words(c.minutes),
+        super::LAW_190_TRAINING
+    );
+    let bh = lines_of(&body, w, 10.5, false) as f32 * 10.5 * 1.25 + 2.0;
+    shapes.push(Shape::Text {
+        x: 0.0,
+        y,
+        w,
+        h: bh,
+        text: body,
+        size: 10.5,
+        bold: false,
+        italic: false,
+        align: CellAlign::Left,
+        color: BLACK,
+    });
+    y += bh + 12.0;
+    const HEAD_FILL: Rgb = Rgb(217, 226, 236);
+    y += draw_row(&mut shapes, &cols, &head(), y, Some(HEAD_FILL));
+    let mut body_rows: Vec<(Vec<SummaryCell>, Option<Rgb>)> = rows
+        .iter()
+        .map(|(date, title, kind, mode, minutes, theme, level)| {
+            let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|_| date.clone());
+            (
+                vec![
+                    cell(&d, false, CellAlign::Left),
+                    SummaryCell {
+                        parts: vec![
+                            (title.clone(), true, false),
+                            (theme.clone().unwrap_or_default(), false, true),
+                        ],
+                        align: CellAlign::Left,
+                    },
+                    cell(
+                        &level
+                            .as_deref()
+                            .map(|l| label(LEVELS, l).to_string())
+                            .unwrap_or_else(|| "—".into()),
+                        false,
+                        CellAlign::Left,
+                    ),
+                    cell(
+                        &format!(
+                            "{}, {}",
+                            label(super::KINDS, kind),
+                            label(super::MODES, mode).to_lowercase()
+                        ),
+                        false,
+                        CellAlign::Left,
+                    ),
+                    cell(&hours_text(*minutes), false, CellAlign::Right),
+                ],
+                None,
+            )
+        })
+        .collect();
+    body_rows.push((
+        vec![
+            cell("Totale", true, CellAlign::Left),
+            cell("", false, CellAlign::Left),
+            cell("", false, CellAlign::Left),
+            cell("", false, CellAlign::Left),
+            cell(&hours_text(c.minutes), true, CellAlign::Right),
+        ],
+        Some(Rgb(237, 237, 237)),
+    ));
+    for (cells, fill) in &body_rows {
+        let rh = cells
+            .iter()
+            .zip(&cols)
+            .map(|(c, (_, cw))| cell_height(c, *cw))
+            .fold(0.0, f32::max);
+        if y + rh > h - 20.0 {
+            pages.push(std::mem::take(&mut shapes));
+            y = 10.0;
+            y += draw_row(&mut shapes, &cols, &head(), y, Some(HEAD_FILL));
+        }
+        y += draw_row(&mut shapes, &cols, cells, y, *fill);
+    }
+    // The date and the signature, then the register line at the foot.
+    if y + 40.0 + 70.0 > h - 80.0 {
+        pages.push(std::mem::take(&mut shapes));
+        y = 10.0;
+    }
+    signature(&mut shapes, &letter, c, w, y + 40.0, 0.0)?;
+    register_footer(&mut shapes, &letter, c, w, h);
+    pages.push(shapes);
     Ok(Report {
         title: format!(
             "Attestato riepilogativo {ref_year} n. {} – {}",
             c.label, c.participant
         ),
-        header: header(c),
-        size: PageSize::A4Portrait,
-        items,
+        header: header(),
+        size,
+        items: pages
+            .into_iter()
+            .map(|shapes| Item::Drawing(Drawing { size, shapes }))
+            .collect(),
     })
 }
 
@@ -566,7 +788,7 @@ impl Store {
         today: &str,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
-        let year = year_of(today)?;
+        let issued = issue_date(today)?;
         self.action(|tx, op| {
             get_event(tx, event_id)?;
             let todo: Vec<i64> = tx
@@ -586,7 +808,7 @@ impl Store {
                 if !progress(i, todo.len()) {
                     return Err(Error::Cancelled { message: "Rilascio degli attestati annullato: nessun attestato è stato numerato né salvato.".into() });
                 }
-                let c = issue_for_event(tx, op, event_id, *pid, year)?;
+                let c = issue_for_event(tx, op, event_id, *pid, issued)?;
                 let (bytes, name) = render(tx, &c)?;
                 out.push((c, bytes, name));
             }

@@ -43,8 +43,13 @@ pub fn mode_letter(mode: &str) -> &'static str {
     }
 }
 
-fn legend() -> String {
-    "Legenda – tipo: ● giornata formativa, ▲ incontro RPCT, ■ incontro decentrato di zona, ◊ tavolo tematico; modalità: W webinar, P in presenza, M mista; ANN. evento annullato; giorni festivi e domeniche in grigio.".to_string()
+/// The symbols' legend; `grid`: of a month grid, where holidays and
+/// Sundays are shaded (the list has no shading to explain).
+fn legend(grid: bool) -> String {
+    format!(
+        "Legenda – tipo: ● giornata formativa, ▲ incontro RPCT, ■ incontro decentrato di zona, ◊ tavolo tematico; modalità: W webinar, P in presenza, M mista; ANN. evento annullato{}.",
+        if grid { "; giorni festivi e domeniche in grigio" } else { "" }
+    )
 }
 
 fn header(period: &str) -> Vec<String> {
@@ -112,6 +117,30 @@ fn grid_line(e: &Event) -> String {
     )
 }
 
+/// The lines `fit_text` made of `original` as one text again, without the
+/// hyphens it added at line ends (the drawing wraps it the same way).
+fn rejoin(lines: &[String], original: &str) -> String {
+    let mut out = String::new();
+    for l in lines {
+        if out.is_empty() {
+            out.push_str(l);
+            continue;
+        }
+        let stem = out.strip_suffix('-').unwrap_or(&out);
+        let fragment = stem.rsplit(' ').next().unwrap_or("");
+        let next = l.split(' ').next().unwrap_or("");
+        if out.ends_with('-')
+            && original.contains(&format!("{fragment}{}", next.trim_end_matches('…')))
+        {
+            out = format!("{stem}{l}");
+        } else {
+            out.push(' ');
+            out.push_str(l);
+        }
+    }
+    out
+}
+
 /// The month grid of one month: a whole A4 landscape page.
 pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
     let size = PageSize::A4Landscape;
@@ -138,7 +167,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
         y: 19.0,
         w,
         h: 11.0,
-        text: legend(),
+        text: legend(true),
         size: 7.5,
         bold: false,
         italic: false,
@@ -176,7 +205,8 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
     let weeks = month_weeks(year, month);
     let grid_top = top + head_h;
     let row_h = (h - grid_top) / weeks.len() as f32;
-    let line_size = 7.0;
+    // Readable when printed: never under 8 pt.
+    let line_size = 8.0;
     let line_h = line_size * 1.2;
     for (r, week) in weeks.iter().enumerate() {
         for (c, day) in week.iter().enumerate() {
@@ -254,7 +284,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
                     y: ly,
                     w: col_w - 6.0,
                     h: hh + 0.5,
-                    text: lines.join(" "),
+                    text: rejoin(&lines, &grid_line(e)),
                     size: line_size,
                     bold: false,
                     italic: e.state == "annullato",
@@ -296,32 +326,32 @@ pub fn programme_table(events: &[Event]) -> Table {
     let columns = vec![
         Column {
             header: "Data e orario".into(),
-            share: 14.0,
+            share: 13.0,
             align: CellAlign::Left,
         },
         Column {
             header: "Titolo e area tematica".into(),
-            share: 29.0,
+            share: 28.0,
             align: CellAlign::Left,
         },
         Column {
             header: "Tipo e modalità".into(),
-            share: 16.0,
+            share: 13.0,
             align: CellAlign::Left,
         },
         Column {
             header: "Luogo o collegamento".into(),
-            share: 18.0,
-            align: CellAlign::Left,
-        },
-        Column {
-            header: "Relatori".into(),
             share: 16.0,
             align: CellAlign::Left,
         },
         Column {
+            header: "Relatori".into(),
+            share: 24.0,
+            align: CellAlign::Left,
+        },
+        Column {
             header: "Ore".into(),
-            share: 7.0,
+            share: 6.0,
             align: CellAlign::Right,
         },
     ];
@@ -411,7 +441,7 @@ fn programme_items(events: &[Event], period: &str) -> Vec<Item> {
             italic: false,
         }]),
         Item::Paragraph(vec![Span {
-            text: legend(),
+            text: legend(false),
             bold: false,
             italic: true,
         }]),
@@ -459,7 +489,7 @@ pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Repo
     for (y, m) in months(from, to) {
         items.push(Item::Drawing(month_drawing(y, m, events)));
     }
-    items.push(Item::PageBreak(Some(PageSize::A4Portrait)));
+    items.push(Item::PageBreak(None));
     items.extend(programme_items(events, &period));
     Report {
         title: format!("Calendario della formazione {period}"),
@@ -469,13 +499,14 @@ pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Repo
     }
 }
 
-/// The "Programma formativo" of a period (A4 portrait).
+/// The "Programma formativo" of a period (A4 landscape: six columns whose
+/// names, places and links fit without being broken).
 pub fn programme_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Report {
     let period = period_text(from, to);
     Report {
         title: format!("Programma formativo {period}"),
         header: header(&format!("Programma formativo {period}")),
-        size: PageSize::A4Portrait,
+        size: PageSize::A4Landscape,
         items: programme_items(events, &period),
     }
 }

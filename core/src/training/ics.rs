@@ -70,7 +70,7 @@ fn vevent(e: &Event, stamp: DateTime<Utc>) -> Result<icalendar::Event> {
         });
     let location = match (&e.place, &e.link) {
         (Some(p), _) => Some(p.clone()),
-        (None, Some(_)) => Some("Webinar (online)".to_string()),
+        (None, Some(_)) => Some("In videoconferenza".to_string()),
         _ => None,
     };
     if let Some(l) = location {

@@ -15,6 +15,11 @@ pub mod participants;
 pub mod series;
 pub mod survey;
 
+/// The training duty of L. 190/2012 as the documents cite it (comma 8: the
+/// plan; comma 10, lett. c): the RPCT selects the staff to be trained).
+pub const LAW_190_TRAINING: &str =
+    "art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190";
+
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};

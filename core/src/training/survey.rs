@@ -67,7 +67,18 @@ pub struct RankRow {
     pub score: i64,
     /// Average priority weighted by staff, as text ("4,2").
     pub priority: String,
+    /// Comuni that marked the theme without giving the staff.
+    pub unstated: i64,
+    /// The staff as printed: "24", "n.i." (none given), "10 + n.i.".
+    pub staff_text: String,
 }
+
+/// The informativa of the blank scheda (art. 13 GDPR): the contact data of
+/// the DPO are not invented, the notice points to the Ente's website.
+pub const PRIVACY_NOTICE: &str = "Titolare del trattamento è la Città Metropolitana di Messina. I dati personali della scheda (nome, e-mail e telefono di chi la compila) sono trattati dalla Segreteria Generale al solo fine della rilevazione dei fabbisogni formativi della Comunità di Pratiche e della programmazione delle attività formative, sulla base dell'art. 6, par. 1, lett. e), del Regolamento (compito di interesse pubblico). I dati non sono diffusi e sono conservati per il tempo necessario alla programmazione dell'anno di riferimento, poi secondo i tempi di conservazione degli atti dell'Ente. L'interessato può esercitare i diritti di cui agli artt. 15–22 del Regolamento rivolgendosi alla Segreteria Generale e proporre reclamo al Garante per la protezione dei dati personali. I dati di contatto del Responsabile della protezione dei dati sono pubblicati sul sito istituzionale dell'Ente.";
+
+/// The note under the ranking that says how a missing staff number counts.
+pub const STAFF_NOTE: &str = "Punteggio: somma, sulle schede pervenute, della priorità (1–5) moltiplicata per il personale interessato; priorità media ponderata sul personale. n.i.: personale non indicato; un comune che segnala l'area senza indicare il personale conta, nel punteggio e nella media, come una persona.";
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Ranking {
@@ -76,6 +87,10 @@ pub struct Ranking {
     pub rows: Vec<RankRow>,
     /// Preferred modes: (label, comuni).
     pub modes: Vec<(String, i64)>,
+    /// Comuni of the registry (the schede expected).
+    pub comuni_total: i64,
+    /// The comuni whose scheda arrived, by name.
+    pub replied: Vec<String>,
 }
 
 fn get_survey(conn: &rusqlite::Connection, istat: &str, year: i32) -> Result<Option<Survey>> {
@@ -200,7 +215,8 @@ impl Store {
             .conn
             .prepare(
                 "SELECT t.id, t.name, count(n.survey_id), coalesce(sum(n.staff), 0),
-                        coalesce(sum(n.priority * max(n.staff, 1)), 0), coalesce(sum(max(n.staff, 1)), 0)
+                        coalesce(sum(n.priority * max(n.staff, 1)), 0), coalesce(sum(max(n.staff, 1)), 0),
+                        count(CASE WHEN n.staff = 0 THEN 1 END)
                  FROM training_theme t
                  LEFT JOIN training_survey_need n ON n.theme_id = t.id
                       AND n.survey_id IN (SELECT id FROM training_survey WHERE year = ?1)
@@ -210,13 +226,22 @@ impl Store {
                 let score: i64 = r.get(4)?;
                 let weight: i64 = r.get(5)?;
                 let avg = if weight > 0 { score as f64 / weight as f64 } else { 0.0 };
+                let staff: i64 = r.get(3)?;
+                let unstated: i64 = r.get(6)?;
+                let staff_text = match (staff, unstated) {
+                    (0, u) if u > 0 => "n.i.".to_string(),
+                    (n, 0) => crate::text::thousands(n),
+                    (n, _) => format!("{} + n.i.", crate::text::thousands(n)),
+                };
                 Ok(RankRow {
                     theme_id: r.get(0)?,
                     theme: r.get(1)?,
                     comuni: r.get(2)?,
-                    staff: r.get(3)?,
+                    staff,
                     score,
                     priority: format!("{avg:.1}").replace('.', ","),
+                    unstated,
+                    staff_text,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -232,11 +257,24 @@ impl Store {
                 Ok((l.to_string(), n))
             })
             .collect::<Result<Vec<_>>>()?;
+        let comuni_total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM comune", [], |r| r.get(0))?;
+        let replied = self
+            .conn
+            .prepare(
+                "SELECT c.name FROM training_survey s JOIN comune c ON c.istat = s.istat
+                 WHERE s.year = ?1 ORDER BY c.name",
+            )?
+            .query_map([year], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Ranking {
             year,
             surveys,
             rows,
             modes,
+            comuni_total,
+            replied,
         })
     }
 
@@ -275,7 +313,7 @@ impl Store {
             size: PageSize::A4Portrait,
             items: vec![
                 Item::Heading { level: 1, text: format!("Scheda di rilevazione dei fabbisogni formativi – anno {year}"), toc: false },
-                Item::Paragraph(vec![sp("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno (art. 1, commi 8 e 11, della legge 6 novembre 2012, n. 190). Si prega di restituirla compilata alla Segreteria Generale.", false)]),
+                Item::Paragraph(vec![sp(&format!("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno ({}). Si prega di restituirla compilata alla Segreteria Generale.", super::LAW_190_TRAINING), false)]),
                 Item::Fields(vec![
                     ("Comune di".into(), vec![sp("……………………………………………………………", false)]),
                     ("Compilata da".into(), vec![sp("……………………………………………… (RPCT / referente)", false)]),
@@ -296,8 +334,10 @@ impl Store {
                 Item::Fields(vec![("Modalità preferita".into(), vec![sp("□ webinar     □ in presenza     □ mista", false)])]),
                 Item::Paragraph(vec![sp("Note e proposte di argomenti:", true)]),
                 Item::Paragraph(vec![sp("……………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………", false)]),
-                Item::Space(14.0),
+                Item::Space(6.0),
                 Item::Fields(vec![("Data".into(), vec![sp("……………………", false)]), ("Firma".into(), vec![sp("……………………………………………", false)])]),
+                Item::Heading { level: 2, text: "Informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679)".into(), toc: false },
+                Item::Paragraph(vec![sp(PRIVACY_NOTICE, false)]),
             ],
         };
         self.survey_pdf(&report)
@@ -326,7 +366,7 @@ impl Store {
             align: CellAlign::Left,
             color: Rgb(0, 0, 0),
         }];
-        shapes.push(Shape::Text { x: 0.0, y: 20.0, w, h: 24.0, text: format!("Punteggio = somma, sulle {} schede, della priorità (1–5) moltiplicata per il personale interessato. Il numero a destra di ogni barra è il punteggio.", r.surveys), size: 8.5, bold: false, italic: true, align: CellAlign::Left, color: Rgb(70, 70, 70) });
+        shapes.push(Shape::Text { x: 0.0, y: 20.0, w, h: 24.0, text: format!("Punteggio = somma, sulle {} schede, della priorità (1–5) moltiplicata per il personale interessato (personale non indicato: una persona). Il numero a destra di ogni barra è il punteggio.", r.surveys), size: 8.5, bold: false, italic: true, align: CellAlign::Left, color: Rgb(70, 70, 70) });
         let label_w = 170.0;
         let bar_x = label_w + 8.0;
         let bar_w = w - bar_x - 50.0;
@@ -400,7 +440,7 @@ impl Store {
                     align: CellAlign::Right,
                 },
                 Column {
-                    header: "Priorità media".into(),
+                    header: "Priorità media ponderata".into(),
                     share: 14.0,
                     align: CellAlign::Right,
                 },
@@ -419,7 +459,7 @@ impl Store {
                         Cell::text((i + 1).to_string()),
                         Cell::text(&x.theme),
                         Cell::text(x.comuni.to_string()),
-                        Cell::text(crate::text::thousands(x.staff)),
+                        Cell::text(&x.staff_text),
                         Cell::text(if x.comuni > 0 {
                             x.priority.clone()
                         } else {
@@ -458,12 +498,28 @@ impl Store {
                 },
                 Item::Paragraph(vec![sp(
                     &format!(
-                        "Schede pervenute: {}. Modalità preferita (numero di comuni): {modes}.",
-                        r.surveys
+                        "Schede pervenute: {} su {}. Modalità preferita (numero di comuni): {modes}.",
+                        r.surveys, r.comuni_total
                     ),
                     false,
                 )]),
+                Item::Paragraph(vec![
+                    sp("Comuni che hanno restituito la scheda: ", true),
+                    sp(
+                        &if r.replied.is_empty() {
+                            "nessuno.".to_string()
+                        } else {
+                            format!("{}.", r.replied.join(", "))
+                        },
+                        false,
+                    ),
+                ]),
                 Item::Table(table),
+                Item::Paragraph(vec![Span {
+                    text: STAFF_NOTE.into(),
+                    bold: false,
+                    italic: true,
+                }]),
                 Item::Drawing(Drawing { size, shapes }),
             ],
         };

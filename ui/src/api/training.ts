@@ -230,7 +230,9 @@ export interface IssuedBatch {
   folder: string;
   not_written: string[];
 }
-export const issueEventCertificates = (eventId: number) => call<IssuedBatch | null>("issue_event_certificates", { eventId });
+/** `issueDate`: the date printed on the attestati (empty: today). */
+export const issueEventCertificates = (eventId: number, issueDate: string | null) =>
+  call<IssuedBatch | null>("issue_event_certificates", { eventId, issueDate });
 export const saveCertificate = (id: number, reissue: boolean) => call<{ path: string } | null>("save_certificate", { id, reissue });
 export const reissueCertificate = (id: number) => call<Certificate>("reissue_certificate", { id });
 export const annulCertificate = (id: number, reason: string) => call<Certificate>("annul_certificate", { id, reason });
@@ -273,8 +275,8 @@ export const exportTrainingHours = (year: number, belowOnly: boolean, format: "c
   call<{ path: string } | null>("export_training_hours", { year, belowOnly, format });
 export const trainingSettings = () => call<TrainingSettings>("training_settings");
 export const saveTrainingSettings = (settings: TrainingSettings) => call<TrainingSettings>("save_training_settings", { settings });
-export const issueYearCertificate = (participantId: number, refYear: number) =>
-  call<Certificate>("issue_year_certificate", { participantId, refYear });
+export const issueYearCertificate = (participantId: number, refYear: number, issueDate: string | null) =>
+  call<Certificate>("issue_year_certificate", { participantId, refYear, issueDate });
 
 export interface NeedInput {
   theme_id: number;
@@ -302,8 +304,10 @@ export interface Survey {
 export interface Ranking {
   year: number;
   surveys: number;
-  rows: { theme_id: number; theme: string; comuni: number; staff: number; score: number; priority: string }[];
+  rows: { theme_id: number; theme: string; comuni: number; staff: number; score: number; priority: string; unstated: number; staff_text: string }[];
   modes: [string, number][];
+  comuni_total: number;
+  replied: string[];
 }
 export const trainingSurvey = (istat: string, year: number) => call<Survey | null>("training_survey", { istat, year });
 export const saveTrainingSurvey = (input: SurveyInput) => call<Survey>("save_training_survey", { input });
