@@ -908,3 +908,27 @@ fn names_in_narrow_cells_are_not_hyphenated_but_common_words_may_be() {
         "a common word may still be hyphenated: {lines:?}"
     );
 }
+
+#[test]
+fn a_one_page_report_has_no_page_count() {
+    let one = Report {
+        title: "Attestato".into(),
+        header: header(),
+        size: PageSize::A4Portrait,
+        items: vec![Item::Paragraph(spans("Si attesta la partecipazione."))],
+    };
+    let pages = layout_report(&one);
+    assert_eq!(pages.len(), 1);
+    assert!(texts(&pages[0]).all(|t| !joined(t).starts_with("Pagina")));
+    let two = Report {
+        items: vec![Item::Table(long_table(80))],
+        ..one
+    };
+    let pages = layout_report(&two);
+    assert!(pages.len() > 1);
+    let n = pages.len();
+    for (i, p) in pages.iter().enumerate() {
+        let want = format!("Pagina {} di {n}", i + 1);
+        assert!(texts(p).any(|t| joined(t) == want), "{want}");
+    }
+}

@@ -1134,6 +1134,10 @@ impl Composer {
             }
         }
         let total = self.pages.len();
+        // A single sheet (an attestato, a chart) needs no «Pagina 1 di 1».
+        if total == 1 {
+            return self.pages;
+        }
         for (i, page) in self.pages.iter_mut().enumerate() {
             let size = size_of(page);
             let (l, r, _, b) = size.margins();
@@ -1164,7 +1168,7 @@ fn size_of(page: &Page) -> PageSize {
 }
 
 /// Typesets into pages (each `layout::Page` knows its own size), footer
-/// "Pagina X di Y" on every page.
+/// "Pagina X di Y" on every page of a report longer than one page.
 pub fn layout_report(r: &Report) -> Vec<Page> {
     compose(r).finish()
 }
