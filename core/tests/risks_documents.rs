@@ -251,3 +251,58 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     std::fs::write(&docx, s.risk_annex(&istat, TODAY, true).unwrap()).unwrap();
     assert!(docx_text(&docx).contains(&m.title));
 }
+
+/// The text of the catalogue's scheda of `code`: from its heading to the next
+/// measure's heading (or the register).
+fn catalogue_scheda<'a>(text: &'a str, code: &str, next: &str) -> &'a str {
+    let body = &text[text.rfind(&format!("{code} ·")).expect(code)..];
+    match body[1..].find(next) {
+        Some(i) => &body[..i + 1],
+        None => body,
+    }
+}
+
+#[test]
+fn every_scheda_of_the_catalogue_carries_the_rating_of_its_events() {
+    let s = common::store();
+    let (_keep, dir) = out_dir();
+    let pdf = dir.join("catalogo_valutazione.pdf");
+    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, false).unwrap()).unwrap();
+    let text = pdf_text(&pdf);
+    // A specific measure with rated events: its scheda has the six Box 8
+    // indicators and the overall judgement with its motivazione.
+    let m = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .find(|m| m.code == "M-S-001")
+        .unwrap();
+    let ev = s.risk_event(m.events[0].id).unwrap();
+    let r = ev.rating.as_ref().expect("E-001 rated");
+    let scheda = catalogue_scheda(&text, "M-S-001", "M-S-002 ·");
+    assert!(scheda.contains("Valutazione del rischio"), "{scheda}");
+    for ind in [
+        "Livello di interesse «esterno»",
+        "Opacità del processo decisionale",
+        "Grado di attuazione delle misure di tratta",
+    ] {
+        assert!(scheda.contains(ind), "«{ind}» missing in\n{scheda}");
+    }
+    assert!(scheda.contains("Giudizio complessivo"), "{scheda}");
+    let words: Vec<&str> = r.motivazione.split_whitespace().take(5).collect();
+    assert!(scheda.contains(&words.join(" ")), "{scheda}");
+    // Every measure treating a rated event has it.
+    let n_rated = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .filter(|m| m.events.iter().any(|e| e.level.is_some()))
+        .count();
+    assert!(
+        text.matches("Valutazione del rischio").count() >= n_rated,
+        "{} ratings for {n_rated} measures",
+        text.matches("Valutazione del rischio").count()
+    );
+}

@@ -649,7 +649,7 @@ impl Store {
                     figures.get(&m.id).copied(),
                     2,
                     true,
-                    false,
+                    true,
                     &sources,
                 ));
             }
@@ -677,7 +677,7 @@ impl Store {
                     figures.get(&m.id).copied(),
                     2,
                     true,
-                    false,
+                    true,
                     &sources,
                 ));
             }
