@@ -306,3 +306,56 @@ fn every_scheda_of_the_catalogue_carries_the_rating_of_its_events() {
         text.matches("Valutazione del rischio").count()
     );
 }
+
+#[test]
+fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    // The comune also rates an event none of its measures treats.
+    let other = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .flat_map(|x| x.events)
+        .find(|e| !m.events.iter().any(|me| me.id == e.id))
+        .unwrap();
+    let r = s.risk_event(other.id).unwrap().rating.expect("rated event");
+    s.rate_risk_event_for_comune(&istat, other.id, &r, None)
+        .unwrap();
+    let (_keep, dir) = out_dir();
+    let annex = dir.join("allegato_giunta.pdf");
+    std::fs::write(&annex, s.risk_annex(&istat, TODAY, false).unwrap()).unwrap();
+    check_pdf(&annex);
+    let text = pdf_text(&annex);
+    // No RPCT in the registry: a blank to fill, not «non indicato».
+    assert!(
+        text.contains("RPCT ____________________ (da indicare nell'anagrafica del Comune)"),
+        "{text}"
+    );
+    assert!(!text.contains("non indicato"), "{text}");
+    assert!(
+        text.contains(
+            "Allegato alla deliberazione della Giunta comunale n. ____ del ____ (PIAO, sezione 2.3 «Rischi corruttivi e trasparenza»)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("15/05/2027"), "date line in\n{text}");
+    // The register lists only the adopted measure (M-S-001), not the
+    // catalogue's other measures for E-002.
+    let register = &text[text.rfind("Registro dei rischi").unwrap()..];
+    assert!(register.contains(&m.code), "{register}");
+    for code in ["M-G-02", "M-G-11", "M-S-002"] {
+        assert!(
+            !register.contains(code),
+            "{code} not adopted, in\n{register}"
+        );
+    }
+    assert!(register.contains(&other.code), "{register}");
+    assert!(register.contains("nessuna misura adottata"), "{register}");
+    // The indicators with their expected values.
+    assert!(text.contains("Indicatori e valori attesi"), "{text}");
+    let ind = &m.indicators[0];
+    let words: Vec<&str> = ind.name.split_whitespace().take(3).collect();
+    assert!(text.contains(&words.join(" ")), "{text}");
+}

@@ -105,6 +105,13 @@ fn lv(l: Option<Level>) -> String {
         .unwrap_or_else(|| "non valutato".into())
 }
 
+/// The RPCT of a comune whose registry does not name one: a blank to fill.
+pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafica del Comune)";
+
+/// The line under the annex's title: the Giunta's deliberation it is
+/// attached to, numbers left blank.
+pub const ANNEX_DELIBERATION: &str = "Allegato alla deliberazione della Giunta comunale n. ____ del ____ (PIAO, sezione 2.3 «Rischi corruttivi e trasparenza»)";
+
 const HEADER: [&str; 2] = [
     "Città Metropolitana di Messina · Segreteria Generale",
     "Comunità di Pratiche dei RPCT",
@@ -554,10 +561,13 @@ impl Store {
     }
 
     /// The landscape risk register rows, grouped by area.
+    /// With `adopted`, the measures listed are only those (a comune's), and
+    /// an event with none of them says so.
     fn register_items(
         &self,
         only: Option<&[i64]>,
         levels: &BTreeMap<i64, Level>,
+        adopted: Option<&[i64]>,
     ) -> Result<Vec<Item>> {
         let mut rows = Vec::new();
         for a in self.risk_tree(&CatalogueFilter::default())? {
@@ -580,13 +590,19 @@ impl Store {
                                 .join("\n"),
                         ),
                         Cell::text(lv(level)),
-                        Cell::text(
-                            ev.measures
+                        Cell::text({
+                            let listed: Vec<String> = ev
+                                .measures
                                 .iter()
+                                .filter(|m| adopted.is_none_or(|a| a.contains(&m.id)))
                                 .map(|m| format!("{} {}", m.code, m.title))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        ),
+                                .collect();
+                            if listed.is_empty() && adopted.is_some() {
+                                "nessuna misura adottata".to_string()
+                            } else {
+                                listed.join("\n")
+                            }
+                        }),
                     ]));
                 }
             }
@@ -684,7 +700,7 @@ impl Store {
         }
         items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
         items.push(h(1, "Registro dei rischi", true));
-        items.extend(self.register_items(None, &BTreeMap::new())?);
+        items.extend(self.register_items(None, &BTreeMap::new(), None)?);
         Ok(Report {
             title: "Catalogo dei rischi ricorrenti e delle misure omogenee".into(),
             header: HEADER.iter().map(|s| s.to_string()).collect(),
@@ -709,6 +725,11 @@ impl Store {
             Item::Paragraph(vec![b(
                 "Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO: misure di prevenzione adottate dal catalogo della Comunità di Pratiche",
             )]),
+            Item::Paragraph(vec![sp(ANNEX_DELIBERATION)]),
+            Item::Paragraph(vec![sp(format!(
+                "Situazione delle misure al {}",
+                crate::text::date_it(today)
+            ))]),
             h(2, "Contesto organizzativo", false),
             Item::Fields(vec![
                 field("Dipendenti", c.employees.map(|e| e.to_string()).unwrap_or_else(|| "non indicato".into())),
@@ -720,7 +741,7 @@ impl Store {
                         "titolare della sede".into()
                     },
                 ),
-                field("RPCT", c.rpct.clone().unwrap_or_else(|| "non indicato".into())),
+                field("RPCT", c.rpct.clone().unwrap_or_else(|| RPCT_TO_FILL.into())),
                 field("Unità organizzative", if c.units.is_empty() { "—".into() } else { c.units.clone() }),
                 field("Criticità organizzative", if c.problems.is_empty() { "—".into() } else { c.problems.clone() }),
             ]),
@@ -733,18 +754,25 @@ impl Store {
         items.push(h(2, "Misure adottate", false));
         items.push(table(
             vec![
-                col("Misura", 3.4),
-                col_c("Natura", 1.2),
-                col("Responsabili", 2.4),
-                col("Fasi e tempi", 3.8),
+                col("Misura", 3.2),
+                col("Responsabili", 2.2),
+                col("Fasi e tempi", 3.4),
+                col("Indicatori e valori attesi", 3.2),
                 col_c("Stato", 1.3),
             ],
             plan.adoptions
                 .iter()
                 .map(|a| Row {
                     cells: vec![
-                        Cell::spans(vec![b(format!("{} ", a.code)), sp(a.title.clone())]),
-                        Cell::text(if a.general { "generale" } else { "specifica" }),
+                        Cell::spans(vec![
+                            b(format!("{} ", a.code)),
+                            sp(a.title.clone()),
+                            it(if a.general {
+                                " (misura generale)"
+                            } else {
+                                " (misura specifica)"
+                            }),
+                        ]),
                         Cell::text(a.responsabili.join("\n")),
                         Cell::text(
                             a.phases
@@ -754,6 +782,20 @@ impl Store {
                                         "{}: entro il {}",
                                         p.description,
                                         crate::text::date_it(&p.due)
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        Cell::text(
+                            a.indicators
+                                .iter()
+                                .map(|i| {
+                                    format!(
+                                        "{}: {} entro il {}",
+                                        i.name,
+                                        i.target,
+                                        crate::text::date_it(&i.target_date)
                                     )
                                 })
                                 .collect::<Vec<_>>()
@@ -778,12 +820,19 @@ impl Store {
                 }
             }
         }
+        // The events the comune rated itself, even without a measure adopted.
+        for r in &plan.ratings {
+            if !events.contains(&r.event_id) {
+                events.push(r.event_id);
+            }
+        }
         let levels: BTreeMap<i64, Level> =
             plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
         if !events.is_empty() {
             items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
             items.push(h(2, "Registro dei rischi", false));
-            items.extend(self.register_items(Some(&events), &levels)?);
+            let adopted: Vec<i64> = plan.adoptions.iter().map(|a| a.measure_id).collect();
+            items.extend(self.register_items(Some(&events), &levels, Some(&adopted))?);
         }
         Ok(Report {
             title: format!(
