@@ -359,3 +359,38 @@ fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
     let words: Vec<&str> = ind.name.split_whitespace().take(3).collect();
     assert!(text.contains(&words.join(" ")), "{text}");
 }
+
+#[test]
+fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    let (_keep, dir) = out_dir();
+    // On TODAY the last monitoring (30/04/2027) follows the first phase
+    // (31/03/2027): not late.
+    let pdf = dir.join("scheda_in_tempo.pdf");
+    std::fs::write(
+        &pdf,
+        s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+    )
+    .unwrap();
+    let text = pdf_text(&pdf);
+    assert!(s.risk_late(Some(&istat), TODAY).unwrap().is_empty());
+    assert!(text.contains("Stato di attuazione in corso"), "{text}");
+    assert!(!text.contains("in ritardo"), "{text}");
+    // On 15/08/2027 the second phase (31/07/2027) is past with no monitoring
+    // after it: the late list has it and the scheda's state reads so.
+    let later = "2027-08-15";
+    assert_eq!(s.risk_late(Some(&istat), later).unwrap().len(), 1);
+    let pdf = dir.join("scheda_in_ritardo.pdf");
+    std::fs::write(
+        &pdf,
+        s.risk_scheda(m.id, Some(&istat), later, false).unwrap(),
+    )
+    .unwrap();
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("Stato di attuazione in ritardo (ultimo stato registrato: in corso)"),
+        "{text}"
+    );
+    assert!(text.contains("31/07/2027"), "{text}");
+}

@@ -364,7 +364,14 @@ fn measure_items(
     items.push(h(heading + 1, "Stato del monitoraggio", false));
     match adoption {
         Some(a) => {
-            let mut f = vec![field("Stato di attuazione", a.state.label())];
+            // Late on the document's date (the rule of the late list):
+            // the state says so first, the last recorded state after.
+            let state = if a.late {
+                format!("in ritardo (ultimo stato registrato: {})", a.state.label())
+            } else {
+                a.state.label().to_string()
+            };
+            let mut f = vec![field("Stato di attuazione", state)];
             f.push(field(
                 "Ultimo monitoraggio",
                 a.last_date
