@@ -394,3 +394,50 @@ fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
     );
     assert!(text.contains("31/07/2027"), "{text}");
 }
+
+#[test]
+fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
+    let mut s = common::store();
+    let v = s.risk_vocabulary().unwrap();
+    let pna = v.sources.iter().find(|x| x.code == "PNA2026").unwrap();
+    assert_eq!(
+        pna.citation,
+        "ANAC, Piano Nazionale Anticorruzione 2025 (delibera n. 19 del 28 gennaio 2026)"
+    );
+    assert!(!CATALOGUE_JSON.contains("2026-2028"));
+    // An archive seeded with the old wording is corrected when opened.
+    s.connection()
+        .execute(
+            "UPDATE risk_source SET citation = 'ANAC, Piano Nazionale Anticorruzione 2026-2028 (delibera n. 19 del 28 gennaio 2026)' WHERE code = 'PNA2026'",
+            [],
+        )
+        .unwrap();
+    s.seed_risks_if_empty().unwrap();
+    assert_eq!(
+        s.risk_vocabulary()
+            .unwrap()
+            .sources
+            .iter()
+            .find(|x| x.code == "PNA2026")
+            .unwrap()
+            .citation,
+        PNA2025_CITATION
+    );
+    // The scheda of a measure citing it.
+    let m = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .find(|m| m.source.contains("PNA2026"))
+        .unwrap();
+    let (_keep, dir) = out_dir();
+    let pdf = dir.join("scheda_fonti.pdf");
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, false).unwrap()).unwrap();
+    let text = pdf_text(&pdf).replace("- ", "");
+    assert!(!text.contains("2026-2028"), "{text}");
+    assert!(
+        text.contains("Piano Nazionale Anticorruzione 2025 (delibera n. 19 del 28 gennaio 2026)"),
+        "{text}"
+    );
+}
