@@ -235,7 +235,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(t.contains("Registro dei rischi"), "register in the DOCX");
     assert!(t.contains("Processo | Evento rischioso | Fattori abilitanti | Livello | Misure"));
     // Accents exact, in the PDF's text too.
-    assert!(text.contains("Città Metropolitana di Messina · Segreteria Generale"));
+    assert!(text.contains("Città Metropolitana di Messina – Segreteria Generale"));
     assert!(text.contains("Comunità di Pratiche dei RPCT"));
     assert!(text.contains("attività") || text.contains("è"));
 
@@ -440,4 +440,48 @@ fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
         text.contains("Piano Nazionale Anticorruzione 2025 (delibera n. 19 del 28 gennaio 2026)"),
         "{text}"
     );
+}
+
+#[test]
+fn documents_speak_the_secretary_s_words() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    assert_eq!(m.code, "M-S-001");
+    let (_keep, dir) = out_dir();
+    for (name, bytes) in [
+        (
+            "parole_scheda.pdf",
+            s.risk_scheda(m.id, None, TODAY, false).unwrap(),
+        ),
+        (
+            "parole_scheda_comune.pdf",
+            s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+        ),
+        (
+            "parole_allegato.pdf",
+            s.risk_annex(&istat, TODAY, false).unwrap(),
+        ),
+    ] {
+        let pdf = dir.join(name);
+        std::fs::write(&pdf, bytes).unwrap();
+        let text = pdf_text(&pdf);
+        // The header as the training and organigram documents have it.
+        assert!(
+            text.contains("Città Metropolitana di Messina – Segreteria Generale"),
+            "{name}: {text}"
+        );
+        assert!(text.contains("Comunità di Pratiche dei RPCT"), "{name}");
+        assert!(!text.contains("Messina · "), "{name}: {text}");
+        for wrong in ["on/off", "Baseline", "Target"] {
+            assert!(!text.contains(wrong), "{name}: «{wrong}» in\n{text}");
+        }
+        // The percentage indicator's expected value with its sign.
+        assert!(text.contains("100%"), "{name}: {text}");
+    }
+    let text = pdf_text(&dir.join("parole_scheda.pdf"));
+    for right in ["Valore iniziale", "Valore atteso", "sì/no"] {
+        assert!(text.contains(right), "«{right}» missing in\n{text}");
+    }
+    // The yes/no indicator reads no → sì, not 0 → 1.
+    assert!(text.contains("sì/no no 31/12/2026 sì 31/03/2027"), "{text}");
 }

@@ -112,8 +112,10 @@ pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafic
 /// attached to, numbers left blank.
 pub const ANNEX_DELIBERATION: &str = "Allegato alla deliberazione della Giunta comunale n. ____ del ____ (PIAO, sezione 2.3 «Rischi corruttivi e trasparenza»)";
 
+/// The header of the network's documents, as training and organigram
+/// print it.
 const HEADER: [&str; 2] = [
-    "Città Metropolitana di Messina · Segreteria Generale",
+    "Città Metropolitana di Messina – Segreteria Generale",
     "Comunità di Pratiche dei RPCT",
 ];
 
@@ -332,11 +334,11 @@ fn measure_items(
     let inds = adoption.map(|a| &a.indicators).unwrap_or(&m.indicators);
     items.push(table(
         vec![
-            col("Indicatore", 4.0),
-            col_c("Tipo", 1.5),
-            col_c("Baseline", 1.1),
+            col("Indicatore", 3.6),
+            col_c("Tipo", 1.4),
+            col_c("Valore iniziale", 1.3),
             col_c("al", 1.3),
-            col_c("Target", 1.1),
+            col_c("Valore atteso", 1.3),
             col_c("entro il", 1.3),
         ],
         inds.iter()
@@ -344,9 +346,9 @@ fn measure_items(
                 row(vec![
                     Cell::text(i.name.clone()),
                     Cell::text(i.kind.label()),
-                    Cell::text(i.baseline.clone()),
+                    Cell::text(i.kind.show(&i.baseline)),
                     Cell::text(crate::text::date_it(&i.baseline_date)),
-                    Cell::text(i.target.clone()),
+                    Cell::text(i.kind.show(&i.target)),
                     Cell::text(crate::text::date_it(&i.target_date)),
                 ])
             })
@@ -416,7 +418,9 @@ fn measure_items(
                                             format!(
                                                 "{}: {}",
                                                 i.name,
-                                                v.clone().unwrap_or_else(|| "—".into())
+                                                v.as_deref()
+                                                    .map(|v| i.kind.show(v))
+                                                    .unwrap_or_else(|| "—".into())
                                             )
                                         })
                                         .collect::<Vec<_>>()
@@ -466,7 +470,7 @@ fn rated_count(events: &[Event]) -> usize {
 fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
     crate::documents::pdf::Metadata {
         title: title.to_string(),
-        author: "Città Metropolitana di Messina · Comunità di Pratiche dei RPCT".into(),
+        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
         subject: subject.to_string(),
         keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
         created: chrono::Utc::now(),
@@ -476,7 +480,7 @@ fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
 fn meta_docx(title: &str, subject: &str) -> crate::documents::docx::DocxMeta {
     crate::documents::docx::DocxMeta {
         title: title.to_string(),
-        author: "Città Metropolitana di Messina · Comunità di Pratiche dei RPCT".into(),
+        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
         subject: subject.to_string(),
         keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
         created: crate::now_utc(),
@@ -801,7 +805,7 @@ impl Store {
                                     format!(
                                         "{}: {} entro il {}",
                                         i.name,
-                                        i.target,
+                                        i.kind.show(&i.target),
                                         crate::text::date_it(&i.target_date)
                                     )
                                 })
