@@ -121,19 +121,17 @@ const HEADER: [&str; 2] = [
 
 /// The rating of an event as a ruled table: six indicators, then the overall
 /// judgement on a shaded row.
-fn rating_table(r: &Rating) -> Item {
-    let mut rows: Vec<Row> = r
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            row(vec![
-                Cell::text(INDICATORS.get(i).copied().unwrap_or("")),
-                Cell::text(lv(ind.level)),
-                Cell::text(ind.motivazione.clone()),
-            ])
-        })
-        .collect();
+/// With `event`, the table opens with a shaded row naming it (kept with the
+/// rows, where a paragraph above could be left alone at a page's foot).
+fn rating_table(r: &Rating, event: Option<&str>) -> Item {
+    let mut rows: Vec<Row> = event.map(|e| group(e, 3)).into_iter().collect();
+    rows.extend(r.indicators.iter().enumerate().map(|(i, ind)| {
+        row(vec![
+            Cell::text(INDICATORS.get(i).copied().unwrap_or("")),
+            Cell::text(lv(ind.level)),
+            Cell::text(ind.motivazione.clone()),
+        ])
+    }));
     let mut mot = r.motivazione.clone();
     if !r.prudence_reason.is_empty() {
         mot.push_str(&format!(
@@ -296,12 +294,11 @@ fn measure_items(
         let rated: Vec<&Event> = events.iter().filter(|e| e.rating.is_some()).collect();
         if ratings && !rated.is_empty() {
             items.push(h(heading + 1, "Valutazione del rischio", false));
+            let many = rated.len() > 1;
             for e in rated {
-                if rated_count(events) > 1 {
-                    items.push(Item::Paragraph(vec![b(format!("Evento {}", e.code))]));
-                }
                 if let Some(r) = &e.rating {
-                    items.push(rating_table(r));
+                    let title = format!("Evento {}", e.code);
+                    items.push(rating_table(r, many.then_some(title.as_str())));
                 }
             }
         }
@@ -461,10 +458,6 @@ fn measure_items(
         ))]));
     }
     items
-}
-
-fn rated_count(events: &[Event]) -> usize {
-    events.iter().filter(|e| e.rating.is_some()).count()
 }
 
 fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
