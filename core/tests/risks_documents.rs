@@ -235,7 +235,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(t.contains("Registro dei rischi"), "register in the DOCX");
     assert!(t.contains("Processo | Evento rischioso | Fattori abilitanti | Livello | Misure"));
     // Accents exact, in the PDF's text too.
-    assert!(text.contains("Città Metropolitana di Messina · Segreteria Generale"));
+    assert!(text.contains("Città Metropolitana di Messina – Segreteria Generale"));
     assert!(text.contains("Comunità di Pratiche dei RPCT"));
     assert!(text.contains("attività") || text.contains("è"));
 
@@ -250,4 +250,238 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     let docx = dir.join("allegato.docx");
     std::fs::write(&docx, s.risk_annex(&istat, TODAY, true).unwrap()).unwrap();
     assert!(docx_text(&docx).contains(&m.title));
+}
+
+/// The text of the catalogue's scheda of `code`: from its heading to the next
+/// measure's heading (or the register).
+fn catalogue_scheda<'a>(text: &'a str, code: &str, next: &str) -> &'a str {
+    let body = &text[text.rfind(&format!("{code} ·")).expect(code)..];
+    match body[1..].find(next) {
+        Some(i) => &body[..i + 1],
+        None => body,
+    }
+}
+
+#[test]
+fn every_scheda_of_the_catalogue_carries_the_rating_of_its_events() {
+    let s = common::store();
+    let (_keep, dir) = out_dir();
+    let pdf = dir.join("catalogo_valutazione.pdf");
+    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, false).unwrap()).unwrap();
+    let text = pdf_text(&pdf);
+    // A specific measure with rated events: its scheda has the six Box 8
+    // indicators and the overall judgement with its motivazione.
+    let m = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .find(|m| m.code == "M-S-001")
+        .unwrap();
+    let ev = s.risk_event(m.events[0].id).unwrap();
+    let r = ev.rating.as_ref().expect("E-001 rated");
+    let scheda = catalogue_scheda(&text, "M-S-001", "M-S-002 ·");
+    assert!(scheda.contains("Valutazione del rischio"), "{scheda}");
+    for ind in [
+        "Livello di interesse «esterno»",
+        "Opacità del processo decisionale",
+        "Grado di attuazione delle misure di tratta",
+    ] {
+        assert!(scheda.contains(ind), "«{ind}» missing in\n{scheda}");
+    }
+    assert!(scheda.contains("Giudizio complessivo"), "{scheda}");
+    let words: Vec<&str> = r.motivazione.split_whitespace().take(5).collect();
+    assert!(scheda.contains(&words.join(" ")), "{scheda}");
+    // Every measure treating a rated event has it.
+    let n_rated = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .filter(|m| m.events.iter().any(|e| e.level.is_some()))
+        .count();
+    assert!(
+        text.matches("Valutazione del rischio").count() >= n_rated,
+        "{} ratings for {n_rated} measures",
+        text.matches("Valutazione del rischio").count()
+    );
+}
+
+#[test]
+fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    // The comune also rates an event none of its measures treats.
+    let other = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .flat_map(|x| x.events)
+        .find(|e| !m.events.iter().any(|me| me.id == e.id))
+        .unwrap();
+    let r = s.risk_event(other.id).unwrap().rating.expect("rated event");
+    s.rate_risk_event_for_comune(&istat, other.id, &r, None)
+        .unwrap();
+    let (_keep, dir) = out_dir();
+    let annex = dir.join("allegato_giunta.pdf");
+    std::fs::write(&annex, s.risk_annex(&istat, TODAY, false).unwrap()).unwrap();
+    check_pdf(&annex);
+    let text = pdf_text(&annex);
+    // No RPCT in the registry: a blank to fill, not «non indicato».
+    assert!(
+        text.contains("RPCT ____________________ (da indicare nell'anagrafica del Comune)"),
+        "{text}"
+    );
+    assert!(!text.contains("non indicato"), "{text}");
+    assert!(
+        text.contains(
+            "Allegato alla deliberazione della Giunta comunale n. ____ del ____ (PIAO, sezione 2.3 «Rischi corruttivi e trasparenza»)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("15/05/2027"), "date line in\n{text}");
+    // The register lists only the adopted measure (M-S-001), not the
+    // catalogue's other measures for E-002.
+    let register = &text[text.rfind("Registro dei rischi").unwrap()..];
+    assert!(register.contains(&m.code), "{register}");
+    for code in ["M-G-02", "M-G-11", "M-S-002"] {
+        assert!(
+            !register.contains(code),
+            "{code} not adopted, in\n{register}"
+        );
+    }
+    assert!(register.contains(&other.code), "{register}");
+    assert!(register.contains("nessuna misura adottata"), "{register}");
+    // The indicators with their expected values.
+    assert!(text.contains("Indicatori e valori attesi"), "{text}");
+    let ind = &m.indicators[0];
+    let words: Vec<&str> = ind.name.split_whitespace().take(3).collect();
+    assert!(text.contains(&words.join(" ")), "{text}");
+}
+
+#[test]
+fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    let (_keep, dir) = out_dir();
+    // On TODAY the last monitoring (30/04/2027) follows the first phase
+    // (31/03/2027): not late.
+    let pdf = dir.join("scheda_in_tempo.pdf");
+    std::fs::write(
+        &pdf,
+        s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+    )
+    .unwrap();
+    let text = pdf_text(&pdf);
+    assert!(s.risk_late(Some(&istat), TODAY).unwrap().is_empty());
+    assert!(text.contains("Stato di attuazione in corso"), "{text}");
+    assert!(!text.contains("in ritardo"), "{text}");
+    // On 15/08/2027 the second phase (31/07/2027) is past with no monitoring
+    // after it: the late list has it and the scheda's state reads so.
+    let later = "2027-08-15";
+    assert_eq!(s.risk_late(Some(&istat), later).unwrap().len(), 1);
+    let pdf = dir.join("scheda_in_ritardo.pdf");
+    std::fs::write(
+        &pdf,
+        s.risk_scheda(m.id, Some(&istat), later, false).unwrap(),
+    )
+    .unwrap();
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("Stato di attuazione in ritardo (ultimo stato registrato: in corso)"),
+        "{text}"
+    );
+    assert!(text.contains("31/07/2027"), "{text}");
+}
+
+#[test]
+fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
+    let mut s = common::store();
+    let v = s.risk_vocabulary().unwrap();
+    let pna = v.sources.iter().find(|x| x.code == "PNA2026").unwrap();
+    assert_eq!(
+        pna.citation,
+        "ANAC, Piano Nazionale Anticorruzione 2025 (delibera n. 19 del 28 gennaio 2026)"
+    );
+    assert!(!CATALOGUE_JSON.contains("2026-2028"));
+    // An archive seeded with the old wording is corrected when opened.
+    s.connection()
+        .execute(
+            "UPDATE risk_source SET citation = 'ANAC, Piano Nazionale Anticorruzione 2026-2028 (delibera n. 19 del 28 gennaio 2026)' WHERE code = 'PNA2026'",
+            [],
+        )
+        .unwrap();
+    s.seed_risks_if_empty().unwrap();
+    assert_eq!(
+        s.risk_vocabulary()
+            .unwrap()
+            .sources
+            .iter()
+            .find(|x| x.code == "PNA2026")
+            .unwrap()
+            .citation,
+        PNA2025_CITATION
+    );
+    // The scheda of a measure citing it.
+    let m = s
+        .risk_measures(&CatalogueFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| s.risk_measure(r.id).unwrap())
+        .find(|m| m.source.contains("PNA2026"))
+        .unwrap();
+    let (_keep, dir) = out_dir();
+    let pdf = dir.join("scheda_fonti.pdf");
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, false).unwrap()).unwrap();
+    let text = pdf_text(&pdf).replace("- ", "");
+    assert!(!text.contains("2026-2028"), "{text}");
+    assert!(
+        text.contains("Piano Nazionale Anticorruzione 2025 (delibera n. 19 del 28 gennaio 2026)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn documents_speak_the_secretary_s_words() {
+    let mut s = common::store();
+    let (_, istat, m) = adopted(&mut s);
+    assert_eq!(m.code, "M-S-001");
+    let (_keep, dir) = out_dir();
+    for (name, bytes) in [
+        (
+            "parole_scheda.pdf",
+            s.risk_scheda(m.id, None, TODAY, false).unwrap(),
+        ),
+        (
+            "parole_scheda_comune.pdf",
+            s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+        ),
+        (
+            "parole_allegato.pdf",
+            s.risk_annex(&istat, TODAY, false).unwrap(),
+        ),
+    ] {
+        let pdf = dir.join(name);
+        std::fs::write(&pdf, bytes).unwrap();
+        let text = pdf_text(&pdf);
+        // The header as the training and organigram documents have it.
+        assert!(
+            text.contains("Città Metropolitana di Messina – Segreteria Generale"),
+            "{name}: {text}"
+        );
+        assert!(text.contains("Comunità di Pratiche dei RPCT"), "{name}");
+        assert!(!text.contains("Messina · "), "{name}: {text}");
+        for wrong in ["on/off", "Baseline", "Target"] {
+            assert!(!text.contains(wrong), "{name}: «{wrong}» in\n{text}");
+        }
+        // The percentage indicator's expected value with its sign.
+        assert!(text.contains("100%"), "{name}: {text}");
+    }
+    let text = pdf_text(&dir.join("parole_scheda.pdf"));
+    for right in ["Valore iniziale", "Valore atteso", "sì/no"] {
+        assert!(text.contains(right), "«{right}» missing in\n{text}");
+    }
+    // The yes/no indicator reads no → sì, not 0 → 1.
+    assert!(text.contains("sì/no no 31/12/2026 sì 31/03/2027"), "{text}");
 }

@@ -739,9 +739,9 @@ fn indicators_text(v: &[Indicator]) -> String {
                 "{} [{}]: da {} al {} a {} al {}",
                 i.name,
                 i.kind.label(),
-                i.baseline,
+                i.kind.show(&i.baseline),
                 crate::text::date_it(&i.baseline_date),
-                i.target,
+                i.kind.show(&i.target),
                 crate::text::date_it(&i.target_date)
             )
         })

@@ -95,9 +95,9 @@ impl Store {
                             "{} [{}]: da {} al {} a {} al {}",
                             i.name,
                             i.kind.label(),
-                            i.baseline,
+                            i.kind.show(&i.baseline),
                             crate::text::date_it(&i.baseline_date),
-                            i.target,
+                            i.kind.show(&i.target),
                             crate::text::date_it(&i.target_date)
                         )
                     })

@@ -53,9 +53,25 @@ pub enum IndicatorKind {
 impl IndicatorKind {
     pub fn label(self) -> &'static str {
         match self {
-            IndicatorKind::OnOff => "on/off",
+            IndicatorKind::OnOff => "sì/no",
             IndicatorKind::Quantitativo => "quantitativo",
             IndicatorKind::Percentuale => "percentuale",
+        }
+    }
+
+    /// A value as documents print it: «sì»/«no» for a yes/no indicator
+    /// (stored as 1/0), «80%» for a percentage, a decimal comma.
+    pub fn show(self, value: &str) -> String {
+        let v = value.trim();
+        match self {
+            IndicatorKind::OnOff => match v {
+                "1" => "sì".to_string(),
+                "0" => "no".to_string(),
+                _ => v.to_string(),
+            },
+            IndicatorKind::Quantitativo => v.replace('.', ","),
+            IndicatorKind::Percentuale if v.is_empty() || v.ends_with('%') => v.replace('.', ","),
+            IndicatorKind::Percentuale => format!("{}%", v.replace('.', ",")),
         }
     }
 }
@@ -141,7 +157,7 @@ pub(crate) fn indicator_value(
             } else {
                 Err(Error::validation(
                     field,
-                    format!("{label}: un indicatore on/off vale 0 (non realizzato) oppure 1 (realizzato), non «{v}»."),
+                    format!("{label}: un indicatore sì/no vale 0 (no, non realizzato) oppure 1 (sì, realizzato), non «{v}»."),
                 ))
             }
         }

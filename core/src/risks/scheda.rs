@@ -105,26 +105,33 @@ fn lv(l: Option<Level>) -> String {
         .unwrap_or_else(|| "non valutato".into())
 }
 
+/// The RPCT of a comune whose registry does not name one: a blank to fill.
+pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafica del Comune)";
+
+/// The line under the annex's title: the Giunta's deliberation it is
+/// attached to, numbers left blank.
+pub const ANNEX_DELIBERATION: &str = "Allegato alla deliberazione della Giunta comunale n. ____ del ____ (PIAO, sezione 2.3 «Rischi corruttivi e trasparenza»)";
+
+/// The header of the network's documents, as training and organigram
+/// print it.
 const HEADER: [&str; 2] = [
-    "Città Metropolitana di Messina · Segreteria Generale",
+    "Città Metropolitana di Messina – Segreteria Generale",
     "Comunità di Pratiche dei RPCT",
 ];
 
 /// The rating of an event as a ruled table: six indicators, then the overall
 /// judgement on a shaded row.
-fn rating_table(r: &Rating) -> Item {
-    let mut rows: Vec<Row> = r
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            row(vec![
-                Cell::text(INDICATORS.get(i).copied().unwrap_or("")),
-                Cell::text(lv(ind.level)),
-                Cell::text(ind.motivazione.clone()),
-            ])
-        })
-        .collect();
+/// With `event`, the table opens with a shaded row naming it (kept with the
+/// rows, where a paragraph above could be left alone at a page's foot).
+fn rating_table(r: &Rating, event: Option<&str>) -> Item {
+    let mut rows: Vec<Row> = event.map(|e| group(e, 3)).into_iter().collect();
+    rows.extend(r.indicators.iter().enumerate().map(|(i, ind)| {
+        row(vec![
+            Cell::text(INDICATORS.get(i).copied().unwrap_or("")),
+            Cell::text(lv(ind.level)),
+            Cell::text(ind.motivazione.clone()),
+        ])
+    }));
     let mut mot = r.motivazione.clone();
     if !r.prudence_reason.is_empty() {
         mot.push_str(&format!(
@@ -287,12 +294,11 @@ fn measure_items(
         let rated: Vec<&Event> = events.iter().filter(|e| e.rating.is_some()).collect();
         if ratings && !rated.is_empty() {
             items.push(h(heading + 1, "Valutazione del rischio", false));
+            let many = rated.len() > 1;
             for e in rated {
-                if rated_count(events) > 1 {
-                    items.push(Item::Paragraph(vec![b(format!("Evento {}", e.code))]));
-                }
                 if let Some(r) = &e.rating {
-                    items.push(rating_table(r));
+                    let title = format!("Evento {}", e.code);
+                    items.push(rating_table(r, many.then_some(title.as_str())));
                 }
             }
         }
@@ -325,11 +331,11 @@ fn measure_items(
     let inds = adoption.map(|a| &a.indicators).unwrap_or(&m.indicators);
     items.push(table(
         vec![
-            col("Indicatore", 4.0),
-            col_c("Tipo", 1.5),
-            col_c("Baseline", 1.1),
+            col("Indicatore", 3.6),
+            col_c("Tipo", 1.4),
+            col_c("Valore iniziale", 1.3),
             col_c("al", 1.3),
-            col_c("Target", 1.1),
+            col_c("Valore atteso", 1.3),
             col_c("entro il", 1.3),
         ],
         inds.iter()
@@ -337,9 +343,9 @@ fn measure_items(
                 row(vec![
                     Cell::text(i.name.clone()),
                     Cell::text(i.kind.label()),
-                    Cell::text(i.baseline.clone()),
+                    Cell::text(i.kind.show(&i.baseline)),
                     Cell::text(crate::text::date_it(&i.baseline_date)),
-                    Cell::text(i.target.clone()),
+                    Cell::text(i.kind.show(&i.target)),
                     Cell::text(crate::text::date_it(&i.target_date)),
                 ])
             })
@@ -357,7 +363,14 @@ fn measure_items(
     items.push(h(heading + 1, "Stato del monitoraggio", false));
     match adoption {
         Some(a) => {
-            let mut f = vec![field("Stato di attuazione", a.state.label())];
+            // Late on the document's date (the rule of the late list):
+            // the state says so first, the last recorded state after.
+            let state = if a.late {
+                format!("in ritardo (ultimo stato registrato: {})", a.state.label())
+            } else {
+                a.state.label().to_string()
+            };
+            let mut f = vec![field("Stato di attuazione", state)];
             f.push(field(
                 "Ultimo monitoraggio",
                 a.last_date
@@ -402,7 +415,9 @@ fn measure_items(
                                             format!(
                                                 "{}: {}",
                                                 i.name,
-                                                v.clone().unwrap_or_else(|| "—".into())
+                                                v.as_deref()
+                                                    .map(|v| i.kind.show(v))
+                                                    .unwrap_or_else(|| "—".into())
                                             )
                                         })
                                         .collect::<Vec<_>>()
@@ -445,14 +460,10 @@ fn measure_items(
     items
 }
 
-fn rated_count(events: &[Event]) -> usize {
-    events.iter().filter(|e| e.rating.is_some()).count()
-}
-
 fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
     crate::documents::pdf::Metadata {
         title: title.to_string(),
-        author: "Città Metropolitana di Messina · Comunità di Pratiche dei RPCT".into(),
+        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
         subject: subject.to_string(),
         keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
         created: chrono::Utc::now(),
@@ -462,7 +473,7 @@ fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
 fn meta_docx(title: &str, subject: &str) -> crate::documents::docx::DocxMeta {
     crate::documents::docx::DocxMeta {
         title: title.to_string(),
-        author: "Città Metropolitana di Messina · Comunità di Pratiche dei RPCT".into(),
+        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
         subject: subject.to_string(),
         keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
         created: crate::now_utc(),
@@ -554,10 +565,13 @@ impl Store {
     }
 
     /// The landscape risk register rows, grouped by area.
+    /// With `adopted`, the measures listed are only those (a comune's), and
+    /// an event with none of them says so.
     fn register_items(
         &self,
         only: Option<&[i64]>,
         levels: &BTreeMap<i64, Level>,
+        adopted: Option<&[i64]>,
     ) -> Result<Vec<Item>> {
         let mut rows = Vec::new();
         for a in self.risk_tree(&CatalogueFilter::default())? {
@@ -580,13 +594,19 @@ impl Store {
                                 .join("\n"),
                         ),
                         Cell::text(lv(level)),
-                        Cell::text(
-                            ev.measures
+                        Cell::text({
+                            let listed: Vec<String> = ev
+                                .measures
                                 .iter()
+                                .filter(|m| adopted.is_none_or(|a| a.contains(&m.id)))
                                 .map(|m| format!("{} {}", m.code, m.title))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        ),
+                                .collect();
+                            if listed.is_empty() && adopted.is_some() {
+                                "nessuna misura adottata".to_string()
+                            } else {
+                                listed.join("\n")
+                            }
+                        }),
                     ]));
                 }
             }
@@ -649,7 +669,7 @@ impl Store {
                     figures.get(&m.id).copied(),
                     2,
                     true,
-                    false,
+                    true,
                     &sources,
                 ));
             }
@@ -677,14 +697,14 @@ impl Store {
                     figures.get(&m.id).copied(),
                     2,
                     true,
-                    false,
+                    true,
                     &sources,
                 ));
             }
         }
         items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
         items.push(h(1, "Registro dei rischi", true));
-        items.extend(self.register_items(None, &BTreeMap::new())?);
+        items.extend(self.register_items(None, &BTreeMap::new(), None)?);
         Ok(Report {
             title: "Catalogo dei rischi ricorrenti e delle misure omogenee".into(),
             header: HEADER.iter().map(|s| s.to_string()).collect(),
@@ -709,6 +729,11 @@ impl Store {
             Item::Paragraph(vec![b(
                 "Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO: misure di prevenzione adottate dal catalogo della Comunità di Pratiche",
             )]),
+            Item::Paragraph(vec![sp(ANNEX_DELIBERATION)]),
+            Item::Paragraph(vec![sp(format!(
+                "Situazione delle misure al {}",
+                crate::text::date_it(today)
+            ))]),
             h(2, "Contesto organizzativo", false),
             Item::Fields(vec![
                 field("Dipendenti", c.employees.map(|e| e.to_string()).unwrap_or_else(|| "non indicato".into())),
@@ -720,7 +745,7 @@ impl Store {
                         "titolare della sede".into()
                     },
                 ),
-                field("RPCT", c.rpct.clone().unwrap_or_else(|| "non indicato".into())),
+                field("RPCT", c.rpct.clone().unwrap_or_else(|| RPCT_TO_FILL.into())),
                 field("Unità organizzative", if c.units.is_empty() { "—".into() } else { c.units.clone() }),
                 field("Criticità organizzative", if c.problems.is_empty() { "—".into() } else { c.problems.clone() }),
             ]),
@@ -733,18 +758,25 @@ impl Store {
         items.push(h(2, "Misure adottate", false));
         items.push(table(
             vec![
-                col("Misura", 3.4),
-                col_c("Natura", 1.2),
-                col("Responsabili", 2.4),
-                col("Fasi e tempi", 3.8),
+                col("Misura", 3.2),
+                col("Responsabili", 2.2),
+                col("Fasi e tempi", 3.4),
+                col("Indicatori e valori attesi", 3.2),
                 col_c("Stato", 1.3),
             ],
             plan.adoptions
                 .iter()
                 .map(|a| Row {
                     cells: vec![
-                        Cell::spans(vec![b(format!("{} ", a.code)), sp(a.title.clone())]),
-                        Cell::text(if a.general { "generale" } else { "specifica" }),
+                        Cell::spans(vec![
+                            b(format!("{} ", a.code)),
+                            sp(a.title.clone()),
+                            it(if a.general {
+                                " (misura generale)"
+                            } else {
+                                " (misura specifica)"
+                            }),
+                        ]),
                         Cell::text(a.responsabili.join("\n")),
                         Cell::text(
                             a.phases
@@ -754,6 +786,20 @@ impl Store {
                                         "{}: entro il {}",
                                         p.description,
                                         crate::text::date_it(&p.due)
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        Cell::text(
+                            a.indicators
+                                .iter()
+                                .map(|i| {
+                                    format!(
+                                        "{}: {} entro il {}",
+                                        i.name,
+                                        i.kind.show(&i.target),
+                                        crate::text::date_it(&i.target_date)
                                     )
                                 })
                                 .collect::<Vec<_>>()
@@ -778,12 +824,19 @@ impl Store {
                 }
             }
         }
+        // The events the comune rated itself, even without a measure adopted.
+        for r in &plan.ratings {
+            if !events.contains(&r.event_id) {
+                events.push(r.event_id);
+            }
+        }
         let levels: BTreeMap<i64, Level> =
             plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
         if !events.is_empty() {
             items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
             items.push(h(2, "Registro dei rischi", false));
-            items.extend(self.register_items(Some(&events), &levels)?);
+            let adopted: Vec<i64> = plan.adoptions.iter().map(|a| a.measure_id).collect();
+            items.extend(self.register_items(Some(&events), &levels, Some(&adopted))?);
         }
         Ok(Report {
             title: format!(

@@ -13,6 +13,13 @@ use crate::error::{Error, Result};
 use crate::{audit, Store};
 
 /// The starting catalogue, as shipped.
+/// The citation of ANAC's delibera n. 19 of 28 January 2026, as ANAC titles
+/// the plan it approves (the code «PNA2026» is the catalogue's, kept).
+pub const PNA2025_CITATION: &str =
+    "ANAC, Piano Nazionale Anticorruzione 2025 (delibera n. 19 del 28 gennaio 2026)";
+const PNA_MISNAMED: &str =
+    "ANAC, Piano Nazionale Anticorruzione 2026-2028 (delibera n. 19 del 28 gennaio 2026)";
+
 pub const CATALOGUE_JSON: &str = include_str!("../../data/catalogo_rischi.json");
 
 /// The settings key set once the starting catalogue is seeded.
@@ -409,7 +416,16 @@ impl Store {
     /// Seeds the vocabulary and the starting catalogue (revision 1) once: on
     /// a new archive and on one just migrated to the risks schema.
     pub fn seed_risks_if_empty(&mut self) -> Result<()> {
-        if self.read_only || crate::settings::get(&self.conn, SEEDED)?.is_some() {
+        if self.read_only {
+            return Ok(());
+        }
+        // Archives seeded before the citation was checked: ANAC's delibera
+        // n. 19/2026 approved the «Piano Nazionale Anticorruzione 2025».
+        self.conn.execute(
+            "UPDATE risk_source SET citation = ?1 WHERE code = 'PNA2026' AND citation = ?2",
+            params![PNA2025_CITATION, PNA_MISNAMED],
+        )?;
+        if crate::settings::get(&self.conn, SEEDED)?.is_some() {
             return Ok(());
         }
         let n: i64 = self

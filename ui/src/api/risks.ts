@@ -13,7 +13,7 @@ export const LEVELS: { v: Level; label: string }[] = [
 ];
 export const levelLabel = (l: Level | null | undefined) => LEVELS.find((x) => x.v === l)?.label ?? "non valutato";
 export const KINDS: { v: IndicatorKind; label: string }[] = [
-  { v: "on_off", label: "On/off (0 o 1)" },
+  { v: "on_off", label: "Sì/no (1 o 0)" },
   { v: "quantitativo", label: "Quantitativo" },
   { v: "percentuale", label: "Percentuale (0–100)" },
 ];
