@@ -3,18 +3,15 @@
 //! over 7,904 comuni; every list and figure timed in core (target: under
 //! 20 ms each). Run: `cargo bench -p cdp-core --bench risks` (Markdown table).
 
-use std::process::Command;
+mod common;
+use common::median;
+
 use std::time::{Duration, Instant};
 
 use cdp_core::risks::*;
 use cdp_core::Store;
 
 const TODAY: &str = "2027-09-15";
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
@@ -394,57 +391,13 @@ fn documents(s: &Store, comuni: &[String]) {
         ms(cat),
         ms(cat_first)
     );
-    let soffice = ["soffice", "libreoffice"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok());
-    match soffice {
+    let docx = s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx");
+    match common::libreoffice_to_pdf(&docx) {
         None => println!("| LibreOffice headless DOCX → PDF, stessa scheda | non installato |"),
-        Some(cmd) => {
-            let dir = tempfile::tempdir().expect("dir");
-            let path = dir.path().join("scheda.docx");
-            std::fs::write(
-                &path,
-                s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx"),
-            )
-            .expect("write");
-            let profile = format!(
-                "-env:UserInstallation=file://{}/lo-profile",
-                dir.path().display()
-            );
-            let convert = || {
-                let out = Command::new(cmd)
-                    .args([
-                        profile.as_str(),
-                        "--headless",
-                        "--convert-to",
-                        "pdf",
-                        "--outdir",
-                    ])
-                    .arg(dir.path())
-                    .arg(&path)
-                    .output()
-                    .expect("soffice");
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            };
-            convert();
-            let d = median(
-                (0..3)
-                    .map(|_| {
-                        let t = Instant::now();
-                        convert();
-                        t.elapsed()
-                    })
-                    .collect(),
-            );
-            println!(
-                "| LibreOffice headless DOCX → PDF, stessa scheda (avvio del processo incluso) | {} ({:.0}× il PDF di questa applicazione) |",
-                ms(d),
-                d.as_secs_f64() / one.as_secs_f64()
-            );
-        }
+        Some(d) => println!(
+            "| LibreOffice headless DOCX → PDF, stessa scheda (avvio del processo incluso) | {} ({:.0}× il PDF di questa applicazione) |",
+            ms(d),
+            d.as_secs_f64() / one.as_secs_f64()
+        ),
     }
 }
