@@ -932,3 +932,49 @@ fn a_one_page_report_has_no_page_count() {
         assert!(texts(p).any(|t| joined(t) == want), "{want}");
     }
 }
+
+#[test]
+fn a_wrapped_contents_entry_hangs_under_its_title_not_its_code() {
+    let title = "M-G-03 · Rotazione ordinaria del personale addetto alle aree a più elevato rischio di corruzione, con criteri predeterminati e misure alternative ove la rotazione non sia possibile per la ridotta dotazione organica";
+    let r = Report {
+        title: "Catalogo".into(),
+        header: header(),
+        size: PageSize::A4Portrait,
+        items: vec![
+            Item::Toc,
+            Item::PageBreak(None),
+            Item::Heading {
+                level: 2,
+                text: title.into(),
+                toc: true,
+            },
+        ],
+    };
+    let pages = layout_report(&r);
+    let first = texts(&pages[0])
+        .find(|t| joined(t).starts_with("M-G-03 · "))
+        .expect("the entry");
+    let next = texts(&pages[0])
+        .filter(|t| {
+            t.y < first.y && !joined(t).starts_with("Pagina") && !joined(t).starts_with(". ")
+        })
+        .max_by(|a, b| a.y.total_cmp(&b.y))
+        .expect("a wrapped line");
+    let code_w = text_width("M-G-03 · ", 10.5, false);
+    assert!(
+        (next.x - (first.x + code_w)).abs() < 1.5,
+        "wrapped line at {} while the title starts at {}",
+        next.x,
+        first.x + code_w
+    );
+    // The page number is still at the end of the entry's last line.
+    let n = toc_numbers_pages(&r);
+    assert_eq!(n, vec![2]);
+}
+
+fn toc_numbers_pages(r: &Report) -> Vec<usize> {
+    report::toc_numbers(r)
+        .into_iter()
+        .map(|(_, _, p)| p)
+        .collect()
+}

@@ -991,9 +991,12 @@ impl Composer {
             } else {
                 Face::Regular
             };
+            // An entry led by its code («M-G-03 · Codice di comportamento»)
+            // hangs: its wrapped lines start under the title, not the code.
+            let hang = toc_code(text).map_or(0.0, |code| f.width(face, code, BODY));
             let lines = break_lines(
                 &words(&span(text, face.is_bold()), BODY, face, f),
-                self.width - indent - TOC_NUMBER_ROOM,
+                self.width - indent - hang - TOC_NUMBER_ROOM,
                 BODY,
                 f,
                 false,
@@ -1003,8 +1006,9 @@ impl Composer {
             }
             self.ensure(lines.len() as f32 * BODY_LEADING);
             let x = self.left + indent;
-            for line in &lines {
-                self.flow_line(line, x, self.width, false, BODY, BODY_LEADING);
+            for (j, line) in lines.iter().enumerate() {
+                let at = if j == 0 { x } else { x + hang };
+                self.flow_line(line, at, self.width, false, BODY, BODY_LEADING);
             }
             if let (Some(Draw::Text(t)), Some(line)) =
                 (self.pages.last().and_then(|p| p.draws.last()), lines.last())
@@ -1012,7 +1016,7 @@ impl Composer {
                 let slot = TocSlot {
                     page: self.pages.len() - 1,
                     baseline: t.y,
-                    x_end: x + line.width,
+                    x_end: t.x + line.width,
                     entry: i,
                 };
                 self.toc_slots.push(slot);
@@ -1152,6 +1156,25 @@ impl Composer {
         }
         self.pages
     }
+}
+
+/// The code that leads a table-of-contents entry, with its separator
+/// («M-G-03 · », «A03 – », «1. »), if the entry has one: at most 16
+/// characters without spaces before « · », « – » or a dotted number.
+fn toc_code(text: &str) -> Option<&str> {
+    for sep in [" · ", " – "] {
+        if let Some(i) = text.find(sep) {
+            let code = &text[..i];
+            if !code.is_empty() && code.chars().count() <= 16 && !code.contains(' ') {
+                return Some(&text[..i + sep.len()]);
+            }
+        }
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && text[digits..].starts_with(". ") {
+        return Some(&text[..digits + 2]);
+    }
+    None
 }
 
 /// The size a page was made at.
