@@ -13,11 +13,12 @@ const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const AXE = resolve(import.meta.dirname, "../../ui/node_modules/axe-core/axe.min.js");
 let axeSource;
 
-async function req(method, path, body) {
+async function req(method, path, body, timeoutMs) {
   const res = await fetch(`${DRIVER}${path}`, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined,
   });
   const json = await res.json();
   if (!res.ok || (json.value && json.value.error)) {
@@ -75,7 +76,25 @@ export class App {
         alwaysMatch: { "webkitgtk:browserOptions": { binary: APP, args: ["--db", db] } },
       },
     };
-    const session = await req("POST", "/session", caps);
+    // Rarely (about once in a hundred starts, on a loaded or an idle
+    // machine alike) WebKitWebDriver never answers a new session: after a
+    // minute the half-started app is killed and the start tried again.
+    let session;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        session = await req("POST", "/session", caps, 60000);
+        break;
+      } catch (e) {
+        if (attempt >= 3 || !(e.name === "TimeoutError" || e.name === "AbortError" || /fetch failed/.test(e.message))) throw e;
+        console.error(`# new session not answered (${e.name}): the app is started again`);
+        try {
+          execFileSync("pkill", ["-f", `--db ${db}`]);
+        } catch {
+          // nothing left to kill
+        }
+        await sleep(1000);
+      }
+    }
     const app = new App(session.sessionId, dir, db);
     await waitFor(() => app.exec("return document.querySelector('nav.sidebar, .error-screen') !== null"), "the first screen");
     return app;
