@@ -10,6 +10,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod io;
+pub mod job;
 pub mod organigram;
 pub mod registry;
 pub mod risks;

@@ -1,0 +1,55 @@
+//! Long work (batches, bulk actions, imports): how far it got and how to stop it.
+//! One progress type and one cancellation token per job, shared by every domain;
+//! the shell forwards [`Progress`] to the window and holds one [`CancelToken`] per
+//! running job.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// How far a job got: `done` of `total` items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Asks one running job to stop. Cloned into the job; cancelling one job never
+/// touches another.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// The flag itself, for code that takes an `&AtomicBool`.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_cancels_only_its_job() {
+        let a = CancelToken::new();
+        let b = CancelToken::new();
+        let a2 = a.clone();
+        a2.cancel();
+        assert!(a.is_cancelled());
+        assert!(!b.is_cancelled());
+    }
+}
