@@ -236,6 +236,7 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
                 .collect(),
             version: None,
         },
+        TODAY,
     )
     .unwrap();
     for (docx, k) in [(false, Kind::Pdf), (true, Kind::Docx)] {
