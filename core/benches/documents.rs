@@ -8,7 +8,7 @@ use common::{ms, time};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use cdp_core::documents::{self, DocFormat, DocKind, DOC_KINDS};
+use cdp_core::documents::{self, DocKind, Format, DOC_KINDS};
 use cdp_core::Store;
 
 const COMUNE: &str = "083084"; // Sant'Agata di Militello
@@ -22,7 +22,7 @@ fn main() {
     // The first document of a process also parses the fonts and the dictionary.
     let t = Instant::now();
     store
-        .render_document(DocKind::DeliberaGiunta, COMUNE, DocFormat::Pdf)
+        .render_document(DocKind::DeliberaGiunta, COMUNE, Format::Pdf)
         .expect("pdf");
     println!(
         "| first PDF of the process (fonts parsed once) | {} |",
@@ -32,7 +32,7 @@ fn main() {
     for kind in DOC_KINDS {
         let (d, r) = time(30, || {
             store
-                .render_document(kind, COMUNE, DocFormat::Pdf)
+                .render_document(kind, COMUNE, Format::Pdf)
                 .expect("pdf")
         });
         println!(
@@ -58,10 +58,8 @@ fn main() {
         let doc = documents::fill(&body, &ctx).expect("fill");
         documents::render(
             &doc,
-            DocKind::DeliberaGiunta,
-            &ctx.comune.nome,
-            "bench",
-            DocFormat::Pdf,
+            Format::Pdf,
+            &documents::act_meta(&doc, DocKind::DeliberaGiunta, &ctx.comune.nome, "bench"),
         )
         .expect("pdf")
     });
@@ -73,7 +71,7 @@ fn main() {
     );
     let (d, _) = time(30, || {
         store
-            .render_document(DocKind::DeliberaGiunta, COMUNE, DocFormat::Docx)
+            .render_document(DocKind::DeliberaGiunta, COMUNE, Format::Docx)
             .expect("docx")
     });
     println!("| Giunta proposal, DOCX | {} |", ms(d));
@@ -92,7 +90,7 @@ fn main() {
             .generate_batch(
                 DocKind::DeliberaGiunta,
                 &all,
-                DocFormat::Pdf,
+                Format::Pdf,
                 dir.path(),
                 documents::OnExisting::Replace,
                 &|_, _| {},
@@ -113,10 +111,8 @@ fn main() {
     let doc = documents::fill(&body, &ctx).expect("fill");
     let docx = documents::render(
         &doc,
-        DocKind::DeliberaGiunta,
-        &ctx.comune.nome,
-        "bench",
-        DocFormat::Docx,
+        Format::Docx,
+        &documents::act_meta(&doc, DocKind::DeliberaGiunta, &ctx.comune.nome, "bench"),
     )
     .expect("docx")
     .bytes;

@@ -98,7 +98,7 @@ fn main() {
     let (s50, s95) = measure(iters, || small.org_chart_pdf(day, &[]).unwrap());
     let (c50, c95) = measure(iters, || {
         small
-            .org_composition(day, cdp_core::documents::DocFormat::Pdf)
+            .org_composition(day, cdp_core::documents::Format::Pdf)
             .unwrap()
     });
     println!("| organigram ({units} nodes) | median | p95 |");

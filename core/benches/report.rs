@@ -7,35 +7,30 @@ use common::{ms, time};
 
 use std::time::Instant;
 
-use cdp_core::documents::docx::DocxMeta;
-use cdp_core::documents::pdf::Metadata;
-use cdp_core::documents::report::{
-    layout_report, report_docx, report_pdf, Cell, CellAlign, Column, Item, PageSize, Report, Row,
-    Span, Table,
+use cdp_core::documents::compose::compose;
+use cdp_core::documents::model::{
+    Block, Cell, CellAlign, Column, Document, PageSize, Row, Span, Style, Table,
 };
+use cdp_core::documents::{render, Format, Meta};
 
-fn report() -> Report {
+fn report() -> Document {
     let column = |header: &str, share: f32, align: CellAlign| Column {
         header: header.into(),
         share,
         align,
     };
     let mut items = vec![
-        Item::Heading {
-            level: 1,
-            text: "Indice".into(),
-            toc: false,
-        },
-        Item::Toc,
-        Item::PageBreak(None),
+        Block::heading(1, "Indice", false),
+        Block::Toc,
+        Block::page_break(None),
     ];
     for section in 0..6 {
-        items.push(Item::Heading {
-            level: 1,
-            text: format!("Sezione {} – Mappatura dei processi", section + 1),
-            toc: true,
-        });
-        items.push(Item::Paragraph(vec![Span {
+        items.push(Block::heading(
+            1,
+            format!("Sezione {} – Mappatura dei processi", section + 1),
+            true,
+        ));
+        items.push(Block::paragraph(vec![Span {
             text: "I processi dell'area sono valutati secondo l'allegato 1 al PNA 2019: probabilità, impatto, misure generali e specifiche, responsabili e tempi di attuazione.".into(),
             bold: false,
             italic: false,
@@ -55,7 +50,7 @@ fn report() -> Report {
                 group: i % 10 == 0,
             })
             .collect();
-        items.push(Item::Table(Table {
+        items.push(Block::Grid(Table {
             columns: vec![
                 column("N.", 0.5, CellAlign::Right),
                 column("Processo e misura", 4.0, CellAlign::Left),
@@ -67,38 +62,42 @@ fn report() -> Report {
             ..Table::default()
         }));
     }
-    Report {
+    Document {
+        style: Style::Report,
         title: "Mappatura".into(),
         header: vec![
             "Città Metropolitana di Messina".into(),
             "Comunità di Pratiche".into(),
         ],
         size: PageSize::A4Portrait,
-        items,
+        blocks: items,
     }
 }
 
 fn main() {
     let r = report();
-    let meta = Metadata {
-        title: r.title.clone(),
-        ..Metadata::default()
-    };
+    let meta = Meta::new(r.title.clone(), "");
     println!("| What | Median |");
     println!("|---|---|");
     let t = Instant::now();
-    let pdf = report_pdf(&r, &meta).expect("pdf");
+    let pdf = render(&r, Format::Pdf, &meta)
+        .map(|x| x.bytes)
+        .expect("pdf");
     println!(
         "| first report PDF (fonts parsed once) | {} |",
         ms(t.elapsed())
     );
-    let (d, pages) = time(10, || layout_report(&r));
+    let (d, pages) = time(10, || compose(&r));
     println!(
         "| layout, 300 rows + TOC ({} pages) | {} |",
         pages.len(),
         ms(d)
     );
-    let (d, pdf2) = time(10, || report_pdf(&r, &meta).expect("pdf"));
+    let (d, pdf2) = time(10, || {
+        render(&r, Format::Pdf, &meta)
+            .map(|x| x.bytes)
+            .expect("pdf")
+    });
     assert!(pdf.starts_with(b"%PDF-1.7") && pdf2.len() > 10_000);
     println!(
         "| PDF/A, 300 rows + TOC ({} pages, {} KiB) | {} |",
@@ -106,7 +105,11 @@ fn main() {
         pdf2.len() / 1024,
         ms(d)
     );
-    let (d, docx) = time(10, || report_docx(&r, &DocxMeta::default()).expect("docx"));
+    let (d, docx) = time(10, || {
+        render(&r, Format::Docx, &meta)
+            .map(|x| x.bytes)
+            .expect("docx")
+    });
     println!(
         "| DOCX, same report ({} KiB) | {} |",
         docx.len() / 1024,

@@ -8,6 +8,7 @@ use common::median;
 
 use std::time::{Duration, Instant};
 
+use cdp_core::documents::Format;
 use cdp_core::risks::*;
 use cdp_core::Store;
 
@@ -340,7 +341,7 @@ fn documents(s: &Store, comuni: &[String]) {
             .map(|_| {
                 let t = Instant::now();
                 let b = s
-                    .risk_scheda(id, Some(&istat), TODAY, false)
+                    .risk_scheda(id, Some(&istat), TODAY, Format::Pdf)
                     .expect("scheda");
                 let d = t.elapsed();
                 first.get_or_insert(b.len());
@@ -350,32 +351,36 @@ fn documents(s: &Store, comuni: &[String]) {
     );
     let pages = s
         .risk_scheda_report(id, Some(&istat), TODAY)
-        .map(|r| cdp_core::documents::report::layout_report(&r).len())
+        .map(|r| cdp_core::documents::compose::compose(&r).len())
         .expect("layout");
     let docx = median(
         (0..31)
             .map(|_| {
                 let t = Instant::now();
-                s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx");
+                s.risk_scheda(id, Some(&istat), TODAY, Format::Docx)
+                    .expect("docx");
                 t.elapsed()
             })
             .collect(),
     );
     let t = Instant::now();
-    let catalogue = s.risk_catalogue_document(TODAY, false).expect("catalogue");
+    let catalogue = s
+        .risk_catalogue_document(TODAY, Format::Pdf)
+        .expect("catalogue");
     let cat_first = t.elapsed();
     let cat = median(
         (0..5)
             .map(|_| {
                 let t = Instant::now();
-                s.risk_catalogue_document(TODAY, false).expect("catalogue");
+                s.risk_catalogue_document(TODAY, Format::Pdf)
+                    .expect("catalogue");
                 t.elapsed()
             })
             .collect(),
     );
     let cat_pages = s
         .risk_catalogue_report(TODAY)
-        .map(|r| cdp_core::documents::report::layout_report(&r).len())
+        .map(|r| cdp_core::documents::compose::compose(&r).len())
         .expect("layout");
     println!("\n| Documento | Mediana |");
     println!("|---|---:|");
@@ -391,7 +396,9 @@ fn documents(s: &Store, comuni: &[String]) {
         ms(cat),
         ms(cat_first)
     );
-    let docx = s.risk_scheda(id, Some(&istat), TODAY, true).expect("docx");
+    let docx = s
+        .risk_scheda(id, Some(&istat), TODAY, Format::Docx)
+        .expect("docx");
     match common::libreoffice_to_pdf(&docx) {
         None => println!("| LibreOffice headless DOCX → PDF, stessa scheda | non installato |"),
         Some(d) => println!(

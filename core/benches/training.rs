@@ -157,17 +157,30 @@ fn main() {
             d = chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
         }
     }
+    use cdp_core::documents::Format;
     use cdp_core::training::documents::CalendarDoc;
     use chrono::Datelike;
     let (_, _) = s
-        .training_document(CalendarDoc::Calendar, &q, "2027-01-01", "2027-12-31")
+        .training_document(
+            CalendarDoc::Calendar,
+            Format::Pdf,
+            &q,
+            "2027-01-01",
+            "2027-12-31",
+        )
         .unwrap();
     let mut t = Vec::new();
     let mut pages_pdf = Vec::new();
     for _ in 0..7 {
         let at = Instant::now();
         let (bytes, _) = s
-            .training_document(CalendarDoc::Calendar, &q, "2027-01-01", "2027-12-31")
+            .training_document(
+                CalendarDoc::Calendar,
+                Format::Pdf,
+                &q,
+                "2027-01-01",
+                "2027-12-31",
+            )
             .unwrap();
         t.push(at.elapsed());
         pages_pdf = bytes;
@@ -177,7 +190,13 @@ fn main() {
     for _ in 0..7 {
         let at = Instant::now();
         let _ = s
-            .training_document(CalendarDoc::Programme, &q, "2027-01-01", "2027-12-31")
+            .training_document(
+                CalendarDoc::Programme,
+                Format::Pdf,
+                &q,
+                "2027-01-01",
+                "2027-12-31",
+            )
             .unwrap();
         t.push(at.elapsed());
     }
@@ -190,7 +209,13 @@ fn main() {
     ));
     // LibreOffice converting the same programme, as DOCX, to PDF.
     let (docx, _) = s
-        .training_document(CalendarDoc::ProgrammeDocx, &q, "2027-01-01", "2027-12-31")
+        .training_document(
+            CalendarDoc::Programme,
+            Format::Docx,
+            &q,
+            "2027-01-01",
+            "2027-12-31",
+        )
         .unwrap();
     match common::libreoffice_to_pdf(&docx) {
         None => {

@@ -648,7 +648,7 @@ fn an_archive_on_a_read_only_disk_opens_read_only_with_clear_messages() {
 
 #[test]
 fn a_kill_during_a_batch_leaves_whole_files_and_a_whole_register() {
-    use cdp_core::documents::{DocFormat, DocKind, OnExisting};
+    use cdp_core::documents::{DocKind, Format, OnExisting};
     use std::sync::atomic::AtomicBool;
     if let Ok(path) = std::env::var("CDP_BATCH_CHILD") {
         let path = PathBuf::from(path);
@@ -664,7 +664,7 @@ fn a_kill_during_a_batch_leaves_whole_files_and_a_whole_register() {
             s.generate_batch(
                 DocKind::DeliberaGiunta,
                 &all,
-                DocFormat::Pdf,
+                Format::Pdf,
                 &out,
                 OnExisting::Suffix,
                 &|_, _| {},

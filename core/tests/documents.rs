@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use cdp_core::adhesion::{Channel, Step};
-use cdp_core::documents::{self, DocFormat, DocKind};
+use cdp_core::documents::{self, DocKind, Format};
 use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::Store;
 
@@ -108,12 +108,12 @@ fn the_act_draft_pdf_gives_back_its_text_and_is_valid() {
     let mut s = prepared();
     let dir = tempfile::tempdir().unwrap();
     let name = s
-        .document_file_name(DocKind::DeliberaGiunta, SANT_AGATA, DocFormat::Pdf)
+        .document_file_name(DocKind::DeliberaGiunta, SANT_AGATA, Format::Pdf)
         .unwrap();
     assert_eq!(name, "Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf");
     let path = dir.path().join(&name);
     let rec = s
-        .generate_document(DocKind::DeliberaGiunta, SANT_AGATA, DocFormat::Pdf, &path)
+        .generate_document(DocKind::DeliberaGiunta, SANT_AGATA, Format::Pdf, &path)
         .unwrap();
 
     let (want, header) = expected(&s, DocKind::DeliberaGiunta);
@@ -181,15 +181,13 @@ fn every_default_template_prints_as_pdf_and_docx() {
     let s = prepared();
     for kind in documents::DOC_KINDS {
         let dir = tempfile::tempdir().unwrap();
-        let pdf = s.render_document(kind, SANT_AGATA, DocFormat::Pdf).unwrap();
+        let pdf = s.render_document(kind, SANT_AGATA, Format::Pdf).unwrap();
         assert!(pdf.pages >= 1);
         let path = dir.path().join("a.pdf");
         std::fs::write(&path, &pdf.bytes).unwrap();
         let (want, header) = expected(&s, kind);
         assert_eq!(pdf_body_text(&path, &header), want, "{kind:?}");
-        let docx = s
-            .render_document(kind, SANT_AGATA, DocFormat::Docx)
-            .unwrap();
+        let docx = s.render_document(kind, SANT_AGATA, Format::Docx).unwrap();
         let path = dir.path().join("a.docx");
         std::fs::write(&path, &docx.bytes).unwrap();
         assert_eq!(docx_text(&path), want, "{kind:?}");
@@ -300,7 +298,7 @@ fn edits_make_versions_and_the_default_can_be_restored() {
         .generate_document(
             DocKind::Lettera,
             SANT_AGATA,
-            DocFormat::Pdf,
+            Format::Pdf,
             &dir.path().join("l.pdf"),
         )
         .unwrap();
@@ -335,7 +333,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
     let blocked = documents::file_name(
         DocKind::DecretoSindacale,
         &s.comune("083002").unwrap().name,
-        DocFormat::Pdf,
+        Format::Pdf,
     );
     std::fs::create_dir(dir.path().join(&blocked)).unwrap();
     std::fs::write(dir.path().join(&blocked).join("x"), b"x").unwrap();
@@ -344,7 +342,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
         .generate_batch(
             DocKind::DecretoSindacale,
             &istats,
-            DocFormat::Pdf,
+            Format::Pdf,
             dir.path(),
             documents::OnExisting::Replace,
             &|d, t| seen.lock().unwrap().push((d, t)),
@@ -386,7 +384,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
         .generate_batch(
             DocKind::Lettera,
             &istats,
-            DocFormat::Docx,
+            Format::Docx,
             empty.path(),
             documents::OnExisting::Replace,
             &|_, _| {},
@@ -481,7 +479,7 @@ fn data_is_data_in_every_default_template() {
         assert!(want.contains(&printed(name)), "{kind:?}: {want}");
         assert!(p.title.is_empty() || !p.title.starts_with('X'));
         let dir = tempfile::tempdir().unwrap();
-        let pdf = s.render_document(kind, SANT_AGATA, DocFormat::Pdf).unwrap();
+        let pdf = s.render_document(kind, SANT_AGATA, Format::Pdf).unwrap();
         let path = dir.path().join("a.pdf");
         std::fs::write(&path, &pdf.bytes).unwrap();
         let got = pdf_body_text(&path, &p.header);
@@ -493,9 +491,7 @@ fn data_is_data_in_every_default_template() {
             dashless(&got).contains(&dashless(&printed(name))),
             "{kind:?}"
         );
-        let docx = s
-            .render_document(kind, SANT_AGATA, DocFormat::Docx)
-            .unwrap();
+        let docx = s.render_document(kind, SANT_AGATA, Format::Docx).unwrap();
         let path = dir.path().join("a.docx");
         std::fs::write(&path, &docx.bytes).unwrap();
         assert_eq!(docx_text(&path), want, "{kind:?}");
@@ -611,8 +607,8 @@ fn pdf_layout_text(path: &Path) -> String {
 
 /// The items of the list that follows the paragraph `intro` in a preview.
 fn list_after(p: &documents::Preview, intro: &str) -> Vec<String> {
-    use documents::markup::Block;
-    let join = |spans: &Vec<documents::markup::Span>| {
+    use documents::model::Block;
+    let join = |spans: &Vec<documents::model::Span>| {
         spans.iter().map(|s| s.text.as_str()).collect::<String>()
     };
     let at = p
@@ -674,11 +670,11 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
             let p = s.preview_template(kind, None, Some(istat)).unwrap();
             let want = collapse(&p.text);
             // PDF and DOCX give back the same text.
-            let pdf = s.render_document(kind, istat, DocFormat::Pdf).unwrap();
+            let pdf = s.render_document(kind, istat, Format::Pdf).unwrap();
             let path = dir.path().join(format!("{istat}-{}.pdf", kind.as_str()));
             std::fs::write(&path, &pdf.bytes).unwrap();
             assert_eq!(pdf_body_text(&path, &p.header), want, "{name} {kind:?}");
-            let docx = s.render_document(kind, istat, DocFormat::Docx).unwrap();
+            let docx = s.render_document(kind, istat, Format::Docx).unwrap();
             let dpath = dir.path().join(format!("{istat}-{}.docx", kind.as_str()));
             std::fs::write(&dpath, &docx.bytes).unwrap();
             assert_eq!(docx_text(&dpath), want, "{name} {kind:?}");
@@ -823,7 +819,7 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
         .generate_batch(
             documents::BatchKind::AdhesionAct,
             &istats,
-            DocFormat::Pdf,
+            Format::Pdf,
             out.path(),
             documents::OnExisting::Replace,
             &|_, _| {},
@@ -892,7 +888,7 @@ fn an_unchanged_older_default_gives_way_and_an_edited_template_is_kept() {
         .generate_document(
             DocKind::DeliberaGiunta,
             SANT_AGATA,
-            DocFormat::Pdf,
+            Format::Pdf,
             &dir.path().join("a.pdf"),
         )
         .unwrap();
@@ -907,9 +903,7 @@ fn the_docx_has_word_styles_lists_italian_and_properties() {
     let s = prepared();
     let dir = tempfile::tempdir().unwrap();
     for kind in documents::DOC_KINDS {
-        let docx = s
-            .render_document(kind, SANT_AGATA, DocFormat::Docx)
-            .unwrap();
+        let docx = s.render_document(kind, SANT_AGATA, Format::Docx).unwrap();
         let path = dir.path().join(format!("{}.docx", kind.as_str()));
         std::fs::write(&path, &docx.bytes).unwrap();
         let script = r#"

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use cdp_core::documents::{self, DocFormat, DocKind, ItemOutcome, OnExisting};
+use cdp_core::documents::{self, DocKind, Format, ItemOutcome, OnExisting};
 use cdp_core::registry::ComuneQuery;
 use cdp_core::Store;
 
@@ -26,7 +26,7 @@ fn batch(s: &mut Store, istats: &[String], dir: &Path, on: OnExisting) -> docume
     s.generate_batch(
         DocKind::Lettera,
         istats,
-        DocFormat::Docx,
+        Format::Docx,
         dir,
         on,
         &|_, _| {},
@@ -41,7 +41,7 @@ fn a_batch_asks_before_overwriting_and_counts_what_it_did() {
     let dir = tempfile::tempdir().unwrap();
     let istats: Vec<String> = ["083001", ALI, "083003"].map(String::from).to_vec();
     assert_eq!(
-        s.batch_existing(DocKind::Lettera, &istats, DocFormat::Docx, dir.path())
+        s.batch_existing(DocKind::Lettera, &istats, Format::Docx, dir.path())
             .unwrap(),
         0
     );
@@ -58,7 +58,7 @@ fn a_batch_asks_before_overwriting_and_counts_what_it_did() {
     let mine = dir.path().join(&names[0]);
     std::fs::write(&mine, b"il mio file").unwrap();
     assert_eq!(
-        s.batch_existing(DocKind::Lettera, &istats, DocFormat::Docx, dir.path())
+        s.batch_existing(DocKind::Lettera, &istats, Format::Docx, dir.path())
             .unwrap(),
         3
     );
@@ -141,7 +141,7 @@ fn only_unchanged_regular_files_of_the_register_open() {
     let mut s = common::store();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lettera.pdf");
-    s.generate_document(DocKind::Lettera, ALI, DocFormat::Pdf, &path)
+    s.generate_document(DocKind::Lettera, ALI, Format::Pdf, &path)
         .unwrap();
     s.openable_document(&path).unwrap();
     assert!(s.is_registered_document(&path).unwrap());
@@ -305,7 +305,7 @@ fn a_full_disk_leaves_no_half_file_and_says_so() {
         .generate_batch(
             DocKind::DeliberaGiunta,
             &all,
-            DocFormat::Pdf,
+            Format::Pdf,
             &mnt,
             OnExisting::Skip,
             &|_, _| {},

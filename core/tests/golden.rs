@@ -13,12 +13,14 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cdp_core::documents::{DocFormat, DOC_KINDS};
+use cdp_core::documents::{Format, DOC_KINDS};
 use cdp_core::registry::{ReferentInput, Role};
-use cdp_core::risks::{AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput};
+use cdp_core::risks::{
+    AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput,
+};
+use cdp_core::training::documents::CalendarDoc;
 use cdp_core::training::participants::ParticipantInput;
 use cdp_core::training::survey::{NeedInput, SurveyInput};
-use cdp_core::training::documents::CalendarDoc;
 use cdp_core::training::{EventInput, EventQuery};
 use cdp_core::Store;
 use chrono::NaiveDate;
@@ -180,7 +182,7 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
                 .render_job(kind, None, Some(istat))
                 .unwrap()
                 .dated(Some(d("2026-12-01")));
-            for (fmt, k) in [(DocFormat::Pdf, Kind::Pdf), (DocFormat::Docx, Kind::Docx)] {
+            for (fmt, k) in [(Format::Pdf, Kind::Pdf), (Format::Docx, Kind::Docx)] {
                 out.push((
                     format!("act_{}_{tag}", kind.as_str()),
                     k,
@@ -239,26 +241,26 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         TODAY,
     )
     .unwrap();
-    for (docx, k) in [(false, Kind::Pdf), (true, Kind::Docx)] {
+    for (fmt, k) in [(Format::Pdf, Kind::Pdf), (Format::Docx, Kind::Docx)] {
         out.push((
             "scheda_catalogo".into(),
             k,
-            s.risk_scheda(m.id, None, TODAY, docx).unwrap(),
+            s.risk_scheda(m.id, None, TODAY, fmt).unwrap(),
         ));
         out.push((
             "scheda_adottata".into(),
             k,
-            s.risk_scheda(m.id, Some(&istat), TODAY, docx).unwrap(),
+            s.risk_scheda(m.id, Some(&istat), TODAY, fmt).unwrap(),
         ));
         out.push((
             "catalogo".into(),
             k,
-            s.risk_catalogue_document(TODAY, docx).unwrap(),
+            s.risk_catalogue_document(TODAY, fmt).unwrap(),
         ));
         out.push((
             "allegato_2_3".into(),
             k,
-            s.risk_annex(&istat, TODAY, docx).unwrap(),
+            s.risk_annex(&istat, TODAY, fmt).unwrap(),
         ));
     }
 
@@ -282,14 +284,19 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     })
     .unwrap();
     let q = EventQuery::default();
-    for (doc, name, k) in [
-        (CalendarDoc::Calendar, "calendario", Kind::Pdf),
-        (CalendarDoc::Programme, "programma", Kind::Pdf),
-        (CalendarDoc::ProgrammeDocx, "programma", Kind::Docx),
-        (CalendarDoc::Year, "quadro_annuale", Kind::Pdf),
+    for (doc, fmt, name, k) in [
+        (CalendarDoc::Calendar, Format::Pdf, "calendario", Kind::Pdf),
+        (CalendarDoc::Programme, Format::Pdf, "programma", Kind::Pdf),
+        (
+            CalendarDoc::Programme,
+            Format::Docx,
+            "programma",
+            Kind::Docx,
+        ),
+        (CalendarDoc::Year, Format::Pdf, "quadro_annuale", Kind::Pdf),
     ] {
         let (bytes, _) = s
-            .training_document(doc, &q, "01/03/2027", "31/05/2027")
+            .training_document(doc, fmt, &q, "01/03/2027", "31/05/2027")
             .unwrap();
         out.push((name.into(), k, bytes));
     }
@@ -315,7 +322,11 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
             )
             .unwrap();
     }
-    out.push(("attestato".into(), Kind::Pdf, s.certificate_pdf(c.id).unwrap().0));
+    out.push((
+        "attestato".into(),
+        Kind::Pdf,
+        s.certificate_pdf(c.id).unwrap().0,
+    ));
     out.push((
         "attestato_annuale".into(),
         Kind::Pdf,
@@ -355,26 +366,30 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
 
     // The organigram: the chart, the composition, the working-group act.
     let on = d("2026-11-30");
-    out.push(("organigramma".into(), Kind::Pdf, s.org_chart_pdf(on, &[]).unwrap()));
+    out.push((
+        "organigramma".into(),
+        Kind::Pdf,
+        s.org_chart_pdf(on, &[]).unwrap(),
+    ));
     out.push((
         "composizione".into(),
         Kind::Pdf,
-        s.org_composition(on, DocFormat::Pdf).unwrap(),
+        s.org_composition(on, Format::Pdf).unwrap(),
     ));
     out.push((
         "composizione".into(),
         Kind::Docx,
-        s.org_composition(on, DocFormat::Docx).unwrap(),
+        s.org_composition(on, Format::Docx).unwrap(),
     ));
     out.push((
         "determina_gruppo".into(),
         Kind::Pdf,
-        s.org_act(on, false, DocFormat::Pdf).unwrap(),
+        s.org_act(on, false, Format::Pdf).unwrap(),
     ));
     out.push((
         "determina_gruppo".into(),
         Kind::Docx,
-        s.org_act(on, false, DocFormat::Docx).unwrap(),
+        s.org_act(on, false, Format::Docx).unwrap(),
     ));
     out
 }

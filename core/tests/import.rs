@@ -773,7 +773,7 @@ fn istat_update_dry_run_apply_and_idempotence() {
     s.generate_document(
         cdp_core::documents::DocKind::DeliberaGiunta,
         "083002",
-        cdp_core::documents::DocFormat::Docx,
+        cdp_core::documents::Format::Docx,
         &docs_dir.path().join("ali.docx"),
     )
     .unwrap();

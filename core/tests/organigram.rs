@@ -1141,7 +1141,7 @@ fn the_organigram_pdf_has_every_name_and_role_on_one_landscape_page() {
 
 #[test]
 fn a_wide_organigram_goes_on_a3_and_a_small_one_on_a4() {
-    use cdp_core::documents::report::PageSize;
+    use cdp_core::documents::model::PageSize;
     use cdp_core::organigram::documents::page_for;
     // A small chart on A4, enlarged a little to use the page.
     let (size, scale) = page_for(600.0, 300.0);
@@ -1158,13 +1158,13 @@ fn a_wide_organigram_goes_on_a3_and_a_small_one_on_a4() {
 
 #[test]
 fn the_composition_of_the_working_group_as_pdf_and_docx() {
-    use cdp_core::documents::DocFormat;
+    use cdp_core::documents::Format;
     let s = populated();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("composizione.pdf");
     std::fs::write(
         &pdf,
-        s.org_composition(d("2026-11-30"), DocFormat::Pdf).unwrap(),
+        s.org_composition(d("2026-11-30"), Format::Pdf).unwrap(),
     )
     .unwrap();
     if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
@@ -1202,7 +1202,7 @@ fn the_composition_of_the_working_group_as_pdf_and_docx() {
     let docx = dir.path().join("composizione.docx");
     std::fs::write(
         &docx,
-        s.org_composition(d("2026-11-30"), DocFormat::Docx).unwrap(),
+        s.org_composition(d("2026-11-30"), Format::Docx).unwrap(),
     )
     .unwrap();
     let script = r#"
@@ -1254,7 +1254,7 @@ for r in t.rows[1:]:
 
 #[test]
 fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template() {
-    use cdp_core::documents::DocFormat;
+    use cdp_core::documents::Format;
     let mut s = populated();
     let mut st = s.settings().unwrap();
     st.signatory_name = "Maria Rossi".into();
@@ -1263,7 +1263,7 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let pdf = dir.path().join("determina.pdf");
     std::fs::write(
         &pdf,
-        s.org_act(d("2026-11-30"), false, DocFormat::Pdf).unwrap(),
+        s.org_act(d("2026-11-30"), false, Format::Pdf).unwrap(),
     )
     .unwrap();
     if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
@@ -1322,7 +1322,7 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let comp = dir.path().join("composizione.pdf");
     std::fs::write(
         &comp,
-        s.org_composition(d("2026-11-30"), DocFormat::Pdf).unwrap(),
+        s.org_composition(d("2026-11-30"), Format::Pdf).unwrap(),
     )
     .unwrap();
     let comp = run("pdftotext", &["-enc", "UTF-8", comp.to_str().unwrap(), "-"]);
@@ -1334,7 +1334,7 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     );
     run("qpdf", &["--check", pdf.to_str().unwrap()]);
     // An update says so.
-    let upd = s.org_act(d("2026-11-30"), true, DocFormat::Docx).unwrap();
+    let upd = s.org_act(d("2026-11-30"), true, Format::Docx).unwrap();
     assert!(upd.starts_with(b"PK"));
     // The template is editable, checked before it is saved, and can be restored.
     let t = s.org_act_template().unwrap();
@@ -1359,7 +1359,7 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
         "conflict"
     );
     let text =
-        String::from_utf8_lossy(&s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap()).len();
+        String::from_utf8_lossy(&s.org_act(d("2026-11-30"), false, Format::Docx).unwrap()).len();
     assert!(text > 0);
     // A template the user edited on the older default stays as it is.
     let old = "# DETERMINAZIONE N. ………… DEL …………\n{% for u in unita %}\n- {{ u.nome }}: {% for p in u.persone %}{{ p.nome }}{% else %}da individuare{% endfor %}.\n{% endfor %}\n";
@@ -1370,7 +1370,7 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     let pdf_old = dir.path().join("old.pdf");
     std::fs::write(
         &pdf_old,
-        s.org_act(d("2026-11-30"), false, DocFormat::Pdf).unwrap(),
+        s.org_act(d("2026-11-30"), false, Format::Pdf).unwrap(),
     )
     .unwrap();
     let text = run(
@@ -1391,13 +1391,13 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
 
 #[test]
 fn the_draft_act_docx_gives_each_list_its_own_numbering() {
-    use cdp_core::documents::DocFormat;
+    use cdp_core::documents::Format;
     let s = populated();
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("determina.docx");
     std::fs::write(
         &docx,
-        s.org_act(d("2026-11-30"), false, DocFormat::Docx).unwrap(),
+        s.org_act(d("2026-11-30"), false, Format::Docx).unwrap(),
     )
     .unwrap();
     if let Ok(dir) = std::env::var("ORG_SAMPLE_DIR") {
@@ -1457,13 +1457,13 @@ for nid, count in lists:
 
 #[test]
 fn the_printed_chart_fills_its_page_with_text_of_8_pt_at_least() {
-    use cdp_core::documents::report::{Item, Shape};
+    use cdp_core::documents::model::{Block, Shape};
     use cdp_core::organigram::documents::{chart_report, print_layout};
     for s in [populated(), common::store()] {
         let o = s.organigram(d("2026-11-30")).unwrap();
         let r = chart_report(&o, &print_layout(&o, &[]));
         let (cw, ch) = r.size.content();
-        let Item::Drawing(dr) = &r.items[0] else {
+        let Block::Drawing(dr) = &r.blocks[0] else {
             panic!("a drawing")
         };
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, 0f32, 0f32);

@@ -6,34 +6,22 @@
 use std::path::Path;
 use std::process::Command;
 
-use cdp_core::documents::docx::DocxMeta;
-use cdp_core::documents::layout::{Draw, Page, TextLine};
-use cdp_core::documents::pdf::Metadata;
-use cdp_core::documents::report::{
-    self, fit_text, layout_report, line_width, report_docx, report_pdf, text_width, Cell,
-    CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row, Shape, Span, Table,
+use cdp_core::documents::compose::{self, compose, line_width, Draw, Page, TextLine};
+use cdp_core::documents::lines::{fit_text, text_width};
+use cdp_core::documents::model::{
+    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
+    Table,
 };
+use cdp_core::documents::{render, Format, Meta};
 
-fn meta() -> Metadata {
-    Metadata {
-        title: "Prova".into(),
-        author: "Città Metropolitana di Messina".into(),
-        subject: "Rapporto di prova".into(),
-        keywords: vec!["prova".into()],
-        created: chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc),
-    }
+fn meta() -> Meta {
+    Meta::new("Prova", "Rapporto di prova")
+        .by("Città Metropolitana di Messina")
+        .keywords(["prova"])
 }
 
-fn docx_meta() -> DocxMeta {
-    DocxMeta {
-        title: "Prova".into(),
-        author: "Città Metropolitana di Messina".into(),
-        subject: "Rapporto di prova".into(),
-        keywords: vec![],
-        created: "2026-11-30T10:00:00Z".into(),
-    }
+fn docx_meta() -> Meta {
+    Meta::new("Prova", "Rapporto di prova").by("Città Metropolitana di Messina")
 }
 
 fn spans(text: &str) -> Vec<Span> {
@@ -115,42 +103,26 @@ fn long_table(rows: usize) -> Table {
 }
 
 /// A report with a TOC, sections, a long table, landscape and A3 pages.
-fn sample() -> Report {
+fn sample() -> Document {
     let mut items = vec![
-        Item::Heading {
-            level: 1,
-            text: "Indice".into(),
-            toc: false,
-        },
-        Item::Toc,
-        Item::PageBreak(None),
-        Item::Heading {
-            level: 1,
-            text: "Premessa".into(),
-            toc: true,
-        },
-        Item::Paragraph(spans(
+        Block::heading(1, "Indice", false),
+        Block::Toc,
+        Block::page_break(None),
+        Block::heading(1, "Premessa", true),
+        Block::paragraph(spans(
             "La presente relazione è redatta ai sensi dell'art. 1, comma 14, della legge 6 novembre 2012, n. 190: il Responsabile della prevenzione della corruzione e della trasparenza («RPCT») riferisce sull'attuazione delle misure – generali e specifiche – previste dal Piano. Costo stimato: € 1.250,00; città: Messina, Alì, Sant'Agata di Militello. àèéìòù.",
         )),
-        Item::Fields(vec![
+        Block::Fields(vec![
             ("Area di rischio:".into(), spans("Contratti pubblici")),
             ("Responsabile:".into(), spans("Dirigente della Direzione Affari generali")),
         ]),
-        Item::Heading {
-            level: 2,
-            text: "Mappatura dei processi".into(),
-            toc: true,
-        },
-        Item::Table(long_table(120)),
-        Item::Space(12.0),
-        Item::PageBreak(Some(PageSize::A4Landscape)),
-        Item::Heading {
-            level: 1,
-            text: "Cronoprogramma delle misure".into(),
-            toc: true,
-        },
-        Item::Paragraph(spans("Pagina orizzontale con una tabella larga.")),
-        Item::Table(Table {
+        Block::heading(2, "Mappatura dei processi", true),
+        Block::Grid(long_table(120)),
+        Block::Space(12.0),
+        Block::page_break(Some(PageSize::A4Landscape)),
+        Block::heading(1, "Cronoprogramma delle misure", true),
+        Block::paragraph(spans("Pagina orizzontale con una tabella larga.")),
+        Block::Grid(Table {
             columns: (1..=12)
                 .map(|m| Column {
                     header: format!("Mese {m}"),
@@ -168,25 +140,18 @@ fn sample() -> Report {
             size: 9.0,
             header_fill: None,
         }),
-        Item::Drawing(organigram(PageSize::A3Landscape)),
-        Item::Heading {
-            level: 2,
-            text: "Conclusioni".into(),
-            toc: true,
-        },
-        Item::Paragraph(spans("Il documento si chiude qui.")),
+        Block::Drawing(organigram(PageSize::A3Landscape)),
+        Block::heading(2, "Conclusioni", true),
+        Block::paragraph(spans("Il documento si chiude qui.")),
     ];
-    items.push(Item::PageBreak(Some(PageSize::A4Portrait)));
-    items.push(Item::Heading {
-        level: 1,
-        text: "Allegato".into(),
-        toc: true,
-    });
-    Report {
+    items.push(Block::page_break(Some(PageSize::A4Portrait)));
+    items.push(Block::heading(1, "Allegato", true));
+    Document {
+        style: Style::Report,
         title: "Relazione di prova".into(),
         header: header(),
         size: PageSize::A4Portrait,
-        items,
+        blocks: items,
     }
 }
 
@@ -266,9 +231,13 @@ fn organigram(size: PageSize) -> Drawing {
 }
 
 /// REPORT_SAMPLE_DIR=/some/dir keeps a report's PDF to look at (pdftoppm -r 60 -png).
-fn keep(name: &str, r: &Report) {
+fn keep(name: &str, r: &Document) {
     if let Ok(dir) = std::env::var("REPORT_SAMPLE_DIR") {
-        std::fs::write(Path::new(&dir).join(name), report_pdf(r, &meta()).unwrap()).unwrap();
+        std::fs::write(
+            Path::new(&dir).join(name),
+            render(r, Format::Pdf, &meta()).map(|x| x.bytes).unwrap(),
+        )
+        .unwrap();
     }
 }
 
@@ -321,13 +290,14 @@ fn page_count(path: &Path) -> usize {
 
 #[test]
 fn a_long_table_repeats_its_header_on_every_page_and_the_pdf_is_valid() {
-    let r = Report {
+    let r = Document {
+        style: Style::Report,
         title: "Tabella lunga".into(),
         header: header(),
         size: PageSize::A4Portrait,
-        items: vec![Item::Table(long_table(150))],
+        blocks: vec![Block::Grid(long_table(150))],
     };
-    let pdf = report_pdf(&r, &meta()).unwrap();
+    let pdf = render(&r, Format::Pdf, &meta()).map(|x| x.bytes).unwrap();
     let path = write("long.pdf", &pdf);
     let n = page_count(&path);
     assert!(n >= 3, "{n} pages");
@@ -361,13 +331,14 @@ fn a_long_table_repeats_its_header_on_every_page_and_the_pdf_is_valid() {
 
 #[test]
 fn rows_are_never_split_unless_taller_than_a_page() {
-    let r = Report {
+    let r = Document {
+        style: Style::Report,
         title: String::new(),
         header: header(),
         size: PageSize::A4Portrait,
-        items: vec![Item::Table(long_table(150))],
+        blocks: vec![Block::Grid(long_table(150))],
     };
-    let pages = layout_report(&r);
+    let pages = compose(&r);
     // Each row's number and its amount are on the same page.
     for i in 1..=150 {
         let find = |needle: &str| {
@@ -384,11 +355,12 @@ fn rows_are_never_split_unless_taller_than_a_page() {
     }
     // A row taller than a page is split between lines, inside its cells.
     let huge = "Parola ".repeat(3000);
-    let r = Report {
+    let r = Document {
+        style: Style::Report,
         title: String::new(),
         header: header(),
         size: PageSize::A4Portrait,
-        items: vec![Item::Table(Table {
+        blocks: vec![Block::Grid(Table {
             columns: columns(),
             rows: vec![Row {
                 cells: vec![
@@ -404,7 +376,7 @@ fn rows_are_never_split_unless_taller_than_a_page() {
             header_fill: None,
         })],
     };
-    let pages = layout_report(&r);
+    let pages = compose(&r);
     assert!(pages.len() >= 3);
     assert_texts_inside_cells(&pages);
     keep("report-tall-row.pdf", &r);
@@ -480,11 +452,12 @@ fn size_of(page: &Page) -> PageSize {
 fn a_sixty_character_word_stays_inside_its_cell() {
     let word = "Precipitevolissimevolmente".repeat(3)[..60].to_string();
     assert_eq!(word.chars().count(), 60);
-    let r = Report {
+    let r = Document {
+ style: Style::Report,
         title: String::new(),
         header: vec![],
         size: PageSize::A4Portrait,
-        items: vec![Item::Table(Table {
+        blocks: vec![Block::Grid(Table {
             columns: columns(),
             rows: vec![Row {
                 cells: vec![
@@ -500,7 +473,7 @@ fn a_sixty_character_word_stays_inside_its_cell() {
             header_fill: None,
         })],
     };
-    let pages = layout_report(&r);
+    let pages = compose(&r);
     assert_texts_inside_cells(&pages);
     keep("report-word.pdf", &r);
     // The whole word is printed, in pieces.
@@ -569,18 +542,19 @@ fn random_tables_never_draw_text_outside_their_cells() {
             PageSize::A4Landscape,
             PageSize::A3Portrait,
         ][next(3) as usize];
-        let r = Report {
+        let r = Document {
+            style: Style::Report,
             title: String::new(),
             header: header(),
             size,
-            items: vec![Item::Table(Table {
+            blocks: vec![Block::Grid(Table {
                 columns,
                 rows,
                 size: [7.0, 8.0, 9.0, 10.0][next(4) as usize],
                 header_fill: Some(Rgb(200, 200, 200)),
             })],
         };
-        let pages = layout_report(&r);
+        let pages = compose(&r);
         assert!(!pages.is_empty(), "case {case}");
         assert_texts_inside_cells(&pages);
     }
@@ -589,7 +563,7 @@ fn random_tables_never_draw_text_outside_their_cells() {
 #[test]
 fn the_toc_gives_the_pages_where_the_headings_are_and_sizes_are_right() {
     let r = sample();
-    let pdf = report_pdf(&r, &meta()).unwrap();
+    let pdf = render(&r, Format::Pdf, &meta()).map(|x| x.bytes).unwrap();
     let path = write("sample.pdf", &pdf);
     // REPORT_SAMPLE_DIR=/some/dir keeps the sample to look at (pdftoppm -r 60 -png).
     if let Ok(dir) = std::env::var("REPORT_SAMPLE_DIR") {
@@ -623,7 +597,7 @@ fn the_toc_gives_the_pages_where_the_headings_are_and_sizes_are_right() {
         assert_eq!(number, actual, "{title}");
     }
     assert_eq!(
-        report::toc_numbers(&r)
+        compose::toc_numbers(&r)
             .iter()
             .map(|e| e.2)
             .collect::<Vec<_>>()
@@ -694,11 +668,12 @@ fn a_text_shape_never_leaves_its_box_and_ends_with_an_ellipsis_when_cut() {
     assert_eq!((lines, cut), (vec!["Breve".to_string()], false));
 
     for (w, h) in [(120.0, 30.0), (60.0, 14.0), (200.0, 26.0), (40.0, 200.0)] {
-        let r = Report {
+        let r = Document {
+            style: Style::Report,
             title: String::new(),
             header: vec![],
             size: PageSize::A4Portrait,
-            items: vec![Item::Drawing(Drawing {
+            blocks: vec![Block::Drawing(Drawing {
                 size: PageSize::A4Portrait,
                 shapes: vec![Shape::Text {
                     x: 10.0,
@@ -714,7 +689,7 @@ fn a_text_shape_never_leaves_its_box_and_ends_with_an_ellipsis_when_cut() {
                 }],
             })],
         };
-        let pages = layout_report(&r);
+        let pages = compose(&r);
         keep(&format!("report-text-{w}x{h}.pdf"), &r);
         assert_eq!(pages.len(), 1);
         let (l, _, t, _) = PageSize::A4Portrait.margins();
@@ -747,7 +722,9 @@ fn a_text_shape_never_leaves_its_box_and_ends_with_an_ellipsis_when_cut() {
 #[test]
 fn the_docx_has_word_tables_repeated_headers_and_a_landscape_section() {
     let r = sample();
-    let bytes = report_docx(&r, &docx_meta()).unwrap();
+    let bytes = render(&r, Format::Docx, &docx_meta())
+        .map(|x| x.bytes)
+        .unwrap();
     let path = write("sample.docx", &bytes);
     let script = r#"
 import sys, docx
@@ -824,23 +801,20 @@ fn a_heading_is_never_parted_from_its_table_nor_a_group_row_from_its_rows() {
     for filler in 0..40 {
         let mut items = Vec::new();
         for _ in 0..filler {
-            items.push(Item::Paragraph(spans(
+            items.push(Block::paragraph(spans(
                 "Riga di testo che occupa una linea.",
             )));
         }
-        items.push(Item::Heading {
-            level: 2,
-            text: "Registro dei rischi del Comune".into(),
-            toc: false,
-        });
-        items.push(Item::Table(long_table(60)));
-        let r = Report {
+        items.push(Block::heading(2, "Registro dei rischi del Comune", false));
+        items.push(Block::Grid(long_table(60)));
+        let r = Document {
+            style: Style::Report,
             title: "Prova".into(),
             header: header(),
             size: PageSize::A4Portrait,
-            items,
+            blocks: items,
         };
-        let pages = layout_report(&r);
+        let pages = compose(&r);
         for (i, last) in last_texts(&pages).iter().enumerate() {
             assert_ne!(
                 last,
@@ -889,13 +863,14 @@ fn names_in_narrow_cells_are_not_hyphenated_but_common_words_may_be() {
         size: 9.0,
         header_fill: None,
     };
-    let r = Report {
+    let r = Document {
+        style: Style::Report,
         title: "Prova".into(),
         header: header(),
         size: PageSize::A4Portrait,
-        items: vec![Item::Table(t)],
+        blocks: vec![Block::Grid(t)],
     };
-    let pages = layout_report(&r);
+    let pages = compose(&r);
     let lines: Vec<String> = texts(&pages[0]).map(joined).collect();
     for name in ["Mariagrazia", "Santangelo", "Buonaccorsi"] {
         assert!(
@@ -911,20 +886,22 @@ fn names_in_narrow_cells_are_not_hyphenated_but_common_words_may_be() {
 
 #[test]
 fn a_one_page_report_has_no_page_count() {
-    let one = Report {
+    let one = Document {
+        style: Style::Report,
         title: "Attestato".into(),
         header: header(),
         size: PageSize::A4Portrait,
-        items: vec![Item::Paragraph(spans("Si attesta la partecipazione."))],
+        blocks: vec![Block::paragraph(spans("Si attesta la partecipazione."))],
     };
-    let pages = layout_report(&one);
+    let pages = compose(&one);
     assert_eq!(pages.len(), 1);
     assert!(texts(&pages[0]).all(|t| !joined(t).starts_with("Pagina")));
-    let two = Report {
-        items: vec![Item::Table(long_table(80))],
+    let two = Document {
+        style: Style::Report,
+        blocks: vec![Block::Grid(long_table(80))],
         ..one
     };
-    let pages = layout_report(&two);
+    let pages = compose(&two);
     assert!(pages.len() > 1);
     let n = pages.len();
     for (i, p) in pages.iter().enumerate() {
@@ -936,21 +913,18 @@ fn a_one_page_report_has_no_page_count() {
 #[test]
 fn a_wrapped_contents_entry_hangs_under_its_title_not_its_code() {
     let title = "M-G-03 · Rotazione ordinaria del personale addetto alle aree a più elevato rischio di corruzione, con criteri predeterminati e misure alternative ove la rotazione non sia possibile per la ridotta dotazione organica";
-    let r = Report {
+    let r = Document {
+        style: Style::Report,
         title: "Catalogo".into(),
         header: header(),
         size: PageSize::A4Portrait,
-        items: vec![
-            Item::Toc,
-            Item::PageBreak(None),
-            Item::Heading {
-                level: 2,
-                text: title.into(),
-                toc: true,
-            },
+        blocks: vec![
+            Block::Toc,
+            Block::page_break(None),
+            Block::heading(2, title, true),
         ],
     };
-    let pages = layout_report(&r);
+    let pages = compose(&r);
     let first = texts(&pages[0])
         .find(|t| joined(t).starts_with("M-G-03 · "))
         .expect("the entry");
@@ -972,8 +946,8 @@ fn a_wrapped_contents_entry_hangs_under_its_title_not_its_code() {
     assert_eq!(n, vec![2]);
 }
 
-fn toc_numbers_pages(r: &Report) -> Vec<usize> {
-    report::toc_numbers(r)
+fn toc_numbers_pages(r: &Document) -> Vec<usize> {
+    compose::toc_numbers(r)
         .into_iter()
         .map(|(_, _, p)| p)
         .collect()

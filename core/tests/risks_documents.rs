@@ -9,6 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cdp_core::documents::Format;
 use cdp_core::risks::*;
 use cdp_core::Store;
 
@@ -147,7 +148,7 @@ fn the_scheda_misura_as_pdf_a_and_docx() {
 
     // Of the catalogue.
     let pdf = dir.join("scheda_catalogo.pdf");
-    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, false).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap()).unwrap();
     check_pdf(&pdf);
     let text = pdf_text(&pdf);
     assert!(text.contains("Città Metropolitana di Messina"), "{text}");
@@ -177,7 +178,8 @@ fn the_scheda_misura_as_pdf_a_and_docx() {
     let pdf = dir.join("scheda_comune.pdf");
     std::fs::write(
         &pdf,
-        s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+        s.risk_scheda(m.id, Some(&istat), TODAY, Format::Pdf)
+            .unwrap(),
     )
     .unwrap();
     check_pdf(&pdf);
@@ -194,7 +196,8 @@ fn the_scheda_misura_as_pdf_a_and_docx() {
     let docx = dir.join("scheda_comune.docx");
     std::fs::write(
         &docx,
-        s.risk_scheda(m.id, Some(&istat), TODAY, true).unwrap(),
+        s.risk_scheda(m.id, Some(&istat), TODAY, Format::Docx)
+            .unwrap(),
     )
     .unwrap();
     let t = docx_text(&docx);
@@ -213,7 +216,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     let (_, istat, m) = adopted(&mut s);
     let (_keep, dir) = out_dir();
     let pdf = dir.join("catalogo.pdf");
-    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, false).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, Format::Pdf).unwrap()).unwrap();
     check_pdf(&pdf);
     let text = pdf_text(&pdf);
     assert!(
@@ -230,7 +233,11 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(sizes.contains("841.89 x 595.276"), "{sizes}");
 
     let docx = dir.join("catalogo.docx");
-    std::fs::write(&docx, s.risk_catalogue_document(TODAY, true).unwrap()).unwrap();
+    std::fs::write(
+        &docx,
+        s.risk_catalogue_document(TODAY, Format::Docx).unwrap(),
+    )
+    .unwrap();
     let t = docx_text(&docx);
     assert!(t.contains("Registro dei rischi"), "register in the DOCX");
     assert!(t.contains("Processo | Evento rischioso | Fattori abilitanti | Livello | Misure"));
@@ -240,7 +247,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(text.contains("attività") || text.contains("è"));
 
     let annex = dir.join("allegato.pdf");
-    std::fs::write(&annex, s.risk_annex(&istat, TODAY, false).unwrap()).unwrap();
+    std::fs::write(&annex, s.risk_annex(&istat, TODAY, Format::Pdf).unwrap()).unwrap();
     check_pdf(&annex);
     let text = pdf_text(&annex);
     assert!(text.contains("2.3"), "{text}");
@@ -248,7 +255,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(text.contains("Comune di Torrenova"));
     assert!(text.contains("Registro dei rischi"));
     let docx = dir.join("allegato.docx");
-    std::fs::write(&docx, s.risk_annex(&istat, TODAY, true).unwrap()).unwrap();
+    std::fs::write(&docx, s.risk_annex(&istat, TODAY, Format::Docx).unwrap()).unwrap();
     assert!(docx_text(&docx).contains(&m.title));
 }
 
@@ -267,7 +274,7 @@ fn every_scheda_of_the_catalogue_carries_the_rating_of_its_events() {
     let s = common::store();
     let (_keep, dir) = out_dir();
     let pdf = dir.join("catalogo_valutazione.pdf");
-    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, false).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, Format::Pdf).unwrap()).unwrap();
     let text = pdf_text(&pdf);
     // A specific measure with rated events: its scheda has the six Box 8
     // indicators and the overall judgement with its motivazione.
@@ -325,7 +332,7 @@ fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
         .unwrap();
     let (_keep, dir) = out_dir();
     let annex = dir.join("allegato_giunta.pdf");
-    std::fs::write(&annex, s.risk_annex(&istat, TODAY, false).unwrap()).unwrap();
+    std::fs::write(&annex, s.risk_annex(&istat, TODAY, Format::Pdf).unwrap()).unwrap();
     check_pdf(&annex);
     let text = pdf_text(&annex);
     // No RPCT in the registry: a blank to fill, not «non indicato».
@@ -370,7 +377,8 @@ fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
     let pdf = dir.join("scheda_in_tempo.pdf");
     std::fs::write(
         &pdf,
-        s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+        s.risk_scheda(m.id, Some(&istat), TODAY, Format::Pdf)
+            .unwrap(),
     )
     .unwrap();
     let text = pdf_text(&pdf);
@@ -384,7 +392,8 @@ fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
     let pdf = dir.join("scheda_in_ritardo.pdf");
     std::fs::write(
         &pdf,
-        s.risk_scheda(m.id, Some(&istat), later, false).unwrap(),
+        s.risk_scheda(m.id, Some(&istat), later, Format::Pdf)
+            .unwrap(),
     )
     .unwrap();
     let text = pdf_text(&pdf);
@@ -433,7 +442,7 @@ fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
         .unwrap();
     let (_keep, dir) = out_dir();
     let pdf = dir.join("scheda_fonti.pdf");
-    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, false).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap()).unwrap();
     let text = pdf_text(&pdf).replace("- ", "");
     assert!(!text.contains("2026-2028"), "{text}");
     assert!(
@@ -451,15 +460,16 @@ fn documents_speak_the_secretary_s_words() {
     for (name, bytes) in [
         (
             "parole_scheda.pdf",
-            s.risk_scheda(m.id, None, TODAY, false).unwrap(),
+            s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap(),
         ),
         (
             "parole_scheda_comune.pdf",
-            s.risk_scheda(m.id, Some(&istat), TODAY, false).unwrap(),
+            s.risk_scheda(m.id, Some(&istat), TODAY, Format::Pdf)
+                .unwrap(),
         ),
         (
             "parole_allegato.pdf",
-            s.risk_annex(&istat, TODAY, false).unwrap(),
+            s.risk_annex(&istat, TODAY, Format::Pdf).unwrap(),
         ),
     ] {
         let pdf = dir.join(name);

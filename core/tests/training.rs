@@ -930,6 +930,7 @@ mod attestati {
 
 mod documents {
     use super::*;
+    use cdp_core::documents::Format;
     use cdp_core::training::documents::CalendarDoc;
 
     pub fn pdftotext(bytes: &[u8], args: &[&str]) -> String {
@@ -1016,7 +1017,8 @@ mod documents {
     /// width of its day (whole when it fits), never by a count of words.
     #[test]
     fn month_grid_readable_and_cut_by_width() {
-        use cdp_core::documents::report::{fit_text, Shape};
+        use cdp_core::documents::lines::fit_text;
+        use cdp_core::documents::model::Shape;
         let s = sample();
         let events = s
             .training_events(&EventQuery {
@@ -1071,7 +1073,13 @@ mod documents {
         let q = EventQuery::default();
         let out = std::env::var("TRAINING_DOCS_DIR").ok();
         let (cal, name) = s
-            .training_document(CalendarDoc::Calendar, &q, "01/03/2027", "31/05/2027")
+            .training_document(
+                CalendarDoc::Calendar,
+                Format::Pdf,
+                &q,
+                "01/03/2027",
+                "31/05/2027",
+            )
             .unwrap();
         assert_eq!(name, "Calendario_formazione_2027-03-01_2027-05-31.pdf");
         qpdf_ok(&cal);
@@ -1130,7 +1138,13 @@ mod documents {
             "the crowded day: 6 shown at 8 pt"
         );
         let (prog, _) = s
-            .training_document(CalendarDoc::Programme, &q, "01/03/2027", "31/05/2027")
+            .training_document(
+                CalendarDoc::Programme,
+                Format::Pdf,
+                &q,
+                "01/03/2027",
+                "31/05/2027",
+            )
             .unwrap();
         qpdf_ok(&prog);
         if let Some(dir) = &out {
@@ -1165,7 +1179,13 @@ mod documents {
             assert!(raw.contains(whole), "{whole} unbroken: {raw}");
         }
         let (docx, dname) = s
-            .training_document(CalendarDoc::ProgrammeDocx, &q, "01/03/2027", "31/05/2027")
+            .training_document(
+                CalendarDoc::Programme,
+                Format::Docx,
+                &q,
+                "01/03/2027",
+                "31/05/2027",
+            )
             .unwrap();
         assert!(dname.ends_with(".docx") && docx.starts_with(b"PK"));
         {
@@ -1191,7 +1211,13 @@ mod documents {
             );
         }
         let (year, _) = s
-            .training_document(CalendarDoc::Year, &q, "01/03/2027", "31/05/2027")
+            .training_document(
+                CalendarDoc::Year,
+                Format::Pdf,
+                &q,
+                "01/03/2027",
+                "31/05/2027",
+            )
             .unwrap();
         qpdf_ok(&year);
         if let Some(dir) = &out {
@@ -1201,9 +1227,15 @@ mod documents {
         assert!(ytext.contains("Quadro annuale della formazione 2027"));
         assert!(ytext.contains("Marzo – 11 eventi"), "{ytext}");
         assert_eq!(
-            s.training_document(CalendarDoc::Calendar, &q, "31/05/2027", "01/03/2027")
-                .unwrap_err()
-                .field(),
+            s.training_document(
+                CalendarDoc::Calendar,
+                Format::Pdf,
+                &q,
+                "31/05/2027",
+                "01/03/2027"
+            )
+            .unwrap_err()
+            .field(),
             Some("to")
         );
         if let Some(dir) = out {

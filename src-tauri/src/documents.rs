@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use cdp_core::documents::template::placeholder_help;
 use cdp_core::documents::{
-    document_date, BatchKind, BatchReport, DocFormat, DocKind, DocumentRecord, OnExisting, Preview,
+    document_date, BatchKind, BatchReport, DocKind, DocumentRecord, Format, OnExisting, Preview,
     TemplateDetail, TemplateSummary,
 };
 use cdp_core::ErrorPayload;
@@ -136,7 +136,7 @@ pub async fn preview_pdf(
 ) -> R<String> {
     let path = blocking(&app, move |st| {
         let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
-        let bytes = job.render(DocFormat::Pdf).map_err(core)?.bytes;
+        let bytes = job.render(Format::Pdf).map_err(core)?.bytes;
         let dir = previews_dir()?;
         cdp_core::io::write_new_temp(
             &dir,
@@ -153,10 +153,10 @@ pub async fn preview_pdf(
     Ok(path.display().to_string())
 }
 
-fn format_filter(format: DocFormat) -> (&'static str, &'static str) {
+fn format_filter(format: Format) -> (&'static str, &'static str) {
     match format {
-        DocFormat::Pdf => ("Documento PDF/A", "pdf"),
-        DocFormat::Docx => ("Documento Word (modificabile)", "docx"),
+        Format::Pdf => ("Documento PDF/A", "pdf"),
+        Format::Docx => ("Documento Word (modificabile)", "docx"),
     }
 }
 
@@ -168,7 +168,7 @@ pub async fn generate_document(
     app: AppHandle,
     kind: DocKind,
     istat: String,
-    format: DocFormat,
+    format: Format,
     date: Option<String>,
 ) -> R<Option<DocumentRecord>> {
     let date = document_date(date.as_deref()).map_err(core)?;
@@ -230,7 +230,7 @@ pub async fn generate_batch(
     app: AppHandle,
     kind: String,
     istat: Vec<String>,
-    format: DocFormat,
+    format: Format,
     folder: Option<String>,
     on_existing: Option<OnExisting>,
     date: Option<String>,

@@ -8,8 +8,8 @@ use cdp_core::organigram::{
 use serde::Serialize;
 use tauri::State;
 
-use cdp_core::documents::DocFormat;
-use cdp_core::io::Format;
+use cdp_core::documents::Format;
+use cdp_core::io::Format as ExportFormat;
 
 use crate::commands::{export_with_dialog, format_title, Exported, R};
 use crate::AppState;
@@ -121,7 +121,7 @@ pub fn org_unit_history(state: State<AppState>, unit_id: i64) -> R<Vec<HistoryEn
 pub fn export_org_roles(
     state: State<'_, AppState>,
     as_of: String,
-    format: Format,
+    format: ExportFormat,
 ) -> R<Option<Exported>> {
     let day = day(&as_of).map_err(|e| e.to_payload())?;
     let title = format_title("persone e ruoli dell'organigramma", format);
@@ -152,7 +152,7 @@ pub fn export_org_addresses(
         &state,
         "Esporta gli indirizzi per la stampa unione",
         "Indirizzi",
-        Format::Csv,
+        ExportFormat::Csv,
         |s, p| s.export_org_addresses(day, &key, p),
     )
 }
@@ -163,12 +163,12 @@ fn save_document(
     state: &AppState,
     title: &str,
     stem: &str,
-    format: DocFormat,
+    format: Format,
     render: impl FnOnce(&mut cdp_core::Store) -> cdp_core::Result<Vec<u8>>,
 ) -> R<Option<String>> {
     let (label, ext) = match format {
-        DocFormat::Pdf => ("Documento PDF/A", "pdf"),
-        DocFormat::Docx => ("Documento Word (modificabile)", "docx"),
+        Format::Pdf => ("Documento PDF/A", "pdf"),
+        Format::Docx => ("Documento Word (modificabile)", "docx"),
     };
     let today = chrono::Local::now().date_naive();
     let Some(mut path) = rfd::FileDialog::new()
@@ -200,7 +200,7 @@ pub fn print_org_chart(
         &state,
         "Stampa l'organigramma (PDF)",
         "Organigramma",
-        DocFormat::Pdf,
+        Format::Pdf,
         |s| s.org_chart_pdf(day, &collapsed),
     )
 }
@@ -210,12 +210,12 @@ pub fn print_org_chart(
 pub fn org_composition_document(
     state: State<'_, AppState>,
     as_of: String,
-    format: DocFormat,
+    format: Format,
 ) -> R<Option<String>> {
     let day = day(&as_of).map_err(|e| e.to_payload())?;
     let title = match format {
-        DocFormat::Pdf => "Salva la composizione del gruppo di lavoro (PDF)",
-        DocFormat::Docx => "Salva la composizione del gruppo di lavoro (Word)",
+        Format::Pdf => "Salva la composizione del gruppo di lavoro (PDF)",
+        Format::Docx => "Salva la composizione del gruppo di lavoro (Word)",
     };
     save_document(
         &state,
@@ -251,12 +251,12 @@ pub fn org_act_document(
     state: State<'_, AppState>,
     as_of: String,
     update: bool,
-    format: DocFormat,
+    format: Format,
 ) -> R<Option<String>> {
     let day = day(&as_of).map_err(|e| e.to_payload())?;
     let title = match format {
-        DocFormat::Pdf => "Salva la bozza di determinazione (PDF)",
-        DocFormat::Docx => "Salva la bozza di determinazione (Word)",
+        Format::Pdf => "Salva la bozza di determinazione (PDF)",
+        Format::Docx => "Salva la bozza di determinazione (Word)",
     };
     save_document(&state, title, "Determina_gruppo_di_lavoro", format, |s| {
         s.org_act(day, update, format)

@@ -313,7 +313,7 @@ pub async fn save_risk_document(
     doc: RiskDoc,
     measure_id: Option<i64>,
     istat: Option<String>,
-    docx: bool,
+    format: cdp_core::documents::Format,
 ) -> R<Option<String>> {
     let app2 = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -358,8 +358,11 @@ pub async fn save_risk_document(
                 }
             })
         })?;
-        let ext = if docx { "docx" } else { "pdf" };
-        let label = if docx { "Documento Word" } else { "PDF/A" };
+        let ext = format.extension();
+        let label = match format {
+            cdp_core::documents::Format::Docx => "Documento Word",
+            cdp_core::documents::Format::Pdf => "PDF/A",
+        };
         let Some(mut path) = rfd::FileDialog::new()
             .set_title(&title)
             .set_file_name(format!("{stem}.{ext}"))
@@ -371,8 +374,13 @@ pub async fn save_risk_document(
         if path.extension().is_none() {
             path.set_extension(ext);
         }
-        let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)
-            .map_err(|e| e.to_payload())?;
+        let bytes = cdp_core::documents::render(
+            &report,
+            format,
+            &cdp_core::risks::scheda::meta(&report.title, &report.title),
+        )
+        .map(|r| r.bytes)
+        .map_err(|e| e.to_payload())?;
         cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
         state.remember(path.clone());
         Ok(Some(path.display().to_string()))
@@ -406,7 +414,7 @@ pub async fn save_risk_schede(
     app: tauri::AppHandle,
     measure_id: Option<i64>,
     istat: Option<String>,
-    docx: bool,
+    format: cdp_core::documents::Format,
 ) -> R<Option<SchedeReport>> {
     use std::sync::atomic::Ordering;
     use tauri::{Emitter, Manager};
@@ -448,7 +456,7 @@ pub async fn save_risk_schede(
         else {
             return Ok(None);
         };
-        let ext = if docx { "docx" } else { "pdf" };
+        let ext = format.extension();
         state.cancel.store(false, Ordering::SeqCst);
         let total = items.len();
         let mut written = 0;
@@ -459,8 +467,13 @@ pub async fn save_risk_schede(
                 break;
             }
             let report = state.with(|s| s.risk_scheda_report(*m, Some(i), &t))?;
-            let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)
-                .map_err(|e| e.to_payload())?;
+            let bytes = cdp_core::documents::render(
+                &report,
+                format,
+                &cdp_core::risks::scheda::meta(&report.title, &report.title),
+            )
+            .map(|r| r.bytes)
+            .map_err(|e| e.to_payload())?;
             let mut n = 1;
             loop {
                 let name = if n == 1 {

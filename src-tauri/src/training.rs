@@ -491,6 +491,7 @@ pub fn annul_certificate(state: State<AppState>, id: i64, reason: String) -> R<C
 
 // ---- Printing ----
 
+use cdp_core::documents::Format;
 use cdp_core::training::documents::CalendarDoc;
 
 /// A document of the calendar (month grids + programme, the programme as
@@ -499,18 +500,21 @@ use cdp_core::training::documents::CalendarDoc;
 pub fn print_training(
     state: State<'_, AppState>,
     doc: CalendarDoc,
+    format: Format,
     query: EventQuery,
     from: String,
     to: String,
 ) -> R<Option<Saved>> {
-    let (bytes, name) = state.with(|s| s.training_document(doc, &query, &from, &to))?;
-    let (title, label) = match doc {
-        CalendarDoc::Calendar => ("Salva il calendario della formazione", "Documento PDF"),
-        CalendarDoc::Programme => ("Salva il programma formativo", "Documento PDF"),
-        CalendarDoc::ProgrammeDocx => ("Salva il programma formativo (Word)", "Documento Word"),
-        CalendarDoc::Year => ("Salva il quadro annuale della formazione", "Documento PDF"),
+    let (bytes, name) = state.with(|s| s.training_document(doc, format, &query, &from, &to))?;
+    let (title, label) = match (doc, format) {
+        (CalendarDoc::Calendar, _) => ("Salva il calendario della formazione", "Documento PDF"),
+        (CalendarDoc::Programme, Format::Pdf) => ("Salva il programma formativo", "Documento PDF"),
+        (CalendarDoc::Programme, Format::Docx) => {
+            ("Salva il programma formativo (Word)", "Documento Word")
+        }
+        (CalendarDoc::Year, _) => ("Salva il quadro annuale della formazione", "Documento PDF"),
     };
-    let Some(path) = ask_path(title, &name, label, doc.extension()) else {
+    let Some(path) = ask_path(title, &name, label, format.extension()) else {
         return Ok(None);
     };
     cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;

@@ -9,19 +9,26 @@
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, Docx, Footer, Header, IndentLevel, Level,
     LevelJc, LevelOverride, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId,
-    PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType, Start, Style, StyleType,
-    Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
+    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading, SpecialIndentType,
+    Start, Style as WordStyle, StyleType, Table as WordTable, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableRow, WidthType,
 };
 
+use super::compose::{
+    body_size, table_label_share, toc_numbers, CELL_LEADING, FOOTER_DROP, GROUP_FILL, HEADER_BAND,
+    RULE, TOC_INDENT,
+};
 use super::fonts::DOCX_FAMILY;
-use super::markup::{Align, Block, Document, Spans};
+use super::model::{
+    span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Shape, Span, Spans, Style, Table,
+};
+use super::render::Meta;
 use crate::error::{Error, Result};
 
 const BODY_HALF_POINTS: usize = 24; // 12 pt
 const SMALL_HALF_POINTS: usize = 18; // 9 pt: header and footer
 const TWIPS_PER_PT: f32 = 20.0;
-/// The text width (A4 less the margins) and where a right block starts.
-const TEXT_TWIPS: usize = 9354;
+/// Where a right block starts.
 const RIGHT_BLOCK_TWIPS: i32 = 4209;
 const LIST_INDENT_TWIPS: i32 = 440;
 
@@ -33,16 +40,6 @@ const BULLETS: usize = 10;
 const DECIMAL: usize = 11;
 /// The first numbering instance of a list (each list has its own).
 const FIRST_LIST: usize = 20;
-
-/// What the document properties say (File → Properties in Word).
-#[derive(Debug, Clone, Default)]
-pub struct DocxMeta {
-    pub title: String,
-    pub author: String,
-    pub subject: String,
-    pub keywords: Vec<String>,
-    pub created: String,
-}
 
 pub(super) fn runs(p: Paragraph, spans: &Spans, force_bold: bool) -> Paragraph {
     spans.iter().fold(p, |p, s| {
@@ -88,14 +85,14 @@ pub(super) fn fonts() -> RunFonts {
 /// The named styles every document carries.
 pub(super) fn styles(docx: Docx) -> Docx {
     let para = |id: &str, name: &str| {
-        Style::new(id, StyleType::Paragraph)
+        WordStyle::new(id, StyleType::Paragraph)
             .name(name)
             .based_on("Normal")
             .next("Normal")
             .q_format(true)
     };
     docx.add_style(
-        Style::new("Normal", StyleType::Paragraph)
+        WordStyle::new("Normal", StyleType::Paragraph)
             .name("Normal")
             .q_format(true)
             .fonts(fonts())
@@ -145,7 +142,7 @@ pub(super) fn styles(docx: Docx) -> Docx {
             .line_spacing(spacing(0, 0)),
     )
     .add_style(
-        Style::new("TabellaDati", StyleType::Table)
+        WordStyle::new("TabellaDati", StyleType::Table)
             .name("Tabella dati")
             .based_on("TableNormal")
             .set_borders(table_borders()),
@@ -199,24 +196,26 @@ pub(super) fn xml_escape(s: &str) -> String {
 }
 
 /// The core properties part, with title, author, subject and language.
-fn core_xml(meta: &DocxMeta) -> Vec<u8> {
+fn core_xml(meta: &Meta, created: &str) -> Vec<u8> {
     format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:keywords>{}</cp:keywords><dc:language>it-IT</dc:language><cp:lastModifiedBy>{}</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">{}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{}</dcterms:modified><cp:revision>1</cp:revision></cp:coreProperties>"#,
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:keywords>{}</cp:keywords><dc:language>{}</dc:language><cp:lastModifiedBy>{}</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">{}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{}</dcterms:modified><cp:revision>1</cp:revision></cp:coreProperties>"#,
         xml_escape(&meta.title),
         xml_escape(&meta.subject),
         xml_escape(&meta.author),
         xml_escape(&meta.keywords.join(", ")),
+        xml_escape(&meta.language),
         xml_escape(&meta.author),
-        xml_escape(&meta.created),
-        xml_escape(&meta.created),
+        xml_escape(created),
+        xml_escape(created),
     )
     .into_bytes()
 }
 
-/// The styles part as Word should read it: Italian as the language of the
-/// text (spell checking, hyphenation), and one "Normal" style, ours (docx-rs
-/// always writes an empty one first, which would hide it).
-fn with_italian(styles_xml: Vec<u8>) -> Vec<u8> {
+/// The styles part as Word should read it: the document's language (Italian)
+/// as the language of the text (spell checking, hyphenation), and one
+/// "Normal" style, ours (docx-rs always writes an empty one first, which
+/// would hide it).
+fn with_language(styles_xml: Vec<u8>, language: &str) -> Vec<u8> {
     let xml = String::from_utf8_lossy(&styles_xml).into_owned();
     let xml = xml.replacen(
         r#"<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal" /><w:rPr /><w:pPr><w:rPr /></w:pPr><w:qFormat /></w:style>"#,
@@ -231,7 +230,9 @@ fn with_italian(styles_xml: Vec<u8>) -> Vec<u8> {
     );
     xml.replacen(
         "</w:rPr></w:rPrDefault>",
-        r#"<w:lang w:val="it-IT" w:eastAsia="it-IT" w:bidi="ar-SA" /></w:rPr></w:rPrDefault>"#,
+        &format!(
+            r#"<w:lang w:val="{language}" w:eastAsia="{language}" w:bidi="ar-SA" /></w:rPr></w:rPrDefault>"#
+        ),
         1,
     )
     .into_bytes()
@@ -261,14 +262,11 @@ pub(super) fn header_footer(lines: &[String]) -> (Header, Footer) {
 
 /// Builds the package: properties, Italian styles, and `document` (the
 /// main part's XML) edited by `edit` before it is zipped.
-pub(super) fn package(
-    docx: Docx,
-    meta: &DocxMeta,
-    edit: impl FnOnce(String) -> String,
-) -> Result<Vec<u8>> {
+fn package(docx: Docx, meta: &Meta, edit: impl FnOnce(String) -> String) -> Result<Vec<u8>> {
     let mut xml = docx.build();
-    xml.doc_props.core = core_xml(meta);
-    xml.styles = with_italian(xml.styles);
+    let created = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    xml.doc_props.core = core_xml(meta, &created);
+    xml.styles = with_language(xml.styles, &meta.language);
     xml.document = edit(String::from_utf8_lossy(&xml.document).into_owned()).into_bytes();
     let mut out = std::io::Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(|e| Error::Io {
@@ -277,26 +275,257 @@ pub(super) fn package(
     Ok(out.into_inner())
 }
 
-pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
+const TWIPS: f32 = 20.0;
+/// Where the marked paragraphs are replaced by XML docx-rs cannot write.
+const MARK: &str = "@@CDP-REPORT-";
+/// The header row's height, a mark replaced by `w:tblHeader`.
+const HEADER_ROW_MARK: &str = r#"<w:trHeight w:val="1" w:hRule="atLeast" />"#;
+
+fn hex(c: Rgb) -> String {
+    format!("{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+fn twips(points: f32) -> i32 {
+    (points * TWIPS).round() as i32
+}
+
+fn docx_margin(size: PageSize) -> PageMargin {
+    let (l, r, t, b) = size.margins();
+    PageMargin::new()
+        .top(twips(t + HEADER_BAND))
+        .bottom(twips(b))
+        .left(twips(l))
+        .right(twips(r))
+        .header(twips(t))
+        .footer(twips(b - FOOTER_DROP - 8.0))
+}
+
+/// The section properties of a section of `size`, with the header and footer references.
+fn sect_pr(size: PageSize, refs: &str) -> String {
+    let (w, h) = size.points();
+    let (l, r, t, b) = size.margins();
+    let orient = if size.is_landscape() {
+        r#" w:orient="landscape""#
+    } else {
+        ""
+    };
+    format!(
+        r#"<w:sectPr>{refs}<w:pgSz w:w="{}" w:h="{}"{orient} /><w:pgMar w:top="{}" w:right="{}" w:bottom="{}" w:left="{}" w:header="{}" w:footer="{}" w:gutter="0" /></w:sectPr>"#,
+        twips(w),
+        twips(h),
+        twips(t + HEADER_BAND),
+        twips(r),
+        twips(b),
+        twips(l),
+        twips(t),
+        twips(b - FOOTER_DROP - 8.0),
+    )
+}
+
+fn cell_align(a: CellAlign) -> AlignmentType {
+    match a {
+        CellAlign::Left => AlignmentType::Left,
+        CellAlign::Center => AlignmentType::Center,
+        CellAlign::Right => AlignmentType::Right,
+    }
+}
+
+fn docx_borders() -> TableBorders {
+    let mut borders = TableBorders::new();
+    for pos in [
+        TableBorderPosition::Top,
+        TableBorderPosition::Bottom,
+        TableBorderPosition::Left,
+        TableBorderPosition::Right,
+        TableBorderPosition::InsideH,
+        TableBorderPosition::InsideV,
+    ] {
+        borders = borders.set(
+            TableBorder::new(pos)
+                .border_type(BorderType::Single)
+                .size(4)
+                .color(hex(RULE)),
+        );
+    }
+    borders
+}
+
+fn cell_paragraphs(
+    mut cell: TableCell,
+    paragraphs: &[Vec<Span>],
+    a: CellAlign,
+    bold: bool,
+    size: f32,
+) -> TableCell {
+    let half_points = (size * 2.0).round() as usize;
+    let paragraphs: &[Vec<Span>] = if paragraphs.is_empty() {
+        &[vec![]]
+    } else {
+        paragraphs
+    };
+    for p in paragraphs {
+        let para = p.iter().fold(
+            Paragraph::new()
+                .align(cell_align(a))
+                .line_spacing(spacing(0, 0).line(twips(size * CELL_LEADING))),
+            |para, s| {
+                let mut run = Run::new().add_text(&s.text).size(half_points);
+                if s.bold || bold {
+                    run = run.bold();
+                }
+                if s.italic {
+                    run = run.italic();
+                }
+                para.add_run(run)
+            },
+        );
+        cell = cell.add_paragraph(para);
+    }
+    cell
+}
+
+fn docx_table(t: &Table, text_width: f32) -> WordTable {
+    let n = t.columns.len().max(1);
+    let total: f32 = t.columns.iter().map(|c| c.share.max(0.0)).sum();
+    let grid: Vec<usize> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let share = if total > 0.0 {
+                c.share.max(0.0) / total
+            } else {
+                1.0 / n as f32
+            };
+            twips(text_width * share).max(1) as usize
+        })
+        .collect();
+    let size = if t.size > 0.0 { t.size } else { 9.0 };
+    let shade = |c: TableCell, fill: Option<Rgb>| match fill {
+        Some(f) => c.shading(Shading::new().fill(hex(f))),
+        None => c,
+    };
+    let header = TableRow::new(
+        t.columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let cell = TableCell::new().width(grid[i], WidthType::Dxa);
+                shade(
+                    cell_paragraphs(cell, &[span(&c.header, true)], c.align, true, size),
+                    t.header_fill,
+                )
+            })
+            .collect(),
+    )
+    .cant_split()
+    .row_height(1.0)
+    .height_rule(docx_rs::HeightRule::AtLeast);
+    let mut rows = vec![header];
+    for row in &t.rows {
+        let cells = if row.group {
+            let empty = Cell::default();
+            let c = row.cells.first().unwrap_or(&empty);
+            let cell = TableCell::new()
+                .width(grid.iter().sum(), WidthType::Dxa)
+                .grid_span(n);
+            vec![shade(
+                cell_paragraphs(cell, &c.paragraphs, CellAlign::Left, true, size),
+                Some(row.fill.unwrap_or(GROUP_FILL)),
+            )]
+        } else {
+            (0..n)
+                .map(|i| {
+                    let cell =
+                        TableCell::new().width(grid.get(i).copied().unwrap_or(1), WidthType::Dxa);
+                    let paragraphs = row
+                        .cells
+                        .get(i)
+                        .map(|c| c.paragraphs.as_slice())
+                        .unwrap_or(&[]);
+                    let a = t.columns.get(i).map(|c| c.align).unwrap_or_default();
+                    shade(cell_paragraphs(cell, paragraphs, a, false, size), row.fill)
+                })
+                .collect()
+        };
+        rows.push(TableRow::new(cells).cant_split());
+    }
+    WordTable::new(rows)
+        .set_grid(grid)
+        .set_borders(docx_borders())
+        .width(twips(text_width).max(1) as usize, WidthType::Dxa)
+}
+
+fn marked(docx: Docx, what: &str) -> Docx {
+    docx.add_paragraph(Paragraph::new().add_run(Run::new().add_text(format!("{MARK}{what}@@"))))
+}
+
+/// Replaces the paragraph holding `mark` with `xml`.
+fn replace_paragraph(doc: &mut String, mark: &str, xml: &str) {
+    let Some(at) = doc.find(mark) else {
+        return;
+    };
+    let start = doc[..at]
+        .rfind("<w:p>")
+        .into_iter()
+        .chain(doc[..at].rfind("<w:p "))
+        .max();
+    let end = doc[at..].find("</w:p>").map(|e| at + e + "</w:p>".len());
+    if let (Some(start), Some(end)) = (start, end) {
+        doc.replace_range(start..end, xml);
+    }
+}
+
+/// The page margins of a section of `size`: an act's as Word offices use
+/// them, a report's as in the PDF (header band and footer included).
+fn page_margin(style: Style, size: PageSize) -> PageMargin {
+    match style {
+        Style::Act => PageMargin::new()
+            .top(1700)
+            .bottom(1400)
+            .left(1418)
+            .right(1134)
+            .header(700)
+            .footer(600),
+        Style::Report => docx_margin(size),
+    }
+}
+
+fn page_break() -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page))
+}
+
+/// The document as DOCX: the blocks as Word paragraphs with named styles,
+/// lists as Word numbering, label/value and ruled tables as real Word
+/// tables (header row repeated: `w:tblHeader`; shading), signatures side by
+/// side, a section per change of page size (landscape where needed), a TOC
+/// field for `Block::Toc` (Word fills page numbers; the entries are written
+/// as text too, with the PDF's numbers). A `Drawing` page becomes its
+/// shapes' texts in reading order under a note.
+pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
+    let style = doc.style;
     let (header, footer) = header_footer(&doc.header);
-    let mut docx = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(1700)
-                .bottom(1400)
-                .left(1418)
-                .right(1134)
-                .header(700)
-                .footer(600),
-        )
-        .default_fonts(fonts())
-        .default_size(BODY_HALF_POINTS)
-        .header(header)
-        .footer(footer);
-    docx = numbering(styles(docx));
+    let mut docx = styles(
+        Docx::new()
+            .default_fonts(fonts())
+            .default_size((body_size(style) * 2.0) as usize)
+            .header(header)
+            .footer(footer),
+    );
+    if style == Style::Act {
+        docx = numbering(docx);
+    }
     // Each list has its own numbering instance; a numbered one restarts at 1.
     let mut next_numbering = FIRST_LIST;
+    // Sections that end before the last: (mark, size).
+    let mut sections: Vec<(String, PageSize)> = Vec::new();
+    let mut size = doc.size;
+    let mut has_toc = false;
+    let break_section = |docx: Docx, from: PageSize, sections: &mut Vec<(String, PageSize)>| {
+        let id = format!("SECT{}", sections.len());
+        sections.push((format!("{MARK}{id}@@"), from));
+        marked(docx, &id)
+    };
+    let text_twips = twips(style.text_width(size)) as usize;
 
     let mut skip = 0;
     for (bi, block) in doc.blocks.iter().enumerate() {
@@ -315,7 +544,7 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                 .collect();
             if group.len() > 1 {
                 skip = group.len() - 1;
-                let w = TEXT_TWIPS / group.len();
+                let w = text_twips / group.len();
                 let cells = group
                     .iter()
                     .map(|lines| {
@@ -333,7 +562,7 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                     .collect();
                 docx = docx.add_paragraph(spaced(Paragraph::new().keep_next(true), 12, 0));
                 docx = docx.add_table(
-                    Table::new(vec![TableRow::new(cells).cant_split()])
+                    WordTable::new(vec![TableRow::new(cells).cant_split()])
                         .set_borders(TableBorders::new().clear_all())
                         .set_grid(vec![w; group.len()]),
                 );
@@ -341,22 +570,39 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
             }
         }
         match block {
-            Block::Heading { level, spans } => {
-                let style = match level {
-                    1 if bi == 0 => "Title",
-                    1 => "Heading1",
-                    _ => "Heading2",
-                };
-                let p = Paragraph::new().style(style).keep_next(true);
-                docx = docx.add_paragraph(runs(p, spans, false));
-            }
+            Block::Heading { level, spans, .. } => match style {
+                Style::Act => {
+                    let name = match level {
+                        1 if bi == 0 => "Title",
+                        1 => "Heading1",
+                        _ => "Heading2",
+                    };
+                    let p = Paragraph::new().style(name).keep_next(true);
+                    docx = docx.add_paragraph(runs(p, spans, false));
+                }
+                Style::Report => {
+                    let name = if *level <= 1 { "Heading1" } else { "Heading2" };
+                    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+                    docx = docx.add_paragraph(
+                        Paragraph::new()
+                            .style(name)
+                            .align(AlignmentType::Left)
+                            .keep_next(true)
+                            .add_run(Run::new().add_text(text)),
+                    );
+                }
+            },
             Block::Paragraph { spans } => {
-                // A short paragraph before a signature or a list keeps with it.
-                let keep = matches!(
-                    doc.blocks.get(bi + 1),
-                    Some(Block::Signature { .. } | Block::List { .. })
-                );
-                let p = Paragraph::new().widow_control(true).keep_next(keep);
+                let p = match style {
+                    // A short paragraph before a signature or a list keeps with it.
+                    Style::Act => Paragraph::new().widow_control(true).keep_next(matches!(
+                        doc.blocks.get(bi + 1),
+                        Some(Block::Signature { .. } | Block::List { .. })
+                    )),
+                    Style::Report => Paragraph::new()
+                        .align(AlignmentType::Both)
+                        .widow_control(true),
+                };
                 docx = docx.add_paragraph(runs(p, spans, false));
             }
             Block::Lines { align: a, lines } => {
@@ -390,9 +636,8 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
             }
             Block::Table { rows } => {
                 // The label column as wide as in the PDF.
-                let label_w = (TEXT_TWIPS as f32
-                    * super::layout::table_label_share(rows, super::fonts::fonts()))
-                    as usize;
+                let width = style.text_width(size);
+                let label_w = (text_twips as f32 * table_label_share(rows, width)) as usize;
                 let table_rows = rows
                     .iter()
                     .map(|(label, value)| {
@@ -405,7 +650,7 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                                     true,
                                 )),
                             TableCell::new()
-                                .width(TEXT_TWIPS - label_w, WidthType::Dxa)
+                                .width(text_twips - label_w, WidthType::Dxa)
                                 .add_paragraph(runs(
                                     Paragraph::new().align(AlignmentType::Left),
                                     value,
@@ -416,10 +661,10 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                     })
                     .collect();
                 docx = docx.add_table(
-                    Table::new(table_rows)
+                    WordTable::new(table_rows)
                         .style("TabellaDati")
                         .set_borders(table_borders())
-                        .set_grid(vec![label_w, TEXT_TWIPS - label_w]),
+                        .set_grid(vec![label_w, text_twips - label_w]),
                 );
             }
             Block::Signature { lines } => {
@@ -435,12 +680,164 @@ pub fn write_docx(doc: &Document, meta: &DocxMeta) -> Result<Vec<u8>> {
                     ));
                 }
             }
-            Block::PageBreak => {
-                docx = docx.add_paragraph(
-                    Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)),
+            Block::PageBreak { size: new } => match new {
+                Some(s) if *s != size => {
+                    docx = break_section(docx, size, &mut sections);
+                    size = *s;
+                }
+                _ => docx = docx.add_paragraph(page_break()),
+            },
+            Block::Fields(pairs) => {
+                let text_width = size.content().0;
+                let label = twips(text_width * 0.3) as usize;
+                let value = twips(text_width) as usize - label;
+                let rows = pairs
+                    .iter()
+                    .map(|(l, v)| {
+                        TableRow::new(vec![
+                            TableCell::new().width(label, WidthType::Dxa).add_paragraph(
+                                Paragraph::new()
+                                    .align(AlignmentType::Left)
+                                    .add_run(Run::new().add_text(l).bold()),
+                            ),
+                            TableCell::new()
+                                .width(value, WidthType::Dxa)
+                                .add_paragraph(runs(
+                                    Paragraph::new().align(AlignmentType::Left),
+                                    v,
+                                    false,
+                                )),
+                        ])
+                        .cant_split()
+                    })
+                    .collect();
+                docx = docx.add_table(
+                    WordTable::new(rows)
+                        .set_borders(TableBorders::new().clear_all())
+                        .set_grid(vec![label, value]),
                 );
+            }
+            Block::Grid(t) => {
+                if !t.columns.is_empty() {
+                    docx = docx.add_table(docx_table(t, size.content().0));
+                    docx = docx.add_paragraph(Paragraph::new());
+                }
+            }
+            Block::Toc => {
+                has_toc = true;
+                docx = marked(docx, "TOC");
+            }
+            Block::Space(points) => {
+                if *points > 0.0 {
+                    docx = docx.add_paragraph(
+                        Paragraph::new().line_spacing(
+                            docx_rs::LineSpacing::new()
+                                .before(0)
+                                .after(0)
+                                .line(twips(*points).max(20))
+                                .line_rule(docx_rs::LineSpacingType::Exact),
+                        ),
+                    );
+                }
+            }
+            Block::Drawing(d) => {
+                if d.size != size {
+                    docx = break_section(docx, size, &mut sections);
+                } else {
+                    docx = docx.add_paragraph(page_break());
+                }
+                docx = docx.add_paragraph(
+                    Paragraph::new().add_run(
+                        Run::new()
+                            .add_text("Pagina con un disegno: ne sono riportati qui i testi, nell'ordine di lettura (la versione PDF contiene il disegno).")
+                            .italic(),
+                    ),
+                );
+                let mut texts: Vec<(f32, f32, &str, bool)> = d
+                    .shapes
+                    .iter()
+                    .filter_map(|s| match s {
+                        Shape::Text {
+                            x, y, text, bold, ..
+                        } => Some((*y, *x, text.as_str(), *bold)),
+                        _ => None,
+                    })
+                    .collect();
+                texts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                for (_, _, text, bold) in texts {
+                    let mut run = Run::new().add_text(text);
+                    if bold {
+                        run = run.bold();
+                    }
+                    docx = docx
+                        .add_paragraph(Paragraph::new().align(AlignmentType::Left).add_run(run));
+                }
+                if d.size != size {
+                    docx = break_section(docx, d.size, &mut sections);
+                } else {
+                    docx = docx.add_paragraph(page_break());
+                }
             }
         }
     }
-    package(docx, meta, |d| d)
+    // The last section's page.
+    let (w, h) = size.points();
+    docx = docx
+        .page_size(twips(w) as u32, twips(h) as u32)
+        .page_margin(page_margin(style, size));
+    if size.is_landscape() {
+        docx = docx.page_orient(PageOrientationType::Landscape);
+    }
+    // The table of contents as a field, its entries with the PDF's page numbers.
+    let toc_xml = if has_toc {
+        let entries = toc_numbers(doc);
+        let tab = twips(doc.size.content().0);
+        let begin = r#"<w:r><w:fldChar w:fldCharType="begin" w:dirty="true" /></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-3" \h \z \u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate" /></w:r>"#;
+        let end = r#"<w:r><w:fldChar w:fldCharType="end" /></w:r>"#;
+        if entries.is_empty() {
+            format!("<w:p>{begin}{end}</w:p>")
+        } else {
+            let n = entries.len();
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, (level, text, page))| {
+                    let indent = twips(TOC_INDENT * f32::from(level.saturating_sub(1).min(3)));
+                    let b = if *level <= 1 { "<w:b />" } else { "" };
+                    format!(
+                        r#"<w:p><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{tab}" /></w:tabs><w:spacing w:before="40" w:after="0" /><w:ind w:left="{indent}" /></w:pPr>{}<w:r><w:rPr>{b}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r><w:r><w:tab /></w:r><w:r><w:rPr>{b}</w:rPr><w:t>{page}</w:t></w:r>{}</w:p>"#,
+                        if i == 0 { begin } else { "" },
+                        xml_escape(text),
+                        if i + 1 == n { end } else { "" },
+                    )
+                })
+                .collect()
+        }
+    } else {
+        String::new()
+    };
+    package(docx, meta, |mut doc| {
+        // The header and footer references of the last section, for every section.
+        let refs: String = doc
+            .rfind("<w:sectPr")
+            .map(|at| {
+                let tail = &doc[at..];
+                let mut refs = String::new();
+                for tag in ["<w:headerReference", "<w:footerReference"] {
+                    if let Some(s) = tail.find(tag) {
+                        if let Some(e) = tail[s..].find("/>") {
+                            refs.push_str(&tail[s..s + e + 2]);
+                        }
+                    }
+                }
+                refs
+            })
+            .unwrap_or_default();
+        for (mark, size) in &sections {
+            let xml = format!("<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(*size, &refs));
+            replace_paragraph(&mut doc, mark, &xml);
+        }
+        replace_paragraph(&mut doc, &format!("{MARK}TOC@@"), &toc_xml);
+        doc.replace(HEADER_ROW_MARK, "<w:tblHeader />")
+    })
 }

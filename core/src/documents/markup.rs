@@ -1,5 +1,5 @@
-//! The light markup of the templates, parsed into blocks that both the PDF
-//! typesetter and the DOCX writer render.
+//! The light markup of the templates, parsed into the one document model
+//! (`model.rs`): an act is a [`Document`] of style `Act`.
 //!
 //! ```text
 //! @titolo Proposta di deliberazione      document title (PDF metadata)
@@ -18,127 +18,8 @@
 //! ```
 //! A blank line ends a paragraph; consecutive lines are joined.
 
-use serde::Serialize;
-
+use super::model::{Align, Block, Document, Span, Spans};
 use crate::error::{Error, Result};
-
-/// A run of text in one style.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Span {
-    pub text: String,
-    pub bold: bool,
-    pub italic: bool,
-}
-
-pub type Spans = Vec<Span>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Align {
-    Justify,
-    Center,
-    Right,
-    /// Lines aligned left in a block set at the right of the page.
-    RightBlock,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Block {
-    Heading {
-        level: u8,
-        spans: Spans,
-    },
-    Paragraph {
-        spans: Spans,
-    },
-    /// Lines kept as written (centred or right-aligned blocks).
-    Lines {
-        align: Align,
-        lines: Vec<Spans>,
-    },
-    List {
-        ordered: bool,
-        items: Vec<Spans>,
-    },
-    Table {
-        rows: Vec<(Spans, Spans)>,
-    },
-    Signature {
-        lines: Vec<Spans>,
-    },
-    PageBreak,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Document {
-    pub title: String,
-    pub header: Vec<String>,
-    pub blocks: Vec<Block>,
-}
-
-impl Document {
-    /// Rewrites every piece of text (title, header, spans) with `f`.
-    pub fn map_text(&mut self, f: impl Fn(&str) -> String) {
-        let spans = |v: &mut Spans| {
-            for s in v.iter_mut() {
-                s.text = f(&s.text);
-            }
-        };
-        self.title = f(&self.title);
-        for h in self.header.iter_mut() {
-            *h = f(h);
-        }
-        for block in self.blocks.iter_mut() {
-            match block {
-                Block::Heading { spans: v, .. } | Block::Paragraph { spans: v } => spans(v),
-                Block::Lines { lines, .. } | Block::Signature { lines } => {
-                    lines.iter_mut().for_each(&spans)
-                }
-                Block::List { items, .. } => items.iter_mut().for_each(&spans),
-                Block::Table { rows } => {
-                    for (a, b) in rows.iter_mut() {
-                        spans(a);
-                        spans(b);
-                    }
-                }
-                Block::PageBreak => {}
-            }
-        }
-    }
-
-    /// The plain text of the body, one block per paragraph: what a reader
-    /// should get back from the PDF (used by the preview and the tests).
-    pub fn plain_text(&self) -> String {
-        let mut out = Vec::new();
-        let join = |spans: &Spans| spans.iter().map(|s| s.text.as_str()).collect::<String>();
-        for block in &self.blocks {
-            match block {
-                Block::Heading { spans, .. } | Block::Paragraph { spans } => out.push(join(spans)),
-                Block::Lines { lines, .. } | Block::Signature { lines } => {
-                    out.extend(lines.iter().map(join))
-                }
-                Block::List { ordered, items } => {
-                    for (i, item) in items.iter().enumerate() {
-                        let mark = if *ordered {
-                            format!("{}.", i + 1)
-                        } else {
-                            "•".into()
-                        };
-                        out.push(format!("{mark} {}", join(item)));
-                    }
-                }
-                Block::Table { rows } => {
-                    for (label, value) in rows {
-                        out.push(format!("{} {}", join(label), join(value)));
-                    }
-                }
-                Block::PageBreak => {}
-            }
-        }
-        out.join("\n")
-    }
-}
 
 /// Typographic apostrophes and quotes for print: ' becomes ’, and "…"
 /// becomes «…» (an opening quote after a space, a bracket or at the start).
@@ -330,7 +211,7 @@ pub fn parse(source: &str) -> Result<Document> {
             match name {
                 "titolo" => doc.title = value.trim().to_string(),
                 "intestazione" => doc.header.push(value.trim().to_string()),
-                "nuovapagina" => doc.blocks.push(Block::PageBreak),
+                "nuovapagina" => doc.blocks.push(Block::PageBreak { size: None }),
                 _ => {
                     return Err(err(
                         n,
@@ -347,6 +228,7 @@ pub fn parse(source: &str) -> Result<Document> {
             doc.blocks.push(Block::Heading {
                 level: 2,
                 spans: parse_inline(rest.trim(), n)?,
+                toc: false,
             });
             continue;
         }
@@ -355,6 +237,7 @@ pub fn parse(source: &str) -> Result<Document> {
             doc.blocks.push(Block::Heading {
                 level: 1,
                 spans: parse_inline(rest.trim(), n)?,
+                toc: false,
             });
             continue;
         }

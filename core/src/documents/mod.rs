@@ -2,13 +2,18 @@
 //! printpdf and written as editable DOCX, and the register of what was
 //! generated (template version and SHA-256 of each file).
 
+pub mod compose;
 pub mod docx;
 pub mod fonts;
-pub mod layout;
+pub mod lines;
 pub mod markup;
+pub mod model;
 pub mod pdf;
-pub mod report;
+pub mod render;
 pub mod template;
+
+pub use model::Document;
+pub use render::{render, Format, Meta, Rendered};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,22 +94,6 @@ impl DocKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DocFormat {
-    Pdf,
-    Docx,
-}
-
-impl DocFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            DocFormat::Pdf => "pdf",
-            DocFormat::Docx => "docx",
-        }
-    }
-}
-
 /// One version of a template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TemplateVersion {
@@ -152,7 +141,7 @@ pub struct TemplateDetail {
 pub struct Preview {
     pub title: String,
     pub header: Vec<String>,
-    pub blocks: Vec<markup::Block>,
+    pub blocks: Vec<model::Block>,
     pub text: String,
 }
 
@@ -165,7 +154,7 @@ pub struct DocumentRecord {
     pub kind: DocKind,
     pub kind_label: String,
     pub template_version: i64,
-    pub format: DocFormat,
+    pub format: Format,
     pub path: String,
     pub file_name: String,
     pub sha256: String,
@@ -173,12 +162,6 @@ pub struct DocumentRecord {
     pub created_at: String,
     pub operator: String,
     pub batch_id: Option<String>,
-}
-
-/// A generated file in memory, before it is written.
-pub struct Rendered {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,7 +198,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// A file name without accents, apostrophes or spaces:
 /// `Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf`.
-pub fn file_name(kind: DocKind, comune: &str, format: DocFormat) -> String {
+pub fn file_name(kind: DocKind, comune: &str, format: Format) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut clean = String::new();
     for c in comune
@@ -371,7 +354,7 @@ pub fn act_kind(organ: crate::registry::Organ) -> DocKind {
 }
 
 /// Fills, checks and parses a template for a context.
-pub fn fill(body: &str, ctx: &Context) -> Result<markup::Document> {
+pub fn fill(body: &str, ctx: &Context) -> Result<Document> {
     fill_with(body, ctx, &Context::placeholders())
 }
 
@@ -380,7 +363,7 @@ pub fn fill_with<T: Serialize>(
     body: &str,
     ctx: &T,
     known: &std::collections::BTreeSet<String>,
-) -> Result<markup::Document> {
+) -> Result<Document> {
     template::check_with(body, known)?;
     // The markup is parsed with each value as an opaque token, then the
     // values are put back: data never acts as markup.
@@ -403,56 +386,16 @@ pub fn fill_with<T: Serialize>(
     Ok(doc)
 }
 
-/// Renders a filled document in a format.
-pub fn render(
-    doc: &markup::Document,
-    kind: DocKind,
-    comune: &str,
-    author: &str,
-    format: DocFormat,
-) -> Result<Rendered> {
-    // The same properties in the PDF's metadata and the DOCX's.
+/// The properties of an act for a comune (the same in the PDF and the DOCX).
+pub fn act_meta(doc: &Document, kind: DocKind, comune: &str, author: &str) -> Meta {
     let title = if doc.title.is_empty() {
         kind.label().to_string()
     } else {
         doc.title.clone()
     };
-    let subject = format!("{} – Comune di {comune}", kind.label());
-    let keywords: Vec<String> = vec![
-        "Comunità di Pratiche".into(),
-        "anticorruzione".into(),
-        comune.to_string(),
-    ];
-    match format {
-        DocFormat::Pdf => {
-            let pages = layout::layout(doc);
-            let meta = pdf::Metadata {
-                title,
-                author: author.to_string(),
-                subject,
-                keywords,
-                created: chrono::Utc::now(),
-            };
-            let n = pages.len();
-            Ok(Rendered {
-                bytes: pdf::write_pdf(&pages, &meta)?,
-                pages: n,
-            })
-        }
-        DocFormat::Docx => Ok(Rendered {
-            bytes: docx::write_docx(
-                doc,
-                &docx::DocxMeta {
-                    title,
-                    author: author.to_string(),
-                    subject,
-                    keywords,
-                    created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                },
-            )?,
-            pages: 0,
-        }),
-    }
+    Meta::new(title, format!("{} – Comune di {comune}", kind.label()))
+        .by(author)
+        .keywords(["Comunità di Pratiche", "anticorruzione", comune])
 }
 
 /// A rendering prepared from the archive (see [`Store::render_job`]): it
@@ -472,7 +415,7 @@ impl RenderJob {
         self
     }
 
-    pub fn fill(&self) -> Result<markup::Document> {
+    pub fn fill(&self) -> Result<Document> {
         fill(&self.body, &self.ctx)
     }
 
@@ -486,9 +429,10 @@ impl RenderJob {
         })
     }
 
-    pub fn render(&self, format: DocFormat) -> Result<Rendered> {
+    pub fn render(&self, format: Format) -> Result<Rendered> {
         let doc = self.fill()?;
-        render(&doc, self.kind, &self.ctx.comune.nome, &self.author, format)
+        let meta = act_meta(&doc, self.kind, &self.ctx.comune.nome, &self.author);
+        render(&doc, format, &meta)
     }
 }
 
@@ -554,11 +498,7 @@ pub enum ItemOutcome {
 /// name, and if an earlier comune of the batch already has that name
 /// (compared ignoring case, as some file systems do), the ISTAT code is
 /// added: "Alì" and "Ali" give `..._Ali.pdf` and `..._Ali_083099.pdf`.
-pub fn batch_file_names(
-    kind: DocKind,
-    format: DocFormat,
-    comuni: &[(String, String)],
-) -> Vec<String> {
+pub fn batch_file_names(kind: DocKind, format: Format, comuni: &[(String, String)]) -> Vec<String> {
     batch_file_names_of(
         format,
         &comuni
@@ -569,7 +509,7 @@ pub fn batch_file_names(
 }
 
 /// [`batch_file_names`] where each comune has its own kind of document.
-fn batch_file_names_of(format: DocFormat, comuni: &[(String, String, DocKind)]) -> Vec<String> {
+fn batch_file_names_of(format: Format, comuni: &[(String, String, DocKind)]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     comuni
         .iter()
@@ -794,7 +734,7 @@ fn record_document(
     istat: &str,
     kind: DocKind,
     template_id: i64,
-    format: DocFormat,
+    format: Format,
     path: &Path,
     bytes: &[u8],
     batch_id: Option<&str>,
@@ -848,9 +788,9 @@ fn document_row(r: &rusqlite::Row) -> rusqlite::Result<DocumentRecord> {
         kind_label: kind.label().to_string(),
         template_version: r.get(4)?,
         format: if format == "docx" {
-            DocFormat::Docx
+            Format::Docx
         } else {
-            DocFormat::Pdf
+            Format::Pdf
         },
         file_name: Path::new(&path)
             .file_name()
@@ -1052,27 +992,17 @@ impl Store {
     ) -> Result<Vec<u8>> {
         Ok(self
             .render_job(kind, body, istat)?
-            .render(DocFormat::Pdf)?
+            .render(Format::Pdf)?
             .bytes)
     }
 
     /// A document for one comune, in memory, with the current template.
-    pub fn render_document(
-        &self,
-        kind: DocKind,
-        istat: &str,
-        format: DocFormat,
-    ) -> Result<Rendered> {
+    pub fn render_document(&self, kind: DocKind, istat: &str, format: Format) -> Result<Rendered> {
         self.render_job(kind, None, Some(istat))?.render(format)
     }
 
     /// The file name proposed in the save dialog.
-    pub fn document_file_name(
-        &self,
-        kind: DocKind,
-        istat: &str,
-        format: DocFormat,
-    ) -> Result<String> {
+    pub fn document_file_name(&self, kind: DocKind, istat: &str, format: Format) -> Result<String> {
         Ok(file_name(
             kind,
             &get_comune(&self.conn, istat)?.name,
@@ -1087,7 +1017,7 @@ impl Store {
         &mut self,
         kind: DocKind,
         istat: &str,
-        format: DocFormat,
+        format: Format,
         path: &Path,
     ) -> Result<DocumentRecord> {
         let job = self.render_job(kind, None, Some(istat))?;
@@ -1100,7 +1030,7 @@ impl Store {
     pub fn save_document(
         &mut self,
         job: &RenderJob,
-        format: DocFormat,
+        format: Format,
         path: &Path,
         rendered: &Rendered,
     ) -> Result<DocumentRecord> {
@@ -1217,7 +1147,7 @@ impl Store {
         &self,
         kind: impl Into<BatchKind>,
         istats: &[String],
-        format: DocFormat,
+        format: Format,
     ) -> Result<BatchJob> {
         let batch_kind = kind.into();
         if istats.is_empty() {
@@ -1287,7 +1217,7 @@ impl Store {
         &self,
         kind: impl Into<BatchKind>,
         istats: &[String],
-        format: DocFormat,
+        format: Format,
         folder: &Path,
     ) -> Result<usize> {
         Ok(self.batch_job(kind, istats, format)?.existing(folder))
@@ -1304,7 +1234,7 @@ impl Store {
         &mut self,
         kind: impl Into<BatchKind>,
         istats: &[String],
-        format: DocFormat,
+        format: Format,
         folder: &Path,
         on_existing: OnExisting,
         progress: &(dyn Fn(usize, usize) + Sync),
@@ -1428,7 +1358,7 @@ pub struct BatchJobItem {
 #[derive(Debug, Clone)]
 pub struct BatchJob {
     pub kind: BatchKind,
-    pub format: DocFormat,
+    pub format: Format,
     /// The current template of each kind of document in the batch.
     pub bodies: Vec<(DocKind, String)>,
     pub author: String,
@@ -1492,8 +1422,8 @@ impl BatchJob {
                 .map_err(|e| Error::validation("istat", e.clone()))
                 .and_then(|ctx| {
                     let doc = fill(self.body(item.kind), ctx)?;
-                    let rendered =
-                        render(&doc, item.kind, &ctx.comune.nome, &self.author, self.format)?;
+                    let meta = act_meta(&doc, item.kind, &ctx.comune.nome, &self.author);
+                    let rendered = render(&doc, self.format, &meta)?;
                     let (outcome, path) =
                         write_batch_file(folder, &item.file_name, &rendered.bytes, on_existing)?;
                     Ok((outcome, path.map(|p| (p, rendered.bytes))))

@@ -10,25 +10,17 @@ use printpdf::{
     Point, Pt, Rect, TextItem,
 };
 
+use super::compose::{Draw, Page};
 use super::fonts::{fonts, Face};
-use super::layout::{Draw, Page, Rgb, PAGE_H, PAGE_W};
+use super::model::{PageSize, Rgb};
+use super::render::Meta;
 use crate::error::{Error, Result};
 
 const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
 pub const PRODUCER: &str = "Comunità di Pratiche – Città Metropolitana di Messina";
 
-/// Document metadata, written both in the Info dictionary and in the XMP.
-#[derive(Debug, Clone, Default)]
-pub struct Metadata {
-    pub title: String,
-    pub author: String,
-    pub subject: String,
-    pub keywords: Vec<String>,
-    /// UTC, e.g. 2026-11-23T09:15:00Z
-    pub created: chrono::DateTime<chrono::Utc>,
-}
-
-pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
+/// Writes laid-out pages with `meta` in the Info dictionary and the XMP.
+pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
     let f = fonts();
     let mut doc = PdfDocument::new(&meta.title);
     // The characters each face prints, to embed only their glyphs.
@@ -134,7 +126,8 @@ pub fn write_pdf(pages: &[Page], meta: &Metadata) -> Result<Vec<u8>> {
             }
         }
         // A4 portrait exactly as the acts always had it; other sizes from points.
-        let (w, h) = if page.width == PAGE_W && page.height == PAGE_H {
+        let a4 = PageSize::A4Portrait.points();
+        let (w, h) = if (page.width, page.height) == a4 {
             (Mm(210.0), Mm(297.0))
         } else {
             (Mm(page.width * 25.4 / 72.0), Mm(page.height * 25.4 / 72.0))
@@ -235,10 +228,11 @@ fn xml_escape(s: &str) -> String {
 
 /// Adds what PDF/A-2b asks beyond embedded fonts: PDF 1.7 header, XMP
 /// metadata matching the Info dictionary, and an sRGB output intent.
-fn make_pdfa(doc: &mut lopdf::Document, meta: &Metadata) -> Result<()> {
+fn make_pdfa(doc: &mut lopdf::Document, meta: &Meta) -> Result<()> {
     doc.version = "1.7".to_string();
-    let pdf_date = meta.created.format("D:%Y%m%d%H%M%SZ").to_string();
-    let xmp_date = meta.created.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let created = chrono::Utc::now();
+    let pdf_date = created.format("D:%Y%m%d%H%M%SZ").to_string();
+    let xmp_date = created.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let keywords = meta.keywords.join(", ");
 
     let mut info = Dictionary::new();
@@ -331,6 +325,6 @@ fn make_pdfa(doc: &mut lopdf::Document, meta: &Metadata) -> Result<()> {
         "OutputIntents",
         Object::Array(vec![Object::Dictionary(intent)]),
     );
-    catalog.set("Lang", Object::string_literal("it-IT"));
+    catalog.set("Lang", Object::string_literal(meta.language.as_str()));
     Ok(())
 }

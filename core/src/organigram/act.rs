@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::tree::{NodeKind, Organigram};
 use crate::documents::template::{Ente, BLANK};
-use crate::documents::{docx, fill_with, layout, pdf, DocFormat};
+use crate::documents::{fill_with, render, Format, Meta};
 use crate::error::Result;
 use crate::registry::referents::check_version;
 use crate::text::date_it;
@@ -257,7 +257,7 @@ impl Store {
         &self,
         as_of: NaiveDate,
         aggiornamento: bool,
-        format: DocFormat,
+        format: Format,
     ) -> Result<Vec<u8>> {
         let o = self.organigram(as_of)?;
         let l = crate::settings::letterhead(&self.conn)?;
@@ -283,32 +283,7 @@ impl Store {
             "Gruppo di lavoro della Comunità di Pratiche al {}",
             ctx.data
         );
-        let keywords = vec![
-            "Comunità di Pratiche".to_string(),
-            "gruppo di lavoro".to_string(),
-        ];
-        let author = "Città Metropolitana di Messina – Segreteria Generale".to_string();
-        match format {
-            DocFormat::Pdf => pdf::write_pdf(
-                &layout::layout(&doc),
-                &pdf::Metadata {
-                    title,
-                    author,
-                    subject,
-                    keywords,
-                    created: chrono::Utc::now(),
-                },
-            ),
-            DocFormat::Docx => docx::write_docx(
-                &doc,
-                &docx::DocxMeta {
-                    title,
-                    author,
-                    subject,
-                    keywords,
-                    created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                },
-            ),
-        }
+        let meta = Meta::new(title, subject).keywords(["Comunità di Pratiche", "gruppo di lavoro"]);
+        Ok(render(&doc, format, &meta)?.bytes)
     }
 }

@@ -7,18 +7,15 @@ use chrono::NaiveDate;
 
 use super::layout::{layout, LayoutOptions, OrgLayout, LEADING, PAD};
 use super::tree::{NodeKind, Organigram};
-use crate::documents::docx::DocxMeta;
-use crate::documents::pdf::Metadata;
-use crate::documents::report::{
-    report_docx, report_pdf, Cell, CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row,
-    Shape, Span, Table,
+use crate::documents::model::{
+    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
+    Table,
 };
-use crate::documents::DocFormat;
+use crate::documents::{render, Format, Meta};
 use crate::error::Result;
 use crate::text::date_it;
 use crate::Store;
 
-const AUTHOR: &str = "Città Metropolitana di Messina – Segreteria Generale";
 const HEADER: [&str; 2] = [
     "Città Metropolitana di Messina – Segreteria Generale",
     "Comunità di Pratiche per la prevenzione della corruzione e la trasparenza",
@@ -59,36 +56,12 @@ pub fn page_for(w: f32, h: f32) -> (PageSize, f32) {
     }
 }
 
-fn meta_pdf(title: &str, subject: String) -> Metadata {
-    Metadata {
-        title: title.to_string(),
-        author: AUTHOR.to_string(),
-        subject,
-        keywords: vec![
-            "Comunità di Pratiche".into(),
-            "organigramma".into(),
-            "gruppo di lavoro".into(),
-        ],
-        created: chrono::Utc::now(),
-    }
-}
-
-fn meta_docx(title: &str, subject: String) -> DocxMeta {
-    DocxMeta {
-        title: title.to_string(),
-        author: AUTHOR.to_string(),
-        subject,
-        keywords: vec![
-            "Comunità di Pratiche".into(),
-            "organigramma".into(),
-            "gruppo di lavoro".into(),
-        ],
-        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    }
+fn meta(title: &str, subject: String) -> Meta {
+    Meta::new(title, subject).keywords(["Comunità di Pratiche", "organigramma", "gruppo di lavoro"])
 }
 
 /// The chart as a one-page report: the layout of the screen, scaled and centred.
-pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Report {
+pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Document {
     let (size, s) = page_for(l.width, l.height);
     let (cw, ch) = size.content();
     // Centred both ways in the space under the title.
@@ -178,11 +151,12 @@ pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Report {
             });
         }
     }
-    Report {
+    Document {
+        style: Style::Report,
         title: "Organigramma del gruppo di lavoro".into(),
         header: HEADER.iter().map(|s| s.to_string()).collect(),
         size,
-        items: vec![Item::Drawing(Drawing { size, shapes })],
+        blocks: vec![Block::Drawing(Drawing { size, shapes })],
     }
 }
 
@@ -196,7 +170,7 @@ fn plain(text: impl Into<String>) -> Vec<Span> {
 
 /// «Composizione del gruppo di lavoro»: each unit (as a group row with its
 /// place in the tree) and the people in office, with their contacts.
-pub fn composition_report(o: &Organigram) -> Report {
+pub fn composition_report(o: &Organigram) -> Document {
     let columns = vec![
         Column {
             header: "Ruolo".into(),
@@ -302,20 +276,21 @@ pub fn composition_report(o: &Organigram) -> Report {
         1 => "Una persona in carica.".to_string(),
         n => format!("Persone in carica: {n}."),
     };
-    Report {
+    Document {
+ style: Style::Report,
         title: "Composizione del gruppo di lavoro".into(),
         header: HEADER.iter().map(|s| s.to_string()).collect(),
         size: PageSize::A4Landscape,
-        items: vec![
-            Item::Heading { level: 1, text: "Composizione del gruppo di lavoro della Comunità di Pratiche".into(), toc: false },
-            Item::Paragraph(plain(format!(
+        blocks: vec![
+            Block::heading(1, "Composizione del gruppo di lavoro della Comunità di Pratiche", false),
+            Block::paragraph(plain(format!(
                 "Unità del gruppo di lavoro, ruoli e persone in carica al {date}, con i recapiti. I referenti dei comuni sono quelli dell'anagrafica tenuta dalla Segreteria Generale; i referenti di zona sono quelli delle zone omogenee. {count}"
             ))),
-            Item::Space(6.0),
-            Item::Table(Table { columns, rows, ..Default::default() }),
+            Block::Space(6.0),
+            Block::Grid(Table { columns, rows, ..Default::default() }),
         ]
         .into_iter()
-        .chain(to_fill.into_iter().flat_map(|t| [Item::Space(6.0), Item::Paragraph(plain(t))]))
+        .chain(to_fill.into_iter().flat_map(|t| [Block::Space(6.0), Block::paragraph(plain(t))]))
         .collect(),
     }
 }
@@ -371,20 +346,15 @@ impl Store {
         }
         let l = print_layout(&o, collapsed);
         let r = chart_report(&o, &l);
-        report_pdf(
-            &r,
-            &meta_pdf(&r.title, format!("Organigramma al {}", date_it(&o.as_of))),
-        )
+        let meta = meta(&r.title, format!("Organigramma al {}", date_it(&o.as_of)));
+        Ok(render(&r, Format::Pdf, &meta)?.bytes)
     }
 
     /// «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX.
-    pub fn org_composition(&self, as_of: NaiveDate, format: DocFormat) -> Result<Vec<u8>> {
+    pub fn org_composition(&self, as_of: NaiveDate, format: Format) -> Result<Vec<u8>> {
         let o = self.organigram(as_of)?;
         let r = composition_report(&o);
         let subject = format!("Composizione del gruppo di lavoro al {}", date_it(&o.as_of));
-        match format {
-            DocFormat::Pdf => report_pdf(&r, &meta_pdf(&r.title, subject)),
-            DocFormat::Docx => report_docx(&r, &meta_docx(&r.title, subject)),
-        }
+        Ok(render(&r, format, &meta(&r.title, subject))?.bytes)
     }
 }

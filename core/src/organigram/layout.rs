@@ -308,7 +308,7 @@ const MAX_MEMBERS: usize = 6;
 /// The width of a text in points, in the fonts of the PDF (the screen draws
 /// the same boxes with the same sizes).
 pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
-    crate::documents::report::text_width(text, size, bold)
+    crate::documents::lines::text_width(text, size, bold)
 }
 
 /// Words wrapped to `max` points (a word longer than a line is cut).

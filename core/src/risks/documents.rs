@@ -1,7 +1,7 @@
 //! Documents of the risks domain. Exports (CSV as Italian Excel opens it,
 //! XLSX): the catalogue's measures, the risk register, a comune's measures
 //! and the monitoring. The schede misura and the catalogue as PDF/A and DOCX
-//! come with the report engine (`documents::report`).
+//! come with the document engine (`documents::render`).
 
 use std::path::Path;
 

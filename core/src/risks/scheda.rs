@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::documents::markup::Span;
-use crate::documents::report::{
-    report_docx, report_pdf, Cell, CellAlign, Column, Item, PageSize, Report, Rgb, Row, Table,
+use crate::documents::model::{
+    Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Span, Style, Table,
 };
+use crate::documents::{render, Format, Meta};
 use crate::error::Result;
 use crate::Store;
 
@@ -61,8 +61,8 @@ fn col_c(header: &str, share: f32) -> Column {
     }
 }
 
-fn table(columns: Vec<Column>, rows: Vec<Row>) -> Item {
-    Item::Table(Table {
+fn table(columns: Vec<Column>, rows: Vec<Row>) -> Block {
+    Block::Grid(Table {
         columns,
         rows,
         size: 9.0,
@@ -88,12 +88,8 @@ fn group(text: &str, n: usize) -> Row {
     }
 }
 
-fn h(level: u8, text: impl Into<String>, toc: bool) -> Item {
-    Item::Heading {
-        level,
-        text: text.into(),
-        toc,
-    }
+fn h(level: u8, text: impl Into<String>, toc: bool) -> Block {
+    Block::heading(level, text, toc)
 }
 
 fn field(label: &str, value: impl Into<String>) -> (String, Vec<Span>) {
@@ -123,7 +119,7 @@ const HEADER: [&str; 2] = [
 /// judgement on a shaded row.
 /// With `event`, the table opens with a shaded row naming it (kept with the
 /// rows, where a paragraph above could be left alone at a page's foot).
-fn rating_table(r: &Rating, event: Option<&str>) -> Item {
+fn rating_table(r: &Rating, event: Option<&str>) -> Block {
     let mut rows: Vec<Row> = event.map(|e| group(e, 3)).into_iter().collect();
     rows.extend(r.indicators.iter().enumerate().map(|(i, ind)| {
         row(vec![
@@ -170,7 +166,7 @@ fn measure_items(
     toc: bool,
     ratings: bool,
     sources: &BTreeMap<String, String>,
-) -> Vec<Item> {
+) -> Vec<Block> {
     let mut items = Vec::new();
     items.push(h(heading, format!("{} · {}", m.code, m.title), toc));
     let mut areas: Vec<String> = Vec::new();
@@ -247,10 +243,10 @@ fn measure_items(
         None => format!("revisione {} · {}", m.revision, m.status),
     };
     fields.push(field("Revisione", rev));
-    items.push(Item::Fields(fields));
+    items.push(Block::Fields(fields));
 
     items.push(h(heading + 1, "Descrizione", false));
-    items.push(Item::Paragraph(vec![sp(if m.description.is_empty() {
+    items.push(Block::paragraph(vec![sp(if m.description.is_empty() {
         "—".to_string()
     } else {
         m.description.clone()
@@ -262,7 +258,7 @@ fn measure_items(
         false,
     ));
     if events.is_empty() {
-        items.push(Item::Paragraph(vec![it(
+        items.push(Block::paragraph(vec![it(
             "Misura generale che opera su tutti i processi dell'ente.",
         )]));
     } else {
@@ -351,7 +347,7 @@ fn measure_items(
             })
             .collect(),
     ));
-    items.push(Item::Fields(vec![field(
+    items.push(Block::Fields(vec![field(
         "Valori attesi",
         if m.expected.is_empty() {
             "—".to_string()
@@ -392,7 +388,7 @@ fn measure_items(
             } else if let Some(d) = &a.next_due {
                 f.push(field("Prossima scadenza", crate::text::date_it(d)));
             }
-            items.push(Item::Fields(f));
+            items.push(Block::Fields(f));
             if !entries.is_empty() {
                 items.push(table(
                     vec![
@@ -440,7 +436,7 @@ fn measure_items(
                 ),
                 _ => "Misura del catalogo della rete, non ancora adottata da alcun comune. Il monitoraggio è registrato per ciascun comune che la adotta.".to_string(),
             };
-            items.push(Item::Paragraph(vec![sp(text)]));
+            items.push(Block::paragraph(vec![sp(text)]));
         }
     }
     if !m.source.is_empty() {
@@ -451,7 +447,7 @@ fn measure_items(
             .filter(|c| !c.is_empty())
             .map(|c| sources.get(c).cloned().unwrap_or_else(|| c.to_string()))
             .collect();
-        items.push(Item::Paragraph(vec![it(format!(
+        items.push(Block::paragraph(vec![it(format!(
             "{}: {}",
             if cited.len() == 1 { "Fonte" } else { "Fonti" },
             cited.join("; ")
@@ -460,33 +456,14 @@ fn measure_items(
     items
 }
 
-fn meta_pdf(title: &str, subject: &str) -> crate::documents::pdf::Metadata {
-    crate::documents::pdf::Metadata {
-        title: title.to_string(),
-        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
-        subject: subject.to_string(),
-        keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
-        created: chrono::Utc::now(),
-    }
+/// The properties of a risks document (the institution is its author).
+pub fn meta(title: &str, subject: &str) -> Meta {
+    Meta::new(title, subject).keywords(["anticorruzione", "PIAO", "misure"])
 }
 
-fn meta_docx(title: &str, subject: &str) -> crate::documents::docx::DocxMeta {
-    crate::documents::docx::DocxMeta {
-        title: title.to_string(),
-        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
-        subject: subject.to_string(),
-        keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
-        created: crate::now_utc(),
-    }
-}
-
-/// PDF/A or DOCX of a report.
-pub fn render(r: &Report, docx: bool, subject: &str) -> Result<Vec<u8>> {
-    if docx {
-        report_docx(r, &meta_docx(&r.title, subject))
-    } else {
-        report_pdf(r, &meta_pdf(&r.title, subject))
-    }
+/// A risks document in `format`, with its properties.
+fn rendered(r: &Document, format: Format, subject: &str) -> Result<Vec<u8>> {
+    Ok(render(r, format, &meta(&r.title, subject))?.bytes)
 }
 
 impl Store {
@@ -509,7 +486,7 @@ impl Store {
         measure_id: i64,
         istat: Option<&str>,
         today: &str,
-    ) -> Result<Report> {
+    ) -> Result<Document> {
         let m = self.risk_measure(measure_id)?;
         let events = self.measure_events(&m)?;
         let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
@@ -533,7 +510,7 @@ impl Store {
             None => (None, Vec::new()),
         };
         let figures = Some(self.risk_measure_counts(measure_id)?);
-        let mut items = vec![Item::Paragraph(vec![b("SCHEDA MISURA")])];
+        let mut items = vec![Block::paragraph(vec![b("SCHEDA MISURA")])];
         items.extend(measure_items(
             &m,
             &events,
@@ -545,11 +522,12 @@ impl Store {
             true,
             &self.risk_sources()?,
         ));
-        Ok(Report {
+        Ok(Document {
+            style: Style::Report,
             title: format!("Scheda misura {} – {}", m.code, m.title),
             header,
             size: PageSize::A4Portrait,
-            items,
+            blocks: items,
         })
     }
 
@@ -558,10 +536,10 @@ impl Store {
         measure_id: i64,
         istat: Option<&str>,
         today: &str,
-        docx: bool,
+        format: Format,
     ) -> Result<Vec<u8>> {
         let r = self.risk_scheda_report(measure_id, istat, today)?;
-        render(&r, docx, "Scheda misura di prevenzione della corruzione")
+        rendered(&r, format, "Scheda misura di prevenzione della corruzione")
     }
 
     /// The landscape risk register rows, grouped by area.
@@ -572,7 +550,7 @@ impl Store {
         only: Option<&[i64]>,
         levels: &BTreeMap<i64, Level>,
         adopted: Option<&[i64]>,
-    ) -> Result<Vec<Item>> {
+    ) -> Result<Vec<Block>> {
         let mut rows = Vec::new();
         for a in self.risk_tree(&CatalogueFilter::default())? {
             let mut area_rows = Vec::new();
@@ -629,7 +607,7 @@ impl Store {
 
     /// The whole catalogue: a table of contents, the measures grouped by area
     /// (general measures first), the landscape risk register.
-    pub fn risk_catalogue_report(&self, today: &str) -> Result<Report> {
+    pub fn risk_catalogue_report(&self, today: &str) -> Result<Document> {
         let v = self.risk_vocabulary()?;
         let measures = self.risk_measures(&CatalogueFilter::default())?;
         let figures: BTreeMap<i64, (i64, i64)> = self
@@ -639,14 +617,14 @@ impl Store {
             .collect();
         let mut items = vec![
             h(1, "Catalogo dei rischi ricorrenti e delle misure omogenee", false),
-            Item::Paragraph(vec![it(v.status.clone())]),
-            Item::Paragraph(vec![sp(format!(
+            Block::paragraph(vec![it(v.status.clone())]),
+            Block::paragraph(vec![sp(format!(
                 "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. La valutazione di ciascun evento è riportata nel registro dei rischi in fondo al documento e, per esteso, nelle schede misura.",
                 measures.len(),
                 self.conn.query_row("SELECT count(*) FROM risk_event", [], |r| r.get::<_, i64>(0))?
             ))]),
             h(2, "Indice", false),
-            Item::Toc,
+            Block::Toc,
         ];
         let full: Vec<Measure> = measures
             .iter()
@@ -656,7 +634,7 @@ impl Store {
         let mut placed = std::collections::BTreeSet::new();
         let general: Vec<&Measure> = full.iter().filter(|m| m.general).collect();
         if !general.is_empty() {
-            items.push(Item::PageBreak(None));
+            items.push(Block::page_break(None));
             items.push(h(1, "Misure generali", true));
             for m in general {
                 placed.insert(m.id);
@@ -684,7 +662,7 @@ impl Store {
             if in_area.is_empty() {
                 continue;
             }
-            items.push(Item::PageBreak(None));
+            items.push(Block::page_break(None));
             items.push(h(1, format!("Area: {}", a.name), true));
             for m in in_area {
                 placed.insert(m.id);
@@ -702,40 +680,41 @@ impl Store {
                 ));
             }
         }
-        items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
+        items.push(Block::page_break(Some(PageSize::A4Landscape)));
         items.push(h(1, "Registro dei rischi", true));
         items.extend(self.register_items(None, &BTreeMap::new(), None)?);
-        Ok(Report {
+        Ok(Document {
+            style: Style::Report,
             title: "Catalogo dei rischi ricorrenti e delle misure omogenee".into(),
             header: HEADER.iter().map(|s| s.to_string()).collect(),
             size: PageSize::A4Portrait,
-            items,
+            blocks: items,
         })
     }
 
-    pub fn risk_catalogue_document(&self, today: &str, docx: bool) -> Result<Vec<u8>> {
+    pub fn risk_catalogue_document(&self, today: &str, format: Format) -> Result<Vec<u8>> {
         let r = self.risk_catalogue_report(today)?;
-        render(&r, docx, "Catalogo dei rischi e delle misure")
+        rendered(&r, format, "Catalogo dei rischi e delle misure")
     }
 
     /// A comune's annex to section 2.3 «Rischi corruttivi e trasparenza» of
     /// its PIAO: context, adopted measures, the risk register of the events
     /// they treat (with the comune's own levels where it rated them).
-    pub fn risk_annex_report(&self, istat: &str, today: &str) -> Result<Report> {
+    pub fn risk_annex_report(&self, istat: &str, today: &str) -> Result<Document> {
         let plan = self.risk_plan(istat, today)?;
         let c = &plan.context;
         let mut items = vec![
             h(1, format!("Comune di {}", c.comune), false),
-            Item::Paragraph(vec![b(
+            Block::paragraph(vec![b(
                 "Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO: misure di prevenzione adottate dal catalogo della Comunità di Pratiche",
             )]),
-            Item::Paragraph(vec![sp(ANNEX_DELIBERATION)]),
-            Item::Paragraph(vec![sp(format!(
+            Block::paragraph(vec![sp(ANNEX_DELIBERATION)]),
+            Block::paragraph(vec![sp(format!(
                 "Situazione delle misure al {}",
                 crate::text::date_it(today)
             ))]),
             h(2, "Contesto organizzativo", false),
-            Item::Fields(vec![
+            Block::Fields(vec![
                 field("Dipendenti", c.employees.map(|e| e.to_string()).unwrap_or_else(|| "non indicato".into())),
                 field(
                     "Segretario comunale",
@@ -751,7 +730,7 @@ impl Store {
             ]),
         ];
         if c.simplified {
-            items.push(Item::Paragraph(vec![sp(
+            items.push(Block::paragraph(vec![sp(
                 "Ente con meno di 50 dipendenti: si applicano le modalità semplificate dell'art. 6 del D.M. 132/2022 (mappatura dei processi di autorizzazione/concessione, contratti pubblici, concessione ed erogazione di sovvenzioni e vantaggi economici, concorsi e prove selettive, e di quelli individuati dal RPCT).",
             )]));
         }
@@ -833,12 +812,13 @@ impl Store {
         let levels: BTreeMap<i64, Level> =
             plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
         if !events.is_empty() {
-            items.push(Item::PageBreak(Some(PageSize::A4Landscape)));
+            items.push(Block::page_break(Some(PageSize::A4Landscape)));
             items.push(h(2, "Registro dei rischi", false));
             let adopted: Vec<i64> = plan.adoptions.iter().map(|a| a.measure_id).collect();
             items.extend(self.register_items(Some(&events), &levels, Some(&adopted))?);
         }
-        Ok(Report {
+        Ok(Document {
+            style: Style::Report,
             title: format!(
                 "Sezione 2.3 del PIAO – misure adottate – Comune di {}",
                 c.comune
@@ -849,7 +829,7 @@ impl Store {
                 h
             },
             size: PageSize::A4Portrait,
-            items,
+            blocks: items,
         })
     }
 
@@ -879,8 +859,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn risk_annex(&self, istat: &str, today: &str, docx: bool) -> Result<Vec<u8>> {
+    pub fn risk_annex(&self, istat: &str, today: &str, format: Format) -> Result<Vec<u8>> {
         let r = self.risk_annex_report(istat, today)?;
-        render(&r, docx, "Allegato alla sottosezione 2.3 del PIAO")
+        rendered(&r, format, "Allegato alla sottosezione 2.3 del PIAO")
     }
 }

@@ -11,9 +11,8 @@ use rusqlite::{params, Connection};
 use super::attestati::{get_certificate, issue_date, issue_for_event, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
-use crate::documents::report::{
-    report_pdf, CellAlign, Drawing, Item, PageSize, Report, Rgb, Shape,
-};
+use crate::documents::model::{Block, CellAlign, Document, Drawing, PageSize, Rgb, Shape, Style};
+use crate::documents::{Format, Meta};
 use crate::error::{Error, Result};
 use crate::{audit, Store};
 
@@ -69,7 +68,7 @@ fn text(
     lines: usize,
 ) {
     // The lines the text really takes (at most `lines`; more are cut with "…").
-    let (fit, _) = crate::documents::report::fit_text(s, w - 60.0, size, bold, lines);
+    let (fit, _) = crate::documents::lines::fit_text(s, w - 60.0, size, bold, lines);
     let h = size * 1.2 * fit.len().max(1) as f32 + 1.0;
     shapes.push(Shape::Text {
         x: 30.0,
@@ -134,7 +133,7 @@ pub(crate) fn participation(kind: &str, mode: &str) -> (&'static str, String) {
 }
 
 /// The attestato of one event for one participant.
-fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
+fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
     let event_id = c
         .event_id
         .ok_or_else(|| Error::Database("attestato senza evento".into()))?;
@@ -300,14 +299,15 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
         );
     }
     signature_and_footer(&mut shapes, &letter, c, w, h)?;
-    Ok(Report {
+    Ok(Document {
+        style: Style::Report,
         title: format!(
             "Attestato di partecipazione n. {} – {}",
             c.label, c.participant
         ),
         header: header(),
         size,
-        items: vec![Item::Drawing(Drawing { size, shapes })],
+        blocks: vec![Block::Drawing(Drawing { size, shapes })],
     })
 }
 
@@ -441,7 +441,7 @@ fn signature_and_footer(
 
 /// Lines `text` takes in `width` at `size`.
 fn lines_of(text: &str, width: f32, size: f32, bold: bool) -> usize {
-    crate::documents::report::fit_text(text, width, size, bold, 50)
+    crate::documents::lines::fit_text(text, width, size, bold, 50)
         .0
         .len()
         .max(1)
@@ -515,7 +515,7 @@ fn draw_row(
 /// drawn page by page (the table's header repeated), the date on the left
 /// and the signature on the right under the table, the register line at
 /// the foot of the last page.
-fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
+fn year_report(conn: &Connection, c: &Certificate) -> Result<Document> {
     let ref_year = c
         .ref_year
         .ok_or_else(|| Error::Database("attestato senza anno".into()))?;
@@ -710,16 +710,17 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
     signature(&mut shapes, &letter, c, w, y + 40.0, 0.0)?;
     register_footer(&mut shapes, &letter, c, w, h);
     pages.push(shapes);
-    Ok(Report {
+    Ok(Document {
+        style: Style::Report,
         title: format!(
             "Attestato riepilogativo {ref_year} n. {} – {}",
             c.label, c.participant
         ),
         header: header(),
         size,
-        items: pages
+        blocks: pages
             .into_iter()
-            .map(|shapes| Item::Drawing(Drawing { size, shapes }))
+            .map(|shapes| Block::Drawing(Drawing { size, shapes }))
             .collect(),
     })
 }
@@ -749,21 +750,18 @@ pub(crate) fn render(conn: &Connection, c: &Certificate) -> Result<(Vec<u8>, Str
     } else {
         event_report(conn, c)?
     };
-    let meta = crate::documents::pdf::Metadata {
-        title: report.title.clone(),
-        author: "Città Metropolitana di Messina – Segreteria Generale".into(),
-        subject: format!(
+    let meta = Meta::new(
+        report.title.clone(),
+        format!(
             "Attestato n. {} – codice di verifica {}",
             c.label, c.verification
         ),
-        keywords: vec![
-            "Comunità di Pratiche".into(),
-            "attestato".into(),
-            "formazione".into(),
-        ],
-        created: chrono::Utc::now(),
-    };
-    Ok((report_pdf(&report, &meta)?, file_name(c)))
+    )
+    .keywords(["Comunità di Pratiche", "attestato", "formazione"]);
+    Ok((
+        crate::documents::render(&report, Format::Pdf, &meta)?.bytes,
+        file_name(c),
+    ))
 }
 
 impl Store {

@@ -8,11 +8,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::calendar::{holiday, month_name, month_weeks, MONTHS, WEEKDAYS};
 use super::{Event, EventQuery};
-use crate::documents::markup::Span;
-use crate::documents::report::{
-    fit_text, report_docx, report_pdf, text_width, Cell, CellAlign, Column, Drawing, Item,
-    PageSize, Report, Rgb, Row, Shape, Table,
+use crate::documents::lines::{fit_text, text_width};
+use crate::documents::model::{
+    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
+    Table,
 };
+use crate::documents::{render, Format, Meta};
 use crate::error::{Error, Result};
 use crate::Store;
 
@@ -428,32 +429,28 @@ pub fn programme_table(events: &[Event]) -> Table {
     }
 }
 
-fn programme_items(events: &[Event], period: &str) -> Vec<Item> {
+fn programme_items(events: &[Event], period: &str) -> Vec<Block> {
     let mut items = vec![
-        Item::Heading {
-            level: 1,
-            text: "Programma formativo".into(),
-            toc: false,
-        },
-        Item::Paragraph(vec![Span {
+        Block::heading(1, "Programma formativo", false),
+        Block::paragraph(vec![Span {
             text: format!("Eventi {period}: {}.", count(events.len())),
             bold: false,
             italic: false,
         }]),
-        Item::Paragraph(vec![Span {
+        Block::paragraph(vec![Span {
             text: legend(false),
             bold: false,
             italic: true,
         }]),
     ];
     if events.is_empty() {
-        items.push(Item::Paragraph(vec![Span {
+        items.push(Block::paragraph(vec![Span {
             text: "Nessun evento nel periodo.".into(),
             bold: false,
             italic: false,
         }]));
     } else {
-        items.push(Item::Table(programme_table(events)));
+        items.push(Block::Grid(programme_table(events)));
     }
     items
 }
@@ -483,31 +480,33 @@ fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
 }
 
 /// The calendar of a period: one month grid per month, then the programme.
-pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Report {
+pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Document {
     let period = period_text(from, to);
     let mut items = Vec::new();
     for (y, m) in months(from, to) {
-        items.push(Item::Drawing(month_drawing(y, m, events)));
+        items.push(Block::Drawing(month_drawing(y, m, events)));
     }
-    items.push(Item::PageBreak(None));
+    items.push(Block::page_break(None));
     items.extend(programme_items(events, &period));
-    Report {
+    Document {
+        style: Style::Report,
         title: format!("Calendario della formazione {period}"),
         header: header(&format!("Calendario {period}")),
         size: PageSize::A4Landscape,
-        items,
+        blocks: items,
     }
 }
 
 /// The "Programma formativo" of a period (A4 landscape: six columns whose
 /// names, places and links fit without being broken).
-pub fn programme_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Report {
+pub fn programme_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Document {
     let period = period_text(from, to);
-    Report {
+    Document {
+        style: Style::Report,
         title: format!("Programma formativo {period}"),
         header: header(&format!("Programma formativo {period}")),
         size: PageSize::A4Landscape,
-        items: programme_items(events, &period),
+        blocks: programme_items(events, &period),
     }
 }
 
@@ -652,12 +651,13 @@ pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
     Drawing { size, shapes }
 }
 
-pub fn year_report(events: &[Event], year: i32) -> Report {
-    Report {
+pub fn year_report(events: &[Event], year: i32) -> Document {
+    Document {
+        style: Style::Report,
         title: format!("Quadro annuale della formazione {year}"),
         header: header(&format!("Quadro annuale {year}")),
         size: PageSize::A4Landscape,
-        items: vec![Item::Drawing(year_drawing(year, events))],
+        blocks: vec![Block::Drawing(year_drawing(year, events))],
     }
 }
 
@@ -667,22 +667,10 @@ pub fn year_report(events: &[Event], year: i32) -> Report {
 pub enum CalendarDoc {
     /// Month grids then the programme (PDF).
     Calendar,
-    /// The programme as PDF.
+    /// The programme (PDF or DOCX).
     Programme,
-    /// The programme as DOCX.
-    ProgrammeDocx,
     /// The one-page year overview of `from`'s year (PDF).
     Year,
-}
-
-impl CalendarDoc {
-    pub fn extension(self) -> &'static str {
-        if self == CalendarDoc::ProgrammeDocx {
-            "docx"
-        } else {
-            "pdf"
-        }
-    }
 }
 
 fn check_period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate)> {
@@ -714,11 +702,19 @@ impl Store {
     pub fn training_document(
         &self,
         doc: CalendarDoc,
+        format: Format,
         q: &EventQuery,
         from: &str,
         to: &str,
     ) -> Result<(Vec<u8>, String)> {
         let (f, t) = check_period(from, to)?;
+        // The month grids and the year overview are drawings: PDF only.
+        if format == Format::Docx && doc != CalendarDoc::Programme {
+            return Err(Error::validation(
+                "format",
+                "Il calendario e il quadro annuale si stampano in PDF.",
+            ));
+        }
         let (f, t) = if doc == CalendarDoc::Year {
             (
                 NaiveDate::from_ymd_opt(f.year(), 1, 1).unwrap_or(f),
@@ -735,49 +731,24 @@ impl Store {
         let events = self.select_training_events(&q)?;
         let report = match doc {
             CalendarDoc::Calendar => calendar_report(&events, f, t),
-            CalendarDoc::Programme | CalendarDoc::ProgrammeDocx => programme_report(&events, f, t),
+            CalendarDoc::Programme => programme_report(&events, f, t),
             CalendarDoc::Year => year_report(&events, f.year()),
         };
-        let author = crate::settings::operator_name(&self.conn)?;
-        let keywords = vec![
-            "Comunità di Pratiche".to_string(),
-            "formazione".to_string(),
-            "anticorruzione".to_string(),
-        ];
-        let subject =
-            "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri"
-                .to_string();
-        let bytes = if doc == CalendarDoc::ProgrammeDocx {
-            report_docx(
-                &report,
-                &crate::documents::docx::DocxMeta {
-                    title: report.title.clone(),
-                    author,
-                    subject,
-                    keywords,
-                    created: crate::now_utc(),
-                },
-            )?
-        } else {
-            report_pdf(
-                &report,
-                &crate::documents::pdf::Metadata {
-                    title: report.title.clone(),
-                    author,
-                    subject,
-                    keywords,
-                    created: chrono::Utc::now(),
-                },
-            )?
-        };
+        let meta = Meta::new(
+            report.title.clone(),
+            "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri",
+        )
+        .by(crate::settings::operator_name(&self.conn)?)
+        .keywords(["Comunità di Pratiche", "formazione", "anticorruzione"]);
+        let bytes = render(&report, format, &meta)?.bytes;
         let stem = match doc {
             CalendarDoc::Calendar => format!("Calendario_formazione_{f}_{t}"),
-            CalendarDoc::Programme | CalendarDoc::ProgrammeDocx => {
+            CalendarDoc::Programme => {
                 format!("Programma_formativo_{f}_{t}")
             }
             CalendarDoc::Year => format!("Quadro_annuale_formazione_{}", f.year()),
         };
-        Ok((bytes, format!("{stem}.{}", doc.extension())))
+        Ok((bytes, format!("{stem}.{}", format.extension())))
     }
 }
 

@@ -8,10 +8,11 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{label, MODES};
-use crate::documents::markup::Span;
-use crate::documents::report::{
-    report_pdf, Cell, CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row, Shape, Table,
+use crate::documents::model::{
+    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
+    Table,
 };
+use crate::documents::{render, Format, Meta};
 use crate::error::{Error, Result};
 use crate::registry::referents::check_version;
 use crate::{audit, Store};
@@ -307,20 +308,21 @@ impl Store {
                 group: false,
             }))
             .collect();
-        let report = Report {
+        let report = Document {
+ style: Style::Report,
             title: format!("Scheda di rilevazione dei fabbisogni formativi {year}"),
             header: vec!["Città Metropolitana di Messina – Segreteria Generale".into(), "Comunità di Pratiche dei RPCT".into(), format!("Rilevazione dei fabbisogni formativi – anno {year}")],
             size: PageSize::A4Portrait,
-            items: vec![
-                Item::Heading { level: 1, text: format!("Scheda di rilevazione dei fabbisogni formativi – anno {year}"), toc: false },
-                Item::Paragraph(vec![sp(&format!("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno ({}). Si prega di restituirla compilata alla Segreteria Generale.", super::LAW_190_TRAINING), false)]),
-                Item::Fields(vec![
+            blocks: vec![
+                Block::heading(1, format!("Scheda di rilevazione dei fabbisogni formativi – anno {year}"), false),
+                Block::paragraph(vec![sp(&format!("La scheda raccoglie le esigenze di formazione del personale del Comune sulle aree tematiche della Comunità di Pratiche, per programmare il calendario formativo dell'anno ({}). Si prega di restituirla compilata alla Segreteria Generale.", super::LAW_190_TRAINING), false)]),
+                Block::Fields(vec![
                     ("Comune di".into(), vec![sp("……………………………………………………………", false)]),
                     ("Compilata da".into(), vec![sp("……………………………………………… (RPCT / referente)", false)]),
                     ("E-mail e telefono".into(), vec![sp("……………………………………………………………", false)]),
                 ]),
-                Item::Paragraph(vec![sp("Per ciascuna area indicare la priorità ", false), sp("(cerchiare: 1 bassa – 5 massima)", true), sp(" e il numero di dipendenti interessati; lasciare vuote le aree che non interessano.", false)]),
-                Item::Table(Table {
+                Block::paragraph(vec![sp("Per ciascuna area indicare la priorità ", false), sp("(cerchiare: 1 bassa – 5 massima)", true), sp(" e il numero di dipendenti interessati; lasciare vuote le aree che non interessano.", false)]),
+                Block::Grid(Table {
                     columns: vec![
                         Column { header: "Area tematica".into(), share: 50.0, align: CellAlign::Left },
                         Column { header: "Priorità (1–5)".into(), share: 28.0, align: CellAlign::Center },
@@ -330,14 +332,14 @@ impl Store {
                     size: 10.0,
                     header_fill: Some(Rgb(217, 226, 236)),
                 }),
-                Item::Space(8.0),
-                Item::Fields(vec![("Modalità preferita".into(), vec![sp("□ webinar     □ in presenza     □ mista", false)])]),
-                Item::Paragraph(vec![sp("Note e proposte di argomenti:", true)]),
-                Item::Paragraph(vec![sp("……………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………", false)]),
-                Item::Space(6.0),
-                Item::Fields(vec![("Data".into(), vec![sp("……………………", false)]), ("Firma".into(), vec![sp("……………………………………………", false)])]),
-                Item::Heading { level: 2, text: "Informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679)".into(), toc: false },
-                Item::Paragraph(vec![sp(PRIVACY_NOTICE, false)]),
+                Block::Space(8.0),
+                Block::Fields(vec![("Modalità preferita".into(), vec![sp("□ webinar     □ in presenza     □ mista", false)])]),
+                Block::paragraph(vec![sp("Note e proposte di argomenti:", true)]),
+                Block::paragraph(vec![sp("……………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………………", false)]),
+                Block::Space(6.0),
+                Block::Fields(vec![("Data".into(), vec![sp("……………………", false)]), ("Firma".into(), vec![sp("……………………………………………", false)])]),
+                Block::heading(2, "Informativa sul trattamento dei dati personali (art. 13 del Regolamento (UE) 2016/679)", false),
+                Block::paragraph(vec![sp(PRIVACY_NOTICE, false)]),
             ],
         };
         self.survey_pdf(&report)
@@ -480,7 +482,8 @@ impl Store {
             .map(|(l, n)| format!("{l}: {n}"))
             .collect::<Vec<_>>()
             .join("; ");
-        let report = Report {
+        let report = Document {
+ style: Style::Report,
             title: format!("Fabbisogni formativi {year} – risultati"),
             header: vec![
                 "Città Metropolitana di Messina – Segreteria Generale".into(),
@@ -488,22 +491,18 @@ impl Store {
                 format!("Rilevazione dei fabbisogni formativi – anno {year}"),
             ],
             size,
-            items: vec![
-                Item::Heading {
-                    level: 1,
-                    text: format!(
+            blocks: vec![
+                Block::heading(1, format!(
                         "Risultati della rilevazione dei fabbisogni formativi – anno {year}"
-                    ),
-                    toc: false,
-                },
-                Item::Paragraph(vec![sp(
+                    ), false),
+                Block::paragraph(vec![sp(
                     &format!(
                         "Schede pervenute: {} su {}. Modalità preferita (numero di comuni): {modes}.",
                         r.surveys, r.comuni_total
                     ),
                     false,
                 )]),
-                Item::Paragraph(vec![
+                Block::paragraph(vec![
                     sp("Comuni che hanno restituito la scheda: ", true),
                     sp(
                         &if r.replied.is_empty() {
@@ -514,33 +513,26 @@ impl Store {
                         false,
                     ),
                 ]),
-                Item::Table(table),
-                Item::Paragraph(vec![Span {
+                Block::Grid(table),
+                Block::paragraph(vec![Span {
                     text: STAFF_NOTE.into(),
                     bold: false,
                     italic: true,
                 }]),
-                Item::Drawing(Drawing { size, shapes }),
+                Block::Drawing(Drawing { size, shapes }),
             ],
         };
         self.survey_pdf(&report)
     }
 
-    fn survey_pdf(&self, report: &Report) -> Result<Vec<u8>> {
-        report_pdf(
-            report,
-            &crate::documents::pdf::Metadata {
-                title: report.title.clone(),
-                author: crate::settings::operator_name(&self.conn)?,
-                subject: "Comunità di Pratiche – rilevazione dei fabbisogni formativi".into(),
-                keywords: vec![
-                    "Comunità di Pratiche".into(),
-                    "formazione".into(),
-                    "fabbisogni".into(),
-                ],
-                created: chrono::Utc::now(),
-            },
+    fn survey_pdf(&self, report: &Document) -> Result<Vec<u8>> {
+        let meta = Meta::new(
+            report.title.clone(),
+            "Comunità di Pratiche – rilevazione dei fabbisogni formativi",
         )
+        .by(crate::settings::operator_name(&self.conn)?)
+        .keywords(["Comunità di Pratiche", "formazione", "fabbisogni"]);
+        Ok(render(report, Format::Pdf, &meta)?.bytes)
     }
 }
 

@@ -131,11 +131,11 @@ export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", f
 /** Prints a scheda misura (of the catalogue, or adopted by `istat`), the catalogue or a comune's 2.3 annex
  * through the save dialog; the path written, or null if the user cancelled. */
 export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
-  call<string | null>("save_risk_document", { doc, measureId, istat, docx });
+  call<string | null>("save_risk_document", { doc, measureId, istat, format: docx ? "docx" : "pdf" });
 export interface SchedeReport { folder: string; written: number; total: number; cancelled: boolean }
 /** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancel_bulk` stops it). */
 export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean) =>
-  call<SchedeReport | null>("save_risk_schede", { measureId, istat, docx });
+  call<SchedeReport | null>("save_risk_schede", { measureId, istat, format: docx ? "docx" : "pdf" });
 export interface ComuneFigure { istat: string; comune: string; measures: number; implemented: number; late: number }
 export const riskComuneFigures = () => call<ComuneFigure[]>("risk_comune_figures");
 export const exportRiskMonitoring = (format: "csv" | "xlsx") => call<Exported | null>("export_risk_monitoring", { format });

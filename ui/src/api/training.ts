@@ -238,8 +238,15 @@ export const reissueCertificate = (id: number) => call<Certificate>("reissue_cer
 export const annulCertificate = (id: number, reason: string) => call<Certificate>("annul_certificate", { id, reason });
 
 export type CalendarDoc = "calendar" | "programme" | "programme_docx" | "year";
+// The programme in Word is the programme in the DOCX format.
 export const printTraining = (doc: CalendarDoc, query: EventQuery, from: string, to: string) =>
-  call<{ path: string } | null>("print_training", { doc, query, from, to });
+  call<{ path: string } | null>("print_training", {
+    doc: doc === "programme_docx" ? "programme" : doc,
+    format: doc === "programme_docx" ? "docx" : "pdf",
+    query,
+    from,
+    to,
+  });
 
 export interface TrainingSettings {
   min_share: number;

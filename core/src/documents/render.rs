@@ -1,0 +1,91 @@
+//! The one entry point of the engine: a [`Document`] rendered in a
+//! [`Format`] with its [`Meta`]. Every builder of every domain calls
+//! [`render`]; nothing else writes a PDF or a DOCX.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::Document;
+use crate::error::Result;
+
+/// The two formats a document is given in.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// PDF/A-2b, to sign and archive.
+    Pdf,
+    /// An editable Word document.
+    Docx,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+/// Who writes the network's documents, when not a named operator.
+pub const INSTITUTION: &str = "Città Metropolitana di Messina – Segreteria Generale";
+/// The language of every document.
+pub const LANGUAGE: &str = "it-IT";
+
+/// The document's properties, written in the PDF's Info dictionary and
+/// XMP and in the DOCX's core properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub title: String,
+    pub subject: String,
+    pub author: String,
+    pub keywords: Vec<String>,
+    pub language: String,
+}
+
+impl Meta {
+    /// A document of the Segreteria Generale (the author is the institution).
+    pub fn new(title: impl Into<String>, subject: impl Into<String>) -> Meta {
+        Meta {
+            title: title.into(),
+            subject: subject.into(),
+            author: INSTITUTION.to_string(),
+            keywords: Vec::new(),
+            language: LANGUAGE.to_string(),
+        }
+    }
+
+    /// The same properties with another author (the operator who prepares it).
+    pub fn by(mut self, author: impl Into<String>) -> Meta {
+        self.author = author.into();
+        self
+    }
+
+    pub fn keywords<S: Into<String>>(mut self, words: impl IntoIterator<Item = S>) -> Meta {
+        self.keywords = words.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// A rendered document: its bytes and its pages (0 for a DOCX, which Word paginates).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Lays out and writes `doc`.
+pub fn render(doc: &Document, format: Format, meta: &Meta) -> Result<Rendered> {
+    match format {
+        Format::Pdf => {
+            let pages = super::compose::compose(doc);
+            Ok(Rendered {
+                bytes: super::pdf::write(&pages, meta)?,
+                pages: pages.len(),
+            })
+        }
+        Format::Docx => Ok(Rendered {
+            bytes: super::docx::write(doc, meta)?,
+            pages: 0,
+        }),
+    }
+}
