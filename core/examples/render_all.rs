@@ -1,6 +1,6 @@
 //! Writes the four default documents for one comune into a folder, as PDF
 //! and DOCX: `cargo run -p cdp-core --example render_all -- OUT_DIR [ISTAT]`.
-use cdp_core::documents::{file_name, DocFormat, DOC_KINDS};
+use cdp_core::documents::{file_name, Format, DOC_KINDS};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -10,7 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&out)?;
     let name = store.comune(&istat)?.name;
     for kind in DOC_KINDS {
-        for format in [DocFormat::Pdf, DocFormat::Docx] {
+        for format in [Format::Pdf, Format::Docx] {
             let doc = store.render_document(kind, &istat, format)?;
             let path = out.join(file_name(kind, &name, format));
             std::fs::write(&path, &doc.bytes)?;

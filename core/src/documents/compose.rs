@@ -1613,7 +1613,7 @@ mod tests {
         let text = "Si chiede di trasmettere l'atto adottato e il Protocollo sottoscritto all'indirizzo PEC protocollo.generale@pec.comune.santalessiosiculo.me.it oppure al sito https://www.comune.santalessiosiculo.me.it/amministrazione-trasparente entro trenta giorni dal ricevimento della presente nota.";
         for width_cut in [0.0, 40.0, 90.0, 150.0] {
             let f = fonts();
-            let max = WIDTH - width_cut;
+            let max = Style::Act.text_width(PageSize::A4Portrait) - width_cut;
             let lines = break_lines(
                 &words(&span(text), BODY, Face::Regular, f),
                 max,

@@ -91,7 +91,7 @@ pub(super) struct Word {
 
 impl Word {
     #[cfg(test)]
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         self.pieces.iter().map(|p| p.text.as_str()).collect()
     }
 }
@@ -219,7 +219,7 @@ fn hyphen_points(text: &str) -> Vec<usize> {
 /// after "@", ".", "/", "-" or "_" in an address (e-mail, PEC, web), and
 /// after a hyphen between letters in any word ("economico-finanziaria").
 /// No break leaves fewer than two characters on either side.
-fn natural_breaks(text: &str) -> Vec<usize> {
+pub(super) fn natural_breaks(text: &str) -> Vec<usize> {
     let address = text.contains('@') || text.contains("://") || text.starts_with("www.");
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     // Never right after "https://".
