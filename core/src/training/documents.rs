@@ -738,7 +738,7 @@ impl Store {
             report.title.clone(),
             "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri",
         )
-        .by(crate::settings::operator_name(&self.conn)?)
+        .by(crate::db::kv::operator_name(&self.conn)?)
         .keywords(["Comunità di Pratiche", "formazione", "anticorruzione"]);
         let bytes = render(&report, format, &meta)?.bytes;
         let stem = match doc {

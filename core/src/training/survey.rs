@@ -8,13 +8,13 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{label, MODES};
+use crate::db::version::check_version;
 use crate::documents::model::{
     Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
     Table,
 };
 use crate::documents::{render, Format, Meta};
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -181,8 +181,8 @@ impl Store {
                 check_version(&b.updated_at, inp.version.as_deref())?;
             }
             let version = match &before {
-                Some(b) => crate::next_version(&b.updated_at),
-                None => crate::now_utc(),
+                Some(b) => crate::db::version::next_version(&b.updated_at),
+                None => crate::db::version::now_utc(),
             };
             tx.execute(
                 "INSERT INTO training_survey (istat, year, preferred_mode, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -530,7 +530,7 @@ impl Store {
             report.title.clone(),
             "Comunità di Pratiche – rilevazione dei fabbisogni formativi",
         )
-        .by(crate::settings::operator_name(&self.conn)?)
+        .by(crate::db::kv::operator_name(&self.conn)?)
         .keywords(["Comunità di Pratiche", "formazione", "fabbisogni"]);
         Ok(render(report, Format::Pdf, &meta)?.bytes)
     }
