@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_organigram",
         include_str!("../../migrations/0009_organigram.sql"),
     ),
+    (
+        "0010_template_store",
+        include_str!("../../migrations/0010_template_store.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
