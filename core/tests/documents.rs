@@ -4,12 +4,12 @@
 
 mod common;
 
+use cdp_core::job::CancelToken;
 use std::path::Path;
 use std::process::Command;
-use cdp_core::job::CancelToken;
 
-use cdp_core::adhesion::{Channel, Step};
 use cdp_core::adhesion::documents::{self as adhesion_docs, DocKind};
+use cdp_core::adhesion::{Channel, Step};
 use cdp_core::documents::{self, DocFormat};
 use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::Store;

@@ -4,8 +4,8 @@
 
 mod common;
 
-use std::path::Path;
 use cdp_core::job::CancelToken;
+use std::path::Path;
 
 use cdp_core::adhesion::documents::DocKind;
 use cdp_core::documents::batch::{self as documents, ItemOutcome, OnExisting};

@@ -560,7 +560,9 @@ fn a_batch_of_schede_goes_through_the_one_batch_writer() {
     let job_a = s
         .risk_schede_job(Some(m.id), None, TODAY, DocFormat::Docx)
         .unwrap();
-    let job_b = s.risk_schede_job(None, Some(&lipari), TODAY, DocFormat::Pdf).unwrap();
+    let job_b = s
+        .risk_schede_job(None, Some(&lipari), TODAY, DocFormat::Pdf)
+        .unwrap();
     let (token_a, token_b) = (CancelToken::new(), CancelToken::new());
     token_a.cancel();
     let seen_b = std::sync::Mutex::new(Vec::<Progress>::new());

@@ -336,9 +336,7 @@ pub async fn save_risk_document(
                         s.risk_annex_report(&code, &t)?,
                         format!(
                             "Allegato_2.3_PIAO_{}",
-                            cdp_core::risks::schede::file_stem(
-                                comune.as_deref().unwrap_or(&code)
-                            )
+                            cdp_core::risks::schede::file_stem(comune.as_deref().unwrap_or(&code))
                         ),
                         "Salva l'allegato alla sezione 2.3 del PIAO".to_string(),
                     )
@@ -402,7 +400,8 @@ pub async fn save_risk_schede(
         } else {
             cdp_core::documents::DocFormat::Pdf
         };
-        let job = state.with(|s| s.risk_schede_job(measure_id, istat.as_deref(), &today(), format))?;
+        let job =
+            state.with(|s| s.risk_schede_job(measure_id, istat.as_deref(), &today(), format))?;
         let total = job.items.len();
         // Start from the folder of the last file written, or the home folder.
         let start = state

@@ -257,7 +257,6 @@ impl TemplateKind for DocKind {
     }
 }
 
-
 /// A file name without accents, apostrophes or spaces:
 /// `Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf`.
 pub fn file_name(kind: DocKind, comune: &str, format: DocFormat) -> String {
@@ -400,7 +399,6 @@ pub fn act_kind(organ: crate::registry::Organ) -> DocKind {
     }
 }
 
-
 /// A rendering prepared from the archive (see [`Store::render_job`]): it
 /// runs without the archive, on any thread.
 #[derive(Debug, Clone)]
@@ -434,10 +432,15 @@ impl RenderJob {
 
     pub fn render(&self, format: DocFormat) -> Result<Rendered> {
         let doc = self.fill()?;
-        render(&doc, self.kind.label(), &self.ctx.comune.nome, &self.author, format)
+        render(
+            &doc,
+            self.kind.label(),
+            &self.ctx.comune.nome,
+            &self.author,
+            format,
+        )
     }
 }
-
 
 /// The file names of a batch, in order: each comune's clean name, and if
 /// an earlier comune of the batch already has that name (compared ignoring
@@ -946,7 +949,14 @@ impl BatchSource for BatchJob {
             .as_ref()
             .map_err(|e| Error::validation("istat", e.clone()))?;
         let doc = fill(self.body(item.kind), ctx)?;
-        Ok(render(&doc, item.kind.label(), &ctx.comune.nome, &self.author, self.format)?.bytes)
+        Ok(render(
+            &doc,
+            item.kind.label(),
+            &ctx.comune.nome,
+            &self.author,
+            self.format,
+        )?
+        .bytes)
     }
 }
 

@@ -826,6 +826,16 @@ pub(super) fn issue_and_render(
         out.push((c, bytes, name));
     }
     progress(todo.len(), todo.len());
-    audit::record(tx, op, "issue_batch", "training_event", &event_id.to_string(), None, Some(&serde_json::json!({ "attestati": out.iter().map(|(c, _, _)| c.label.clone()).collect::<Vec<_>>() })))?;
+    audit::record(
+        tx,
+        op,
+        "issue_batch",
+        "training_event",
+        &event_id.to_string(),
+        None,
+        Some(
+            &serde_json::json!({ "attestati": out.iter().map(|(c, _, _)| c.label.clone()).collect::<Vec<_>>() }),
+        ),
+    )?;
     Ok(out)
 }
