@@ -1517,8 +1517,8 @@ fn an_edited_act_template_joins_the_template_store_with_its_history() {
         // An archive of the previous release: schema 9, the act edited in
         // its one-row table, its history in the audit log, one act in the register.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        for (_, sql) in &cdp_core::db::MIGRATIONS[..9] {
-            conn.execute_batch(sql).unwrap();
+        for m in &cdp_core::archive::schema().migrations()[..9] {
+            conn.execute_batch(m.sql).unwrap();
         }
         conn.pragma_update(None, "user_version", 9).unwrap();
         let audit = |at: &str, action: &str, before: &str, after: Option<&str>| {

@@ -286,25 +286,30 @@ fn date_long(d: chrono::NaiveDate) -> String {
     )
 }
 
-fn current_referent(conn: &Connection, istat: &str, role: &str) -> Result<Option<String>> {
+fn current_referent(
+    conn: &Connection,
+    istat: &str,
+    role: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT full_name FROM referent
              WHERE istat = ?1 AND role = ?2
-               AND (valid_to IS NULL OR valid_to >= date('now', 'localtime'))
+               AND (valid_to IS NULL OR valid_to >= ?3)
              ORDER BY COALESCE(valid_from, '') DESC, id DESC LIMIT 1",
-            params![istat, role],
+            params![istat, role, today.to_string()],
             |r| r.get(0),
         )
         .optional()?)
 }
 
-/// The data a template is filled with, for one comune.
-pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
+/// The data a template is filled with, for one comune, as of `today`.
+pub fn context_for(conn: &Connection, istat: &str, today: chrono::NaiveDate) -> Result<Context> {
     let c = get_comune(conn, istat)?;
-    let rpct = current_referent(conn, istat, "rpct")?;
-    let sindaco = current_referent(conn, istat, "sindaco")?.or(c.mayor_name.clone());
-    let referente = current_referent(conn, istat, "operativo")?.or(rpct.clone());
+    let rpct = current_referent(conn, istat, "rpct", today)?;
+    let sindaco = current_referent(conn, istat, "sindaco", today)?.or(c.mayor_name.clone());
+    let referente = current_referent(conn, istat, "operativo", today)?.or(rpct.clone());
     let zone_referent: Option<String> = match c.zone_id {
         Some(z) => conn
             .query_row(
@@ -365,7 +370,7 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
             })),
         },
         data: BLANK.to_string(),
-        anno: chrono::Local::now().date_naive().year(),
+        anno: today.year(),
         senza_oneri: true,
         organo: c.adopting_organ.as_str().to_string(),
     })
@@ -493,7 +498,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let ctxs = istats
             .iter()
-            .map(|i| context_for(&self.conn, i))
+            .map(|i| context_for(&self.conn, i, self.today()))
             .collect::<Result<Vec<_>>>()?;
         let never = CancelToken::new();
         let results = batch::par_map(&ctxs, &never, &|ctx: &Context| fill(body, ctx).map(|_| ()));
@@ -550,8 +555,8 @@ impl Store {
         Ok(RenderJob {
             kind,
             body,
-            ctx: context_for(&self.conn, &istat)?,
-            author: crate::settings::operator_name(&self.conn)?,
+            ctx: context_for(&self.conn, &istat, self.today())?,
+            author: crate::db::kv::operator_name(&self.conn)?,
         })
     }
 
@@ -634,7 +639,7 @@ impl Store {
                 None,
             ));
         }
-        crate::io::write_atomically(path, &rendered.bytes)?;
+        crate::fs::write_atomically(path, &rendered.bytes)?;
         let result = self.action(|tx, op| {
             let t = store::ensure_stored(tx, op, kind)?;
             register::record(
@@ -686,10 +691,10 @@ impl Store {
             crate::documents::template::check_with(&t.body, &Context::placeholders())?;
             bodies.push((k, t.body));
         }
-        let author = crate::settings::operator_name(&self.conn)?;
+        let author = crate::db::kv::operator_name(&self.conn)?;
         let ctxs: Vec<(String, Result<Context>)> = istats
             .iter()
-            .map(|i| (i.clone(), context_for(&self.conn, i)))
+            .map(|i| (i.clone(), context_for(&self.conn, i, self.today())))
             .collect();
         let item_kinds: Vec<DocKind> = ctxs
             .iter()
@@ -786,7 +791,7 @@ impl Store {
                 ));
             }
         }
-        let batch_id = format!("batch-{}", crate::unique_stamp());
+        let batch_id = format!("batch-{}", crate::job::unique_stamp());
         let summary = serde_json::json!({ "kind": job.kind.as_str(), "format": format.extension(), "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
         let recorded = self.action(|tx, op| {
             let mut stored = std::collections::HashMap::new();

@@ -273,19 +273,19 @@ fn write_file(
     on_existing: OnExisting,
 ) -> Result<(ItemOutcome, Option<PathBuf>)> {
     let path = folder.join(name);
-    if crate::io::write_new(&path, bytes)? {
+    if crate::fs::write_new(&path, bytes)? {
         return Ok((ItemOutcome::Written, Some(path)));
     }
     match on_existing {
         OnExisting::Skip => Ok((ItemOutcome::Skipped, None)),
         OnExisting::Replace => {
-            crate::io::write_atomically(&path, bytes)?;
+            crate::fs::write_atomically(&path, bytes)?;
             Ok((ItemOutcome::Replaced, Some(path)))
         }
         OnExisting::Suffix => {
             for n in 2..10_000 {
                 let p = folder.join(with_suffix(name, n));
-                if crate::io::write_new(&p, bytes)? {
+                if crate::fs::write_new(&p, bytes)? {
                     return Ok((ItemOutcome::Suffixed, Some(p)));
                 }
             }

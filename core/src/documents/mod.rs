@@ -22,6 +22,24 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use template::Placeholders;
 
+/// This domain's part of the archive. The templates and the register of the documents.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "documents",
+    migrations: &[
+        crate::db::Migration {
+            number: 3,
+            name: "0003_documents",
+            sql: include_str!("../../migrations/0003_documents.sql"),
+        },
+        crate::db::Migration {
+            number: 10,
+            name: "0010_document_register",
+            sql: include_str!("../../migrations/0010_document_register.sql"),
+        },
+    ],
+    seed: None,
+};
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum DocFormat {

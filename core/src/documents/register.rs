@@ -76,7 +76,7 @@ pub fn record(
             doc.path.to_string_lossy(),
             sha,
             doc.bytes.len() as i64,
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator,
             batch_id
         ],

@@ -150,7 +150,7 @@ pub fn ensure_stored<K: TemplateKind>(
             current.version,
             current.body,
             kind.default_version(),
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator
         ],
     )?;
@@ -176,7 +176,7 @@ fn add_version<K: TemplateKind>(
             body,
             origin,
             source,
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator
         ],
     )?;

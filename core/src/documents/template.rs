@@ -87,7 +87,7 @@ impl Ente {
 
     /// The office from the letterhead settings (blank where not set).
     pub fn from_settings(conn: &rusqlite::Connection) -> Result<Ente> {
-        let l = crate::settings::letterhead(conn)?;
+        let l = crate::db::kv::letterhead(conn)?;
         Ok(Ente {
             nome: "Città Metropolitana di Messina".into(),
             ufficio: "Segreteria Generale".into(),

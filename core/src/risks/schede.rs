@@ -152,7 +152,7 @@ impl Store {
         if files.is_empty() {
             return Ok(report);
         }
-        let batch_id = format!("batch-{}", crate::unique_stamp());
+        let batch_id = format!("batch-{}", crate::job::unique_stamp());
         let summary = serde_json::json!({ "kind": SCHEDA_KIND, "format": job.format.extension(), "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
         let recorded = self.action(|tx, op| {
             for f in &files {

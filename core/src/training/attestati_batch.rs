@@ -95,7 +95,7 @@ impl Store {
                     "Attestati non salvati: {e} Nessun attestato è stato rilasciato."
                 )));
             }
-            let batch_id = format!("batch-{}", crate::unique_stamp());
+            let batch_id = format!("batch-{}", crate::job::unique_stamp());
             for f in &done.files {
                 register::record(
                     tx,

@@ -741,7 +741,7 @@ impl TrainingDocJob {
                     author,
                     subject,
                     keywords,
-                    created: crate::now_utc(),
+                    created: crate::db::version::now_utc(),
                 },
             )?
         } else {
@@ -810,7 +810,7 @@ impl Store {
         Ok(TrainingDocJob {
             doc,
             report,
-            author: crate::settings::operator_name(&self.conn)?,
+            author: crate::db::kv::operator_name(&self.conn)?,
             from: f,
             to: t,
         })
