@@ -51,6 +51,16 @@ pub enum Error {
         /// Who holds it: "aperto da rossi su PC-SEGRETERIA dal 30/11/2026 alle 10:15".
         holder: String,
     },
+    /// The file says it is still open, yet no `-wal` is beside it: a copy
+    /// made while the app was running, which may miss recent work.
+    #[error("L'archivio {} risulta ancora aperto ({}), ma accanto non c'è il file {}: sembra una copia fatta mentre l'applicazione era in uso, e può non contenere il lavoro più recente. Si può aprirlo in sola lettura, aprirlo comunque oppure uscire. Per copiare un archivio usare «Salva una copia» oppure copiarlo ad applicazione chiusa.", path.display(), holder, wal)]
+    SuspectedCopy {
+        path: PathBuf,
+        /// The name of the `-wal` file that should be beside it.
+        wal: String,
+        /// Who had it open, where: "aperto da rossi su PC-SEGRETERIA dal … (in /percorso)".
+        holder: String,
+    },
     /// The archive is open read-only: nothing can be changed.
     #[error("{message}")]
     ReadOnlyArchive { message: String },
@@ -176,6 +186,7 @@ impl Error {
             Error::Storage { kind, .. } => kind.code(),
             Error::ReadOnlyArchive { .. } => "read_only_archive",
             Error::ArchiveInUse { .. } => "archive_in_use",
+            Error::SuspectedCopy { .. } => "archive_suspected_copy",
             Error::Database(_) => "database",
         }
     }

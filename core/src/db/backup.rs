@@ -246,6 +246,8 @@ pub fn snapshot(
                 }
             }
         }
+        // A copy is closed: it does not say it is open (see `kv::OPEN_BY`).
+        super::kv::remove(&dst, super::kv::OPEN_BY).map_err(|e| e.at_archive(Some(dest)))?;
         // The copy is a standalone file: rollback journal, no -wal beside it.
         dst.pragma_update(None, "journal_mode", "DELETE")
             .map_err(at)?;
