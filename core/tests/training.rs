@@ -1686,3 +1686,23 @@ mod survey {
         }
     }
 }
+
+#[test]
+fn an_absurd_number_of_hours_is_a_field_error_not_an_overflow() {
+    let mut s = common::store();
+    for hours in [
+        "9223372036854775807:00",
+        "-9223372036854775808:00",
+        "153722867280912930:59",
+        "1e308",
+        "25",
+    ] {
+        let err = s
+            .create_training_event(&EventInput {
+                hours: Some(hours.into()),
+                ..webinar("2027-03-09")
+            })
+            .unwrap_err();
+        assert_eq!(err.field(), Some("hours"), "{hours}: {err}");
+    }
+}
