@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod file_spec;
 pub mod io;
 pub mod job;
 pub mod organigram;

@@ -10,6 +10,7 @@ const OPERATOR: &str = "operator_name";
 const UPDATED_AT: &str = "settings_updated_at";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Settings {
     /// The name written in the audit rows as the operator of each change.
     pub operator_name: String,

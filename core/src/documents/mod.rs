@@ -26,6 +26,7 @@ use template::{ComuneCtx, Context, Ente, InvitoCtx, ZonaCtx, BLANK};
 pub const DEFAULT_VERSION: &str = "2026.2";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     DeliberaGiunta,
@@ -90,6 +91,7 @@ impl DocKind {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DocFormat {
     Pdf,
@@ -107,6 +109,7 @@ impl DocFormat {
 
 /// One version of a template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateVersion {
     /// None for the shipped default not yet stored in the archive.
     pub id: Option<i64>,
@@ -121,6 +124,7 @@ pub struct TemplateVersion {
 
 /// A template as the templates screen shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateSummary {
     pub kind: DocKind,
     pub label: String,
@@ -135,6 +139,7 @@ pub struct TemplateSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateDetail {
     pub kind: DocKind,
     pub label: String,
@@ -149,6 +154,7 @@ pub struct TemplateDetail {
 
 /// What the preview shows: the filled document's blocks.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Preview {
     pub title: String,
     pub header: Vec<String>,
@@ -158,6 +164,7 @@ pub struct Preview {
 
 /// A row of the documents register.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentRecord {
     pub id: i64,
     pub istat: Option<String>,
@@ -182,6 +189,7 @@ pub struct Rendered {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchItem {
     pub istat: String,
     pub comune: String,
@@ -195,6 +203,7 @@ pub struct BatchItem {
 /// `replaced` replaced a file of the same name and `suffixed` got a
 /// " (2)"-style suffix; `skipped` comuni had a file already and got none.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchReport {
     pub written: usize,
     pub replaced: usize,
@@ -528,6 +537,7 @@ fn par_map<T: Sync, R: Send>(
 /// What a batch does when a file of the same name is already in the folder.
 /// The user chooses once for the whole batch.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OnExisting {
     /// «sostituisci»: the new document replaces the file.
@@ -541,6 +551,7 @@ pub enum OnExisting {
 
 /// What happened to one comune of a batch.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemOutcome {
     Written,

@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 /// What the placeholders of a template can refer to. Every field is always
 /// present: a value the archive lacks prints as a dotted line to fill by hand.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "TemplateContext"))]
 pub struct Context {
     pub ente: Ente,
     pub comune: ComuneCtx,
@@ -30,6 +32,7 @@ pub struct Context {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Ente {
     pub nome: String,
     pub ufficio: String,
@@ -42,6 +45,7 @@ pub struct Ente {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneCtx {
     pub nome: String,
     pub istat: String,
@@ -57,12 +61,14 @@ pub struct ComuneCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ZonaCtx {
     pub nome: String,
     pub referente: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InvitoCtx {
     pub numero: String,
     pub data: String,

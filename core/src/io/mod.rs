@@ -15,6 +15,7 @@ use crate::registry::{ComuneQuery, ComuneRow};
 use crate::Store;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,

@@ -29,6 +29,7 @@ pub const DEFAULT_VERSION: &str = "2";
 const BASE_KEY: &str = "org_act_template_base";
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActPerson {
     pub nome: String,
     pub ruolo: String,
@@ -36,6 +37,7 @@ pub struct ActPerson {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActUnit {
     pub nome: String,
     pub tipo: String,
@@ -46,6 +48,7 @@ pub struct ActUnit {
 
 /// What the act's placeholders refer to.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActContext {
     pub ente: Ente,
     /// The date of the composition (gg/mm/aaaa).
@@ -61,6 +64,7 @@ pub struct ActContext {
 
 /// The act's template as the editor shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActTemplate {
     pub body: String,
     /// True while the shipped text is in use.

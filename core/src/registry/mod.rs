@@ -1,6 +1,7 @@
 //! The registry of the comuni: their data, the first-run seed from the
 //! embedded ISTAT/Openpolis data, search, filters and sorting.
 
+pub mod files;
 pub mod map;
 pub mod referents;
 
@@ -17,6 +18,7 @@ pub use referents::{Referent, ReferentInput, Role};
 pub const SEED_CSV: &str = include_str!("../../data/comuni-messina.csv");
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Comune {
     pub istat: String,
     pub name: String,
@@ -48,6 +50,7 @@ pub struct Comune {
 /// The organ of a comune that adopts its adhesion act: the Giunta with a
 /// deliberazione, or the Sindaco with a decreto.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Organ {
     #[default]
@@ -77,6 +80,7 @@ pub const DEFAULT_PROPOSING_OFFICE: &str = "Area Amministrativa";
 
 /// The fields of a comune the secretariat edits (the ISTAT code is the key and does not change).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneInput {
     pub name: String,
     pub cadastral_code: String,
@@ -104,6 +108,7 @@ pub struct ComuneInput {
 
 /// One row of the list of comuni (and of its exports).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneRow {
     pub istat: String,
     pub name: String,
@@ -123,6 +128,7 @@ pub struct ComuneRow {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -135,6 +141,7 @@ pub enum SortKey {
 
 /// What the list shows: free text, filters and order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct ComuneQuery {
     /// Words to find in name, ISTAT or cadastral code and referent names.
@@ -157,6 +164,7 @@ pub const POPULATION_CLASSES: &[(&str, &str, i64, i64)] = &[
 ];
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PopulationClass {
     pub key: &'static str,
     pub label: &'static str,
@@ -374,6 +382,7 @@ fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct SeedRow {
     codice_istat: String,
     denominazione: String,

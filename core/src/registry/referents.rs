@@ -13,6 +13,7 @@ use crate::text::clean;
 use crate::{audit, validate, Store};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Rpct,
@@ -56,6 +57,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Referent {
     pub id: i64,
     pub istat: String,
@@ -74,6 +76,7 @@ pub struct Referent {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReferentInput {
     pub role: Role,
     pub full_name: String,

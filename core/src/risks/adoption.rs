@@ -20,6 +20,7 @@ pub const SIMPLIFIED_BELOW: i64 = 50;
 // ---------------------------------------------------------------- context
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SimplifiedProcess {
     pub id: i64,
     pub code: String,
@@ -28,6 +29,8 @@ pub struct SimplifiedProcess {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "RiskContext"))]
 pub struct Context {
     pub istat: String,
     pub comune: String,
@@ -49,6 +52,7 @@ pub struct Context {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ContextInput {
     #[serde(default)]
     pub employees: Option<i64>,
@@ -152,6 +156,7 @@ pub(crate) fn get_context(conn: &Connection, istat: &str) -> Result<Context> {
 
 /// How the comune adjusts an adopted measure (None: as in the catalogue).
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdoptionAdjust {
     #[serde(default)]
     pub responsabili: Option<Vec<String>>,
@@ -160,6 +165,7 @@ pub struct AdoptionAdjust {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdoptionReport {
     /// Adoptions written.
     pub adopted: i64,
@@ -168,6 +174,7 @@ pub struct AdoptionReport {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Adoption {
     pub id: i64,
     pub istat: String,
@@ -389,6 +396,7 @@ fn insert_adoption(
 // ---------------------------------------------------------------- comune's rating
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneRating {
     pub istat: String,
     pub event_id: i64,
@@ -432,6 +440,7 @@ fn rating_from_row(r: &rusqlite::Row) -> rusqlite::Result<ComuneRating> {
 // ---------------------------------------------------------------- the plan
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComunePlan {
     pub context: Context,
     pub adoptions: Vec<Adoption>,
@@ -441,6 +450,7 @@ pub struct ComunePlan {
 
 /// A newer catalogue revision than the one a comune adopted, and what changed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RevisionUpdate {
     pub adopted: i64,
     pub current: i64,

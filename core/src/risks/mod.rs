@@ -15,6 +15,7 @@ pub mod adoption;
 pub mod catalogue;
 pub mod documents;
 pub mod figures;
+pub mod files;
 pub mod monitoring;
 pub mod rating;
 pub mod scheda;
@@ -33,6 +34,7 @@ pub use vocabulary::*;
 
 /// A phase of a measure's implementation with its planned date (ISO).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Phase {
     pub description: String,
     pub due: String,
@@ -40,6 +42,7 @@ pub struct Phase {
 
 /// How an indicator is measured.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorKind {
     /// Done or not: values «0» / «1».
@@ -78,6 +81,7 @@ impl IndicatorKind {
 
 /// An indicator of monitoring, with its baseline and target.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Indicator {
     pub name: String,
     pub kind: IndicatorKind,
@@ -277,6 +281,7 @@ pub(crate) fn check_responsabili(list: &[String]) -> Result<Vec<String>> {
 
 /// The state of an adopted measure, as recorded by monitoring.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureState {
     DaAvviare,

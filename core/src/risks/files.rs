@@ -1,0 +1,128 @@
+//! What the risks domain's files are: names, dialog titles, filters.
+
+use serde::Deserialize;
+
+use crate::documents::report::Report;
+use crate::documents::DocFormat;
+use crate::error::{Error, Result};
+use crate::file_spec::{file_stem, FileSpec};
+use crate::io::Format;
+use crate::Store;
+
+/// Which risks document to print.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RiskDoc {
+    /// One measure's scheda: of the catalogue, or as adopted by a comune.
+    Scheda,
+    /// The whole catalogue with its table of contents and risk register.
+    Catalogo,
+    /// A comune's annex to section 2.3 of the PIAO.
+    Allegato,
+}
+
+/// A measure's scheda: `Scheda_misura_M-G-01` or, as adopted by a comune,
+/// `Scheda_misura_M-G-01_Alì_Terme` (without extension).
+pub fn scheda_stem(code: &str, comune: Option<&str>) -> String {
+    match comune {
+        Some(c) => format!("Scheda_misura_{code}_{}", file_stem(c)),
+        None => format!("Scheda_misura_{code}"),
+    }
+}
+
+/// The catalogue's measures (`registro`: false) or the risk register.
+pub fn catalogue_export(register: bool, format: Format) -> FileSpec {
+    if register {
+        FileSpec::table("Registro_dei_rischi", "registro dei rischi", format)
+    } else {
+        FileSpec::table("Catalogo_misure", "catalogo delle misure", format)
+    }
+}
+
+/// A comune's measures (`monitoring`: false) or their monitoring.
+pub fn plan_export(comune: &str, monitoring: bool, format: Format) -> FileSpec {
+    let stem = file_stem(comune);
+    if monitoring {
+        FileSpec::table(
+            &format!("Monitoraggio_misure_{stem}"),
+            &format!("monitoraggio delle misure di {comune}"),
+            format,
+        )
+    } else {
+        FileSpec::table(
+            &format!("Misure_adottate_{stem}"),
+            &format!("misure adottate da {comune}"),
+            format,
+        )
+    }
+}
+
+/// Every monitoring entry of the network.
+pub fn network_monitoring_export(format: Format) -> FileSpec {
+    FileSpec::table(
+        "Monitoraggio_misure_rete",
+        "monitoraggio delle misure della rete",
+        format,
+    )
+}
+
+/// The folder dialog's title for a batch of `n` schede.
+pub fn schede_folder_title(n: usize) -> String {
+    if n == 1 {
+        "Cartella per 1 scheda misura".to_string()
+    } else {
+        format!("Cartella per {n} schede misura")
+    }
+}
+
+impl Store {
+    /// A risks document's content (rendered by the caller, outside the
+    /// archive's lock) and what its file is.
+    pub fn risk_document(
+        &self,
+        doc: RiskDoc,
+        measure_id: Option<i64>,
+        istat: Option<&str>,
+        today: &str,
+        format: DocFormat,
+    ) -> Result<(Report, FileSpec)> {
+        let comune = match istat {
+            Some(code) => Some(self.comune(code)?.name),
+            None => None,
+        };
+        Ok(match doc {
+            RiskDoc::Scheda => {
+                let id = measure_id
+                    .ok_or_else(|| Error::validation("measure", "Scegliere la misura."))?;
+                let m = self.risk_measure(id)?;
+                let r = self.risk_scheda_report(id, istat, today)?;
+                let stem = scheda_stem(&m.code, comune.as_deref());
+                (
+                    r,
+                    FileSpec::document(&stem, "Salva la scheda misura", format),
+                )
+            }
+            RiskDoc::Catalogo => (
+                self.risk_catalogue_report(today)?,
+                FileSpec::document(
+                    "Catalogo_rischi_e_misure",
+                    "Salva il catalogo dei rischi e delle misure",
+                    format,
+                ),
+            ),
+            RiskDoc::Allegato => {
+                let code =
+                    istat.ok_or_else(|| Error::validation("istat", "Scegliere il comune."))?;
+                let stem = format!(
+                    "Allegato_2.3_PIAO_{}",
+                    file_stem(comune.as_deref().unwrap_or(code))
+                );
+                (
+                    self.risk_annex_report(code, today)?,
+                    FileSpec::document(&stem, "Salva l'allegato alla sezione 2.3 del PIAO", format),
+                )
+            }
+        })
+    }
+}
