@@ -24,12 +24,16 @@ pub(crate) static STARTED: OnceLock<Instant> = OnceLock::new();
 pub const BINDINGS: &str = "ui/src/api/gen/bindings.ts";
 
 /// Every command, for Tauri and for the generated TypeScript bindings: a
-/// failed command throws its [`error::Error`]; ids (i64) are plain numbers.
+/// failed command throws its [`error::Error`]; ids (i64) and floats (never
+/// NaN nor infinite here: coordinates, sizes) are plain numbers.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         .dangerously_cast_bigints_to_number()
+        .semantic_types(
+            specta_typescript::semantic::Configuration::empty().enable_lossless_floats(),
+        )
         .commands(tauri_specta::collect_commands![
             app::app_status,
             app::app_ready,

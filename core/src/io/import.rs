@@ -284,6 +284,11 @@ pub struct ImportBatch {
     pub file_name: String,
     pub at: String,
     pub operator: String,
+    /// Counts by outcome (`new`, `update`, …): a JSON object of numbers.
+    #[cfg_attr(
+        feature = "specta",
+        specta(type = std::collections::BTreeMap<String, i64>)
+    )]
     pub summary: serde_json::Value,
     pub undone_at: Option<String>,
 }
