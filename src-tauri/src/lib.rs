@@ -246,7 +246,7 @@ pub fn run() {
             exit_on_signals(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(commands.invoke_handler())
+        .invoke_handler(catch_panics(commands.invoke_handler()))
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {
             eprintln!("Impossibile avviare l'applicazione: {e}");
@@ -261,6 +261,25 @@ pub fn run() {
             }
         }
     });
+}
+
+/// A panic inside a command never ends the app: it is caught at the IPC
+/// boundary and the call is rejected with an `internal` error. (Async
+/// commands run on the runtime's threads, whose panics end only the task;
+/// core calls are also guarded in `AppState::with`.)
+fn catch_panics(
+    handler: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        let resolver = invoke.resolver.clone();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(invoke))) {
+            Ok(handled) => handled,
+            Err(panic) => {
+                resolver.reject(error::Error::panicked(panic));
+                true
+            }
+        }
+    }
 }
 
 /// SIGTERM, SIGINT and SIGHUP end the app normally (the archive is closed).
