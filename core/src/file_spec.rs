@@ -2,6 +2,7 @@
 //! the dialog's title and its filter. Every document and export of a domain
 //! comes with one, so the shell only shows the dialog and writes.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::documents::DocFormat;
@@ -59,14 +60,18 @@ impl FileSpec {
         FileSpec::new(name, title, label, &[format.extension()])
     }
 
-    /// A table (CSV or Excel) named `stem` and today's date, saved under
-    /// the title «Esporta `what` in CSV/Excel».
-    pub fn table(stem: &str, what: &str, format: Format) -> FileSpec {
+    /// A table (CSV or Excel) named `stem` and `today`, saved under the
+    /// title «Esporta `what` in CSV/Excel».
+    pub fn table(stem: &str, what: &str, format: Format, today: NaiveDate) -> FileSpec {
         let title = match format {
             Format::Csv => format!("Esporta {what} in CSV"),
             Format::Xlsx => format!("Esporta {what} in Excel"),
         };
-        FileSpec::table_titled(&crate::io::default_file_name(stem, format), title, format)
+        FileSpec::table_titled(
+            &crate::io::default_file_name(stem, format, today),
+            title,
+            format,
+        )
     }
 
     /// A table with its full file name and its own title.
@@ -88,9 +93,9 @@ impl FileSpec {
     }
 }
 
-/// `stem` followed by today's date (`Organigramma_2026-12-07`).
-pub fn dated(stem: &str) -> String {
-    format!("{stem}_{}", chrono::Local::now().date_naive())
+/// `stem` followed by the date `today` (`Organigramma_2026-12-07`).
+pub fn dated(stem: &str, today: NaiveDate) -> String {
+    format!("{stem}_{today}")
 }
 
 /// A name's part made of letters, digits, dots and dashes, the rest one `_`
@@ -124,8 +129,10 @@ mod tests {
         let d = FileSpec::document("Organigramma_2026-01-01", "Stampa", DocFormat::Docx);
         assert_eq!(d.name, "Organigramma_2026-01-01.docx");
         assert_eq!(d.extension(), "docx");
-        let t = FileSpec::table("Comuni", "elenco comuni", Format::Csv);
-        assert_eq!(t.name, format!("{}.csv", dated("Comuni")));
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let t = FileSpec::table("Comuni", "elenco comuni", Format::Csv, day);
+        assert_eq!(t.name, "Comuni_2026-12-07.csv");
+        assert_eq!(dated("Organigramma", day), "Organigramma_2026-12-07");
         assert_eq!(t.title, "Esporta elenco comuni in CSV");
         assert_eq!(t.filter_label, "CSV (Excel, separatore ;)");
     }

@@ -102,7 +102,7 @@ pub fn save(state: &AppState, file: FileOut) -> Result<Option<Saved>> {
     let Some(path) = ask_save(&file.spec) else {
         return Ok(None);
     };
-    cdp_core::io::write_atomically(&path, &file.bytes)?;
+    cdp_core::fs::write_atomically(&path, &file.bytes)?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),
@@ -119,7 +119,7 @@ pub fn save_made(
     let Some(path) = ask_save(spec) else {
         return Ok(None);
     };
-    cdp_core::io::write_atomically(&path, &make()?)?;
+    cdp_core::fs::write_atomically(&path, &make()?)?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),

@@ -1,5 +1,7 @@
 //! What the adhesion domain's files are: the register's export, its acts.
 
+use chrono::NaiveDate;
+
 use crate::documents::{BatchKind, DocFormat, DocKind};
 use crate::error::Result;
 use crate::file_spec::FileSpec;
@@ -7,8 +9,13 @@ use crate::io::Format;
 use crate::Store;
 
 /// The adhesion register as filtered.
-pub fn register_export(format: Format) -> FileSpec {
-    FileSpec::table("Registro_adesioni", "registro delle adesioni", format)
+pub fn register_export(format: Format, today: NaiveDate) -> FileSpec {
+    FileSpec::table(
+        "Registro_adesioni",
+        "registro delle adesioni",
+        format,
+        today,
+    )
 }
 
 /// The folder dialog's title for a batch of `kind` for `n` comuni.

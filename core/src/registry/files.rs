@@ -1,11 +1,13 @@
 //! What the registry's files are: the comuni's export, the files it imports.
 
+use chrono::NaiveDate;
+
 use crate::file_spec::{FileSpec, OpenSpec};
 use crate::io::Format;
 
 /// The list of comuni as filtered.
-pub fn comuni_export(format: Format) -> FileSpec {
-    FileSpec::table("Comuni", "elenco comuni", format)
+pub fn comuni_export(format: Format, today: NaiveDate) -> FileSpec {
+    FileSpec::table("Comuni", "elenco comuni", format, today)
 }
 
 /// The file of an import: ISTAT's list of comuni (`istat`) or referents and contacts.

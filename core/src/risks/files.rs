@@ -1,5 +1,6 @@
 //! What the risks domain's files are: names, dialog titles, filters.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::documents::report::Report;
@@ -32,38 +33,41 @@ pub fn scheda_stem(code: &str, comune: Option<&str>) -> String {
 }
 
 /// The catalogue's measures (`registro`: false) or the risk register.
-pub fn catalogue_export(register: bool, format: Format) -> FileSpec {
+pub fn catalogue_export(register: bool, format: Format, today: NaiveDate) -> FileSpec {
     if register {
-        FileSpec::table("Registro_dei_rischi", "registro dei rischi", format)
+        FileSpec::table("Registro_dei_rischi", "registro dei rischi", format, today)
     } else {
-        FileSpec::table("Catalogo_misure", "catalogo delle misure", format)
+        FileSpec::table("Catalogo_misure", "catalogo delle misure", format, today)
     }
 }
 
 /// A comune's measures (`monitoring`: false) or their monitoring.
-pub fn plan_export(comune: &str, monitoring: bool, format: Format) -> FileSpec {
+pub fn plan_export(comune: &str, monitoring: bool, format: Format, today: NaiveDate) -> FileSpec {
     let stem = file_stem(comune);
     if monitoring {
         FileSpec::table(
             &format!("Monitoraggio_misure_{stem}"),
             &format!("monitoraggio delle misure di {comune}"),
             format,
+            today,
         )
     } else {
         FileSpec::table(
             &format!("Misure_adottate_{stem}"),
             &format!("misure adottate da {comune}"),
             format,
+            today,
         )
     }
 }
 
 /// Every monitoring entry of the network.
-pub fn network_monitoring_export(format: Format) -> FileSpec {
+pub fn network_monitoring_export(format: Format, today: NaiveDate) -> FileSpec {
     FileSpec::table(
         "Monitoraggio_misure_rete",
         "monitoraggio delle misure della rete",
         format,
+        today,
     )
 }
 

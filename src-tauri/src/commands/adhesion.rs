@@ -92,6 +92,6 @@ pub fn adhesion_export(
     query: AdhesionQuery,
     format: Format,
 ) -> Result<Option<Exported>> {
-    let spec = cdp_core::adhesion::files::register_export(format);
+    let spec = cdp_core::adhesion::files::register_export(format, state.today());
     dialog::export(&state, &spec, |s, p| s.export_adhesions(&query, format, p))
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use cdp_core::audit::AuditEntry;
 use cdp_core::dashboard::Dashboard;
-use cdp_core::settings::Settings;
+use cdp_core::db::kv::Settings;
 use serde::Serialize;
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
@@ -25,6 +25,8 @@ pub struct AppStatus {
     pub read_only: bool,
     /// Messages to show once (a failed daily backup, a recovered archive).
     pub notices: Vec<String>,
+    /// Today on the core's clock (ISO): the UI's default dates.
+    pub today: String,
 }
 
 #[tauri::command]
@@ -39,6 +41,7 @@ pub fn app_status(state: State<AppState>) -> AppStatus {
         db_path: state.db_path.display().to_string(),
         error,
         read_only,
+        today: state.today().to_string(),
         notices: std::mem::take(&mut *state.notices.lock().unwrap_or_else(|p| p.into_inner())),
     }
 }

@@ -35,7 +35,7 @@ pub fn archive_backup_now(state: State<'_, AppState>) -> Result<BackupInfo> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn archive_save_copy(state: State<'_, AppState>) -> Result<Option<(String, Summary)>> {
-    let Some(path) = dialog::ask_save(&cdp_core::archive::copy_file()) else {
+    let Some(path) = dialog::ask_save(&cdp_core::archive::copy_file(state.today())) else {
         return Ok(None);
     };
     let summary = state.with(|s| s.save_copy(&path))?;

@@ -96,7 +96,7 @@ pub fn documents_list(
 /// the user; previews older than a day are removed.
 fn previews_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join("comunita-pratiche-anteprime");
-    cdp_core::io::private_dir(&dir)?;
+    cdp_core::fs::private_dir(&dir)?;
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let day = std::time::Duration::from_secs(24 * 3600);
         for e in entries.flatten() {
@@ -129,7 +129,7 @@ pub async fn documents_preview_pdf(
         let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
         let bytes = job.render(DocFormat::Pdf)?.bytes;
         let dir = previews_dir()?;
-        Ok(cdp_core::io::write_new_temp(
+        Ok(cdp_core::fs::write_new_temp(
             &dir,
             &format!("Anteprima_{}_", kind.file_stem()),
             ".pdf",

@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use cdp_core::io::import::{ImportBatch, Mapping, ReferentsPreview, FIELDS};
-use cdp_core::io::istat::{IstatCounts, IstatList, IstatPreview};
 use cdp_core::io::table::{self, Table};
 use cdp_core::job::Progress;
+use cdp_core::registry::import::{ImportBatch, Mapping, ReferentsPreview, FIELDS};
+use cdp_core::registry::istat::{IstatCounts, IstatList, IstatPreview};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -72,7 +72,7 @@ pub fn imports_choose_file(
     };
     let file_name = name_of(&path);
     let chosen = if istat {
-        let list = cdp_core::io::istat::read(&path)?;
+        let list = cdp_core::registry::istat::read(&path)?;
         let chosen = ChosenFile {
             file_name,
             described_as: list.described_as.clone(),
@@ -174,8 +174,10 @@ pub fn imports_referents_preview(
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    let today = chrono::Local::now().date_naive();
-    state.with(|s| s.preview_referents_import(&name, &t, &mapping, today, &mut progress))
+    state.with(|s| {
+        let today = s.today();
+        s.preview_referents_import(&name, &t, &mapping, today, &mut progress)
+    })
 }
 
 /// Applies the chosen referents file (backup, one transaction, audit row).
@@ -191,8 +193,8 @@ pub fn imports_referents_apply(
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    let today = chrono::Local::now().date_naive();
     state.with(|s| {
+        let today = s.today();
         s.apply_referents_import(
             &name,
             &t,
@@ -225,8 +227,8 @@ pub fn imports_istat_apply(
     province: Option<String>,
 ) -> Result<IstatCounts> {
     let (name, list) = istat_file(&files)?;
-    let today = chrono::Local::now().date_naive();
     state.with(|s| {
+        let today = s.today();
         s.apply_istat_import(&name, &list, province.as_deref(), today, chrono::Utc::now())
     })
 }

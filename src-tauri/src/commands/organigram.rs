@@ -84,8 +84,7 @@ pub fn organigram_delete_unit(
     disposition: Option<UnitDisposition>,
     version: Option<String>,
 ) -> Result<()> {
-    let today = chrono::Local::now().date_naive();
-    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref(), today))
+    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref(), s.today()))
 }
 
 #[tauri::command]
@@ -156,9 +155,11 @@ pub fn organigram_export_roles(
     format: Format,
 ) -> Result<Option<Exported>> {
     let day = day(&as_of)?;
-    dialog::export(&state, &files::roles_export(format), |s, p| {
-        s.export_org_roles(day, format, p)
-    })
+    dialog::export(
+        &state,
+        &files::roles_export(format, state.today()),
+        |s, p| s.export_org_roles(day, format, p),
+    )
 }
 
 /// The addresses of a unit's people (or of the zone referents), for the clipboard.
@@ -177,7 +178,7 @@ pub fn organigram_export_addresses(
     key: String,
 ) -> Result<Option<Exported>> {
     let day = day(&as_of)?;
-    dialog::export(&state, &files::addresses_export(), |s, p| {
+    dialog::export(&state, &files::addresses_export(state.today()), |s, p| {
         s.export_org_addresses(day, &key, p)
     })
 }
@@ -191,7 +192,7 @@ pub fn organigram_save_chart(
     collapsed: Vec<String>,
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
-    dialog::save_made(&state, &files::chart(), || {
+    dialog::save_made(&state, &files::chart(state.today()), || {
         state.with(|s| s.org_chart_pdf(day, &collapsed))
     })
 }
@@ -205,7 +206,7 @@ pub fn organigram_save_composition(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
-    dialog::save_made(&state, &files::composition(format), || {
+    dialog::save_made(&state, &files::composition(format, state.today()), || {
         state.with(|s| s.org_composition(day, format))
     })
 }
@@ -245,7 +246,7 @@ pub fn organigram_save_act(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
-    dialog::save_made(&state, &files::act(format), || {
+    dialog::save_made(&state, &files::act(format, state.today()), || {
         state.with(|s| s.org_act(day, update, format))
     })
 }

@@ -89,6 +89,6 @@ pub fn registry_export_comuni(
     query: ComuneQuery,
     format: Format,
 ) -> Result<Option<Exported>> {
-    let spec = cdp_core::registry::files::comuni_export(format);
+    let spec = cdp_core::registry::files::comuni_export(format, state.today());
     dialog::export(&state, &spec, |s, p| s.export_comuni(&query, format, p))
 }

@@ -1,6 +1,5 @@
 //! Rischi e misure (issue 12): thin commands over `cdp_core::risks`.
-//! "Today" is the local date, or `CDP_TODAY` (AAAA-MM-GG) when set: the E2E
-//! tests fix it so that lateness is certain.
+//! "Today" is the store's (the local date, or `CDP_TODAY` read at start).
 
 use cdp_core::documents::DocFormat;
 use cdp_core::io::Format;
@@ -14,18 +13,11 @@ use crate::dialog::{self, Exported, Saved};
 use crate::error::{Error, Result};
 use crate::state::{blocking, AppState, JobId};
 
-/// The date the core compares planned dates with.
-pub(crate) fn today() -> String {
-    match std::env::var("CDP_TODAY") {
-        Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
-        _ => chrono::Local::now().format("%Y-%m-%d").to_string(),
-    }
-}
-
+/// The date the core compares planned dates with: the store's today.
 #[tauri::command]
 #[specta::specta]
-pub fn risks_today() -> String {
-    today()
+pub fn risks_today(state: State<AppState>) -> String {
+    state.today().to_string()
 }
 
 #[tauri::command]
@@ -163,7 +155,7 @@ pub fn risks_adopt_measures(
     measure_ids: Vec<i64>,
     adjust: AdoptionAdjust,
 ) -> Result<AdoptionReport> {
-    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust, &today()))
+    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -172,13 +164,13 @@ pub fn risks_adopt_general_for_zone(
     state: State<AppState>,
     zone_id: i64,
 ) -> Result<AdoptionReport> {
-    state.with(|s| s.adopt_general_measures_for_zone(zone_id, &today()))
+    state.with(|s| s.adopt_general_measures_for_zone(zone_id, &s.today().to_string()))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn risks_plan(state: State<AppState>, istat: String) -> Result<ComunePlan> {
-    state.with(|s| s.risk_plan(&istat, &today()))
+    state.with(|s| s.risk_plan(&istat, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -189,7 +181,7 @@ pub fn risks_update_adoption(
     adjust: AdoptionAdjust,
     version: Option<String>,
 ) -> Result<Adoption> {
-    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref(), &today()))
+    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref(), &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -225,7 +217,7 @@ pub fn risks_record_monitoring(
     adoption_id: i64,
     input: MonitoringInput,
 ) -> Result<Adoption> {
-    state.with(|s| s.record_risk_monitoring(adoption_id, &input, &today()))
+    state.with(|s| s.record_risk_monitoring(adoption_id, &input, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -237,19 +229,19 @@ pub fn risks_monitoring(state: State<AppState>, adoption_id: i64) -> Result<Vec<
 #[tauri::command]
 #[specta::specta]
 pub fn risks_late(state: State<AppState>, istat: Option<String>) -> Result<Vec<LateAdoption>> {
-    state.with(|s| s.risk_late(istat.as_deref(), &today()))
+    state.with(|s| s.risk_late(istat.as_deref(), &s.today().to_string()))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn risks_measure_figures(state: State<AppState>) -> Result<Vec<MeasureFigure>> {
-    state.with(|s| s.risk_measure_figures(&today()))
+    state.with(|s| s.risk_measure_figures(&s.today().to_string()))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn risks_comune_figures(state: State<AppState>) -> Result<Vec<ComuneFigure>> {
-    state.with(|s| s.risk_comune_figures(&today()))
+    state.with(|s| s.risk_comune_figures(&s.today().to_string()))
 }
 
 #[tauri::command]
@@ -259,7 +251,7 @@ pub fn risks_annual_summary(
     istat: Option<String>,
     year: i32,
 ) -> Result<AnnualSummary> {
-    state.with(|s| s.risk_annual_summary(istat.as_deref(), year, &today()))
+    state.with(|s| s.risk_annual_summary(istat.as_deref(), year, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -284,13 +276,17 @@ pub fn risks_export_catalogue(
     format: Format,
 ) -> Result<Option<Exported>> {
     if what == "registro" {
-        dialog::export(&state, &files::catalogue_export(true, format), |s, p| {
-            s.export_risk_register(format, p)
-        })
+        dialog::export(
+            &state,
+            &files::catalogue_export(true, format, state.today()),
+            |s, p| s.export_risk_register(format, p),
+        )
     } else {
-        dialog::export(&state, &files::catalogue_export(false, format), |s, p| {
-            s.export_risk_catalogue(format, p)
-        })
+        dialog::export(
+            &state,
+            &files::catalogue_export(false, format, state.today()),
+            |s, p| s.export_risk_catalogue(format, p),
+        )
     }
 }
 
@@ -310,12 +306,12 @@ pub fn risks_export_plan(
     let monitoring = what == "monitoraggio";
     dialog::export(
         &state,
-        &files::plan_export(&name, monitoring, format),
+        &files::plan_export(&name, monitoring, format, state.today()),
         |s, p| {
             if monitoring {
                 s.export_risk_monitoring(Some(&istat), format, p)
             } else {
-                s.export_risk_plan(&istat, &today(), format, p)
+                s.export_risk_plan(&istat, &s.today().to_string(), format, p)
             }
         },
     )
@@ -328,9 +324,11 @@ pub fn risks_export_monitoring(
     state: State<'_, AppState>,
     format: Format,
 ) -> Result<Option<Exported>> {
-    dialog::export(&state, &files::network_monitoring_export(format), |s, p| {
-        s.export_risk_monitoring(None, format, p)
-    })
+    dialog::export(
+        &state,
+        &files::network_monitoring_export(format, state.today()),
+        |s, p| s.export_risk_monitoring(None, format, p),
+    )
 }
 
 fn doc_format(docx: bool) -> DocFormat {
@@ -359,7 +357,7 @@ pub async fn risks_save_document(
                 doc,
                 measure_id,
                 istat.as_deref(),
-                &today(),
+                &s.today().to_string(),
                 doc_format(docx),
             )
         })?;
@@ -401,7 +399,7 @@ pub async fn risks_save_schede(
 ) -> Result<Option<SchedeReport>> {
     blocking(&app, move |state| {
         let job = state.jobs.take(job)?;
-        let t = today();
+        let t = state.today().to_string();
         // (measure, comune istat, file stem) of each scheda.
         let items: Vec<(i64, String, String)> = state
             .with(|s| s.risk_schede_items(measure_id, istat.as_deref()))?
@@ -436,7 +434,7 @@ pub async fn risks_save_schede(
                     format!("{stem} ({n}).{ext}")
                 };
                 let path = folder.join(name);
-                if cdp_core::io::write_new(&path, &bytes)? {
+                if cdp_core::fs::write_new(&path, &bytes)? {
                     state.remember(path);
                     break;
                 }

@@ -201,18 +201,11 @@ pub fn training_export_ics(
 /// The attendance report chosen for an event: read once, previewed, applied.
 static REPORT: Mutex<Option<(i64, String, Vec<u8>)>> = Mutex::new(None);
 
-fn today() -> String {
-    chrono::Local::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-/// The issue date the user typed, or today when the field is empty.
-fn issue_day(issue_date: Option<String>) -> String {
+/// The issue date the user typed, or today (the store's) when the field is empty.
+fn issue_day(state: &AppState, issue_date: Option<String>) -> String {
     issue_date
         .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(today)
+        .unwrap_or_else(|| state.today().to_string())
 }
 
 #[tauri::command]
@@ -398,7 +391,7 @@ pub fn training_issue_event_certificates(
     progress: tauri::ipc::Channel<Progress>,
 ) -> Result<Option<IssuedBatch>> {
     let job = state.jobs.take(job)?;
-    let day = issue_day(issue_date);
+    let day = issue_day(&state, issue_date);
     state.with(|s| s.check_certificate_date(event_id, &day))?;
     let Some(dir) = dialog::ask_folder(files::CERTIFICATES_FOLDER_TITLE) else {
         return Ok(None);
@@ -412,7 +405,7 @@ pub fn training_issue_event_certificates(
     let mut not_written = Vec::new();
     for (_, bytes, name) in &out {
         let path = dir.join(name);
-        if !cdp_core::io::write_new(&path, bytes)? {
+        if !cdp_core::fs::write_new(&path, bytes)? {
             not_written.push(name.clone());
         } else {
             state.remember(path);
@@ -441,7 +434,7 @@ pub fn training_save_certificate(
         if reissue {
             Ok(state
                 .with(|s| {
-                    s.reissue_certificate(id, &today())?;
+                    s.reissue_certificate(id, &s.today().to_string())?;
                     s.certificate_pdf(id)
                 })?
                 .0)
@@ -459,14 +452,14 @@ pub fn training_issue_year_certificate(
     ref_year: i32,
     issue_date: Option<String>,
 ) -> Result<Certificate> {
-    let day = issue_day(issue_date);
+    let day = issue_day(&state, issue_date);
     state.with(|s| s.issue_year_certificate(participant_id, ref_year, &day))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn training_reissue_certificate(state: State<AppState>, id: i64) -> Result<Certificate> {
-    state.with(|s| s.reissue_certificate(id, &today()))
+    state.with(|s| s.reissue_certificate(id, &s.today().to_string()))
 }
 
 #[tauri::command]

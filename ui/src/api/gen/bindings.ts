@@ -216,6 +216,7 @@ export const commands = {
 	trainingSurveyRanking: (year: number) => __TAURI_INVOKE<Ranking>("training_survey_ranking", { year }),
 	/**  The blank scheda (`results`: false) or the results of `year` through the save dialog. */
 	trainingSaveSurveyDocument: (year: number, results: boolean) => __TAURI_INVOKE<Saved | null>("training_save_survey_document", { year, results }),
+	/**  The date the core compares planned dates with: the store's today. */
 	risksToday: () => __TAURI_INVOKE<string>("risks_today"),
 	risksVocabulary: () => __TAURI_INVOKE<Vocabulary_Serialize>("risks_vocabulary"),
 	risksTree: (filter: CatalogueFilter_Deserialize) => __TAURI_INVOKE<TreeArea_Serialize[]>("risks_tree", { filter }),
@@ -512,6 +513,8 @@ export type AppStatus_Deserialize = {
 	read_only: boolean,
 	/**  Messages to show once (a failed daily backup, a recovered archive). */
 	notices: string[],
+	/**  Today on the core's clock (ISO): the UI's default dates. */
+	today: string,
 };
 
 export type AppStatus_Serialize = {
@@ -527,6 +530,8 @@ export type AppStatus_Serialize = {
 	read_only: boolean,
 	/**  Messages to show once (a failed daily backup, a recovered archive). */
 	notices: string[],
+	/**  Today on the core's clock (ISO): the UI's default dates. */
+	today: string,
 };
 
 export type Area = Area_Serialize | Area_Deserialize;
