@@ -98,20 +98,6 @@ pub fn dated(stem: &str, today: NaiveDate) -> String {
     format!("{stem}_{today}")
 }
 
-/// A name's part made of letters, digits, dots and dashes, the rest one `_`
-/// (a comune's name in a file name).
-pub fn file_stem(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() || c == '.' || c == '-' {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
-}
-
 /// A file to choose in the open dialog: its title and filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenSpec {
@@ -135,14 +121,5 @@ mod tests {
         assert_eq!(dated("Organigramma", day), "Organigramma_2026-12-07");
         assert_eq!(t.title, "Esporta elenco comuni in CSV");
         assert_eq!(t.filter_label, "CSV (Excel, separatore ;)");
-    }
-
-    #[test]
-    fn a_stem_keeps_letters_digits_dots_and_dashes() {
-        assert_eq!(
-            file_stem("Sant'Agata di Militello"),
-            "Sant_Agata_di_Militello"
-        );
-        assert_eq!(file_stem(" Barcellona P.G. "), "Barcellona_P.G.");
     }
 }

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use crate::documents::{BatchKind, DocFormat, DocKind};
+use crate::adhesion::documents::{BatchKind, DocKind};
+use crate::documents::DocFormat;
 use crate::error::Result;
 use crate::file_spec::FileSpec;
 use crate::io::Format;

@@ -6,8 +6,9 @@ use serde::Deserialize;
 use crate::documents::report::Report;
 use crate::documents::DocFormat;
 use crate::error::{Error, Result};
-use crate::file_spec::{file_stem, FileSpec};
+use crate::file_spec::FileSpec;
 use crate::io::Format;
+use crate::risks::schede::{file_stem, scheda_stem};
 use crate::Store;
 
 /// Which risks document to print.
@@ -21,15 +22,6 @@ pub enum RiskDoc {
     Catalogo,
     /// A comune's annex to section 2.3 of the PIAO.
     Allegato,
-}
-
-/// A measure's scheda: `Scheda_misura_M-G-01` or, as adopted by a comune,
-/// `Scheda_misura_M-G-01_Alì_Terme` (without extension).
-pub fn scheda_stem(code: &str, comune: Option<&str>) -> String {
-    match comune {
-        Some(c) => format!("Scheda_misura_{code}_{}", file_stem(c)),
-        None => format!("Scheda_misura_{code}"),
-    }
 }
 
 /// The catalogue's measures (`registro`: false) or the risk register.

@@ -19,6 +19,7 @@ pub mod files;
 pub mod monitoring;
 pub mod rating;
 pub mod scheda;
+pub mod schede;
 pub mod seed;
 pub mod vocabulary;
 

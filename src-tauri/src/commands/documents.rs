@@ -9,11 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use cdp_core::documents::template::placeholder_help;
-use cdp_core::documents::{
-    document_date, BatchKind, BatchReport, DocFormat, DocKind, DocumentRecord, OnExisting, Preview,
-    TemplateDetail, TemplateSummary,
-};
+use cdp_core::adhesion::documents::{document_date, placeholder_help, BatchKind, DocKind};
+use cdp_core::documents::batch::{BatchReport, OnExisting};
+use cdp_core::documents::register::DocumentRecord;
+use cdp_core::documents::store::{TemplateDetail, TemplateSummary};
+use cdp_core::documents::{DocFormat, Preview};
 use cdp_core::job::Progress;
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -23,16 +23,29 @@ use crate::dialog;
 use crate::error::{Error, Result};
 use crate::state::{blocking, AppState, JobId};
 
+/// A template of the adhesion acts as the templates screen shows it (the
+/// core's generic type made concrete for the generated contract).
+#[derive(Serialize, specta::Type)]
+#[serde(transparent)]
+pub struct AdhesionTemplateSummary(TemplateSummary<DocKind>);
+
+/// A template of the adhesion acts with its versions.
+#[derive(Serialize, specta::Type)]
+#[serde(transparent)]
+pub struct AdhesionTemplateDetail(TemplateDetail<DocKind>);
+
 #[tauri::command]
 #[specta::specta]
-pub fn documents_templates(state: State<AppState>) -> Result<Vec<TemplateSummary>> {
-    state.with(|s| s.templates())
+pub fn documents_templates(state: State<AppState>) -> Result<Vec<AdhesionTemplateSummary>> {
+    state
+        .with(|s| s.templates())
+        .map(|v| v.into_iter().map(AdhesionTemplateSummary).collect())
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn documents_template(state: State<AppState>, kind: DocKind) -> Result<TemplateDetail> {
-    state.with(|s| s.template(kind))
+pub fn documents_template(state: State<AppState>, kind: DocKind) -> Result<AdhesionTemplateDetail> {
+    state.with(|s| s.template(kind)).map(AdhesionTemplateDetail)
 }
 
 /// Saves a template after a dry run on every comune (off the main thread).
@@ -43,9 +56,10 @@ pub async fn documents_save_template(
     kind: DocKind,
     body: String,
     base_version: Option<i64>,
-) -> Result<TemplateDetail> {
+) -> Result<AdhesionTemplateDetail> {
     blocking(&app, move |st| {
         st.with(|s| s.save_template(kind, &body, base_version))
+            .map(AdhesionTemplateDetail)
     })
     .await
 }
@@ -56,8 +70,10 @@ pub fn documents_restore_template(
     state: State<AppState>,
     kind: DocKind,
     version: Option<i64>,
-) -> Result<TemplateDetail> {
-    state.with(|s| s.restore_template(kind, version))
+) -> Result<AdhesionTemplateDetail> {
+    state
+        .with(|s| s.restore_template(kind, version))
+        .map(AdhesionTemplateDetail)
 }
 
 /// The template being edited, filled for a comune: the data is read under
@@ -253,10 +269,10 @@ pub async fn documents_generate_batch(
         let done = batch.run(
             &folder,
             on_existing,
-            &|done, total| {
-                let _ = progress.send(Progress { done, total });
+            &|p: Progress| {
+                let _ = progress.send(p);
             },
-            job.token.flag(),
+            &job.token,
         )?;
         let report = st.with(|s| s.record_batch(&batch, done))?;
         for item in &report.items {
@@ -286,7 +302,7 @@ pub fn check_open(state: &AppState, path: &Path) -> Result<()> {
     match registered {
         // Not in the register: an export of this session (CSV, XLSX).
         Err(e) if e.code == "not_found" && exported() => {
-            cdp_core::documents::check_openable_file(path)?;
+            cdp_core::documents::register::check_openable_file(path)?;
             Ok(())
         }
         r => r,

@@ -193,7 +193,8 @@ pub fn organigram_save_chart(
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
     dialog::save_made(&state, &files::chart(state.today()), || {
-        state.with(|s| s.org_chart_pdf(day, &collapsed))
+        let o = state.with(|s| s.organigram(day))?;
+        Ok(cdp_core::organigram::documents::chart_pdf(o, &collapsed)?)
     })
 }
 
@@ -207,7 +208,8 @@ pub fn organigram_save_composition(
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
     dialog::save_made(&state, &files::composition(format, state.today()), || {
-        state.with(|s| s.org_composition(day, format))
+        let o = state.with(|s| s.organigram(day))?;
+        Ok(cdp_core::organigram::documents::composition(&o, format)?)
     })
 }
 
@@ -247,6 +249,7 @@ pub fn organigram_save_act(
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
     dialog::save_made(&state, &files::act(format, state.today()), || {
-        state.with(|s| s.org_act(day, update, format))
+        let job = state.with(|s| s.org_act_job(day, update))?;
+        Ok(job.render(format)?)
     })
 }

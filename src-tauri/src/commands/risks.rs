@@ -1,6 +1,7 @@
 //! Rischi e misure (issue 12): thin commands over `cdp_core::risks`.
 //! "Today" is the store's (the local date, or `CDP_TODAY` read at start).
 
+use cdp_core::documents::batch::OnExisting;
 use cdp_core::documents::DocFormat;
 use cdp_core::io::Format;
 use cdp_core::job::Progress;
@@ -383,71 +384,60 @@ pub struct SchedeReport {
 
 /// A batch of schede misura into a folder chosen in the dialog: every
 /// measure adopted by `istat`, or `measure_id` for every comune that adopted
-/// it. Sends its progress on `progress`; cancelling `job` stops it (the
-/// schede written so far stay, and the answer says how many). Existing files
-/// are never replaced: a new one gets a « (2)» suffix. `None` if the dialog
-/// is closed.
+/// it. The schede are read under the lock, rendered and written by core's
+/// batch writer without it, and recorded in the register. Sends its
+/// progress on `progress`; cancelling `job` stops it (the schede written so
+/// far stay, and the answer says how many). A file of the same name is
+/// handled as `on_existing` says (by default a new one gets a « (2)»
+/// suffix). `None` if the dialog is closed.
 #[tauri::command]
 #[specta::specta]
+#[allow(clippy::too_many_arguments)]
 pub async fn risks_save_schede(
     app: tauri::AppHandle,
     measure_id: Option<i64>,
     istat: Option<String>,
     docx: bool,
+    on_existing: Option<OnExisting>,
     job: JobId,
     progress: tauri::ipc::Channel<Progress>,
 ) -> Result<Option<SchedeReport>> {
     blocking(&app, move |state| {
-        let job = state.jobs.take(job)?;
-        let t = state.today().to_string();
-        // (measure, comune istat, file stem) of each scheda.
-        let items: Vec<(i64, String, String)> = state
-            .with(|s| s.risk_schede_items(measure_id, istat.as_deref()))?
-            .into_iter()
-            .map(|(m, i, code, name)| (m, i, files::scheda_stem(&code, Some(&name))))
-            .collect();
-        if items.is_empty() {
-            return Err(Error::new(
-                "validation",
-                "Nessuna misura adottata: non ci sono schede da stampare.",
-            ));
-        }
-        let Some(folder) = dialog::ask_folder(&files::schede_folder_title(items.len())) else {
+        let running = state.jobs.take(job)?;
+        let batch = state.with(|s| {
+            s.risk_schede_job(
+                measure_id,
+                istat.as_deref(),
+                &s.today().to_string(),
+                doc_format(docx),
+            )
+        })?;
+        let total = batch.items.len();
+        let Some(folder) = dialog::ask_folder(&files::schede_folder_title(total)) else {
             return Ok(None);
         };
-        let ext = doc_format(docx).extension();
-        let total = items.len();
-        let mut written = 0;
-        let mut cancelled = false;
-        for (k, (m, i, stem)) in items.iter().enumerate() {
-            if job.token.is_cancelled() {
-                cancelled = true;
-                break;
+        let done = batch.run(
+            &folder,
+            on_existing.unwrap_or(OnExisting::Suffix),
+            &|p: Progress| {
+                let _ = progress.send(p);
+            },
+            &running.token,
+        )?;
+        let report = state.with(|s| s.record_risk_schede(&batch, done))?;
+        if let Some(e) = report.items.iter().find_map(|i| i.error.clone()) {
+            return Err(Error::new("io", e));
+        }
+        for item in &report.items {
+            if let Some(p) = &item.path {
+                state.remember(std::path::PathBuf::from(p));
             }
-            let report = state.with(|s| s.risk_scheda_report(*m, Some(i), &t))?;
-            let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)?;
-            let mut n = 1;
-            loop {
-                let name = if n == 1 {
-                    format!("{stem}.{ext}")
-                } else {
-                    format!("{stem} ({n}).{ext}")
-                };
-                let path = folder.join(name);
-                if cdp_core::fs::write_new(&path, &bytes)? {
-                    state.remember(path);
-                    break;
-                }
-                n += 1;
-            }
-            written += 1;
-            let _ = progress.send(Progress { done: k + 1, total });
         }
         Ok(Some(SchedeReport {
             folder: folder.display().to_string(),
-            written,
+            written: report.written,
             total,
-            cancelled,
+            cancelled: report.cancelled,
         }))
     })
     .await

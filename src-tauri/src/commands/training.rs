@@ -2,7 +2,10 @@
 //! series, participants, attendance, hours, attestati, printing, the needs
 //! survey.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
+
+use cdp_core::documents::batch::OnExisting;
 
 use cdp_core::io::Format;
 use cdp_core::job::Progress;
@@ -379,14 +382,17 @@ pub struct IssuedBatch {
 }
 
 /// The attestati of the present participants of an event: the folder is
-/// chosen, then numbers and PDFs are made in one transaction, the progress
-/// sent on `progress`; cancelling `job` stops it and nothing is issued.
+/// chosen, then core numbers, renders, writes and registers them in one
+/// transaction, the progress sent on `progress`; cancelling `job` stops it
+/// and nothing is issued. A file of the same name is kept unless
+/// `on_existing` says otherwise.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn training_issue_event_certificates(
     state: State<'_, AppState>,
     event_id: i64,
     issue_date: Option<String>,
+    on_existing: Option<OnExisting>,
     job: JobId,
     progress: tauri::ipc::Channel<Progress>,
 ) -> Result<Option<IssuedBatch>> {
@@ -397,26 +403,28 @@ pub fn training_issue_event_certificates(
         return Ok(None);
     };
     let out = state.with(|s| {
-        s.issue_event_certificates_pdf(event_id, &day, &mut |done, total| {
-            let _ = progress.send(Progress { done, total });
-            !job.token.is_cancelled()
-        })
+        s.issue_event_certificates_to(
+            event_id,
+            &day,
+            &dir,
+            on_existing.unwrap_or(OnExisting::Skip),
+            &|p: Progress| {
+                let _ = progress.send(p);
+            },
+            &job.token,
+        )
     })?;
-    let mut not_written = Vec::new();
-    for (_, bytes, name) in &out {
-        let path = dir.join(name);
-        if !cdp_core::fs::write_new(&path, bytes)? {
-            not_written.push(name.clone());
-        } else {
-            state.remember(path);
+    for item in &out.report.items {
+        if let Some(p) = &item.path {
+            state.remember(PathBuf::from(p));
         }
     }
     Ok(Some(IssuedBatch {
-        issued: out.len(),
-        first: out.first().map(|c| c.0.label.clone()),
-        last: out.last().map(|c| c.0.label.clone()),
+        issued: out.issued.len(),
+        first: out.issued.first().map(|c| c.label.clone()),
+        last: out.issued.last().map(|c| c.label.clone()),
         folder: dir.display().to_string(),
-        not_written,
+        not_written: out.not_written,
     }))
 }
 
@@ -483,7 +491,9 @@ pub fn training_save_calendar(
     from: String,
     to: String,
 ) -> Result<Option<Saved>> {
-    let (bytes, name) = state.with(|s| s.training_document(doc, &query, &from, &to))?;
+    // The data is read under the lock; the document is rendered without it.
+    let job = state.with(|s| s.training_document_job(doc, &query, &from, &to))?;
+    let (bytes, name) = job.render()?;
     dialog::save(&state, files::calendar_doc(doc, &name).with(bytes))
 }
 

@@ -14,11 +14,11 @@ export const DOC_KINDS: { kind: DocKind; label: string; short: string }[] = [
   { kind: "schema_protocollo", label: "Schema di Protocollo d'intesa", short: "Schema di protocollo" },
 ];
 
-export type TemplateVersion = G.TemplateVersion_Serialize;
+export type TemplateVersion = G.TemplateVersion_Serialize<DocKind>;
 
-export type TemplateSummary = G.TemplateSummary_Serialize;
+export type TemplateSummary = G.AdhesionTemplateSummary_Serialize;
 
-export type TemplateDetail = G.TemplateDetail_Serialize;
+export type TemplateDetail = G.AdhesionTemplateDetail_Serialize;
 
 export type Span = G.Span;
 export type Block = G.Block;

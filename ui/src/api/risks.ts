@@ -108,9 +108,10 @@ export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", f
 export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
   call(commands.risksSaveDocument(doc, measureId, istat, docx)).then((saved) => saved?.path ?? null);
 export type SchedeReport = G.SchedeReport;
-/** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancel_bulk` stops it). */
-export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean) =>
-  runJob("bulk", "batch-progress", (job, progress) => commands.risksSaveSchede(measureId, istat, docx, job, progress));
+/** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancelBulk` stops it).
+ *  `onExisting`: what to do with a file of the same name (default: a « (2)» suffix). */
+export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean, onExisting: G.OnExisting | null = null) =>
+  runJob("bulk", "batch-progress", (job, progress) => commands.risksSaveSchede(measureId, istat, docx, onExisting, job, progress));
 export type ComuneFigure = G.ComuneFigure;
 export const riskComuneFigures = () => call(commands.risksComuneFigures());
 export const exportRiskMonitoring = (format: "csv" | "xlsx") => call(commands.risksExportMonitoring(format));

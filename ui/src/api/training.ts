@@ -61,10 +61,11 @@ export const applyAttendanceReport = (eventId: number, resolutions: Resolution[]
   call(commands.trainingApplyAttendanceReport(eventId, resolutions));
 export const certificates = (year: number | null) => call(commands.trainingCertificates(year));
 export type IssuedBatch = G.IssuedBatch_Serialize;
-/** `issueDate`: the date printed on the attestati (empty: today). */
-export const issueEventCertificates = (eventId: number, issueDate: string | null) =>
+/** `issueDate`: the date printed on the attestati (empty: today); `onExisting`:
+ *  what to do with a file of the same name (default: kept, not overwritten). */
+export const issueEventCertificates = (eventId: number, issueDate: string | null, onExisting: G.OnExisting | null = null) =>
   runJob("bulk", "training-progress", (job, progress) =>
-    commands.trainingIssueEventCertificates(eventId, issueDate, job, progress),
+    commands.trainingIssueEventCertificates(eventId, issueDate, onExisting, job, progress),
   );
 export const saveCertificate = (id: number, reissue: boolean) => call(commands.trainingSaveCertificate(id, reissue));
 export const reissueCertificate = (id: number) => call(commands.trainingReissueCertificate(id));

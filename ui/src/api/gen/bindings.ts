@@ -76,11 +76,11 @@ export const commands = {
 	adhesionBulkInvite: (istat: string[], date: string, protocolNumber: string, channel: AdhesionChannel, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<number>("adhesion_bulk_invite", { istat, date, protocolNumber, channel, job, progress }),
 	/**  Exports the adhesion register as filtered. `None` when the user cancels. */
 	adhesionExport: (query: AdhesionQuery_Deserialize, format: Format) => __TAURI_INVOKE<Exported | null>("adhesion_export", { query, format }),
-	documentsTemplates: () => __TAURI_INVOKE<TemplateSummary_Serialize[]>("documents_templates"),
-	documentsTemplate: (kind: DocKind) => __TAURI_INVOKE<TemplateDetail_Serialize>("documents_template", { kind }),
+	documentsTemplates: () => __TAURI_INVOKE<AdhesionTemplateSummary_Serialize[]>("documents_templates"),
+	documentsTemplate: (kind: DocKind) => __TAURI_INVOKE<AdhesionTemplateDetail_Serialize>("documents_template", { kind }),
 	/**  Saves a template after a dry run on every comune (off the main thread). */
-	documentsSaveTemplate: (kind: DocKind, body: string, baseVersion: number | null) => __TAURI_INVOKE<TemplateDetail_Serialize>("documents_save_template", { kind, body, baseVersion }),
-	documentsRestoreTemplate: (kind: DocKind, version: number | null) => __TAURI_INVOKE<TemplateDetail_Serialize>("documents_restore_template", { kind, version }),
+	documentsSaveTemplate: (kind: DocKind, body: string, baseVersion: number | null) => __TAURI_INVOKE<AdhesionTemplateDetail_Serialize>("documents_save_template", { kind, body, baseVersion }),
+	documentsRestoreTemplate: (kind: DocKind, version: number | null) => __TAURI_INVOKE<AdhesionTemplateDetail_Serialize>("documents_restore_template", { kind, version }),
 	/**
 	 *  The template being edited, filled for a comune: the data is read under
 	 *  the lock, the template is filled without it.
@@ -194,10 +194,12 @@ export const commands = {
 	trainingCertificates: (year: number | null) => __TAURI_INVOKE<Certificate_Serialize[]>("training_certificates", { year }),
 	/**
 	 *  The attestati of the present participants of an event: the folder is
-	 *  chosen, then numbers and PDFs are made in one transaction, the progress
-	 *  sent on `progress`; cancelling `job` stops it and nothing is issued.
+	 *  chosen, then core numbers, renders, writes and registers them in one
+	 *  transaction, the progress sent on `progress`; cancelling `job` stops it
+	 *  and nothing is issued. A file of the same name is kept unless
+	 *  `on_existing` says otherwise.
 	 */
-	trainingIssueEventCertificates: (eventId: number, issueDate: string | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<IssuedBatch_Serialize | null>("training_issue_event_certificates", { eventId, issueDate, job, progress }),
+	trainingIssueEventCertificates: (eventId: number, issueDate: string | null, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<IssuedBatch_Serialize | null>("training_issue_event_certificates", { eventId, issueDate, onExisting, job, progress }),
 	/**
 	 *  One attestato of the register as PDF through the save dialog; `reissue`
 	 *  records a reissue first (same number and code).
@@ -269,12 +271,14 @@ export const commands = {
 	/**
 	 *  A batch of schede misura into a folder chosen in the dialog: every
 	 *  measure adopted by `istat`, or `measure_id` for every comune that adopted
-	 *  it. Sends its progress on `progress`; cancelling `job` stops it (the
-	 *  schede written so far stay, and the answer says how many). Existing files
-	 *  are never replaced: a new one gets a « (2)» suffix. `None` if the dialog
-	 *  is closed.
+	 *  it. The schede are read under the lock, rendered and written by core's
+	 *  batch writer without it, and recorded in the register. Sends its
+	 *  progress on `progress`; cancelling `job` stops it (the schede written so
+	 *  far stay, and the answer says how many). A file of the same name is
+	 *  handled as `on_existing` says (by default a new one gets a « (2)»
+	 *  suffix). `None` if the dialog is closed.
 	 */
-	risksSaveSchede: (measureId: number | null, istat: string | null, docx: boolean, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<SchedeReport | null>("risks_save_schede", { measureId, istat, docx, job, progress }),
+	risksSaveSchede: (measureId: number | null, istat: string | null, docx: boolean, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<SchedeReport | null>("risks_save_schede", { measureId, istat, docx, onExisting, job, progress }),
 	risksRenameVocabulary: (kind: string, code: string, name: string, shown: string) => __TAURI_INVOKE<VocabularyItem_Serialize>("risks_rename_vocabulary", { kind, code, name, shown }),
 };
 
@@ -412,6 +416,33 @@ export type AdhesionStatus_Serialize = {
 	/**  Newest first. */
 	history: HistoryEntry_Serialize[],
 };
+
+/**  A template of the adhesion acts with its versions. */
+export type AdhesionTemplateDetail = AdhesionTemplateDetail_Serialize | AdhesionTemplateDetail_Deserialize;
+
+/**  A template of the adhesion acts with its versions. */
+export type AdhesionTemplateDetail_Deserialize = TemplateDetail_Deserialize<DocKind>;
+
+/**  A template of the adhesion acts with its versions. */
+export type AdhesionTemplateDetail_Serialize = TemplateDetail_Serialize<DocKind>;
+
+/**
+ *  A template of the adhesion acts as the templates screen shows it (the
+ *  core's generic type made concrete for the generated contract).
+ */
+export type AdhesionTemplateSummary = AdhesionTemplateSummary_Serialize | AdhesionTemplateSummary_Deserialize;
+
+/**
+ *  A template of the adhesion acts as the templates screen shows it (the
+ *  core's generic type made concrete for the generated contract).
+ */
+export type AdhesionTemplateSummary_Deserialize = TemplateSummary_Deserialize<DocKind>;
+
+/**
+ *  A template of the adhesion acts as the templates screen shows it (the
+ *  core's generic type made concrete for the generated contract).
+ */
+export type AdhesionTemplateSummary_Serialize = TemplateSummary_Serialize<DocKind>;
 
 export type Adoption = Adoption_Serialize | Adoption_Deserialize;
 
@@ -694,20 +725,27 @@ export type BackupInfo_Serialize = {
 	problem: string | null,
 };
 
+/**  One item of a batch as the report names it. */
 export type BatchItem = BatchItem_Serialize | BatchItem_Deserialize;
 
+/**  One item of a batch as the report names it. */
 export type BatchItem_Deserialize = {
-	istat: string,
-	comune: string,
+	/**  What the item is, for the program (an ISTAT code, a certificate number). */
+	key: string,
+	/**  What the user reads (the comune, the participant). */
+	label: string,
 	/**  The file written (None if skipped or failed). */
 	path?: string | null,
 	error?: string | null,
 	outcome: ItemOutcome,
 };
 
+/**  One item of a batch as the report names it. */
 export type BatchItem_Serialize = {
-	istat: string,
-	comune: string,
+	/**  What the item is, for the program (an ISTAT code, a certificate number). */
+	key: string,
+	/**  What the user reads (the comune, the participant). */
+	label: string,
 	/**  The file written (None if skipped or failed). */
 	path: string | null,
 	error: string | null,
@@ -717,14 +755,14 @@ export type BatchItem_Serialize = {
 /**
  *  The summary of a batch. `written` counts every file written, of which
  *  `replaced` replaced a file of the same name and `suffixed` got a
- *  " (2)"-style suffix; `skipped` comuni had a file already and got none.
+ *  " (2)"-style suffix; `skipped` items had a file already and got none.
  */
 export type BatchReport = BatchReport_Serialize | BatchReport_Deserialize;
 
 /**
  *  The summary of a batch. `written` counts every file written, of which
  *  `replaced` replaced a file of the same name and `suffixed` got a
- *  " (2)"-style suffix; `skipped` comuni had a file already and got none.
+ *  " (2)"-style suffix; `skipped` items had a file already and got none.
  */
 export type BatchReport_Deserialize = {
 	written: number,
@@ -740,7 +778,7 @@ export type BatchReport_Deserialize = {
 /**
  *  The summary of a batch. `written` counts every file written, of which
  *  `replaced` replaced a file of the same name and `suffixed` got a
- *  " (2)"-style suffix; `skipped` comuni had a file already and got none.
+ *  " (2)"-style suffix; `skipped` items had a file already and got none.
  */
 export type BatchReport_Serialize = {
 	written: number,
@@ -1233,9 +1271,11 @@ export type DocumentRecord_Deserialize = {
 	id: number,
 	istat?: string | null,
 	comune?: string | null,
-	kind: DocKind,
+	/**  The kind's key, as its domain names it ("delibera_giunta", "scheda_misura"). */
+	kind: string,
 	kind_label: string,
-	template_version: number,
+	/**  The version of the template it was filled from (None: a document built in code). */
+	template_version?: number | null,
 	format: DocFormat,
 	path: string,
 	file_name: string,
@@ -1251,9 +1291,11 @@ export type DocumentRecord_Serialize = {
 	id: number,
 	istat: string | null,
 	comune: string | null,
-	kind: DocKind,
+	/**  The kind's key, as its domain names it ("delibera_giunta", "scheda_misura"). */
+	kind: string,
 	kind_label: string,
-	template_version: number,
+	/**  The version of the template it was filled from (None: a document built in code). */
+	template_version: number | null,
 	format: DocFormat,
 	path: string,
 	file_name: string,
@@ -1634,7 +1676,7 @@ export type IstatPreview_Serialize = {
 	counts: IstatCounts,
 };
 
-/**  What happened to one comune of a batch. */
+/**  What happened to one item of a batch. */
 export type ItemOutcome = "written" | "replaced" | "skipped" | "suffixed" | "failed";
 
 /**  A late adoption, for the lists. */
@@ -2024,7 +2066,7 @@ export type NodeKind = "unit" | "zone" | "comune";
 export type OnExisting = 
 /**  «sostituisci»: the new document replaces the file. */
 "replace" | 
-/**  «salta»: the file stays, that comune gets no document. */
+/**  «salta»: the file stays, that item gets no document. */
 "skip" | 
 /**
  *  «aggiungi un suffisso»: the new document is written as
@@ -3009,38 +3051,38 @@ export type Survey_Serialize = {
 	updated_at: string,
 };
 
-export type TemplateDetail = TemplateDetail_Serialize | TemplateDetail_Deserialize;
+export type TemplateDetail<K> = TemplateDetail_Serialize<K> | TemplateDetail_Deserialize<K>;
 
-export type TemplateDetail_Deserialize = {
-	kind: DocKind,
+export type TemplateDetail_Deserialize<K> = {
+	kind: K,
 	label: string,
-	current: TemplateVersion_Deserialize,
+	current: TemplateVersion_Deserialize<K>,
 	is_default: boolean,
 	default_version: string,
 	/**  See [`TemplateSummary::newer_default`]. */
 	newer_default: boolean,
 	/**  Newest first, without bodies' differences: each version whole. */
-	versions: TemplateVersion_Deserialize[],
+	versions: TemplateVersion_Deserialize<K>[],
 };
 
-export type TemplateDetail_Serialize = {
-	kind: DocKind,
+export type TemplateDetail_Serialize<K> = {
+	kind: K,
 	label: string,
-	current: TemplateVersion_Serialize,
+	current: TemplateVersion_Serialize<K>,
 	is_default: boolean,
 	default_version: string,
 	/**  See [`TemplateSummary::newer_default`]. */
 	newer_default: boolean,
 	/**  Newest first, without bodies' differences: each version whole. */
-	versions: TemplateVersion_Serialize[],
+	versions: TemplateVersion_Serialize<K>[],
 };
 
 /**  A template as the templates screen shows it. */
-export type TemplateSummary = TemplateSummary_Serialize | TemplateSummary_Deserialize;
+export type TemplateSummary<K> = TemplateSummary_Serialize<K> | TemplateSummary_Deserialize<K>;
 
 /**  A template as the templates screen shows it. */
-export type TemplateSummary_Deserialize = {
-	kind: DocKind,
+export type TemplateSummary_Deserialize<K> = {
+	kind: K,
 	label: string,
 	version: number,
 	is_default: boolean,
@@ -3055,8 +3097,8 @@ export type TemplateSummary_Deserialize = {
 };
 
 /**  A template as the templates screen shows it. */
-export type TemplateSummary_Serialize = {
-	kind: DocKind,
+export type TemplateSummary_Serialize<K> = {
+	kind: K,
 	label: string,
 	version: number,
 	is_default: boolean,
@@ -3071,13 +3113,13 @@ export type TemplateSummary_Serialize = {
 };
 
 /**  One version of a template. */
-export type TemplateVersion = TemplateVersion_Serialize | TemplateVersion_Deserialize;
+export type TemplateVersion<K> = TemplateVersion_Serialize<K> | TemplateVersion_Deserialize<K>;
 
 /**  One version of a template. */
-export type TemplateVersion_Deserialize = {
+export type TemplateVersion_Deserialize<K> = {
 	/**  None for the shipped default not yet stored in the archive. */
 	id?: number | null,
-	kind: DocKind,
+	kind: K,
 	version: number,
 	origin: string,
 	source?: string | null,
@@ -3087,10 +3129,10 @@ export type TemplateVersion_Deserialize = {
 };
 
 /**  One version of a template. */
-export type TemplateVersion_Serialize = {
+export type TemplateVersion_Serialize<K> = {
 	/**  None for the shipped default not yet stored in the archive. */
 	id: number | null,
-	kind: DocKind,
+	kind: K,
 	version: number,
 	origin: string,
 	source: string | null,
