@@ -28,6 +28,7 @@ pub const SECRETARIAT_PHONE: &str = "secretariat_phone";
 pub const OPEN_BY: &str = "archive_open_by";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Settings {
     /// The name written in the audit rows as the operator of each change.
     pub operator_name: String,
