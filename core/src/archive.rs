@@ -162,7 +162,20 @@ impl Store {
         // An archive migrated to a domain's new tables gets that domain's seed.
         seed(&mut store).map_err(|e| store.explain(e))?;
         store.mark_open()?;
+        store.remove_leftovers();
         Ok(store)
+    }
+
+    /// The temporary files a killed instance left beside the archive and in
+    /// the backup folder (only the names this app makes, older than a day).
+    fn remove_leftovers(&self) {
+        const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+        if let Some(path) = self.path() {
+            crate::fs::remove_stale_temps(backup::parent_of(path), &[NEW_ARCHIVE, COPY], DAY);
+        }
+        if let Ok(dir) = self.backup_dir() {
+            crate::fs::remove_stale_temps(&dir, &[COPY], DAY);
+        }
     }
 
     /// Records in the main file that the archive is open (who, where, since
@@ -325,6 +338,10 @@ impl Drop for Store {
     }
 }
 
+/// The temporary file a new archive is built in, beside it.
+const NEW_ARCHIVE: &str = ".nuovo-archivio-";
+use backup::COPY;
+
 /// What [`kv::OPEN_BY`] holds: who opened the archive, when, and where.
 #[derive(Debug, Serialize, Deserialize)]
 struct OpenMark {
@@ -376,7 +393,7 @@ fn checkpoint(conn: &Connection) -> Result<()> {
 fn create_new(path: &Path) -> Result<()> {
     let dir = backup::parent_of(path);
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = crate::fs::temp_in(dir, ".nuovo-archivio-").map_err(|e| Error::file(dir, &e))?;
+    let tmp = crate::fs::temp_in(dir, NEW_ARCHIVE).map_err(|e| Error::file(dir, &e))?;
     let conn = db::create_at(tmp.path(), schema()).map_err(|e| e.at_archive(Some(path)))?;
     let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()), schema());
     seed(&mut store).map_err(|e| e.at_archive(Some(path)))?;

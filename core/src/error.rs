@@ -284,7 +284,8 @@ impl From<rusqlite::Error> for Error {
             {
                 Error::UnreadableDatabase {
                     message: format!(
-                        "Il file dell'archivio è danneggiato o non è un archivio di questa applicazione ({e}). Il file non è stato modificato."
+                        "Il file dell'archivio è danneggiato o non è un archivio di questa applicazione ({}). Il file non è stato modificato.",
+                        sqlite_reason(&e)
                     ),
                 }
             }
@@ -297,6 +298,22 @@ impl From<rusqlite::Error> for Error {
             rusqlite::Error::QueryReturnedNoRows => Error::not_found("Elemento non trovato."),
             _ => Error::Database(e.to_string()),
         }
+    }
+}
+
+/// Why SQLite refused a file, in Italian (never SQLite's English text for
+/// the cases a user meets; other cases keep it as a technical detail).
+pub fn sqlite_reason(e: &rusqlite::Error) -> String {
+    use rusqlite::ffi::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "non è un database SQLite".into(),
+        Some(ErrorCode::DatabaseCorrupt) => "il contenuto del database è danneggiato".into(),
+        Some(ErrorCode::CannotOpen) => "il file non si può aprire".into(),
+        Some(ErrorCode::PermissionDenied) => "permesso negato".into(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "il file è in uso da un altro programma".into()
+        }
+        _ => format!("dettaglio tecnico: {e}"),
     }
 }
 

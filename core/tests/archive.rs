@@ -837,3 +837,52 @@ fn a_copy_made_while_running_is_recognised_a_saved_copy_or_one_after_close_is_no
     // And the archive itself, reopened after its clean close.
     Store::open(&path).unwrap().close().unwrap();
 }
+
+#[test]
+fn a_damaged_archive_is_refused_in_italian_not_in_sqlite_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archivio.sqlite3");
+    Store::open(&path).unwrap().close().unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    // The header intact, the pages after it overwritten.
+    for b in bytes.iter_mut().skip(100) {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).err().expect("a damaged file is refused");
+    let msg = err.to_string();
+    for english in ["file is not a database", "malformed", "database disk image"] {
+        assert!(!msg.contains(english), "{english:?} in: {msg}");
+    }
+    assert!(msg.contains("non è stato modificato"), "{msg}");
+}
+
+#[test]
+fn temporary_files_a_kill_left_are_removed_at_opening_only_ours_and_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archivio.sqlite3");
+    Store::open(&path).unwrap().close().unwrap();
+    let backups = dir.path().join("backup");
+    std::fs::create_dir_all(&backups).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    let make = |p: PathBuf, old: bool| {
+        let f = std::fs::File::create(&p).unwrap();
+        if old {
+            f.set_modified(two_days_ago).unwrap();
+        }
+        p
+    };
+    let old_copy = make(dir.path().join(".copia-archivio-Ab12Cd.tmp"), true);
+    let old_new = make(dir.path().join(".nuovo-archivio-x9Y8z7.tmp"), true);
+    let old_backup = make(backups.join(".copia-archivio-Qw3Er4.tmp"), true);
+    let recent = make(dir.path().join(".copia-archivio-Zz9Zz9.tmp"), false);
+    let not_ours = make(dir.path().join(".copia-archivio-appunti.tmp"), true);
+    let users = make(dir.path().join("relazione.tmp"), true);
+    Store::open(&path).unwrap().close().unwrap();
+    for gone in [&old_copy, &old_new, &old_backup] {
+        assert!(!gone.exists(), "{} left", gone.display());
+    }
+    for kept in [&recent, &not_ours, &users] {
+        assert!(kept.exists(), "{} removed", kept.display());
+    }
+}

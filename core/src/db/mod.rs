@@ -213,11 +213,12 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn unreadable(path: &Path, e: &dyn std::fmt::Display) -> Error {
+fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
     Error::UnreadableDatabase {
         message: format!(
-            "Impossibile aprire l'archivio {}: {e}. Il file non è stato modificato.",
-            path.display()
+            "Impossibile aprire l'archivio {}: {}. Il file non è stato modificato.",
+            path.display(),
+            crate::error::sqlite_reason(e)
         ),
     }
 }
