@@ -5,10 +5,11 @@
 mod common;
 use common::{ms, time};
 
-use std::sync::atomic::AtomicBool;
+use cdp_core::job::CancelToken;
 use std::time::Instant;
 
-use cdp_core::documents::{self, DocKind, Format, DOC_KINDS};
+use cdp_core::adhesion::documents::{self, DocKind, DOC_KINDS};
+use cdp_core::documents::Format;
 use cdp_core::Store;
 
 const COMUNE: &str = "083084"; // Sant'Agata di Militello
@@ -55,11 +56,16 @@ fn main() {
         DocKind::DeliberaGiunta.default_body()
     );
     let (d, r) = time(30, || {
-        let doc = documents::fill(&body, &ctx).expect("fill");
-        documents::render(
+        let doc = cdp_core::documents::fill(&body, &ctx).expect("fill");
+        cdp_core::documents::render(
             &doc,
             Format::Pdf,
-            &documents::act_meta(&doc, DocKind::DeliberaGiunta, &ctx.comune.nome, "bench"),
+            &cdp_core::documents::act_meta(
+                &doc,
+                DocKind::DeliberaGiunta.label(),
+                &ctx.comune.nome,
+                "bench",
+            ),
         )
         .expect("pdf")
     });
@@ -92,9 +98,9 @@ fn main() {
                 &all,
                 Format::Pdf,
                 dir.path(),
-                documents::OnExisting::Replace,
-                &|_, _| {},
-                &AtomicBool::new(false),
+                cdp_core::documents::batch::OnExisting::Replace,
+                &|_| {},
+                &CancelToken::new(),
             )
             .expect("batch")
     });
@@ -108,11 +114,16 @@ fn main() {
     );
 
     // LibreOffice converting the same act (DOCX from this app) to PDF.
-    let doc = documents::fill(&body, &ctx).expect("fill");
-    let docx = documents::render(
+    let doc = cdp_core::documents::fill(&body, &ctx).expect("fill");
+    let docx = cdp_core::documents::render(
         &doc,
         Format::Docx,
-        &documents::act_meta(&doc, DocKind::DeliberaGiunta, &ctx.comune.nome, "bench"),
+        &cdp_core::documents::act_meta(
+            &doc,
+            DocKind::DeliberaGiunta.label(),
+            &ctx.comune.nome,
+            "bench",
+        ),
     )
     .expect("docx")
     .bytes;

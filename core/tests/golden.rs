@@ -13,7 +13,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cdp_core::documents::{Format, DOC_KINDS};
+use cdp_core::adhesion::documents::DOC_KINDS;
+use cdp_core::documents::Format;
 use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::risks::{
     AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Span {
     pub text: String,
     pub bold: bool,
@@ -28,6 +29,7 @@ pub fn span(text: &str, bold: bool) -> Spans {
 
 /// How the lines of a `Lines` block sit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Align {
     Justify,
@@ -207,6 +209,7 @@ pub enum Shape {
 /// markup gives (and what the preview shows: they serialise as
 /// `{"type": "heading", …}`); the others are built in code.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A heading; `toc: true` puts it in the table of contents with its page number.

@@ -9,7 +9,10 @@ use crate::error::Result;
 
 /// The two formats a document is given in.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// Named `DocFormat` in the generated contract, beside the exports' `Format`
+// (JSON does not write a type's name).
+#[serde(rename = "DocFormat", rename_all = "snake_case")]
 pub enum Format {
     /// PDF/A-2b, to sign and archive.
     Pdf,

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 /// A table read from a file: its header and its non-blank rows.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<TableRow>,
@@ -19,6 +20,7 @@ pub struct Table {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TableRow {
     /// The line of the file (CSV) or the row of the sheet (spreadsheets), from 1.
     pub line: usize,
@@ -172,7 +174,10 @@ fn csv_rows(bytes: &[u8]) -> Result<(String, Vec<TableRow>)> {
                 counted = at;
                 rows.push(TableRow {
                     line,
-                    cells: record.iter().map(str::to_string).collect(),
+                    cells: record
+                        .iter()
+                        .map(|c| super::restore_cell(c).to_string())
+                        .collect(),
                 })
             }
             Err(e) => {

@@ -663,6 +663,7 @@ pub fn year_report(events: &[Event], year: i32) -> Document {
 
 /// Which document of the calendar.
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarDoc {
     /// Month grids then the programme (PDF).
@@ -697,6 +698,40 @@ fn check_period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate)> {
     Ok((f, t))
 }
 
+/// A calendar document prepared from the archive: it renders without the
+/// archive, so the shell renders it after releasing the archive's lock.
+#[derive(Debug, Clone)]
+pub struct TrainingDocJob {
+    pub doc: CalendarDoc,
+    pub format: Format,
+    pub report: Document,
+    pub author: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl TrainingDocJob {
+    /// The document's bytes and file name.
+    pub fn render(&self) -> Result<(Vec<u8>, String)> {
+        let (doc, format, report, f, t) = (self.doc, self.format, &self.report, self.from, self.to);
+        let meta = Meta::new(
+            report.title.clone(),
+            "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri",
+        )
+        .by(self.author.clone())
+        .keywords(["Comunità di Pratiche", "formazione", "anticorruzione"]);
+        let bytes = render(report, format, &meta)?.bytes;
+        let stem = match doc {
+            CalendarDoc::Calendar => format!("Calendario_formazione_{f}_{t}"),
+            CalendarDoc::Programme => {
+                format!("Programma_formativo_{f}_{t}")
+            }
+            CalendarDoc::Year => format!("Quadro_annuale_formazione_{}", f.year()),
+        };
+        Ok((bytes, format!("{stem}.{}", format.extension())))
+    }
+}
+
 impl Store {
     /// A document of the calendar for the period `from`–`to` (filters as on screen).
     pub fn training_document(
@@ -707,6 +742,19 @@ impl Store {
         from: &str,
         to: &str,
     ) -> Result<(Vec<u8>, String)> {
+        self.training_document_job(doc, format, q, from, to)?
+            .render()
+    }
+
+    /// What a document of the calendar needs, read from the archive.
+    pub fn training_document_job(
+        &self,
+        doc: CalendarDoc,
+        format: Format,
+        q: &EventQuery,
+        from: &str,
+        to: &str,
+    ) -> Result<TrainingDocJob> {
         let (f, t) = check_period(from, to)?;
         // The month grids and the year overview are drawings: PDF only.
         if format == Format::Docx && doc != CalendarDoc::Programme {
@@ -734,21 +782,14 @@ impl Store {
             CalendarDoc::Programme => programme_report(&events, f, t),
             CalendarDoc::Year => year_report(&events, f.year()),
         };
-        let meta = Meta::new(
-            report.title.clone(),
-            "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri",
-        )
-        .by(crate::db::kv::operator_name(&self.conn)?)
-        .keywords(["Comunità di Pratiche", "formazione", "anticorruzione"]);
-        let bytes = render(&report, format, &meta)?.bytes;
-        let stem = match doc {
-            CalendarDoc::Calendar => format!("Calendario_formazione_{f}_{t}"),
-            CalendarDoc::Programme => {
-                format!("Programma_formativo_{f}_{t}")
-            }
-            CalendarDoc::Year => format!("Quadro_annuale_formazione_{}", f.year()),
-        };
-        Ok((bytes, format!("{stem}.{}", format.extension())))
+        Ok(TrainingDocJob {
+            doc,
+            format,
+            report,
+            author: crate::db::kv::operator_name(&self.conn)?,
+            from: f,
+            to: t,
+        })
     }
 }
 
