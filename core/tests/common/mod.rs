@@ -1,12 +1,15 @@
 //! The test kit shared by the test binaries: a fresh store, counts and dumps
-//! of the archive, validation cases as tables, and by topic the builders of
-//! the inputs the tests write again and again (`registry`, `adhesion`,
-//! `risks`).
+//! of the archive, validation cases as tables, the document probes (`docs`)
+//! and by topic the builders of the inputs the tests write again and again
+//! (`registry`, `adhesion`, `risks`, `training`, `organigram`).
 #![allow(dead_code)]
 
 pub mod adhesion;
+pub mod docs;
+pub mod organigram;
 pub mod registry;
 pub mod risks;
+pub mod training;
 
 use cdp_core::Store;
 
