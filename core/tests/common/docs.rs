@@ -31,6 +31,12 @@ impl Doc for [u8] {
     }
 }
 
+impl<T: Doc + ?Sized> Doc for &T {
+    fn with_file<R>(&self, probe: impl FnOnce(&Path) -> R) -> R {
+        (**self).with_file(probe)
+    }
+}
+
 impl Doc for Vec<u8> {
     fn with_file<R>(&self, probe: impl FnOnce(&Path) -> R) -> R {
         self.as_slice().with_file(probe)
