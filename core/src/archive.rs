@@ -6,11 +6,11 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::backup::{self, BackupInfo, Reason, Summary};
 use crate::db::lock::{self, Acquired, Holder};
-use crate::db::{self, Access};
+use crate::db::{self, kv, Access};
 use crate::error::{Error, Result, StorageKind};
 use crate::{Clock, Store};
 
@@ -83,7 +83,22 @@ impl Store {
     /// existing file is opened or refused (see `db::open_existing`), never
     /// seeded over. Another instance holding it: `archive_in_use`. An older
     /// schema is backed up, then migrated.
+    ///
+    /// A file that says it is still open (see [`kv::OPEN_BY`]) but has no
+    /// `-wal` beside it is a copy made while the app was running:
+    /// `archive_suspected_copy`, so the user chooses to open it read-only,
+    /// anyway ([`Store::open_anyway`]) or not at all.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_checking(path, true)
+    }
+
+    /// Opens for writing a file the user chose to open although it looks
+    /// like a copy made while the app was running.
+    pub fn open_anyway(path: &Path) -> Result<Store> {
+        Store::open_checking(path, false)
+    }
+
+    fn open_checking(path: &Path, check_copy: bool) -> Result<Store> {
         if missing(path)? {
             create_new(path)?;
         }
@@ -102,6 +117,8 @@ impl Store {
             .write(true)
             .open(path)
             .map_err(|e| Error::file(path, &e))?;
+        // Whether a WAL was beside the file before opening created one.
+        let wal_beside = db::wal_path(path).exists();
         let conn = db::open_existing(path, Access::ReadWrite, schema())?;
         let held = match lock::acquire(path)? {
             Acquired::Lock(l) => l,
@@ -112,6 +129,15 @@ impl Store {
                 })
             }
         };
+        if check_copy && !wal_beside {
+            if let Some(mark) = open_mark(&conn)? {
+                return Err(Error::SuspectedCopy {
+                    path: path.to_path_buf(),
+                    wal: db::wal_name(path),
+                    holder: mark.describe(),
+                });
+            }
+        }
         let version = db::schema_version(&conn)?;
         let mut store = Store {
             conn,
@@ -135,7 +161,39 @@ impl Store {
         }
         // An archive migrated to a domain's new tables gets that domain's seed.
         seed(&mut store).map_err(|e| store.explain(e))?;
+        store.mark_open()?;
+        store.remove_leftovers();
         Ok(store)
+    }
+
+    /// The temporary files a killed instance left beside the archive and in
+    /// the backup folder (only the names this app makes, older than a day).
+    fn remove_leftovers(&self) {
+        const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+        if let Some(path) = self.path() {
+            crate::fs::remove_stale_temps(backup::parent_of(path), &[NEW_ARCHIVE, COPY], DAY);
+        }
+        if let Ok(dir) = self.backup_dir() {
+            crate::fs::remove_stale_temps(&dir, &[COPY], DAY);
+        }
+    }
+
+    /// Records in the main file that the archive is open (who, where, since
+    /// when), checkpointed at once so that a copy of the main file alone
+    /// says so.
+    fn mark_open(&self) -> Result<()> {
+        let (Some(lock), Some(path)) = (self.lock.as_ref(), self.path()) else {
+            return Ok(());
+        };
+        let mark = OpenMark {
+            holder: lock.holder().clone(),
+            path: path.display().to_string(),
+        };
+        let json = serde_json::to_string(&mark).map_err(|e| Error::io(e.to_string()))?;
+        kv::set(&self.conn, kv::OPEN_BY, &json).map_err(|e| self.explain(e))?;
+        // Busy only if another connection reads: the next checkpoint does it.
+        let _ = checkpoint(&self.conn);
+        Ok(())
     }
 
     /// Opens an existing archive read-only: every change is refused.
@@ -162,19 +220,18 @@ impl Store {
     /// Closes the archive: the WAL is checkpointed into the main file and
     /// truncated, the connection closed and the lock released, so the main
     /// file alone holds everything.
-    pub fn close(self) -> Result<()> {
-        let Store {
-            conn,
-            path,
-            read_only,
-            lock,
-            ..
-        } = self;
-        let checkpoint = if read_only || path.is_none() {
+    pub fn close(mut self) -> Result<()> {
+        let path = self.path.clone();
+        let lock = self.lock.take();
+        let checkpoint = if self.read_only || path.is_none() {
             Ok(())
         } else {
-            checkpoint(&conn).map_err(|e| e.at_archive(path.as_deref()))
+            // Closed cleanly: the file no longer says it is open.
+            kv::remove(&self.conn, kv::OPEN_BY)
+                .and_then(|()| checkpoint(&self.conn))
+                .map_err(|e| e.at_archive(path.as_deref()))
         };
+        let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         conn.close()
             .map_err(|(_, e)| Error::from(e).at_archive(path.as_deref()))?;
         if let Some(l) = lock {
@@ -255,7 +312,8 @@ impl Store {
         match db::open_existing(path, Access::ReadWrite, schema()) {
             Ok(conn) => {
                 self.conn = conn;
-                Ok(())
+                // The restored file is a copy, closed: it is open again.
+                self.mark_open()
             }
             Err(e) => {
                 // Never keep writing to the placeholder.
@@ -267,6 +325,54 @@ impl Store {
             }
         }
     }
+}
+
+/// A store dropped without [`Store::close`] (the shell's exit, a test) is
+/// closed by SQLite, which checkpoints on the last connection's close: the
+/// file is complete, so it no longer says it is open.
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.lock.is_some() && !self.read_only {
+            let _ = kv::remove(&self.conn, kv::OPEN_BY);
+        }
+    }
+}
+
+/// The temporary file a new archive is built in, beside it.
+const NEW_ARCHIVE: &str = ".nuovo-archivio-";
+use backup::COPY;
+
+/// What [`kv::OPEN_BY`] holds: who opened the archive, when, and where.
+#[derive(Debug, Serialize, Deserialize)]
+struct OpenMark {
+    #[serde(flatten)]
+    holder: Holder,
+    path: String,
+}
+
+impl OpenMark {
+    /// "aperto da rossi su PC-SEGRETERIA dal 30/11/2026 alle 10:15, in /percorso"
+    fn describe(&self) -> String {
+        format!("{}, in {}", self.holder.describe(), self.path)
+    }
+}
+
+/// The open mark of an archive, if it says it is open. A mark this build
+/// cannot read still means "open".
+fn open_mark(conn: &Connection) -> Result<Option<OpenMark>> {
+    Ok(kv::get(conn, kv::OPEN_BY)?.map(|json| {
+        serde_json::from_str(&json).unwrap_or(OpenMark {
+            holder: Holder {
+                user: "utente sconosciuto".into(),
+                host: "computer sconosciuto".into(),
+                pid: 0,
+                since: String::new(),
+                since_local: "data sconosciuta".into(),
+                heartbeat: String::new(),
+            },
+            path: "percorso sconosciuto".into(),
+        })
+    }))
 }
 
 /// `wal_checkpoint(TRUNCATE)`: every frame into the main file, the WAL
@@ -287,7 +393,7 @@ fn checkpoint(conn: &Connection) -> Result<()> {
 fn create_new(path: &Path) -> Result<()> {
     let dir = backup::parent_of(path);
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = crate::fs::temp_in(dir, ".nuovo-archivio-").map_err(|e| Error::file(dir, &e))?;
+    let tmp = crate::fs::temp_in(dir, NEW_ARCHIVE).map_err(|e| Error::file(dir, &e))?;
     let conn = db::create_at(tmp.path(), schema()).map_err(|e| e.at_archive(Some(path)))?;
     let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()), schema());
     seed(&mut store).map_err(|e| e.at_archive(Some(path)))?;

@@ -51,6 +51,16 @@ pub enum Error {
         /// Who holds it: "aperto da rossi su PC-SEGRETERIA dal 30/11/2026 alle 10:15".
         holder: String,
     },
+    /// The file says it is still open, yet no `-wal` is beside it: a copy
+    /// made while the app was running, which may miss recent work.
+    #[error("L'archivio {} risulta ancora aperto ({}), ma accanto non c'è il file {}: sembra una copia fatta mentre l'applicazione era in uso, e può non contenere il lavoro più recente. Si può aprirlo in sola lettura, aprirlo comunque oppure uscire. Per copiare un archivio usare «Salva una copia» oppure copiarlo ad applicazione chiusa.", path.display(), holder, wal)]
+    SuspectedCopy {
+        path: PathBuf,
+        /// The name of the `-wal` file that should be beside it.
+        wal: String,
+        /// Who had it open, where: "aperto da rossi su PC-SEGRETERIA dal … (in /percorso)".
+        holder: String,
+    },
     /// The archive is open read-only: nothing can be changed.
     #[error("{message}")]
     ReadOnlyArchive { message: String },
@@ -176,6 +186,7 @@ impl Error {
             Error::Storage { kind, .. } => kind.code(),
             Error::ReadOnlyArchive { .. } => "read_only_archive",
             Error::ArchiveInUse { .. } => "archive_in_use",
+            Error::SuspectedCopy { .. } => "archive_suspected_copy",
             Error::Database(_) => "database",
         }
     }
@@ -273,7 +284,8 @@ impl From<rusqlite::Error> for Error {
             {
                 Error::UnreadableDatabase {
                     message: format!(
-                        "Il file dell'archivio è danneggiato o non è un archivio di questa applicazione ({e}). Il file non è stato modificato."
+                        "Il file dell'archivio è danneggiato o non è un archivio di questa applicazione ({}). Il file non è stato modificato.",
+                        sqlite_reason(&e)
                     ),
                 }
             }
@@ -286,6 +298,22 @@ impl From<rusqlite::Error> for Error {
             rusqlite::Error::QueryReturnedNoRows => Error::not_found("Elemento non trovato."),
             _ => Error::Database(e.to_string()),
         }
+    }
+}
+
+/// Why SQLite refused a file, in Italian (never SQLite's English text for
+/// the cases a user meets; other cases keep it as a technical detail).
+pub fn sqlite_reason(e: &rusqlite::Error) -> String {
+    use rusqlite::ffi::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => "non è un database SQLite".into(),
+        Some(ErrorCode::DatabaseCorrupt) => "il contenuto del database è danneggiato".into(),
+        Some(ErrorCode::CannotOpen) => "il file non si può aprire".into(),
+        Some(ErrorCode::PermissionDenied) => "permesso negato".into(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "il file è in uso da un altro programma".into()
+        }
+        _ => format!("dettaglio tecnico: {e}"),
     }
 }
 

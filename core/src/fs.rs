@@ -66,6 +66,42 @@ pub fn temp_in(dir: &Path, prefix: &str) -> std::io::Result<tempfile::NamedTempF
     b.tempfile_in(dir)
 }
 
+/// The temporary files `temp_in` made in `dir` with one of `prefixes` (a
+/// prefix, six random characters, `.tmp`), left by a process that was
+/// killed, removed once older than `age`. Other files are never touched.
+/// Returns what was removed; a file that cannot be removed stays.
+pub fn remove_stale_temps(
+    dir: &Path,
+    prefixes: &[&str],
+    age: std::time::Duration,
+) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = prefixes.iter().any(|p| {
+            name.strip_prefix(p)
+                .and_then(|rest| rest.strip_suffix(".tmp"))
+                .is_some_and(|random| {
+                    random.len() == 6 && random.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+        });
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|e| e > age);
+        if ours && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
 /// A folder only this user can read (0700 on Unix), e.g. the PDF previews'
 /// folder in the shared temporary directory. If `dir` is a symbolic link,
 /// not a folder, not owned by this user or open to others, it is removed

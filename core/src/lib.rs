@@ -94,6 +94,18 @@ impl Store {
         e.at_archive(self.path())
     }
 
+    /// Copies what the WAL holds into the main file without waiting for
+    /// readers (`wal_checkpoint(PASSIVE)`): done after each user action and
+    /// when the app is idle, so that the main file lags by seconds. What a
+    /// reader still needs stays in the WAL for the next one.
+    pub fn passive_checkpoint(&self) {
+        if self.path.is_some() && !self.read_only {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+    }
+
     /// Runs `f` as one user action: one IMMEDIATE transaction, committed only
     /// if `f` succeeds. `f` receives the operator's name for the audit rows.
     pub(crate) fn action<T>(
@@ -109,6 +121,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx, &operator)?;
         tx.commit()?;
+        self.passive_checkpoint();
         Ok(out)
     }
 }

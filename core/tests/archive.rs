@@ -744,3 +744,119 @@ fn the_previous_release_is_backed_up_before_its_migration() {
     assert_eq!(before.summary.as_ref().unwrap().comuni, 1);
     s.close().unwrap();
 }
+
+#[test]
+fn a_copy_made_while_running_is_recognised_a_saved_copy_or_one_after_close_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archivio.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    set_notes(&mut store, MESSINA, "Prima della copia");
+
+    // The main file copied without its WAL while the app writes.
+    let elsewhere = dir.path().join("chiavetta");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let copy = elsewhere.join("archivio.sqlite3");
+    std::fs::copy(&path, &copy).unwrap();
+    set_notes(&mut store, MESSINA, "Dopo la copia");
+    let err = Store::open(&copy)
+        .err()
+        .expect("a copy made while running is not opened silently");
+    assert_eq!(err.code(), "archive_suspected_copy");
+    let msg = err.to_string();
+    for part in [
+        "sembra una copia fatta mentre l'applicazione era in uso",
+        "archivio.sqlite3-wal",
+        "aperto da ",
+        "sola lettura",
+        "aprirlo comunque",
+        path.to_str().unwrap(),
+    ] {
+        assert!(msg.contains(part), "{part:?} missing from: {msg}");
+    }
+    // The choices: read-only, or anyway. The passive checkpoint after each
+    // action kept the main file current up to the copy.
+    let reader = Store::open_read_only(&copy).unwrap();
+    assert_eq!(
+        reader.comune(MESSINA).unwrap().notes.as_deref(),
+        Some("Prima della copia")
+    );
+    reader.close().unwrap();
+    Store::open_anyway(&copy).unwrap().close().unwrap();
+    // Closed cleanly by this app: it opens without the question.
+    Store::open(&copy).unwrap().close().unwrap();
+
+    // «Salva una copia» while the app runs.
+    let saved = dir.path().join("salvata.sqlite3");
+    store.save_copy(&saved).unwrap();
+    Store::open(&saved).unwrap().close().unwrap();
+    // A daily backup, opened as an archive.
+    let backup = store
+        .backup_now(Reason::Manual, chrono::Utc::now())
+        .unwrap();
+    Store::open(Path::new(&backup.path))
+        .unwrap()
+        .close()
+        .unwrap();
+
+    // A copy after a clean close.
+    store.close().unwrap();
+    let after = elsewhere.join("dopo.sqlite3");
+    std::fs::copy(&path, &after).unwrap();
+    let reopened = Store::open(&after).unwrap();
+    assert_eq!(
+        reopened.comune(MESSINA).unwrap().notes.as_deref(),
+        Some("Dopo la copia")
+    );
+    reopened.close().unwrap();
+    // And the archive itself, reopened after its clean close.
+    Store::open(&path).unwrap().close().unwrap();
+}
+
+#[test]
+fn a_damaged_archive_is_refused_in_italian_not_in_sqlite_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archivio.sqlite3");
+    Store::open(&path).unwrap().close().unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    // The header intact, the pages after it overwritten.
+    for b in bytes.iter_mut().skip(100) {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).err().expect("a damaged file is refused");
+    let msg = err.to_string();
+    for english in ["file is not a database", "malformed", "database disk image"] {
+        assert!(!msg.contains(english), "{english:?} in: {msg}");
+    }
+    assert!(msg.contains("non è stato modificato"), "{msg}");
+}
+
+#[test]
+fn temporary_files_a_kill_left_are_removed_at_opening_only_ours_and_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archivio.sqlite3");
+    Store::open(&path).unwrap().close().unwrap();
+    let backups = dir.path().join("backup");
+    std::fs::create_dir_all(&backups).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    let make = |p: PathBuf, old: bool| {
+        let f = std::fs::File::create(&p).unwrap();
+        if old {
+            f.set_modified(two_days_ago).unwrap();
+        }
+        p
+    };
+    let old_copy = make(dir.path().join(".copia-archivio-Ab12Cd.tmp"), true);
+    let old_new = make(dir.path().join(".nuovo-archivio-x9Y8z7.tmp"), true);
+    let old_backup = make(backups.join(".copia-archivio-Qw3Er4.tmp"), true);
+    let recent = make(dir.path().join(".copia-archivio-Zz9Zz9.tmp"), false);
+    let not_ours = make(dir.path().join(".copia-archivio-appunti.tmp"), true);
+    let users = make(dir.path().join("relazione.tmp"), true);
+    Store::open(&path).unwrap().close().unwrap();
+    for gone in [&old_copy, &old_new, &old_backup] {
+        assert!(!gone.exists(), "{} left", gone.display());
+    }
+    for kept in [&recent, &not_ours, &users] {
+        assert!(kept.exists(), "{} removed", kept.display());
+    }
+}

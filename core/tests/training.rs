@@ -1686,3 +1686,51 @@ mod survey {
         }
     }
 }
+
+#[test]
+fn an_absurd_number_of_hours_is_a_field_error_not_an_overflow() {
+    let mut s = common::store();
+    for hours in [
+        "9223372036854775807:00",
+        "-9223372036854775808:00",
+        "153722867280912930:59",
+        "1e308",
+        "25",
+    ] {
+        let err = s
+            .create_training_event(&EventInput {
+                hours: Some(hours.into()),
+                ..webinar("2027-03-09")
+            })
+            .unwrap_err();
+        assert_eq!(err.field(), Some("hours"), "{hours}: {err}");
+    }
+}
+
+#[test]
+fn a_raw_carriage_return_never_ends_an_ics_property() {
+    let mut s = common::store();
+    s.create_training_event(&EventInput {
+        title: "Primo rigo\rsecondo rigo".into(),
+        mode: "presenza".into(),
+        place: Some("Palazzo dei Leoni\r\nMessina".into()),
+        link: None,
+        speakers: Some("Maria Rossi\rLuca Bianchi".into()),
+        ..webinar("2027-03-09")
+    })
+    .unwrap();
+    let ics = s
+        .training_ics(&EventQuery::default(), chrono::Utc::now())
+        .unwrap();
+    let bytes = ics.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\r' {
+            assert_eq!(bytes.get(i + 1), Some(&b'\n'), "a raw CR in: {ics}");
+        }
+    }
+    assert!(
+        ics.contains("Relatori: Maria Rossi\\nLuca Bianchi"),
+        "{ics}"
+    );
+    assert!(ics.contains("Palazzo dei Leoni\\nMessina"), "{ics}");
+}

@@ -222,7 +222,7 @@ pub fn snapshot(
     latest: i64,
 ) -> Result<(tempfile::NamedTempFile, Summary)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = crate::fs::temp_in(dir, ".copia-archivio-").map_err(|e| Error::file(dir, &e))?;
+    let tmp = crate::fs::temp_in(dir, COPY).map_err(|e| Error::file(dir, &e))?;
     let at = |e: rusqlite::Error| Error::from(e).at_archive(Some(dest));
     {
         let mut dst = Connection::open_with_flags(
@@ -249,6 +249,8 @@ pub fn snapshot(
                 }
             }
         }
+        // A copy is closed: it does not say it is open (see `kv::OPEN_BY`).
+        super::kv::remove(&dst, super::kv::OPEN_BY).map_err(|e| e.at_archive(Some(dest)))?;
         // The copy is a standalone file: rollback journal, no -wal beside it.
         dst.pragma_update(None, "journal_mode", "DELETE")
             .map_err(at)?;
@@ -266,6 +268,9 @@ pub fn snapshot(
     })?;
     Ok((tmp, summary))
 }
+
+/// The temporary file a copy is written in, in the destination's folder.
+pub const COPY: &str = ".copia-archivio-";
 
 /// Makes the folder's entries (a rename) durable, where the OS allows it.
 pub fn sync_dir(dir: &Path) {

@@ -22,6 +22,10 @@ pub const SECRETARIAT_PEC: &str = "secretariat_pec";
 pub const SECRETARIAT_ADDRESS: &str = "secretariat_address";
 pub const SECRETARIAT_FISCAL_CODE: &str = "secretariat_fiscal_code";
 pub const SECRETARIAT_PHONE: &str = "secretariat_phone";
+/// Set while the archive is open for writing (who, where, since when) and
+/// removed by a clean close: a file that still says it is open, with no
+/// `-wal` beside it, is a copy made while the app was running.
+pub const OPEN_BY: &str = "archive_open_by";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -79,6 +83,11 @@ pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;
+    Ok(())
+}
+
+pub(crate) fn remove(conn: &Connection, key: &str) -> Result<()> {
+    conn.execute("DELETE FROM setting WHERE key = ?1", [key])?;
     Ok(())
 }
 

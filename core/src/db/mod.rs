@@ -213,11 +213,12 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn unreadable(path: &Path, e: &dyn std::fmt::Display) -> Error {
+fn unreadable(path: &Path, e: &rusqlite::Error) -> Error {
     Error::UnreadableDatabase {
         message: format!(
-            "Impossibile aprire l'archivio {}: {e}. Il file non è stato modificato.",
-            path.display()
+            "Impossibile aprire l'archivio {}: {}. Il file non è stato modificato.",
+            path.display(),
+            crate::error::sqlite_reason(e)
         ),
     }
 }
@@ -297,16 +298,21 @@ fn check_existing(conn: &Connection, path: &Path, latest: i64) -> Result<()> {
 /// A file with no tables (or no schema version): typically the main file of
 /// an archive copied without the `-wal` that held its data.
 fn incomplete(path: &Path) -> Error {
-    let wal = wal_path(path);
     Error::UnreadableDatabase {
         message: format!(
             "Il file {} è un database vuoto o incompleto, non un archivio della Comunità di Pratiche: può essere la copia del solo file principale, fatta senza il file {} che conteneva i dati. Il file non è stato modificato. Copiare anche quel file accanto all'archivio, oppure ripristinare una copia di sicurezza.",
             path.display(),
-            wal.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
+            wal_name(path)
         ),
     }
+}
+
+/// The name of the `-wal` file beside an archive ("archivio.sqlite3-wal").
+pub fn wal_name(path: &Path) -> String {
+    wal_path(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The `-wal` file beside an archive.

@@ -174,7 +174,10 @@ fn csv_rows(bytes: &[u8]) -> Result<(String, Vec<TableRow>)> {
                 counted = at;
                 rows.push(TableRow {
                     line,
-                    cells: record.iter().map(str::to_string).collect(),
+                    cells: record
+                        .iter()
+                        .map(|c| super::restore_cell(c).to_string())
+                        .collect(),
                 })
             }
             Err(e) => {

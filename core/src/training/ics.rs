@@ -57,10 +57,10 @@ fn vevent(e: &Event, stamp: DateTime<Utc>) -> Result<icalendar::Event> {
     v.uid(&e.uid)
         .sequence(e.sequence.max(0) as u32)
         .timestamp(stamp)
-        .summary(&e.title)
+        .summary(&one_line_breaks(&e.title))
         .starts(rome_to_utc(date, s))
         .ends(rome_to_utc(date, t))
-        .description(&description(e))
+        .description(&one_line_breaks(&description(e)))
         .status(if e.state == "annullato" {
             EventStatus::Cancelled
         } else if e.state == "programmato" {
@@ -74,7 +74,7 @@ fn vevent(e: &Event, stamp: DateTime<Utc>) -> Result<icalendar::Event> {
         _ => None,
     };
     if let Some(l) = location {
-        v.location(&l);
+        v.location(&one_line_breaks(&l));
     }
     if let Some(u) = &e.link {
         v.url(u);
@@ -98,7 +98,13 @@ fn escape_list_item(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace(',', "\\,")
         .replace(';', "\\;")
-        .replace('\n', " ")
+        .replace(['\r', '\n'], " ")
+}
+
+/// A text value with its line breaks as `\n` only: the crate escapes `\n`,
+/// while a raw CR would end the property line in the file.
+fn one_line_breaks(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// An iCalendar file of `events`, stamped `stamp`.
@@ -108,7 +114,7 @@ pub fn calendar(events: &[Event], name: &str, stamp: DateTime<Utc>) -> Result<St
     cal.append_property(Property::new("PRODID", PRODID));
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
     cal.append_property(Property::new("METHOD", "PUBLISH"));
-    cal.name(name);
+    cal.name(&one_line_breaks(name));
     for e in events {
         cal.push(vevent(e, stamp)?);
     }

@@ -245,7 +245,10 @@ pub fn parse_hours(field: &str, value: &str) -> Result<i64> {
         if !(0..60).contains(&m) {
             return Err(bad());
         }
-        h * 60 + m
+        // A typed number of any size: too many hours, never an overflow.
+        h.checked_mul(60)
+            .and_then(|x| x.checked_add(m))
+            .unwrap_or(i64::MAX)
     } else {
         let f: f64 = v.replace(',', ".").parse().map_err(|_| bad())?;
         if !f.is_finite() {

@@ -52,8 +52,14 @@ pub fn dump_all(conn: &rusqlite::Connection) -> String {
 fn dump_tables(conn: &rusqlite::Connection, tables: &[&str]) -> String {
     let mut out = String::new();
     for t in tables {
+        // The open mark says who has the archive open, not what it holds.
+        let only_data = if *t == "setting" {
+            "WHERE key <> 'archive_open_by'"
+        } else {
+            ""
+        };
         let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {t} ORDER BY rowid"))
+            .prepare(&format!("SELECT * FROM {t} {only_data} ORDER BY rowid"))
             .unwrap();
         let n = stmt.column_count();
         let rows = stmt
