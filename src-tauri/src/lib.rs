@@ -152,6 +152,7 @@ pub fn run() {
             training::update_training_event,
             training::move_training_event,
             training::cancel_training_event,
+            training::restore_training_event,
             training::delete_training_event,
             training::preview_training_series,
             training::create_training_series,
