@@ -126,7 +126,22 @@ export class App {
     }, css, ms);
   }
 
+  /** A control inside a closed toolbar menu («Stampa ▾»): its menu is opened
+   * first, as a user would (MenuButton.svelte). `text` matches by text. */
+  async openMenuOf(css, text) {
+    await this.exec(
+      `const all = [...document.querySelectorAll(arguments[0])];
+       const el = arguments[1] === null ? all[0] : all.find((e) => e.textContent.trim() === arguments[1]);
+       const menu = el?.closest('[role=menu][hidden]');
+       if (menu) document.querySelector('[aria-controls="' + menu.id + '"]').click();
+       return true;`,
+      css,
+      text ?? null,
+    );
+  }
+
   async click(css) {
+    await this.openMenuOf(css);
     const id = await this.el(css);
     await req("POST", `/session/${this.id}/element/${id}/click`, {});
   }
@@ -134,6 +149,7 @@ export class App {
   /** Clicks the button (or link-like element) whose text is `text`. */
   async clickText(text, scope = "button") {
     const id = await waitFor(async () => {
+      await this.openMenuOf(scope, text);
       const v = await req("POST", `/session/${this.id}/elements`, { using: "css selector", value: scope });
       for (const e of v) {
         const t = await req("GET", `/session/${this.id}/element/${e[ELEMENT]}/text`);

@@ -247,6 +247,10 @@ pub struct BoxLine {
     pub size: f32,
     pub bold: bool,
     pub italic: bool,
+    /// The line's baseline below the box's top edge (padding and leading
+    /// applied), so that a screen draws what the core measured.
+    #[serde(default)]
+    pub baseline: f32,
 }
 
 /// A drawn box: a node of the organigram.
@@ -356,6 +360,7 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
                 size,
                 bold,
                 italic,
+                baseline: 0.0,
             });
         }
     };
@@ -387,6 +392,11 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
             false,
             true,
         );
+    }
+    let mut top = PAD;
+    for l in &mut out {
+        l.baseline = top + l.size;
+        top += l.size * LEADING;
     }
     out
 }
