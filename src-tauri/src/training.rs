@@ -120,7 +120,11 @@ pub fn cancel_training_event(state: State<AppState>, id: i64, version: Option<St
 }
 
 #[tauri::command]
-pub fn restore_training_event(state: State<AppState>, id: i64, version: Option<String>) -> R<Event> {
+pub fn restore_training_event(
+    state: State<AppState>,
+    id: i64,
+    version: Option<String>,
+) -> R<Event> {
     state.with(|s| s.restore_training_event(id, version.as_deref()))
 }
 
