@@ -120,6 +120,7 @@ export class App {
   /** Waits for a visible element and returns its id. */
   async el(css, ms) {
     return waitFor(async () => {
+      await this.openMenuOf(css);
       const id = await this.find(css);
       const shown = await req("GET", `/session/${this.id}/element/${id}/displayed`);
       return shown ? id : null;
@@ -141,7 +142,6 @@ export class App {
   }
 
   async click(css) {
-    await this.openMenuOf(css);
     const id = await this.el(css);
     await req("POST", `/session/${this.id}/element/${id}/click`, {});
   }
