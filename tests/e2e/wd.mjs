@@ -141,9 +141,17 @@ export class App {
     );
   }
 
+  /** Clicks the element `id` after scrolling it to the middle of the window:
+   * WebKitWebDriver's own scrolling leaves a control just below the bottom
+   * edge "not interactable" for some layouts. */
+  async clickId(id) {
+    await this.exec("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' }); return true", { [ELEMENT]: id });
+    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+  }
+
   async click(css) {
     const id = await this.el(css);
-    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+    await this.clickId(id);
   }
 
   /** Clicks the button (or link-like element) whose text is `text`. */
@@ -157,7 +165,7 @@ export class App {
       }
       return null;
     }, `${scope} «${text}»`);
-    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+    await this.clickId(id);
   }
 
   async clear(css) {
