@@ -15,7 +15,7 @@ const COMUNE: &str = "083084"; // Sant'Agata di Militello
 
 fn main() {
     let store = Store::open_in_memory().expect("store");
-    let ctx = documents::context_for(store.connection(), COMUNE).expect("context");
+    let ctx = documents::context_for(store.connection(), COMUNE, store.today()).expect("context");
     println!("| What | Median |");
     println!("|---|---|");
 

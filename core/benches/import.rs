@@ -9,8 +9,9 @@ use common::{median, ms};
 
 use std::time::Instant;
 
-use cdp_core::io::import::Mapping;
-use cdp_core::io::{istat, table};
+use cdp_core::io::table;
+use cdp_core::registry::import::Mapping;
+use cdp_core::registry::istat;
 use cdp_core::Store;
 
 const N_COMUNI: usize = 7_904;

@@ -2,7 +2,7 @@
 //! or read-only), close (checkpointed: the main file alone is the archive),
 //! backups, a copy chosen by the user, restore.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -12,19 +12,7 @@ use crate::db::backup::{self, BackupInfo, Reason, Summary};
 use crate::db::lock::{self, Acquired, Holder};
 use crate::db::{self, Access};
 use crate::error::{Error, Result, StorageKind};
-use crate::Store;
-
-/// The settings key of the backup folder (empty: `backup` beside the archive).
-pub(crate) const BACKUP_DIR: &str = "backup_dir";
-
-pub(crate) fn read_only_error(path: Option<&Path>) -> Error {
-    Error::ReadOnlyArchive {
-        message: format!(
-            "L'archivio{} è aperto in sola lettura: nessuna modifica è possibile. Per modificarlo, chiudere l'applicazione e riaprirlo quando nessun altro lo usa, da una cartella in cui si può scrivere.",
-            path.map(|p| format!(" {}", p.display())).unwrap_or_default()
-        ),
-    }
-}
+use crate::{Clock, Store};
 
 /// What a restore did.
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +31,51 @@ fn missing(path: &Path) -> Result<bool> {
     }
 }
 
+/// The domains whose tables make the archive, each with its migrations and
+/// its seed. The schema is their migrations in order; seeds run in this order.
+const DOMAINS: &[db::Domain<Store>] = &[
+    crate::registry::DOMAIN,
+    crate::adhesion::DOMAIN,
+    crate::documents::DOMAIN,
+    crate::zones::DOMAIN,
+    crate::risks::DOMAIN,
+    crate::training::DOMAIN,
+    crate::organigram::DOMAIN,
+];
+
+/// The archive's schema, composed once from the domains' migrations.
+pub fn schema() -> &'static db::Schema {
+    static SCHEMA: std::sync::OnceLock<db::Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| db::Schema::compose(DOMAINS))
+}
+
+/// Runs every domain's seed (each fills only what is still empty).
+fn seed(store: &mut Store) -> Result<()> {
+    for d in DOMAINS {
+        if let Some(seed) = d.seed {
+            seed(store)?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
+    /// A fresh seeded archive in memory (tests and benchmarks).
+    pub fn open_in_memory() -> Result<Store> {
+        let mut store = Store::with_connection(db::open_in_memory(schema())?, None, schema());
+        seed(&mut store)?;
+        Ok(store)
+    }
+
+    /// An empty archive in memory, schema only, not seeded.
+    pub fn open_in_memory_empty() -> Result<Store> {
+        Ok(Store::with_connection(
+            db::open_in_memory(schema())?,
+            None,
+            schema(),
+        ))
+    }
+
     /// Opens the archive at `path` for writing. Where no file exists, a new
     /// archive is built in a temporary file beside it, seeded with the 108
     /// comuni and renamed into place: a crash leaves no half archive. An
@@ -69,13 +101,13 @@ impl Store {
             .write(true)
             .open(path)
             .map_err(|e| Error::file(path, &e))?;
-        let conn = db::open_existing(path, Access::ReadWrite)?;
+        let conn = db::open_existing(path, Access::ReadWrite, schema())?;
         let held = match lock::acquire(path)? {
             Acquired::Lock(l) => l,
             Acquired::HeldBy(holder) => {
                 return Err(Error::ArchiveInUse {
                     path: path.to_path_buf(),
-                    holder: Box::new(holder),
+                    holder: holder.describe(),
                 })
             }
         };
@@ -85,18 +117,23 @@ impl Store {
             path: Some(path.to_path_buf()),
             read_only: false,
             lock: Some(held),
+            schema: schema(),
+            clock: Clock::Local,
         };
-        if version < db::latest_version() {
+        if version < schema().latest_version() {
             backup::make(
                 &store.conn,
                 &store.backup_dir()?,
                 Reason::BeforeMigration,
                 Utc::now(),
+                schema().latest_version(),
             )?;
-            db::migrate(&store.conn).map_err(|e| store.explain(e))?;
+            schema()
+                .migrate(&store.conn)
+                .map_err(|e| store.explain(e))?;
         }
-        // An archive migrated to the risks schema gets the starting catalogue.
-        store.seed_risks_if_empty().map_err(|e| store.explain(e))?;
+        // An archive migrated to a domain's new tables gets that domain's seed.
+        seed(&mut store).map_err(|e| store.explain(e))?;
         Ok(store)
     }
 
@@ -106,10 +143,12 @@ impl Store {
             return Err(Error::storage(StorageKind::FileNotFound, path));
         }
         Ok(Store {
-            conn: db::open_existing(path, Access::ReadOnly)?,
+            conn: db::open_existing(path, Access::ReadOnly, schema())?,
             path: Some(path.to_path_buf()),
             read_only: true,
             lock: None,
+            schema: schema(),
+            clock: Clock::Local,
         })
     }
 
@@ -128,6 +167,7 @@ impl Store {
             path,
             read_only,
             lock,
+            ..
         } = self;
         let checkpoint = if read_only || path.is_none() {
             Ok(())
@@ -142,53 +182,6 @@ impl Store {
         checkpoint
     }
 
-    /// The folder of the backups: the one chosen in Impostazioni, else
-    /// `backup` beside the archive.
-    pub fn backup_dir(&self) -> Result<PathBuf> {
-        if let Some(dir) = crate::settings::get(&self.conn, BACKUP_DIR)? {
-            if !dir.trim().is_empty() {
-                return Ok(PathBuf::from(dir));
-            }
-        }
-        default_backup_dir(self.path())
-    }
-
-    /// The first opening of each day makes a copy (if none was made that day).
-    pub fn daily_backup(&self, now: DateTime<Utc>) -> Result<Option<BackupInfo>> {
-        if self.read_only {
-            return Ok(None);
-        }
-        let dir = self.backup_dir()?;
-        if backup::has_daily(&dir, now.date_naive())? {
-            return Ok(None);
-        }
-        backup::make(&self.conn, &dir, Reason::Daily, now).map(Some)
-    }
-
-    /// A copy made now, for `reason` (before an import, ...).
-    pub fn backup_now(&self, reason: Reason, now: DateTime<Utc>) -> Result<BackupInfo> {
-        backup::make(&self.conn, &self.backup_dir()?, reason, now)
-    }
-
-    /// The copies in the backup folder, newest first.
-    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
-        backup::list(&self.backup_dir()?)
-    }
-
-    /// "Salva una copia dell'archivio…": a checked copy at `dest` (chosen in
-    /// the save dialog, which has already asked about replacing a file).
-    pub fn save_copy(&self, dest: &Path) -> Result<Summary> {
-        if let Some(p) = self.path() {
-            if same_file(p, dest) || dest.starts_with(p) {
-                return Err(Error::validation(
-                    "file",
-                    "La copia non può sostituire l'archivio aperto: scegliere un altro nome o un'altra cartella.",
-                ));
-            }
-        }
-        backup::copy_to(&self.conn, dest, true)
-    }
-
     /// Replaces the archive with the copy at `source`: the copy is checked
     /// (this app's, intact, not newer), a safety copy of the current archive
     /// is made, the archive is closed and the checked copy renamed over it
@@ -196,26 +189,26 @@ impl Store {
     /// point, the file is the old archive or the restored one, never a mix.
     pub fn restore(&mut self, source: &Path, now: DateTime<Utc>) -> Result<RestoreReport> {
         if self.read_only {
-            return Err(read_only_error(self.path()));
+            return Err(Error::read_only(self.path()));
         }
         let path = self
             .path
             .clone()
             .ok_or_else(|| Error::io("Un archivio in memoria non si ripristina."))?;
-        if same_file(&path, source) {
+        if crate::fs::same_file(&path, source) {
             return Err(Error::validation(
                 "file",
                 "Il file scelto è l'archivio aperto: scegliere una copia.",
             ));
         }
-        backup::verify(source)?;
+        backup::verify(source, schema().latest_version())?;
         let safety_copy = self.backup_now(Reason::BeforeRestore, now)?;
         let dir = backup::parent_of(&path).to_path_buf();
         // The checked copy, next to the archive so the rename is atomic.
         let (tmp, restored) = {
-            let src = db::open_existing(source, Access::ReadOnly)
+            let src = db::open_existing(source, Access::ReadOnly, schema())
                 .map_err(|e| Error::validation("file", e.to_string()))?;
-            backup::snapshot(&src, &dir, &path)?
+            backup::snapshot(&src, &dir, &path, schema().latest_version())?
         };
         // Close the current archive: checkpointed, so no WAL is left whose
         // frames could be applied to the restored file.
@@ -239,8 +232,8 @@ impl Store {
         }
         backup::sync_dir(&dir);
         self.reopen(&path)?;
-        if db::schema_version(&self.conn)? < db::latest_version() {
-            db::migrate(&self.conn).map_err(|e| self.explain(e))?;
+        if db::schema_version(&self.conn)? < schema().latest_version() {
+            schema().migrate(&self.conn).map_err(|e| self.explain(e))?;
         }
         let note = serde_json::json!({
             "source": source.display().to_string(),
@@ -258,7 +251,7 @@ impl Store {
 
     /// Reopens the connection on `path` after a restore (the lock is kept).
     fn reopen(&mut self, path: &Path) -> Result<()> {
-        match db::open_existing(path, Access::ReadWrite) {
+        match db::open_existing(path, Access::ReadWrite, schema()) {
             Ok(conn) => {
                 self.conn = conn;
                 Ok(())
@@ -272,20 +265,6 @@ impl Store {
                 )))
             }
         }
-    }
-}
-
-/// The default backup folder: `backup` beside the archive.
-pub fn default_backup_dir(archive: Option<&Path>) -> Result<PathBuf> {
-    let p =
-        archive.ok_or_else(|| Error::io("Un archivio in memoria non ha copie di sicurezza."))?;
-    Ok(backup::parent_of(p).join("backup"))
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
     }
 }
 
@@ -307,15 +286,10 @@ fn checkpoint(conn: &Connection) -> Result<()> {
 fn create_new(path: &Path) -> Result<()> {
     let dir = backup::parent_of(path);
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = crate::io::temp_in(dir, ".nuovo-archivio-").map_err(|e| Error::file(dir, &e))?;
-    let conn = db::create_at(tmp.path()).map_err(|e| e.at_archive(Some(path)))?;
-    let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()));
-    store
-        .seed_if_empty()
-        .map_err(|e| e.at_archive(Some(path)))?;
-    store
-        .seed_risks_if_empty()
-        .map_err(|e| e.at_archive(Some(path)))?;
+    let tmp = crate::fs::temp_in(dir, ".nuovo-archivio-").map_err(|e| Error::file(dir, &e))?;
+    let conn = db::create_at(tmp.path(), schema()).map_err(|e| e.at_archive(Some(path)))?;
+    let mut store = Store::with_connection(conn, Some(tmp.path().to_path_buf()), schema());
+    seed(&mut store).map_err(|e| e.at_archive(Some(path)))?;
     store.close().map_err(|e| e.at_archive(Some(path)))?;
     tmp.as_file()
         .sync_all()

@@ -21,7 +21,7 @@ pub fn record(
         "INSERT INTO audit (at, operator, action, entity, entity_id, before, after)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator,
             action,
             entity,

@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::registry::today;
 use crate::zones::Zone;
 use crate::Store;
 
@@ -23,7 +22,7 @@ pub struct Dashboard {
 
 impl Store {
     pub fn dashboard(&self) -> Result<Dashboard> {
-        let today = today();
+        let today = self.today().to_string();
         let active_rpct = "EXISTS (SELECT 1 FROM referent r WHERE r.istat = c.istat AND r.role = 'rpct'
               AND (r.valid_to IS NULL OR r.valid_to >= ?1) AND (r.valid_from IS NULL OR r.valid_from <= ?1))";
         let (comuni, population, with_rpct, without_zone, population_without_zone): (

@@ -45,10 +45,11 @@ pub enum Error {
         path: Option<PathBuf>,
     },
     /// Another instance (here or on another computer) holds the archive.
-    #[error("L'archivio {} è già {}. Può essere aperto in sola lettura, oppure riaperto quando l'altro utente l'avrà chiuso.", path.display(), holder.describe())]
+    #[error("L'archivio {} è già {}. Può essere aperto in sola lettura, oppure riaperto quando l'altro utente l'avrà chiuso.", path.display(), holder)]
     ArchiveInUse {
         path: PathBuf,
-        holder: Box<crate::db::lock::Holder>,
+        /// Who holds it: "aperto da rossi su PC-SEGRETERIA dal 30/11/2026 alle 10:15".
+        holder: String,
     },
     /// The archive is open read-only: nothing can be changed.
     #[error("{message}")]
@@ -152,6 +153,16 @@ fn storage_message(kind: StorageKind, path: Option<&Path>) -> String {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// Any change refused: the archive is open read-only.
+    pub fn read_only(path: Option<&Path>) -> Error {
+        Error::ReadOnlyArchive {
+            message: format!(
+                "L'archivio{} è aperto in sola lettura: nessuna modifica è possibile. Per modificarlo, chiudere l'applicazione e riaprirlo quando nessun altro lo usa, da una cartella in cui si può scrivere.",
+                path.map(|p| format!(" {}", p.display())).unwrap_or_default()
+            ),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } => "not_found",

@@ -39,6 +39,19 @@ impl CancelToken {
     }
 }
 
+/// An identifier for a bulk action or a batch: the instant with milliseconds
+/// and a counter, distinct even for two batches in the same millisecond.
+pub(crate) fn unique_stamp() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}-{}",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

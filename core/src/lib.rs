@@ -5,10 +5,12 @@
 pub mod adhesion;
 pub mod archive;
 pub mod audit;
+pub mod clock;
 pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod fs;
 pub mod io;
 pub mod job;
 pub mod organigram;
@@ -22,13 +24,17 @@ pub mod zones;
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use db::backup::{BackupInfo, Reason, Summary};
+
+pub use clock::Clock;
 pub use error::{Error, ErrorPayload, Result};
 
 /// The handle on one archive. Each public method that changes data is one
 /// user action: one transaction that also writes its audit row. Opening,
-/// closing, backups and restore are in `archive.rs`.
+/// closing and restore are in `archive.rs`; the backups below.
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
@@ -36,29 +42,36 @@ pub struct Store {
     read_only: bool,
     /// The one-writer lock, held while the archive is open for writing.
     lock: Option<db::lock::ArchiveLock>,
+    /// The schema this build writes (composed from the domains in `archive`).
+    schema: &'static db::Schema,
+    /// Where "today" comes from, for every rule that depends on the date.
+    clock: Clock,
 }
 
 impl Store {
-    /// A fresh seeded archive in memory (tests and benchmarks).
-    pub fn open_in_memory() -> Result<Store> {
-        let mut store = Store::with_connection(db::open_in_memory()?, None);
-        store.seed_if_empty()?;
-        store.seed_risks_if_empty()?;
-        Ok(store)
-    }
-
-    /// An empty archive in memory, schema only, not seeded.
-    pub fn open_in_memory_empty() -> Result<Store> {
-        Ok(Store::with_connection(db::open_in_memory()?, None))
-    }
-
-    fn with_connection(conn: Connection, path: Option<PathBuf>) -> Store {
+    pub(crate) fn with_connection(
+        conn: Connection,
+        path: Option<PathBuf>,
+        schema: &'static db::Schema,
+    ) -> Store {
         Store {
             conn,
             path,
             read_only: false,
             lock: None,
+            schema,
+            clock: Clock::Local,
         }
+    }
+
+    /// Sets where "today" comes from (the shell does it once, at start).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Today, on the store's clock: the date every date rule compares with.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -87,9 +100,9 @@ impl Store {
         f: impl FnOnce(&Transaction, &str) -> Result<T>,
     ) -> Result<T> {
         if self.read_only {
-            return Err(archive::read_only_error(self.path()));
+            return Err(Error::read_only(self.path()));
         }
-        let operator = settings::operator_name(&self.conn)?;
+        let operator = db::kv::operator_name(&self.conn)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -99,35 +112,73 @@ impl Store {
     }
 }
 
-/// The current instant as UTC RFC 3339, as timestamps are stored.
-pub(crate) fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// Backups: the folder, the daily copy, a copy now, the list, a copy chosen
+/// by the user (the copying itself is `db::backup`).
+impl Store {
+    /// The folder of the backups: the one chosen in Impostazioni, else
+    /// `backup` beside the archive.
+    pub fn backup_dir(&self) -> Result<PathBuf> {
+        if let Some(dir) = db::kv::get(&self.conn, db::kv::BACKUP_DIR)? {
+            if !dir.trim().is_empty() {
+                return Ok(PathBuf::from(dir));
+            }
+        }
+        default_backup_dir(self.path())
+    }
+
+    /// The first opening of each day makes a copy (if none was made that day).
+    pub fn daily_backup(&self, now: DateTime<Utc>) -> Result<Option<BackupInfo>> {
+        if self.read_only {
+            return Ok(None);
+        }
+        let dir = self.backup_dir()?;
+        if db::backup::has_daily(&dir, now.date_naive())? {
+            return Ok(None);
+        }
+        db::backup::make(
+            &self.conn,
+            &dir,
+            Reason::Daily,
+            now,
+            self.schema.latest_version(),
+        )
+        .map(Some)
+    }
+
+    /// A copy made now, for `reason` (before an import, ...).
+    pub fn backup_now(&self, reason: Reason, now: DateTime<Utc>) -> Result<BackupInfo> {
+        db::backup::make(
+            &self.conn,
+            &self.backup_dir()?,
+            reason,
+            now,
+            self.schema.latest_version(),
+        )
+    }
+
+    /// The copies in the backup folder, newest first.
+    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
+        db::backup::list(&self.backup_dir()?, self.schema.latest_version())
+    }
+
+    /// "Salva una copia dell'archivio…": a checked copy at `dest` (chosen in
+    /// the save dialog, which has already asked about replacing a file).
+    pub fn save_copy(&self, dest: &Path) -> Result<Summary> {
+        if let Some(p) = self.path() {
+            if fs::same_file(p, dest) || dest.starts_with(p) {
+                return Err(Error::validation(
+                    "file",
+                    "La copia non può sostituire l'archivio aperto: scegliere un altro nome o un'altra cartella.",
+                ));
+            }
+        }
+        db::backup::copy_to(&self.conn, dest, true, self.schema.latest_version())
+    }
 }
 
-/// The version stamp of an edited record: now, with milliseconds, and always
-/// after `previous` (two saves in the same millisecond still differ).
-pub(crate) fn next_version(previous: &str) -> String {
-    use chrono::SubsecRound;
-    let now = chrono::Utc::now().trunc_subsecs(3);
-    let prev = chrono::DateTime::parse_from_rfc3339(previous)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .ok();
-    let at = match prev {
-        Some(p) if p >= now => p + chrono::Duration::milliseconds(1),
-        _ => now,
-    };
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// An identifier for a bulk action or a batch: the instant with milliseconds
-/// and a counter, distinct even for two batches in the same millisecond.
-pub(crate) fn unique_stamp() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "{}-{}-{}",
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    )
+/// The default backup folder: `backup` beside the archive.
+fn default_backup_dir(archive: Option<&Path>) -> Result<PathBuf> {
+    let p =
+        archive.ok_or_else(|| Error::io("Un archivio in memoria non ha copie di sicurezza."))?;
+    Ok(db::backup::parent_of(p).join("backup"))
 }

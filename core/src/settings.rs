@@ -1,106 +1,21 @@
-//! The app's settings, kept in the archive (key/value).
+//! The settings form: what Impostazioni shows and saves, checked, as one
+//! action with its audit row. The values live in the settings store
+//! (`db::kv`).
 
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
-
+use crate::db::kv::{
+    get, letterhead, operator_name, set, Settings, BACKUP_DIR, OPERATOR, SECRETARIAT_ADDRESS,
+    SECRETARIAT_FISCAL_CODE, SECRETARIAT_PEC, SECRETARIAT_PHONE, SIGNATORY_NAME, SIGNATORY_TITLE,
+    STALL_DAYS, UPDATED_AT,
+};
 use crate::error::{Error, Result};
 use crate::Store;
-
-const OPERATOR: &str = "operator_name";
-const UPDATED_AT: &str = "settings_updated_at";
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Settings {
-    /// The name written in the audit rows as the operator of each change.
-    pub operator_name: String,
-    /// Days after which a comune waiting in "invitato" or "bozza inviata" is stalled.
-    pub stall_days: i64,
-    /// Who signs the letters of the Segreteria Generale, and as what.
-    #[serde(default)]
-    pub signatory_name: String,
-    #[serde(default = "default_signatory_title")]
-    pub signatory_title: String,
-    /// The PEC address of the Segreteria, printed in the documents.
-    #[serde(default = "default_secretariat_pec")]
-    pub secretariat_pec: String,
-    /// The letterhead of the Segreteria: seat, codice fiscale of the
-    /// Città Metropolitana, telephone (empty: printed as a blank).
-    #[serde(default)]
-    pub secretariat_address: String,
-    #[serde(default)]
-    pub secretariat_fiscal_code: String,
-    #[serde(default)]
-    pub secretariat_phone: String,
-    /// The folder of the automatic backups; empty: `backup` beside the archive.
-    #[serde(default)]
-    pub backup_dir: String,
-    /// The folder the backups actually go to (read only, shown in the form).
-    #[serde(default)]
-    pub backup_dir_effective: String,
-    /// The version of the settings the form showed (a stale save is refused).
-    #[serde(default)]
-    pub updated_at: String,
-}
-
-fn default_signatory_title() -> String {
-    "Il Segretario Generale".to_string()
-}
-
-fn default_secretariat_pec() -> String {
-    "protocollo@pec.prov.me.it".to_string()
-}
-
-pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
-}
-
-pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO setting (key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
-}
-
-/// The operator's name from the settings, or the system user's name until one is set.
-pub(crate) fn operator_name(conn: &Connection) -> Result<String> {
-    if let Some(name) = get(conn, OPERATOR)? {
-        return Ok(name);
-    }
-    Ok(std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "operatore".to_string()))
-}
-
-/// What the documents print about the Segreteria (signatory, title, PEC);
-/// the other fields of the result are left at their defaults.
-pub(crate) fn letterhead(conn: &Connection) -> Result<Settings> {
-    Ok(Settings {
-        operator_name: String::new(),
-        stall_days: 0,
-        signatory_name: get(conn, "signatory_name")?.unwrap_or_default(),
-        signatory_title: get(conn, "signatory_title")?.unwrap_or_else(default_signatory_title),
-        secretariat_pec: get(conn, "secretariat_pec")?.unwrap_or_else(default_secretariat_pec),
-        secretariat_address: get(conn, "secretariat_address")?.unwrap_or_default(),
-        secretariat_fiscal_code: get(conn, "secretariat_fiscal_code")?.unwrap_or_default(),
-        secretariat_phone: get(conn, "secretariat_phone")?.unwrap_or_default(),
-        backup_dir: String::new(),
-        backup_dir_effective: String::new(),
-        updated_at: String::new(),
-    })
-}
 
 impl Store {
     pub fn settings(&self) -> Result<Settings> {
         Ok(Settings {
             operator_name: operator_name(&self.conn)?,
             stall_days: self.stall_days()?,
-            backup_dir: get(&self.conn, crate::archive::BACKUP_DIR)?.unwrap_or_default(),
+            backup_dir: get(&self.conn, BACKUP_DIR)?.unwrap_or_default(),
             backup_dir_effective: self
                 .backup_dir()
                 .map(|p| p.display().to_string())
@@ -186,17 +101,17 @@ impl Store {
         if before.updated_at != new.updated_at {
             return Err(crate::error::stale());
         }
-        let stamp = crate::next_version(&before.updated_at);
+        let stamp = crate::db::version::next_version(&before.updated_at);
         self.action(|tx, _| {
             set(tx, OPERATOR, &name)?;
-            set(tx, "stall_days", &new.stall_days.to_string())?;
-            set(tx, "signatory_name", &signatory_name)?;
-            set(tx, "signatory_title", &signatory_title)?;
-            set(tx, "secretariat_pec", &secretariat_pec)?;
-            set(tx, "secretariat_address", &secretariat_address)?;
-            set(tx, "secretariat_fiscal_code", &secretariat_fiscal_code)?;
-            set(tx, "secretariat_phone", &secretariat_phone)?;
-            set(tx, crate::archive::BACKUP_DIR, &backup_dir)?;
+            set(tx, STALL_DAYS, &new.stall_days.to_string())?;
+            set(tx, SIGNATORY_NAME, &signatory_name)?;
+            set(tx, SIGNATORY_TITLE, &signatory_title)?;
+            set(tx, SECRETARIAT_PEC, &secretariat_pec)?;
+            set(tx, SECRETARIAT_ADDRESS, &secretariat_address)?;
+            set(tx, SECRETARIAT_FISCAL_CODE, &secretariat_fiscal_code)?;
+            set(tx, SECRETARIAT_PHONE, &secretariat_phone)?;
+            set(tx, BACKUP_DIR, &backup_dir)?;
             set(tx, UPDATED_AT, &stamp)?;
             let after = Settings {
                 operator_name: name.clone(),

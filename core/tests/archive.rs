@@ -112,7 +112,7 @@ fn a_zero_byte_file_a_main_file_without_its_wal_and_a_foreign_file_are_refused()
     let conn = rusqlite::Connection::open(&live).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-    cdp_core::db::migrate(&conn).unwrap();
+    cdp_core::archive::schema().migrate(&conn).unwrap();
     let main_only = dir.path().join("senza-wal.sqlite3");
     std::fs::copy(&live, &main_only).unwrap();
     drop(conn);
@@ -739,8 +739,8 @@ fn the_previous_release_is_backed_up_before_its_migration() {
     {
         // An archive of the previous release: schema 3, one edited comune.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        for (_, sql) in &cdp_core::db::MIGRATIONS[..3] {
-            conn.execute_batch(sql).unwrap();
+        for m in &cdp_core::archive::schema().migrations()[..3] {
+            conn.execute_batch(m.sql).unwrap();
         }
         conn.pragma_update(None, "user_version", 3).unwrap();
         conn.execute_batch(
@@ -753,7 +753,7 @@ fn the_previous_release_is_backed_up_before_its_migration() {
     let s = Store::open(&path).unwrap();
     assert_eq!(
         cdp_core::db::schema_version(s.connection()).unwrap(),
-        cdp_core::db::latest_version()
+        cdp_core::archive::schema().latest_version()
     );
     assert_eq!(
         s.comune("083041").unwrap().notes.as_deref(),

@@ -231,13 +231,13 @@ fn temporary_files_are_exclusive_and_never_left_behind() {
     ] {
         std::os::unix::fs::symlink(&target, dir.path().join(name)).unwrap();
     }
-    cdp_core::io::write_atomically(&path, b"dati").unwrap();
+    cdp_core::fs::write_atomically(&path, b"dati").unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), b"dati");
     assert_eq!(std::fs::read(&target).unwrap(), b"intatto");
     assert_eq!(names_in(dir.path()).len(), 5);
 
     // A folder that does not exist: the error names the file.
-    let e = cdp_core::io::write_atomically(&dir.path().join("no/x.csv"), b"x").unwrap_err();
+    let e = cdp_core::fs::write_atomically(&dir.path().join("no/x.csv"), b"x").unwrap_err();
     assert_eq!(e.code(), "file_not_found");
     assert!(e.to_string().contains("no/x.csv"));
 
@@ -246,7 +246,7 @@ fn temporary_files_are_exclusive_and_never_left_behind() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(sub.join("x"), b"x").unwrap();
     let before = names_in(dir.path());
-    assert!(cdp_core::io::write_atomically(&sub, b"x").is_err());
+    assert!(cdp_core::fs::write_atomically(&sub, b"x").is_err());
     assert_eq!(names_in(dir.path()), before);
 }
 
@@ -273,7 +273,7 @@ fn a_full_disk_leaves_no_half_file_and_says_so() {
     }
     let _guard = Unmount(&mnt);
     let big = vec![b'x'; 1024 * 1024];
-    let e = cdp_core::io::write_atomically(&mnt.join("grande.csv"), &big).unwrap_err();
+    let e = cdp_core::fs::write_atomically(&mnt.join("grande.csv"), &big).unwrap_err();
     assert_eq!(e.code(), "disk_full");
     assert!(e.to_string().contains("grande.csv"), "{e}");
     assert!(names_in(&mnt).is_empty(), "{:?}", names_in(&mnt));
@@ -333,12 +333,12 @@ fn the_previews_folder_is_private_and_not_a_link() {
     let base = tempfile::tempdir().unwrap();
     let dir = base.path().join("anteprime");
     let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
-    cdp_core::io::private_dir(&dir).unwrap();
+    cdp_core::fs::private_dir(&dir).unwrap();
     assert_eq!(mode(&dir), 0o700);
     // Open to others: removed and made again.
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
     std::fs::write(dir.join("planted.pdf"), b"x").unwrap();
-    cdp_core::io::private_dir(&dir).unwrap();
+    cdp_core::fs::private_dir(&dir).unwrap();
     assert_eq!(mode(&dir), 0o700);
     assert!(names_in(&dir).is_empty());
     // A link somewhere else: the link goes, the target is untouched.
@@ -347,7 +347,7 @@ fn the_previews_folder_is_private_and_not_a_link() {
     std::fs::write(elsewhere.join("keep"), b"x").unwrap();
     std::fs::remove_dir(&dir).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
-    cdp_core::io::private_dir(&dir).unwrap();
+    cdp_core::fs::private_dir(&dir).unwrap();
     assert!(!std::fs::symlink_metadata(&dir)
         .unwrap()
         .file_type()
@@ -357,11 +357,11 @@ fn the_previews_folder_is_private_and_not_a_link() {
     // A file in its place.
     std::fs::remove_dir(&dir).unwrap();
     std::fs::write(&dir, b"x").unwrap();
-    cdp_core::io::private_dir(&dir).unwrap();
+    cdp_core::fs::private_dir(&dir).unwrap();
     assert!(dir.is_dir());
     // Previews get unpredictable names and stay.
-    let a = cdp_core::io::write_new_temp(&dir, "Anteprima_", ".pdf", b"%PDF").unwrap();
-    let b = cdp_core::io::write_new_temp(&dir, "Anteprima_", ".pdf", b"%PDF").unwrap();
+    let a = cdp_core::fs::write_new_temp(&dir, "Anteprima_", ".pdf", b"%PDF").unwrap();
+    let b = cdp_core::fs::write_new_temp(&dir, "Anteprima_", ".pdf", b"%PDF").unwrap();
     assert_ne!(a, b);
     assert_eq!(std::fs::read(&a).unwrap(), b"%PDF");
     assert!(a.file_name().unwrap().to_string_lossy().ends_with(".pdf"));

@@ -3,8 +3,8 @@
 
 mod common;
 
+use cdp_core::db::kv::Settings;
 use cdp_core::registry::{ComuneInput, ComuneQuery, ReferentInput, Role};
-use cdp_core::settings::Settings;
 
 fn nasty() -> Vec<String> {
     vec![

@@ -4,9 +4,9 @@
 
 mod common;
 
-use cdp_core::io::import::{LineStatus, Mapping};
-use cdp_core::io::istat::{self, IstatChangeKind};
 use cdp_core::io::table;
+use cdp_core::registry::import::{LineStatus, Mapping};
+use cdp_core::registry::istat::{self, IstatChangeKind};
 use cdp_core::registry::{ComuneQuery, ReferentInput, Role};
 use cdp_core::Store;
 use chrono::{NaiveDate, Utc};

@@ -2,6 +2,7 @@
 
 mod common;
 
+use cdp_core::archive::schema;
 use cdp_core::{db, Store};
 
 #[test]
@@ -63,17 +64,17 @@ fn reopening_keeps_data_and_does_not_reseed() {
 #[test]
 fn migrations_from_empty_reach_the_latest_version() {
     let conn = rusqlite::Connection::open_in_memory().unwrap();
-    db::migrate(&conn).unwrap();
+    schema().migrate(&conn).unwrap();
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, db::latest_version());
+    assert_eq!(v, schema().latest_version());
     let id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .unwrap();
     assert_eq!(id, db::APPLICATION_ID);
     // Idempotent.
-    db::migrate(&conn).unwrap();
+    schema().migrate(&conn).unwrap();
 }
 
 #[test]
@@ -83,7 +84,7 @@ fn a_newer_database_is_refused_and_left_untouched() {
     drop(Store::open(&path).unwrap());
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", db::latest_version() + 1)
+        conn.pragma_update(None, "user_version", schema().latest_version() + 1)
             .unwrap();
         conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
@@ -187,7 +188,7 @@ fn an_archive_of_the_previous_schema_is_migrated_keeping_its_data() {
     {
         // An archive as schema 1 wrote it, with one edited comune and an audit row.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(db::MIGRATIONS[0].1).unwrap();
+        conn.execute_batch(schema().migrations()[0].sql).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute_batch(
             "INSERT INTO comune (istat, name, cadastral_code, pec, updated_at, search_key, name_key)
@@ -201,7 +202,7 @@ fn an_archive_of_the_previous_schema_is_migrated_keeping_its_data() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, db::latest_version());
+    assert_eq!(v, schema().latest_version());
     assert_eq!(
         store.comune("083048").unwrap().pec.as_deref(),
         Some("protocollo@pec.comune.messina.it")

@@ -242,7 +242,7 @@ fn dashboard_counts() {
 fn settings_operator_signs_audit_rows() {
     let mut s = common::store();
     assert_eq!(
-        s.save_settings(&cdp_core::settings::Settings {
+        s.save_settings(&cdp_core::db::kv::Settings {
             operator_name: "  ".into(),
             stall_days: 30,
             ..s.settings().unwrap()
@@ -252,7 +252,7 @@ fn settings_operator_signs_audit_rows() {
         Some("operator_name")
     );
     assert_eq!(
-        s.save_settings(&cdp_core::settings::Settings {
+        s.save_settings(&cdp_core::db::kv::Settings {
             operator_name: "X".into(),
             stall_days: 0,
             ..s.settings().unwrap()
@@ -261,7 +261,7 @@ fn settings_operator_signs_audit_rows() {
         .field(),
         Some("stall_days")
     );
-    s.save_settings(&cdp_core::settings::Settings {
+    s.save_settings(&cdp_core::db::kv::Settings {
         operator_name: "Dott.ssa Lo Giudice".into(),
         stall_days: 45,
         ..s.settings().unwrap()

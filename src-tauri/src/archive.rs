@@ -36,10 +36,7 @@ pub fn backup_now(state: State<'_, AppState>) -> R<BackupInfo> {
 /// copy. None if the dialog was closed.
 #[tauri::command(async)]
 pub fn save_archive_copy(state: State<'_, AppState>) -> R<Option<(String, Summary)>> {
-    let name = format!(
-        "Copia_archivio_comunita_pratiche_{}.sqlite3",
-        chrono::Local::now().format("%Y-%m-%d")
-    );
+    let name = format!("Copia_archivio_comunita_pratiche_{}.sqlite3", state.today());
     let Some(path) = rfd::FileDialog::new()
         .set_title("Salva una copia dell'archivio")
         .set_file_name(&name)

@@ -6,12 +6,12 @@ use cdp_core::adhesion::report::{AdhesionFigures, AdhesionQuery, AdhesionRow};
 use cdp_core::adhesion::{AdhesionStatus, Channel, Step};
 use cdp_core::audit::AuditEntry;
 use cdp_core::dashboard::Dashboard;
+use cdp_core::db::kv::Settings;
 use cdp_core::io::Format;
 use cdp_core::registry::map::MapData;
 use cdp_core::registry::{
     Comune, ComuneInput, ComuneQuery, ComuneRow, PopulationClass, Referent, ReferentInput,
 };
-use cdp_core::settings::Settings;
 use cdp_core::zones::{Disposition, Zone};
 use cdp_core::ErrorPayload;
 use serde::Serialize;
@@ -42,6 +42,8 @@ pub struct AppStatus {
     pub read_only: bool,
     /// Messages to show once (a failed daily backup, a recovered archive).
     pub notices: Vec<String>,
+    /// Today on the core's clock (ISO): the UI's default dates.
+    pub today: String,
 }
 
 #[tauri::command]
@@ -55,6 +57,7 @@ pub fn app_status(state: State<AppState>) -> AppStatus {
         db_path: state.db_path.display().to_string(),
         error,
         read_only,
+        today: state.today().to_string(),
         notices: std::mem::take(&mut *state.notices.lock().unwrap_or_else(|p| p.into_inner())),
     }
 }
@@ -224,7 +227,12 @@ pub struct Exported {
 
 /// Asks where to save with the native GTK dialog (on this worker thread);
 /// None when the user cancels. The extension is added if the user left it out.
-fn ask_save_path(title: &str, stem: &str, format: Format) -> Option<PathBuf> {
+fn ask_save_path(
+    title: &str,
+    stem: &str,
+    format: Format,
+    today: chrono::NaiveDate,
+) -> Option<PathBuf> {
     let ext = format.extension();
     let label = match format {
         Format::Csv => "CSV (Excel, separatore ;)",
@@ -232,7 +240,7 @@ fn ask_save_path(title: &str, stem: &str, format: Format) -> Option<PathBuf> {
     };
     let mut path = rfd::FileDialog::new()
         .set_title(title)
-        .set_file_name(cdp_core::io::default_file_name(stem, format))
+        .set_file_name(cdp_core::io::default_file_name(stem, format, today))
         .add_filter(label, &[ext])
         .save_file()?;
     if path.extension().is_none() {
@@ -249,7 +257,7 @@ pub(crate) fn export_with_dialog(
     format: Format,
     write: impl FnOnce(&mut cdp_core::Store, &std::path::Path) -> cdp_core::Result<usize>,
 ) -> R<Option<Exported>> {
-    let Some(path) = ask_save_path(title, stem, format) else {
+    let Some(path) = ask_save_path(title, stem, format, state.today()) else {
         return Ok(None);
     };
     let rows = state.with(|s| write(s, &path))?;

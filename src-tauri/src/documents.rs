@@ -106,7 +106,7 @@ pub fn documents(state: State<AppState>, istat: Option<String>) -> R<Vec<Documen
 /// the user; previews older than a day are removed.
 fn previews_dir() -> R<PathBuf> {
     let dir = std::env::temp_dir().join("comunita-pratiche-anteprime");
-    cdp_core::io::private_dir(&dir).map_err(core)?;
+    cdp_core::fs::private_dir(&dir).map_err(core)?;
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let day = std::time::Duration::from_secs(24 * 3600);
         for e in entries.flatten() {
@@ -138,7 +138,7 @@ pub async fn preview_pdf(
         let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
         let bytes = job.render(DocFormat::Pdf).map_err(core)?.bytes;
         let dir = previews_dir()?;
-        cdp_core::io::write_new_temp(
+        cdp_core::fs::write_new_temp(
             &dir,
             &format!("Anteprima_{}_", kind.file_stem()),
             ".pdf",

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 
-use cdp_core::io::import::{ImportBatch, Mapping, ReferentsPreview, FIELDS};
-use cdp_core::io::istat::{IstatCounts, IstatList, IstatPreview};
 use cdp_core::io::table::{self, Table};
+use cdp_core::registry::import::{ImportBatch, Mapping, ReferentsPreview, FIELDS};
+use cdp_core::registry::istat::{IstatCounts, IstatList, IstatPreview};
 use serde::Serialize;
 use tauri::{Emitter, State};
 
@@ -84,7 +84,7 @@ pub fn import_choose_file(
     };
     let file_name = name_of(&path);
     let chosen = if kind == "istat" {
-        let list = cdp_core::io::istat::read(&path).map_err(|e| e.to_payload())?;
+        let list = cdp_core::registry::istat::read(&path).map_err(|e| e.to_payload())?;
         let chosen = ChosenFile {
             file_name,
             described_as: list.described_as.clone(),
@@ -179,8 +179,10 @@ pub fn import_referents_preview(
 ) -> R<ReferentsPreview> {
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&app, &state);
-    let today = chrono::Local::now().date_naive();
-    state.with(|s| s.preview_referents_import(&name, &t, &mapping, today, &mut progress))
+    state.with(|s| {
+        let today = s.today();
+        s.preview_referents_import(&name, &t, &mapping, today, &mut progress)
+    })
 }
 
 /// Applies the chosen referents file (backup, one transaction, audit row).
@@ -193,8 +195,8 @@ pub fn import_referents_apply(
 ) -> R<Option<ImportBatch>> {
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&app, &state);
-    let today = chrono::Local::now().date_naive();
     state.with(|s| {
+        let today = s.today();
         s.apply_referents_import(
             &name,
             &t,
@@ -225,8 +227,8 @@ pub fn import_istat_apply(
     province: Option<String>,
 ) -> R<IstatCounts> {
     let (name, list) = istat_file(&files)?;
-    let today = chrono::Local::now().date_naive();
     state.with(|s| {
+        let today = s.today();
         s.apply_istat_import(&name, &list, province.as_deref(), today, chrono::Utc::now())
     })
 }

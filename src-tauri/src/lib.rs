@@ -48,7 +48,7 @@ pub fn run() {
                 .app_data_dir()
                 .unwrap_or_else(|_| PathBuf::from("."));
             let path = resolve_db_path(&args, std::env::var_os("CDP_DB"), &default_dir);
-            app.manage(AppState::open(path));
+            app.manage(AppState::open(path, clock_from_env()));
             app.manage(import::ImportFile::default());
             exit_on_signals(app.handle().clone());
             Ok(())
@@ -239,6 +239,18 @@ pub fn run() {
 }
 
 /// SIGTERM, SIGINT and SIGHUP end the app normally (the archive is closed).
+/// The clock of this run, read once at start: the local date, or the date
+/// fixed by `CDP_TODAY` (AAAA-MM-GG; the E2E tests fix it so that lateness
+/// and the default dates are certain). A malformed value is reported and
+/// the local date used.
+fn clock_from_env() -> cdp_core::Clock {
+    let value = std::env::var("CDP_TODAY").ok();
+    cdp_core::Clock::from_setting(value.as_deref()).unwrap_or_else(|e| {
+        eprintln!("CDP_TODAY: {e}");
+        cdp_core::Clock::Local
+    })
+}
+
 #[cfg(unix)]
 fn exit_on_signals(app: tauri::AppHandle) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};

@@ -72,8 +72,7 @@ pub fn delete_org_unit(
     disposition: Option<UnitDisposition>,
     version: Option<String>,
 ) -> R<()> {
-    let today = chrono::Local::now().date_naive();
-    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref(), today))
+    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref(), s.today()))
 }
 
 #[tauri::command]
@@ -170,7 +169,7 @@ fn save_document(
         DocFormat::Pdf => ("Documento PDF/A", "pdf"),
         DocFormat::Docx => ("Documento Word (modificabile)", "docx"),
     };
-    let today = chrono::Local::now().date_naive();
+    let today = state.today();
     let Some(mut path) = rfd::FileDialog::new()
         .set_title(title)
         .set_file_name(format!("{stem}_{today}.{ext}"))
@@ -183,7 +182,7 @@ fn save_document(
         path.set_extension(ext);
     }
     let bytes = state.with(render)?;
-    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(path.display().to_string()))
 }

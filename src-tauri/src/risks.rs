@@ -1,6 +1,5 @@
 //! Rischi e misure (issue 12): thin commands over `cdp_core::risks`.
-//! "Today" is the local date, or `CDP_TODAY` (AAAA-MM-GG) when set: the E2E
-//! tests fix it so that lateness is certain.
+//! "Today" is the store's (the local date, or `CDP_TODAY` read at start).
 
 use cdp_core::risks::*;
 use tauri::State;
@@ -10,17 +9,10 @@ use cdp_core::io::Format;
 use crate::commands::{export_with_dialog, format_title, Exported, R};
 use crate::AppState;
 
-/// The date the core compares planned dates with.
-pub(crate) fn today() -> String {
-    match std::env::var("CDP_TODAY") {
-        Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
-        _ => chrono::Local::now().format("%Y-%m-%d").to_string(),
-    }
-}
-
+/// The date the core compares planned dates with: the store's today.
 #[tauri::command]
-pub fn risk_today() -> String {
-    today()
+pub fn risk_today(state: State<AppState>) -> String {
+    state.today().to_string()
 }
 
 #[tauri::command]
@@ -131,17 +123,17 @@ pub fn adopt_risk_measures(
     measure_ids: Vec<i64>,
     adjust: AdoptionAdjust,
 ) -> R<AdoptionReport> {
-    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust, &today()))
+    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust, &s.today().to_string()))
 }
 
 #[tauri::command]
 pub fn adopt_general_measures_for_zone(state: State<AppState>, zone_id: i64) -> R<AdoptionReport> {
-    state.with(|s| s.adopt_general_measures_for_zone(zone_id, &today()))
+    state.with(|s| s.adopt_general_measures_for_zone(zone_id, &s.today().to_string()))
 }
 
 #[tauri::command]
 pub fn risk_plan(state: State<AppState>, istat: String) -> R<ComunePlan> {
-    state.with(|s| s.risk_plan(&istat, &today()))
+    state.with(|s| s.risk_plan(&istat, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -151,7 +143,7 @@ pub fn update_risk_adoption(
     adjust: AdoptionAdjust,
     version: Option<String>,
 ) -> R<Adoption> {
-    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref(), &today()))
+    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref(), &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -179,7 +171,7 @@ pub fn record_risk_monitoring(
     adoption_id: i64,
     input: MonitoringInput,
 ) -> R<Adoption> {
-    state.with(|s| s.record_risk_monitoring(adoption_id, &input, &today()))
+    state.with(|s| s.record_risk_monitoring(adoption_id, &input, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -189,17 +181,17 @@ pub fn risk_monitoring(state: State<AppState>, adoption_id: i64) -> R<Vec<Monito
 
 #[tauri::command]
 pub fn risk_late(state: State<AppState>, istat: Option<String>) -> R<Vec<LateAdoption>> {
-    state.with(|s| s.risk_late(istat.as_deref(), &today()))
+    state.with(|s| s.risk_late(istat.as_deref(), &s.today().to_string()))
 }
 
 #[tauri::command]
 pub fn risk_measure_figures(state: State<AppState>) -> R<Vec<MeasureFigure>> {
-    state.with(|s| s.risk_measure_figures(&today()))
+    state.with(|s| s.risk_measure_figures(&s.today().to_string()))
 }
 
 #[tauri::command]
 pub fn risk_comune_figures(state: State<AppState>) -> R<Vec<ComuneFigure>> {
-    state.with(|s| s.risk_comune_figures(&today()))
+    state.with(|s| s.risk_comune_figures(&s.today().to_string()))
 }
 
 #[tauri::command]
@@ -208,7 +200,7 @@ pub fn risk_annual_summary(
     istat: Option<String>,
     year: i32,
 ) -> R<AnnualSummary> {
-    state.with(|s| s.risk_annual_summary(istat.as_deref(), year, &today()))
+    state.with(|s| s.risk_annual_summary(istat.as_deref(), year, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -275,7 +267,7 @@ pub fn export_risk_plan(
             &title,
             &format!("Misure_adottate_{stem}"),
             format,
-            |s, p| s.export_risk_plan(&istat, &today(), format, p),
+            |s, p| s.export_risk_plan(&istat, &s.today().to_string(), format, p),
         )
     }
 }
@@ -319,7 +311,7 @@ pub async fn save_risk_document(
     tauri::async_runtime::spawn_blocking(move || {
         use tauri::Manager;
         let state = app2.state::<AppState>();
-        let t = today();
+        let t = state.today().to_string();
         let (report, stem, title) = state.with(|s| {
             let comune = match &istat {
                 Some(code) => Some(s.comune(code)?.name),
@@ -373,7 +365,7 @@ pub async fn save_risk_document(
         }
         let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)
             .map_err(|e| e.to_payload())?;
-        cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+        cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
         state.remember(path.clone());
         Ok(Some(path.display().to_string()))
     })
@@ -413,7 +405,7 @@ pub async fn save_risk_schede(
     let app2 = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app2.state::<AppState>();
-        let t = today();
+        let t = state.today().to_string();
         // (measure, comune istat, file stem) of each scheda.
         let items: Vec<(i64, String, String)> = state
             .with(|s| s.risk_schede_items(measure_id, istat.as_deref()))?
@@ -469,7 +461,7 @@ pub async fn save_risk_schede(
                     format!("{stem} ({n}).{ext}")
                 };
                 let path = folder.join(name);
-                if cdp_core::io::write_new(&path, &bytes).map_err(|e| e.to_payload())? {
+                if cdp_core::fs::write_new(&path, &bytes).map_err(|e| e.to_payload())? {
                     state.remember(path);
                     break;
                 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
-use cdp_core::{ErrorPayload, Store};
+use cdp_core::{Clock, ErrorPayload, Store};
 
 pub const DB_FILE_NAME: &str = "comunita-pratiche.sqlite3";
 
@@ -19,6 +19,8 @@ pub struct AppState {
     /// What the user must be told after opening (a failed daily backup, an
     /// archive taken over from a crashed instance).
     pub notices: Mutex<Vec<String>>,
+    /// Where "today" comes from, given to every store this state opens.
+    clock: Clock,
 }
 
 /// The archive file: `--db PATH` (or `--db=PATH`), else `CDP_DB`, else the app-data folder.
@@ -41,16 +43,22 @@ pub fn resolve_db_path(args: &[String], env: Option<OsString>, default_dir: &Pat
 
 impl AppState {
     /// Opens the archive for writing (creating it where no file exists) and
-    /// makes the day's first backup.
-    pub fn open(db_path: PathBuf) -> AppState {
+    /// makes the day's first backup. `clock` says what "today" is.
+    pub fn open(db_path: PathBuf, clock: Clock) -> AppState {
         let state = AppState {
             store: Mutex::new(Err(closed())),
             db_path,
             exported: Mutex::new(Vec::new()),
             cancel: AtomicBool::new(false),
             notices: Mutex::new(Vec::new()),
+            clock,
         };
-        let opened = Store::open(&state.db_path).map_err(|e| e.to_payload());
+        let opened = Store::open(&state.db_path)
+            .map(|mut s| {
+                s.set_clock(clock);
+                s
+            })
+            .map_err(|e| e.to_payload());
         if let Ok(store) = &opened {
             let mut notices = Vec::new();
             if let Some(h) = store.recovered_from() {
@@ -77,7 +85,8 @@ impl AppState {
         if guard.is_ok() {
             return Ok(());
         }
-        let store = Store::open_read_only(&self.db_path).map_err(|e| e.to_payload())?;
+        let mut store = Store::open_read_only(&self.db_path).map_err(|e| e.to_payload())?;
+        store.set_clock(self.clock);
         *guard = Ok(store);
         Ok(())
     }
@@ -91,6 +100,11 @@ impl AppState {
                 eprintln!("Chiusura dell'archivio: {e}");
             }
         }
+    }
+
+    /// Today, on the clock every store of this state is given.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Result<Store, ErrorPayload>> {

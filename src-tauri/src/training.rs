@@ -195,7 +195,7 @@ pub fn export_training_ics(
     ) else {
         return Ok(None);
     };
-    cdp_core::io::write_atomically(&path, ics.as_bytes()).map_err(|e| e.to_payload())?;
+    cdp_core::fs::write_atomically(&path, ics.as_bytes()).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),
@@ -216,18 +216,11 @@ use std::sync::Mutex;
 /// The attendance report chosen for an event: read once, previewed, applied.
 static REPORT: Mutex<Option<(i64, String, Vec<u8>)>> = Mutex::new(None);
 
-fn today() -> String {
-    chrono::Local::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-/// The issue date the user typed, or today when the field is empty.
-fn issue_day(issue_date: Option<String>) -> String {
+/// The issue date the user typed, or today (the store's) when the field is empty.
+fn issue_day(state: &AppState, issue_date: Option<String>) -> String {
     issue_date
         .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(today)
+        .unwrap_or_else(|| state.today().to_string())
 }
 
 #[tauri::command]
@@ -355,7 +348,7 @@ pub fn export_training_hours(
     ) else {
         return Ok(None);
     };
-    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),
@@ -408,7 +401,7 @@ pub fn issue_event_certificates(
 ) -> R<Option<IssuedBatch>> {
     use std::sync::atomic::Ordering;
     use tauri::Emitter;
-    let day = issue_day(issue_date);
+    let day = issue_day(&state, issue_date);
     state.with(|s| s.check_certificate_date(event_id, &day))?;
     // Start from the folder of the last file written, or the home folder.
     let start = state
@@ -437,7 +430,7 @@ pub fn issue_event_certificates(
     let mut not_written = Vec::new();
     for (_, bytes, name) in &out {
         let path = dir.join(name);
-        if !cdp_core::io::write_new(&path, bytes).map_err(|e| e.to_payload())? {
+        if !cdp_core::fs::write_new(&path, bytes).map_err(|e| e.to_payload())? {
             not_written.push(name.clone());
         } else {
             state.remember(path);
@@ -463,14 +456,14 @@ pub fn save_certificate(state: State<'_, AppState>, id: i64, reissue: bool) -> R
     let bytes = if reissue {
         state
             .with(|s| {
-                s.reissue_certificate(id, &today())?;
+                s.reissue_certificate(id, &s.today().to_string())?;
                 s.certificate_pdf(id)
             })?
             .0
     } else {
         bytes
     };
-    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),
@@ -484,13 +477,13 @@ pub fn issue_year_certificate(
     ref_year: i32,
     issue_date: Option<String>,
 ) -> R<Certificate> {
-    let day = issue_day(issue_date);
+    let day = issue_day(&state, issue_date);
     state.with(|s| s.issue_year_certificate(participant_id, ref_year, &day))
 }
 
 #[tauri::command]
 pub fn reissue_certificate(state: State<AppState>, id: i64) -> R<Certificate> {
-    state.with(|s| s.reissue_certificate(id, &today()))
+    state.with(|s| s.reissue_certificate(id, &s.today().to_string()))
 }
 
 #[tauri::command]
@@ -522,7 +515,7 @@ pub fn print_training(
     let Some(path) = ask_path(title, &name, label, doc.extension()) else {
         return Ok(None);
     };
-    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),
@@ -576,7 +569,7 @@ pub fn save_training_survey_pdf(
     let Some(path) = ask_path(title, &name, "Documento PDF", "pdf") else {
         return Ok(None);
     };
-    cdp_core::io::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
+    cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(Saved {
         path: path.display().to_string(),

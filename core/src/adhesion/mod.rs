@@ -24,6 +24,24 @@ use crate::registry::referents::{add_referent_in, get_referent};
 use crate::registry::{get_comune, ReferentInput};
 use crate::{audit, validate, Store};
 
+/// This domain's part of the archive. The adhesion workflow and its history.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "adhesion",
+    migrations: &[
+        crate::db::Migration {
+            number: 2,
+            name: "0002_adhesion",
+            sql: include_str!("../../migrations/0002_adhesion.sql"),
+        },
+        crate::db::Migration {
+            number: 5,
+            name: "0005_adhesion_organ",
+            sql: include_str!("../../migrations/0005_adhesion_organ.sql"),
+        },
+    ],
+    seed: None,
+};
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
@@ -295,10 +313,6 @@ pub struct AdhesionStatus {
     pub history: Vec<HistoryEntry>,
 }
 
-pub(crate) fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 pub(crate) fn state_of(conn: &Connection, istat: &str) -> Result<(State, Option<String>)> {
     let row: Option<(String, Option<String>)> = conn
         .query_row(
@@ -318,7 +332,7 @@ fn set_state(conn: &Connection, istat: &str, state: State, since: Option<&str>) 
         "INSERT INTO adhesion (istat, state, since, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(istat) DO UPDATE SET state = excluded.state, since = excluded.since,
             updated_at = excluded.updated_at",
-        params![istat, state.as_str(), since, crate::now_utc()],
+        params![istat, state.as_str(), since, crate::db::version::now_utc()],
     )?;
     Ok(())
 }
@@ -406,10 +420,10 @@ fn optional_note(note: &Option<String>) -> Result<Option<String>> {
     Ok(n)
 }
 
-/// Checks a step's date: a real date, not in the future, not before the last step.
-fn check_date(date: &str, last: Option<&HistoryEntry>) -> Result<NaiveDate> {
+/// Checks a step's date: a real date, not after `today`, not before the last step.
+fn check_date(date: &str, last: Option<&HistoryEntry>, today: NaiveDate) -> Result<NaiveDate> {
     let d = validate::date("date", "Data", date)?;
-    if d > today() {
+    if d > today {
         return Err(Error::validation(
             "date",
             "Data: non può essere nel futuro.",
@@ -447,6 +461,7 @@ pub(crate) fn record_in(
     istat: &str,
     step: &Step,
     bulk_id: Option<&str>,
+    today: NaiveDate,
 ) -> Result<i64> {
     let comune = get_comune(tx, istat)?;
     let (from, _) = state_of(tx, istat)?;
@@ -455,7 +470,7 @@ pub(crate) fn record_in(
         .target(from)
         .ok_or_else(|| invalid(&comune.name, kind, from))?;
     let hist = history(tx, istat)?;
-    let date = check_date(step.date(), last_effective(&hist))?;
+    let date = check_date(step.date(), last_effective(&hist), today)?;
     let mut note = None;
     let mut document = None;
     let data = match step {
@@ -490,7 +505,7 @@ pub(crate) fn record_in(
             let number = required("number", "Numero dell'atto", number, 20)?;
             let referent = match designated {
                 Designated::Existing { referent_id } => {
-                    let r = get_referent(tx, *referent_id).map_err(|_| {
+                    let r = get_referent(tx, *referent_id, &today.to_string()).map_err(|_| {
                         Error::validation(
                             "referent_id",
                             "Referente designato: scegliere un referente del comune.",
@@ -507,7 +522,7 @@ pub(crate) fn record_in(
                     }
                     r
                 }
-                Designated::New { referent } => add_referent_in(tx, op, istat, referent)?,
+                Designated::New { referent } => add_referent_in(tx, op, istat, referent, today)?,
             };
             serde_json::json!({
                 "act_type": act_type,
@@ -548,7 +563,7 @@ pub(crate) fn record_in(
             from.as_str(),
             to.as_str(),
             date.to_string(),
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             op,
             note,
             data.to_string(),
@@ -629,7 +644,7 @@ impl Store {
         let days_in_state = since
             .as_deref()
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .map(|d| (today() - d).num_days());
+            .map(|d| (self.today() - d).num_days());
         Ok(AdhesionStatus {
             istat: istat.to_string(),
             state,
@@ -648,7 +663,8 @@ impl Store {
     /// Records a step of the workflow: checked against the state and the
     /// rules, then written with its history and audit rows, or not at all.
     pub fn record_step(&mut self, istat: &str, step: &Step) -> Result<AdhesionStatus> {
-        self.action(|tx, op| record_in(tx, op, istat, step, None))?;
+        let today = self.today();
+        self.action(|tx, op| record_in(tx, op, istat, step, None, today))?;
         self.adhesion(istat)
     }
 
@@ -663,6 +679,7 @@ impl Store {
         reason: &str,
     ) -> Result<AdhesionStatus> {
         let reason = required("reason", "Motivo dell'annullamento", reason, 2000)?;
+        let today = self.today();
         self.action(|tx, op| {
             let comune = get_comune(tx, istat)?;
             let hist = history(tx, istat)?;
@@ -679,7 +696,7 @@ impl Store {
                 ));
             }
             let (current, _) = state_of(tx, istat)?;
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             tx.execute(
                 "INSERT INTO adhesion_step (istat, kind, from_state, to_state, date, recorded_at, operator, note, data)
                  VALUES (?1, 'undo', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -687,7 +704,7 @@ impl Store {
                     istat,
                     current.as_str(),
                     last.from_state.as_str(),
-                    today().to_string(),
+                    today.to_string(),
                     now,
                     op,
                     reason,
@@ -730,8 +747,9 @@ impl Store {
                 "Selezionare almeno un comune da invitare.",
             ));
         }
-        let bulk_id = crate::unique_stamp();
+        let bulk_id = crate::job::unique_stamp();
         let total = istat.len();
+        let today = self.today();
         self.action(|tx, op| {
             let step = Step::Invite {
                 date: date.to_string(),
@@ -739,7 +757,7 @@ impl Store {
                 channel,
             };
             for (i, code) in istat.iter().enumerate() {
-                record_in(tx, op, code, &step, Some(&bulk_id)).map_err(|e| match e {
+                record_in(tx, op, code, &step, Some(&bulk_id), today).map_err(|e| match e {
                     Error::InvalidTransition { .. } | Error::NotFound { .. } => {
                         Error::InvalidTransition {
                             message: format!(

@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 use rusqlite::ToSql;
 use serde::{Deserialize, Serialize};
 
-use super::{today, State, STATES};
+use super::{State, STATES};
 use crate::error::Result;
-use crate::io::{write_atomically, Format};
+use crate::fs::write_atomically;
+use crate::io::Format;
 use crate::Store;
 
 /// One row of the register: a comune and where it stands.
@@ -101,7 +102,7 @@ impl Store {
         }
         crate::registry::push_zone_filter(&mut sql, &mut args, q.zone.as_deref())?;
         sql.push_str(" ORDER BY c.name_key");
-        let today = today();
+        let today = self.today();
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let rows = stmt.query_map(params.as_slice(), |r| {
@@ -138,7 +139,7 @@ impl Store {
 
     /// Days after which a comune waiting in `invitato` or `bozza inviata` is stalled (setting).
     pub fn stall_days(&self) -> Result<i64> {
-        Ok(crate::settings::get(&self.conn, "stall_days")?
+        Ok(crate::db::kv::get(&self.conn, crate::db::kv::STALL_DAYS)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_STALL_DAYS))
     }

@@ -109,10 +109,10 @@ fn parse_name(name: &str) -> Option<(DateTime<Utc>, Reason)> {
     Some((at.and_utc(), reason))
 }
 
-/// Checks that `path` is an intact archive of this app that this version can
-/// open, and says what it holds. Opened read-only (as immutable, so a file on
+/// Checks that `path` is an intact archive of this app that this version
+/// (schema `latest`) can open, and says what it holds. Opened read-only (as immutable, so a file on
 /// a read-only medium is readable too); never modified.
-pub fn verify(path: &Path) -> Result<Summary> {
+pub fn verify(path: &Path, latest: i64) -> Result<Summary> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| Error::file(path, &e))?;
     if !meta.is_file() {
         return Err(Error::validation(
@@ -154,7 +154,7 @@ pub fn verify(path: &Path) -> Result<Summary> {
     if app_id != super::APPLICATION_ID || schema == 0 {
         return Err(not_ours());
     }
-    if schema > super::latest_version() {
+    if schema > latest {
         return Err(Error::validation(
             "file",
             format!(
@@ -189,9 +189,9 @@ pub fn verify(path: &Path) -> Result<Summary> {
 /// exclusively in `dest`'s folder, checked, then renamed. With `replace`
 /// false, an existing `dest` is never overwritten. On any failure nothing is
 /// left behind and the error names `dest`.
-pub fn copy_to(conn: &Connection, dest: &Path, replace: bool) -> Result<Summary> {
+pub fn copy_to(conn: &Connection, dest: &Path, replace: bool, latest: i64) -> Result<Summary> {
     let dir = parent_of(dest);
-    let (tmp, summary) = snapshot(conn, dir, dest)?;
+    let (tmp, summary) = snapshot(conn, dir, dest, latest)?;
     if replace {
         tmp.persist(dest).map_err(|e| Error::file(dest, &e.error))?;
     } else {
@@ -216,9 +216,10 @@ pub fn snapshot(
     conn: &Connection,
     dir: &Path,
     dest: &Path,
+    latest: i64,
 ) -> Result<(tempfile::NamedTempFile, Summary)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let tmp = crate::io::temp_in(dir, ".copia-archivio-").map_err(|e| Error::file(dir, &e))?;
+    let tmp = crate::fs::temp_in(dir, ".copia-archivio-").map_err(|e| Error::file(dir, &e))?;
     let at = |e: rusqlite::Error| Error::from(e).at_archive(Some(dest));
     {
         let mut dst = Connection::open_with_flags(
@@ -253,7 +254,7 @@ pub fn snapshot(
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::file(dest, &e))?;
-    let summary = verify(tmp.path()).map_err(|e| match e {
+    let summary = verify(tmp.path(), latest).map_err(|e| match e {
         Error::Validation { message, .. } => Error::io(format!(
             "La copia {} non ha superato il controllo dopo la scrittura ({message}): non è stata conservata.",
             dest.display()
@@ -277,6 +278,7 @@ pub fn make(
     dir: &Path,
     reason: Reason,
     now: DateTime<Utc>,
+    latest: i64,
 ) -> Result<BackupInfo> {
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
     let mut name = file_name(reason, now);
@@ -286,7 +288,7 @@ pub fn make(
         n += 1;
     }
     let path = dir.join(&name);
-    let summary = copy_to(conn, &path, false)?;
+    let summary = copy_to(conn, &path, false, latest)?;
     rotate(dir, now)?;
     Ok(info(&path, &name, now, reason, Some(summary), None))
 }
@@ -331,10 +333,10 @@ fn entries(dir: &Path) -> Result<Vec<(PathBuf, String, DateTime<Utc>, Reason)>> 
 
 /// The copies in `dir`, newest first, each read back (what it holds, or why
 /// it cannot be used).
-pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
+pub fn list(dir: &Path, latest: i64) -> Result<Vec<BackupInfo>> {
     Ok(entries(dir)?
         .into_iter()
-        .map(|(path, name, at, reason)| match verify(&path) {
+        .map(|(path, name, at, reason)| match verify(&path, latest) {
             Ok(s) => info(&path, &name, at, reason, Some(s), None),
             Err(e) => info(&path, &name, at, reason, None, Some(e.to_string())),
         })

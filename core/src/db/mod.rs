@@ -1,4 +1,7 @@
-//! Connection setup, embedded migrations and the version guard.
+//! Connection setup, the version guard, and the machinery of the schema:
+//! each domain declares its migrations and seed (`Domain`); the archive
+//! composes them into one ordered `Schema`. Below: the settings store
+//! (`kv`), versions of records (`version`), backups, the one-writer lock.
 
 use std::io::Read;
 use std::path::Path;
@@ -8,54 +11,98 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 pub mod backup;
+pub mod kv;
 pub mod lock;
+pub mod version;
 
 /// `PRAGMA application_id` of our archives ('CDP1').
 pub const APPLICATION_ID: i64 = 0x4344_5031;
 
-/// The embedded migrations, in order. Append only: a released one is never edited.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_registry",
-        include_str!("../../migrations/0001_registry.sql"),
-    ),
-    (
-        "0002_adhesion",
-        include_str!("../../migrations/0002_adhesion.sql"),
-    ),
-    (
-        "0003_documents",
-        include_str!("../../migrations/0003_documents.sql"),
-    ),
-    (
-        "0004_zone_version",
-        include_str!("../../migrations/0004_zone_version.sql"),
-    ),
-    (
-        "0005_adhesion_organ",
-        include_str!("../../migrations/0005_adhesion_organ.sql"),
-    ),
-    (
-        "0006_import",
-        include_str!("../../migrations/0006_import.sql"),
-    ),
-    (
-        "0007_risks",
-        include_str!("../../migrations/0007_risks.sql"),
-    ),
-    (
-        "0008_training",
-        include_str!("../../migrations/0008_training.sql"),
-    ),
-    (
-        "0009_organigram",
-        include_str!("../../migrations/0009_organigram.sql"),
-    ),
-];
+/// One numbered migration of the archive's schema. Append only: a released
+/// one is never edited. `number` is its place in the whole archive's order
+/// (`PRAGMA user_version` counts the migrations applied).
+#[derive(Debug)]
+pub struct Migration {
+    pub number: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
 
-/// The schema version this build writes.
-pub fn latest_version() -> i64 {
-    MIGRATIONS.len() as i64
+/// A domain's part of the archive: the migrations that make its tables and
+/// the seed that fills them on a new (or newly migrated) archive. `S` is the
+/// store the seed writes through; each domain declares one.
+pub struct Domain<S> {
+    pub name: &'static str,
+    pub migrations: &'static [Migration],
+    pub seed: Option<fn(&mut S) -> Result<()>>,
+}
+
+/// The archive's schema: the migrations of every domain in their order.
+#[derive(Debug)]
+pub struct Schema {
+    migrations: Vec<&'static Migration>,
+}
+
+impl Schema {
+    /// The migrations of `domains`, ordered by number. Two migrations with
+    /// one number, or a gap, is a mistake of this build: it panics (a test
+    /// composes the schema).
+    pub fn compose<S>(domains: &[Domain<S>]) -> Schema {
+        let mut migrations: Vec<&'static Migration> =
+            domains.iter().flat_map(|d| d.migrations.iter()).collect();
+        migrations.sort_by_key(|m| m.number);
+        for (i, m) in migrations.iter().enumerate() {
+            assert_eq!(
+                m.number,
+                i as i64 + 1,
+                "migration {} out of sequence",
+                m.name
+            );
+        }
+        Schema { migrations }
+    }
+
+    /// Every migration, in order.
+    pub fn migrations(&self) -> &[&'static Migration] {
+        &self.migrations
+    }
+
+    /// The schema version this build writes.
+    pub fn latest_version(&self) -> i64 {
+        self.migrations.len() as i64
+    }
+
+    /// Runs the pending migrations in one transaction and records the version.
+    pub fn migrate(&self, conn: &Connection) -> Result<()> {
+        let latest = self.latest_version();
+        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > latest {
+            return Err(Error::NewerDatabase {
+                message: format!(
+                    "L'archivio è stato scritto da una versione più recente dell'applicazione (schema {current}). Aggiornare l'applicazione."
+                ),
+            });
+        }
+        if current == latest {
+            return Ok(());
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = (|| -> Result<()> {
+            for m in &self.migrations[current as usize..] {
+                conn.execute_batch(m.sql)?;
+            }
+            conn.pragma_update(None, "user_version", latest)?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How an existing archive is opened.
@@ -68,7 +115,7 @@ pub enum Access {
 /// Creates a new, empty archive (schema only) at `tmp`, a file that exists
 /// and is empty (the caller made it exclusively). It is written in rollback
 /// mode so that, once closed, the file alone is the whole archive.
-pub fn create_at(tmp: &Path) -> Result<Connection> {
+pub fn create_at(tmp: &Path, schema: &Schema) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         tmp,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -77,7 +124,7 @@ pub fn create_at(tmp: &Path) -> Result<Connection> {
     configure(&conn)?;
     conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    migrate(&conn)?;
+    schema.migrate(&conn)?;
     Ok(conn)
 }
 
@@ -86,7 +133,7 @@ pub fn create_at(tmp: &Path) -> Result<Connection> {
 /// program, incomplete (a main file copied without its `-wal`) or written by a
 /// newer version is refused with a message that names it, and left untouched.
 /// Read-write opening migrates an older schema; read-only opening refuses it.
-pub fn open_existing(path: &Path, access: Access) -> Result<Connection> {
+pub fn open_existing(path: &Path, access: Access, schema: &Schema) -> Result<Connection> {
     check_header(path)?;
     let conn = match access {
         Access::ReadWrite => Connection::open_with_flags(
@@ -96,12 +143,12 @@ pub fn open_existing(path: &Path, access: Access) -> Result<Connection> {
         .map_err(|e| unreadable(path, &e))?,
         Access::ReadOnly => open_read_only(path)?,
     };
-    check_existing(&conn, path)?;
+    check_existing(&conn, path, schema.latest_version())?;
     configure(&conn)?;
     if access == Access::ReadWrite {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| Error::from(e).at_archive(Some(path)))?;
-    } else if schema_version(&conn)? < latest_version() {
+    } else if schema_version(&conn)? < schema.latest_version() {
         return Err(Error::UnreadableDatabase {
             message: format!(
                 "L'archivio {} è di una versione precedente dell'applicazione e va aggiornato, cosa che in sola lettura non è possibile. Aprirlo in scrittura (da una cartella scrivibile, quando nessun altro lo usa). Il file non è stato modificato.",
@@ -153,10 +200,10 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
 }
 
 /// An in-memory archive (tests, benchmarks).
-pub fn open_in_memory() -> Result<Connection> {
+pub fn open_in_memory(schema: &Schema) -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     configure(&conn)?;
-    migrate(&conn)?;
+    schema.migrate(&conn)?;
     Ok(conn)
 }
 
@@ -200,7 +247,7 @@ fn check_header(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn check_existing(conn: &Connection, path: &Path) -> Result<()> {
+fn check_existing(conn: &Connection, path: &Path, latest: i64) -> Result<()> {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| unreadable(path, &e))?;
@@ -224,12 +271,12 @@ fn check_existing(conn: &Connection, path: &Path) -> Result<()> {
     if version == 0 {
         return Err(incomplete(path));
     }
-    if version > latest_version() {
+    if version > latest {
         return Err(Error::NewerDatabase {
             message: format!(
                 "L'archivio {} è stato scritto da una versione più recente dell'applicazione (schema {version}, questa versione conosce fino allo schema {}). Aggiornare l'applicazione: l'archivio non è stato modificato.",
                 path.display(),
-                latest_version()
+                latest
             ),
         });
     }
@@ -267,35 +314,4 @@ pub fn wal_path(path: &Path) -> std::path::PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push("-wal");
     std::path::PathBuf::from(s)
-}
-
-/// Runs the pending migrations in one transaction and records the version.
-pub fn migrate(conn: &Connection) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > latest_version() {
-        return Err(Error::NewerDatabase {
-            message: format!(
-                "L'archivio è stato scritto da una versione più recente dell'applicazione (schema {current}). Aggiornare l'applicazione."
-            ),
-        });
-    }
-    if current == latest_version() {
-        return Ok(());
-    }
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let result = (|| -> Result<()> {
-        for (_, sql) in &MIGRATIONS[current as usize..] {
-            conn.execute_batch(sql)?;
-        }
-        conn.pragma_update(None, "user_version", latest_version())?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => conn.execute_batch("COMMIT")?,
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e);
-        }
-    }
-    Ok(())
 }

@@ -22,6 +22,17 @@ use crate::registry::get_comune;
 use crate::Store;
 use template::{ComuneCtx, Context, Ente, InvitoCtx, ZonaCtx, BLANK};
 
+/// This domain's part of the archive. The templates and the register of the documents.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "documents",
+    migrations: &[crate::db::Migration {
+        number: 3,
+        name: "0003_documents",
+        sql: include_str!("../../migrations/0003_documents.sql"),
+    }],
+    seed: None,
+};
+
 /// The version label of the shipped default templates.
 pub const DEFAULT_VERSION: &str = "2026.2";
 
@@ -247,26 +258,32 @@ fn date_long(d: chrono::NaiveDate) -> String {
     )
 }
 
-fn current_referent(conn: &Connection, istat: &str, role: &str) -> Result<Option<String>> {
+fn current_referent(
+    conn: &Connection,
+    istat: &str,
+    role: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT full_name FROM referent
              WHERE istat = ?1 AND role = ?2
-               AND (valid_to IS NULL OR valid_to >= date('now', 'localtime'))
+               AND (valid_to IS NULL OR valid_to >= ?3)
              ORDER BY COALESCE(valid_from, '') DESC, id DESC LIMIT 1",
-            params![istat, role],
+            params![istat, role, today.to_string()],
             |r| r.get(0),
         )
         .optional()?)
 }
 
 /// The data a template is filled with, for one comune.
-pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
+/// The context of a comune's acts, as of `today`.
+pub fn context_for(conn: &Connection, istat: &str, today: chrono::NaiveDate) -> Result<Context> {
     let c = get_comune(conn, istat)?;
-    let letterhead = crate::settings::letterhead(conn)?;
-    let rpct = current_referent(conn, istat, "rpct")?;
-    let sindaco = current_referent(conn, istat, "sindaco")?.or(c.mayor_name.clone());
-    let referente = current_referent(conn, istat, "operativo")?.or(rpct.clone());
+    let letterhead = crate::db::kv::letterhead(conn)?;
+    let rpct = current_referent(conn, istat, "rpct", today)?;
+    let sindaco = current_referent(conn, istat, "sindaco", today)?.or(c.mayor_name.clone());
+    let referente = current_referent(conn, istat, "operativo", today)?.or(rpct.clone());
     let zone_referent: Option<String> = match c.zone_id {
         Some(z) => conn
             .query_row(
@@ -336,7 +353,7 @@ pub fn context_for(conn: &Connection, istat: &str) -> Result<Context> {
             })),
         },
         data: BLANK.to_string(),
-        anno: chrono::Local::now().date_naive().year(),
+        anno: today.year(),
         senza_oneri: true,
         organo: c.adopting_organ.as_str().to_string(),
     })
@@ -605,19 +622,19 @@ fn write_batch_file(
     on_existing: OnExisting,
 ) -> Result<(ItemOutcome, Option<PathBuf>)> {
     let path = folder.join(name);
-    if crate::io::write_new(&path, bytes)? {
+    if crate::fs::write_new(&path, bytes)? {
         return Ok((ItemOutcome::Written, Some(path)));
     }
     match on_existing {
         OnExisting::Skip => Ok((ItemOutcome::Skipped, None)),
         OnExisting::Replace => {
-            crate::io::write_atomically(&path, bytes)?;
+            crate::fs::write_atomically(&path, bytes)?;
             Ok((ItemOutcome::Replaced, Some(path)))
         }
         OnExisting::Suffix => {
             for n in 2..10_000 {
                 let p = folder.join(with_suffix(name, n));
-                if crate::io::write_new(&p, bytes)? {
+                if crate::fs::write_new(&p, bytes)? {
                     return Ok((ItemOutcome::Suffixed, Some(p)));
                 }
             }
@@ -742,7 +759,7 @@ fn ensure_stored(tx: &Connection, operator: &str, kind: DocKind) -> Result<Templ
             current.version,
             current.body,
             DEFAULT_VERSION,
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator
         ],
     )?;
@@ -767,7 +784,7 @@ fn add_version(
             body,
             origin,
             source,
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator
         ],
     )?;
@@ -811,7 +828,7 @@ fn record_document(
             path.to_string_lossy(),
             sha,
             bytes.len() as i64,
-            crate::now_utc(),
+            crate::db::version::now_utc(),
             operator,
             batch_id
         ],
@@ -948,7 +965,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let ctxs = istats
             .iter()
-            .map(|i| context_for(&self.conn, i))
+            .map(|i| context_for(&self.conn, i, self.today()))
             .collect::<Result<Vec<_>>>()?;
         let never = AtomicBool::new(false);
         let results = par_map(&ctxs, &never, &|ctx: &Context| fill(body, ctx).map(|_| ()));
@@ -1027,8 +1044,8 @@ impl Store {
         Ok(RenderJob {
             kind,
             body,
-            ctx: context_for(&self.conn, &istat)?,
-            author: crate::settings::operator_name(&self.conn)?,
+            ctx: context_for(&self.conn, &istat, self.today())?,
+            author: crate::db::kv::operator_name(&self.conn)?,
         })
     }
 
@@ -1111,7 +1128,7 @@ impl Store {
                 None,
             ));
         }
-        crate::io::write_atomically(path, &rendered.bytes)?;
+        crate::fs::write_atomically(path, &rendered.bytes)?;
         let result = self.action(|tx, op| {
             let t = ensure_stored(tx, op, kind)?;
             record_document(
@@ -1233,10 +1250,10 @@ impl Store {
             template::check(&t.body)?;
             bodies.push((k, t.body));
         }
-        let author = crate::settings::operator_name(&self.conn)?;
+        let author = crate::db::kv::operator_name(&self.conn)?;
         let ctxs: Vec<(String, Result<Context>)> = istats
             .iter()
-            .map(|i| (i.clone(), context_for(&self.conn, i)))
+            .map(|i| (i.clone(), context_for(&self.conn, i, self.today())))
             .collect();
         let item_kinds: Vec<DocKind> = ctxs
             .iter()
@@ -1332,7 +1349,7 @@ impl Store {
                     ));
                 }
             }
-            let batch_id = format!("batch-{}", crate::unique_stamp());
+            let batch_id = format!("batch-{}", crate::job::unique_stamp());
             let folder = report.folder.clone();
             let summary = serde_json::json!({ "kind": job.kind.as_str(), "format": format.extension(), "folder": folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
             let recorded = self.action(|tx, op| {

@@ -233,6 +233,15 @@ fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<TableRow>> {
     Ok(out)
 }
 
+/// The name of an imported file as the audit rows and summaries show it
+/// (the last component of the path the user chose).
+pub(crate) fn file_label(file_name: &str) -> String {
+    std::path::Path::new(file_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file_name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,10 +12,10 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::tree::{NodeKind, Organigram};
+use crate::db::version::check_version;
 use crate::documents::template::{Ente, BLANK};
 use crate::documents::{docx, fill_with, layout, pdf, DocFormat};
 use crate::error::Result;
-use crate::registry::referents::check_version;
 use crate::text::date_it;
 use crate::{audit, Store};
 
@@ -178,7 +178,7 @@ impl Store {
             )
             .optional()?;
         let placeholders = placeholders().into_iter().collect();
-        let base = crate::settings::get(&self.conn, BASE_KEY)?.unwrap_or_else(|| "1".into());
+        let base = crate::db::kv::get(&self.conn, BASE_KEY)?.unwrap_or_else(|| "1".into());
         Ok(match row {
             Some((body, updated_at)) => ActTemplate {
                 newer_default: base != DEFAULT_VERSION && body != DEFAULT_BODY,
@@ -209,14 +209,14 @@ impl Store {
         let before = self.org_act_template()?;
         self.action(|tx, op| {
             check_version(&before.updated_at, version)?;
-            let at = crate::next_version(&before.updated_at);
+            let at = crate::db::version::next_version(&before.updated_at);
             tx.execute(
                 "INSERT INTO org_act_template (id, body, updated_at) VALUES (1, ?1, ?2)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 rusqlite::params![body, at],
             )?;
             // Written on the shipped text in use now.
-            crate::settings::set(tx, BASE_KEY, DEFAULT_VERSION)?;
+            crate::db::kv::set(tx, BASE_KEY, DEFAULT_VERSION)?;
             audit::record(
                 tx,
                 op,
@@ -260,7 +260,7 @@ impl Store {
         format: DocFormat,
     ) -> Result<Vec<u8>> {
         let o = self.organigram(as_of)?;
-        let l = crate::settings::letterhead(&self.conn)?;
+        let l = crate::db::kv::letterhead(&self.conn)?;
         let ente = Ente {
             nome: "Città Metropolitana di Messina".into(),
             ufficio: "Segreteria Generale".into(),

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 use super::tree::{NodeKind, Organigram};
 use crate::error::{Error, Result};
-use crate::io::{table_csv, table_xlsx, write_atomically, Format};
+use crate::fs::write_atomically;
+use crate::io::{table_csv, table_xlsx, Format};
 use crate::text::date_it;
 use crate::Store;
 

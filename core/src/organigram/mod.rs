@@ -28,6 +28,17 @@ pub use people::{Person, PersonCandidate, PersonChoice, PersonInput, Role, RoleI
 pub use tree::{HistoryEntry, Member, NodeKind, OrgNode, Organigram};
 pub use units::{Unit, UnitDisposition, UnitInput, UnitKind};
 
+/// This domain's part of the archive. The working group's units, people and roles.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "organigram",
+    migrations: &[crate::db::Migration {
+        number: 9,
+        name: "0009_organigram",
+        sql: include_str!("../../migrations/0009_organigram.sql"),
+    }],
+    seed: None,
+};
+
 /// An optional date field typed by the user, checked and returned as ISO.
 pub(crate) fn opt_date(field: &str, label: &str, v: &Option<String>) -> Result<Option<NaiveDate>> {
     crate::text::clean(v)

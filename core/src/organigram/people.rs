@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::units::get_unit;
 use super::{check_period, json, opt_date, optional_text, required_text};
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::{check_version, get_referent};
+use crate::registry::referents::get_referent;
 use crate::text::fold;
 use crate::{audit, validate, Store};
 
@@ -264,11 +265,11 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
 }
 
 /// The person for a role: found, linked to a referent, or created; in the caller's transaction.
-fn resolve_person(tx: &Connection, op: &str, choice: &PersonChoice) -> Result<Person> {
+fn resolve_person(tx: &Connection, op: &str, choice: &PersonChoice, today: &str) -> Result<Person> {
     match choice {
         PersonChoice::Person { person_id } => get_person(tx, *person_id),
         PersonChoice::Referent { referent_id } => {
-            let r = get_referent(tx, *referent_id)?;
+            let r = get_referent(tx, *referent_id, today)?;
             let existing: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM org_person WHERE referent_id = ?1",
@@ -279,7 +280,7 @@ fn resolve_person(tx: &Connection, op: &str, choice: &PersonChoice) -> Result<Pe
             if let Some(id) = existing {
                 return get_person(tx, id);
             }
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             tx.execute(
                 "INSERT INTO org_person (referent_id, name_key, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
                 params![r.id, fold(&r.full_name), now],
@@ -298,7 +299,7 @@ fn resolve_person(tx: &Connection, op: &str, choice: &PersonChoice) -> Result<Pe
         }
         PersonChoice::New(input) => {
             let c = check_person(tx, input, None)?;
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             tx.execute(
                 "INSERT INTO org_person (full_name, ente, qualifica, email, phone, name_key, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -378,7 +379,7 @@ impl Store {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let today = crate::registry::today();
+        let today = self.today().to_string();
         let matches = |name: &str| {
             let k = fold(name);
             terms.iter().all(|t| k.contains(t.as_str()))
@@ -472,7 +473,7 @@ impl Store {
                     c.email,
                     c.phone,
                     c.name_key,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             let after = get_person(tx, id)?;
@@ -494,12 +495,13 @@ impl Store {
     /// Gives a person a role in a unit (the person chosen, linked or created in the same action).
     pub fn add_org_role(&mut self, input: &RoleInput) -> Result<Role> {
         let c = check_role(input)?;
+        let today = self.today().to_string();
         self.action(|tx, op| {
             get_unit(tx, input.unit_id)
                 .map_err(|_| Error::validation("unit_id", "Unità: l'unità scelta non esiste più."))?;
-            let person = resolve_person(tx, op, &input.person)?;
+            let person = resolve_person(tx, op, &input.person, &today)?;
             check_overlap(tx, input.unit_id, person.id, &c, None)?;
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             tx.execute(
                 "INSERT INTO org_role (unit_id, person_id, title, valid_from, valid_to, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -520,7 +522,7 @@ impl Store {
             check_overlap(tx, before.unit_id, before.person.id, &c, Some(id))?;
             tx.execute(
                 "UPDATE org_role SET title = ?2, valid_from = ?3, valid_to = ?4, updated_at = ?5 WHERE id = ?1",
-                params![id, c.title, c.valid_from, c.valid_to, crate::next_version(&before.updated_at)],
+                params![id, c.title, c.valid_from, c.valid_to, crate::db::version::next_version(&before.updated_at)],
             )?;
             let after = get_role(tx, id)?;
             audit::record(tx, op, "update", "org_role", &id.to_string(), Some(&json(&before)?), Some(&json(&after)?))?;

@@ -248,7 +248,7 @@ impl Store {
             .filter(|r| in_period(Some(&r.valid_from), r.valid_to.as_deref(), &day))
             .collect();
         let zones = self.zones()?;
-        let signatory = crate::settings::letterhead(&self.conn)?.signatory_name;
+        let signatory = crate::db::kv::letterhead(&self.conn)?.signatory_name;
         let mut nodes: Vec<OrgNode> = Vec::new();
 
         // Zone referents and RPCT: referent rows, read once.

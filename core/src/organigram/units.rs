@@ -6,8 +6,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{check_period, json, opt_date, optional_text, required_text};
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 /// A kind of unit (data, not code: the table `org_unit_kind`).
@@ -230,7 +230,7 @@ impl Store {
                 [input.parent_id],
                 |r| r.get(0),
             )?;
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             tx.execute(
                 "INSERT INTO org_unit (parent_id, position, kind, name, description, shows_zones, shows_rpct,
                     valid_from, valid_to, created_at, updated_at)
@@ -273,7 +273,7 @@ impl Store {
                     input.shows_rpct,
                     c.valid_from,
                     c.valid_to,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             let after = get_unit(tx, id)?;
@@ -322,7 +322,7 @@ impl Store {
             new.insert(index.min(new.len()), id);
             tx.execute(
                 "UPDATE org_unit SET parent_id = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, parent_id, crate::next_version(&before.updated_at)],
+                params![id, parent_id, crate::db::version::next_version(&before.updated_at)],
             )?;
             tx.execute("UPDATE org_unit SET position = -1 WHERE id = ?1", [id])?;
             renumber(tx, &new)?;
@@ -405,7 +405,7 @@ impl Store {
                     })?;
                     tx.execute(
                         "UPDATE org_role SET unit_id = ?2, updated_at = ?3 WHERE unit_id = ?1",
-                        params![id, unit_id, crate::now_utc()],
+                        params![id, unit_id, crate::db::version::now_utc()],
                     )?;
                 }
                 _ => {

@@ -1,6 +1,9 @@
 //! The registry of the comuni: their data, the first-run seed from the
 //! embedded ISTAT/Openpolis data, search, filters and sorting.
 
+pub mod export;
+pub mod import;
+pub mod istat;
 pub mod map;
 pub mod referents;
 
@@ -12,6 +15,25 @@ use crate::text::{clean, fold, query_terms};
 use crate::{audit, validate, Store};
 
 pub use referents::{Referent, ReferentInput, Role};
+
+/// This domain's part of the archive. The comuni, their referents, the zones' first table, the settings and the
+/// audit log (0001); the imports and their undo (0006); seeded with the 108 comuni.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "registry",
+    migrations: &[
+        crate::db::Migration {
+            number: 1,
+            name: "0001_registry",
+            sql: include_str!("../../migrations/0001_registry.sql"),
+        },
+        crate::db::Migration {
+            number: 6,
+            name: "0006_import",
+            sql: include_str!("../../migrations/0006_import.sql"),
+        },
+    ],
+    seed: Some(crate::Store::seed_if_empty),
+};
 
 /// The embedded data of the 108 comuni (ISTAT, population by Openpolis).
 pub const SEED_CSV: &str = include_str!("../../data/comuni-messina.csv");
@@ -215,9 +237,6 @@ pub(crate) fn get_comune(conn: &Connection, istat: &str) -> Result<Comune> {
 }
 
 /// Today's date as stored (ISO), for "active" referents.
-pub(crate) fn today() -> String {
-    chrono::Local::now().date_naive().to_string()
-}
 
 /// Recomputes the folded search text of a comune from its name, codes and referents.
 pub(crate) fn refresh_search_key(conn: &Connection, istat: &str) -> Result<()> {
@@ -261,7 +280,7 @@ pub(crate) fn push_zone_filter(
 }
 
 /// Validates and normalises the editable fields (trimmed; empty → None).
-fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
+fn check_input(input: &ComuneInput, today: chrono::NaiveDate) -> Result<ComuneInput> {
     let name = input.name.trim().to_string();
     if name.is_empty() {
         return Err(Error::validation(
@@ -285,7 +304,7 @@ fn check_input(input: &ComuneInput) -> Result<ComuneInput> {
             ));
         }
     }
-    let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive()) as i64;
+    let this_year = chrono::Datelike::year(&today) as i64;
     if let Some(y) = input.population_year {
         if !(1861..=this_year).contains(&y) {
             return Err(Error::validation(
@@ -427,12 +446,12 @@ impl Store {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM comune", [], |r| r.get(0))?;
-        if n > 0 || crate::settings::get(&self.conn, "seeded")?.is_some() {
+        if n > 0 || crate::db::kv::get(&self.conn, "seeded")?.is_some() {
             return Ok(());
         }
         let rows = seed_rows()?;
         self.action(|tx, op| {
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             let mut zones: Vec<(String, i64)> = Vec::new();
             for row in &rows {
                 let zone_id = match zones.iter().find(|(n, _)| *n == row.zona_proposta) {
@@ -465,7 +484,7 @@ impl Store {
                 )?;
                 refresh_search_key(tx, &row.codice_istat)?;
             }
-            crate::settings::set(tx, "seeded", &now)?;
+            crate::db::kv::set(tx, "seeded", &now)?;
             audit::record(
                 tx,
                 op,
@@ -488,10 +507,10 @@ impl Store {
 
     /// Saves the edited fields of a comune: validated first, nothing written on error.
     pub fn update_comune(&mut self, istat: &str, input: &ComuneInput) -> Result<Comune> {
-        let input = check_input(input)?;
+        let input = check_input(input, self.today())?;
         self.action(|tx, op| {
             let before = get_comune(tx, istat)?;
-            referents::check_version(&before.updated_at, input.version.as_deref())?;
+            crate::db::version::check_version(&before.updated_at, input.version.as_deref())?;
             tx.execute(
                 "UPDATE comune SET name = ?2, cadastral_code = ?3, population = ?4, population_year = ?5,
                     pec = ?6, ipa_code = ?7, address = ?8, phone = ?9, website = ?10, mayor_name = ?11,
@@ -510,7 +529,7 @@ impl Store {
                     input.website,
                     input.mayor_name,
                     input.notes,
-                    crate::next_version(&before.updated_at),
+                    crate::db::version::next_version(&before.updated_at),
                     input.adopting_organ.as_str(),
                     input.proposing_office,
                     input.fiscal_code
@@ -542,7 +561,7 @@ impl Store {
                 c.pec, c.ipa_code, c.mayor_name, c.phone, c.website, c.suppressed_on
              FROM comune c LEFT JOIN zone z ON z.id = c.zone_id WHERE 1 = 1",
         );
-        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(today())];
+        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(self.today().to_string())];
         for term in search_terms(&q.text)? {
             args.push(Box::new(format!("%{}%", like_escape(&term))));
             sql.push_str(&format!(
@@ -605,7 +624,7 @@ impl Store {
     /// archive the size of all Italy). Not a user action: no audit rows.
     pub fn insert_synthetic(&mut self, n: usize) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let now = crate::now_utc();
+        let now = crate::db::version::now_utc();
         let syllables = [
             "san", "ta", "mar", "co", "li", "pie", "tro", "vil", "la", "ro", "sa", "bel",
         ];

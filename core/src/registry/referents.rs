@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{get_comune, refresh_search_key, today};
+use super::{get_comune, refresh_search_key};
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
 use crate::text::clean;
 use crate::{audit, validate, Store};
@@ -113,12 +114,12 @@ fn from_row(r: &Row, today: &str) -> rusqlite::Result<Referent> {
     })
 }
 
-pub(crate) fn get_referent(conn: &Connection, id: i64) -> Result<Referent> {
-    let today = today();
+/// A referent, `active` if in office on `today`.
+pub(crate) fn get_referent(conn: &Connection, id: i64, today: &str) -> Result<Referent> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM referent WHERE id = ?1"),
         [id],
-        |r| from_row(r, &today),
+        |r| from_row(r, today),
     )
     .optional()?
     .ok_or_else(|| Error::not_found("Il referente non esiste (forse è stato eliminato)."))
@@ -189,7 +190,7 @@ impl Store {
     /// All the referents of a comune, those in office first, then the history (newest first).
     pub fn referents(&self, istat: &str) -> Result<Vec<Referent>> {
         get_comune(&self.conn, istat)?;
-        let today = today();
+        let today = self.today().to_string();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM referent WHERE istat = ?1
              ORDER BY (valid_to IS NOT NULL AND valid_to < ?2), role = 'altro', role = 'operativo',
@@ -202,15 +203,17 @@ impl Store {
     /// Records a referent. For RPCT and sindaco, the one in office (if any)
     /// is closed the day before the new one starts: replacing needs that date.
     pub fn add_referent(&mut self, istat: &str, input: &ReferentInput) -> Result<Referent> {
-        self.action(|tx, op| add_referent_in(tx, op, istat, input))
+        let today = self.today();
+        self.action(|tx, op| add_referent_in(tx, op, istat, input, today))
     }
 
     /// Corrects a referent's data (not a replacement: that is `add_referent`).
     pub fn update_referent(&mut self, id: i64, input: &ReferentInput) -> Result<Referent> {
         let inp = check(input)?.input;
         let version = input.version.clone();
+        let today = self.today().to_string();
         self.action(|tx, op| {
-            let before = get_referent(tx, id)?;
+            let before = get_referent(tx, id, &today)?;
             check_version(&before.updated_at, version.as_deref())?;
             if inp.role.is_single() && inp.valid_to.is_none() {
                 let other: Option<String> = tx
@@ -243,10 +246,10 @@ impl Store {
                     inp.valid_from,
                     inp.valid_to,
                     inp.notes,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
-            let after = get_referent(tx, id)?;
+            let after = get_referent(tx, id, &today)?;
             refresh_search_key(tx, &after.istat)?;
             audit::record(
                 tx,
@@ -264,8 +267,9 @@ impl Store {
     /// Deletes a referent recorded by mistake (a past one stays as history:
     /// close its period instead). A zone whose referent it was is left without one.
     pub fn delete_referent(&mut self, id: i64, version: Option<&str>) -> Result<()> {
+        let today = self.today().to_string();
         self.action(|tx, op| {
-            let before = get_referent(tx, id)?;
+            let before = get_referent(tx, id, &today)?;
             check_version(&before.updated_at, version)?;
             tx.execute("DELETE FROM referent WHERE id = ?1", [id])?;
             refresh_search_key(tx, &before.istat)?;
@@ -289,7 +293,9 @@ pub(crate) fn add_referent_in(
     op: &str,
     istat: &str,
     input: &ReferentInput,
+    today: NaiveDate,
 ) -> Result<Referent> {
+    let today = today.to_string();
     let checked = check(input)?;
     let inp = checked.input;
     {
@@ -304,7 +310,7 @@ pub(crate) fn add_referent_in(
                 )
                 .optional()?;
             if let Some(cur_id) = current {
-                let cur = get_referent(tx, cur_id)?;
+                let cur = get_referent(tx, cur_id, &today)?;
                 let from = checked.from.ok_or_else(|| {
                         Error::validation(
                             "valid_from",
@@ -332,9 +338,9 @@ pub(crate) fn add_referent_in(
                 }
                 tx.execute(
                     "UPDATE referent SET valid_to = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![cur_id, close, crate::now_utc()],
+                    params![cur_id, close, crate::db::version::now_utc()],
                 )?;
-                let closed = get_referent(tx, cur_id)?;
+                let closed = get_referent(tx, cur_id, &today)?;
                 audit::record(
                     tx,
                     op,
@@ -346,7 +352,7 @@ pub(crate) fn add_referent_in(
                 )?;
             }
         }
-        let now = crate::now_utc();
+        let now = crate::db::version::now_utc();
         tx.execute(
                 "INSERT INTO referent (istat, role, full_name, email, phone, valid_from, valid_to, notes,
                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -362,7 +368,7 @@ pub(crate) fn add_referent_in(
                     now
                 ],
             )?;
-        let created = get_referent(tx, tx.last_insert_rowid())?;
+        let created = get_referent(tx, tx.last_insert_rowid(), &today)?;
         refresh_search_key(tx, istat)?;
         audit::record(
             tx,
@@ -374,13 +380,5 @@ pub(crate) fn add_referent_in(
             Some(&serde_json::to_value(&created)?),
         )?;
         Ok(created)
-    }
-}
-
-/// A form's version against the record's: a different one is a stale form.
-pub(crate) fn check_version(current: &str, shown: Option<&str>) -> Result<()> {
-    match shown {
-        Some(v) if v != current => Err(crate::error::stale()),
-        _ => Ok(()),
     }
 }

@@ -10,8 +10,8 @@ use super::rating::{check_rating, Level, Rating};
 use super::{
     check_phases, check_responsabili, iso_date, max_len, tidy_long, Indicator, MeasureState, Phase,
 };
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 /// Below this many employees the simplified path of DM 132/2022 art. 6 applies.
@@ -66,7 +66,8 @@ pub struct ContextInput {
     pub version: Option<String>,
 }
 
-pub(crate) fn get_context(conn: &Connection, istat: &str) -> Result<Context> {
+/// A comune's context, with its RPCT in office on `today`.
+pub(crate) fn get_context(conn: &Connection, istat: &str, today: &str) -> Result<Context> {
     let (comune, population): (String, Option<i64>) = conn
         .query_row(
             "SELECT name, population FROM comune WHERE istat = ?1",
@@ -80,9 +81,9 @@ pub(crate) fn get_context(conn: &Connection, istat: &str) -> Result<Context> {
     let rpct: Option<String> = conn
         .query_row(
             "SELECT full_name FROM referent WHERE istat = ?1 AND role = 'rpct'
-               AND (valid_to IS NULL OR valid_to >= date('now'))
+               AND (valid_to IS NULL OR valid_to >= ?2)
              ORDER BY valid_from DESC LIMIT 1",
-            [istat],
+            params![istat, today],
             |r| r.get(0),
         )
         .optional()?;
@@ -366,7 +367,7 @@ fn insert_adoption(
             m.revision,
             serde_json::to_string(&responsabili)?,
             today,
-            crate::next_version("")
+            crate::db::version::next_version("")
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -449,7 +450,7 @@ pub struct RevisionUpdate {
 
 impl Store {
     pub fn risk_context(&self, istat: &str) -> Result<Context> {
-        get_context(&self.conn, istat)
+        get_context(&self.conn, istat, &self.today().to_string())
     }
 
     /// Saves a comune's scheda di contesto.
@@ -479,14 +480,15 @@ impl Store {
             4000,
         )?;
         max_len("notes", "Note", &notes, 4000)?;
+        let today = self.today().to_string();
         self.action(|tx, op| {
-            let before = get_context(tx, istat)?;
+            let before = get_context(tx, istat, &today)?;
             match (&before.updated_at, input.version.as_deref()) {
                 (Some(current), v) => check_version(current, v)?,
                 (None, Some(_)) => return Err(crate::error::stale()),
                 (None, None) => {}
             }
-            let version = crate::next_version(before.updated_at.as_deref().unwrap_or(""));
+            let version = crate::db::version::next_version(before.updated_at.as_deref().unwrap_or(""));
             tx.execute(
                 "INSERT INTO risk_context (istat, employees, segretario_conv, convenzione_with, units, problems, notes, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -503,7 +505,7 @@ impl Store {
                     version
                 ],
             )?;
-            let after = get_context(tx, istat)?;
+            let after = get_context(tx, istat, &today)?;
             audit::record(
                 tx,
                 op,
@@ -545,7 +547,7 @@ impl Store {
                 already: 0,
             };
             for code in istat {
-                get_context(tx, code)?;
+                get_context(tx, code, &today)?;
                 for &m in measure_ids {
                     match insert_adoption(tx, op, code, m, &adj, &today)? {
                         Some(_) => report.adopted += 1,
@@ -614,7 +616,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE risk_adoption SET updated_at = ?2 WHERE id = ?1",
-                params![id, crate::next_version(&before.updated_at)],
+                params![id, crate::db::version::next_version(&before.updated_at)],
             )?;
             let after = get_adoption(tx, id, &today)?;
             audit::record(
@@ -682,7 +684,7 @@ impl Store {
                 params![
                     id,
                     before.current_revision,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             audit::record(
@@ -707,8 +709,9 @@ impl Store {
         version: Option<&str>,
     ) -> Result<ComuneRating> {
         let rating = check_rating(rating)?;
+        let today = self.today().to_string();
         self.action(|tx, op| {
-            get_context(tx, istat)?;
+            get_context(tx, istat, &today)?;
             get_event(tx, event_id)?;
             let before = get_comune_rating(tx, istat, event_id)?;
             match (&before, version) {
@@ -716,7 +719,7 @@ impl Store {
                 (None, Some(_)) => return Err(crate::error::stale()),
                 (None, None) => {}
             }
-            let stamp = crate::next_version(before.as_ref().map(|b| b.updated_at.as_str()).unwrap_or(""));
+            let stamp = crate::db::version::next_version(before.as_ref().map(|b| b.updated_at.as_str()).unwrap_or(""));
             let level = rating.overall.map(Level::as_str).unwrap_or("B");
             tx.execute(
                 "INSERT INTO risk_comune_rating (istat, event_id, rating, level, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -741,7 +744,7 @@ impl Store {
     /// against `today`), its own ratings.
     pub fn risk_plan(&self, istat: &str, today: &str) -> Result<ComunePlan> {
         let today = super::check_today(today)?;
-        let context = get_context(&self.conn, istat)?;
+        let context = get_context(&self.conn, istat, &today)?;
         let ids: Vec<i64> = {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT a.id FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id

@@ -15,8 +15,8 @@ use super::{
     check_indicator, check_phases, check_responsabili, max_len, required, tidy_long, Indicator,
     Phase,
 };
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 // ---------------------------------------------------------------- processes
@@ -260,7 +260,7 @@ fn write_event_revision(conn: &Connection, op: &str, id: i64) -> Result<EventSna
     })?;
     conn.execute(
         "INSERT INTO risk_event_revision (event_id, revision, data, at, operator) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, rev, serde_json::to_string(&snap)?, crate::now_utc(), op],
+        params![id, rev, serde_json::to_string(&snap)?, crate::db::version::now_utc(), op],
     )?;
     Ok(snap)
 }
@@ -635,7 +635,7 @@ fn write_measure_revision(conn: &Connection, op: &str, id: i64) -> Result<Measur
     )?;
     conn.execute(
         "INSERT INTO risk_measure_revision (measure_id, revision, data, at, operator) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, rev, serde_json::to_string(&snap)?, crate::now_utc(), op],
+        params![id, rev, serde_json::to_string(&snap)?, crate::db::version::now_utc(), op],
     )?;
     Ok(snap)
 }
@@ -933,7 +933,7 @@ impl Store {
                     serde_json::to_string(&phases)?,
                     office,
                     input.simplified,
-                    crate::now_utc()
+                    crate::db::version::now_utc()
                 ],
             )?;
             let p = get_process(tx, tx.last_insert_rowid())?;
@@ -956,7 +956,7 @@ impl Store {
 
     pub fn create_risk_event(&mut self, input: &EventInput) -> Result<Event> {
         self.action(|tx, op| {
-            let id = insert_event(tx, op, None, input, None, &crate::now_utc())?;
+            let id = insert_event(tx, op, None, input, None, &crate::db::version::now_utc())?;
             let e = get_event(tx, id)?;
             audit::record(
                 tx,
@@ -986,7 +986,7 @@ impl Store {
                     ev.process_id,
                     ev.description,
                     serde_json::to_string(&ev.factors)?,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             let snap = write_event_revision(tx, op, id)?;
@@ -1023,7 +1023,7 @@ impl Store {
                     id,
                     serde_json::to_string(&rating)?,
                     rating.overall.map(Level::as_str),
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             write_event_revision(tx, op, id)?;
@@ -1049,8 +1049,8 @@ impl Store {
     /// incomplete: it cannot be adopted until the four elements are there.
     pub fn create_risk_measure(&mut self, input: &MeasureInput) -> Result<Measure> {
         self.action(|tx, op| {
-            let status = crate::settings::get(tx, "risks_status")?.unwrap_or_default();
-            let m = insert_measure(tx, op, None, input, &status, &crate::now_utc())?;
+            let status = crate::db::kv::get(tx, "risks_status")?.unwrap_or_default();
+            let m = insert_measure(tx, op, None, input, &status, &crate::db::version::now_utc())?;
             audit::record(
                 tx,
                 op,
@@ -1099,7 +1099,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE risk_measure SET revision = revision + 1, updated_at = ?2 WHERE id = ?1",
-                params![id, crate::next_version(&before.updated_at)],
+                params![id, crate::db::version::next_version(&before.updated_at)],
             )?;
             write_measure_revision(tx, op, id)?;
             let after = get_measure(tx, id)?;

@@ -11,7 +11,8 @@ use super::catalogue::CatalogueFilter;
 use super::rating::Level;
 use super::MeasureState;
 use crate::error::Result;
-use crate::io::{table_csv, table_xlsx, write_atomically, Format};
+use crate::fs::write_atomically;
+use crate::io::{table_csv, table_xlsx, Format};
 use crate::Store;
 
 fn write(

@@ -18,6 +18,7 @@ pub mod figures;
 pub mod monitoring;
 pub mod rating;
 pub mod scheda;
+pub mod seed;
 pub mod vocabulary;
 
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,20 @@ pub use catalogue::*;
 pub use figures::*;
 pub use monitoring::*;
 pub use rating::*;
+pub use seed::*;
 pub use vocabulary::*;
+
+/// This domain's part of the archive. The catalogue of risks and measures, adoptions and monitoring; seeded with
+/// the starting catalogue.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "risks",
+    migrations: &[crate::db::Migration {
+        number: 7,
+        name: "0007_risks",
+        sql: include_str!("../../migrations/0007_risks.sql"),
+    }],
+    seed: Some(crate::Store::seed_risks_if_empty),
+};
 
 /// A phase of a measure's implementation with its planned date (ISO).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]

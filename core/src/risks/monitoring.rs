@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::adoption::{adopted_indicators, check_date_field, get_adoption, Adoption};
 use super::{indicator_value, max_len, tidy_long, MeasureState};
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -129,7 +129,7 @@ impl Store {
                     input.state.as_str(),
                     motivazione,
                     serde_json::to_string(&values)?,
-                    crate::now_utc()
+                    crate::db::version::now_utc()
                 ],
             )?;
             let entry_id = tx.last_insert_rowid();
@@ -140,7 +140,7 @@ impl Store {
                     last_state = (SELECT state FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC LIMIT 1),
                     updated_at = ?2
                  WHERE id = ?1",
-                params![adoption_id, crate::next_version(&updated)],
+                params![adoption_id, crate::db::version::next_version(&updated)],
             )?;
             audit::record(
                 tx,

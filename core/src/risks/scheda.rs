@@ -476,7 +476,7 @@ fn meta_docx(title: &str, subject: &str) -> crate::documents::docx::DocxMeta {
         author: "Città Metropolitana di Messina – Segreteria Generale".into(),
         subject: subject.to_string(),
         keywords: vec!["anticorruzione".into(), "PIAO".into(), "misure".into()],
-        created: crate::now_utc(),
+        created: crate::db::version::now_utc(),
     }
 }
 

@@ -627,7 +627,7 @@ impl Store {
         let source = preview.platform.clone();
         self.action(|tx, op| {
             let mut applied = AttendanceApplied { recorded: 0, present: 0, created: 0, skipped: 0 };
-            let now = crate::now_utc();
+            let now = crate::db::version::now_utc();
             for p in &preview.people {
                 let pid = match (p.participant_id, by_key.get(p.key.as_str())) {
                     (_, Some(Resolution::Skip { .. })) => None,
@@ -671,7 +671,7 @@ impl Store {
                 }
             }
             audit::record(tx, op, "import_attendance", "training_event", &event_id.to_string(), None,
-                Some(&serde_json::json!({ "file": crate::io::import::file_label(file_name), "platform": source, "recorded": applied.recorded, "present": applied.present, "created": applied.created, "skipped": applied.skipped })))?;
+                Some(&serde_json::json!({ "file": crate::io::table::file_label(file_name), "platform": source, "recorded": applied.recorded, "present": applied.present, "created": applied.created, "skipped": applied.skipped })))?;
             Ok(applied)
         })
     }

@@ -120,7 +120,7 @@ fn register(
     let code = loop {
         let c = verification_code(&format!(
             "{year}/{number}/{participant_id}/{}",
-            crate::unique_stamp()
+            crate::job::unique_stamp()
         ));
         let taken: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM training_certificate WHERE verification = ?1)",
@@ -436,7 +436,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE training_certificate SET annulled_at = ?2, annul_reason = ?3 WHERE id = ?1",
-                params![id, crate::now_utc(), reason],
+                params![id, crate::db::version::now_utc(), reason],
             )?;
             let after = get_certificate(tx, id)?;
             audit::record(

@@ -94,7 +94,7 @@ fn issued_on(c: &Certificate) -> Result<NaiveDate> {
 
 /// The register line: the verification code and where it can be checked
 /// (the number is already printed once in the body).
-fn footer_lines(c: &Certificate, letter: &crate::settings::Settings) -> String {
+fn footer_lines(c: &Certificate, letter: &crate::db::kv::Settings) -> String {
     let pec = letter.secretariat_pec.trim();
     let mut s = format!(
         "Iscritto nel registro degli attestati della Segreteria Generale. Codice di verifica: {}, controllabile presso la Segreteria Generale della Città Metropolitana di Messina{}.",
@@ -139,7 +139,7 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
         .event_id
         .ok_or_else(|| Error::Database("attestato senza evento".into()))?;
     let e = get_event(conn, event_id)?;
-    let letter = crate::settings::letterhead(conn)?;
+    let letter = crate::db::kv::letterhead(conn)?;
     let size = PageSize::A4Portrait;
     let (w, h) = size.content();
     let mut shapes = vec![
@@ -315,7 +315,7 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Report> {
 /// right, «(firmato digitalmente)» under them (no autograph line), from `sy`.
 fn signature(
     shapes: &mut Vec<Shape>,
-    letter: &crate::settings::Settings,
+    letter: &crate::db::kv::Settings,
     c: &Certificate,
     w: f32,
     sy: f32,
@@ -400,7 +400,7 @@ fn signature(
 /// The register line at the foot of the (last) page.
 fn register_footer(
     shapes: &mut Vec<Shape>,
-    letter: &crate::settings::Settings,
+    letter: &crate::db::kv::Settings,
     c: &Certificate,
     w: f32,
     h: f32,
@@ -429,7 +429,7 @@ fn register_footer(
 
 fn signature_and_footer(
     shapes: &mut Vec<Shape>,
-    letter: &crate::settings::Settings,
+    letter: &crate::db::kv::Settings,
     c: &Certificate,
     w: f32,
     h: f32,
@@ -519,7 +519,7 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Report> {
     let ref_year = c
         .ref_year
         .ok_or_else(|| Error::Database("attestato senza anno".into()))?;
-    let letter = crate::settings::letterhead(conn)?;
+    let letter = crate::db::kv::letterhead(conn)?;
     let mut stmt = conn.prepare(
         "SELECT e.date, e.title, e.kind, e.mode, e.credit_minutes, t.name, e.level FROM training_attendance a
          JOIN training_event e ON e.id = a.event_id LEFT JOIN training_theme t ON t.id = e.theme_id

@@ -738,7 +738,7 @@ impl Store {
             CalendarDoc::Programme | CalendarDoc::ProgrammeDocx => programme_report(&events, f, t),
             CalendarDoc::Year => year_report(&events, f.year()),
         };
-        let author = crate::settings::operator_name(&self.conn)?;
+        let author = crate::db::kv::operator_name(&self.conn)?;
         let keywords = vec![
             "Comunità di Pratiche".to_string(),
             "formazione".to_string(),
@@ -755,7 +755,7 @@ impl Store {
                     author,
                     subject,
                     keywords,
-                    created: crate::now_utc(),
+                    created: crate::db::version::now_utc(),
                 },
             )?
         } else {

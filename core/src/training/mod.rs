@@ -25,11 +25,22 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 pub use series::{Frequency, SeriesDate};
+
+/// This domain's part of the archive. Events, participants, attendance, attestati, surveys.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "training",
+    migrations: &[crate::db::Migration {
+        number: 8,
+        name: "0008_training",
+        sql: include_str!("../../migrations/0008_training.sql"),
+    }],
+    seed: None,
+};
 
 /// The kinds of event, as stored and as shown.
 pub const KINDS: &[(&str, &str)] = &[
@@ -531,7 +542,7 @@ pub(crate) fn get_event(conn: &Connection, id: i64) -> Result<Event> {
 
 fn new_uid(conn: &Connection) -> Result<String> {
     let mut h = Sha256::new();
-    h.update(crate::unique_stamp().as_bytes());
+    h.update(crate::job::unique_stamp().as_bytes());
     let n: i64 = conn.query_row("SELECT count(*) FROM training_event", [], |r| r.get(0))?;
     h.update(n.to_le_bytes());
     let hex: String = h.finalize()[..12]
@@ -547,7 +558,7 @@ fn insert_event(
     series_id: Option<i64>,
     date: NaiveDate,
 ) -> Result<i64> {
-    let now = crate::now_utc();
+    let now = crate::db::version::now_utc();
     conn.execute(
         "INSERT INTO training_event (uid, sequence, series_id, kind, mode, title, theme_id, date,
             start_time, end_time, place, link, speakers, credit_minutes, level, audience, zone_id,
@@ -623,7 +634,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO training_theme (name, position, created_at)
                  VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM training_theme), ?2)",
-                params![name, crate::now_utc()],
+                params![name, crate::db::version::now_utc()],
             )?;
             let id = tx.last_insert_rowid();
             audit::record(
@@ -805,7 +816,7 @@ impl Store {
                     c.seats,
                     c.state,
                     c.notes,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             let after = get_event(tx, id)?;
@@ -852,7 +863,7 @@ impl Store {
                     d.format("%Y-%m-%d").to_string(),
                     s.format("%H:%M").to_string(),
                     e.format("%H:%M").to_string(),
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             let after = get_event(tx, id)?;
@@ -875,7 +886,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE training_event SET state = 'annullato', sequence = sequence + 1, updated_at = ?2 WHERE id = ?1",
-                params![id, crate::next_version(&before.updated_at)],
+                params![id, crate::db::version::next_version(&before.updated_at)],
             )?;
             let after = get_event(tx, id)?;
             audit::record(tx, op, "cancel", "training_event", &id.to_string(), Some(&ev_json(&before)?), Some(&ev_json(&after)?))?;
@@ -983,7 +994,7 @@ impl Store {
             let dates = series::series_dates(c.date, freq, count)?;
             tx.execute(
                 "INSERT INTO training_series (frequency, count, created_at) VALUES (?1, ?2, ?3)",
-                params![freq.as_str(), count, crate::now_utc()],
+                params![freq.as_str(), count, crate::db::version::now_utc()],
             )?;
             let sid = tx.last_insert_rowid();
             let mut ids = Vec::new();
@@ -1036,7 +1047,7 @@ pub struct TrainingSettings {
 
 pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
     let get = |k: &str, d: i64| -> Result<i64> {
-        Ok(crate::settings::get(conn, k)?
+        Ok(crate::db::kv::get(conn, k)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(d))
     };
@@ -1066,8 +1077,8 @@ impl Store {
         }
         self.action(|tx, op| {
             let before = training_settings(tx)?;
-            crate::settings::set(tx, "training_min_share", &s.min_share.to_string())?;
-            crate::settings::set(tx, "training_target_hours", &s.target_hours.to_string())?;
+            crate::db::kv::set(tx, "training_min_share", &s.min_share.to_string())?;
+            crate::db::kv::set(tx, "training_target_hours", &s.target_hours.to_string())?;
             audit::record(
                 tx,
                 op,

@@ -5,8 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::get_event;
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -124,7 +124,7 @@ pub(crate) fn insert_participant(
     referent_id: Option<i64>,
 ) -> Result<Participant> {
     let c = check_participant(conn, inp)?;
-    let now = crate::now_utc();
+    let now = crate::db::version::now_utc();
     conn.execute(
         "INSERT INTO training_participant (referent_id, full_name, istat, ente, role, email, name_key, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
@@ -166,7 +166,7 @@ impl Store {
             tx.execute(
                 "UPDATE training_participant SET full_name = ?2, istat = ?3, ente = ?4, role = ?5, email = ?6,
                     name_key = ?7, updated_at = ?8 WHERE id = ?1",
-                params![id, c.full_name, c.istat, c.ente, c.role, c.email, crate::text::fold(&c.full_name), crate::next_version(&before.updated_at)],
+                params![id, c.full_name, c.istat, c.ente, c.role, c.email, crate::text::fold(&c.full_name), crate::db::version::next_version(&before.updated_at)],
             )?;
             let after = get_participant(tx, id)?;
             audit::record(tx, op, "update", "training_participant", &id.to_string(), Some(&serde_json::to_value(&before)?), Some(&serde_json::to_value(&after)?))?;
@@ -177,6 +177,7 @@ impl Store {
     /// The participant of a referent of the registry, created from the
     /// referent's data the first time (the person is typed once).
     pub fn participant_from_referent(&mut self, referent_id: i64) -> Result<Participant> {
+        let today = self.today().to_string();
         self.action(|tx, op| {
             let existing: Option<i64> = tx
                 .query_row(
@@ -188,7 +189,7 @@ impl Store {
             if let Some(id) = existing {
                 return get_participant(tx, id);
             }
-            let r = crate::registry::referents::get_referent(tx, referent_id)?;
+            let r = crate::registry::referents::get_referent(tx, referent_id, &today)?;
             let inp = ParticipantInput {
                 full_name: r.full_name.clone(),
                 istat: Some(r.istat.clone()),
@@ -213,7 +214,7 @@ impl Store {
                 get_participant(tx, *pid)?;
                 n += tx.execute(
                     "INSERT OR IGNORE INTO training_enrolment (event_id, participant_id, created_at) VALUES (?1, ?2, ?3)",
-                    params![event_id, pid, crate::now_utc()],
+                    params![event_id, pid, crate::db::version::now_utc()],
                 )?;
             }
             if let Some(seats) = e.seats {
@@ -250,14 +251,14 @@ impl Store {
             }
             tx.execute(
                 "INSERT OR IGNORE INTO training_enrolment (event_id, participant_id, created_at) VALUES (?1, ?2, ?3)",
-                params![event_id, participant_id, crate::now_utc()],
+                params![event_id, participant_id, crate::db::version::now_utc()],
             )?;
             tx.execute(
                 "INSERT INTO training_attendance (event_id, participant_id, present, minutes, source, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 'manuale', ?5)
                  ON CONFLICT(event_id, participant_id) DO UPDATE SET present = excluded.present,
                     minutes = excluded.minutes, source = 'manuale', updated_at = excluded.updated_at",
-                params![event_id, participant_id, present, minutes, crate::now_utc()],
+                params![event_id, participant_id, present, minutes, crate::db::version::now_utc()],
             )?;
             audit::record(tx, op, "attendance", "training_event", &event_id.to_string(), None,
                 Some(&serde_json::json!({ "participant_id": participant_id, "present": present, "minutes": minutes })))?;
@@ -317,7 +318,7 @@ pub struct ReferentCandidate {
 impl Store {
     /// The referents in office of every comune, by comune and name.
     pub fn training_referents(&self) -> Result<Vec<ReferentCandidate>> {
-        let today = crate::registry::today();
+        let today = self.today().to_string();
         let mut stmt = self.conn.prepare(
             "SELECT r.id, r.full_name, c.name, r.role, p.id FROM referent r
              JOIN comune c ON c.istat = r.istat

@@ -8,12 +8,12 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{label, MODES};
+use crate::db::version::check_version;
 use crate::documents::markup::Span;
 use crate::documents::report::{
     report_pdf, Cell, CellAlign, Column, Drawing, Item, PageSize, Report, Rgb, Row, Shape, Table,
 };
 use crate::error::{Error, Result};
-use crate::registry::referents::check_version;
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -180,8 +180,8 @@ impl Store {
                 check_version(&b.updated_at, inp.version.as_deref())?;
             }
             let version = match &before {
-                Some(b) => crate::next_version(&b.updated_at),
-                None => crate::now_utc(),
+                Some(b) => crate::db::version::next_version(&b.updated_at),
+                None => crate::db::version::now_utc(),
             };
             tx.execute(
                 "INSERT INTO training_survey (istat, year, preferred_mode, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -531,7 +531,7 @@ impl Store {
             report,
             &crate::documents::pdf::Metadata {
                 title: report.title.clone(),
-                author: crate::settings::operator_name(&self.conn)?,
+                author: crate::db::kv::operator_name(&self.conn)?,
                 subject: "Comunità di Pratiche – rilevazione dei fabbisogni formativi".into(),
                 keywords: vec![
                     "Comunità di Pratiche".into(),

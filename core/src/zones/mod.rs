@@ -6,9 +6,21 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::registry::referents::{check_version, get_referent};
+use crate::registry::referents::get_referent;
 use crate::{audit, Store};
+
+/// This domain's part of the archive. The zones' versions.
+pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
+    name: "zones",
+    migrations: &[crate::db::Migration {
+        number: 4,
+        name: "0004_zone_version",
+        sql: include_str!("../../migrations/0004_zone_version.sql"),
+    }],
+    seed: None,
+};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Zone {
@@ -84,7 +96,7 @@ impl Store {
             let name = check_name(tx, name, None)?;
             tx.execute(
                 "INSERT INTO zone (name, proposed, created_at, updated_at) VALUES (?1, 0, ?2, ?2)",
-                params![name, crate::now_utc()],
+                params![name, crate::db::version::now_utc()],
             )?;
             let z = get_zone(tx, tx.last_insert_rowid())?;
             audit::record(
@@ -108,7 +120,11 @@ impl Store {
             let name = check_name(tx, name, Some(id))?;
             tx.execute(
                 "UPDATE zone SET name = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, name, crate::next_version(&before.updated_at)],
+                params![
+                    id,
+                    name,
+                    crate::db::version::next_version(&before.updated_at)
+                ],
             )?;
             let after = get_zone(tx, id)?;
             audit::record(
@@ -231,11 +247,12 @@ impl Store {
         referent_id: Option<i64>,
         version: Option<&str>,
     ) -> Result<Zone> {
+        let today = self.today().to_string();
         self.action(|tx, op| {
             let before = get_zone(tx, zone_id)?;
             check_version(&before.updated_at, version)?;
             if let Some(rid) = referent_id {
-                let r = get_referent(tx, rid)?;
+                let r = get_referent(tx, rid, &today)?;
                 let in_zone: Option<i64> = tx.query_row(
                     "SELECT zone_id FROM comune WHERE istat = ?1",
                     [&r.istat],
@@ -265,7 +282,7 @@ impl Store {
                 params![
                     zone_id,
                     referent_id,
-                    crate::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at)
                 ],
             )?;
             let after = get_zone(tx, zone_id)?;

@@ -213,6 +213,8 @@ export interface AppStatus {
   read_only: boolean;
   /** Messages to show once (failed daily backup, archive recovered after a crash). */
   notices: string[];
+  /** Today on the core's clock (ISO): the default dates of the forms. */
+  today: string;
 }
 
 export interface Exported {

@@ -23,11 +23,14 @@ export function timestamp(rfc: string): string {
   });
 }
 
-/** Today as ISO (local). */
+let coreToday = "";
+/** Sets today as the core's clock says (from the app status, at start). */
+export function setToday(iso: string): void {
+  coreToday = iso;
+}
+/** Today as ISO, on the core's clock (the local date, or `CDP_TODAY`). */
 export function todayIso(): string {
-  const t = new Date();
-  const p = (x: number) => String(x).padStart(2, "0");
-  return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}`;
+  return coreToday;
 }
 
 /** An Italian count: "nessun comune", "1 comune", "2 comuni" (`none` for zero, when given). */

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::table::{self, Table};
 use crate::error::{Error, Result};
+use crate::io::table::{self, file_label, Table};
 use crate::registry::refresh_search_key;
 use crate::text::fold;
 use crate::{audit, Store};
@@ -343,7 +343,7 @@ impl Store {
     ) -> Result<IstatPreview> {
         let (changes, counts) = diff(&self.conn, list, province)?;
         Ok(IstatPreview {
-            file_name: super::import::file_label(file_name),
+            file_name: file_label(file_name),
             described_as: list.described_as.clone(),
             province: province.map(str::to_uppercase),
             provinces: list.provinces(),
@@ -366,7 +366,7 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<IstatCounts> {
         if self.read_only {
-            return Err(crate::archive::read_only_error(self.path()));
+            return Err(Error::read_only(self.path()));
         }
         let (changes, counts) = diff(&self.conn, list, province)?;
         if changes.iter().all(|c| c.kind == IstatChangeKind::Unchanged) {
@@ -376,9 +376,9 @@ impl Store {
             self.backup_now(crate::db::backup::Reason::BeforeImport, now)?;
         }
         let today = today.to_string();
-        let file_name = super::import::file_label(file_name);
+        let file_name = file_label(file_name);
         self.action(|tx, op| {
-            let stamp = crate::now_utc();
+            let stamp = crate::db::version::now_utc();
             let mut undo = Vec::new();
             for c in changes.iter().filter(|c| c.kind != IstatChangeKind::Unchanged) {
                 let before = match c.kind {

@@ -15,11 +15,12 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::table::{Table, TableRow};
+use crate::db::kv;
 use crate::error::{Error, Result};
+use crate::io::table::{file_label, Table, TableRow};
 use crate::registry::{refresh_search_key, Role};
 use crate::text::fold;
-use crate::{audit, settings, validate, Store};
+use crate::{audit, validate, Store};
 
 /// Which column of the file (by its header) holds each field; `None`: not in the file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -1101,18 +1102,11 @@ fn execute(tx: &Connection, ops: &[Op]) -> Result<Vec<Change>> {
     Ok(changes)
 }
 
-pub(crate) fn file_label(file_name: &str) -> String {
-    std::path::Path::new(file_name)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file_name.to_string())
-}
-
 impl Store {
     /// The mapping to propose for a file with these headers: the one used
     /// last time if it fits the file, otherwise one guessed from the names.
     pub fn import_mapping(&self, headers: &[String]) -> Result<Mapping> {
-        if let Some(json) = settings::get(&self.conn, MAPPING_KEY)? {
+        if let Some(json) = kv::get(&self.conn, MAPPING_KEY)? {
             if let Ok(m) = serde_json::from_str::<Mapping>(&json) {
                 if m.fits(headers) {
                     return Ok(m);
@@ -1156,7 +1150,7 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Option<ImportBatch>> {
         if self.read_only {
-            return Err(crate::archive::read_only_error(self.path()));
+            return Err(Error::read_only(self.path()));
         }
         let p = plan(&self.conn, table, mapping, today, progress)?;
         if p.counts.error > 0 {
@@ -1176,7 +1170,7 @@ impl Store {
         }
         let mapping_json = serde_json::to_string(mapping)?;
         if p.ops.is_empty() {
-            self.action(|tx, _| settings::set(tx, MAPPING_KEY, &mapping_json))?;
+            self.action(|tx, _| kv::set(tx, MAPPING_KEY, &mapping_json))?;
             return Ok(None);
         }
         if self.path().is_some() {
@@ -1186,13 +1180,13 @@ impl Store {
         let summary = serde_json::to_value(&p.counts)?;
         let id = self.action(|tx, op| {
             let changes = execute(tx, &p.ops)?;
-            settings::set(tx, MAPPING_KEY, &mapping_json)?;
+            kv::set(tx, MAPPING_KEY, &mapping_json)?;
             tx.execute(
                 "INSERT INTO import_batch (kind, file_name, at, operator, summary, changes)
                  VALUES ('referenti', ?1, ?2, ?3, ?4, ?5)",
                 params![
                     label,
-                    crate::now_utc(),
+                    crate::db::version::now_utc(),
                     op,
                     summary.to_string(),
                     serde_json::to_string(&changes)?
@@ -1301,7 +1295,7 @@ impl Store {
                                 before["phone"].as_str(),
                                 before["valid_from"].as_str(),
                                 before["valid_to"].as_str(),
-                                crate::next_version(&v)
+                                crate::db::version::next_version(&v)
                             ],
                         )?;
                     }
@@ -1318,7 +1312,7 @@ impl Store {
                                 before["pec"].as_str(),
                                 before["phone"].as_str(),
                                 before["mayor_name"].as_str(),
-                                crate::next_version(&v)
+                                crate::db::version::next_version(&v)
                             ],
                         )?;
                     }
@@ -1331,7 +1325,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
-                params![id, crate::now_utc()],
+                params![id, crate::db::version::now_utc()],
             )?;
             audit::record(
                 tx,
