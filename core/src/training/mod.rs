@@ -924,7 +924,7 @@ impl Store {
             };
             tx.execute(
                 "UPDATE training_event SET state = ?2, sequence = sequence + 1, updated_at = ?3 WHERE id = ?1",
-                params![id, state, crate::next_version(&before.updated_at)],
+                params![id, state, crate::db::version::next_version(&before.updated_at)],
             )?;
             let after = get_event(tx, id)?;
             audit::record(tx, op, "restore", "training_event", &id.to_string(), Some(&ev_json(&before)?), Some(&ev_json(&after)?))?;
