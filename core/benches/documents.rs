@@ -5,10 +5,11 @@
 mod common;
 use common::{ms, time};
 
-use std::sync::atomic::AtomicBool;
+use cdp_core::job::CancelToken;
 use std::time::Instant;
 
-use cdp_core::documents::{self, DocFormat, DocKind, DOC_KINDS};
+use cdp_core::adhesion::documents::{self, DocKind, DOC_KINDS};
+use cdp_core::documents::DocFormat;
 use cdp_core::Store;
 
 const COMUNE: &str = "083084"; // Sant'Agata di Militello
@@ -55,10 +56,10 @@ fn main() {
         DocKind::DeliberaGiunta.default_body()
     );
     let (d, r) = time(30, || {
-        let doc = documents::fill(&body, &ctx).expect("fill");
-        documents::render(
+        let doc = cdp_core::documents::fill(&body, &ctx).expect("fill");
+        cdp_core::documents::render(
             &doc,
-            DocKind::DeliberaGiunta,
+            DocKind::DeliberaGiunta.label(),
             &ctx.comune.nome,
             "bench",
             DocFormat::Pdf,
@@ -94,9 +95,9 @@ fn main() {
                 &all,
                 DocFormat::Pdf,
                 dir.path(),
-                documents::OnExisting::Replace,
-                &|_, _| {},
-                &AtomicBool::new(false),
+                cdp_core::documents::batch::OnExisting::Replace,
+                &|_| {},
+                &CancelToken::new(),
             )
             .expect("batch")
     });
@@ -110,10 +111,10 @@ fn main() {
     );
 
     // LibreOffice converting the same act (DOCX from this app) to PDF.
-    let doc = documents::fill(&body, &ctx).expect("fill");
-    let docx = documents::render(
+    let doc = cdp_core::documents::fill(&body, &ctx).expect("fill");
+    let docx = cdp_core::documents::render(
         &doc,
-        DocKind::DeliberaGiunta,
+        DocKind::DeliberaGiunta.label(),
         &ctx.comune.nome,
         "bench",
         DocFormat::Docx,

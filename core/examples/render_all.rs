@@ -1,6 +1,7 @@
 //! Writes the four default documents for one comune into a folder, as PDF
 //! and DOCX: `cargo run -p cdp-core --example render_all -- OUT_DIR [ISTAT]`.
-use cdp_core::documents::{file_name, DocFormat, DOC_KINDS};
+use cdp_core::adhesion::documents::{file_name, DOC_KINDS};
+use cdp_core::documents::DocFormat;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -261,7 +261,7 @@ fn a_stale_save_and_a_stale_undo_are_refused() {
         .unwrap();
 
     // Two editors opened the same template version: the second save is refused.
-    use cdp_core::documents::DocKind;
+    use cdp_core::adhesion::documents::DocKind;
     let opened = s.template(DocKind::Lettera).unwrap().current;
     let first = format!("{}\nPrima modifica.", opened.body);
     s.save_template(DocKind::Lettera, &first, Some(opened.version))
@@ -648,8 +648,9 @@ fn an_archive_on_a_read_only_disk_opens_read_only_with_clear_messages() {
 
 #[test]
 fn a_kill_during_a_batch_leaves_whole_files_and_a_whole_register() {
-    use cdp_core::documents::{DocFormat, DocKind, OnExisting};
-    use std::sync::atomic::AtomicBool;
+    use cdp_core::adhesion::documents::DocKind;
+    use cdp_core::documents::{batch::OnExisting, DocFormat};
+    use cdp_core::job::CancelToken;
     if let Ok(path) = std::env::var("CDP_BATCH_CHILD") {
         let path = PathBuf::from(path);
         let out = path.with_file_name("atti");
@@ -667,8 +668,8 @@ fn a_kill_during_a_batch_leaves_whole_files_and_a_whole_register() {
                 DocFormat::Pdf,
                 &out,
                 OnExisting::Suffix,
-                &|_, _| {},
-                &AtomicBool::new(false),
+                &|_| {},
+                &CancelToken::new(),
             )
             .unwrap();
         }

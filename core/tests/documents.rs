@@ -4,12 +4,13 @@
 
 mod common;
 
+use cdp_core::job::CancelToken;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 
+use cdp_core::adhesion::documents::{self as adhesion_docs, DocKind};
 use cdp_core::adhesion::{Channel, Step};
-use cdp_core::documents::{self, DocFormat, DocKind};
+use cdp_core::documents::{self, DocFormat};
 use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::Store;
 
@@ -168,7 +169,7 @@ fn the_act_draft_pdf_gives_back_its_text_and_is_valid() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(rec.sha256, sha);
-    assert_eq!(rec.template_version, 1);
+    assert_eq!(rec.template_version, Some(1));
     assert_eq!(s.documents(Some(SANT_AGATA)).unwrap().len(), 1);
     assert_eq!(
         common::count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'generate'"),
@@ -179,7 +180,7 @@ fn the_act_draft_pdf_gives_back_its_text_and_is_valid() {
 #[test]
 fn every_default_template_prints_as_pdf_and_docx() {
     let s = prepared();
-    for kind in documents::DOC_KINDS {
+    for kind in adhesion_docs::DOC_KINDS {
         let dir = tempfile::tempdir().unwrap();
         let pdf = s.render_document(kind, SANT_AGATA, DocFormat::Pdf).unwrap();
         assert!(pdf.pages >= 1);
@@ -304,7 +305,7 @@ fn edits_make_versions_and_the_default_can_be_restored() {
             &dir.path().join("l.pdf"),
         )
         .unwrap();
-    assert_eq!(rec.template_version, 2);
+    assert_eq!(rec.template_version, Some(2));
     assert!(s
         .preview_template(DocKind::Lettera, None, Some(SANT_AGATA))
         .unwrap()
@@ -332,7 +333,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
         .map(String::from)
         .to_vec();
     // A folder where one file should go makes that one write fail.
-    let blocked = documents::file_name(
+    let blocked = adhesion_docs::file_name(
         DocKind::DecretoSindacale,
         &s.comune("083002").unwrap().name,
         DocFormat::Pdf,
@@ -346,9 +347,9 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             &istats,
             DocFormat::Pdf,
             dir.path(),
-            documents::OnExisting::Replace,
-            &|d, t| seen.lock().unwrap().push((d, t)),
-            &AtomicBool::new(false),
+            documents::batch::OnExisting::Replace,
+            &|p| seen.lock().unwrap().push((p.done, p.total)),
+            &CancelToken::new(),
         )
         .unwrap();
     assert_eq!(
@@ -356,7 +357,7 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
         (4, 1, false)
     );
     let failed = report.items.iter().find(|i| i.error.is_some()).unwrap();
-    assert_eq!(failed.istat, "083002");
+    assert_eq!(failed.key, "083002");
     assert_eq!(seen.lock().unwrap().len(), 5);
     assert_eq!(s.documents(None).unwrap().len(), 4);
     assert_eq!(
@@ -374,9 +375,9 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             .unwrap();
         assert!(
             String::from_utf8_lossy(&text.stdout)
-                .contains(&cdp_core::documents::markup::typographic(&item.comune)),
+                .contains(&cdp_core::documents::markup::typographic(&item.label)),
             "{}",
-            item.comune
+            item.label
         );
     }
 
@@ -388,9 +389,13 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
             &istats,
             DocFormat::Docx,
             empty.path(),
-            documents::OnExisting::Replace,
-            &|_, _| {},
-            &AtomicBool::new(true),
+            documents::batch::OnExisting::Replace,
+            &|_| {},
+            &{
+                let cancelled = CancelToken::new();
+                cancelled.cancel();
+                cancelled
+            },
         )
         .unwrap();
     assert!(report.cancelled);
@@ -450,7 +455,7 @@ fn shape(store: &Store, kind: DocKind, body: Option<&str>) -> Vec<(String, usize
 #[test]
 fn data_is_data_in_every_default_template() {
     let mut s = prepared();
-    let clean: Vec<_> = documents::DOC_KINDS
+    let clean: Vec<_> = adhesion_docs::DOC_KINDS
         .iter()
         .map(|k| shape(&s, *k, None))
         .collect();
@@ -474,7 +479,7 @@ fn data_is_data_in_every_default_template() {
         .unwrap();
 
     let printed = |v: &str| collapse(&v.replace('\n', " "));
-    for (kind, clean) in documents::DOC_KINDS.into_iter().zip(clean) {
+    for (kind, clean) in adhesion_docs::DOC_KINDS.into_iter().zip(clean) {
         assert_eq!(shape(&s, kind, None), clean, "{kind:?}: layout changed");
         let p = s.preview_template(kind, None, Some(SANT_AGATA)).unwrap();
         let want = collapse(&p.text);
@@ -501,7 +506,7 @@ fn data_is_data_in_every_default_template() {
         assert_eq!(docx_text(&path), want, "{kind:?}");
     }
     // The referents print where the templates name them.
-    let all: String = documents::DOC_KINDS
+    let all: String = adhesion_docs::DOC_KINDS
         .iter()
         .map(|k| s.preview_template(*k, None, Some(SANT_AGATA)).unwrap().text)
         .collect();
@@ -670,7 +675,7 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
     let dir = tempfile::tempdir().unwrap();
     for (n, (istat, name, population)) in comuni.iter().enumerate() {
         let invitation = format!("{}77/2026", n + 1);
-        for kind in documents::DOC_KINDS {
+        for kind in adhesion_docs::DOC_KINDS {
             let p = s.preview_template(kind, None, Some(istat)).unwrap();
             let want = collapse(&p.text);
             // PDF and DOCX give back the same text.
@@ -812,22 +817,22 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
     let job = s
         .render_job(DocKind::Lettera, None, Some("083002"))
         .unwrap()
-        .dated(documents::document_date(Some("15/01/2026")).unwrap());
+        .dated(adhesion_docs::document_date(Some("15/01/2026")).unwrap());
     assert!(collapse(&job.preview().unwrap().text).contains("Messina, lì 15 gennaio 2026"));
-    assert!(documents::document_date(Some("31/02/2026")).is_err());
+    assert!(adhesion_docs::document_date(Some("31/02/2026")).is_err());
 
     // A batch of adhesion acts gives each comune the act of its organ.
     let out = tempfile::tempdir().unwrap();
     let istats: Vec<String> = comuni.iter().map(|c| c.0.to_string()).collect();
     let report = s
         .generate_batch(
-            documents::BatchKind::AdhesionAct,
+            adhesion_docs::BatchKind::AdhesionAct,
             &istats,
             DocFormat::Pdf,
             out.path(),
-            documents::OnExisting::Replace,
-            &|_, _| {},
-            &AtomicBool::new(false),
+            documents::batch::OnExisting::Replace,
+            &|_| {},
+            &CancelToken::new(),
         )
         .unwrap();
     assert_eq!(report.written, 4);
@@ -845,7 +850,12 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
             "Bozza_delibera_adesione_Sant_Alessio_Siculo.pdf",
         ]
     );
-    let kinds: Vec<DocKind> = s.documents(None).unwrap().iter().map(|d| d.kind).collect();
+    let kinds: Vec<DocKind> = s
+        .documents(None)
+        .unwrap()
+        .iter()
+        .map(|d| DocKind::parse(&d.kind).unwrap())
+        .collect();
     assert_eq!(
         kinds
             .iter()
@@ -896,7 +906,7 @@ fn an_unchanged_older_default_gives_way_and_an_edited_template_is_kept() {
             &dir.path().join("a.pdf"),
         )
         .unwrap();
-    assert_eq!(rec.template_version, 2);
+    assert_eq!(rec.template_version, Some(2));
     // Restoring the default clears the notice.
     let l = s.restore_template(DocKind::Lettera, None).unwrap();
     assert!(l.is_default && !l.newer_default);
@@ -906,7 +916,7 @@ fn an_unchanged_older_default_gives_way_and_an_edited_template_is_kept() {
 fn the_docx_has_word_styles_lists_italian_and_properties() {
     let s = prepared();
     let dir = tempfile::tempdir().unwrap();
-    for kind in documents::DOC_KINDS {
+    for kind in adhesion_docs::DOC_KINDS {
         let docx = s
             .render_document(kind, SANT_AGATA, DocFormat::Docx)
             .unwrap();

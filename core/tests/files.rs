@@ -4,10 +4,12 @@
 
 mod common;
 
+use cdp_core::job::CancelToken;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
-use cdp_core::documents::{self, DocFormat, DocKind, ItemOutcome, OnExisting};
+use cdp_core::adhesion::documents::DocKind;
+use cdp_core::documents::batch::{self as documents, ItemOutcome, OnExisting};
+use cdp_core::documents::DocFormat;
 use cdp_core::registry::ComuneQuery;
 use cdp_core::Store;
 
@@ -29,8 +31,8 @@ fn batch(s: &mut Store, istats: &[String], dir: &Path, on: OnExisting) -> docume
         DocFormat::Docx,
         dir,
         on,
-        &|_, _| {},
-        &AtomicBool::new(false),
+        &|_| {},
+        &CancelToken::new(),
     )
     .unwrap()
 }
@@ -129,7 +131,7 @@ fn comuni_whose_names_give_the_same_file_name_get_distinct_files() {
         let item = r
             .items
             .iter()
-            .find(|i| Some(&i.istat) == d.istat.as_ref())
+            .find(|i| Some(&i.key) == d.istat.as_ref())
             .unwrap();
         assert_eq!(item.path.as_deref(), Some(d.path.as_str()));
         s.openable_document(Path::new(&d.path)).unwrap();
@@ -308,8 +310,8 @@ fn a_full_disk_leaves_no_half_file_and_says_so() {
             DocFormat::Pdf,
             &mnt,
             OnExisting::Skip,
-            &|_, _| {},
-            &AtomicBool::new(false),
+            &|_| {},
+            &CancelToken::new(),
         )
         .unwrap();
     assert!(r.failed > 0);

@@ -771,7 +771,7 @@ fn istat_update_dry_run_apply_and_idempotence() {
     // And a generated document.
     let docs_dir = tempfile::tempdir().unwrap();
     s.generate_document(
-        cdp_core::documents::DocKind::DeliberaGiunta,
+        cdp_core::adhesion::documents::DocKind::DeliberaGiunta,
         "083002",
         cdp_core::documents::DocFormat::Docx,
         &docs_dir.path().join("ali.docx"),

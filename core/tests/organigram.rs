@@ -1502,3 +1502,99 @@ fn the_printed_chart_fills_its_page_with_text_of_8_pt_at_least() {
     assert!(text.contains("30 comuni"), "{text}");
     assert!(!text.contains("proposta da accettare"), "{text}");
 }
+
+#[test]
+fn an_edited_act_template_joins_the_template_store_with_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prima-del-modello-unico.sqlite3");
+    // The shipped text the user first edited (an older one), two edits and
+    // a return to the shipped text in between.
+    let old_default = "# DETERMINAZIONE\n\nAl {{ data }}.\n";
+    let first = "# DETERMINAZIONE (prima modifica)\n\nAl {{ data }}.\n";
+    let second =
+        "# DETERMINAZIONE (seconda modifica)\n\n{% for u in unita %}- {{ u.nome }}\n{% endfor %}\n";
+    {
+        // An archive of the previous release: schema 9, the act edited in
+        // its one-row table, its history in the audit log, one act in the register.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for m in &cdp_core::archive::schema().migrations()[..9] {
+            conn.execute_batch(m.sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        let audit = |at: &str, action: &str, before: &str, after: Option<&str>| {
+            conn.execute(
+                "INSERT INTO audit (at, operator, action, entity, entity_id, before, after)
+                 VALUES (?1, 'Mario Bianchi', ?2, 'org_act_template', '1', json_object('body', ?3),
+                         CASE WHEN ?4 IS NULL THEN NULL ELSE json_object('body', ?4) END)",
+                rusqlite::params![at, action, before, after],
+            )
+            .unwrap();
+        };
+        audit("2026-01-10T09:00:00Z", "save", old_default, Some(first));
+        audit("2026-02-10T09:00:00Z", "restore", first, None);
+        audit("2026-03-10T09:00:00Z", "save", old_default, Some(second));
+        conn.execute(
+            "INSERT INTO org_act_template (id, body, updated_at) VALUES (1, ?1, '3')",
+            [second],
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO setting (key, value) VALUES ('org_act_template_base', '1');
+             INSERT INTO template_version (kind, version, body, origin, source, created_at, operator)
+               VALUES ('lettera', 1, 'Lettera', 'default', '2026.2', '2026-01-01T00:00:00Z', 'Mario Bianchi');
+             INSERT INTO document (istat, kind, template_id, format, path, sha256, bytes, created_at, operator)
+               VALUES (NULL, 'lettera', 1, 'pdf', '/tmp/Lettera.pdf', 'x', 1, '2026-01-02T00:00:00Z', 'Mario Bianchi');",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    let t = s.org_act_template().unwrap();
+    assert_eq!(t.body, second);
+    assert!(!t.is_default);
+    // Written on an older shipped text: the newer one can be restored.
+    assert!(t.newer_default);
+    let versions: Vec<(i64, String, String)> = s
+        .connection()
+        .prepare(
+            "SELECT version, origin, body FROM template_version WHERE kind = 'gruppo_lavoro' ORDER BY version",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let want = [
+        (1, "default", old_default),
+        (2, "edit", first),
+        (3, "default", old_default),
+        (4, "edit", second),
+    ];
+    assert_eq!(
+        versions,
+        want.map(|(v, o, b)| (v, o.to_string(), b.to_string()))
+    );
+    assert_eq!(
+        common::count(
+            &s,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'org_act_template'"
+        ),
+        0
+    );
+    assert_eq!(
+        common::count(
+            &s,
+            "SELECT count(*) FROM setting WHERE key = 'org_act_template_base'"
+        ),
+        0
+    );
+    // The register kept its rows, each with its kind's name.
+    let docs = s.documents(None).unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].kind_label, "Lettera di trasmissione");
+    assert_eq!(docs[0].template_version, Some(1));
+    // The history goes on in the store: the shipped text comes back as version 5.
+    let restored = s.restore_org_act_template(Some(&t.updated_at)).unwrap();
+    assert!(restored.is_default && !restored.newer_default);
+    assert_eq!(restored.updated_at, "5");
+    s.close().unwrap();
+}

@@ -485,3 +485,108 @@ fn documents_speak_the_secretary_s_words() {
     // The yes/no indicator reads no → sì, not 0 → 1.
     assert!(text.contains("sì/no no 31/12/2026 sì 31/03/2027"), "{text}");
 }
+
+#[test]
+fn a_batch_of_schede_goes_through_the_one_batch_writer() {
+    use cdp_core::documents::batch::OnExisting;
+    use cdp_core::documents::DocFormat;
+    use cdp_core::job::{CancelToken, Progress};
+    let mut s = common::store();
+    let (_, _, m) = adopted(&mut s);
+    let lipari: String = s
+        .connection()
+        .query_row("SELECT istat FROM comune WHERE name = 'Lipari'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    s.adopt_risk_measures(
+        std::slice::from_ref(&lipari),
+        &[m.id],
+        &AdoptionAdjust::default(),
+        "2027-01-10",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let batch = |s: &mut Store, on: OnExisting| {
+        s.save_risk_schede(
+            Some(m.id),
+            None,
+            TODAY,
+            DocFormat::Pdf,
+            dir.path(),
+            on,
+            &|_| {},
+            &CancelToken::new(),
+        )
+        .unwrap()
+    };
+    let first = batch(&mut s, OnExisting::Skip);
+    assert_eq!((first.written, first.skipped, first.failed), (2, 0, 0));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("Scheda_misura_{}_Lipari.pdf", m.code),
+            format!("Scheda_misura_{}_Sant_Agata_di_Militello.pdf", m.code),
+        ]
+    );
+    let docs = s.documents(None).unwrap();
+    assert_eq!(docs.len(), 2);
+    for d in &docs {
+        assert_eq!(d.kind, "scheda_misura");
+        assert_eq!(d.template_version, None);
+        s.openable_document(Path::new(&d.path)).unwrap();
+    }
+    // The user's choice, once per batch.
+    let skip = batch(&mut s, OnExisting::Skip);
+    assert_eq!((skip.written, skip.skipped), (0, 2));
+    let suffix = batch(&mut s, OnExisting::Suffix);
+    assert_eq!((suffix.written, suffix.suffixed), (2, 2));
+    assert!(dir
+        .path()
+        .join(format!("Scheda_misura_{}_Lipari (2).pdf", m.code))
+        .is_file());
+    let replace = batch(&mut s, OnExisting::Replace);
+    assert_eq!((replace.written, replace.replaced), (2, 2));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    assert_eq!(s.documents(None).unwrap().len(), 6);
+
+    // Two jobs at once: cancelling one leaves the other whole.
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let job_a = s
+        .risk_schede_job(Some(m.id), None, TODAY, DocFormat::Docx)
+        .unwrap();
+    let job_b = s
+        .risk_schede_job(None, Some(&lipari), TODAY, DocFormat::Pdf)
+        .unwrap();
+    let (token_a, token_b) = (CancelToken::new(), CancelToken::new());
+    token_a.cancel();
+    let seen_b = std::sync::Mutex::new(Vec::<Progress>::new());
+    let (done_a, done_b) = std::thread::scope(|sc| {
+        let ra = sc.spawn(|| job_a.run(a.path(), OnExisting::Skip, &|_| {}, &token_a));
+        let rb = sc.spawn(|| {
+            job_b.run(
+                b.path(),
+                OnExisting::Skip,
+                &|p| seen_b.lock().unwrap().push(p),
+                &token_b,
+            )
+        });
+        (ra.join().unwrap().unwrap(), rb.join().unwrap().unwrap())
+    });
+    assert!(done_a.report.cancelled && done_a.files.is_empty());
+    assert_eq!(std::fs::read_dir(a.path()).unwrap().count(), 0);
+    assert!(!done_b.report.cancelled && !token_b.is_cancelled());
+    assert_eq!(done_b.report.written, 1);
+    assert_eq!(
+        seen_b.lock().unwrap().as_slice(),
+        [Progress { done: 1, total: 1 }]
+    );
+    let before = s.documents(None).unwrap().len();
+    s.record_risk_schede(&job_b, done_b).unwrap();
+    assert_eq!(s.documents(None).unwrap().len(), before + 1);
+}

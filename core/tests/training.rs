@@ -959,6 +959,77 @@ mod attestati {
         let c = s.issue_event_certificate(ev, ids[0], "2027-03-10").unwrap();
         assert_eq!(c.label, "2027/0001");
     }
+
+    #[test]
+    fn attestati_go_through_the_batch_writer_and_the_register() {
+        use cdp_core::documents::batch::OnExisting;
+        use cdp_core::job::CancelToken;
+        let (mut s, ev, _) = setup(6);
+        let dir = tempfile::tempdir().unwrap();
+        // Cancelled while numbering: nothing issued, nothing written, nothing registered.
+        let token = CancelToken::new();
+        let err = s
+            .issue_event_certificates_to(
+                ev,
+                "2027-03-10",
+                dir.path(),
+                OnExisting::Skip,
+                &|p| {
+                    if p.done == 2 {
+                        token.cancel()
+                    }
+                },
+                &token,
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "cancelled");
+        assert_eq!(
+            common::count(&s, "SELECT count(*) FROM training_certificate"),
+            0
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(s.documents(None).unwrap().is_empty());
+        // A file already there with the name of the first attestato.
+        let first_name = "Attestato_2027-0001_partecipazione_Persona_000.pdf";
+        std::fs::write(dir.path().join(first_name), b"mine").unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let out = s
+            .issue_event_certificates_to(
+                ev,
+                "2027-03-10",
+                dir.path(),
+                OnExisting::Skip,
+                &|p| seen.lock().unwrap().push(p),
+                &CancelToken::new(),
+            )
+            .unwrap();
+        // Five present, numbered without gaps; the file of the same name kept.
+        let labels: Vec<_> = out.issued.iter().map(|c| c.label.clone()).collect();
+        assert_eq!(
+            labels,
+            (1..=5).map(|n| format!("2027/{n:04}")).collect::<Vec<_>>()
+        );
+        assert_eq!(out.not_written, [first_name]);
+        assert_eq!((out.report.written, out.report.skipped), (4, 1));
+        assert_eq!(std::fs::read(dir.path().join(first_name)).unwrap(), b"mine");
+        assert_eq!(
+            seen.lock().unwrap().last().map(|p| (p.done, p.total)),
+            Some((5, 5))
+        );
+        let docs = s.documents(None).unwrap();
+        assert_eq!(docs.len(), 4);
+        for d in &docs {
+            assert_eq!((d.kind.as_str(), d.template_version), ("attestato", None));
+            s.openable_document(std::path::Path::new(&d.path)).unwrap();
+        }
+        assert_eq!(
+            common::count(
+                &s,
+                "SELECT count(*) FROM audit WHERE action = 'generate_batch'"
+            ),
+            1
+        );
+    }
 }
 
 mod documents {

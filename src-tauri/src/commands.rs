@@ -370,11 +370,13 @@ pub fn bulk_invite(
     })
 }
 
+/// Stops the bulk action or the document batch in progress.
 #[tauri::command]
 pub fn cancel_bulk(state: State<AppState>) {
     state
         .cancel
         .store(true, std::sync::atomic::Ordering::SeqCst);
+    state.cancel_jobs();
 }
 
 /// Opens a file this session exported, or its folder.

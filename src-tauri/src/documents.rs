@@ -8,14 +8,14 @@
 //! nor the other commands.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 
-use cdp_core::documents::template::placeholder_help;
-use cdp_core::documents::{
-    document_date, BatchKind, BatchReport, DocFormat, DocKind, DocumentRecord, OnExisting, Preview,
-    TemplateDetail, TemplateSummary,
-};
+use cdp_core::adhesion::documents::{document_date, placeholder_help, BatchKind, DocKind};
+use cdp_core::documents::batch::{BatchReport, OnExisting};
+use cdp_core::documents::register::DocumentRecord;
+use cdp_core::documents::store::{TemplateDetail, TemplateSummary};
+use cdp_core::documents::{DocFormat, Preview};
+use cdp_core::job::Progress;
 use cdp_core::ErrorPayload;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -44,12 +44,12 @@ fn core(e: cdp_core::Error) -> ErrorPayload {
 }
 
 #[tauri::command]
-pub fn templates(state: State<AppState>) -> R<Vec<TemplateSummary>> {
+pub fn templates(state: State<AppState>) -> R<Vec<TemplateSummary<DocKind>>> {
     state.with(|s| s.templates())
 }
 
 #[tauri::command]
-pub fn template(state: State<AppState>, kind: DocKind) -> R<TemplateDetail> {
+pub fn template(state: State<AppState>, kind: DocKind) -> R<TemplateDetail<DocKind>> {
     state.with(|s| s.template(kind))
 }
 
@@ -60,7 +60,7 @@ pub async fn save_template(
     kind: DocKind,
     body: String,
     base_version: Option<i64>,
-) -> R<TemplateDetail> {
+) -> R<TemplateDetail<DocKind>> {
     blocking(&app, move |st| {
         st.with(|s| s.save_template(kind, &body, base_version))
     })
@@ -72,7 +72,7 @@ pub fn restore_template(
     state: State<AppState>,
     kind: DocKind,
     version: Option<i64>,
-) -> R<TemplateDetail> {
+) -> R<TemplateDetail<DocKind>> {
     state.with(|s| s.restore_template(kind, version))
 }
 
@@ -197,12 +197,6 @@ pub async fn generate_document(
     .await
 }
 
-#[derive(Clone, Serialize)]
-struct BatchProgress {
-    done: usize,
-    total: usize,
-}
-
 /// One answer of `generate_batch`.
 #[derive(Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -285,15 +279,15 @@ pub async fn generate_batch(
                 OnExisting::Suffix
             }
         };
-        st.cancel.store(false, Ordering::SeqCst);
+        let running = st.job();
         let done = job
             .run(
                 &folder,
                 on_existing,
-                &|done, total| {
-                    let _ = emitter.emit("batch-progress", BatchProgress { done, total });
+                &|p: Progress| {
+                    let _ = emitter.emit("batch-progress", p);
                 },
-                &st.cancel,
+                &running.token,
             )
             .map_err(core)?;
         let report = st.with(|s| s.record_batch(&job, done))?;
@@ -341,7 +335,7 @@ pub fn check_open(state: &AppState, path: &Path) -> R<()> {
     match registered {
         // Not in the register: an export of this session (CSV, XLSX).
         Err(e) if e.code == "not_found" && exported() => {
-            cdp_core::documents::check_openable_file(path)
+            cdp_core::documents::register::check_openable_file(path)
                 .map(|_| ())
                 .map_err(core)
         }

@@ -156,14 +156,17 @@ pub fn export_org_addresses(
     )
 }
 
-/// Asks where to save a document (PDF/A or DOCX) and writes what `render`
-/// returns there, atomically; the path, or None if the user cancelled.
-fn save_document(
+/// Asks where to save a document (PDF/A or DOCX), reads its data under the
+/// archive's lock (`prepare`), renders it after releasing the lock
+/// (`render`) and writes it there, atomically; the path, or None if the
+/// user cancelled.
+fn save_document<J>(
     state: &AppState,
     title: &str,
     stem: &str,
     format: DocFormat,
-    render: impl FnOnce(&mut cdp_core::Store) -> cdp_core::Result<Vec<u8>>,
+    prepare: impl FnOnce(&mut cdp_core::Store) -> cdp_core::Result<J>,
+    render: impl FnOnce(J) -> cdp_core::Result<Vec<u8>>,
 ) -> R<Option<String>> {
     let (label, ext) = match format {
         DocFormat::Pdf => ("Documento PDF/A", "pdf"),
@@ -181,7 +184,8 @@ fn save_document(
     if path.extension().is_none() {
         path.set_extension(ext);
     }
-    let bytes = state.with(render)?;
+    let job = state.with(prepare)?;
+    let bytes = render(job).map_err(|e| e.to_payload())?;
     cdp_core::fs::write_atomically(&path, &bytes).map_err(|e| e.to_payload())?;
     state.remember(path.clone());
     Ok(Some(path.display().to_string()))
@@ -200,7 +204,8 @@ pub fn print_org_chart(
         "Stampa l'organigramma (PDF)",
         "Organigramma",
         DocFormat::Pdf,
-        |s| s.org_chart_pdf(day, &collapsed),
+        |s| s.organigram(day),
+        |o| cdp_core::organigram::documents::chart_pdf(o, &collapsed),
     )
 }
 
@@ -221,7 +226,8 @@ pub fn org_composition_document(
         title,
         "Composizione_gruppo_di_lavoro",
         format,
-        |s| s.org_composition(day, format),
+        |s| s.organigram(day),
+        |o| cdp_core::organigram::documents::composition(&o, format),
     )
 }
 
@@ -257,7 +263,12 @@ pub fn org_act_document(
         DocFormat::Pdf => "Salva la bozza di determinazione (PDF)",
         DocFormat::Docx => "Salva la bozza di determinazione (Word)",
     };
-    save_document(&state, title, "Determina_gruppo_di_lavoro", format, |s| {
-        s.org_act(day, update, format)
-    })
+    save_document(
+        &state,
+        title,
+        "Determina_gruppo_di_lavoro",
+        format,
+        |s| s.org_act_job(day, update),
+        |job| job.render(format),
+    )
 }

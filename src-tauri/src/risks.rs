@@ -284,18 +284,6 @@ pub enum RiskDoc {
     Allegato,
 }
 
-fn file_stem(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() || c == '.' || c == '-' {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
-}
-
 /// Prints a risks document through the save dialog, as PDF/A (or DOCX).
 /// The data is read under the lock, rendered outside it. `None` when the
 /// user cancels; else the path written.
@@ -324,10 +312,7 @@ pub async fn save_risk_document(
                     })?;
                     let m = s.risk_measure(id)?;
                     let r = s.risk_scheda_report(id, istat.as_deref(), &t)?;
-                    let stem = match &comune {
-                        Some(c) => format!("Scheda_misura_{}_{}", m.code, file_stem(c)),
-                        None => format!("Scheda_misura_{}", m.code),
-                    };
+                    let stem = cdp_core::risks::schede::scheda_stem(&m.code, comune.as_deref());
                     (r, stem, "Salva la scheda misura".to_string())
                 }
                 RiskDoc::Catalogo => (
@@ -343,7 +328,7 @@ pub async fn save_risk_document(
                         s.risk_annex_report(&code, &t)?,
                         format!(
                             "Allegato_2.3_PIAO_{}",
-                            file_stem(comune.as_deref().unwrap_or(&code))
+                            cdp_core::risks::schede::file_stem(comune.as_deref().unwrap_or(&code))
                         ),
                         "Salva l'allegato alla sezione 2.3 del PIAO".to_string(),
                     )
@@ -373,12 +358,6 @@ pub async fn save_risk_document(
     .map_err(|e| crate::commands::payload("io", format!("Operazione interrotta: {e}")))?
 }
 
-#[derive(serde::Serialize, Clone)]
-struct BatchProgress {
-    done: usize,
-    total: usize,
-}
-
 /// What a batch of schede wrote.
 #[derive(serde::Serialize)]
 pub struct SchedeReport {
@@ -390,34 +369,33 @@ pub struct SchedeReport {
 
 /// A batch of schede misura into a folder chosen in the dialog: every
 /// measure adopted by `istat`, or `measure_id` for every comune that adopted
-/// it. Emits `batch-progress`; `cancel_bulk` stops it (the schede written so
-/// far stay, and the answer says how many). Existing files are never
-/// replaced: a new one gets a « (2)» suffix. `None` if the dialog is closed.
+/// it. The schede are read under the lock, rendered and written by core's
+/// batch writer without it, and recorded in the register. Emits
+/// `batch-progress`; `cancel_bulk` stops it (the schede written so far
+/// stay, and the answer says how many). A file of the same name is handled
+/// as `on_existing` says (by default a new one gets a « (2)» suffix).
+/// `None` if the dialog is closed.
 #[tauri::command]
 pub async fn save_risk_schede(
     app: tauri::AppHandle,
     measure_id: Option<i64>,
     istat: Option<String>,
     docx: bool,
+    on_existing: Option<cdp_core::documents::batch::OnExisting>,
 ) -> R<Option<SchedeReport>> {
-    use std::sync::atomic::Ordering;
     use tauri::{Emitter, Manager};
     let app2 = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app2.state::<AppState>();
-        let t = state.today().to_string();
-        // (measure, comune istat, file stem) of each scheda.
-        let items: Vec<(i64, String, String)> = state
-            .with(|s| s.risk_schede_items(measure_id, istat.as_deref()))?
-            .into_iter()
-            .map(|(m, i, code, name)| (m, i, format!("Scheda_misura_{code}_{}", file_stem(&name))))
-            .collect();
-        if items.is_empty() {
-            return Err(crate::commands::payload(
-                "validation",
-                "Nessuna misura adottata: non ci sono schede da stampare.",
-            ));
-        }
+        let format = if docx {
+            cdp_core::documents::DocFormat::Docx
+        } else {
+            cdp_core::documents::DocFormat::Pdf
+        };
+        let job = state.with(|s| {
+            s.risk_schede_job(measure_id, istat.as_deref(), &s.today().to_string(), format)
+        })?;
+        let total = job.items.len();
         // Start from the folder of the last file written, or the home folder.
         let start = state
             .exported
@@ -431,50 +409,40 @@ pub async fn save_risk_schede(
             dialog = dialog.set_directory(dir);
         }
         let Some(folder) = dialog
-            .set_title(if items.len() == 1 {
+            .set_title(if total == 1 {
                 "Cartella per 1 scheda misura".to_string()
             } else {
-                format!("Cartella per {} schede misura", items.len())
+                format!("Cartella per {total} schede misura")
             })
             .pick_folder()
         else {
             return Ok(None);
         };
-        let ext = if docx { "docx" } else { "pdf" };
-        state.cancel.store(false, Ordering::SeqCst);
-        let total = items.len();
-        let mut written = 0;
-        let mut cancelled = false;
-        for (k, (m, i, stem)) in items.iter().enumerate() {
-            if state.cancel.load(Ordering::SeqCst) {
-                cancelled = true;
-                break;
+        let running = state.job();
+        let done = job
+            .run(
+                &folder,
+                on_existing.unwrap_or(cdp_core::documents::batch::OnExisting::Suffix),
+                &|p: cdp_core::job::Progress| {
+                    let _ = app2.emit("batch-progress", p);
+                },
+                &running.token,
+            )
+            .map_err(|e| e.to_payload())?;
+        let report = state.with(|s| s.record_risk_schede(&job, done))?;
+        if let Some(e) = report.items.iter().find_map(|i| i.error.clone()) {
+            return Err(crate::commands::payload("io", e));
+        }
+        for item in &report.items {
+            if let Some(p) = &item.path {
+                state.remember(std::path::PathBuf::from(p));
             }
-            let report = state.with(|s| s.risk_scheda_report(*m, Some(i), &t))?;
-            let bytes = cdp_core::risks::scheda::render(&report, docx, &report.title)
-                .map_err(|e| e.to_payload())?;
-            let mut n = 1;
-            loop {
-                let name = if n == 1 {
-                    format!("{stem}.{ext}")
-                } else {
-                    format!("{stem} ({n}).{ext}")
-                };
-                let path = folder.join(name);
-                if cdp_core::fs::write_new(&path, &bytes).map_err(|e| e.to_payload())? {
-                    state.remember(path);
-                    break;
-                }
-                n += 1;
-            }
-            written += 1;
-            let _ = app2.emit("batch-progress", BatchProgress { done: k + 1, total });
         }
         Ok(Some(SchedeReport {
             folder: folder.display().to_string(),
-            written,
+            written: report.written,
             total,
-            cancelled,
+            cancelled: report.cancelled,
         }))
     })
     .await

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
+use cdp_core::job::CancelToken;
 use cdp_core::{Clock, ErrorPayload, Store};
 
 pub const DB_FILE_NAME: &str = "comunita-pratiche.sqlite3";
@@ -16,6 +17,8 @@ pub struct AppState {
     pub exported: Mutex<Vec<PathBuf>>,
     /// Set by `cancel_bulk` to stop a bulk action in progress (read without the store lock).
     pub cancel: AtomicBool,
+    /// The cancel tokens of the document batches running now (one per job).
+    jobs: Mutex<Vec<(u64, CancelToken)>>,
     /// What the user must be told after opening (a failed daily backup, an
     /// archive taken over from a crashed instance).
     pub notices: Mutex<Vec<String>>,
@@ -50,6 +53,7 @@ impl AppState {
             db_path,
             exported: Mutex::new(Vec::new()),
             cancel: AtomicBool::new(false),
+            jobs: Mutex::new(Vec::new()),
             notices: Mutex::new(Vec::new()),
             clock,
         };
@@ -128,6 +132,50 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(path);
+    }
+}
+
+/// A running batch's cancel token, registered while the job runs so that
+/// `cancel_bulk` reaches it; dropped when the job ends.
+pub struct Job<'a> {
+    state: &'a AppState,
+    id: u64,
+    pub token: CancelToken,
+}
+
+impl Drop for Job<'_> {
+    fn drop(&mut self) {
+        self.state
+            .jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|(id, _)| *id != self.id);
+    }
+}
+
+impl AppState {
+    /// Starts a batch with its own cancel token: cancelling it never
+    /// touches another job, and a new job never un-cancels one.
+    pub fn job(&self) -> Job<'_> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = CancelToken::new();
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((id, token.clone()));
+        Job {
+            state: self,
+            id,
+            token,
+        }
+    }
+
+    /// Cancels the batches running now (the window shows one at a time).
+    pub fn cancel_jobs(&self) {
+        for (_, token) in self.jobs.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            token.cancel();
+        }
     }
 }
 

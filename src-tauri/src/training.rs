@@ -373,12 +373,6 @@ pub fn certificates(state: State<AppState>, year: Option<i32>) -> R<Vec<Certific
     state.with(|s| s.certificates(year))
 }
 
-#[derive(Serialize, Clone)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-}
-
 #[derive(Serialize)]
 pub struct IssuedBatch {
     pub issued: usize,
@@ -390,16 +384,18 @@ pub struct IssuedBatch {
 }
 
 /// The attestati of the present participants of an event: the folder is
-/// chosen, then numbers and PDFs are made in one transaction with
-/// `training-progress` events; `cancel_bulk` stops it and nothing is issued.
+/// chosen, then core numbers, renders, writes and registers them in one
+/// transaction with `training-progress` events; `cancel_bulk` stops it and
+/// nothing is issued. A file of the same name is kept unless `on_existing`
+/// says otherwise.
 #[tauri::command(async)]
 pub fn issue_event_certificates(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     event_id: i64,
     issue_date: Option<String>,
+    on_existing: Option<cdp_core::documents::batch::OnExisting>,
 ) -> R<Option<IssuedBatch>> {
-    use std::sync::atomic::Ordering;
     use tauri::Emitter;
     let day = issue_day(&state, issue_date);
     state.with(|s| s.check_certificate_date(event_id, &day))?;
@@ -419,29 +415,30 @@ pub fn issue_event_certificates(
     let Some(dir) = dialog.pick_folder() else {
         return Ok(None);
     };
-    state.cancel.store(false, Ordering::SeqCst);
-    let cancel = &state.cancel;
+    let running = state.job();
     let out = state.with(|s| {
-        s.issue_event_certificates_pdf(event_id, &day, &mut |done, total| {
-            let _ = app.emit("training-progress", Progress { done, total });
-            !cancel.load(Ordering::SeqCst)
-        })
+        s.issue_event_certificates_to(
+            event_id,
+            &day,
+            &dir,
+            on_existing.unwrap_or(cdp_core::documents::batch::OnExisting::Skip),
+            &|p: cdp_core::job::Progress| {
+                let _ = app.emit("training-progress", p);
+            },
+            &running.token,
+        )
     })?;
-    let mut not_written = Vec::new();
-    for (_, bytes, name) in &out {
-        let path = dir.join(name);
-        if !cdp_core::fs::write_new(&path, bytes).map_err(|e| e.to_payload())? {
-            not_written.push(name.clone());
-        } else {
-            state.remember(path);
+    for item in &out.report.items {
+        if let Some(p) = &item.path {
+            state.remember(PathBuf::from(p));
         }
     }
     Ok(Some(IssuedBatch {
-        issued: out.len(),
-        first: out.first().map(|c| c.0.label.clone()),
-        last: out.last().map(|c| c.0.label.clone()),
+        issued: out.issued.len(),
+        first: out.issued.first().map(|c| c.label.clone()),
+        last: out.issued.last().map(|c| c.label.clone()),
         folder: dir.display().to_string(),
-        not_written,
+        not_written: out.not_written,
     }))
 }
 
@@ -505,7 +502,9 @@ pub fn print_training(
     from: String,
     to: String,
 ) -> R<Option<Saved>> {
-    let (bytes, name) = state.with(|s| s.training_document(doc, &query, &from, &to))?;
+    // The data is read under the lock; the document is rendered without it.
+    let job = state.with(|s| s.training_document_job(doc, &query, &from, &to))?;
+    let (bytes, name) = job.render().map_err(|e| e.to_payload())?;
     let (title, label) = match doc {
         CalendarDoc::Calendar => ("Salva il calendario della formazione", "Documento PDF"),
         CalendarDoc::Programme => ("Salva il programma formativo", "Documento PDF"),

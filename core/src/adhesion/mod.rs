@@ -13,6 +13,7 @@
 //! without changing the state. Every step is one transaction with its
 //! history row and its audit row; the last step can be undone with a reason.
 
+pub mod documents;
 pub mod report;
 
 use chrono::NaiveDate;

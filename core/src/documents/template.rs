@@ -3,32 +3,51 @@
 //! is generated: a syntax error or an unknown placeholder is reported with
 //! its name and line.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// What the placeholders of a template can refer to. Every field is always
-/// present: a value the archive lacks prints as a dotted line to fill by hand.
-#[derive(Debug, Clone, Serialize)]
-pub struct Context {
-    pub ente: Ente,
-    pub comune: ComuneCtx,
-    pub sindaco: String,
-    pub rpct: String,
-    pub referente: String,
-    pub zona: ZonaCtx,
-    pub invito: InvitoCtx,
-    /// The date of the document, chosen when generating; blank by default.
-    pub data: String,
-    pub anno: i32,
-    pub senza_oneri: bool,
-    /// The organ that adopts the adhesion act: "giunta" or "sindaco".
-    pub organo: String,
+/// What a template's placeholders can refer to: any serialisable context
+/// that names its placeholders. Each domain implements it for its own
+/// context (a comune's acts, the working group's act).
+pub trait Placeholders: Serialize {
+    /// A value with every field present (lists may be empty, values
+    /// blank), from which the placeholder names are read.
+    fn sample() -> Self
+    where
+        Self: Sized;
+
+    /// The placeholder names: each top-level field and, for a group of
+    /// fields, each `group.field`.
+    fn placeholders() -> BTreeSet<String>
+    where
+        Self: Sized,
+    {
+        names_of(&Self::sample())
+    }
 }
 
+/// The placeholder names of a context value, "comune.nome" style.
+pub fn names_of<T: Serialize>(sample: &T) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(sample) {
+        for (k, v) in map {
+            if let serde_json::Value::Object(inner) = v {
+                for ik in inner.keys() {
+                    out.insert(format!("{k}.{ik}"));
+                }
+            }
+            out.insert(k);
+        }
+    }
+    out
+}
+
+/// The body that issues a document: the Città Metropolitana's office, as
+/// the letterhead in the settings describes it (`ente.*` in templates).
 #[derive(Debug, Clone, Serialize)]
 pub struct Ente {
     pub nome: String,
@@ -41,156 +60,45 @@ pub struct Ente {
     pub telefono: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ComuneCtx {
-    pub nome: String,
-    pub istat: String,
-    pub pec: String,
-    pub indirizzo: String,
-    pub codice_ipa: String,
-    pub popolazione: String,
-    pub sito: String,
-    pub codice_fiscale: String,
-    pub ufficio_proponente: String,
-    /// True when the population recorded is under 5,000 inhabitants.
-    pub sotto_5000: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ZonaCtx {
-    pub nome: String,
-    pub referente: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InvitoCtx {
-    pub numero: String,
-    pub data: String,
-}
-
 /// Printed where the archive has no value.
 pub const BLANK: &str = "…………………";
 
-impl Context {
-    /// A context with every value blank (used to list the placeholders).
-    pub fn blank() -> Context {
-        let b = || BLANK.to_string();
-        Context {
-            ente: Ente {
-                nome: b(),
-                ufficio: b(),
-                pec: b(),
-                firmatario: b(),
-                qualifica_firmatario: b(),
-                indirizzo: b(),
-                codice_fiscale: b(),
-                telefono: b(),
-            },
-            comune: ComuneCtx {
-                nome: b(),
-                istat: b(),
-                pec: b(),
-                indirizzo: b(),
-                codice_ipa: b(),
-                popolazione: b(),
-                sito: b(),
-                codice_fiscale: b(),
-                ufficio_proponente: b(),
-                sotto_5000: false,
-            },
-            sindaco: b(),
-            rpct: b(),
-            referente: b(),
-            zona: ZonaCtx {
-                nome: b(),
-                referente: b(),
-            },
-            invito: InvitoCtx {
-                numero: b(),
-                data: b(),
-            },
-            data: b(),
-            anno: 2026,
-            senza_oneri: true,
-            organo: "giunta".into(),
-        }
-    }
-
-    /// The placeholder names, "comune.nome" style.
-    pub fn placeholders() -> BTreeSet<String> {
-        let value = serde_json::to_value(Context::blank()).unwrap_or_default();
-        let mut out = BTreeSet::new();
-        if let serde_json::Value::Object(map) = value {
-            for (k, v) in map {
-                if let serde_json::Value::Object(inner) = v {
-                    for ik in inner.keys() {
-                        out.insert(format!("{k}.{ik}"));
-                    }
-                }
-                out.insert(k);
-            }
-        }
-        out
-    }
+/// A value, or the dotted line to fill by hand when it is empty.
+pub fn or_blank(v: Option<String>) -> String {
+    v.filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| BLANK.to_string())
 }
 
-/// The placeholders with a short Italian description, for the editor's help.
-pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
-    BTreeMap::from([
-        ("ente.nome", "Città Metropolitana di Messina"),
-        ("ente.ufficio", "l'ufficio che scrive (Segreteria Generale)"),
-        ("ente.pec", "la PEC della Segreteria (Impostazioni)"),
-        ("ente.firmatario", "chi firma le lettere (Impostazioni)"),
-        (
-            "ente.qualifica_firmatario",
-            "la sua qualifica (Impostazioni)",
-        ),
-        ("comune.nome", "il nome del comune"),
-        ("comune.istat", "il codice ISTAT"),
-        ("comune.pec", "la PEC del comune"),
-        ("comune.indirizzo", "l'indirizzo della sede"),
-        ("comune.codice_ipa", "il codice IPA"),
-        ("comune.popolazione", "gli abitanti, con l'anno"),
-        ("comune.sito", "il sito istituzionale"),
-        ("comune.codice_fiscale", "il codice fiscale del Comune"),
-        (
-            "comune.ufficio_proponente",
-            "l'ufficio che propone l'atto (Area Amministrativa se non indicato)",
-        ),
-        (
-            "comune.sotto_5000",
-            "vero se il Comune ha meno di 5.000 abitanti (per {% if comune.sotto_5000 %})",
-        ),
-        ("ente.indirizzo", "la sede della Segreteria (Impostazioni)"),
-        (
-            "ente.codice_fiscale",
-            "il codice fiscale della Città Metropolitana (Impostazioni)",
-        ),
-        (
-            "ente.telefono",
-            "il telefono della Segreteria (Impostazioni)",
-        ),
-        (
-            "organo",
-            "chi adotta l'atto di adesione: \"giunta\" o \"sindaco\" (scheda del comune)",
-        ),
-        ("sindaco", "il Sindaco in carica"),
-        ("rpct", "l'RPCT in carica"),
-        ("referente", "il referente operativo, o l'RPCT se manca"),
-        ("zona.nome", "la zona omogenea del comune"),
-        ("zona.referente", "il referente della zona"),
-        ("invito.numero", "il protocollo della lettera d'invito"),
-        ("invito.data", "la data dell'invito"),
-        (
-            "data",
-            "la data del documento scelta alla generazione, in lettere (puntini se non scelta)",
-        ),
-        ("anno", "l'anno del documento"),
-        (
-            "senza_oneri",
-            "vero se l'adesione non ha costi (per {% if senza_oneri %})",
-        ),
-    ])
+impl Ente {
+    /// Every value blank (to list the placeholders).
+    pub fn blank() -> Ente {
+        let b = || BLANK.to_string();
+        Ente {
+            nome: b(),
+            ufficio: b(),
+            pec: b(),
+            firmatario: b(),
+            qualifica_firmatario: b(),
+            indirizzo: b(),
+            codice_fiscale: b(),
+            telefono: b(),
+        }
+    }
+
+    /// The office from the letterhead settings (blank where not set).
+    pub fn from_settings(conn: &rusqlite::Connection) -> Result<Ente> {
+        let l = crate::db::kv::letterhead(conn)?;
+        Ok(Ente {
+            nome: "Città Metropolitana di Messina".into(),
+            ufficio: "Segreteria Generale".into(),
+            pec: or_blank(Some(l.secretariat_pec)),
+            firmatario: or_blank(Some(l.signatory_name)),
+            qualifica_firmatario: or_blank(Some(l.signatory_title)),
+            indirizzo: or_blank(Some(l.secretariat_address)),
+            codice_fiscale: or_blank(Some(l.secretariat_fiscal_code)),
+            telefono: or_blank(Some(l.secretariat_phone)),
+        })
+    }
 }
 
 /// The most text a filled template may produce (values included).
@@ -211,7 +119,7 @@ const GLOBALS: [&str; 3] = ["range", "dict", "namespace"];
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
-fn environment() -> Environment<'static> {
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
@@ -385,14 +293,9 @@ fn syntax_error(e: &minijinja::Error) -> Error {
     Error::validation("body", format!("Riga {line}: {what}"))
 }
 
-/// Checks a template without data: syntax, unknown placeholders, emptiness.
-/// (The markup is checked on the filled text, by `documents::fill`.)
-pub fn check(source: &str) -> Result<()> {
-    check_with(source, &Context::placeholders())
-}
-
-/// [`check`] against another set of placeholders (a template filled with
-/// another context than a comune's, e.g. a network-level act).
+/// Checks a template without data against the placeholders its context
+/// provides: syntax, unknown placeholders, emptiness. (The markup is
+/// checked on the filled text, by `documents::fill`.)
 pub fn check_with(source: &str, known: &BTreeSet<String>) -> Result<()> {
     if source.trim().is_empty() {
         return Err(Error::validation(
@@ -433,14 +336,10 @@ pub fn check_with(source: &str, known: &BTreeSet<String>) -> Result<()> {
     Ok(())
 }
 
-/// Fills a template, each value as a token (see [`Filled`]). Strict: a
-/// placeholder without a value is an error. Fuel, recursion and output
-/// size are limited, so a template with an endless loop fails quickly.
-pub fn fill_marked(source: &str, ctx: &Context) -> Result<Filled> {
-    fill_marked_with(source, ctx)
-}
-
-/// [`fill_marked`] with any serialisable context.
+/// Fills a template with any serialisable context, each value as a token
+/// (see [`Filled`]). Strict: a placeholder without a value is an error.
+/// Fuel, recursion and output size are limited, so a template with an
+/// endless loop fails quickly.
 pub fn fill_marked_with<T: Serialize>(source: &str, ctx: &T) -> Result<Filled> {
     if source.len() > MAX_TEMPLATE_BYTES {
         return check_with(source, &BTreeSet::new()).map(|_| Filled::default());
@@ -505,80 +404,4 @@ pub fn fill_marked_with<T: Serialize>(source: &str, ctx: &T) -> Result<Filled> {
         text,
         values: std::mem::take(&mut acc.values),
     })
-}
-
-/// Fills a template into plain text (values in place).
-pub fn render(source: &str, ctx: &Context) -> Result<String> {
-    Ok(fill_marked(source, ctx)?.plain())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reports_unknown_placeholders_with_line() {
-        let e = check("# Titolo\n\nIl Comune di {{ comune.nom }} aderisce.").unwrap_err();
-        let m = e.to_string();
-        assert!(m.contains("Riga 3") && m.contains("comune.nom"), "{m}");
-        let e = check("testo {{ sindaco_uscente }}").unwrap_err();
-        assert!(e.to_string().contains("sindaco_uscente"));
-    }
-
-    #[test]
-    fn reports_unclosed_blocks_and_empty_templates() {
-        let e = check("# Atto\n\n{% if senza_oneri %}\nNessun onere.\n").unwrap_err();
-        assert!(e.to_string().contains("endif"), "{e}");
-        assert!(check("   \n").unwrap_err().to_string().contains("vuoto"));
-        let e = check("{{ comune.nome ").unwrap_err();
-        assert!(e.to_string().starts_with("Riga 1"), "{e}");
-    }
-
-    #[test]
-    fn default_templates_use_a_small_part_of_the_limits() {
-        for kind in crate::documents::DOC_KINDS {
-            let env = environment();
-            let tmpl = env.template_from_str(kind.default_body()).unwrap();
-            let captured = tmpl
-                .render_captured(minijinja::value::Serde(&Context::blank()))
-                .unwrap();
-            let (used, _) = captured.state().fuel_levels().unwrap();
-            assert!(used < FUEL / 20, "{kind:?}: {used}");
-            assert!(captured.output().len() < MAX_OUTPUT_BYTES / 100);
-        }
-    }
-
-    #[test]
-    fn values_are_tokens_until_parsed() {
-        let mut ctx = Context::blank();
-        ctx.comune.nome = "# Alì\n- *x* \u{E000}0\u{E001}".into();
-        let f = fill_marked("{{ comune.nome }} e {{ comune.nome }} ({{ anno }})", &ctx).unwrap();
-        assert!(!f.text.contains('#') && !f.text.contains('*'), "{}", f.text);
-        assert_eq!(f.values.len(), 2, "one token per distinct value");
-        assert_eq!(f.plain(), "# Alì - *x* 0 e # Alì - *x* 0 (2026)");
-        // A macro's output is template text: its values stay tokens.
-        let f = fill_marked(
-            "{% macro m(x) %}**{{ x }}**{% endmacro %}{{ m(comune.nome) }}",
-            &ctx,
-        )
-        .unwrap();
-        assert!(
-            f.text.starts_with("**\u{E000}") && f.text.ends_with("\u{E001}**"),
-            "{:?}",
-            f.text
-        );
-    }
-
-    #[test]
-    fn fills_placeholders() {
-        let mut ctx = Context::blank();
-        ctx.comune.nome = "Sant'Agata di Militello".into();
-        let out = render(
-            "Comune di {{ comune.nome }}{% if senza_oneri %}, senza oneri{% endif %}",
-            &ctx,
-        )
-        .unwrap();
-        assert_eq!(out, "Comune di Sant'Agata di Militello, senza oneri");
-        check("{% for x in [1, 2] %}{{ x }}{% endfor %} {{ comune.nome | upper }}").unwrap();
-    }
 }

@@ -1,32 +1,62 @@
 //! The draft act «Determinazione del Segretario Generale – Costituzione (o
 //! aggiornamento) del Gruppo di lavoro della Comunità di Pratiche», listing
 //! the units and the people in office at a date. Its template is editable
-//! like the adhesion acts' (same markup, same checks, same typesetting), but
-//! it is one act of the network, not one per comune: its context is the
-//! organigram's, and it is kept in its own table (`org_act_template`).
+//! like the adhesion acts' (same markup, same checks, same typesetting) and
+//! kept in the same versioned template store, but it is one act of the
+//! network, not one per comune: its context is the organigram's.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::tree::{NodeKind, Organigram};
-use crate::db::version::check_version;
-use crate::documents::template::{Ente, BLANK};
-use crate::documents::{docx, fill_with, layout, pdf, DocFormat};
+use crate::documents::store::{self, TemplateKind};
+use crate::documents::template::{Ente, Placeholders};
+use crate::documents::{docx, fill, layout, pdf, DocFormat};
 use crate::error::Result;
 use crate::text::date_it;
-use crate::{audit, Store};
+use crate::Store;
 
 pub const DEFAULT_BODY: &str = include_str!("../../templates/determina_gruppo_lavoro.txt");
 /// The version of the shipped text: raised whenever `DEFAULT_BODY` changes, so
 /// that a template edited on an older one says a newer default is available.
 /// (1: the first text; 2: Allegato A, Visti and attestations completed.)
 pub const DEFAULT_VERSION: &str = "2";
-/// The setting that records the default an edited template was written on
-/// (absent: the first one).
-const BASE_KEY: &str = "org_act_template_base";
+
+/// The act's template in the versioned store.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ActKind {
+    GruppoLavoro,
+}
+
+impl TemplateKind for ActKind {
+    fn key(self) -> &'static str {
+        "gruppo_lavoro"
+    }
+
+    fn label(self) -> &'static str {
+        "Determinazione del Gruppo di lavoro"
+    }
+
+    fn default_body(self) -> &'static str {
+        DEFAULT_BODY
+    }
+
+    fn default_version(self) -> &'static str {
+        DEFAULT_VERSION
+    }
+
+    fn placeholders(self) -> BTreeSet<String> {
+        ActContext::placeholders()
+    }
+
+    /// The act's history kept its name from before it joined the store.
+    fn audit_entity(self) -> &'static str {
+        "org_act_template"
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActPerson {
@@ -78,48 +108,16 @@ pub struct ActTemplate {
 /// The placeholders of the act: `ente.*`, `data`, `anno`, `aggiornamento`, `unita`
 /// (a list: `u.nome`, `u.tipo`, `u.collocazione`, `u.persone` with `p.nome`, `p.ruolo`, `p.ente`),
 /// `da_individuare`.
-pub fn placeholders() -> BTreeSet<String> {
-    let sample = ActContext {
-        ente: blank_ente(),
-        data: String::new(),
-        anno: 0,
-        aggiornamento: false,
-        unita: Vec::new(),
-        da_individuare: String::new(),
-    };
-    let mut out = BTreeSet::new();
-    if let serde_json::Value::Object(map) = serde_json::to_value(sample).unwrap_or_default() {
-        for (k, v) in map {
-            if let serde_json::Value::Object(inner) = v {
-                for ik in inner.keys() {
-                    out.insert(format!("{k}.{ik}"));
-                }
-            }
-            out.insert(k);
+impl Placeholders for ActContext {
+    fn sample() -> ActContext {
+        ActContext {
+            ente: Ente::blank(),
+            data: String::new(),
+            anno: 0,
+            aggiornamento: false,
+            unita: Vec::new(),
+            da_individuare: String::new(),
         }
-    }
-    out
-}
-
-fn blank_ente() -> Ente {
-    let b = || BLANK.to_string();
-    Ente {
-        nome: b(),
-        ufficio: b(),
-        pec: b(),
-        firmatario: b(),
-        qualifica_firmatario: b(),
-        indirizzo: b(),
-        codice_fiscale: b(),
-        telefono: b(),
-    }
-}
-
-fn or_blank(s: String) -> String {
-    if s.trim().is_empty() {
-        BLANK.to_string()
-    } else {
-        s
     }
 }
 
@@ -167,113 +165,31 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
     }
 }
 
-impl Store {
-    pub fn org_act_template(&self) -> Result<ActTemplate> {
-        let row: Option<(String, String)> = self
-            .conn
-            .query_row(
-                "SELECT body, updated_at FROM org_act_template WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let placeholders = placeholders().into_iter().collect();
-        let base = crate::db::kv::get(&self.conn, BASE_KEY)?.unwrap_or_else(|| "1".into());
-        Ok(match row {
-            Some((body, updated_at)) => ActTemplate {
-                newer_default: base != DEFAULT_VERSION && body != DEFAULT_BODY,
-                body,
-                is_default: false,
-                updated_at,
-                placeholders,
-                default_version: DEFAULT_VERSION.into(),
-            },
-            None => ActTemplate {
-                body: DEFAULT_BODY.to_string(),
-                is_default: true,
-                updated_at: String::new(),
-                placeholders,
-                newer_default: false,
-                default_version: DEFAULT_VERSION.into(),
-            },
-        })
-    }
+/// The act prepared from the archive: it renders without the archive.
+#[derive(Debug, Clone)]
+pub struct ActJob {
+    pub ctx: ActContext,
+    pub body: String,
+}
 
-    /// Saves the edited template, checked first (syntax, unknown placeholders).
-    pub fn save_org_act_template(
-        &mut self,
-        body: &str,
-        version: Option<&str>,
-    ) -> Result<ActTemplate> {
-        crate::documents::template::check_with(body, &placeholders())?;
-        let before = self.org_act_template()?;
-        self.action(|tx, op| {
-            check_version(&before.updated_at, version)?;
-            let at = crate::db::version::next_version(&before.updated_at);
-            tx.execute(
-                "INSERT INTO org_act_template (id, body, updated_at) VALUES (1, ?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                rusqlite::params![body, at],
-            )?;
-            // Written on the shipped text in use now.
-            crate::db::kv::set(tx, BASE_KEY, DEFAULT_VERSION)?;
-            audit::record(
-                tx,
-                op,
-                "save",
-                "org_act_template",
-                "1",
-                Some(&serde_json::json!({ "body": before.body })),
-                Some(&serde_json::json!({ "body": body })),
-            )?;
-            Ok(())
-        })?;
-        self.org_act_template()
-    }
+/// The version the act's editor sends back: the current version's number.
+fn version_token(version: i64) -> String {
+    version.to_string()
+}
 
-    /// Goes back to the shipped text.
-    pub fn restore_org_act_template(&mut self, version: Option<&str>) -> Result<ActTemplate> {
-        let before = self.org_act_template()?;
-        self.action(|tx, op| {
-            check_version(&before.updated_at, version)?;
-            tx.execute("DELETE FROM org_act_template", [])?;
-            tx.execute("DELETE FROM setting WHERE key = ?1", [BASE_KEY])?;
-            audit::record(
-                tx,
-                op,
-                "restore",
-                "org_act_template",
-                "1",
-                Some(&serde_json::json!({ "body": before.body })),
-                None,
-            )?;
-            Ok(())
-        })?;
-        self.org_act_template()
-    }
+/// The editor's version, as the store counts versions (a token that is
+/// not a number is stale).
+fn base_version(version: Option<&str>) -> Result<Option<i64>> {
+    version
+        .map(|v| v.parse::<i64>().map_err(|_| crate::error::stale()))
+        .transpose()
+}
 
-    /// The draft act for the organigram on `as_of`, as PDF/A or DOCX.
-    pub fn org_act(
-        &self,
-        as_of: NaiveDate,
-        aggiornamento: bool,
-        format: DocFormat,
-    ) -> Result<Vec<u8>> {
-        let o = self.organigram(as_of)?;
-        let l = crate::db::kv::letterhead(&self.conn)?;
-        let ente = Ente {
-            nome: "Città Metropolitana di Messina".into(),
-            ufficio: "Segreteria Generale".into(),
-            pec: or_blank(l.secretariat_pec),
-            firmatario: or_blank(l.signatory_name),
-            qualifica_firmatario: or_blank(l.signatory_title),
-            indirizzo: or_blank(l.secretariat_address),
-            codice_fiscale: or_blank(l.secretariat_fiscal_code),
-            telefono: or_blank(l.secretariat_phone),
-        };
-        let ctx = context(&o, ente, aggiornamento);
-        let body = self.org_act_template()?.body;
-        let doc = fill_with(&body, &ctx, &placeholders())?;
+impl ActJob {
+    /// The act as PDF/A or DOCX.
+    pub fn render(&self, format: DocFormat) -> Result<Vec<u8>> {
+        let ctx = &self.ctx;
+        let doc = fill(&self.body, ctx)?;
         let title = if doc.title.is_empty() {
             "Determinazione del Segretario Generale".to_string()
         } else {
@@ -310,5 +226,62 @@ impl Store {
                 },
             ),
         }
+    }
+}
+
+impl Store {
+    pub fn org_act_template(&self) -> Result<ActTemplate> {
+        let d = store::detail(&self.conn, ActKind::GruppoLavoro)?;
+        Ok(ActTemplate {
+            updated_at: version_token(d.current.version),
+            body: d.current.body,
+            is_default: d.is_default,
+            placeholders: ActContext::placeholders().into_iter().collect(),
+            newer_default: d.newer_default,
+            default_version: d.default_version,
+        })
+    }
+
+    /// Saves the edited template as a new version, checked first (syntax,
+    /// unknown placeholders).
+    pub fn save_org_act_template(
+        &mut self,
+        body: &str,
+        version: Option<&str>,
+    ) -> Result<ActTemplate> {
+        let base = base_version(version)?;
+        self.save_template_version(ActKind::GruppoLavoro, body, base, |_, _| Ok(()))?;
+        self.org_act_template()
+    }
+
+    /// Goes back to the shipped text (as a new version).
+    pub fn restore_org_act_template(&mut self, version: Option<&str>) -> Result<ActTemplate> {
+        let base = base_version(version)?;
+        let current = store::current(&self.conn, ActKind::GruppoLavoro)?;
+        if base.is_some_and(|v| v != current.version) {
+            return Err(crate::error::stale());
+        }
+        self.restore_template_version(ActKind::GruppoLavoro, None)?;
+        self.org_act_template()
+    }
+
+    /// What the act on `as_of` needs, read from the archive.
+    pub fn org_act_job(&self, as_of: NaiveDate, aggiornamento: bool) -> Result<ActJob> {
+        let o = self.organigram(as_of)?;
+        let ente = Ente::from_settings(&self.conn)?;
+        Ok(ActJob {
+            ctx: context(&o, ente, aggiornamento),
+            body: store::current(&self.conn, ActKind::GruppoLavoro)?.body,
+        })
+    }
+
+    /// The draft act for the organigram on `as_of`, as PDF/A or DOCX.
+    pub fn org_act(
+        &self,
+        as_of: NaiveDate,
+        aggiornamento: bool,
+        format: DocFormat,
+    ) -> Result<Vec<u8>> {
+        self.org_act_job(as_of, aggiornamento)?.render(format)
     }
 }

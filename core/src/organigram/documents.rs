@@ -359,32 +359,41 @@ pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
     }
 }
 
+/// The organigram as a one-page PDF/A (`collapsed`: the branches drawn
+/// closed); it needs no archive (see [`Store::organigram`]).
+pub fn chart_pdf(mut o: Organigram, collapsed: &[String]) -> Result<Vec<u8>> {
+    // A proposal still to accept is the screen's business, not the print's.
+    for n in &mut o.nodes {
+        if let Some(d) = n.description.as_mut() {
+            *d = d.replace(super::tree::PROPOSED_NOTE, "");
+        }
+    }
+    let l = print_layout(&o, collapsed);
+    let r = chart_report(&o, &l);
+    report_pdf(
+        &r,
+        &meta_pdf(&r.title, format!("Organigramma al {}", date_it(&o.as_of))),
+    )
+}
+
+/// «Composizione del gruppo di lavoro» as PDF/A or DOCX; it needs no archive.
+pub fn composition(o: &Organigram, format: DocFormat) -> Result<Vec<u8>> {
+    let r = composition_report(o);
+    let subject = format!("Composizione del gruppo di lavoro al {}", date_it(&o.as_of));
+    match format {
+        DocFormat::Pdf => report_pdf(&r, &meta_pdf(&r.title, subject)),
+        DocFormat::Docx => report_docx(&r, &meta_docx(&r.title, subject)),
+    }
+}
+
 impl Store {
     /// The organigram on `as_of` as a one-page PDF/A (`collapsed`: the branches drawn closed).
     pub fn org_chart_pdf(&self, as_of: NaiveDate, collapsed: &[String]) -> Result<Vec<u8>> {
-        let mut o = self.organigram(as_of)?;
-        // A proposal still to accept is the screen's business, not the print's.
-        for n in &mut o.nodes {
-            if let Some(d) = n.description.as_mut() {
-                *d = d.replace(super::tree::PROPOSED_NOTE, "");
-            }
-        }
-        let l = print_layout(&o, collapsed);
-        let r = chart_report(&o, &l);
-        report_pdf(
-            &r,
-            &meta_pdf(&r.title, format!("Organigramma al {}", date_it(&o.as_of))),
-        )
+        chart_pdf(self.organigram(as_of)?, collapsed)
     }
 
     /// «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX.
     pub fn org_composition(&self, as_of: NaiveDate, format: DocFormat) -> Result<Vec<u8>> {
-        let o = self.organigram(as_of)?;
-        let r = composition_report(&o);
-        let subject = format!("Composizione del gruppo di lavoro al {}", date_it(&o.as_of));
-        match format {
-            DocFormat::Pdf => report_pdf(&r, &meta_pdf(&r.title, subject)),
-            DocFormat::Docx => report_docx(&r, &meta_docx(&r.title, subject)),
-        }
+        composition(&self.organigram(as_of)?, format)
     }
 }

@@ -31,11 +31,19 @@ pub use units::{Unit, UnitDisposition, UnitInput, UnitKind};
 /// This domain's part of the archive. The working group's units, people and roles.
 pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
     name: "organigram",
-    migrations: &[crate::db::Migration {
-        number: 9,
-        name: "0009_organigram",
-        sql: include_str!("../../migrations/0009_organigram.sql"),
-    }],
+    migrations: &[
+        crate::db::Migration {
+            number: 9,
+            name: "0009_organigram",
+            sql: include_str!("../../migrations/0009_organigram.sql"),
+        },
+        // The act's template into the documents' versioned store.
+        crate::db::Migration {
+            number: 11,
+            name: "0011_org_act_template_store",
+            sql: include_str!("../../migrations/0011_org_act_template_store.sql"),
+        },
+    ],
     seed: None,
 };
 

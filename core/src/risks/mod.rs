@@ -18,6 +18,7 @@ pub mod figures;
 pub mod monitoring;
 pub mod rating;
 pub mod scheda;
+pub mod schede;
 pub mod seed;
 pub mod vocabulary;
 

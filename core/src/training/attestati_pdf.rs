@@ -789,32 +789,53 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
         let issued = issue_date(today)?;
-        self.action(|tx, op| {
-            get_event(tx, event_id)?;
-            let todo: Vec<i64> = tx
-                .prepare(
-                    "SELECT a.participant_id FROM training_attendance a JOIN training_participant p ON p.id = a.participant_id
-                     WHERE a.event_id = ?1 AND a.present = 1 AND NOT EXISTS (SELECT 1 FROM training_certificate c
-                        WHERE c.kind = 'evento' AND c.event_id = a.event_id AND c.participant_id = a.participant_id AND c.annulled_at IS NULL)
-                     ORDER BY p.name_key, p.id",
-                )?
-                .query_map([event_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            if todo.is_empty() {
-                return Err(Error::conflict("Nessun presente è ancora senza attestato: registrare le presenze, o ristampare dal registro gli attestati già rilasciati.", None));
-            }
-            let mut out = Vec::with_capacity(todo.len());
-            for (i, pid) in todo.iter().enumerate() {
-                if !progress(i, todo.len()) {
-                    return Err(Error::Cancelled { message: "Rilascio degli attestati annullato: nessun attestato è stato numerato né salvato.".into() });
-                }
-                let c = issue_for_event(tx, op, event_id, *pid, issued)?;
-                let (bytes, name) = render(tx, &c)?;
-                out.push((c, bytes, name));
-            }
-            progress(todo.len(), todo.len());
-            audit::record(tx, op, "issue_batch", "training_event", &event_id.to_string(), None, Some(&serde_json::json!({ "attestati": out.iter().map(|(c, _, _)| c.label.clone()).collect::<Vec<_>>() })))?;
-            Ok(out)
-        })
+        self.action(|tx, op| issue_and_render(tx, op, event_id, issued, progress))
     }
+}
+
+/// Issues and renders the attestati of an event's present participants
+/// without one, inside the caller's transaction (see
+/// [`Store::issue_event_certificates_pdf`]): the PDFs and their file names.
+pub(super) fn issue_and_render(
+    tx: &Connection,
+    op: &str,
+    event_id: i64,
+    issued: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
+    get_event(tx, event_id)?;
+    let todo: Vec<i64> = tx
+        .prepare(
+            "SELECT a.participant_id FROM training_attendance a JOIN training_participant p ON p.id = a.participant_id
+             WHERE a.event_id = ?1 AND a.present = 1 AND NOT EXISTS (SELECT 1 FROM training_certificate c
+                WHERE c.kind = 'evento' AND c.event_id = a.event_id AND c.participant_id = a.participant_id AND c.annulled_at IS NULL)
+             ORDER BY p.name_key, p.id",
+        )?
+        .query_map([event_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if todo.is_empty() {
+        return Err(Error::conflict("Nessun presente è ancora senza attestato: registrare le presenze, o ristampare dal registro gli attestati già rilasciati.", None));
+    }
+    let mut out = Vec::with_capacity(todo.len());
+    for (i, pid) in todo.iter().enumerate() {
+        if !progress(i, todo.len()) {
+            return Err(Error::Cancelled { message: "Rilascio degli attestati annullato: nessun attestato è stato numerato né salvato.".into() });
+        }
+        let c = issue_for_event(tx, op, event_id, *pid, issued)?;
+        let (bytes, name) = render(tx, &c)?;
+        out.push((c, bytes, name));
+    }
+    progress(todo.len(), todo.len());
+    audit::record(
+        tx,
+        op,
+        "issue_batch",
+        "training_event",
+        &event_id.to_string(),
+        None,
+        Some(
+            &serde_json::json!({ "attestati": out.iter().map(|(c, _, _)| c.label.clone()).collect::<Vec<_>>() }),
+        ),
+    )?;
+    Ok(out)
 }

@@ -709,6 +709,64 @@ fn check_period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate)> {
     Ok((f, t))
 }
 
+/// A calendar document prepared from the archive: it renders without the
+/// archive, so the shell renders it after releasing the archive's lock.
+#[derive(Debug, Clone)]
+pub struct TrainingDocJob {
+    pub doc: CalendarDoc,
+    pub report: Report,
+    pub author: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl TrainingDocJob {
+    /// The document's bytes and file name.
+    pub fn render(&self) -> Result<(Vec<u8>, String)> {
+        let (doc, report, f, t) = (self.doc, &self.report, self.from, self.to);
+        let author = self.author.clone();
+        let keywords = vec![
+            "Comunità di Pratiche".to_string(),
+            "formazione".to_string(),
+            "anticorruzione".to_string(),
+        ];
+        let subject =
+            "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri"
+                .to_string();
+        let bytes = if doc == CalendarDoc::ProgrammeDocx {
+            report_docx(
+                report,
+                &crate::documents::docx::DocxMeta {
+                    title: report.title.clone(),
+                    author,
+                    subject,
+                    keywords,
+                    created: crate::db::version::now_utc(),
+                },
+            )?
+        } else {
+            report_pdf(
+                report,
+                &crate::documents::pdf::Metadata {
+                    title: report.title.clone(),
+                    author,
+                    subject,
+                    keywords,
+                    created: chrono::Utc::now(),
+                },
+            )?
+        };
+        let stem = match doc {
+            CalendarDoc::Calendar => format!("Calendario_formazione_{f}_{t}"),
+            CalendarDoc::Programme | CalendarDoc::ProgrammeDocx => {
+                format!("Programma_formativo_{f}_{t}")
+            }
+            CalendarDoc::Year => format!("Quadro_annuale_formazione_{}", f.year()),
+        };
+        Ok((bytes, format!("{stem}.{}", doc.extension())))
+    }
+}
+
 impl Store {
     /// A document of the calendar for the period `from`–`to` (filters as on screen).
     pub fn training_document(
@@ -718,6 +776,17 @@ impl Store {
         from: &str,
         to: &str,
     ) -> Result<(Vec<u8>, String)> {
+        self.training_document_job(doc, q, from, to)?.render()
+    }
+
+    /// What a document of the calendar needs, read from the archive.
+    pub fn training_document_job(
+        &self,
+        doc: CalendarDoc,
+        q: &EventQuery,
+        from: &str,
+        to: &str,
+    ) -> Result<TrainingDocJob> {
         let (f, t) = check_period(from, to)?;
         let (f, t) = if doc == CalendarDoc::Year {
             (
@@ -738,46 +807,13 @@ impl Store {
             CalendarDoc::Programme | CalendarDoc::ProgrammeDocx => programme_report(&events, f, t),
             CalendarDoc::Year => year_report(&events, f.year()),
         };
-        let author = crate::db::kv::operator_name(&self.conn)?;
-        let keywords = vec![
-            "Comunità di Pratiche".to_string(),
-            "formazione".to_string(),
-            "anticorruzione".to_string(),
-        ];
-        let subject =
-            "Città Metropolitana di Messina – Comunità di Pratiche – formazione e incontri"
-                .to_string();
-        let bytes = if doc == CalendarDoc::ProgrammeDocx {
-            report_docx(
-                &report,
-                &crate::documents::docx::DocxMeta {
-                    title: report.title.clone(),
-                    author,
-                    subject,
-                    keywords,
-                    created: crate::db::version::now_utc(),
-                },
-            )?
-        } else {
-            report_pdf(
-                &report,
-                &crate::documents::pdf::Metadata {
-                    title: report.title.clone(),
-                    author,
-                    subject,
-                    keywords,
-                    created: chrono::Utc::now(),
-                },
-            )?
-        };
-        let stem = match doc {
-            CalendarDoc::Calendar => format!("Calendario_formazione_{f}_{t}"),
-            CalendarDoc::Programme | CalendarDoc::ProgrammeDocx => {
-                format!("Programma_formativo_{f}_{t}")
-            }
-            CalendarDoc::Year => format!("Quadro_annuale_formazione_{}", f.year()),
-        };
-        Ok((bytes, format!("{stem}.{}", doc.extension())))
+        Ok(TrainingDocJob {
+            doc,
+            report,
+            author: crate::db::kv::operator_name(&self.conn)?,
+            from: f,
+            to: t,
+        })
     }
 }
 

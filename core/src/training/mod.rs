@@ -6,6 +6,7 @@
 
 pub mod attendance;
 pub mod attestati;
+pub mod attestati_batch;
 pub mod attestati_pdf;
 pub mod calendar;
 pub mod documents;

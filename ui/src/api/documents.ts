@@ -60,9 +60,11 @@ export interface DocumentRecord {
   id: number;
   istat: string | null;
   comune: string | null;
-  kind: DocKind;
+  /** The kind's key: a DocKind for the acts, "scheda_misura", "attestato". */
+  kind: string;
   kind_label: string;
-  template_version: number;
+  /** None for a document built in code (not from a template). */
+  template_version: number | null;
   format: DocFormat;
   path: string;
   file_name: string;
@@ -76,7 +78,8 @@ export interface DocumentRecord {
 /** What a batch does with a file of the same name already in the folder (core `OnExisting`). */
 export type OnExisting = "replace" | "skip" | "suffix";
 export type ItemOutcome = "written" | "replaced" | "skipped" | "suffixed" | "failed";
-export interface BatchItem { istat: string; comune: string; path: string | null; error: string | null; outcome: ItemOutcome }
+/** One item of a batch: `key` is what it is (an ISTAT code), `label` what the user reads (the comune). */
+export interface BatchItem { key: string; label: string; path: string | null; error: string | null; outcome: ItemOutcome }
 /** `written` counts every file written, of which `replaced` and `suffixed`. */
 export interface BatchReport {
   written: number;
