@@ -145,7 +145,11 @@ export class App {
    * WebKitWebDriver's own scrolling leaves a control just below the bottom
    * edge "not interactable" for some layouts. */
   async clickId(id) {
-    await this.exec("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' }); return true", { [ELEMENT]: id });
+    // Scrolled, then two frames for the page to settle: a click at a point the layout has just moved misses.
+    await this.exec(
+      "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' }); return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))",
+      { [ELEMENT]: id },
+    );
     await req("POST", `/session/${this.id}/element/${id}/click`, {});
   }
 
