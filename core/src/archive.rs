@@ -16,6 +16,7 @@ use crate::{Clock, Store};
 
 /// What a restore did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RestoreReport {
     /// What the restored archive holds.
     pub restored: Summary,
@@ -303,3 +304,22 @@ fn create_new(path: &Path) -> Result<()> {
     backup::sync_dir(dir);
     Ok(())
 }
+
+/// A copy of the archive, through the save dialog.
+pub fn copy_file(today: chrono::NaiveDate) -> crate::file_spec::FileSpec {
+    crate::file_spec::FileSpec::new(
+        crate::file_spec::dated("Copia_archivio_comunita_pratiche", today) + ".sqlite3",
+        "Salva una copia dell'archivio",
+        ARCHIVE_FILTER,
+        &["sqlite3"],
+    )
+}
+
+/// A copy to restore from, chosen in the open dialog.
+pub const RESTORE_FILE: crate::file_spec::OpenSpec = crate::file_spec::OpenSpec {
+    title: "Ripristina da una copia dell'archivio",
+    filter_label: ARCHIVE_FILTER,
+    extensions: &["sqlite3"],
+};
+
+const ARCHIVE_FILTER: &str = "Archivio della Comunità di Pratiche";

@@ -7,6 +7,7 @@ use crate::zones::Zone;
 use crate::Store;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Dashboard {
     pub comuni: i64,
     pub population: i64,

@@ -253,6 +253,7 @@ impl Error {
 
 /// `{code, message, field}` as the UI receives it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,

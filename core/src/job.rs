@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// How far a job got: `done` of `total` items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Progress {
     pub done: usize,
     pub total: usize,

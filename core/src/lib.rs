@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod file_spec;
 pub mod fs;
 pub mod io;
 pub mod job;

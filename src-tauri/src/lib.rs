@@ -1,15 +1,13 @@
 //! The Tauri shell: thin commands over `cdp_core`. A command deserialises its
-//! arguments, calls the core and maps the error to `{code, message, field}`.
-//! No business rule lives here.
+//! arguments, calls the core and maps the error to `{code, message, field}`
+//! ([`error::Error`]). No business rule lives here. The commands, one file
+//! per domain in `commands/`, are named `<domain>_<verb>`; their TypeScript
+//! wrappers and types are generated into `ui/src/api/gen/` ([`specta_builder`]).
 
-mod archive;
 mod commands;
-mod documents;
-mod import;
-mod organigram;
-mod risks;
+mod dialog;
+mod error;
 mod state;
-mod training;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -22,8 +20,204 @@ pub use state::{resolve_db_path, AppState};
 /// When the process started (for the cold-start benchmark).
 pub(crate) static STARTED: OnceLock<Instant> = OnceLock::new();
 
+/// Where the generated TypeScript contract lives (from the workspace root).
+pub const BINDINGS: &str = "ui/src/api/gen/bindings.ts";
+
+/// Every command, for Tauri and for the generated TypeScript bindings: a
+/// failed command throws its [`error::Error`]; ids (i64) and floats (never
+/// NaN nor infinite here: coordinates, sizes) are plain numbers.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    use commands::*;
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        .dangerously_cast_bigints_to_number()
+        .semantic_types(
+            specta_typescript::semantic::Configuration::empty().enable_lossless_floats(),
+        )
+        .commands(tauri_specta::collect_commands![
+            app::app_status,
+            app::app_ready,
+            app::app_quit,
+            app::app_parse_date,
+            app::app_dashboard,
+            app::settings_get,
+            app::settings_save,
+            app::audit_list,
+            app::app_open_file,
+            app::job_start,
+            app::job_cancel,
+            archive::archive_open_read_only,
+            archive::archive_backups,
+            archive::archive_backup_now,
+            archive::archive_save_copy,
+            archive::archive_restore,
+            registry::registry_list_comuni,
+            registry::registry_get_comune,
+            registry::registry_update_comune,
+            registry::registry_population_classes,
+            registry::registry_referents,
+            registry::registry_add_referent,
+            registry::registry_update_referent,
+            registry::registry_delete_referent,
+            registry::registry_map_data,
+            registry::registry_export_comuni,
+            zones::zones_list,
+            zones::zones_create,
+            zones::zones_rename,
+            zones::zones_delete,
+            zones::zones_assign_comuni,
+            zones::zones_set_referent,
+            zones::zones_referent_candidates,
+            zones::zones_accept_proposal,
+            zones::zones_discard_proposal,
+            adhesion::adhesion_get,
+            adhesion::adhesion_record_step,
+            adhesion::adhesion_undo_last_step,
+            adhesion::adhesion_list,
+            adhesion::adhesion_stalled,
+            adhesion::adhesion_figures,
+            adhesion::adhesion_bulk_invite,
+            adhesion::adhesion_export,
+            documents::documents_templates,
+            documents::documents_template,
+            documents::documents_save_template,
+            documents::documents_restore_template,
+            documents::documents_preview,
+            documents::documents_placeholders,
+            documents::documents_list,
+            documents::documents_preview_pdf,
+            documents::documents_generate,
+            documents::documents_generate_batch,
+            imports::imports_fields,
+            imports::imports_choose_file,
+            imports::imports_reload,
+            imports::imports_referents_preview,
+            imports::imports_referents_apply,
+            imports::imports_istat_preview,
+            imports::imports_istat_apply,
+            imports::imports_batches,
+            imports::imports_undo,
+            organigram::organigram_view,
+            organigram::organigram_unit_kinds,
+            organigram::organigram_units,
+            organigram::organigram_create_unit,
+            organigram::organigram_update_unit,
+            organigram::organigram_move_unit,
+            organigram::organigram_delete_unit,
+            organigram::organigram_roles,
+            organigram::organigram_add_role,
+            organigram::organigram_update_role,
+            organigram::organigram_delete_role,
+            organigram::organigram_person_candidates,
+            organigram::organigram_update_person,
+            organigram::organigram_zone_history,
+            organigram::organigram_unit_history,
+            organigram::organigram_export_roles,
+            organigram::organigram_addresses,
+            organigram::organigram_export_addresses,
+            organigram::organigram_save_chart,
+            organigram::organigram_save_composition,
+            organigram::organigram_act_template,
+            organigram::organigram_save_act_template,
+            organigram::organigram_restore_act_template,
+            organigram::organigram_save_act,
+            training::training_choices,
+            training::training_month,
+            training::training_themes,
+            training::training_add_theme,
+            training::training_rename_theme,
+            training::training_delete_theme,
+            training::training_events,
+            training::training_event,
+            training::training_create_event,
+            training::training_update_event,
+            training::training_move_event,
+            training::training_cancel_event,
+            training::training_restore_event,
+            training::training_delete_event,
+            training::training_preview_series,
+            training::training_create_series,
+            training::training_export_ics,
+            training::training_participants,
+            training::training_referents,
+            training::training_add_participant,
+            training::training_update_participant,
+            training::training_participant_from_referent,
+            training::training_enrol,
+            training::training_set_attendance,
+            training::training_attendance,
+            training::training_choose_attendance_report,
+            training::training_apply_attendance_report,
+            training::training_hours,
+            training::training_export_hours,
+            training::training_settings,
+            training::training_save_settings,
+            training::training_certificates,
+            training::training_issue_event_certificates,
+            training::training_save_certificate,
+            training::training_issue_year_certificate,
+            training::training_reissue_certificate,
+            training::training_annul_certificate,
+            training::training_save_calendar,
+            training::training_survey,
+            training::training_save_survey,
+            training::training_survey_ranking,
+            training::training_save_survey_document,
+            risks::risks_today,
+            risks::risks_vocabulary,
+            risks::risks_tree,
+            risks::risks_measures,
+            risks::risks_measure,
+            risks::risks_event,
+            risks::risks_processes,
+            risks::risks_add_area,
+            risks::risks_create_process,
+            risks::risks_create_event,
+            risks::risks_update_event,
+            risks::risks_rate_event,
+            risks::risks_rating_warning,
+            risks::risks_create_measure,
+            risks::risks_update_measure,
+            risks::risks_measure_revisions,
+            risks::risks_measure_diff,
+            risks::risks_context,
+            risks::risks_save_context,
+            risks::risks_adopt_measures,
+            risks::risks_adopt_general_for_zone,
+            risks::risks_plan,
+            risks::risks_update_adoption,
+            risks::risks_withdraw_adoption,
+            risks::risks_adoption_update,
+            risks::risks_accept_revision,
+            risks::risks_record_monitoring,
+            risks::risks_monitoring,
+            risks::risks_late,
+            risks::risks_measure_figures,
+            risks::risks_comune_figures,
+            risks::risks_annual_summary,
+            risks::risks_rate_event_for_comune,
+            risks::risks_export_catalogue,
+            risks::risks_export_plan,
+            risks::risks_export_monitoring,
+            risks::risks_save_document,
+            risks::risks_save_schede,
+            risks::risks_rename_vocabulary,
+        ])
+}
+
+/// Writes the TypeScript contract (the commands' wrappers and every type
+/// they take or return) to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let ts = specta_typescript::Typescript::default().header(
+        "// Generated from the Rust commands and types by tauri-specta \
+         (`cargo test --lib`): do not edit.",
+    );
+    specta_builder().export(ts, path).map_err(|e| e.to_string())
+}
+
 pub fn run() {
     STARTED.get_or_init(Instant::now);
+    let commands = specta_builder();
     let args: Vec<String> = std::env::args().collect();
     // A second launch on the default archive brings the open window to the
     // front instead. An archive named with --db or CDP_DB may be a second
@@ -49,179 +243,11 @@ pub fn run() {
                 .unwrap_or_else(|_| PathBuf::from("."));
             let path = resolve_db_path(&args, std::env::var_os("CDP_DB"), &default_dir);
             app.manage(AppState::open(path, clock_from_env()));
-            app.manage(import::ImportFile::default());
+            app.manage(commands::imports::ImportFile::default());
             exit_on_signals(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_status,
-            commands::app_ready,
-            commands::list_comuni,
-            commands::get_comune,
-            commands::update_comune,
-            commands::population_classes,
-            commands::parse_date,
-            commands::referents,
-            commands::add_referent,
-            commands::update_referent,
-            commands::delete_referent,
-            commands::zones,
-            commands::create_zone,
-            commands::rename_zone,
-            commands::delete_zone,
-            commands::assign_comuni,
-            commands::set_zone_referent,
-            commands::zone_referent_candidates,
-            commands::accept_zone_proposal,
-            commands::discard_zone_proposal,
-            commands::dashboard,
-            commands::map_data,
-            commands::get_settings,
-            commands::save_settings,
-            commands::audit_log,
-            commands::export_comuni,
-            commands::export_adhesions,
-            commands::adhesion,
-            commands::record_step,
-            commands::undo_last_step,
-            commands::adhesions,
-            commands::stalled,
-            commands::adhesion_figures,
-            commands::bulk_invite,
-            commands::cancel_bulk,
-            commands::open_exported,
-            archive::open_read_only,
-            archive::quit_app,
-            archive::backups,
-            archive::backup_now,
-            archive::save_archive_copy,
-            archive::restore_archive,
-            organigram::org_view,
-            organigram::org_unit_kinds,
-            organigram::org_units,
-            organigram::create_org_unit,
-            organigram::update_org_unit,
-            organigram::move_org_unit,
-            organigram::delete_org_unit,
-            organigram::org_roles,
-            organigram::add_org_role,
-            organigram::update_org_role,
-            organigram::delete_org_role,
-            organigram::org_person_candidates,
-            organigram::update_org_person,
-            organigram::org_unit_history,
-            organigram::org_zone_history,
-            organigram::export_org_roles,
-            organigram::org_addresses,
-            organigram::export_org_addresses,
-            organigram::print_org_chart,
-            organigram::org_composition_document,
-            organigram::org_act_template,
-            organigram::save_org_act_template,
-            organigram::restore_org_act_template,
-            organigram::org_act_document,
-            documents::templates,
-            documents::template,
-            documents::save_template,
-            documents::restore_template,
-            documents::preview_template,
-            documents::placeholders,
-            documents::documents,
-            documents::preview_pdf,
-            documents::generate_document,
-            documents::generate_batch,
-            import::import_fields,
-            import::import_choose_file,
-            import::import_reload,
-            import::import_referents_preview,
-            import::import_referents_apply,
-            import::import_istat_preview,
-            import::import_istat_apply,
-            import::cancel_import,
-            import::import_batches,
-            import::undo_import,
-            training::training_choices,
-            training::training_month,
-            training::training_themes,
-            training::add_training_theme,
-            training::rename_training_theme,
-            training::delete_training_theme,
-            training::training_events,
-            training::training_event,
-            training::create_training_event,
-            training::update_training_event,
-            training::move_training_event,
-            training::cancel_training_event,
-            training::restore_training_event,
-            training::delete_training_event,
-            training::preview_training_series,
-            training::create_training_series,
-            training::export_training_ics,
-            training::training_participants,
-            training::training_referents,
-            training::add_training_participant,
-            training::update_training_participant,
-            training::participant_from_referent,
-            training::enrol_training,
-            training::set_training_attendance,
-            training::training_attendance,
-            training::training_attendance_choose,
-            training::training_attendance_apply,
-            training::training_hours,
-            training::export_training_hours,
-            training::training_settings,
-            training::save_training_settings,
-            training::certificates,
-            training::issue_event_certificates,
-            training::issue_year_certificate,
-            training::reissue_certificate,
-            training::annul_certificate,
-            training::print_training,
-            training::save_certificate,
-            training::training_survey,
-            training::save_training_survey,
-            training::training_survey_ranking,
-            training::save_training_survey_pdf,
-            risks::risk_today,
-            risks::risk_vocabulary,
-            risks::risk_tree,
-            risks::risk_measures,
-            risks::risk_measure,
-            risks::risk_event,
-            risks::risk_processes,
-            risks::add_risk_area,
-            risks::create_risk_process,
-            risks::create_risk_event,
-            risks::update_risk_event,
-            risks::rate_risk_event,
-            risks::risk_rating_warning,
-            risks::create_risk_measure,
-            risks::update_risk_measure,
-            risks::risk_measure_revisions,
-            risks::risk_measure_diff,
-            risks::risk_context,
-            risks::save_risk_context,
-            risks::adopt_risk_measures,
-            risks::adopt_general_measures_for_zone,
-            risks::risk_plan,
-            risks::update_risk_adoption,
-            risks::withdraw_risk_adoption,
-            risks::risk_adoption_update,
-            risks::accept_risk_revision,
-            risks::record_risk_monitoring,
-            risks::risk_monitoring,
-            risks::risk_late,
-            risks::risk_measure_figures,
-            risks::risk_comune_figures,
-            risks::risk_annual_summary,
-            risks::rate_risk_event_for_comune,
-            risks::export_risk_catalogue,
-            risks::export_risk_plan,
-            risks::save_risk_document,
-            risks::save_risk_schede,
-            risks::export_risk_monitoring,
-            risks::rename_risk_vocabulary,
-        ])
+        .invoke_handler(catch_panics(commands.invoke_handler()))
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap_or_else(|e| {
             eprintln!("Impossibile avviare l'applicazione: {e}");
@@ -238,7 +264,25 @@ pub fn run() {
     });
 }
 
-/// SIGTERM, SIGINT and SIGHUP end the app normally (the archive is closed).
+/// A panic inside a command never ends the app: it is caught at the IPC
+/// boundary and the call is rejected with an `internal` error. (Async
+/// commands run on the runtime's threads, whose panics end only the task;
+/// core calls are also guarded in `AppState::with`.)
+fn catch_panics(
+    handler: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        let resolver = invoke.resolver.clone();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(invoke))) {
+            Ok(handled) => handled,
+            Err(panic) => {
+                resolver.reject(error::Error::panicked(panic));
+                true
+            }
+        }
+    }
+}
+
 /// The clock of this run, read once at start: the local date, or the date
 /// fixed by `CDP_TODAY` (AAAA-MM-GG; the E2E tests fix it so that lateness
 /// and the default dates are certain). A malformed value is reported and
@@ -251,6 +295,7 @@ fn clock_from_env() -> cdp_core::Clock {
     })
 }
 
+/// SIGTERM, SIGINT and SIGHUP end the app normally (the archive is closed).
 #[cfg(unix)]
 fn exit_on_signals(app: tauri::AppHandle) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -268,3 +313,21 @@ fn exit_on_signals(app: tauri::AppHandle) {
 
 #[cfg(not(unix))]
 fn exit_on_signals(_app: tauri::AppHandle) {}
+
+#[cfg(test)]
+mod tests {
+    /// The committed contract is the one the commands make: it is written
+    /// again here, and a difference fails (commit the regenerated file).
+    #[test]
+    fn the_generated_contract_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(super::BINDINGS);
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        super::export_bindings(&path).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            before == after,
+            "{} was out of date: regenerated, commit it",
+            super::BINDINGS
+        );
+    }
+}

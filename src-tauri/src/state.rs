@@ -1,24 +1,27 @@
-//! The app's state: the open archive (or why it could not be opened).
+//! The app's state: the open archive (or why it could not be opened), the
+//! running jobs and the files written this session.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 
 use cdp_core::job::CancelToken;
-use cdp_core::{Clock, ErrorPayload, Store};
+use cdp_core::{Clock, Store};
+use tauri::{AppHandle, Manager};
+
+use crate::error::{Error, Result};
 
 pub const DB_FILE_NAME: &str = "comunita-pratiche.sqlite3";
 
 pub struct AppState {
     pub db_path: PathBuf,
-    store: Mutex<Result<Store, ErrorPayload>>,
+    store: Mutex<std::result::Result<Store, Error>>,
     /// Files written by this session's exports: the only ones the UI may ask to open.
     pub exported: Mutex<Vec<PathBuf>>,
-    /// Set by `cancel_bulk` to stop a bulk action in progress (read without the store lock).
-    pub cancel: AtomicBool,
-    /// The cancel tokens of the document batches running now (one per job).
-    jobs: Mutex<Vec<(u64, CancelToken)>>,
+    /// The long jobs started and not yet finished, each with its own token.
+    pub jobs: Jobs,
     /// What the user must be told after opening (a failed daily backup, an
     /// archive taken over from a crashed instance).
     pub notices: Mutex<Vec<String>>,
@@ -52,8 +55,7 @@ impl AppState {
             store: Mutex::new(Err(closed())),
             db_path,
             exported: Mutex::new(Vec::new()),
-            cancel: AtomicBool::new(false),
-            jobs: Mutex::new(Vec::new()),
+            jobs: Jobs::default(),
             notices: Mutex::new(Vec::new()),
             clock,
         };
@@ -62,7 +64,7 @@ impl AppState {
                 s.set_clock(clock);
                 s
             })
-            .map_err(|e| e.to_payload());
+            .map_err(Error::from);
         if let Ok(store) = &opened {
             let mut notices = Vec::new();
             if let Some(h) = store.recovered_from() {
@@ -84,12 +86,12 @@ impl AppState {
     }
 
     /// Replaces a refused opening with a read-only one (the user chose it).
-    pub fn open_read_only(&self) -> Result<(), ErrorPayload> {
+    pub fn open_read_only(&self) -> Result<()> {
         let mut guard = self.lock();
         if guard.is_ok() {
             return Ok(());
         }
-        let mut store = Store::open_read_only(&self.db_path).map_err(|e| e.to_payload())?;
+        let mut store = Store::open_read_only(&self.db_path)?;
         store.set_clock(self.clock);
         *guard = Ok(store);
         Ok(())
@@ -111,17 +113,19 @@ impl AppState {
         self.clock.today()
     }
 
-    pub fn lock(&self) -> MutexGuard<'_, Result<Store, ErrorPayload>> {
+    pub fn lock(&self) -> MutexGuard<'_, std::result::Result<Store, Error>> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` on the open store, or returns why the archive is not open.
-    pub fn with<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> cdp_core::Result<T>,
-    ) -> Result<T, ErrorPayload> {
+    /// A panic inside `f` becomes an `internal` error: the app goes on (the
+    /// transaction it was in is rolled back when dropped).
+    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> cdp_core::Result<T>) -> Result<T> {
         match &mut *self.lock() {
-            Ok(store) => f(store).map_err(|e| store.explain(e).to_payload()),
+            Ok(store) => match catch_unwind(AssertUnwindSafe(|| f(store))) {
+                Ok(r) => r.map_err(|e| store.explain(e).into()),
+                Err(panic) => Err(Error::panicked(panic)),
+            },
             Err(e) => Err(e.clone()),
         }
     }
@@ -135,61 +139,112 @@ impl AppState {
     }
 }
 
-/// A running batch's cancel token, registered while the job runs so that
-/// `cancel_bulk` reaches it; dropped when the job ends.
+fn closed() -> Error {
+    Error::new(
+        "archive_closed",
+        "L'archivio è chiuso: riavviare l'applicazione.",
+    )
+}
+
+/// A job's id, as the UI holds it.
+pub type JobId = u32;
+
+/// The long jobs (batches, bulk actions, imports): the UI asks for an id
+/// (`job_start`), passes it to the command, and may cancel that job alone.
+#[derive(Default)]
+pub struct Jobs {
+    next: Mutex<JobId>,
+    running: Mutex<HashMap<JobId, CancelToken>>,
+}
+
+/// A job in progress; dropped when the command ends, which forgets its token.
 pub struct Job<'a> {
-    state: &'a AppState,
-    id: u64,
+    jobs: &'a Jobs,
+    id: JobId,
     pub token: CancelToken,
 }
 
 impl Drop for Job<'_> {
     fn drop(&mut self) {
-        self.state
-            .jobs
+        self.jobs
+            .running
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|(id, _)| *id != self.id);
+            .remove(&self.id);
     }
 }
 
-impl AppState {
-    /// Starts a batch with its own cancel token: cancelling it never
-    /// touches another job, and a new job never un-cancels one.
-    pub fn job(&self) -> Job<'_> {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = CancelToken::new();
-        self.jobs
+impl Jobs {
+    /// A new job's id; its token exists from now, so a cancel that arrives
+    /// before the command starts is not lost.
+    pub fn start(&self) -> JobId {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        *next += 1;
+        self.running
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push((id, token.clone()));
-        Job {
-            state: self,
+            .insert(*next, CancelToken::new());
+        *next
+    }
+
+    /// The running job `id` (refused if the UI did not start it).
+    pub fn take(&self, id: JobId) -> Result<Job<'_>> {
+        let token = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| Error::new("not_found", "Operazione sconosciuta: riprovare."))?;
+        Ok(Job {
+            jobs: self,
             id,
             token,
-        }
+        })
     }
 
-    /// Cancels the batches running now (the window shows one at a time).
-    pub fn cancel_jobs(&self) {
-        for (_, token) in self.jobs.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-            token.cancel();
+    /// Asks job `id` to stop (a job already finished: nothing to do).
+    pub fn cancel(&self, id: JobId) {
+        if let Some(t) = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+        {
+            t.cancel();
         }
     }
 }
 
-fn closed() -> ErrorPayload {
-    ErrorPayload {
-        code: "archive_closed".into(),
-        message: "L'archivio è chiuso: riavviare l'applicazione.".into(),
-        field: None,
-    }
+/// Runs `f` on a blocking thread with the app's state, so that the window
+/// and the other commands go on (rendering, dialogs, batches).
+pub async fn blocking<T: Send + 'static>(
+    app: &AppHandle,
+    f: impl FnOnce(&AppState) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+        .await
+        .map_err(Error::interrupted)?
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_is_cancelled_alone_and_forgotten_when_done() {
+        let jobs = Jobs::default();
+        let a = jobs.start();
+        let b = jobs.start();
+        assert_ne!(a, b);
+        jobs.cancel(a);
+        let (ja, jb) = (jobs.take(a).unwrap(), jobs.take(b).unwrap());
+        assert!(ja.token.is_cancelled());
+        assert!(!jb.token.is_cancelled());
+        drop(ja);
+        assert!(matches!(jobs.take(a), Err(e) if e.code == "not_found"));
+    }
 
     fn args(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

@@ -23,6 +23,7 @@ use crate::Store;
 /// What the placeholders of a template can refer to. Every field is always
 /// present: a value the archive lacks prints as a dotted line to fill by hand.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Context {
     pub ente: Ente,
     pub comune: ComuneCtx,
@@ -40,6 +41,7 @@ pub struct Context {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneCtx {
     pub nome: String,
     pub istat: String,
@@ -55,12 +57,14 @@ pub struct ComuneCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ZonaCtx {
     pub nome: String,
     pub referente: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InvitoCtx {
     pub numero: String,
     pub data: String,
@@ -172,6 +176,7 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
 pub const DEFAULT_VERSION: &str = "2026.2";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     DeliberaGiunta,

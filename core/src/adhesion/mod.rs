@@ -14,6 +14,7 @@
 //! history row and its audit row; the last step can be undone with a reason.
 
 pub mod documents;
+pub mod files;
 pub mod report;
 
 use chrono::NaiveDate;
@@ -44,6 +45,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
 };
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     NonAderente,
@@ -102,6 +104,8 @@ impl State {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "AdhesionChannel"))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Pec,
@@ -109,6 +113,7 @@ pub enum Channel {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DraftKind {
     Giunta,
@@ -116,6 +121,7 @@ pub enum DraftKind {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ActType {
     DeliberazioneGiunta,
@@ -143,6 +149,7 @@ impl ActType {
 
 /// The referent the adopted act designates: one already recorded, or a new one.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Designated {
     Existing { referent_id: i64 },
@@ -151,6 +158,7 @@ pub enum Designated {
 
 /// A step of the workflow with its data, as the user records it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
     Invite {
@@ -193,6 +201,7 @@ pub enum Step {
 
 /// The kinds of step, for the UI's buttons and for the rules.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     Invite,
@@ -283,6 +292,7 @@ impl Step {
 
 /// One row of a comune's timeline.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryEntry {
     pub id: i64,
     pub kind: String,
@@ -301,6 +311,7 @@ pub struct HistoryEntry {
 
 /// Where a comune stands, what it can do next and how it got there.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdhesionStatus {
     pub istat: String,
     pub state: State,

@@ -15,6 +15,7 @@ use crate::Store;
 
 /// One row of the register: a comune and where it stands.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdhesionRow {
     pub istat: String,
     pub name: String,
@@ -30,6 +31,7 @@ pub struct AdhesionRow {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct AdhesionQuery {
     /// A state key (`invitato`, …), or None for all.
@@ -39,6 +41,7 @@ pub struct AdhesionQuery {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StateCount {
     pub state: State,
     pub label: String,
@@ -46,6 +49,7 @@ pub struct StateCount {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ZoneAdhesion {
     pub zone_id: Option<i64>,
     pub zone_name: String,
@@ -57,6 +61,7 @@ pub struct ZoneAdhesion {
 
 /// "Qualche numero": the figures of the network's reach.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdhesionFigures {
     pub comuni: i64,
     pub members: i64,

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 
 /// Why a copy was made; part of its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// At the first opening of each day.
@@ -60,6 +61,7 @@ impl Reason {
 
 /// What a copy (or any archive file) holds, as read back after writing it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Summary {
     pub schema: i64,
     pub comuni: i64,
@@ -71,6 +73,7 @@ pub struct Summary {
 
 /// One copy in the backup folder.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupInfo {
     pub path: String,
     pub file_name: String,

@@ -24,6 +24,7 @@ pub const SECRETARIAT_FISCAL_CODE: &str = "secretariat_fiscal_code";
 pub const SECRETARIAT_PHONE: &str = "secretariat_phone";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Settings {
     /// The name written in the audit rows as the operator of each change.
     pub operator_name: String,

@@ -29,6 +29,7 @@ const ALIVE: i64 = 90;
 
 /// Who holds (or held) an archive.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Holder {
     pub user: String,
     pub host: String,

@@ -19,6 +19,7 @@ use crate::job::{CancelToken, Progress};
 /// What a batch does when a file of the same name is already in the folder.
 /// The user chooses once for the whole batch.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OnExisting {
     /// «sostituisci»: the new document replaces the file.
@@ -32,6 +33,7 @@ pub enum OnExisting {
 
 /// What happened to one item of a batch.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemOutcome {
     Written,
@@ -43,6 +45,7 @@ pub enum ItemOutcome {
 
 /// One item of a batch as the report names it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchItem {
     /// What the item is, for the program (an ISTAT code, a certificate number).
     pub key: String,
@@ -58,6 +61,7 @@ pub struct BatchItem {
 /// `replaced` replaced a file of the same name and `suffixed` got a
 /// " (2)"-style suffix; `skipped` items had a file already and got none.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchReport {
     pub written: usize,
     pub replaced: usize,

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Span {
     pub text: String,
     pub bold: bool,
@@ -33,6 +34,7 @@ pub struct Span {
 pub type Spans = Vec<Span>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Align {
     Justify,
@@ -43,6 +45,7 @@ pub enum Align {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Heading {

@@ -41,6 +41,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
 };
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DocFormat {
     Pdf,
@@ -58,6 +59,7 @@ impl DocFormat {
 
 /// What the preview shows: the filled document's blocks.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Preview {
     pub title: String,
     pub header: Vec<String>,

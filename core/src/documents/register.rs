@@ -15,6 +15,7 @@ use crate::Store;
 
 /// A row of the documents register.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentRecord {
     pub id: i64,
     pub istat: Option<String>,

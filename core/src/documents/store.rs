@@ -33,6 +33,7 @@ pub trait TemplateKind: Copy + Serialize {
 
 /// One version of a template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateVersion<K> {
     /// None for the shipped default not yet stored in the archive.
     pub id: Option<i64>,
@@ -47,6 +48,7 @@ pub struct TemplateVersion<K> {
 
 /// A template as the templates screen shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateSummary<K> {
     pub kind: K,
     pub label: String,
@@ -61,6 +63,7 @@ pub struct TemplateSummary<K> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateDetail<K> {
     pub kind: K,
     pub label: String,

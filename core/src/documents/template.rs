@@ -49,6 +49,7 @@ pub fn names_of<T: Serialize>(sample: &T) -> BTreeSet<String> {
 /// The body that issues a document: the Città Metropolitana's office, as
 /// the letterhead in the settings describes it (`ente.*` in templates).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Ente {
     pub nome: String,
     pub ufficio: String,

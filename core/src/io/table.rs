@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 /// A table read from a file: its header and its non-blank rows.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<TableRow>,
@@ -19,6 +20,7 @@ pub struct Table {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TableRow {
     /// The line of the file (CSV) or the row of the sheet (spreadsheets), from 1.
     pub line: usize,

@@ -26,6 +26,7 @@ pub const DEFAULT_VERSION: &str = "2";
 
 /// The act's template in the versioned store.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ActKind {
     GruppoLavoro,
@@ -59,6 +60,7 @@ impl TemplateKind for ActKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActPerson {
     pub nome: String,
     pub ruolo: String,
@@ -66,6 +68,7 @@ pub struct ActPerson {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActUnit {
     pub nome: String,
     pub tipo: String,
@@ -76,6 +79,7 @@ pub struct ActUnit {
 
 /// What the act's placeholders refer to.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActContext {
     pub ente: Ente,
     /// The date of the composition (gg/mm/aaaa).
@@ -91,6 +95,7 @@ pub struct ActContext {
 
 /// The act's template as the editor shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActTemplate {
     pub body: String,
     /// True while the shipped text is in use.

@@ -22,6 +22,7 @@ pub struct LayoutInput {
 
 /// Distances between boxes.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LayoutOptions {
     /// Horizontal gap between neighbouring boxes (siblings or cousins).
     pub gap: f32,
@@ -242,6 +243,7 @@ impl Walker<'_> {
 
 /// One line of text in a box.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BoxLine {
     pub text: String,
     pub size: f32,
@@ -249,12 +251,12 @@ pub struct BoxLine {
     pub italic: bool,
     /// The line's baseline below the box's top edge (padding and leading
     /// applied), so that a screen draws what the core measured.
-    #[serde(default)]
     pub baseline: f32,
 }
 
 /// A drawn box: a node of the organigram.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LayoutBox {
     /// The node's key (`u12`, `z3`, `c083001`).
     pub key: String,
@@ -271,6 +273,7 @@ pub struct LayoutBox {
 
 /// A straight segment of a connector.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Connector {
     pub x1: f32,
     pub y1: f32,
@@ -279,6 +282,7 @@ pub struct Connector {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrgLayout {
     pub width: f32,
     pub height: f32,

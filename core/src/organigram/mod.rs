@@ -12,6 +12,7 @@
 pub mod act;
 pub mod documents;
 pub mod exports;
+pub mod files;
 pub mod layout;
 pub mod people;
 pub mod tree;

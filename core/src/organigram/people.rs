@@ -15,6 +15,7 @@ use crate::text::fold;
 use crate::{audit, validate, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Person {
     pub id: i64,
     /// Set when the person is a referent of the registry.
@@ -32,6 +33,7 @@ pub struct Person {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PersonInput {
     pub full_name: String,
     #[serde(default)]
@@ -51,6 +53,7 @@ pub struct PersonInput {
 
 /// Who holds a role: a person already in the organigram, a referent of the registry, or a new external person.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PersonChoice {
     Person { person_id: i64 },
@@ -59,6 +62,7 @@ pub enum PersonChoice {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoleInput {
     pub unit_id: i64,
     pub person: PersonChoice,
@@ -71,6 +75,8 @@ pub struct RoleInput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "OrgRole"))]
 pub struct Role {
     pub id: i64,
     pub unit_id: i64,
@@ -84,6 +90,7 @@ pub struct Role {
 
 /// A person the role form can choose: from the organigram or from the registry.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PersonCandidate {
     /// `person` or `referent`.
     pub source: String,

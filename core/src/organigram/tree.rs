@@ -14,6 +14,7 @@ use crate::text::date_it;
 use crate::Store;
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Unit,
@@ -23,6 +24,7 @@ pub enum NodeKind {
 
 /// One person in a node, in office on the date.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Member {
     pub role_id: Option<i64>,
     pub person_id: Option<i64>,
@@ -40,6 +42,7 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrgNode {
     /// Stable key: `u12` (unit), `z3` (zone), `c083001` (comune).
     pub key: String,
@@ -64,6 +67,7 @@ pub struct OrgNode {
 
 /// The tree in pre-order (a parent before its children, siblings in order).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Organigram {
     pub as_of: String,
     pub nodes: Vec<OrgNode>,
@@ -148,6 +152,8 @@ impl Organigram {
 
 /// One line of a unit's history.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "OrgHistoryEntry"))]
 pub struct HistoryEntry {
     pub at: String,
     pub operator: String,

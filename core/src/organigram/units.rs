@@ -12,12 +12,14 @@ use crate::{audit, Store};
 
 /// A kind of unit (data, not code: the table `org_unit_kind`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UnitKind {
     pub code: String,
     pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Unit {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -36,6 +38,7 @@ pub struct Unit {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UnitInput {
     pub parent_id: Option<i64>,
     pub kind: String,
@@ -57,6 +60,7 @@ pub struct UnitInput {
 
 /// Where the people in office of a unit being deleted go.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UnitDisposition {
     /// Their roles (the whole history of the unit's roles) move to another unit.

@@ -24,6 +24,7 @@ use crate::{audit, validate, Store};
 
 /// Which column of the file (by its header) holds each field; `None`: not in the file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct Mapping {
     /// The comune: by ISTAT code, cadastral code or name (any of the three).
@@ -225,6 +226,7 @@ impl Mapping {
 
 /// What a line of the file does.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum LineStatus {
     Unchanged,
@@ -235,12 +237,14 @@ pub enum LineStatus {
 
 /// A problem on a line: which column (its header) and why, in Italian.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LineError {
     pub column: Option<String>,
     pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PreviewLine {
     pub line: usize,
     pub status: LineStatus,
@@ -252,6 +256,7 @@ pub struct PreviewLine {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Counts {
     pub new: usize,
     pub update: usize,
@@ -261,6 +266,7 @@ pub struct Counts {
 
 /// The dry run of an import of referents and contacts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReferentsPreview {
     pub file_name: String,
     pub described_as: String,
@@ -272,12 +278,18 @@ pub struct ReferentsPreview {
 
 /// An applied import, as listed for undo.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportBatch {
     pub id: i64,
     pub kind: String,
     pub file_name: String,
     pub at: String,
     pub operator: String,
+    /// Counts by outcome (`new`, `update`, …): a JSON object of numbers.
+    #[cfg_attr(
+        feature = "specta",
+        specta(type = std::collections::BTreeMap<String, i64>)
+    )]
     pub summary: serde_json::Value,
     pub undone_at: Option<String>,
 }
@@ -908,6 +920,7 @@ fn cancelled() -> Error {
 
 /// A change an import made, kept for its undo.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Change {
     ReferentCreated {

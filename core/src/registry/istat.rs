@@ -22,6 +22,7 @@ use crate::{audit, Store};
 
 /// One comune of ISTAT's list.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IstatComune {
     pub istat: String,
     pub name: String,
@@ -33,6 +34,7 @@ pub struct IstatComune {
 
 /// ISTAT's list as read from a file.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IstatList {
     pub described_as: String,
     pub comuni: Vec<IstatComune>,
@@ -192,6 +194,7 @@ fn parse(t: &Table) -> Result<IstatList> {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum IstatChangeKind {
     New,
@@ -205,6 +208,7 @@ pub enum IstatChangeKind {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IstatChange {
     pub istat: String,
     pub kind: IstatChangeKind,
@@ -218,6 +222,7 @@ pub struct IstatChange {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IstatCounts {
     pub new: usize,
     pub renamed: usize,
@@ -228,6 +233,7 @@ pub struct IstatCounts {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IstatPreview {
     pub file_name: String,
     pub described_as: String,

@@ -14,6 +14,7 @@ pub const GEOJSON: &str = include_str!("../../data/comuni-messina.geojson");
 const WIDTH: f64 = 1000.0;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MapShape {
     pub istat: String,
     pub name: String,
@@ -25,6 +26,7 @@ pub struct MapShape {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MapData {
     pub width: f64,
     pub height: f64,

@@ -2,6 +2,7 @@
 //! embedded ISTAT/Openpolis data, search, filters and sorting.
 
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod istat;
 pub mod map;
@@ -39,6 +40,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
 pub const SEED_CSV: &str = include_str!("../../data/comuni-messina.csv");
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Comune {
     pub istat: String,
     pub name: String,
@@ -70,6 +72,7 @@ pub struct Comune {
 /// The organ of a comune that adopts its adhesion act: the Giunta with a
 /// deliberazione, or the Sindaco with a decreto.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Organ {
     #[default]
@@ -99,6 +102,7 @@ pub const DEFAULT_PROPOSING_OFFICE: &str = "Area Amministrativa";
 
 /// The fields of a comune the secretariat edits (the ISTAT code is the key and does not change).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneInput {
     pub name: String,
     pub cadastral_code: String,
@@ -126,6 +130,7 @@ pub struct ComuneInput {
 
 /// One row of the list of comuni (and of its exports).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneRow {
     pub istat: String,
     pub name: String,
@@ -145,6 +150,7 @@ pub struct ComuneRow {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -157,6 +163,7 @@ pub enum SortKey {
 
 /// What the list shows: free text, filters and order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct ComuneQuery {
     /// Words to find in name, ISTAT or cadastral code and referent names.
@@ -179,6 +186,7 @@ pub const POPULATION_CLASSES: &[(&str, &str, i64, i64)] = &[
 ];
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PopulationClass {
     pub key: &'static str,
     pub label: &'static str,
@@ -393,6 +401,7 @@ fn check_input(input: &ComuneInput, today: chrono::NaiveDate) -> Result<ComuneIn
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct SeedRow {
     codice_istat: String,
     denominazione: String,

@@ -14,6 +14,7 @@ use crate::text::clean;
 use crate::{audit, validate, Store};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Rpct,
@@ -57,6 +58,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Referent {
     pub id: i64,
     pub istat: String,
@@ -75,6 +77,7 @@ pub struct Referent {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReferentInput {
     pub role: Role,
     pub full_name: String,

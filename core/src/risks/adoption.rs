@@ -20,6 +20,7 @@ pub const SIMPLIFIED_BELOW: i64 = 50;
 // ---------------------------------------------------------------- context
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SimplifiedProcess {
     pub id: i64,
     pub code: String,
@@ -28,6 +29,8 @@ pub struct SimplifiedProcess {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "RiskContext"))]
 pub struct Context {
     pub istat: String,
     pub comune: String,
@@ -49,6 +52,7 @@ pub struct Context {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ContextInput {
     #[serde(default)]
     pub employees: Option<i64>,
@@ -153,6 +157,7 @@ pub(crate) fn get_context(conn: &Connection, istat: &str, today: &str) -> Result
 
 /// How the comune adjusts an adopted measure (None: as in the catalogue).
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdoptionAdjust {
     #[serde(default)]
     pub responsabili: Option<Vec<String>>,
@@ -161,6 +166,7 @@ pub struct AdoptionAdjust {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdoptionReport {
     /// Adoptions written.
     pub adopted: i64,
@@ -169,6 +175,7 @@ pub struct AdoptionReport {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Adoption {
     pub id: i64,
     pub istat: String,
@@ -390,6 +397,7 @@ fn insert_adoption(
 // ---------------------------------------------------------------- comune's rating
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneRating {
     pub istat: String,
     pub event_id: i64,
@@ -433,6 +441,7 @@ fn rating_from_row(r: &rusqlite::Row) -> rusqlite::Result<ComuneRating> {
 // ---------------------------------------------------------------- the plan
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComunePlan {
     pub context: Context,
     pub adoptions: Vec<Adoption>,
@@ -442,6 +451,7 @@ pub struct ComunePlan {
 
 /// A newer catalogue revision than the one a comune adopted, and what changed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RevisionUpdate {
     pub adopted: i64,
     pub current: i64,

@@ -22,6 +22,7 @@ use crate::{audit, Store};
 // ---------------------------------------------------------------- processes
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Process {
     pub id: i64,
     pub code: String,
@@ -35,6 +36,7 @@ pub struct Process {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProcessInput {
     pub area_id: i64,
     pub name: String,
@@ -75,6 +77,8 @@ fn process_from_row(r: &rusqlite::Row) -> rusqlite::Result<Process> {
 // ---------------------------------------------------------------- events
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "RiskEventInput"))]
 pub struct EventInput {
     pub process_id: i64,
     pub description: String,
@@ -85,6 +89,7 @@ pub struct EventInput {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MeasureBrief {
     pub id: i64,
     pub code: String,
@@ -93,6 +98,8 @@ pub struct MeasureBrief {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "RiskEvent"))]
 pub struct Event {
     pub id: i64,
     pub code: String,
@@ -116,6 +123,7 @@ pub struct Event {
 
 /// What an event's revision keeps.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct EventSnapshot {
     process: String,
     description: String,
@@ -318,6 +326,7 @@ pub(crate) fn insert_event(
 // ---------------------------------------------------------------- measures
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MeasureInput {
     pub title: String,
     pub general: bool,
@@ -345,6 +354,7 @@ pub struct MeasureInput {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventRef {
     pub id: i64,
     pub code: String,
@@ -356,6 +366,7 @@ pub struct EventRef {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Measure {
     pub id: i64,
     pub code: String,
@@ -384,6 +395,7 @@ pub struct Measure {
 
 /// What a measure's revision keeps: everything a comune adopts.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MeasureSnapshot {
     pub title: String,
     pub general: bool,
@@ -704,6 +716,7 @@ pub(crate) fn insert_measure(
 // ---------------------------------------------------------------- revisions and diffs
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RevisionInfo {
     pub revision: i64,
     pub at: String,
@@ -712,6 +725,7 @@ pub struct RevisionInfo {
 
 /// One field that differs between two revisions, as text for the user.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChange {
     pub field: String,
     pub label: String,
@@ -829,6 +843,7 @@ pub fn diff_measures(a: &MeasureSnapshot, b: &MeasureSnapshot) -> Vec<FieldChang
 // ---------------------------------------------------------------- tree, lists, filters
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TreeEvent {
     pub id: i64,
     pub code: String,
@@ -838,6 +853,7 @@ pub struct TreeEvent {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TreeProcess {
     pub id: i64,
     pub code: String,
@@ -847,6 +863,7 @@ pub struct TreeProcess {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TreeArea {
     pub id: i64,
     pub code: String,
@@ -856,6 +873,7 @@ pub struct TreeArea {
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CatalogueFilter {
     #[serde(default)]
     pub text: Option<String>,
@@ -880,6 +898,7 @@ impl CatalogueFilter {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MeasureRow {
     pub id: i64,
     pub code: String,

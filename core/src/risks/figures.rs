@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::Store;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MeasureFigure {
     pub measure_id: i64,
     pub code: String,
@@ -23,6 +24,7 @@ pub struct MeasureFigure {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneFigure {
     pub istat: String,
     pub comune: String,
@@ -32,6 +34,7 @@ pub struct ComuneFigure {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StateCounts {
     pub adopted: i64,
     pub da_avviare: i64,
@@ -43,6 +46,7 @@ pub struct StateCounts {
 
 /// The yearly summary of a comune (or of the network when `istat` is None).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AnnualSummary {
     pub year: i32,
     pub general: StateCounts,

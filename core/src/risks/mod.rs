@@ -15,6 +15,7 @@ pub mod adoption;
 pub mod catalogue;
 pub mod documents;
 pub mod figures;
+pub mod files;
 pub mod monitoring;
 pub mod rating;
 pub mod scheda;
@@ -48,6 +49,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
 
 /// A phase of a measure's implementation with its planned date (ISO).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Phase {
     pub description: String,
     pub due: String,
@@ -55,6 +57,7 @@ pub struct Phase {
 
 /// How an indicator is measured.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorKind {
     /// Done or not: values «0» / «1».
@@ -93,6 +96,7 @@ impl IndicatorKind {
 
 /// An indicator of monitoring, with its baseline and target.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Indicator {
     pub name: String,
     pub kind: IndicatorKind,
@@ -292,6 +296,7 @@ pub(crate) fn check_responsabili(list: &[String]) -> Result<Vec<String>> {
 
 /// The state of an adopted measure, as recorded by monitoring.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureState {
     DaAvviare,

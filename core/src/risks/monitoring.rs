@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MonitoringInput {
     pub date: String,
     pub state: MeasureState,
@@ -27,6 +28,7 @@ pub struct MonitoringInput {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MonitoringEntry {
     pub id: i64,
     pub adoption_id: i64,
@@ -60,6 +62,7 @@ fn entries(conn: &Connection, adoption: i64) -> Result<Vec<MonitoringEntry>> {
 
 /// A late adoption, for the lists.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LateAdoption {
     pub adoption_id: i64,
     pub istat: String,

@@ -10,6 +10,7 @@ use super::{max_len, tidy_long};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Level {
     B,
     M,
@@ -52,6 +53,7 @@ pub const INDICATORS: [&str; 6] = [
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IndicatorRating {
     pub level: Option<Level>,
     #[serde(default)]
@@ -59,6 +61,7 @@ pub struct IndicatorRating {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rating {
     pub indicators: Vec<IndicatorRating>,
     pub overall: Option<Level>,

@@ -28,6 +28,7 @@ const SEEDED: &str = "risks_seeded";
 // ---------------------------------------------------------------- the file
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CatalogueFile {
     pub title: String,
     pub status: String,
@@ -44,12 +45,14 @@ pub struct CatalogueFile {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileSource {
     pub code: String,
     pub citation: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileArea {
     pub code: String,
     pub name: String,
@@ -61,6 +64,7 @@ pub struct FileArea {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileFactor {
     pub code: String,
     pub name: String,
@@ -69,6 +73,7 @@ pub struct FileFactor {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileGeneral {
     pub code: String,
     pub name: String,
@@ -77,6 +82,7 @@ pub struct FileGeneral {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileProcess {
     pub code: String,
     pub area: String,
@@ -90,6 +96,7 @@ pub struct FileProcess {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileEvent {
     pub code: String,
     pub process: String,
@@ -101,6 +108,7 @@ pub struct FileEvent {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileRating {
     pub indicators: Vec<FileIndicatorRating>,
     pub overall: String,
@@ -110,12 +118,14 @@ pub struct FileRating {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileIndicatorRating {
     pub level: String,
     pub motivazione: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileMeasure {
     pub code: String,
     pub title: String,

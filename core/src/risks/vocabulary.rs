@@ -11,6 +11,7 @@ use crate::{audit, Store};
 // ---------------------------------------------------------------- the vocabulary
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Area {
     pub id: i64,
     pub code: String,
@@ -23,6 +24,7 @@ pub struct Area {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VocabularyItem {
     pub code: String,
     pub name: String,
@@ -31,12 +33,14 @@ pub struct VocabularyItem {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Source {
     pub code: String,
     pub citation: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Vocabulary {
     pub areas: Vec<Area>,
     pub factors: Vec<VocabularyItem>,
@@ -86,6 +90,7 @@ fn items(conn: &Connection, sql: &str) -> Result<Vec<VocabularyItem>> {
 
 /// Input of a new area added by the user.
 #[derive(Debug, Clone, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AreaInput {
     pub name: String,
     /// «generale» or «specifica».

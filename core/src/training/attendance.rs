@@ -19,6 +19,7 @@ use crate::{audit, Store};
 
 /// The columns found in the report.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Columns {
     pub name: Option<usize>,
     pub first_name: Option<usize>,
@@ -30,6 +31,7 @@ pub struct Columns {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchStatus {
     Matched,
@@ -39,6 +41,7 @@ pub enum MatchStatus {
 
 /// One person of the report (all their rows together).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReportPerson {
     /// The key the resolutions refer to: the e-mail, else the folded name.
     pub key: String,
@@ -59,6 +62,7 @@ pub struct ReportPerson {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AttendancePreview {
     pub event_id: i64,
     /// "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico".
@@ -76,6 +80,7 @@ pub struct AttendancePreview {
 
 /// What the user decided for an unmatched or ambiguous person.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Resolution {
     /// This person is that participant.
@@ -101,6 +106,7 @@ impl Resolution {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AttendanceApplied {
     pub recorded: usize,
     pub present: usize,

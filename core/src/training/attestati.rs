@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Certificate {
     pub id: i64,
     pub year: i32,
@@ -239,6 +240,7 @@ pub(super) fn issue_for_event(
 
 /// What a batch did.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertificateBatch {
     pub issued: Vec<Certificate>,
     /// Present participants who already had their attestato.

@@ -22,6 +22,7 @@ pub const ATTESTATO_LABEL: &str = "Attestato di partecipazione";
 
 /// What issuing an event's attestati into a folder did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IssuedFiles {
     /// The attestati issued, in name order.
     pub issued: Vec<Certificate>,

@@ -147,6 +147,7 @@ pub fn utc_to_rome(utc: chrono::DateTime<chrono::Utc>) -> NaiveDateTime {
 
 /// One day of a month grid.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GridDay {
     pub date: String,
     pub day: u32,

@@ -663,6 +663,7 @@ pub fn year_report(events: &[Event], year: i32) -> Report {
 
 /// Which document of the calendar.
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarDoc {
     /// Month grids then the programme (PDF).

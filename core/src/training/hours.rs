@@ -12,6 +12,7 @@ use crate::io::Format;
 use crate::Store;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PersonHours {
     pub participant_id: i64,
     pub full_name: String,
@@ -24,6 +25,7 @@ pub struct PersonHours {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComuneHours {
     pub istat: String,
     pub comune: String,
@@ -36,6 +38,7 @@ pub struct ComuneHours {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HoursReport {
     pub year: i32,
     pub target_hours: i64,

@@ -10,6 +10,7 @@ pub mod attestati_batch;
 pub mod attestati_pdf;
 pub mod calendar;
 pub mod documents;
+pub mod files;
 pub mod hours;
 pub mod ics;
 pub mod participants;
@@ -77,6 +78,7 @@ pub(crate) fn label(table: &[(&str, &'static str)], key: &str) -> &'static str {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Theme {
     pub id: i64,
     pub name: String,
@@ -86,6 +88,8 @@ pub struct Theme {
 
 /// One event as the UI and the documents see it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "TrainingEvent"))]
 pub struct Event {
     pub id: i64,
     pub uid: String,
@@ -127,6 +131,7 @@ pub struct Event {
 /// What the event form sends. Times are HH:MM (Europe/Rome); `hours` and
 /// `seats` are typed text, checked here.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventInput {
     pub kind: String,
     pub mode: String,
@@ -155,6 +160,7 @@ pub struct EventInput {
 
 /// A filter of the calendar.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventQuery {
     /// ISO dates, inclusive.
     pub from: Option<String>,
@@ -167,6 +173,7 @@ pub struct EventQuery {
 
 /// The result of creating a series.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SeriesResult {
     pub series_id: i64,
     pub events: Vec<Event>,
@@ -1038,6 +1045,7 @@ pub(crate) fn event_minutes(e: &Event) -> i64 {
 /// The settings of the training: the share of an event that counts as
 /// present, and the yearly target of hours per person.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrainingSettings {
     /// Percent, 1–100 (default 75).
     pub min_share: i64,

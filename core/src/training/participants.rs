@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Participant {
     pub id: i64,
     pub referent_id: Option<i64>,
@@ -23,6 +24,7 @@ pub struct Participant {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ParticipantInput {
     pub full_name: String,
     pub istat: Option<String>,
@@ -35,6 +37,7 @@ pub struct ParticipantInput {
 
 /// One line of an event's attendance sheet: enrolled, present or not.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AttendanceRow {
     pub participant: Participant,
     pub enrolled: bool,
@@ -306,6 +309,7 @@ impl Store {
 
 /// A referent of the registry who can be added as a participant.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReferentCandidate {
     pub referent_id: i64,
     pub full_name: String,

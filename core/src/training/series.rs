@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 
 /// How a series repeats.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     Weekly,
@@ -36,6 +37,7 @@ impl Frequency {
 pub const MAX_COUNT: u32 = 60;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SeriesDate {
     /// ISO date.
     pub date: String,

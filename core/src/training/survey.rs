@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::{audit, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NeedInput {
     pub theme_id: i64,
     /// 1–5; None: the theme is not of interest.
@@ -26,6 +27,7 @@ pub struct NeedInput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SurveyInput {
     pub istat: String,
     pub year: i32,
@@ -37,6 +39,7 @@ pub struct SurveyInput {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Need {
     pub theme_id: i64,
     pub theme: String,
@@ -45,6 +48,7 @@ pub struct Need {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Survey {
     pub id: i64,
     pub istat: String,
@@ -57,6 +61,7 @@ pub struct Survey {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RankRow {
     pub theme_id: i64,
     pub theme: String,
@@ -81,6 +86,7 @@ pub const PRIVACY_NOTICE: &str = "Titolare del trattamento è la Città Metropol
 pub const STAFF_NOTE: &str = "Punteggio: somma, sulle schede pervenute, della priorità (1–5) moltiplicata per il personale interessato; priorità media ponderata sul personale. n.i.: personale non indicato; un comune che segnala l'area senza indicare il personale conta, nel punteggio e nella media, come una persona.";
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Ranking {
     pub year: i32,
     pub surveys: i64,

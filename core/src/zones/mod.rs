@@ -23,6 +23,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
 };
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Zone {
     pub id: i64,
     pub name: String,
@@ -38,6 +39,7 @@ pub struct Zone {
 
 /// What to do with the comuni of a zone being deleted.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Disposition {
     /// Move them into another zone.

@@ -1,20 +1,17 @@
-// The one place that calls Tauri: every domain module goes through `call`,
+// The one place that turns a command's failure into an ApiError: every
+// domain module calls a generated wrapper (./gen/bindings) through `call`,
 // and every failure arrives as an ApiError {code, message, field}.
-import { invoke } from "@tauri-apps/api/core";
+import type { Error as CommandError } from "./gen/bindings";
 
-export interface ApiError {
-  code: string;
-  message: string;
-  field?: string;
-}
+export type ApiError = CommandError;
 
 export function isApiError(e: unknown): e is ApiError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: Promise<T>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await command;
   } catch (e) {
     if (isApiError(e)) throw e;
     throw { code: "internal", message: `Errore imprevisto: ${String(e)}` } satisfies ApiError;

@@ -2,216 +2,79 @@
 // layout computed by the core (the UI only draws it). The zone referents are
 // set through the zones API (`setZoneReferent`): the same change as in Zone.
 import { call } from "./core";
+import { commands } from "./gen/bindings";
 import type { Exported } from "./types";
+import type * as G from "./gen/bindings";
 
-export type NodeKind = "unit" | "zone" | "comune";
+export type NodeKind = G.NodeKind;
 
-export interface Member {
-  role_id: number | null;
-  person_id: number | null;
-  referent_id: number | null;
-  istat: string | null;
-  title: string;
-  full_name: string;
-  ente: string | null;
-  qualifica: string | null;
-  email: string | null;
-  phone: string | null;
-  valid_from: string | null;
-  valid_to: string | null;
-}
+export type Member = G.Member_Serialize;
 
-export interface OrgNode {
-  key: string;
-  parent: number | null;
-  depth: number;
-  children: number[];
-  kind: NodeKind;
-  unit_id: number | null;
-  zone_id: number | null;
-  istat: string | null;
-  kind_label: string;
-  name: string;
-  description: string | null;
-  members: Member[];
-  updated_at: string | null;
-}
+export type OrgNode = G.OrgNode_Serialize;
 
-export interface Organigram {
-  as_of: string;
-  nodes: OrgNode[];
-}
+export type Organigram = G.Organigram_Serialize;
 
-export interface BoxLine {
-  text: string;
-  size: number;
-  bold: boolean;
-  italic: boolean;
-}
+export type BoxLine = G.BoxLine;
 
-export interface LayoutBox {
-  key: string;
-  node: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  lines: BoxLine[];
-  hidden: number;
-}
+export type LayoutBox = G.LayoutBox;
 
-export interface Connector {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
+export type Connector = G.Connector;
 
-export interface OrgLayout {
-  width: number;
-  height: number;
-  boxes: LayoutBox[];
-  connectors: Connector[];
-}
+export type OrgLayout = G.OrgLayout;
 
-export interface OrgView {
-  organigram: Organigram;
-  layout: OrgLayout;
-}
+export type OrgView = G.OrgView_Serialize;
 
-export interface UnitKind {
-  code: string;
-  label: string;
-}
+export type UnitKind = G.UnitKind;
 
-export interface Unit {
-  id: number;
-  parent_id: number | null;
-  position: number;
-  kind: string;
-  kind_label: string;
-  name: string;
-  description: string | null;
-  shows_zones: boolean;
-  shows_rpct: boolean;
-  valid_from: string | null;
-  valid_to: string | null;
-  updated_at: string;
-}
+export type Unit = G.Unit_Serialize;
 
-export interface UnitInput {
-  parent_id: number | null;
-  kind: string;
-  name: string;
-  description: string | null;
-  shows_zones: boolean;
-  shows_rpct: boolean;
-  valid_from: string | null;
-  valid_to: string | null;
-  version: string | null;
-}
+export type UnitInput = G.UnitInput_Serialize;
 
-export type UnitDisposition = { kind: "move_to"; unit_id: number } | { kind: "remove" };
+export type UnitDisposition = G.UnitDisposition;
 
-export interface Person {
-  id: number;
-  referent_id: number | null;
-  istat: string | null;
-  full_name: string;
-  ente: string | null;
-  qualifica: string | null;
-  email: string | null;
-  phone: string | null;
-  updated_at: string;
-}
+export type Person = G.Person_Serialize;
 
-export interface PersonInput {
-  full_name: string;
-  ente: string | null;
-  qualifica: string | null;
-  email: string | null;
-  phone: string | null;
-  homonym: boolean;
-  version?: string | null;
-}
+export type PersonInput = G.PersonInput_Serialize;
 
-export type PersonChoice =
-  | { kind: "person"; person_id: number }
-  | { kind: "referent"; referent_id: number }
-  | ({ kind: "new" } & PersonInput);
+export type PersonChoice = G.PersonChoice_Deserialize;
 
-export interface RoleInput {
-  unit_id: number;
-  person: PersonChoice;
-  title: string;
-  valid_from: string | null;
-  valid_to: string | null;
-  version: string | null;
-}
+export type RoleInput = G.RoleInput_Deserialize;
 
-export interface Role {
-  id: number;
-  unit_id: number;
-  unit_name: string;
-  title: string;
-  valid_from: string;
-  valid_to: string | null;
-  person: Person;
-  updated_at: string;
-}
+export type Role = G.OrgRole_Serialize;
 
-export interface PersonCandidate {
-  source: "person" | "referent";
-  id: number;
-  full_name: string;
-  detail: string;
-  email: string | null;
-  past: boolean;
-}
+export type PersonCandidate = G.PersonCandidate_Serialize;
 
-export interface HistoryEntry {
-  at: string;
-  operator: string;
-  text: string;
-}
+export type HistoryEntry = G.OrgHistoryEntry;
 
-export const orgView = (asOf: string, collapsed: string[]) => call<OrgView>("org_view", { asOf, collapsed });
-export const orgUnitKinds = () => call<UnitKind[]>("org_unit_kinds");
-export const orgUnits = () => call<Unit[]>("org_units");
-export const createOrgUnit = (input: UnitInput) => call<Unit>("create_org_unit", { input });
-export const updateOrgUnit = (id: number, input: UnitInput) => call<Unit>("update_org_unit", { id, input });
+export const orgView = (asOf: string, collapsed: string[]) => call(commands.organigramView(asOf, collapsed));
+export const orgUnitKinds = () => call(commands.organigramUnitKinds());
+export const orgUnits = () => call(commands.organigramUnits());
+export const createOrgUnit = (input: UnitInput) => call(commands.organigramCreateUnit(input));
+export const updateOrgUnit = (id: number, input: UnitInput) => call(commands.organigramUpdateUnit(id, input));
 export const moveOrgUnit = (id: number, parentId: number | null, index: number, version: string) =>
-  call<Unit>("move_org_unit", { id, parentId, index, version });
+  call(commands.organigramMoveUnit(id, parentId, index, version));
 export const deleteOrgUnit = (id: number, disposition: UnitDisposition | null, version: string) =>
-  call<void>("delete_org_unit", { id, disposition, version });
-export const orgRoles = (unitId: number) => call<Role[]>("org_roles", { unitId });
-export const addOrgRole = (input: RoleInput) => call<Role>("add_org_role", { input });
-export const updateOrgRole = (id: number, input: RoleInput) => call<Role>("update_org_role", { id, input });
-export const deleteOrgRole = (id: number, version: string) => call<void>("delete_org_role", { id, version });
-export const orgPersonCandidates = (query: string) => call<PersonCandidate[]>("org_person_candidates", { query });
-export const orgZoneHistory = (zoneId: number) => call<HistoryEntry[]>("org_zone_history", { zoneId });
-export const orgUnitHistory = (unitId: number) => call<HistoryEntry[]>("org_unit_history", { unitId });
+  call(commands.organigramDeleteUnit(id, disposition, version));
+export const orgRoles = (unitId: number) => call(commands.organigramRoles(unitId));
+export const addOrgRole = (input: RoleInput) => call(commands.organigramAddRole(input));
+export const updateOrgRole = (id: number, input: RoleInput) => call(commands.organigramUpdateRole(id, input));
+export const deleteOrgRole = (id: number, version: string) => call(commands.organigramDeleteRole(id, version));
+export const orgPersonCandidates = (query: string) => call(commands.organigramPersonCandidates(query));
+export const orgZoneHistory = (zoneId: number) => call(commands.organigramZoneHistory(zoneId));
+export const orgUnitHistory = (unitId: number) => call(commands.organigramUnitHistory(unitId));
 
-export const exportOrgRoles = (asOf: string, format: "csv" | "xlsx") => call<Exported | null>("export_org_roles", { asOf, format });
-export const orgAddresses = (asOf: string, key: string) => call<string>("org_addresses", { asOf, key });
-export const exportOrgAddresses = (asOf: string, key: string) => call<Exported | null>("export_org_addresses", { asOf, key });
-export const updateOrgPerson = (id: number, input: PersonInput) => call<Person>("update_org_person", { id, input });
+export const exportOrgRoles = (asOf: string, format: "csv" | "xlsx") => call(commands.organigramExportRoles(asOf, format));
+export const orgAddresses = (asOf: string, key: string) => call(commands.organigramAddresses(asOf, key));
+export const exportOrgAddresses = (asOf: string, key: string) => call(commands.organigramExportAddresses(asOf, key));
+export const updateOrgPerson = (id: number, input: PersonInput) => call(commands.organigramUpdatePerson(id, input));
 /** The organigram as a PDF/A page, through the save dialog: the path, or null if cancelled. */
-export const printOrgChart = (asOf: string, collapsed: string[]) => call<string | null>("print_org_chart", { asOf, collapsed });
+export const printOrgChart = (asOf: string, collapsed: string[]) => call(commands.organigramSaveChart(asOf, collapsed)).then((saved) => saved?.path ?? null);
 export const orgCompositionDocument = (asOf: string, format: "pdf" | "docx") =>
-  call<string | null>("org_composition_document", { asOf, format });
+  call(commands.organigramSaveComposition(asOf, format)).then((saved) => saved?.path ?? null);
 
-export interface ActTemplate {
-  body: string;
-  is_default: boolean;
-  updated_at: string;
-  placeholders: string[];
-  /** The user's template was written on an older shipped text. */
-  newer_default: boolean;
-  default_version: string;
-}
-export const orgActTemplate = () => call<ActTemplate>("org_act_template");
-export const saveOrgActTemplate = (body: string, version: string) => call<ActTemplate>("save_org_act_template", { body, version });
-export const restoreOrgActTemplate = (version: string) => call<ActTemplate>("restore_org_act_template", { version });
+export type ActTemplate = G.ActTemplate;
+export const orgActTemplate = () => call(commands.organigramActTemplate());
+export const saveOrgActTemplate = (body: string, version: string) => call(commands.organigramSaveActTemplate(body, version));
+export const restoreOrgActTemplate = (version: string) => call(commands.organigramRestoreActTemplate(version));
 export const orgActDocument = (asOf: string, update: boolean, format: "pdf" | "docx") =>
-  call<string | null>("org_act_document", { asOf, update, format });
+  call(commands.organigramSaveAct(asOf, update, format)).then((saved) => saved?.path ?? null);

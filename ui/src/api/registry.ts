@@ -1,4 +1,5 @@
 import { call } from "./core";
+import { commands } from "./gen/bindings";
 import type {
   Comune,
   ComuneInput,
@@ -11,20 +12,20 @@ import type {
   ReferentInput,
 } from "./types";
 
-export const listComuni = (query: ComuneQuery) => call<ComuneRow[]>("list_comuni", { query });
-export const getComune = (istat: string) => call<Comune>("get_comune", { istat });
+export const listComuni = (query: ComuneQuery) => call(commands.registryListComuni(query));
+export const getComune = (istat: string) => call(commands.registryGetComune(istat));
 export const updateComune = (istat: string, input: ComuneInput) =>
-  call<Comune>("update_comune", { istat, input });
-export const populationClasses = () => call<PopulationClass[]>("population_classes");
-export const referents = (istat: string) => call<Referent[]>("referents", { istat });
+  call(commands.registryUpdateComune(istat, input));
+export const populationClasses = () => call(commands.registryPopulationClasses());
+export const referents = (istat: string) => call(commands.registryReferents(istat));
 export const addReferent = (istat: string, input: ReferentInput) =>
-  call<Referent>("add_referent", { istat, input });
+  call(commands.registryAddReferent(istat, input));
 export const updateReferent = (id: number, input: ReferentInput) =>
-  call<Referent>("update_referent", { id, input });
+  call(commands.registryUpdateReferent(id, input));
 export const deleteReferent = (id: number, version: string) =>
-  call<void>("delete_referent", { id, version });
-export const mapData = () => call<MapData>("map_data");
+  call(commands.registryDeleteReferent(id, version));
+export const mapData = () => call(commands.registryMapData());
 export const exportComuni = (query: ComuneQuery, format: "csv" | "xlsx") =>
-  call<Exported | null>("export_comuni", { query, format });
+  call(commands.registryExportComuni(query, format));
 export const openExported = (path: string, folder: boolean) =>
-  call<void>("open_exported", { path, folder });
+  call(commands.appOpenFile(path, folder)).then(() => undefined);

@@ -1,18 +1,19 @@
 import { call } from "./core";
+import { commands } from "./gen/bindings";
 import type { Disposition, Referent, Zone } from "./types";
 
-export const zones = () => call<Zone[]>("zones");
-export const createZone = (name: string) => call<Zone>("create_zone", { name });
+export const zones = () => call(commands.zonesList());
+export const createZone = (name: string) => call(commands.zonesCreate(name));
 // `version`: the zone's `updated_at` as the form showed it (stale: conflict).
 export const renameZone = (id: number, name: string, version: string) =>
-  call<Zone>("rename_zone", { id, name, version });
+  call(commands.zonesRename(id, name, version));
 export const deleteZone = (id: number, disposition: Disposition | null, version: string) =>
-  call<void>("delete_zone", { id, disposition, version });
+  call(commands.zonesDelete(id, disposition, version));
 export const assignComuni = (zoneId: number | null, istat: string[]) =>
-  call<Zone[]>("assign_comuni", { zoneId, istat });
+  call(commands.zonesAssignComuni(zoneId, istat));
 export const setZoneReferent = (zoneId: number, referentId: number | null, version: string) =>
-  call<Zone>("set_zone_referent", { zoneId, referentId, version });
+  call(commands.zonesSetReferent(zoneId, referentId, version));
 export const zoneReferentCandidates = (zoneId: number) =>
-  call<Referent[]>("zone_referent_candidates", { zoneId });
-export const acceptZoneProposal = () => call<Zone[]>("accept_zone_proposal");
-export const discardZoneProposal = () => call<Zone[]>("discard_zone_proposal");
+  call(commands.zonesReferentCandidates(zoneId));
+export const acceptZoneProposal = () => call(commands.zonesAcceptProposal());
+export const discardZoneProposal = () => call(commands.zonesDiscardProposal());

@@ -1,19 +1,22 @@
 //! The import commands: the native open dialog, then the core's dry run and
-//! apply (off the window's thread, with `import-progress` events and cancel).
-//! The chosen file is read once and kept here: the UI never sends a path.
+//! apply (off the window's thread, with progress on a channel and a job to
+//! cancel). The chosen file is read once and kept here: the UI never sends a
+//! path.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 
 use cdp_core::io::table::{self, Table};
+use cdp_core::job::Progress;
 use cdp_core::registry::import::{ImportBatch, Mapping, ReferentsPreview, FIELDS};
 use cdp_core::registry::istat::{IstatCounts, IstatList, IstatPreview};
 use serde::Serialize;
-use tauri::{Emitter, State};
+use tauri::ipc::Channel;
+use tauri::State;
 
-use crate::commands::{payload, R};
-use crate::AppState;
+use crate::dialog;
+use crate::error::{Error, Result};
+use crate::state::{AppState, Job, JobId};
 
 /// The file the user chose, already read.
 pub enum Loaded {
@@ -21,11 +24,11 @@ pub enum Loaded {
     Istat(PathBuf, IstatList),
 }
 
-/// Kept in [`AppState`]: the file of the import in progress.
+/// Kept in the app's state: the file of the import in progress.
 #[derive(Default)]
 pub struct ImportFile(pub Mutex<Option<Loaded>>);
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct ChosenFile {
     pub file_name: String,
     pub described_as: String,
@@ -37,54 +40,39 @@ pub struct ChosenFile {
     pub provinces: Vec<String>,
 }
 
-#[derive(Serialize, Clone)]
-struct Progress {
-    done: usize,
-    total: usize,
-}
-
 fn name_of(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
-fn not_chosen() -> cdp_core::ErrorPayload {
-    payload("validation", "Scegliere prima il file da importare.")
+fn not_chosen() -> Error {
+    Error::new("validation", "Scegliere prima il file da importare.")
 }
 
 /// The fields a column can be mapped to: (key, Italian label).
 #[tauri::command]
-pub fn import_fields() -> Vec<(&'static str, &'static str)> {
+#[specta::specta]
+pub fn imports_fields() -> Vec<(&'static str, &'static str)> {
     FIELDS.to_vec()
 }
 
 /// "Importa…": the native open dialog, then the file is read. `kind` is
 /// "referenti" or "istat". None if the dialog was closed.
 #[tauri::command(async)]
-pub fn import_choose_file(
+#[specta::specta]
+pub fn imports_choose_file(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     kind: String,
-) -> R<Option<ChosenFile>> {
-    let title = if kind == "istat" {
-        "Importa l'elenco dei comuni dell'ISTAT"
-    } else {
-        "Importa referenti e contatti"
-    };
-    let Some(path) = rfd::FileDialog::new()
-        .set_title(title)
-        .add_filter(
-            "Fogli di calcolo e CSV",
-            &["csv", "txt", "xlsx", "xls", "xlsm", "ods"],
-        )
-        .pick_file()
-    else {
+) -> Result<Option<ChosenFile>> {
+    let istat = kind == "istat";
+    let Some(path) = dialog::ask_open(&cdp_core::registry::files::import_file(istat)) else {
         return Ok(None);
     };
     let file_name = name_of(&path);
-    let chosen = if kind == "istat" {
-        let list = cdp_core::registry::istat::read(&path).map_err(|e| e.to_payload())?;
+    let chosen = if istat {
+        let list = cdp_core::registry::istat::read(&path)?;
         let chosen = ChosenFile {
             file_name,
             described_as: list.described_as.clone(),
@@ -96,7 +84,7 @@ pub fn import_choose_file(
         *files.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Loaded::Istat(path, list));
         chosen
     } else {
-        let t = table::read_path(&path, &|_| false).map_err(|e| e.to_payload())?;
+        let t = table::read_path(&path, &|_| false)?;
         let mapping = state.with(|s| s.import_mapping(&t.headers))?;
         let chosen = ChosenFile {
             file_name,
@@ -112,14 +100,14 @@ pub fn import_choose_file(
     Ok(Some(chosen))
 }
 
-fn referents_file(files: &ImportFile) -> R<(String, Table)> {
+fn referents_file(files: &ImportFile) -> Result<(String, Table)> {
     match &*files.0.lock().unwrap_or_else(|p| p.into_inner()) {
         Some(Loaded::Referents(p, t)) => Ok((name_of(p), t.clone())),
         _ => Err(not_chosen()),
     }
 }
 
-fn istat_file(files: &ImportFile) -> R<(String, IstatList)> {
+fn istat_file(files: &ImportFile) -> Result<(String, IstatList)> {
     match &*files.0.lock().unwrap_or_else(|p| p.into_inner()) {
         Some(Loaded::Istat(p, l)) => Ok((name_of(p), l.clone())),
         _ => Err(not_chosen()),
@@ -128,7 +116,11 @@ fn istat_file(files: &ImportFile) -> R<(String, IstatList)> {
 
 /// Reads the chosen file again (the user fixed it): same kind, same path.
 #[tauri::command(async)]
-pub fn import_reload(state: State<'_, AppState>, files: State<'_, ImportFile>) -> R<ChosenFile> {
+#[specta::specta]
+pub fn imports_reload(
+    state: State<'_, AppState>,
+    files: State<'_, ImportFile>,
+) -> Result<ChosenFile> {
     let mut guard = files.0.lock().unwrap_or_else(|p| p.into_inner());
     match guard.take() {
         Some(Loaded::Referents(path, old)) => {
@@ -136,7 +128,7 @@ pub fn import_reload(state: State<'_, AppState>, files: State<'_, ImportFile>) -
                 Ok(t) => t,
                 Err(e) => {
                     *guard = Some(Loaded::Referents(path, old));
-                    return Err(e.to_payload());
+                    return Err(e.into());
                 }
             };
             let mapping = state.with(|s| s.import_mapping(&t.headers))?;
@@ -158,27 +150,30 @@ pub fn import_reload(state: State<'_, AppState>, files: State<'_, ImportFile>) -
     }
 }
 
+/// The progress callback of an import: sends, and says whether to go on.
 fn progress_fn<'a>(
-    app: &'a tauri::AppHandle,
-    state: &'a AppState,
+    job: &'a Job<'a>,
+    progress: &'a Channel<Progress>,
 ) -> impl FnMut(usize, usize) -> bool + 'a {
-    state.cancel.store(false, Ordering::SeqCst);
     move |done, total| {
-        let _ = app.emit("import-progress", Progress { done, total });
-        !state.cancel.load(Ordering::SeqCst)
+        let _ = progress.send(Progress { done, total });
+        !job.token.is_cancelled()
     }
 }
 
 /// The dry run of the chosen referents file with `mapping`: writes nothing.
 #[tauri::command(async)]
-pub fn import_referents_preview(
-    app: tauri::AppHandle,
+#[specta::specta]
+pub fn imports_referents_preview(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     mapping: Mapping,
-) -> R<ReferentsPreview> {
+    job: JobId,
+    progress: Channel<Progress>,
+) -> Result<ReferentsPreview> {
+    let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
-    let mut progress = progress_fn(&app, &state);
+    let mut progress = progress_fn(&job, &progress);
     state.with(|s| {
         let today = s.today();
         s.preview_referents_import(&name, &t, &mapping, today, &mut progress)
@@ -187,14 +182,17 @@ pub fn import_referents_preview(
 
 /// Applies the chosen referents file (backup, one transaction, audit row).
 #[tauri::command(async)]
-pub fn import_referents_apply(
-    app: tauri::AppHandle,
+#[specta::specta]
+pub fn imports_referents_apply(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     mapping: Mapping,
-) -> R<Option<ImportBatch>> {
+    job: JobId,
+    progress: Channel<Progress>,
+) -> Result<Option<ImportBatch>> {
+    let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
-    let mut progress = progress_fn(&app, &state);
+    let mut progress = progress_fn(&job, &progress);
     state.with(|s| {
         let today = s.today();
         s.apply_referents_import(
@@ -210,22 +208,24 @@ pub fn import_referents_apply(
 
 /// The dry run of the chosen ISTAT list for a province (None: all Italy).
 #[tauri::command(async)]
-pub fn import_istat_preview(
+#[specta::specta]
+pub fn imports_istat_preview(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     province: Option<String>,
-) -> R<IstatPreview> {
+) -> Result<IstatPreview> {
     let (name, list) = istat_file(&files)?;
     state.with(|s| s.preview_istat_import(&name, &list, province.as_deref()))
 }
 
 /// Applies the chosen ISTAT list (backup, one transaction, audit rows).
 #[tauri::command(async)]
-pub fn import_istat_apply(
+#[specta::specta]
+pub fn imports_istat_apply(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     province: Option<String>,
-) -> R<IstatCounts> {
+) -> Result<IstatCounts> {
     let (name, list) = istat_file(&files)?;
     state.with(|s| {
         let today = s.today();
@@ -234,16 +234,13 @@ pub fn import_istat_apply(
 }
 
 #[tauri::command]
-pub fn cancel_import(state: State<AppState>) {
-    state.cancel.store(true, Ordering::SeqCst);
-}
-
-#[tauri::command]
-pub fn import_batches(state: State<AppState>) -> R<Vec<ImportBatch>> {
+#[specta::specta]
+pub fn imports_batches(state: State<AppState>) -> Result<Vec<ImportBatch>> {
     state.with(|s| s.import_batches())
 }
 
 #[tauri::command(async)]
-pub fn undo_import(state: State<'_, AppState>, id: i64) -> R<ImportBatch> {
+#[specta::specta]
+pub fn imports_undo(state: State<'_, AppState>, id: i64) -> Result<ImportBatch> {
     state.with(|s| s.undo_import(id))
 }

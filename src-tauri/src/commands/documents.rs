@@ -1,5 +1,5 @@
-//! Commands of the documents domain: templates, previews, generation of
-//! one document through the save dialog, batches into a chosen folder.
+//! The documents' commands: templates, previews, generation of one document
+//! through the save dialog, batches into a chosen folder.
 //!
 //! Rendering never holds the archive: the data is read under the lock
 //! (`Store::render_job`, `Store::batch_job`), the lock is released, the
@@ -8,7 +8,6 @@
 //! nor the other commands.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use cdp_core::adhesion::documents::{document_date, placeholder_help, BatchKind, DocKind};
 use cdp_core::documents::batch::{BatchReport, OnExisting};
@@ -16,97 +15,104 @@ use cdp_core::documents::register::DocumentRecord;
 use cdp_core::documents::store::{TemplateDetail, TemplateSummary};
 use cdp_core::documents::{DocFormat, Preview};
 use cdp_core::job::Progress;
-use cdp_core::ErrorPayload;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::commands::{payload, R};
-use crate::AppState;
+use crate::dialog;
+use crate::error::{Error, Result};
+use crate::state::{blocking, AppState, JobId};
 
-/// Folders the user picked for a batch in this session: the only ones a
-/// batch may write into.
-static PICKED_FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// A template of the adhesion acts as the templates screen shows it (the
+/// core's generic type made concrete for the generated contract).
+#[derive(Serialize, specta::Type)]
+#[serde(transparent)]
+pub struct AdhesionTemplateSummary(TemplateSummary<DocKind>);
 
-/// Runs `f` on a blocking thread with the app's state.
-async fn blocking<T: Send + 'static>(
-    app: &AppHandle,
-    f: impl FnOnce(&AppState) -> R<T> + Send + 'static,
-) -> R<T> {
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || f(&*app.state::<AppState>()))
-        .await
-        .map_err(|e| payload("io", format!("Operazione interrotta: {e}")))?
-}
+/// A template of the adhesion acts with its versions.
+#[derive(Serialize, specta::Type)]
+#[serde(transparent)]
+pub struct AdhesionTemplateDetail(TemplateDetail<DocKind>);
 
-fn core(e: cdp_core::Error) -> ErrorPayload {
-    e.to_payload()
+#[tauri::command]
+#[specta::specta]
+pub fn documents_templates(state: State<AppState>) -> Result<Vec<AdhesionTemplateSummary>> {
+    state
+        .with(|s| s.templates())
+        .map(|v| v.into_iter().map(AdhesionTemplateSummary).collect())
 }
 
 #[tauri::command]
-pub fn templates(state: State<AppState>) -> R<Vec<TemplateSummary<DocKind>>> {
-    state.with(|s| s.templates())
-}
-
-#[tauri::command]
-pub fn template(state: State<AppState>, kind: DocKind) -> R<TemplateDetail<DocKind>> {
-    state.with(|s| s.template(kind))
+#[specta::specta]
+pub fn documents_template(state: State<AppState>, kind: DocKind) -> Result<AdhesionTemplateDetail> {
+    state.with(|s| s.template(kind)).map(AdhesionTemplateDetail)
 }
 
 /// Saves a template after a dry run on every comune (off the main thread).
 #[tauri::command]
-pub async fn save_template(
+#[specta::specta]
+pub async fn documents_save_template(
     app: AppHandle,
     kind: DocKind,
     body: String,
     base_version: Option<i64>,
-) -> R<TemplateDetail<DocKind>> {
+) -> Result<AdhesionTemplateDetail> {
     blocking(&app, move |st| {
         st.with(|s| s.save_template(kind, &body, base_version))
+            .map(AdhesionTemplateDetail)
     })
     .await
 }
 
 #[tauri::command]
-pub fn restore_template(
+#[specta::specta]
+pub fn documents_restore_template(
     state: State<AppState>,
     kind: DocKind,
     version: Option<i64>,
-) -> R<TemplateDetail<DocKind>> {
-    state.with(|s| s.restore_template(kind, version))
+) -> Result<AdhesionTemplateDetail> {
+    state
+        .with(|s| s.restore_template(kind, version))
+        .map(AdhesionTemplateDetail)
 }
 
 /// The template being edited, filled for a comune: the data is read under
 /// the lock, the template is filled without it.
 #[tauri::command]
-pub async fn preview_template(
+#[specta::specta]
+pub async fn documents_preview(
     app: AppHandle,
     kind: DocKind,
     body: Option<String>,
     istat: Option<String>,
-) -> R<Preview> {
+) -> Result<Preview> {
     blocking(&app, move |st| {
         let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
-        job.preview().map_err(core)
+        Ok(job.preview()?)
     })
     .await
 }
 
 #[tauri::command]
-pub fn placeholders() -> Vec<(&'static str, &'static str)> {
+#[specta::specta]
+pub fn documents_placeholders() -> Vec<(&'static str, &'static str)> {
     placeholder_help().into_iter().collect()
 }
 
 #[tauri::command]
-pub fn documents(state: State<AppState>, istat: Option<String>) -> R<Vec<DocumentRecord>> {
+#[specta::specta]
+pub fn documents_list(
+    state: State<AppState>,
+    istat: Option<String>,
+) -> Result<Vec<DocumentRecord>> {
     state.with(|s| s.documents(istat.as_deref()))
 }
 
 /// The previews' folder: `$TMPDIR/comunita-pratiche-anteprime`, private to
 /// the user; previews older than a day are removed.
-fn previews_dir() -> R<PathBuf> {
+fn previews_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join("comunita-pratiche-anteprime");
-    cdp_core::fs::private_dir(&dir).map_err(core)?;
+    cdp_core::fs::private_dir(&dir)?;
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let day = std::time::Duration::from_secs(24 * 3600);
         for e in entries.flatten() {
@@ -128,68 +134,53 @@ fn previews_dir() -> R<PathBuf> {
 /// to a new file with an unpredictable name in the private previews folder
 /// and opened with the system's PDF viewer.
 #[tauri::command]
-pub async fn preview_pdf(
+#[specta::specta]
+pub async fn documents_preview_pdf(
     app: AppHandle,
     kind: DocKind,
     body: Option<String>,
     istat: Option<String>,
-) -> R<String> {
+) -> Result<String> {
     let path = blocking(&app, move |st| {
         let job = st.with(|s| s.render_job(kind, body.as_deref(), istat.as_deref()))?;
-        let bytes = job.render(DocFormat::Pdf).map_err(core)?.bytes;
+        let bytes = job.render(DocFormat::Pdf)?.bytes;
         let dir = previews_dir()?;
-        cdp_core::fs::write_new_temp(
+        Ok(cdp_core::fs::write_new_temp(
             &dir,
             &format!("Anteprima_{}_", kind.file_stem()),
             ".pdf",
             &bytes,
-        )
-        .map_err(core)
+        )?)
     })
     .await?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| payload("io", format!("Nessun programma per aprire il PDF: {e}")))?;
+        .map_err(|e| Error::new("io", format!("Nessun programma per aprire il PDF: {e}")))?;
     Ok(path.display().to_string())
-}
-
-fn format_filter(format: DocFormat) -> (&'static str, &'static str) {
-    match format {
-        DocFormat::Pdf => ("Documento PDF/A", "pdf"),
-        DocFormat::Docx => ("Documento Word (modificabile)", "docx"),
-    }
 }
 
 /// Generates one document for a comune; the save dialog proposes a clean
 /// name. `date`: the document's date as the user typed it (None or empty:
 /// left blank, «lì ………»). None if the user closed the dialog.
 #[tauri::command]
-pub async fn generate_document(
+#[specta::specta]
+pub async fn documents_generate(
     app: AppHandle,
     kind: DocKind,
     istat: String,
     format: DocFormat,
     date: Option<String>,
-) -> R<Option<DocumentRecord>> {
-    let date = document_date(date.as_deref()).map_err(core)?;
+) -> Result<Option<DocumentRecord>> {
+    let date = document_date(date.as_deref())?;
     blocking(&app, move |st| {
-        let name = st.with(|s| s.document_file_name(kind, &istat, format))?;
-        let (label, ext) = format_filter(format);
-        let Some(mut path) = rfd::FileDialog::new()
-            .set_title(format!("Salva {}", kind.label()))
-            .set_file_name(&name)
-            .add_filter(label, &[ext])
-            .save_file()
-        else {
+        let spec = st.with(|s| s.act_file(kind, &istat, format))?;
+        let Some(path) = dialog::ask_save(&spec) else {
             return Ok(None);
         };
-        if path.extension().is_none() {
-            path.set_extension(ext);
-        }
         let job = st
             .with(|s| s.render_job(kind, None, Some(&istat)))?
             .dated(date);
-        let rendered = job.render(format).map_err(core)?;
+        let rendered = job.render(format)?;
         let record = st.with(|s| s.save_document(&job, format, &path, &rendered))?;
         st.remember(path);
         Ok(Some(record))
@@ -197,8 +188,8 @@ pub async fn generate_document(
     .await
 }
 
-/// One answer of `generate_batch`.
-#[derive(Serialize)]
+/// One answer of `documents_generate_batch`.
+#[derive(Serialize, specta::Type)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum BatchStep {
     /// Files of the same name are in the folder: the UI asks the user what
@@ -214,13 +205,14 @@ pub enum BatchStep {
 }
 
 /// Generates one document per comune into a folder chosen in the dialog,
-/// emitting `batch-progress`; `cancel_bulk` stops it. None if the user
-/// closed the dialog. Without `on_existing`, if files of the same name are
-/// in the folder, nothing is written and the answer is `exists`: the UI
-/// calls again with the same `folder` and the user's choice.
+/// sending its progress on `progress`; cancelling `job` stops it. None if
+/// the user closed the dialog. Without `on_existing`, if files of the same
+/// name are in the folder, nothing is written and the answer is `exists`:
+/// the UI calls again with the same `folder` and the user's choice.
 #[tauri::command]
+#[specta::specta]
 #[allow(clippy::too_many_arguments)]
-pub async fn generate_batch(
+pub async fn documents_generate_batch(
     app: AppHandle,
     kind: String,
     istat: Vec<String>,
@@ -228,24 +220,22 @@ pub async fn generate_batch(
     folder: Option<String>,
     on_existing: Option<OnExisting>,
     date: Option<String>,
-) -> R<Option<BatchStep>> {
+    job: JobId,
+    progress: tauri::ipc::Channel<Progress>,
+) -> Result<Option<BatchStep>> {
     if istat.is_empty() {
-        return Err(payload("validation", "Nessun comune selezionato."));
+        return Err(Error::new("validation", "Nessun comune selezionato."));
     }
     // A kind of document, or "atto_adesione": each comune's own act.
-    let kind = BatchKind::parse(&kind).map_err(core)?;
-    let date = document_date(date.as_deref()).map_err(core)?;
-    let emitter = app.clone();
+    let kind = BatchKind::parse(&kind)?;
+    let date = document_date(date.as_deref())?;
     blocking(&app, move |st| {
+        let job = st.jobs.take(job)?;
         let folder = match folder {
             Some(f) => {
                 let f = PathBuf::from(f);
-                let picked = PICKED_FOLDERS
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .contains(&f);
-                if !picked {
-                    return Err(payload(
+                if !dialog::picked(&f) {
+                    return Err(Error::new(
                         "validation",
                         "Scegliere di nuovo la cartella dei documenti.",
                     ));
@@ -253,44 +243,38 @@ pub async fn generate_batch(
                 f
             }
             None => {
-                let Some(f) = pick_folder(st, kind, istat.len()) else {
+                let title = cdp_core::adhesion::files::batch_folder_title(kind, istat.len());
+                let Some(f) = dialog::ask_folder(&title) else {
                     return Ok(None);
                 };
-                PICKED_FOLDERS
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(f.clone());
                 f
             }
         };
-        let job = st.with(|s| s.batch_job(kind, &istat, format))?.dated(date);
+        let batch = st.with(|s| s.batch_job(kind, &istat, format))?.dated(date);
         let on_existing = match on_existing {
             Some(o) => o,
             None => {
-                let existing = job.existing(&folder);
+                let existing = batch.existing(&folder);
                 if existing > 0 {
                     return Ok(Some(BatchStep::Exists {
                         folder: folder.to_string_lossy().into(),
                         existing,
-                        total: job.items.len(),
+                        total: batch.items.len(),
                     }));
                 }
                 // Nothing to overwrite; a file appearing meanwhile is kept.
                 OnExisting::Suffix
             }
         };
-        let running = st.job();
-        let done = job
-            .run(
-                &folder,
-                on_existing,
-                &|p: Progress| {
-                    let _ = emitter.emit("batch-progress", p);
-                },
-                &running.token,
-            )
-            .map_err(core)?;
-        let report = st.with(|s| s.record_batch(&job, done))?;
+        let done = batch.run(
+            &folder,
+            on_existing,
+            &|p: Progress| {
+                let _ = progress.send(p);
+            },
+            &job.token,
+        )?;
+        let report = st.with(|s| s.record_batch(&batch, done))?;
         for item in &report.items {
             if let Some(p) = &item.path {
                 st.remember(PathBuf::from(p));
@@ -301,28 +285,11 @@ pub async fn generate_batch(
     .await
 }
 
-fn pick_folder(st: &AppState, kind: BatchKind, n: usize) -> Option<PathBuf> {
-    // Start from the folder of the last document written, or the home folder.
-    let start = st
-        .exported
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .last()
-        .and_then(|p| p.parent().map(PathBuf::from))
-        .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
-    let mut dialog =
-        rfd::FileDialog::new().set_title(format!("Cartella per {} ({n} comuni)", kind.label()));
-    if let Some(dir) = start {
-        dialog = dialog.set_directory(dir);
-    }
-    dialog.pick_folder()
-}
-
 /// Whether the UI may open `path` (or show it in its folder): a file this
 /// session exported, or a document of the register, and in both cases a
 /// regular file (not a link, not a folder) with an extension the app
 /// writes; a registered document must also still have its SHA-256.
-pub fn check_open(state: &AppState, path: &Path) -> R<()> {
+pub fn check_open(state: &AppState, path: &Path) -> Result<()> {
     let registered = state.with(|s| s.openable_document(path));
     let exported = || {
         state
@@ -335,9 +302,8 @@ pub fn check_open(state: &AppState, path: &Path) -> R<()> {
     match registered {
         // Not in the register: an export of this session (CSV, XLSX).
         Err(e) if e.code == "not_found" && exported() => {
-            cdp_core::documents::register::check_openable_file(path)
-                .map(|_| ())
-                .map_err(core)
+            cdp_core::documents::register::check_openable_file(path)?;
+            Ok(())
         }
         r => r,
     }

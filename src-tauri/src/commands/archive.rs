@@ -1,5 +1,5 @@
-//! The archive's commands: read-only opening, quitting, backups, a copy
-//! through the save dialog, restore.
+//! The archive's commands: read-only opening, backups, a copy through the
+//! save dialog, restore.
 
 use std::path::PathBuf;
 
@@ -7,42 +7,35 @@ use cdp_core::archive::RestoreReport;
 use cdp_core::db::backup::{BackupInfo, Reason, Summary};
 use tauri::State;
 
-use crate::commands::{payload, R};
-use crate::AppState;
+use crate::dialog;
+use crate::error::{Error, Result};
+use crate::state::AppState;
 
 /// The user chose to open an archive held by someone else (or unwritable) read-only.
 #[tauri::command]
-pub fn open_read_only(state: State<AppState>) -> R<()> {
+#[specta::specta]
+pub fn archive_open_read_only(state: State<AppState>) -> Result<()> {
     state.open_read_only()
 }
 
-/// Ctrl+Q and "Esci": a normal exit (the archive is closed on the way out).
 #[tauri::command]
-pub fn quit_app(app: tauri::AppHandle) {
-    app.exit(0);
-}
-
-#[tauri::command]
-pub fn backups(state: State<AppState>) -> R<Vec<BackupInfo>> {
+#[specta::specta]
+pub fn archive_backups(state: State<AppState>) -> Result<Vec<BackupInfo>> {
     state.with(|s| s.backups())
 }
 
 #[tauri::command(async)]
-pub fn backup_now(state: State<'_, AppState>) -> R<BackupInfo> {
+#[specta::specta]
+pub fn archive_backup_now(state: State<'_, AppState>) -> Result<BackupInfo> {
     state.with(|s| s.backup_now(Reason::Manual, chrono::Utc::now()))
 }
 
 /// "Salva una copia dell'archivio…": the native save dialog, then a checked
 /// copy. None if the dialog was closed.
 #[tauri::command(async)]
-pub fn save_archive_copy(state: State<'_, AppState>) -> R<Option<(String, Summary)>> {
-    let name = format!("Copia_archivio_comunita_pratiche_{}.sqlite3", state.today());
-    let Some(path) = rfd::FileDialog::new()
-        .set_title("Salva una copia dell'archivio")
-        .set_file_name(&name)
-        .add_filter("Archivio della Comunità di Pratiche", &["sqlite3"])
-        .save_file()
-    else {
+#[specta::specta]
+pub fn archive_save_copy(state: State<'_, AppState>) -> Result<Option<(String, Summary)>> {
+    let Some(path) = dialog::ask_save(&cdp_core::archive::copy_file(state.today())) else {
         return Ok(None);
     };
     let summary = state.with(|s| s.save_copy(&path))?;
@@ -52,16 +45,17 @@ pub fn save_archive_copy(state: State<'_, AppState>) -> R<Option<(String, Summar
 /// "Ripristina": from a copy of the backup list (`path`), or from a file
 /// chosen in the open dialog (`path` None). None if the dialog was closed.
 #[tauri::command(async)]
-pub fn restore_archive(
+#[specta::specta]
+pub fn archive_restore(
     state: State<'_, AppState>,
     path: Option<String>,
-) -> R<Option<RestoreReport>> {
+) -> Result<Option<RestoreReport>> {
     let source = match path {
         Some(p) => {
             let p = PathBuf::from(p);
             let listed = state.with(|s| s.backups())?;
             if !listed.iter().any(|b| PathBuf::from(&b.path) == p) {
-                return Err(payload(
+                return Err(Error::new(
                     "not_found",
                     "La copia indicata non è tra le copie di sicurezza: sceglierla con «Ripristina da una copia…».",
                 ));
@@ -69,11 +63,7 @@ pub fn restore_archive(
             p
         }
         None => {
-            let Some(p) = rfd::FileDialog::new()
-                .set_title("Ripristina da una copia dell'archivio")
-                .add_filter("Archivio della Comunità di Pratiche", &["sqlite3"])
-                .pick_file()
-            else {
+            let Some(p) = dialog::ask_open(&cdp_core::archive::RESTORE_FILE) else {
                 return Ok(None);
             };
             p

@@ -1,0 +1,57 @@
+//! What the organigram's files are: names, dialog titles, filters.
+
+use chrono::NaiveDate;
+
+use crate::documents::DocFormat;
+use crate::file_spec::{dated, FileSpec};
+use crate::io::Format;
+
+/// The people and roles in office on a day.
+pub fn roles_export(format: Format, today: NaiveDate) -> FileSpec {
+    FileSpec::table(
+        "Organigramma_persone_e_ruoli",
+        "persone e ruoli dell'organigramma",
+        format,
+        today,
+    )
+}
+
+/// The CSV for a mail merge of a unit's people.
+pub fn addresses_export(today: NaiveDate) -> FileSpec {
+    FileSpec::table_titled(
+        &crate::io::default_file_name("Indirizzi", Format::Csv, today),
+        "Esporta gli indirizzi per la stampa unione",
+        Format::Csv,
+    )
+}
+
+/// The organigram drawn on one page.
+pub fn chart(today: NaiveDate) -> FileSpec {
+    FileSpec::document(
+        &dated("Organigramma", today),
+        "Stampa l'organigramma (PDF)",
+        DocFormat::Pdf,
+    )
+}
+
+/// «Composizione del gruppo di lavoro».
+pub fn composition(format: DocFormat, today: NaiveDate) -> FileSpec {
+    let title = match format {
+        DocFormat::Pdf => "Salva la composizione del gruppo di lavoro (PDF)",
+        DocFormat::Docx => "Salva la composizione del gruppo di lavoro (Word)",
+    };
+    FileSpec::document(
+        &dated("Composizione_gruppo_di_lavoro", today),
+        title,
+        format,
+    )
+}
+
+/// The draft act of constitution (or update) of the working group.
+pub fn act(format: DocFormat, today: NaiveDate) -> FileSpec {
+    let title = match format {
+        DocFormat::Pdf => "Salva la bozza di determinazione (PDF)",
+        DocFormat::Docx => "Salva la bozza di determinazione (Word)",
+    };
+    FileSpec::document(&dated("Determina_gruppo_di_lavoro", today), title, format)
+}
