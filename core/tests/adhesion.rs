@@ -3,75 +3,14 @@
 mod common;
 
 use cdp_core::adhesion::report::AdhesionQuery;
-use cdp_core::adhesion::{
-    ActType, Channel, Designated, DraftKind, State, Step, StepKind, STATES, STEP_KINDS,
-};
-use cdp_core::registry::{ReferentInput, Role};
+use cdp_core::adhesion::{ActType, Channel, Designated, State, Step, StepKind, STATES, STEP_KINDS};
 use cdp_core::Store;
+use common::adhesion::{act, decline, draft, invite, new_referent, reminder, sign, withdraw};
+use common::assert_refused;
+use common::registry::rpct;
 
 const C: &str = "083089"; // Santa Teresa di Riva
 
-fn invite(date: &str) -> Step {
-    Step::Invite {
-        date: date.into(),
-        protocol_number: "1234/2024".into(),
-        channel: Channel::Pec,
-    }
-}
-fn draft(date: &str) -> Step {
-    Step::SendDraft {
-        date: date.into(),
-        draft: DraftKind::Giunta,
-        document: None,
-    }
-}
-fn new_referent() -> Designated {
-    Designated::New {
-        referent: ReferentInput {
-            role: Role::Rpct,
-            full_name: "Rosa Lo Presti".into(),
-            email: Some("rpct@comune.santateresadiriva.me.it".into()),
-            phone: None,
-            valid_from: Some("2024-01-01".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    }
-}
-fn act(date: &str, number: &str, designated: Designated) -> Step {
-    Step::AdoptAct {
-        date: date.into(),
-        act_type: ActType::DeliberazioneGiunta,
-        number: number.into(),
-        immediately_executable: true,
-        designated,
-    }
-}
-fn sign(date: &str) -> Step {
-    Step::SignProtocol {
-        date: date.into(),
-        registry_number: "CM-2024-77".into(),
-    }
-}
-fn decline(date: &str) -> Step {
-    Step::Decline {
-        date: date.into(),
-        note: Some("Il comune non intende aderire".into()),
-    }
-}
-fn withdraw(date: &str) -> Step {
-    Step::Withdraw {
-        date: date.into(),
-        act: "Delibera G.M. n. 5/2025".into(),
-    }
-}
-fn reminder(date: &str) -> Step {
-    Step::Reminder {
-        date: date.into(),
-        note: Some("Telefonata al segretario".into()),
-    }
-}
 fn step_of(kind: StepKind, date: &str) -> Step {
     match kind {
         StepKind::Invite => invite(date),
@@ -182,23 +121,18 @@ fn the_expected_pairs_are_the_allowed_ones() {
 fn dates_never_run_backwards_and_are_not_in_the_future() {
     let mut s = store_in(State::BozzaInviata);
     let before = common::dump(&s);
-    let err = s
-        .record_step(C, &act("2024-01-20", "12", new_referent()))
-        .unwrap_err();
-    assert_eq!((err.code(), err.field()), ("validation", Some("date")));
-    assert!(err.to_string().contains("01/02/2024"), "{err}");
     let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
-    let err = s
-        .record_step(C, &act(&tomorrow, "12", new_referent()))
-        .unwrap_err();
-    assert_eq!(err.field(), Some("date"));
-    assert!(err.to_string().contains("futuro"));
-    assert_eq!(
-        s.record_step(C, &act("2024-02-30", "12", new_referent()))
-            .unwrap_err()
-            .field(),
-        Some("date")
-    );
+    let rows = vec![
+        (
+            act("2024-01-20", "12", new_referent()),
+            "date",
+            "01/02/2024",
+        ),
+        (act(&tomorrow, "12", new_referent()), "date", "futuro"),
+        (act("2024-02-30", "12", new_referent()), "date", ""),
+    ];
+    let errors = assert_refused(rows, |step| s.record_step(C, step));
+    assert_eq!(errors[0].code(), "validation");
     assert_eq!(common::dump(&s), before);
     // The same day as the previous step is fine.
     s.record_step(C, &act("2024-02-01", "12", new_referent()))
@@ -218,52 +152,24 @@ fn step_data_is_validated_and_names_the_field() {
         Some("protocol_number")
     );
     let mut s = store_in(State::BozzaInviata);
-    assert_eq!(
-        s.record_step(C, &act("2024-03-01", " ", new_referent()))
-            .unwrap_err()
-            .field(),
-        Some("number")
-    );
     let other = s
-        .add_referent(
-            "083048",
-            &ReferentInput {
-                role: Role::Rpct,
-                full_name: "Persona di Messina".into(),
-                email: None,
-                phone: None,
-                valid_from: None,
-                valid_to: None,
-                notes: None,
-                version: None,
-            },
-        )
+        .add_referent("083048", &rpct("Persona di Messina"))
         .unwrap();
-    let err = s
-        .record_step(
-            C,
-            &act(
-                "2024-03-01",
-                "12",
-                Designated::Existing {
-                    referent_id: other.id,
-                },
-            ),
-        )
-        .unwrap_err();
-    assert_eq!(err.field(), Some("referent_id"));
+    let elsewhere = Designated::Existing {
+        referent_id: other.id,
+    };
     // A new referent with a bad e-mail refuses the whole step.
-    let before = common::dump(&s);
-    let mut designated = new_referent();
-    if let Designated::New { referent } = &mut designated {
+    let mut bad_email = new_referent();
+    if let Designated::New { referent } = &mut bad_email {
         referent.email = Some("rpct@".into());
     }
-    assert_eq!(
-        s.record_step(C, &act("2024-03-01", "12", designated))
-            .unwrap_err()
-            .field(),
-        Some("email")
-    );
+    let before = common::dump(&s);
+    let rows = vec![
+        (act("2024-03-01", " ", new_referent()), "number", ""),
+        (act("2024-03-01", "12", elsewhere), "referent_id", ""),
+        (act("2024-03-01", "12", bad_email), "email", ""),
+    ];
+    assert_refused(rows, |step| s.record_step(C, step));
     assert_eq!(common::dump(&s), before);
     // The designated referent is created in the same step.
     s.record_step(C, &act("2024-03-01", "12", new_referent()))
@@ -308,16 +214,7 @@ fn an_act_number_is_unique_per_comune_type_and_year() {
             "2024-01-12",
             "12",
             Designated::New {
-                referent: ReferentInput {
-                    role: Role::Rpct,
-                    full_name: "X Y".into(),
-                    email: None,
-                    phone: None,
-                    valid_from: None,
-                    valid_to: None,
-                    notes: None,
-                    version: None,
-                },
+                referent: rpct("X Y"),
             },
         ),
     )
@@ -567,10 +464,7 @@ fn a_crash_during_a_bulk_invitation_leaves_none_or_all() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let conn = rusqlite::Connection::open(&db).unwrap();
-        let ok: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(ok, "ok", "run {i} ({delay} ms)");
+        assert_eq!(common::integrity(&conn), "ok", "run {i} ({delay} ms)");
         let invited: i64 = conn
             .query_row(
                 "SELECT count(*) FROM adhesion WHERE state = 'invitato'",

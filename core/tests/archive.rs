@@ -8,14 +8,10 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use cdp_core::db::backup::Reason;
-use cdp_core::registry::ComuneInput;
 use cdp_core::Store;
+use common::registry::comune_input as input_of;
 
 const MESSINA: &str = "083048";
-
-fn input_of(store: &Store, istat: &str) -> ComuneInput {
-    serde_json::from_value(serde_json::to_value(store.comune(istat).unwrap()).unwrap()).unwrap()
-}
 
 fn set_notes(store: &mut Store, istat: &str, notes: &str) {
     let mut i = input_of(store, istat);
@@ -211,7 +207,7 @@ fn a_second_process_never_writes_and_a_killed_holder_is_taken_over() {
 
 #[test]
 fn a_stale_save_and_a_stale_undo_are_refused() {
-    use cdp_core::adhesion::{Channel, Step};
+    use common::adhesion::{invite, reminder};
     let mut s = common::store();
     let shown = input_of(&s, MESSINA);
     let version = s.comune(MESSINA).unwrap().updated_at;
@@ -233,24 +229,9 @@ fn a_stale_save_and_a_stale_undo_are_refused() {
     let v2 = s.comune(MESSINA).unwrap().updated_at;
     assert_ne!(v1, v2);
 
-    s.record_step(
-        MESSINA,
-        &Step::Invite {
-            date: "2026-01-12".into(),
-            protocol_number: "4321/2026".into(),
-            channel: Channel::Pec,
-        },
-    )
-    .unwrap();
+    s.record_step(MESSINA, &invite("2026-01-12")).unwrap();
     let offered = s.adhesion(MESSINA).unwrap().undoable.unwrap().id;
-    s.record_step(
-        MESSINA,
-        &Step::Reminder {
-            date: "2026-02-12".into(),
-            note: None,
-        },
-    )
-    .unwrap();
+    s.record_step(MESSINA, &reminder("2026-02-12")).unwrap();
     let err = s
         .undo_last_step(MESSINA, Some(offered), "Invito sbagliato")
         .unwrap_err();
@@ -397,10 +378,7 @@ fn kill_at_random(
 
 fn integrity(path: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap();
-    let ok: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok");
+    assert_eq!(common::integrity(&conn), "ok");
     conn
 }
 
@@ -593,11 +571,7 @@ fn a_full_disk_gives_an_italian_message_and_leaves_nothing_half_written() {
     assert_eq!(refused, 1, "the disk never filled up");
     // Free the space: the archive is whole and holds every committed save.
     std::fs::remove_file(&filler).unwrap();
-    let ok: String = s
-        .connection()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok");
+    assert_eq!(common::integrity(s.connection()), "ok");
     s.close().unwrap();
     fill(&filler);
     // A new archive cannot be created on a full disk either, and leaves nothing.

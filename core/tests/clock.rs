@@ -3,9 +3,11 @@
 
 mod common;
 
-use cdp_core::registry::{ReferentInput, Role};
+use cdp_core::registry::Role;
 use cdp_core::risks::*;
 use cdp_core::{Clock, Store};
+use common::registry::{referent, ReferentBuilder};
+use common::risks::{measure, own_event};
 
 const MESSINA: &str = "083048";
 
@@ -16,51 +18,15 @@ fn clock(today: &str) -> Clock {
 
 /// A measure adopted by Messina, its only phase due on 30 April 2027.
 fn adopted(s: &mut Store) -> i64 {
-    let voc = s.risk_vocabulary().unwrap();
-    let p = s
-        .create_risk_process(&ProcessInput {
-            area_id: voc.areas[0].id,
-            name: "Processo dell'orologio".into(),
-            phases: vec!["Istruttoria".into()],
-            office: "Ufficio tecnico".into(),
-            simplified: true,
-        })
-        .unwrap();
-    let ev = s
-        .create_risk_event(&EventInput {
-            process_id: p.id,
-            description: "Evento dell'orologio".into(),
-            factors: vec![],
-            version: None,
-        })
-        .unwrap();
-    let m = s
-        .create_risk_measure(&MeasureInput {
-            title: "Misura dell'orologio".into(),
-            general: false,
-            general_measure: None,
-            type_code: voc.measure_types[0].code.clone(),
-            description: "Descrizione.".into(),
-            events: vec![ev.id],
-            cost: false,
-            responsabili: vec!["Responsabile del servizio".into()],
-            phases: vec![Phase {
-                description: "Unica fase".into(),
-                due: "2027-04-30".into(),
-            }],
-            indicators: vec![Indicator {
-                name: "Atti controllati".into(),
-                kind: IndicatorKind::Percentuale,
-                baseline: "0".into(),
-                baseline_date: "2026-12-31".into(),
-                target: "100".into(),
-                target_date: "2027-12-31".into(),
-            }],
-            expected: "Tutti gli atti controllati.".into(),
-            source: String::new(),
-            version: None,
-        })
-        .unwrap();
+    let ev = own_event(s);
+    let input = MeasureInput {
+        phases: vec![Phase {
+            description: "Unica fase".into(),
+            due: "2027-04-30".into(),
+        }],
+        ..measure(s, ev.id)
+    };
+    let m = s.create_risk_measure(&input).unwrap();
     let today = s.today().to_string();
     s.adopt_risk_measures(
         &[MESSINA.to_string()],
@@ -95,16 +61,7 @@ fn training_referents_in_office_follow_the_stores_clock() {
     let mut s = common::store();
     s.add_referent(
         MESSINA,
-        &ReferentInput {
-            role: Role::Altro,
-            full_name: "Orologio Futuro".into(),
-            email: None,
-            phone: None,
-            valid_from: Some("2027-06-01".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
+        &referent(Role::Altro, "Orologio Futuro").since("2027-06-01"),
     )
     .unwrap();
     let listed = |s: &Store| {
@@ -126,14 +83,9 @@ fn training_referents_in_office_follow_the_stores_clock() {
 
 #[test]
 fn an_adhesion_step_after_the_clocks_today_is_in_the_future() {
-    use cdp_core::adhesion::{Channel, Step};
+    use common::adhesion::invite;
     let mut s = common::store();
     s.set_clock(clock("2026-01-10"));
-    let invite = |date: &str| Step::Invite {
-        date: date.into(),
-        protocol_number: "1/2026".into(),
-        channel: Channel::Pec,
-    };
     let e = s.record_step(MESSINA, &invite("2026-01-11")).unwrap_err();
     assert_eq!(e.field(), Some("date"), "{e}");
     s.record_step(MESSINA, &invite("2026-01-10")).unwrap();

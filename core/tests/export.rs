@@ -8,10 +8,7 @@ use cdp_core::registry::ComuneQuery;
 #[test]
 fn csv_is_what_italian_excel_opens_and_matches_the_filtered_list() {
     let s = common::store();
-    let q = ComuneQuery {
-        text: "sant".into(),
-        ..Default::default()
-    };
+    let q = common::registry::search("sant");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("comuni.csv");
     let n = s.export_comuni(&q, Format::Csv, &path).unwrap();
@@ -21,12 +18,7 @@ fn csv_is_what_italian_excel_opens_and_matches_the_filtered_list() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines[0].split(';').next(), Some("Codice ISTAT"));
     assert_eq!(lines.len() - 1, n);
-    let listed: Vec<String> = s
-        .list_comuni(&q)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
+    let listed = common::registry::names(&s, &q);
     let exported: Vec<String> = lines[1..]
         .iter()
         .map(|l| l.split(';').nth(1).unwrap().to_string())

@@ -4,7 +4,8 @@
 mod common;
 
 use cdp_core::db::kv::Settings;
-use cdp_core::registry::{ComuneInput, ComuneQuery, ReferentInput, Role};
+use cdp_core::registry::{ComuneQuery, Role};
+use common::registry::{comune_input, referent, ReferentBuilder};
 
 fn nasty() -> Vec<String> {
     vec![
@@ -27,8 +28,7 @@ fn nasty() -> Vec<String> {
 #[test]
 fn hostile_strings_never_panic_and_failures_write_nothing() {
     let mut s = common::store();
-    let base: ComuneInput =
-        serde_json::from_value(serde_json::to_value(s.comune("083048").unwrap()).unwrap()).unwrap();
+    let base = comune_input(&s, "083048");
     for v in nasty() {
         for field in 0..10 {
             let mut c = base.clone();
@@ -50,16 +50,12 @@ fn hostile_strings_never_panic_and_failures_write_nothing() {
                 assert_eq!(common::dump(&s), before, "a refused edit wrote something");
             }
         }
-        let r = ReferentInput {
-            role: Role::Altro,
-            full_name: v.clone(),
-            email: Some(v.clone()),
-            phone: Some(v.clone()),
-            valid_from: Some(v.clone()),
-            valid_to: Some(v.clone()),
-            notes: Some(v.clone()),
-            version: None,
-        };
+        let r = referent(Role::Altro, &v)
+            .email(&v)
+            .phone(&v)
+            .since(&v)
+            .until(&v)
+            .notes(&v);
         let before = common::dump(&s);
         if s.add_referent("083048", &r).is_err() {
             assert_eq!(common::dump(&s), before);
@@ -97,10 +93,6 @@ fn hostile_strings_never_panic_and_failures_write_nothing() {
         let _ = s.referents(&v);
     }
     // The archive is still whole.
-    let ok: String = s
-        .connection()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok");
+    assert_eq!(common::integrity(s.connection()), "ok");
     assert_eq!(common::count(&s, "SELECT count(*) FROM comune"), 108);
 }

@@ -10,6 +10,7 @@ use cdp_core::registry::istat::{self, IstatChangeKind};
 use cdp_core::registry::{ComuneQuery, ReferentInput, Role};
 use cdp_core::Store;
 use chrono::{NaiveDate, Utc};
+use common::registry::{referent, rpct, ReferentBuilder};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
@@ -185,20 +186,8 @@ fn dry_run_names_each_error_and_writes_nothing() {
             [],
         )
         .unwrap();
-    s.add_referent(
-        "083004",
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: "Anna Rossi".into(),
-            email: None,
-            phone: None,
-            valid_from: Some("1/1/2020".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    )
-    .unwrap();
+    s.add_referent("083004", &rpct("Anna Rossi").since("1/1/2020"))
+        .unwrap();
     let csv = "Comune;Ruolo;Nome;PEC;Dal\n\
                Atlantide;RPCT;Mario Bianchi;;\n\
                Antillo;RPCT;Mario Bianchi;;\n\
@@ -315,20 +304,8 @@ fn referent_rows(s: &Store) -> String {
 fn apply_reimport_and_undo() {
     let mut s = common::store();
     // The RPCT in office at Alì, replaced by the file from 15/3/2024.
-    s.add_referent(
-        "083002",
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: "Vecchio Responsabile".into(),
-            email: None,
-            phone: None,
-            valid_from: Some("1/1/2019".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    )
-    .unwrap();
+    s.add_referent("083002", &rpct("Vecchio Responsabile").since("1/1/2019"))
+        .unwrap();
     let original = referent_rows(&s);
     let bytes = encoding_rs::WINDOWS_1252
         .encode(&referents_csv(';', false, false))
@@ -727,35 +704,11 @@ fn istat_list_is_read_as_published_and_an_unknown_layout_is_refused() {
 fn istat_update_dry_run_apply_and_idempotence() {
     let mut s = common::store();
     // Alì has a referent and an adhesion step: they must survive a rename.
-    s.add_referent(
-        "083002",
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: "Maria Teresa Cucinotta".into(),
-            email: None,
-            phone: None,
-            valid_from: None,
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    )
-    .unwrap();
+    s.add_referent("083002", &rpct("Maria Teresa Cucinotta"))
+        .unwrap();
     // Antillo leaves the list (merged) and keeps its referent.
-    s.add_referent(
-        "083004",
-        &ReferentInput {
-            role: Role::Sindaco,
-            full_name: "Davide Paratore".into(),
-            email: None,
-            phone: None,
-            valid_from: None,
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    )
-    .unwrap();
+    s.add_referent("083004", &referent(Role::Sindaco, "Davide Paratore"))
+        .unwrap();
     // Both have a step of the adhesion workflow: its history stays.
     for c in ["083002", "083004"] {
         s.record_step(

@@ -2,41 +2,11 @@
 
 mod common;
 
-use cdp_core::registry::{ComuneInput, ComuneQuery, ReferentInput, Role, SortKey};
-use cdp_core::Store;
-
-fn input_of(store: &Store, istat: &str) -> ComuneInput {
-    serde_json::from_value(serde_json::to_value(store.comune(istat).unwrap()).unwrap()).unwrap()
-}
-
-fn names(store: &Store, q: &ComuneQuery) -> Vec<String> {
-    store
-        .list_comuni(q)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.name)
-        .collect()
-}
-
-fn text(t: &str) -> ComuneQuery {
-    ComuneQuery {
-        text: t.into(),
-        ..Default::default()
-    }
-}
-
-fn rpct(name: &str, from: Option<&str>) -> ReferentInput {
-    ReferentInput {
-        role: Role::Rpct,
-        full_name: name.into(),
-        email: None,
-        phone: None,
-        valid_from: from.map(str::to_string),
-        valid_to: None,
-        notes: None,
-        version: None,
-    }
-}
+use cdp_core::registry::{ComuneInput, ComuneQuery, Role, SortKey};
+use common::registry::{
+    comune_input, names, referent, rpct, search as text, zone, ReferentBuilder,
+};
+use common::{assert_refused, with};
 
 #[test]
 fn search_is_case_accent_and_punctuation_insensitive() {
@@ -65,7 +35,7 @@ fn search_is_case_accent_and_punctuation_insensitive() {
 #[test]
 fn search_finds_comuni_by_referent_name() {
     let mut s = common::store();
-    s.add_referent("083089", &rpct("Nicolò D'Àmico", Some("2024-01-01")))
+    s.add_referent("083089", &rpct("Nicolò D'Àmico").since("2024-01-01"))
         .unwrap();
     assert_eq!(
         names(&s, &text("nicolo damico")).len(),
@@ -124,12 +94,7 @@ fn filters_and_sorting() {
     assert!(by_pop
         .windows(2)
         .all(|w| w[0].population >= w[1].population));
-    let eolie = s
-        .zones()
-        .unwrap()
-        .into_iter()
-        .find(|z| z.name == "Isole Eolie")
-        .unwrap();
+    let eolie = zone(&s, "Isole Eolie");
     let in_zone = ComuneQuery {
         zone: Some(eolie.id.to_string()),
         ..Default::default()
@@ -157,41 +122,42 @@ fn filters_and_sorting() {
 #[test]
 fn editing_a_comune_validates_every_field_and_saves_nothing_on_error() {
     let mut s = common::store();
-    let good = input_of(&s, "083048");
+    let good = comune_input(&s, "083048");
     let before = common::dump(&s);
-    let cases: Vec<(&str, Box<dyn Fn(&mut ComuneInput)>)> = vec![
-        ("pec", Box::new(|c| c.pec = Some("protocollo@pec".into()))),
+    let change = |f: fn(&mut ComuneInput)| with(&good, f);
+    let rows = vec![
+        (change(|c| c.pec = Some("protocollo@pec".into())), "pec", ""),
         (
+            change(|c| c.pec = Some("protocollo pec.it".into())),
             "pec",
-            Box::new(|c| c.pec = Some("protocollo pec.it".into())),
+            "",
         ),
         (
+            change(|c| c.ipa_code = Some("c f158!".into())),
             "ipa_code",
-            Box::new(|c| c.ipa_code = Some("c f158!".into())),
+            "",
         ),
-        ("phone", Box::new(|c| c.phone = Some("abc".into()))),
+        (change(|c| c.phone = Some("abc".into())), "phone", ""),
         (
+            change(|c| c.website = Some("comune messina".into())),
             "website",
-            Box::new(|c| c.website = Some("comune messina".into())),
+            "",
         ),
-        ("name", Box::new(|c| c.name = "   ".into())),
+        (change(|c| c.name = "   ".into()), "name", ""),
         (
+            change(|c| c.cadastral_code = "12".into()),
             "cadastral_code",
-            Box::new(|c| c.cadastral_code = "12".into()),
+            "",
         ),
-        ("population", Box::new(|c| c.population = Some(-5))),
+        (change(|c| c.population = Some(-5)), "population", ""),
         (
+            change(|c| c.population_year = Some(1700)),
             "population_year",
-            Box::new(|c| c.population_year = Some(1700)),
+            "",
         ),
     ];
-    for (field, mutate) in cases {
-        let mut c = good.clone();
-        mutate(&mut c);
-        let err = s.update_comune("083048", &c).unwrap_err();
-        assert_eq!(err.code(), "validation");
-        assert_eq!(err.field(), Some(field), "{err}");
-    }
+    let errors = assert_refused(rows, |c| s.update_comune("083048", c));
+    assert!(errors.iter().all(|e| e.code() == "validation"));
     assert_eq!(common::dump(&s), before, "a refused edit wrote something");
     assert_eq!(
         s.update_comune("000000", &good).unwrap_err().code(),
@@ -202,7 +168,7 @@ fn editing_a_comune_validates_every_field_and_saves_nothing_on_error() {
 #[test]
 fn a_valid_edit_is_saved_normalised_with_its_audit_row() {
     let mut s = common::store();
-    let mut c = input_of(&s, "083048");
+    let mut c = comune_input(&s, "083048");
     c.pec = Some("  Protocollo@PEC.Comune.Messina.it ".into());
     c.ipa_code = Some("C_F158".into());
     c.phone = Some("+39 090 7721".into());
@@ -235,21 +201,21 @@ fn a_valid_edit_is_saved_normalised_with_its_audit_row() {
 fn replacing_the_rpct_closes_the_old_period_and_keeps_the_history() {
     let mut s = common::store();
     let first = s
-        .add_referent("083097", &rpct("Maria Rossi", Some("2020-03-01")))
+        .add_referent("083097", &rpct("Maria Rossi").since("2020-03-01"))
         .unwrap();
     assert!(first.active);
-    // A replacement needs its start date.
-    let err = s
-        .add_referent("083097", &rpct("Giovanni Bianchi", None))
-        .unwrap_err();
-    assert_eq!(err.field(), Some("valid_from"));
-    // ... after the current one's start.
-    let err = s
-        .add_referent("083097", &rpct("Giovanni Bianchi", Some("2019-01-01")))
-        .unwrap_err();
-    assert_eq!(err.field(), Some("valid_from"));
+    // A replacement needs its start date, after the current one's start.
+    let rows = vec![
+        (rpct("Giovanni Bianchi"), "valid_from", ""),
+        (
+            rpct("Giovanni Bianchi").since("2019-01-01"),
+            "valid_from",
+            "",
+        ),
+    ];
+    assert_refused(rows, |r| s.add_referent("083097", r));
     let second = s
-        .add_referent("083097", &rpct("Giovanni Bianchi", Some("2024-07-01")))
+        .add_referent("083097", &rpct("Giovanni Bianchi").since("2024-07-01"))
         .unwrap();
     let all = s.referents("083097").unwrap();
     assert_eq!(all.len(), 2);
@@ -261,7 +227,7 @@ fn replacing_the_rpct_closes_the_old_period_and_keeps_the_history() {
     let row = &s.list_comuni(&text("083097")).unwrap()[0];
     assert_eq!(row.rpct_name.as_deref(), Some("Giovanni Bianchi"));
     // A correction cannot make two RPCT in office.
-    let mut again = rpct("Maria Rossi", Some("2020-03-01"));
+    let mut again = rpct("Maria Rossi").since("2020-03-01");
     again.valid_to = None;
     assert_eq!(
         s.update_referent(first.id, &again).unwrap_err().field(),
@@ -280,43 +246,20 @@ fn replacing_the_rpct_closes_the_old_period_and_keeps_the_history() {
 #[test]
 fn referent_validation_and_deletion() {
     let mut s = common::store();
-    let mut bad = rpct("Anna Verdi", Some("2024-01-01"));
-    bad.email = Some("anna@".into());
+    let anna = || rpct("Anna Verdi").since("2024-01-01");
+    let rows = vec![
+        (anna().email("anna@"), "email", ""),
+        (anna().until("2023-01-01"), "valid_to", ""),
+        (anna().until("31/12/25"), "valid_to", ""),
+        (rpct(" ").since("2024-01-01"), "full_name", ""),
+    ];
+    assert_refused(rows, |r| s.add_referent("083001", r));
     assert_eq!(
-        s.add_referent("083001", &bad).unwrap_err().field(),
-        Some("email")
-    );
-    bad.email = None;
-    bad.valid_to = Some("2023-01-01".into());
-    assert_eq!(
-        s.add_referent("083001", &bad).unwrap_err().field(),
-        Some("valid_to")
-    );
-    bad.valid_to = Some("31/12/25".into());
-    assert_eq!(
-        s.add_referent("083001", &bad).unwrap_err().field(),
-        Some("valid_to")
-    );
-    bad.valid_to = None;
-    bad.full_name = " ".into();
-    assert_eq!(
-        s.add_referent("083001", &bad).unwrap_err().field(),
-        Some("full_name")
-    );
-    assert_eq!(
-        s.add_referent("999999", &rpct("X Y", None))
-            .unwrap_err()
-            .code(),
+        s.add_referent("999999", &rpct("X Y")).unwrap_err().code(),
         "not_found"
     );
     let r = s
-        .add_referent(
-            "083001",
-            &ReferentInput {
-                role: Role::Operativo,
-                ..rpct("Anna Verdi", None)
-            },
-        )
+        .add_referent("083001", &referent(Role::Operativo, "Anna Verdi"))
         .unwrap();
     assert_eq!(names(&s, &text("anna verdi")), vec!["Alcara li Fusi"]);
     s.delete_referent(r.id, None).unwrap();
@@ -338,11 +281,12 @@ fn a_failed_action_writes_no_audit_row() {
 fn a_search_is_capped_and_its_wildcards_are_literal() {
     let s = common::store();
     // 50 KB used to reach SQLite as "LIKE pattern too complex".
-    let e = s.list_comuni(&text(&"a".repeat(50_000))).unwrap_err();
-    assert_eq!((e.code(), e.field()), ("validation", Some("text")));
-    assert!(e.to_string().contains("200 caratteri"), "{e}");
-    let e = s.list_comuni(&text(&"%_".repeat(101))).unwrap_err();
-    assert_eq!(e.field(), Some("text"));
+    let rows = vec![
+        (text(&"a".repeat(50_000)), "text", "200 caratteri"),
+        (text(&"%_".repeat(101)), "text", ""),
+    ];
+    let errors = assert_refused(rows, |q| s.list_comuni(q));
+    assert_eq!(errors[0].code(), "validation");
     // 200 characters are still a search.
     let long = format!("{}{}", "messina ".repeat(24), "mess");
     assert_eq!(long.chars().count(), 196);
@@ -369,16 +313,9 @@ fn a_search_is_capped_and_its_wildcards_are_literal() {
 #[test]
 fn dates_are_normalised_wherever_they_enter() {
     let mut s = common::store();
-    let mut r = ReferentInput {
-        role: Role::Altro,
-        full_name: "Maria Bianchi".into(),
-        email: None,
-        phone: None,
-        valid_from: Some("1/2/2024".into()),
-        valid_to: Some("31-12-2024".into()),
-        notes: None,
-        version: None,
-    };
+    let mut r = referent(Role::Altro, "Maria Bianchi")
+        .since("1/2/2024")
+        .until("31-12-2024");
     let saved = s.add_referent("083001", &r).unwrap();
     assert_eq!(saved.valid_from.as_deref(), Some("2024-02-01"));
     assert_eq!(saved.valid_to.as_deref(), Some("2024-12-31"));
@@ -388,27 +325,10 @@ fn dates_are_normalised_wherever_they_enter() {
     assert_eq!(e.field(), Some("valid_to"));
     assert!(e.to_string().contains("tra 1900 e 2100"), "{e}");
 
-    use cdp_core::adhesion::{Channel, Step};
-    let st = s
-        .record_step(
-            "083001",
-            &Step::Invite {
-                date: "2/1/2025".into(),
-                protocol_number: "1/2025".into(),
-                channel: Channel::Pec,
-            },
-        )
-        .unwrap();
+    use common::adhesion::{invite, reminder};
+    let st = s.record_step("083001", &invite("2/1/2025")).unwrap();
     assert_eq!(st.history.last().unwrap().date, "2025-01-02");
     // The order check compares dates, not what was typed.
-    let e = s
-        .record_step(
-            "083001",
-            &Step::Reminder {
-                date: "1/1/2025".into(),
-                note: None,
-            },
-        )
-        .unwrap_err();
+    let e = s.record_step("083001", &reminder("1/1/2025")).unwrap_err();
     assert!(e.to_string().contains("precedere"), "{e}");
 }

@@ -6,9 +6,11 @@
 
 mod common;
 
-use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::risks::*;
 use cdp_core::Store;
+use common::registry::rpct;
+use common::risks::{indicator, measure, own_event, rating};
+use common::{assert_refused, with};
 
 const TODAY: &str = "2027-05-15";
 
@@ -18,86 +20,6 @@ fn audit_rows(s: &Store) -> i64 {
 
 fn field(e: cdp_core::Error) -> String {
     e.field().unwrap_or("").to_string()
-}
-
-fn rating(levels: [Level; 6], overall: Level) -> Rating {
-    Rating {
-        indicators: levels
-            .iter()
-            .map(|l| IndicatorRating {
-                level: Some(*l),
-                motivazione: format!("Motivo del livello {}", l.label()),
-            })
-            .collect(),
-        overall: Some(overall),
-        motivazione: "Giudizio complessivo motivato.".into(),
-        prudence_reason: String::new(),
-    }
-}
-
-fn indicator(kind: IndicatorKind, baseline: &str, target: &str) -> Indicator {
-    Indicator {
-        name: "Indicatore di prova".into(),
-        kind,
-        baseline: baseline.into(),
-        baseline_date: "2026-12-31".into(),
-        target: target.into(),
-        target_date: "2027-12-31".into(),
-    }
-}
-
-/// A process and an event of our own, under the first area.
-fn own_event(s: &mut Store) -> Event {
-    let area = s.risk_vocabulary().unwrap().areas[0].id;
-    let p = s
-        .create_risk_process(&ProcessInput {
-            area_id: area,
-            name: "Processo di prova".into(),
-            phases: vec!["Istruttoria".into(), "Decisione".into()],
-            office: "Ufficio tecnico".into(),
-            simplified: true,
-        })
-        .unwrap();
-    s.create_risk_event(&EventInput {
-        process_id: p.id,
-        description: "Evento rischioso di prova".into(),
-        factors: vec![],
-        version: None,
-    })
-    .unwrap()
-}
-
-fn complete_input(event: i64) -> MeasureInput {
-    MeasureInput {
-        title: "Misura specifica di prova".into(),
-        general: false,
-        general_measure: None,
-        type_code: first_type(),
-        description: "Descrizione.".into(),
-        events: vec![event],
-        cost: false,
-        responsabili: vec!["Responsabile del servizio".into()],
-        phases: vec![
-            Phase {
-                description: "Prima fase".into(),
-                due: "2027-03-31".into(),
-            },
-            Phase {
-                description: "Seconda fase".into(),
-                due: "2027-09-30".into(),
-            },
-        ],
-        indicators: vec![indicator(IndicatorKind::Percentuale, "0", "100")],
-        expected: "Tutti gli atti controllati.".into(),
-        source: String::new(),
-        version: None,
-    }
-}
-
-fn first_type() -> String {
-    common::store().risk_vocabulary().unwrap().measure_types[0]
-        .code
-        .clone()
 }
 
 fn two_comuni(s: &Store) -> Vec<String> {
@@ -212,36 +134,33 @@ fn a_rating_needs_every_motivazione_and_the_prudence_reason() {
     let ev = own_event(&mut s);
     let before = audit_rows(&s);
     // A missing motivazione is refused at its field.
-    let mut r = rating(
-        [Level::A, Level::M, Level::B, Level::B, Level::B, Level::M],
-        Level::A,
+    let r = with(
+        &rating(
+            [Level::A, Level::M, Level::B, Level::B, Level::B, Level::M],
+            Level::A,
+        ),
+        |r| r.indicators[3].motivazione = "  ".into(),
     );
-    r.indicators[3].motivazione = "  ".into();
     let e = s
         .rate_risk_event(ev.id, &r, Some(&ev.updated_at))
         .unwrap_err();
     assert_eq!(e.code(), "validation");
     assert_eq!(field(e), "indicators.3.motivazione");
     // A missing level, a missing overall, a missing overall motivazione.
-    let mut r2 = r.clone();
-    r2.indicators[3].motivazione = "ok".into();
-    r2.indicators[1].level = None;
-    assert_eq!(
-        field(s.rate_risk_event(ev.id, &r2, None).unwrap_err()),
-        "indicators.1.level"
-    );
-    let mut r3 = rating([Level::B; 6], Level::B);
-    r3.overall = None;
-    assert_eq!(
-        field(s.rate_risk_event(ev.id, &r3, None).unwrap_err()),
-        "overall"
-    );
-    let mut r4 = rating([Level::B; 6], Level::B);
-    r4.motivazione = String::new();
-    assert_eq!(
-        field(s.rate_risk_event(ev.id, &r4, None).unwrap_err()),
-        "motivazione"
-    );
+    let plain = rating([Level::B; 6], Level::B);
+    let rows = vec![
+        (
+            with(&r, |r| {
+                r.indicators[3].motivazione = "ok".into();
+                r.indicators[1].level = None;
+            }),
+            "indicators.1.level",
+            "",
+        ),
+        (with(&plain, |r| r.overall = None), "overall", ""),
+        (with(&plain, |r| r.motivazione.clear()), "motivazione", ""),
+    ];
+    assert_refused(rows, |r| s.rate_risk_event(ev.id, r, None));
     // Overall lower than the highest indicator: the distinct prudence error.
     let low = rating(
         [Level::A, Level::M, Level::B, Level::B, Level::B, Level::M],
@@ -319,15 +238,15 @@ fn indicators_are_consistent_with_their_type_and_dated_in_order() {
             "indicators.0.name",
         ),
     ];
-    for (ind, f) in cases {
-        let mut input = complete_input(ev.id);
-        input.indicators = vec![ind];
-        let e = s.create_risk_measure(&input).unwrap_err();
-        assert_eq!(e.code(), "validation");
-        assert_eq!(field(e), f);
-    }
+    let good = measure(&s, ev.id);
+    let rows = cases
+        .into_iter()
+        .map(|(ind, f)| (with(&good, |m| m.indicators = vec![ind]), f, ""))
+        .collect();
+    let errors = assert_refused(rows, |m| s.create_risk_measure(m));
+    assert!(errors.iter().all(|e| e.code() == "validation"));
     // A decimal comma is accepted and normalised; dates typed the Italian way.
-    let mut input = complete_input(ev.id);
+    let mut input = measure(&s, ev.id);
     input.indicators = vec![Indicator {
         baseline_date: "31/12/2026".into(),
         target_date: "30/6/2027".into(),
@@ -337,21 +256,16 @@ fn indicators_are_consistent_with_their_type_and_dated_in_order() {
     assert_eq!(m.indicators[0].baseline, "2.5");
     assert_eq!(m.indicators[0].target_date, "2027-06-30");
     // Phases need a valid date; a specific measure needs an event.
-    let mut input = complete_input(ev.id);
-    input.phases[1].due = "31/02/2027".into();
-    assert_eq!(
-        field(s.create_risk_measure(&input).unwrap_err()),
-        "phases.1.due"
-    );
-    let mut input = complete_input(ev.id);
-    input.events.clear();
-    assert_eq!(field(s.create_risk_measure(&input).unwrap_err()), "events");
-    let mut input = complete_input(ev.id);
-    input.general = true;
-    assert_eq!(
-        field(s.create_risk_measure(&input).unwrap_err()),
-        "general_measure"
-    );
+    let rows = vec![
+        (
+            with(&good, |m| m.phases[1].due = "31/02/2027".into()),
+            "phases.1.due",
+            "",
+        ),
+        (with(&good, |m| m.events.clear()), "events", ""),
+        (with(&good, |m| m.general = true), "general_measure", ""),
+    ];
+    assert_refused(rows, |m| s.create_risk_measure(m));
 }
 
 #[test]
@@ -363,7 +277,7 @@ fn the_four_elements_are_required_before_adoption() {
         .iter()
         .enumerate()
     {
-        let mut input = complete_input(ev.id);
+        let mut input = measure(&s, ev.id);
         input.title = format!("Incompleta {i}");
         match i {
             0 => input.phases.clear(),
@@ -391,7 +305,7 @@ fn the_four_elements_are_required_before_adoption() {
 fn a_change_is_a_new_revision_and_the_comune_sees_what_changed() {
     let mut s = common::store();
     let ev = own_event(&mut s);
-    let m = s.create_risk_measure(&complete_input(ev.id)).unwrap();
+    let m = s.create_risk_measure(&measure(&s, ev.id)).unwrap();
     assert_eq!(m.revision, 1);
     let comuni = two_comuni(&s);
     s.adopt_risk_measures(&comuni[..1], &[m.id], &AdoptionAdjust::default(), TODAY)
@@ -403,7 +317,7 @@ fn a_change_is_a_new_revision_and_the_comune_sees_what_changed() {
 
     // Saving unchanged writes nothing.
     let before = audit_rows(&s);
-    let mut input = complete_input(ev.id);
+    let mut input = measure(&s, ev.id);
     input.version = Some(m.updated_at.clone());
     let same = s.update_risk_measure(m.id, &input).unwrap();
     assert_eq!(same.revision, 1);
@@ -442,20 +356,7 @@ fn a_change_is_a_new_revision_and_the_comune_sees_what_changed() {
 fn the_context_says_when_the_simplified_path_applies() {
     let mut s = common::store();
     let istat = two_comuni(&s)[0].clone();
-    s.add_referent(
-        &istat,
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: "Maria Rossi".into(),
-            email: None,
-            phone: None,
-            valid_from: None,
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    )
-    .unwrap();
+    s.add_referent(&istat, &rpct("Maria Rossi")).unwrap();
     let c = s.risk_context(&istat).unwrap();
     assert_eq!(c.rpct.as_deref(), Some("Maria Rossi"));
     assert!(c.updated_at.is_none() && !c.simplified);
@@ -516,7 +417,7 @@ fn the_context_says_when_the_simplified_path_applies() {
 fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
     let mut s = common::store();
     let ev = own_event(&mut s);
-    let m = s.create_risk_measure(&complete_input(ev.id)).unwrap();
+    let m = s.create_risk_measure(&measure(&s, ev.id)).unwrap();
     let comuni = two_comuni(&s);
     let before = audit_rows(&s);
     // Adopted for two comuni with the comune's own responsabili and dates.
@@ -566,20 +467,18 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
         values: vec![Some(v.into())],
         version: None,
     };
-    let e = s
-        .record_risk_monitoring(a0.id, &entry(MeasureState::NonAttuata, "", "10"), TODAY)
-        .unwrap_err();
-    assert_eq!(field(e), "motivazione");
-    let e = s
-        .record_risk_monitoring(a0.id, &entry(MeasureState::InCorso, "", "140"), TODAY)
-        .unwrap_err();
-    assert_eq!(field(e), "values.0");
-    let mut future = entry(MeasureState::InCorso, "", "40");
-    future.date = "2027-06-01".into();
-    assert_eq!(
-        field(s.record_risk_monitoring(a0.id, &future, TODAY).unwrap_err()),
-        "date"
-    );
+    let rows = vec![
+        (entry(MeasureState::NonAttuata, "", "10"), "motivazione", ""),
+        (entry(MeasureState::InCorso, "", "140"), "values.0", ""),
+        (
+            with(&entry(MeasureState::InCorso, "", "40"), |e| {
+                e.date = "2027-06-01".into()
+            }),
+            "date",
+            "",
+        ),
+    ];
+    assert_refused(rows, |e| s.record_risk_monitoring(a0.id, e, TODAY));
     let before = audit_rows(&s);
     let a0 = s
         .record_risk_monitoring(a0.id, &entry(MeasureState::InCorso, "", "40"), TODAY)
@@ -738,7 +637,7 @@ fn areas_processes_and_events_can_be_added_and_filtered() {
     let m = s
         .create_risk_measure(&MeasureInput {
             title: "Registro cronologico delle richieste di loculi".into(),
-            ..complete_input(ev.id)
+            ..measure(&s, ev.id)
         })
         .unwrap();
     let rows = s
@@ -802,7 +701,7 @@ fn a_read_only_or_failing_action_writes_nothing() {
     let mut s = common::store();
     let ev = own_event(&mut s);
     let dump = common::dump_all(s.connection());
-    let mut input = complete_input(ev.id);
+    let mut input = measure(&s, ev.id);
     input
         .indicators
         .push(indicator(IndicatorKind::OnOff, "0", "5"));
@@ -829,7 +728,7 @@ fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
         .unwrap();
     assert!(n >= 2);
     let ev = own_event(&mut s);
-    let m = s.create_risk_measure(&complete_input(ev.id)).unwrap();
+    let m = s.create_risk_measure(&measure(&s, ev.id)).unwrap();
     let comuni = two_comuni(&s);
     s.adopt_risk_measures(&comuni, &[m.id], &AdoptionAdjust::default(), TODAY)
         .unwrap();
@@ -887,18 +786,20 @@ fn the_vocabulary_is_editable_with_a_stale_check_and_an_audit_row() {
         "conflict"
     );
     let other = s.risk_vocabulary().unwrap().factors[1].clone();
-    assert_eq!(
-        field(
-            s.rename_risk_vocabulary("factor", &other.code, "Assenza di controlli", &other.name)
-                .unwrap_err()
+    let rows = vec![
+        (
+            (
+                "factor",
+                other.code.as_str(),
+                "Assenza di controlli",
+                other.name.as_str(),
+            ),
+            "name",
+            "",
         ),
-        "name"
-    );
-    assert_eq!(
-        field(
-            s.rename_risk_vocabulary("type", "T01", " ", "x")
-                .unwrap_err()
-        ),
-        "name"
-    );
+        (("type", "T01", " ", "x"), "name", ""),
+    ];
+    assert_refused(rows, |(kind, code, name, shown)| {
+        s.rename_risk_vocabulary(kind, code, name, shown)
+    });
 }

@@ -39,9 +39,7 @@ fn reopening_keeps_data_and_does_not_reseed() {
     let path = dir.path().join("a.sqlite3");
     {
         let mut s = Store::open(&path).unwrap();
-        let mut c: cdp_core::registry::ComuneInput =
-            serde_json::from_value(serde_json::to_value(s.comune("083001").unwrap()).unwrap())
-                .unwrap();
+        let mut c = common::registry::comune_input(&s, "083001");
         c.pec = Some("protocollo@pec.comune.alcaralifusi.me.it".into());
         s.update_comune("083001", &c).unwrap();
         s.discard_zone_proposal().unwrap();

@@ -360,6 +360,39 @@ fn with_attendance_cancel_not_delete() {
 }
 
 #[test]
+fn a_cancellation_can_be_undone() {
+    let mut s = common::store();
+    let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
+    let e = s
+        .update_training_event(
+            e.id,
+            &EventInput {
+                state: "confermato".into(),
+                version: Some(e.updated_at.clone()),
+                ..webinar("2027-03-09")
+            },
+        )
+        .unwrap();
+    // Nothing to undo on an event that is not cancelled.
+    let err = s.restore_training_event(e.id, None).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("non è annullato"), "{err}");
+    let c = s.cancel_training_event(e.id, Some(&e.updated_at)).unwrap();
+    // A stale version is refused.
+    let stale = s
+        .restore_training_event(e.id, Some(&e.updated_at))
+        .unwrap_err();
+    assert!(stale.to_string().contains("modificato dopo"), "{stale}");
+    let r = s.restore_training_event(e.id, Some(&c.updated_at)).unwrap();
+    assert_eq!(r.state, "confermato", "back to the state it had");
+    assert_eq!(r.sequence, c.sequence + 1, "the ICS sees a new version");
+    let log = s
+        .audit_log("training_event", Some(&e.id.to_string()))
+        .unwrap();
+    assert_eq!(log[0].action, "restore");
+}
+
+#[test]
 fn filters() {
     let mut s = common::store();
     s.create_training_event(&webinar("2027-03-09")).unwrap();

@@ -2,8 +2,10 @@
 
 mod common;
 
-use cdp_core::registry::{ReferentInput, Role};
+use cdp_core::db::kv::Settings;
 use cdp_core::zones::Disposition;
+use common::registry::{rpct, zone, ReferentBuilder};
+use common::{assert_refused, with};
 
 fn codes(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
@@ -33,11 +35,10 @@ fn create_rename_and_unique_names() {
     let z = s.create_zone("  Valle   del Mela ").unwrap();
     assert_eq!(z.name, "Valle del Mela");
     assert_eq!((z.comuni, z.population), (0, 0));
-    assert_eq!(
-        s.create_zone("valle del mela").unwrap_err().field(),
-        Some("name")
+    assert_refused(
+        vec![("valle del mela", "name", ""), ("", "name", "")],
+        |n| s.create_zone(n),
     );
-    assert_eq!(s.create_zone("").unwrap_err().field(), Some("name"));
     let z = s.rename_zone(z.id, "Area del Mela", None).unwrap();
     assert_eq!(z.name, "Area del Mela");
     assert_eq!(
@@ -56,12 +57,7 @@ fn create_rename_and_unique_names() {
 fn a_comune_is_in_one_zone_and_counts_follow() {
     let mut s = common::store();
     let nuova = s.create_zone("Nuova").unwrap();
-    let eolie = s
-        .zones()
-        .unwrap()
-        .into_iter()
-        .find(|z| z.name == "Isole Eolie")
-        .unwrap();
+    let eolie = zone(&s, "Isole Eolie");
     assert_eq!(eolie.comuni, 4);
     let zones = s
         .assign_comuni(Some(nuova.id), &codes(&["083041", "083037"]))
@@ -92,17 +88,8 @@ fn a_comune_is_in_one_zone_and_counts_follow() {
 #[test]
 fn deleting_a_zone_with_comuni_needs_a_disposition() {
     let mut s = common::store();
-    let zones = s.zones().unwrap();
-    let eolie = zones
-        .iter()
-        .find(|z| z.name == "Isole Eolie")
-        .unwrap()
-        .clone();
-    let messina = zones
-        .iter()
-        .find(|z| z.name == "Città di Messina")
-        .unwrap()
-        .clone();
+    let eolie = zone(&s, "Isole Eolie");
+    let messina = zone(&s, "Città di Messina");
     let before = common::dump(&s);
     let err = s.delete_zone(eolie.id, None, None).unwrap_err();
     assert_eq!(err.code(), "conflict");
@@ -149,42 +136,11 @@ fn deleting_a_zone_with_comuni_needs_a_disposition() {
 #[test]
 fn the_zone_referent_is_one_of_the_zone_referents_in_office() {
     let mut s = common::store();
-    let eolie = s
-        .zones()
-        .unwrap()
-        .into_iter()
-        .find(|z| z.name == "Isole Eolie")
-        .unwrap();
+    let eolie = zone(&s, "Isole Eolie");
     let r = s
-        .add_referent(
-            "083041",
-            &ReferentInput {
-                role: Role::Rpct,
-                full_name: "Bartolo Famularo".into(),
-                email: None,
-                phone: None,
-                valid_from: Some("2023-05-01".into()),
-                valid_to: None,
-                notes: None,
-                version: None,
-            },
-        )
+        .add_referent("083041", &rpct("Bartolo Famularo").since("2023-05-01"))
         .unwrap();
-    let outside = s
-        .add_referent(
-            "083048",
-            &ReferentInput {
-                role: Role::Rpct,
-                full_name: "Rossana Carrubba".into(),
-                email: None,
-                phone: None,
-                valid_from: None,
-                valid_to: None,
-                notes: None,
-                version: None,
-            },
-        )
-        .unwrap();
+    let outside = s.add_referent("083048", &rpct("Rossana Carrubba")).unwrap();
     let candidates = s.zone_referent_candidates(eolie.id).unwrap();
     assert_eq!(candidates.len(), 1);
     assert_eq!(
@@ -219,20 +175,8 @@ fn dashboard_counts() {
         d.zones.iter().map(|z| z.population).sum::<i64>(),
         d.population
     );
-    s.add_referent(
-        "083048",
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: "Rossana Carrubba".into(),
-            email: None,
-            phone: None,
-            valid_from: Some("2022-01-01".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
-    )
-    .unwrap();
+    s.add_referent("083048", &rpct("Rossana Carrubba").since("2022-01-01"))
+        .unwrap();
     let d = s.dashboard().unwrap();
     assert_eq!((d.with_rpct, d.without_rpct), (1, 107));
     assert_ne!(d.missing_rpct[0].1, "Messina");
@@ -241,27 +185,25 @@ fn dashboard_counts() {
 #[test]
 fn settings_operator_signs_audit_rows() {
     let mut s = common::store();
-    assert_eq!(
-        s.save_settings(&cdp_core::db::kv::Settings {
-            operator_name: "  ".into(),
-            stall_days: 30,
-            ..s.settings().unwrap()
-        })
-        .unwrap_err()
-        .field(),
-        Some("operator_name")
-    );
-    assert_eq!(
-        s.save_settings(&cdp_core::db::kv::Settings {
-            operator_name: "X".into(),
-            stall_days: 0,
-            ..s.settings().unwrap()
-        })
-        .unwrap_err()
-        .field(),
-        Some("stall_days")
-    );
-    s.save_settings(&cdp_core::db::kv::Settings {
+    let current = s.settings().unwrap();
+    let rows = vec![
+        (
+            with(&current, |c| {
+                (c.operator_name, c.stall_days) = ("  ".into(), 30)
+            }),
+            "operator_name",
+            "",
+        ),
+        (
+            with(&current, |c| {
+                (c.operator_name, c.stall_days) = ("X".into(), 0)
+            }),
+            "stall_days",
+            "",
+        ),
+    ];
+    assert_refused(rows, |c| s.save_settings(c));
+    s.save_settings(&Settings {
         operator_name: "Dott.ssa Lo Giudice".into(),
         stall_days: 45,
         ..s.settings().unwrap()
@@ -277,12 +219,7 @@ fn settings_operator_signs_audit_rows() {
 fn a_stale_zone_form_is_refused() {
     let mut s = common::store();
     s.accept_zone_proposal().unwrap();
-    let shown = s
-        .zones()
-        .unwrap()
-        .into_iter()
-        .find(|z| z.name == "Isole Eolie")
-        .unwrap();
+    let shown = zone(&s, "Isole Eolie");
     let renamed = s
         .rename_zone(shown.id, "Arcipelago eoliano", Some(&shown.updated_at))
         .unwrap();

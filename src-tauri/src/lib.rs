@@ -133,6 +133,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             training::training_update_event,
             training::training_move_event,
             training::training_cancel_event,
+            training::training_restore_event,
             training::training_delete_event,
             training::training_preview_series,
             training::training_create_series,

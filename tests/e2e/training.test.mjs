@@ -102,6 +102,9 @@ test("a monthly webinar series: created, one moved, one cancelled, exported as I
     await app.dismissToasts();
     const cancel = "[data-testid=event-list] [data-testid=event-item]:nth-child(3) [data-testid=event-cancel]";
     await clickCentred(app, cancel);
+    // Cancelling asks first (what happens, how to undo it).
+    await app.el("[data-testid=cancel-event-dialog][open]");
+    await app.click("[data-testid=cancel-event-dialog] [data-testid=confirm-yes]");
     await waitFor(async () => (await app.text("[data-testid=event-list] [data-testid=event-item]:nth-child(3)")).includes("Annullato"), "the May webinar cancelled");
     await app.assertAxe("elenco con evento annullato");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-elenco.png"));

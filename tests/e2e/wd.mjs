@@ -120,20 +120,48 @@ export class App {
   /** Waits for a visible element and returns its id. */
   async el(css, ms) {
     return waitFor(async () => {
+      await this.openMenuOf(css);
       const id = await this.find(css);
       const shown = await req("GET", `/session/${this.id}/element/${id}/displayed`);
       return shown ? id : null;
     }, css, ms);
   }
 
+  /** A control inside a closed toolbar menu («Stampa ▾»): its menu is opened
+   * first, as a user would (MenuButton.svelte). `text` matches by text. */
+  async openMenuOf(css, text) {
+    await this.exec(
+      `const all = [...document.querySelectorAll(arguments[0])];
+       const el = arguments[1] === null ? all[0] : all.find((e) => e.textContent.trim() === arguments[1]);
+       const menu = el?.closest('[role=menu][hidden]');
+       if (menu) document.querySelector('[aria-controls="' + menu.id + '"]').click();
+       return true;`,
+      css,
+      text ?? null,
+    );
+  }
+
+  /** Clicks the element `id` after scrolling it to the middle of the window:
+   * WebKitWebDriver's own scrolling leaves a control just below the bottom
+   * edge "not interactable" for some layouts. */
+  async clickId(id) {
+    // Scrolled, then two frames for the page to settle: a click at a point the layout has just moved misses.
+    await this.exec(
+      "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' }); return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))",
+      { [ELEMENT]: id },
+    );
+    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+  }
+
   async click(css) {
     const id = await this.el(css);
-    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+    await this.clickId(id);
   }
 
   /** Clicks the button (or link-like element) whose text is `text`. */
   async clickText(text, scope = "button") {
     const id = await waitFor(async () => {
+      await this.openMenuOf(scope, text);
       const v = await req("POST", `/session/${this.id}/elements`, { using: "css selector", value: scope });
       for (const e of v) {
         const t = await req("GET", `/session/${this.id}/element/${e[ELEMENT]}/text`);
@@ -141,7 +169,7 @@ export class App {
       }
       return null;
     }, `${scope} «${text}»`);
-    await req("POST", `/session/${this.id}/element/${id}/click`, {});
+    await this.clickId(id);
   }
 
   async clear(css) {

@@ -249,6 +249,9 @@ pub struct BoxLine {
     pub size: f32,
     pub bold: bool,
     pub italic: bool,
+    /// The line's baseline below the box's top edge (padding and leading
+    /// applied), so that a screen draws what the core measured.
+    pub baseline: f32,
 }
 
 /// A drawn box: a node of the organigram.
@@ -361,6 +364,7 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
                 size,
                 bold,
                 italic,
+                baseline: 0.0,
             });
         }
     };
@@ -392,6 +396,11 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
             false,
             true,
         );
+    }
+    let mut top = PAD;
+    for l in &mut out {
+        l.baseline = top + l.size;
+        top += l.size * LEADING;
     }
     out
 }

@@ -905,6 +905,44 @@ impl Store {
         })
     }
 
+    /// Undoes the cancellation of an event: it goes back to the state it had
+    /// before it was cancelled (from the audit row of the cancellation;
+    /// «Programmato» when none is found), and the ICS carries it again as
+    /// scheduled (a new sequence).
+    pub fn restore_training_event(&mut self, id: i64, version: Option<&str>) -> Result<Event> {
+        self.action(|tx, op| {
+            let before = get_event(tx, id)?;
+            check_version(&before.updated_at, version)?;
+            if before.state != "annullato" {
+                return Err(Error::conflict(
+                    format!("«{}» non è annullato: non c'è nulla da ripristinare.", before.title),
+                    None,
+                ));
+            }
+            let was: Option<String> = tx
+                .query_row(
+                    "SELECT json_extract(before, '$.state') FROM audit
+                     WHERE entity = 'training_event' AND entity_id = ?1 AND action = 'cancel'
+                     ORDER BY id DESC LIMIT 1",
+                    [id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let state = match was.as_deref() {
+                Some(s @ ("programmato" | "confermato")) => s.to_string(),
+                _ => "programmato".to_string(),
+            };
+            tx.execute(
+                "UPDATE training_event SET state = ?2, sequence = sequence + 1, updated_at = ?3 WHERE id = ?1",
+                params![id, state, crate::db::version::next_version(&before.updated_at)],
+            )?;
+            let after = get_event(tx, id)?;
+            audit::record(tx, op, "restore", "training_event", &id.to_string(), Some(&ev_json(&before)?), Some(&ev_json(&after)?))?;
+            Ok(after)
+        })
+    }
+
     /// Deletes an event that has no attendance (otherwise: cancel it).
     pub fn delete_training_event(&mut self, id: i64, version: Option<&str>) -> Result<()> {
         self.action(|tx, op| {

@@ -154,6 +154,16 @@ pub fn training_cancel_event(
 
 #[tauri::command]
 #[specta::specta]
+pub fn training_restore_event(
+    state: State<AppState>,
+    id: i64,
+    version: Option<String>,
+) -> Result<Event> {
+    state.with(|s| s.restore_training_event(id, version.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
 pub fn training_delete_event(
     state: State<AppState>,
     id: i64,

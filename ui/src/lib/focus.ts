@@ -119,7 +119,10 @@ function fieldValues(root: HTMLElement): string {
  * counts as unsaved (trackUnsaved) until the form goes away. Returns whether
  * it is dirty now, and the function that stops watching.
  */
-function watchFields(node: HTMLElement): { dirty: () => boolean; reset: () => void; stop: () => void } {
+function watchFields(
+  node: HTMLElement,
+  own: () => (() => boolean) | undefined = () => undefined,
+): { dirty: () => boolean; reset: () => void; stop: () => void } {
   let start: string | null = null;
   let round = 0;
   // What the fields hold is read once Svelte has finished setting them: in
@@ -133,7 +136,11 @@ function watchFields(node: HTMLElement): { dirty: () => boolean; reset: () => vo
     });
   };
   reset();
-  const dirty = () => start !== null && node.isConnected && fieldValues(node) !== start;
+  const dirty = () => {
+    if (!node.isConnected) return false;
+    const d = own();
+    return d ? d() : start !== null && fieldValues(node) !== start;
+  };
   const untrack = trackUnsaved(dirty);
   return {
     dirty,
@@ -171,6 +178,15 @@ export interface OpenedOptions {
   returnTo?: Target | Target[];
   /** Focus this instead of the first field when opening. */
   initial?: Target;
+  /**
+   * The version of what the form shows (e.g. a count of what was saved):
+   * when it changes, what the fields hold becomes the new start, so a form
+   * that stays open after saving has nothing unsaved.
+   */
+  saved?: unknown;
+  /** Whether the form holds unsaved changes, when a form helper knows it
+   *  (form.svelte.ts): replaces the comparison of the fields. */
+  dirty?: () => boolean;
 }
 
 /**
@@ -185,7 +201,8 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
   queueMicrotask(() => {
     if (!focusEl(resolve(options.initial))) focusEl(firstField(node));
   });
-  const fields = watchFields(node);
+  const fields = watchFields(node, () => options.dirty);
+  let lastSaved = opts.saved;
   const onKey = (e: KeyboardEvent) => {
     // Escape inside a dialog opened from the form (e.g. a date field's calendar) closes only that dialog.
     const inner = (e.target as Element).closest?.("dialog");
@@ -201,6 +218,10 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
   return {
     update(o: OpenedOptions) {
       options = o;
+      if (o.saved !== lastSaved) {
+        lastSaved = o.saved;
+        fields.reset();
+      }
     },
     destroy() {
       node.removeEventListener("keydown", onKey);

@@ -38,3 +38,39 @@ export function count(v: number, one: string, many: string, none?: string): stri
   if (v === 0 && none) return none;
   return v === 1 ? `1 ${one}` : `${n(v)} ${many}`;
 }
+
+// The calendar's words, once for every screen (month grid, date field, lists).
+export const MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
+/** Weekdays from Monday, the Italian week's first day. */
+export const WEEKDAYS = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"];
+
+const pad2 = (x: number) => String(x).padStart(2, "0");
+/** A local Date as ISO (AAAA-MM-GG). */
+export const isoOf = (d: Date) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+/** An ISO date (AAAA-MM-GG) as a local Date at midnight. */
+export const parseIso = (iso: string) => new Date(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
+/** Monday = 0 … Sunday = 6. */
+export const weekdayIndex = (d: Date) => (d.getDay() + 6) % 7;
+/** "martedì 9 marzo 2027". */
+export function longDate(iso: string): string {
+  const d = parseIso(iso);
+  return `${WEEKDAYS[weekdayIndex(d)]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
+}
+/** "marzo 2027". */
+export const monthYear = (d: Date) => `${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
+
+/**
+ * The core's text folding (`text::fold`: accents dropped, lower case,
+ * punctuation as spaces) for a filter that must stay on the client (a list
+ * already loaded). Searches of the archive ask the core instead.
+ */
+export const fold = (s: string) =>
+  s.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase("it").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+/** Whether every word of `query` is found (folded) in one of `texts`. */
+export function matches(query: string, ...texts: (string | null | undefined)[]): boolean {
+  const terms = fold(query).split(" ").filter(Boolean);
+  if (terms.length === 0) return true;
+  const hay = fold(texts.filter(Boolean).join(" "));
+  return terms.every((t) => hay.includes(t));
+}

@@ -18,7 +18,7 @@ export const SECTIONS: { id: Section; label: string; key?: string }[] = [
   { id: "formazione", label: "Formazione", key: "8" },
   { id: "documenti", label: "Documenti", key: "9" },
   { id: "impostazioni", label: "Impostazioni", key: "0" },
-  { id: "informazioni", label: "Fonti dei dati" },
+  { id: "informazioni", label: "Informazioni e fonti dei dati" },
 ];
 
 class Nav {

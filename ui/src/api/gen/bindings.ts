@@ -169,6 +169,7 @@ export const commands = {
 	trainingUpdateEvent: (id: number, input: EventInput_Deserialize) => __TAURI_INVOKE<TrainingEvent_Serialize>("training_update_event", { id, input }),
 	trainingMoveEvent: (id: number, date: string, startTime: string, endTime: string, version: string | null) => __TAURI_INVOKE<TrainingEvent_Serialize>("training_move_event", { id, date, startTime, endTime, version }),
 	trainingCancelEvent: (id: number, version: string | null) => __TAURI_INVOKE<TrainingEvent_Serialize>("training_cancel_event", { id, version }),
+	trainingRestoreEvent: (id: number, version: string | null) => __TAURI_INVOKE<TrainingEvent_Serialize>("training_restore_event", { id, version }),
 	trainingDeleteEvent: (id: number, version: string | null) => __TAURI_INVOKE<null>("training_delete_event", { id, version }),
 	trainingPreviewSeries: (date: string, frequency: Frequency, count: number) => __TAURI_INVOKE<SeriesDate_Serialize[]>("training_preview_series", { date, frequency, count }),
 	trainingCreateSeries: (input: EventInput_Deserialize, frequency: Frequency, count: number) => __TAURI_INVOKE<SeriesResult_Serialize>("training_create_series", { input, frequency, count }),
@@ -836,6 +837,11 @@ export type BoxLine = {
 	size: number,
 	bold: boolean,
 	italic: boolean,
+	/**
+	 *  The line's baseline below the box's top edge (padding and leading
+	 *  applied), so that a screen draws what the core measured.
+	 */
+	baseline: number,
 };
 
 /**  Which document of the calendar. */

@@ -1,4 +1,16 @@
+//! The test kit shared by the test binaries: a fresh store, counts and dumps
+//! of the archive, validation cases as tables, the document probes (`docs`)
+//! and by topic the builders of the inputs the tests write again and again
+//! (`registry`, `adhesion`, `risks`, `training`, `organigram`).
 #![allow(dead_code)]
+
+pub mod adhesion;
+pub mod docs;
+pub mod organigram;
+pub mod registry;
+pub mod risks;
+pub mod training;
+
 use cdp_core::Store;
 
 pub fn store() -> Store {
@@ -7,6 +19,12 @@ pub fn store() -> Store {
 
 pub fn count(store: &Store, sql: &str) -> i64 {
     store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// SQLite's own check of the archive file: "ok" when it is whole.
+pub fn integrity(conn: &rusqlite::Connection) -> String {
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
 }
 
 /// Every row of the registry's tables, as text: equal dumps mean nothing changed.
@@ -57,4 +75,30 @@ fn dump_tables(conn: &rusqlite::Connection, tables: &[&str]) -> String {
         }
     }
     out
+}
+
+/// A copy of `good` with one change: the builder step of the validation
+/// tables (`with(&good, |c| c.pec = None)`).
+pub fn with<T: Clone>(good: &T, change: impl FnOnce(&mut T)) -> T {
+    let mut input = good.clone();
+    change(&mut input);
+    input
+}
+
+/// Validation cases as a table: each row is an input, the field the call
+/// must refuse it at, and a part of the message ("" for any message).
+/// Returns the errors in the order of the rows, for any further check.
+pub fn assert_refused<T, R: std::fmt::Debug>(
+    rows: Vec<(T, &str, &str)>,
+    mut call: impl FnMut(&T) -> cdp_core::Result<R>,
+) -> Vec<cdp_core::Error> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (input, field, part))| {
+            let err = call(&input).expect_err(&format!("row {i} ({field}) must be refused"));
+            assert_eq!(err.field(), Some(field), "row {i}: {err}");
+            assert!(err.to_string().contains(part), "row {i}: {err}");
+            err
+        })
+        .collect()
 }

@@ -1,0 +1,258 @@
+// The screens a secretary works in all day (issue 23), through the real app
+// and mostly by keyboard: the main content above the fold at 960×600 with
+// the sidebar open and collapsed (remembered), no word broken in a table
+// cell, adopting a measure (focus after «Adotta», from its own detail for
+// several comuni), cancelling an event (asks, says who is enrolled, undone),
+// no English word on screen. axe-core at every state.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { withApp, KEY, waitFor, answerFolderDialog } from "./wd.mjs";
+
+const SHOTS = process.env.E2E_SHOTS;
+/** The main content of each section: what must start above the fold. */
+const MAIN = {
+  organigramma: "[data-testid=org-canvas]",
+  rischi: "[data-testid=risk-tree]",
+  formazione: "[data-testid=month-grid]",
+  comuni: "[data-testid=comuni-table]",
+};
+
+const top = (app, css) => app.exec("const e = document.querySelector(arguments[0]); return e ? e.getBoundingClientRect().top : null", css);
+const focusIs = (app, css, what) =>
+  waitFor(() => app.exec("return document.activeElement?.matches(arguments[0]) ?? false", css), what).catch(async (e) => {
+    throw new Error(`${e.message}; focus on ${await app.focused()}`);
+  });
+
+/** Words of cells that the layout broke over two lines (a word, a date, a
+ * code); a hyphen the data has («socio-assistenziali») may end a line. */
+const brokenWords = (app, table) =>
+  app.exec(
+    `const out = [];
+     for (const td of document.querySelectorAll(arguments[0] + ' td')) {
+       const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+       for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+         const re = /[^\\s-]+-?/g;
+         for (let m = re.exec(n.data); m; m = re.exec(n.data)) {
+           const r = document.createRange();
+           r.setStart(n, m.index);
+           r.setEnd(n, m.index + m[0].length);
+           const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+           if (tops.size > 1) out.push(m[0]);
+         }
+       }
+     }
+     return out;`,
+    table,
+  );
+
+/** Visible text and accessible names on screen that hold an English word. */
+const ENGLISH = /\b(Baseline|Target|report|Export|Import|Print|Delete|Cancel|Save)\b/i;
+const englishOnScreen = (app) =>
+  app.exec(
+    `const english = new RegExp(arguments[0], "i");
+     const texts = [document.body.innerText, ...[...document.querySelectorAll('[aria-label],[title]')].map((e) => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('title') || ''))];
+     return texts.join('\\n').split('\\n').filter((l) => english.test(l)).slice(0, 5);`,
+    ENGLISH.source,
+  );
+
+/** Opens a section by its Alt+number shortcut (the sidebar may be collapsed). */
+async function navByKey(app, section) {
+  const sel = `[data-nav="${section}"]`;
+  const key = await waitFor(() => app.exec("return document.querySelector(arguments[0])?.getAttribute('aria-keyshortcuts')?.slice(-1) ?? null", sel), `the shortcut of ${section}`);
+  await app.chord([KEY.ALT], key);
+  await waitFor(() => app.exec("return document.querySelector(arguments[0])?.getAttribute('aria-current') === 'page'", sel), `section ${section}`);
+  await app.settled();
+}
+
+test("main content above the fold at 960×600, sidebar open and collapsed (remembered, by keyboard)", () =>
+  withApp(async (app) => {
+    await app.resize(960, 600);
+    try {
+      for (const collapsed of [false, true]) {
+        for (const [section, css] of Object.entries(MAIN)) {
+          await navByKey(app, section);
+          await app.el(css, 15000);
+          await app.exec("window.scrollTo(0, 0); return true");
+          const y = await top(app, css);
+          assert.ok(y !== null && y < 600, `${section}${collapsed ? " (menu ridotto)" : ""}: the main content starts at ${y} px`);
+          if (SHOTS) await app.screenshot(join(SHOTS, `960x600-${section}${collapsed ? "-menu-ridotto" : ""}.png`));
+        }
+        await app.assertAxe(collapsed ? "menu ridotto" : "menu aperto");
+        if (!collapsed) {
+          // The sidebar reduced by keyboard: its toggle, Enter.
+          await app.exec("document.querySelector('[data-testid=sidebar-toggle]').focus()");
+          await app.keys(KEY.ENTER);
+          await waitFor(() => app.exec("return document.querySelector('[data-testid=sidebar-toggle]').getAttribute('aria-expanded') === 'false'"), "the sidebar collapsed");
+          // Remembered: after a reload it opens collapsed.
+          await app.exec("location.reload()");
+          await waitFor(() => app.exec("return document.querySelector('[data-testid=sidebar-toggle]')?.getAttribute('aria-expanded') === 'false'"), "still collapsed after a reload", 20000);
+          // The sections' menu is hidden: sections are reached with Alt+number.
+        }
+        if (collapsed) break;
+      }
+    } finally {
+      // Leave the sidebar open for the next start of the app.
+      await app.exec("const t = document.querySelector('[data-testid=sidebar-toggle]'); if (t && t.getAttribute('aria-expanded') === 'false') t.click(); return true");
+    }
+  }));
+
+test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for several comuni, no word broken", () =>
+  withApp(async (app) => {
+    await app.resize(1280, 800);
+    await app.nav("rischi");
+    await app.el("[data-testid=risk-tree]");
+    assert.deepEqual(await brokenWords(app, "[data-testid=measure-list]"), [], "catalogue");
+    await app.assertAxe("catalogo");
+    if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi.png"));
+
+    // A comune's plan: adopt one measure; «Adotta» disables itself, focus goes to the adopted row.
+    await app.exec("document.querySelector('#tab-piano').click()");
+    await app.select("#plan-comune", "Lipari", { byText: true });
+    const id = await waitFor(() => app.exec("return document.querySelector('#plan-adopt option:not([value=\"\"])')?.value ?? null"), "a measure to adopt");
+    await app.select("#plan-adopt", id);
+    await app.exec("document.querySelector('#plan-adopt').focus()");
+    await app.keys(KEY.TAB);
+    await app.keys(KEY.ENTER);
+    await focusIs(app, `[data-testid=plan-table] tr[data-measure="${id}"] [data-testid=monitor]`, "focus on the adopted measure's «Monitoraggio»");
+    assert.deepEqual(await brokenWords(app, "[data-testid=plan-table]"), [], "plan");
+    await app.assertAxe("piano con misura adottata");
+    if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi-piano.png"));
+
+    // From a measure's own detail: first with no comune chosen (refused at the list), then two comuni.
+    await app.exec("document.querySelector('#tab-catalogo').click()");
+    await app.el("[data-testid=measure-list]");
+    await app.exec(`document.querySelector('[data-testid=measure-list] tr[data-measure="${id}"] button').click()`);
+    await focusIs(app, "#detail-title", "focus on the measure's heading");
+    const title = await app.exec("return document.querySelector('#detail-title').textContent.split(' · ').slice(1).join(' · ')");
+    await app.exec("document.querySelector('[data-testid=adopt-measure-open]').focus()");
+    await app.keys(KEY.ENTER);
+    await focusIs(app, "#adopt-m-zone", "focus on the adoption form's first field");
+    await app.click("[data-testid=adopt-measure-go]");
+    await waitFor(async () => /Scegliere almeno un comune/.test(await app.text("[data-testid=adopt-measure]")), "no comune: refused");
+    await focusIs(app, "[data-testid=adopt-m-comuni] input", "focus on the list of comuni");
+    await app.assertAxe("adozione da una misura, errore");
+    await app.fill("#adopt-m-filter", "milazzo");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=adopt-m-comuni] input').length")) === 1, "Milazzo alone");
+    await app.exec("document.querySelector('[data-testid=adopt-m-comuni] input').focus()");
+    await app.keys(KEY.SPACE);
+    await app.fill("#adopt-m-filter", "lipari");
+    await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=adopt-m-comuni] input').length")) === 1, "Lipari alone");
+    await app.exec("document.querySelector('[data-testid=adopt-m-comuni] input').focus()");
+    await app.keys(KEY.SPACE);
+    await waitFor(async () => /Adotta per 2 comuni/.test(await app.text("[data-testid=adopt-measure-go]")), "two comuni chosen");
+    await app.exec("document.querySelector('[data-testid=adopt-measure-go]').focus()");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => /1 adozione registrata; 1 era già presente/.test(await app.text("[data-testid=adopt-measure]")), "Milazzo adopted, Lipari already");
+    await focusIs(app, "[data-testid=adopted-plans] button", "focus on the first comune's plan");
+    await app.assertAxe("adozione da una misura, fatta");
+    // The plan one key away.
+    await app.exec("[...document.querySelectorAll('[data-testid=adopted-plans] button')].find((b) => b.textContent.includes('Milazzo')).focus()");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => (await app.exec("return document.querySelector('[data-testid=plan-table]')?.textContent ?? ''")).includes(title), "Milazzo's plan with the measure");
+    assert.equal(await app.value("#plan-comune"), await app.exec("return [...document.querySelectorAll('#plan-comune option')].find((o) => o.textContent.trim() === 'Milazzo').value"));
+    assert.deepEqual(await englishOnScreen(app), []);
+  }));
+
+test("Formazione: cancelling an event asks, says who is enrolled, and is undone", () =>
+  withApp(async (app) => {
+    await app.nav("formazione");
+    await app.el("[data-testid=month-grid]");
+    await app.click("[data-testid=new-event]");
+    await app.select("#ev-mode", "webinar");
+    await app.typeWhole("#ev-title", "Il registro degli accessi civici");
+    await app.fill("#ev-date", "16/3/2027");
+    await app.typeWhole("#ev-start_time", "10:00");
+    await app.typeWhole("#ev-end_time", "12:00");
+    await app.typeWhole("#ev-link", "https://meet.esempio.it/cdp-accessi");
+    await app.click("[data-testid=event-save]");
+    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il registro degli accessi civici"), "the event on its day");
+
+    // One person enrolled.
+    await app.exec("document.querySelector('[data-testid=day-panel] [data-testid=event-attendance]').focus()");
+    await app.keys(KEY.ENTER);
+    await app.select("#att-who", "new");
+    await app.typeWhole("#att-new-name", "Anna Verdi");
+    await app.typeWhole("#att-new-ente", "Comune di Milazzo");
+    await app.click("[data-testid=att-enrol]");
+    await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes("Anna Verdi"), "Anna enrolled");
+    await app.clickText("Chiudi", "[data-testid=attendance-panel] button");
+    await app.dismissToasts();
+
+    // «Annulla evento» asks first; keeping it changes nothing (the mistake), focus back on the button.
+    const cancel = "[data-testid=day-panel] [data-testid=event-cancel]";
+    await app.exec("document.querySelector(arguments[0]).focus()", cancel);
+    await app.keys(KEY.ENTER);
+    await app.el("[data-testid=cancel-event-dialog][open]");
+    const said = await app.text("[data-testid=cancel-event-dialog]");
+    assert.match(said, /1 iscritto da avvisare/);
+    assert.match(said, /Anna Verdi/);
+    assert.match(said, /Si può ripristinare con «Ripristina»/);
+    await focusIs(app, "[data-testid=cancel-event-dialog] [data-testid=confirm-yes]", "focus on the action");
+    await app.assertAxe("conferma dell'annullamento");
+    if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-formazione-annulla.png"));
+    await app.keys(KEY.ESCAPE);
+    await focusIs(app, cancel, "Escape: focus back on «Annulla evento»");
+    assert.doesNotMatch(await app.text("[data-testid=day-panel]"), /Annullato/);
+
+    // Now cancelled: the event stays, marked; focus on «Ripristina».
+    await app.keys(KEY.ENTER);
+    await app.el("[data-testid=cancel-event-dialog][open]");
+    await focusIs(app, "[data-testid=cancel-event-dialog] [data-testid=confirm-yes]", "focus on the action");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Annullato"), "the event cancelled");
+    await focusIs(app, "[data-testid=day-panel] [data-testid=event-restore]", "focus on «Ripristina»");
+    await app.assertAxe("evento annullato");
+
+    // Undone: back to «Programmato», focus on «Annulla evento» again.
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => !(await app.text("[data-testid=day-panel]")).includes("Annullato"), "the event restored");
+    assert.match(await app.text("[data-testid=day-panel]"), /Programmato/);
+    await focusIs(app, cancel, "focus on «Annulla evento»");
+    await app.assertAxe("evento ripristinato");
+    assert.deepEqual(await englishOnScreen(app), []);
+  }));
+
+test("Formazione: no unsaved question after issuing attestati", () =>
+  withApp(async (app) => {
+    await app.nav("formazione");
+    await app.click("[data-testid=new-event]");
+    await app.select("#ev-mode", "presenza");
+    await app.typeWhole("#ev-title", "Incontro dei RPCT della zona tirrenica");
+    await app.fill("#ev-date", "2/2/2026");
+    await app.typeWhole("#ev-start_time", "10:00");
+    await app.typeWhole("#ev-end_time", "12:00");
+    await app.typeWhole("#ev-place", "Palazzo dei Leoni, Messina");
+    await app.click("[data-testid=event-save]");
+    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Incontro dei RPCT"), "the event on its day");
+    await app.exec("document.querySelector('[data-testid=day-panel] [data-testid=event-attendance]').focus()");
+    await app.keys(KEY.ENTER);
+    await app.select("#att-who", "new");
+    await app.typeWhole("#att-new-name", "Paolo Neri");
+    await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+    await app.click("[data-testid=att-add]");
+    await waitFor(async () => /Paolo Neri\s*—\s*presente/.test(await app.text("[data-testid=attendance-sheet]")), "Paolo present");
+    const dir = app.dir;
+    await app.dismissToasts();
+    await app.fill("#att-issue-date", "03/02/2026");
+    await app.click("[data-testid=att-certificates]");
+    answerFolderDialog("Scegli la cartella in cui salvare gli attestati", dir);
+    await waitFor(async () => /n\. 2026\/0001/.test(await app.text("[data-testid=attendance-sheet]")), "the attestato numbered");
+    // Escape closes the panel without asking (nothing unsaved), and Alt+1 leaves without asking.
+    await app.exec("document.querySelector('#att-title').focus()");
+    await app.keys(KEY.ESCAPE);
+    assert.equal(await app.alertText(), null, "no question on Escape");
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=attendance-panel]')")), "the panel closed");
+    await app.chord([KEY.ALT], "1");
+    assert.equal(await app.alertText(), null, "no question on leaving");
+  }));
+
+test("no English word on any section (text, labels, titles)", () =>
+  withApp(async (app) => {
+    const sections = await app.exec("return [...document.querySelectorAll('[data-nav]')].map((b) => b.dataset.nav)");
+    for (const s of sections) {
+      await app.nav(s);
+      await waitFor(async () => (await app.text("h1")).length > 0, `the heading of ${s}`);
+      assert.deepEqual(await englishOnScreen(app), [], s);
+    }
+  }));
