@@ -781,39 +781,25 @@ impl Store {
                 ));
             }
         }
-        let batch_id = format!("batch-{}", crate::job::unique_stamp());
         let summary = serde_json::json!({ "kind": job.kind.as_str(), "format": format.extension(), "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
         let recorded = self.action(|tx, op| {
             let mut stored = std::collections::HashMap::new();
             for (kind, _) in &job.bodies {
                 stored.insert(*kind, store::ensure_stored(tx, op, *kind)?.id);
             }
-            for f in &files {
+            let docs = files.iter().map(|f| {
                 let item = &job.items[f.index];
-                register::record(
-                    tx,
-                    op,
-                    &NewDocument {
-                        istat: Some(&item.istat),
-                        kind: item.kind.as_str(),
-                        label: item.kind.label(),
-                        template_id: stored.get(&item.kind).copied().flatten(),
-                        format,
-                        path: &f.path,
-                        bytes: &f.bytes,
-                    },
-                    Some(&batch_id),
-                )?;
-            }
-            crate::audit::record(
-                tx,
-                op,
-                "generate_batch",
-                "document",
-                &batch_id,
-                None,
-                Some(&summary),
-            )
+                NewDocument {
+                    istat: Some(&item.istat),
+                    kind: item.kind.as_str(),
+                    label: item.kind.label(),
+                    template_id: stored.get(&item.kind).copied().flatten(),
+                    format,
+                    path: &f.path,
+                    bytes: &f.bytes,
+                }
+            });
+            register::record_batch(tx, op, docs, &summary)
         });
         if let Err(e) = recorded {
             batch::discard(&files);

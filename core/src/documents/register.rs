@@ -56,8 +56,33 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Records the files of one batch in the caller's transaction: a register row
+/// per file under one batch id, and the batch's one audit row whose details are
+/// `summary` (what the domain wants kept: kind, folder, counts). Returns the id.
+pub fn record_batch<'a>(
+    tx: &Connection,
+    operator: &str,
+    files: impl IntoIterator<Item = NewDocument<'a>>,
+    summary: &serde_json::Value,
+) -> Result<String> {
+    let batch_id = format!("batch-{}", crate::job::unique_stamp());
+    for doc in files {
+        record(tx, operator, &doc, Some(&batch_id))?;
+    }
+    crate::audit::record(
+        tx,
+        operator,
+        "generate_batch",
+        "document",
+        &batch_id,
+        None,
+        Some(summary),
+    )?;
+    Ok(batch_id)
+}
+
 /// Records a generated file. Without a batch, with its own audit row; a
-/// batch's files share the batch's audit row, written by its domain.
+/// batch's files share the batch's audit row (see [`record_batch`]).
 pub fn record(
     tx: &Connection,
     operator: &str,

@@ -148,34 +148,18 @@ impl Store {
         if files.is_empty() {
             return Ok(report);
         }
-        let batch_id = format!("batch-{}", crate::job::unique_stamp());
         let summary = serde_json::json!({ "kind": SCHEDA_KIND, "format": job.format.extension(), "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
         let recorded = self.action(|tx, op| {
-            for f in &files {
-                register::record(
-                    tx,
-                    op,
-                    &NewDocument {
-                        istat: Some(&job.items[f.index].istat),
-                        kind: SCHEDA_KIND,
-                        label: SCHEDA_LABEL,
-                        template_id: None,
-                        format: job.format,
-                        path: &f.path,
-                        bytes: &f.bytes,
-                    },
-                    Some(&batch_id),
-                )?;
-            }
-            crate::audit::record(
-                tx,
-                op,
-                "generate_batch",
-                "document",
-                &batch_id,
-                None,
-                Some(&summary),
-            )
+            let docs = files.iter().map(|f| NewDocument {
+                istat: Some(&job.items[f.index].istat),
+                kind: SCHEDA_KIND,
+                label: SCHEDA_LABEL,
+                template_id: None,
+                format: job.format,
+                path: &f.path,
+                bytes: &f.bytes,
+            });
+            register::record_batch(tx, op, docs, &summary).map(|_| ())
         });
         if let Err(e) = recorded {
             batch::discard(&files);

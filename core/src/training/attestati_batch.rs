@@ -96,32 +96,21 @@ impl Store {
                     "Attestati non salvati: {e} Nessun attestato è stato rilasciato."
                 )));
             }
-            let batch_id = format!("batch-{}", crate::job::unique_stamp());
-            for f in &done.files {
-                register::record(
-                    tx,
-                    op,
-                    &NewDocument {
-                        istat: None,
-                        kind: ATTESTATO_KIND,
-                        label: ATTESTATO_LABEL,
-                        template_id: None,
-                        format: Format::Pdf,
-                        path: &f.path,
-                        bytes: &f.bytes,
-                    },
-                    Some(&batch_id),
-                )?;
-            }
             let report = done.report;
-            crate::audit::record(
+            let docs = done.files.iter().map(|f| NewDocument {
+                istat: None,
+                kind: ATTESTATO_KIND,
+                label: ATTESTATO_LABEL,
+                template_id: None,
+                format: Format::Pdf,
+                path: &f.path,
+                bytes: &f.bytes,
+            });
+            register::record_batch(
                 tx,
                 op,
-                "generate_batch",
-                "document",
-                &batch_id,
-                None,
-                Some(&serde_json::json!({ "kind": ATTESTATO_KIND, "event_id": event_id, "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped })),
+                docs,
+                &serde_json::json!({ "kind": ATTESTATO_KIND, "event_id": event_id, "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped }),
             )?;
             let not_written = rendered
                 .0
