@@ -975,7 +975,9 @@ impl Composer {
     /// with its first two rows, a heading with what it keeps.
     fn start_height(&self, block: &Block) -> f32 {
         match block {
-            Block::Paragraph { .. } | Block::Fields(_) => PARA_GAP + 2.0 * BODY_LEADING,
+            Block::Paragraph { .. } => PARA_GAP + 2.0 * BODY_LEADING,
+            // A field block is kept whole (when it fits on a page).
+            Block::Fields(pairs) => self.fields_height(pairs).min(self.top - self.bottom),
             Block::Heading { .. } => 2.0 * 15.0 * 1.3 + 3.0 * BODY_LEADING,
             Block::Grid(t) => {
                 if t.columns.is_empty() {
@@ -1035,40 +1037,68 @@ impl Composer {
             .collect()
     }
 
-    fn fields(&mut self, pairs: &[(String, Vec<Span>)]) {
+    /// A field block's label width and its pairs broken into lines.
+    fn field_lines(&self, pairs: &[(String, Vec<Span>)]) -> (f32, Vec<(Vec<Line>, Vec<Line>)>) {
         let f = self.f;
         let widest = pairs
             .iter()
             .map(|(l, _)| f.width(Face::Bold, l, BODY))
             .fold(0.0, f32::max);
         let label_w = (widest + 12.0).clamp(60.0, self.width * 0.4);
+        let value_w = self.width - label_w;
+        let lines = pairs
+            .iter()
+            .map(|(label, value)| {
+                let l = break_lines(
+                    &words(&span(label, true), BODY, Face::Bold, f),
+                    label_w - 8.0,
+                    BODY,
+                    f,
+                    false,
+                );
+                let v = break_lines_with(
+                    &words(value, BODY, Face::Regular, f),
+                    value_w,
+                    BODY,
+                    f,
+                    Hyphenate::LowerCase,
+                );
+                (l, v)
+            })
+            .collect();
+        (label_w, lines)
+    }
+
+    /// The height of a whole field block.
+    fn fields_height(&self, pairs: &[(String, Vec<Span>)]) -> f32 {
+        let (_, lines) = self.field_lines(pairs);
+        PARA_GAP
+            + lines
+                .iter()
+                .map(|(l, v)| l.len().max(v.len()).max(1) as f32 * BODY_LEADING + FIELD_GAP)
+                .sum::<f32>()
+    }
+
+    /// A field block, kept on one page when it fits on one.
+    fn fields(&mut self, pairs: &[(String, Vec<Span>)]) {
+        let whole = self.fields_height(pairs);
+        if whole <= self.top - self.bottom {
+            self.ensure(whole);
+        }
+        let (label_w, lines) = self.field_lines(pairs);
         let value_x = self.left + label_w;
         let value_w = self.width - label_w;
         self.gap(PARA_GAP);
-        for (label, value) in pairs {
-            let l = break_lines(
-                &words(&span(label, true), BODY, Face::Bold, f),
-                label_w - 8.0,
-                BODY,
-                f,
-                false,
-            );
-            let v = break_lines_with(
-                &words(value, BODY, Face::Regular, f),
-                value_w,
-                BODY,
-                f,
-                Hyphenate::LowerCase,
-            );
+        for (l, v) in &lines {
             let n = l.len().max(v.len()).max(1);
             self.ensure(n as f32 * BODY_LEADING);
             let top = self.y;
-            for line in &l {
+            for line in l {
                 self.flow_line(line, self.left, label_w, false, BODY, BODY_LEADING);
             }
             let after_label = self.y;
             self.y = top;
-            for line in &v {
+            for line in v {
                 self.flow_line(line, value_x, value_w, false, BODY, BODY_LEADING);
             }
             self.y = self.y.min(after_label) - FIELD_GAP;
