@@ -262,7 +262,7 @@ fn a_missed_target_makes_the_measure_late_and_the_scheda_says_which() {
         .unwrap());
     assert!(text.contains("Stato di attuazione in ritardo"), "{text}");
     assert!(
-        text.contains("il valore atteso «100%» per l'indicatore «Indicatore di prova» entro il 30/04/2027 non è stato raggiunto (ultimo valore rilevato: 60%)"),
+        text.contains("Motivo del ritardo Il valore atteso «100%» per l'indicatore «Indicatore di prova» entro il 30/04/2027 non è stato raggiunto (ultimo valore rilevato: 60%)."),
         "{text}"
     );
     // The annex flags it too.
@@ -403,7 +403,7 @@ fn the_comunes_own_rating_replaces_the_networks_estimate() {
         m.events[0].code
     )));
     assert!(text.contains(&format!(
-        "Evento {} – valutazione {ESTIMATED}",
+        "Evento {} – livello {ESTIMATED}",
         m.events[1].code
     )));
     // In the annex's register: the comune's level for the event it rated,

@@ -211,9 +211,9 @@ fn rating_table(r: &Rating, event: Option<&str>) -> Block {
     });
     table(
         vec![
-            col("Indicatore (Box 8 ANAC)", 3.0),
-            col_c("Livello di rischio", 1.1),
-            col("Motivazione", 5.0),
+            col("Indicatore (Box 8 ANAC)", 2.8),
+            col_c("Livello di rischio", 1.8),
+            col("Motivazione", 4.8),
         ],
         rows,
     )
@@ -358,7 +358,7 @@ fn measure_items(
                 col("Evento rischioso", 4.0),
                 col("Processo", 2.5),
                 col("Fattori abilitanti", 3.0),
-                col_c("Livello di rischio", 1.3),
+                col_c("Livello di rischio", 2.2),
             ],
             events
                 .iter()
@@ -386,7 +386,7 @@ fn measure_items(
                 Some((_, r)) => Some((e, r, format!("Evento {} – valutazione del Comune", e.code))),
                 None => e.rating.as_ref().map(|r| {
                     let title = if own.is_some() {
-                        format!("Evento {} – valutazione {ESTIMATED}", e.code)
+                        format!("Evento {} – livello {ESTIMATED}", e.code)
                     } else {
                         format!("Evento {}", e.code)
                     };
@@ -430,9 +430,9 @@ fn measure_items(
     let inds = adoption.map(|a| &a.indicators).unwrap_or(&m.indicators);
     items.push(table(
         vec![
-            col("Indicatore", 3.6),
+            col("Indicatore", 3.4),
             col_c("Tipo", 1.4),
-            col_c("Valore iniziale", 1.3),
+            col_c("Valore iniziale", 1.5),
             col_c("al", 1.3),
             col_c("Valore atteso", 1.3),
             col_c("entro il", 1.3),
@@ -490,10 +490,13 @@ fn measure_items(
                     })
                     .collect();
                 why.extend(a.missed_targets.iter().map(|t| t.sentence()));
-                f.push((
-                    "Ritardo".to_string(),
-                    vec![b(format!("in ritardo: {}", why.join("; ")))],
-                ));
+                let why = why.join("; ");
+                let mut chars = why.chars();
+                let why = match chars.next() {
+                    Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+                    None => why,
+                };
+                f.push(("Motivo del ritardo".to_string(), vec![b(why)]));
             } else if let Some(d) = &a.next_due {
                 f.push(field("Prossima scadenza", crate::text::date_it(d)));
             }
@@ -718,7 +721,7 @@ impl Store {
                 col("Processo", 2.5),
                 col("Evento rischioso", 4.5),
                 col("Fattori abilitanti", 3.5),
-                col_c("Livello di rischio", 1.3),
+                col_c("Livello di rischio", 2.0),
                 col("Misure", 4.0),
             ],
             rows,
@@ -739,7 +742,7 @@ impl Store {
             h(1, "Catalogo dei rischi ricorrenti e delle misure omogenee", false),
             Block::paragraph(vec![it(v.status.clone())]),
             Block::paragraph(vec![sp(format!(
-                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. La valutazione di ciascun evento è riportata nel registro dei rischi in fondo al documento e, per esteso, nelle schede misura.",
+                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. Le misure generali sono trasversali a tutte le aree di rischio. Il livello di ciascun evento è riportato nel registro dei rischi in fondo al documento; la valutazione per esteso (Box 8 ANAC) nelle schede delle misure specifiche che lo trattano.",
                 measures.len(),
                 self.conn.query_row("SELECT count(*) FROM risk_event", [], |r| r.get::<_, i64>(0))?
             ))]),
@@ -756,6 +759,9 @@ impl Store {
         if !general.is_empty() {
             items.push(Block::page_break(None));
             items.push(h(1, "Misure generali", true));
+            // A general measure is cross-cutting: its card lists the events
+            // it bears on with their level, and their full rating is given
+            // once, with the specific measures that treat them.
             for m in general {
                 placed.insert(m.id);
                 let events = self.measure_events(m)?;
@@ -767,7 +773,7 @@ impl Store {
                     figures.get(&m.id).copied(),
                     2,
                     true,
-                    true,
+                    false,
                     &sources,
                     None,
                 ));
@@ -860,9 +866,9 @@ impl Store {
             vec![
                 col("Misura", 3.2),
                 col("Responsabili", 2.2),
-                col("Fasi e tempi", 3.4),
+                col("Fasi e tempi", 3.2),
                 col("Indicatori e valori attesi", 3.2),
-                col_c("Stato", 1.3),
+                col_c("Stato", 1.6),
             ],
             plan.adoptions
                 .iter()
@@ -906,7 +912,7 @@ impl Store {
                                 .join("\n"),
                         ),
                         Cell::text(if a.late {
-                            format!("{} (in ritardo)", a.state.label())
+                            format!("{}\n(in ritardo)", a.state.label())
                         } else {
                             a.state.label().to_string()
                         }),
