@@ -519,6 +519,27 @@ fn a_cards_field_block_stays_on_one_page() {
         cards += open;
     }
     assert!(cards > 30, "the catalogue's cards: {cards}");
+    // In the DOCX each row of a card's field table is kept with the next.
+    let docx = s.risk_catalogue_document(TODAY, Format::Docx).unwrap();
+    let out = docx_python(
+        &docx,
+        r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+cards = split = 0
+for t in d.tables:
+    if t.rows[0].cells[0].text != 'Area di rischio':
+        continue
+    cards += 1
+    for r in t.rows[:-1]:
+        if not all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs):
+            split += 1
+print(cards, split)
+"#,
+    );
+    let (docx_cards, split) = out.trim().split_once(' ').unwrap();
+    assert_eq!(docx_cards, cards.to_string(), "the DOCX's cards");
+    assert_eq!(split, "0", "rows not kept with the next");
 }
 
 // ------------------------------------------------------------ shipped revision

@@ -691,19 +691,23 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                 let text_width = size.content().0;
                 let label = twips(text_width * 0.3) as usize;
                 let value = twips(text_width) as usize - label;
+                // Kept on one page, as the PDF keeps it: each row with the next.
                 let rows = pairs
                     .iter()
-                    .map(|(l, v)| {
+                    .enumerate()
+                    .map(|(i, (l, v))| {
+                        let keep = i + 1 < pairs.len();
                         TableRow::new(vec![
                             TableCell::new().width(label, WidthType::Dxa).add_paragraph(
                                 Paragraph::new()
                                     .align(AlignmentType::Left)
+                                    .keep_next(keep)
                                     .add_run(Run::new().add_text(l).bold()),
                             ),
                             TableCell::new()
                                 .width(value, WidthType::Dxa)
                                 .add_paragraph(runs(
-                                    Paragraph::new().align(AlignmentType::Left),
+                                    Paragraph::new().align(AlignmentType::Left).keep_next(keep),
                                     v,
                                     false,
                                 )),
