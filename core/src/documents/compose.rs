@@ -74,6 +74,8 @@ pub struct Page {
 // ---------------------------------------------------------------------------
 // Geometry
 
+/// A field's label and value broken into lines.
+type FieldLines = (Vec<Line>, Vec<Line>);
 const A4_SHORT: f32 = 595.276;
 const A4_LONG: f32 = 841.89;
 const A3_LONG: f32 = 1190.551;
@@ -1038,7 +1040,7 @@ impl Composer {
     }
 
     /// A field block's label width and its pairs broken into lines.
-    fn field_lines(&self, pairs: &[(String, Vec<Span>)]) -> (f32, Vec<(Vec<Line>, Vec<Line>)>) {
+    fn field_lines(&self, pairs: &[(String, Vec<Span>)]) -> (f32, Vec<FieldLines>) {
         let f = self.f;
         let widest = pairs
             .iter()
