@@ -72,10 +72,11 @@ pub struct Page {
 }
 
 // ---------------------------------------------------------------------------
-// Geometry
-
 /// A field's label and value broken into lines.
 type FieldLines = (Vec<Line>, Vec<Line>);
+
+// Geometry
+
 const A4_SHORT: f32 = 595.276;
 const A4_LONG: f32 = 841.89;
 const A3_LONG: f32 = 1190.551;
