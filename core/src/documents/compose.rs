@@ -71,10 +71,10 @@ pub struct Page {
     pub height: f32,
 }
 
-// ---------------------------------------------------------------------------
 /// A field's label and value broken into lines.
 type FieldLines = (Vec<Line>, Vec<Line>);
 
+// ---------------------------------------------------------------------------
 // Geometry
 
 const A4_SHORT: f32 = 595.276;
