@@ -132,26 +132,30 @@ fn adopt(s: &mut Store, istat: &str) -> Measure {
 #[test]
 fn every_level_column_is_headed_livello_di_rischio() {
     let mut s = store();
-    let m = adopt(&mut s, "083084");
-    let docs: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "scheda",
-            s.risk_scheda(m.id, None, TODAY, Format::Docx).unwrap(),
-        ),
-        (
-            "scheda adottata",
-            s.risk_scheda(m.id, Some("083084"), TODAY, Format::Docx)
+    let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut m = None;
+    for (istat, name) in COMUNI {
+        let adopted = adopt(&mut s, istat);
+        docs.push((
+            format!("scheda adottata da {name}"),
+            s.risk_scheda(adopted.id, Some(istat), TODAY, Format::Docx)
                 .unwrap(),
-        ),
-        (
-            "catalogo e registro",
-            s.risk_catalogue_document(TODAY, Format::Docx).unwrap(),
-        ),
-        (
-            "allegato",
-            s.risk_annex("083084", TODAY, Format::Docx).unwrap(),
-        ),
-    ];
+        ));
+        docs.push((
+            format!("allegato di {name}"),
+            s.risk_annex(istat, TODAY, Format::Docx).unwrap(),
+        ));
+        m = Some(adopted);
+    }
+    let m = m.unwrap();
+    docs.push((
+        "scheda".into(),
+        s.risk_scheda(m.id, None, TODAY, Format::Docx).unwrap(),
+    ));
+    docs.push((
+        "catalogo e registro".into(),
+        s.risk_catalogue_document(TODAY, Format::Docx).unwrap(),
+    ));
     for (what, bytes) in &docs {
         let heads = docx_table_heads(bytes);
         let with_level: Vec<&String> = heads.iter().filter(|h| h.contains("Livello")).collect();
