@@ -3,7 +3,7 @@
 //!
 //! - no heading, group row or field label is the last line of a page (a
 //!   line whose text is all bold, at the foot of a page that is not the
-//!   last: `pdftohtml -xml` gives each piece of text with its font);
+//!   last: `pdftohtml -xml` marks the bold pieces of text);
 //! - no parere is parted from its place, date and signature;
 //! - no text under 8 pt (the height of each word from `pdftotext -bbox`);
 //! - no hyphen inside a proper name (no line ends with a capitalised word
@@ -39,7 +39,8 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(tag[start..end].to_string())
 }
 
-/// The pieces of text of every page, with whether their font is bold.
+/// The pieces of text of every page, with whether they are bold (poppler
+/// marks them `<b>`: the subset fonts' names do not say it).
 fn pieces(pdf: &[u8]) -> Vec<Piece> {
     let xml = pdf.with_file(|path| {
         let out = std::process::Command::new("pdftohtml")
@@ -50,7 +51,6 @@ fn pieces(pdf: &[u8]) -> Vec<Piece> {
         assert!(out.status.success());
         String::from_utf8_lossy(&out.stdout).into_owned()
     });
-    let mut bold_fonts = std::collections::HashSet::new();
     let mut page = 0;
     let mut out = Vec::new();
     for line in xml.lines() {
@@ -59,10 +59,6 @@ fn pieces(pdf: &[u8]) -> Vec<Piece> {
             page = attr(line, "number")
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(0);
-        } else if line.starts_with("<fontspec ") {
-            if attr(line, "family").is_some_and(|f| f.contains("Bold")) {
-                bold_fonts.insert(attr(line, "id").unwrap_or_default());
-            }
         } else if line.starts_with("<text ") {
             let text: String = {
                 let body = &line[line.find('>').map_or(0, |i| i + 1)..];
@@ -87,7 +83,7 @@ fn pieces(pdf: &[u8]) -> Vec<Piece> {
                 page,
                 top: num("top"),
                 height: num("height"),
-                bold: attr(line, "font").is_some_and(|f| bold_fonts.contains(&f)),
+                bold: line[line.find('>').map_or(0, |i| i + 1)..].starts_with("<b>"),
                 text,
             });
         }
@@ -141,7 +137,8 @@ fn small_words(pdf: &[u8]) -> Vec<String> {
 
 /// Lines that end with a capitalised word broken by a hyphen («Mes-»).
 fn broken_names(pdf: &[u8]) -> Vec<String> {
-    pdf_text(pdf, &[])
+    // With -layout: without it poppler joins a word hyphenated at a line's end.
+    pdf_text(pdf, &["-layout"])
         .lines()
         .filter_map(|l| {
             let l = l.trim_end();
@@ -153,7 +150,7 @@ fn broken_names(pdf: &[u8]) -> Vec<String> {
             let word = word.trim_start_matches(|c: char| !c.is_alphabetic());
             let after = word.rsplit(['\'', '’']).next().unwrap_or(word);
             let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-            (capital(word) || capital(after)).then(|| l.to_string())
+            (capital(word) || capital(after)).then(|| l.trim().to_string())
         })
         .collect()
 }

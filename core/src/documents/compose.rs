@@ -1107,7 +1107,7 @@ impl Composer {
 
     /// The height of the start of `block` that a heading before it must not
     /// be parted from: two lines of a paragraph or a field, a table's header
-    /// with its first two rows, a heading with what it keeps.
+    /// with its first row (a group row with the next), a heading with what it keeps.
     fn start_height(&self, block: &Block) -> f32 {
         match block {
             Block::Paragraph { .. } | Block::Fields(_) => PARA_GAP + 2.0 * BODY_LEADING,
@@ -1125,7 +1125,7 @@ impl Composer {
                         .map(|(p, w, face)| self.cell_lines(p, *w, *face, size).len())
                         .max()
                         .unwrap_or(1)
-                        .clamp(1, 3)
+                        .max(1)
                 };
                 let height = |lines: usize| lines as f32 * leading + PAD_TOP + PAD_BOTTOM;
                 let header = lines_of(
@@ -1135,21 +1135,34 @@ impl Composer {
                         .map(|(c, w)| (vec![span(&c.header, true)], *w, Face::Bold))
                         .collect(),
                 );
+                // The first row (a group row with the next), as `table` keeps it.
+                let first = t.rows.first().map_or(1, |r| r.group as usize + 1);
                 let rows: f32 = t
                     .rows
                     .iter()
-                    .take(2)
+                    .take(first)
                     .map(|r| {
-                        height(lines_of(
+                        let cells = if r.group {
+                            vec![(
+                                r.cells
+                                    .first()
+                                    .map(|c| c.paragraphs.clone())
+                                    .unwrap_or_default(),
+                                self.width,
+                                Face::Bold,
+                            )]
+                        } else {
                             r.cells
                                 .iter()
                                 .zip(&widths)
                                 .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
-                                .collect(),
-                        ))
+                                .collect()
+                        };
+                        height(lines_of(cells))
                     })
                     .sum();
-                TABLE_GAP + height(header) + rows
+                let page_h = self.top - self.bottom;
+                TABLE_GAP + height(header) + rows.min(page_h / 2.0)
             }
             _ => 0.0,
         }
@@ -1320,23 +1333,36 @@ impl Composer {
         let height = |lines: usize| lines as f32 * leading + PAD_TOP + PAD_BOTTOM;
         let header_h = height(header.lines);
         self.gap(TABLE_GAP);
+        let page_h = self.top - self.bottom;
+        // A row as it must start on a page: whole if it fits on one, else
+        // (split between lines) its first three lines.
+        let start_of = |lines: usize| {
+            if height(lines) <= page_h - header_h {
+                height(lines)
+            } else {
+                height(3)
+            }
+        };
+        // A group heading row goes with (the start of) the row after it.
+        let with_next = |i: usize| -> f32 {
+            let row: &Prepared = &rows[i];
+            match rows.get(i + 1) {
+                Some(next) if row.group => height(row.lines) + start_of(next.lines),
+                _ => height(row.lines),
+            }
+        };
         // The header row never stands alone: it starts a page with the first
-        // two rows (up to three lines of each).
-        let start: f32 = rows
-            .iter()
-            .take(2)
-            .map(|r| height(r.lines).min(height(3)))
-            .sum();
+        // row (a group row with the row after it).
+        let start = if rows.is_empty() {
+            0.0
+        } else {
+            with_next(0).min(page_h - header_h)
+        };
         self.ensure(header_h + start);
         self.row(&header, 0, header.lines, size);
-        let page_h = self.top - self.bottom;
         for (i, row) in rows.iter().enumerate() {
             let h = height(row.lines);
-            // A group heading row goes with (the start of) the row after it.
-            let with_next = match rows.get(i + 1) {
-                Some(next) if row.group => h + height(next.lines).min(height(3)),
-                _ => h,
-            };
+            let with_next = with_next(i);
             if with_next > self.room() + 0.01
                 && with_next <= page_h - header_h + 0.01
                 && h <= self.room() + 0.01
