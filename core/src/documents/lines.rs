@@ -52,8 +52,9 @@ fn ties_to_next(word: &str, next: &str) -> bool {
     if TITLES.contains(&lower_word.as_str()) {
         return true;
     }
-    // "7 agosto 1990": a day stays with its month.
-    if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 {
+    // "7 agosto 1990", "1° settembre 1993": a day stays with its month.
+    let day = word.strip_suffix('°').unwrap_or(word);
+    if !day.is_empty() && day.chars().all(|c| c.is_ascii_digit()) && day.len() <= 2 {
         let month = next.trim_end_matches([',', ';', '.', ':']).to_lowercase();
         if crate::text::MONTHS.contains(&month.as_str()) {
             return true;
