@@ -15,12 +15,17 @@ pub struct Pna {
     pub sigla: &'static str,
     /// The ANAC act that adopted it: «delibera n. 19 del 28 gennaio 2026».
     pub delibera: &'static str,
+    /// Its indications for comuni under 5,000 inhabitants, as the acts cite
+    /// them, if a separate act gave them («l'Aggiornamento 2024 al …»).
+    pub piccoli_comuni: &'static str,
     /// The first day it is in force (ISO date).
     #[serde(skip)]
     pub dal: &'static str,
 }
 
-/// The plans, oldest first. PNA 2022: delibera ANAC n. 7 of 17 January 2023;
+/// The plans, oldest first. PNA 2022: delibera ANAC n. 7 of 17 January 2023,
+/// with its Aggiornamento 2024 for the small comuni (delibera n. 31 of 30
+/// January 2025, as the acts cited it before; not checked again here);
 /// PNA 2025 (2026-2028): delibera ANAC n. 19 of 28 January 2026 (checked
 /// against the published news of its adoption).
 const PNAS: &[Pna] = &[
@@ -28,12 +33,14 @@ const PNAS: &[Pna] = &[
         nome: "Piano Nazionale Anticorruzione 2022",
         sigla: "PNA 2022",
         delibera: "delibera n. 7 del 17 gennaio 2023",
+        piccoli_comuni: "l'Aggiornamento 2024 al Piano Nazionale Anticorruzione 2022, approvato dall'ANAC con delibera n. 31 del 30 gennaio 2025,",
         dal: "2023-01-17",
     },
     Pna {
         nome: "Piano Nazionale Anticorruzione 2025",
         sigla: "PNA 2025",
         delibera: "delibera n. 19 del 28 gennaio 2026",
+        piccoli_comuni: "",
         dal: "2026-01-28",
     },
 ];

@@ -88,6 +88,7 @@ fn the_acts_cite_the_pna_in_force_at_their_date() {
                 &[
                     "Piano Nazionale Anticorruzione 2022",
                     "delibera n. 7 del 17 gennaio 2023",
+                    "delibera n. 31 del 30 gennaio 2025",
                 ],
                 name,
             );
@@ -98,6 +99,12 @@ fn the_acts_cite_the_pna_in_force_at_their_date() {
                 &docx,
                 &["il Piano Nazionale Anticorruzione 2022, approvato dall'Autorità Nazionale Anticorruzione (ANAC) con delibera n. 7 del 17 gennaio 2023"],
                 name,
+            );
+            // With it, its 2024 update for the comuni under 5,000 inhabitants (Alì).
+            assert_eq!(
+                pdf.contains("l'Aggiornamento 2024 al Piano Nazionale Anticorruzione 2022, approvato dall'ANAC con delibera n. 31 del 30 gennaio 2025, fornisce ai comuni con popolazione inferiore a 5.000 abitanti"),
+                istat == "083002",
+                "{name}"
             );
         }
     }

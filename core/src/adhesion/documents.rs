@@ -175,6 +175,10 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
         ),
         ("pna.sigla", "la sua sigla (PNA 2025)"),
         (
+            "pna.piccoli_comuni",
+            "l'atto ANAC con le indicazioni per i comuni sotto 5.000 abitanti, se c'è (vuoto per il PNA 2025)",
+        ),
+        (
             "pna.delibera",
             "la delibera ANAC che lo ha approvato (delibera n. 19 del 28 gennaio 2026)",
         ),
