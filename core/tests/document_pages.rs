@@ -15,9 +15,9 @@ use common::docs::{pdf_text, Doc};
 use common::every_kind::{documents, Kind};
 
 /// Kinds whose small text is `training-docs`' part of issue 20 (month grids,
-/// year overview, organigram): their 8-pt check is off until that lands.
+/// year overview: 7.5 pt today): their 8-pt check is off until that lands.
 /// Empty this list once it has (or run with `ENGINE_8PT_ALL=1` to check them).
-const SMALL_TEXT_PENDING: &[&str] = &["calendario", "quadro_annuale", "organigramma"];
+const SMALL_TEXT_PENDING: &[&str] = &["calendario", "quadro_annuale"];
 
 /// The height of a word's box in Liberation's faces, as a multiple of its
 /// size (ascent 0.891 + descent 0.216 of the em).
