@@ -151,6 +151,24 @@ fn the_giunta_proposal_gives_its_bases_and_keeps_each_parere_with_its_signature(
             ],
             name,
         );
+        // In the DOCX each parere keeps with its «lì», which keeps with the signature.
+        let docx_bytes = s
+            .render_job(DocKind::DeliberaGiunta, None, Some(istat))
+            .unwrap()
+            .render(Format::Docx)
+            .unwrap()
+            .bytes;
+        let keeps = common::docs::docx_python(
+            &docx_bytes,
+            r#"
+import sys, docx
+ps = docx.Document(sys.argv[1]).paragraphs
+for i, p in enumerate(ps):
+    if p.text.startswith('Parere di regolarità'):
+        print(p.paragraph_format.keep_with_next, ps[i + 1].paragraph_format.keep_with_next)
+"#,
+        );
+        assert_eq!(keeps.trim(), "True True\nTrue True", "{name}");
         // Each parere on one page with its «lì» and its signature.
         let pages: Vec<String> = pdf_text(&bytes, &[]).split('\u{c}').map(flat).collect();
         for (parere, signatory) in [
