@@ -112,6 +112,8 @@ fn register(
     ref_year: Option<i32>,
     minutes: i64,
 ) -> Result<Certificate> {
+    // No attestato is numbered without the name of who signs it.
+    super::attestati_pdf::signatory(tx)?;
     let year = issued.year();
     let number: i64 = tx.query_row(
         "SELECT coalesce(max(number), 0) + 1 FROM training_certificate WHERE year = ?1",
