@@ -809,6 +809,8 @@ impl Composer {
     /// Lines of one size, aligned, kept together (up to three) on a page.
     fn styled(&mut self, s: &Styled) {
         let f = self.f;
+        let from = self.width * s.from.clamp(0.0, 0.9);
+        let (left, width) = (self.left + from, self.width - from);
         let lines: Vec<Line> = s
             .lines
             .iter()
@@ -816,13 +818,7 @@ impl Composer {
                 if l.iter().all(|sp| sp.text.is_empty()) {
                     vec![Line::default()]
                 } else {
-                    break_lines(
-                        &words(l, s.size, Face::Regular, f),
-                        self.width,
-                        s.size,
-                        f,
-                        false,
-                    )
+                    break_lines(&words(l, s.size, Face::Regular, f), width, s.size, f, false)
                 }
             })
             .collect();
@@ -837,9 +833,9 @@ impl Composer {
             }
             self.y -= leading;
             let x = match s.align {
-                CellAlign::Left => self.left,
-                CellAlign::Center => self.left + ((self.width - line.width) / 2.0).max(0.0),
-                CellAlign::Right => self.left + (self.width - line.width).max(0.0),
+                CellAlign::Left => left,
+                CellAlign::Center => left + ((width - line.width) / 2.0).max(0.0),
+                CellAlign::Right => left + (width - line.width).max(0.0),
             };
             let baseline =
                 self.y + (leading - (ASCENT + DESCENT) * s.size) / 2.0 + DESCENT * s.size;

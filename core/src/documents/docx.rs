@@ -744,8 +744,10 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
             }
             Block::Styled(s) => {
                 for (i, line) in s.lines.iter().enumerate() {
+                    let indent = (text_twips as f32 * s.from.clamp(0.0, 0.9)) as i32;
                     let p = Paragraph::new()
                         .align(cell_align(s.align))
+                        .indent(Some(indent), None, None, None)
                         .keep_next(i + 1 < s.lines.len());
                     let p = line.iter().fold(p, |p, sp| {
                         let mut run = Run::new()

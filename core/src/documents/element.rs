@@ -56,6 +56,29 @@ impl PartialEq for Custom {
     }
 }
 
+/// A flexible space: up to `at_most` points, but never so much that less
+/// than `leave` points stay on the page for what follows (a certificate's
+/// signature is set low on its page, and stays on it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fill {
+    pub at_most: f32,
+    pub leave: f32,
+}
+
+impl Element for Fill {
+    fn height(&self, _width: f32, room: f32) -> f32 {
+        (room - self.leave).clamp(0.0, self.at_most)
+    }
+
+    fn draw(&self, _width: f32, _height: f32) -> Vec<Shape> {
+        Vec::new()
+    }
+
+    fn fallback(&self) -> Vec<Block> {
+        Vec::new()
+    }
+}
+
 /// What is drawn on every page from the one where the decoration starts,
 /// inside the running header and footer.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,6 +283,7 @@ pub(super) fn for_docx(doc: &Document) -> Document {
             align: CellAlign::Center,
             color: FOOT_COLOR,
             before: 18.0,
+            from: 0.0,
         }));
     }
     Document {

@@ -217,6 +217,9 @@ pub struct Styled {
     pub align: CellAlign,
     pub color: Rgb,
     pub before: f32,
+    /// Where the lines' measure starts, as a share of the text width: 0
+    /// for the whole width, 0.5 for the right half (under a signature).
+    pub from: f32,
 }
 
 impl Styled {
@@ -228,6 +231,7 @@ impl Styled {
             align: CellAlign::Center,
             color: Rgb::BLACK,
             before,
+            from: 0.0,
         }
     }
 }

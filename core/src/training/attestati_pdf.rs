@@ -12,7 +12,7 @@ use rusqlite::{params, Connection};
 use super::attestati::{get_certificate, issue_date, issue_for_event, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
-use crate::documents::element::Decoration;
+use crate::documents::element::{Custom, Decoration, Fill};
 use crate::documents::model::{
     span, Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Span, Style, Styled, Table,
     HEADER_FILL,
@@ -154,6 +154,7 @@ fn signature_blocks(
     conn: &Connection,
     letter: &crate::db::kv::Settings,
     c: &Certificate,
+    air: f32,
 ) -> Result<Vec<Block>> {
     let digital = super::training_settings(conn)?.sign_digitally;
     let mut right = Vec::new();
@@ -163,7 +164,11 @@ fn signature_blocks(
     }
     right.push(span(letter.signatory_name.trim(), true));
     Ok(vec![
-        Block::Space(30.0),
+        // Up to `air` points above the signature, as long as it stays on the page.
+        Block::Element(Custom::new(Fill {
+            at_most: air,
+            leave: 110.0,
+        })),
         Block::Signature {
             lines: vec![span(
                 &format!("Messina, {}", plain_date(issued_on(c)?)),
@@ -183,9 +188,11 @@ fn signature_blocks(
                 })
                 .collect(),
             size: 8.5,
-            align: CellAlign::Right,
+            align: CellAlign::Center,
             color: GREY,
             before: 4.0,
+            // Under the signatory's name, in the right half.
+            from: 0.5,
         }),
     ])
 }
@@ -224,26 +231,30 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
             inset: 30.0,
             foot: Some(footer_lines(c, &letter)),
         }),
-        bold_line("ATTESTATO DI PARTECIPAZIONE", 22.0, 14.0),
-        line(&number_text(c), 12.0, 2.0),
+        Block::Element(Custom::new(Fill {
+            at_most: 24.0,
+            leave: 0.0,
+        })),
+        bold_line("ATTESTATO DI PARTECIPAZIONE", 22.0, 0.0),
+        line(&number_text(c), 12.0, 4.0),
         Block::Styled(Styled {
             lines: vec![vec![Span {
                 text: "Si attesta che".into(),
                 bold: false,
                 italic: true,
             }]],
-            ..Styled::centred("", 12.0, false, 24.0)
+            ..Styled::centred("", 12.0, false, 30.0)
         }),
-        bold_line(&c.participant, 20.0, 6.0),
+        bold_line(&c.participant, 20.0, 8.0),
     ];
     if let Some(ente) = &c.ente {
-        blocks.push(line(&format!("({ente})"), 12.0, 0.0));
+        blocks.push(line(&format!("({ente})"), 12.0, 4.0));
     }
     blocks.extend([
-        line(&format!("ha partecipato {what}"), 12.0, 10.0),
-        bold_line(&format!("«{}»", e.title), 15.0, 2.0),
-        line(&format!("della Comunità di Pratiche, {mode},"), 12.0, 2.0),
-        line(&format!("{when},"), 12.0, 0.0),
+        line(&format!("ha partecipato {what}"), 12.0, 16.0),
+        bold_line(&format!("«{}»", e.title), 15.0, 4.0),
+        line(&format!("della Comunità di Pratiche, {mode},"), 12.0, 4.0),
+        line(&format!("{when},"), 12.0, 3.0),
     ]);
     let mut topic = Vec::new();
     if let Some(t) = &e.theme {
@@ -256,7 +267,7 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
         ));
     }
     if !topic.is_empty() {
-        blocks.push(line(&format!("{},", topic.join(", ")), 11.0, 0.0));
+        blocks.push(line(&format!("{},", topic.join(", ")), 11.0, 3.0));
     }
     blocks.push(bold_line(
         &format!(
@@ -273,10 +284,10 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
                 bold: false,
                 italic: true,
             }]],
-            ..Styled::centred("", 10.0, false, 12.0)
+            ..Styled::centred("", 10.0, false, 16.0)
         }));
     }
-    blocks.extend(signature_blocks(conn, &letter, c)?);
+    blocks.extend(signature_blocks(conn, &letter, c, 110.0)?);
     Ok(Document {
         style: Style::Report,
         title: format!(
@@ -427,7 +438,7 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Document> {
         Block::paragraph(span(&body, false)),
         Block::Grid(year_table(&rows, c.minutes)),
     ];
-    blocks.extend(signature_blocks(conn, &letter, c)?);
+    blocks.extend(signature_blocks(conn, &letter, c, 30.0)?);
     Ok(Document {
         style: Style::Report,
         title: format!(

@@ -263,10 +263,10 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
             let mut first = y + 15.0;
             if let Some(hn) = &day.holiday {
                 let beside = !fit_text(hn, col_w - 23.0, MIN_TEXT, false, 1).1;
-                let (hx, hy, hw) = if beside {
-                    (x + 20.0, y + 3.5, col_w - 23.0)
+                let (hx, hy, hw, align) = if beside {
+                    (x + 20.0, y + 3.5, col_w - 23.0, CellAlign::Right)
                 } else {
-                    (x + 3.0, first, col_w - 6.0)
+                    (x + 3.0, first, col_w - 6.0, CellAlign::Left)
                 };
                 let lines = fit_text(hn, hw, MIN_TEXT, false, 2).0.len().max(1);
                 shapes.push(Shape::Text {
@@ -278,7 +278,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
                     size: MIN_TEXT,
                     bold: false,
                     italic: true,
-                    align: CellAlign::Right,
+                    align,
                     color: GREY_TEXT,
                 });
                 if !beside {
