@@ -323,3 +323,67 @@ fn no_text_under_8_pt_in_a_large_organigram() {
         assert_eq!(pages.len(), 1, "one page");
     }
 }
+
+#[test]
+fn a_zones_forty_four_rpct_print_at_8_pt_at_least_with_every_name() {
+    use cdp_core::organigram::documents::{chart_report, print_layout};
+    let mut s = common::store();
+    let zone = s
+        .zones()
+        .unwrap()
+        .into_iter()
+        .max_by_key(|z| z.comuni)
+        .unwrap();
+    let codes: Vec<String> = s
+        .list_comuni(&cdp_core::registry::ComuneQuery {
+            zone: Some(zone.id.to_string()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|c| c.istat)
+        .collect();
+    assert!(codes.len() >= 40, "{}", codes.len());
+    for (i, c) in codes.iter().enumerate() {
+        s.add_referent(
+            c,
+            &common::registry::rpct(&format!("Responsabile Numero {i}")),
+        )
+        .unwrap();
+    }
+    let zu = common::organigram::unit_id(&s, "Zone omogenee");
+    let u = s.org_unit(zu).unwrap();
+    s.update_org_unit(
+        zu,
+        &cdp_core::organigram::units::UnitInput {
+            name: u.name,
+            kind: u.kind,
+            shows_zones: true,
+            shows_rpct: true,
+            version: Some(u.updated_at),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let on = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let o = s.organigram(on).unwrap();
+    // The screen's layout would print it at 7.7 pt on A3: the print's
+    // layout is tighter instead.
+    let doc = chart_report(&o, &print_layout(&o, &[]));
+    assert_no_text_under_8_pt("organigramma", &doc);
+    let pdf = s.org_chart_pdf(on, &[]).unwrap();
+    if let Some(dir) = std::env::var_os("ORG_SAMPLE_DIR") {
+        std::fs::write(
+            std::path::Path::new(&dir).join("organigramma-44-rpct.pdf"),
+            &pdf,
+        )
+        .unwrap();
+    }
+    let text = pdf_text(&pdf, &[]);
+    for i in 0..codes.len() {
+        assert!(
+            text.contains(&format!("RPCT: Responsabile Numero {i}\n")),
+            "RPCT {i} missing:\n{text}"
+        );
+    }
+}

@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 
-use super::layout::{layout, LayoutOptions, OrgLayout, LEADING, PAD, SMALLEST};
+use super::layout::{
+    layout, layout_with, LayoutOptions, OrgLayout, Stacking, LEADING, PAD, SMALLEST,
+};
 use super::tree::{NodeKind, Organigram};
 use crate::documents::element::{Custom, Element};
 use crate::documents::model::{
@@ -367,23 +369,22 @@ pub fn composition_report(o: &Organigram) -> Document {
 
 /// The layout of the printed chart: the screen's, if it fits its page with
 /// its smallest text at `MIN_PRINTED`; otherwise the layout changes, never
-/// the size: many leaves beside branches are stacked in columns too,
-/// stacks are made taller or shorter, and at last the branches whose
+/// the size: the gaps between boxes and levels are tightened, many leaves
+/// beside branches are stacked in columns too, stacks are made taller or
+/// shorter, and at last the branches whose
 /// children are all leaves (a zone's comuni) are drawn closed with their
 /// count (the composition lists them). Then the gaps between levels grow
 /// (up to `MAX_LEVEL_STRETCH` times) so that a broad, shallow chart, scaled
 /// to the page's width, fills its height too. The boxes and their text
 /// keep their proportions.
 pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
-    let screen = LayoutOptions::default();
-    let mixed = LayoutOptions {
-        stack_mixed: true,
+    let base = LayoutOptions::default();
+    let screen = Stacking::default();
+    let mixed = Stacking {
+        mixed: true,
         ..screen
     };
-    let rows = |stack_rows| LayoutOptions {
-        stack_rows,
-        ..mixed
-    };
+    let rows = |rows| Stacking { rows, ..mixed };
     let mut closed = collapsed.to_vec();
     closed.extend(
         o.nodes
@@ -392,33 +393,35 @@ pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
             .filter(|n| n.children.iter().all(|&c| o.nodes[c].children.is_empty()))
             .map(|n| n.key.clone()),
     );
+    // The screen's gaps, then tighter ones (half the gap between levels).
+    let tight = LayoutOptions {
+        gap: 10.0,
+        level_gap: base.level_gap / 2.0,
+    };
     let tries = [
-        (screen, collapsed),
-        (mixed, collapsed),
-        (rows(8), collapsed),
-        (rows(18), collapsed),
-        (rows(24), collapsed),
-        (mixed, &closed[..]),
+        (base, screen, collapsed),
+        (tight, screen, collapsed),
+        (tight, mixed, collapsed),
+        (tight, rows(10), collapsed),
+        (tight, rows(8), collapsed),
+        (tight, rows(16), collapsed),
+        (tight, rows(24), collapsed),
+        (tight, mixed, &closed[..]),
     ];
-    let legible = |l: &OrgLayout| page_for(l.width, l.height).1 >= MIN_SCALE - 1e-3;
-    let mut chosen = None;
-    for (opts, closed) in tries {
-        let l = layout(o, closed, &opts);
-        if legible(&l) {
-            chosen = Some((l, opts, closed));
+    let scale = |l: &OrgLayout| page_for(l.width, l.height).1;
+    let mut chosen: Option<(OrgLayout, LayoutOptions, Stacking, &[String])> = None;
+    for (opts, stacking, closed) in tries {
+        let l = layout_with(o, closed, &opts, stacking);
+        let legible = scale(&l) >= MIN_SCALE - 1e-3;
+        if legible || chosen.as_ref().is_none_or(|c| scale(&c.0) < scale(&l)) {
+            chosen = Some((l, opts, stacking, closed));
+        }
+        if legible {
             break;
         }
-        chosen = match chosen {
-            Some((best, o_, c_))
-                if page_for(best.width, best.height).1 >= page_for(l.width, l.height).1 =>
-            {
-                Some((best, o_, c_))
-            }
-            _ => Some((l, opts, closed)),
-        };
     }
-    let Some((l, base, closed)) = chosen else {
-        return layout(o, collapsed, &screen);
+    let Some((l, base, stacking, closed)) = chosen else {
+        return layout(o, collapsed, &base);
     };
     let (size, s) = page_for(l.width, l.height);
     let room = (size.content().1 - TITLE_BAND) / s;
@@ -430,19 +433,20 @@ pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
         level_gap: base.level_gap + 10.0,
         ..base
     };
-    let per_point = (layout(o, closed, &probe).height - l.height) / 10.0;
+    let per_point = (layout_with(o, closed, &probe, stacking).height - l.height) / 10.0;
     if per_point <= 0.0 {
         return l;
     }
     let gap =
         (base.level_gap + (room - l.height) / per_point).min(base.level_gap * MAX_LEVEL_STRETCH);
-    let stretched = layout(
+    let stretched = layout_with(
         o,
         closed,
         &LayoutOptions {
             level_gap: gap,
             ..base
         },
+        stacking,
     );
     // Only if the page and the scale stay what they were.
     if page_for(stretched.width, stretched.height).1 >= s - 1e-3 {

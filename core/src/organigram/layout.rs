@@ -28,18 +28,6 @@ pub struct LayoutOptions {
     pub gap: f32,
     /// Vertical gap between levels (the connectors run in it).
     pub level_gap: f32,
-    /// The most boxes in one column of a stack (see [`STACK_ROWS`]).
-    #[serde(default = "default_stack_rows")]
-    pub stack_rows: usize,
-    /// The leaves of a parent that also has branches are stacked too (in
-    /// a block after its branches) when they are `STACK_FROM` or more: a
-    /// print that would not fit its page at a legible size.
-    #[serde(default)]
-    pub stack_mixed: bool,
-}
-
-fn default_stack_rows() -> usize {
-    STACK_ROWS
 }
 
 impl Default for LayoutOptions {
@@ -47,8 +35,27 @@ impl Default for LayoutOptions {
         LayoutOptions {
             gap: 14.0,
             level_gap: 28.0,
-            stack_rows: STACK_ROWS,
-            stack_mixed: false,
+        }
+    }
+}
+
+/// Which leaves are stacked in columns under their parent, and how tall the
+/// columns are. The screen's is the default; a print that would not fit its
+/// page at a legible size changes it (see `documents::print_layout`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stacking {
+    /// The most boxes in one column of a stack.
+    pub rows: usize,
+    /// The leaves of a parent that also has branches are stacked too (in a
+    /// block after its branches) when they are `STACK_FROM` or more.
+    pub mixed: bool,
+}
+
+impl Default for Stacking {
+    fn default() -> Self {
+        Stacking {
+            rows: STACK_ROWS,
+            mixed: false,
         }
     }
 }
@@ -424,6 +431,16 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
 
 /// Lays out the organigram; the nodes whose key is in `collapsed` hide their descendants.
 pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> OrgLayout {
+    layout_with(o, collapsed, opts, Stacking::default())
+}
+
+/// [`layout`] with the leaves stacked as `stacking` says.
+pub fn layout_with(
+    o: &Organigram,
+    collapsed: &[String],
+    opts: &LayoutOptions,
+    stacking: Stacking,
+) -> OrgLayout {
     // The visible nodes, in pre-order.
     let mut visible: Vec<usize> = Vec::new();
     let mut index = vec![usize::MAX; o.nodes.len()];
@@ -471,7 +488,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
         let kids = &o.nodes[i].children;
         let leaves = kids.iter().filter(|&&c| leaf(c)).count();
         let all = leaves == kids.len();
-        if open(i) && leaves >= STACK_FROM && (all || opts.stack_mixed) {
+        if open(i) && leaves >= STACK_FROM && (all || stacking.mixed) {
             kids.iter().partition(|&&c| !leaf(c))
         } else {
             (kids.clone(), Vec::new())
@@ -504,7 +521,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
         let mut children: Vec<usize> = row.iter().map(|&c| tid[index[c]]).collect();
         if !stack.is_empty() {
             let kids: Vec<usize> = stack.iter().map(|&c| index[c]).collect();
-            let (cols, rows) = stack_columns(kids.len(), opts.stack_rows);
+            let (cols, rows) = stack_columns(kids.len(), stacking.rows);
             let col_w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
             let w = col_w * cols as f32 + opts.gap * (cols - 1) as f32;
             let h = kids
@@ -540,7 +557,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
     }
     for (b, kids) in &blocks {
         let (x0, y0) = pos[*b];
-        let (_, rows) = stack_columns(kids.len(), opts.stack_rows);
+        let (_, rows) = stack_columns(kids.len(), stacking.rows);
         let col_w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
         for (c, column) in kids.chunks(rows).enumerate() {
             let x = x0 + c as f32 * (col_w + opts.gap);
@@ -591,7 +608,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             x2: px,
             y2: mid,
         });
-        let rows = stack_columns(stack.len(), opts.stack_rows).1;
+        let rows = stack_columns(stack.len(), stacking.rows).1;
         let spines: Vec<f32> = stack
             .chunks(rows.max(1))
             .map(|c| boxes[c[0]].x - STACK_INDENT / 2.0)
