@@ -1046,7 +1046,8 @@ pub(crate) fn event_minutes(e: &Event) -> i64 {
 }
 
 /// The settings of the training: the share of an event that counts as
-/// present, and the yearly target of hours per person.
+/// present, the yearly target of hours per person, and how the attestati
+/// are signed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrainingSettings {
@@ -1059,7 +1060,6 @@ pub struct TrainingSettings {
     /// the digital signature's formula, and the batch says so. Otherwise
     /// (the default) they print the signatory's name in place of the
     /// autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
-    #[serde(default)]
     pub sign_digitally: bool,
 }
 
