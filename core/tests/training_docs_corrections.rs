@@ -121,6 +121,9 @@ fn signed_digitally_by_the_settings_the_batch_says_so_and_the_attestato_prints_t
 #[test]
 fn issuing_is_refused_while_the_signatory_name_is_not_set() {
     let (mut s, e, p) = fixture("  ");
+    // Said before the folder is asked.
+    let err = s.check_certificate_date(e, "2027-03-10").unwrap_err();
+    assert_eq!(err.field(), Some("signatory_name"));
     let err = s.issue_event_certificate(e, p, "2027-03-10").unwrap_err();
     assert_eq!(err.code(), "validation");
     assert_eq!(err.field(), Some("signatory_name"));
