@@ -390,3 +390,50 @@ fn a_zones_forty_four_rpct_print_at_8_pt_at_least_with_every_name() {
         );
     }
 }
+
+#[test]
+fn a_yearly_summary_of_many_pages_keeps_its_signature_with_its_formula() {
+    let (mut s, _, p) = fixture("Maria Rossi");
+    for i in 0..45 {
+        let date = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap() + chrono::Duration::days(7 * i);
+        let e = s
+            .create_training_event(&EventInput {
+                title: format!("Incontro di approfondimento n. {}", i + 1),
+                ..common::training::event(&date.to_string())
+            })
+            .unwrap();
+        s.set_training_attendance(e.id, p, true, 180).unwrap();
+    }
+    let y = s.issue_year_certificate(p, 2027, "2028-01-10").unwrap();
+    let pdf = s.certificate_pdf(y.id).unwrap().0;
+    if let Some(dir) = std::env::var_os("TRAINING_SAMPLE_DIR") {
+        std::fs::write(
+            std::path::Path::new(&dir).join("attestato-annuale-lungo.pdf"),
+            &pdf,
+        )
+        .unwrap();
+    }
+    let pages = common::docs::pdf_pages(&pdf);
+    assert!(pages >= 2, "{pages}");
+    let mut signed_on = None;
+    for page in 1..=pages {
+        let n = page.to_string();
+        let text = flat(&pdf_text(&pdf, &["-f", &n, "-l", &n]));
+        // The register line on every page, the table's header on each.
+        assert!(text.contains("Codice di verifica"), "page {page}: {text}");
+        if page < pages {
+            assert!(
+                text.contains("Attività e area tematica"),
+                "page {page}: {text}"
+            );
+        }
+        if text.contains("Maria Rossi Firma autografa sostituita a mezzo stampa") {
+            signed_on = Some(page);
+        }
+    }
+    assert_eq!(
+        signed_on,
+        Some(pages),
+        "signatory and formula together, last"
+    );
+}

@@ -57,8 +57,9 @@ impl PartialEq for Custom {
 }
 
 /// A flexible space: up to `at_most` points, but never so much that less
-/// than `leave` points stay on the page for what follows (a certificate's
-/// signature is set low on its page, and stays on it).
+/// than `leave` points stay on the page for what follows; when less than
+/// `leave` is left already, what follows starts a new page (a certificate's
+/// signature is set low on its page, and kept whole with its formula).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fill {
     pub at_most: f32,
@@ -67,7 +68,12 @@ pub struct Fill {
 
 impl Element for Fill {
     fn height(&self, _width: f32, room: f32) -> f32 {
-        (room - self.leave).clamp(0.0, self.at_most)
+        if room < self.leave {
+            // More than the room: the composer turns the page.
+            room + 1.0
+        } else {
+            (room - self.leave).min(self.at_most)
+        }
     }
 
     fn draw(&self, _width: f32, _height: f32) -> Vec<Shape> {
