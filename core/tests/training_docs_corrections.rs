@@ -437,3 +437,46 @@ fn a_yearly_summary_of_many_pages_keeps_its_signature_with_its_formula() {
         "signatory and formula together, last"
     );
 }
+
+#[test]
+fn the_docx_writer_gets_the_custom_contents_text() {
+    use cdp_core::documents::element::Decoration;
+    use cdp_core::documents::model::Styled;
+    use cdp_core::documents::{render, Format, Meta};
+    use cdp_core::organigram::documents::{chart_report, print_layout};
+    let s = common::store();
+    let o = s
+        .organigram(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+        .unwrap();
+    let mut doc = chart_report(&o, &print_layout(&o, &[]));
+    doc.blocks.insert(
+        0,
+        Block::Decoration(Decoration {
+            frame: None,
+            inset: 0.0,
+            foot: Some("Riga del registro in calce.".into()),
+        }),
+    );
+    doc.blocks.push(Block::Styled(Styled::centred(
+        "Riga finale centrata",
+        12.0,
+        true,
+        6.0,
+    )));
+    let docx = render(&doc, Format::Docx, &Meta::new("Prova", "Prova")).unwrap();
+    let text = common::docs::docx_text(&docx.bytes);
+    for want in [
+        "Organigramma del gruppo di lavoro della Comunità di Pratiche",
+        "Responsabile del progetto – Segretario Generale:",
+        "Zone omogenee – I referenti di zona",
+        "Riga finale centrata",
+        "Riga del registro in calce.",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    // The foot closes the document.
+    assert!(
+        text.trim_end().ends_with("Riga del registro in calce."),
+        "{text}"
+    );
+}
