@@ -65,6 +65,20 @@ async function navByKey(app, section) {
   await app.settled();
 }
 
+/** Opens the attendance panel of the event shown in the day's panel, by
+ * keyboard: the button is focused once it is drawn (the day's panel is
+ * redrawn after a save) and Enter pressed, again if the panel did not open. */
+async function openAttendance(app) {
+  const button = "[data-testid=day-panel] [data-testid=event-attendance]";
+  const panelOpen = () => app.exec("return !!document.querySelector('[data-testid=attendance-panel] #att-who')");
+  await waitFor(async () => {
+    if (await panelOpen()) return true;
+    const focused = await app.exec("const b = document.querySelector(arguments[0]); b?.focus(); return !!b && document.activeElement === b", button);
+    if (focused) await app.keys(KEY.ENTER);
+    return waitFor(panelOpen, "the attendance panel", 3000).catch(() => false);
+  }, "the attendance panel open", 30000);
+}
+
 test("main content above the fold at 960×600, sidebar open and collapsed (remembered, by keyboard)", () =>
   withApp(async (app) => {
     await app.resize(960, 600);
@@ -169,8 +183,7 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
     await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il registro degli accessi civici"), "the event on its day");
 
     // One person enrolled.
-    await app.exec("document.querySelector('[data-testid=day-panel] [data-testid=event-attendance]').focus()");
-    await app.keys(KEY.ENTER);
+    await openAttendance(app);
     await app.select("#att-who", "new");
     await app.typeWhole("#att-new-name", "Anna Verdi");
     await app.typeWhole("#att-new-ente", "Comune di Milazzo");
@@ -225,8 +238,7 @@ test("Formazione: no unsaved question after issuing attestati", () =>
     await app.typeWhole("#ev-place", "Palazzo dei Leoni, Messina");
     await app.click("[data-testid=event-save]");
     await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Incontro dei RPCT"), "the event on its day");
-    await app.exec("document.querySelector('[data-testid=day-panel] [data-testid=event-attendance]').focus()");
-    await app.keys(KEY.ENTER);
+    await openAttendance(app);
     await app.select("#att-who", "new");
     await app.typeWhole("#att-new-name", "Paolo Neri");
     await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
@@ -245,6 +257,31 @@ test("Formazione: no unsaved question after issuing attestati", () =>
     await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=attendance-panel]')")), "the panel closed");
     await app.chord([KEY.ALT], "1");
     assert.equal(await app.alertText(), null, "no question on leaving");
+  }));
+
+test("Formazione: attendance for an event not yet held is refused, in Italian", () =>
+  withApp(async (app) => {
+    await app.nav("formazione");
+    await app.click("[data-testid=new-event]");
+    await app.select("#ev-mode", "presenza");
+    await app.typeWhole("#ev-title", "Il whistleblowing nei comuni");
+    await app.fill("#ev-date", "16/3/2030");
+    await app.typeWhole("#ev-start_time", "10:00");
+    await app.typeWhole("#ev-end_time", "12:00");
+    await app.typeWhole("#ev-place", "Palazzo dei Leoni, Messina");
+    await app.click("[data-testid=event-save]");
+    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il whistleblowing nei comuni"), "the event on its day");
+    await openAttendance(app);
+    await app.select("#att-who", "new");
+    await app.typeWhole("#att-new-name", "Carla Bruno");
+    await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+    await app.exec("document.querySelector('[data-testid=att-add]').focus()");
+    await app.keys(KEY.ENTER);
+    const refused = "L'evento non si è ancora svolto: presenze e attestati si registrano dal giorno dell'evento (16/03/2030).";
+    await waitFor(async () => (await app.text("[data-testid=attendance-panel]")).includes(refused), "the refusal, in Italian");
+    assert.doesNotMatch(await app.text("[data-testid=attendance-panel]"), /Carla Bruno\s*—\s*presente/, "nothing recorded");
+    await app.assertAxe("presenza rifiutata per un evento futuro");
+    assert.deepEqual(await englishOnScreen(app), []);
   }));
 
 test("no English word on any section (text, labels, titles)", () =>
