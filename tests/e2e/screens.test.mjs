@@ -24,28 +24,6 @@ const focusIs = (app, css, what) =>
     throw new Error(`${e.message}; focus on ${await app.focused()}`);
   });
 
-/** Words of cells that the layout broke over two lines (a word, a date, a
- * code); a hyphen the data has («socio-assistenziali») may end a line. */
-const brokenWords = (app, table) =>
-  app.exec(
-    `const out = [];
-     for (const td of document.querySelectorAll(arguments[0] + ' td')) {
-       const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
-       for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-         const re = /[^\\s-]+-?/g;
-         for (let m = re.exec(n.data); m; m = re.exec(n.data)) {
-           const r = document.createRange();
-           r.setStart(n, m.index);
-           r.setEnd(n, m.index + m[0].length);
-           const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
-           if (tops.size > 1) out.push(m[0]);
-         }
-       }
-     }
-     return out;`,
-    table,
-  );
-
 /** Visible text and accessible names on screen that hold an English word. */
 const ENGLISH = /\b(Baseline|Target|report|Export|Import|Print|Delete|Cancel|Save)\b/i;
 const englishOnScreen = (app) =>
@@ -116,7 +94,7 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await app.resize(1280, 800);
     await app.nav("rischi");
     await app.el("[data-testid=risk-tree]");
-    assert.deepEqual(await brokenWords(app, "[data-testid=measure-list]"), [], "catalogue");
+    assert.deepEqual(await app.brokenWords("[data-testid=measure-list]"), [], "catalogue");
     await app.assertAxe("catalogo");
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi.png"));
 
@@ -129,7 +107,7 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await app.keys(KEY.TAB);
     await app.keys(KEY.ENTER);
     await focusIs(app, `[data-testid=plan-table] tr[data-measure="${id}"] [data-testid=monitor]`, "focus on the adopted measure's «Monitoraggio»");
-    assert.deepEqual(await brokenWords(app, "[data-testid=plan-table]"), [], "plan");
+    assert.deepEqual(await app.brokenWords("[data-testid=plan-table]"), [], "plan");
     await app.assertAxe("piano con misura adottata");
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi-piano.png"));
 
@@ -282,6 +260,18 @@ test("Formazione: attendance for an event not yet held is refused, in Italian", 
     assert.doesNotMatch(await app.text("[data-testid=attendance-panel]"), /Carla Bruno\s*—\s*presente/, "nothing recorded");
     await app.assertAxe("presenza rifiutata per un evento futuro");
     assert.deepEqual(await englishOnScreen(app), []);
+  }));
+
+test("no word broken in the register of adhesions, at 1280×800 and 960×600", () =>
+  withApp(async (app) => {
+    for (const [w, h] of [[1280, 800], [960, 600]]) {
+      await app.resize(w, h);
+      await app.nav("adesioni");
+      await app.el("[data-testid=adh-table]");
+      assert.deepEqual(await app.brokenWords("[data-testid=adh-table]"), [], `register at ${w}×${h}`);
+      assert.deepEqual(await app.brokenWords("[data-testid=stalled-table]").catch(() => []), [], `to remind at ${w}×${h}`);
+    }
+    await app.assertAxe("registro delle adesioni");
   }));
 
 test("no English word on any section (text, labels, titles)", () =>
