@@ -168,6 +168,8 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
     await app.click("[data-testid=att-enrol]");
     await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes("Anna Verdi"), "Anna enrolled");
     await app.clickText("Chiudi", "[data-testid=attendance-panel] button");
+    // The panel gives focus back to what opened it once it is gone: wait for it, so that it does not come after.
+    await focusIs(app, "[data-testid=day-panel] [data-testid=event-attendance]", "focus back on «Presenze e attestati»");
     await app.dismissToasts();
 
     // «Annulla evento» asks first; keeping it changes nothing (the mistake), focus back on the button.
