@@ -30,12 +30,15 @@ export class Form<T extends Values> {
   busy = $state(false);
   #start: T = $state() as T;
   #field: string | undefined;
+  #idOf: ((field: string) => string) | undefined;
 
-  /** `field`: where an error of the core that names no field is shown (a one-field form). */
-  constructor(initial: T, opts: { field?: string } = {}) {
+  /** `field`: where an error of the core that names no field is shown (a one-field form);
+   *  `idOf`: the id of a field's control, focused when the core names it (a group of boxes has no aria-invalid). */
+  constructor(initial: T, opts: { field?: string; idOf?: (field: string) => string } = {}) {
     this.values = structuredClone(initial);
     this.#start = structuredClone(initial);
     this.#field = opts.field;
+    this.#idOf = opts.idOf;
   }
 
   /** The fields the user changed since the form opened (or was last saved). */
@@ -90,9 +93,11 @@ export class Form<T extends Values> {
       return r;
     } catch (e) {
       this.fail(e);
+      const named = isApiError(e) && e.field && this.#idOf ? this.#idOf(e.field) : null;
       requestAnimationFrame(() => {
         const scope: ParentNode = root ?? document;
-        focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
+        (named !== null && focusEl(document.getElementById(named))) ||
+          focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
           focusEl(scope.querySelector<HTMLElement>("[role=alert]"));
       });
       return undefined;
