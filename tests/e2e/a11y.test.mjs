@@ -96,7 +96,7 @@ test("axe-core: no WCAG 2.1 AA violation on any screen, in every state visited",
     await app.el("dialog[open]");
     await app.assertAxe("dialogo di eliminazione della zona");
     await app.keys(KEY.ESCAPE);
-    await waitFor(async () => /^Azioni della zona .* ▾$/.test(await app.exec("return document.activeElement.textContent.trim()")), "focus back on the row's «Azioni ▾», where «Elimina» was");
+    await waitFor(async () => /^Azioni della zona .*▾$/.test(await app.exec("return document.activeElement.textContent.trim()")), "focus back on the row's «Azioni ▾», where «Elimina» was");
 
     // The zones' checklist is one tab stop.
     assert.equal(await app.exec("return document.querySelectorAll('[data-testid=assign-list] input[tabindex=\"0\"]').length"), 1);
