@@ -43,6 +43,28 @@ async function navByKey(app, section) {
   await app.settled();
 }
 
+/** A new event of two hours from 10:00, by the form («Nuovo evento»). */
+async function newEvent(app, { mode, title, date, place, link }) {
+  await app.click("[data-testid=new-event]");
+  await app.select("#ev-mode", mode);
+  await app.typeWhole("#ev-title", title);
+  await app.fill("#ev-date", date);
+  await app.typeWhole("#ev-start_time", "10:00");
+  await app.typeWhole("#ev-end_time", "12:00");
+  if (place) await app.typeWhole("#ev-place", place);
+  if (link) await app.typeWhole("#ev-link", link);
+  await app.click("[data-testid=event-save]");
+  await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes(title), "the event on its day");
+}
+
+/** In the event's attendance panel: a new participant, «Presente» ticked, not yet recorded. */
+async function newPresent(app, name) {
+  await openAttendance(app);
+  await app.select("#att-who", "new");
+  await app.typeWhole("#att-new-name", name);
+  await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+}
+
 /** Opens the attendance panel of the event shown in the day's panel, by
  * keyboard: the button is focused once it is drawn (the day's panel is
  * redrawn after a save) and Enter pressed, again if the panel did not open. */
@@ -150,15 +172,7 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
   withApp(async (app) => {
     await app.nav("formazione");
     await app.el("[data-testid=month-grid]");
-    await app.click("[data-testid=new-event]");
-    await app.select("#ev-mode", "webinar");
-    await app.typeWhole("#ev-title", "Il registro degli accessi civici");
-    await app.fill("#ev-date", "16/3/2027");
-    await app.typeWhole("#ev-start_time", "10:00");
-    await app.typeWhole("#ev-end_time", "12:00");
-    await app.typeWhole("#ev-link", "https://meet.esempio.it/cdp-accessi");
-    await app.click("[data-testid=event-save]");
-    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il registro degli accessi civici"), "the event on its day");
+    await newEvent(app, { mode: "webinar", title: "Il registro degli accessi civici", date: "16/3/2027", link: "https://meet.esempio.it/cdp-accessi" });
 
     // One person enrolled.
     await openAttendance(app);
@@ -209,19 +223,8 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
 test("Formazione: no unsaved question after issuing attestati", () =>
   withApp(async (app) => {
     await app.nav("formazione");
-    await app.click("[data-testid=new-event]");
-    await app.select("#ev-mode", "presenza");
-    await app.typeWhole("#ev-title", "Incontro dei RPCT della zona tirrenica");
-    await app.fill("#ev-date", "2/2/2026");
-    await app.typeWhole("#ev-start_time", "10:00");
-    await app.typeWhole("#ev-end_time", "12:00");
-    await app.typeWhole("#ev-place", "Palazzo dei Leoni, Messina");
-    await app.click("[data-testid=event-save]");
-    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Incontro dei RPCT"), "the event on its day");
-    await openAttendance(app);
-    await app.select("#att-who", "new");
-    await app.typeWhole("#att-new-name", "Paolo Neri");
-    await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+    await newEvent(app, { mode: "presenza", title: "Incontro dei RPCT della zona tirrenica", date: "2/2/2026", place: "Palazzo dei Leoni, Messina" });
+    await newPresent(app, "Paolo Neri");
     await app.click("[data-testid=att-add]");
     await waitFor(async () => /Paolo Neri\s*—\s*presente/.test(await app.text("[data-testid=attendance-sheet]")), "Paolo present");
     const dir = app.dir;
@@ -242,19 +245,8 @@ test("Formazione: no unsaved question after issuing attestati", () =>
 test("Formazione: attendance for an event not yet held is refused, in Italian", () =>
   withApp(async (app) => {
     await app.nav("formazione");
-    await app.click("[data-testid=new-event]");
-    await app.select("#ev-mode", "presenza");
-    await app.typeWhole("#ev-title", "Il whistleblowing nei comuni");
-    await app.fill("#ev-date", "16/3/2030");
-    await app.typeWhole("#ev-start_time", "10:00");
-    await app.typeWhole("#ev-end_time", "12:00");
-    await app.typeWhole("#ev-place", "Palazzo dei Leoni, Messina");
-    await app.click("[data-testid=event-save]");
-    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il whistleblowing nei comuni"), "the event on its day");
-    await openAttendance(app);
-    await app.select("#att-who", "new");
-    await app.typeWhole("#att-new-name", "Carla Bruno");
-    await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+    await newEvent(app, { mode: "presenza", title: "Il whistleblowing nei comuni", date: "16/3/2030", place: "Palazzo dei Leoni, Messina" });
+    await newPresent(app, "Carla Bruno");
     await app.exec("document.querySelector('[data-testid=att-add]').focus()");
     await app.keys(KEY.ENTER);
     const refused = "L'evento non si è ancora svolto: presenze e attestati si registrano dal giorno dell'evento (16/03/2030).";
