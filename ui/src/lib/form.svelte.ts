@@ -32,7 +32,7 @@ export class Form<T extends Values> {
   #field: string | undefined;
   #idOf: ((field: string) => string) | undefined;
 
-  /** `field`: where an error of the core that names no field is shown (a one-field form);
+  /** `field`: where an error of the core that names no field of the form is shown (a one-field form);
    *  `idOf`: the id of a field's control, focused when the core names it (a group of boxes has no aria-invalid). */
   constructor(initial: T, opts: { field?: string; idOf?: (field: string) => string } = {}) {
     this.values = structuredClone(initial);
@@ -70,7 +70,9 @@ export class Form<T extends Values> {
 
   /** Shows an error of the core: beside its field, or for the whole form. */
   fail(e: unknown) {
-    const field = (isApiError(e) && e.field) || this.#field;
+    const named = isApiError(e) ? e.field : null;
+    // A one-field form shows there every error of the core (a stale version, a duplicate).
+    const field = (named && !(this.#field && !(named in this.values)) ? named : null) || this.#field;
     if (field) this.errors = { ...this.errors, [field]: messageOf(e) };
     else this.error = messageOf(e);
   }
