@@ -256,6 +256,33 @@ test("Formazione: attendance for an event not yet held is refused, in Italian", 
     assert.deepEqual(await englishOnScreen(app), []);
   }));
 
+test("Formazione: «Elimina» on an unused theme area asks, says how to get it back, and keeps it on Escape", () =>
+  withApp(async (app) => {
+    const name = "Etica pubblica e integrità";
+    await app.nav("formazione");
+    await app.click("[data-testid=view-themes]");
+    await app.typeWhole("#theme-new", name);
+    await app.keys(KEY.ENTER);
+    const del = `[data-testid=themes-table] button[aria-label="Elimina l'area «${name}»"]`;
+    await app.el(del);
+    await app.exec("document.querySelector(arguments[0]).focus()", del);
+    await app.keys(KEY.ENTER);
+    await app.el("[data-testid=theme-delete-dialog][open]");
+    const said = await app.text("[data-testid=theme-delete-dialog]");
+    assert.match(said, /non è usata da nessun evento/);
+    assert.match(said, /Per riaverla, aggiungerla di nuovo/);
+    await focusIs(app, "[data-testid=theme-delete-dialog] [data-testid=confirm-yes]", "focus on «Elimina l'area»");
+    await app.assertAxe("conferma dell'eliminazione di un'area tematica");
+    await app.keys(KEY.ESCAPE);
+    await focusIs(app, del, "Escape: focus back on «Elimina»");
+    assert.match(await app.text("[data-testid=themes-table]"), new RegExp(name));
+    await app.keys(KEY.ENTER);
+    await focusIs(app, "[data-testid=theme-delete-dialog] [data-testid=confirm-yes]", "focus on «Elimina l'area»");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => !(await app.text("[data-testid=themes-table]")).includes(name), "the area removed");
+    await focusIs(app, "#theme-new", "focus on «Nuova area tematica»");
+  }));
+
 test("no word broken in the register of adhesions, at 1280×800 and 960×600", () =>
   withApp(async (app) => {
     for (const [w, h] of [[1280, 800], [960, 600]]) {
