@@ -664,6 +664,7 @@ mod attendance {
         s.save_training_settings(&TrainingSettings {
             min_share: 80,
             target_hours: 40,
+            sign_digitally: false,
         })
         .unwrap();
         let p = s.preview_attendance_import(e.id, &bytes).unwrap();
@@ -800,13 +801,15 @@ mod attendance {
             s.training_settings().unwrap(),
             TrainingSettings {
                 min_share: 75,
-                target_hours: 40
+                target_hours: 40,
+                sign_digitally: false,
             }
         );
         assert_eq!(
             s.save_training_settings(&TrainingSettings {
                 min_share: 0,
-                target_hours: 40
+                target_hours: 40,
+                sign_digitally: false,
             })
             .unwrap_err()
             .field(),
@@ -815,6 +818,7 @@ mod attendance {
         s.save_training_settings(&TrainingSettings {
             min_share: 80,
             target_hours: 24,
+            sign_digitally: false,
         })
         .unwrap();
         assert_eq!(s.training_settings().unwrap().target_hours, 24);
@@ -827,6 +831,7 @@ mod attestati {
 
     fn setup(n: usize) -> (cdp_core::Store, i64, Vec<i64>) {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
         let mut ids = Vec::new();
         for i in 0..n {
@@ -1358,6 +1363,7 @@ mod attestati_pdf {
     #[test]
     fn batch_renders_numbers_and_codes_reissue_and_year() {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let e = s
             .create_training_event(&EventInput {
                 place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
@@ -1466,9 +1472,10 @@ mod attestati_pdf {
             .join(" ")
     }
 
-    /// The signatory's title and name from the settings, no autograph line
-    /// beside «firmato digitalmente», where the code is checked, the number
-    /// once; the yearly summary with a «Livello» column.
+    /// The signatory's title and name from the settings, no autograph line,
+    /// the printed name in place of the signature (art. 3, comma 2, D.Lgs.
+    /// 39/1993), where the code is checked, the number once; the yearly
+    /// summary with a «Livello» column.
     #[test]
     fn signature_verification_and_level() {
         let mut s = common::store();
@@ -1494,7 +1501,7 @@ mod attestati_pdf {
                 "{t}"
             );
             assert!(
-                t.contains("firmato digitalmente") && !t.contains("……"),
+                t.contains("Firma autografa sostituita a mezzo stampa") && !t.contains("……"),
                 "{t}"
             );
             assert!(t.contains("presso la Segreteria Generale della Città Metropolitana di Messina (PEC protocollo@pec.prov.me.it)"), "{t}");
@@ -1515,6 +1522,7 @@ mod attestati_pdf {
     #[test]
     fn participle_agrees_with_the_kind() {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let p = s
             .add_training_participant(&ParticipantInput {
                 full_name: "Anna Neri".into(),
@@ -1525,17 +1533,17 @@ mod attestati_pdf {
             (
                 "giornata",
                 "presenza",
-                "alla giornata formativa della Comunità di Pratiche, svoltasi in presenza",
+                "alla giornata formativa «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltasi in presenza",
             ),
             (
                 "incontro_rpct",
                 "webinar",
-                "trasparenza della Comunità di Pratiche, svoltosi in modalità webinar",
+                "trasparenza «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltosi in modalità webinar",
             ),
             (
                 "tavolo",
                 "mista",
-                "al tavolo tematico della Comunità di Pratiche, svoltosi in modalità mista",
+                "al tavolo tematico «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltosi in modalità mista",
             ),
         ] {
             let e = s
@@ -1551,7 +1559,7 @@ mod attestati_pdf {
             let t = flat(&s.certificate_pdf(c.id).unwrap().0);
             assert!(t.contains(want), "{kind}: {t}");
             assert!(
-                !t.contains("giornata formativa della Comunità di Pratiche, svoltosi"),
+                !t.contains("sezione anticorruzione» della Comunità di Pratiche, svoltosi in presenza"),
                 "{t}"
             );
         }
@@ -1563,6 +1571,7 @@ mod attestati_pdf {
     #[test]
     fn issue_date_printed_and_checked() {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
         let p = s
             .add_training_participant(&ParticipantInput {
@@ -1593,9 +1602,9 @@ mod attestati_pdf {
         assert_eq!(c.issued_at, "2027-03-12");
         let t = flat(&s.certificate_pdf(c.id).unwrap().0);
         assert!(t.contains("Messina, 12 marzo 2027"), "{t}");
-        const LAW: &str = "art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190";
+        // The level is the network's, not the law's (issue 20).
         assert!(
-            t.contains(LAW) && !t.contains("comma 11") && !t.contains("8 e 11"),
+            t.contains("formazione di livello generale,") && !t.contains("190"),
             "{t}"
         );
         let err = s
@@ -1607,7 +1616,10 @@ mod attestati_pdf {
         assert_eq!(y.label, "2028/0001");
         let t = flat(&s.certificate_pdf(y.id).unwrap().0);
         assert!(t.contains("2 gennaio 2028"), "{t}");
-        assert!(t.contains(LAW) && !t.contains("8 e 11"), "{t}");
+        assert!(
+            t.contains("utili ai fini dell'obbligo formativo secondo la programmazione dell'ente di appartenenza") && !t.contains("190"),
+            "{t}"
+        );
     }
 }
 
