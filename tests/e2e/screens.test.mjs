@@ -222,6 +222,13 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
 
 test("Formazione: no unsaved question after issuing attestati", () =>
   withApp(async (app) => {
+    // No attestato is issued unsigned: the signatory is named in Impostazioni first.
+    await app.nav("impostazioni");
+    await waitFor(async () => (await app.value("#s-operator")) !== "", "the settings loaded");
+    await app.typeWhole("#s-signatory_name", "Maria Rossi");
+    await app.click("form.card-form button[type=submit]");
+    await waitFor(async () => (await app.text("body")).includes("Impostazioni salvate."), "the settings saved");
+    await app.dismissToasts();
     await app.nav("formazione");
     await newEvent(app, { mode: "presenza", title: "Incontro dei RPCT della zona tirrenica", date: "2/2/2026", place: "Palazzo dei Leoni, Messina" });
     await newPresent(app, "Paolo Neri");
