@@ -178,10 +178,10 @@ for e in cal.walk('VEVENT'):
     ].join("\r\n"));
     await app.dismissToasts();
     await clickCentred(app, "[data-testid=att-import]");
-    answerFolderDialog("Importa il report delle presenze", csv);
+    answerFolderDialog("Importa il rapporto delle presenze", csv);
     await waitFor(async () => (await app.focused()).startsWith("h3#report-title"), "the dry run shown");
     assert.match(await app.text("[data-testid=report-counts]"), /1 persona abbinata, 1 non abbinata, nessuna ambigua/);
-    await app.assertAxe("verifica del report delle presenze");
+    await app.assertAxe("verifica del rapporto delle presenze");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-report.png"));
     await app.select("[data-testid=resolution]", "new");
     await clickCentred(app, "[data-testid=report-apply]");

@@ -328,7 +328,7 @@ pub fn training_apply_attendance_report(
     let Some((ev, name, bytes)) = chosen.filter(|c| c.0 == event_id) else {
         return Err(Error::new(
             "not_found",
-            "Scegliere di nuovo il file del report delle presenze.",
+            "Scegliere di nuovo il file del rapporto delle presenze.",
         ));
     };
     let r = state.with(|s| s.apply_attendance_import(ev, &bytes, &name, &resolutions))?;

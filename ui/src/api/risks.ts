@@ -1,7 +1,6 @@
 // Rischi e misure (issue 12): the catalogue, ratings, adoptions, monitoring.
-import { call } from "./core";
+import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
-import { runJob } from "./jobs";
 import type { Exported } from "./types";
 import type * as G from "./gen/bindings";
 
@@ -112,10 +111,10 @@ export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", f
 export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
   call(commands.risksSaveDocument(doc, measureId, istat, docx ? "docx" : "pdf")).then((saved) => saved?.path ?? null);
 export type SchedeReport = G.SchedeReport;
-/** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancelBulk` stops it).
+/** A batch of schede into a folder chosen in the dialog, as `job` (its progress, its «Interrompi»).
  *  `onExisting`: what to do with a file of the same name (default: a « (2)» suffix). */
-export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean, onExisting: G.OnExisting | null = null) =>
-  runJob("bulk", "batch-progress", (job, progress) => commands.risksSaveSchede(measureId, istat, docx ? "docx" : "pdf", onExisting, job, progress));
+export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean, job: Job, onExisting: G.OnExisting | null = null) =>
+  call(commands.risksSaveSchede(measureId, istat, docx ? "docx" : "pdf", onExisting, job.id, job.progress));
 export type ComuneFigure = G.ComuneFigure;
 export const riskComuneFigures = () => call(commands.risksComuneFigures());
 export const exportRiskMonitoring = (format: "csv" | "xlsx") => call(commands.risksExportMonitoring(format));
