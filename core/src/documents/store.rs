@@ -259,7 +259,12 @@ impl Store {
                 Some("body"),
             ));
         }
-        let body = body.replace("\r\n", "\n");
+        let body = crate::text::field(
+            "body",
+            "Testo del modello",
+            body,
+            crate::text::Rule::lines(100_000),
+        )?;
         template::check_with(&body, &kind.placeholders())?;
         check(self, &body)?;
         if current.body == body {

@@ -286,16 +286,8 @@ fn check_choice(field: &str, label: &str, table: &[(&str, &str)], value: &str) -
 }
 
 fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
-    let title = inp.title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() {
-        return Err(Error::validation("title", "Titolo: campo obbligatorio."));
-    }
-    if title.chars().count() > 200 {
-        return Err(Error::validation(
-            "title",
-            "Titolo: al massimo 200 caratteri.",
-        ));
-    }
+    use crate::text::{optional, Rule};
+    let title = crate::text::required("title", "Titolo", &inp.title, Rule::line(200))?;
     let kind = check_choice("kind", "Tipo di evento", KINDS, &inp.kind)?;
     let mode = check_choice("mode", "Modalità", MODES, &inp.mode)?;
     if let Some(t) = inp.theme_id {
@@ -326,8 +318,10 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             ),
         ));
     }
-    let place = crate::text::clean(&inp.place);
-    let link = crate::text::clean(&inp.link);
+    let place = optional("place", "Luogo", &inp.place, Rule::TITLE)?;
+    let link = optional("link", "Collegamento", &inp.link, Rule::line(500))?;
+    let speakers = optional("speakers", "Relatori", &inp.speakers, Rule::lines(1000))?;
+    let notes = optional("notes", "Note", &inp.notes, Rule::NOTE)?;
     if mode != "webinar" && place.is_none() {
         return Err(Error::validation(
             "place",
@@ -345,14 +339,14 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             ));
         }
     }
-    let credit_minutes = match crate::text::clean(&inp.hours) {
+    let credit_minutes = match optional("hours", "Ore riconosciute", &inp.hours, Rule::CODE)? {
         Some(h) => parse_hours("hours", &h)?,
         None => {
             let d = end.signed_duration_since(start).num_minutes();
             d.max(0)
         }
     };
-    let level = match crate::text::clean(&inp.level) {
+    let level = match optional("level", "Livello", &inp.level, Rule::CODE)? {
         Some(l) => Some(check_choice("level", "Livello", LEVELS, &l)?),
         None => None,
     };
@@ -378,7 +372,7 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             )
         })?;
     }
-    let seats = match crate::text::clean(&inp.seats) {
+    let seats = match optional("seats", "Posti", &inp.seats, Rule::CODE)? {
         Some(s) => {
             let n: i64 = s.parse().map_err(|_| {
                 Error::validation("seats", format!("Posti: «{s}» non è un numero intero."))
@@ -408,14 +402,14 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
         end,
         place,
         link,
-        speakers: crate::text::clean(&inp.speakers),
+        speakers,
         credit_minutes,
         level,
         audience: audience.join(","),
         zone_id: inp.zone_id,
         seats,
         state,
-        notes: crate::text::clean(&inp.notes),
+        notes,
     })
 }
 
