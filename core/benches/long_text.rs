@@ -27,7 +27,9 @@ fn main() {
     let longest = EventInput {
         kind: "giornata".into(),
         mode: "presenza".into(),
-        title: "Prevenzione della corruzione ".repeat(8)[..200].trim_end().into(),
+        title: "Prevenzione della corruzione ".repeat(8)[..200]
+            .trim_end()
+            .into(),
         theme_id: Some(1),
         date: "2027-03-10".into(),
         start_time: "09:30".into(),
@@ -35,7 +37,9 @@ fn main() {
         place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina; ".repeat(7)[..300].into()),
         link: Some(format!("https://meet.esempio.it/{}", "a".repeat(470))),
         speakers: Some("Dott.ssa Maria Rossi; Avv. Luca Bianchi; ".repeat(25)[..1000].into()),
-        notes: Some("Portare il PTPCT vigente e la mappatura dei processi. ".repeat(80)[..4000].into()),
+        notes: Some(
+            "Portare il PTPCT vigente e la mappatura dei processi. ".repeat(80)[..4000].into(),
+        ),
         level: Some("generale".into()),
         audience: vec!["rpct".into()],
         ..Default::default()

@@ -62,7 +62,11 @@ fn code_point(c: char) -> String {
 /// documents' fonts cannot print (an emoji, a script they lack), named,
 /// so that a document never prints less than the archive holds.
 pub fn field(field: &str, label: &str, value: &str, rule: Rule) -> Result<String> {
-    let v: String = value.replace("\r\n", "\n").replace('\r', "\n").nfc().collect();
+    let v: String = value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .nfc()
+        .collect();
     let v = if rule.multiline {
         v.lines()
             .map(str::trim_end)
@@ -222,7 +226,10 @@ mod tests {
         let note = |v: &str| field("notes", "Note", v, Rule::NOTE);
         // NFC: «e» + combining acute is stored as «é».
         assert_eq!(name("  Caffe\u{301}   Rossi ").unwrap(), "Caffé Rossi");
-        assert_eq!(note(" riga uno \r\n\triga due ").unwrap(), "riga uno\n\triga due");
+        assert_eq!(
+            note(" riga uno \r\n\triga due ").unwrap(),
+            "riga uno\n\triga due"
+        );
         for (v, part) in [
             ("Rossi\u{0}", "U+0000"),
             ("Ros\u{1b}si", "U+001B"),

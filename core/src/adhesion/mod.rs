@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::registry::referents::{add_referent_in, get_referent};
 use crate::registry::{get_comune, ReferentInput};
-use crate::{audit, validate, Store};
 use crate::text::{self, Rule};
+use crate::{audit, validate, Store};
 
 /// This domain's part of the archive. The adhesion workflow and its history.
 pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {

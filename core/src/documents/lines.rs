@@ -711,6 +711,11 @@ mod tests {
         let address = format!("https://www.esempio.it/{}", "cartella/".repeat(40));
         let lines = broken(&address, 120.0);
         assert_eq!(lines.concat(), address);
-        assert!(lines[..lines.len() - 1].iter().all(|l| l.ends_with(['/', '.'])), "{lines:?}");
+        assert!(
+            lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.ends_with(['/', '.'])),
+            "{lines:?}"
+        );
     }
 }

@@ -86,8 +86,12 @@ struct CheckedP {
 
 fn check_participant(conn: &Connection, inp: &ParticipantInput) -> Result<CheckedP> {
     use crate::text::{optional, Rule};
-    let full_name =
-        crate::text::required("full_name", "Nome e cognome", &inp.full_name, Rule::line(120))?;
+    let full_name = crate::text::required(
+        "full_name",
+        "Nome e cognome",
+        &inp.full_name,
+        Rule::line(120),
+    )?;
     let istat = optional("istat", "Comune", &inp.istat, Rule::CODE)?;
     if let Some(code) = &istat {
         crate::registry::get_comune(conn, code)

@@ -172,7 +172,8 @@ impl Store {
                 ));
             }
             let staff_field = format!("staff-{}", n.theme_id);
-            let staff = match optional(&staff_field, "Personale interessato", &n.staff, Rule::CODE)? {
+            let staff = match optional(&staff_field, "Personale interessato", &n.staff, Rule::CODE)?
+            {
                 None => 0,
                 Some(s) => match s.parse::<i64>() {
                     Ok(v) if (0..=100_000).contains(&v) => v,
