@@ -47,6 +47,8 @@ pub struct Store {
     schema: &'static db::Schema,
     /// Where "today" comes from, for every rule that depends on the date.
     clock: Clock,
+    /// Who had the archive open when its last close could not checkpoint.
+    unclean_close: Option<String>,
 }
 
 impl Store {
@@ -62,6 +64,7 @@ impl Store {
             lock: None,
             schema,
             clock: Clock::Local,
+            unclean_close: None,
         }
     }
 

@@ -664,6 +664,7 @@ mod attendance {
         s.save_training_settings(&TrainingSettings {
             min_share: 80,
             target_hours: 40,
+            version: None,
         })
         .unwrap();
         let p = s.preview_attendance_import(e.id, &bytes).unwrap();
@@ -800,13 +801,15 @@ mod attendance {
             s.training_settings().unwrap(),
             TrainingSettings {
                 min_share: 75,
-                target_hours: 40
+                target_hours: 40,
+                version: None,
             }
         );
         assert_eq!(
             s.save_training_settings(&TrainingSettings {
                 min_share: 0,
-                target_hours: 40
+                target_hours: 40,
+                version: None,
             })
             .unwrap_err()
             .field(),
@@ -815,6 +818,7 @@ mod attendance {
         s.save_training_settings(&TrainingSettings {
             min_share: 80,
             target_hours: 24,
+            version: None,
         })
         .unwrap();
         assert_eq!(s.training_settings().unwrap().target_hours, 24);

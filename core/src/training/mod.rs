@@ -1041,7 +1041,7 @@ pub(crate) fn event_minutes(e: &Event) -> i64 {
 
 /// The settings of the training: the share of an event that counts as
 /// present, and the yearly target of hours per person.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrainingSettings {
     /// Percent, 1–100 (default 75).
@@ -1049,7 +1049,14 @@ pub struct TrainingSettings {
     /// Hours per person per year (default 40: directive of the Minister for
     /// Public Administration of 14 January 2025).
     pub target_hours: i64,
+    /// The version the form showed (None before the first save): a save
+    /// over settings changed since is refused (`conflict`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
+
+/// The settings store's key of the training settings' version.
+const SETTINGS_VERSION: &str = "training_settings_updated_at";
 
 pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
     let get = |k: &str, d: i64| -> Result<i64> {
@@ -1060,6 +1067,7 @@ pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
     Ok(TrainingSettings {
         min_share: get("training_min_share", 75)?,
         target_hours: get("training_target_hours", 40)?,
+        version: crate::db::kv::get(conn, SETTINGS_VERSION)?,
     })
 }
 
@@ -1083,8 +1091,19 @@ impl Store {
         }
         self.action(|tx, op| {
             let before = training_settings(tx)?;
+            // Two forms open on the same settings: the second save is stale.
+            if before.version.is_some() && s.version != before.version {
+                return Err(crate::error::stale());
+            }
+            let version = crate::db::version::next_version(before.version.as_deref().unwrap_or(""));
             crate::db::kv::set(tx, "training_min_share", &s.min_share.to_string())?;
             crate::db::kv::set(tx, "training_target_hours", &s.target_hours.to_string())?;
+            crate::db::kv::set(tx, SETTINGS_VERSION, &version)?;
+            let after = TrainingSettings {
+                min_share: s.min_share,
+                target_hours: s.target_hours,
+                version: Some(version),
+            };
             audit::record(
                 tx,
                 op,
@@ -1092,9 +1111,9 @@ impl Store {
                 "training_settings",
                 "*",
                 Some(&serde_json::to_value(&before)?),
-                Some(&serde_json::to_value(s)?),
+                Some(&serde_json::to_value(&after)?),
             )?;
-            Ok(s.clone())
+            Ok(after)
         })
     }
 }
