@@ -259,11 +259,18 @@ impl Store {
                 Some("body"),
             ));
         }
-        let body = crate::text::field(
+        // The text rule (no control characters, only printable ones; the
+        // length is the template engine's own limit), the text kept as
+        // typed but for NFC and line breaks.
+        let body: String = {
+            use unicode_normalization::UnicodeNormalization;
+            body.replace("\r\n", "\n").nfc().collect()
+        };
+        crate::text::field(
             "body",
             "Testo del modello",
-            body,
-            crate::text::Rule::lines(100_000),
+            &body,
+            crate::text::Rule::lines(usize::MAX),
         )?;
         template::check_with(&body, &kind.placeholders())?;
         check(self, &body)?;

@@ -318,7 +318,7 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             ),
         ));
     }
-    let place = optional("place", "Luogo", &inp.place, Rule::TITLE)?;
+    let place = optional("place", "Luogo", &inp.place, Rule::lines(300))?;
     let link = optional("link", "Collegamento", &inp.link, Rule::line(500))?;
     let speakers = optional("speakers", "Relatori", &inp.speakers, Rule::lines(1000))?;
     let notes = optional("notes", "Note", &inp.notes, Rule::NOTE)?;
