@@ -1,11 +1,16 @@
 // Hostile input through the real app: an absurd number typed as the hours
 // of a training event (9223372036854775807:00 once overflowed and ended the
 // process) and a control character pasted into its title are refused at
-// their fields; the window stays and the corrected event is saved.
+// their fields; the window stays and the corrected event is saved. A copy
+// of the main file made while the app runs is recognised and the user
+// chooses: read-only, open anyway, or quit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, waitFor } from "./wd.mjs";
+import { APP, App, waitFor } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
 
@@ -47,5 +52,34 @@ test("an absurd number and a control character are field errors, and the app sta
     await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il PIAO e i rischi"), "the event saved");
   } finally {
     await app.quit();
+  }
+});
+
+test("a copy of the archive made while the app runs: the warning, then «Apri comunque»", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cdp-e2e-copy-"));
+  const db = join(dir, "archivio.sqlite3");
+  const copy = join(dir, "copia.sqlite3");
+  const first = spawn(APP, ["--db", db], { stdio: "ignore", env: { ...process.env, USER: "rossi" } });
+  try {
+    await waitFor(() => existsSync(`${db}.lock`) && statSync(`${db}.lock`).size > 0, "the first instance's lock", 20000);
+    // The main file alone, copied while the app runs (its -wal left behind).
+    copyFileSync(db, copy);
+    const app = await App.start(copy);
+    try {
+      assert.equal(await app.text("h1"), "Sembra una copia fatta con l'applicazione aperta");
+      assert.match(await app.text("[data-testid=fatal-error]"), /rossi/);
+      for (const id of ["open-read-only", "open-anyway", "quit"]) await app.el(`[data-testid=${id}]`);
+      await app.assertAxe("copia sospetta");
+      if (SHOTS) await app.screenshot(join(SHOTS, "copia-sospetta.png"));
+      await app.click("[data-testid=open-anyway]");
+      await app.el("nav.sidebar");
+      assert.equal(await app.exec("return !!document.querySelector('[data-testid=read-only-banner]')"), false);
+    } finally {
+      await app.quit();
+    }
+  } finally {
+    first.kill("SIGTERM");
+    await new Promise((r) => first.once("exit", r));
+    rmSync(dir, { recursive: true, force: true });
   }
 });
