@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APP, App, waitFor } from "./wd.mjs";
@@ -61,7 +61,9 @@ test("a copy of the archive made while the app runs: the warning, then «Apri co
   const copy = join(dir, "copia.sqlite3");
   const first = spawn(APP, ["--db", db], { stdio: "ignore", env: { ...process.env, USER: "rossi" } });
   try {
-    await waitFor(() => existsSync(`${db}.lock`) && statSync(`${db}.lock`).size > 0, "the first instance's lock", 20000);
+    // Running: the main file says it is open (the mark is written, and
+    // checkpointed, after the lock is taken).
+    await waitFor(() => existsSync(db) && readFileSync(db).includes("archive_open_by"), "the open mark in the main file", 20000);
     // The main file alone, copied while the app runs (its -wal left behind).
     copyFileSync(db, copy);
     const app = await App.start(copy);
