@@ -665,6 +665,7 @@ mod attendance {
         s.save_training_settings(&TrainingSettings {
             min_share: 80,
             target_hours: 40,
+            sign_digitally: false,
             version: None,
         })
         .unwrap();
@@ -803,6 +804,7 @@ mod attendance {
             TrainingSettings {
                 min_share: 75,
                 target_hours: 40,
+                sign_digitally: false,
                 version: None,
             }
         );
@@ -810,6 +812,7 @@ mod attendance {
             s.save_training_settings(&TrainingSettings {
                 min_share: 0,
                 target_hours: 40,
+                sign_digitally: false,
                 version: None,
             })
             .unwrap_err()
@@ -819,6 +822,7 @@ mod attendance {
         s.save_training_settings(&TrainingSettings {
             min_share: 80,
             target_hours: 24,
+            sign_digitally: false,
             version: None,
         })
         .unwrap();
@@ -832,6 +836,7 @@ mod attestati {
 
     fn setup(n: usize) -> (cdp_core::Store, i64, Vec<i64>) {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
         let mut ids = Vec::new();
         for i in 0..n {
@@ -1363,6 +1368,7 @@ mod attestati_pdf {
     #[test]
     fn batch_renders_numbers_and_codes_reissue_and_year() {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let e = s
             .create_training_event(&EventInput {
                 place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
@@ -1471,9 +1477,10 @@ mod attestati_pdf {
             .join(" ")
     }
 
-    /// The signatory's title and name from the settings, no autograph line
-    /// beside «firmato digitalmente», where the code is checked, the number
-    /// once; the yearly summary with a «Livello» column.
+    /// The signatory's title and name from the settings, no autograph line,
+    /// the printed name in place of the signature (art. 3, comma 2, D.Lgs.
+    /// 39/1993), where the code is checked, the number once; the yearly
+    /// summary with a «Livello» column.
     #[test]
     fn signature_verification_and_level() {
         let mut s = common::store();
@@ -1499,7 +1506,7 @@ mod attestati_pdf {
                 "{t}"
             );
             assert!(
-                t.contains("firmato digitalmente") && !t.contains("……"),
+                t.contains("Firma autografa sostituita a mezzo stampa") && !t.contains("……"),
                 "{t}"
             );
             assert!(t.contains("presso la Segreteria Generale della Città Metropolitana di Messina (PEC protocollo@pec.prov.me.it)"), "{t}");
@@ -1520,6 +1527,7 @@ mod attestati_pdf {
     #[test]
     fn participle_agrees_with_the_kind() {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let p = s
             .add_training_participant(&ParticipantInput {
                 full_name: "Anna Neri".into(),
@@ -1530,17 +1538,17 @@ mod attestati_pdf {
             (
                 "giornata",
                 "presenza",
-                "alla giornata formativa della Comunità di Pratiche, svoltasi in presenza",
+                "alla giornata formativa «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltasi in presenza",
             ),
             (
                 "incontro_rpct",
                 "webinar",
-                "trasparenza della Comunità di Pratiche, svoltosi in modalità webinar",
+                "trasparenza «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltosi in modalità webinar",
             ),
             (
                 "tavolo",
                 "mista",
-                "al tavolo tematico della Comunità di Pratiche, svoltosi in modalità mista",
+                "al tavolo tematico «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltosi in modalità mista",
             ),
         ] {
             let e = s
@@ -1556,7 +1564,7 @@ mod attestati_pdf {
             let t = flat(&s.certificate_pdf(c.id).unwrap().0);
             assert!(t.contains(want), "{kind}: {t}");
             assert!(
-                !t.contains("giornata formativa della Comunità di Pratiche, svoltosi"),
+                !t.contains("sezione anticorruzione» della Comunità di Pratiche, svoltosi in presenza"),
                 "{t}"
             );
         }
@@ -1568,6 +1576,7 @@ mod attestati_pdf {
     #[test]
     fn issue_date_printed_and_checked() {
         let mut s = common::store();
+        common::training::signatory(&mut s);
         let e = s.create_training_event(&webinar("2027-03-09")).unwrap();
         let p = s
             .add_training_participant(&ParticipantInput {
@@ -1598,9 +1607,9 @@ mod attestati_pdf {
         assert_eq!(c.issued_at, "2027-03-12");
         let t = flat(&s.certificate_pdf(c.id).unwrap().0);
         assert!(t.contains("Messina, 12 marzo 2027"), "{t}");
-        const LAW: &str = "art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190";
+        // The level is the network's, not the law's (issue 20).
         assert!(
-            t.contains(LAW) && !t.contains("comma 11") && !t.contains("8 e 11"),
+            t.contains("formazione di livello generale,") && !t.contains("190"),
             "{t}"
         );
         let err = s
@@ -1612,7 +1621,10 @@ mod attestati_pdf {
         assert_eq!(y.label, "2028/0001");
         let t = flat(&s.certificate_pdf(y.id).unwrap().0);
         assert!(t.contains("2 gennaio 2028"), "{t}");
-        assert!(t.contains(LAW) && !t.contains("8 e 11"), "{t}");
+        assert!(
+            t.contains("utili ai fini dell'obbligo formativo secondo la programmazione dell'ente di appartenenza") && !t.contains("190"),
+            "{t}"
+        );
     }
 }
 

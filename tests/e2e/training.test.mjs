@@ -23,6 +23,13 @@ test("a monthly webinar series: created, one moved, one cancelled, exported as I
   const app = await App.start();
   const dir = mkdtempSync(join(tmpdir(), "cdp-training-"));
   try {
+    // No attestato is issued unsigned: the signatory is named in Impostazioni first.
+    await app.nav("impostazioni");
+    await waitFor(async () => (await app.value("#s-operator")) !== "", "the settings loaded");
+    await app.typeWhole("#s-signatory_name", "Maria Rossi");
+    await app.click("form.card-form button[type=submit]");
+    await waitFor(async () => (await app.text("body")).includes("Impostazioni salvate."), "the settings saved");
+    await app.dismissToasts();
     await app.nav("formazione");
     assert.equal(await app.text("h1"), "Formazione e incontri");
     await app.el("[data-testid=month-grid]");

@@ -515,9 +515,10 @@ fn page_break() -> Paragraph {
 /// as text too, with the PDF's numbers). A `Drawing` page becomes its
 /// shapes' texts in reading order under a note.
 pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
-    // XML 1.0 cannot hold a control character even escaped: one that came
-    // in before the text rule refused them is written as «�», visibly.
-    let mut safe = doc.clone();
+    // Elements as their fallback text, decorations as their foot; and
+    // since XML 1.0 cannot hold a control character even escaped, one that
+    // came in before the text rule refused them is written as «�», visibly.
+    let mut safe = super::element::for_docx(doc);
     safe.map_text(xml_chars);
     let doc = &safe;
     let style = doc.style;
@@ -612,10 +613,13 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
             },
             Block::Paragraph { spans } => {
                 let p = match style {
-                    // A short paragraph before a signature or a list keeps with it.
+                    // A short paragraph before a signature or a list keeps
+                    // with it; a signed text (a parere) with its place and
+                    // date, which keep with the signature.
                     Style::Act => Paragraph::new().widow_control(true).keep_next(matches!(
-                        doc.blocks.get(bi + 1),
-                        Some(Block::Signature { .. } | Block::List { .. })
+                        (doc.blocks.get(bi + 1), doc.blocks.get(bi + 2)),
+                        (Some(Block::Signature { .. } | Block::List { .. }), _)
+                            | (Some(Block::Paragraph { .. }), Some(Block::Signature { .. }))
                     )),
                     Style::Report => Paragraph::new()
                         .align(AlignmentType::Both)
@@ -758,6 +762,34 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                     );
                 }
             }
+            Block::Styled(s) => {
+                for (i, line) in s.lines.iter().enumerate() {
+                    let indent = (text_twips as f32 * s.from.clamp(0.0, 0.9)) as i32;
+                    let p = Paragraph::new()
+                        .align(cell_align(s.align))
+                        .indent(Some(indent), None, None, None)
+                        .keep_next(i + 1 < s.lines.len());
+                    let p = line.iter().fold(p, |p, sp| {
+                        let mut run = Run::new()
+                            .add_text(&sp.text)
+                            .size((s.size * 2.0).round() as usize)
+                            .color(hex(s.color));
+                        if sp.bold {
+                            run = run.bold();
+                        }
+                        if sp.italic {
+                            run = run.italic();
+                        }
+                        p.add_run(run)
+                    });
+                    let before = if i == 0 { s.before.round() as u32 } else { 0 };
+                    docx = docx.add_paragraph(
+                        p.line_spacing(LineSpacing::new().before(before * 20).after(0)),
+                    );
+                }
+            }
+            // Replaced by `for_docx`.
+            Block::Element(_) | Block::Decoration(_) => {}
             Block::Drawing(d) => {
                 if d.size != size {
                     docx = break_section(docx, size, &mut sections);

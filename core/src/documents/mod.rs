@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod compose;
 pub mod docx;
+pub mod element;
 pub mod fonts;
 pub mod lines;
 pub mod markup;

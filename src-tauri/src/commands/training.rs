@@ -390,6 +390,8 @@ pub struct IssuedBatch {
     pub folder: String,
     /// Files already in the folder with the same name: not overwritten.
     pub not_written: Vec<String>,
+    /// What to do before sending them (sign them digitally), if anything.
+    pub to_do: Option<String>,
 }
 
 /// The attestati of the present participants of an event: the folder is
@@ -436,6 +438,7 @@ pub fn training_issue_event_certificates(
         last: out.issued.last().map(|c| c.label.clone()),
         folder: dir.display().to_string(),
         not_written: out.not_written,
+        to_do: out.to_do,
     }))
 }
 

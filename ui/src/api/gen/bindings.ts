@@ -1634,6 +1634,8 @@ export type IssuedBatch_Deserialize = {
 	folder: string,
 	/**  Files already in the folder with the same name: not overwritten. */
 	not_written: string[],
+	/**  What to do before sending them (sign them digitally), if anything. */
+	to_do?: string | null,
 };
 
 export type IssuedBatch_Serialize = {
@@ -1643,6 +1645,8 @@ export type IssuedBatch_Serialize = {
 	folder: string,
 	/**  Files already in the folder with the same name: not overwritten. */
 	not_written: string[],
+	/**  What to do before sending them (sign them digitally), if anything. */
+	to_do: string | null,
 };
 
 export type IstatChange = IstatChange_Serialize | IstatChange_Deserialize;
@@ -3270,13 +3274,15 @@ export type TrainingEvent_Serialize = {
 
 /**
  *  The settings of the training: the share of an event that counts as
- *  present, and the yearly target of hours per person.
+ *  present, the yearly target of hours per person, and how the attestati
+ *  are signed.
  */
 export type TrainingSettings = TrainingSettings_Serialize | TrainingSettings_Deserialize;
 
 /**
  *  The settings of the training: the share of an event that counts as
- *  present, and the yearly target of hours per person.
+ *  present, the yearly target of hours per person, and how the attestati
+ *  are signed.
  */
 export type TrainingSettings_Deserialize = {
 	/**  Percent, 1–100 (default 75). */
@@ -3287,6 +3293,13 @@ export type TrainingSettings_Deserialize = {
 	 */
 	target_hours: number,
 	/**
+	 *  The attestati are signed digitally before they are sent: they print
+	 *  the digital signature's formula, and the batch says so. Otherwise
+	 *  (the default) they print the signatory's name in place of the
+	 *  autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
+	 */
+	sign_digitally: boolean,
+	/**
 	 *  The version the form showed (None before the first save): a save
 	 *  over settings changed since is refused (`conflict`).
 	 */
@@ -3295,7 +3308,8 @@ export type TrainingSettings_Deserialize = {
 
 /**
  *  The settings of the training: the share of an event that counts as
- *  present, and the yearly target of hours per person.
+ *  present, the yearly target of hours per person, and how the attestati
+ *  are signed.
  */
 export type TrainingSettings_Serialize = {
 	/**  Percent, 1–100 (default 75). */
@@ -3305,6 +3319,13 @@ export type TrainingSettings_Serialize = {
 	 *  Public Administration of 14 January 2025).
 	 */
 	target_hours: number,
+	/**
+	 *  The attestati are signed digitally before they are sent: they print
+	 *  the digital signature's formula, and the batch says so. Otherwise
+	 *  (the default) they print the signatory's name in place of the
+	 *  autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
+	 */
+	sign_digitally: boolean,
 	/**
 	 *  The version the form showed (None before the first save): a save
 	 *  over settings changed since is refused (`conflict`).
