@@ -51,7 +51,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     const decree = pdfText(join(dir, "Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello.pdf")).replace(/\s+/g, " ");
     assert.match(decree, /DECRETA/);
     assert.match(decree, /art\. 13 della L\.R\. 26 agosto 1992, n\. 7,/);
-    assert.match(decree, /art\. 41 della L\.R\. 1 settembre 1993, n\. 26/);
+    assert.match(decree, /art\. 41 della L\.R\. 1° settembre 1993, n\. 26/);
     assert.match(decree, /Sant’Agata di Militello, lì …/, "no date chosen: left blank");
     await app.assertAxe("bozza inviata collegata");
     if (SHOTS) await app.screenshot(join(SHOTS, "bozza-inviata.png"));
@@ -95,7 +95,7 @@ test("a template edit with an unknown placeholder is refused, then saved and res
     await app.assertAxe("modelli");
     if (SHOTS) await app.screenshot(join(SHOTS, "modelli.png"));
     await app.click("[data-testid=tpl-restore-default]");
-    await waitFor(async () => /^versione 3 · predefinito 2026\.2$/.test(await app.text("[data-testid=tpl-version]")), "default restored as version 3");
+    await waitFor(async () => /^versione 3 · predefinito 2026\.3$/.test(await app.text("[data-testid=tpl-version]")), "default restored as version 3");
     assert.equal(await app.exec("return document.querySelectorAll('[data-testid=tpl-versions] tbody tr').length"), 3);
   } finally {
     await app.quit();

@@ -171,7 +171,7 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     await waitFor(() => existsSync(act), "the act written");
     const actText = execFileSync("pdftotext", ["-enc", "UTF-8", act, "-"]).toString().replace(/\s+/g, " ");
     assert.match(actText, /DETERMINAZIONE DEL SEGRETARIO GENERALE/);
-    assert.match(actText, /Maria Lo Presti, Coordinatrice – Comune di Lipari; Giovanni Santoro, Componente – Università degli Studi di Messina/);
+    assert.match(actText, /Maria Lo Presti, Coordinatrice – Comune di Lipari, su designazione del Comune ai sensi del Protocollo d’intesa \(nota prot\. n\. ____ del ____\); Giovanni Santoro, Componente – Università degli Studi di Messina, su designazione dell’ente di appartenenza/);
 
     // Before the tavolo existed: gone.
     await app.exec("document.querySelector('#org-as-of').scrollIntoView(); return true");
