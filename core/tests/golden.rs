@@ -10,12 +10,13 @@
 
 mod common;
 
+use common::docs::{docx_python, pdf_pages, pdf_text};
+use common::registry::ReferentBuilder;
+use common::training::event;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cdp_core::adhesion::documents::DOC_KINDS;
 use cdp_core::documents::Format;
-use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::risks::{
     AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput,
 };
@@ -46,28 +47,14 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().expect(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// What a reader gets back from a document.
 fn text_of(kind: &Kind, bytes: &[u8], dir: &Path, name: &str) -> String {
     match kind {
         Kind::Pdf => {
             let path = dir.join(format!("{name}.pdf"));
             std::fs::write(&path, bytes).unwrap();
-            let p = path.to_str().unwrap();
-            let pages = run("pdfinfo", &[p])
-                .lines()
-                .find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().to_string()))
-                .expect("page count");
-            let text = run("pdftotext", &["-layout", "-enc", "UTF-8", p, "-"]);
+            let pages = pdf_pages(&path);
+            let text = pdf_text(&path, &["-layout"]);
             format!("pages: {pages}\n{text}")
         }
         Kind::Docx => {
@@ -88,18 +75,7 @@ for t in d.tables:
         out.append(' | '.join(c.text for c in r.cells))
 print('\n'.join(out))
 "#;
-            let out = Command::new("/usr/bin/python3")
-                .arg("-c")
-                .arg(script)
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
+            docx_python(&path, script, &[])
         }
     }
 }
@@ -135,36 +111,12 @@ fn diff(want: &str, got: &str) -> String {
 fn rpct(s: &mut Store, istat: &str, name: &str) -> i64 {
     s.add_referent(
         istat,
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: name.into(),
-            email: Some("rpct@comune.example.it".into()),
-            phone: None,
-            valid_from: Some("2023-05-01".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
+        &common::registry::rpct(name)
+            .email("rpct@comune.example.it")
+            .since("2023-05-01"),
     )
     .unwrap()
     .id
-}
-
-fn webinar(date: &str) -> EventInput {
-    EventInput {
-        kind: "giornata".into(),
-        mode: "webinar".into(),
-        title: "Il PIAO e la sezione anticorruzione".into(),
-        theme_id: Some(1),
-        date: date.into(),
-        start_time: "10:00".into(),
-        end_time: "13:00".into(),
-        link: Some("https://meet.esempio.it/cdp".into()),
-        speakers: Some("Dott.ssa Maria Rossi, Segretario Generale; Avv. Luca Bianchi".into()),
-        level: Some("generale".into()),
-        audience: vec!["dipendenti".into(), "rpct".into()],
-        ..Default::default()
-    }
 }
 
 /// Every document kind, each as (file name, format, bytes).
@@ -266,11 +218,11 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     }
 
     // Training: calendar (month grids and programme), programme (PDF, DOCX), year.
-    s.create_training_event(&webinar("2027-03-09")).unwrap();
+    s.create_training_event(&event("2027-03-09")).unwrap();
     s.create_training_event(&EventInput {
         title: "Whistleblowing (d.lgs. 24/2023)".into(),
         kind: "tavolo".into(),
-        ..webinar("2027-03-17")
+        ..event("2027-03-17")
     })
     .unwrap();
     let z = s.zones().unwrap()[0].id;
@@ -281,7 +233,7 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         zone_id: Some(z),
         place: Some("Sala consiliare del Comune di Sant'Agata di Militello".into()),
         link: None,
-        ..webinar("2027-04-22")
+        ..event("2027-04-22")
     })
     .unwrap();
     let q = EventQuery::default();

@@ -438,14 +438,11 @@ fn undo_is_refused_after_a_later_change() {
         .unwrap();
     let r = s.referents("083002").unwrap().remove(0);
     let input = ReferentInput {
-        role: r.role,
-        full_name: r.full_name.clone(),
-        email: Some("altro@comune.ali.me.it".into()),
         phone: r.phone.clone(),
         valid_from: r.valid_from.clone(),
-        valid_to: None,
-        notes: None,
-        version: Some(r.updated_at.clone()),
+        ..referent(r.role, &r.full_name)
+            .email("altro@comune.ali.me.it")
+            .version(&r.updated_at)
     };
     s.update_referent(r.id, &input).unwrap();
     let before = common::dump(&s);

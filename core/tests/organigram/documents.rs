@@ -173,7 +173,7 @@ print('header', ' | '.join(c.text for c in t.rows[0].cells))
 for r in t.rows[1:]:
     print('row', ' | '.join(c.text for c in r.cells))
 "#;
-    let out = docx_python(&docx, script);
+    let out = docx_python(&docx, script, &[]);
     assert!(
         out.contains("header Ruolo | Nome e cognome | Ente e qualifica | Contatti | In carica dal"),
         "{out}"
@@ -205,7 +205,7 @@ for r in t.rows[1:]:
     assert!(
         out.contains("Restano da individuare i componenti di: Coordinamento;")
             || {
-                let p = docx_python(&docx, "import sys, docx; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))");
+                let p = docx_python(&docx, "import sys, docx; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))", &[]);
                 p.contains("Restano da individuare i componenti di: Coordinamento;")
             },
         "{out}"
@@ -391,7 +391,7 @@ print('shared', len(ids) != len(set(ids)))
 for nid, count in lists:
     print('list', num[str(nid)][0], num[str(nid)][1], count)
 "#;
-    let out = docx_python(&docx, script);
+    let out = docx_python(&docx, script, &[]);
     assert!(out.contains("dup_abstract False"), "{out}");
     assert!(out.contains("dup_num False"), "{out}");
     assert!(out.contains("shared False"), "{out}");

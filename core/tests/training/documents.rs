@@ -243,7 +243,8 @@ fn calendar_programme_docx_and_year() {
         let text = docx_python(
                 &docx,
                 "import sys, docx\nd = docx.Document(sys.argv[1])\nt = d.tables[0]\nprint(' | '.join(c.text for c in t.rows[0].cells))\nprint(len(t.rows))\nprint('\\n'.join(c.text for r in t.rows for c in r.cells))",
-            );
+            &[],
+        );
         assert!(text.starts_with("Data e orario | Titolo e area tematica | Tipo e modalità | Luogo o collegamento | Relatori | Ore"), "{text}");
         assert!(
             text.contains("Il PIAO e la sezione anticorruzione") && text.contains("Marzo 2027"),
