@@ -138,57 +138,43 @@ fn mistakes_are_refused_at_their_field_and_nothing_is_written() {
     let mut s = common::store();
     let seg = unit_id(&s, "Segreteria tecnica");
     let before = common::dump_all(s.connection());
-    let e = s
-        .add_org_role(&role(
+    let anna = |email| {
+        role(
             seg,
-            external("Anna Bellomo", None),
-            "Componente",
-            "2026-05-01",
-            Some("2026-04-30"),
-        ))
-        .unwrap_err();
-    assert_eq!(e.field(), Some("valid_to"));
-    let e = s
-        .add_org_role(&role(
-            seg,
-            external("Anna Bellomo", Some("non-valida")),
+            external("Anna Bellomo", email),
             "Componente",
             "2026-05-01",
             None,
-        ))
-        .unwrap_err();
-    assert_eq!(e.field(), Some("email"));
-    let e = s
-        .add_org_role(&RoleInput {
-            valid_from: None,
-            ..role(
-                seg,
-                external("Anna Bellomo", None),
-                "Componente",
-                "2026-05-01",
-                None,
-            )
-        })
-        .unwrap_err();
-    assert_eq!(e.field(), Some("valid_from"));
-    let e = s
-        .add_org_role(&role(
-            seg,
-            external("", None),
-            "Componente",
-            "2026-05-01",
-            None,
-        ))
-        .unwrap_err();
-    assert_eq!(e.field(), Some("full_name"));
-    let e = s
-        .create_org_unit(&UnitInput {
-            parent_id: Some(seg),
-            kind: "nessuno".into(),
-            name: "X".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
+        )
+    };
+    common::assert_refused(
+        vec![
+            (
+                RoleInput {
+                    valid_to: Some("2026-04-30".into()),
+                    ..anna(None)
+                },
+                "valid_to",
+                "",
+            ),
+            (anna(Some("non-valida")), "email", ""),
+            (
+                RoleInput {
+                    valid_from: None,
+                    ..anna(None)
+                },
+                "valid_from",
+                "",
+            ),
+            (
+                role(seg, external("", None), "Componente", "2026-05-01", None),
+                "full_name",
+                "",
+            ),
+        ],
+        |r| s.add_org_role(r),
+    );
+    let e = s.create_org_unit(&unit(seg, "nessuno", "X")).unwrap_err();
     assert_eq!(e.field(), Some("kind"));
     assert_eq!(common::dump_all(s.connection()), before);
 }

@@ -2,6 +2,7 @@
 //! instead of deletion, filters.
 
 use super::*;
+use common::with;
 
 #[test]
 fn themes_are_seeded_and_editable() {
@@ -33,112 +34,33 @@ fn themes_are_seeded_and_editable() {
 #[test]
 fn validation_names_the_field() {
     let mut s = common::store();
-    let field = |s: &mut cdp_core::Store, i: EventInput| {
-        s.create_training_event(&i)
-            .unwrap_err()
-            .field()
-            .map(str::to_string)
-    };
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                title: " ".into(),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("title")
-    );
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                kind: "gita".into(),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("kind")
-    );
-    assert_eq!(field(&mut s, event("31/02/2027")).as_deref(), Some("date"));
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                start_time: "25:00".into(),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("start_time")
-    );
-    let e = s
-        .create_training_event(&EventInput {
-            end_time: "09:00".into(),
-            ..event("2027-03-09")
-        })
-        .unwrap_err();
-    assert_eq!(e.field(), Some("end_time"));
-    assert!(
-        e.to_string()
-            .contains("successiva all'ora di inizio (10:00)"),
-        "{e}"
-    );
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                mode: "presenza".into(),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("place")
-    );
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                link: Some("meet".into()),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("link")
-    );
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                hours: Some("tre".into()),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("hours")
-    );
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                seats: Some("0".into()),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("seats")
-    );
-    assert_eq!(
-        field(
-            &mut s,
-            EventInput {
-                kind: "incontro_zona".into(),
-                ..event("2027-03-09")
-            }
-        )
-        .as_deref(),
-        Some("zone_id")
+    let good = event("2027-03-09");
+    common::assert_refused(
+        vec![
+            (with(&good, |e| e.title = " ".into()), "title", ""),
+            (with(&good, |e| e.kind = "gita".into()), "kind", ""),
+            (event("31/02/2027"), "date", ""),
+            (
+                with(&good, |e| e.start_time = "25:00".into()),
+                "start_time",
+                "",
+            ),
+            (
+                with(&good, |e| e.end_time = "09:00".into()),
+                "end_time",
+                "successiva all'ora di inizio (10:00)",
+            ),
+            (with(&good, |e| e.mode = "presenza".into()), "place", ""),
+            (with(&good, |e| e.link = Some("meet".into())), "link", ""),
+            (with(&good, |e| e.hours = Some("tre".into())), "hours", ""),
+            (with(&good, |e| e.seats = Some("0".into())), "seats", ""),
+            (
+                with(&good, |e| e.kind = "incontro_zona".into()),
+                "zone_id",
+                "",
+            ),
+        ],
+        |e| s.create_training_event(e),
     );
     assert_eq!(common::count(&s, "SELECT count(*) FROM training_event"), 0);
 }
@@ -415,19 +337,18 @@ fn filters() {
 #[test]
 fn an_absurd_number_of_hours_is_a_field_error_not_an_overflow() {
     let mut s = common::store();
-    for hours in [
-        "9223372036854775807:00",
-        "-9223372036854775808:00",
-        "153722867280912930:59",
-        "1e308",
-        "25",
-    ] {
-        let err = s
-            .create_training_event(&EventInput {
-                hours: Some(hours.into()),
-                ..event("2027-03-09")
-            })
-            .unwrap_err();
-        assert_eq!(err.field(), Some("hours"), "{hours}: {err}");
-    }
+    let good = event("2027-03-09");
+    common::assert_refused(
+        [
+            "9223372036854775807:00",
+            "-9223372036854775808:00",
+            "153722867280912930:59",
+            "1e308",
+            "25",
+        ]
+        .into_iter()
+        .map(|h| (with(&good, |e| e.hours = Some(h.into())), "hours", ""))
+        .collect(),
+        |e| s.create_training_event(e),
+    );
 }
