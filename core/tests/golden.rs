@@ -264,6 +264,8 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
             ..Default::default()
         })
         .unwrap();
+    // Attendance and attestati once the year is over (the store's today).
+    common::set_today(&mut s, "2028-01-31");
     s.set_training_attendance(e, p.id, true, 180).unwrap();
     let c = s.issue_event_certificate(e, p.id, "2027-03-10").unwrap();
     let y = s.issue_year_certificate(p.id, 2027, "2028-01-10").unwrap();
@@ -309,12 +311,20 @@ fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     out.push((
         "rilevazione_modulo".into(),
         Kind::Pdf,
-        s.training_survey_form_pdf(2027).unwrap(),
+        s.training_survey_form(2027)
+            .unwrap()
+            .render()
+            .unwrap()
+            .bytes,
     ));
     out.push((
         "rilevazione_esiti".into(),
         Kind::Pdf,
-        s.training_survey_report_pdf(2027).unwrap(),
+        s.training_survey_report(2027)
+            .unwrap()
+            .render()
+            .unwrap()
+            .bytes,
     ));
 
     // The organigram: the chart, the composition, the working-group act.

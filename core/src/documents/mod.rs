@@ -20,7 +20,7 @@ pub mod store;
 pub mod template;
 
 pub use model::Document;
-pub use render::{render, Format, Meta, Rendered};
+pub use render::{render, Format, Meta, Prepared, Rendered};
 
 use serde::Serialize;
 

@@ -76,6 +76,22 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+/// A document built from the archive's data, to be rendered once the
+/// archive's lock is released (the commands read under the lock, render
+/// without it): its model, format and properties.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub doc: Document,
+    pub format: Format,
+    pub meta: Meta,
+}
+
+impl Prepared {
+    pub fn render(&self) -> Result<Rendered> {
+        render(&self.doc, self.format, &self.meta)
+    }
+}
+
 /// Lays out and writes `doc`.
 pub fn render(doc: &Document, format: Format, meta: &Meta) -> Result<Rendered> {
     match format {

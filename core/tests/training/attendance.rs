@@ -14,7 +14,7 @@ fn person(s: &mut cdp_core::Store, name: &str, email: Option<&str>, istat: Optio
     .id
 }
 
-const ZOOM: &str = "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants\n\
+pub const ZOOM: &str = "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants\n\
         812 3456 7890,Il PIAO,03/09/2027 09:55:00 AM,03/09/2027 01:05:00 PM,segreteria@cittametropolitana.me.it,190,5\n\
         \n\
         Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n\
@@ -27,7 +27,7 @@ const ZOOM: &str = "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Mi
 
 #[test]
 fn zoom_report_several_joins_minimum_unmatched_ambiguous() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let e = s.create_training_event(&event("2027-03-09")).unwrap(); // 10:00–13:00
     let mario = person(
         &mut s,
@@ -103,7 +103,7 @@ fn zoom_report_several_joins_minimum_unmatched_ambiguous() {
 
 #[test]
 fn windows_1252_with_semicolons_and_configurable_share() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let e = s.create_training_event(&event("2027-03-09")).unwrap();
     let nicolo = person(&mut s, "Nicolò Carità", None, None);
     let text = "Nome;E-mail;Ora di ingresso;Ora di uscita;Durata\r\nNICOLO' CARITA;;09/03/2027 10:00;09/03/2027 12:00;120\r\nNicolò Carità;;09/03/2027 12:00;09/03/2027 12:20;20\r\n";
@@ -135,7 +135,7 @@ fn windows_1252_with_semicolons_and_configurable_share() {
 
 #[test]
 fn teams_utf16_in_meeting_activities_and_hours() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let e = s
         .create_training_event(&EventInput {
             hours: Some("3".into()),
@@ -224,7 +224,7 @@ fn teams_utf16_in_meeting_activities_and_hours() {
 
 #[test]
 fn webex_and_goto_reports() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let e = s.create_training_event(&event("2027-03-09")).unwrap();
     person(&mut s, "Maria Rossi", Some("maria@comune.esempio.it"), None);
     let webex = "Name,Email,Date,Invited,Registered,Join Time,Leave Time,Duration,Connection Type\nMaria Rossi,maria@comune.esempio.it,03/09/2027,Yes,No,03/09/2027 10:02 AM,03/09/2027 12:50 PM,168 mins,Desktop\n";
@@ -258,7 +258,7 @@ fn webex_and_goto_reports() {
 
 #[test]
 fn settings_validated() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     assert_eq!(
         s.training_settings().unwrap(),
         TrainingSettings {

@@ -4,7 +4,7 @@ use common::docs::{pdf_text, qpdf_ok};
 
 #[test]
 fn batch_renders_numbers_and_codes_reissue_and_year() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let e = s
         .create_training_event(&EventInput {
             place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
@@ -67,13 +67,14 @@ fn batch_renders_numbers_and_codes_reissue_and_year() {
             std::fs::write(format!("{d}/{name}"), bytes).unwrap();
         }
     }
+    // A reissue is dated the store's today, never before the issue.
+    common::set_today(&mut s, "2027-03-01");
     assert_eq!(
-        s.reissue_certificate(out[0].0.id, "2027-03-01")
-            .unwrap_err()
-            .code(),
+        s.reissue_certificate(out[0].0.id).unwrap_err().code(),
         "conflict"
     );
-    let r = s.reissue_certificate(out[0].0.id, "2027-04-02").unwrap();
+    common::set_today(&mut s, "2027-04-02");
+    let r = s.reissue_certificate(out[0].0.id).unwrap();
     let (again, _) = s.certificate_pdf(r.id).unwrap();
     let t = pdf_text(&again, &[])
         .split_whitespace()
@@ -85,6 +86,7 @@ fn batch_renders_numbers_and_codes_reissue_and_year() {
     );
     // The copy keeps the original's issue date.
     assert!(t.contains("Messina, 10 marzo 2027"), "{t}");
+    common::set_today(&mut s, "2028-01-31");
     let y = s
         .issue_year_certificate(ids[0], 2027, "2028-01-10")
         .unwrap();
@@ -118,7 +120,7 @@ fn flat(bytes: &[u8]) -> String {
 /// once; the yearly summary with a «Livello» column.
 #[test]
 fn signature_verification_and_level() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let mut st = s.settings().unwrap();
     st.signatory_name = "Dott.ssa Giuseppa Carnabuci".into();
     st.signatory_title = "Il Segretario Generale".into();
@@ -161,7 +163,7 @@ fn signature_verification_and_level() {
 /// «alla giornata formativa … svoltasi», «all'incontro … svoltosi».
 #[test]
 fn participle_agrees_with_the_kind() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let p = s
         .add_training_participant(&ParticipantInput {
             full_name: "Anna Neri".into(),
@@ -209,7 +211,7 @@ fn participle_agrees_with_the_kind() {
 /// year not yet over; the number's year is the issue date's.
 #[test]
 fn issue_date_printed_and_checked() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let e = s.create_training_event(&event("2027-03-09")).unwrap();
     let p = s
         .add_training_participant(&ParticipantInput {

@@ -12,6 +12,7 @@ mod attestati_pdf;
 mod documents;
 mod events;
 mod ics;
+mod not_held;
 mod survey;
 
 use cdp_core::training::{EventInput, EventQuery, Frequency};

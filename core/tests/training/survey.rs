@@ -75,7 +75,12 @@ fn schede_ranking_and_pdfs() {
     assert_eq!(r.modes[0], ("Webinar".to_string(), 2));
     // A theme in a scheda cannot be deleted.
     assert_eq!(s.delete_training_theme(4).unwrap_err().code(), "conflict");
-    let form = s.training_survey_form_pdf(2027).unwrap();
+    let form = s
+        .training_survey_form(2027)
+        .unwrap()
+        .render()
+        .unwrap()
+        .bytes;
     qpdf_ok(&form);
     let t = pdf_text(&form, &[]);
     assert!(
@@ -109,7 +114,12 @@ fn schede_ranking_and_pdfs() {
     let comuni = common::count(&s, "SELECT count(*) FROM comune");
     assert_eq!(r.comuni_total, comuni);
     assert_eq!(r.replied.len(), 2);
-    let rep = s.training_survey_report_pdf(2027).unwrap();
+    let rep = s
+        .training_survey_report(2027)
+        .unwrap()
+        .render()
+        .unwrap()
+        .bytes;
     qpdf_ok(&rep);
     let t = pdf_text(&rep, &[]);
     assert!(t.contains("Contratti") && t.contains("112"));
