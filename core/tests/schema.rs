@@ -1,8 +1,8 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 and 11, the documents register and the working
-//! group's act in the template store, were added since). An archive at any earlier version migrates to the same schema.
+//! migrations (versions 10 to 12, the documents register, the working group's act in
+//! the template store and the register's comune name, were added since). An archive at any earlier version migrates to the same schema.
 
 use cdp_core::archive::schema;
 use rusqlite::Connection;
@@ -74,9 +74,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0009_organigram",
             "0010_document_register",
             "0011_org_act_template_store",
+            "0012_document_comune_name",
         ]
     );
-    assert_eq!(schema().latest_version(), 11);
+    assert_eq!(schema().latest_version(), 12);
 }
 
 #[test]

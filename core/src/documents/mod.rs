@@ -12,6 +12,7 @@ pub mod docx;
 pub mod fonts;
 pub mod lines;
 pub mod markup;
+pub mod meta;
 pub mod model;
 pub mod pdf;
 pub mod register;
@@ -19,8 +20,9 @@ pub mod render;
 pub mod store;
 pub mod template;
 
+pub use meta::Meta;
 pub use model::Document;
-pub use render::{render, Format, Meta, Prepared, Rendered};
+pub use render::{render, Format, Prepared, Rendered};
 
 use serde::Serialize;
 
@@ -40,6 +42,11 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             number: 10,
             name: "0010_document_register",
             sql: include_str!("../../migrations/0010_document_register.sql"),
+        },
+        crate::db::Migration {
+            number: 12,
+            name: "0012_document_comune_name",
+            sql: include_str!("../../migrations/0012_document_comune_name.sql"),
         },
     ],
     seed: None,

@@ -100,6 +100,7 @@ impl Store {
             let report = done.report;
             let docs = done.files.iter().map(|f| NewDocument {
                 istat: None,
+                comune: None,
                 kind: ATTESTATO_KIND,
                 label: ATTESTATO_LABEL,
                 template_id: None,
