@@ -53,8 +53,7 @@ fn the_shipped_proposal_is_empty_of_people_and_shows_the_zones() {
 
 #[test]
 fn units_ordered_moved_renamed_and_deleted_only_saying_where_people_go() {
-    let mut s = common::store();
-    let today = d("2026-11-30");
+    let mut s = common::store_on("2026-11-30");
     let a = tavolo(&mut s, "Tavolo A", "2026-01-01");
     let b = tavolo(&mut s, "Tavolo B", "2026-01-01");
     let c = tavolo(&mut s, "Tavolo C", "2026-01-01");
@@ -122,9 +121,7 @@ fn units_ordered_moved_renamed_and_deleted_only_saying_where_people_go() {
     );
     // A unit with sub-units cannot be deleted.
     assert_eq!(
-        s.delete_org_unit(tavoli, None, None, today)
-            .unwrap_err()
-            .code(),
+        s.delete_org_unit(tavoli, None, None).unwrap_err().code(),
         "conflict"
     );
     // People in office: say where they go.
@@ -136,16 +133,16 @@ fn units_ordered_moved_renamed_and_deleted_only_saying_where_people_go() {
         None,
     ))
     .unwrap();
-    let e = s.delete_org_unit(a, None, None, today).unwrap_err();
+    let e = s.delete_org_unit(a, None, None).unwrap_err();
     assert_eq!((e.code(), e.field()), ("conflict", Some("disposition")));
     assert!(e.to_string().contains("Anna Bellomo"));
-    s.delete_org_unit(a, Some(UnitDisposition::MoveTo { unit_id: c }), None, today)
+    s.delete_org_unit(a, Some(UnitDisposition::MoveTo { unit_id: c }), None)
         .unwrap();
     assert_eq!(order(&s), ["Tavolo C", "Tavolo sui contratti pubblici"]);
     assert!(
         names_at(&s, "2026-11-30").contains(&"Tavolo C / Coordinatrice / Anna Bellomo".to_string())
     );
-    s.delete_org_unit(c, Some(UnitDisposition::Remove), None, today)
+    s.delete_org_unit(c, Some(UnitDisposition::Remove), None)
         .unwrap();
     assert_eq!(names_at(&s, "2026-11-30").len(), 0);
     // Every action has its audit row.
