@@ -14,6 +14,7 @@ pub mod file_spec;
 pub mod fs;
 pub mod io;
 pub mod job;
+pub mod legal;
 pub mod organigram;
 pub mod registry;
 pub mod risks;

@@ -41,6 +41,17 @@ pub fn date_it(iso: &str) -> String {
     }
 }
 
+/// A date in words as acts write it: «1° dicembre 2026», «15 maggio 2027».
+pub fn date_words(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let day = if d.day() == 1 {
+        "1°".to_string()
+    } else {
+        d.day().to_string()
+    };
+    format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
+}
+
 /// Trims, and turns an empty string into None.
 pub fn clean(s: &Option<String>) -> Option<String> {
     s.as_deref()

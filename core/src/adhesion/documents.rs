@@ -38,6 +38,9 @@ pub struct Context {
     pub senza_oneri: bool,
     /// The organ that adopts the adhesion act: "giunta" or "sindaco".
     pub organo: String,
+    /// The Piano Nazionale Anticorruzione in force at the document's date
+    /// (today's, when the date is left blank).
+    pub pna: crate::legal::Pna,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +106,7 @@ impl Context {
             anno: 2026,
             senza_oneri: true,
             organo: "giunta".into(),
+            pna: crate::legal::pna_in_force(chrono::NaiveDate::MIN),
         }
     }
 }
@@ -166,6 +170,19 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
         ),
         ("anno", "l'anno del documento"),
         (
+            "pna.nome",
+            "il Piano Nazionale Anticorruzione in vigore alla data del documento",
+        ),
+        ("pna.sigla", "la sua sigla (PNA 2025)"),
+        (
+            "pna.piccoli_comuni",
+            "l'atto ANAC con le indicazioni per i comuni sotto 5.000 abitanti, se c'è (vuoto per il PNA 2025)",
+        ),
+        (
+            "pna.delibera",
+            "la delibera ANAC che lo ha approvato (delibera n. 19 del 28 gennaio 2026)",
+        ),
+        (
             "senza_oneri",
             "vero se l'adesione non ha costi (per {% if senza_oneri %})",
         ),
@@ -173,7 +190,7 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
 }
 
 /// The version label of the shipped default templates.
-pub const DEFAULT_VERSION: &str = "2026.2";
+pub const DEFAULT_VERSION: &str = "2026.3";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -262,6 +279,17 @@ impl TemplateKind for DocKind {
     }
 }
 
+/// At every opening: the acts' templates the user has not edited take the
+/// newer shipped defaults (a version and an audit row each).
+pub(crate) fn upgrade_default_templates(s: &mut Store) -> Result<()> {
+    s.action(|tx, op| {
+        for kind in DOC_KINDS {
+            store::upgrade_default(tx, op, kind)?;
+        }
+        Ok(())
+    })
+}
+
 /// A file name without accents, apostrophes or spaces:
 /// `Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf`.
 pub fn file_name(kind: DocKind, comune: &str, format: Format) -> String {
@@ -279,16 +307,6 @@ pub fn file_name(kind: DocKind, comune: &str, format: Format) -> String {
     }
     let clean = clean.trim_matches('_');
     format!("{}_{}.{}", kind.file_stem(), clean, format.extension())
-}
-
-fn date_long(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!(
-        "{} {} {}",
-        d.day(),
-        crate::text::MONTHS[d.month0() as usize],
-        d.year()
-    )
 }
 
 fn current_referent(
@@ -378,6 +396,7 @@ pub fn context_for(conn: &Connection, istat: &str, today: chrono::NaiveDate) -> 
         anno: today.year(),
         senza_oneri: true,
         organo: c.adopting_organ.as_str().to_string(),
+        pna: crate::legal::pna_in_force(today),
     })
 }
 
@@ -386,8 +405,9 @@ fn set_date(ctx: &mut Context, date: Option<chrono::NaiveDate>) {
     use chrono::Datelike;
     match date {
         Some(d) => {
-            ctx.data = date_long(d);
+            ctx.data = crate::text::date_words(d);
             ctx.anno = d.year();
+            ctx.pna = crate::legal::pna_in_force(d);
         }
         None => ctx.data = BLANK.to_string(),
     }

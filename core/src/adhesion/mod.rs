@@ -41,7 +41,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             sql: include_str!("../../migrations/0005_adhesion_organ.sql"),
         },
     ],
-    seed: None,
+    seed: Some(documents::upgrade_default_templates),
 };
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

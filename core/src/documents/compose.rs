@@ -184,6 +184,10 @@ const LIST_INDENT: f32 = 22.0;
 const RIGHT_BLOCK: f32 = 0.45;
 /// The most lines a list may have to be kept whole on one page.
 const SHORT_LIST: f32 = 8.0;
+/// The most lines of a signed text (a parere) kept whole with its date and signature.
+const SIGNED_TEXT_LINES: usize = 6;
+/// How many blocks a chain of keep-with-next may bind together.
+const KEEP_DEPTH: usize = 4;
 
 // A report's type: 10.5 pt on 14.
 const BODY: f32 = 10.5;
@@ -353,6 +357,9 @@ struct Composer {
     toc_slots: Vec<TocSlot>,
     /// Before a heading: the height of the start of the block after it.
     keep_next: f32,
+    /// Before an act's list that a signature follows (its place and date,
+    /// then the signature): what must stay with the list's last item.
+    list_tail: f32,
 }
 
 impl Composer {
@@ -392,6 +399,7 @@ impl Composer {
             toc_pages: Vec::new(),
             toc_slots: Vec::new(),
             keep_next: 0.0,
+            list_tail: 0.0,
         };
         c.new_page(doc.size);
         c
@@ -701,6 +709,15 @@ impl Composer {
                     } else {
                         "•".to_string()
                     };
+                    // The last point goes with the date and signature after it.
+                    if i + 1 == items.len()
+                        && self.list_tail > 0.0
+                        && lines.len() <= SIGNED_TEXT_LINES
+                    {
+                        self.ensure(
+                            ACT_PARA_GAP / 2.0 + lines.len() as f32 * ACT_LEADING + self.list_tail,
+                        );
+                    }
                     self.gap(ACT_PARA_GAP / 2.0);
                     self.flow(
                         &lines,
@@ -771,11 +788,7 @@ impl Composer {
     /// An act's heading: centred, bold, kept with two lines of what follows.
     fn act_heading(&mut self, level: u8, spans: &[Span], next_is_text: bool) {
         let f = self.f;
-        let (size, before, after) = if level == 1 {
-            (ACT_BODY + 1.0, 10.0, 6.0)
-        } else {
-            (ACT_BODY, 10.0, 2.0)
-        };
+        let (size, before, after) = act_heading_metrics(level);
         let lines = break_lines(
             &words(spans, size, Face::Bold, f),
             self.width,
@@ -894,35 +907,35 @@ impl Composer {
         }
     }
 
-    /// Signature blocks side by side, each in its own column, top-aligned.
+    /// Signature blocks side by side, each in its own column: the same line
+    /// of every block (the office, the qualification, the name) at the same
+    /// height, however the others wrap.
     fn signatures(&mut self, blocks: &[&Vec<Vec<Span>>]) {
         self.open();
-        let n = blocks.len().max(1) as f32;
-        let col_w = self.width / n;
-        let broken: Vec<Vec<Line>> = blocks
-            .iter()
-            .map(|l| break_kept_lines(l, col_w - 8.0, self.f))
-            .collect();
-        let rows = broken.iter().map(Vec::len).max().unwrap_or(0);
+        let col_w = self.width / blocks.len().max(1) as f32;
+        let (broken, heights) = signature_rows(blocks, col_w, self.f);
+        let total: usize = heights.iter().sum();
         self.gap(ACT_LEADING * 1.5);
-        self.ensure(rows as f32 * ACT_LEADING);
+        self.ensure(total as f32 * ACT_LEADING);
         let top = self.y;
-        let mut bottom = top;
-        for (i, lines) in broken.iter().enumerate() {
+        for (i, block) in broken.iter().enumerate() {
             self.y = top;
-            for line in lines {
-                self.draw_line(
-                    line,
-                    self.left + col_w * i as f32,
-                    col_w,
-                    Align::Center,
-                    true,
-                    ACT_BODY,
-                );
+            for (row, lines) in block.iter().enumerate() {
+                let row_top = self.y;
+                for line in lines {
+                    self.draw_line(
+                        line,
+                        self.left + col_w * i as f32,
+                        col_w,
+                        Align::Center,
+                        true,
+                        ACT_BODY,
+                    );
+                }
+                self.y = row_top - heights[row] as f32 * ACT_LEADING;
             }
-            bottom = bottom.min(self.y);
         }
-        self.y = bottom;
+        self.y = top - total as f32 * ACT_LEADING;
     }
 
     /// The height of a block of signatures (for keeping the line before it).
@@ -930,8 +943,130 @@ impl Composer {
         break_kept_lines(lines, width, self.f).len() as f32 * ACT_LEADING + ACT_LEADING * 1.5
     }
 
-    /// What must stay on the page with `block` before it is laid out: a
-    /// paragraph with the signature after it (place and date), a paragraph
+    /// The height of the signature blocks that start at `blocks[i]` (one,
+    /// or several side by side), their space above included.
+    fn signature_group_height(&self, blocks: &[Block], i: usize) -> f32 {
+        let group: Vec<&Vec<Vec<Span>>> = blocks[i..]
+            .iter()
+            .map_while(|b| match b {
+                Block::Signature { lines } => Some(lines),
+                _ => None,
+            })
+            .collect();
+        if group.len() == 1 {
+            return self.signature_height(group[0], self.width * 0.5);
+        }
+        let col_w = self.width / group.len().max(1) as f32;
+        let (_, heights) = signature_rows(&group, col_w, self.f);
+        heights.iter().sum::<usize>() as f32 * ACT_LEADING + ACT_LEADING * 1.5
+    }
+
+    /// The lines of an act's paragraph at the text width.
+    fn act_lines(&self, spans: &[Span]) -> Vec<Line> {
+        break_lines(
+            &words(spans, ACT_BODY, Face::Regular, self.f),
+            self.width,
+            ACT_BODY,
+            self.f,
+            true,
+        )
+    }
+
+    /// Whether `blocks[i]` is followed by a signature, directly or after a
+    /// one-line paragraph (its place and date): the text it signs.
+    fn signed_next(&self, blocks: &[Block], i: usize) -> bool {
+        match (blocks.get(i + 1), blocks.get(i + 2)) {
+            (Some(Block::Signature { .. }), _) => true,
+            (Some(Block::Paragraph { spans }), Some(Block::Signature { .. })) => {
+                self.act_lines(spans).len() == 1
+            }
+            _ => false,
+        }
+    }
+
+    /// What of an act must stay on one page from the start of `blocks[i]`
+    /// (its space above included), so that nothing is parted from what it
+    /// introduces: a heading with the start of what follows it (and what
+    /// that keeps: an article's heading, its opening sentence and a short
+    /// list); a paragraph that introduces a list («Premesso che:») with its
+    /// list; a signed text (a parere, a closing) of up to six lines with
+    /// its place-and-date line and its signature; otherwise two lines of a
+    /// paragraph (no orphan), a short list whole, the first row of a table.
+    /// `depth` bounds the chain (at `KEEP_DEPTH`, the block's own start only).
+    fn act_keep(&self, blocks: &[Block], i: usize, depth: usize) -> f32 {
+        let Some(block) = blocks.get(i) else {
+            return 0.0;
+        };
+        let next = |c: &Composer| {
+            if depth < KEEP_DEPTH {
+                c.act_keep(blocks, i + 1, depth + 1)
+            } else {
+                0.0
+            }
+        };
+        match block {
+            Block::Heading { level, spans, .. } => {
+                let (size, before, after) = act_heading_metrics(*level);
+                let n = break_lines(
+                    &words(spans, size, Face::Bold, self.f),
+                    self.width,
+                    size,
+                    self.f,
+                    false,
+                )
+                .len();
+                before + n as f32 * ACT_LEADING.max(size * 1.3) + after + next(self)
+            }
+            Block::Paragraph { spans } => {
+                let lines = self.act_lines(spans);
+                let n = lines.len();
+                let introduces = plain(spans).trim_end().ends_with(':')
+                    && matches!(blocks.get(i + 1), Some(Block::List { .. }));
+                if (self.signed_next(blocks, i) || introduces) && n <= SIGNED_TEXT_LINES {
+                    ACT_PARA_GAP + n as f32 * ACT_LEADING + next(self)
+                } else {
+                    ACT_PARA_GAP + first_part(&lines) as f32 * ACT_LEADING
+                }
+            }
+            Block::List { items, .. } => {
+                let height = list_height(items, self.width, self.f);
+                if height <= SHORT_LIST * ACT_LEADING {
+                    ACT_PARA_GAP / 2.0 + height
+                } else {
+                    let first = items.first().map_or(0, |item| {
+                        first_part(&break_lines(
+                            &words(item, ACT_BODY, Face::Regular, self.f),
+                            self.width - LIST_INDENT,
+                            ACT_BODY,
+                            self.f,
+                            true,
+                        ))
+                    });
+                    ACT_PARA_GAP + first as f32 * ACT_LEADING
+                }
+            }
+            Block::Lines { align, lines } => {
+                let max = if *align == Align::RightBlock {
+                    self.width * (1.0 - RIGHT_BLOCK)
+                } else {
+                    self.width
+                };
+                let n = break_kept_lines(lines, max, self.f).len();
+                let n = if *align == Align::RightBlock {
+                    n
+                } else {
+                    n.min(4)
+                };
+                ACT_PARA_GAP + n as f32 * ACT_LEADING
+            }
+            Block::Table { .. } => ACT_PARA_GAP + ACT_LEADING * 2.0 + 4.0,
+            Block::Signature { .. } => self.signature_group_height(blocks, i),
+            _ => 0.0,
+        }
+    }
+
+    /// What must stay on a report's page with `block` before it is laid
+    /// out (an act's: [`Composer::act_keep`]): a paragraph with the signature after it (place and date), a paragraph
     /// that introduces a list («Allegati:», «Visti:») with its first items.
     fn keep_with_next(&mut self, block: &Block, next: Option<&Block>) {
         let f = self.f;
@@ -972,7 +1107,7 @@ impl Composer {
 
     /// The height of the start of `block` that a heading before it must not
     /// be parted from: two lines of a paragraph or a field, a table's header
-    /// with its first two rows, a heading with what it keeps.
+    /// with its first row (a group row with the next), a heading with what it keeps.
     fn start_height(&self, block: &Block) -> f32 {
         match block {
             Block::Paragraph { .. } | Block::Fields(_) => PARA_GAP + 2.0 * BODY_LEADING,
@@ -990,7 +1125,7 @@ impl Composer {
                         .map(|(p, w, face)| self.cell_lines(p, *w, *face, size).len())
                         .max()
                         .unwrap_or(1)
-                        .clamp(1, 3)
+                        .max(1)
                 };
                 let height = |lines: usize| lines as f32 * leading + PAD_TOP + PAD_BOTTOM;
                 let header = lines_of(
@@ -1000,21 +1135,34 @@ impl Composer {
                         .map(|(c, w)| (vec![span(&c.header, true)], *w, Face::Bold))
                         .collect(),
                 );
+                // The first row (a group row with the next), as `table` keeps it.
+                let first = t.rows.first().map_or(1, |r| r.group as usize + 1);
                 let rows: f32 = t
                     .rows
                     .iter()
-                    .take(2)
+                    .take(first)
                     .map(|r| {
-                        height(lines_of(
+                        let cells = if r.group {
+                            vec![(
+                                r.cells
+                                    .first()
+                                    .map(|c| c.paragraphs.clone())
+                                    .unwrap_or_default(),
+                                self.width,
+                                Face::Bold,
+                            )]
+                        } else {
                             r.cells
                                 .iter()
                                 .zip(&widths)
                                 .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
-                                .collect(),
-                        ))
+                                .collect()
+                        };
+                        height(lines_of(cells))
                     })
                     .sum();
-                TABLE_GAP + height(header) + rows
+                let page_h = self.top - self.bottom;
+                TABLE_GAP + height(header) + rows.min(page_h / 2.0)
             }
             _ => 0.0,
         }
@@ -1185,23 +1333,36 @@ impl Composer {
         let height = |lines: usize| lines as f32 * leading + PAD_TOP + PAD_BOTTOM;
         let header_h = height(header.lines);
         self.gap(TABLE_GAP);
+        let page_h = self.top - self.bottom;
+        // A row as it must start on a page: whole if it fits on one, else
+        // (split between lines) its first three lines.
+        let start_of = |lines: usize| {
+            if height(lines) <= page_h - header_h {
+                height(lines)
+            } else {
+                height(3)
+            }
+        };
+        // A group heading row goes with (the start of) the row after it.
+        let with_next = |i: usize| -> f32 {
+            let row: &Prepared = &rows[i];
+            match rows.get(i + 1) {
+                Some(next) if row.group => height(row.lines) + start_of(next.lines),
+                _ => height(row.lines),
+            }
+        };
         // The header row never stands alone: it starts a page with the first
-        // two rows (up to three lines of each).
-        let start: f32 = rows
-            .iter()
-            .take(2)
-            .map(|r| height(r.lines).min(height(3)))
-            .sum();
+        // row (a group row with the row after it).
+        let start = if rows.is_empty() {
+            0.0
+        } else {
+            with_next(0).min(page_h - header_h)
+        };
         self.ensure(header_h + start);
         self.row(&header, 0, header.lines, size);
-        let page_h = self.top - self.bottom;
         for (i, row) in rows.iter().enumerate() {
             let h = height(row.lines);
-            // A group heading row goes with (the start of) the row after it.
-            let with_next = match rows.get(i + 1) {
-                Some(next) if row.group => h + height(next.lines).min(height(3)),
-                _ => h,
-            };
+            let with_next = with_next(i);
             if with_next > self.room() + 0.01
                 && with_next <= page_h - header_h + 0.01
                 && h <= self.room() + 0.01
@@ -1504,6 +1665,58 @@ fn running_header(f: &Fonts, header: &[String], left: f32, width: f32, top: f32)
     draws
 }
 
+/// How many lines of an act's paragraph must fit for it to start on a
+/// page, as [`Composer::flow`] breaks it: all of a paragraph of up to three
+/// lines, else two, or more while the last of them ends with a hyphen (a
+/// page never ends with a hyphenated word).
+fn first_part(lines: &[Line]) -> usize {
+    let n = lines.len();
+    if n <= 3 {
+        return n;
+    }
+    let hyphenated = |l: &Line| l.runs.last().is_some_and(|(_, t)| t.ends_with('-'));
+    (2..=n - 2)
+        .find(|&k| !hyphenated(&lines[k - 1]))
+        .unwrap_or(n)
+}
+
+/// An act's heading: its size, the space before it and after it.
+fn act_heading_metrics(level: u8) -> (f32, f32, f32) {
+    if level == 1 {
+        (ACT_BODY + 1.0, 10.0, 6.0)
+    } else {
+        (ACT_BODY, 10.0, 2.0)
+    }
+}
+
+/// Signature blocks side by side: each block's lines broken one by one to
+/// the column, and the height (in lines) of each row, the tallest block's.
+fn signature_rows(
+    blocks: &[&Vec<Vec<Span>>],
+    col_w: f32,
+    f: &Fonts,
+) -> (Vec<Vec<Vec<Line>>>, Vec<usize>) {
+    let broken: Vec<Vec<Vec<Line>>> = blocks
+        .iter()
+        .map(|b| {
+            b.iter()
+                .map(|l| break_kept_lines(std::slice::from_ref(l), col_w - 8.0, f))
+                .collect()
+        })
+        .collect();
+    let rows = broken.iter().map(Vec::len).max().unwrap_or(0);
+    let heights = (0..rows)
+        .map(|r| {
+            broken
+                .iter()
+                .map(|b| b.get(r).map_or(0, Vec::len))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    (broken, heights)
+}
+
 /// The height an act's running header takes from the top margin.
 fn running_header_height(lines: usize) -> f32 {
     if lines == 0 {
@@ -1559,7 +1772,28 @@ fn composer(doc: &Document) -> Composer {
             (Block::Heading { .. }, Some(next)) => c.start_height(next),
             _ => 0.0,
         };
-        c.keep_with_next(block, next);
+        match c.style {
+            Style::Act => {
+                // What must stay together from here: the chain if it fits
+                // on a page, else this block's own start.
+                let page_h = c.top - c.bottom;
+                c.list_tail = match block {
+                    Block::List { .. } if c.signed_next(blocks, i) => c.act_keep(blocks, i + 1, 0),
+                    _ => 0.0,
+                };
+                let keep = c.act_keep(blocks, i, 0);
+                let keep = if keep <= page_h {
+                    keep
+                } else {
+                    c.act_keep(blocks, i, KEEP_DEPTH)
+                };
+                if keep > 0.0 {
+                    c.open();
+                    c.ensure(keep);
+                }
+            }
+            Style::Report => c.keep_with_next(block, next),
+        }
         c.block(block, next_is_text);
         i += 1;
     }

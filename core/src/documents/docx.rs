@@ -594,10 +594,13 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
             },
             Block::Paragraph { spans } => {
                 let p = match style {
-                    // A short paragraph before a signature or a list keeps with it.
+                    // A short paragraph before a signature or a list keeps
+                    // with it; a signed text (a parere) with its place and
+                    // date, which keep with the signature.
                     Style::Act => Paragraph::new().widow_control(true).keep_next(matches!(
-                        doc.blocks.get(bi + 1),
-                        Some(Block::Signature { .. } | Block::List { .. })
+                        (doc.blocks.get(bi + 1), doc.blocks.get(bi + 2)),
+                        (Some(Block::Signature { .. } | Block::List { .. }), _)
+                            | (Some(Block::Paragraph { .. }), Some(Block::Signature { .. }))
                     )),
                     Style::Report => Paragraph::new()
                         .align(AlignmentType::Both)

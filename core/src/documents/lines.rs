@@ -52,8 +52,9 @@ fn ties_to_next(word: &str, next: &str) -> bool {
     if TITLES.contains(&lower_word.as_str()) {
         return true;
     }
-    // "7 agosto 1990": a day stays with its month.
-    if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 {
+    // "7 agosto 1990", "1° settembre 1993": a day stays with its month.
+    let day = word.strip_suffix('°').unwrap_or(word);
+    if !day.is_empty() && day.chars().all(|c| c.is_ascii_digit()) && day.len() <= 2 {
         let month = next.trim_end_matches([',', ';', '.', ':']).to_lowercase();
         if crate::text::MONTHS.contains(&month.as_str()) {
             return true;
@@ -171,7 +172,10 @@ pub(super) fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Wor
 
 /// Hyphenation points of a single-face word: byte offsets where "-" may be
 /// added. None inside numbers, abbreviations, all-caps words, or right after
-/// an elided apostrophe ("dell'amministrazione" breaks only after "ammi").
+/// an elided apostrophe ("dell'amministrazione" breaks only after "ammi"),
+/// and none in a word that starts with a capital letter, before or after an
+/// apostrophe: names of people, comuni and offices («Militello»,
+/// «Sant'Agata», «Messina») are never broken with a hyphen.
 fn hyphen_points(text: &str) -> Vec<usize> {
     let Some(dict) = hyphenator() else {
         return Vec::new();
@@ -197,7 +201,10 @@ fn hyphen_points(text: &str) -> Vec<usize> {
         .map(|i| i + core[i..].chars().next().map_or(1, char::len_utf8))
         .unwrap_or(0);
     let stem = &core[offset..];
-    if stem.chars().count() < 5
+    let capital = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
+    if capital(core)
+        || capital(stem)
+        || stem.chars().count() < 5
         || !stem.chars().all(char::is_alphabetic)
         || stem.chars().filter(|c| c.is_uppercase()).count() > 1
     {
@@ -540,6 +547,17 @@ mod tests {
         );
         assert!(hyphen_points("2.500,00").is_empty());
         assert!(hyphen_points("PROPONE").is_empty());
+        // Proper names stay whole.
+        for name in [
+            "Militello",
+            "Barcellona",
+            "Sant'Agata",
+            "dell'Amministrazione",
+            "Metropolitana",
+        ] {
+            assert!(hyphen_points(name).is_empty(), "{name}");
+        }
+        assert!(!hyphen_points("metropolitana").is_empty());
     }
 
     #[test]

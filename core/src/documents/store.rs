@@ -112,13 +112,26 @@ fn shipped_default<K: TemplateKind>(kind: K) -> TemplateVersion<K> {
     }
 }
 
+/// Whether a stored version is a shipped default as shipped: stored
+/// unchanged, or put back by «Ripristina il predefinito».
+fn is_shipped<K>(t: &TemplateVersion<K>) -> bool {
+    t.origin == "default"
+        || (t.origin == "restore"
+            && t.source
+                .as_deref()
+                .is_some_and(|s| s.starts_with(RESTORED_DEFAULT)))
+}
+
+/// The source of a version that restores the shipped default.
+const RESTORED_DEFAULT: &str = "predefinito";
+
 /// The template in use: the newest version stored; but a shipped default
-/// stored unchanged (origin "default") gives way to a newer shipped default,
-/// as the next version. Edited and restored versions stay as they are.
+/// stored as shipped gives way to a newer shipped default, as the next
+/// version. Edited versions (and earlier versions restored) stay as they are.
 pub fn current<K: TemplateKind>(conn: &Connection, kind: K) -> Result<TemplateVersion<K>> {
     Ok(match versions(conn, kind)?.into_iter().next() {
         None => shipped_default(kind),
-        Some(t) if t.origin == "default" && t.body != kind.default_body() => TemplateVersion {
+        Some(t) if is_shipped(&t) && t.body != kind.default_body() => TemplateVersion {
             version: t.version + 1,
             ..shipped_default(kind)
         },
@@ -129,8 +142,36 @@ pub fn current<K: TemplateKind>(conn: &Connection, kind: K) -> Result<TemplateVe
 /// Whether the shipped default is newer than the template in use: the
 /// template is the user's and no version of it is the current default.
 fn newer_default<K: TemplateKind>(versions: &[TemplateVersion<K>], kind: K) -> bool {
-    versions.first().is_some_and(|t| t.origin != "default")
+    versions.first().is_some_and(|t| !is_shipped(t))
         && !versions.iter().any(|t| t.body == kind.default_body())
+}
+
+/// Brings a template the user has not edited up to the newer shipped
+/// default: a new version (origin "default") with its audit row. A template
+/// the user edited stays as it is, and [`TemplateSummary::newer_default`]
+/// tells the templates screen. Nothing is stored for a kind never used
+/// (the shipped default is its template already). Returns whether a
+/// version was added.
+pub fn upgrade_default<K: TemplateKind>(tx: &Connection, operator: &str, kind: K) -> Result<bool> {
+    let Some(stored) = versions(tx, kind)?.into_iter().next() else {
+        return Ok(false);
+    };
+    if current(tx, kind)?.id.is_some() {
+        return Ok(false);
+    }
+    let new = ensure_stored(tx, operator, kind)?;
+    crate::audit::record(
+        tx,
+        operator,
+        "upgrade",
+        kind.audit_entity(),
+        kind.key(),
+        Some(&serde_json::json!({ "version": stored.version, "source": stored.source })),
+        Some(
+            &serde_json::json!({ "version": new.version, "origin": "default", "source": kind.default_version() }),
+        ),
+    )?;
+    Ok(true)
 }
 
 /// Stores the shipped default (as version 1, or as the next version when it
@@ -282,7 +323,7 @@ impl Store {
         let (body, source) = match version {
             None => (
                 kind.default_body().to_string(),
-                format!("predefinito {}", kind.default_version()),
+                format!("{RESTORED_DEFAULT} {}", kind.default_version()),
             ),
             Some(v) => {
                 let row = versions(&self.conn, kind)?

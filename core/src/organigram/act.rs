@@ -15,14 +15,15 @@ use crate::documents::store::{self, TemplateKind};
 use crate::documents::template::{Ente, Placeholders};
 use crate::documents::{fill, render, Format, Meta};
 use crate::error::Result;
-use crate::text::date_it;
 use crate::Store;
 
 pub const DEFAULT_BODY: &str = include_str!("../../templates/determina_gruppo_lavoro.txt");
 /// The version of the shipped text: raised whenever `DEFAULT_BODY` changes, so
 /// that a template edited on an older one says a newer default is available.
-/// (1: the first text; 2: Allegato A, Visti and attestations completed.)
-pub const DEFAULT_VERSION: &str = "2";
+/// (1: the first text; 2: Allegato A, Visti and attestations completed;
+/// 3: the Segretario's competence, designations, the PNA in force, the
+/// TAR's seat, dates in words.)
+pub const DEFAULT_VERSION: &str = "3";
 
 /// The act's template in the versioned store.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -65,6 +66,10 @@ pub struct ActPerson {
     pub nome: String,
     pub ruolo: String,
     pub ente: String,
+    /// How a member from outside the Ente was designated (by the comune
+    /// under the Protocollo, by the comuni of the zone, by the entity), with
+    /// the note's number and date as blanks; empty for the Ente's own staff.
+    pub designazione: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,8 +87,10 @@ pub struct ActUnit {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActContext {
     pub ente: Ente,
-    /// The date of the composition (gg/mm/aaaa).
+    /// The date of the composition, in words («30 novembre 2026»).
     pub data: String,
+    /// The Piano Nazionale Anticorruzione in force at that date.
+    pub pna: crate::legal::Pna,
     pub anno: i32,
     /// An update of a group already constituted, not its constitution.
     pub aggiornamento: bool,
@@ -118,6 +125,7 @@ impl Placeholders for ActContext {
         ActContext {
             ente: Ente::blank(),
             data: String::new(),
+            pna: crate::legal::pna_in_force(NaiveDate::MIN),
             anno: 0,
             aggiornamento: false,
             unita: Vec::new(),
@@ -128,46 +136,84 @@ impl Placeholders for ActContext {
 
 /// The act's data: the units with people in office at the date (a zone
 /// with its referent, a unit with its roles or its holder by office), and
-/// the units still without anyone, named once in `da_individuare`.
+/// the units still without anyone, named once in `da_individuare`. A zone
+/// is named as the act names it: «Zona omogenea «Isole Eolie»».
 pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
     use chrono::Datelike;
-    let person = |m: &super::Member| ActPerson {
-        nome: m.full_name.clone(),
-        ruolo: m.title.clone(),
-        ente: m.ente.clone().unwrap_or_default(),
+    let own = crate::text::fold(&ente.nome);
+    let name = |i: usize| -> (String, String) {
+        let n = &o.nodes[i];
+        let path = o.path(i);
+        if n.kind == NodeKind::Zone {
+            (format!("Zona omogenea «{}»", n.name), String::new())
+        } else if path.len() > 2 {
+            (n.name.clone(), path[1..path.len() - 1].join(" › "))
+        } else {
+            (n.name.clone(), String::new())
+        }
     };
     let mut unita = Vec::new();
     for (i, n) in o.nodes.iter().enumerate() {
         if n.kind == NodeKind::Comune {
             continue;
         }
-        let persone: Vec<ActPerson> = o.listed_people(i).into_iter().map(person).collect();
+        let persone: Vec<ActPerson> = o
+            .listed_people(i)
+            .into_iter()
+            .map(|m| {
+                let ente_p = m.ente.clone().unwrap_or_default();
+                let designazione = if n.kind == NodeKind::Zone {
+                    "su designazione dei comuni della zona (nota prot. n. ____ del ____)"
+                } else if ente_p.trim().is_empty() || crate::text::fold(&ente_p) == own {
+                    ""
+                } else if m.istat.is_some() {
+                    "su designazione del Comune ai sensi del Protocollo d'intesa (nota prot. n. ____ del ____)"
+                } else {
+                    "su designazione dell'ente di appartenenza (nota prot. n. ____ del ____)"
+                };
+                ActPerson {
+                    nome: m.full_name.clone(),
+                    ruolo: m.title.clone(),
+                    ente: ente_p,
+                    designazione: designazione.to_string(),
+                }
+            })
+            .collect();
         if persone.is_empty() {
             continue;
         }
-        let path = o.path(i);
-        let collocazione = if path.len() > 2 {
-            path[1..path.len() - 1].join(" › ")
-        } else {
-            String::new()
-        };
+        let (nome, collocazione) = name(i);
         unita.push(ActUnit {
-            nome: n.name.clone(),
+            nome,
             tipo: n.kind_label.clone(),
             collocazione,
             persone,
         });
     }
-    let da_individuare = o.to_fill();
+    let da_individuare: Vec<String> = o
+        .unfilled()
+        .into_iter()
+        .map(|i| match name(i) {
+            (nome, c) if c.is_empty() => nome,
+            (nome, c) => format!("{nome} ({c})"),
+        })
+        .collect();
     let day = NaiveDate::parse_from_str(&o.as_of, "%Y-%m-%d").ok();
     ActContext {
         ente,
-        data: date_it(&o.as_of),
+        data: day.map_or_else(|| o.as_of.clone(), crate::text::date_words),
+        pna: crate::legal::pna_in_force(day.unwrap_or(NaiveDate::MIN)),
         anno: day.map_or(2026, |d| d.year()),
         aggiornamento,
         unita,
         da_individuare: da_individuare.join("; "),
     }
+}
+
+/// At every opening: the act's template, if the user has not edited it,
+/// takes the newer shipped default (a version and an audit row).
+pub(crate) fn upgrade_default_template(s: &mut Store) -> Result<()> {
+    s.action(|tx, op| store::upgrade_default(tx, op, ActKind::GruppoLavoro).map(|_| ()))
 }
 
 /// The act prepared from the archive: it renders without the archive.

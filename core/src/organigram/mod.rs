@@ -45,7 +45,7 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             sql: include_str!("../../migrations/0011_org_act_template_store.sql"),
         },
     ],
-    seed: None,
+    seed: Some(act::upgrade_default_template),
 };
 
 /// An optional date field typed by the user, checked and returned as ISO.

@@ -115,13 +115,21 @@ impl Organigram {
             .any(|&c| self.nodes[c].kind != NodeKind::Comune)
     }
 
+    /// The units without anyone in office at the date (those that only
+    /// group others excepted), in the tree's order.
+    pub fn unfilled(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].kind != NodeKind::Comune)
+            .filter(|&i| self.listed_people(i).is_empty() && !self.groups_units(i))
+            .collect()
+    }
+
     /// The units and zones still without anyone at the date (those that
     /// only group others aside), as «Nome (Collocazione)», in tree order:
     /// the documents name them once, in one sentence.
     pub fn to_fill(&self) -> Vec<String> {
-        (0..self.nodes.len())
-            .filter(|&i| self.nodes[i].kind != NodeKind::Comune)
-            .filter(|&i| self.listed_people(i).is_empty() && !self.groups_units(i))
+        self.unfilled()
+            .into_iter()
             .map(|i| {
                 let path = self.path(i);
                 if path.len() > 2 {

@@ -6,6 +6,7 @@
 
 pub mod adhesion;
 pub mod docs;
+pub mod every_kind;
 pub mod organigram;
 pub mod registry;
 pub mod risks;

@@ -234,24 +234,26 @@ fn the_draft_act_lists_the_units_and_people_in_office_from_an_editable_template(
     for want in [
         "DETERMINAZIONE DEL SEGRETARIO GENERALE n. ____ del ____ OGGETTO",
         "Costituzione del Gruppo di lavoro della «Comunità di Pratiche»",
-        "con decorrenza dal 30/11/2026, nella composizione riportata nell’Allegato A",
-        "decreto n. ____ del ____, di nomina del Segretario Generale",
-        "approvazione del Protocollo d’intesa della «Comunità di Pratiche»",
-        "(PIAO) della Città Metropolitana di Messina in vigore, e in particolare la sezione «Rischi corruttivi e trasparenza»",
-        "la partecipazione al Gruppo di lavoro è a titolo gratuito e non comporta oneri a carico del bilancio dell’Ente; per i dipendenti pubblici rientra nei compiti d’ufficio.",
+        "con decorrenza dal 30 novembre 2026, nella composizione riportata nell’Allegato A",
+        "decreto del Sindaco metropolitano n. ____ del ____, di nomina del Segretario Generale",
+        "approvazione dello schema di Protocollo d’intesa della «Comunità di Pratiche»",
+        "(PIAO) della Città Metropolitana di Messina in vigore, e in particolare la sottosezione 2.3 «Rischi corruttivi e trasparenza»",
+        "la partecipazione al Gruppo di lavoro è a titolo gratuito e non comporta oneri a carico del bilancio dell’Ente.",
         "il responsabile del procedimento",
-        "art. 147-bis del D.Lgs. 18 agosto 2000, n. 267, come recepito nell’ordinamento regionale",
+        "art. 147-bis del D.Lgs. 18 agosto 2000, n. 267, introdotto dall’art. 3 del D.L. 10 ottobre 2012, n. 174",
         "all’albo pretorio online per quindici giorni consecutivi e nella sezione «Amministrazione trasparente»",
-        "ricorso al TAR Sicilia – sezione di Catania entro 60 giorni o ricorso straordinario al Presidente della Regione Siciliana entro 120 giorni",
+        "ricorso al Tribunale Amministrativo Regionale per la Sicilia, sezione staccata di Catania, entro sessanta giorni, o ricorso straordinario al Presidente della Regione Siciliana entro centoventi giorni",
         "Il Segretario Generale Maria Rossi",
         "Allegato A – Composizione del Gruppo di lavoro",
-        "Composizione al 30/11/2026.",
+        "Composizione al 30 novembre 2026.",
         // The Responsabile del progetto is the Segretario Generale, as in the chart.
         "Responsabile del progetto: Maria Rossi, Segretario Generale – Città Metropolitana di Messina",
         "Segreteria tecnica: Anna Bellomo, Responsabile – Università degli Studi di Messina",
-        "Isole Eolie (Zone omogenee): Bartolo Famularo, Referente di zona – Comune di Lipari",
-        "Tavolo di Pratiche per la Progettazione d’Area Vasta (Tavoli tematici): Bartolo Famularo, Coordinatore – Comune di Lipari; Giovanni Santoro, Componente – Università degli Studi di Messina",
-        "Restano da individuare i componenti di: Coordinamento; Area ionica e Valle dell’Alcantara (Zone omogenee); Area tirrenica dei Nebrodi (Zone omogenee); Area tirrenica-peloritana (Zone omogenee); Città di Messina (Zone omogenee); Esperti esterni.",
+        "Zona omogenea «Isole Eolie»: Bartolo Famularo, Referente di zona – Comune di Lipari, su designazione dei comuni della zona (nota prot. n. ____ del ____)",
+        "Tavolo di Pratiche per la Progettazione d’Area Vasta (Tavoli tematici): Bartolo Famularo, Coordinatore – Comune di Lipari, su designazione del Comune ai sensi del Protocollo d’intesa (nota prot. n. ____ del ____); Giovanni Santoro, Componente – Università degli Studi di Messina, su designazione dell’ente di appartenenza (nota prot. n. ____ del ____)",
+        // (pdftotext drops the hyphen of «tirrenica-peloritana» where a line breaks at it)
+        "Restano da individuare i componenti di: Coordinamento; Zona omogenea «Area ionica e Valle dell’Alcantara»; Zona omogenea «Area tirrenica dei Nebrodi»; Zona omogenea «Area tirrenica",
+        "peloritana»; Zona omogenea «Città di Messina»; Esperti esterni.",
     ] {
         assert!(flat.contains(want), "«{want}» missing in:\n{text}");
     }
@@ -400,8 +402,8 @@ for nid, count in lists:
     assert_eq!(
         lists,
         vec![
-            "list bullet - 3",
-            "list bullet - 6",
+            "list bullet - 5",
+            "list bullet - 8",
             "list decimal 1 6",
             "list bullet - 4"
         ],
