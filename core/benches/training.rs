@@ -32,6 +32,13 @@ fn event(date: &str, i: usize) -> EventInput {
     }
 }
 
+/// Names the signatory of the attestati (none is issued unsigned).
+fn signatory(s: &mut Store) {
+    let mut st = s.settings().unwrap();
+    st.signatory_name = "Maria Rossi".into();
+    s.save_settings(&st).unwrap();
+}
+
 fn main() {
     let mut rows = Vec::new();
 
@@ -129,6 +136,7 @@ fn main() {
 
     // 500 attestati in one batch (register only).
     let mut s = Store::open_in_memory().unwrap();
+    signatory(&mut s);
     s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
     for i in 0..500 {
@@ -235,6 +243,7 @@ fn main() {
 
     // 500 attestati with their PDFs, numbered and rendered in one transaction.
     let mut s = Store::open_in_memory().unwrap();
+    signatory(&mut s);
     s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
     for i in 0..500 {

@@ -14,11 +14,6 @@ mod common;
 use common::docs::{pdf_text, Doc};
 use common::every_kind::{documents, Kind};
 
-/// Kinds whose small text is `training-docs`' part of issue 20 (month grids,
-/// year overview: 7.5 pt today): their 8-pt check is off until that lands.
-/// Empty this list once it has (or run with `ENGINE_8PT_ALL=1` to check them).
-const SMALL_TEXT_PENDING: &[&str] = &["calendario", "quadro_annuale"];
-
 /// The height of a word's box in Liberation's faces, as a multiple of its
 /// size (ascent 0.891 + descent 0.216 of the em).
 const BOX_PER_POINT: f32 = 1.107;
@@ -193,7 +188,6 @@ fn pareri_apart(pdf: &[u8]) -> Vec<String> {
 
 #[test]
 fn no_page_ends_with_a_heading_no_parere_apart_no_small_text_no_broken_name() {
-    let all_small = std::env::var_os("ENGINE_8PT_ALL").is_some();
     let mut failures = Vec::new();
     let mut checked = 0;
     for (name, kind, bytes) in documents() {
@@ -207,15 +201,13 @@ fn no_page_ends_with_a_heading_no_parere_apart_no_small_text_no_broken_name() {
         for p in pareri_apart(&bytes) {
             failures.push(format!("{name}: {p}"));
         }
-        if all_small || !SMALL_TEXT_PENDING.contains(&name.as_str()) {
-            let small = small_words(&bytes);
-            if !small.is_empty() {
-                failures.push(format!(
-                    "{name}: {} words under 8 pt, e.g. {:?}",
-                    small.len(),
-                    &small[..small.len().min(5)]
-                ));
-            }
+        let small = small_words(&bytes);
+        if !small.is_empty() {
+            failures.push(format!(
+                "{name}: {} words under 8 pt, e.g. {:?}",
+                small.len(),
+                &small[..small.len().min(5)]
+            ));
         }
         for l in broken_names(&bytes) {
             failures.push(format!("{name}: proper name hyphenated: «{l}»"));

@@ -178,6 +178,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             risks::risks_rating_warning,
             risks::risks_create_measure,
             risks::risks_update_measure,
+            risks::risks_validation,
+            risks::risks_validate_catalogue,
             risks::risks_measure_revisions,
             risks::risks_measure_diff,
             risks::risks_context,

@@ -96,7 +96,12 @@ test("axe-core: no WCAG 2.1 AA violation on any screen, in every state visited",
     await app.el("dialog[open]");
     await app.assertAxe("dialogo di eliminazione della zona");
     await app.keys(KEY.ESCAPE);
-    await waitFor(async () => (await app.exec("return document.activeElement.textContent.trim()")) === "Elimina", "focus back on «Elimina»");
+    await waitFor(
+      () => app.exec("const a = document.activeElement; return a.getAttribute('aria-haspopup') === 'menu' && !!a.closest('[data-testid=zones-table] tr[data-zone]')"),
+      "focus back on the row's «Azioni ▾», where «Elimina» was",
+    ).catch(async (e) => {
+      throw new Error(`${e.message}; focus on ${await app.exec("return document.activeElement.outerHTML.slice(0, 300)")}`);
+    });
 
     // The zones' checklist is one tab stop.
     assert.equal(await app.exec("return document.querySelectorAll('[data-testid=assign-list] input[tabindex=\"0\"]').length"), 1);

@@ -89,7 +89,7 @@ test("bulk invitation of a zone, then the register filtered by state", async () 
     await app.fill("#bulk-date", "2025-04-01");
     // A mistake first: no protocol number.
     await app.clickText("Registra gli inviti", "dialog button");
-    assert.match(await app.text("[data-testid=bulk-error]"), /protocollo/i);
+    assert.match(await app.text("[data-error-for=bulk-protocol], [data-testid=bulk-error]"), /protocollo/i);
     await app.type("#bulk-protocol", "777/2025");
     await app.clickText("Registra gli inviti", "dialog button");
     await waitFor(async () => !(await app.exec("return !!document.querySelector('dialog[open]')")), "the dialog to close");

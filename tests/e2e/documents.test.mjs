@@ -136,6 +136,7 @@ test("a batch of letters for the Eolie zone into a chosen folder", async () => {
     await app.nav("documenti");
     await app.click("#tab-registro");
     await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=doc-register] tbody tr').length")) === 4, "4 rows in the register");
+    assert.deepEqual(await app.brokenWords("[data-testid=doc-register]"), [], "no word broken in the register");
   } finally {
     await app.quit();
   }

@@ -177,7 +177,7 @@ test("deleting a zone asks what to do with its comuni", () =>
   withApp(async (app) => {
     await app.nav("zone");
     await app.el("[data-testid=zones-table] tr[data-zone='Isole Eolie']");
-    await app.exec("[...document.querySelectorAll('[data-testid=zones-table] tr')].find(r => r.dataset.zone === 'Isole Eolie').querySelector('button.danger').click()");
+    await app.exec("[...document.querySelectorAll('[data-testid=zones-table] tr')].find(r => r.dataset.zone === 'Isole Eolie').querySelector('[role=menuitem].danger').click()");
     await app.el("dialog[open]");
     assert.match(await app.text("dialog"), /comprende 4 comuni/);
     await app.exec("document.querySelector('dialog input[value=release]').click()");

@@ -184,7 +184,7 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     await app.exec(`[...document.querySelectorAll('[data-testid=measure-list] button')].find((b) => b.textContent.trim() === arguments[0]).click()`, TITLE);
     await app.el("[data-testid=measure-detail]");
     await app.dismissToasts();
-    await app.exec("document.querySelector('[data-testid=schede-misura] button').click()");
+    await app.exec("document.querySelector('[data-testid=schede-misura] [role=menuitem]').click()");
     answerFolderDialog("Cartella per 2 schede misura", batch);
     await waitFor(() => readdirSync(batch).filter((f) => f.endsWith(".pdf")).length === 2, "two schede in the folder");
     await waitFor(async () => /2 schede salvate/.test(await app.exec("return document.body.textContent")), "the batch reported");

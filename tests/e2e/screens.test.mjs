@@ -24,28 +24,6 @@ const focusIs = (app, css, what) =>
     throw new Error(`${e.message}; focus on ${await app.focused()}`);
   });
 
-/** Words of cells that the layout broke over two lines (a word, a date, a
- * code); a hyphen the data has («socio-assistenziali») may end a line. */
-const brokenWords = (app, table) =>
-  app.exec(
-    `const out = [];
-     for (const td of document.querySelectorAll(arguments[0] + ' td')) {
-       const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
-       for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-         const re = /[^\\s-]+-?/g;
-         for (let m = re.exec(n.data); m; m = re.exec(n.data)) {
-           const r = document.createRange();
-           r.setStart(n, m.index);
-           r.setEnd(n, m.index + m[0].length);
-           const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
-           if (tops.size > 1) out.push(m[0]);
-         }
-       }
-     }
-     return out;`,
-    table,
-  );
-
 /** Visible text and accessible names on screen that hold an English word. */
 const ENGLISH = /\b(Baseline|Target|report|Export|Import|Print|Delete|Cancel|Save)\b/i;
 const englishOnScreen = (app) =>
@@ -63,6 +41,42 @@ async function navByKey(app, section) {
   await app.chord([KEY.ALT], key);
   await waitFor(() => app.exec("return document.querySelector(arguments[0])?.getAttribute('aria-current') === 'page'", sel), `section ${section}`);
   await app.settled();
+}
+
+/** A new event of two hours from 10:00, by the form («Nuovo evento»). */
+async function newEvent(app, { mode, title, date, place, link }) {
+  await app.click("[data-testid=new-event]");
+  await app.select("#ev-mode", mode);
+  await app.typeWhole("#ev-title", title);
+  await app.fill("#ev-date", date);
+  await app.typeWhole("#ev-start_time", "10:00");
+  await app.typeWhole("#ev-end_time", "12:00");
+  if (place) await app.typeWhole("#ev-place", place);
+  if (link) await app.typeWhole("#ev-link", link);
+  await app.click("[data-testid=event-save]");
+  await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes(title), "the event on its day");
+}
+
+/** In the event's attendance panel: a new participant, «Presente» ticked, not yet recorded. */
+async function newPresent(app, name) {
+  await openAttendance(app);
+  await app.select("#att-who", "new");
+  await app.typeWhole("#att-new-name", name);
+  await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+}
+
+/** Opens the attendance panel of the event shown in the day's panel, by
+ * keyboard: the button is focused once it is drawn (the day's panel is
+ * redrawn after a save) and Enter pressed, again if the panel did not open. */
+async function openAttendance(app) {
+  const button = "[data-testid=day-panel] [data-testid=event-attendance]";
+  const panelOpen = () => app.exec("return !!document.querySelector('[data-testid=attendance-panel] #att-who')");
+  await waitFor(async () => {
+    if (await panelOpen()) return true;
+    const focused = await app.exec("const b = document.querySelector(arguments[0]); b?.focus(); return !!b && document.activeElement === b", button);
+    if (focused) await app.keys(KEY.ENTER);
+    return waitFor(panelOpen, "the attendance panel", 3000).catch(() => false);
+  }, "the attendance panel open", 30000);
 }
 
 test("main content above the fold at 960×600, sidebar open and collapsed (remembered, by keyboard)", () =>
@@ -102,7 +116,7 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await app.resize(1280, 800);
     await app.nav("rischi");
     await app.el("[data-testid=risk-tree]");
-    assert.deepEqual(await brokenWords(app, "[data-testid=measure-list]"), [], "catalogue");
+    assert.deepEqual(await app.brokenWords("[data-testid=measure-list]"), [], "catalogue");
     await app.assertAxe("catalogo");
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi.png"));
 
@@ -115,7 +129,7 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await app.keys(KEY.TAB);
     await app.keys(KEY.ENTER);
     await focusIs(app, `[data-testid=plan-table] tr[data-measure="${id}"] [data-testid=monitor]`, "focus on the adopted measure's «Monitoraggio»");
-    assert.deepEqual(await brokenWords(app, "[data-testid=plan-table]"), [], "plan");
+    assert.deepEqual(await app.brokenWords("[data-testid=plan-table]"), [], "plan");
     await app.assertAxe("piano con misura adottata");
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi-piano.png"));
 
@@ -158,25 +172,18 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
   withApp(async (app) => {
     await app.nav("formazione");
     await app.el("[data-testid=month-grid]");
-    await app.click("[data-testid=new-event]");
-    await app.select("#ev-mode", "webinar");
-    await app.typeWhole("#ev-title", "Il registro degli accessi civici");
-    await app.fill("#ev-date", "16/3/2027");
-    await app.typeWhole("#ev-start_time", "10:00");
-    await app.typeWhole("#ev-end_time", "12:00");
-    await app.typeWhole("#ev-link", "https://meet.esempio.it/cdp-accessi");
-    await app.click("[data-testid=event-save]");
-    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Il registro degli accessi civici"), "the event on its day");
+    await newEvent(app, { mode: "webinar", title: "Il registro degli accessi civici", date: "16/3/2027", link: "https://meet.esempio.it/cdp-accessi" });
 
     // One person enrolled.
-    await app.exec("document.querySelector('[data-testid=day-panel] [data-testid=event-attendance]').focus()");
-    await app.keys(KEY.ENTER);
+    await openAttendance(app);
     await app.select("#att-who", "new");
     await app.typeWhole("#att-new-name", "Anna Verdi");
     await app.typeWhole("#att-new-ente", "Comune di Milazzo");
     await app.click("[data-testid=att-enrol]");
     await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes("Anna Verdi"), "Anna enrolled");
     await app.clickText("Chiudi", "[data-testid=attendance-panel] button");
+    // The panel gives focus back to what opened it once it is gone: wait for it, so that it does not come after.
+    await focusIs(app, "[data-testid=day-panel] [data-testid=event-attendance]", "focus back on «Presenze e attestati»");
     await app.dismissToasts();
 
     // «Annulla evento» asks first; keeping it changes nothing (the mistake), focus back on the button.
@@ -215,21 +222,16 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
 
 test("Formazione: no unsaved question after issuing attestati", () =>
   withApp(async (app) => {
+    // No attestato is issued unsigned: the signatory is named in Impostazioni first.
+    await app.nav("impostazioni");
+    await waitFor(async () => (await app.value("#s-operator")) !== "", "the settings loaded");
+    await app.typeWhole("#s-signatory_name", "Maria Rossi");
+    await app.click("form.card-form button[type=submit]");
+    await waitFor(async () => (await app.text("body")).includes("Impostazioni salvate."), "the settings saved");
+    await app.dismissToasts();
     await app.nav("formazione");
-    await app.click("[data-testid=new-event]");
-    await app.select("#ev-mode", "presenza");
-    await app.typeWhole("#ev-title", "Incontro dei RPCT della zona tirrenica");
-    await app.fill("#ev-date", "2/2/2026");
-    await app.typeWhole("#ev-start_time", "10:00");
-    await app.typeWhole("#ev-end_time", "12:00");
-    await app.typeWhole("#ev-place", "Palazzo dei Leoni, Messina");
-    await app.click("[data-testid=event-save]");
-    await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes("Incontro dei RPCT"), "the event on its day");
-    await app.exec("document.querySelector('[data-testid=day-panel] [data-testid=event-attendance]').focus()");
-    await app.keys(KEY.ENTER);
-    await app.select("#att-who", "new");
-    await app.typeWhole("#att-new-name", "Paolo Neri");
-    await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+    await newEvent(app, { mode: "presenza", title: "Incontro dei RPCT della zona tirrenica", date: "2/2/2026", place: "Palazzo dei Leoni, Messina" });
+    await newPresent(app, "Paolo Neri");
     await app.click("[data-testid=att-add]");
     await waitFor(async () => /Paolo Neri\s*—\s*presente/.test(await app.text("[data-testid=attendance-sheet]")), "Paolo present");
     const dir = app.dir;
@@ -245,6 +247,59 @@ test("Formazione: no unsaved question after issuing attestati", () =>
     await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=attendance-panel]')")), "the panel closed");
     await app.chord([KEY.ALT], "1");
     assert.equal(await app.alertText(), null, "no question on leaving");
+  }));
+
+test("Formazione: attendance for an event not yet held is refused, in Italian", () =>
+  withApp(async (app) => {
+    await app.nav("formazione");
+    await newEvent(app, { mode: "presenza", title: "Il whistleblowing nei comuni", date: "16/3/2030", place: "Palazzo dei Leoni, Messina" });
+    await newPresent(app, "Carla Bruno");
+    await app.exec("document.querySelector('[data-testid=att-add]').focus()");
+    await app.keys(KEY.ENTER);
+    const refused = "L'evento non si è ancora svolto: presenze e attestati si registrano dal giorno dell'evento (16/03/2030).";
+    await waitFor(async () => (await app.text("[data-testid=attendance-panel]")).includes(refused), "the refusal, in Italian");
+    assert.doesNotMatch(await app.text("[data-testid=attendance-panel]"), /Carla Bruno\s*—\s*presente/, "nothing recorded");
+    await app.assertAxe("presenza rifiutata per un evento futuro");
+    assert.deepEqual(await englishOnScreen(app), []);
+  }));
+
+test("Formazione: «Elimina» on an unused theme area asks, says how to get it back, and keeps it on Escape", () =>
+  withApp(async (app) => {
+    const name = "Etica pubblica e integrità";
+    await app.nav("formazione");
+    await app.click("[data-testid=view-themes]");
+    await app.typeWhole("#theme-new", name);
+    await app.keys(KEY.ENTER);
+    const del = `[data-testid=themes-table] button[aria-label="Elimina l'area «${name}»"]`;
+    await app.el(del);
+    await app.exec("document.querySelector(arguments[0]).focus()", del);
+    await app.keys(KEY.ENTER);
+    await app.el("[data-testid=theme-delete-dialog][open]");
+    const said = await app.text("[data-testid=theme-delete-dialog]");
+    assert.match(said, /non è usata da nessun evento/);
+    assert.match(said, /Per riaverla, aggiungerla di nuovo/);
+    await focusIs(app, "[data-testid=theme-delete-dialog] [data-testid=confirm-yes]", "focus on «Elimina l'area»");
+    await app.assertAxe("conferma dell'eliminazione di un'area tematica");
+    await app.keys(KEY.ESCAPE);
+    await focusIs(app, del, "Escape: focus back on «Elimina»");
+    assert.match(await app.text("[data-testid=themes-table]"), new RegExp(name));
+    await app.keys(KEY.ENTER);
+    await focusIs(app, "[data-testid=theme-delete-dialog] [data-testid=confirm-yes]", "focus on «Elimina l'area»");
+    await app.keys(KEY.ENTER);
+    await waitFor(async () => !(await app.text("[data-testid=themes-table]")).includes(name), "the area removed");
+    await focusIs(app, "#theme-new", "focus on «Nuova area tematica»");
+  }));
+
+test("no word broken in the register of adhesions, at 1280×800 and 960×600", () =>
+  withApp(async (app) => {
+    for (const [w, h] of [[1280, 800], [960, 600]]) {
+      await app.resize(w, h);
+      await app.nav("adesioni");
+      await app.el("[data-testid=adh-table]");
+      assert.deepEqual(await app.brokenWords("[data-testid=adh-table]"), [], `register at ${w}×${h}`);
+      assert.deepEqual(await app.brokenWords("[data-testid=stalled-table]"), [], `to remind at ${w}×${h}`);
+    }
+    await app.assertAxe("registro delle adesioni");
   }));
 
 test("no English word on any section (text, labels, titles)", () =>

@@ -23,6 +23,13 @@ test("a monthly webinar series: created, one moved, one cancelled, exported as I
   const app = await App.start();
   const dir = mkdtempSync(join(tmpdir(), "cdp-training-"));
   try {
+    // No attestato is issued unsigned: the signatory is named in Impostazioni first.
+    await app.nav("impostazioni");
+    await waitFor(async () => (await app.value("#s-operator")) !== "", "the settings loaded");
+    await app.typeWhole("#s-signatory_name", "Maria Rossi");
+    await app.click("form.card-form button[type=submit]");
+    await waitFor(async () => (await app.text("body")).includes("Impostazioni salvate."), "the settings saved");
+    await app.dismissToasts();
     await app.nav("formazione");
     assert.equal(await app.text("h1"), "Formazione e incontri");
     await app.el("[data-testid=month-grid]");
@@ -171,10 +178,10 @@ for e in cal.walk('VEVENT'):
     ].join("\r\n"));
     await app.dismissToasts();
     await clickCentred(app, "[data-testid=att-import]");
-    answerFolderDialog("Importa il report delle presenze", csv);
+    answerFolderDialog("Importa il rapporto delle presenze", csv);
     await waitFor(async () => (await app.focused()).startsWith("h3#report-title"), "the dry run shown");
     assert.match(await app.text("[data-testid=report-counts]"), /1 persona abbinata, 1 non abbinata, nessuna ambigua/);
-    await app.assertAxe("verifica del report delle presenze");
+    await app.assertAxe("verifica del rapporto delle presenze");
     if (SHOTS) await app.screenshot(join(SHOTS, "formazione-report.png"));
     await app.select("[data-testid=resolution]", "new");
     await clickCentred(app, "[data-testid=report-apply]");

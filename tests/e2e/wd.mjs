@@ -220,6 +220,30 @@ export class App {
     );
   }
 
+  /** Words of the cells of `table` that the layout broke over two lines (a
+   * word, a date, a code); a hyphen or an underscore the data has
+   * («socio-assistenziali», «Delibera_di_Giunta») may end a line. */
+  brokenWords(table) {
+    return this.exec(
+      `const out = [];
+       for (const td of document.querySelectorAll(arguments[0] + ' td')) {
+         const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+         for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+           const re = /[^\\s_-]+[-_]?/g;
+           for (let m = re.exec(n.data); m; m = re.exec(n.data)) {
+             const r = document.createRange();
+             r.setStart(n, m.index);
+             r.setEnd(n, m.index + m[0].length);
+             const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+             if (tops.size > 1) out.push(m[0]);
+           }
+         }
+       }
+       return out;`,
+      table,
+    );
+  }
+
   async text(css) {
     const id = await this.el(css);
     return req("GET", `/session/${this.id}/element/${id}/text`);

@@ -8,13 +8,11 @@
 //! `pdf.rs` writes. The document's [`Style`] gives the type sizes and the
 //! margins (an act's or a report's); the geometry is the same code.
 
+use super::element::{self, Area, Decoration};
 use super::fonts::{fonts, Face, Fonts};
-use super::lines::{
-    break_lines, break_lines_with, fit_face, lines_fitting, words, Hyphenate, Line, ASCENT,
-    DESCENT, TEXT_LEADING,
-};
+use super::lines::{break_lines, break_lines_with, words, Hyphenate, Line, ASCENT, DESCENT};
 use super::model::{
-    span, Align, Block, Cell, CellAlign, Document, Drawing, PageSize, Rgb, Shape, Span, Style,
+    span, Align, Block, Cell, CellAlign, Document, Drawing, PageSize, Rgb, Span, Style, Styled,
     Table,
 };
 
@@ -70,6 +68,9 @@ pub struct Page {
     pub width: f32,
     pub height: f32,
 }
+
+/// A field's label and value broken into lines.
+type FieldLines = (Vec<Line>, Vec<Line>);
 
 // ---------------------------------------------------------------------------
 // Geometry
@@ -357,6 +358,8 @@ struct Composer {
     toc_slots: Vec<TocSlot>,
     /// Before a heading: the height of the start of the block after it.
     keep_next: f32,
+    /// What decorates every new page (see [`Decoration`]).
+    decoration: Option<Decoration>,
     /// Before an act's list that a signature follows (its place and date,
     /// then the signature): what must stay with the list's last item.
     list_tail: f32,
@@ -399,6 +402,7 @@ impl Composer {
             toc_pages: Vec::new(),
             toc_slots: Vec::new(),
             keep_next: 0.0,
+            decoration: None,
             list_tail: 0.0,
         };
         c.new_page(doc.size);
@@ -419,8 +423,20 @@ impl Composer {
         self.geometry(size);
         let (w, h) = size.points();
         let (_, _, t, _) = self.style.margins(size);
+        let mut draws = running_header(self.f, &self.header, self.left, self.width, h - t);
+        if let Some(d) = &self.decoration {
+            let (decor, inner) = d.decorate(Area {
+                left: self.left,
+                width: self.width,
+                top: self.top,
+                bottom: self.bottom,
+            });
+            draws.extend(decor);
+            (self.left, self.width, self.top, self.bottom) =
+                (inner.left, inner.width, inner.top, inner.bottom);
+        }
         self.pages.push(Page {
-            draws: running_header(self.f, &self.header, self.left, self.width, h - t),
+            draws,
             width: w,
             height: h,
         });
@@ -782,6 +798,75 @@ impl Composer {
                 self.empty = false;
                 self.closed = true;
             }
+            Block::Styled(s) => {
+                self.open();
+                self.styled(s);
+            }
+            Block::Element(c) => {
+                self.open();
+                let mut h = c.0.height(self.width, self.room());
+                if h > self.room() + 0.01 && !self.at_top() {
+                    self.new_page(self.size);
+                    h = c.0.height(self.width, self.room());
+                }
+                for d in element::place(&c.0.draw(self.width, h), self.left, self.y) {
+                    self.draw(d);
+                }
+                self.y -= h;
+            }
+            Block::Decoration(d) => {
+                self.decoration = Some(d.clone());
+                // The page still empty is decorated now; a page begun, from the next one.
+                if self.empty && !self.closed {
+                    let size = self.page_size;
+                    self.pages.pop();
+                    self.new_page(size);
+                }
+            }
+        }
+    }
+
+    /// Lines of one size, aligned, kept together (up to three) on a page.
+    fn styled(&mut self, s: &Styled) {
+        let f = self.f;
+        let from = self.width * s.from.clamp(0.0, 0.9);
+        let (left, width) = (self.left + from, self.width - from);
+        let lines: Vec<Line> = s
+            .lines
+            .iter()
+            .flat_map(|l| {
+                if l.iter().all(|sp| sp.text.is_empty()) {
+                    vec![Line::default()]
+                } else {
+                    break_lines(&words(l, s.size, Face::Regular, f), width, s.size, f, false)
+                }
+            })
+            .collect();
+        let leading = s.size * 1.3;
+        if !self.at_top() {
+            self.y -= s.before;
+        }
+        self.ensure(lines.len().min(3) as f32 * leading);
+        for line in &lines {
+            if self.room() < leading - 0.01 {
+                self.new_page(self.size);
+            }
+            self.y -= leading;
+            let x = match s.align {
+                CellAlign::Left => left,
+                CellAlign::Center => left + ((width - line.width) / 2.0).max(0.0),
+                CellAlign::Right => left + (width - line.width).max(0.0),
+            };
+            let baseline =
+                self.y + (leading - (ASCENT + DESCENT) * s.size) / 2.0 + DESCENT * s.size;
+            self.draw(Draw::Text(TextLine {
+                x,
+                y: baseline,
+                size: s.size,
+                runs: line.runs.clone(),
+                space_extra: 0.0,
+                color: s.color,
+            }));
         }
     }
 
@@ -1110,7 +1195,9 @@ impl Composer {
     /// with its first row (a group row with the next), a heading with what it keeps.
     fn start_height(&self, block: &Block) -> f32 {
         match block {
-            Block::Paragraph { .. } | Block::Fields(_) => PARA_GAP + 2.0 * BODY_LEADING,
+            Block::Paragraph { .. } => PARA_GAP + 2.0 * BODY_LEADING,
+            // A field block is kept whole (when it fits on a page).
+            Block::Fields(pairs) => self.fields_height(pairs).min(self.top - self.bottom),
             Block::Heading { .. } => 2.0 * 15.0 * 1.3 + 3.0 * BODY_LEADING,
             Block::Grid(t) => {
                 if t.columns.is_empty() {
@@ -1183,40 +1270,68 @@ impl Composer {
             .collect()
     }
 
-    fn fields(&mut self, pairs: &[(String, Vec<Span>)]) {
+    /// A field block's label width and its pairs broken into lines.
+    fn field_lines(&self, pairs: &[(String, Vec<Span>)]) -> (f32, Vec<FieldLines>) {
         let f = self.f;
         let widest = pairs
             .iter()
             .map(|(l, _)| f.width(Face::Bold, l, BODY))
             .fold(0.0, f32::max);
         let label_w = (widest + 12.0).clamp(60.0, self.width * 0.4);
+        let value_w = self.width - label_w;
+        let lines = pairs
+            .iter()
+            .map(|(label, value)| {
+                let l = break_lines(
+                    &words(&span(label, true), BODY, Face::Bold, f),
+                    label_w - 8.0,
+                    BODY,
+                    f,
+                    false,
+                );
+                let v = break_lines_with(
+                    &words(value, BODY, Face::Regular, f),
+                    value_w,
+                    BODY,
+                    f,
+                    Hyphenate::LowerCase,
+                );
+                (l, v)
+            })
+            .collect();
+        (label_w, lines)
+    }
+
+    /// The height of a whole field block.
+    fn fields_height(&self, pairs: &[(String, Vec<Span>)]) -> f32 {
+        let (_, lines) = self.field_lines(pairs);
+        PARA_GAP
+            + lines
+                .iter()
+                .map(|(l, v)| l.len().max(v.len()).max(1) as f32 * BODY_LEADING + FIELD_GAP)
+                .sum::<f32>()
+    }
+
+    /// A field block, kept on one page when it fits on one.
+    fn fields(&mut self, pairs: &[(String, Vec<Span>)]) {
+        let whole = self.fields_height(pairs);
+        if whole <= self.top - self.bottom {
+            self.ensure(whole);
+        }
+        let (label_w, lines) = self.field_lines(pairs);
         let value_x = self.left + label_w;
         let value_w = self.width - label_w;
         self.gap(PARA_GAP);
-        for (label, value) in pairs {
-            let l = break_lines(
-                &words(&span(label, true), BODY, Face::Bold, f),
-                label_w - 8.0,
-                BODY,
-                f,
-                false,
-            );
-            let v = break_lines_with(
-                &words(value, BODY, Face::Regular, f),
-                value_w,
-                BODY,
-                f,
-                Hyphenate::LowerCase,
-            );
+        for (l, v) in &lines {
             let n = l.len().max(v.len()).max(1);
             self.ensure(n as f32 * BODY_LEADING);
             let top = self.y;
-            for line in &l {
+            for line in l {
                 self.flow_line(line, self.left, label_w, false, BODY, BODY_LEADING);
             }
             let after_label = self.y;
             self.y = top;
-            for line in &v {
+            for line in v {
                 self.flow_line(line, value_x, value_w, false, BODY, BODY_LEADING);
             }
             self.y = self.y.min(after_label) - FIELD_GAP;
@@ -1498,73 +1613,8 @@ impl Composer {
     }
 
     fn drawing(&mut self, d: &Drawing) {
-        let (left, top) = (self.left, self.top);
-        for shape in &d.shapes {
-            match shape {
-                Shape::Rect {
-                    x,
-                    y,
-                    w,
-                    h,
-                    fill,
-                    stroke,
-                } => self.draw(Draw::Rect {
-                    x: left + x,
-                    y: top - y - h,
-                    w: *w,
-                    h: *h,
-                    fill: *fill,
-                    stroke: *stroke,
-                }),
-                Shape::Line {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    width,
-                    color,
-                } => self.draw(Draw::Line {
-                    x1: left + x1,
-                    y1: top - y1,
-                    x2: left + x2,
-                    y2: top - y2,
-                    width: *width,
-                    color: *color,
-                }),
-                Shape::Text {
-                    x,
-                    y,
-                    w,
-                    h,
-                    text,
-                    size,
-                    bold,
-                    italic,
-                    align,
-                    color,
-                } => {
-                    let face = Face::new(*bold, *italic);
-                    let (lines, _) = fit_face(text, *w, *size, face, lines_fitting(*h, *size));
-                    for (i, line) in lines.into_iter().enumerate() {
-                        let lw = self.f.width(face, &line, *size);
-                        let dx = match align {
-                            CellAlign::Left => 0.0,
-                            CellAlign::Center => ((w - lw) / 2.0).max(0.0),
-                            CellAlign::Right => (w - lw).max(0.0),
-                        };
-                        let baseline =
-                            top - y - i as f32 * TEXT_LEADING * size - (ASCENT + 0.03) * size;
-                        self.draw(Draw::Text(TextLine {
-                            x: left + x + dx,
-                            y: baseline,
-                            size: *size,
-                            runs: vec![(face, line)],
-                            space_extra: 0.0,
-                            color: *color,
-                        }));
-                    }
-                }
-            }
+        for draw in element::place(&d.shapes, self.left, self.top) {
+            self.draw(draw);
         }
     }
 

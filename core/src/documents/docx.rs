@@ -502,6 +502,8 @@ fn page_break() -> Paragraph {
 /// as text too, with the PDF's numbers). A `Drawing` page becomes its
 /// shapes' texts in reading order under a note.
 pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
+    // Elements as their fallback text, decorations as their foot.
+    let doc = &super::element::for_docx(doc);
     let style = doc.style;
     let (header, footer) = header_footer(&doc.header);
     let mut docx = styles(
@@ -694,19 +696,23 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                 let text_width = size.content().0;
                 let label = twips(text_width * 0.3) as usize;
                 let value = twips(text_width) as usize - label;
+                // Kept on one page, as the PDF keeps it: each row with the next.
                 let rows = pairs
                     .iter()
-                    .map(|(l, v)| {
+                    .enumerate()
+                    .map(|(i, (l, v))| {
+                        let keep = i + 1 < pairs.len();
                         TableRow::new(vec![
                             TableCell::new().width(label, WidthType::Dxa).add_paragraph(
                                 Paragraph::new()
                                     .align(AlignmentType::Left)
+                                    .keep_next(keep)
                                     .add_run(Run::new().add_text(l).bold()),
                             ),
                             TableCell::new()
                                 .width(value, WidthType::Dxa)
                                 .add_paragraph(runs(
-                                    Paragraph::new().align(AlignmentType::Left),
+                                    Paragraph::new().align(AlignmentType::Left).keep_next(keep),
                                     v,
                                     false,
                                 )),
@@ -743,6 +749,34 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                     );
                 }
             }
+            Block::Styled(s) => {
+                for (i, line) in s.lines.iter().enumerate() {
+                    let indent = (text_twips as f32 * s.from.clamp(0.0, 0.9)) as i32;
+                    let p = Paragraph::new()
+                        .align(cell_align(s.align))
+                        .indent(Some(indent), None, None, None)
+                        .keep_next(i + 1 < s.lines.len());
+                    let p = line.iter().fold(p, |p, sp| {
+                        let mut run = Run::new()
+                            .add_text(&sp.text)
+                            .size((s.size * 2.0).round() as usize)
+                            .color(hex(s.color));
+                        if sp.bold {
+                            run = run.bold();
+                        }
+                        if sp.italic {
+                            run = run.italic();
+                        }
+                        p.add_run(run)
+                    });
+                    let before = if i == 0 { s.before.round() as u32 } else { 0 };
+                    docx = docx.add_paragraph(
+                        p.line_spacing(LineSpacing::new().before(before * 20).after(0)),
+                    );
+                }
+            }
+            // Replaced by `for_docx`.
+            Block::Element(_) | Block::Decoration(_) => {}
             Block::Drawing(d) => {
                 if d.size != size {
                     docx = break_section(docx, size, &mut sections);

@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod compose;
 pub mod docx;
+pub mod element;
 pub mod fonts;
 pub mod lines;
 pub mod markup;
@@ -44,9 +45,9 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             sql: include_str!("../../migrations/0010_document_register.sql"),
         },
         crate::db::Migration {
-            number: 12,
-            name: "0012_document_comune_name",
-            sql: include_str!("../../migrations/0012_document_comune_name.sql"),
+            number: 13,
+            name: "0013_document_comune_name",
+            sql: include_str!("../../migrations/0013_document_comune_name.sql"),
         },
     ],
     seed: None,

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use super::element::{Custom, Decoration};
+
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -205,6 +207,35 @@ pub enum Shape {
     },
 }
 
+/// Lines of one size, each kept as written (wrapped if too long) and
+/// aligned, `before` points under what precedes them: a certificate's
+/// title, a name, a line of a formula.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Styled {
+    pub lines: Vec<Spans>,
+    pub size: f32,
+    pub align: CellAlign,
+    pub color: Rgb,
+    pub before: f32,
+    /// Where the lines' measure starts, as a share of the text width: 0
+    /// for the whole width, 0.5 for the right half (under a signature).
+    pub from: f32,
+}
+
+impl Styled {
+    /// One line of plain text (bold or not), black, centred.
+    pub fn centred(text: &str, size: f32, bold: bool, before: f32) -> Styled {
+        Styled {
+            lines: vec![span(text, bold)],
+            size,
+            align: CellAlign::Center,
+            color: Rgb::BLACK,
+            before,
+            from: 0.0,
+        }
+    }
+}
+
 /// The blocks of a document. The first seven are what the templates'
 /// markup gives (and what the preview shows: they serialise as
 /// `{"type": "heading", …}`); the others are built in code.
@@ -261,6 +292,15 @@ pub enum Block {
     /// A drawing on a page of its own.
     #[serde(skip)]
     Drawing(Drawing),
+    /// Lines of one size and alignment (see [`Styled`]).
+    #[serde(skip)]
+    Styled(Styled),
+    /// Content the domain draws and the composer places (see [`super::element::Element`]).
+    #[serde(skip)]
+    Element(Custom),
+    /// The decoration of every page from this one on (see [`Decoration`]).
+    #[serde(skip)]
+    Decoration(Decoration),
 }
 
 impl Block {
@@ -314,9 +354,9 @@ impl Document {
         for block in self.blocks.iter_mut() {
             match block {
                 Block::Heading { spans: v, .. } | Block::Paragraph { spans: v } => spans(v),
-                Block::Lines { lines, .. } | Block::Signature { lines } => {
-                    lines.iter_mut().for_each(&spans)
-                }
+                Block::Lines { lines, .. }
+                | Block::Signature { lines }
+                | Block::Styled(Styled { lines, .. }) => lines.iter_mut().for_each(&spans),
                 Block::List { items, .. } => items.iter_mut().for_each(&spans),
                 Block::Table { rows } => {
                     for (a, b) in rows.iter_mut() {
@@ -347,7 +387,13 @@ impl Document {
                         }
                     }
                 }
-                Block::PageBreak { .. } | Block::Toc | Block::Space(_) => {}
+                Block::Decoration(d) => {
+                    if let Some(t) = d.foot.as_mut() {
+                        *t = f(t);
+                    }
+                }
+                // An element's text is the domain's, drawn as given.
+                Block::Element(_) | Block::PageBreak { .. } | Block::Toc | Block::Space(_) => {}
             }
         }
     }
@@ -361,9 +407,9 @@ impl Document {
                 Block::Heading { spans, .. } | Block::Paragraph { spans } => {
                     out.push(joined(spans))
                 }
-                Block::Lines { lines, .. } | Block::Signature { lines } => {
-                    out.extend(lines.iter().map(joined))
-                }
+                Block::Lines { lines, .. }
+                | Block::Signature { lines }
+                | Block::Styled(Styled { lines, .. }) => out.extend(lines.iter().map(joined)),
                 Block::List { ordered, items } => {
                     for (i, item) in items.iter().enumerate() {
                         let mark = if *ordered {
@@ -406,6 +452,14 @@ impl Document {
                     Shape::Text { text, .. } => Some(text.clone()),
                     _ => None,
                 })),
+                Block::Element(c) => out.push(
+                    Document {
+                        blocks: c.0.fallback(),
+                        ..Default::default()
+                    }
+                    .plain_text(),
+                ),
+                Block::Decoration(d) => out.extend(d.foot.clone()),
                 Block::PageBreak { .. } | Block::Toc | Block::Space(_) => {}
             }
         }

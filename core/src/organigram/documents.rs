@@ -5,11 +5,13 @@
 
 use chrono::NaiveDate;
 
-use super::layout::{layout, LayoutOptions, OrgLayout, LEADING, PAD};
+use super::layout::{
+    layout, layout_with, LayoutOptions, OrgLayout, Stacking, LEADING, PAD, SMALLEST,
+};
 use super::tree::{NodeKind, Organigram};
+use crate::documents::element::{Custom, Element};
 use crate::documents::model::{
-    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
-    Table,
+    Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Shape, Span, Style, Styled, Table,
 };
 use crate::documents::{render, Format, Meta};
 use crate::error::Result;
@@ -20,11 +22,13 @@ const HEADER: [&str; 2] = [
     "Città Metropolitana di Messina – Segreteria Generale",
     "Comunità di Pratiche per la prevenzione della corruzione e la trasparenza",
 ];
-/// Space above the chart for its title and date.
-const TITLE_BAND: f32 = 34.0;
-/// The smallest scale at which the chart stays legible on A4: its smallest
-/// text (7 pt in the layout) prints at 8 pt at least, else the page is A3.
-const A4_MIN_SCALE: f32 = 8.0 / 7.0;
+/// Space above the chart for its title and date (13 and 10 pt lines, 1.3 apart).
+const TITLE_BAND: f32 = (13.0 + 10.0) * 1.3 + 1.0;
+/// The smallest size printed: a chart is never scaled so that its smallest
+/// text (`SMALLEST` in the layout) prints under it.
+pub const MIN_PRINTED: f32 = 8.0;
+/// The smallest scale at which the chart stays legible.
+const MIN_SCALE: f32 = MIN_PRINTED / SMALLEST;
 /// A small chart is enlarged up to this much to use the page.
 const MAX_SCALE: f32 = 2.0;
 /// The gap between levels may grow up to this many times the screen's, so
@@ -49,7 +53,7 @@ pub fn page_for(w: f32, h: f32) -> (PageSize, f32) {
             .min(MAX_SCALE)
     };
     let a4 = scale(PageSize::A4Landscape);
-    if a4 >= A4_MIN_SCALE {
+    if a4 >= MIN_SCALE {
         (PageSize::A4Landscape, a4)
     } else {
         (PageSize::A3Landscape, scale(PageSize::A3Landscape))
@@ -60,103 +64,171 @@ fn meta(title: &str, subject: String) -> Meta {
     Meta::new(title, subject).keywords(["Comunità di Pratiche", "organigramma", "gruppo di lavoro"])
 }
 
-/// The chart as a one-page report: the layout of the screen, scaled and centred.
-pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Document {
-    let (size, s) = page_for(l.width, l.height);
-    let (cw, ch) = size.content();
-    // Centred both ways in the space under the title.
-    let dx = ((cw - l.width * s) / 2.0).max(0.0);
-    let dy = TITLE_BAND + ((ch - TITLE_BAND - l.height * s) / 2.0).max(0.0);
-    let mut shapes = vec![
-        Shape::Text {
-            x: 0.0,
-            y: 0.0,
-            w: cw,
-            h: 18.0,
-            text: "Organigramma del gruppo di lavoro della Comunità di Pratiche".into(),
-            size: 13.0,
-            bold: true,
-            italic: false,
-            align: CellAlign::Center,
-            color: INK,
-        },
-        Shape::Text {
-            x: 0.0,
-            y: 17.0,
-            w: cw,
-            h: 14.0,
-            text: format!("Composizione al {}", date_it(&o.as_of)),
-            size: 10.0,
-            bold: false,
-            italic: false,
-            align: CellAlign::Center,
-            color: MUTED,
-        },
-    ];
-    for c in &l.connectors {
-        shapes.push(Shape::Line {
-            x1: dx + c.x1 * s,
-            y1: dy + c.y1 * s,
-            x2: dx + c.x2 * s,
-            y2: dy + c.y2 * s,
-            width: 0.8 * s.max(0.5),
-            color: LINE,
-        });
-    }
-    for b in &l.boxes {
-        let kind = o.nodes[b.node].kind;
-        let (fill, stroke) = match kind {
-            NodeKind::Unit => (UNIT_FILL, INK),
-            NodeKind::Zone => (ZONE_FILL, ZONE_STROKE),
-            NodeKind::Comune => (COMUNE_FILL, MUTED),
-        };
-        shapes.push(Shape::Rect {
-            x: dx + b.x * s,
-            y: dy + b.y * s,
-            w: b.w * s,
-            h: b.h * s,
-            fill: Some(fill),
-            stroke: Some((stroke, 0.8 * s.max(0.5))),
-        });
-        let mut top = b.y + PAD;
-        for line in &b.lines {
-            let lh = line.size * LEADING;
-            shapes.push(Shape::Text {
-                // A little room either side: the engine breaks a line that does not fit.
-                x: dx + (b.x + PAD / 2.0) * s,
-                y: dy + top * s,
-                w: (b.w - PAD) * s,
-                h: lh * s + 0.5,
-                text: line.text.clone(),
-                size: line.size * s,
-                bold: line.bold,
-                italic: line.italic,
-                align: CellAlign::Center,
-                color: if line.italic { MUTED } else { INK },
-            });
-            top += lh;
+/// The chart as an element the composer places: the layout of the
+/// screen, scaled to the area it is given (never more than `MAX_SCALE`) and
+/// centred in it; in a DOCX, the boxes' texts in reading order.
+#[derive(Debug)]
+pub struct Chart {
+    layout: OrgLayout,
+    /// Fill and rule of each box.
+    colours: Vec<(Rgb, Rgb)>,
+}
+
+impl Chart {
+    pub fn new(o: &Organigram, l: &OrgLayout) -> Chart {
+        let colours = l
+            .boxes
+            .iter()
+            .map(|b| match o.nodes[b.node].kind {
+                NodeKind::Unit => (UNIT_FILL, INK),
+                NodeKind::Zone => (ZONE_FILL, ZONE_STROKE),
+                NodeKind::Comune => (COMUNE_FILL, MUTED),
+            })
+            .collect();
+        Chart {
+            layout: l.clone(),
+            colours,
         }
-        if b.hidden > 0 {
-            shapes.push(Shape::Text {
+    }
+
+    /// The scale of the chart in an area `w` × `h`.
+    pub fn scale(&self, w: f32, h: f32) -> f32 {
+        let l = &self.layout;
+        (w / l.width.max(1.0))
+            .min(h / l.height.max(1.0))
+            .min(MAX_SCALE)
+    }
+}
+
+impl Element for Chart {
+    /// The chart takes the rest of its page and is centred in it.
+    fn height(&self, _width: f32, room: f32) -> f32 {
+        room.max(1.0)
+    }
+
+    fn draw(&self, w: f32, h: f32) -> Vec<Shape> {
+        let l = &self.layout;
+        let s = self.scale(w, h);
+        let dx = ((w - l.width * s) / 2.0).max(0.0);
+        let dy = ((h - l.height * s) / 2.0).max(0.0);
+        let mut shapes = Vec::new();
+        for c in &l.connectors {
+            shapes.push(Shape::Line {
+                x1: dx + c.x1 * s,
+                y1: dy + c.y1 * s,
+                x2: dx + c.x2 * s,
+                y2: dy + c.y2 * s,
+                width: 0.8 * s.max(0.5),
+                color: LINE,
+            });
+        }
+        for (b, (fill, stroke)) in l.boxes.iter().zip(&self.colours) {
+            shapes.push(Shape::Rect {
                 x: dx + b.x * s,
-                y: dy + (b.y + b.h - 9.0) * s,
-                w: (b.w - 3.0) * s,
-                h: 9.0 * s,
-                text: format!("+{}", b.hidden),
-                size: 6.5 * s,
-                bold: false,
-                italic: false,
-                align: CellAlign::Right,
-                color: MUTED,
+                y: dy + b.y * s,
+                w: b.w * s,
+                h: b.h * s,
+                fill: Some(*fill),
+                stroke: Some((*stroke, 0.8 * s.max(0.5))),
             });
+            let mut top = b.y + PAD;
+            for line in &b.lines {
+                let lh = line.size * LEADING;
+                shapes.push(Shape::Text {
+                    // A little room either side: the engine breaks a line that does not fit.
+                    x: dx + (b.x + PAD / 2.0) * s,
+                    y: dy + top * s,
+                    w: (b.w - PAD) * s,
+                    h: lh * s + 0.5,
+                    text: line.text.clone(),
+                    size: line.size * s,
+                    bold: line.bold,
+                    italic: line.italic,
+                    align: CellAlign::Center,
+                    color: if line.italic { MUTED } else { INK },
+                });
+                top += lh;
+            }
+            if b.hidden > 0 {
+                shapes.push(Shape::Text {
+                    x: dx + b.x * s,
+                    y: dy + (b.y + b.h - SMALLEST * LEADING - 1.0) * s,
+                    w: (b.w - 3.0) * s,
+                    h: SMALLEST * LEADING * s + 1.0,
+                    text: format!("+{}", b.hidden),
+                    size: SMALLEST * s,
+                    bold: false,
+                    italic: false,
+                    align: CellAlign::Right,
+                    color: MUTED,
+                });
+            }
         }
+        shapes
     }
+
+    fn fallback(&self) -> Vec<Block> {
+        let mut boxes: Vec<_> = self.layout.boxes.iter().collect();
+        boxes.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        boxes
+            .iter()
+            .map(|b| {
+                Block::paragraph(
+                    b.lines
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| Span {
+                            text: if i == 0 {
+                                l.text.clone()
+                            } else {
+                                format!(" – {}", l.text)
+                            },
+                            bold: l.bold,
+                            italic: l.italic,
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The chart's title and date, centred over it.
+fn chart_title(o: &Organigram) -> [Block; 2] {
+    [
+        Block::Styled(Styled {
+            color: INK,
+            ..Styled::centred(
+                "Organigramma del gruppo di lavoro della Comunità di Pratiche",
+                13.0,
+                true,
+                0.0,
+            )
+        }),
+        Block::Styled(Styled {
+            color: MUTED,
+            ..Styled::centred(
+                &format!("Composizione al {}", date_it(&o.as_of)),
+                10.0,
+                false,
+                0.0,
+            )
+        }),
+    ]
+}
+
+/// The chart as a one-page report: its title, then the chart the composer
+/// places under it, on the page `page_for` chose.
+pub fn chart_report(o: &Organigram, l: &OrgLayout) -> Document {
+    let (size, _) = page_for(l.width, l.height);
+    let mut blocks: Vec<Block> = chart_title(o).into();
+    blocks.push(Block::Element(Custom::new(Chart::new(o, l))));
     Document {
         style: Style::Report,
         title: "Organigramma del gruppo di lavoro".into(),
         header: HEADER.iter().map(|s| s.to_string()).collect(),
         size,
-        blocks: vec![Block::Drawing(Drawing { size, shapes })],
+        blocks,
     }
 }
 
@@ -295,13 +367,62 @@ pub fn composition_report(o: &Organigram) -> Document {
     }
 }
 
-/// The layout of the printed chart: the screen's, with the gaps between
-/// levels grown (up to `MAX_LEVEL_STRETCH` times) so that a broad, shallow
-/// chart, scaled to the page's width, fills its height too. The boxes and
-/// their text keep their proportions.
+/// The layout of the printed chart: the screen's, if it fits its page with
+/// its smallest text at `MIN_PRINTED`; otherwise the layout changes, never
+/// the size: the gaps between boxes and levels are tightened, many leaves
+/// beside branches are stacked in columns too, stacks are made taller or
+/// shorter, and at last the branches whose
+/// children are all leaves (a zone's comuni) are drawn closed with their
+/// count (the composition lists them). Then the gaps between levels grow
+/// (up to `MAX_LEVEL_STRETCH` times) so that a broad, shallow chart, scaled
+/// to the page's width, fills its height too. The boxes and their text
+/// keep their proportions.
 pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
     let base = LayoutOptions::default();
-    let l = layout(o, collapsed, &base);
+    let screen = Stacking::default();
+    let mixed = Stacking {
+        mixed: true,
+        ..screen
+    };
+    let rows = |rows| Stacking { rows, ..mixed };
+    let mut closed = collapsed.to_vec();
+    closed.extend(
+        o.nodes
+            .iter()
+            .filter(|n| !n.children.is_empty())
+            .filter(|n| n.children.iter().all(|&c| o.nodes[c].children.is_empty()))
+            .map(|n| n.key.clone()),
+    );
+    // The screen's gaps, then tighter ones (half the gap between levels).
+    let tight = LayoutOptions {
+        gap: 10.0,
+        level_gap: base.level_gap / 2.0,
+    };
+    let tries = [
+        (base, screen, collapsed),
+        (tight, screen, collapsed),
+        (tight, mixed, collapsed),
+        (tight, rows(10), collapsed),
+        (tight, rows(8), collapsed),
+        (tight, rows(16), collapsed),
+        (tight, rows(24), collapsed),
+        (tight, mixed, &closed[..]),
+    ];
+    let scale = |l: &OrgLayout| page_for(l.width, l.height).1;
+    let mut chosen: Option<(OrgLayout, LayoutOptions, Stacking, &[String])> = None;
+    for (opts, stacking, closed) in tries {
+        let l = layout_with(o, closed, &opts, stacking);
+        let legible = scale(&l) >= MIN_SCALE - 1e-3;
+        if legible || chosen.as_ref().is_none_or(|c| scale(&c.0) < scale(&l)) {
+            chosen = Some((l, opts, stacking, closed));
+        }
+        if legible {
+            break;
+        }
+    }
+    let Some((l, base, stacking, closed)) = chosen else {
+        return layout(o, collapsed, &base);
+    };
     let (size, s) = page_for(l.width, l.height);
     let room = (size.content().1 - TITLE_BAND) / s;
     if l.height >= room - 1.0 {
@@ -312,19 +433,20 @@ pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
         level_gap: base.level_gap + 10.0,
         ..base
     };
-    let per_point = (layout(o, collapsed, &probe).height - l.height) / 10.0;
+    let per_point = (layout_with(o, closed, &probe, stacking).height - l.height) / 10.0;
     if per_point <= 0.0 {
         return l;
     }
     let gap =
         (base.level_gap + (room - l.height) / per_point).min(base.level_gap * MAX_LEVEL_STRETCH);
-    let stretched = layout(
+    let stretched = layout_with(
         o,
-        collapsed,
+        closed,
         &LayoutOptions {
             level_gap: gap,
             ..base
         },
+        stacking,
     );
     // Only if the page and the scale stay what they were.
     if page_for(stretched.width, stretched.height).1 >= s - 1e-3 {

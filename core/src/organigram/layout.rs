@@ -39,6 +39,27 @@ impl Default for LayoutOptions {
     }
 }
 
+/// Which leaves are stacked in columns under their parent, and how tall the
+/// columns are. The screen's is the default; a print that would not fit its
+/// page at a legible size changes it (see `documents::print_layout`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stacking {
+    /// The most boxes in one column of a stack.
+    pub rows: usize,
+    /// The leaves of a parent that also has branches are stacked too (in a
+    /// block after its branches) when they are `STACK_FROM` or more.
+    pub mixed: bool,
+}
+
+impl Default for Stacking {
+    fn default() -> Self {
+        Stacking {
+            rows: STACK_ROWS,
+            mixed: false,
+        }
+    }
+}
+
 /// Top-left corners of the boxes of a [`LayoutInput`], the drawing starting at (0, 0).
 pub fn tidy(t: &LayoutInput, o: &LayoutOptions) -> Vec<(f32, f32)> {
     let n = t.widths.len();
@@ -295,6 +316,9 @@ pub const PAD: f32 = 6.0;
 pub const MAX_TEXT: f32 = 170.0;
 /// Leading: a line's height is its size times this.
 pub const LEADING: f32 = 1.25;
+/// The size of a box's smallest lines (kind, description, «e N altre
+/// persone»): the print's scale keeps it at 8 pt at least.
+pub const SMALLEST: f32 = 7.0;
 /// Leaves under one parent from this many on are stacked in a column.
 pub const STACK_FROM: usize = 8;
 /// Indent of a stacked column (its spine runs in it) and the gap between its boxes.
@@ -305,9 +329,9 @@ pub const STACK_GAP: f32 = 6.0;
 /// enough to be printed legibly.
 pub const STACK_ROWS: usize = 12;
 
-/// The columns of a stack of `n` boxes: balanced, each at most `STACK_ROWS` tall.
-fn stack_columns(n: usize) -> (usize, usize) {
-    let cols = n.div_ceil(STACK_ROWS).max(1);
+/// The columns of a stack of `n` boxes: balanced, each at most `rows` tall.
+fn stack_columns(n: usize, rows: usize) -> (usize, usize) {
+    let cols = n.div_ceil(rows.max(1)).max(1);
     (cols, n.div_ceil(cols))
 }
 /// Members listed in a box; the others are counted.
@@ -370,13 +394,13 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
     };
     add(&n.name, 9.0, true, false);
     if n.kind_label != n.name && !n.name.starts_with("Comune di") {
-        add(&n.kind_label, 7.0, false, true);
+        add(&n.kind_label, SMALLEST, false, true);
     }
     let holders = n.holders();
     // The description that names the holder by office is said by the holder's line.
     let by_office = n.members.is_empty() && n.ex_officio.is_some();
     if let Some(d) = n.description.as_ref().filter(|_| !by_office) {
-        add(d, 7.0, false, true);
+        add(d, SMALLEST, false, true);
     }
     for m in holders.iter().take(MAX_MEMBERS) {
         add(&format!("{}: {}", m.title, m.full_name), 8.0, false, false);
@@ -392,7 +416,7 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
                     "altre persone"
                 }
             ),
-            7.0,
+            SMALLEST,
             false,
             true,
         );
@@ -407,6 +431,16 @@ fn box_lines(o: &Organigram, i: usize) -> Vec<BoxLine> {
 
 /// Lays out the organigram; the nodes whose key is in `collapsed` hide their descendants.
 pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> OrgLayout {
+    layout_with(o, collapsed, opts, Stacking::default())
+}
+
+/// [`layout`] with the leaves stacked as `stacking` says.
+pub fn layout_with(
+    o: &Organigram,
+    collapsed: &[String],
+    opts: &LayoutOptions,
+    stacking: Stacking,
+) -> OrgLayout {
     // The visible nodes, in pre-order.
     let mut visible: Vec<usize> = Vec::new();
     let mut index = vec![usize::MAX; o.nodes.len()];
@@ -446,35 +480,48 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
         lines.push(l);
     }
     let open = |i: usize| !collapsed.contains(&o.nodes[i].key);
-    // A parent whose many children are all leaves has them stacked in a
-    // column under it (a zone's comuni): a wide level stays compact.
-    let stacks = |i: usize| {
+    let leaf = |c: usize| o.nodes[c].children.is_empty();
+    // The children of a parent stacked in columns under it (a zone's
+    // comuni): all of them when they are many leaves, or (`stack_mixed`)
+    // its many leaves beside its branches; the others stay in the row.
+    let split = |i: usize| -> (Vec<usize>, Vec<usize>) {
         let kids = &o.nodes[i].children;
-        open(i) && kids.len() >= STACK_FROM && kids.iter().all(|&c| o.nodes[c].children.is_empty())
+        let leaves = kids.iter().filter(|&&c| leaf(c)).count();
+        let all = leaves == kids.len();
+        if open(i) && leaves >= STACK_FROM && (all || stacking.mixed) {
+            kids.iter().partition(|&&c| !leaf(c))
+        } else {
+            (kids.clone(), Vec::new())
+        }
     };
+    let mut stacked = vec![false; o.nodes.len()];
+    for &i in &visible {
+        for c in split(i).1 {
+            stacked[c] = true;
+        }
+    }
     // The tree given to `tidy`: visible nodes outside stacks, and one block per stack.
     let mut tid = vec![usize::MAX; visible.len()];
     let mut input = LayoutInput::default();
     for (v, &i) in visible.iter().enumerate() {
-        let in_stack = o.nodes[i].parent.is_some_and(stacks);
-        if !in_stack {
+        if !stacked[i] {
             tid[v] = input.widths.len();
             input.widths.push(size[v].0);
             input.heights.push(size[v].1);
             input.children.push(Vec::new());
         }
     }
-    let mut blocks: Vec<(usize, Vec<usize>)> = Vec::new(); // (tidy index of the block, visible children)
+    // (tidy index of the block, visible children in it)
+    let mut blocks: Vec<(usize, Vec<usize>)> = Vec::new();
     for (v, &i) in visible.iter().enumerate() {
         if tid[v] == usize::MAX || !open(i) {
             continue;
         }
-        let kids: Vec<usize> = o.nodes[i].children.iter().map(|&c| index[c]).collect();
-        if kids.is_empty() {
-            continue;
-        }
-        if stacks(i) {
-            let (cols, rows) = stack_columns(kids.len());
+        let (row, stack) = split(i);
+        let mut children: Vec<usize> = row.iter().map(|&c| tid[index[c]]).collect();
+        if !stack.is_empty() {
+            let kids: Vec<usize> = stack.iter().map(|&c| index[c]).collect();
+            let (cols, rows) = stack_columns(kids.len(), stacking.rows);
             let col_w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
             let w = col_w * cols as f32 + opts.gap * (cols - 1) as f32;
             let h = kids
@@ -487,11 +534,10 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             input.widths.push(w);
             input.heights.push(h);
             input.children.push(Vec::new());
-            input.children[tid[v]] = vec![b];
+            children.push(b);
             blocks.push((b, kids));
-        } else {
-            input.children[tid[v]] = kids.iter().map(|&k| tid[k]).collect();
         }
+        input.children[tid[v]] = children;
         if o.nodes[i].parent.is_none() {
             input.roots.push(tid[v]);
         }
@@ -511,7 +557,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
     }
     for (b, kids) in &blocks {
         let (x0, y0) = pos[*b];
-        let (_, rows) = stack_columns(kids.len());
+        let (_, rows) = stack_columns(kids.len(), stacking.rows);
         let col_w = kids.iter().map(|&k| size[k].0).fold(0.0, f32::max) + STACK_INDENT;
         for (c, column) in kids.chunks(rows).enumerate() {
             let x = x0 + c as f32 * (col_w + opts.gap);
@@ -537,18 +583,22 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             hidden: hidden[i],
         })
         .collect();
-    // Orthogonal connectors: down from the parent, across, down to each
-    // child; for a stack, down a spine at its left with a tick to each box.
+    // Orthogonal connectors: down from the parent to a bus, down from the
+    // bus to each child of the row; for a stack, down a spine at the left
+    // of each column with a tick to each box.
     let mut connectors = Vec::new();
     for (v, &i) in visible.iter().enumerate() {
         if tid[v] == usize::MAX || !open(i) || o.nodes[i].children.is_empty() {
             continue;
         }
-        let kids: Vec<usize> = o.nodes[i].children.iter().map(|&c| index[c]).collect();
+        let (row, stack) = split(i);
+        let row: Vec<usize> = row.iter().map(|&c| index[c]).collect();
+        let stack: Vec<usize> = stack.iter().map(|&c| index[c]).collect();
         let p = &boxes[v];
         let px = p.x + p.w / 2.0;
-        let top = kids
+        let top = row
             .iter()
+            .chain(&stack)
             .map(|&k| boxes[k].y)
             .fold(f32::INFINITY, f32::min);
         let mid = top - opts.level_gap / 2.0;
@@ -558,45 +608,15 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
             x2: px,
             y2: mid,
         });
-        if stacks(i) {
-            // A bus across the columns' spines, each spine down its column, a tick to each box.
-            let (_, rows) = stack_columns(kids.len());
-            let spines: Vec<f32> = kids
-                .chunks(rows)
-                .map(|c| boxes[c[0]].x - STACK_INDENT / 2.0)
-                .collect();
-            let (l, r) = spines
-                .iter()
-                .fold((px, px), |(l, r), &x| (l.min(x), r.max(x)));
-            connectors.push(Connector {
-                x1: l,
-                y1: mid,
-                x2: r,
-                y2: mid,
-            });
-            for (column, &spine) in kids.chunks(rows).zip(&spines) {
-                let last = &boxes[column[column.len() - 1]];
-                connectors.push(Connector {
-                    x1: spine,
-                    y1: mid,
-                    x2: spine,
-                    y2: last.y + last.h / 2.0,
-                });
-                for &k in column {
-                    let c = &boxes[k];
-                    connectors.push(Connector {
-                        x1: spine,
-                        y1: c.y + c.h / 2.0,
-                        x2: c.x,
-                        y2: c.y + c.h / 2.0,
-                    });
-                }
-            }
-            continue;
-        }
-        let first = &boxes[kids[0]];
-        let last = &boxes[kids[kids.len() - 1]];
-        let (l, r) = (first.x + first.w / 2.0, last.x + last.w / 2.0);
+        let rows = stack_columns(stack.len(), stacking.rows).1;
+        let spines: Vec<f32> = stack
+            .chunks(rows.max(1))
+            .map(|c| boxes[c[0]].x - STACK_INDENT / 2.0)
+            .collect();
+        let centres = row.iter().map(|&k| boxes[k].x + boxes[k].w / 2.0);
+        let (l, r) = centres
+            .chain(spines.iter().copied())
+            .fold((px, px), |(l, r), x| (l.min(x), r.max(x)));
         if r > l {
             connectors.push(Connector {
                 x1: l,
@@ -605,7 +625,7 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
                 y2: mid,
             });
         }
-        for &k in &kids {
+        for &k in &row {
             let c = &boxes[k];
             let cx = c.x + c.w / 2.0;
             connectors.push(Connector {
@@ -614,6 +634,24 @@ pub fn layout(o: &Organigram, collapsed: &[String], opts: &LayoutOptions) -> Org
                 x2: cx,
                 y2: c.y,
             });
+        }
+        for (column, &spine) in stack.chunks(rows.max(1)).zip(&spines) {
+            let last = &boxes[column[column.len() - 1]];
+            connectors.push(Connector {
+                x1: spine,
+                y1: mid,
+                x2: spine,
+                y2: last.y + last.h / 2.0,
+            });
+            for &k in column {
+                let c = &boxes[k];
+                connectors.push(Connector {
+                    x1: spine,
+                    y1: c.y + c.h / 2.0,
+                    x2: c.x,
+                    y2: c.y + c.h / 2.0,
+                });
+            }
         }
     }
     let width = boxes.iter().map(|b| b.x + b.w).fold(0.0, f32::max);

@@ -194,11 +194,87 @@ pub struct Adoption {
     pub adopted_on: String,
     pub state: MeasureState,
     pub last_date: Option<String>,
-    /// Past a phase's planned date without a monitoring entry since.
+    /// Past a phase's planned date without a monitoring entry since, or
+    /// past an indicator's date without its expected value reached.
     pub late: bool,
+    /// The phase's planned date that passed without a monitoring entry.
+    pub missed_phase: Option<String>,
+    /// The indicators whose expected value was not reached by their date.
+    pub missed_targets: Vec<MissedTarget>,
     /// The earliest planned date still ahead (or the missed one when late).
     pub next_due: Option<String>,
     pub updated_at: String,
+}
+
+/// An indicator whose expected value was not reached by its date: the
+/// values as documents print them, the last one measured (if any).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MissedTarget {
+    pub indicator: String,
+    pub target: String,
+    pub due: String,
+    pub last_value: Option<String>,
+}
+
+impl MissedTarget {
+    /// The sentence the scheda and the late list print.
+    pub fn sentence(&self) -> String {
+        format!(
+            "il valore atteso «{}» per l'indicatore «{}» entro il {} non è stato raggiunto ({})",
+            self.target,
+            self.indicator,
+            crate::text::date_it(&self.due),
+            match &self.last_value {
+                Some(v) => format!("ultimo valore rilevato: {v}"),
+                None => "nessun valore rilevato".to_string(),
+            }
+        )
+    }
+}
+
+/// Whether `value` reaches the indicator's expected value: equal for a
+/// yes/no indicator; for a number, at least the target when the target is
+/// above the baseline, at most the target when it is below (a reduction).
+pub fn target_reached(ind: &Indicator, value: &str) -> bool {
+    let num = |s: &str| s.trim().replace(',', ".").parse::<f64>().ok();
+    match ind.kind {
+        super::IndicatorKind::OnOff => value.trim() == ind.target.trim(),
+        _ => match (num(value), num(&ind.target), num(&ind.baseline)) {
+            (Some(v), Some(t), Some(b)) if t < b => v <= t,
+            (Some(v), Some(t), _) => v >= t,
+            _ => false,
+        },
+    }
+}
+
+/// The indicators whose date is before `today` and whose last measured
+/// value (`values`: each monitoring entry's values, newest first) does not
+/// reach the expected one.
+pub fn missed_targets(
+    indicators: &[Indicator],
+    values: &[Vec<Option<String>>],
+    today: &str,
+) -> Vec<MissedTarget> {
+    indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, ind)| ind.target_date.as_str() < today)
+        .filter_map(|(i, ind)| {
+            let last = values
+                .iter()
+                .find_map(|v| v.get(i).cloned().flatten().filter(|x| !x.trim().is_empty()));
+            if last.as_deref().is_some_and(|v| target_reached(ind, v)) {
+                return None;
+            }
+            Some(MissedTarget {
+                indicator: ind.name.clone(),
+                target: ind.kind.show(&ind.target),
+                due: ind.target_date.clone(),
+                last_value: last.map(|v| ind.kind.show(&v)),
+            })
+        })
+        .collect()
 }
 
 fn adoption_phases(conn: &Connection, id: i64) -> Result<Vec<Phase>> {
@@ -214,30 +290,51 @@ fn adoption_phases(conn: &Connection, id: i64) -> Result<Vec<Phase>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Whether an adoption is late on `today`, and the date concerned.
+/// Whether an adoption is late on `today`: a phase's date passed with no
+/// monitoring entry since, or an indicator's date passed with its expected
+/// value not reached (`targets`, from [`missed_targets`]). A measure
+/// recorded as «attuata» is never late. Gives the missed phase's date and
+/// the date concerned (the missed one when late, else the next ahead).
 pub(crate) fn lateness(
     phases: &[Phase],
+    targets: &[MissedTarget],
     state: MeasureState,
     last_date: Option<&str>,
     today: &str,
-) -> (bool, Option<String>) {
+) -> (bool, Option<String>, Option<String>) {
     let last = last_date.unwrap_or("");
     let missed = phases
         .iter()
         .filter(|p| p.due.as_str() < today && p.due.as_str() > last)
         .map(|p| p.due.clone())
         .min();
-    let late = state != MeasureState::Attuata && missed.is_some();
-    let next = if late {
-        missed
-    } else {
-        phases
+    let late = state != MeasureState::Attuata && (missed.is_some() || !targets.is_empty());
+    if !late {
+        let next = phases
             .iter()
             .filter(|p| p.due.as_str() >= today)
             .map(|p| p.due.clone())
-            .min()
+            .min();
+        return (false, None, next);
+    }
+    let first_target = targets.iter().map(|t| t.due.clone()).min();
+    let next = match (&missed, first_target) {
+        (Some(p), Some(t)) => Some(p.clone().min(t)),
+        (Some(p), None) => Some(p.clone()),
+        (None, t) => t,
     };
-    (late, next)
+    (true, missed, next)
+}
+
+/// Each monitoring entry's values of an adoption, newest first.
+fn entry_values(conn: &Connection, id: i64) -> Result<Vec<Vec<Option<String>>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT vals FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+    Ok(rows
+        .map(|r| r.map(|v| serde_json::from_str(&v).unwrap_or_default()))
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) fn get_adoption(conn: &Connection, id: i64, today: &str) -> Result<Adoption> {
@@ -271,6 +368,8 @@ pub(crate) fn get_adoption(conn: &Connection, id: i64, today: &str) -> Result<Ad
                     state: MeasureState::parse(&state),
                     last_date: r.get(13)?,
                     late: false,
+                    missed_phase: None,
+                    missed_targets: Vec::new(),
                     next_due: None,
                     updated_at: r.get(14)?,
                 })
@@ -283,8 +382,18 @@ pub(crate) fn get_adoption(conn: &Connection, id: i64, today: &str) -> Result<Ad
     let snap = measure_revision(conn, a.measure_id, a.revision)?;
     a.title = snap.title;
     a.indicators = snap.indicators;
-    let (late, next) = lateness(&a.phases, a.state, a.last_date.as_deref(), today);
+    let targets = if a.state != MeasureState::Attuata
+        && a.indicators.iter().any(|i| i.target_date.as_str() < today)
+    {
+        missed_targets(&a.indicators, &entry_values(conn, id)?, today)
+    } else {
+        Vec::new()
+    };
+    let (late, missed, next) =
+        lateness(&a.phases, &targets, a.state, a.last_date.as_deref(), today);
     a.late = late;
+    a.missed_phase = missed;
+    a.missed_targets = if late { targets } else { Vec::new() };
     a.next_due = next;
     Ok(a)
 }
@@ -436,6 +545,27 @@ fn rating_from_row(r: &rusqlite::Row) -> rusqlite::Result<ComuneRating> {
         level: Level::parse(&level).unwrap_or(Level::B),
         updated_at: r.get(6)?,
     })
+}
+
+/// A comune's own ratings, by event code.
+fn comune_ratings(conn: &Connection, istat: &str) -> Result<Vec<ComuneRating>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.istat, r.event_id, e.code, e.description, r.rating, r.level, r.updated_at
+         FROM risk_comune_rating r JOIN risk_event e ON e.id = r.event_id
+         WHERE r.istat = ?1 ORDER BY e.code",
+    )?;
+    let rows = stmt.query_map([istat], rating_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+impl Store {
+    /// A comune's own levels and ratings, by event id (for its documents).
+    pub fn comune_ratings(&self, istat: &str) -> Result<super::scheda::ComuneRatings> {
+        Ok(comune_ratings(&self.conn, istat)?
+            .into_iter()
+            .map(|r| (r.event_id, (r.level, r.rating)))
+            .collect())
+    }
 }
 
 // ---------------------------------------------------------------- the plan
@@ -767,15 +897,7 @@ impl Store {
             .into_iter()
             .map(|id| get_adoption(&self.conn, id, &today))
             .collect::<Result<Vec<_>>>()?;
-        let ratings = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT r.istat, r.event_id, e.code, e.description, r.rating, r.level, r.updated_at
-                 FROM risk_comune_rating r JOIN risk_event e ON e.id = r.event_id
-                 WHERE r.istat = ?1 ORDER BY e.code",
-            )?;
-            let rows = stmt.query_map([istat], rating_from_row)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
-        };
+        let ratings = comune_ratings(&self.conn, istat)?;
         Ok(ComunePlan {
             late: adoptions.iter().filter(|a| a.late).count() as i64,
             context,

@@ -124,7 +124,7 @@ pub struct Event {
 /// What an event's revision keeps.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-struct EventSnapshot {
+pub(crate) struct EventSnapshot {
     process: String,
     description: String,
     factors: Vec<String>,
@@ -261,7 +261,7 @@ fn event_snapshot(conn: &Connection, id: i64) -> Result<EventSnapshot> {
     })
 }
 
-fn write_event_revision(conn: &Connection, op: &str, id: i64) -> Result<EventSnapshot> {
+pub(crate) fn write_event_revision(conn: &Connection, op: &str, id: i64) -> Result<EventSnapshot> {
     let snap = event_snapshot(conn, id)?;
     let rev: i64 = conn.query_row("SELECT revision FROM risk_event WHERE id = ?1", [id], |r| {
         r.get(0)
@@ -496,6 +496,8 @@ pub(crate) fn get_measure(conn: &Connection, id: i64) -> Result<Measure> {
         .collect::<rusqlite::Result<_>>()?;
     m.missing = missing_elements(&m.phases, &m.responsabili, &m.indicators, &m.expected);
     m.level = m.events.iter().filter_map(|e| e.level).max();
+    // The status line says whether the network validated this revision.
+    m.status = super::validation::measure_status(conn, &m.code, m.revision, &m.status)?;
     Ok(m)
 }
 
@@ -668,6 +670,60 @@ fn write_events(conn: &Connection, id: i64, events: &[i64]) -> Result<()> {
 }
 
 /// Inserts a new measure (revision 1 with its revision row). No audit row.
+/// Writes an edited measure as a new revision with its audit row (nothing
+/// when nothing changed): the user's edit and a shipped catalogue revision.
+pub(crate) fn update_measure(
+    tx: &Connection,
+    op: &str,
+    id: i64,
+    input: &MeasureInput,
+) -> Result<Measure> {
+    let before = get_measure(tx, id)?;
+    let m = check_measure(tx, input)?;
+    let snap_before = measure_snapshot(tx, id)?;
+    tx.execute(
+        "UPDATE risk_measure SET title = ?2, general = ?3, general_measure = ?4, type_code = ?5,
+            description = ?6, cost = ?7, responsabili = ?8, phases = ?9, indicators = ?10,
+            expected = ?11, source = ?12, search_key = ?13 WHERE id = ?1",
+        params![
+            id,
+            m.title,
+            input.general,
+            m.general_measure,
+            input.type_code,
+            m.description,
+            input.cost,
+            serde_json::to_string(&m.responsabili)?,
+            serde_json::to_string(&m.phases)?,
+            serde_json::to_string(&m.indicators)?,
+            m.expected,
+            m.source,
+            search_key(&m, &before.code),
+        ],
+    )?;
+    write_events(tx, id, &m.events)?;
+    let snap_after = measure_snapshot(tx, id)?;
+    if snap_after == snap_before {
+        return Ok(before);
+    }
+    tx.execute(
+        "UPDATE risk_measure SET revision = revision + 1, updated_at = ?2 WHERE id = ?1",
+        params![id, crate::db::version::next_version(&before.updated_at)],
+    )?;
+    write_measure_revision(tx, op, id)?;
+    let after = get_measure(tx, id)?;
+    audit::record(
+        tx,
+        op,
+        "update",
+        "risk_measure",
+        &id.to_string(),
+        Some(&serde_json::json!({"revision": before.revision, "data": snap_before})),
+        Some(&serde_json::json!({"revision": after.revision, "data": snap_after})),
+    )?;
+    Ok(after)
+}
+
 pub(crate) fn insert_measure(
     tx: &Connection,
     op: &str,
@@ -1089,49 +1145,7 @@ impl Store {
         self.action(|tx, op| {
             let before = get_measure(tx, id)?;
             check_version(&before.updated_at, input.version.as_deref())?;
-            let m = check_measure(tx, input)?;
-            let snap_before = measure_snapshot(tx, id)?;
-            tx.execute(
-                "UPDATE risk_measure SET title = ?2, general = ?3, general_measure = ?4, type_code = ?5,
-                    description = ?6, cost = ?7, responsabili = ?8, phases = ?9, indicators = ?10,
-                    expected = ?11, source = ?12, search_key = ?13 WHERE id = ?1",
-                params![
-                    id,
-                    m.title,
-                    input.general,
-                    m.general_measure,
-                    input.type_code,
-                    m.description,
-                    input.cost,
-                    serde_json::to_string(&m.responsabili)?,
-                    serde_json::to_string(&m.phases)?,
-                    serde_json::to_string(&m.indicators)?,
-                    m.expected,
-                    m.source,
-                    search_key(&m, &before.code),
-                ],
-            )?;
-            write_events(tx, id, &m.events)?;
-            let snap_after = measure_snapshot(tx, id)?;
-            if snap_after == snap_before {
-                return Ok(before);
-            }
-            tx.execute(
-                "UPDATE risk_measure SET revision = revision + 1, updated_at = ?2 WHERE id = ?1",
-                params![id, crate::db::version::next_version(&before.updated_at)],
-            )?;
-            write_measure_revision(tx, op, id)?;
-            let after = get_measure(tx, id)?;
-            audit::record(
-                tx,
-                op,
-                "update",
-                "risk_measure",
-                &id.to_string(),
-                Some(&serde_json::json!({"revision": before.revision, "data": snap_before})),
-                Some(&serde_json::json!({"revision": after.revision, "data": snap_after})),
-            )?;
-            Ok(after)
+            update_measure(tx, op, id, input)
         })
     }
 

@@ -9,6 +9,7 @@
 //! - `adoption`: the scheda di contesto and the adoption of measures.
 //! - `monitoring`: monitoring entries and the «in ritardo» computation.
 //! - `figures`: counts per measure and per comune, the yearly summary.
+//! - `validation`: the network's validation of the catalogue.
 //! - `documents`: CSV/XLSX exports (the PDF schede come with the report engine).
 
 pub mod adoption;
@@ -21,6 +22,7 @@ pub mod rating;
 pub mod scheda;
 pub mod schede;
 pub mod seed;
+pub mod validation;
 pub mod vocabulary;
 
 use serde::{Deserialize, Serialize};
@@ -33,17 +35,25 @@ pub use figures::*;
 pub use monitoring::*;
 pub use rating::*;
 pub use seed::*;
+pub use validation::*;
 pub use vocabulary::*;
 
 /// This domain's part of the archive. The catalogue of risks and measures, adoptions and monitoring; seeded with
 /// the starting catalogue.
 pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
     name: "risks",
-    migrations: &[crate::db::Migration {
-        number: 7,
-        name: "0007_risks",
-        sql: include_str!("../../migrations/0007_risks.sql"),
-    }],
+    migrations: &[
+        crate::db::Migration {
+            number: 7,
+            name: "0007_risks",
+            sql: include_str!("../../migrations/0007_risks.sql"),
+        },
+        crate::db::Migration {
+            number: 12,
+            name: "0012_risk_validation",
+            sql: include_str!("../../migrations/0012_risk_validation.sql"),
+        },
+    ],
     seed: Some(crate::Store::seed_risks_if_empty),
 };
 

@@ -1,7 +1,8 @@
 //! Monitoring of adopted measures: dated entries with a value per indicator
 //! and the state (da avviare / in corso / attuata / non attuata, the last
 //! with its motivazione). A measure past a phase's planned date with no entry
-//! since is «in ritardo», against a `today` the caller passes.
+//! since, or past an indicator's date with its expected value not reached,
+//! is «in ritardo», against a `today` the caller passes.
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,8 @@ pub struct LateAdoption {
     pub code: String,
     pub title: String,
     pub missed_due: String,
+    /// Why it is late, as the scheda says it.
+    pub reason: String,
     pub state: MeasureState,
     pub last_date: Option<String>,
 }
@@ -165,7 +168,9 @@ impl Store {
         entries(&self.conn, adoption_id)
     }
 
-    /// The adoptions late on `today` (of one comune, or all), by comune.
+    /// The adoptions late on `today` (of one comune, or all), by comune:
+    /// a phase not monitored by its date, or an expected value not reached
+    /// by its date (the rule of [`super::adoption::lateness`]).
     pub fn risk_late(&self, istat: Option<&str>, today: &str) -> Result<Vec<LateAdoption>> {
         let today = super::check_today(today)?;
         let which = if istat.is_some() {
@@ -173,31 +178,48 @@ impl Store {
         } else {
             "?1 IS NULL"
         };
+        // The candidates: a phase's date or an indicator's date has passed.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT a.id, a.istat, c.name, m.id, m.code, m.title,
-                    (SELECT min(p.due) FROM risk_adoption_phase p WHERE p.adoption_id = a.id
-                       AND p.due < ?2 AND p.due > coalesce(a.last_date, '')),
-                    a.last_state, a.last_date
-             FROM risk_adoption a JOIN comune c ON c.istat = a.istat JOIN risk_measure m ON m.id = a.measure_id
+            "SELECT a.id FROM risk_adoption a JOIN comune c ON c.istat = a.istat
+             JOIN risk_measure m ON m.id = a.measure_id
              WHERE {which} AND a.last_state <> 'attuata'
-               AND EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
+               AND (EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
                        AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
+                 OR EXISTS (SELECT 1 FROM risk_measure_revision r, json_each(r.data, '$.indicators') j
+                       WHERE r.measure_id = a.measure_id AND r.revision = a.revision
+                         AND json_extract(j.value, '$.target_date') < ?2))
              ORDER BY c.name_key, m.code"
         ))?;
-        let rows = stmt.query_map(params![istat, today], |r| {
-            let state: String = r.get(7)?;
-            Ok(LateAdoption {
-                adoption_id: r.get(0)?,
-                istat: r.get(1)?,
-                comune: r.get(2)?,
-                measure_id: r.get(3)?,
-                code: r.get(4)?,
-                title: r.get(5)?,
-                missed_due: r.get(6)?,
-                state: MeasureState::parse(&state),
-                last_date: r.get(8)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let ids = stmt
+            .query_map(params![istat, today], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let a = get_adoption(&self.conn, id, &today)?;
+            if !a.late {
+                continue;
+            }
+            let mut reasons = Vec::new();
+            if let Some(d) = &a.missed_phase {
+                reasons.push(format!(
+                    "la fase prevista entro il {} non risulta monitorata",
+                    crate::text::date_it(d)
+                ));
+            }
+            reasons.extend(a.missed_targets.iter().map(|t| t.sentence()));
+            out.push(LateAdoption {
+                adoption_id: a.id,
+                istat: a.istat,
+                comune: a.comune,
+                measure_id: a.measure_id,
+                code: a.code,
+                title: a.title,
+                missed_due: a.next_due.unwrap_or_default(),
+                reason: reasons.join("; "),
+                state: a.state,
+                last_date: a.last_date,
+            });
+        }
+        Ok(out)
     }
 }

@@ -16,6 +16,7 @@ use super::adoption::Adoption;
 use super::catalogue::{CatalogueFilter, Event, Measure};
 use super::monitoring::MonitoringEntry;
 use super::rating::{Level, Rating, INDICATORS};
+use super::tidy;
 
 const HEADER_FILL: Rgb = Rgb(0xDD, 0xE6, 0xF0);
 const OVERALL_FILL: Rgb = Rgb(0xF2, 0xF2, 0xF2);
@@ -104,9 +105,69 @@ fn lv(l: Option<Level>) -> String {
 /// The RPCT of a comune whose registry does not name one: a blank to fill.
 pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafica del Comune)";
 
-/// The line under the annex's title: the Giunta's deliberation it is
-/// attached to, numbers left blank.
-pub const ANNEX_DELIBERATION: &str = "Allegato alla deliberazione della Giunta comunale n. ____ del ____ (PIAO, sezione 2.3 «Rischi corruttivi e trasparenza»)";
+/// The line under the annex's title: the Giunta's deliberation approving
+/// the PIAO it is attached to, numbers left blank.
+pub const ANNEX_DELIBERATION: &str =
+    "Allegato alla deliberazione della Giunta Municipale n. ____ del ____ di approvazione del PIAO";
+
+/// The title of a comune's annex, as DM 132/2022 names the part of the PIAO.
+pub const ANNEX_TITLE: &str =
+    "Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO";
+
+/// The simplified path of an ente under 50 employees (DM 132/2022, art. 6,
+/// with the areas of art. 1, comma 16, L. 190/2012 it refers to).
+pub const SIMPLIFIED_NOTE: &str = "Ente con meno di 50 dipendenti: si applicano le modalità semplificate dell'art. 6 del D.M. 30 giugno 2022, n. 132, che limita l'aggiornamento della mappatura dei processi alle aree di rischio dell'art. 1, comma 16, della L. 190/2012 (autorizzazione/concessione; contratti pubblici; concessione ed erogazione di sovvenzioni, contributi, sussidi, ausili finanziari, nonché attribuzione di vantaggi economici di qualunque genere a persone ed enti pubblici e privati; concorsi e prove selettive) e ai processi individuati dal RPCT e dai responsabili degli uffici come di maggiore rilievo per il raggiungimento degli obiettivi di performance a protezione del valore pubblico.";
+
+/// The network's rating where the comune has not rated the event.
+pub const ESTIMATED: &str = "stimato dalla rete, da confermare";
+
+/// Where the catalogue comes from, as a comune's documents name it.
+pub const NETWORK_CATALOGUE: &str = "catalogo dei rischi ricorrenti e delle misure omogenee della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina";
+
+/// The header of a comune's own documents (its annex, its schede as
+/// adopted): the comune, then the Città Metropolitana.
+pub fn comune_header(comune: &str) -> Vec<String> {
+    vec![
+        format!("COMUNE DI {}", comune.to_uppercase()),
+        "Città Metropolitana di Messina".to_string(),
+    ]
+}
+
+/// «in convenzione con il Comune di Torrenova» from what the scheda di
+/// contesto holds («Comune di Torrenova», «Torrenova», «Torrenova e Capri Leone»).
+pub fn convenzione(with: &str) -> String {
+    let w = with.trim();
+    let name = ["Comune di ", "comune di ", "Comuni di ", "comuni di "]
+        .iter()
+        .find_map(|p| w.strip_prefix(p))
+        .unwrap_or(w)
+        .trim();
+    if name.is_empty() {
+        "in convenzione con il Comune di ____________________".to_string()
+    } else if name.contains(',') || name.contains(" e ") {
+        format!("in convenzione con i Comuni di {name}")
+    } else {
+        format!("in convenzione con il Comune di {name}")
+    }
+}
+
+/// A comune's own levels and ratings of events, by event id.
+pub type ComuneRatings = BTreeMap<i64, (Level, Rating)>;
+
+/// The level of an event as a comune's document prints it: its own, or the
+/// network's marked as an estimate to confirm.
+fn comune_level(event: i64, network: Option<Level>, own: Option<&ComuneRatings>) -> String {
+    match own {
+        None => lv(network),
+        Some(own) => match own.get(&event) {
+            Some((l, _)) => l.label().to_string(),
+            None => match network {
+                Some(l) => format!("{} ({ESTIMATED})", l.label()),
+                None => "non valutato".into(),
+            },
+        },
+    }
+}
 
 /// The header of the network's documents, as training and organigram
 /// print it.
@@ -116,7 +177,9 @@ const HEADER: [&str; 2] = [
 ];
 
 /// The rating of an event as a ruled table: six indicators, then the overall
-/// judgement on a shaded row.
+/// judgement on a shaded row. The level column is the level of risk each
+/// indicator gives (so «Alto» beside «Grado di attuazione delle misure di
+/// trattamento» reads as a high risk, measures not in place).
 /// With `event`, the table opens with a shaded row naming it (kept with the
 /// rows, where a paragraph above could be left alone at a page's foot).
 fn rating_table(r: &Rating, event: Option<&str>) -> Block {
@@ -128,8 +191,10 @@ fn rating_table(r: &Rating, event: Option<&str>) -> Block {
             Cell::text(ind.motivazione.clone()),
         ])
     }));
+    // The reason for a level below the highest indicator, once: the
+    // shipped catalogue's motivazione already gives it.
     let mut mot = r.motivazione.clone();
-    if !r.prudence_reason.is_empty() {
+    if !r.prudence_reason.is_empty() && tidy(&r.prudence_reason) != tidy(&r.motivazione) {
         mot.push_str(&format!(
             "\nGiudizio inferiore al livello più alto degli indicatori: {}",
             r.prudence_reason
@@ -146,9 +211,9 @@ fn rating_table(r: &Rating, event: Option<&str>) -> Block {
     });
     table(
         vec![
-            col("Indicatore (Box 8 ANAC)", 3.0),
-            col_c("Livello", 1.0),
-            col("Motivazione", 5.0),
+            col("Indicatore (Box 8 ANAC)", 2.8),
+            col_c("Livello di rischio", 1.8),
+            col("Motivazione", 4.8),
         ],
         rows,
     )
@@ -166,6 +231,7 @@ fn measure_items(
     toc: bool,
     ratings: bool,
     sources: &BTreeMap<String, String>,
+    own: Option<&ComuneRatings>,
 ) -> Vec<Block> {
     let mut items = Vec::new();
     items.push(h(heading, format!("{} · {}", m.code, m.title), toc));
@@ -183,15 +249,18 @@ fn measure_items(
     if let Some(a) = adoption {
         fields.push(field("Comune", &a.comune));
     }
+    // A general measure works across the whole organisation, whatever
+    // events it is linked to.
     fields.push(field(
         "Area di rischio",
-        if areas.is_empty() {
-            "trasversale a tutte le aree".to_string()
+        if m.general || areas.is_empty() {
+            "trasversale a tutte le aree di rischio".to_string()
         } else {
             areas.join("; ")
         },
     ));
     match processes.as_slice() {
+        _ if m.general => fields.push(field("Processo", "tutti i processi dell'ente")),
         [] => fields.push(field("Processo", "tutti i processi dell'ente")),
         [p] => {
             fields.push(field("Processo", &p.process_name));
@@ -225,7 +294,25 @@ fn measure_items(
         },
     ));
     fields.push(field("Tipologia", &m.type_name));
-    fields.push(field("Livello di rischio", lv(m.level)));
+    fields.push(field(
+        "Livello di rischio",
+        match own {
+            None => lv(m.level),
+            // The highest of the comune's own levels and, for the events it
+            // has not rated, the network's (then an estimate to confirm).
+            Some(own) => {
+                let level = |e: &Event| own.get(&e.id).map(|(l, _)| *l).or(e.level);
+                let highest = events.iter().filter_map(level).max();
+                let estimated = events
+                    .iter()
+                    .any(|e| !own.contains_key(&e.id) && e.level.is_some() && e.level == highest);
+                match highest {
+                    Some(l) if estimated => format!("{} ({ESTIMATED})", l.label()),
+                    l => lv(l),
+                }
+            }
+        },
+    ));
     fields.push(field(
         "Costi",
         if m.cost {
@@ -254,7 +341,11 @@ fn measure_items(
 
     items.push(h(
         heading + 1,
-        "Eventi rischiosi e fattori abilitanti",
+        if m.general && !events.is_empty() {
+            "Eventi rischiosi cui la misura si applica in particolare"
+        } else {
+            "Eventi rischiosi e fattori abilitanti"
+        },
         false,
     ));
     if events.is_empty() {
@@ -267,7 +358,7 @@ fn measure_items(
                 col("Evento rischioso", 4.0),
                 col("Processo", 2.5),
                 col("Fattori abilitanti", 3.0),
-                col_c("Livello", 1.1),
+                col_c("Livello di rischio", 2.2),
             ],
             events
                 .iter()
@@ -282,20 +373,32 @@ fn measure_items(
                                 .collect::<Vec<_>>()
                                 .join("\n"),
                         ),
-                        Cell::text(lv(e.level)),
+                        Cell::text(comune_level(e.id, e.level, own)),
                     ])
                 })
                 .collect(),
         ));
-        let rated: Vec<&Event> = events.iter().filter(|e| e.rating.is_some()).collect();
+        // A comune's document gives its own rating, or the network's as an
+        // estimate to confirm; the catalogue gives the network's.
+        let rated: Vec<(&Event, &Rating, String)> = events
+            .iter()
+            .filter_map(|e| match own.and_then(|o| o.get(&e.id)) {
+                Some((_, r)) => Some((e, r, format!("Evento {} – valutazione del Comune", e.code))),
+                None => e.rating.as_ref().map(|r| {
+                    let title = if own.is_some() {
+                        format!("Evento {} – livello {ESTIMATED}", e.code)
+                    } else {
+                        format!("Evento {}", e.code)
+                    };
+                    (e, r, title)
+                }),
+            })
+            .collect();
         if ratings && !rated.is_empty() {
             items.push(h(heading + 1, "Valutazione del rischio", false));
-            let many = rated.len() > 1;
-            for e in rated {
-                if let Some(r) = &e.rating {
-                    let title = format!("Evento {}", e.code);
-                    items.push(rating_table(r, many.then_some(title.as_str())));
-                }
+            let titled = rated.len() > 1 || own.is_some();
+            for (_, r, title) in rated {
+                items.push(rating_table(r, titled.then_some(title.as_str())));
             }
         }
     }
@@ -327,9 +430,9 @@ fn measure_items(
     let inds = adoption.map(|a| &a.indicators).unwrap_or(&m.indicators);
     items.push(table(
         vec![
-            col("Indicatore", 3.6),
+            col("Indicatore", 3.4),
             col_c("Tipo", 1.4),
-            col_c("Valore iniziale", 1.3),
+            col_c("Valore iniziale", 1.5),
             col_c("al", 1.3),
             col_c("Valore atteso", 1.3),
             col_c("entro il", 1.3),
@@ -375,16 +478,25 @@ fn measure_items(
                     .unwrap_or_else(|| "nessuno".into()),
             ));
             if a.late {
-                f.push((
-                    "Ritardo".to_string(),
-                    vec![b(format!(
-                        "in ritardo: la fase prevista entro il {} non risulta monitorata",
-                        a.next_due
-                            .as_deref()
-                            .map(crate::text::date_it)
-                            .unwrap_or_default()
-                    ))],
-                ));
+                // Why: a phase not monitored, an expected value not reached.
+                let mut why: Vec<String> = a
+                    .missed_phase
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "la fase prevista entro il {} non risulta monitorata",
+                            crate::text::date_it(d)
+                        )
+                    })
+                    .collect();
+                why.extend(a.missed_targets.iter().map(|t| t.sentence()));
+                let why = why.join("; ");
+                let mut chars = why.chars();
+                let why = match chars.next() {
+                    Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+                    None => why,
+                };
+                f.push(("Motivo del ritardo".to_string(), vec![b(why)]));
             } else if let Some(d) = &a.next_due {
                 f.push(field("Prossima scadenza", crate::text::date_it(d)));
             }
@@ -490,6 +602,7 @@ impl Store {
         let m = self.risk_measure(measure_id)?;
         let events = self.measure_events(&m)?;
         let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+        let mut own = None;
         let (adoption, entries) = match istat {
             Some(code) => {
                 let id: i64 = self
@@ -503,7 +616,9 @@ impl Store {
                         crate::error::Error::not_found("Il comune non ha adottato questa misura.")
                     })?;
                 let a = self.risk_adoption(id, today)?;
-                header.push(format!("Comune di {}", a.comune));
+                // The scheda as adopted is the comune's document.
+                header = comune_header(&a.comune);
+                own = Some(self.comune_ratings(code)?);
                 let e = self.risk_monitoring(id)?;
                 (Some(a), e)
             }
@@ -511,6 +626,14 @@ impl Store {
         };
         let figures = Some(self.risk_measure_counts(measure_id)?);
         let mut items = vec![Block::paragraph(vec![b("SCHEDA MISURA")])];
+        if let Some(a) = &adoption {
+            items.push(Block::paragraph(vec![sp(format!(
+                "Misura adottata dal Comune di {} il {} dal {}.",
+                a.comune,
+                crate::text::date_it(&a.adopted_on),
+                NETWORK_CATALOGUE
+            ))]));
+        }
         items.extend(measure_items(
             &m,
             &events,
@@ -521,6 +644,7 @@ impl Store {
             false,
             true,
             &self.risk_sources()?,
+            own.as_ref(),
         ));
         Ok(Document {
             style: Style::Report,
@@ -548,7 +672,7 @@ impl Store {
     fn register_items(
         &self,
         only: Option<&[i64]>,
-        levels: &BTreeMap<i64, Level>,
+        own: Option<&ComuneRatings>,
         adopted: Option<&[i64]>,
     ) -> Result<Vec<Block>> {
         let mut rows = Vec::new();
@@ -560,7 +684,6 @@ impl Store {
                         continue;
                     }
                     let ev = self.risk_event(e.id)?;
-                    let level = levels.get(&e.id).copied().or(ev.level);
                     area_rows.push(row(vec![
                         Cell::text(p.name.clone()),
                         Cell::spans(vec![b(format!("{} ", ev.code)), sp(ev.description.clone())]),
@@ -571,7 +694,7 @@ impl Store {
                                 .collect::<Vec<_>>()
                                 .join("\n"),
                         ),
-                        Cell::text(lv(level)),
+                        Cell::text(comune_level(ev.id, ev.level, own)),
                         Cell::text({
                             let listed: Vec<String> = ev
                                 .measures
@@ -598,7 +721,7 @@ impl Store {
                 col("Processo", 2.5),
                 col("Evento rischioso", 4.5),
                 col("Fattori abilitanti", 3.5),
-                col_c("Livello", 1.0),
+                col_c("Livello di rischio", 2.0),
                 col("Misure", 4.0),
             ],
             rows,
@@ -619,7 +742,7 @@ impl Store {
             h(1, "Catalogo dei rischi ricorrenti e delle misure omogenee", false),
             Block::paragraph(vec![it(v.status.clone())]),
             Block::paragraph(vec![sp(format!(
-                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. La valutazione di ciascun evento è riportata nel registro dei rischi in fondo al documento e, per esteso, nelle schede misura.",
+                "Il catalogo comprende {} misure e {} eventi rischiosi, mappati secondo la metodologia ANAC (PNA 2019, Allegato 1). Ciascun comune adotta le misure adeguate al proprio contesto e ne cura il monitoraggio. Le misure generali sono trasversali a tutte le aree di rischio. Il livello di ciascun evento è riportato nel registro dei rischi in fondo al documento; la valutazione per esteso (Box 8 ANAC) nelle schede delle misure specifiche che lo trattano.",
                 measures.len(),
                 self.conn.query_row("SELECT count(*) FROM risk_event", [], |r| r.get::<_, i64>(0))?
             ))]),
@@ -636,6 +759,9 @@ impl Store {
         if !general.is_empty() {
             items.push(Block::page_break(None));
             items.push(h(1, "Misure generali", true));
+            // A general measure is cross-cutting: its card lists the events
+            // it bears on with their level, and their full rating is given
+            // once, with the specific measures that treat them.
             for m in general {
                 placed.insert(m.id);
                 let events = self.measure_events(m)?;
@@ -647,8 +773,9 @@ impl Store {
                     figures.get(&m.id).copied(),
                     2,
                     true,
-                    true,
+                    false,
                     &sources,
+                    None,
                 ));
             }
         }
@@ -677,12 +804,13 @@ impl Store {
                     true,
                     true,
                     &sources,
+                    None,
                 ));
             }
         }
         items.push(Block::page_break(Some(PageSize::A4Landscape)));
         items.push(h(1, "Registro dei rischi", true));
-        items.extend(self.register_items(None, &BTreeMap::new(), None)?);
+        items.extend(self.register_items(None, None, None)?);
         Ok(Document {
             style: Style::Report,
             title: "Catalogo dei rischi ricorrenti e delle misure omogenee".into(),
@@ -704,11 +832,12 @@ impl Store {
         let plan = self.risk_plan(istat, today)?;
         let c = &plan.context;
         let mut items = vec![
-            h(1, format!("Comune di {}", c.comune), false),
-            Block::paragraph(vec![b(
-                "Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO: misure di prevenzione adottate dal catalogo della Comunità di Pratiche",
-            )]),
+            h(1, ANNEX_TITLE, false),
             Block::paragraph(vec![sp(ANNEX_DELIBERATION)]),
+            Block::paragraph(vec![sp(format!(
+                "Misure di prevenzione della corruzione adottate dal Comune di {} dal {}, con il registro dei rischi che esse trattano.",
+                c.comune, NETWORK_CATALOGUE
+            ))]),
             Block::paragraph(vec![sp(format!(
                 "Situazione delle misure al {}",
                 crate::text::date_it(today)
@@ -719,7 +848,7 @@ impl Store {
                 field(
                     "Segretario comunale",
                     if c.segretario_convenzione {
-                        format!("in convenzione con {}", c.convenzione_with)
+                        convenzione(&c.convenzione_with)
                     } else {
                         "titolare della sede".into()
                     },
@@ -730,18 +859,16 @@ impl Store {
             ]),
         ];
         if c.simplified {
-            items.push(Block::paragraph(vec![sp(
-                "Ente con meno di 50 dipendenti: si applicano le modalità semplificate dell'art. 6 del D.M. 132/2022 (mappatura dei processi di autorizzazione/concessione, contratti pubblici, concessione ed erogazione di sovvenzioni e vantaggi economici, concorsi e prove selettive, e di quelli individuati dal RPCT).",
-            )]));
+            items.push(Block::paragraph(vec![sp(SIMPLIFIED_NOTE)]));
         }
         items.push(h(2, "Misure adottate", false));
         items.push(table(
             vec![
                 col("Misura", 3.2),
                 col("Responsabili", 2.2),
-                col("Fasi e tempi", 3.4),
+                col("Fasi e tempi", 3.2),
                 col("Indicatori e valori attesi", 3.2),
-                col_c("Stato", 1.3),
+                col_c("Stato", 1.6),
             ],
             plan.adoptions
                 .iter()
@@ -785,7 +912,7 @@ impl Store {
                                 .join("\n"),
                         ),
                         Cell::text(if a.late {
-                            format!("{} (in ritardo)", a.state.label())
+                            format!("{}\n(in ritardo)", a.state.label())
                         } else {
                             a.state.label().to_string()
                         }),
@@ -809,25 +936,26 @@ impl Store {
                 events.push(r.event_id);
             }
         }
-        let levels: BTreeMap<i64, Level> =
-            plan.ratings.iter().map(|r| (r.event_id, r.level)).collect();
+        let own: ComuneRatings = plan
+            .ratings
+            .iter()
+            .map(|r| (r.event_id, (r.level, r.rating.clone())))
+            .collect();
         if !events.is_empty() {
             items.push(Block::page_break(Some(PageSize::A4Landscape)));
             items.push(h(2, "Registro dei rischi", false));
             let adopted: Vec<i64> = plan.adoptions.iter().map(|a| a.measure_id).collect();
-            items.extend(self.register_items(Some(&events), &levels, Some(&adopted))?);
+            items.extend(self.register_items(Some(&events), Some(&own), Some(&adopted))?);
+            if plan.ratings.len() < events.len() {
+                items.push(Block::paragraph(vec![it(format!(
+                    "Dove il Comune non ha ancora valutato l'evento, il livello è quello del catalogo della rete ({ESTIMATED})."
+                ))]));
+            }
         }
         Ok(Document {
             style: Style::Report,
-            title: format!(
-                "Sezione 2.3 del PIAO – misure adottate – Comune di {}",
-                c.comune
-            ),
-            header: {
-                let mut h: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
-                h.push(format!("Comune di {}", c.comune));
-                h
-            },
+            title: format!("{ANNEX_TITLE} – Comune di {}", c.comune),
+            header: comune_header(&c.comune),
             size: PageSize::A4Portrait,
             blocks: items,
         })

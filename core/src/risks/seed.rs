@@ -25,6 +25,54 @@ pub const CATALOGUE_JSON: &str = include_str!("../../data/catalogo_rischi.json")
 /// The settings key set once the starting catalogue is seeded.
 const SEEDED: &str = "risks_seeded";
 
+/// The settings key of the last shipped revision of the catalogue an
+/// archive has (absent: the first, as seeded before revisions were shipped).
+const SHIPPED_KEY: &str = "risks_catalogue_shipped";
+
+/// The operator of the revisions the application ships: an item whose
+/// latest revision is theirs (or the first, as seeded) was not changed by
+/// the user, and takes the next shipped revision.
+pub const SHIPPED_OPERATOR: &str = "Segreteria tecnica (catalogo distribuito con l'applicazione)";
+
+/// A revision of the shipped catalogue after the first: the items of
+/// `CATALOGUE_JSON` it changed. Append-only, like the migrations.
+pub struct ShippedRevision {
+    pub revision: i64,
+    /// Measures whose shipped text changed.
+    pub measures: &'static [&'static str],
+    /// Events whose shipped rating changed.
+    pub events: &'static [&'static str],
+    /// Sources whose citation changed: (code, the citation shipped before).
+    pub sources: &'static [(&'static str, &'static str)],
+    /// Sources removed: (code, the citation shipped before).
+    pub removed_sources: &'static [(&'static str, &'static str)],
+}
+
+/// The shipped revisions, in order.
+pub const SHIPPED_REVISIONS: &[ShippedRevision] = &[ShippedRevision {
+    // Issue 20: M-G-11 cites delibera ANAC n. 264/2023 (as amended by
+    // n. 601/2023); M-S-003's sample check under art. 52 D.Lgs. 36/2023 by
+    // the office for internal controls; the abusi edilizi procedure of
+    // 1 October 2025 as the MIT defined it; Corte dei conti Sicilia
+    // n. 223/2017/GEST, not confirmed at its source, removed.
+    revision: 2,
+    measures: &["M-G-11", "M-S-003", "M-S-034", "M-S-038"],
+    events: &["E-044", "E-045"],
+    sources: &[(
+        "DPR380-31",
+        "D.P.R. 6 giugno 2001, n. 380, art. 31, comma 7 (elenco mensile degli abusi edilizi redatto e pubblicato dal segretario comunale e trasmesso tramite la Prefettura), con la procedura telematica del Ministero dell'interno in vigore dal 1° ottobre 2025",
+    )],
+    removed_sources: &[(
+        "CDC-SIC-2017",
+        "Corte dei conti, Sezione di controllo per la Regione siciliana, deliberazione n. 223/2017/GEST, Osservazioni sull'attuazione della legge regionale n. 9 del 2010 in tema di gestione integrata dei rifiuti",
+    )],
+}];
+
+/// The last shipped revision of the catalogue.
+pub fn shipped_revision() -> i64 {
+    SHIPPED_REVISIONS.last().map_or(1, |r| r.revision)
+}
+
 // ---------------------------------------------------------------- the file
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,7 +219,7 @@ impl Store {
             params![PNA2025_CITATION, PNA_MISNAMED],
         )?;
         if crate::db::kv::get(&self.conn, SEEDED)?.is_some() {
-            return Ok(());
+            return self.update_shipped_catalogue();
         }
         let n: i64 = self
             .conn
@@ -183,6 +231,7 @@ impl Store {
         self.action(|tx, op| {
             let counts = load_catalogue(tx, op, &file)?;
             crate::db::kv::set(tx, SEEDED, &crate::db::version::now_utc())?;
+            crate::db::kv::set(tx, SHIPPED_KEY, &shipped_revision().to_string())?;
             audit::record(
                 tx,
                 op,
@@ -195,6 +244,198 @@ impl Store {
             Ok(())
         })
     }
+}
+
+impl Store {
+    /// Brings an archive seeded with an earlier shipped catalogue to the
+    /// latest one, item by item, where the user has not changed the item
+    /// since it was shipped: a measure or an event gets a new revision (the
+    /// comuni that adopted it see the newer revision as for any edit), a
+    /// source its new citation. One transaction and one audit row.
+    fn update_shipped_catalogue(&mut self) -> Result<()> {
+        let have: i64 = crate::db::kv::get(&self.conn, SHIPPED_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let due: Vec<&ShippedRevision> = SHIPPED_REVISIONS
+            .iter()
+            .filter(|r| r.revision > have)
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        let file = parse_catalogue(CATALOGUE_JSON)?;
+        self.action(|tx, op| {
+            let mut applied: Vec<String> = Vec::new();
+            let mut kept: Vec<String> = Vec::new();
+            for rev in &due {
+                for (code, old) in rev.sources {
+                    if let Some(new) = file.sources.iter().find(|s| s.code == *code) {
+                        tx.execute(
+                            "UPDATE risk_source SET citation = ?2 WHERE code = ?1 AND citation = ?3",
+                            params![code, new.citation, old],
+                        )?;
+                    }
+                }
+                for (code, old) in rev.removed_sources {
+                    tx.execute(
+                        "DELETE FROM risk_source WHERE code = ?1 AND citation = ?2",
+                        params![code, old],
+                    )?;
+                }
+                for s in &file.sources {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO risk_source (code, citation) VALUES (?1, ?2)",
+                        params![s.code, s.citation],
+                    )?;
+                }
+                for code in rev.events {
+                    let Some(e) = file.events.iter().find(|e| e.code == *code) else {
+                        continue;
+                    };
+                    let Some((id, revision)) = tx
+                        .query_row(
+                            "SELECT id, revision FROM risk_event WHERE code = ?1",
+                            [code],
+                            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                        )
+                        .optional()?
+                    else {
+                        continue;
+                    };
+                    if !unchanged(tx, "risk_event_revision", "event_id", id, revision)? {
+                        kept.push(code.to_string());
+                        continue;
+                    }
+                    let rating = file_rating(e)?;
+                    tx.execute(
+                        "UPDATE risk_event SET rating = ?2, level = ?3, revision = revision + 1,
+                            updated_at = ?4 WHERE id = ?1",
+                        params![
+                            id,
+                            rating.as_ref().map(serde_json::to_string).transpose()?,
+                            rating.as_ref().and_then(|r| r.overall).map(Level::as_str),
+                            crate::db::version::now_utc()
+                        ],
+                    )?;
+                    super::catalogue::write_event_revision(tx, SHIPPED_OPERATOR, id)?;
+                    applied.push(code.to_string());
+                }
+                for code in rev.measures {
+                    let Some(m) = file.measures.iter().find(|m| m.code == *code) else {
+                        continue;
+                    };
+                    let Some((id, revision)) = tx
+                        .query_row(
+                            "SELECT id, revision FROM risk_measure WHERE code = ?1",
+                            [code],
+                            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                        )
+                        .optional()?
+                    else {
+                        continue;
+                    };
+                    if !unchanged(tx, "risk_measure_revision", "measure_id", id, revision)? {
+                        kept.push(code.to_string());
+                        continue;
+                    }
+                    let input = measure_input(tx, m)?;
+                    super::catalogue::update_measure(tx, SHIPPED_OPERATOR, id, &input)?;
+                    applied.push(code.to_string());
+                }
+            }
+            crate::db::kv::set(tx, SHIPPED_KEY, &shipped_revision().to_string())?;
+            audit::record(
+                tx,
+                op,
+                "update_catalogue",
+                "risks",
+                "catalogo",
+                Some(&serde_json::json!({"shipped_revision": have})),
+                Some(&serde_json::json!({
+                    "shipped_revision": shipped_revision(),
+                    "updated": applied,
+                    "kept_as_changed_by_the_user": kept,
+                })),
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// Whether an item at `revision` is as shipped: its first revision (the
+/// seed) or a revision the application shipped.
+fn unchanged(tx: &Connection, table: &str, key: &str, id: i64, revision: i64) -> Result<bool> {
+    if revision == 1 {
+        return Ok(true);
+    }
+    let op: Option<String> = tx
+        .query_row(
+            &format!("SELECT operator FROM {table} WHERE {key} = ?1 AND revision = ?2"),
+            params![id, revision],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(op.as_deref() == Some(SHIPPED_OPERATOR))
+}
+
+/// The form's input of a measure of the file (events by their ids).
+fn measure_input(tx: &Connection, m: &FileMeasure) -> Result<MeasureInput> {
+    let mut events = Vec::new();
+    for code in &m.events {
+        let id: i64 = tx
+            .query_row("SELECT id FROM risk_event WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| {
+                Error::Database(format!(
+                    "catalogo dei rischi, {}: evento {code} inesistente",
+                    m.code
+                ))
+            })?;
+        events.push(id);
+    }
+    Ok(MeasureInput {
+        title: m.title.clone(),
+        general: m.general,
+        general_measure: m.general_measure.clone(),
+        type_code: m.type_code.clone(),
+        description: m.description.clone(),
+        events,
+        cost: m.cost,
+        responsabili: m.responsabili.clone(),
+        phases: m.phases.clone(),
+        indicators: m.indicators.clone(),
+        expected: m.expected.clone(),
+        source: m.source.clone(),
+        version: None,
+    })
+}
+
+/// The rating of an event of the file, checked.
+fn file_rating(e: &FileEvent) -> Result<Option<Rating>> {
+    let at = |x: Error| Error::Database(format!("catalogo dei rischi, {}: {x}", e.code));
+    let Some(r) = &e.rating else {
+        return Ok(None);
+    };
+    let mut indicators = Vec::new();
+    for (i, ind) in r.indicators.iter().enumerate() {
+        indicators.push(super::rating::IndicatorRating {
+            level: Some(level(&format!("indicators.{i}.level"), &ind.level).map_err(at)?),
+            motivazione: ind.motivazione.clone(),
+        });
+    }
+    let mut rating = Rating {
+        indicators,
+        overall: Some(level("overall", &r.overall).map_err(at)?),
+        motivazione: r.motivazione.clone(),
+        prudence_reason: r.prudence_reason.clone().unwrap_or_default(),
+    };
+    // In the file the one motivazione says why a lower overall level.
+    if rating.prudence_reason.is_empty() && super::rating::prudence_warning(&rating).is_some() {
+        rating.prudence_reason = rating.motivazione.clone();
+    }
+    Ok(Some(rating))
 }
 
 fn level(field: &str, s: &str) -> Result<Level> {
@@ -290,34 +531,7 @@ pub fn load_catalogue(
                     Error::not_found(format!("processo {} inesistente", e.process)),
                 )
             })?;
-        let rating = match &e.rating {
-            None => None,
-            Some(r) => {
-                let mut indicators = Vec::new();
-                for (i, ind) in r.indicators.iter().enumerate() {
-                    indicators.push(super::rating::IndicatorRating {
-                        level: Some(
-                            level(&format!("indicators.{i}.level"), &ind.level)
-                                .map_err(|x| at(&e.code, x))?,
-                        ),
-                        motivazione: ind.motivazione.clone(),
-                    });
-                }
-                let mut rating = Rating {
-                    indicators,
-                    overall: Some(level("overall", &r.overall).map_err(|x| at(&e.code, x))?),
-                    motivazione: r.motivazione.clone(),
-                    prudence_reason: r.prudence_reason.clone().unwrap_or_default(),
-                };
-                // In the file the one motivazione says why a lower overall level.
-                if rating.prudence_reason.is_empty()
-                    && super::rating::prudence_warning(&rating).is_some()
-                {
-                    rating.prudence_reason = rating.motivazione.clone();
-                }
-                Some(rating)
-            }
-        };
+        let rating = file_rating(e)?;
         let input = EventInput {
             process_id: process,
             description: e.description.clone(),

@@ -49,7 +49,8 @@ pub struct Vocabulary {
     pub sources: Vec<Source>,
     /// The six indicators of ANAC's Box 8, in order.
     pub rating_indicators: Vec<String>,
-    /// The catalogue's status line («Proposta della Segreteria tecnica, da validare»).
+    /// The catalogue's status line («Proposta della Segreteria tecnica, da validare»,
+    /// or when and by what the network validated it).
     pub status: String,
 }
 
@@ -137,7 +138,11 @@ impl Store {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
-            status: crate::db::kv::get(&self.conn, "risks_status")?.unwrap_or_default(),
+            status: super::validation::state(
+                &self.conn,
+                &crate::db::kv::get(&self.conn, "risks_status")?.unwrap_or_default(),
+            )?
+            .status,
         })
     }
 

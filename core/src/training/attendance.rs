@@ -425,7 +425,7 @@ pub fn analyse(
     let Some((_, at)) = best else {
         return Err(Error::validation(
             "file",
-            "Non è un report delle presenze riconoscibile: servono le colonne del nome (o e-mail) e degli orari di ingresso e uscita o della durata. Esportare dalla piattaforma il «report dei partecipanti» in CSV.",
+            "Non è un rapporto delle presenze riconoscibile: servono le colonne del nome (o e-mail) e degli orari di ingresso e uscita o della durata. Esportare dalla piattaforma il «report dei partecipanti» in CSV.",
         ));
     };
     let headers = all[at].cells.clone();

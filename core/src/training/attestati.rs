@@ -112,6 +112,8 @@ fn register(
     ref_year: Option<i32>,
     minutes: i64,
 ) -> Result<Certificate> {
+    // No attestato is numbered without the name of who signs it.
+    super::attestati_pdf::signatory(tx)?;
     let year = issued.year();
     let number: i64 = tx.query_row(
         "SELECT coalesce(max(number), 0) + 1 FROM training_certificate WHERE year = ?1",
@@ -263,9 +265,10 @@ pub struct CertificateBatch {
 }
 
 impl Store {
-    /// Checks the issue date of the attestati of an event before anything
-    /// is asked (the folder) or numbered.
+    /// Checks the issue date of the attestati of an event, and that their
+    /// signatory is named, before anything is asked (the folder) or numbered.
     pub fn check_certificate_date(&self, event_id: i64, issued_on: &str) -> Result<()> {
+        super::attestati_pdf::signatory(&self.conn)?;
         let e = self.held_event(event_id)?;
         check_ended(&e, self.issue_date(issued_on)?)
     }

@@ -30,6 +30,9 @@ pub struct IssuedFiles {
     /// The files not written because one of the same name was there (with
     /// «salta»): their attestati are issued and can be printed from the register.
     pub not_written: Vec<String>,
+    /// What must be done before the files are sent (they carry the digital
+    /// signature's formula and must be signed first), if anything.
+    pub to_do: Option<String>,
 }
 
 /// The rendered attestati: the batch only writes them.
@@ -121,10 +124,18 @@ impl Store {
                 .filter(|(_, i)| i.outcome == ItemOutcome::Skipped)
                 .map(|((_, _, name), _)| name.clone())
                 .collect();
+            let to_do = super::training_settings(tx)?.sign_digitally.then(|| {
+                format!(
+                    "Gli attestati riportano la dicitura della firma digitale: firmarli digitalmente (PAdES) prima di inviarli ({} file in {}).",
+                    report.written + report.replaced + report.suffixed,
+                    report.folder
+                )
+            });
             Ok(IssuedFiles {
                 issued: rendered.0.into_iter().map(|(c, _, _)| c).collect(),
                 report,
                 not_written,
+                to_do,
             })
         });
         if result.is_err() {

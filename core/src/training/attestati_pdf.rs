@@ -1,7 +1,8 @@
-//! The attestati as PDF/A through the report engine: the attestato di
-//! partecipazione of one event (a drawn page, centred) and the yearly
-//! summary of all hours (a page with the table of the events), each with its
-//! register number and verification code; the batch of an event renders
+//! The attestati as PDF/A through the one composer: the attestato di
+//! partecipazione of one event (a framed page of centred lines) and the
+//! yearly summary of all hours (the table of the events), each with its
+//! register number, its signatory and the signature's formula, and its
+//! verification code at the foot of every page; the batch of an event renders
 //! inside the same transaction that numbers it, so a cancelled batch leaves
 //! neither numbers nor files.
 
@@ -11,14 +12,17 @@ use rusqlite::{params, Connection};
 use super::attestati::{get_certificate, issue_for_event, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
-use crate::documents::model::{Block, CellAlign, Document, Drawing, PageSize, Rgb, Shape, Style};
+use crate::documents::element::{Custom, Decoration, Fill};
+use crate::documents::model::{
+    span, Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Span, Style, Styled, Table,
+    HEADER_FILL,
+};
 use crate::documents::{Format, Meta, Prepared};
 use crate::error::{Error, Result};
 use crate::{audit, Store};
 
-const BLACK: Rgb = Rgb(0, 0, 0);
-const GREY: Rgb = Rgb(70, 70, 70);
 const FRAME: Rgb = Rgb(23, 50, 77);
+const GREY: Rgb = Rgb(70, 70, 70);
 
 fn long_date(d: NaiveDate) -> String {
     format!(
@@ -56,39 +60,19 @@ fn header() -> Vec<String> {
     ]
 }
 
-#[allow(clippy::too_many_arguments)]
-fn text(
-    shapes: &mut Vec<Shape>,
-    y: &mut f32,
-    w: f32,
-    s: &str,
-    size: f32,
-    bold: bool,
-    italic: bool,
-    lines: usize,
-) {
-    // The lines the text really takes (at most `lines`; more are cut with "…").
-    let (fit, _) = crate::documents::lines::fit_text(s, w - 60.0, size, bold, lines);
-    let h = size * 1.2 * fit.len().max(1) as f32 + 1.0;
-    shapes.push(Shape::Text {
-        x: 30.0,
-        y: *y,
-        w: w - 60.0,
-        h,
-        text: s.to_string(),
-        size,
-        bold,
-        italic,
-        align: CellAlign::Center,
-        color: BLACK,
-    });
-    *y += h + size * 0.5;
-}
-
 /// The issue date stored in the register (never the wall clock).
 fn issued_on(c: &Certificate) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(c.issued_at.get(..10).unwrap_or(&c.issued_at), "%Y-%m-%d")
         .map_err(|_| Error::Database(format!("data di rilascio non valida: {}", c.issued_at)))
+}
+
+/// The attestato's number; «(registro 2028)» beside a number of another
+/// year than the one it certifies (a yearly summary issued the next January).
+fn number_text(c: &Certificate) -> String {
+    match c.ref_year {
+        Some(y) if y != c.year => format!("n. {} (registro {})", c.label, c.year),
+        _ => format!("n. {}", c.label),
+    }
 }
 
 /// The register line: the verification code and where it can be checked
@@ -132,99 +116,104 @@ pub(crate) fn participation(kind: &str, mode: &str) -> (&'static str, String) {
     (what, format!("{done} {how}"))
 }
 
-/// The attestato of one event for one participant.
+/// The formula under the signatory's name: the printed name replaces the
+/// autograph signature (art. 3, comma 2, D.Lgs. 39/1993), or, when the
+/// training settings say the attestati are signed digitally before they are
+/// sent, the digital signature's.
+pub(crate) fn signature_formula(digital: bool) -> [&'static str; 2] {
+    if digital {
+        [
+            "Documento firmato digitalmente ai sensi del",
+            "D.Lgs. 7 marzo 2005, n. 82 (Codice dell'amministrazione digitale)",
+        ]
+    } else {
+        [
+            "Firma autografa sostituita a mezzo stampa ai sensi",
+            "dell'art. 3, comma 2, del D.Lgs. 12 febbraio 1993, n. 39",
+        ]
+    }
+}
+
+/// The signatory's name and title, refused while the name is not set: an
+/// attestato is not issued unsigned.
+pub(crate) fn signatory(conn: &Connection) -> Result<crate::db::kv::Settings> {
+    let letter = crate::db::kv::letterhead(conn)?;
+    if letter.signatory_name.trim().is_empty() {
+        return Err(Error::validation(
+            crate::db::kv::SIGNATORY_NAME,
+            "Per rilasciare gli attestati indicare in Impostazioni il nome del firmatario (carta intestata della Segreteria Generale).",
+        ));
+    }
+    Ok(letter)
+}
+
+/// «Messina, <data>» at the left, the signatory's title and name at the
+/// right, the signature's formula under them; then the register line
+/// closes every page (the document's decoration).
+fn signature_blocks(
+    conn: &Connection,
+    letter: &crate::db::kv::Settings,
+    c: &Certificate,
+    air: f32,
+) -> Result<Vec<Block>> {
+    let digital = super::training_settings(conn)?.sign_digitally;
+    let mut right = Vec::new();
+    let title = letter.signatory_title.trim();
+    if !title.is_empty() {
+        right.push(span(title, false));
+    }
+    right.push(span(letter.signatory_name.trim(), true));
+    Ok(vec![
+        // Up to `air` points above the signature, as long as it stays on the page.
+        Block::Element(Custom::new(Fill {
+            at_most: air,
+            leave: 110.0,
+        })),
+        Block::Signature {
+            lines: vec![span(
+                &format!("Messina, {}", plain_date(issued_on(c)?)),
+                false,
+            )],
+        },
+        Block::Signature { lines: right },
+        Block::Styled(Styled {
+            lines: signature_formula(digital)
+                .iter()
+                .map(|l| {
+                    vec![Span {
+                        text: l.to_string(),
+                        bold: false,
+                        italic: true,
+                    }]
+                })
+                .collect(),
+            size: 8.5,
+            align: CellAlign::Center,
+            color: GREY,
+            before: 4.0,
+            // Under the signatory's name, in the right half.
+            from: 0.5,
+        }),
+    ])
+}
+
+fn line(text: &str, size: f32, before: f32) -> Block {
+    Block::Styled(Styled::centred(text, size, false, before))
+}
+
+fn bold_line(text: &str, size: f32, before: f32) -> Block {
+    Block::Styled(Styled::centred(text, size, true, before))
+}
+
+/// The attestato of one event for one participant: a framed page whose
+/// lines the composer sets, centred.
 fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
     let event_id = c
         .event_id
         .ok_or_else(|| Error::Database("attestato senza evento".into()))?;
     let e = get_event(conn, event_id)?;
-    let letter = crate::db::kv::letterhead(conn)?;
-    let size = PageSize::A4Portrait;
-    let (w, h) = size.content();
-    let mut shapes = vec![
-        Shape::Rect {
-            x: 0.0,
-            y: 0.0,
-            w,
-            h,
-            fill: None,
-            stroke: Some((FRAME, 2.0)),
-        },
-        Shape::Rect {
-            x: 5.0,
-            y: 5.0,
-            w: w - 10.0,
-            h: h - 10.0,
-            fill: None,
-            stroke: Some((FRAME, 0.5)),
-        },
-    ];
-    let mut y = 50.0;
-    text(
-        &mut shapes,
-        &mut y,
-        w,
-        "ATTESTATO DI PARTECIPAZIONE",
-        22.0,
-        true,
-        false,
-        1,
-    );
-    text(
-        &mut shapes,
-        &mut y,
-        w,
-        &format!("n. {}", c.label),
-        12.0,
-        false,
-        false,
-        1,
-    );
-    y += 20.0;
-    text(
-        &mut shapes,
-        &mut y,
-        w,
-        "Si attesta che",
-        12.0,
-        false,
-        true,
-        1,
-    );
-    text(&mut shapes, &mut y, w, &c.participant, 20.0, true, false, 2);
-    if let Some(ente) = &c.ente {
-        text(
-            &mut shapes,
-            &mut y,
-            w,
-            &format!("({ente})"),
-            12.0,
-            false,
-            false,
-            1,
-        );
-    }
+    let letter = signatory(conn)?;
     let (what, mode) = participation(&e.kind, &e.mode);
-    text(
-        &mut shapes,
-        &mut y,
-        w,
-        &format!("ha partecipato {what} della Comunità di Pratiche, {mode},"),
-        12.0,
-        false,
-        false,
-        2,
-    );
-    text(
-        &mut shapes,
-        &mut y,
-        w,
-        &format!("«{}»", e.title),
-        15.0,
-        true,
-        false,
-        3,
-    );
     let d = NaiveDate::parse_from_str(&e.date, "%Y-%m-%d")
         .map_err(|_| Error::Database("data".into()))?;
     let mut when = format!(
@@ -236,69 +225,69 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
     if let Some(p) = &e.place {
         when.push_str(&format!(", presso {p}"));
     }
-    text(
-        &mut shapes,
-        &mut y,
-        w,
-        &format!("{when},"),
-        12.0,
-        false,
-        false,
-        3,
-    );
-    let mut topic = String::new();
+    let mut blocks = vec![
+        Block::Decoration(Decoration {
+            frame: Some(FRAME),
+            inset: 30.0,
+            foot: Some(footer_lines(c, &letter)),
+        }),
+        Block::Element(Custom::new(Fill {
+            at_most: 24.0,
+            leave: 0.0,
+        })),
+        bold_line("ATTESTATO DI PARTECIPAZIONE", 22.0, 0.0),
+        line(&number_text(c), 12.0, 4.0),
+        Block::Styled(Styled {
+            lines: vec![vec![Span {
+                text: "Si attesta che".into(),
+                bold: false,
+                italic: true,
+            }]],
+            ..Styled::centred("", 12.0, false, 30.0)
+        }),
+        bold_line(&c.participant, 20.0, 8.0),
+    ];
+    if let Some(ente) = &c.ente {
+        blocks.push(line(&format!("({ente})"), 12.0, 4.0));
+    }
+    blocks.extend([
+        line(&format!("ha partecipato {what}"), 12.0, 16.0),
+        bold_line(&format!("«{}»", e.title), 15.0, 4.0),
+        line(&format!("della Comunità di Pratiche, {mode},"), 12.0, 4.0),
+        line(&format!("{when},"), 12.0, 3.0),
+    ]);
+    let mut topic = Vec::new();
     if let Some(t) = &e.theme {
-        topic.push_str(&format!("area tematica «{t}»"));
+        topic.push(format!("area tematica «{t}»"));
     }
     if let Some(l) = &e.level {
-        if !topic.is_empty() {
-            topic.push_str(", ");
-        }
-        topic.push_str(&format!(
-            "formazione di livello {} ({})",
-            label(LEVELS, l).to_lowercase(),
-            super::LAW_190_TRAINING
+        topic.push(format!(
+            "formazione di livello {}",
+            label(LEVELS, l).to_lowercase()
         ));
     }
     if !topic.is_empty() {
-        text(
-            &mut shapes,
-            &mut y,
-            w,
-            &format!("{topic},"),
-            11.0,
-            false,
-            false,
-            3,
-        );
+        blocks.push(line(&format!("{},", topic.join(", ")), 11.0, 3.0));
     }
-    text(
-        &mut shapes,
-        &mut y,
-        w,
+    blocks.push(bold_line(
         &format!(
             "per una durata riconosciuta di {} di formazione.",
             hours_words(c.minutes)
         ),
         12.0,
-        true,
-        false,
-        1,
-    );
+        2.0,
+    ));
     if let Some(s) = &e.speakers {
-        y += 6.0;
-        text(
-            &mut shapes,
-            &mut y,
-            w,
-            &format!("Relatori: {s}"),
-            10.0,
-            false,
-            true,
-            3,
-        );
+        blocks.push(Block::Styled(Styled {
+            lines: vec![vec![Span {
+                text: format!("Relatori: {s}"),
+                bold: false,
+                italic: true,
+            }]],
+            ..Styled::centred("", 10.0, false, 16.0)
+        }));
     }
-    signature_and_footer(&mut shapes, &letter, c, w, h)?;
+    blocks.extend(signature_blocks(conn, &letter, c, 110.0)?);
     Ok(Document {
         style: Style::Report,
         title: format!(
@@ -306,236 +295,106 @@ fn event_report(conn: &Connection, c: &Certificate) -> Result<Document> {
             c.label, c.participant
         ),
         header: header(),
-        size,
-        blocks: vec![Block::Drawing(Drawing { size, shapes })],
+        size: PageSize::A4Portrait,
+        blocks,
     })
 }
 
-/// «Messina, <data>» on the left; the signatory's title and name on the
-/// right, «(firmato digitalmente)» under them (no autograph line), from `sy`.
-fn signature(
-    shapes: &mut Vec<Shape>,
-    letter: &crate::db::kv::Settings,
-    c: &Certificate,
-    w: f32,
-    sy: f32,
-    left: f32,
-) -> Result<()> {
-    let t = |x: f32,
-             y: f32,
-             w: f32,
-             text: String,
-             size: f32,
-             bold: bool,
-             italic: bool,
-             align,
-             color| Shape::Text {
-        x,
-        y,
-        w,
-        h: size * 1.2 + 4.0,
-        text,
-        size,
-        bold,
-        italic,
+/// The table of the yearly summary: the events attended, with their hours,
+/// and the total.
+fn year_table(rows: &[YearRow], minutes: i64) -> Table {
+    let column = |header: &str, share: f32, align| Column {
+        header: header.into(),
+        share,
         align,
-        color,
     };
-    shapes.push(t(
-        left,
-        sy,
-        220.0,
-        format!("Messina, {}", plain_date(issued_on(c)?)),
-        11.0,
-        false,
-        false,
-        CellAlign::Left,
-        BLACK,
-    ));
-    let mut y = sy;
-    let title = letter.signatory_title.trim();
-    if !title.is_empty() {
-        shapes.push(t(
-            w - 270.0,
-            y,
-            240.0,
-            title.to_string(),
-            11.0,
-            false,
-            false,
-            CellAlign::Center,
-            BLACK,
-        ));
-        y += 16.0;
-    }
-    let name = letter.signatory_name.trim();
-    if !name.is_empty() {
-        shapes.push(t(
-            w - 270.0,
-            y,
-            240.0,
-            name.to_string(),
-            11.0,
-            true,
-            false,
-            CellAlign::Center,
-            BLACK,
-        ));
-        y += 16.0;
-    }
-    shapes.push(t(
-        w - 270.0,
-        y + 2.0,
-        240.0,
-        "(firmato digitalmente)".into(),
-        8.5,
-        false,
-        true,
-        CellAlign::Center,
-        GREY,
-    ));
-    Ok(())
-}
-
-/// The register line at the foot of the (last) page.
-fn register_footer(
-    shapes: &mut Vec<Shape>,
-    letter: &crate::db::kv::Settings,
-    c: &Certificate,
-    w: f32,
-    h: f32,
-) {
-    shapes.push(Shape::Line {
-        x1: 30.0,
-        y1: h - 70.0,
-        x2: w - 30.0,
-        y2: h - 70.0,
-        width: 0.5,
-        color: GREY,
-    });
-    shapes.push(Shape::Text {
-        x: 30.0,
-        y: h - 64.0,
-        w: w - 60.0,
-        h: 48.0,
-        text: footer_lines(c, letter),
-        size: 8.5,
-        bold: false,
-        italic: false,
-        align: CellAlign::Center,
-        color: GREY,
-    });
-}
-
-fn signature_and_footer(
-    shapes: &mut Vec<Shape>,
-    letter: &crate::db::kv::Settings,
-    c: &Certificate,
-    w: f32,
-    h: f32,
-) -> Result<()> {
-    signature(shapes, letter, c, w, h - 190.0, 40.0)?;
-    register_footer(shapes, letter, c, w, h);
-    Ok(())
-}
-
-/// Lines `text` takes in `width` at `size`.
-fn lines_of(text: &str, width: f32, size: f32, bold: bool) -> usize {
-    crate::documents::lines::fit_text(text, width, size, bold, 50)
-        .0
-        .len()
-        .max(1)
-}
-
-/// One cell of the summary's table: its texts (bold, italic) stacked.
-struct SummaryCell {
-    parts: Vec<(String, bool, bool)>,
-    align: CellAlign,
-}
-
-const PAD: f32 = 4.0;
-const CELL: f32 = 9.0;
-
-fn cell_height(cell: &SummaryCell, w: f32) -> f32 {
-    cell.parts
+    let mut out: Vec<Row> = rows
         .iter()
-        .filter(|(t, _, _)| !t.is_empty())
-        .map(|(t, b, _)| lines_of(t, w - 2.0 * PAD, CELL, *b) as f32 * CELL * 1.2)
-        .sum::<f32>()
-        + 2.0 * PAD
-}
-
-/// Draws one row of the table at `y`; returns its height.
-fn draw_row(
-    shapes: &mut Vec<Shape>,
-    cols: &[(f32, f32)],
-    cells: &[SummaryCell],
-    y: f32,
-    fill: Option<Rgb>,
-) -> f32 {
-    let h = cells
-        .iter()
-        .zip(cols)
-        .map(|(c, (_, w))| cell_height(c, *w))
-        .fold(0.0, f32::max);
-    for (c, (x, w)) in cells.iter().zip(cols) {
-        shapes.push(Shape::Rect {
-            x: *x,
-            y,
-            w: *w,
-            h,
-            fill,
-            stroke: Some((Rgb(160, 160, 160), 0.5)),
-        });
-        let mut ty = y + PAD;
-        for (t, bold, italic) in &c.parts {
-            if t.is_empty() {
-                continue;
+        .map(|r| {
+            let d = NaiveDate::parse_from_str(&r.date, "%Y-%m-%d")
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|_| r.date.clone());
+            let mut what = vec![span(&r.title, true)];
+            if let Some(t) = &r.theme {
+                what.push(vec![Span {
+                    text: t.clone(),
+                    bold: false,
+                    italic: true,
+                }]);
             }
-            let th = lines_of(t, w - 2.0 * PAD, CELL, *bold) as f32 * CELL * 1.2;
-            shapes.push(Shape::Text {
-                x: x + PAD,
-                y: ty,
-                w: w - 2.0 * PAD,
-                h: th + 1.0,
-                text: t.clone(),
-                size: CELL,
-                bold: *bold,
-                italic: *italic,
-                align: c.align,
-                color: BLACK,
-            });
-            ty += th;
-        }
+            Row {
+                cells: vec![
+                    Cell::text(d),
+                    Cell { paragraphs: what },
+                    Cell::text(
+                        r.level
+                            .as_deref()
+                            .map(|l| label(LEVELS, l).to_string())
+                            .unwrap_or_else(|| "—".into()),
+                    ),
+                    Cell::text(format!(
+                        "{}, {}",
+                        label(super::KINDS, &r.kind),
+                        label(super::MODES, &r.mode).to_lowercase()
+                    )),
+                    Cell::text(hours_text(r.minutes)),
+                ],
+                fill: None,
+                group: false,
+            }
+        })
+        .collect();
+    out.push(Row {
+        cells: vec![
+            Cell::bold("Totale"),
+            Cell::default(),
+            Cell::default(),
+            Cell::default(),
+            Cell::bold(hours_text(minutes)),
+        ],
+        fill: Some(Rgb(237, 237, 237)),
+        group: false,
+    });
+    Table {
+        columns: vec![
+            column("Data", 12.0, CellAlign::Left),
+            column("Attività e area tematica", 42.0, CellAlign::Left),
+            column("Livello", 12.0, CellAlign::Left),
+            column("Tipo e modalità", 24.0, CellAlign::Left),
+            column("Ore", 10.0, CellAlign::Right),
+        ],
+        rows: out,
+        size: 9.0,
+        header_fill: Some(HEADER_FILL),
     }
-    h
 }
 
-/// The yearly summary: the events attended in the year, with their hours,
-/// drawn page by page (the table's header repeated), the date on the left
-/// and the signature on the right under the table, the register line at
-/// the foot of the last page.
+/// An event attended in the year.
+struct YearRow {
+    date: String,
+    title: String,
+    kind: String,
+    mode: String,
+    minutes: i64,
+    theme: Option<String>,
+    level: Option<String>,
+}
+
+/// The yearly summary: the events attended in the year, with their hours
+/// (the table's header repeated on every page), the date and the
+/// signature under the table, the register line at the foot of every page.
 fn year_report(conn: &Connection, c: &Certificate) -> Result<Document> {
     let ref_year = c
         .ref_year
         .ok_or_else(|| Error::Database("attestato senza anno".into()))?;
-    let letter = crate::db::kv::letterhead(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT e.date, e.title, e.kind, e.mode, e.credit_minutes, t.name, e.level FROM training_attendance a
-         JOIN training_event e ON e.id = a.event_id LEFT JOIN training_theme t ON t.id = e.theme_id
-         WHERE a.participant_id = ?1 AND a.present = 1 AND e.state <> 'annullato' AND e.date BETWEEN ?2 AND ?3
-         ORDER BY e.date, e.start_time",
-    )?;
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-    )> = stmt
+    let letter = signatory(conn)?;
+    let rows: Vec<YearRow> = conn
+        .prepare(
+            "SELECT e.date, e.title, e.kind, e.mode, e.credit_minutes, t.name, e.level FROM training_attendance a
+             JOIN training_event e ON e.id = a.event_id LEFT JOIN training_theme t ON t.id = e.theme_id
+             WHERE a.participant_id = ?1 AND a.present = 1 AND e.state <> 'annullato' AND e.date BETWEEN ?2 AND ?3
+             ORDER BY e.date, e.start_time",
+        )?
         .query_map(
             params![
                 c.participant_id,
@@ -543,173 +402,43 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Document> {
                 format!("{ref_year:04}-12-31")
             ],
             |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
+                Ok(YearRow {
+                    date: r.get(0)?,
+                    title: r.get(1)?,
+                    kind: r.get(2)?,
+                    mode: r.get(3)?,
+                    minutes: r.get(4)?,
+                    theme: r.get(5)?,
+                    level: r.get(6)?,
+                })
             },
         )?
         .collect::<rusqlite::Result<_>>()?;
-    let size = PageSize::A4Portrait;
-    let (w, h) = size.content();
-    let shares = [12.0, 42.0, 12.0, 24.0, 10.0];
-    let total: f32 = shares.iter().sum();
-    let mut cols = Vec::new();
-    let mut x = 0.0;
-    for s in shares {
-        let cw = w * s / total;
-        cols.push((x, cw));
-        x += cw;
-    }
-    let cell = |t: &str, bold: bool, align| SummaryCell {
-        parts: vec![(t.to_string(), bold, false)],
-        align,
-    };
-    let head = || {
-        vec![
-            cell("Data", true, CellAlign::Left),
-            cell("Attività e area tematica", true, CellAlign::Left),
-            cell("Livello", true, CellAlign::Left),
-            cell("Tipo e modalità", true, CellAlign::Left),
-            cell("Ore", true, CellAlign::Right),
-        ]
-    };
-    let mut pages: Vec<Vec<Shape>> = Vec::new();
-    let mut shapes = Vec::new();
-    let mut y = 10.0;
-    shapes.push(Shape::Text {
-        x: 0.0,
-        y,
-        w,
-        h: 20.0,
-        text: format!("Attestato riepilogativo della formazione – anno {ref_year}"),
-        size: 15.0,
-        bold: true,
-        italic: false,
-        align: CellAlign::Left,
-        color: BLACK,
-    });
-    y += 22.0;
-    shapes.push(Shape::Line {
-        x1: 0.0,
-        y1: y,
-        x2: w,
-        y2: y,
-        width: 0.8,
-        color: BLACK,
-    });
-    y += 10.0;
-    shapes.push(Shape::Text {
-        x: 0.0,
-        y,
-        w,
-        h: 16.0,
-        text: format!("Attestato n. {}", c.label),
-        size: 11.0,
-        bold: true,
-        italic: false,
-        align: CellAlign::Left,
-        color: BLACK,
-    });
-    y += 24.0;
     let body = format!(
-        "Si attesta che {}{} ha partecipato nell'anno {ref_year} alle attività formative della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina sotto elencate, per complessive {} di formazione riconosciute, anche ai fini dell'obbligo formativo in materia di prevenzione della corruzione ({}).",
+        "Si attesta che {}{} ha partecipato nell'anno {ref_year} alle attività formative della Comunità di Pratiche dei RPCT della Città Metropolitana di Messina sotto elencate, per complessive {} di formazione, utili ai fini dell'obbligo formativo secondo la programmazione dell'ente di appartenenza.",
         c.participant,
         c.ente.as_ref().map(|e| format!(" ({e})")).unwrap_or_default(),
         hours_words(c.minutes),
-        super::LAW_190_TRAINING
     );
-    let bh = lines_of(&body, w, 10.5, false) as f32 * 10.5 * 1.25 + 2.0;
-    shapes.push(Shape::Text {
-        x: 0.0,
-        y,
-        w,
-        h: bh,
-        text: body,
-        size: 10.5,
-        bold: false,
-        italic: false,
-        align: CellAlign::Left,
-        color: BLACK,
-    });
-    y += bh + 12.0;
-    const HEAD_FILL: Rgb = Rgb(217, 226, 236);
-    y += draw_row(&mut shapes, &cols, &head(), y, Some(HEAD_FILL));
-    let mut body_rows: Vec<(Vec<SummaryCell>, Option<Rgb>)> = rows
-        .iter()
-        .map(|(date, title, kind, mode, minutes, theme, level)| {
-            let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .map(|d| d.format("%d/%m/%Y").to_string())
-                .unwrap_or_else(|_| date.clone());
-            (
-                vec![
-                    cell(&d, false, CellAlign::Left),
-                    SummaryCell {
-                        parts: vec![
-                            (title.clone(), true, false),
-                            (theme.clone().unwrap_or_default(), false, true),
-                        ],
-                        align: CellAlign::Left,
-                    },
-                    cell(
-                        &level
-                            .as_deref()
-                            .map(|l| label(LEVELS, l).to_string())
-                            .unwrap_or_else(|| "—".into()),
-                        false,
-                        CellAlign::Left,
-                    ),
-                    cell(
-                        &format!(
-                            "{}, {}",
-                            label(super::KINDS, kind),
-                            label(super::MODES, mode).to_lowercase()
-                        ),
-                        false,
-                        CellAlign::Left,
-                    ),
-                    cell(&hours_text(*minutes), false, CellAlign::Right),
-                ],
-                None,
-            )
-        })
-        .collect();
-    body_rows.push((
-        vec![
-            cell("Totale", true, CellAlign::Left),
-            cell("", false, CellAlign::Left),
-            cell("", false, CellAlign::Left),
-            cell("", false, CellAlign::Left),
-            cell(&hours_text(c.minutes), true, CellAlign::Right),
-        ],
-        Some(Rgb(237, 237, 237)),
-    ));
-    for (cells, fill) in &body_rows {
-        let rh = cells
-            .iter()
-            .zip(&cols)
-            .map(|(c, (_, cw))| cell_height(c, *cw))
-            .fold(0.0, f32::max);
-        if y + rh > h - 20.0 {
-            pages.push(std::mem::take(&mut shapes));
-            y = 10.0;
-            y += draw_row(&mut shapes, &cols, &head(), y, Some(HEAD_FILL));
-        }
-        y += draw_row(&mut shapes, &cols, cells, y, *fill);
-    }
-    // The date and the signature, then the register line at the foot.
-    if y + 40.0 + 70.0 > h - 80.0 {
-        pages.push(std::mem::take(&mut shapes));
-        y = 10.0;
-    }
-    signature(&mut shapes, &letter, c, w, y + 40.0, 0.0)?;
-    register_footer(&mut shapes, &letter, c, w, h);
-    pages.push(shapes);
+    let mut blocks = vec![
+        Block::Decoration(Decoration {
+            frame: None,
+            inset: 0.0,
+            foot: Some(footer_lines(c, &letter)),
+        }),
+        Block::heading(
+            1,
+            format!("Attestato riepilogativo della formazione – anno {ref_year}"),
+            false,
+        ),
+        Block::Styled(Styled {
+            align: CellAlign::Left,
+            ..Styled::centred(&format!("Attestato {}", number_text(c)), 11.0, true, 0.0)
+        }),
+        Block::paragraph(span(&body, false)),
+        Block::Grid(year_table(&rows, c.minutes)),
+    ];
+    blocks.extend(signature_blocks(conn, &letter, c, 30.0)?);
     Ok(Document {
         style: Style::Report,
         title: format!(
@@ -717,11 +446,8 @@ fn year_report(conn: &Connection, c: &Certificate) -> Result<Document> {
             c.label, c.participant
         ),
         header: header(),
-        size,
-        blocks: pages
-            .into_iter()
-            .map(|shapes| Block::Drawing(Drawing { size, shapes }))
-            .collect(),
+        size: PageSize::A4Portrait,
+        blocks,
     })
 }
 

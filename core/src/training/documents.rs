@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::calendar::{holiday, month_name, month_weeks, MONTHS, WEEKDAYS};
 use super::{Event, EventQuery};
-use crate::documents::lines::{fit_text, text_width};
+use crate::documents::lines::fit_text;
 use crate::documents::model::{
     Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
     Table,
@@ -24,6 +24,31 @@ const SHADE: Rgb = Rgb(222, 222, 222);
 const OUTSIDE: Rgb = Rgb(245, 245, 245);
 const HEAD_FILL: Rgb = Rgb(217, 226, 236);
 const CANCELLED_FILL: Rgb = Rgb(235, 235, 235);
+/// The smallest text the calendars print: where a text does not fit at
+/// this size, the layout gives it room, never a smaller size.
+pub const MIN_TEXT: f32 = 8.0;
+/// The line height of the smallest text.
+const MIN_LINE: f32 = MIN_TEXT * 1.2;
+
+/// A grey note across the page under a title (a legend): as many lines
+/// (up to three) as it takes at `MIN_TEXT`; returns its height.
+fn note(shapes: &mut Vec<Shape>, text: String, y: f32, w: f32) -> f32 {
+    let lines = fit_text(&text, w, MIN_TEXT, false, 3).0.len().max(1);
+    let h = lines as f32 * MIN_LINE + 1.0;
+    shapes.push(Shape::Text {
+        x: 0.0,
+        y,
+        w,
+        h,
+        text,
+        size: MIN_TEXT,
+        bold: false,
+        italic: false,
+        align: CellAlign::Left,
+        color: GREY_TEXT,
+    });
+    h
+}
 
 /// The symbol of each kind (in the fonts, distinct in black and white).
 pub fn kind_symbol(kind: &str) -> &'static str {
@@ -163,19 +188,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
         align: CellAlign::Left,
         color: BLACK,
     });
-    shapes.push(Shape::Text {
-        x: 0.0,
-        y: 19.0,
-        w,
-        h: 11.0,
-        text: legend(true),
-        size: 7.5,
-        bold: false,
-        italic: false,
-        align: CellAlign::Left,
-        color: GREY_TEXT,
-    });
-    let top = 34.0;
+    let top = 19.0 + note(&mut shapes, legend(true), 19.0, w) + 4.0;
     let head_h = 14.0;
     let col_w = w / 7.0;
     for (i, name) in WEEKDAYS.iter().enumerate() {
@@ -207,8 +220,8 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
     let grid_top = top + head_h;
     let row_h = (h - grid_top) / weeks.len() as f32;
     // Readable when printed: never under 8 pt.
-    let line_size = 8.0;
-    let line_h = line_size * 1.2;
+    let line_size = MIN_TEXT;
+    let line_h = MIN_LINE;
     for (r, week) in weeks.iter().enumerate() {
         for (c, day) in week.iter().enumerate() {
             let x = c as f32 * col_w;
@@ -245,19 +258,32 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
                 align: CellAlign::Left,
                 color,
             });
+            // The holiday's name beside the day's number, or on a line of
+            // its own under it when it does not fit there.
+            let mut first = y + 15.0;
             if let Some(hn) = &day.holiday {
+                let beside = !fit_text(hn, col_w - 23.0, MIN_TEXT, false, 1).1;
+                let (hx, hy, hw, align) = if beside {
+                    (x + 20.0, y + 3.5, col_w - 23.0, CellAlign::Right)
+                } else {
+                    (x + 3.0, first, col_w - 6.0, CellAlign::Left)
+                };
+                let lines = fit_text(hn, hw, MIN_TEXT, false, 2).0.len().max(1);
                 shapes.push(Shape::Text {
-                    x: x + 20.0,
-                    y: y + 3.0,
-                    w: col_w - 23.0,
-                    h: 9.0,
+                    x: hx,
+                    y: hy,
+                    w: hw,
+                    h: lines as f32 * MIN_LINE + 0.5,
                     text: hn.clone(),
-                    size: 6.5,
+                    size: MIN_TEXT,
                     bold: false,
                     italic: true,
-                    align: CellAlign::Right,
+                    align,
                     color: GREY_TEXT,
                 });
+                if !beside {
+                    first += lines as f32 * MIN_LINE;
+                }
             }
             if !day.in_month {
                 continue;
@@ -266,7 +292,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
             if list.is_empty() {
                 continue;
             }
-            let avail = ((row_h - 16.0) / line_h).floor().max(1.0) as usize;
+            let avail = ((row_h - (first - y) - 1.0) / line_h).floor().max(1.0) as usize;
             // Each event takes up to three lines (its title cut with "…"),
             // one when the day is crowded; when they do not all fit, the
             // last line says how many more there are (the programme follows).
@@ -276,7 +302,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
                 list.len()
             };
             let per = (avail / shown.max(1)).clamp(1, 3);
-            let mut ly = y + 15.0;
+            let mut ly = first;
             for e in &list[..shown] {
                 let (lines, _) = fit_text(&grid_line(e), col_w - 6.0, line_size, false, per);
                 let hh = line_h * lines.len() as f32;
@@ -510,7 +536,8 @@ pub fn programme_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Doc
     }
 }
 
-/// The one-page overview of a year: twelve small months, the days with
+/// The one-page overview of a year: twelve small months in three columns
+/// (wide enough for a day and its number of events at 8 pt), the days with
 /// events boxed in bold (with their number of events), holidays shaded.
 pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
     let size = PageSize::A4Landscape;
@@ -532,9 +559,15 @@ pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
         align: CellAlign::Left,
         color: BLACK,
     });
-    shapes.push(Shape::Text { x: 0.0, y: 19.0, w, h: 11.0, text: "Giorni con eventi: numero in grassetto riquadrato, con il numero di eventi se più di uno; giorni festivi e domeniche in grigio; gli eventi annullati non sono contati.".into(), size: 7.5, bold: false, italic: false, align: CellAlign::Left, color: GREY_TEXT });
-    let top = 36.0;
-    let (cols, rows) = (4usize, 3usize);
+    let top = 19.0
+        + note(
+            &mut shapes,
+            "Giorni con eventi: numero in grassetto riquadrato, con il numero di eventi se più di uno; giorni festivi e domeniche in grigio; gli eventi annullati non sono contati.".into(),
+            19.0,
+            w,
+        )
+        + 6.0;
+    let (cols, rows) = (3usize, 4usize);
     let gap = 10.0;
     let mw = (w - gap * (cols as f32 - 1.0)) / cols as f32;
     let mh = (h - top - gap * (rows as f32 - 1.0)) / rows as f32;
@@ -582,11 +615,11 @@ pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
         {
             shapes.push(Shape::Text {
                 x: cx + k as f32 * cw,
-                y: cy + 15.0,
+                y: cy + 14.5,
                 w: cw,
-                h: 9.0,
+                h: MIN_LINE + 0.5,
                 text: wd.to_string(),
-                size: 6.5,
+                size: MIN_TEXT,
                 bold: false,
                 italic: false,
                 align: CellAlign::Center,
@@ -596,6 +629,7 @@ pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
         let weeks = month_weeks(year, m);
         let gy = cy + 25.0;
         let rh = ((mh - 25.0) / 6.0).min(16.0);
+        let fs = MIN_TEXT;
         for (r, week) in weeks.iter().enumerate() {
             for (c, day) in week.iter().enumerate() {
                 if !day.in_month {
@@ -627,11 +661,6 @@ pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
                     format!("{} ({n})", day.day)
                 } else {
                     day.day.to_string()
-                };
-                let fs = if text.len() > 3 && text_width(&text, 7.5, true) > cw - 2.0 {
-                    6.0
-                } else {
-                    7.5
                 };
                 shapes.push(Shape::Text {
                     x: x + 1.0,

@@ -72,7 +72,7 @@ pub fn survey(year: i32, results: bool) -> FileSpec {
 
 /// A webinar's attendance report, chosen in the open dialog.
 pub const ATTENDANCE_REPORT: OpenSpec = OpenSpec {
-    title: "Importa il report delle presenze del webinar",
-    filter_label: "Report CSV delle presenze",
+    title: "Importa il rapporto delle presenze del webinar",
+    filter_label: "Rapporto delle presenze (CSV)",
     extensions: &["csv", "txt"],
 };

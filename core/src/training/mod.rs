@@ -1073,7 +1073,8 @@ pub(crate) fn event_minutes(e: &Event) -> i64 {
 }
 
 /// The settings of the training: the share of an event that counts as
-/// present, and the yearly target of hours per person.
+/// present, the yearly target of hours per person, and how the attestati
+/// are signed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrainingSettings {
@@ -1082,6 +1083,11 @@ pub struct TrainingSettings {
     /// Hours per person per year (default 40: directive of the Minister for
     /// Public Administration of 14 January 2025).
     pub target_hours: i64,
+    /// The attestati are signed digitally before they are sent: they print
+    /// the digital signature's formula, and the batch says so. Otherwise
+    /// (the default) they print the signatory's name in place of the
+    /// autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
+    pub sign_digitally: bool,
 }
 
 pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
@@ -1093,6 +1099,7 @@ pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
     Ok(TrainingSettings {
         min_share: get("training_min_share", 75)?,
         target_hours: get("training_target_hours", 40)?,
+        sign_digitally: get("training_sign_digitally", 0)? == 1,
     })
 }
 
@@ -1118,6 +1125,11 @@ impl Store {
             let before = training_settings(tx)?;
             crate::db::kv::set(tx, "training_min_share", &s.min_share.to_string())?;
             crate::db::kv::set(tx, "training_target_hours", &s.target_hours.to_string())?;
+            crate::db::kv::set(
+                tx,
+                "training_sign_digitally",
+                if s.sign_digitally { "1" } else { "0" },
+            )?;
             audit::record(
                 tx,
                 op,

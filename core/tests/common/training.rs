@@ -20,3 +20,10 @@ pub fn event(date: &str) -> EventInput {
         ..Default::default()
     }
 }
+
+/// Names the signatory of the attestati (none is issued unsigned).
+pub fn signatory(s: &mut cdp_core::Store) {
+    let mut st = s.settings().unwrap();
+    st.signatory_name = "Maria Rossi".into();
+    s.save_settings(&st).unwrap();
+}

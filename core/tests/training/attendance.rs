@@ -127,6 +127,7 @@ fn windows_1252_with_semicolons_and_configurable_share() {
     s.save_training_settings(&TrainingSettings {
         min_share: 80,
         target_hours: 40,
+        sign_digitally: false,
     })
     .unwrap();
     let p = s.preview_attendance_import(e.id, &bytes).unwrap();
@@ -263,13 +264,15 @@ fn settings_validated() {
         s.training_settings().unwrap(),
         TrainingSettings {
             min_share: 75,
-            target_hours: 40
+            target_hours: 40,
+            sign_digitally: false,
         }
     );
     assert_eq!(
         s.save_training_settings(&TrainingSettings {
             min_share: 0,
-            target_hours: 40
+            target_hours: 40,
+            sign_digitally: false,
         })
         .unwrap_err()
         .field(),
@@ -278,6 +281,7 @@ fn settings_validated() {
     s.save_training_settings(&TrainingSettings {
         min_share: 80,
         target_hours: 24,
+        sign_digitally: false,
     })
     .unwrap();
     assert_eq!(s.training_settings().unwrap().target_hours, 24);

@@ -3,6 +3,7 @@ use cdp_core::training::participants::ParticipantInput;
 
 fn setup(n: usize) -> (cdp_core::Store, i64, Vec<i64>) {
     let mut s = common::store_on("2028-01-31");
+    common::training::signatory(&mut s);
     let e = s.create_training_event(&event("2027-03-09")).unwrap();
     let mut ids = Vec::new();
     for i in 0..n {

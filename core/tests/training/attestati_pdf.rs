@@ -5,6 +5,7 @@ use common::docs::{pdf_text, qpdf_ok};
 #[test]
 fn batch_renders_numbers_and_codes_reissue_and_year() {
     let mut s = common::store_on("2028-01-31");
+    common::training::signatory(&mut s);
     let e = s
         .create_training_event(&EventInput {
             place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
@@ -115,9 +116,10 @@ fn flat(bytes: &[u8]) -> String {
         .join(" ")
 }
 
-/// The signatory's title and name from the settings, no autograph line
-/// beside «firmato digitalmente», where the code is checked, the number
-/// once; the yearly summary with a «Livello» column.
+/// The signatory's title and name from the settings, no autograph line,
+/// the printed name in place of the signature (art. 3, comma 2, D.Lgs.
+/// 39/1993), where the code is checked, the number once; the yearly
+/// summary with a «Livello» column.
 #[test]
 fn signature_verification_and_level() {
     let mut s = common::store_on("2028-01-31");
@@ -143,7 +145,7 @@ fn signature_verification_and_level() {
             "{t}"
         );
         assert!(
-            t.contains("firmato digitalmente") && !t.contains("……"),
+            t.contains("Firma autografa sostituita a mezzo stampa") && !t.contains("……"),
             "{t}"
         );
         assert!(t.contains("presso la Segreteria Generale della Città Metropolitana di Messina (PEC protocollo@pec.prov.me.it)"), "{t}");
@@ -164,6 +166,7 @@ fn signature_verification_and_level() {
 #[test]
 fn participle_agrees_with_the_kind() {
     let mut s = common::store_on("2028-01-31");
+    common::training::signatory(&mut s);
     let p = s
         .add_training_participant(&ParticipantInput {
             full_name: "Anna Neri".into(),
@@ -174,17 +177,17 @@ fn participle_agrees_with_the_kind() {
         (
             "giornata",
             "presenza",
-            "alla giornata formativa della Comunità di Pratiche, svoltasi in presenza",
+            "alla giornata formativa «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltasi in presenza",
         ),
         (
             "incontro_rpct",
             "webinar",
-            "trasparenza della Comunità di Pratiche, svoltosi in modalità webinar",
+            "trasparenza «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltosi in modalità webinar",
         ),
         (
             "tavolo",
             "mista",
-            "al tavolo tematico della Comunità di Pratiche, svoltosi in modalità mista",
+            "al tavolo tematico «Il PIAO e la sezione anticorruzione» della Comunità di Pratiche, svoltosi in modalità mista",
         ),
     ] {
         let e = s
@@ -200,7 +203,7 @@ fn participle_agrees_with_the_kind() {
         let t = flat(&s.certificate_pdf(c.id).unwrap().0);
         assert!(t.contains(want), "{kind}: {t}");
         assert!(
-            !t.contains("giornata formativa della Comunità di Pratiche, svoltosi"),
+            !t.contains("sezione anticorruzione» della Comunità di Pratiche, svoltosi in presenza"),
             "{t}"
         );
     }
@@ -212,6 +215,7 @@ fn participle_agrees_with_the_kind() {
 #[test]
 fn issue_date_printed_and_checked() {
     let mut s = common::store_on("2028-01-31");
+    common::training::signatory(&mut s);
     let e = s.create_training_event(&event("2027-03-09")).unwrap();
     let p = s
         .add_training_participant(&ParticipantInput {
@@ -242,9 +246,9 @@ fn issue_date_printed_and_checked() {
     assert_eq!(c.issued_at, "2027-03-12");
     let t = flat(&s.certificate_pdf(c.id).unwrap().0);
     assert!(t.contains("Messina, 12 marzo 2027"), "{t}");
-    const LAW: &str = "art. 1, commi 8 e 10, lett. c), della legge 6 novembre 2012, n. 190";
+    // The level is the network's, not the law's (issue 20).
     assert!(
-        t.contains(LAW) && !t.contains("comma 11") && !t.contains("8 e 11"),
+        t.contains("formazione di livello generale,") && !t.contains("190"),
         "{t}"
     );
     let err = s
@@ -256,5 +260,8 @@ fn issue_date_printed_and_checked() {
     assert_eq!(y.label, "2028/0001");
     let t = flat(&s.certificate_pdf(y.id).unwrap().0);
     assert!(t.contains("2 gennaio 2028"), "{t}");
-    assert!(t.contains(LAW) && !t.contains("8 e 11"), "{t}");
+    assert!(
+        t.contains("utili ai fini dell'obbligo formativo secondo la programmazione dell'ente di appartenenza") && !t.contains("190"),
+        "{t}"
+    );
 }

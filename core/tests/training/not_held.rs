@@ -9,9 +9,11 @@ use cdp_core::Store;
 
 const REFUSED: &str = "L'evento non si è ancora svolto: presenze e attestati si registrano dal giorno dell'evento (09/03/2027).";
 
-/// A store on `today` with the webinar of 9 March 2027 and one participant.
+/// A store on `today` with the attestati's signatory, the webinar of 9
+/// March 2027 and one participant.
 fn on(today: &str) -> (Store, i64, i64) {
     let mut s = common::store_on(today);
+    common::training::signatory(&mut s);
     let e = s.create_training_event(&event("2027-03-09")).unwrap();
     let p = s
         .add_training_participant(&ParticipantInput {

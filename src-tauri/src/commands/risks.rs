@@ -115,6 +115,24 @@ pub fn risks_update_measure(
     state.with(|s| s.update_risk_measure(id, &input))
 }
 
+/// The catalogue's validation by the network: the last one, the measures
+/// changed since, the status line.
+#[tauri::command]
+#[specta::specta]
+pub fn risks_validation(state: State<AppState>) -> Result<ValidationState> {
+    state.with(|s| s.risk_validation())
+}
+
+/// Records that the network validated the catalogue (date, act or meeting).
+#[tauri::command]
+#[specta::specta]
+pub fn risks_validate_catalogue(
+    state: State<AppState>,
+    input: ValidationInput,
+) -> Result<ValidationState> {
+    state.with(|s| s.validate_risk_catalogue(&input))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn risks_measure_revisions(state: State<AppState>, id: i64) -> Result<Vec<RevisionInfo>> {

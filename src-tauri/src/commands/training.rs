@@ -328,7 +328,7 @@ pub fn training_apply_attendance_report(
     let Some((ev, name, bytes)) = chosen.filter(|c| c.0 == event_id) else {
         return Err(Error::new(
             "not_found",
-            "Scegliere di nuovo il file del report delle presenze.",
+            "Scegliere di nuovo il file del rapporto delle presenze.",
         ));
     };
     let r = state.with(|s| s.apply_attendance_import(ev, &bytes, &name, &resolutions))?;
@@ -390,6 +390,8 @@ pub struct IssuedBatch {
     pub folder: String,
     /// Files already in the folder with the same name: not overwritten.
     pub not_written: Vec<String>,
+    /// What to do before sending them (sign them digitally), if anything.
+    pub to_do: Option<String>,
 }
 
 /// The attestati of the present participants of an event: the folder is
@@ -436,6 +438,7 @@ pub fn training_issue_event_certificates(
         last: out.issued.last().map(|c| c.label.clone()),
         folder: dir.display().to_string(),
         not_written: out.not_written,
+        to_do: out.to_do,
     }))
 }
 

@@ -1,6 +1,5 @@
-import { call } from "./core";
+import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
-import { cancelJobs, runJob } from "./jobs";
 import type { AdhesionFigures, AdhesionQuery, AdhesionRow, AdhesionStatus, Channel, Exported, Step } from "./types";
 
 export const adhesion = (istat: string) => call(commands.adhesionGet(istat));
@@ -11,11 +10,7 @@ export const undoLastStep = (istat: string, stepId: number, reason: string) =>
 export const adhesions = (query: AdhesionQuery) => call(commands.adhesionList(query));
 export const stalled = () => call(commands.adhesionStalled());
 export const adhesionFigures = () => call(commands.adhesionFigures());
-export const bulkInvite = (istat: string[], date: string, protocolNumber: string, channel: Channel) =>
-  runJob("bulk", "bulk-progress", (job, progress) =>
-    commands.adhesionBulkInvite(istat, date, protocolNumber, channel, job, progress),
-  );
-/** «Interrompi»: stops the running batches and bulk actions. */
-export const cancelBulk = () => cancelJobs("bulk");
+export const bulkInvite = (istat: string[], date: string, protocolNumber: string, channel: Channel, job: Job) =>
+  call(commands.adhesionBulkInvite(istat, date, protocolNumber, channel, job.id, job.progress));
 export const exportAdhesions = (query: AdhesionQuery, format: "csv" | "xlsx") =>
   call(commands.adhesionExport(query, format));

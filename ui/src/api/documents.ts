@@ -1,7 +1,6 @@
 // Documents: templates, previews, generation (one comune or a batch), register.
-import { call } from "./core";
+import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
-import { runJob } from "./jobs";
 import type * as G from "./gen/bindings";
 
 export type DocKind = G.DocKind;
@@ -64,9 +63,8 @@ export const generateBatch = (
   kind: BatchKind,
   istat: string[],
   format: DocFormat,
+  job: Job,
   folder: string | null = null,
   onExisting: OnExisting | null = null,
   date: string | null = null,
-) => runJob("bulk", "batch-progress", (job, progress) =>
-    commands.documentsGenerateBatch(kind, istat, format, folder, onExisting, date, job, progress),
-  );
+) => call(commands.documentsGenerateBatch(kind, istat, format, folder, onExisting, date, job.id, job.progress));

@@ -1,7 +1,6 @@
 // Imports: referents and contacts from a spreadsheet, the registry from ISTAT's list.
-import { call } from "./core";
+import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
-import { cancelJobs, runJob } from "./jobs";
 import type * as G from "./gen/bindings";
 
 export type Role = G.Role;
@@ -29,14 +28,13 @@ export const chooseImportFile = (kind: "referenti" | "istat") =>
   call(commands.importsChooseFile(kind));
 /** Reads the chosen file again (after fixing it). */
 export const reloadImportFile = () => call(commands.importsReload());
-export const previewReferents = (mapping: Mapping) =>
-  runJob("import", "import-progress", (job, progress) => commands.importsReferentsPreview(mapping, job, progress));
-export const applyReferents = (mapping: Mapping) =>
-  runJob("import", "import-progress", (job, progress) => commands.importsReferentsApply(mapping, job, progress));
+export const previewReferents = (mapping: Mapping, job: Job) =>
+  call(commands.importsReferentsPreview(mapping, job.id, job.progress));
+export const applyReferents = (mapping: Mapping, job: Job) =>
+  call(commands.importsReferentsApply(mapping, job.id, job.progress));
 export const previewIstat = (province: string | null) =>
   call(commands.importsIstatPreview(province));
 export const applyIstat = (province: string | null) =>
   call(commands.importsIstatApply(province));
-export const cancelImport = () => cancelJobs("import");
 export const importBatches = () => call(commands.importsBatches());
 export const undoImport = (id: number) => call(commands.importsUndo(id));

@@ -1,7 +1,6 @@
 // Rischi e misure (issue 12): the catalogue, ratings, adoptions, monitoring.
-import { call } from "./core";
+import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
-import { runJob } from "./jobs";
 import type { Exported } from "./types";
 import type * as G from "./gen/bindings";
 
@@ -57,6 +56,8 @@ export type RevisionUpdate = G.RevisionUpdate;
 export type MonitoringInput = G.MonitoringInput_Serialize;
 export type MonitoringEntry = G.MonitoringEntry;
 export type LateAdoption = G.LateAdoption_Serialize;
+export type ValidationState = G.ValidationState_Serialize;
+export type ValidationInput = G.ValidationInput_Deserialize;
 export type MeasureFigure = G.MeasureFigure;
 export type StateCounts = G.StateCounts;
 export type AnnualSummary = G.AnnualSummary;
@@ -66,6 +67,8 @@ export const riskVocabulary = () => call(commands.risksVocabulary());
 export const riskTree = (filter: CatalogueFilter) => call(commands.risksTree(filter));
 export const riskMeasures = (filter: CatalogueFilter) => call(commands.risksMeasures(filter));
 export const riskMeasure = (id: number) => call(commands.risksMeasure(id));
+export const riskValidation = () => call(commands.risksValidation());
+export const validateRiskCatalogue = (input: ValidationInput) => call(commands.risksValidateCatalogue(input));
 export const riskEvent = (id: number) => call(commands.risksEvent(id));
 export const createRiskProcess = (input: G.ProcessInput_Deserialize) => call(commands.risksCreateProcess(input));
 export const createRiskEvent = (input: G.RiskEventInput_Deserialize) => call(commands.risksCreateEvent(input));
@@ -108,10 +111,10 @@ export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", f
 export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
   call(commands.risksSaveDocument(doc, measureId, istat, docx ? "docx" : "pdf")).then((saved) => saved?.path ?? null);
 export type SchedeReport = G.SchedeReport;
-/** A batch of schede into a folder chosen in the dialog (`batch-progress` events; `cancelBulk` stops it).
+/** A batch of schede into a folder chosen in the dialog, as `job` (its progress, its «Interrompi»).
  *  `onExisting`: what to do with a file of the same name (default: a « (2)» suffix). */
-export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean, onExisting: G.OnExisting | null = null) =>
-  runJob("bulk", "batch-progress", (job, progress) => commands.risksSaveSchede(measureId, istat, docx ? "docx" : "pdf", onExisting, job, progress));
+export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean, job: Job, onExisting: G.OnExisting | null = null) =>
+  call(commands.risksSaveSchede(measureId, istat, docx ? "docx" : "pdf", onExisting, job.id, job.progress));
 export type ComuneFigure = G.ComuneFigure;
 export const riskComuneFigures = () => call(commands.risksComuneFigures());
 export const exportRiskMonitoring = (format: "csv" | "xlsx") => call(commands.risksExportMonitoring(format));

@@ -1,6 +1,5 @@
-import { call } from "./core";
+import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
-import { runJob } from "./jobs";
 import type * as G from "./gen/bindings";
 
 export type Frequency = G.Frequency;
@@ -63,10 +62,8 @@ export const certificates = (year: number | null) => call(commands.trainingCerti
 export type IssuedBatch = G.IssuedBatch_Serialize;
 /** `issueDate`: the date printed on the attestati (empty: today); `onExisting`:
  *  what to do with a file of the same name (default: kept, not overwritten). */
-export const issueEventCertificates = (eventId: number, issueDate: string | null, onExisting: G.OnExisting | null = null) =>
-  runJob("bulk", "training-progress", (job, progress) =>
-    commands.trainingIssueEventCertificates(eventId, issueDate, onExisting, job, progress),
-  );
+export const issueEventCertificates = (eventId: number, issueDate: string | null, job: Job, onExisting: G.OnExisting | null = null) =>
+  call(commands.trainingIssueEventCertificates(eventId, issueDate, onExisting, job.id, job.progress));
 export const saveCertificate = (id: number, reissue: boolean) => call(commands.trainingSaveCertificate(id, reissue));
 export const reissueCertificate = (id: number) => call(commands.trainingReissueCertificate(id));
 export const annulCertificate = (id: number, reason: string) => call(commands.trainingAnnulCertificate(id, reason));

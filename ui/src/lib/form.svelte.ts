@@ -30,12 +30,15 @@ export class Form<T extends Values> {
   busy = $state(false);
   #start: T = $state() as T;
   #field: string | undefined;
+  #idOf: ((field: string) => string) | undefined;
 
-  /** `field`: where an error of the core that names no field is shown (a one-field form). */
-  constructor(initial: T, opts: { field?: string } = {}) {
+  /** `field`: where an error of the core that names no field of the form is shown (a one-field form);
+   *  `idOf`: the id of a field's control, focused when the core names it (a group of boxes has no aria-invalid). */
+  constructor(initial: T, opts: { field?: string; idOf?: (field: string) => string } = {}) {
     this.values = structuredClone(initial);
     this.#start = structuredClone(initial);
     this.#field = opts.field;
+    this.#idOf = opts.idOf;
   }
 
   /** The fields the user changed since the form opened (or was last saved). */
@@ -67,7 +70,9 @@ export class Form<T extends Values> {
 
   /** Shows an error of the core: beside its field, or for the whole form. */
   fail(e: unknown) {
-    const field = (isApiError(e) && e.field) || this.#field;
+    const named = isApiError(e) ? e.field : null;
+    // A one-field form shows there every error of the core (a stale version, a duplicate).
+    const field = (named && !(this.#field && !(named in this.values)) ? named : null) || this.#field;
     if (field) this.errors = { ...this.errors, [field]: messageOf(e) };
     else this.error = messageOf(e);
   }
@@ -90,9 +95,11 @@ export class Form<T extends Values> {
       return r;
     } catch (e) {
       this.fail(e);
+      const named = isApiError(e) && e.field && this.#idOf ? this.#idOf(e.field) : null;
       requestAnimationFrame(() => {
         const scope: ParentNode = root ?? document;
-        focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
+        (named !== null && focusEl(document.getElementById(named))) ||
+          focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
           focusEl(scope.querySelector<HTMLElement>("[role=alert]"));
       });
       return undefined;

@@ -56,6 +56,10 @@ export function longDate(iso: string): string {
   const d = parseIso(iso);
   return `${WEEKDAYS[weekdayIndex(d)]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
 }
+/** Today as a local Date at midnight, on the core's clock. */
+export const today = () => parseIso(todayIso());
+/** This year, on the core's clock. */
+export const thisYear = () => Number(todayIso().slice(0, 4));
 /** "marzo 2027". */
 export const monthYear = (d: Date) => `${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
 

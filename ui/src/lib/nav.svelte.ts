@@ -2,24 +2,25 @@
 // the detail page of one comune, reached from the list, the map or the zones.
 // Every change of screen asks first if a form holds unsaved changes.
 import { mayLeave } from "./unsaved";
+import { SECTION_NAMES } from "./glossary";
 export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "rischi" | "formazione" | "documenti" | "impostazioni" | "informazioni";
 
 // Alt+key switches section. The sections of the network's work (organigram,
 // risks and measures, training) sit between the map and the documents:
 // 6 Organigramma, 7 Rischi e misure, 8 Formazione.
-export const SECTIONS: { id: Section; label: string; key?: string }[] = [
-  { id: "cruscotto", label: "Cruscotto", key: "1" },
-  { id: "comuni", label: "Comuni", key: "2" },
-  { id: "adesioni", label: "Adesioni", key: "3" },
-  { id: "zone", label: "Zone omogenee", key: "4" },
-  { id: "mappa", label: "Mappa", key: "5" },
-  { id: "organigramma", label: "Organigramma", key: "6" },
-  { id: "rischi", label: "Rischi e misure", key: "7" },
-  { id: "formazione", label: "Formazione", key: "8" },
-  { id: "documenti", label: "Documenti", key: "9" },
-  { id: "impostazioni", label: "Impostazioni", key: "0" },
-  { id: "informazioni", label: "Informazioni e fonti dei dati" },
-];
+export const SECTIONS: { id: Section; label: string; key?: string }[] = ([
+  { id: "cruscotto", key: "1" },
+  { id: "comuni", key: "2" },
+  { id: "adesioni", key: "3" },
+  { id: "zone", key: "4" },
+  { id: "mappa", key: "5" },
+  { id: "organigramma", key: "6" },
+  { id: "rischi", key: "7" },
+  { id: "formazione", key: "8" },
+  { id: "documenti", key: "9" },
+  { id: "impostazioni", key: "0" },
+  { id: "informazioni" },
+] as { id: Section; key?: string }[]).map((s) => ({ ...s, label: SECTION_NAMES[s.id] }));
 
 class Nav {
   section = $state<Section>("cruscotto");

@@ -1,3 +1,5 @@
+import type { Column } from "../components/DataTable.svelte";
+import type { StateCounts } from "../api/risks";
 // Where the "Rischi e misure" section opens: the comune's page links to that
 // comune's plan through this.
 class RisksNav {
@@ -5,3 +7,16 @@ class RisksNav {
   istat = $state<string | null>(null);
 }
 export const risksNav = new RisksNav();
+
+/** The columns of a table of measures by state (the plan's year, the network's summary). */
+export function stateCountColumns(adopted: string): Column<{ label: string; c: StateCounts }>[] {
+  return [
+    { key: "label", label: "Misure", rowHeader: true },
+    { key: "adopted", label: adopted, kind: "num" },
+    { key: "da_avviare", label: "Da avviare", kind: "num" },
+    { key: "in_corso", label: "In corso", kind: "num" },
+    { key: "attuata", label: "Attuate", kind: "num" },
+    { key: "non_attuata", label: "Non attuate", kind: "num" },
+    { key: "late", label: "In ritardo", kind: "num" },
+  ];
+}

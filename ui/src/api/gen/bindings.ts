@@ -236,6 +236,13 @@ export const commands = {
 	risksRatingWarning: (rating: Rating_Deserialize) => __TAURI_INVOKE<string | null>("risks_rating_warning", { rating }),
 	risksCreateMeasure: (input: MeasureInput_Deserialize) => __TAURI_INVOKE<Measure_Serialize>("risks_create_measure", { input }),
 	risksUpdateMeasure: (id: number, input: MeasureInput_Deserialize) => __TAURI_INVOKE<Measure_Serialize>("risks_update_measure", { id, input }),
+	/**
+	 *  The catalogue's validation by the network: the last one, the measures
+	 *  changed since, the status line.
+	 */
+	risksValidation: () => __TAURI_INVOKE<ValidationState_Serialize>("risks_validation"),
+	/**  Records that the network validated the catalogue (date, act or meeting). */
+	risksValidateCatalogue: (input: ValidationInput_Deserialize) => __TAURI_INVOKE<ValidationState_Serialize>("risks_validate_catalogue", { input }),
 	risksMeasureRevisions: (id: number) => __TAURI_INVOKE<RevisionInfo[]>("risks_measure_revisions", { id }),
 	risksMeasureDiff: (id: number, from: number, to: number) => __TAURI_INVOKE<FieldChange[]>("risks_measure_diff", { id, from, to }),
 	risksContext: (istat: string) => __TAURI_INVOKE<RiskContext_Serialize>("risks_context", { istat }),
@@ -487,8 +494,15 @@ export type Adoption_Deserialize = {
 	adopted_on: string,
 	state: MeasureState,
 	last_date?: string | null,
-	/**  Past a phase's planned date without a monitoring entry since. */
+	/**
+	 *  Past a phase's planned date without a monitoring entry since, or
+	 *  past an indicator's date without its expected value reached.
+	 */
 	late: boolean,
+	/**  The phase's planned date that passed without a monitoring entry. */
+	missed_phase?: string | null,
+	/**  The indicators whose expected value was not reached by their date. */
+	missed_targets: MissedTarget_Deserialize[],
 	/**  The earliest planned date still ahead (or the missed one when late). */
 	next_due?: string | null,
 	updated_at: string,
@@ -512,8 +526,15 @@ export type Adoption_Serialize = {
 	adopted_on: string,
 	state: MeasureState,
 	last_date: string | null,
-	/**  Past a phase's planned date without a monitoring entry since. */
+	/**
+	 *  Past a phase's planned date without a monitoring entry since, or
+	 *  past an indicator's date without its expected value reached.
+	 */
 	late: boolean,
+	/**  The phase's planned date that passed without a monitoring entry. */
+	missed_phase: string | null,
+	/**  The indicators whose expected value was not reached by their date. */
+	missed_targets: MissedTarget_Serialize[],
 	/**  The earliest planned date still ahead (or the missed one when late). */
 	next_due: string | null,
 	updated_at: string,
@@ -869,6 +890,18 @@ export type CatalogueFilter_Serialize = {
 	type_code: string | null,
 	general: boolean | null,
 	level: Level | null,
+};
+
+/**  One validation of the catalogue. */
+export type CatalogueValidation = {
+	id: number,
+	/**  ISO date of the act or meeting. */
+	date: string,
+	act: string,
+	/**  How many measures it covered. */
+	measures: number,
+	recorded_at: string,
+	operator: string,
 };
 
 export type Certificate = Certificate_Serialize | Certificate_Deserialize;
@@ -1629,6 +1662,8 @@ export type IssuedBatch_Deserialize = {
 	folder: string,
 	/**  Files already in the folder with the same name: not overwritten. */
 	not_written: string[],
+	/**  What to do before sending them (sign them digitally), if anything. */
+	to_do?: string | null,
 };
 
 export type IssuedBatch_Serialize = {
@@ -1638,6 +1673,8 @@ export type IssuedBatch_Serialize = {
 	folder: string,
 	/**  Files already in the folder with the same name: not overwritten. */
 	not_written: string[],
+	/**  What to do before sending them (sign them digitally), if anything. */
+	to_do: string | null,
 };
 
 export type IstatChange = IstatChange_Serialize | IstatChange_Deserialize;
@@ -1716,6 +1753,8 @@ export type LateAdoption_Deserialize = {
 	code: string,
 	title: string,
 	missed_due: string,
+	/**  Why it is late, as the scheda says it. */
+	reason: string,
 	state: MeasureState,
 	last_date?: string | null,
 };
@@ -1729,6 +1768,8 @@ export type LateAdoption_Serialize = {
 	code: string,
 	title: string,
 	missed_due: string,
+	/**  Why it is late, as the scheda says it. */
+	reason: string,
 	state: MeasureState,
 	last_date: string | null,
 };
@@ -2008,6 +2049,34 @@ export type Member_Serialize = {
 	phone: string | null,
 	valid_from: string | null,
 	valid_to: string | null,
+};
+
+/**
+ *  An indicator whose expected value was not reached by its date: the
+ *  values as documents print them, the last one measured (if any).
+ */
+export type MissedTarget = MissedTarget_Serialize | MissedTarget_Deserialize;
+
+/**
+ *  An indicator whose expected value was not reached by its date: the
+ *  values as documents print them, the last one measured (if any).
+ */
+export type MissedTarget_Deserialize = {
+	indicator: string,
+	target: string,
+	due: string,
+	last_value?: string | null,
+};
+
+/**
+ *  An indicator whose expected value was not reached by its date: the
+ *  values as documents print them, the last one measured (if any).
+ */
+export type MissedTarget_Serialize = {
+	indicator: string,
+	target: string,
+	due: string,
+	last_value: string | null,
 };
 
 export type MonitoringEntry = {
@@ -3265,7 +3334,8 @@ export type TrainingEvent_Serialize = {
 
 /**
  *  The settings of the training: the share of an event that counts as
- *  present, and the yearly target of hours per person.
+ *  present, the yearly target of hours per person, and how the attestati
+ *  are signed.
  */
 export type TrainingSettings = {
 	/**  Percent, 1–100 (default 75). */
@@ -3275,6 +3345,13 @@ export type TrainingSettings = {
 	 *  Public Administration of 14 January 2025).
 	 */
 	target_hours: number,
+	/**
+	 *  The attestati are signed digitally before they are sent: they print
+	 *  the digital signature's formula, and the batch says so. Otherwise
+	 *  (the default) they print the signatory's name in place of the
+	 *  autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
+	 */
+	sign_digitally: boolean,
 };
 
 export type TreeArea = TreeArea_Serialize | TreeArea_Deserialize;
@@ -3408,6 +3485,52 @@ export type Unit_Serialize = {
 	updated_at: string,
 };
 
+/**  What the validation form sends. */
+export type ValidationInput = ValidationInput_Serialize | ValidationInput_Deserialize;
+
+/**  What the validation form sends. */
+export type ValidationInput_Deserialize = {
+	/**  The date of the act or meeting (gg/mm/aaaa or ISO). */
+	date: string,
+	/**  The act or meeting that validated the catalogue. */
+	act: string,
+	/**  The `recorded_at` of the last validation the form showed (None: none shown). */
+	version?: string | null,
+};
+
+/**  What the validation form sends. */
+export type ValidationInput_Serialize = {
+	/**  The date of the act or meeting (gg/mm/aaaa or ISO). */
+	date: string,
+	/**  The act or meeting that validated the catalogue. */
+	act: string,
+	/**  The `recorded_at` of the last validation the form showed (None: none shown). */
+	version: string | null,
+};
+
+/**  The catalogue's validation as the screens and documents show it. */
+export type ValidationState = ValidationState_Serialize | ValidationState_Deserialize;
+
+/**  The catalogue's validation as the screens and documents show it. */
+export type ValidationState_Deserialize = {
+	/**  The last validation, if any. */
+	last?: CatalogueValidation | null,
+	/**  The measures changed or added since the last validation (codes). */
+	changed_since: string[],
+	/**  The catalogue's status line. */
+	status: string,
+};
+
+/**  The catalogue's validation as the screens and documents show it. */
+export type ValidationState_Serialize = {
+	/**  The last validation, if any. */
+	last: CatalogueValidation | null,
+	/**  The measures changed or added since the last validation (codes). */
+	changed_since: string[],
+	/**  The catalogue's status line. */
+	status: string,
+};
+
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 export type Vocabulary = Vocabulary_Serialize | Vocabulary_Deserialize;
@@ -3436,7 +3559,10 @@ export type Vocabulary_Deserialize = {
 	sources: Source[],
 	/**  The six indicators of ANAC's Box 8, in order. */
 	rating_indicators: string[],
-	/**  The catalogue's status line («Proposta della Segreteria tecnica, da validare»). */
+	/**
+	 *  The catalogue's status line («Proposta della Segreteria tecnica, da validare»,
+	 *  or when and by what the network validated it).
+	 */
 	status: string,
 };
 
@@ -3448,7 +3574,10 @@ export type Vocabulary_Serialize = {
 	sources: Source[],
 	/**  The six indicators of ANAC's Box 8, in order. */
 	rating_indicators: string[],
-	/**  The catalogue's status line («Proposta della Segreteria tecnica, da validare»). */
+	/**
+	 *  The catalogue's status line («Proposta della Segreteria tecnica, da validare»,
+	 *  or when and by what the network validated it).
+	 */
 	status: string,
 };
 

@@ -1,0 +1,299 @@
+//! Custom content that the composer lays out, as genpdf does it (its
+//! `Element` and `PageDecorator` traits): a domain never places shapes on a
+//! page by hand.
+//!
+//! - An [`Element`] is a piece of content the engine does not know (the
+//!   organigram's chart): asked its height in the width the composer gives,
+//!   it draws itself in the area the composer gives, in its own coordinates
+//!   (points from the area's top-left corner, y downwards); the composer puts
+//!   the area where the flow is and moves on. An editable document (DOCX) gets
+//!   the element's fallback blocks instead.
+//! - A [`Decoration`] decorates every page from the one it starts on (a
+//!   certificate's frame, its register line at the foot) and gives the flow
+//!   the area left inside it, as genpdf's `PageDecorator::decorate_page`
+//!   returns the area left for the content.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::compose::{Draw, TextLine};
+use super::fonts::{fonts, Face};
+use super::lines::{fit_face, fit_text, lines_fitting, ASCENT, TEXT_LEADING};
+use super::model::{Block, CellAlign, Document, Rgb, Shape};
+
+/// Content laid out by the composer: measured in the width given, drawn in
+/// the area given.
+pub trait Element: fmt::Debug + Send + Sync {
+    /// The height the element takes when set in `width` points with `room`
+    /// points left on the page (an element may shrink to fit, or take the
+    /// whole room, as a chart scaled to its page does).
+    fn height(&self, width: f32, room: f32) -> f32;
+    /// The element's shapes in an area `width` × `height`.
+    fn draw(&self, width: f32, height: f32) -> Vec<Shape>;
+    /// What a DOCX prints instead: blocks of text (Word draws no shapes of ours).
+    fn fallback(&self) -> Vec<Block>;
+}
+
+/// An [`Element`] in a document's blocks.
+#[derive(Clone)]
+pub struct Custom(pub Arc<dyn Element>);
+
+impl Custom {
+    pub fn new(e: impl Element + 'static) -> Custom {
+        Custom(Arc::new(e))
+    }
+}
+
+impl fmt::Debug for Custom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq for Custom {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A flexible space: up to `at_most` points, but never so much that less
+/// than `leave` points stay on the page for what follows; when less than
+/// `leave` is left already, what follows starts a new page (a certificate's
+/// signature is set low on its page, and kept whole with its formula).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fill {
+    pub at_most: f32,
+    pub leave: f32,
+}
+
+impl Element for Fill {
+    fn height(&self, _width: f32, room: f32) -> f32 {
+        if room < self.leave {
+            // More than the room: the composer turns the page.
+            room + 1.0
+        } else {
+            (room - self.leave).min(self.at_most)
+        }
+    }
+
+    fn draw(&self, _width: f32, _height: f32) -> Vec<Shape> {
+        Vec::new()
+    }
+
+    fn fallback(&self) -> Vec<Block> {
+        Vec::new()
+    }
+}
+
+/// What is drawn on every page from the one where the decoration starts,
+/// inside the running header and footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoration {
+    /// A double rule round the content area (2 pt outside, 0.5 pt inside), in this colour.
+    pub frame: Option<Rgb>,
+    /// The space between the frame and the content, on every side.
+    pub inset: f32,
+    /// A small text centred at the foot of every page, above the frame's
+    /// lower edge (a register's line), with a rule over it.
+    pub foot: Option<String>,
+}
+
+/// The size of a decoration's foot text (the smallest the documents print).
+pub const FOOT_SIZE: f32 = 8.5;
+const FOOT_COLOR: Rgb = Rgb(70, 70, 70);
+/// The gap between the frame's two rules.
+const FRAME_GAP: f32 = 5.0;
+
+/// The content area of a page: left edge and width, top and bottom (PDF
+/// coordinates, y upwards).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Area {
+    pub left: f32,
+    pub width: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl Decoration {
+    fn foot_lines(&self, width: f32) -> Vec<String> {
+        self.foot
+            .as_deref()
+            .map(|t| fit_text(t, width, FOOT_SIZE, false, 6).0)
+            .unwrap_or_default()
+    }
+
+    /// Decorates a page whose content area is `area`: what to draw, and the
+    /// area left to the flow.
+    pub(super) fn decorate(&self, area: Area) -> (Vec<Draw>, Area) {
+        let mut draws = Vec::new();
+        let Area {
+            left,
+            width,
+            top,
+            bottom,
+        } = area;
+        if let Some(color) = self.frame {
+            draws.push(Draw::Rect {
+                x: left,
+                y: bottom,
+                w: width,
+                h: top - bottom,
+                fill: None,
+                stroke: Some((color, 2.0)),
+            });
+            draws.push(Draw::Rect {
+                x: left + FRAME_GAP,
+                y: bottom + FRAME_GAP,
+                w: width - 2.0 * FRAME_GAP,
+                h: top - bottom - 2.0 * FRAME_GAP,
+                fill: None,
+                stroke: Some((color, 0.5)),
+            });
+        }
+        let inner = Area {
+            left: left + self.inset,
+            width: width - 2.0 * self.inset,
+            top: top - self.inset,
+            bottom: bottom + self.inset,
+        };
+        let lines = self.foot_lines(inner.width);
+        if lines.is_empty() {
+            return (draws, inner);
+        }
+        let f = fonts();
+        let leading = FOOT_SIZE * TEXT_LEADING;
+        let height = lines.len() as f32 * leading;
+        let mut baseline = inner.bottom + height - ASCENT * FOOT_SIZE;
+        draws.push(Draw::Line {
+            x1: inner.left,
+            y1: inner.bottom + height + 6.0,
+            x2: inner.left + inner.width,
+            y2: inner.bottom + height + 6.0,
+            width: 0.5,
+            color: FOOT_COLOR,
+        });
+        for line in lines {
+            let w = f.width(Face::Regular, &line, FOOT_SIZE);
+            draws.push(Draw::Text(TextLine {
+                x: inner.left + (inner.width - w).max(0.0) / 2.0,
+                y: baseline,
+                size: FOOT_SIZE,
+                runs: vec![(Face::Regular, line)],
+                space_extra: 0.0,
+                color: FOOT_COLOR,
+            }));
+            baseline -= leading;
+        }
+        (
+            draws,
+            Area {
+                bottom: inner.bottom + height + 14.0,
+                ..inner
+            },
+        )
+    }
+}
+
+/// Shapes given from the top-left corner (`left`, `top`) of their area, in
+/// PDF coordinates: a drawing's page, an element's area.
+pub(super) fn place(shapes: &[Shape], left: f32, top: f32) -> Vec<Draw> {
+    let f = fonts();
+    let mut out = Vec::new();
+    for shape in shapes {
+        match shape {
+            Shape::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => out.push(Draw::Rect {
+                x: left + x,
+                y: top - y - h,
+                w: *w,
+                h: *h,
+                fill: *fill,
+                stroke: *stroke,
+            }),
+            Shape::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                color,
+            } => out.push(Draw::Line {
+                x1: left + x1,
+                y1: top - y1,
+                x2: left + x2,
+                y2: top - y2,
+                width: *width,
+                color: *color,
+            }),
+            Shape::Text {
+                x,
+                y,
+                w,
+                h,
+                text,
+                size,
+                bold,
+                italic,
+                align,
+                color,
+            } => {
+                let face = Face::new(*bold, *italic);
+                let (lines, _) = fit_face(text, *w, *size, face, lines_fitting(*h, *size));
+                for (i, line) in lines.into_iter().enumerate() {
+                    let lw = f.width(face, &line, *size);
+                    let dx = match align {
+                        CellAlign::Left => 0.0,
+                        CellAlign::Center => ((w - lw) / 2.0).max(0.0),
+                        CellAlign::Right => (w - lw).max(0.0),
+                    };
+                    let baseline =
+                        top - y - i as f32 * TEXT_LEADING * size - (ASCENT + 0.03) * size;
+                    out.push(Draw::Text(TextLine {
+                        x: left + x + dx,
+                        y: baseline,
+                        size: *size,
+                        runs: vec![(face, line)],
+                        space_extra: 0.0,
+                        color: *color,
+                    }));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The document an editable writer gets: each element replaced by its
+/// fallback blocks, each decoration by nothing, the foot of the last one
+/// closing the document as a small paragraph.
+pub(super) fn for_docx(doc: &Document) -> Document {
+    let mut blocks = Vec::with_capacity(doc.blocks.len());
+    let mut foot = None;
+    for b in &doc.blocks {
+        match b {
+            Block::Element(c) => blocks.extend(c.0.fallback()),
+            Block::Decoration(d) => foot = d.foot.clone(),
+            other => blocks.push(other.clone()),
+        }
+    }
+    if let Some(text) = foot {
+        blocks.push(Block::Styled(super::model::Styled {
+            lines: vec![super::model::span(&text, false)],
+            size: FOOT_SIZE,
+            align: CellAlign::Center,
+            color: FOOT_COLOR,
+            before: 18.0,
+            from: 0.0,
+        }));
+    }
+    Document {
+        blocks,
+        ..doc.clone()
+    }
+}
