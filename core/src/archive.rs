@@ -138,6 +138,13 @@ impl Store {
                 });
             }
         }
+        // Still marked open, with its WAL beside and no crashed holder: the
+        // last close could not checkpoint (see `close`).
+        let unclean_close = if check_copy && wal_beside && held.recovered_from.is_none() {
+            open_mark(&conn)?.map(|m| m.describe())
+        } else {
+            None
+        };
         let version = db::schema_version(&conn)?;
         let mut store = Store {
             conn,
@@ -146,6 +153,7 @@ impl Store {
             lock: Some(held),
             schema: schema(),
             clock: Clock::Local,
+            unclean_close,
         };
         if version < schema().latest_version() {
             backup::make(
@@ -208,6 +216,20 @@ impl Store {
             lock: None,
             schema: schema(),
             clock: Clock::Local,
+            unclean_close: None,
+        })
+    }
+
+    /// What to tell the user at opening when the last close of this archive
+    /// could not bring its WAL into the main file: the work was in the
+    /// `-wal` beside it and is taken up now.
+    pub fn unclean_close_notice(&self) -> Option<String> {
+        let path = self.path()?;
+        self.unclean_close.as_ref().map(|who| {
+            format!(
+                "L'ultima chiusura dell'archivio ({who}) non è riuscita a riportare tutto il lavoro nel file principale (ad esempio per il disco pieno): il lavoro era nel file «{}» accanto all'archivio ed è stato ripreso ora. Fino a una chiusura corretta, copiare l'archivio solo con «Salva una copia dell'archivio…».",
+                db::wal_name(path)
+            )
         })
     }
 
@@ -226,8 +248,12 @@ impl Store {
         let checkpoint = if self.read_only || path.is_none() {
             Ok(())
         } else {
-            // Closed cleanly: the file no longer says it is open.
-            kv::remove(&self.conn, kv::OPEN_BY)
+            // Everything into the main file first; only then does the file
+            // stop saying it is open. A close that cannot checkpoint (a full
+            // disk, a reader holding the WAL) leaves the mark beside the
+            // WAL, and the next opening tells the user (`unclean_close_notice`).
+            checkpoint(&self.conn)
+                .and_then(|()| kv::remove(&self.conn, kv::OPEN_BY))
                 .and_then(|()| checkpoint(&self.conn))
                 .map_err(|e| e.at_archive(path.as_deref()))
         };

@@ -48,6 +48,8 @@ pub struct Store {
     schema: &'static db::Schema,
     /// Where "today" comes from, for every rule that depends on the date.
     clock: Clock,
+    /// Who had the archive open when its last close could not checkpoint.
+    unclean_close: Option<String>,
 }
 
 impl Store {
@@ -63,6 +65,7 @@ impl Store {
             lock: None,
             schema,
             clock: Clock::Local,
+            unclean_close: None,
         }
     }
 

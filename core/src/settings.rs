@@ -8,6 +8,7 @@ use crate::db::kv::{
     STALL_DAYS, UPDATED_AT,
 };
 use crate::error::{Error, Result};
+use crate::text::{self, Rule};
 use crate::Store;
 
 impl Store {
@@ -26,17 +27,16 @@ impl Store {
     }
 
     pub fn save_settings(&mut self, new: &Settings) -> Result<Settings> {
-        let name = new.operator_name.trim().to_string();
+        let name = text::field(
+            "operator_name",
+            "Nome dell'operatore",
+            &new.operator_name,
+            Rule::line(100),
+        )?;
         if name.is_empty() {
             return Err(Error::validation(
                 "operator_name",
                 "Nome dell'operatore: campo obbligatorio (compare nel registro delle modifiche).",
-            ));
-        }
-        if name.chars().count() > 100 {
-            return Err(Error::validation(
-                "operator_name",
-                "Nome dell'operatore: al massimo 100 caratteri.",
             ));
         }
         if !(1..=365).contains(&new.stall_days) {
@@ -45,37 +45,30 @@ impl Store {
                 "Giorni di attesa per il sollecito: un numero da 1 a 365.",
             ));
         }
-        let signatory_name = new.signatory_name.trim().to_string();
-        let signatory_title = new.signatory_title.trim().to_string();
-        for (field, label, value) in [
-            (
-                "signatory_name",
-                "Firmatario delle lettere",
-                &signatory_name,
-            ),
-            (
-                "signatory_title",
-                "Qualifica del firmatario",
-                &signatory_title,
-            ),
-        ] {
-            if value.chars().count() > 120 || value.chars().any(char::is_control) {
-                return Err(Error::validation(
-                    field,
-                    format!("{label}: al massimo 120 caratteri, su una riga."),
-                ));
-            }
-        }
-        let secretariat_address = new.secretariat_address.trim().to_string();
-        if secretariat_address.chars().count() > 200
-            || secretariat_address.chars().any(char::is_control)
-        {
-            return Err(Error::validation(
-                "secretariat_address",
-                "Sede della Segreteria: al massimo 200 caratteri, su una riga.",
-            ));
-        }
-        let secretariat_fiscal_code = new.secretariat_fiscal_code.trim().to_string();
+        let signatory_name = text::field(
+            "signatory_name",
+            "Firmatario delle lettere",
+            &new.signatory_name,
+            Rule::line(120),
+        )?;
+        let signatory_title = text::field(
+            "signatory_title",
+            "Qualifica del firmatario",
+            &new.signatory_title,
+            Rule::line(120),
+        )?;
+        let secretariat_address = text::field(
+            "secretariat_address",
+            "Sede della Segreteria",
+            &new.secretariat_address,
+            Rule::line(200),
+        )?;
+        let secretariat_fiscal_code = text::field(
+            "secretariat_fiscal_code",
+            "Codice fiscale della Città Metropolitana",
+            &new.secretariat_fiscal_code,
+            Rule::CODE,
+        )?;
         if !secretariat_fiscal_code.is_empty()
             && (secretariat_fiscal_code.len() != 11
                 || !secretariat_fiscal_code.chars().all(|c| c.is_ascii_digit()))
@@ -85,15 +78,30 @@ impl Store {
                 "Codice fiscale della Città Metropolitana: 11 cifre.",
             ));
         }
-        let secretariat_phone = new.secretariat_phone.trim().to_string();
+        let secretariat_phone = text::field(
+            "secretariat_phone",
+            "Telefono della Segreteria",
+            &new.secretariat_phone,
+            Rule::CODE,
+        )?;
         if !secretariat_phone.is_empty() {
             crate::validate::phone("secretariat_phone", &secretariat_phone)?;
         }
-        let secretariat_pec = new.secretariat_pec.trim().to_string();
+        let secretariat_pec = text::field(
+            "secretariat_pec",
+            "PEC della Segreteria",
+            &new.secretariat_pec,
+            Rule::TITLE,
+        )?;
         if !secretariat_pec.is_empty() {
             crate::validate::email("secretariat_pec", "PEC della Segreteria", &secretariat_pec)?;
         }
-        let backup_dir = new.backup_dir.trim().to_string();
+        let backup_dir = text::field(
+            "backup_dir",
+            "Cartella delle copie di sicurezza",
+            &new.backup_dir,
+            Rule::line(1000),
+        )?;
         if !backup_dir.is_empty() {
             check_backup_dir(&backup_dir)?;
         }

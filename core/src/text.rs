@@ -1,7 +1,161 @@
-//! Text folding for the search a secretary expects: case- and
-//! accent-insensitive, punctuation-blind ("sant agata" finds "Sant'Agata").
+//! The one text rule of every field a user types ([`Rule`], [`field`]:
+//! NFC, no control characters, a length limit, only characters the
+//! documents can print), and text folding for the search a secretary
+//! expects: case- and accent-insensitive, punctuation-blind ("sant agata"
+//! finds "Sant'Agata").
 
 use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Error, Result};
+
+/// How a field is checked: its longest length in characters, and whether
+/// it may hold several lines (then tabs and line breaks are allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub max: usize,
+    pub multiline: bool,
+}
+
+impl Rule {
+    /// A code, a number as typed, a short label.
+    pub const CODE: Rule = Rule::line(50);
+    /// A name of a person, a unit, a place, an office.
+    pub const NAME: Rule = Rule::line(200);
+    /// A title, an address, a list of names on one line.
+    pub const TITLE: Rule = Rule::line(300);
+    /// Notes and motivations.
+    pub const NOTE: Rule = Rule::lines(4000);
+    /// A long description.
+    pub const TEXT: Rule = Rule::lines(10_000);
+
+    /// A field on one line of at most `max` characters.
+    pub const fn line(max: usize) -> Rule {
+        Rule {
+            max,
+            multiline: false,
+        }
+    }
+
+    /// A field of several lines of at most `max` characters in all.
+    pub const fn lines(max: usize) -> Rule {
+        Rule {
+            max,
+            multiline: true,
+        }
+    }
+}
+
+fn code_point(c: char) -> String {
+    let shown = if c.is_control() || c.is_whitespace() {
+        String::new()
+    } else {
+        format!("«{c}» ")
+    };
+    format!("{shown}(U+{:04X})", c as u32)
+}
+
+/// The one text rule, applied to every field a user types: the value as
+/// it is stored (Unicode NFC, line breaks as `\n`, trimmed; on one line,
+/// runs of spaces made one), or a field error naming what is wrong:
+/// a control character (tabs and line breaks are allowed only where
+/// `rule.multiline`), more than `rule.max` characters, or a character the
+/// documents' fonts cannot print (an emoji, a script they lack), named,
+/// so that a document never prints less than the archive holds.
+pub fn field(field: &str, label: &str, value: &str, rule: Rule) -> Result<String> {
+    let v: String = value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .nfc()
+        .collect();
+    let v = if rule.multiline {
+        v.lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    } else {
+        v.trim()
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if let Some(c) = v
+        .chars()
+        .find(|c| c.is_control() && !(rule.multiline && matches!(c, '\t' | '\n')))
+    {
+        let message = if matches!(c, '\t' | '\n') {
+            format!("{label}: va scritto su una sola riga, senza a capo né tabulazioni.")
+        } else {
+            format!(
+                "{label}: contiene un carattere di controllo {}, che non si può scrivere: toglierlo.",
+                code_point(c)
+            )
+        };
+        return Err(Error::validation(field, message));
+    }
+    let count = v.chars().count();
+    if count > rule.max {
+        return Err(Error::validation(
+            field,
+            format!(
+                "{label}: al massimo {} caratteri (ne ha {}).",
+                thousands(rule.max as i64),
+                thousands(count as i64)
+            ),
+        ));
+    }
+    let missing = crate::documents::fonts::fonts().missing_chars(&v);
+    if !missing.is_empty() {
+        let list = missing
+            .iter()
+            .take(10)
+            .map(|c| code_point(*c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if missing.len() > 10 {
+            format!(" e altri {}", missing.len() - 10)
+        } else {
+            String::new()
+        };
+        return Err(Error::validation(
+            field,
+            format!(
+                "{label}: i caratteri {list}{more} non si possono stampare nei documenti: toglierli o sostituirli."
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+/// [`field`], and not empty.
+pub fn required(field_name: &str, label: &str, value: &str, rule: Rule) -> Result<String> {
+    let v = field(field_name, label, value, rule)?;
+    if v.is_empty() {
+        return Err(Error::validation(
+            field_name,
+            format!("{label}: campo obbligatorio."),
+        ));
+    }
+    Ok(v)
+}
+
+/// [`field`] of an optional value; empty is None.
+pub fn optional(
+    field_name: &str,
+    label: &str,
+    value: &Option<String>,
+    rule: Rule,
+) -> Result<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(v) => {
+            let v = field(field_name, label, v, rule)?;
+            Ok((!v.is_empty()).then_some(v))
+        }
+    }
+}
 
 /// Lower case, accents removed, every run of non-alphanumerics one space.
 pub fn fold(s: &str) -> String {
@@ -75,6 +229,44 @@ mod tests {
         );
         assert_eq!(query_terms("ALÌ, terme"), vec!["ali", "terme"]);
         assert!(query_terms(" '' ").is_empty());
+    }
+
+    #[test]
+    fn the_text_rule() {
+        let name = |v: &str| field("name", "Nome", v, Rule::NAME);
+        let note = |v: &str| field("notes", "Note", v, Rule::NOTE);
+        // NFC: «e» + combining acute is stored as «é».
+        assert_eq!(name("  Caffe\u{301}   Rossi ").unwrap(), "Caffé Rossi");
+        assert_eq!(
+            note(" riga uno \r\n\triga due ").unwrap(),
+            "riga uno\n\triga due"
+        );
+        for (v, part) in [
+            ("Rossi\u{0}", "U+0000"),
+            ("Ros\u{1b}si", "U+001B"),
+            ("Rossi\u{1}", "U+0001"),
+            ("Ros\tsi", "una sola riga"),
+            ("Ros\nsi", "una sola riga"),
+            ("Rossi \u{1F600}", "«\u{1F600}» (U+1F600)"),
+            ("Rossi\u{FFFE}", "U+FFFE"),
+            ("月", "(U+6708)"),
+        ] {
+            let e = name(v).unwrap_err();
+            assert_eq!(e.field(), Some("name"), "{v:?}");
+            assert!(e.to_string().contains(part), "{v:?}: {e}");
+        }
+        assert!(note("a\u{7}b").is_err());
+        let long = "a".repeat(201);
+        let e = name(&long).unwrap_err();
+        assert!(e.to_string().contains("al massimo 200 caratteri"), "{e}");
+        assert!(name(&"à".repeat(200)).is_ok());
+        assert_eq!(
+            optional("n", "N", &Some("  ".into()), Rule::NAME).unwrap(),
+            None
+        );
+        assert!(required("n", "N", " ", Rule::NAME).is_err());
+        // Italian, Greek and the usual signs print.
+        assert!(name("Àlì Perù – «€ 2.500» § 3° ñ ß Ωμέγα").is_ok());
     }
 }
 

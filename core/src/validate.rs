@@ -264,19 +264,7 @@ pub fn unique_name(
     except: Option<i64>,
 ) -> Result<String> {
     use rusqlite::OptionalExtension;
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(Error::validation(
-            "name",
-            format!("{label}: campo obbligatorio."),
-        ));
-    }
-    if name.chars().count() > 80 {
-        return Err(Error::validation(
-            "name",
-            format!("{label}: al massimo 80 caratteri."),
-        ));
-    }
+    let name = crate::text::required("name", label, name, crate::text::Rule::line(80))?;
     let clash: Option<i64> = conn
         .query_row(
             &format!("SELECT id FROM {table} WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2"),

@@ -420,7 +420,8 @@ fn data_is_data_in_every_default_template() {
         .iter()
         .map(|k| shape(&s, *k, None))
         .collect();
-    let name = "**Alì** #1 *x* _y_ ::: firma | @titolo X\n- voce\n1. uno";
+    // A name is on one line (the text rule); the multi-line fields keep their breaks.
+    let name = "**Alì** #1 *x* _y_ ::: firma | @titolo X - voce 1. uno";
     let rpct = "- Mario | Rossi **";
     let sindaco = "1. Anna ::: fine # @intestazione Z";
     let mut c: cdp_core::registry::ComuneInput =
@@ -428,7 +429,7 @@ fn data_is_data_in_every_default_template() {
             .unwrap();
     c.name = name.into();
     c.notes = Some("# nota\n::: firma\n| a | b |".into());
-    c.address = Some("@nuovapagina\n## Via *Roma*".into());
+    c.address = Some("@nuovapagina ## Via *Roma*".into());
     s.update_comune(SANT_AGATA, &c).unwrap();
     for r in s.referents(SANT_AGATA).unwrap() {
         s.delete_referent(r.id, None).unwrap();

@@ -70,7 +70,8 @@ fn signed_digitally_by_the_settings_the_batch_says_so_and_the_attestato_prints_t
     let mut settings = s.training_settings().unwrap();
     assert!(!settings.sign_digitally, "printed name by default");
     settings.sign_digitally = true;
-    s.save_training_settings(&settings).unwrap();
+    // The saved settings carry their new version (the next save would be stale otherwise).
+    settings = s.save_training_settings(&settings).unwrap();
     let done = s
         .issue_event_certificates_to(
             e,

@@ -47,6 +47,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             app::job_start,
             app::job_cancel,
             archive::archive_open_read_only,
+            archive::archive_open_anyway,
             archive::archive_backups,
             archive::archive_backup_now,
             archive::archive_save_copy,
@@ -247,6 +248,7 @@ pub fn run() {
             app.manage(AppState::open(path, clock_from_env()));
             app.manage(commands::imports::ImportFile::default());
             exit_on_signals(app.handle().clone());
+            checkpoint_when_idle(app.handle().clone());
             Ok(())
         })
         .invoke_handler(catch_panics(commands.invoke_handler()))
@@ -295,6 +297,17 @@ fn clock_from_env() -> cdp_core::Clock {
         eprintln!("CDP_TODAY: {e}");
         cdp_core::Clock::Local
     })
+}
+
+/// Every few seconds, when no command is running, the WAL is checkpointed
+/// passively (see `AppState::idle_checkpoint`).
+fn checkpoint_when_idle(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(15));
+        if let Some(state) = app.try_state::<AppState>() {
+            state.idle_checkpoint();
+        }
+    });
 }
 
 /// SIGTERM, SIGINT and SIGHUP end the app normally (the archive is closed).

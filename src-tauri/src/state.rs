@@ -59,9 +59,17 @@ impl AppState {
             notices: Mutex::new(Vec::new()),
             clock,
         };
-        let opened = Store::open(&state.db_path)
+        let opened = Store::open(&state.db_path);
+        state.take(opened);
+        state
+    }
+
+    /// Puts an opened store in place (clock set) with what the user must be
+    /// told about it, or why it could not be opened.
+    fn take(&self, opened: cdp_core::Result<Store>) {
+        let opened = opened
             .map(|mut s| {
-                s.set_clock(clock);
+                s.set_clock(self.clock);
                 s
             })
             .map_err(Error::from);
@@ -73,16 +81,41 @@ impl AppState {
                     h.describe()
                 ));
             }
+            notices.extend(store.unclean_close_notice());
             if let Err(e) = store.daily_backup(chrono::Utc::now()) {
                 notices.push(format!(
                     "Copia di sicurezza giornaliera non riuscita. {} Controllare la cartella delle copie in Impostazioni.",
                     store.explain(e)
                 ));
             }
-            *state.notices.lock().unwrap_or_else(|p| p.into_inner()) = notices;
+            *self.notices.lock().unwrap_or_else(|p| p.into_inner()) = notices;
         }
-        *state.lock() = opened;
-        state
+        *self.lock() = opened;
+    }
+
+    /// Opens for writing an archive refused as a copy made while the app
+    /// was running (`archive_suspected_copy`): the user read the warning
+    /// and chose «Apri comunque».
+    pub fn open_anyway(&self) -> Result<()> {
+        if self.lock().is_ok() {
+            return Ok(());
+        }
+        self.take(Store::open_anyway(&self.db_path));
+        match &*self.lock() {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// A passive checkpoint when no command is running (the shell calls it
+    /// every few seconds): the main file catches up with what a reader held
+    /// back at the last action, even when nothing is saved for a while.
+    pub fn idle_checkpoint(&self) {
+        if let Ok(guard) = self.store.try_lock() {
+            if let Ok(store) = &*guard {
+                store.passive_checkpoint();
+            }
+        }
     }
 
     /// Replaces a refused opening with a read-only one (the user chose it).

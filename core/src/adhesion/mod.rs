@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::registry::referents::{add_referent_in, get_referent};
 use crate::registry::{get_comune, ReferentInput};
+use crate::text::{self, Rule};
 use crate::{audit, validate, Store};
 
 /// This domain's part of the archive. The adhesion workflow and its history.
@@ -405,31 +406,16 @@ fn last_effective(history: &[HistoryEntry]) -> Option<&HistoryEntry> {
 }
 
 fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim().to_string();
-    if v.is_empty() {
-        return Err(Error::validation(
-            field,
-            format!("{label}: campo obbligatorio."),
-        ));
-    }
-    if v.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            format!("{label}: al massimo {max} caratteri."),
-        ));
-    }
-    Ok(v)
+    let rule = if max > 300 {
+        Rule::lines(max)
+    } else {
+        Rule::line(max)
+    };
+    text::required(field, label, value, rule)
 }
 
 fn optional_note(note: &Option<String>) -> Result<Option<String>> {
-    let n = crate::text::clean(note);
-    if n.as_deref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(Error::validation(
-            "note",
-            "Note: al massimo 2000 caratteri.",
-        ));
-    }
-    Ok(n)
+    text::optional("note", "Note", note, Rule::lines(2000))
 }
 
 /// Checks a step's date: a real date, not after `today`, not before the last step.

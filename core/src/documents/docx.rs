@@ -188,8 +188,21 @@ fn numbering(docx: Docx) -> Docx {
         .add_abstract_numbering(AbstractNumbering::new(DECIMAL).add_level(level("decimal", "%1.")))
 }
 
+/// `s` with every character XML 1.0 cannot hold (control characters but
+/// tab and line break, U+FFFE, U+FFFF) as U+FFFD.
+pub(super) fn xml_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
 pub(super) fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    xml_chars(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -502,8 +515,12 @@ fn page_break() -> Paragraph {
 /// as text too, with the PDF's numbers). A `Drawing` page becomes its
 /// shapes' texts in reading order under a note.
 pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
-    // Elements as their fallback text, decorations as their foot.
-    let doc = &super::element::for_docx(doc);
+    // Elements as their fallback text, decorations as their foot; and
+    // since XML 1.0 cannot hold a control character even escaped, one that
+    // came in before the text rule refused them is written as «�», visibly.
+    let mut safe = super::element::for_docx(doc);
+    safe.map_text(xml_chars);
+    let doc = &safe;
     let style = doc.style;
     let (header, footer) = header_footer(&doc.header);
     let mut docx = styles(

@@ -307,6 +307,109 @@ fn split_word(word: &Word, b: usize, mark: &str, f: &Fonts, size: f32) -> (Word,
     (head, rest)
 }
 
+/// The longest word the dictionary is asked to hyphenate, and the longest
+/// rest of a broken word given back to the line breaker whole: a longer
+/// run of characters (a pasted address, 100 KB without a space) is broken
+/// in one pass by [`break_one_piece`].
+const LONGEST_WORD: usize = 64;
+
+/// Breaks a one-piece word that does not fit on `line`: at the furthest
+/// natural break (an address, a compound) that fits, else on a new line,
+/// else by characters. Ends the lines it fills and leaves the last part
+/// on `line`; returns the rest to break again when it is a short word (so
+/// that it can be hyphenated). One pass over the word: the time is
+/// linear in its length however long it is.
+fn break_one_piece(
+    word: &Word,
+    line: &mut Line,
+    lines: &mut Vec<Line>,
+    max: f32,
+    size: f32,
+    f: &Fonts,
+) -> Option<Word> {
+    let piece = &word.pieces[0];
+    let (face, text) = (piece.face, piece.text.as_str());
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    // Widths in thousandths of an em, summed as `Fonts::width` sums them.
+    let mut units = Vec::with_capacity(bytes.len());
+    units.push(0u32);
+    for c in text.chars() {
+        let last = units[units.len() - 1];
+        units.push(last + u32::from(f.char_width(face, c).unwrap_or(0)));
+    }
+    let width = |a: usize, b: usize| (units[b] - units[a]) as f32 * size / 1000.0;
+    let breaks: Vec<usize> = natural_breaks(text)
+        .into_iter()
+        .map(|b| bytes.partition_point(|&x| x < b))
+        .collect();
+    let n = bytes.len() - 1;
+    let space_w = f.width(face, " ", size);
+    let mut start = 0;
+    let mut next_break = 0;
+    let mut restarted = false;
+    loop {
+        // A short rest is a word again (it may be hyphenated), unless it is
+        // the rest of an address, whose breaks need the whole address.
+        if restarted && n - start <= LONGEST_WORD && (start == 0 || breaks.is_empty()) {
+            let rest = &text[bytes[start]..];
+            return Some(Word {
+                pieces: vec![Piece {
+                    face,
+                    text: rest.to_string(),
+                }],
+                width: width(start, n),
+                space_before: 0.0,
+            });
+        }
+        let with_space = !line.is_empty() && start == 0;
+        let space = if with_space { word.space_before } else { 0.0 };
+        let avail = max + 0.01 - line.width - space;
+        let mut end = start;
+        while end < n && width(start, end + 1) <= avail {
+            end += 1;
+        }
+        let push = |line: &mut Line, a: usize, b: usize| {
+            if with_space {
+                line.push(face, " ", space_w);
+            }
+            line.push(face, &text[bytes[a]..bytes[b]], width(a, b));
+        };
+        if end == n {
+            push(line, start, n);
+            return None;
+        }
+        while next_break < breaks.len() && breaks[next_break] <= start {
+            next_break += 1;
+        }
+        let fit = breaks[next_break..]
+            .iter()
+            .take_while(|&&b| b <= end)
+            .last()
+            .copied();
+        if let Some(b) = fit {
+            push(line, start, b);
+            lines.push(std::mem::take(line));
+            start = b;
+        } else if !line.is_empty() {
+            lines.push(std::mem::take(line));
+        } else {
+            // By characters: as many as fit, at least one.
+            let mut cut = start + 1;
+            while cut < n && width(start, cut + 1) <= max {
+                cut += 1;
+            }
+            push(line, start, cut);
+            lines.push(std::mem::take(line));
+            start = cut;
+        }
+        restarted = true;
+    }
+}
+
 /// Breaks words into lines of at most `max` points (first fit, with
 /// hyphenation when the next word does not fit).
 pub(super) fn break_lines(
@@ -367,7 +470,10 @@ pub(super) fn break_lines_with(
                     .is_some_and(char::is_lowercase)
             }),
         };
-        if may_hyphenate && word.pieces.len() == 1 {
+        if may_hyphenate
+            && word.pieces.len() == 1
+            && word.pieces[0].text.chars().count() <= LONGEST_WORD
+        {
             let piece = &word.pieces[0];
             let hyphen_w = f.width(piece.face, "-", size);
             let points = hyphen_points(&piece.text);
@@ -383,20 +489,13 @@ pub(super) fn break_lines_with(
                 continue;
             }
         }
-        // Break an address or a hyphenated compound at a natural point.
+        // Break an address or a hyphenated compound at a natural point,
+        // or a word wider than the line by characters.
         if word.pieces.len() == 1 {
-            let piece = &word.pieces[0];
-            let points = natural_breaks(&piece.text);
-            let fit = points.iter().rev().find(|&&b| {
-                line.width + space + f.width(piece.face, &piece.text[..b], size) <= max + 0.01
-            });
-            if let Some(&b) = fit {
-                let (head, rest) = split_word(&word, b, "", f, size);
-                line.push_word(&head, !line.is_empty(), f, size);
-                lines.push(std::mem::take(&mut line));
+            if let Some(rest) = break_one_piece(&word, &mut line, &mut lines, max, size, f) {
                 queue.push_front(rest);
-                continue;
             }
+            continue;
         }
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
@@ -601,5 +700,40 @@ mod tests {
             .join("\n");
         assert!(!joined.contains("dell'-"), "{joined}");
         assert!(!joined.contains("n.\n190"), "{joined}");
+    }
+
+    fn broken(text: &str, max: f32) -> Vec<String> {
+        let f = fonts();
+        let spans = vec![Span {
+            text: text.into(),
+            bold: false,
+            italic: false,
+        }];
+        let lines = break_lines(&words(&spans, 10.0, Face::Regular, f), max, 10.0, f, true);
+        for l in &lines {
+            assert!(l.width <= max + 0.01, "{l:?}");
+        }
+        lines.iter().map(line_text).collect()
+    }
+
+    #[test]
+    fn a_long_unbroken_word_is_cut_by_characters_and_nothing_is_lost() {
+        let word = "x".repeat(100 * 1024);
+        let lines = broken(&format!("Luogo: {word} fine"), 200.0);
+        assert!(lines.len() > 300, "{}", lines.len());
+        assert_eq!(lines.concat().replace(' ', ""), format!("Luogo:{word}fine"));
+        assert!(lines[1..lines.len() - 1]
+            .iter()
+            .all(|l| l.chars().count() > 30));
+        // A long address still breaks after its separators.
+        let address = format!("https://www.esempio.it/{}", "cartella/".repeat(40));
+        let lines = broken(&address, 120.0);
+        assert_eq!(lines.concat(), address);
+        assert!(
+            lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.ends_with(['/', '.'])),
+            "{lines:?}"
+        );
     }
 }

@@ -220,7 +220,8 @@ fn pdf_string(s: &str) -> Object {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    super::docx::xml_chars(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

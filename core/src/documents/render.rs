@@ -53,10 +53,36 @@ impl Prepared {
     }
 }
 
-/// Lays out and writes `doc`.
+/// The characters of `doc` that the PDF's fonts cannot print.
+pub fn unprintable(doc: &Document) -> Vec<char> {
+    let text = std::cell::RefCell::new(String::new());
+    doc.clone().map_text(|s| {
+        text.borrow_mut().push_str(s);
+        s.to_string()
+    });
+    super::fonts::fonts().missing_chars(&text.into_inner())
+}
+
+/// Lays out and writes `doc`. A PDF whose text holds characters the fonts
+/// cannot print is refused with their list: a document never prints less
+/// than the archive holds without saying so (the text rule refuses them
+/// when typed; this catches what came in before it, or from a file).
 pub fn render(doc: &Document, format: Format, meta: &Meta) -> Result<Rendered> {
     match format {
         Format::Pdf => {
+            let missing = unprintable(doc);
+            if !missing.is_empty() {
+                let list = missing
+                    .iter()
+                    .take(10)
+                    .map(|c| format!("«{c}» (U+{:04X})", *c as u32))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(crate::error::Error::validation(
+                    "document",
+                    format!("Il documento contiene caratteri che il carattere tipografico non può stampare: {list}. Correggere i dati che li contengono (o scegliere il formato Word)."),
+                ));
+            }
             let pages = super::compose::compose(doc);
             Ok(Rendered {
                 bytes: super::pdf::write(&pages, meta)?,

@@ -300,7 +300,19 @@ impl Store {
                 Some("body"),
             ));
         }
-        let body = body.replace("\r\n", "\n");
+        // The text rule (no control characters, only printable ones; the
+        // length is the template engine's own limit), the text kept as
+        // typed but for NFC and line breaks.
+        let body: String = {
+            use unicode_normalization::UnicodeNormalization;
+            body.replace("\r\n", "\n").nfc().collect()
+        };
+        crate::text::field(
+            "body",
+            "Testo del modello",
+            &body,
+            crate::text::Rule::lines(usize::MAX),
+        )?;
         template::check_with(&body, &kind.placeholders())?;
         check(self, &body)?;
         if current.body == body {

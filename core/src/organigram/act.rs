@@ -269,14 +269,21 @@ impl Store {
     }
 
     /// Saves the edited template as a new version, checked first (syntax,
-    /// unknown placeholders).
+    /// unknown placeholders) and dry-run: filled with today's organigram, as
+    /// a first act and as an update, so that a template that loops or
+    /// fails is refused here rather than when the act is printed.
     pub fn save_org_act_template(
         &mut self,
         body: &str,
         version: Option<&str>,
     ) -> Result<ActTemplate> {
         let base = base_version(version)?;
-        self.save_template_version(ActKind::GruppoLavoro, body, base, |_, _| Ok(()))?;
+        self.save_template_version(ActKind::GruppoLavoro, body, base, |s, body| {
+            for aggiornamento in [false, true] {
+                fill(body, &s.org_act_job(s.today(), aggiornamento)?.ctx)?;
+            }
+            Ok(())
+        })?;
         self.org_act_template()
     }
 

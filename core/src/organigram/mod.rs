@@ -94,35 +94,19 @@ pub fn period_it(from: Option<&str>, to: Option<&str>) -> String {
     }
 }
 
-/// A single-line text field: spaces collapsed, required, at most `max` characters.
+/// A single-line text field (the one text rule), required, at most `max` characters.
 pub(crate) fn required_text(field: &str, label: &str, v: &str, max: usize) -> Result<String> {
-    let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
-    if v.is_empty() {
-        return Err(Error::validation(
-            field,
-            format!("{label}: campo obbligatorio."),
-        ));
-    }
-    if v.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            format!("{label}: al massimo {max} caratteri."),
-        ));
-    }
-    Ok(v)
+    crate::text::required(field, label, v, crate::text::Rule::line(max))
 }
 
-/// An optional single-line field: spaces collapsed, at most `max` characters.
+/// An optional single-line field (the one text rule), at most `max` characters.
 pub(crate) fn optional_text(
     field: &str,
     label: &str,
     v: &Option<String>,
     max: usize,
 ) -> Result<Option<String>> {
-    match crate::text::clean(v) {
-        None => Ok(None),
-        Some(s) => required_text(field, label, &s, max).map(Some),
-    }
+    crate::text::optional(field, label, v, crate::text::Rule::line(max))
 }
 
 /// A value as JSON, for the audit rows.

@@ -191,11 +191,11 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
     let full_name = required_text("full_name", "Nome e cognome", &p.full_name, 120)?;
     let ente = optional_text("ente", "Ente", &p.ente, 160)?;
     let qualifica = optional_text("qualifica", "Qualifica", &p.qualifica, 160)?;
-    let email = crate::text::clean(&p.email).map(|s| s.to_lowercase());
+    let email = optional_text("email", "E-mail", &p.email, 300)?.map(|s| s.to_lowercase());
     if let Some(e) = &email {
         validate::email("email", "E-mail", e)?;
     }
-    let phone = crate::text::clean(&p.phone);
+    let phone = optional_text("phone", "Telefono", &p.phone, 50)?;
     if let Some(ph) = &phone {
         validate::phone("phone", ph)?;
     }

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::text::{clean, fold, query_terms};
+use crate::text::{self, fold, query_terms, Rule};
 use crate::{audit, validate, Store};
 
 pub use referents::{Referent, ReferentInput, Role};
@@ -289,20 +289,14 @@ pub(crate) fn push_zone_filter(
 
 /// Validates and normalises the editable fields (trimmed; empty → None).
 fn check_input(input: &ComuneInput, today: chrono::NaiveDate) -> Result<ComuneInput> {
-    let name = input.name.trim().to_string();
-    if name.is_empty() {
-        return Err(Error::validation(
-            "name",
-            "Denominazione: campo obbligatorio.",
-        ));
-    }
-    if name.chars().count() > 120 {
-        return Err(Error::validation(
-            "name",
-            "Denominazione: al massimo 120 caratteri.",
-        ));
-    }
-    let cadastral_code = input.cadastral_code.trim().to_uppercase();
+    let name = text::required("name", "Denominazione", &input.name, Rule::line(120))?;
+    let cadastral_code = text::field(
+        "cadastral_code",
+        "Codice catastale",
+        &input.cadastral_code,
+        Rule::CODE,
+    )?
+    .to_uppercase();
     validate::cadastral_code("cadastral_code", &cadastral_code)?;
     if let Some(p) = input.population {
         if !(0..=5_000_000).contains(&p) {
@@ -334,23 +328,29 @@ fn check_input(input: &ComuneInput, today: chrono::NaiveDate) -> Result<ComuneIn
             "Popolazione e anno di riferimento vanno indicati insieme.",
         ));
     }
-    let pec = clean(&input.pec).map(|s| s.to_lowercase());
+    let pec = text::optional("pec", "PEC", &input.pec, Rule::TITLE)?.map(|s| s.to_lowercase());
     if let Some(p) = &pec {
         validate::email("pec", "PEC", p)?;
     }
-    let ipa_code = clean(&input.ipa_code).map(|s| s.to_lowercase());
+    let ipa_code = text::optional("ipa_code", "Codice IPA", &input.ipa_code, Rule::CODE)?
+        .map(|s| s.to_lowercase());
     if let Some(c) = &ipa_code {
         validate::ipa_code("ipa_code", c)?;
     }
-    let phone = clean(&input.phone);
+    let phone = text::optional("phone", "Telefono", &input.phone, Rule::CODE)?;
     if let Some(p) = &phone {
         validate::phone("phone", p)?;
     }
-    let website = clean(&input.website);
+    let website = text::optional("website", "Sito web", &input.website, Rule::TITLE)?;
     if let Some(w) = &website {
         validate::website("website", w)?;
     }
-    let fiscal_code = clean(&input.fiscal_code);
+    let fiscal_code = text::optional(
+        "fiscal_code",
+        "Codice fiscale del Comune",
+        &input.fiscal_code,
+        Rule::CODE,
+    )?;
     if let Some(cf) = &fiscal_code {
         if cf.len() != 11 || !cf.chars().all(|c| c.is_ascii_digit()) {
             return Err(Error::validation(
@@ -359,24 +359,15 @@ fn check_input(input: &ComuneInput, today: chrono::NaiveDate) -> Result<ComuneIn
             ));
         }
     }
-    for (field, label, value, max) in [
-        ("address", "Indirizzo", &input.address, 200),
-        ("mayor_name", "Sindaco", &input.mayor_name, 120),
-        (
-            "proposing_office",
-            "Ufficio proponente",
-            &input.proposing_office,
-            120,
-        ),
-        ("notes", "Note", &input.notes, 4000),
-    ] {
-        if value.as_deref().is_some_and(|v| v.chars().count() > max) {
-            return Err(Error::validation(
-                field,
-                format!("{label}: al massimo {max} caratteri."),
-            ));
-        }
-    }
+    let address = text::optional("address", "Indirizzo", &input.address, Rule::line(200))?;
+    let mayor_name = text::optional("mayor_name", "Sindaco", &input.mayor_name, Rule::line(120))?;
+    let proposing_office = text::optional(
+        "proposing_office",
+        "Ufficio proponente",
+        &input.proposing_office,
+        Rule::line(120),
+    )?;
+    let notes = text::optional("notes", "Note", &input.notes, Rule::NOTE)?;
     Ok(ComuneInput {
         name,
         cadastral_code,
@@ -384,16 +375,14 @@ fn check_input(input: &ComuneInput, today: chrono::NaiveDate) -> Result<ComuneIn
         population_year: input.population_year,
         pec,
         ipa_code,
-        address: clean(&input.address),
+        address,
         phone,
         website,
-        mayor_name: clean(&input.mayor_name),
-        notes: clean(&input.notes),
+        mayor_name,
+        notes,
         adopting_organ: input.adopting_organ,
         proposing_office: Some(
-            clean(&input.proposing_office)
-                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-                .unwrap_or_else(|| DEFAULT_PROPOSING_OFFICE.to_string()),
+            proposing_office.unwrap_or_else(|| DEFAULT_PROPOSING_OFFICE.to_string()),
         ),
         fiscal_code,
         version: input.version.clone(),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{get_comune, refresh_search_key};
 use crate::db::version::check_version;
 use crate::error::{Error, Result};
-use crate::text::clean;
+use crate::text::{self, clean, Rule};
 use crate::{audit, validate, Store};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -134,24 +134,18 @@ struct Checked {
 }
 
 fn check(input: &ReferentInput) -> Result<Checked> {
-    let full_name = input.full_name.trim().to_string();
-    if full_name.is_empty() {
-        return Err(Error::validation(
-            "full_name",
-            "Nome e cognome: campo obbligatorio.",
-        ));
-    }
-    if full_name.chars().count() > 120 {
-        return Err(Error::validation(
-            "full_name",
-            "Nome e cognome: al massimo 120 caratteri.",
-        ));
-    }
-    let email = clean(&input.email).map(|s| s.to_lowercase());
+    let full_name = text::required(
+        "full_name",
+        "Nome e cognome",
+        &input.full_name,
+        Rule::line(120),
+    )?;
+    let email =
+        text::optional("email", "E-mail", &input.email, Rule::TITLE)?.map(|s| s.to_lowercase());
     if let Some(e) = &email {
         validate::email("email", "E-mail", e)?;
     }
-    let phone = clean(&input.phone);
+    let phone = text::optional("phone", "Telefono", &input.phone, Rule::CODE)?;
     if let Some(p) = &phone {
         validate::phone("phone", p)?;
     }
@@ -182,7 +176,7 @@ fn check(input: &ReferentInput) -> Result<Checked> {
             // Stored as ISO, however they were typed.
             valid_from: from.map(|d| d.to_string()),
             valid_to: to.map(|d| d.to_string()),
-            notes: clean(&input.notes),
+            notes: text::optional("notes", "Note", &input.notes, Rule::NOTE)?,
             version: None,
         },
         from,

@@ -993,7 +993,11 @@ impl Store {
             .map(|p| super::tidy(p))
             .filter(|p| !p.is_empty())
             .collect();
+        for p in &phases {
+            max_len("phases", "Fase del processo", p, 500)?;
+        }
         let office = super::tidy(&input.office);
+        max_len("office", "Ufficio", &office, 300)?;
         self.action(|tx, op| {
             let area = get_area(tx, input.area_id)
                 .map_err(|_| Error::validation("area_id", "Scegliere l'area di rischio."))?;

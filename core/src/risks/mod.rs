@@ -116,14 +116,23 @@ pub struct Indicator {
     pub target_date: String,
 }
 
-/// Collapses runs of white space and trims.
+/// Unicode NFC, runs of white space collapsed, trimmed (a field on one
+/// line; [`max_len`] then applies the one text rule).
 pub(crate) fn tidy(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Trims each line, keeps paragraphs (for long texts).
 pub(crate) fn tidy_long(s: &str) -> String {
-    s.lines()
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .collect::<String>()
+        .lines()
         .map(tidy)
         .collect::<Vec<_>>()
         .join("\n")
@@ -142,14 +151,10 @@ pub(crate) fn required(field: &str, label: &str, value: &str) -> Result<String> 
     Ok(v)
 }
 
+/// The one text rule on a tidied value: no control characters, at most
+/// `max` characters, only characters the documents can print.
 pub(crate) fn max_len(field: &str, label: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            format!("{label}: al massimo {max} caratteri."),
-        ));
-    }
-    Ok(())
+    crate::text::field(field, label, value, crate::text::Rule::lines(max)).map(|_| ())
 }
 
 /// A date field as ISO text.

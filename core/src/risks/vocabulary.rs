@@ -156,7 +156,7 @@ impl Store {
                 "Tipo di area: scegliere «generale» o «specifica».",
             ));
         }
-        let note = crate::text::clean(&input.note);
+        let note = crate::text::optional("note", "Nota", &input.note, crate::text::Rule::NOTE)?;
         self.action(|tx, op| {
             let clash: Option<i64> = tx
                 .query_row(

@@ -442,13 +442,13 @@ impl Store {
 
     /// Annuls an attestato: it stays in the register with the date and reason.
     pub fn annul_certificate(&mut self, id: i64, reason: &str) -> Result<Certificate> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::validation(
-                "reason",
-                "Motivo dell'annullamento: campo obbligatorio.",
-            ));
-        }
+        let reason = crate::text::required(
+            "reason",
+            "Motivo dell'annullamento",
+            reason,
+            crate::text::Rule::lines(2000),
+        )?;
+        let reason = reason.as_str();
         self.action(|tx, op| {
             let before = get_certificate(tx, id)?;
             if before.annulled_at.is_some() {

@@ -286,16 +286,8 @@ fn check_choice(field: &str, label: &str, table: &[(&str, &str)], value: &str) -
 }
 
 fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
-    let title = inp.title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() {
-        return Err(Error::validation("title", "Titolo: campo obbligatorio."));
-    }
-    if title.chars().count() > 200 {
-        return Err(Error::validation(
-            "title",
-            "Titolo: al massimo 200 caratteri.",
-        ));
-    }
+    use crate::text::{optional, Rule};
+    let title = crate::text::required("title", "Titolo", &inp.title, Rule::line(200))?;
     let kind = check_choice("kind", "Tipo di evento", KINDS, &inp.kind)?;
     let mode = check_choice("mode", "Modalità", MODES, &inp.mode)?;
     if let Some(t) = inp.theme_id {
@@ -326,8 +318,10 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             ),
         ));
     }
-    let place = crate::text::clean(&inp.place);
-    let link = crate::text::clean(&inp.link);
+    let place = optional("place", "Luogo", &inp.place, Rule::lines(300))?;
+    let link = optional("link", "Collegamento", &inp.link, Rule::line(500))?;
+    let speakers = optional("speakers", "Relatori", &inp.speakers, Rule::lines(1000))?;
+    let notes = optional("notes", "Note", &inp.notes, Rule::NOTE)?;
     if mode != "webinar" && place.is_none() {
         return Err(Error::validation(
             "place",
@@ -345,14 +339,14 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             ));
         }
     }
-    let credit_minutes = match crate::text::clean(&inp.hours) {
+    let credit_minutes = match optional("hours", "Ore riconosciute", &inp.hours, Rule::CODE)? {
         Some(h) => parse_hours("hours", &h)?,
         None => {
             let d = end.signed_duration_since(start).num_minutes();
             d.max(0)
         }
     };
-    let level = match crate::text::clean(&inp.level) {
+    let level = match optional("level", "Livello", &inp.level, Rule::CODE)? {
         Some(l) => Some(check_choice("level", "Livello", LEVELS, &l)?),
         None => None,
     };
@@ -378,7 +372,7 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
             )
         })?;
     }
-    let seats = match crate::text::clean(&inp.seats) {
+    let seats = match optional("seats", "Posti", &inp.seats, Rule::CODE)? {
         Some(s) => {
             let n: i64 = s.parse().map_err(|_| {
                 Error::validation("seats", format!("Posti: «{s}» non è un numero intero."))
@@ -408,14 +402,14 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
         end,
         place,
         link,
-        speakers: crate::text::clean(&inp.speakers),
+        speakers,
         credit_minutes,
         level,
         audience: audience.join(","),
         zone_id: inp.zone_id,
         seats,
         state,
-        notes: crate::text::clean(&inp.notes),
+        notes,
     })
 }
 
@@ -1075,7 +1069,7 @@ pub(crate) fn event_minutes(e: &Event) -> i64 {
 /// The settings of the training: the share of an event that counts as
 /// present, the yearly target of hours per person, and how the attestati
 /// are signed.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrainingSettings {
     /// Percent, 1–100 (default 75).
@@ -1088,7 +1082,14 @@ pub struct TrainingSettings {
     /// (the default) they print the signatory's name in place of the
     /// autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
     pub sign_digitally: bool,
+    /// The version the form showed (None before the first save): a save
+    /// over settings changed since is refused (`conflict`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
+
+/// The settings store's key of the training settings' version.
+const SETTINGS_VERSION: &str = "training_settings_updated_at";
 
 pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
     let get = |k: &str, d: i64| -> Result<i64> {
@@ -1100,6 +1101,7 @@ pub(crate) fn training_settings(conn: &Connection) -> Result<TrainingSettings> {
         min_share: get("training_min_share", 75)?,
         target_hours: get("training_target_hours", 40)?,
         sign_digitally: get("training_sign_digitally", 0)? == 1,
+        version: crate::db::kv::get(conn, SETTINGS_VERSION)?,
     })
 }
 
@@ -1123,6 +1125,11 @@ impl Store {
         }
         self.action(|tx, op| {
             let before = training_settings(tx)?;
+            // Two forms open on the same settings: the second save is stale.
+            if before.version.is_some() && s.version != before.version {
+                return Err(crate::error::stale());
+            }
+            let version = crate::db::version::next_version(before.version.as_deref().unwrap_or(""));
             crate::db::kv::set(tx, "training_min_share", &s.min_share.to_string())?;
             crate::db::kv::set(tx, "training_target_hours", &s.target_hours.to_string())?;
             crate::db::kv::set(
@@ -1130,6 +1137,13 @@ impl Store {
                 "training_sign_digitally",
                 if s.sign_digitally { "1" } else { "0" },
             )?;
+            crate::db::kv::set(tx, SETTINGS_VERSION, &version)?;
+            let after = TrainingSettings {
+                min_share: s.min_share,
+                target_hours: s.target_hours,
+                sign_digitally: s.sign_digitally,
+                version: Some(version),
+            };
             audit::record(
                 tx,
                 op,
@@ -1137,9 +1151,9 @@ impl Store {
                 "training_settings",
                 "*",
                 Some(&serde_json::to_value(&before)?),
-                Some(&serde_json::to_value(s)?),
+                Some(&serde_json::to_value(&after)?),
             )?;
-            Ok(s.clone())
+            Ok(after)
         })
     }
 }

@@ -85,37 +85,27 @@ struct CheckedP {
 }
 
 fn check_participant(conn: &Connection, inp: &ParticipantInput) -> Result<CheckedP> {
-    let full_name = inp
-        .full_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if full_name.is_empty() {
-        return Err(Error::validation(
-            "full_name",
-            "Nome e cognome: campo obbligatorio.",
-        ));
-    }
-    if full_name.chars().count() > 120 {
-        return Err(Error::validation(
-            "full_name",
-            "Nome e cognome: al massimo 120 caratteri.",
-        ));
-    }
-    let istat = crate::text::clean(&inp.istat);
+    use crate::text::{optional, Rule};
+    let full_name = crate::text::required(
+        "full_name",
+        "Nome e cognome",
+        &inp.full_name,
+        Rule::line(120),
+    )?;
+    let istat = optional("istat", "Comune", &inp.istat, Rule::CODE)?;
     if let Some(code) = &istat {
         crate::registry::get_comune(conn, code)
             .map_err(|_| Error::validation("istat", "Comune: il comune scelto non esiste."))?;
     }
-    let email = crate::text::clean(&inp.email).map(|e| e.to_lowercase());
+    let email = optional("email", "E-mail", &inp.email, Rule::TITLE)?.map(|e| e.to_lowercase());
     if let Some(e) = &email {
         crate::validate::email("email", "E-mail", e)?;
     }
     Ok(CheckedP {
         full_name,
         istat,
-        ente: crate::text::clean(&inp.ente),
-        role: crate::text::clean(&inp.role),
+        ente: optional("ente", "Ente", &inp.ente, Rule::line(160))?,
+        role: optional("role", "Ruolo", &inp.role, Rule::line(160))?,
         email,
     })
 }

@@ -146,7 +146,14 @@ impl Store {
                 "Anno: indicare un anno tra il 2000 e il 2100.",
             ));
         }
-        let mode = crate::text::clean(&inp.preferred_mode);
+        use crate::text::{optional, Rule};
+        let mode = optional(
+            "preferred_mode",
+            "Modalità preferita",
+            &inp.preferred_mode,
+            Rule::CODE,
+        )?;
+        let notes = optional("notes", "Note", &inp.notes, Rule::NOTE)?;
         if let Some(m) = &mode {
             if !MODES.iter().any(|(k, _)| k == m) {
                 return Err(Error::validation(
@@ -164,7 +171,9 @@ impl Store {
                     "Priorità: da 1 (bassa) a 5 (massima).",
                 ));
             }
-            let staff = match crate::text::clean(&n.staff) {
+            let staff_field = format!("staff-{}", n.theme_id);
+            let staff = match optional(&staff_field, "Personale interessato", &n.staff, Rule::CODE)?
+            {
                 None => 0,
                 Some(s) => match s.parse::<i64>() {
                     Ok(v) if (0..=100_000).contains(&v) => v,
@@ -193,7 +202,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO training_survey (istat, year, preferred_mode, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(istat, year) DO UPDATE SET preferred_mode = excluded.preferred_mode, notes = excluded.notes, updated_at = excluded.updated_at",
-                params![inp.istat, inp.year, mode, crate::text::clean(&inp.notes), version],
+                params![inp.istat, inp.year, mode, notes, version],
             )?;
             let id: i64 = tx.query_row("SELECT id FROM training_survey WHERE istat = ?1 AND year = ?2", params![inp.istat, inp.year], |r| r.get(0))?;
             tx.execute("DELETE FROM training_survey_need WHERE survey_id = ?1", [id])?;

@@ -128,6 +128,7 @@ fn windows_1252_with_semicolons_and_configurable_share() {
         min_share: 80,
         target_hours: 40,
         sign_digitally: false,
+        version: None,
     })
     .unwrap();
     let p = s.preview_attendance_import(e.id, &bytes).unwrap();
@@ -266,6 +267,7 @@ fn settings_validated() {
             min_share: 75,
             target_hours: 40,
             sign_digitally: false,
+            version: None,
         }
     );
     assert_eq!(
@@ -273,6 +275,7 @@ fn settings_validated() {
             min_share: 0,
             target_hours: 40,
             sign_digitally: false,
+            version: None,
         })
         .unwrap_err()
         .field(),
@@ -282,6 +285,7 @@ fn settings_validated() {
         min_share: 80,
         target_hours: 24,
         sign_digitally: false,
+        version: None,
     })
     .unwrap();
     assert_eq!(s.training_settings().unwrap().target_hours, 24);

@@ -36,7 +36,8 @@ for e in cal.walk('VEVENT'):
 #[test]
 fn ics_parsed_by_python_across_dst() {
     let mut s = common::store();
-    let long = "Titolo lungo, con virgole; punti e virgola e un a capo\nper vedere il folding delle righe oltre i 75 ottetti: àèìòù".to_string();
+    // A title is one line (the text rule refuses a line break in it).
+    let long = "Titolo lungo, con virgole; punti e virgola e uno spazio per vedere il folding delle righe oltre i 75 ottetti: àèìòù".to_string();
     // Saturday before and Sunday of the change to summer time (28/03/2027), and of the return (31/10/2027).
     let a = s
         .create_training_event(&EventInput {
@@ -101,7 +102,7 @@ fn ics_parsed_by_python_across_dst() {
 fn a_raw_carriage_return_never_ends_an_ics_property() {
     let mut s = common::store();
     s.create_training_event(&EventInput {
-        title: "Primo rigo\rsecondo rigo".into(),
+        title: "Primo rigo, secondo rigo".into(),
         mode: "presenza".into(),
         place: Some("Palazzo dei Leoni\r\nMessina".into()),
         link: None,

@@ -18,6 +18,14 @@ pub fn archive_open_read_only(state: State<AppState>) -> Result<()> {
     state.open_read_only()
 }
 
+/// The user read that the archive looks like a copy made while the app was
+/// running and chose to open it for writing all the same.
+#[tauri::command]
+#[specta::specta]
+pub fn archive_open_anyway(state: State<AppState>) -> Result<()> {
+    state.open_anyway()
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn archive_backups(state: State<AppState>) -> Result<Vec<BackupInfo>> {

@@ -4,6 +4,7 @@ import { commands } from "./gen/bindings";
 import type { ArchiveSummary, BackupInfo, RestoreReport } from "./types";
 
 export const openReadOnly = () => call(commands.archiveOpenReadOnly());
+export const openAnyway = () => call(commands.archiveOpenAnyway());
 export const quitApp = () => call(commands.appQuit());
 export const backups = () => call(commands.archiveBackups());
 export const backupNow = () => call(commands.archiveBackupNow());

@@ -31,6 +31,11 @@ export const commands = {
 	jobCancel: (job: number) => __TAURI_INVOKE<void>("job_cancel", { job }),
 	/**  The user chose to open an archive held by someone else (or unwritable) read-only. */
 	archiveOpenReadOnly: () => __TAURI_INVOKE<null>("archive_open_read_only"),
+	/**
+	 *  The user read that the archive looks like a copy made while the app was
+	 *  running and chose to open it for writing all the same.
+	 */
+	archiveOpenAnyway: () => __TAURI_INVOKE<null>("archive_open_anyway"),
 	archiveBackups: () => __TAURI_INVOKE<BackupInfo_Serialize[]>("archive_backups"),
 	archiveBackupNow: () => __TAURI_INVOKE<BackupInfo_Serialize>("archive_backup_now"),
 	/**
@@ -190,8 +195,8 @@ export const commands = {
 	trainingHours: (year: number) => __TAURI_INVOKE<HoursReport_Serialize>("training_hours", { year }),
 	/**  The hours of a year (or who is below the target) through the save dialog. */
 	trainingExportHours: (year: number, belowOnly: boolean, format: Format) => __TAURI_INVOKE<Saved | null>("training_export_hours", { year, belowOnly, format }),
-	trainingSettings: () => __TAURI_INVOKE<TrainingSettings>("training_settings"),
-	trainingSaveSettings: (settings: TrainingSettings) => __TAURI_INVOKE<TrainingSettings>("training_save_settings", { settings }),
+	trainingSettings: () => __TAURI_INVOKE<TrainingSettings_Serialize>("training_settings"),
+	trainingSaveSettings: (settings: TrainingSettings_Deserialize) => __TAURI_INVOKE<TrainingSettings_Serialize>("training_save_settings", { settings }),
 	trainingCertificates: (year: number | null) => __TAURI_INVOKE<Certificate_Serialize[]>("training_certificates", { year }),
 	/**
 	 *  The attestati of the present participants of an event: the folder is
@@ -3337,7 +3342,14 @@ export type TrainingEvent_Serialize = {
  *  present, the yearly target of hours per person, and how the attestati
  *  are signed.
  */
-export type TrainingSettings = {
+export type TrainingSettings = TrainingSettings_Serialize | TrainingSettings_Deserialize;
+
+/**
+ *  The settings of the training: the share of an event that counts as
+ *  present, the yearly target of hours per person, and how the attestati
+ *  are signed.
+ */
+export type TrainingSettings_Deserialize = {
 	/**  Percent, 1–100 (default 75). */
 	min_share: number,
 	/**
@@ -3352,6 +3364,38 @@ export type TrainingSettings = {
 	 *  autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
 	 */
 	sign_digitally: boolean,
+	/**
+	 *  The version the form showed (None before the first save): a save
+	 *  over settings changed since is refused (`conflict`).
+	 */
+	version?: string | null,
+};
+
+/**
+ *  The settings of the training: the share of an event that counts as
+ *  present, the yearly target of hours per person, and how the attestati
+ *  are signed.
+ */
+export type TrainingSettings_Serialize = {
+	/**  Percent, 1–100 (default 75). */
+	min_share: number,
+	/**
+	 *  Hours per person per year (default 40: directive of the Minister for
+	 *  Public Administration of 14 January 2025).
+	 */
+	target_hours: number,
+	/**
+	 *  The attestati are signed digitally before they are sent: they print
+	 *  the digital signature's formula, and the batch says so. Otherwise
+	 *  (the default) they print the signatory's name in place of the
+	 *  autograph signature (art. 3, comma 2, D.Lgs. 39/1993).
+	 */
+	sign_digitally: boolean,
+	/**
+	 *  The version the form showed (None before the first save): a save
+	 *  over settings changed since is refused (`conflict`).
+	 */
+	version: string | null,
 };
 
 export type TreeArea = TreeArea_Serialize | TreeArea_Deserialize;
