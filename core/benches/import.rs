@@ -70,7 +70,6 @@ fn italy() -> Store {
 }
 
 fn main() {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let runs = 5;
     let mut rows: Vec<(String, String)> = Vec::new();
 
@@ -99,7 +98,7 @@ fn main() {
         dry.push(t.elapsed());
         assert_eq!(p.counts.new, N_COMUNI);
         let t = Instant::now();
-        s.apply_istat_import("elenco.csv", &list, None, today, chrono::Utc::now())
+        s.apply_istat_import("elenco.csv", &list, None, chrono::Utc::now())
             .expect("apply");
         apply.push(t.elapsed());
         let t = Instant::now();
@@ -132,7 +131,7 @@ fn main() {
     for i in 0..3 {
         let mut s = Store::open(&dir.path().join(format!("a{i}.sqlite3"))).expect("archive");
         let t = Instant::now();
-        s.apply_istat_import("elenco.csv", &list, None, today, chrono::Utc::now())
+        s.apply_istat_import("elenco.csv", &list, None, chrono::Utc::now())
             .expect("apply");
         file_apply.push(t.elapsed());
         s.close().expect("close");
@@ -161,7 +160,7 @@ fn main() {
         let mut s = italy();
         let t0 = Instant::now();
         let p = s
-            .preview_referents_import("r.csv", &t, &m, today, &mut |_, _| true)
+            .preview_referents_import("r.csv", &t, &m, &mut |_, _| true)
             .expect("preview");
         dry.push(t0.elapsed());
         assert_eq!(
@@ -169,7 +168,7 @@ fn main() {
             (N_COMUNI, N_REFERENTS - N_COMUNI, 0)
         );
         let t0 = Instant::now();
-        s.apply_referents_import("r.csv", &t, &m, today, chrono::Utc::now(), &mut |_, _| true)
+        s.apply_referents_import("r.csv", &t, &m, chrono::Utc::now(), &mut |_, _| true)
             .expect("apply");
         apply.push(t0.elapsed());
     }

@@ -11,7 +11,8 @@ use std::time::Instant;
 
 use cdp_core::training::participants::ParticipantInput;
 use cdp_core::training::{EventInput, EventQuery, Frequency};
-use cdp_core::Store;
+use cdp_core::{Clock, Store};
+use chrono::NaiveDate;
 
 fn event(date: &str, i: usize) -> EventInput {
     EventInput {
@@ -43,6 +44,7 @@ fn main() {
 
     // ICS of 1,000 events (twenty weekly series of 50, 2027–2028).
     let mut s = Store::open_in_memory().unwrap();
+    s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     for k in 0..20 {
         s.create_training_series(
             &event(&format!("2027-01-{:02}", 4 + k), k),
@@ -77,6 +79,7 @@ fn main() {
 
     // An attendance report of 5,000 rows: 2,000 people, 2–3 joins each.
     let mut s = Store::open_in_memory().unwrap();
+    s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
     for i in 0..2000 {
         s.add_training_participant(&ParticipantInput {
@@ -134,6 +137,7 @@ fn main() {
     // 500 attestati in one batch (register only).
     let mut s = Store::open_in_memory().unwrap();
     signatory(&mut s);
+    s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
     for i in 0..500 {
         let p = s
@@ -157,6 +161,7 @@ fn main() {
 
     // The calendar of a year: 150 events, twelve month grids plus the programme.
     let mut s = Store::open_in_memory().unwrap();
+    s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let mut d = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     for i in 0..150 {
         s.create_training_event(&event(&d.to_string(), i)).unwrap();
@@ -239,6 +244,7 @@ fn main() {
     // 500 attestati with their PDFs, numbered and rendered in one transaction.
     let mut s = Store::open_in_memory().unwrap();
     signatory(&mut s);
+    s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
     for i in 0..500 {
         let p = s

@@ -23,6 +23,10 @@ pub enum Error {
     /// A workflow step not allowed from the current state.
     #[error("{message}")]
     InvalidTransition { message: String },
+    /// Something that can only be recorded once an event has taken place
+    /// (attendance, attestati), asked for before its day.
+    #[error("{message}")]
+    EventNotHeld { field: String, message: String },
     /// The user cancelled a long action; nothing was written.
     #[error("{message}")]
     Cancelled { message: String },
@@ -179,6 +183,7 @@ impl Error {
             Error::Validation { .. } => "validation",
             Error::Conflict { .. } => "conflict",
             Error::InvalidTransition { .. } => "invalid_transition",
+            Error::EventNotHeld { .. } => "event_not_held",
             Error::Cancelled { .. } => "cancelled",
             Error::NewerDatabase { .. } => "newer_database",
             Error::UnreadableDatabase { .. } => "unreadable_database",
@@ -193,7 +198,7 @@ impl Error {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Validation { field, .. } => Some(field),
+            Error::Validation { field, .. } | Error::EventNotHeld { field, .. } => Some(field),
             Error::Conflict { field, .. } => field.as_deref(),
             _ => None,
         }

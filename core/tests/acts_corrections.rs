@@ -167,6 +167,7 @@ for i, p in enumerate(ps):
     if p.text.startswith('Parere di regolarità'):
         print(p.paragraph_format.keep_with_next, ps[i + 1].paragraph_format.keep_with_next)
 "#,
+            &[],
         );
         assert_eq!(keeps.trim(), "True True\nTrue True", "{name}");
         // Each parere on one page with its «lì» and its signature.

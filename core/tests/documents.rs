@@ -5,8 +5,9 @@
 mod common;
 
 use cdp_core::job::CancelToken;
+use common::docs::{docx_python, pdf_text, pdffonts, qpdf_ok};
+use common::registry::ReferentBuilder;
 use std::path::Path;
-use std::process::Command;
 
 use cdp_core::adhesion::documents::{self as adhesion_docs, DocKind};
 use cdp_core::adhesion::{Channel, Step};
@@ -16,17 +17,9 @@ use cdp_core::Store;
 
 const SANT_AGATA: &str = "083084"; // Sant'Agata di Militello
 
+/// A referent of `role` in office since 1 January 2024.
 fn referent(role: Role, name: &str) -> ReferentInput {
-    ReferentInput {
-        role,
-        full_name: name.into(),
-        email: None,
-        phone: None,
-        valid_from: Some("2024-01-01".into()),
-        valid_to: None,
-        notes: None,
-        version: None,
-    }
+    common::registry::referent(role, name).since("2024-01-01")
 }
 
 fn prepared() -> Store {
@@ -57,15 +50,7 @@ fn collapse(s: &str) -> String {
 /// that hyphenation split at a line end joined again (and an address split
 /// after its «@»).
 fn pdf_body_text(path: &Path, header: &[String]) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) installed");
-    assert!(out.status.success(), "pdftotext failed");
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = pdf_text(path, &[]);
     if std::env::var("DBG").is_ok() {
         eprintln!("{text:?}");
     }
@@ -130,19 +115,9 @@ fn the_act_draft_pdf_gives_back_its_text_and_is_valid() {
     let got = pdf_body_text(&path, &header);
     assert_eq!(got, want);
 
-    let qpdf = Command::new("qpdf")
-        .arg("--check")
-        .arg(&path)
-        .output()
-        .expect("qpdf installed");
-    assert!(
-        qpdf.status.success(),
-        "{}",
-        String::from_utf8_lossy(&qpdf.stdout)
-    );
+    qpdf_ok(&path);
 
-    let fonts = Command::new("pdffonts").arg(&path).output().unwrap();
-    let fonts = String::from_utf8(fonts.stdout).unwrap();
+    let fonts = pdffonts(&path);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(rows.len() >= 2, "{fonts}");
     for row in rows {
@@ -238,18 +213,7 @@ for child in d.element.body.iterchildren():
             out.append(' '.join(c.text for c in row.cells))
 print('\n'.join(out))
 "#;
-    let out = Command::new("/usr/bin/python3")
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .expect("python3-docx installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    collapse(&String::from_utf8(out.stdout).unwrap())
+    collapse(&docx_python(path, script, &[]))
 }
 
 #[test]
@@ -370,14 +334,9 @@ fn a_batch_writes_every_comune_and_reports_a_failure_without_stopping() {
         1
     );
     for item in report.items.iter().filter(|i| i.path.is_some()) {
-        let text = Command::new("pdftotext")
-            .arg(item.path.as_ref().unwrap())
-            .arg("-")
-            .output()
-            .unwrap();
+        let text = pdf_text(Path::new(item.path.as_ref().unwrap()), &[]);
         assert!(
-            String::from_utf8_lossy(&text.stdout)
-                .contains(&cdp_core::documents::markup::typographic(&item.label)),
+            text.contains(&cdp_core::documents::markup::typographic(&item.label)),
             "{}",
             item.label
         );
@@ -604,17 +563,6 @@ fn a_template_that_fails_for_one_comune_is_not_saved_and_names_it() {
     );
 }
 
-/// The text of a PDF as pdftotext lays it out (columns kept on their line).
-fn pdf_layout_text(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// The items of the list that follows the paragraph `intro` in a preview.
 fn list_after(p: &documents::Preview, intro: &str) -> Vec<String> {
     use documents::model::Block;
@@ -801,7 +749,7 @@ fn the_adhesion_documents_read_right_for_several_comuni() {
                         assert!(want.contains("codice fiscale 00000000000"));
                     }
                     // The two signatures side by side, on the same line.
-                    let layout = pdf_layout_text(&path);
+                    let layout = pdf_text(&path, &["-layout"]);
                     let line = layout
                         .lines()
                         .find(|l| l.contains("Per la Città Metropolitana di Messina"))
@@ -944,21 +892,14 @@ assert 'PAGE' in footer and 'NUMPAGES' in footer and 'Footer' in footer
 assert all(t.style.name == 'Tabella dati' for t in d.tables if len(t.columns) == 2 and len(t.rows) > 1)
 print(len(lists))
 "#;
-        let out = Command::new("/usr/bin/python3")
-            .arg("-c")
-            .arg(script)
-            .arg(&path)
-            .arg(if kind == DocKind::Lettera {
+        docx_python(
+            &path,
+            script,
+            &[if kind == DocKind::Lettera {
                 "letter"
             } else {
                 "act"
-            })
-            .output()
-            .expect("python3-docx installed");
-        assert!(
-            out.status.success(),
-            "{kind:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+            }],
         );
     }
 }

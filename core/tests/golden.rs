@@ -11,19 +11,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::docs::{docx_python, pdf_pages, pdf_text};
 use common::every_kind::{documents, Kind};
-
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().expect(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// What a reader gets back from a document.
 fn text_of(kind: &Kind, bytes: &[u8], dir: &Path, name: &str) -> String {
@@ -31,12 +21,8 @@ fn text_of(kind: &Kind, bytes: &[u8], dir: &Path, name: &str) -> String {
         Kind::Pdf => {
             let path = dir.join(format!("{name}.pdf"));
             std::fs::write(&path, bytes).unwrap();
-            let p = path.to_str().unwrap();
-            let pages = run("pdfinfo", &[p])
-                .lines()
-                .find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().to_string()))
-                .expect("page count");
-            let text = run("pdftotext", &["-layout", "-enc", "UTF-8", p, "-"]);
+            let pages = pdf_pages(&path);
+            let text = pdf_text(&path, &["-layout"]);
             format!("pages: {pages}\n{text}")
         }
         Kind::Docx => {
@@ -57,18 +43,7 @@ for t in d.tables:
         out.append(' | '.join(c.text for c in r.cells))
 print('\n'.join(out))
 "#;
-            let out = Command::new("/usr/bin/python3")
-                .arg("-c")
-                .arg(script)
-                .arg(&path)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
+            docx_python(&path, script, &[])
         }
     }
 }

@@ -9,12 +9,8 @@ use cdp_core::registry::import::{LineStatus, Mapping};
 use cdp_core::registry::istat::{self, IstatChangeKind};
 use cdp_core::registry::{ComuneQuery, ReferentInput, Role};
 use cdp_core::Store;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use common::registry::{referent, rpct, ReferentBuilder};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
-}
 
 fn read(bytes: &[u8], xlsx: bool) -> table::Table {
     table::read_bytes(bytes, xlsx, &|_| false).unwrap()
@@ -178,7 +174,7 @@ fn each_encoding_and_separator_reads_the_same_table() {
 
 #[test]
 fn dry_run_names_each_error_and_writes_nothing() {
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     // A second comune named like one of Messina's: names become ambiguous.
     s.connection()
         .execute(
@@ -209,7 +205,7 @@ fn dry_run_names_each_error_and_writes_nothing() {
     };
     let before = common::dump(&s);
     let p = s
-        .preview_referents_import("rpct.csv", &t, &m, today(), &mut no_progress())
+        .preview_referents_import("rpct.csv", &t, &m, &mut no_progress())
         .unwrap();
     assert_eq!(common::dump(&s), before, "the dry run writes nothing");
     let err = |line: usize| {
@@ -263,7 +259,7 @@ fn dry_run_names_each_error_and_writes_nothing() {
     assert_eq!((p.counts.new, p.counts.error), (2, 7));
     // Apply is refused while errors remain, and writes nothing.
     let e = s
-        .apply_referents_import("rpct.csv", &t, &m, today(), Utc::now(), &mut no_progress())
+        .apply_referents_import("rpct.csv", &t, &m, Utc::now(), &mut no_progress())
         .unwrap_err();
     assert_eq!(e.code(), "validation");
     assert!(e.to_string().contains("7 righe con errori"), "{e}");
@@ -302,7 +298,7 @@ fn referent_rows(s: &Store) -> String {
 
 #[test]
 fn apply_reimport_and_undo() {
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     // The RPCT in office at Alì, replaced by the file from 15/3/2024.
     s.add_referent("083002", &rpct("Vecchio Responsabile").since("1/1/2019"))
         .unwrap();
@@ -314,7 +310,7 @@ fn apply_reimport_and_undo() {
     let t = read(&bytes, false);
     let m = mapping_for_csv();
     let p = s
-        .preview_referents_import("referenti.csv", &t, &m, today(), &mut no_progress())
+        .preview_referents_import("referenti.csv", &t, &m, &mut no_progress())
         .unwrap();
     assert_eq!(p.counts.error, 0, "{:?}", p.lines);
     assert_eq!(p.counts.new, 4);
@@ -331,7 +327,6 @@ fn apply_reimport_and_undo() {
             "/tmp/x/referenti.csv",
             &t,
             &m,
-            today(),
             Utc::now(),
             &mut no_progress(),
         )
@@ -383,7 +378,7 @@ fn apply_reimport_and_undo() {
     // The same file again: every line unchanged, nothing written.
     let after = common::dump(&s);
     let p2 = s
-        .preview_referents_import("referenti.csv", &t, &m, today(), &mut no_progress())
+        .preview_referents_import("referenti.csv", &t, &m, &mut no_progress())
         .unwrap();
     assert_eq!(
         (p2.counts.unchanged, p2.counts.new, p2.counts.update),
@@ -392,14 +387,7 @@ fn apply_reimport_and_undo() {
         p2.lines
     );
     assert!(s
-        .apply_referents_import(
-            "referenti.csv",
-            &t,
-            &m,
-            today(),
-            Utc::now(),
-            &mut no_progress()
-        )
+        .apply_referents_import("referenti.csv", &t, &m, Utc::now(), &mut no_progress())
         .unwrap()
         .is_none());
     assert_eq!(common::dump(&s), after, "re-import is idempotent");
@@ -423,14 +411,13 @@ fn apply_reimport_and_undo() {
 
 #[test]
 fn undo_is_refused_after_a_later_change() {
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     let t = read(referents_csv(';', false, false).as_bytes(), false);
     let b = s
         .apply_referents_import(
             "r.csv",
             &t,
             &mapping_for_csv(),
-            today(),
             Utc::now(),
             &mut no_progress(),
         )
@@ -438,14 +425,11 @@ fn undo_is_refused_after_a_later_change() {
         .unwrap();
     let r = s.referents("083002").unwrap().remove(0);
     let input = ReferentInput {
-        role: r.role,
-        full_name: r.full_name.clone(),
-        email: Some("altro@comune.ali.me.it".into()),
         phone: r.phone.clone(),
         valid_from: r.valid_from.clone(),
-        valid_to: None,
-        notes: None,
-        version: Some(r.updated_at.clone()),
+        ..referent(r.role, &r.full_name)
+            .email("altro@comune.ali.me.it")
+            .version(&r.updated_at)
     };
     s.update_referent(r.id, &input).unwrap();
     let before = common::dump(&s);
@@ -457,7 +441,7 @@ fn undo_is_refused_after_a_later_change() {
 
 #[test]
 fn a_failure_on_the_last_row_leaves_the_archive_unchanged() {
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     // Fault injection: the archive refuses the last row's referent.
     s.connection()
         .execute_batch(
@@ -472,7 +456,6 @@ fn a_failure_on_the_last_row_leaves_the_archive_unchanged() {
             "r.csv",
             &t,
             &mapping_for_csv(),
-            today(),
             Utc::now(),
             &mut no_progress(),
         )
@@ -481,14 +464,9 @@ fn a_failure_on_the_last_row_leaves_the_archive_unchanged() {
     assert_eq!(common::dump_all(s.connection()), before, "all or nothing");
     // Cancelling the dry run or the apply writes nothing either.
     let e = s
-        .apply_referents_import(
-            "r.csv",
-            &t,
-            &mapping_for_csv(),
-            today(),
-            Utc::now(),
-            &mut |_, _| false,
-        )
+        .apply_referents_import("r.csv", &t, &mapping_for_csv(), Utc::now(), &mut |_, _| {
+            false
+        })
         .unwrap_err();
     assert_eq!(e.code(), "cancelled");
     assert_eq!(common::dump_all(s.connection()), before);
@@ -525,7 +503,7 @@ fn xlsx_with_a_date_cell_and_a_text_date() {
     let bytes = wb.save_to_buffer().unwrap();
     let t = read(&bytes, true);
     assert_eq!(t.described_as, "Excel");
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     let m = s.import_mapping(&t.headers).unwrap();
     assert_eq!(m.istat.as_deref(), Some("Cod. ISTAT"), "{m:?}");
     assert_eq!(m.full_name.as_deref(), Some("Nominativo"));
@@ -533,10 +511,10 @@ fn xlsx_with_a_date_cell_and_a_text_date() {
     assert_eq!(m.valid_from.as_deref(), Some("Decorrenza"));
     assert_eq!(m.comune_phone.as_deref(), Some("Telefono"));
     let p = s
-        .preview_referents_import("r.xlsx", &t, &m, today(), &mut no_progress())
+        .preview_referents_import("r.xlsx", &t, &m, &mut no_progress())
         .unwrap();
     assert_eq!(p.counts.new, 2, "{:?}", p.lines);
-    s.apply_referents_import("r.xlsx", &t, &m, today(), Utc::now(), &mut no_progress())
+    s.apply_referents_import("r.xlsx", &t, &m, Utc::now(), &mut no_progress())
         .unwrap();
     let a = s.referents("083002").unwrap();
     assert_eq!(
@@ -556,13 +534,12 @@ fn xlsx_with_a_date_cell_and_a_text_date() {
 
 #[test]
 fn the_apps_own_exports_import_back_unchanged() {
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     let t = read(referents_csv(';', true, false).as_bytes(), false);
     s.apply_referents_import(
         "r.csv",
         &t,
         &mapping_for_csv(),
-        today(),
         Utc::now(),
         &mut no_progress(),
     )
@@ -595,7 +572,7 @@ fn the_apps_own_exports_import_back_unchanged() {
         assert_eq!(m.mayor_name.as_deref(), Some("Sindaco"), "{name}");
         let before = common::dump(&s);
         let p = s
-            .preview_referents_import(name, &t, &m, today(), &mut no_progress())
+            .preview_referents_import(name, &t, &m, &mut no_progress())
             .unwrap();
         assert_eq!(
             (p.counts.unchanged, p.counts.error),
@@ -604,7 +581,7 @@ fn the_apps_own_exports_import_back_unchanged() {
             p.lines.iter().find(|l| l.status != LineStatus::Unchanged)
         );
         assert!(s
-            .apply_referents_import(name, &t, &m, today(), Utc::now(), &mut no_progress())
+            .apply_referents_import(name, &t, &m, Utc::now(), &mut no_progress())
             .unwrap()
             .is_none());
         // Only the remembered mapping may differ.
@@ -702,7 +679,7 @@ fn istat_list_is_read_as_published_and_an_unknown_layout_is_refused() {
 
 #[test]
 fn istat_update_dry_run_apply_and_idempotence() {
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     // Alì has a referent and an adhesion step: they must survive a rename.
     s.add_referent("083002", &rpct("Maria Teresa Cucinotta"))
         .unwrap();
@@ -779,14 +756,8 @@ fn istat_update_dry_run_apply_and_idempotence() {
         Some("Alì")
     );
 
-    s.apply_istat_import(
-        "Elenco-comuni-italiani.csv",
-        &list,
-        Some("ME"),
-        today(),
-        Utc::now(),
-    )
-    .unwrap();
+    s.apply_istat_import("Elenco-comuni-italiani.csv", &list, Some("ME"), Utc::now())
+        .unwrap();
     let ali = s.comune("083002").unwrap();
     assert_eq!(ali.name, "Alì Superiore");
     assert_eq!(
@@ -831,13 +802,7 @@ fn istat_update_dry_run_apply_and_idempotence() {
     // The same file again changes nothing.
     let after = common::dump_all(s.connection());
     let again = s
-        .apply_istat_import(
-            "Elenco-comuni-italiani.csv",
-            &list,
-            Some("ME"),
-            today(),
-            Utc::now(),
-        )
+        .apply_istat_import("Elenco-comuni-italiani.csv", &list, Some("ME"), Utc::now())
         .unwrap();
     assert_eq!(
         (again.new, again.renamed, again.suppressed, again.unchanged),
@@ -878,7 +843,7 @@ fn istat_xlsx_and_all_italy() {
     let list = istat::read_bytes(&wb.save_to_buffer().unwrap(), true).unwrap();
     assert_eq!(list.comuni, list_csv.comuni);
 
-    let mut s = common::store();
+    let mut s = common::store_on("2026-11-30");
     let p = s.preview_istat_import("elenco.xlsx", &list, None).unwrap();
     assert_eq!(
         (p.counts.new, p.counts.unchanged),
@@ -886,7 +851,7 @@ fn istat_xlsx_and_all_italy() {
         "all Italy: Palermo's two are new"
     );
     let c = s
-        .apply_istat_import("elenco.xlsx", &list, None, today(), Utc::now())
+        .apply_istat_import("elenco.xlsx", &list, None, Utc::now())
         .unwrap();
     assert_eq!(c.new, 2);
     assert!(s.comune("082053").unwrap().capoluogo);
@@ -896,20 +861,14 @@ fn istat_xlsx_and_all_italy() {
 fn apply_makes_a_backup_first_on_a_real_archive() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("archivio.sqlite3")).unwrap();
+    common::set_today(&mut s, "2026-11-30");
     let t = read(referents_csv(';', false, false).as_bytes(), false);
     let earlier = Utc::now() - chrono::Duration::minutes(5);
-    s.apply_referents_import(
-        "r.csv",
-        &t,
-        &mapping_for_csv(),
-        today(),
-        earlier,
-        &mut no_progress(),
-    )
-    .unwrap()
-    .unwrap();
+    s.apply_referents_import("r.csv", &t, &mapping_for_csv(), earlier, &mut no_progress())
+        .unwrap()
+        .unwrap();
     let list = istat::read_bytes(&istat_csv(&|me| me.retain(|c| c.0 != "083004")), false).unwrap();
-    s.apply_istat_import("elenco.csv", &list, Some("ME"), today(), Utc::now())
+    s.apply_istat_import("elenco.csv", &list, Some("ME"), Utc::now())
         .unwrap();
     let copies = s.backups().unwrap();
     let before_import = copies

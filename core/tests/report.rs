@@ -3,8 +3,10 @@
 //! with real tools (pdftotext, pdfinfo, qpdf, pdffonts, python-docx) and with
 //! the layout's positions.
 
+mod common;
+
+use common::docs::{docx_python, pdf_info, pdf_pages, pdf_text, pdffonts, qpdf_ok};
 use std::path::Path;
-use std::process::Command;
 
 use cdp_core::documents::compose::{self, compose, line_width, Draw, Page, TextLine};
 use cdp_core::documents::lines::{fit_text, text_width};
@@ -249,43 +251,9 @@ fn write(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     path
 }
 
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().expect(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn page_text(path: &Path, page: usize) -> String {
     let p = page.to_string();
-    run(
-        "pdftotext",
-        &[
-            "-layout",
-            "-enc",
-            "UTF-8",
-            "-f",
-            &p,
-            "-l",
-            &p,
-            path.to_str().unwrap(),
-            "-",
-        ],
-    )
-}
-
-fn page_count(path: &Path) -> usize {
-    run("pdfinfo", &[path.to_str().unwrap()])
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
+    pdf_text(path, &["-layout", "-f", &p, "-l", &p])
 }
 
 #[test]
@@ -299,7 +267,7 @@ fn a_long_table_repeats_its_header_on_every_page_and_the_pdf_is_valid() {
     };
     let pdf = render(&r, Format::Pdf, &meta()).map(|x| x.bytes).unwrap();
     let path = write("long.pdf", &pdf);
-    let n = page_count(&path);
+    let n = pdf_pages(&path);
     assert!(n >= 3, "{n} pages");
     for p in 1..=n {
         let text = page_text(&path, p);
@@ -315,12 +283,12 @@ fn a_long_table_repeats_its_header_on_every_page_and_the_pdf_is_valid() {
         assert!(text.contains("Città Metropolitana di Messina"));
     }
     // Every row is there, once.
-    let all = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    let all = pdf_text(&path, &[]);
     for i in [1, 75, 150] {
         assert!(all.contains(&format!("€ {i}.500,00")), "row {i}");
     }
-    run("qpdf", &["--check", path.to_str().unwrap()]);
-    let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+    qpdf_ok(&path);
+    let fonts = pdffonts(&path);
     for line in fonts.lines().skip(2) {
         let cols: Vec<&str> = line.split_whitespace().collect();
         // name type encoding emb sub uni ...: "yes" for embedded.
@@ -569,7 +537,7 @@ fn the_toc_gives_the_pages_where_the_headings_are_and_sizes_are_right() {
     if let Ok(dir) = std::env::var("REPORT_SAMPLE_DIR") {
         std::fs::write(Path::new(&dir).join("report-sample.pdf"), &pdf).unwrap();
     }
-    let n = page_count(&path);
+    let n = pdf_pages(&path);
     let pages: Vec<String> = (1..=n).map(|p| page_text(&path, p)).collect();
     // Where each heading is printed (outside the contents' pages).
     let toc = &pages[0];
@@ -605,10 +573,7 @@ fn the_toc_gives_the_pages_where_the_headings_are_and_sizes_are_right() {
         entries.len()
     );
     // Page sizes: A4 portrait, then landscape, the A3 drawing, A4 portrait at the end.
-    let info = run(
-        "pdfinfo",
-        &["-f", "1", "-l", &n.to_string(), path.to_str().unwrap()],
-    );
+    let info = pdf_info(&path, &["-f", "1", "-l", &n.to_string()]);
     let sizes: Vec<(f32, f32)> = info
         .lines()
         .filter(|l| l.starts_with("Page") && l.contains("size:"))
@@ -636,9 +601,9 @@ fn the_toc_gives_the_pages_where_the_headings_are_and_sizes_are_right() {
     // After the drawing the flow goes on landscape, then portrait at the end.
     assert!(close(sizes[a3 + 1], (841.89, 595.28)), "{info}");
     assert!(close(sizes[n - 1], (595.28, 841.89)), "{info}");
-    run("qpdf", &["--check", path.to_str().unwrap()]);
+    qpdf_ok(&path);
     // Accents, guillemets, dash and euro come back exactly.
-    let all = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    let all = pdf_text(&path, &[]);
     let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
     for s in [
         "àèéìòù",
@@ -743,19 +708,7 @@ print('styles', ' '.join(sorted({p.style.name for p in d.paragraphs if p.style.n
 body = d.element.body.xml
 print('toc', 'TOC \\o' in body, 'Cronoprogramma delle misure' in body)
 "#;
-    let out = Command::new("/usr/bin/python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&path)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = docx_python(&path, script, &[]);
     assert!(text.contains("header True"), "{text}");
     assert!(
         text.contains("first N. | Processo | Responsabile | Importo"),

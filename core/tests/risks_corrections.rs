@@ -63,6 +63,7 @@ d = docx.Document(sys.argv[1])
 for t in d.tables:
     print(' | '.join(c.text for c in t.rows[0].cells))
 "#,
+        &[],
     )
     .lines()
     .map(str::to_string)
@@ -80,6 +81,7 @@ for t in d.tables:
     for r in t.rows:
         print('\t'.join(' '.join(c.text.split()) for c in r.cells))
 "#,
+        &[],
     )
     .lines()
     .map(|l| l.split('\t').map(str::to_string).collect())
@@ -540,6 +542,7 @@ for t in d.tables:
             split += 1
 print(cards, split)
 "#,
+        &[],
     );
     let (docx_cards, split) = out.trim().split_once(' ').unwrap();
     assert_eq!(docx_cards, cards.to_string(), "the DOCX's cards");

@@ -6,25 +6,14 @@
 
 mod common;
 
+use common::docs::{self, docx_text};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cdp_core::documents::Format;
 use cdp_core::risks::*;
 use cdp_core::Store;
 
 const TODAY: &str = "2027-05-15";
-
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().expect(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn out_dir() -> (Option<tempfile::TempDir>, PathBuf) {
     match std::env::var_os("RISKS_SAMPLE_DIR") {
@@ -40,43 +29,20 @@ fn out_dir() -> (Option<tempfile::TempDir>, PathBuf) {
     }
 }
 
+/// The text of a PDF, whitespace collapsed to single spaces.
 fn pdf_text(path: &Path) -> String {
-    run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"])
+    docs::pdf_text(path, &[])
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 fn check_pdf(path: &Path) {
-    run("qpdf", &["--check", path.to_str().unwrap()]);
-    let fonts = run("pdffonts", &[path.to_str().unwrap()]);
+    docs::qpdf_ok(path);
+    let fonts = docs::pdffonts(path);
     for line in fonts.lines().skip(2) {
         assert!(line.contains(" yes "), "font not embedded: {line}");
     }
-}
-
-fn docx_text(path: &Path) -> String {
-    let script = r#"
-import sys, docx
-d = docx.Document(sys.argv[1])
-out = [p.text for p in d.paragraphs]
-for t in d.tables:
-    for r in t.rows:
-        out.append(' | '.join(c.text for c in r.cells))
-print('\n'.join(out))
-"#;
-    let out = Command::new("/usr/bin/python3")
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A comune that adopted the first specific measure with a rated event, with
@@ -234,10 +200,10 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(text.contains("Misure generali"));
     assert!(text.contains("Registro dei rischi"));
     assert!(text.contains("Contratti pubblici"));
-    let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+    let info = docs::pdf_info(&pdf, &[]);
     assert!(info.contains("Pages:"), "{info}");
     // The register's pages are landscape.
-    let sizes = run("pdfinfo", &["-f", "1", "-l", "999", pdf.to_str().unwrap()]);
+    let sizes = docs::pdf_info(&pdf, &["-f", "1", "-l", "999"]);
     assert!(sizes.contains("841.89 x 595.276"), "{sizes}");
 
     let docx = dir.join("catalogo.docx");

@@ -1,9 +1,10 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 to 12, the documents register, the working group's act in
-//! the template store and the network's validation of the risk catalogue,
-//! were added since). An archive at any earlier version migrates to the same schema.
+//! migrations (versions 10 to 13, the documents register, the working group's act in
+//! the template store, the network's validation of the risk catalogue and
+//! the register's comune name, were added since). An archive at any earlier
+//! version migrates to the same schema.
 
 use cdp_core::archive::schema;
 use rusqlite::Connection;
@@ -76,9 +77,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0010_document_register",
             "0011_org_act_template_store",
             "0012_risk_validation",
+            "0013_document_comune_name",
         ]
     );
-    assert_eq!(schema().latest_version(), 12);
+    assert_eq!(schema().latest_version(), 13);
 }
 
 #[test]

@@ -20,7 +20,8 @@ use common::docs::pdf_text;
 /// A store whose letterhead names the signatory, an event of 9 March 2027
 /// and a participant present at it.
 fn fixture(signatory: &str) -> (Store, i64, i64) {
-    let mut s = common::store();
+    // Today after the event and its year: attendance and attestati are taken.
+    let mut s = common::store_on("2028-01-31");
     let mut st = s.settings().unwrap();
     st.signatory_name = signatory.into();
     s.save_settings(&st).unwrap();
@@ -254,7 +255,7 @@ fn busy_year(s: &mut Store) -> Vec<cdp_core::training::Event> {
 
 #[test]
 fn no_text_under_8_pt_in_the_month_grids_and_the_year_overview() {
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let events = busy_year(&mut s);
     let d = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
     // March to June: Easter Monday, the Liberation, Labour and Republic days.
@@ -331,7 +332,7 @@ fn no_text_under_8_pt_in_a_large_organigram() {
 #[test]
 fn a_zones_forty_four_rpct_print_at_8_pt_at_least_with_every_name() {
     use cdp_core::organigram::documents::{chart_report, print_layout};
-    let mut s = common::store();
+    let mut s = common::store_on("2028-01-31");
     let zone = s
         .zones()
         .unwrap()

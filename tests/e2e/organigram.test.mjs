@@ -149,8 +149,9 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     answerSaveDialog("Stampa l'organigramma", pdf);
     await waitFor(() => existsSync(pdf), "the PDF written");
     const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdf, "-"]).toString().replace(/\s+/g, " ");
-    const now = new Date();
-    const today = [now.getDate(), now.getMonth() + 1].map((v) => String(v).padStart(2, "0")).join("/") + "/" + now.getFullYear();
+    // The app's today: the one run.sh fixes (CDP_TODAY), else the local date.
+    const iso = process.env.CDP_TODAY ?? new Date().toLocaleDateString("sv");
+    const today = iso.split("-").reverse().join("/");
     for (const want of [`Composizione al ${today}`, "Coordinatrice: Maria Lo Presti", "Componente: Giovanni Santoro", "Tavolo di Pratiche per la Progettazione d'Area Vasta", "Segreteria tecnica"]) {
       assert.ok(text.includes(want), `«${want}» in the PDF: ${text}`);
     }

@@ -642,7 +642,11 @@ impl Store {
         path: &Path,
         rendered: &Rendered,
     ) -> Result<DocumentRecord> {
-        let (kind, istat) = (job.kind, job.ctx.comune.istat.clone());
+        let (kind, istat, comune) = (
+            job.kind,
+            job.ctx.comune.istat.clone(),
+            job.ctx.comune.nome.clone(),
+        );
         if store::current(&self.conn, kind)?.body != job.body {
             return Err(Error::conflict(
                 "Il modello è stato modificato mentre il documento veniva preparato: generarlo di nuovo.",
@@ -657,6 +661,7 @@ impl Store {
                 op,
                 &NewDocument {
                     istat: Some(&istat),
+                    comune: Some(&comune),
                     kind: kind.as_str(),
                     label: kind.label(),
                     template_id: t.id,
@@ -811,6 +816,7 @@ impl Store {
                 let item = &job.items[f.index];
                 NewDocument {
                     istat: Some(&item.istat),
+                    comune: item.ctx.as_ref().ok().map(|c| c.comune.nome.as_str()),
                     kind: item.kind.as_str(),
                     label: item.kind.label(),
                     template_id: stored.get(&item.kind).copied().flatten(),

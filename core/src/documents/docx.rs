@@ -19,10 +19,10 @@ use super::compose::{
     RULE, TOC_INDENT,
 };
 use super::fonts::DOCX_FAMILY;
+use super::meta::Meta;
 use super::model::{
     span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Shape, Span, Spans, Style, Table,
 };
-use super::render::Meta;
 use crate::error::{Error, Result};
 
 const BODY_HALF_POINTS: usize = 24; // 12 pt

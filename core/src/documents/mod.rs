@@ -13,6 +13,7 @@ pub mod element;
 pub mod fonts;
 pub mod lines;
 pub mod markup;
+pub mod meta;
 pub mod model;
 pub mod pdf;
 pub mod register;
@@ -20,8 +21,9 @@ pub mod render;
 pub mod store;
 pub mod template;
 
+pub use meta::Meta;
 pub use model::Document;
-pub use render::{render, Format, Meta, Rendered};
+pub use render::{render, Format, Prepared, Rendered};
 
 use serde::Serialize;
 
@@ -41,6 +43,11 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             number: 10,
             name: "0010_document_register",
             sql: include_str!("../../migrations/0010_document_register.sql"),
+        },
+        crate::db::Migration {
+            number: 13,
+            name: "0013_document_comune_name",
+            sql: include_str!("../../migrations/0013_document_comune_name.sql"),
         },
     ],
     seed: None,

@@ -12,8 +12,8 @@ use printpdf::{
 
 use super::compose::{Draw, Page};
 use super::fonts::{fonts, Face};
+use super::meta::Meta;
 use super::model::{PageSize, Rgb};
-use super::render::Meta;
 use crate::error::{Error, Result};
 
 const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");

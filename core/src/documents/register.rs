@@ -38,8 +38,10 @@ pub struct DocumentRecord {
 /// A document to record, as its domain describes it.
 #[derive(Debug, Clone)]
 pub struct NewDocument<'a> {
-    /// The comune the document is about, if any.
+    /// The comune the document is about, if any: its code and its name as
+    /// the domain gives them (the register reads no domain's table).
     pub istat: Option<&'a str>,
+    pub comune: Option<&'a str>,
     pub kind: &'a str,
     pub label: &'a str,
     /// The template version it was filled from (`template_version.id`).
@@ -91,10 +93,11 @@ pub fn record(
 ) -> Result<i64> {
     let sha = sha256_hex(doc.bytes);
     tx.execute(
-        "INSERT INTO document (istat, kind, kind_label, template_id, format, path, sha256, bytes, created_at, operator, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO document (istat, comune_name, kind, kind_label, template_id, format, path, sha256, bytes, created_at, operator, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             doc.istat,
+            doc.comune,
             doc.kind,
             doc.label,
             doc.template_id,
@@ -124,9 +127,8 @@ pub fn record(
     Ok(id)
 }
 
-const DOCUMENT_COLUMNS: &str = "d.id, d.istat, c.name, d.kind, d.kind_label, t.version, d.format, d.path, d.sha256, d.bytes, d.created_at, d.operator, d.batch_id";
-const DOCUMENT_FROM: &str = "document d LEFT JOIN template_version t ON t.id = d.template_id
-     LEFT JOIN comune c ON c.istat = d.istat";
+const DOCUMENT_COLUMNS: &str = "d.id, d.istat, d.comune_name, d.kind, d.kind_label, t.version, d.format, d.path, d.sha256, d.bytes, d.created_at, d.operator, d.batch_id";
+const DOCUMENT_FROM: &str = "document d LEFT JOIN template_version t ON t.id = d.template_id";
 
 fn document_row(r: &rusqlite::Row) -> rusqlite::Result<DocumentRecord> {
     let format: String = r.get(6)?;

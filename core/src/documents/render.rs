@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::meta::Meta;
 use super::model::Document;
 use crate::error::Result;
 
@@ -29,51 +30,27 @@ impl Format {
     }
 }
 
-/// Who writes the network's documents, when not a named operator.
-pub const INSTITUTION: &str = "Città Metropolitana di Messina – Segreteria Generale";
-/// The language of every document.
-pub const LANGUAGE: &str = "it-IT";
-
-/// The document's properties, written in the PDF's Info dictionary and
-/// XMP and in the DOCX's core properties.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Meta {
-    pub title: String,
-    pub subject: String,
-    pub author: String,
-    pub keywords: Vec<String>,
-    pub language: String,
-}
-
-impl Meta {
-    /// A document of the Segreteria Generale (the author is the institution).
-    pub fn new(title: impl Into<String>, subject: impl Into<String>) -> Meta {
-        Meta {
-            title: title.into(),
-            subject: subject.into(),
-            author: INSTITUTION.to_string(),
-            keywords: Vec::new(),
-            language: LANGUAGE.to_string(),
-        }
-    }
-
-    /// The same properties with another author (the operator who prepares it).
-    pub fn by(mut self, author: impl Into<String>) -> Meta {
-        self.author = author.into();
-        self
-    }
-
-    pub fn keywords<S: Into<String>>(mut self, words: impl IntoIterator<Item = S>) -> Meta {
-        self.keywords = words.into_iter().map(Into::into).collect();
-        self
-    }
-}
-
 /// A rendered document: its bytes and its pages (0 for a DOCX, which Word paginates).
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub pages: usize,
+}
+
+/// A document built from the archive's data, to be rendered once the
+/// archive's lock is released (the commands read under the lock, render
+/// without it): its model, format and properties.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub doc: Document,
+    pub format: Format,
+    pub meta: Meta,
+}
+
+impl Prepared {
+    pub fn render(&self) -> Result<Rendered> {
+        render(&self.doc, self.format, &self.meta)
+    }
 }
 
 /// The characters of `doc` that the PDF's fonts cannot print.

@@ -1,7 +1,6 @@
 //! The units of the organigram: an ordered tree, created, edited, moved and
 //! deleted one action at a time, each with its audit row.
 
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -346,15 +345,15 @@ impl Store {
 
     /// Deletes a unit (one created by mistake, or of the proposal: a unit
     /// that existed is closed with its end date instead). Its sub-units must
-    /// be moved or deleted first; if people are in office on `today`,
-    /// `disposition` says where their roles go.
+    /// be moved or deleted first; if people are in office today (the
+    /// store's), `disposition` says where their roles go.
     pub fn delete_org_unit(
         &mut self,
         id: i64,
         disposition: Option<UnitDisposition>,
         version: Option<&str>,
-        today: NaiveDate,
     ) -> Result<()> {
+        let today = self.today();
         self.action(|tx, op| {
             let before = get_unit(tx, id)?;
             check_version(&before.updated_at, version)?;

@@ -1135,10 +1135,9 @@ impl Store {
         file_name: &str,
         table: &Table,
         mapping: &Mapping,
-        today: NaiveDate,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<ReferentsPreview> {
-        let p = plan(&self.conn, table, mapping, today, progress)?;
+        let p = plan(&self.conn, table, mapping, self.today(), progress)?;
         Ok(ReferentsPreview {
             file_name: file_label(file_name),
             described_as: table.described_as.clone(),
@@ -1158,13 +1157,13 @@ impl Store {
         file_name: &str,
         table: &Table,
         mapping: &Mapping,
-        today: NaiveDate,
         now: chrono::DateTime<chrono::Utc>,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Option<ImportBatch>> {
         if self.read_only {
             return Err(Error::read_only(self.path()));
         }
+        let today = self.today();
         let p = plan(&self.conn, table, mapping, today, progress)?;
         if p.counts.error > 0 {
             let first = p

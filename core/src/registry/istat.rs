@@ -10,7 +10,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use chrono::NaiveDate;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -361,19 +360,19 @@ impl Store {
     /// Applies the update: an automatic backup, then one transaction that
     /// inserts the new comuni, renames and re-codes the changed ones (the
     /// ISTAT code, referents and documents stay), marks those no longer in
-    /// the list as suppressed on `today`, with an audit row for each comune
+    /// the list as suppressed today (the store's), with an audit row for each comune
     /// and one for the import. Nothing to change: nothing written.
     pub fn apply_istat_import(
         &mut self,
         file_name: &str,
         list: &IstatList,
         province: Option<&str>,
-        today: NaiveDate,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<IstatCounts> {
         if self.read_only {
             return Err(Error::read_only(self.path()));
         }
+        let today = self.today();
         let (changes, counts) = diff(&self.conn, list, province)?;
         if changes.iter().all(|c| c.kind == IstatChangeKind::Unchanged) {
             return Ok(counts);

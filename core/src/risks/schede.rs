@@ -152,6 +152,7 @@ impl Store {
         let recorded = self.action(|tx, op| {
             let docs = files.iter().map(|f| NewDocument {
                 istat: Some(&job.items[f.index].istat),
+                comune: Some(&job.items[f.index].comune),
                 kind: SCHEDA_KIND,
                 label: SCHEDA_LABEL,
                 template_id: None,

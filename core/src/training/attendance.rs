@@ -587,7 +587,7 @@ impl Store {
         event_id: i64,
         bytes: &[u8],
     ) -> Result<AttendancePreview> {
-        let e = get_event(&self.conn, event_id)?;
+        let e = self.held_event(event_id)?;
         let (Some(s), Some(t)) = (hm(&e.start_time), hm(&e.end_time)) else {
             return Err(Error::Database("orari dell'evento non validi".into()));
         };

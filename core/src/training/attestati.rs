@@ -152,10 +152,25 @@ fn register(
     Ok(c)
 }
 
-/// The issue date the user chose (or today), as the core receives it: it is
-/// printed on the attestato and gives the year of its number.
-pub(super) fn issue_date(today: &str) -> Result<NaiveDate> {
-    crate::validate::date("today", "Data di rilascio", today)
+impl Store {
+    /// The issue date the user chose (the shell gives the store's today when
+    /// the field is empty): it is printed on the attestato and gives the year
+    /// of its number, so it is never after today.
+    pub(super) fn issue_date(&self, issued_on: &str) -> Result<NaiveDate> {
+        let issued = crate::validate::date("today", "Data di rilascio", issued_on)?;
+        let today = self.today();
+        if issued > today {
+            return Err(Error::validation(
+                "today",
+                format!(
+                    "La data di rilascio ({}) non può essere successiva a oggi ({}).",
+                    it_date(issued),
+                    it_date(today)
+                ),
+            ));
+        }
+        Ok(issued)
+    }
 }
 
 fn it_date(d: NaiveDate) -> String {
@@ -252,10 +267,10 @@ pub struct CertificateBatch {
 impl Store {
     /// Checks the issue date of the attestati of an event, and that their
     /// signatory is named, before anything is asked (the folder) or numbered.
-    pub fn check_certificate_date(&self, event_id: i64, today: &str) -> Result<()> {
+    pub fn check_certificate_date(&self, event_id: i64, issued_on: &str) -> Result<()> {
         super::attestati_pdf::signatory(&self.conn)?;
-        let e = get_event(&self.conn, event_id)?;
-        check_ended(&e, issue_date(today)?)
+        let e = self.held_event(event_id)?;
+        check_ended(&e, self.issue_date(issued_on)?)
     }
 
     /// The register, newest first (`year`: of issue).
@@ -288,15 +303,16 @@ impl Store {
             })
     }
 
-    /// The attestato of one participant for one event, dated `today` (the
-    /// issue date) and numbered in its year.
+    /// The attestato of one participant for one event held by today, dated
+    /// `issued_on` (the issue date) and numbered in its year.
     pub fn issue_event_certificate(
         &mut self,
         event_id: i64,
         participant_id: i64,
-        today: &str,
+        issued_on: &str,
     ) -> Result<Certificate> {
-        let issued = issue_date(today)?;
+        self.held_event(event_id)?;
+        let issued = self.issue_date(issued_on)?;
         self.action(|tx, op| issue_for_event(tx, op, event_id, participant_id, issued))
     }
 
@@ -306,10 +322,11 @@ impl Store {
     pub fn issue_event_certificates(
         &mut self,
         event_id: i64,
-        today: &str,
+        issued_on: &str,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<CertificateBatch> {
-        let on = issue_date(today)?;
+        self.held_event(event_id)?;
+        let on = self.issue_date(issued_on)?;
         self.action(|tx, op| {
             get_event(tx, event_id)?;
             let ids: Vec<(i64, bool)> = tx
@@ -348,14 +365,15 @@ impl Store {
     }
 
     /// The yearly summary attestato of all the hours of `ref_year`, dated
-    /// `today` (the issue date, after the end of `ref_year`).
+    /// `issued_on` (the issue date, after the end of `ref_year` and not
+    /// after today).
     pub fn issue_year_certificate(
         &mut self,
         participant_id: i64,
         ref_year: i32,
-        today: &str,
+        issued_on: &str,
     ) -> Result<Certificate> {
-        let issued = issue_date(today)?;
+        let issued = self.issue_date(issued_on)?;
         if issued.year() <= ref_year {
             return Err(Error::conflict(
                 format!(
@@ -398,9 +416,9 @@ impl Store {
     }
 
     /// A new copy of an attestato: same number and code, the reissue
-    /// recorded with the date `today` (printed on the copy).
-    pub fn reissue_certificate(&mut self, id: i64, today: &str) -> Result<Certificate> {
-        let on = issue_date(today)?;
+    /// recorded with the store's today (printed on the copy).
+    pub fn reissue_certificate(&mut self, id: i64) -> Result<Certificate> {
+        let on = self.today();
         self.action(|tx, op| {
             let before = get_certificate(tx, id)?;
             if before.annulled_at.is_some() {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::attestati::{issue_date, Certificate};
+use super::attestati::Certificate;
 use super::attestati_pdf::issue_and_render;
 use crate::documents::batch::{self, BatchReport, BatchSource, Entry, ItemOutcome, OnExisting};
 use crate::documents::register::{self, NewDocument};
@@ -68,13 +68,14 @@ impl Store {
     pub fn issue_event_certificates_to(
         &mut self,
         event_id: i64,
-        today: &str,
+        issued_on: &str,
         folder: &Path,
         on_existing: OnExisting,
         progress: &(dyn Fn(Progress) + Sync),
         cancel: &CancelToken,
     ) -> Result<IssuedFiles> {
-        let issued = issue_date(today)?;
+        self.held_event(event_id)?;
+        let issued = self.issue_date(issued_on)?;
         if !folder.is_dir() {
             return Err(Error::validation(
                 "folder",
@@ -102,6 +103,7 @@ impl Store {
             let report = done.report;
             let docs = done.files.iter().map(|f| NewDocument {
                 istat: None,
+                comune: None,
                 kind: ATTESTATO_KIND,
                 label: ATTESTATO_LABEL,
                 template_id: None,

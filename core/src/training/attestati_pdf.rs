@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 
-use super::attestati::{get_certificate, issue_date, issue_for_event, Certificate};
+use super::attestati::{get_certificate, issue_for_event, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
 use crate::documents::element::{Custom, Decoration, Fill};
@@ -17,7 +17,7 @@ use crate::documents::model::{
     span, Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Span, Style, Styled, Table,
     HEADER_FILL,
 };
-use crate::documents::{Format, Meta};
+use crate::documents::{Format, Meta, Prepared};
 use crate::error::{Error, Result};
 use crate::{audit, Store};
 
@@ -470,7 +470,8 @@ fn file_name(c: &Certificate) -> String {
     format!("Attestato_{}-{:04}_{what}_{who}.pdf", c.year, c.number)
 }
 
-pub(crate) fn render(conn: &Connection, c: &Certificate) -> Result<(Vec<u8>, String)> {
+/// The attestato read from the archive, to render later, and its file name.
+pub(crate) fn prepare(conn: &Connection, c: &Certificate) -> Result<(Prepared, String)> {
     let report = if c.kind == "annuale" {
         year_report(conn, c)?
     } else {
@@ -484,15 +485,23 @@ pub(crate) fn render(conn: &Connection, c: &Certificate) -> Result<(Vec<u8>, Str
         ),
     )
     .keywords(["Comunità di Pratiche", "attestato", "formazione"]);
-    Ok((
-        crate::documents::render(&report, Format::Pdf, &meta)?.bytes,
-        file_name(c),
-    ))
+    let job = Prepared {
+        doc: report,
+        format: Format::Pdf,
+        meta,
+    };
+    Ok((job, file_name(c)))
+}
+
+pub(crate) fn render(conn: &Connection, c: &Certificate) -> Result<(Vec<u8>, String)> {
+    let (job, name) = prepare(conn, c)?;
+    Ok((job.render()?.bytes, name))
 }
 
 impl Store {
-    /// The PDF of an attestato of the register (annulled ones are refused).
-    pub fn certificate_pdf(&self, id: i64) -> Result<(Vec<u8>, String)> {
+    /// An attestato of the register read to be rendered (annulled ones are
+    /// refused), and its file name.
+    pub fn certificate_job(&self, id: i64) -> Result<(Prepared, String)> {
         let c = get_certificate(&self.conn, id)?;
         if c.annulled_at.is_some() {
             return Err(Error::conflict(
@@ -500,7 +509,13 @@ impl Store {
                 None,
             ));
         }
-        render(&self.conn, &c)
+        prepare(&self.conn, &c)
+    }
+
+    /// The PDF of an attestato of the register, and its file name.
+    pub fn certificate_pdf(&self, id: i64) -> Result<(Vec<u8>, String)> {
+        let (job, name) = self.certificate_job(id)?;
+        Ok((job.render()?.bytes, name))
     }
 
     /// Issues and renders the attestati of every present participant of an
@@ -509,10 +524,11 @@ impl Store {
     pub fn issue_event_certificates_pdf(
         &mut self,
         event_id: i64,
-        today: &str,
+        issued_on: &str,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
-        let issued = issue_date(today)?;
+        self.held_event(event_id)?;
+        let issued = self.issue_date(issued_on)?;
         self.action(|tx, op| issue_and_render(tx, op, event_id, issued, progress))
     }
 }

@@ -545,6 +545,33 @@ pub(crate) fn get_event(conn: &Connection, id: i64) -> Result<Event> {
     Ok(e)
 }
 
+/// Attendance and attestati are recorded from the day of the event on:
+/// refused (`event_not_held`, field `event`) for an event that has not yet
+/// taken place by `today`, the store's.
+pub(crate) fn check_held(e: &Event, today: NaiveDate) -> Result<()> {
+    let day = NaiveDate::parse_from_str(&e.date, "%Y-%m-%d")
+        .map_err(|_| Error::Database(format!("data dell'evento non valida: {}", e.date)))?;
+    if day > today {
+        return Err(Error::EventNotHeld {
+            field: "event".into(),
+            message: format!(
+                "L'evento non si è ancora svolto: presenze e attestati si registrano dal giorno dell'evento ({}).",
+                day.format("%d/%m/%Y")
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The event, if it has taken place by the store's today ([`check_held`]).
+    pub(crate) fn held_event(&self, event_id: i64) -> Result<Event> {
+        let e = get_event(&self.conn, event_id)?;
+        check_held(&e, self.today())?;
+        Ok(e)
+    }
+}
+
 fn new_uid(conn: &Connection) -> Result<String> {
     let mut h = Sha256::new();
     h.update(crate::job::unique_stamp().as_bytes());

@@ -232,12 +232,14 @@ impl Store {
         present: bool,
         minutes: i64,
     ) -> Result<()> {
+        let today = self.today();
         self.action(|tx, op| {
             let e = get_event(tx, event_id)?;
             get_participant(tx, participant_id)?;
             if e.state == "annullato" {
                 return Err(Error::conflict("L'evento è annullato: non si registrano presenze.", None));
             }
+            super::check_held(&e, today)?;
             let length = super::event_minutes(&e);
             if minutes < 0 || minutes > length {
                 return Err(Error::validation("minutes", format!("Minuti di presenza: da 0 a {length} (la durata dell'evento).")));

@@ -13,7 +13,7 @@ use crate::documents::model::{
     Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
     Table,
 };
-use crate::documents::{render, Format, Meta};
+use crate::documents::{Format, Meta, Prepared};
 use crate::error::{Error, Result};
 use crate::{audit, Store};
 
@@ -295,7 +295,7 @@ impl Store {
     }
 
     /// The blank scheda for `year` (PDF/A) to send to the comuni.
-    pub fn training_survey_form_pdf(&self, year: i32) -> Result<Vec<u8>> {
+    pub fn training_survey_form(&self, year: i32) -> Result<Prepared> {
         let themes = self.training_themes()?;
         let sp = |t: &str, b: bool| Span {
             text: t.to_string(),
@@ -357,11 +357,11 @@ impl Store {
                 Block::paragraph(vec![sp(PRIVACY_NOTICE, false)]),
             ],
         };
-        self.survey_pdf(&report)
+        self.survey_job(report)
     }
 
     /// The aggregated result for `year`: the ranking table and a bar chart.
-    pub fn training_survey_report_pdf(&self, year: i32) -> Result<Vec<u8>> {
+    pub fn training_survey_report(&self, year: i32) -> Result<Prepared> {
         let r = self.training_survey_ranking(year)?;
         let sp = |t: &str, b: bool| Span {
             text: t.to_string(),
@@ -537,17 +537,21 @@ impl Store {
                 Block::Drawing(Drawing { size, shapes }),
             ],
         };
-        self.survey_pdf(&report)
+        self.survey_job(report)
     }
 
-    fn survey_pdf(&self, report: &Document) -> Result<Vec<u8>> {
+    fn survey_job(&self, report: Document) -> Result<Prepared> {
         let meta = Meta::new(
             report.title.clone(),
             "Comunità di Pratiche – rilevazione dei fabbisogni formativi",
         )
         .by(crate::db::kv::operator_name(&self.conn)?)
         .keywords(["Comunità di Pratiche", "formazione", "fabbisogni"]);
-        Ok(render(report, Format::Pdf, &meta)?.bytes)
+        Ok(Prepared {
+            doc: report,
+            format: Format::Pdf,
+            meta,
+        })
     }
 }
 

@@ -98,9 +98,10 @@ pub fn pdffonts(doc: &(impl Doc + ?Sized)) -> String {
     run("pdffonts", &[], doc, &[])
 }
 
-/// The output of a python-docx `script` given the DOCX as `sys.argv[1]`.
-pub fn docx_python(doc: &(impl Doc + ?Sized), script: &str) -> String {
-    run("/usr/bin/python3", &["-c", script], doc, &[])
+/// The output of a python-docx `script` given the DOCX as `sys.argv[1]`
+/// (and `args` after it); the script must succeed.
+pub fn docx_python(doc: &(impl Doc + ?Sized), script: &str, args: &[&str]) -> String {
+    run("/usr/bin/python3", &["-c", script], doc, args)
 }
 
 /// The paragraphs of a DOCX, one a line, then the rows of its tables, their
@@ -117,5 +118,6 @@ for t in d.tables:
         out.append(' | '.join(c.text for c in r.cells))
 print('\n'.join(out))
 "#,
+        &[],
     )
 }

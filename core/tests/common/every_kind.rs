@@ -7,7 +7,6 @@
 
 use cdp_core::adhesion::documents::DOC_KINDS;
 use cdp_core::documents::Format;
-use cdp_core::registry::{ReferentInput, Role};
 use cdp_core::risks::{
     AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput,
 };
@@ -17,6 +16,9 @@ use cdp_core::training::survey::{NeedInput, SurveyInput};
 use cdp_core::training::{EventInput, EventQuery};
 use cdp_core::Store;
 use chrono::NaiveDate;
+
+use super::registry::ReferentBuilder;
+use super::training::event;
 
 pub const TODAY: &str = "2027-05-15";
 
@@ -41,36 +43,12 @@ fn d(s: &str) -> NaiveDate {
 fn rpct(s: &mut Store, istat: &str, name: &str) -> i64 {
     s.add_referent(
         istat,
-        &ReferentInput {
-            role: Role::Rpct,
-            full_name: name.into(),
-            email: Some("rpct@comune.example.it".into()),
-            phone: None,
-            valid_from: Some("2023-05-01".into()),
-            valid_to: None,
-            notes: None,
-            version: None,
-        },
+        &super::registry::rpct(name)
+            .email("rpct@comune.example.it")
+            .since("2023-05-01"),
     )
     .unwrap()
     .id
-}
-
-fn webinar(date: &str) -> EventInput {
-    EventInput {
-        kind: "giornata".into(),
-        mode: "webinar".into(),
-        title: "Il PIAO e la sezione anticorruzione".into(),
-        theme_id: Some(1),
-        date: date.into(),
-        start_time: "10:00".into(),
-        end_time: "13:00".into(),
-        link: Some("https://meet.esempio.it/cdp".into()),
-        speakers: Some("Dott.ssa Maria Rossi, Segretario Generale; Avv. Luca Bianchi".into()),
-        level: Some("generale".into()),
-        audience: vec!["dipendenti".into(), "rpct".into()],
-        ..Default::default()
-    }
 }
 
 /// Every document kind, each as (file name, format, bytes).
@@ -172,11 +150,11 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     }
 
     // Training: calendar (month grids and programme), programme (PDF, DOCX), year.
-    s.create_training_event(&webinar("2027-03-09")).unwrap();
+    s.create_training_event(&event("2027-03-09")).unwrap();
     s.create_training_event(&EventInput {
         title: "Whistleblowing (d.lgs. 24/2023)".into(),
         kind: "tavolo".into(),
-        ..webinar("2027-03-17")
+        ..event("2027-03-17")
     })
     .unwrap();
     let z = s.zones().unwrap()[0].id;
@@ -187,7 +165,7 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         zone_id: Some(z),
         place: Some("Sala consiliare del Comune di Sant'Agata di Militello".into()),
         link: None,
-        ..webinar("2027-04-22")
+        ..event("2027-04-22")
     })
     .unwrap();
     let q = EventQuery::default();
@@ -218,6 +196,8 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
             ..Default::default()
         })
         .unwrap();
+    // Attendance and attestati once the year is over (the store's today).
+    super::set_today(&mut s, "2028-01-31");
     s.set_training_attendance(e, p.id, true, 180).unwrap();
     let c = s.issue_event_certificate(e, p.id, "2027-03-10").unwrap();
     let y = s.issue_year_certificate(p.id, 2027, "2028-01-10").unwrap();
@@ -263,12 +243,20 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     out.push((
         "rilevazione_modulo".into(),
         Kind::Pdf,
-        s.training_survey_form_pdf(2027).unwrap(),
+        s.training_survey_form(2027)
+            .unwrap()
+            .render()
+            .unwrap()
+            .bytes,
     ));
     out.push((
         "rilevazione_esiti".into(),
         Kind::Pdf,
-        s.training_survey_report_pdf(2027).unwrap(),
+        s.training_survey_report(2027)
+            .unwrap()
+            .render()
+            .unwrap()
+            .bytes,
     ));
 
     // The organigram: the chart, the composition, the working-group act.

@@ -18,6 +18,20 @@ pub fn store() -> Store {
     Store::open_in_memory().expect("in-memory store")
 }
 
+/// A fresh store whose today is `date` (AAAA-MM-GG), on a fixed clock.
+pub fn store_on(date: &str) -> Store {
+    let mut s = store();
+    set_today(&mut s, date);
+    s
+}
+
+/// Moves the store's today to `date` (AAAA-MM-GG).
+pub fn set_today(store: &mut Store, date: &str) {
+    store.set_clock(cdp_core::Clock::Fixed(
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("AAAA-MM-GG"),
+    ));
+}
+
 pub fn count(store: &Store, sql: &str) -> i64 {
     store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
 }

@@ -174,10 +174,7 @@ pub fn imports_referents_preview(
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    state.with(|s| {
-        let today = s.today();
-        s.preview_referents_import(&name, &t, &mapping, today, &mut progress)
-    })
+    state.with(|s| s.preview_referents_import(&name, &t, &mapping, &mut progress))
 }
 
 /// Applies the chosen referents file (backup, one transaction, audit row).
@@ -193,17 +190,7 @@ pub fn imports_referents_apply(
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    state.with(|s| {
-        let today = s.today();
-        s.apply_referents_import(
-            &name,
-            &t,
-            &mapping,
-            today,
-            chrono::Utc::now(),
-            &mut progress,
-        )
-    })
+    state.with(|s| s.apply_referents_import(&name, &t, &mapping, chrono::Utc::now(), &mut progress))
 }
 
 /// The dry run of the chosen ISTAT list for a province (None: all Italy).
@@ -227,10 +214,7 @@ pub fn imports_istat_apply(
     province: Option<String>,
 ) -> Result<IstatCounts> {
     let (name, list) = istat_file(&files)?;
-    state.with(|s| {
-        let today = s.today();
-        s.apply_istat_import(&name, &list, province.as_deref(), today, chrono::Utc::now())
-    })
+    state.with(|s| s.apply_istat_import(&name, &list, province.as_deref(), chrono::Utc::now()))
 }
 
 #[tauri::command]

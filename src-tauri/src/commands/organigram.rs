@@ -84,7 +84,7 @@ pub fn organigram_delete_unit(
     disposition: Option<UnitDisposition>,
     version: Option<String>,
 ) -> Result<()> {
-    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref(), s.today()))
+    state.with(|s| s.delete_org_unit(id, disposition, version.as_deref()))
 }
 
 #[tauri::command]

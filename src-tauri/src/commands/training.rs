@@ -451,18 +451,21 @@ pub fn training_save_certificate(
     id: i64,
     reissue: bool,
 ) -> Result<Option<Saved>> {
-    let (bytes, name) = state.with(|s| s.certificate_pdf(id))?;
+    // The data is read under the lock (the reissue recorded there too);
+    // the attestato is rendered without it.
+    let (job, name) = state.with(|s| s.certificate_job(id))?;
     dialog::save_made(&state, &files::certificate(&name), || {
-        if reissue {
-            Ok(state
+        let job = if reissue {
+            state
                 .with(|s| {
-                    s.reissue_certificate(id, &s.today().to_string())?;
-                    s.certificate_pdf(id)
+                    s.reissue_certificate(id)?;
+                    s.certificate_job(id)
                 })?
-                .0)
+                .0
         } else {
-            Ok(bytes)
-        }
+            job
+        };
+        Ok(job.render()?.bytes)
     })
 }
 
@@ -481,7 +484,7 @@ pub fn training_issue_year_certificate(
 #[tauri::command]
 #[specta::specta]
 pub fn training_reissue_certificate(state: State<AppState>, id: i64) -> Result<Certificate> {
-    state.with(|s| s.reissue_certificate(id, &s.today().to_string()))
+    state.with(|s| s.reissue_certificate(id))
 }
 
 #[tauri::command]
@@ -538,12 +541,16 @@ pub fn training_save_survey_document(
     year: i32,
     results: bool,
 ) -> Result<Option<Saved>> {
-    let bytes = state.with(|s| {
+    // The data is read under the lock; the document is rendered without it.
+    let job = state.with(|s| {
         if results {
-            s.training_survey_report_pdf(year)
+            s.training_survey_report(year)
         } else {
-            s.training_survey_form_pdf(year)
+            s.training_survey_form(year)
         }
     })?;
-    dialog::save(&state, files::survey(year, results).with(bytes))
+    dialog::save(
+        &state,
+        files::survey(year, results).with(job.render()?.bytes),
+    )
 }
