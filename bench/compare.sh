@@ -10,7 +10,8 @@
 # ${TMPDIR:-/tmp}/cdp-bench-<short hash> (kept for the next run, with its target/).
 # Each bench runs twice on each side (before, after, before, after); every line the
 # bench prints is shown with its side, and the two sides' lines are printed next to
-# each other at the end.
+# each other at the end. Both sides build into one target folder
+# (CARGO_TARGET_DIR, default ${TMPDIR:-/tmp}/cdp-bench-target), so dependencies build once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:?"usage: bench/compare.sh <revision> [bench ...]"}
@@ -24,6 +25,8 @@ if [ ! -d "$before" ]; then
   git worktree add --detach "$before" "$hash" >/dev/null
 fi
 after=$(pwd)
+# One target folder for both sides: the dependencies are built once.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${TMPDIR:-/tmp}/cdp-bench-target}
 
 have_bench() { grep -q "name = \"$2\"" "$1/core/Cargo.toml"; }
 
