@@ -292,14 +292,7 @@ impl Store {
                     let Some(e) = file.events.iter().find(|e| e.code == *code) else {
                         continue;
                     };
-                    let Some((id, revision)) = tx
-                        .query_row(
-                            "SELECT id, revision FROM risk_event WHERE code = ?1",
-                            [code],
-                            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-                        )
-                        .optional()?
-                    else {
+                    let Some((id, revision)) = id_and_revision(tx, "risk_event", code)? else {
                         continue;
                     };
                     if !unchanged(tx, "risk_event_revision", "event_id", id, revision)? {
@@ -324,14 +317,7 @@ impl Store {
                     let Some(m) = file.measures.iter().find(|m| m.code == *code) else {
                         continue;
                     };
-                    let Some((id, revision)) = tx
-                        .query_row(
-                            "SELECT id, revision FROM risk_measure WHERE code = ?1",
-                            [code],
-                            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-                        )
-                        .optional()?
-                    else {
+                    let Some((id, revision)) = id_and_revision(tx, "risk_measure", code)? else {
                         continue;
                     };
                     if !unchanged(tx, "risk_measure_revision", "measure_id", id, revision)? {
@@ -360,6 +346,18 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// The id and current revision of a shipped item (`table` is risk_event or
+/// risk_measure), or None when the archive does not hold it.
+fn id_and_revision(tx: &Connection, table: &str, code: &str) -> Result<Option<(i64, i64)>> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT id, revision FROM {table} WHERE code = ?1"),
+            [code],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .optional()?)
 }
 
 /// Whether an item at `revision` is as shipped: its first revision (the
