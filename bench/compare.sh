@@ -58,10 +58,11 @@ for round in 1 2; do
 done
 
 echo
-echo "== side by side (round 2): before | after"
+echo "== line by line (round 2): before, then after"
 for b in "${benches[@]}"; do
   echo "-- $b"
-  paste -d '|' <(cat "$out/$b.before.2" 2>/dev/null || true) \
-    <(cat "$out/$b.after.2" 2>/dev/null || true) | sed 's/|/\n    after:  /; s/^/    before: /'
+  paste <(cat "$out/$b.before.2" 2>/dev/null || true) \
+    <(cat "$out/$b.after.2" 2>/dev/null || true) |
+    awk -F '\t' '$1 != "" || $2 != "" { print "  before: " $1; print "  after:  " $2 }'
 done
 rm -rf "$out"

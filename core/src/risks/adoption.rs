@@ -338,6 +338,20 @@ fn entry_values(conn: &Connection, id: i64) -> Result<Vec<Vec<Option<String>>>> 
 }
 
 pub(crate) fn get_adoption(conn: &Connection, id: i64, today: &str) -> Result<Adoption> {
+    get_adoption_with(conn, id, today, &mut Snapshots::new())
+}
+
+/// The title and indicators of measure revisions already read, by (measure id,
+/// revision): a list of many adoptions parses each revision once.
+pub(crate) type Snapshots = std::collections::HashMap<(i64, i64), (String, Vec<Indicator>)>;
+
+/// [`get_adoption`] reading each measure revision once through `snapshots`.
+pub(crate) fn get_adoption_with(
+    conn: &Connection,
+    id: i64,
+    today: &str,
+    snapshots: &mut Snapshots,
+) -> Result<Adoption> {
     let mut a = conn
         .query_row(
             "SELECT a.id, a.istat, c.name, a.measure_id, m.code, m.title, m.general, t.name,
@@ -379,9 +393,14 @@ pub(crate) fn get_adoption(conn: &Connection, id: i64, today: &str) -> Result<Ad
         .ok_or_else(|| Error::not_found("La misura adottata non esiste."))?;
     a.phases = adoption_phases(conn, id)?;
     // The title and indicators of the revision adopted.
-    let snap = measure_revision(conn, a.measure_id, a.revision)?;
-    a.title = snap.title;
-    a.indicators = snap.indicators;
+    let key = (a.measure_id, a.revision);
+    if !snapshots.contains_key(&key) {
+        let snap = measure_revision(conn, a.measure_id, a.revision)?;
+        snapshots.insert(key, (snap.title, snap.indicators));
+    }
+    let (title, indicators) = &snapshots[&key];
+    a.title = title.clone();
+    a.indicators = indicators.clone();
     let targets = if a.state != MeasureState::Attuata
         && a.indicators.iter().any(|i| i.target_date.as_str() < today)
     {

@@ -194,8 +194,9 @@ impl Store {
             .query_map(params![istat, today], |r| r.get::<_, i64>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::new();
+        let mut snapshots = super::adoption::Snapshots::new();
         for id in ids {
-            let a = get_adoption(&self.conn, id, &today)?;
+            let a = super::adoption::get_adoption_with(&self.conn, id, &today, &mut snapshots)?;
             if !a.late {
                 continue;
             }
