@@ -10,8 +10,7 @@
 # ${TMPDIR:-/tmp}/cdp-bench-<short hash> (kept for the next run, with its target/).
 # Each bench runs twice on each side (before, after, before, after); every line the
 # bench prints is shown with its side, and the two sides' lines are printed next to
-# each other at the end. Both sides build into one target folder
-# (CARGO_TARGET_DIR, default ${TMPDIR:-/tmp}/cdp-bench-target), so dependencies build once.
+# each other at the end. Each side builds in its own target/ folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:?"usage: bench/compare.sh <revision> [bench ...]"}
@@ -25,8 +24,9 @@ if [ ! -d "$before" ]; then
   git worktree add --detach "$before" "$hash" >/dev/null
 fi
 after=$(pwd)
-# One target folder for both sides: the dependencies are built once.
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${TMPDIR:-/tmp}/cdp-bench-target}
+# Each side builds into its own target folder: cargo names a workspace's artifacts
+# relative to its root, so one shared folder would run one side's binary for both.
+unset CARGO_TARGET_DIR
 
 have_bench() { grep -q "name = \"$2\"" "$1/core/Cargo.toml"; }
 
