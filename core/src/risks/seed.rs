@@ -540,36 +540,7 @@ pub fn load_catalogue(
             .map_err(|x| at(&e.code, x))?;
     }
     for m in &file.measures {
-        let mut events = Vec::new();
-        for code in &m.events {
-            let id: i64 = tx
-                .query_row("SELECT id FROM risk_event WHERE code = ?1", [code], |r| {
-                    r.get(0)
-                })
-                .optional()?
-                .ok_or_else(|| {
-                    at(
-                        &m.code,
-                        Error::not_found(format!("evento {code} inesistente")),
-                    )
-                })?;
-            events.push(id);
-        }
-        let input = MeasureInput {
-            title: m.title.clone(),
-            general: m.general,
-            general_measure: m.general_measure.clone(),
-            type_code: m.type_code.clone(),
-            description: m.description.clone(),
-            events,
-            cost: m.cost,
-            responsabili: m.responsabili.clone(),
-            phases: m.phases.clone(),
-            indicators: m.indicators.clone(),
-            expected: m.expected.clone(),
-            source: m.source.clone(),
-            version: None,
-        };
+        let input = measure_input(tx, m)?;
         let measure = insert_measure(tx, op, Some(&m.code), &input, &file.status, &now)
             .map_err(|x| at(&m.code, x))?;
         if !measure.missing.is_empty() {
