@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::participants::{all_participants, insert_participant, Participant, ParticipantInput};
 use super::{event_minutes, get_event, hm, training_settings};
 use crate::error::{Error, Result};
+use crate::person::Likeness;
 use crate::text::fold;
 use crate::{audit, Store};
 
@@ -37,6 +38,8 @@ pub enum MatchStatus {
     Matched,
     Unmatched,
     Ambiguous,
+    /// «probabilmente la stessa persona» of a participant: the user confirms.
+    Probable,
 }
 
 /// One person of the report (all their rows together).
@@ -57,7 +60,7 @@ pub struct ReportPerson {
     pub status: MatchStatus,
     pub participant_id: Option<i64>,
     pub participant_name: Option<String>,
-    /// For an ambiguous name: the participants it could be.
+    /// For an ambiguous or probable name: the participants it could be.
     pub candidates: Vec<(i64, String)>,
 }
 
@@ -74,6 +77,7 @@ pub struct AttendancePreview {
     pub matched: usize,
     pub unmatched: usize,
     pub ambiguous: usize,
+    pub probable: usize,
     /// Rows skipped (no name nor e-mail, unreadable times), with their line.
     pub skipped: Vec<String>,
 }
@@ -381,6 +385,63 @@ struct Person {
     durations: i64,
 }
 
+/// A participant as the dry run names it: «Anna Neri (Comune di Alì)».
+fn described(c: &Participant) -> (i64, String) {
+    (
+        c.id,
+        format!(
+            "{} ({})",
+            c.full_name,
+            c.ente.clone().unwrap_or_else(|| "ente non indicato".into())
+        ),
+    )
+}
+
+/// Whom a person of the report is: the participant of the same e-mail;
+/// else by the one person-matching rule over every name the report gives
+/// (Zoom's display and original names): one exact match is matched, several
+/// are ambiguous, probable ones are for the user to confirm.
+fn match_person<'a>(
+    by_email: Option<&'a Participant>,
+    names: &[&str],
+    participants: &'a [Participant],
+) -> (MatchStatus, Option<&'a Participant>, Vec<(i64, String)>) {
+    if let Some(found) = by_email {
+        return (MatchStatus::Matched, Some(found), Vec::new());
+    }
+    let likeness = |c: &Participant| {
+        names
+            .iter()
+            .map(|n| crate::person::compare(n, &c.full_name))
+            .max()
+            .unwrap_or(Likeness::Different)
+    };
+    let exact: Vec<&Participant> = participants
+        .iter()
+        .filter(|c| likeness(c) == Likeness::Exact)
+        .collect();
+    match exact.as_slice() {
+        [one] => (MatchStatus::Matched, Some(*one), Vec::new()),
+        [] => {
+            let probable: Vec<(i64, String)> = participants
+                .iter()
+                .filter(|c| likeness(c) == Likeness::Probable)
+                .map(described)
+                .collect();
+            if probable.is_empty() {
+                (MatchStatus::Unmatched, None, Vec::new())
+            } else {
+                (MatchStatus::Probable, None, probable)
+            }
+        }
+        many => (
+            MatchStatus::Ambiguous,
+            None,
+            many.iter().map(|c| described(c)).collect(),
+        ),
+    }
+}
+
 /// Reads the report and matches it against `participants` (pure: no archive).
 pub fn analyse(
     bytes: &[u8],
@@ -504,14 +565,12 @@ pub fn analyse(
         }
     }
 
-    // Participants by e-mail and by folded name.
+    // Participants by e-mail; names by the one person-matching rule.
     let mut by_email: HashMap<String, &Participant> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<&Participant>> = HashMap::new();
     for p in participants {
         if let Some(e) = &p.email {
             by_email.insert(e.to_lowercase(), p);
         }
-        by_name.entry(fold(&p.full_name)).or_default().push(p);
     }
     let mut out = Vec::with_capacity(people.len());
     for p in people {
@@ -535,33 +594,11 @@ pub fn analyse(
         minutes = (minutes + p.durations).min(length);
         let share = minutes * 100 / length;
         let key = p.email.clone().unwrap_or_else(|| fold(&p.name));
-        let folded = fold(&p.name);
-        let (status, participant, candidates) = if let Some(found) =
-            p.email.as_ref().and_then(|e| by_email.get(e))
-        {
-            (MatchStatus::Matched, Some(*found), Vec::new())
-        } else {
-            match by_name.get(&folded).map(Vec::as_slice) {
-                Some([one]) => (MatchStatus::Matched, Some(*one), Vec::new()),
-                Some(many) if many.len() > 1 => (
-                    MatchStatus::Ambiguous,
-                    None,
-                    many.iter()
-                        .map(|c| {
-                            (
-                                c.id,
-                                format!(
-                                    "{} ({})",
-                                    c.full_name,
-                                    c.ente.clone().unwrap_or_else(|| "ente non indicato".into())
-                                ),
-                            )
-                        })
-                        .collect(),
-                ),
-                _ => (MatchStatus::Unmatched, None, Vec::new()),
-            }
-        };
+        let (status, participant, candidates) = match_person(
+            p.email.as_deref().and_then(|e| by_email.get(e).copied()),
+            &[p.name.as_str()],
+            participants,
+        );
         out.push(ReportPerson {
             key,
             name: p.name,
@@ -607,6 +644,7 @@ impl Store {
             matched: n(MatchStatus::Matched),
             unmatched: n(MatchStatus::Unmatched),
             ambiguous: n(MatchStatus::Ambiguous),
+            probable: n(MatchStatus::Probable),
             people,
             skipped,
         })

@@ -168,13 +168,14 @@ pub fn imports_referents_preview(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     mapping: Mapping,
+    other_people: Vec<usize>,
     job: JobId,
     progress: Channel<Progress>,
 ) -> Result<ReferentsPreview> {
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    state.with(|s| s.preview_referents_import(&name, &t, &mapping, &mut progress))
+    state.with(|s| s.preview_referents_import(&name, &t, &mapping, &other_people, &mut progress))
 }
 
 /// Applies the chosen referents file (backup, one transaction, audit row).
@@ -184,13 +185,23 @@ pub fn imports_referents_apply(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     mapping: Mapping,
+    other_people: Vec<usize>,
     job: JobId,
     progress: Channel<Progress>,
 ) -> Result<Option<ImportBatch>> {
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    state.with(|s| s.apply_referents_import(&name, &t, &mapping, chrono::Utc::now(), &mut progress))
+    state.with(|s| {
+        s.apply_referents_import(
+            &name,
+            &t,
+            &mapping,
+            &other_people,
+            chrono::Utc::now(),
+            &mut progress,
+        )
+    })
 }
 
 /// The dry run of the chosen ISTAT list for a province (None: all Italy).
