@@ -58,21 +58,7 @@ pub fn read_bytes(
     spreadsheet: bool,
     header_row: &dyn Fn(&[String]) -> bool,
 ) -> Result<Table> {
-    let (described_as, rows) = if spreadsheet || looks_like_spreadsheet(bytes) {
-        ("Excel".to_string(), spreadsheet_rows(bytes)?)
-    } else {
-        csv_rows(bytes)?
-    };
-    let rows: Vec<TableRow> = rows
-        .into_iter()
-        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
-        .collect();
-    if rows.is_empty() {
-        return Err(Error::validation(
-            "file",
-            "Il file è vuoto: nessuna riga da importare.",
-        ));
-    }
+    let (described_as, rows) = read_rows(bytes, spreadsheet)?;
     let at = rows
         .iter()
         .take(20)
@@ -97,6 +83,27 @@ pub fn read_bytes(
     })
 }
 
+/// Every non-blank row of a file with its line, and how the file was read
+/// (for files that are not one table: a platform's report with sections).
+pub fn read_rows(bytes: &[u8], spreadsheet: bool) -> Result<(String, Vec<TableRow>)> {
+    let (described_as, rows) = if spreadsheet || looks_like_spreadsheet(bytes) {
+        ("Excel".to_string(), spreadsheet_rows(bytes)?)
+    } else {
+        csv_rows(bytes)?
+    };
+    let rows: Vec<TableRow> = rows
+        .into_iter()
+        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::validation(
+            "file",
+            "Il file è vuoto: nessuna riga da importare.",
+        ));
+    }
+    Ok((described_as, rows))
+}
+
 /// ZIP (XLSX, ODS) or OLE (XLS) signatures.
 fn looks_like_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
@@ -106,6 +113,26 @@ fn looks_like_spreadsheet(bytes: &[u8]) -> bool {
 /// otherwise Windows-1252 (a superset of Latin-1 for the printable range,
 /// as ISTAT and Italian Excel write).
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    // Microsoft Teams writes its reports in UTF-16 with a byte-order mark.
+    let utf16 = |rest: &[u8], le: bool| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return (utf16(rest, true), "UTF-16");
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return (utf16(rest, false), "UTF-16");
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8");
     }
@@ -118,28 +145,50 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// The separator of a CSV text: the most frequent of `;`, `,` and tab in
-/// its first record (quotes, and the line breaks inside them, skipped).
+/// The separator of a CSV text: of `;`, `,` and tab, the one found on
+/// most of its first lines (quotes, and the line breaks inside them,
+/// skipped), then the most frequent; so a report whose title row has a
+/// comma and whose every row has a tab is read by tabs.
 fn separator(text: &str) -> u8 {
-    let (mut semi, mut comma, mut tab) = (0, 0, 0);
+    const SEPS: [char; 3] = ['\t', ';', ','];
+    let mut lines = [0usize; 3];
+    let mut total = [0usize; 3];
+    let mut on_line = [false; 3];
     let mut quoted = false;
-    for c in text.chars().take(20_000) {
+    let mut seen_lines = 0;
+    for c in text.chars().take(50_000) {
         match c {
             '"' => quoted = !quoted,
-            ';' if !quoted => semi += 1,
-            ',' if !quoted => comma += 1,
-            '\t' if !quoted => tab += 1,
-            '\n' if !quoted && (semi + comma + tab) > 0 => break,
+            '\n' if !quoted => {
+                for i in 0..3 {
+                    lines[i] += on_line[i] as usize;
+                }
+                on_line = [false; 3];
+                seen_lines += 1;
+                if seen_lines == 30 {
+                    break;
+                }
+            }
+            c if !quoted => {
+                if let Some(i) = SEPS.iter().position(|s| *s == c) {
+                    on_line[i] = true;
+                    total[i] += 1;
+                }
+            }
             _ => {}
         }
     }
-    if tab > semi && tab > comma {
-        b'\t'
-    } else if comma > semi {
-        b','
-    } else {
-        b';'
+    for i in 0..3 {
+        lines[i] += on_line[i] as usize;
     }
+    // Most lines, then most occurrences; on a tie tab, then `;`, then `,`.
+    let best = (0..3)
+        .max_by_key(|&i| (lines[i], total[i], std::cmp::Reverse(i)))
+        .unwrap_or(1);
+    if lines[best] == 0 {
+        return b';';
+    }
+    SEPS[best] as u8
 }
 
 fn csv_rows(bytes: &[u8]) -> Result<(String, Vec<TableRow>)> {
@@ -255,6 +304,13 @@ mod tests {
     fn separator_and_encoding_are_detected() {
         assert_eq!(separator("\"a;b\",c,d\n1;2"), b',');
         assert_eq!(separator("\"a\nb\";c;d\n"), b';');
+        // A Teams report: a title with a comma, every row with tabs.
+        assert_eq!(
+            separator("1. Summary\nMeeting title\tIl PIAO, sezione 2.3\nStart time\t3/9/27, 10:00:00 AM\n"),
+            b'\t'
+        );
+        let (t, enc) = decode(&[0xFF, 0xFE, b'A', 0, 0xEC, 0]);
+        assert_eq!((t.as_str(), enc), ("Aì", "UTF-16"));
         let (t, enc) = decode(b"Al\xec");
         assert_eq!((t.as_str(), enc), ("Alì", "Windows-1252"));
         let (t, enc) = decode("\u{feff}Alì".as_bytes());

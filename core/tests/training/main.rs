@@ -13,6 +13,7 @@ mod documents;
 mod events;
 mod ics;
 mod not_held;
+mod reports;
 mod survey;
 
 use cdp_core::training::{EventInput, EventQuery, Frequency};

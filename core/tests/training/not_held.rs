@@ -47,7 +47,7 @@ fn the_day_before_nothing_is_recorded_nor_issued() {
     );
     not_held(
         "report import",
-        s.apply_attendance_import(ev, attendance::ZOOM.as_bytes(), "zoom.csv", &[]),
+        s.apply_attendance_import(ev, attendance::ZOOM.as_bytes(), "zoom.csv", &[], false),
     );
     not_held(
         "issue date check",
