@@ -123,9 +123,9 @@ export const commands = {
 	/**  Reads the chosen file again (the user fixed it): same kind, same path. */
 	importsReload: () => __TAURI_INVOKE<ChosenFile_Serialize>("imports_reload"),
 	/**  The dry run of the chosen referents file with `mapping`: writes nothing. */
-	importsReferentsPreview: (mapping: Mapping_Deserialize, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, job, progress }),
+	importsReferentsPreview: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, otherPeople, job, progress }),
 	/**  Applies the chosen referents file (backup, one transaction, audit row). */
-	importsReferentsApply: (mapping: Mapping_Deserialize, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImportBatch_Serialize | null>("imports_referents_apply", { mapping, job, progress }),
+	importsReferentsApply: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImportBatch_Serialize | null>("imports_referents_apply", { mapping, otherPeople, job, progress }),
 	/**  The dry run of the chosen ISTAT list for a province (None: all Italy). */
 	importsIstatPreview: (province: string | null) => __TAURI_INVOKE<IstatPreview_Serialize>("imports_istat_preview", { province }),
 	/**  Applies the chosen ISTAT list (backup, one transaction, audit rows). */
@@ -190,8 +190,11 @@ export const commands = {
 	trainingAttendance: (eventId: number) => __TAURI_INVOKE<AttendanceRow_Serialize[]>("training_attendance", { eventId }),
 	/**  Chooses a webinar attendance report (open dialog) and returns the dry run. */
 	trainingChooseAttendanceReport: (eventId: number) => __TAURI_INVOKE<ChosenReport_Serialize | null>("training_choose_attendance_report", { eventId }),
-	/**  Records the chosen report's attendance with the user's resolutions. */
-	trainingApplyAttendanceReport: (eventId: number, resolutions: Resolution_Deserialize[]) => __TAURI_INVOKE<AttendanceApplied>("training_apply_attendance_report", { eventId, resolutions }),
+	/**
+	 *  Records the chosen report's attendance with the user's resolutions;
+	 *  `confirm_time`: the user confirmed a report more than an hour off the event.
+	 */
+	trainingApplyAttendanceReport: (eventId: number, resolutions: Resolution_Deserialize[], confirmTime: boolean) => __TAURI_INVOKE<AttendanceApplied>("training_apply_attendance_report", { eventId, resolutions, confirmTime }),
 	trainingHours: (year: number) => __TAURI_INVOKE<HoursReport_Serialize>("training_hours", { year }),
 	/**  The hours of a year (or who is below the target) through the save dialog. */
 	trainingExportHours: (year: number, belowOnly: boolean, format: Format) => __TAURI_INVOKE<Saved | null>("training_export_hours", { year, belowOnly, format }),
@@ -649,13 +652,28 @@ export type AttendancePreview_Deserialize = {
 	event_id: number,
 	/**  "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico". */
 	platform: string,
+	/**  The language of the report's labels: «italiano», «inglese». */
+	locale?: string | null,
+	/**  The platform and the locale as the dry run names them: «Microsoft Teams, italiano». */
+	source: string,
 	described_as: string,
+	/**  The sections read, each with the people it lists. */
+	sections: SectionRead[],
+	/**  The day of the meeting the report gives (ISO), and its start (HH:MM). */
+	report_date?: string | null,
+	report_start?: string | null,
+	/**
+	 *  More than an hour between the report's start and the event's: the
+	 *  user must confirm before the import is applied.
+	 */
+	time_warning?: string | null,
 	min_share: number,
 	event_minutes: number,
 	people: ReportPerson_Deserialize[],
 	matched: number,
 	unmatched: number,
 	ambiguous: number,
+	probable: number,
 	/**  Rows skipped (no name nor e-mail, unreadable times), with their line. */
 	skipped: string[],
 };
@@ -664,13 +682,28 @@ export type AttendancePreview_Serialize = {
 	event_id: number,
 	/**  "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico". */
 	platform: string,
+	/**  The language of the report's labels: «italiano», «inglese». */
+	locale: string | null,
+	/**  The platform and the locale as the dry run names them: «Microsoft Teams, italiano». */
+	source: string,
 	described_as: string,
+	/**  The sections read, each with the people it lists. */
+	sections: SectionRead[],
+	/**  The day of the meeting the report gives (ISO), and its start (HH:MM). */
+	report_date: string | null,
+	report_start: string | null,
+	/**
+	 *  More than an hour between the report's start and the event's: the
+	 *  user must confirm before the import is applied.
+	 */
+	time_warning: string | null,
 	min_share: number,
 	event_minutes: number,
 	people: ReportPerson_Serialize[],
 	matched: number,
 	unmatched: number,
 	ambiguous: number,
+	probable: number,
 	/**  Rows skipped (no name nor e-mail, unreadable times), with their line. */
 	skipped: string[],
 };
@@ -1877,7 +1910,9 @@ export type Mapping_Serialize = {
 	mayor_name: string | null,
 };
 
-export type MatchStatus = "matched" | "unmatched" | "ambiguous";
+export type MatchStatus = "matched" | "unmatched" | "ambiguous" | 
+/**  «probabilmente la stessa persona» of a participant: the user confirms. */
+"probable";
 
 export type Measure = Measure_Serialize | Measure_Deserialize;
 
@@ -2496,6 +2531,11 @@ export type PreviewLine_Deserialize = {
 	/**  What applying the line would do, in Italian. */
 	changes: string[],
 	errors: LineError_Deserialize[],
+	/**
+	 *  Names of the line that are probably a referent in office written
+	 *  another way: taken as that person unless the user says otherwise.
+	 */
+	probable: ProbablePerson[],
 };
 
 export type PreviewLine_Serialize = {
@@ -2506,6 +2546,24 @@ export type PreviewLine_Serialize = {
 	/**  What applying the line would do, in Italian. */
 	changes: string[],
 	errors: LineError_Serialize[],
+	/**
+	 *  Names of the line that are probably a referent in office written
+	 *  another way: taken as that person unless the user says otherwise.
+	 */
+	probable: ProbablePerson[],
+};
+
+/**
+ *  A name of the file that the person-matching rule finds probably the
+ *  same as a referent in office («Anna Maria Rossi» and «Anna Rossi»).
+ */
+export type ProbablePerson = {
+	/**  The role, in Italian (RPCT, Sindaco…). */
+	role: string,
+	in_file: string,
+	in_office: string,
+	/**  The user said it is another person: the line replaces or adds. */
+	other: boolean,
 };
 
 export type Process = {
@@ -2736,8 +2794,12 @@ export type ReportPerson_Deserialize = {
 	status: MatchStatus,
 	participant_id?: number | null,
 	participant_name?: string | null,
-	/**  For an ambiguous name: the participants it could be. */
+	/**  For an ambiguous or probable name: the participants it could be. */
 	candidates: ([number, string])[],
+	/**  Other names the report gives (Zoom's original name). */
+	other_names: string[],
+	/**  Where the report's sections disagree about this person, in Italian. */
+	disagreement?: string | null,
 };
 
 /**  One person of the report (all their rows together). */
@@ -2756,8 +2818,12 @@ export type ReportPerson_Serialize = {
 	status: MatchStatus,
 	participant_id: number | null,
 	participant_name: string | null,
-	/**  For an ambiguous name: the participants it could be. */
+	/**  For an ambiguous or probable name: the participants it could be. */
 	candidates: ([number, string])[],
+	/**  Other names the report gives (Zoom's original name). */
+	other_names: string[],
+	/**  Where the report's sections disagree about this person, in Italian. */
+	disagreement: string | null,
 };
 
 /**  What the user decided for an unmatched or ambiguous person. */
@@ -2957,6 +3023,14 @@ export type SchedeReport = {
 	written: number,
 	total: number,
 	cancelled: boolean,
+};
+
+/**  A section of the report and how many people it lists. */
+export type SectionRead = {
+	/**  The section's title as the file writes it («Partecipanti»), or «tabella». */
+	title: string,
+	people: number,
+	rows: number,
 };
 
 export type SeriesDate = SeriesDate_Serialize | SeriesDate_Deserialize;
