@@ -92,6 +92,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             imports::imports_fields,
             imports::imports_choose_file,
             imports::imports_reload,
+            imports::imports_header_row,
             imports::imports_referents_preview,
             imports::imports_referents_apply,
             imports::imports_istat_preview,

@@ -28,6 +28,8 @@ export const chooseImportFile = (kind: "referenti" | "istat") =>
   call(commands.importsChooseFile(kind));
 /** Reads the chosen file again (after fixing it). */
 export const reloadImportFile = () => call(commands.importsReload());
+/** Reads the chosen file again with its header at the file's `line`. */
+export const chooseHeaderRow = (line: number) => call(commands.importsHeaderRow(line));
 /** `otherPeople`: the lines whose probable match the user says is another person. */
 export const previewReferents = (mapping: Mapping, otherPeople: number[], job: Job) =>
   call(commands.importsReferentsPreview(mapping, otherPeople, job.id, job.progress));

@@ -120,8 +120,16 @@ export const commands = {
 	 *  "referenti" or "istat". None if the dialog was closed.
 	 */
 	importsChooseFile: (kind: string) => __TAURI_INVOKE<ChosenFile_Serialize | null>("imports_choose_file", { kind }),
-	/**  Reads the chosen file again (the user fixed it): same kind, same path. */
+	/**
+	 *  Reads the chosen file again (the user fixed it): same kind, same path,
+	 *  the header line the user chose if any.
+	 */
 	importsReload: () => __TAURI_INVOKE<ChosenFile_Serialize>("imports_reload"),
+	/**
+	 *  Reads the chosen referents file with its header at the file's `line`
+	 *  (the user chose another row than the one found).
+	 */
+	importsHeaderRow: (line: number) => __TAURI_INVOKE<ChosenFile_Serialize>("imports_header_row", { line }),
 	/**  The dry run of the chosen referents file with `mapping`: writes nothing. */
 	importsReferentsPreview: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, otherPeople, job, progress }),
 	/**  Applies the chosen referents file (backup, one transaction, audit row). */
@@ -1008,6 +1016,13 @@ export type ChosenFile_Deserialize = {
 	/**  Referents: the file's columns and the proposed mapping. */
 	headers: string[],
 	mapping?: Mapping_Deserialize | null,
+	/**
+	 *  Referents: the line taken as the header, the first rows to choose
+	 *  another, and what was left out (rows above the header, totals).
+	 */
+	header_line: number,
+	first_rows: ([number, string])[],
+	left_out: string[],
 	/**  ISTAT: the provinces in the list (sigle). */
 	provinces: string[],
 };
@@ -1019,6 +1034,13 @@ export type ChosenFile_Serialize = {
 	/**  Referents: the file's columns and the proposed mapping. */
 	headers: string[],
 	mapping: Mapping_Serialize | null,
+	/**
+	 *  Referents: the line taken as the header, the first rows to choose
+	 *  another, and what was left out (rows above the header, totals).
+	 */
+	header_line: number,
+	first_rows: ([number, string])[],
+	left_out: string[],
 	/**  ISTAT: the provinces in the list (sigle). */
 	provinces: string[],
 };
