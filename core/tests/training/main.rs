@@ -14,6 +14,7 @@ mod events;
 mod ics;
 mod not_held;
 mod reports;
+mod summer_time;
 mod survey;
 
 use cdp_core::training::{EventInput, EventQuery, Frequency};

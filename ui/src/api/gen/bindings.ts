@@ -1461,6 +1461,12 @@ export type EventInput_Deserialize = {
 	date: string,
 	start_time: string,
 	end_time: string,
+	/**
+	 *  A time of the hour that comes twice (02:00–02:59 of the last Sunday
+	 *  of October) must say which of the two it is; any other time, none.
+	 */
+	start_repeat?: Occurrence | null,
+	end_repeat?: Occurrence | null,
 	place?: string | null,
 	link?: string | null,
 	speakers?: string | null,
@@ -1488,6 +1494,12 @@ export type EventInput_Serialize = {
 	date: string,
 	start_time: string,
 	end_time: string,
+	/**
+	 *  A time of the hour that comes twice (02:00–02:59 of the last Sunday
+	 *  of October) must say which of the two it is; any other time, none.
+	 */
+	start_repeat: Occurrence | null,
+	end_repeat: Occurrence | null,
 	place: string | null,
 	link: string | null,
 	speakers: string | null,
@@ -2214,6 +2226,13 @@ export type NeedInput_Serialize = {
 };
 
 export type NodeKind = "unit" | "zone" | "comune";
+
+/**  Which of the two 02:00–02:59 of the night summer time ends a time is. */
+export type Occurrence = 
+/**  The first, still in summer time (UTC+2). */
+"legale" | 
+/**  The second, already in winter time (UTC+1). */
+"solare";
 
 /**
  *  What a batch does when a file of the same name is already in the folder.
@@ -3373,6 +3392,12 @@ export type TrainingEvent_Deserialize = {
 	/**  HH:MM, Europe/Rome. */
 	start_time: string,
 	end_time: string,
+	/**
+	 *  For a time of the hour that comes twice (the night summer time
+	 *  ends): which of the two it is.
+	 */
+	start_repeat?: Occurrence | null,
+	end_repeat?: Occurrence | null,
 	place?: string | null,
 	link?: string | null,
 	speakers?: string | null,
@@ -3412,6 +3437,12 @@ export type TrainingEvent_Serialize = {
 	/**  HH:MM, Europe/Rome. */
 	start_time: string,
 	end_time: string,
+	/**
+	 *  For a time of the hour that comes twice (the night summer time
+	 *  ends): which of the two it is.
+	 */
+	start_repeat: Occurrence | null,
+	end_repeat: Occurrence | null,
 	place: string | null,
 	link: string | null,
 	speakers: string | null,
