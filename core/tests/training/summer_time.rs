@@ -113,9 +113,6 @@ fn the_repeated_hour_asks_which() {
 /// The events of an ICS as python's `icalendar` and `vobject` read them:
 /// per event, its start and end in UTC and in Rome.
 fn parsed(ics: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cal.ics");
-    std::fs::write(&path, ics).unwrap();
     let script = r#"
 import sys, icalendar, vobject
 from zoneinfo import ZoneInfo
@@ -130,22 +127,7 @@ two = [show(e.dtstart.value, e.dtend.value) for e in vobject.readOne(data.decode
 assert one == two, (one, two)
 print('\n'.join(one))
 "#;
-    let out = std::process::Command::new("/usr/bin/python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&path)
-        .output()
-        .expect("python3-icalendar and python3-vobject installed (.ci/setup)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
+    super::ics::python_on_ics(script, ics)
 }
 
 #[test]
