@@ -351,7 +351,7 @@ pub(crate) fn check_times(
     Ok((start_repeat, end_repeat, (to - from).num_minutes()))
 }
 
-fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
+fn check_input(conn: &Connection, inp: &EventInput, today: NaiveDate) -> Result<Checked> {
     use crate::text::{optional, Rule};
     let title = crate::text::required("title", "Titolo", &inp.title, Rule::line(200))?;
     let kind = check_choice("kind", "Tipo di evento", KINDS, &inp.kind)?;
@@ -448,6 +448,16 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
     } else {
         check_choice("state", "Stato", STATES, inp.state.trim())?
     };
+    // «Svolto» only for an event that has taken place by the store's today.
+    if state == "svolto" && date > today {
+        return Err(Error::validation(
+            "state",
+            format!(
+                "Stato: l'evento del {} non si è ancora svolto; «Svolto» si indica dal giorno dell'evento.",
+                date.format("%d/%m/%Y")
+            ),
+        ));
+    }
     Ok(Checked {
         kind,
         mode,
@@ -870,8 +880,9 @@ impl Store {
     }
 
     pub fn create_training_event(&mut self, inp: &EventInput) -> Result<Event> {
+        let today = self.today();
         self.action(|tx, op| {
-            let c = check_input(tx, inp)?;
+            let c = check_input(tx, inp, today)?;
             let id = insert_event(tx, &c, None, c.date)?;
             let e = get_event(tx, id)?;
             audit::record(
@@ -889,10 +900,11 @@ impl Store {
 
     /// Saves the form of an event; each change increments its iCalendar SEQUENCE.
     pub fn update_training_event(&mut self, id: i64, inp: &EventInput) -> Result<Event> {
+        let today = self.today();
         self.action(|tx, op| {
             let before = get_event(tx, id)?;
             check_version(&before.updated_at, inp.version.as_deref())?;
-            let c = check_input(tx, inp)?;
+            let c = check_input(tx, inp, today)?;
             tx.execute(
                 "UPDATE training_event SET kind = ?2, mode = ?3, title = ?4, theme_id = ?5, date = ?6,
                     start_time = ?7, end_time = ?8, place = ?9, link = ?10, speakers = ?11,
@@ -1092,9 +1104,19 @@ impl Store {
         freq: Frequency,
         count: u32,
     ) -> Result<SeriesResult> {
+        let today = self.today();
         self.action(|tx, op| {
-            let c = check_input(tx, inp)?;
+            let c = check_input(tx, inp, today)?;
             let dates = series::series_dates(c.date, freq, count)?;
+            if let Some(last) = dates.last().filter(|d| c.state == "svolto" && d.date > today.to_string()) {
+                return Err(Error::validation(
+                    "state",
+                    format!(
+                        "Stato: l'ultima data della serie ({}) non si è ancora svolta; «Svolto» si indica dal giorno dell'evento.",
+                        crate::text::date_it(&last.date)
+                    ),
+                ));
+            }
             tx.execute(
                 "INSERT INTO training_series (frequency, count, created_at) VALUES (?1, ?2, ?3)",
                 params![freq.as_str(), count, crate::db::version::now_utc()],
