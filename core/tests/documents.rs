@@ -478,8 +478,11 @@ fn data_is_data_in_every_default_template() {
     assert!(p.header.iter().all(|h| !h.contains('\n')));
 }
 
+/// Each hostile template is stopped by a counted limit (minijinja's fuel,
+/// output size, recursion depth), never by a clock: the message names the
+/// limit, and nothing is saved.
 #[test]
-fn hostile_templates_fail_quickly_with_the_limit_and_save_nothing() {
+fn hostile_templates_fail_with_the_limit_and_save_nothing() {
     let mut s = prepared();
     let before = common::count(&s, "SELECT COUNT(*) FROM template_version");
     let filler = "x".repeat(200);
@@ -511,25 +514,17 @@ fn hostile_templates_fail_quickly_with_the_limit_and_save_nothing() {
         ("# Atto\n\n".to_string() + &"x".repeat(300 * 1024), "KB"),
     ];
     for (body, needle) in &cases {
-        let start = std::time::Instant::now();
         let e = s.save_template(DocKind::Lettera, body, None).unwrap_err();
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(3),
-            "{needle}: {:?}",
-            start.elapsed()
-        );
         assert_eq!((e.code(), e.field()), ("validation", Some("body")), "{e}");
         let m = e.to_string();
         assert!(
             m.contains("supera il limite") && m.contains(needle),
             "{needle}: {m}"
         );
-        let start = std::time::Instant::now();
         assert!(s
             .preview_template(DocKind::Lettera, Some(body), None)
             .is_err());
         assert!(s.preview_pdf(DocKind::Lettera, Some(body), None).is_err());
-        assert!(start.elapsed() < std::time::Duration::from_secs(3));
     }
     assert_eq!(
         common::count(&s, "SELECT COUNT(*) FROM template_version"),
