@@ -22,8 +22,9 @@ pub const DEFAULT_BODY: &str = include_str!("../../templates/determina_gruppo_la
 /// that a template edited on an older one says a newer default is available.
 /// (1: the first text; 2: Allegato A, Visti and attestations completed;
 /// 3: the Segretario's competence, designations, the PNA in force, the
-/// TAR's seat, dates in words.)
-pub const DEFAULT_VERSION: &str = "3";
+/// TAR's seat, dates in words; 4: D.L. 80/2021 «convertito, con
+/// modificazioni», as the Gazzetta Ufficiale cites it.)
+pub const DEFAULT_VERSION: &str = "4";
 
 /// The act's template in the versioned store.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -1,0 +1,182 @@
+//! Issue 20, the legal references of the acts checked at their source: every
+//! document the app writes cites each checked law with the date and number
+//! the source gives, and a decree-law with its conversion as the Gazzetta
+//! Ufficiale states it. What was read where (see README, «Riferimenti
+//! normativi verificati»):
+//! - D.Lgs. 12 febbraio 1993, n. 39, art. 3, comma 2 (the autograph signature
+//!   replaced by the printed name): Normattiva, text in force;
+//! - D.L. 10 ottobre 2012, n. 174, art. 3 «Rafforzamento dei controlli in
+//!   materia di enti locali» (it amends the D.Lgs. 18 agosto 2000, n. 267),
+//!   «convertito con modificazioni dalla L. 7 dicembre 2012, n. 213»:
+//!   Normattiva;
+//! - D.M. 30 giugno 2022, n. 132, whose preamble cites the D.L. 9 giugno
+//!   2021, n. 80, «convertito, con modificazioni, dalla legge 6 agosto 2021,
+//!   n. 113»: the decree's text as published in the Gazzetta Ufficiale n. 209
+//!   of 7 September 2022 (its art. 6 could not be read);
+//! - L.R. 23 dicembre 2000, n. 30 «Norme sull'ordinamento degli enti locali»:
+//!   the Gazzetta Ufficiale della Regione Siciliana n. 61 of 23 December 2000;
+//! - L.R. 4 agosto 2015, n. 15, art. 12 «Sindaco metropolitano», comma 4:
+//!   the law as reprinted in the Gazzetta Ufficiale, 3a serie speciale, of
+//!   12 December 2015, and the ARS's text;
+//! - L.R. 3 dicembre 1991, n. 44 «Nuove norme per il controllo sugli atti
+//!   dei comuni, delle province e degli altri enti locali della Regione
+//!   siciliana»: its title and date as the L.R. 5 dicembre 1991, n. 46 cites
+//!   it (its artt. 11 and 12 could not be read).
+
+mod common;
+
+use common::docs::{docx_text, pdf_text};
+use common::every_kind::{documents, Kind};
+
+/// The regional laws by number and year, with the date their source gives.
+const REGIONAL: [(&str, &str, &str); 6] = [
+    ("44", "1991", "3 dicembre 1991"),
+    ("48", "1991", "11 dicembre 1991"),
+    ("7", "1992", "26 agosto 1992"),
+    ("30", "2000", "23 dicembre 2000"),
+    ("15", "2015", "4 agosto 2015"),
+    ("26", "1993", "1° settembre 1993"),
+];
+
+/// State acts by the words that introduce them and their number and year,
+/// with the date their source gives.
+const STATE: [(&str, &str, &str, &str); 6] = [
+    ("D.Lgs.", "39", "1993", "12 febbraio 1993"),
+    ("D.L.", "174", "2012", "10 ottobre 2012"),
+    ("legge", "213", "2012", "7 dicembre 2012"),
+    ("D.L.", "80", "2021", "9 giugno 2021"),
+    ("legge", "113", "2021", "6 agosto 2021"),
+    ("D.M.", "132", "2022", "30 giugno 2022"),
+];
+
+/// A decree-law and the words of its conversion, as the Gazzetta states it.
+const CONVERTED: [(&str, &str); 2] = [
+    (
+        "D.L. 10 ottobre 2012, n. 174",
+        "convertito, con modificazioni, dalla legge 7 dicembre 2012, n. 213",
+    ),
+    (
+        "D.L. 9 giugno 2021, n. 80",
+        "convertito, con modificazioni, dalla legge 6 agosto 2021, n. 113",
+    ),
+];
+
+/// Typographic apostrophes and every run of spaces as one, as read.
+fn flat(s: &str) -> String {
+    s.replace('’', "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every citation «<intro> <date>, n. <number>» in `text`: (date, number).
+fn citations<'a>(text: &'a str, intro: &str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let needle = format!("{intro} ");
+    let mut from = 0;
+    while let Some(at) = text[from..].find(&needle) {
+        let start = from + at + needle.len();
+        from = start;
+        let rest = &text[start..];
+        // The date: up to «, n. » within a few words.
+        let Some(comma) = rest.find(", n. ") else {
+            continue;
+        };
+        let date = &rest[..comma];
+        if date.split(' ').count() != 3 {
+            continue;
+        }
+        let number: &str = {
+            let tail = &rest[comma + 5..];
+            let end = tail
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(tail.len());
+            &tail[..end]
+        };
+        out.push((date, number));
+    }
+    out
+}
+
+/// The wrong citations of the checked laws in one document's text.
+fn wrong_citations(text: &str) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (date, number) in citations(text, "L.R.") {
+        for (n, year, right) in REGIONAL {
+            if number == n && date.ends_with(year) && date != right {
+                wrong.push(format!("L.R. {date}, n. {number} (è del {right})"));
+            }
+        }
+    }
+    for (intro, n, year, right) in STATE {
+        for (date, number) in citations(text, intro) {
+            if number == n && date.ends_with(year) && date != right {
+                wrong.push(format!("{intro} {date}, n. {number} (è del {right})"));
+            }
+        }
+    }
+    for (decree, conversion) in CONVERTED {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(decree) {
+            let after = &text[from + at + decree.len()..];
+            from += at + decree.len();
+            if after.trim_start_matches(", ").starts_with("convertito")
+                && !after.trim_start_matches(", ").starts_with(conversion)
+            {
+                let shown: String = after.chars().take(80).collect();
+                wrong.push(format!("{decree}{shown} (è «{conversion}»)"));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_document_cites_the_checked_laws_with_their_dates_and_conversions() {
+    let mut cited = 0;
+    let mut wrong = Vec::new();
+    for (name, kind, bytes) in documents() {
+        let text = flat(&match kind {
+            Kind::Pdf => pdf_text(&bytes, &[]),
+            Kind::Docx => docx_text(&bytes),
+        });
+        cited += citations(&text, "L.R.").len();
+        for w in wrong_citations(&text) {
+            wrong.push(format!("{name}: {w}"));
+        }
+        // The D.L. 174/2012 and the D.L. 80/2021 are cited only with their
+        // conversion.
+        for (decree, _) in CONVERTED {
+            for (at, _) in text.match_indices(decree) {
+                let after = text[at + decree.len()..].trim_start_matches(", ");
+                assert!(
+                    after.starts_with("convertito"),
+                    "{name}: «{decree}» without its conversion: «{}»",
+                    after.chars().take(60).collect::<String>()
+                );
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // The acts do cite regional laws: the scan has something to read.
+    assert!(cited > 50, "{cited} citations of regional laws");
+}
+
+#[test]
+fn the_scan_finds_a_wrong_date_and_a_conversion_without_its_words() {
+    let text = flat(
+        "ai sensi dell'art. 53 come modificato dall'art. 12 della L.R. 23 novembre 2000, n. 30, \
+         e della L.R. 3 dicembre 1991, n. 44; il D.L. 9 giugno 2021, n. 80, convertito dalla legge \
+         6 agosto 2021, n. 113; il D.Lgs. 12 febbraio 1993, n. 39; la L.R. 12 luglio 2011, n. 12.",
+    );
+    let wrong = wrong_citations(&text);
+    assert_eq!(wrong.len(), 2, "{wrong:#?}");
+    assert!(
+        wrong[0].starts_with("L.R. 23 novembre 2000, n. 30"),
+        "{wrong:#?}"
+    );
+    assert!(
+        wrong[1].starts_with("D.L. 9 giugno 2021, n. 80"),
+        "{wrong:#?}"
+    );
+}
