@@ -180,3 +180,108 @@ fn the_scan_finds_a_wrong_date_and_a_conversion_without_its_words() {
         "{wrong:#?}"
     );
 }
+
+/// The working group's act, flattened, as (PDF text, DOCX text).
+fn act_texts(s: &cdp_core::Store, on: &str) -> (String, String) {
+    use cdp_core::documents::Format;
+    let on = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap();
+    (
+        flat(&pdf_text(&s.org_act(on, false, Format::Pdf).unwrap(), &[])),
+        flat(&docx_text(&s.org_act(on, false, Format::Docx).unwrap())),
+    )
+}
+
+#[test]
+fn the_working_group_act_becomes_a_decree_of_the_sindaco_metropolitano_by_a_setting() {
+    use cdp_core::documents::Format;
+    use cdp_core::organigram::act::ActKind;
+    use cdp_core::organigram::files;
+    let mut s = common::store();
+    let mut st = s.settings().unwrap();
+    st.signatory_name = "Maria Rossi".into();
+    s.save_settings(&st).unwrap();
+
+    // By default, the Segretario's determinazione.
+    assert_eq!(s.org_act_kind().unwrap(), ActKind::GruppoLavoro);
+    let (pdf, docx) = act_texts(&s, "2026-11-30");
+    for t in [&pdf, &docx] {
+        assert!(t.contains("DETERMINAZIONE DEL SEGRETARIO GENERALE"), "{t}");
+        assert!(!t.contains("DECRETA"), "{t}");
+    }
+
+    // The setting: one action with its audit row, the decree's template.
+    let audits = common::count(&s, "SELECT count(*) FROM audit");
+    let t = s.set_org_act_kind(ActKind::GruppoLavoroDecreto).unwrap();
+    assert_eq!(t.kind, ActKind::GruppoLavoroDecreto);
+    assert_eq!(t.act_name, "Decreto del Sindaco metropolitano");
+    assert!(t.is_default && t.body.contains("**DECRETA**"), "{}", t.body);
+    assert_eq!(common::count(&s, "SELECT count(*) FROM audit"), audits + 1);
+    assert_eq!(
+        common::count(
+            &s,
+            "SELECT count(*) FROM audit WHERE entity = 'settings' AND entity_id = 'org_act_kind'
+             AND json_extract(after, '$.value') = 'gruppo_lavoro_decreto'"
+        ),
+        1
+    );
+    // Choosing the form already chosen changes nothing.
+    s.set_org_act_kind(ActKind::GruppoLavoroDecreto).unwrap();
+    assert_eq!(common::count(&s, "SELECT count(*) FROM audit"), audits + 1);
+
+    // Heading, competence, formula and signatures of a decree.
+    let (pdf, docx) = act_texts(&s, "2026-11-30");
+    for t in [&pdf, &docx] {
+        for needle in [
+            "DECRETO DEL SINDACO METROPOLITANO",
+            "IL SINDACO METROPOLITANO",
+            "l'art. 12, comma 4, della L.R. 4 agosto 2015, n. 15, per il quale il Sindaco metropolitano compie tutti gli atti di amministrazione che dalla legge o dallo statuto non siano specificamente attribuiti ad altri organi della Città metropolitana, al segretario ed ai dirigenti della Città metropolitana;",
+            "Ritenuta la propria competenza ai sensi del citato art. 12, comma 4, della L.R. 4 agosto 2015, n. 15",
+            "Vista la proposta del Segretario Generale",
+            "reso dal Segretario Generale ai sensi dell'art. 147-bis, comma 1, del D.Lgs. 18 agosto 2000, n. 267, introdotto dall'art. 3 del D.L. 10 ottobre 2012, n. 174, convertito, con modificazioni, dalla legge 7 dicembre 2012, n. 213",
+            "DECRETA",
+            "che costituisce parte integrante e sostanziale del presente decreto",
+            "la loro sostituzione è disposta con decreto del Sindaco metropolitano, su designazione dei comuni della zona",
+            "Il Sindaco metropolitano …………………………………",
+            "PARERE DI REGOLARITÀ TECNICA",
+            "Il Segretario Generale Maria Rossi",
+            "Allegato A – Composizione del Gruppo di lavoro",
+        ] {
+            assert!(t.contains(&flat(needle)), "the decree lacks «{needle}»:\n{t}");
+        }
+        for gone in [
+            "DETERMINAZIONE DEL SEGRETARIO GENERALE",
+            "DETERMINA ",
+            "presente determinazione",
+            "art. 97, comma 4",
+        ] {
+            assert!(!t.contains(gone), "the decree still has «{gone}»");
+        }
+    }
+    // The decree's name and the file proposed.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let spec = files::act(s.org_act_kind().unwrap(), Format::Pdf, today);
+    assert!(
+        spec.name.starts_with("Decreto_gruppo_di_lavoro"),
+        "{}",
+        spec.name
+    );
+    assert!(spec.title.contains("decreto"), "{}", spec.title);
+
+    // Each form keeps its own template: editing the decree leaves the
+    // determinazione as shipped, and going back gives it again.
+    let body = t
+        .body
+        .replace("**DECRETA**", "**DECRETA**\n\nSi provvede come segue.");
+    let edited = s.save_org_act_template(&body, Some(&t.updated_at)).unwrap();
+    assert!(!edited.is_default);
+    let back = s.set_org_act_kind(ActKind::GruppoLavoro).unwrap();
+    assert_eq!(back.kind, ActKind::GruppoLavoro);
+    assert!(back.is_default, "the determinazione was not touched");
+    let (pdf, _) = act_texts(&s, "2026-11-30");
+    assert!(
+        pdf.contains("DETERMINAZIONE DEL SEGRETARIO GENERALE"),
+        "{pdf}"
+    );
+    let again = s.set_org_act_kind(ActKind::GruppoLavoroDecreto).unwrap();
+    assert!(again.body.contains("Si provvede come segue."));
+}
