@@ -174,9 +174,16 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     assert.match(actText, /DETERMINAZIONE DEL SEGRETARIO GENERALE/);
     assert.match(actText, /Maria Lo Presti, Coordinatrice – Comune di Lipari, su designazione del Comune ai sensi del Protocollo d’intesa \(nota prot\. n\. ____ del ____\); Giovanni Santoro, Componente – Università degli Studi di Messina, su designazione dell’ente di appartenenza/);
 
-    // By the setting, the same act as a decree of the Sindaco metropolitano.
-    await app.exec("const s = document.querySelector('#org-act-kind'); s.scrollIntoView({block: 'center'}); s.value = 'gruppo_lavoro_decreto'; s.dispatchEvent(new Event('change', {bubbles: true})); return true");
-    await waitFor(async () => (await app.text("body")).includes("L'atto sarà un decreto del Sindaco metropolitano."), "the decree chosen");
+    // By the setting in the act's screen, the same act as a decree of the Sindaco metropolitano.
+    await press(app, "Modello della determinazione");
+    await app.el("#act-body");
+    await app.click("[data-testid=act-kind-decreto]");
+    await waitFor(async () => (await app.text("#act-title")).includes("Decreto del Sindaco metropolitano"), "the decree's template shown");
+    assert.match(await app.value("#act-body"), /\*\*DECRETA\*\*/);
+    await app.assertAxe("organigramma, forma dell'atto");
+    if (SHOTS) await app.screenshot(join(SHOTS, "organigramma-forma-atto.png"));
+    await app.keys(KEY.ESCAPE);
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=act-template]')")), "the editor closed");
     const decree = join(app.dir, "decreto.pdf");
     await press(app, "Bozza di decreto (PDF)");
     answerSaveDialog("Salva la bozza di decreto", decree);
