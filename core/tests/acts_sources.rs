@@ -285,3 +285,72 @@ fn the_working_group_act_becomes_a_decree_of_the_sindaco_metropolitano_by_a_sett
     let again = s.set_org_act_kind(ActKind::GruppoLavoroDecreto).unwrap();
     assert!(again.body.contains("Si provvede come segue."));
 }
+
+/// Two signature blocks side by side whose first lines wrap differently.
+const SIDE_BY_SIDE: &str = "@titolo Prova\n# ATTO\n\nTesto dell'atto.\n\n\
+::: firma\nPer la Città Metropolitana di Messina – Segreteria Generale, Ufficio di supporto alla Comunità di Pratiche\nIl Sindaco metropolitano o suo delegato\nMario Bianchi\n:::\n\n\
+::: firma\nPer il Comune di Alì\nIl Sindaco o suo delegato\nGiuseppe Verdi\n:::\n";
+
+/// The top (yMin) of each box of `word` in a PDF, from `pdftotext -bbox`.
+fn tops(pdf: &[u8], word: &str) -> Vec<f32> {
+    pdf_text(pdf, &["-bbox"])
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<word ") && l.contains(&format!(">{word}</word>")))
+        .filter_map(|l| {
+            let at = l.find("yMin=\"")? + 6;
+            l[at..at + l[at..].find('"')?].parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn signatures_side_by_side_keep_each_line_at_one_height_in_the_docx_as_in_the_pdf() {
+    use cdp_core::documents::{markup, render, Format, Meta};
+    use common::docs::docx_python;
+    let doc = markup::parse(SIDE_BY_SIDE).unwrap();
+    let meta = Meta::new("Prova", "Firme affiancate");
+    let pdf = render(&doc, Format::Pdf, &meta).unwrap().bytes;
+    let docx = render(&doc, Format::Docx, &meta).unwrap().bytes;
+
+    // The PDF: the first line of the first block wraps; the second and third
+    // lines of both blocks are at one height.
+    for word in ["delegato", "Giuseppe"] {
+        let mut y = tops(&pdf, word);
+        if word == "Giuseppe" {
+            y.extend(tops(&pdf, "Mario"));
+        }
+        assert_eq!(y.len(), 2, "{word}: {y:?}");
+        assert!((y[0] - y[1]).abs() < 0.5, "{word} at {y:?}");
+    }
+    let metro = tops(&pdf, "Messina");
+    let comune = tops(&pdf, "Alì");
+    assert!(metro[0] == comune[0], "the first lines start together");
+
+    // The DOCX: one table, one row per line, the same line of each block in
+    // one row (Word and LibreOffice start a row's cells at one height), the
+    // rows kept whole and together.
+    let rows = docx_python(
+        &docx,
+        r#"
+import sys, docx
+d = docx.Document(sys.argv[1])
+ns = '{http://schemas.openxmlformats.org/wordprocessingml/2006/main}'
+for t in d.tables:
+    for r in t.rows:
+        cant = r._tr.find(ns + 'trPr') is not None and r._tr.find(ns + 'trPr').find(ns + 'cantSplit') is not None
+        keep = all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs)
+        print(' | '.join(c.text for c in r.cells) + f' [{cant} {keep}]')
+"#,
+        &[],
+    );
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "Per la Città Metropolitana di Messina – Segreteria Generale, Ufficio di supporto alla Comunità di Pratiche | Per il Comune di Alì [True True]",
+            "Il Sindaco metropolitano o suo delegato | Il Sindaco o suo delegato [True True]",
+            "Mario Bianchi | Giuseppe Verdi [True False]",
+        ],
+        "{rows:#?}"
+    );
+}
