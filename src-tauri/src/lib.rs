@@ -115,6 +115,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             organigram::organigram_save_chart,
             organigram::organigram_save_composition,
             organigram::organigram_act_template,
+            organigram::organigram_set_act_kind,
             organigram::organigram_save_act_template,
             organigram::organigram_restore_act_template,
             organigram::organigram_save_act,

@@ -167,6 +167,11 @@ export const commands = {
 	/**  «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX. */
 	organigramSaveComposition: (asOf: string, format: DocFormat) => __TAURI_INVOKE<Saved | null>("organigram_save_composition", { asOf, format }),
 	organigramActTemplate: () => __TAURI_INVOKE<ActTemplate>("organigram_act_template"),
+	/**
+	 *  Chooses the working group's act form (determinazione of the Segretario
+	 *  Generale or decree of the Sindaco metropolitano); returns its template.
+	 */
+	organigramSetActKind: (kind: ActKind) => __TAURI_INVOKE<ActTemplate>("organigram_set_act_kind", { kind }),
 	organigramSaveActTemplate: (body: string, version: string | null) => __TAURI_INVOKE<ActTemplate>("organigram_save_act_template", { body, version }),
 	organigramRestoreActTemplate: (version: string | null) => __TAURI_INVOKE<ActTemplate>("organigram_restore_act_template", { version }),
 	/**  The draft act of constitution (or update) of the working group on `as_of`, as PDF/A or DOCX. */
@@ -308,8 +313,19 @@ export const commands = {
 };
 
 /* Types */
+/**  The act's form, and its template in the versioned store. */
+export type ActKind = 
+/**  «Determinazione del Segretario Generale». */
+"gruppo_lavoro" | 
+/**  «Decreto del Sindaco metropolitano». */
+"gruppo_lavoro_decreto";
+
 /**  The act's template as the editor shows it. */
 export type ActTemplate = {
+	/**  The act's form the template is for (the one the setting chooses). */
+	kind: ActKind,
+	/**  «Determinazione del Segretario Generale» / «Decreto del Sindaco metropolitano». */
+	act_name: string,
 	body: string,
 	/**  True while the shipped text is in use. */
 	is_default: boolean,
