@@ -50,14 +50,14 @@ pub struct Missing {
     pub part: String,
     pub what: String,
     /// Where the app holds it («Anagrafica del comune», «Rischi e misure › Contesto», «PIAO»).
-    pub where_: String,
+    pub place: String,
 }
 
-fn missing(part: &str, what: impl Into<String>, where_: &str) -> Missing {
+fn missing(part: &str, what: impl Into<String>, place: &str) -> Missing {
     Missing {
         part: part.into(),
         what: what.into(),
-        where_: where_.into(),
+        place: place.into(),
     }
 }
 

@@ -2141,7 +2141,7 @@ export type Missing = {
 	part: string,
 	what: string,
 	/**  Where the app holds it («Anagrafica del comune», «Rischi e misure › Contesto», «PIAO»). */
-	where_: string,
+	place: string,
 };
 
 export type MonitoringEntry = {
