@@ -37,7 +37,7 @@ pub fn relazione_xlsx(comune: &str, year: i32) -> FileSpec {
             relazione_stem(comune, year),
             Format::Xlsx.extension()
         ),
-        format!("Salva la relazione del RPCT {year} di {comune} (modello ANAC)"),
+        format!("Salva la relazione del RPCT {year} di {comune} sul modello ANAC"),
         Format::Xlsx,
     )
 }
