@@ -170,11 +170,7 @@ fn full_plan(s: &mut Store) -> String {
             no_corruption: Some(true),
             no_dysfunction: Some(true),
             no_reorganisation: Some(true),
-            objectives: vec![Objective {
-                code: Some(OBJECTIVES[0].code.into()),
-                title: OBJECTIVES[0].title.into(),
-                indicator: OBJECTIVES[0].indicator.into(),
-            }],
+            objectives: vec![OBJECTIVES[0].objective()],
             transparency,
             version: None,
         },

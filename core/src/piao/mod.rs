@@ -48,6 +48,17 @@ pub struct ObjectiveOption {
     pub indicator: &'static str,
 }
 
+impl ObjectiveOption {
+    /// The comune's objective as chosen from the list, unchanged.
+    pub fn objective(&self) -> Objective {
+        Objective {
+            code: Some(self.code.to_string()),
+            title: self.title.to_string(),
+            indicator: self.indicator.to_string(),
+        }
+    }
+}
+
 /// The shipped list of strategic objectives in anti-corruption and
 /// transparency (the kinds the Aggiornamento 2024 al PNA 2022, delibera ANAC
 /// n. 31/2025, gives as examples for small comuni), each with an indicator.

@@ -33,6 +33,8 @@ use crate::Store;
 
 /// A line to fill by hand where the archive holds nothing.
 pub const BLANK: &str = "________________________________________";
+/// The same in a table's cell (it stays on one line there).
+const CELL_BLANK: &str = "______________";
 
 /// The register's kind of a section 2.3.
 pub const SECTION_KIND: &str = "piao_sezione_2_3";
@@ -104,7 +106,7 @@ pub fn period(first_year: Option<i32>) -> String {
 fn programming(a: &Adoption) -> [Cell; 3] {
     [
         Cell::text(if a.responsabili.is_empty() {
-            BLANK.to_string()
+            CELL_BLANK.to_string()
         } else {
             a.responsabili.join("\n")
         }),
@@ -115,7 +117,7 @@ fn programming(a: &Adoption) -> [Cell; 3] {
 
 /// A table row of `n` lines to fill.
 fn blank_row(n: usize) -> Row {
-    row((0..n).map(|_| Cell::text(BLANK)).collect())
+    row((0..n).map(|_| Cell::text(CELL_BLANK)).collect())
 }
 
 /// A mapped risk event of the comune.
@@ -489,8 +491,8 @@ fn section(
             .map(|n| {
                 row(vec![
                     Cell::text(n.to_string()),
-                    Cell::text(BLANK),
-                    Cell::text(BLANK),
+                    Cell::text(CELL_BLANK),
+                    Cell::text(CELL_BLANK),
                 ])
             })
             .collect()
@@ -503,7 +505,7 @@ fn section(
                     Cell::text((i + 1).to_string()),
                     Cell::text(o.title.clone()),
                     Cell::text(if o.indicator.is_empty() {
-                        BLANK.to_string()
+                        CELL_BLANK.to_string()
                     } else {
                         o.indicator.clone()
                     }),
@@ -595,7 +597,7 @@ fn section(
             Cell::spans(vec![b(format!("{} ", m.code)), sp(m.event.clone())]),
             Cell::text(m.level.clone()),
             Cell::text(if m.motivazione.is_empty() {
-                BLANK.to_string()
+                CELL_BLANK.to_string()
             } else {
                 m.motivazione.clone()
             }),
@@ -615,9 +617,9 @@ fn section(
         for p in &unmapped {
             map_rows.push(row(vec![
                 Cell::text(format!("{} ({})", p.name, p.area_name)),
-                Cell::text(BLANK),
-                Cell::text(BLANK),
-                Cell::text(BLANK),
+                Cell::text(CELL_BLANK),
+                Cell::text(CELL_BLANK),
+                Cell::text(CELL_BLANK),
             ]));
         }
         miss.push(missing(
@@ -749,12 +751,12 @@ fn section(
             content,
             Cell::text(o.frequency.clone()),
             Cell::text(if t.office_send.is_empty() {
-                "__________".to_string()
+                CELL_BLANK.to_string()
             } else {
                 t.office_send.clone()
             }),
             Cell::text(if t.office_publish.is_empty() {
-                "__________".to_string()
+                CELL_BLANK.to_string()
             } else {
                 t.office_publish.clone()
             }),
