@@ -790,7 +790,7 @@ fn section(
     items.push(Block::page_break(Some(PageSize::A4Portrait)));
     items.push(h(1, P6, true));
     items.push(Block::paragraph(vec![sp(format!(
-        "Sono oggetto di monitoraggio le {} misure programmate ({} generali e {} specifiche): per ciascuna si verifica l'attuazione delle fasi nei tempi indicati e si rilevano gli indicatori rispetto ai valori attesi. Lo stato di attuazione al {} è il seguente.",
+        "Misure programmate oggetto di monitoraggio: {} (generali: {}; specifiche: {}). Per ciascuna si verifica l'attuazione delle fasi nei tempi indicati e si rilevano gli indicatori rispetto ai valori attesi. Stato di attuazione al {}:",
         plan.adoptions.len(),
         general.len(),
         specific.len(),
