@@ -7,9 +7,10 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	appStatus: () => __TAURI_INVOKE<AppStatus_Serialize>("app_status"),
 	/**
-	 *  Called by the UI once its first screen is interactive. With
-	 *  `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the time since
-	 *  the process started and quits.
+	 *  Called by the UI once its first screen is interactive and painted: the
+	 *  day's first backup is made now, off the window's thread (a failure is
+	 *  told as a notice). With `CDP_EXIT_WHEN_READY=1` (the cold-start
+	 *  benchmark) it prints the start-up timeline and quits instead.
 	 */
 	appReady: () => __TAURI_INVOKE<void>("app_ready"),
 	/**  Ctrl+Q and "Esci": a normal exit (the archive is closed on the way out). */
