@@ -97,13 +97,14 @@ pub struct Outgoing {
     pub bytes: Vec<u8>,
 }
 
-/// The communications being sent by this process (one send at a time each).
-static SENDING: Mutex<Option<HashSet<i64>>> = Mutex::new(None);
+/// The communications being sent by this process, by archive (the
+/// address of its handle) and id: one send at a time each.
+static SENDING: Mutex<Option<HashSet<(usize, i64)>>> = Mutex::new(None);
 
-struct Sending(i64);
+struct Sending((usize, i64));
 
 impl Sending {
-    fn start(id: i64) -> Result<Sending> {
+    fn start(id: (usize, i64)) -> Result<Sending> {
         let mut set = SENDING.lock().unwrap_or_else(|p| p.into_inner());
         if !set.get_or_insert_with(HashSet::new).insert(id) {
             return Err(Error::conflict(
@@ -449,7 +450,7 @@ pub fn send<A: Archive>(
     progress: &dyn Fn(Progress),
     cancel: &CancelToken,
 ) -> Result<SendReport> {
-    let _guard = Sending::start(id)?;
+    let _guard = Sending::start((archive as *const A as usize, id))?;
     let rows = archive.with(&mut |s| s.comms_outbox_resume(id))?;
     let total = rows.len();
     let mut report = SendReport::default();
