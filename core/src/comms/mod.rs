@@ -7,6 +7,7 @@
 //! never twice (`outbox.rs`, `smtp.rs`); the PEC receipts prove what
 //! happened to each (`receipts.rs`).
 
+pub mod files;
 pub mod message;
 pub mod outbox;
 pub mod receipts;
@@ -128,7 +129,7 @@ pub struct AttachmentInfo {
 /// How many of a communication's messages are where.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Counts {
+pub struct CommCounts {
     pub recipients: i64,
     /// Recipients without a usable address (flagged, never sent).
     pub flagged: i64,
@@ -143,7 +144,7 @@ pub struct Counts {
     pub not_delivered: i64,
 }
 
-impl Counts {
+impl CommCounts {
     /// The communication's state in words, for the register.
     pub fn label(&self) -> String {
         let messages = self.queued + self.sent + self.unknown + self.failed + self.prepared;
@@ -182,7 +183,7 @@ pub struct Communication {
     pub rule: RecipientRule,
     pub attachments: Vec<AttachmentInfo>,
     pub recipients: Vec<RecipientLine>,
-    pub counts: Counts,
+    pub counts: CommCounts,
     pub state_label: String,
     /// Whether the text, files and recipients can still change (no message queued yet).
     pub editable: bool,
@@ -200,7 +201,7 @@ pub struct CommSummary {
     pub subject: String,
     pub protocol: String,
     pub created_at: String,
-    pub counts: Counts,
+    pub counts: CommCounts,
     pub state_label: String,
 }
 
@@ -212,7 +213,7 @@ pub struct CommFilter {
     pub text: String,
     #[serde(default)]
     pub kind: Option<Kind>,
-    /// A state label as `Counts::label` gives it («Bozza», «Inviata», …).
+    /// A state label as `CommCounts::label` gives it («Bozza», «Inviata», …).
     #[serde(default)]
     pub state: String,
     /// Created on or after / on or before (ISO dates).
@@ -320,19 +321,18 @@ fn check_editable(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-fn counts(conn: &Connection, id: i64) -> Result<Counts> {
+fn counts(conn: &Connection, id: i64) -> Result<CommCounts> {
     let mut c = conn.query_row(
-        "SELECT count(*),
-                sum(r.address IS NULL OR r.address = '' ),
+        "SELECT count(*), 0,
                 sum(m.state = 'queued'), sum(m.state IN ('sent')), sum(m.state IN ('unknown', 'sending')),
                 sum(m.state = 'failed'), sum(m.state = 'prepared')
          FROM comm_recipient r LEFT JOIN comm_message m ON m.recipient_id = r.id
          WHERE r.communication_id = ?1",
         [id],
         |r| {
-            Ok(Counts {
+            Ok(CommCounts {
                 recipients: r.get(0)?,
-                flagged: r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                flagged: 0,
                 queued: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
                 sent: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
                 unknown: r.get::<_, Option<i64>>(4)?.unwrap_or(0),
@@ -343,6 +343,17 @@ fn counts(conn: &Connection, id: i64) -> Result<Counts> {
             })
         },
     )?;
+    // Flagged: no address, or one that is not an address.
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(address, '') FROM comm_recipient WHERE communication_id = ?1",
+    )?;
+    let addresses: Vec<String> = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    c.flagged = addresses
+        .iter()
+        .filter(|a| crate::validate::email("address", "Indirizzo", a).is_err())
+        .count() as i64;
     let (delivered, not_delivered) = receipts::delivery_counts(conn, id)?;
     c.delivered = delivered;
     c.not_delivered = not_delivered;

@@ -176,11 +176,18 @@ pub struct SendReport {
 /// the archive is taken for each step and released while the server works.
 pub trait Archive {
     fn with<T>(&self, f: &mut dyn FnMut(&mut Store) -> Result<T>) -> Result<T>;
+    /// Which open archive this is (the same for every handle on it), so
+    /// that one communication is sent by one job at a time.
+    fn identity(&self) -> usize;
 }
 
 impl Archive for Mutex<Store> {
     fn with<T>(&self, f: &mut dyn FnMut(&mut Store) -> Result<T>) -> Result<T> {
         f(&mut self.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn identity(&self) -> usize {
+        self as *const Self as usize
     }
 }
 
@@ -237,11 +244,16 @@ impl Store {
         })
     }
 
+    /// The message of outbox row `row` as it will leave (its stored
+    /// Message-ID, the text filled, the files and the generated document).
+    pub fn comms_outbox_message(&self, row: i64, sender: &Sender) -> Result<Outgoing> {
+        outgoing(&self.conn, row, sender, self.today())
+    }
+
     /// Builds a queued message and marks it `sending` (committed before the
     /// server sees it).
     pub fn comms_outbox_take(&mut self, row: i64, sender: &Sender) -> Result<Outgoing> {
-        let today = self.today();
-        let out = outgoing(&self.conn, row, sender, today)?;
+        let out = self.comms_outbox_message(row, sender)?;
         self.action(|tx, _| {
             tx.execute(
                 "UPDATE comm_message SET state = 'sending', attempted_at = ?2, updated_at = ?2
@@ -450,7 +462,7 @@ pub fn send<A: Archive>(
     progress: &dyn Fn(Progress),
     cancel: &CancelToken,
 ) -> Result<SendReport> {
-    let _guard = Sending::start((archive as *const A as usize, id))?;
+    let _guard = Sending::start((archive.identity(), id))?;
     let rows = archive.with(&mut |s| s.comms_outbox_resume(id))?;
     let total = rows.len();
     let mut report = SendReport::default();

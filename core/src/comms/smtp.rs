@@ -20,6 +20,7 @@ use crate::Store;
 /// How the connection is secured.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", serde(rename = "SmtpSecurity"))]
 #[serde(rename_all = "snake_case")]
 pub enum Security {
     /// TLS from the first byte (usually port 465).
@@ -63,6 +64,12 @@ const UPDATED: &str = "smtp_updated_at";
 const KEYRING_SERVICE: &str = "it.cittametropolitana.messina.comunitapratiche.smtp";
 
 fn keyring_entry(s: &SmtpSettings) -> Result<keyring::Entry> {
+    // On Linux the password lives in the kernel's persistent keyring, reached
+    // through the session keyring: a process started outside a login session
+    // (a service, a remote shell) joins a new one first.
+    #[cfg(target_os = "linux")]
+    let _ =
+        linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, true);
     keyring::Entry::new(KEYRING_SERVICE, &format!("{}@{}", s.user, s.host))
         .map_err(|e| Error::io(format!("Portachiavi del sistema non disponibile: {e}.")))
 }
@@ -343,6 +350,26 @@ impl SmtpMailer {
             ))),
             Err(e) => Err(classify(&e, &self.host, self.port, None)),
         }
+    }
+
+    /// «Invia una prova»: one message from the secretariat to itself.
+    pub fn send_test(&self, today: chrono::NaiveDate) -> std::result::Result<String, Failure> {
+        let to = self.sender.address.clone();
+        let m = lettre::Message::builder()
+            .from(lettre::message::Mailbox::new(Some(self.sender.name.clone()), to.parse().map_err(|_| Failure::Refused(format!("«{to}» non è un indirizzo valido.")))?))
+            .to(lettre::message::Mailbox::new(None, to.parse().map_err(|_| Failure::Refused(format!("«{to}» non è un indirizzo valido.")))?))
+            .subject("Prova di invio – Comunità di Pratiche")
+            .body(format!(
+                "Messaggio di prova inviato il {} dall'applicazione Comunità di Pratiche per verificare le impostazioni della casella di posta ({}:{}).",
+                crate::text::date_words(today),
+                self.host,
+                self.port
+            ))
+            .map_err(|e| Failure::Refused(format!("Messaggio di prova non costruito: {e}.")))?;
+        self.send(m.envelope(), &m.formatted(), &to)?;
+        Ok(format!(
+            "Messaggio di prova inviato a {to}: controllare che sia arrivato."
+        ))
     }
 
     /// Hands one message to the server.

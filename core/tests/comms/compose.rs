@@ -215,3 +215,45 @@ fn without_a_server_each_message_is_an_eml_file_with_a_csv_and_marked_prepared()
     s.comms_prepare_eml(id, out.path()).unwrap();
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), before * 2);
 }
+
+#[test]
+fn the_password_goes_to_the_systems_credential_store_never_to_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_certs(dir.path()).ca;
+    let mut s = common::store();
+    let secret = format!("segreto-{}", std::process::id());
+    let settings = cdp_core::comms::smtp::SmtpSettings {
+        host: "smtps.pec.test.it".into(),
+        port: 465,
+        security: cdp_core::comms::smtp::Security::Tls,
+        user: format!("segreteria{}", std::process::id()),
+        from_address: "segreteria@pec.cittametropolitana.me.it".into(),
+        from_name: "Segreteria Generale".into(),
+        ca_file: ca.display().to_string(),
+        password_saved: false,
+        updated_at: String::new(),
+    };
+    let saved = s.save_smtp_settings(&settings, Some(&secret)).unwrap();
+    assert!(saved.password_saved);
+    assert_eq!(cdp_core::comms::smtp::password(&saved).unwrap(), secret);
+    assert!(
+        !common::dump_all(s.connection()).contains(&secret),
+        "the password is in the archive"
+    );
+    // A stale form is refused; a save without a password keeps the saved one.
+    let mut stale = saved.clone();
+    stale.updated_at = "2000-01-01T00:00:00.000Z".into();
+    assert_eq!(
+        s.save_smtp_settings(&stale, None).unwrap_err().code(),
+        "conflict"
+    );
+    let again = s.save_smtp_settings(&saved, None).unwrap();
+    assert_eq!(cdp_core::comms::smtp::password(&again).unwrap(), secret);
+    // A bad field is named.
+    let mut bad = again.clone();
+    bad.from_address = "segreteria@".into();
+    assert_eq!(
+        s.save_smtp_settings(&bad, None).unwrap_err().field(),
+        Some("from_address")
+    );
+}
