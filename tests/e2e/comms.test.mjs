@@ -12,6 +12,12 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { withApp, waitFor, answerFolderDialog } from "./wd.mjs";
 
+/** Chooses an item of a toolbar menu (MenuButton) by its test id. */
+async function menuItem(app, testid) {
+  await app.openMenuOf(`[data-testid=${testid}]`);
+  await app.exec(`document.querySelector('[data-testid=${testid}]').click()`);
+}
+
 const SHOTS = process.env.E2E_SHOTS;
 const SERVER = resolve("core/tests/comms/smtp_server.py");
 
@@ -39,7 +45,7 @@ async function smtpServer(dir) {
   const out = join(dir, "ricevuti");
   mkdirSync(out, { recursive: true });
   const port = await freePort();
-  const child = spawn("/usr/bin/python3", [SERVER, out, String(port), "starttls", c.cert, c.key, "segreteria", "Pàssword-di-prova"], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn("/usr/bin/python3", [SERVER, out, String(port), "starttls", c.cert, c.key, "segreteria", "Pàssword-di-prova"], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise((ok, ko) => {
     createInterface({ input: child.stdout }).once("line", (l) => (l.trim() === "READY" ? ok() : ko(new Error(l))));
     child.once("exit", () => ko(new Error("the SMTP server did not start (python3-aiosmtpd installed?)")));
@@ -80,9 +86,9 @@ test("Comunicazioni: a convocation sent to a zone's RPCT through the local serve
 
       // The mailbox: password to the keyring, the test's CA trusted; a test message.
       await app.nav("comunicazioni");
-      await app.click("[data-testid=comms-smtp]");
+      await menuItem(app, "comms-smtp");
       await app.el("#smtp-host");
-      await app.typeWhole("#smtp-host", "localhost");
+      await app.typeWhole("#smtp-host", "127.0.0.1");
       await app.typeWhole("#smtp-port", String(server.port));
       await app.select("#smtp-security", "starttls");
       await app.typeWhole("#smtp-user", "segreteria");
@@ -103,15 +109,17 @@ test("Comunicazioni: a convocation sent to a zone's RPCT through the local serve
       await app.el("#compose-subject");
       await app.select("#compose-kind", "convocazione");
       await app.typeWhole("#compose-subject", "Convocazione – giornata formativa del 21 giugno 2027");
-      await app.typeWhole("#compose-body", "Al {{ rpct }}, RPCT del Comune di {{ comune.nome }}.\n\nLa S.V. è convocata alla giornata formativa del 21 giugno 2027.");
+      await app.fill("#compose-body", "Al {{ rpct }}, RPCT del Comune di {{ comune.nome }}.\n\nLa S.V. è convocata alla giornata formativa del 21 giugno 2027.");
       await app.typeWhole("#compose-protocol", "2027/0789");
       await app.click("[data-testid=compose-save]");
       await app.el("[data-testid=comm-detail]");
+      await waitFor(() => app.exec("return !document.querySelector('[data-testid=compose]').open"), "the compose dialog closed");
+      await app.dismissToasts();
 
       // Its recipients: the RPCT of Alì's zone, previewed with addresses and flags.
-      await app.click("[data-testid=comm-recipients]");
+      await menuItem(app, "comm-recipients");
       await app.el("[data-testid=recipients-preview]");
-      await app.exec(`document.querySelector('[data-zone="${zone}"]').click()`);
+      await app.exec("[...document.querySelectorAll('[data-zone]')].find((e) => e.dataset.zone === arguments[0]).click()", zone);
       await app.click("[data-testid=recipients-preview]");
       await app.el("[data-testid=recipients-preview-table]");
       const preview = await app.text("[data-testid=recipients-preview-table]");
@@ -124,7 +132,8 @@ test("Comunicazioni: a convocation sent to a zone's RPCT through the local serve
 
       // Sent: progress, then the report; one message per recipient with an address.
       await app.click("[data-testid=comm-send]");
-      await waitFor(async () => /Inviati \d+/.test(await app.text("[data-testid=send]")), "the send report", 60000);
+      await app.el("[data-testid=send-report]", 60000);
+      assert.match(await app.text("[data-testid=send-report]"), /^Inviati 2\./);
       const sent = server.received().slice(1);
       const ali = sent.find((m) => m.rcpt[0] === "mt.cucinotta@pec.comune.ali.me.it");
       assert.ok(ali, "Alì's RPCT got the convocation");
@@ -137,8 +146,8 @@ test("Comunicazioni: a convocation sent to a zone's RPCT through the local serve
       // The delivery receipt saved from the webmail, imported.
       const receipt = join(app.dir, "ricevuta consegna Alì.eml");
       writeFileSync(receipt, deliveryReceipt(ali.message_id, ali.rcpt[0]));
-      await app.click("[data-testid=comms-receipts]");
-      answerFolderDialog("Importa le ricevute PEC (file .eml)", receipt);
+      await menuItem(app, "comms-receipts");
+      answerFolderDialog("Importa le ricevute PEC", receipt);
       await app.el("[data-testid=receipts-table]", 15000);
       assert.match(await app.text("[data-testid=receipts-table]"), /Avvenuta consegna[\s\S]*Maria Teresa Cucinotta[\s\S]*associata/);
       await app.assertAxe("Comunicazioni › Ricevute");

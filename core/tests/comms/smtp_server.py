@@ -24,6 +24,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 out, port, mode, cert, key, user, password = sys.argv[1:8]
+if os.environ.get("SMTP_LOG"):
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG)
 port = int(port)
 counter = [0]
 
