@@ -28,9 +28,9 @@ pub use recipients::{HandRecipient, RecipientLine, RecipientRole, RecipientRule}
 pub(crate) const DOMAIN: crate::db::Domain<Store> = crate::db::Domain {
     name: "comms",
     migrations: &[crate::db::Migration {
-        number: 14,
-        name: "0014_comms",
-        sql: include_str!("../../migrations/0014_comms.sql"),
+        number: 15,
+        name: "0015_comms",
+        sql: include_str!("../../migrations/0015_comms.sql"),
     }],
     seed: None,
 };

@@ -7,9 +7,10 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	appStatus: () => __TAURI_INVOKE<AppStatus_Serialize>("app_status"),
 	/**
-	 *  Called by the UI once its first screen is interactive. With
-	 *  `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the time since
-	 *  the process started and quits.
+	 *  Called by the UI once its first screen is interactive and painted: the
+	 *  day's first backup is made now, off the window's thread (a failure is
+	 *  told as a notice). With `CDP_EXIT_WHEN_READY=1` (the cold-start
+	 *  benchmark) it prints the start-up timeline and quits instead.
 	 */
 	appReady: () => __TAURI_INVOKE<void>("app_ready"),
 	/**  Ctrl+Q and "Esci": a normal exit (the archive is closed on the way out). */
@@ -120,12 +121,20 @@ export const commands = {
 	 *  "referenti" or "istat". None if the dialog was closed.
 	 */
 	importsChooseFile: (kind: string) => __TAURI_INVOKE<ChosenFile_Serialize | null>("imports_choose_file", { kind }),
-	/**  Reads the chosen file again (the user fixed it): same kind, same path. */
+	/**
+	 *  Reads the chosen file again (the user fixed it): same kind, same path,
+	 *  the header line the user chose if any.
+	 */
 	importsReload: () => __TAURI_INVOKE<ChosenFile_Serialize>("imports_reload"),
+	/**
+	 *  Reads the chosen referents file with its header at the file's `line`
+	 *  (the user chose another row than the one found).
+	 */
+	importsHeaderRow: (line: number) => __TAURI_INVOKE<ChosenFile_Serialize>("imports_header_row", { line }),
 	/**  The dry run of the chosen referents file with `mapping`: writes nothing. */
-	importsReferentsPreview: (mapping: Mapping_Deserialize, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, job, progress }),
+	importsReferentsPreview: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, otherPeople, job, progress }),
 	/**  Applies the chosen referents file (backup, one transaction, audit row). */
-	importsReferentsApply: (mapping: Mapping_Deserialize, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImportBatch_Serialize | null>("imports_referents_apply", { mapping, job, progress }),
+	importsReferentsApply: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImportBatch_Serialize | null>("imports_referents_apply", { mapping, otherPeople, job, progress }),
 	/**  The dry run of the chosen ISTAT list for a province (None: all Italy). */
 	importsIstatPreview: (province: string | null) => __TAURI_INVOKE<IstatPreview_Serialize>("imports_istat_preview", { province }),
 	/**  Applies the chosen ISTAT list (backup, one transaction, audit rows). */
@@ -190,8 +199,11 @@ export const commands = {
 	trainingAttendance: (eventId: number) => __TAURI_INVOKE<AttendanceRow_Serialize[]>("training_attendance", { eventId }),
 	/**  Chooses a webinar attendance report (open dialog) and returns the dry run. */
 	trainingChooseAttendanceReport: (eventId: number) => __TAURI_INVOKE<ChosenReport_Serialize | null>("training_choose_attendance_report", { eventId }),
-	/**  Records the chosen report's attendance with the user's resolutions. */
-	trainingApplyAttendanceReport: (eventId: number, resolutions: Resolution_Deserialize[]) => __TAURI_INVOKE<AttendanceApplied>("training_apply_attendance_report", { eventId, resolutions }),
+	/**
+	 *  Records the chosen report's attendance with the user's resolutions;
+	 *  `confirm_time`: the user confirmed a report more than an hour off the event.
+	 */
+	trainingApplyAttendanceReport: (eventId: number, resolutions: Resolution_Deserialize[], confirmTime: boolean) => __TAURI_INVOKE<AttendanceApplied>("training_apply_attendance_report", { eventId, resolutions, confirmTime }),
 	trainingHours: (year: number) => __TAURI_INVOKE<HoursReport_Serialize>("training_hours", { year }),
 	/**  The hours of a year (or who is below the target) through the save dialog. */
 	trainingExportHours: (year: number, belowOnly: boolean, format: Format) => __TAURI_INVOKE<Saved | null>("training_export_hours", { year, belowOnly, format }),
@@ -702,13 +714,28 @@ export type AttendancePreview_Deserialize = {
 	event_id: number,
 	/**  "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico". */
 	platform: string,
+	/**  The language of the report's labels: «italiano», «inglese». */
+	locale?: string | null,
+	/**  The platform and the locale as the dry run names them: «Microsoft Teams, italiano». */
+	source: string,
 	described_as: string,
+	/**  The sections read, each with the people it lists. */
+	sections: SectionRead[],
+	/**  The day of the meeting the report gives (ISO), and its start (HH:MM). */
+	report_date?: string | null,
+	report_start?: string | null,
+	/**
+	 *  More than an hour between the report's start and the event's: the
+	 *  user must confirm before the import is applied.
+	 */
+	time_warning?: string | null,
 	min_share: number,
 	event_minutes: number,
 	people: ReportPerson_Deserialize[],
 	matched: number,
 	unmatched: number,
 	ambiguous: number,
+	probable: number,
 	/**  Rows skipped (no name nor e-mail, unreadable times), with their line. */
 	skipped: string[],
 };
@@ -717,13 +744,28 @@ export type AttendancePreview_Serialize = {
 	event_id: number,
 	/**  "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico". */
 	platform: string,
+	/**  The language of the report's labels: «italiano», «inglese». */
+	locale: string | null,
+	/**  The platform and the locale as the dry run names them: «Microsoft Teams, italiano». */
+	source: string,
 	described_as: string,
+	/**  The sections read, each with the people it lists. */
+	sections: SectionRead[],
+	/**  The day of the meeting the report gives (ISO), and its start (HH:MM). */
+	report_date: string | null,
+	report_start: string | null,
+	/**
+	 *  More than an hour between the report's start and the event's: the
+	 *  user must confirm before the import is applied.
+	 */
+	time_warning: string | null,
 	min_share: number,
 	event_minutes: number,
 	people: ReportPerson_Serialize[],
 	matched: number,
 	unmatched: number,
 	ambiguous: number,
+	probable: number,
 	/**  Rows skipped (no name nor e-mail, unreadable times), with their line. */
 	skipped: string[],
 };
@@ -1028,6 +1070,13 @@ export type ChosenFile_Deserialize = {
 	/**  Referents: the file's columns and the proposed mapping. */
 	headers: string[],
 	mapping?: Mapping_Deserialize | null,
+	/**
+	 *  Referents: the line taken as the header, the first rows to choose
+	 *  another, and what was left out (rows above the header, totals).
+	 */
+	header_line: number,
+	first_rows: ([number, string])[],
+	left_out: string[],
 	/**  ISTAT: the provinces in the list (sigle). */
 	provinces: string[],
 };
@@ -1039,6 +1088,13 @@ export type ChosenFile_Serialize = {
 	/**  Referents: the file's columns and the proposed mapping. */
 	headers: string[],
 	mapping: Mapping_Serialize | null,
+	/**
+	 *  Referents: the line taken as the header, the first rows to choose
+	 *  another, and what was left out (rows above the header, totals).
+	 */
+	header_line: number,
+	first_rows: ([number, string])[],
+	left_out: string[],
 	/**  ISTAT: the provinces in the list (sigle). */
 	provinces: string[],
 };
@@ -1603,6 +1659,12 @@ export type EventInput_Deserialize = {
 	date: string,
 	start_time: string,
 	end_time: string,
+	/**
+	 *  A time of the hour that comes twice (02:00–02:59 of the last Sunday
+	 *  of October) must say which of the two it is; any other time, none.
+	 */
+	start_repeat?: Occurrence | null,
+	end_repeat?: Occurrence | null,
 	place?: string | null,
 	link?: string | null,
 	speakers?: string | null,
@@ -1630,6 +1692,12 @@ export type EventInput_Serialize = {
 	date: string,
 	start_time: string,
 	end_time: string,
+	/**
+	 *  A time of the hour that comes twice (02:00–02:59 of the last Sunday
+	 *  of October) must say which of the two it is; any other time, none.
+	 */
+	start_repeat: Occurrence | null,
+	end_repeat: Occurrence | null,
 	place: string | null,
 	link: string | null,
 	speakers: string | null,
@@ -2099,7 +2167,9 @@ export type Mapping_Serialize = {
 	mayor_name: string | null,
 };
 
-export type MatchStatus = "matched" | "unmatched" | "ambiguous";
+export type MatchStatus = "matched" | "unmatched" | "ambiguous" | 
+/**  «probabilmente la stessa persona» of a participant: the user confirms. */
+"probable";
 
 export type Measure = Measure_Serialize | Measure_Deserialize;
 
@@ -2387,6 +2457,13 @@ export type NeedInput_Serialize = {
 };
 
 export type NodeKind = "unit" | "zone" | "comune";
+
+/**  Which of the two 02:00–02:59 of the night summer time ends a time is. */
+export type Occurrence = 
+/**  The first, still in summer time (UTC+2). */
+"legale" | 
+/**  The second, already in winter time (UTC+1). */
+"solare";
 
 /**
  *  What a batch does when a file of the same name is already in the folder.
@@ -2732,6 +2809,11 @@ export type PreviewLine_Deserialize = {
 	/**  What applying the line would do, in Italian. */
 	changes: string[],
 	errors: LineError_Deserialize[],
+	/**
+	 *  Names of the line that are probably a referent in office written
+	 *  another way: taken as that person unless the user says otherwise.
+	 */
+	probable: ProbablePerson[],
 };
 
 export type PreviewLine_Serialize = {
@@ -2742,6 +2824,24 @@ export type PreviewLine_Serialize = {
 	/**  What applying the line would do, in Italian. */
 	changes: string[],
 	errors: LineError_Serialize[],
+	/**
+	 *  Names of the line that are probably a referent in office written
+	 *  another way: taken as that person unless the user says otherwise.
+	 */
+	probable: ProbablePerson[],
+};
+
+/**
+ *  A name of the file that the person-matching rule finds probably the
+ *  same as a referent in office («Anna Maria Rossi» and «Anna Rossi»).
+ */
+export type ProbablePerson = {
+	/**  The role, in Italian (RPCT, Sindaco…). */
+	role: string,
+	in_file: string,
+	in_office: string,
+	/**  The user said it is another person: the line replaces or adds. */
+	other: boolean,
 };
 
 export type Process = {
@@ -3104,8 +3204,12 @@ export type ReportPerson_Deserialize = {
 	status: MatchStatus,
 	participant_id?: number | null,
 	participant_name?: string | null,
-	/**  For an ambiguous name: the participants it could be. */
+	/**  For an ambiguous or probable name: the participants it could be. */
 	candidates: ([number, string])[],
+	/**  Other names the report gives (Zoom's original name). */
+	other_names: string[],
+	/**  Where the report's sections disagree about this person, in Italian. */
+	disagreement?: string | null,
 };
 
 /**  One person of the report (all their rows together). */
@@ -3124,8 +3228,12 @@ export type ReportPerson_Serialize = {
 	status: MatchStatus,
 	participant_id: number | null,
 	participant_name: string | null,
-	/**  For an ambiguous name: the participants it could be. */
+	/**  For an ambiguous or probable name: the participants it could be. */
 	candidates: ([number, string])[],
+	/**  Other names the report gives (Zoom's original name). */
+	other_names: string[],
+	/**  Where the report's sections disagree about this person, in Italian. */
+	disagreement: string | null,
 };
 
 /**  What the user decided for an unmatched or ambiguous person. */
@@ -3325,6 +3433,14 @@ export type SchedeReport = {
 	written: number,
 	total: number,
 	cancelled: boolean,
+};
+
+/**  A section of the report and how many people it lists. */
+export type SectionRead = {
+	/**  The section's title as the file writes it («Partecipanti»), or «tabella». */
+	title: string,
+	people: number,
+	rows: number,
 };
 
 /**  What a send did. */
@@ -3720,6 +3836,12 @@ export type TrainingEvent_Deserialize = {
 	/**  HH:MM, Europe/Rome. */
 	start_time: string,
 	end_time: string,
+	/**
+	 *  For a time of the hour that comes twice (the night summer time
+	 *  ends): which of the two it is.
+	 */
+	start_repeat?: Occurrence | null,
+	end_repeat?: Occurrence | null,
 	place?: string | null,
 	link?: string | null,
 	speakers?: string | null,
@@ -3759,6 +3881,12 @@ export type TrainingEvent_Serialize = {
 	/**  HH:MM, Europe/Rome. */
 	start_time: string,
 	end_time: string,
+	/**
+	 *  For a time of the hour that comes twice (the night summer time
+	 *  ends): which of the two it is.
+	 */
+	start_repeat: Occurrence | null,
+	end_repeat: Occurrence | null,
 	place: string | null,
 	link: string | null,
 	speakers: string | null,

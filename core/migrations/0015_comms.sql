@@ -1,4 +1,4 @@
--- 0014: Comunicazioni. A communication (its text in the acts' template
+-- 0015: Comunicazioni. A communication (its text in the acts' template
 -- markup), its recipients, the files it carries, the outbox (one message per
 -- recipient, its Message-ID stored before it leaves) and the PEC receipts.
 
