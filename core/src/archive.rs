@@ -43,6 +43,7 @@ const DOMAINS: &[db::Domain<Store>] = &[
     crate::training::DOMAIN,
     crate::organigram::DOMAIN,
     crate::piao::DOMAIN,
+    crate::comms::DOMAIN,
 ];
 
 /// The archive's schema, composed once from the domains' migrations.

@@ -6,6 +6,7 @@ pub mod adhesion;
 pub mod archive;
 pub mod audit;
 pub mod clock;
+pub mod comms;
 pub mod dashboard;
 pub mod db;
 pub mod documents;

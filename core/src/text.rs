@@ -206,6 +206,23 @@ pub fn date_words(d: chrono::NaiveDate) -> String {
     format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
 }
 
+/// A piece of a file name without accents, apostrophes or spaces:
+/// «Sant'Agata di Militello» gives `Sant_Agata_di_Militello`.
+pub fn file_part(s: &str) -> String {
+    let mut clean = String::new();
+    for c in s
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    {
+        if c.is_ascii_alphanumeric() {
+            clean.push(c);
+        } else if !clean.ends_with('_') {
+            clean.push('_');
+        }
+    }
+    clean.trim_matches('_').to_string()
+}
+
 /// Trims, and turns an empty string into None.
 pub fn clean(s: &Option<String>) -> Option<String> {
     s.as_deref()

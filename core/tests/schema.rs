@@ -1,11 +1,11 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 to 15, the documents register, the working group's act in
+//! migrations (versions 10 to 16, the documents register, the working group's act in
 //! the template store, the network's validation of the risk catalogue,
 //! the register's comune name, the training events' choice of the hour
-//! that comes twice and the PIAO section's data, were added since). An
-//! archive at any earlier
+//! that comes twice, the PIAO section's data and the communications, were
+//! added since). An archive at any earlier
 //! version migrates to the same schema.
 
 use cdp_core::archive::schema;
@@ -82,9 +82,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0013_document_comune_name",
             "0014_training_repeated_hour",
             "0015_piao",
+            "0016_comms",
         ]
     );
-    assert_eq!(schema().latest_version(), 15);
+    assert_eq!(schema().latest_version(), 16);
 }
 
 #[test]

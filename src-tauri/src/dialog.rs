@@ -77,6 +77,15 @@ pub fn ask_open(spec: &OpenSpec) -> Option<PathBuf> {
     Some(path)
 }
 
+/// Asks for one or more files to read; None when the user closes the dialog.
+pub fn ask_open_many(spec: &OpenSpec) -> Option<Vec<PathBuf>> {
+    let paths = dialog(spec.title)
+        .add_filter(spec.filter_label, spec.extensions)
+        .pick_files()?;
+    remember_folder(paths.first().and_then(|p| p.parent()));
+    Some(paths)
+}
+
 /// Asks for a folder to write into; None when the user closes the dialog.
 /// The folder is then one a batch may write into ([`picked`]).
 pub fn ask_folder(title: &str) -> Option<PathBuf> {

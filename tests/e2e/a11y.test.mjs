@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { App, KEY, answerSaveDialogInFolder, openComune, sleep, waitFor, withApp } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
-const SECTIONS = ["cruscotto", "comuni", "adesioni", "zone", "mappa", "organigramma", "rischi", "formazione", "documenti", "impostazioni", "informazioni"];
+const SECTIONS = ["cruscotto", "comuni", "adesioni", "zone", "mappa", "organigramma", "rischi", "formazione", "comunicazioni", "documenti", "impostazioni", "informazioni"];
 
 const h1 = (app) => app.text("main h1");
 

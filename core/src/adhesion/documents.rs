@@ -293,20 +293,12 @@ pub(crate) fn upgrade_default_templates(s: &mut Store) -> Result<()> {
 /// A file name without accents, apostrophes or spaces:
 /// `Bozza_delibera_adesione_Sant_Agata_di_Militello.pdf`.
 pub fn file_name(kind: DocKind, comune: &str, format: Format) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut clean = String::new();
-    for c in comune
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-    {
-        if c.is_ascii_alphanumeric() {
-            clean.push(c);
-        } else if !clean.ends_with('_') {
-            clean.push('_');
-        }
-    }
-    let clean = clean.trim_matches('_');
-    format!("{}_{}.{}", kind.file_stem(), clean, format.extension())
+    format!(
+        "{}_{}.{}",
+        kind.file_stem(),
+        crate::text::file_part(comune),
+        format.extension()
+    )
 }
 
 fn current_referent(

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod adhesion;
+pub mod comms;
 pub mod docs;
 pub mod every_kind;
 pub mod organigram;

@@ -5,6 +5,7 @@
 pub mod adhesion;
 pub mod app;
 pub mod archive;
+pub mod comms;
 pub mod documents;
 pub mod imports;
 pub mod organigram;

@@ -15,6 +15,7 @@ export const SECTION_NAMES: Record<Section, string> = {
   organigramma: "Organigramma",
   rischi: "Rischi e misure",
   formazione: "Formazione e incontri",
+  comunicazioni: "Comunicazioni",
   fineanno: "PIAO e relazione annuale",
   documenti: "Documenti",
   impostazioni: "Impostazioni",

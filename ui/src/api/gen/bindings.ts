@@ -337,6 +337,48 @@ export const commands = {
 	 */
 	risksSaveSchede: (measureId: number | null, istat: string | null, format: DocFormat, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<BatchSaved | null>("risks_save_schede", { measureId, istat, format, onExisting, job, progress }),
 	risksRenameVocabulary: (kind: string, code: string, name: string, shown: string) => __TAURI_INVOKE<VocabularyItem_Serialize>("risks_rename_vocabulary", { kind, code, name, shown }),
+	commsKinds: () => __TAURI_INVOKE<KindChoice[]>("comms_kinds"),
+	commsList: (filter: CommFilter_Deserialize) => __TAURI_INVOKE<CommSummary[]>("comms_list", { filter }),
+	commsGet: (id: number) => __TAURI_INVOKE<Communication_Serialize>("comms_get", { id }),
+	commsCreate: (input: CommInput_Deserialize) => __TAURI_INVOKE<Communication_Serialize>("comms_create", { input }),
+	commsUpdate: (id: number, input: CommInput_Deserialize) => __TAURI_INVOKE<Communication_Serialize>("comms_update", { id, input }),
+	commsDelete: (id: number) => __TAURI_INVOKE<null>("comms_delete", { id }),
+	commsPreviewRecipients: (rule: RecipientRule_Deserialize, hand: HandRecipient_Deserialize[]) => __TAURI_INVOKE<RecipientLine_Serialize[]>("comms_preview_recipients", { rule, hand }),
+	commsSetRecipients: (id: number, rule: RecipientRule_Deserialize, hand: HandRecipient_Deserialize[]) => __TAURI_INVOKE<Communication_Serialize>("comms_set_recipients", { id, rule, hand }),
+	/**  The message as one recipient will receive it (filled off the window's thread). */
+	commsPreviewMessage: (recipient: number) => __TAURI_INVOKE<MessagePreview>("comms_preview_message", { recipient }),
+	/**
+	 *  «Allega…»: the open dialog, then the file is kept in the archive. None
+	 *  when the dialog was closed.
+	 */
+	commsAddAttachment: (id: number) => __TAURI_INVOKE<Communication_Serialize | null>("comms_add_attachment", { id }),
+	commsRemoveAttachment: (id: number, attachment: number) => __TAURI_INVOKE<Communication_Serialize>("comms_remove_attachment", { id, attachment }),
+	commsQueue: (id: number) => __TAURI_INVOKE<QueueReport>("comms_queue", { id }),
+	/**
+	 *  Sends the queued messages of a communication through the mailbox of
+	 *  the settings (its password from the system's credential store).
+	 */
+	commsSend: (id: number, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<SendReport_Serialize>("comms_send", { id, job, progress }),
+	/**
+	 *  Puts back in the queue the messages whose fate is unknown or that were
+	 *  refused (`undelivered`: those a PEC receipt says were not delivered).
+	 */
+	commsRequeue: (id: number, recipients: number[], undelivered: boolean) => __TAURI_INVOKE<number>("comms_requeue", { id, recipients, undelivered }),
+	/**
+	 *  «Senza server»: one `.eml` per recipient and a CSV, in a folder chosen
+	 *  in the dialog. None when the dialog was closed.
+	 */
+	commsPrepareEml: (id: number) => __TAURI_INVOKE<PreparedEml | null>("comms_prepare_eml", { id }),
+	/**  «Importa ricevute…»: receipt files chosen in the dialog (several at once). */
+	commsImportReceipts: () => __TAURI_INVOKE<ReceiptLine_Serialize[] | null>("comms_import_receipts"),
+	commsSmtpSettings: () => __TAURI_INVOKE<SmtpSettings_Serialize>("comms_smtp_settings"),
+	/**
+	 *  Saves the mailbox's settings; the password, if typed, goes to the
+	 *  system's credential store only.
+	 */
+	commsSaveSmtpSettings: (settings: SmtpSettings_Deserialize, password: string | null) => __TAURI_INVOKE<SmtpSettings_Serialize>("comms_save_smtp_settings", { settings, password }),
+	/**  «Invia una prova»: one message from the secretariat to itself. */
+	commsSendTest: () => __TAURI_INVOKE<string>("comms_send_test"),
 };
 
 /* Types */
@@ -689,6 +731,17 @@ export type Area_Serialize = {
 	note: string | null,
 	user_added: boolean,
 	updated_at: string,
+};
+
+/**
+ *  A file the communication carries (its bytes stay in the archive, so a
+ *  send resumed after a restart attaches exactly the same file).
+ */
+export type AttachmentInfo = {
+	id: number,
+	file_name: string,
+	bytes: number,
+	sha256: string,
 };
 
 export type AttendanceApplied = {
@@ -1107,6 +1160,150 @@ export type ChosenReport_Deserialize = {
 export type ChosenReport_Serialize = {
 	file_name: string,
 	preview: AttendancePreview_Serialize,
+};
+
+/**  How many of a communication's messages are where. */
+export type CommCounts = {
+	recipients: number,
+	/**  Recipients without a usable address (flagged, never sent). */
+	flagged: number,
+	queued: number,
+	sent: number,
+	unknown: number,
+	failed: number,
+	prepared: number,
+	/**  Messages whose delivery a PEC receipt proves. */
+	delivered: number,
+	/**  Messages a PEC receipt says were not delivered. */
+	not_delivered: number,
+};
+
+/**  The register's filter: text (object, text, recipient), kind, state, period. */
+export type CommFilter = CommFilter_Serialize | CommFilter_Deserialize;
+
+/**  The register's filter: text (object, text, recipient), kind, state, period. */
+export type CommFilter_Deserialize = {
+	text?: string,
+	kind?: CommKind | null,
+	/**  A state label as `CommCounts::label` gives it («Bozza», «Inviata», …). */
+	state?: string,
+	/**  Created on or after / on or before (ISO dates). */
+	from?: string,
+	to?: string,
+};
+
+/**  The register's filter: text (object, text, recipient), kind, state, period. */
+export type CommFilter_Serialize = {
+	text: string,
+	kind: CommKind | null,
+	/**  A state label as `CommCounts::label` gives it («Bozza», «Inviata», …). */
+	state: string,
+	/**  Created on or after / on or before (ISO dates). */
+	from: string,
+	to: string,
+};
+
+/**  What the compose form sends. */
+export type CommInput = CommInput_Serialize | CommInput_Deserialize;
+
+/**  What the compose form sends. */
+export type CommInput_Deserialize = {
+	kind: CommKind,
+	subject: string,
+	/**  The text, in the acts' markup with their placeholders. */
+	body: string,
+	signatory: string,
+	/**  The sender's protocol number and date; empty: left to the protocol office. */
+	protocol_number?: string,
+	protocol_date?: string,
+	/**
+	 *  A document generated per recipient and attached: "lettera" (the
+	 *  communication itself as a PDF) or an adhesion act's kind; empty: none.
+	 */
+	generated_doc?: string,
+	/**  The version the form showed (None for a new communication). */
+	updated_at?: string | null,
+};
+
+/**  What the compose form sends. */
+export type CommInput_Serialize = {
+	kind: CommKind,
+	subject: string,
+	/**  The text, in the acts' markup with their placeholders. */
+	body: string,
+	signatory: string,
+	/**  The sender's protocol number and date; empty: left to the protocol office. */
+	protocol_number: string,
+	protocol_date: string,
+	/**
+	 *  A document generated per recipient and attached: "lettera" (the
+	 *  communication itself as a PDF) or an adhesion act's kind; empty: none.
+	 */
+	generated_doc: string,
+	/**  The version the form showed (None for a new communication). */
+	updated_at: string | null,
+};
+
+/**  The kinds of communication the secretariat sends. */
+export type CommKind = "circolare" | "invito_adesione" | "sollecito" | "convocazione" | "avviso" | "richiesta_scheda" | "notizia";
+
+/**  A line of the register of communications. */
+export type CommSummary = {
+	id: number,
+	kind: CommKind,
+	kind_label: string,
+	subject: string,
+	protocol: string,
+	created_at: string,
+	counts: CommCounts,
+	state_label: string,
+};
+
+/**  A communication as the detail screen shows it. */
+export type Communication = Communication_Serialize | Communication_Deserialize;
+
+/**  A communication as the detail screen shows it. */
+export type Communication_Deserialize = {
+	id: number,
+	kind: CommKind,
+	kind_label: string,
+	subject: string,
+	body: string,
+	signatory: string,
+	protocol_number: string,
+	protocol_date: string,
+	generated_doc: string,
+	rule: RecipientRule_Deserialize,
+	attachments: AttachmentInfo[],
+	recipients: RecipientLine_Deserialize[],
+	counts: CommCounts,
+	state_label: string,
+	/**  Whether the text, files and recipients can still change (no message queued yet). */
+	editable: boolean,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A communication as the detail screen shows it. */
+export type Communication_Serialize = {
+	id: number,
+	kind: CommKind,
+	kind_label: string,
+	subject: string,
+	body: string,
+	signatory: string,
+	protocol_number: string,
+	protocol_date: string,
+	generated_doc: string,
+	rule: RecipientRule_Serialize,
+	attachments: AttachmentInfo[],
+	recipients: RecipientLine_Serialize[],
+	counts: CommCounts,
+	state_label: string,
+	/**  Whether the text, files and recipients can still change (no message queued yet). */
+	editable: boolean,
+	created_at: string,
+	updated_at: string,
 };
 
 export type Comune = Comune_Serialize | Comune_Deserialize;
@@ -1673,6 +1870,25 @@ export type GridDay_Serialize = {
 	holiday: string | null,
 };
 
+/**  A recipient typed by hand. */
+export type HandRecipient = HandRecipient_Serialize | HandRecipient_Deserialize;
+
+/**  A recipient typed by hand. */
+export type HandRecipient_Deserialize = {
+	name: string,
+	address: string,
+	/**  The comune the recipient writes for, if any (for the placeholders). */
+	istat?: string | null,
+};
+
+/**  A recipient typed by hand. */
+export type HandRecipient_Serialize = {
+	name: string,
+	address: string,
+	/**  The comune the recipient writes for, if any (for the placeholders). */
+	istat: string | null,
+};
+
 /**  One row of a comune's timeline. */
 export type HistoryEntry = HistoryEntry_Serialize | HistoryEntry_Deserialize;
 
@@ -1871,6 +2087,12 @@ export type IstatPreview_Serialize = {
 
 /**  What happened to one item of a batch. */
 export type ItemOutcome = "written" | "replaced" | "skipped" | "suffixed" | "failed";
+
+/**  A kind of communication and its name. */
+export type KindChoice = {
+	kind: CommKind,
+	label: string,
+};
 
 /**  A field of the relazione: label and value (empty when the app cannot say). */
 export type LabelValue = {
@@ -2188,6 +2410,14 @@ export type Member_Serialize = {
 	phone: string | null,
 	valid_from: string | null,
 	valid_to: string | null,
+};
+
+/**  The message as one recipient will receive it, for the preview. */
+export type MessagePreview = {
+	to: string,
+	subject: string,
+	text: string,
+	attachments: string[],
 };
 
 /**
@@ -2758,6 +2988,12 @@ export type PopulationClass = {
 	label: string,
 };
 
+/**  What «Prepara i file .eml» wrote. */
+export type PreparedEml = {
+	files: number,
+	csv: string,
+};
+
 /**  What the preview shows: the filled document's blocks. */
 export type Preview = {
 	title: string,
@@ -2847,6 +3083,15 @@ export type Progress = {
 	total: number,
 };
 
+/**  What queuing did. */
+export type QueueReport = {
+	queued: number,
+	/**  Recipients without a usable address, not queued. */
+	flagged: number,
+	/**  Recipients that already had a message. */
+	already: number,
+};
+
 export type RankRow = {
 	theme_id: number,
 	theme: string,
@@ -2905,6 +3150,129 @@ export type Reason =
 "before_import" | 
 /**  Made by the user ("Crea ora una copia"). */
 "manual";
+
+/**  One file of an import of receipts, and what became of it. */
+export type ReceiptLine = ReceiptLine_Serialize | ReceiptLine_Deserialize;
+
+/**  One file of an import of receipts, and what became of it. */
+export type ReceiptLine_Deserialize = {
+	file: string,
+	kind: string,
+	kind_label: string,
+	/**  The message matched: its communication and recipient, if any. */
+	communication_id?: number | null,
+	recipient?: string | null,
+	certified_at?: string | null,
+	/**  «associata», «già importata», «messaggio sconosciuto», «non è una ricevuta». */
+	outcome: string,
+	/**  What else was done or why not (the adhesion step recorded, an error). */
+	note?: string | null,
+};
+
+/**  One file of an import of receipts, and what became of it. */
+export type ReceiptLine_Serialize = {
+	file: string,
+	kind: string,
+	kind_label: string,
+	/**  The message matched: its communication and recipient, if any. */
+	communication_id: number | null,
+	recipient: string | null,
+	certified_at: string | null,
+	/**  «associata», «già importata», «messaggio sconosciuto», «non è una ricevuta». */
+	outcome: string,
+	/**  What else was done or why not (the adhesion step recorded, an error). */
+	note: string | null,
+};
+
+/**  One recipient as the preview and the register show it. */
+export type RecipientLine = RecipientLine_Serialize | RecipientLine_Deserialize;
+
+/**  One recipient as the preview and the register show it. */
+export type RecipientLine_Deserialize = {
+	/**  The saved recipient's id (0 in a preview not yet saved). */
+	id: number,
+	istat?: string | null,
+	comune: string,
+	name: string,
+	role: string,
+	address: string,
+	is_pec: boolean,
+	by_hand: boolean,
+	/**  Why it cannot be sent (missing or invalid address), if so. */
+	problem?: string | null,
+	/**  The message's state in the outbox (None: not queued). */
+	state?: string | null,
+	state_label: string,
+	message_id?: string | null,
+	sent_at?: string | null,
+	error?: string | null,
+	/**  What the PEC receipts say: «Consegnata», «Mancata consegna», «Accettata»… */
+	delivery?: string | null,
+	delivered_at?: string | null,
+};
+
+/**  One recipient as the preview and the register show it. */
+export type RecipientLine_Serialize = {
+	/**  The saved recipient's id (0 in a preview not yet saved). */
+	id: number,
+	istat: string | null,
+	comune: string,
+	name: string,
+	role: string,
+	address: string,
+	is_pec: boolean,
+	by_hand: boolean,
+	/**  Why it cannot be sent (missing or invalid address), if so. */
+	problem: string | null,
+	/**  The message's state in the outbox (None: not queued). */
+	state: string | null,
+	state_label: string,
+	message_id: string | null,
+	sent_at: string | null,
+	error: string | null,
+	/**  What the PEC receipts say: «Consegnata», «Mancata consegna», «Accettata»… */
+	delivery: string | null,
+	delivered_at: string | null,
+};
+
+/**  Whom to write to in each comune the rule selects. */
+export type RecipientRole = 
+/**  The comune's institutional PEC (protocollo). */
+"comune" | "rpct" | "sindaco" | 
+/**  The referente operativo. */
+"operativo" | 
+/**  The referent of the comune's zone omogenea. */
+"referente_zona";
+
+/**
+ *  The rule: the comuni of these zones (none: every zone) in these
+ *  adhesion states (none: any), or these comuni by name; whom in each.
+ */
+export type RecipientRule = RecipientRule_Serialize | RecipientRule_Deserialize;
+
+/**
+ *  The rule: the comuni of these zones (none: every zone) in these
+ *  adhesion states (none: any), or these comuni by name; whom in each.
+ */
+export type RecipientRule_Deserialize = {
+	zones?: number[],
+	states?: State[],
+	/**  Particular comuni (ISTAT codes); none: every comune the zones and states select. */
+	comuni?: string[],
+	roles?: RecipientRole[],
+};
+
+/**
+ *  The rule: the comuni of these zones (none: every zone) in these
+ *  adhesion states (none: any), or these comuni by name; whom in each.
+ */
+export type RecipientRule_Serialize = {
+	zones: number[],
+	states: State[],
+	/**  Particular comuni (ISTAT codes); none: every comune the zones and states select. */
+	comuni: string[],
+	roles: RecipientRole[],
+};
 
 export type Referent = Referent_Serialize | Referent_Deserialize;
 
@@ -3359,6 +3727,33 @@ export type SectionRead = {
 	rows: number,
 };
 
+/**  What a send did. */
+export type SendReport = SendReport_Serialize | SendReport_Deserialize;
+
+/**  What a send did. */
+export type SendReport_Deserialize = {
+	sent: number,
+	refused: number,
+	unknown: number,
+	/**  Messages still queued when the send stopped. */
+	left_queued: number,
+	cancelled: boolean,
+	/**  Why the send stopped before the end, in Italian. */
+	stopped?: string | null,
+};
+
+/**  What a send did. */
+export type SendReport_Serialize = {
+	sent: number,
+	refused: number,
+	unknown: number,
+	/**  Messages still queued when the send stopped. */
+	left_queued: number,
+	cancelled: boolean,
+	/**  Why the send stopped before the end, in Italian. */
+	stopped: string | null,
+};
+
 export type SeriesDate = SeriesDate_Serialize | SeriesDate_Deserialize;
 
 export type SeriesDate_Deserialize = {
@@ -3451,6 +3846,54 @@ export type SimplifiedProcess = {
 	code: string,
 	name: string,
 	area_name: string,
+};
+
+/**  How the connection is secured. */
+export type SmtpSecurity = 
+/**  TLS from the first byte (usually port 465). */
+"tls" | 
+/**  A plain connection upgraded with STARTTLS (usually port 587); refused if the server cannot. */
+"starttls";
+
+/**  The mailbox the communications leave from. */
+export type SmtpSettings = SmtpSettings_Serialize | SmtpSettings_Deserialize;
+
+/**  The mailbox the communications leave from. */
+export type SmtpSettings_Deserialize = {
+	host: string,
+	port: number,
+	security: SmtpSecurity,
+	user: string,
+	/**  The sender's address and name («Segreteria Generale – Città Metropolitana di Messina»). */
+	from_address: string,
+	from_name: string,
+	/**
+	 *  A certificate (PEM file) to trust besides the system's, for a server
+	 *  whose certificate is its own; empty: the system's only.
+	 */
+	ca_file?: string,
+	/**  Whether a password is in the credential store (read only). */
+	password_saved?: boolean,
+	updated_at?: string,
+};
+
+/**  The mailbox the communications leave from. */
+export type SmtpSettings_Serialize = {
+	host: string,
+	port: number,
+	security: SmtpSecurity,
+	user: string,
+	/**  The sender's address and name («Segreteria Generale – Città Metropolitana di Messina»). */
+	from_address: string,
+	from_name: string,
+	/**
+	 *  A certificate (PEM file) to trust besides the system's, for a server
+	 *  whose certificate is its own; empty: the system's only.
+	 */
+	ca_file: string,
+	/**  Whether a password is in the credential store (read only). */
+	password_saved: boolean,
+	updated_at: string,
 };
 
 export type SortKey = "name" | "istat" | "population" | "zone" | "rpct";

@@ -1,0 +1,458 @@
+//! The recipients of a communication: chosen by rule (the comuni of some
+//! zones and adhesion states, and whom in each: the comune's own PEC, its
+//! RPCT, sindaco or referente operativo, the zone's referent) and by hand,
+//! each with the address it will be sent to and whether it is a PEC;
+//! missing and invalid addresses are flagged before anything is sent.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::text::{self, Rule};
+use crate::Store;
+
+/// Whom to write to in each comune the rule selects.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientRole {
+    /// The comune's institutional PEC (protocollo).
+    Comune,
+    Rpct,
+    Sindaco,
+    /// The referente operativo.
+    Operativo,
+    /// The referent of the comune's zone omogenea.
+    ReferenteZona,
+}
+
+impl RecipientRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecipientRole::Comune => "comune",
+            RecipientRole::Rpct => "rpct",
+            RecipientRole::Sindaco => "sindaco",
+            RecipientRole::Operativo => "operativo",
+            RecipientRole::ReferenteZona => "referente_zona",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecipientRole::Comune => "Comune (PEC istituzionale)",
+            RecipientRole::Rpct => "RPCT",
+            RecipientRole::Sindaco => "Sindaco",
+            RecipientRole::Operativo => "Referente operativo",
+            RecipientRole::ReferenteZona => "Referente di zona",
+        }
+    }
+}
+
+/// The rule: the comuni of these zones (none: every zone) in these
+/// adhesion states (none: any), or these comuni by name; whom in each.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RecipientRule {
+    #[serde(default)]
+    pub zones: Vec<i64>,
+    #[serde(default)]
+    pub states: Vec<crate::adhesion::State>,
+    /// Particular comuni (ISTAT codes); none: every comune the zones and states select.
+    #[serde(default)]
+    pub comuni: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<RecipientRole>,
+}
+
+/// A recipient typed by hand.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HandRecipient {
+    pub name: String,
+    pub address: String,
+    /// The comune the recipient writes for, if any (for the placeholders).
+    #[serde(default)]
+    pub istat: Option<String>,
+}
+
+/// One recipient as the preview and the register show it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RecipientLine {
+    /// The saved recipient's id (0 in a preview not yet saved).
+    pub id: i64,
+    pub istat: Option<String>,
+    pub comune: String,
+    pub name: String,
+    pub role: String,
+    pub address: String,
+    pub is_pec: bool,
+    pub by_hand: bool,
+    /// Why it cannot be sent (missing or invalid address), if so.
+    pub problem: Option<String>,
+    /// The message's state in the outbox (None: not queued).
+    pub state: Option<String>,
+    pub state_label: String,
+    pub message_id: Option<String>,
+    pub sent_at: Option<String>,
+    pub error: Option<String>,
+    /// What the PEC receipts say: «Consegnata», «Mancata consegna», «Accettata»…
+    pub delivery: Option<String>,
+    pub delivered_at: Option<String>,
+}
+
+/// PEC domains of the accredited providers commonly met in Sicilian
+/// comuni, and any address whose domain has a `pec`, `cert` or `postacert` label.
+const PEC_DOMAINS: &[&str] = &[
+    "legalmail.it",
+    "pec.it",
+    "arubapec.it",
+    "postecert.it",
+    "gigapec.it",
+    "sicurezzapostale.it",
+    "pcert.postecert.it",
+    "mypec.eu",
+    "pecveneto.it",
+    "cert.legalmail.it",
+    "pec.actalis.it",
+    "asmepec.it",
+];
+
+/// Whether an address is a PEC mailbox, judged by its domain.
+pub fn looks_like_pec(address: &str) -> bool {
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let domain = domain.to_ascii_lowercase();
+    PEC_DOMAINS
+        .iter()
+        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        || domain
+            .split('.')
+            .any(|l| l == "pec" || l == "cert" || l == "postacert" || l.ends_with("pec"))
+}
+
+/// Why an address cannot be used, or None.
+fn problem(address: &str) -> Option<String> {
+    if address.trim().is_empty() {
+        return Some("Indirizzo mancante: completarlo nell'anagrafica.".into());
+    }
+    crate::validate::email("address", "Indirizzo", address)
+        .err()
+        .map(|e| e.to_string())
+}
+
+fn line(
+    istat: Option<String>,
+    comune: String,
+    name: String,
+    role: String,
+    address: String,
+    is_pec: bool,
+    by_hand: bool,
+) -> RecipientLine {
+    RecipientLine {
+        id: 0,
+        problem: problem(&address),
+        istat,
+        comune,
+        name,
+        role,
+        address,
+        is_pec,
+        by_hand,
+        state: None,
+        state_label: "Non in uscita".into(),
+        message_id: None,
+        sent_at: None,
+        error: None,
+        delivery: None,
+        delivered_at: None,
+    }
+}
+
+/// The comuni the rule selects, in alphabetical order: (istat, name, zone id, pec).
+fn comuni_of(
+    conn: &Connection,
+    rule: &RecipientRule,
+) -> Result<Vec<(String, String, Option<i64>, Option<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.istat, c.name, c.zone_id, c.pec, coalesce(a.state, 'non_aderente')
+         FROM comune c LEFT JOIN adhesion a ON a.istat = c.istat
+         WHERE c.suppressed_on IS NULL
+         ORDER BY c.name_key, c.istat",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (istat, name, zone, pec, state) = row?;
+        if !rule.comuni.is_empty() && !rule.comuni.contains(&istat) {
+            continue;
+        }
+        if !rule.zones.is_empty() && !zone.is_some_and(|z| rule.zones.contains(&z)) {
+            continue;
+        }
+        if !rule.states.is_empty() && !rule.states.iter().any(|s| s.as_str() == state) {
+            continue;
+        }
+        out.push((istat, name, zone, pec));
+    }
+    Ok(out)
+}
+
+/// The referent in office of a role in a comune: (name, e-mail).
+fn referent_in_office(
+    conn: &Connection,
+    istat: &str,
+    role: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<(String, Option<String>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT full_name, email FROM referent
+             WHERE istat = ?1 AND role = ?2 AND (valid_to IS NULL OR valid_to >= ?3)
+               AND (valid_from IS NULL OR valid_from <= ?3)
+             ORDER BY COALESCE(valid_from, '') DESC, id DESC LIMIT 1",
+            params![istat, role, today.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// The recipients a rule and a list typed by hand give, as of `today`, one
+/// per address (a person who is both RPCT and zone referent is written to once).
+pub(crate) fn resolve(
+    conn: &Connection,
+    rule: &RecipientRule,
+    hand: &[HandRecipient],
+    today: chrono::NaiveDate,
+) -> Result<Vec<RecipientLine>> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |l: RecipientLine, out: &mut Vec<RecipientLine>| {
+        let key = l.address.trim().to_ascii_lowercase();
+        if key.is_empty() || seen.insert(key) {
+            out.push(l);
+        }
+    };
+    if !rule.roles.is_empty() {
+        for (istat, comune, zone, pec) in comuni_of(conn, rule)? {
+            for role in &rule.roles {
+                let l = match role {
+                    RecipientRole::Comune => line(
+                        Some(istat.clone()),
+                        comune.clone(),
+                        format!("Comune di {comune}"),
+                        role.label().into(),
+                        pec.clone().unwrap_or_default(),
+                        true,
+                        false,
+                    ),
+                    RecipientRole::Rpct | RecipientRole::Sindaco | RecipientRole::Operativo => {
+                        match referent_in_office(conn, &istat, role.as_str(), today)? {
+                            Some((name, email)) => {
+                                let address = email.unwrap_or_default();
+                                let pec = looks_like_pec(&address);
+                                line(
+                                    Some(istat.clone()),
+                                    comune.clone(),
+                                    name,
+                                    role.label().into(),
+                                    address,
+                                    pec,
+                                    false,
+                                )
+                            }
+                            None => {
+                                let mut l = line(
+                                    Some(istat.clone()),
+                                    comune.clone(),
+                                    format!("{} non registrato", role.label()),
+                                    role.label().into(),
+                                    String::new(),
+                                    false,
+                                    false,
+                                );
+                                l.problem = Some(format!(
+                                    "Nessun {} in carica nell'anagrafica di {comune}.",
+                                    role.label()
+                                ));
+                                l
+                            }
+                        }
+                    }
+                    RecipientRole::ReferenteZona => {
+                        let Some(z) = zone else { continue };
+                        let r: Option<(String, Option<String>)> = conn
+                            .query_row(
+                                "SELECT r.full_name, r.email FROM zone z JOIN referent r ON r.id = z.referent_id
+                                 WHERE z.id = ?1",
+                                [z],
+                                |r| Ok((r.get(0)?, r.get(1)?)),
+                            )
+                            .optional()?;
+                        let Some((name, email)) = r else { continue };
+                        let address = email.unwrap_or_default();
+                        let pec = looks_like_pec(&address);
+                        line(
+                            Some(istat.clone()),
+                            comune.clone(),
+                            name,
+                            role.label().into(),
+                            address,
+                            pec,
+                            false,
+                        )
+                    }
+                };
+                push(l, &mut out);
+            }
+        }
+    }
+    for h in hand {
+        let name = text::required("name", "Nome del destinatario", &h.name, Rule::NAME)?;
+        let address = text::field("address", "Indirizzo", h.address.trim(), Rule::NAME)?;
+        let (istat, comune) = match &h.istat {
+            Some(i) if !i.is_empty() => {
+                let c = crate::registry::get_comune(conn, i)?;
+                (Some(c.istat), c.name)
+            }
+            _ => (None, String::new()),
+        };
+        let pec = looks_like_pec(&address);
+        push(
+            line(
+                istat,
+                comune,
+                name,
+                "Aggiunto a mano".into(),
+                address,
+                pec,
+                true,
+            ),
+            &mut out,
+        );
+    }
+    Ok(out)
+}
+
+/// The recipients saved with a communication, with their messages' states.
+pub(crate) fn saved(
+    conn: &Connection,
+    id: i64,
+    _today: chrono::NaiveDate,
+) -> Result<Vec<RecipientLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.id, r.istat, coalesce(c.name, ''), r.name, r.role, coalesce(r.address, ''), r.is_pec,
+                r.by_hand, m.state, m.message_id, m.sent_at, m.error, m.id
+         FROM comm_recipient r
+         LEFT JOIN comune c ON c.istat = r.istat
+         LEFT JOIN comm_message m ON m.recipient_id = r.id
+         WHERE r.communication_id = ?1 ORDER BY r.id",
+    )?;
+    let rows: Vec<(RecipientLine, Option<i64>)> = stmt
+        .query_map([id], |r| {
+            let address: String = r.get(5)?;
+            let state: Option<String> = r.get(8)?;
+            Ok((
+                RecipientLine {
+                    id: r.get(0)?,
+                    istat: r.get(1)?,
+                    comune: r.get(2)?,
+                    name: r.get(3)?,
+                    role: r.get(4)?,
+                    problem: problem(&address),
+                    address,
+                    is_pec: r.get(6)?,
+                    by_hand: r.get(7)?,
+                    state_label: super::outbox::state_label(state.as_deref()).into(),
+                    state,
+                    message_id: r.get(9)?,
+                    sent_at: r.get(10)?,
+                    error: r.get(11)?,
+                    delivery: None,
+                    delivered_at: None,
+                },
+                r.get(12)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (mut l, message) in rows {
+        if let Some(m) = message {
+            if let Some((label, at)) = super::receipts::delivery_of(conn, m)? {
+                l.delivery = Some(label);
+                l.delivered_at = at;
+            }
+        }
+        out.push(l);
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// The recipients a rule and a hand list would give, without saving them.
+    pub fn comms_preview_recipients(
+        &self,
+        rule: &RecipientRule,
+        hand: &[HandRecipient],
+    ) -> Result<Vec<RecipientLine>> {
+        resolve(&self.conn, rule, hand, self.today())
+    }
+
+    /// Sets a draft's recipients from a rule and a hand list (replacing the
+    /// previous ones). Flagged recipients are kept, to be seen, and never sent.
+    pub fn comms_set_recipients(
+        &mut self,
+        id: i64,
+        rule: &RecipientRule,
+        hand: &[HandRecipient],
+    ) -> Result<super::Communication> {
+        let today = self.today();
+        self.action(|tx, op| {
+            super::version_of(tx, id)?;
+            super::check_editable(tx, id)?;
+            let lines = resolve(tx, rule, hand, today)?;
+            if lines.is_empty() {
+                return Err(Error::validation(
+                    "recipients",
+                    "Nessun destinatario: scegliere almeno un ruolo e una zona o un comune, o aggiungerne uno a mano.",
+                ));
+            }
+            tx.execute("DELETE FROM comm_recipient WHERE communication_id = ?1", [id])?;
+            let mut ins = tx.prepare(
+                "INSERT INTO comm_recipient (communication_id, istat, name, role, address, is_pec, by_hand)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for l in &lines {
+                let address = Some(l.address.trim()).filter(|a| !a.is_empty());
+                ins.execute(params![id, l.istat, l.name, l.role, address, l.is_pec, l.by_hand])?;
+            }
+            tx.execute(
+                "UPDATE communication SET rule = ?2 WHERE id = ?1",
+                params![id, serde_json::to_string(rule)?],
+            )?;
+            super::touch(tx, id)?;
+            crate::audit::record(
+                tx,
+                op,
+                "recipients",
+                "communication",
+                &id.to_string(),
+                None,
+                Some(&serde_json::json!({"rule": rule, "hand": hand.len(), "recipients": lines.len()})),
+            )
+        })?;
+        self.comms_get(id)
+    }
+}

@@ -1,0 +1,264 @@
+//! Comunicazioni: thin commands over `cdp_core::comms`. Sending runs off the
+//! window's thread, taking the archive only between messages, with its
+//! progress on a channel and a job to cancel («Interrompi»).
+
+use cdp_core::comms::message::MessagePreview;
+use cdp_core::comms::outbox::{Archive, QueueReport, SendReport};
+use cdp_core::comms::receipts::ReceiptLine;
+use cdp_core::comms::smtp::{SmtpMailer, SmtpSettings};
+use cdp_core::comms::{
+    files, CommFilter, CommInput, CommSummary, Communication, HandRecipient, Kind, RecipientLine,
+    RecipientRule, KINDS,
+};
+use cdp_core::job::Progress;
+use cdp_core::Store;
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+
+use crate::dialog;
+use crate::error::{Error, Result};
+use crate::state::{blocking, AppState, JobId};
+
+/// The open archive, taken for each step of a send.
+struct Open<'a>(&'a AppState);
+
+impl Archive for Open<'_> {
+    fn with<T>(&self, f: &mut dyn FnMut(&mut Store) -> cdp_core::Result<T>) -> cdp_core::Result<T> {
+        match &mut *self.0.lock() {
+            Ok(s) => f(s),
+            Err(e) => Err(cdp_core::Error::io(e.message.clone())),
+        }
+    }
+
+    fn identity(&self) -> usize {
+        self.0 as *const AppState as usize
+    }
+}
+
+/// A kind of communication and its name.
+#[derive(Serialize, specta::Type)]
+pub struct KindChoice {
+    pub kind: Kind,
+    pub label: &'static str,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_kinds() -> Vec<KindChoice> {
+    KINDS
+        .into_iter()
+        .map(|kind| KindChoice {
+            kind,
+            label: kind.label(),
+        })
+        .collect()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_list(state: State<AppState>, filter: CommFilter) -> Result<Vec<CommSummary>> {
+    state.with(|s| s.comms_list(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_get(state: State<AppState>, id: i64) -> Result<Communication> {
+    state.with(|s| s.comms_get(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_create(state: State<AppState>, input: CommInput) -> Result<Communication> {
+    state.with(|s| s.comms_create(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_update(state: State<AppState>, id: i64, input: CommInput) -> Result<Communication> {
+    state.with(|s| s.comms_update(id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_delete(state: State<AppState>, id: i64) -> Result<()> {
+    state.with(|s| s.comms_delete(id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_preview_recipients(
+    state: State<AppState>,
+    rule: RecipientRule,
+    hand: Vec<HandRecipient>,
+) -> Result<Vec<RecipientLine>> {
+    state.with(|s| s.comms_preview_recipients(&rule, &hand))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_set_recipients(
+    state: State<AppState>,
+    id: i64,
+    rule: RecipientRule,
+    hand: Vec<HandRecipient>,
+) -> Result<Communication> {
+    state.with(|s| s.comms_set_recipients(id, &rule, &hand))
+}
+
+/// The message as one recipient will receive it (filled off the window's thread).
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_preview_message(app: AppHandle, recipient: i64) -> Result<MessagePreview> {
+    blocking(&app, move |st| {
+        st.with(|s| s.comms_preview_message(recipient))
+    })
+    .await
+}
+
+/// «Allega…»: the open dialog, then the file is kept in the archive. None
+/// when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_add_attachment(app: AppHandle, id: i64) -> Result<Option<Communication>> {
+    blocking(&app, move |st| {
+        let Some(path) = dialog::ask_open(&files::ATTACHMENT) else {
+            return Ok(None);
+        };
+        st.with(|s| s.comms_add_attachment(id, &path)).map(Some)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_remove_attachment(
+    state: State<AppState>,
+    id: i64,
+    attachment: i64,
+) -> Result<Communication> {
+    state.with(|s| s.comms_remove_attachment(id, attachment))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_queue(state: State<AppState>, id: i64) -> Result<QueueReport> {
+    state.with(|s| s.comms_queue(id))
+}
+
+/// Sends the queued messages of a communication through the mailbox of
+/// the settings (its password from the system's credential store).
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_send(
+    app: AppHandle,
+    id: i64,
+    job: JobId,
+    progress: Channel<Progress>,
+) -> Result<SendReport> {
+    blocking(&app, move |st| {
+        let job = st.jobs.take(job)?;
+        let settings = st.with(|s| s.smtp_settings())?;
+        let password = cdp_core::comms::smtp::password(&settings)?;
+        let mailer = SmtpMailer::new(&settings, &password)?;
+        Ok(cdp_core::comms::outbox::send(
+            &Open(st),
+            id,
+            &mailer,
+            &|p| {
+                let _ = progress.send(p);
+            },
+            &job.token,
+        )?)
+    })
+    .await
+}
+
+/// Puts back in the queue the messages whose fate is unknown or that were
+/// refused (`undelivered`: those a PEC receipt says were not delivered).
+#[tauri::command]
+#[specta::specta]
+pub fn comms_requeue(
+    state: State<AppState>,
+    id: i64,
+    recipients: Vec<i64>,
+    undelivered: bool,
+) -> Result<usize> {
+    state.with(|s| s.comms_requeue(id, &recipients, undelivered))
+}
+
+/// What «Prepara i file .eml» wrote.
+#[derive(Serialize, specta::Type)]
+pub struct PreparedEml {
+    pub files: usize,
+    pub csv: String,
+}
+
+/// «Senza server»: one `.eml` per recipient and a CSV, in a folder chosen
+/// in the dialog. None when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_prepare_eml(app: AppHandle, id: i64) -> Result<Option<PreparedEml>> {
+    blocking(&app, move |st| {
+        let n = st.with(|s| s.comms_get(id))?.counts.recipients as usize;
+        let Some(folder) = dialog::ask_folder(&files::eml_folder_title(n)) else {
+            return Ok(None);
+        };
+        let (files, csv) = st.with(|s| s.comms_prepare_eml(id, &folder))?;
+        st.remember(csv.clone());
+        Ok(Some(PreparedEml {
+            files,
+            csv: csv.display().to_string(),
+        }))
+    })
+    .await
+}
+
+/// «Importa ricevute…»: receipt files chosen in the dialog (several at once).
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_import_receipts(app: AppHandle) -> Result<Option<Vec<ReceiptLine>>> {
+    blocking(&app, move |st| {
+        let Some(paths) = dialog::ask_open_many(&files::RECEIPTS) else {
+            return Ok(None);
+        };
+        st.with(|s| s.comms_import_receipts(&paths)).map(Some)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_smtp_settings(state: State<AppState>) -> Result<SmtpSettings> {
+    state.with(|s| s.smtp_settings())
+}
+
+/// Saves the mailbox's settings; the password, if typed, goes to the
+/// system's credential store only.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_save_smtp_settings(
+    app: AppHandle,
+    settings: SmtpSettings,
+    password: Option<String>,
+) -> Result<SmtpSettings> {
+    blocking(&app, move |st| {
+        st.with(|s| s.save_smtp_settings(&settings, password.as_deref()))
+    })
+    .await
+}
+
+/// «Invia una prova»: one message from the secretariat to itself.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_send_test(app: AppHandle) -> Result<String> {
+    blocking(&app, move |st| {
+        let settings = st.with(|s| s.smtp_settings())?;
+        let password = cdp_core::comms::smtp::password(&settings)?;
+        let mailer = SmtpMailer::new(&settings, &password)?;
+        mailer
+            .send_test(st.today())
+            .map_err(|f| Error::new("smtp", f.message()))
+    })
+    .await
+}

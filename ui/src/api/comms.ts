@@ -1,0 +1,46 @@
+// Comunicazioni: the generated commands through `call`.
+import { call, type Job } from "./core";
+import { commands } from "./gen/bindings";
+import type * as G from "./gen/bindings";
+
+export type CommKind = G.CommKind;
+export type CommInput = G.CommInput;
+export type Communication = G.Communication;
+export type CommSummary = G.CommSummary;
+export type CommFilter = G.CommFilter;
+export type RecipientRule = G.RecipientRule;
+export type RecipientRole = G.RecipientRole;
+export type RecipientLine = G.RecipientLine;
+export type HandRecipient = G.HandRecipient;
+export type MessagePreview = G.MessagePreview;
+export type SendReport = G.SendReport;
+export type ReceiptLine = G.ReceiptLine;
+export type SmtpSettings = G.SmtpSettings;
+
+export const commKinds = () => call(commands.commsKinds());
+export const listComms = (filter: CommFilter) => call(commands.commsList(filter));
+export const getComm = (id: number) => call(commands.commsGet(id));
+export const createComm = (input: CommInput) => call(commands.commsCreate(input));
+export const updateComm = (id: number, input: CommInput) => call(commands.commsUpdate(id, input));
+export const deleteComm = (id: number) => call(commands.commsDelete(id));
+export const previewRecipients = (rule: RecipientRule, hand: HandRecipient[]) =>
+  call(commands.commsPreviewRecipients(rule, hand));
+export const setRecipients = (id: number, rule: RecipientRule, hand: HandRecipient[]) =>
+  call(commands.commsSetRecipients(id, rule, hand));
+export const previewMessage = (recipient: number) => call(commands.commsPreviewMessage(recipient));
+/** Null if the open dialog was closed. */
+export const addAttachment = (id: number) => call(commands.commsAddAttachment(id));
+export const removeAttachment = (id: number, attachment: number) =>
+  call(commands.commsRemoveAttachment(id, attachment));
+export const queueComm = (id: number) => call(commands.commsQueue(id));
+export const sendComm = (id: number, job: Job) => call(commands.commsSend(id, job.id, job.progress));
+export const requeueComm = (id: number, recipients: number[], undelivered: boolean) =>
+  call(commands.commsRequeue(id, recipients, undelivered));
+/** Null if the folder dialog was closed. */
+export const prepareEml = (id: number) => call(commands.commsPrepareEml(id));
+/** Null if the open dialog was closed. */
+export const importReceipts = () => call(commands.commsImportReceipts());
+export const smtpSettings = () => call(commands.commsSmtpSettings());
+export const saveSmtpSettings = (settings: SmtpSettings, password: string | null) =>
+  call(commands.commsSaveSmtpSettings(settings, password));
+export const sendTest = () => call(commands.commsSendTest());
