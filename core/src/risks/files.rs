@@ -79,7 +79,6 @@ impl Store {
         doc: RiskDoc,
         measure_id: Option<i64>,
         istat: Option<&str>,
-        today: &str,
         format: DocFormat,
     ) -> Result<(Document, FileSpec)> {
         let comune = match istat {
@@ -91,7 +90,7 @@ impl Store {
                 let id = measure_id
                     .ok_or_else(|| Error::validation("measure", "Scegliere la misura."))?;
                 let m = self.risk_measure(id)?;
-                let r = self.risk_scheda_report(id, istat, today)?;
+                let r = self.risk_scheda_report(id, istat)?;
                 let stem = scheda_stem(&m.code, comune.as_deref());
                 (
                     r,
@@ -99,7 +98,7 @@ impl Store {
                 )
             }
             RiskDoc::Catalogo => (
-                self.risk_catalogue_report(today)?,
+                self.risk_catalogue_report()?,
                 FileSpec::document(
                     "Catalogo_rischi_e_misure",
                     "Salva il catalogo dei rischi e delle misure",
@@ -114,7 +113,7 @@ impl Store {
                     file_stem(comune.as_deref().unwrap_or(code))
                 );
                 (
-                    self.risk_annex_report(code, today)?,
+                    self.risk_annex_report(code)?,
                     FileSpec::document(&stem, "Salva l'allegato alla sezione 2.3 del PIAO", format),
                 )
             }

@@ -2,7 +2,7 @@
 //! and the state (da avviare / in corso / attuata / non attuata, the last
 //! with its motivazione). A measure past a phase's planned date with no entry
 //! since, or past an indicator's date with its expected value not reached,
-//! is «in ritardo», against a `today` the caller passes.
+//! is «in ritardo», against the store's today.
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -85,9 +85,8 @@ impl Store {
         &mut self,
         adoption_id: i64,
         input: &MonitoringInput,
-        today: &str,
     ) -> Result<Adoption> {
-        let today = super::check_today(today)?;
+        let today = self.today().to_string();
         let date = check_date_field("date", "Data del monitoraggio", &input.date)?;
         if date > today {
             return Err(Error::validation(
@@ -171,8 +170,8 @@ impl Store {
     /// The adoptions late on `today` (of one comune, or all), by comune:
     /// a phase not monitored by its date, or an expected value not reached
     /// by its date (the rule of [`super::adoption::lateness`]).
-    pub fn risk_late(&self, istat: Option<&str>, today: &str) -> Result<Vec<LateAdoption>> {
-        let today = super::check_today(today)?;
+    pub fn risk_late(&self, istat: Option<&str>) -> Result<Vec<LateAdoption>> {
+        let today = self.today().to_string();
         let which = if istat.is_some() {
             "a.istat = ?1"
         } else {

@@ -593,12 +593,7 @@ impl Store {
     }
 
     /// The scheda of a measure: of the catalogue, or as adopted by `istat`.
-    pub fn risk_scheda_report(
-        &self,
-        measure_id: i64,
-        istat: Option<&str>,
-        today: &str,
-    ) -> Result<Document> {
+    pub fn risk_scheda_report(&self, measure_id: i64, istat: Option<&str>) -> Result<Document> {
         let m = self.risk_measure(measure_id)?;
         let events = self.measure_events(&m)?;
         let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
@@ -615,7 +610,7 @@ impl Store {
                     .map_err(|_| {
                         crate::error::Error::not_found("Il comune non ha adottato questa misura.")
                     })?;
-                let a = self.risk_adoption(id, today)?;
+                let a = self.risk_adoption(id)?;
                 // The scheda as adopted is the comune's document.
                 header = comune_header(&a.comune);
                 own = Some(self.comune_ratings(code)?);
@@ -659,10 +654,9 @@ impl Store {
         &self,
         measure_id: i64,
         istat: Option<&str>,
-        today: &str,
         format: Format,
     ) -> Result<Vec<u8>> {
-        let r = self.risk_scheda_report(measure_id, istat, today)?;
+        let r = self.risk_scheda_report(measure_id, istat)?;
         rendered(&r, format, "Scheda misura di prevenzione della corruzione")
     }
 
@@ -730,11 +724,11 @@ impl Store {
 
     /// The whole catalogue: a table of contents, the measures grouped by area
     /// (general measures first), the landscape risk register.
-    pub fn risk_catalogue_report(&self, today: &str) -> Result<Document> {
+    pub fn risk_catalogue_report(&self) -> Result<Document> {
         let v = self.risk_vocabulary()?;
         let measures = self.risk_measures(&CatalogueFilter::default())?;
         let figures: BTreeMap<i64, (i64, i64)> = self
-            .risk_measure_figures(today)?
+            .risk_measure_figures()?
             .into_iter()
             .map(|f| (f.measure_id, (f.adopted, f.implemented)))
             .collect();
@@ -820,16 +814,17 @@ impl Store {
         })
     }
 
-    pub fn risk_catalogue_document(&self, today: &str, format: Format) -> Result<Vec<u8>> {
-        let r = self.risk_catalogue_report(today)?;
+    pub fn risk_catalogue_document(&self, format: Format) -> Result<Vec<u8>> {
+        let r = self.risk_catalogue_report()?;
         rendered(&r, format, "Catalogo dei rischi e delle misure")
     }
 
     /// A comune's annex to section 2.3 «Rischi corruttivi e trasparenza» of
     /// its PIAO: context, adopted measures, the risk register of the events
     /// they treat (with the comune's own levels where it rated them).
-    pub fn risk_annex_report(&self, istat: &str, today: &str) -> Result<Document> {
-        let plan = self.risk_plan(istat, today)?;
+    pub fn risk_annex_report(&self, istat: &str) -> Result<Document> {
+        let plan = self.risk_plan(istat)?;
+        let today = self.today().to_string();
         let c = &plan.context;
         let mut items = vec![
             h(1, ANNEX_TITLE, false),
@@ -840,7 +835,7 @@ impl Store {
             ))]),
             Block::paragraph(vec![sp(format!(
                 "Situazione delle misure al {}",
-                crate::text::date_it(today)
+                crate::text::date_it(&today)
             ))]),
             h(2, "Contesto organizzativo", false),
             Block::Fields(vec![
@@ -987,8 +982,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn risk_annex(&self, istat: &str, today: &str, format: Format) -> Result<Vec<u8>> {
-        let r = self.risk_annex_report(istat, today)?;
+    pub fn risk_annex(&self, istat: &str, format: Format) -> Result<Vec<u8>> {
+        let r = self.risk_annex_report(istat)?;
         rendered(&r, format, "Allegato alla sottosezione 2.3 del PIAO")
     }
 }

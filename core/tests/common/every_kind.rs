@@ -7,9 +7,7 @@
 
 use cdp_core::adhesion::documents::DOC_KINDS;
 use cdp_core::documents::Format;
-use cdp_core::risks::{
-    AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput,
-};
+use cdp_core::risks::{CatalogueFilter, ContextInput, MeasureState, MonitoringInput};
 use cdp_core::training::documents::CalendarDoc;
 use cdp_core::training::participants::ParticipantInput;
 use cdp_core::training::survey::{NeedInput, SurveyInput};
@@ -77,7 +75,9 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         }
     }
 
-    // Risks: the scheda misura (catalogue, adopted), the catalogue, the annex.
+    // Risks: the scheda misura (catalogue, adopted), the catalogue, the annex,
+    // on the store's today.
+    super::set_today(&mut s, TODAY);
     let m = s
         .risk_measures(&CatalogueFilter {
             general: Some(false),
@@ -102,14 +102,8 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         },
     )
     .unwrap();
-    s.adopt_risk_measures(
-        std::slice::from_ref(&istat),
-        &[m.id],
-        &AdoptionAdjust::default(),
-        "2027-01-10",
-    )
-    .unwrap();
-    let a = s.risk_plan(&istat, TODAY).unwrap().adoptions[0].clone();
+    super::risks::adopt_on(&mut s, "2027-01-10", std::slice::from_ref(&istat), &[m.id]);
+    let a = s.risk_plan(&istat).unwrap().adoptions[0].clone();
     s.record_risk_monitoring(
         a.id,
         &MonitoringInput {
@@ -123,30 +117,25 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
                 .collect(),
             version: None,
         },
-        TODAY,
     )
     .unwrap();
     for (fmt, k) in [(Format::Pdf, Kind::Pdf), (Format::Docx, Kind::Docx)] {
         out.push((
             "scheda_catalogo".into(),
             k,
-            s.risk_scheda(m.id, None, TODAY, fmt).unwrap(),
+            s.risk_scheda(m.id, None, fmt).unwrap(),
         ));
         out.push((
             "scheda_adottata".into(),
             k,
-            s.risk_scheda(m.id, Some(&istat), TODAY, fmt).unwrap(),
+            s.risk_scheda(m.id, Some(&istat), fmt).unwrap(),
         ));
         out.push((
             "catalogo".into(),
             k,
-            s.risk_catalogue_document(TODAY, fmt).unwrap(),
+            s.risk_catalogue_document(fmt).unwrap(),
         ));
-        out.push((
-            "allegato_2_3".into(),
-            k,
-            s.risk_annex(&istat, TODAY, fmt).unwrap(),
-        ));
+        out.push(("allegato_2_3".into(), k, s.risk_annex(&istat, fmt).unwrap()));
     }
 
     // Training: calendar (month grids and programme), programme (PDF, DOCX), year.
