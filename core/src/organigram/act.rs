@@ -221,6 +221,8 @@ pub(crate) fn upgrade_default_template(s: &mut Store) -> Result<()> {
 pub struct ActJob {
     pub ctx: ActContext,
     pub body: String,
+    /// The act's author (see [`crate::documents::author`]).
+    pub author: String,
 }
 
 /// The version the act's editor sends back: the current version's number.
@@ -250,7 +252,9 @@ impl ActJob {
             "Gruppo di lavoro della Comunità di Pratiche al {}",
             ctx.data
         );
-        let meta = Meta::new(title, subject).keywords(["Comunità di Pratiche", "gruppo di lavoro"]);
+        let meta = Meta::new(title, subject)
+            .by(&self.author)
+            .keywords(["Comunità di Pratiche", "gruppo di lavoro"]);
         Ok(render(&doc, format, &meta)?.bytes)
     }
 }
@@ -305,6 +309,7 @@ impl Store {
         Ok(ActJob {
             ctx: context(&o, ente, aggiornamento),
             body: store::current(&self.conn, ActKind::GruppoLavoro)?.body,
+            author: crate::documents::author(&self.conn)?,
         })
     }
 

@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::documents::{Document, Format as DocFormat};
+use crate::documents::{Format as DocFormat, Prepared};
 use crate::error::{Error, Result};
 use crate::file_spec::FileSpec;
 use crate::io::Format;
+use crate::risks::scheda::{meta, ANNEX_SUBJECT, CATALOGUE_SUBJECT, SCHEDA_SUBJECT};
 use crate::risks::schede::{file_stem, scheda_stem};
 use crate::Store;
 
@@ -72,20 +73,20 @@ pub fn schede_folder_title(n: usize) -> String {
 }
 
 impl Store {
-    /// A risks document's content (rendered by the caller, outside the
-    /// archive's lock) and what its file is.
+    /// A risks document read from the archive, with its properties, to be
+    /// rendered by the caller outside the archive's lock, and what its file is.
     pub fn risk_document(
         &self,
         doc: RiskDoc,
         measure_id: Option<i64>,
         istat: Option<&str>,
         format: DocFormat,
-    ) -> Result<(Document, FileSpec)> {
+    ) -> Result<(Prepared, FileSpec)> {
         let comune = match istat {
             Some(code) => Some(self.comune(code)?.name),
             None => None,
         };
-        Ok(match doc {
+        let (report, spec, subject) = match doc {
             RiskDoc::Scheda => {
                 let id = measure_id
                     .ok_or_else(|| Error::validation("measure", "Scegliere la misura."))?;
@@ -95,6 +96,7 @@ impl Store {
                 (
                     r,
                     FileSpec::document(&stem, "Salva la scheda misura", format),
+                    SCHEDA_SUBJECT,
                 )
             }
             RiskDoc::Catalogo => (
@@ -104,6 +106,7 @@ impl Store {
                     "Salva il catalogo dei rischi e delle misure",
                     format,
                 ),
+                CATALOGUE_SUBJECT,
             ),
             RiskDoc::Allegato => {
                 let code =
@@ -115,8 +118,19 @@ impl Store {
                 (
                     self.risk_annex_report(code)?,
                     FileSpec::document(&stem, "Salva l'allegato alla sezione 2.3 del PIAO", format),
+                    ANNEX_SUBJECT,
                 )
             }
-        })
+        };
+        let author = crate::documents::author(&self.conn)?;
+        let meta = meta(&author, &report.title, subject);
+        Ok((
+            Prepared {
+                doc: report,
+                format,
+                meta,
+            },
+            spec,
+        ))
     }
 }

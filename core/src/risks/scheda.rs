@@ -568,17 +568,26 @@ fn measure_items(
     items
 }
 
-/// The properties of a risks document (the institution is its author).
-pub fn meta(title: &str, subject: &str) -> Meta {
-    Meta::new(title, subject).keywords(["anticorruzione", "PIAO", "misure"])
-}
+/// The subjects of the risks documents (their files' properties).
+pub const SCHEDA_SUBJECT: &str = "Scheda misura di prevenzione della corruzione";
+pub const CATALOGUE_SUBJECT: &str = "Catalogo dei rischi e delle misure";
+pub const ANNEX_SUBJECT: &str = "Allegato alla sottosezione 2.3 del PIAO";
 
-/// A risks document in `format`, with its properties.
-fn rendered(r: &Document, format: Format, subject: &str) -> Result<Vec<u8>> {
-    Ok(render(r, format, &meta(&r.title, subject))?.bytes)
+/// The properties of a risks document, by `author` (see
+/// [`crate::documents::author`]).
+pub fn meta(author: &str, title: &str, subject: &str) -> Meta {
+    Meta::new(title, subject)
+        .by(author)
+        .keywords(["anticorruzione", "PIAO", "misure"])
 }
 
 impl Store {
+    /// A risks document in `format`, with its properties.
+    fn rendered(&self, r: &Document, format: Format, subject: &str) -> Result<Vec<u8>> {
+        let author = crate::documents::author(&self.conn)?;
+        Ok(render(r, format, &meta(&author, &r.title, subject))?.bytes)
+    }
+
     fn risk_sources(&self) -> Result<BTreeMap<String, String>> {
         Ok(self
             .risk_vocabulary()?
@@ -657,7 +666,7 @@ impl Store {
         format: Format,
     ) -> Result<Vec<u8>> {
         let r = self.risk_scheda_report(measure_id, istat)?;
-        rendered(&r, format, "Scheda misura di prevenzione della corruzione")
+        self.rendered(&r, format, SCHEDA_SUBJECT)
     }
 
     /// The landscape risk register rows, grouped by area.
@@ -816,7 +825,7 @@ impl Store {
 
     pub fn risk_catalogue_document(&self, format: Format) -> Result<Vec<u8>> {
         let r = self.risk_catalogue_report()?;
-        rendered(&r, format, "Catalogo dei rischi e delle misure")
+        self.rendered(&r, format, CATALOGUE_SUBJECT)
     }
 
     /// A comune's annex to section 2.3 «Rischi corruttivi e trasparenza» of
@@ -984,6 +993,6 @@ impl Store {
 
     pub fn risk_annex(&self, istat: &str, format: Format) -> Result<Vec<u8>> {
         let r = self.risk_annex_report(istat)?;
-        rendered(&r, format, "Allegato alla sottosezione 2.3 del PIAO")
+        self.rendered(&r, format, ANNEX_SUBJECT)
     }
 }

@@ -55,6 +55,8 @@ pub struct SchedaItem {
 pub struct SchedeJob {
     pub format: Format,
     pub items: Vec<SchedaItem>,
+    /// The documents' author, read with their data.
+    pub author: String,
 }
 
 impl BatchSource for SchedeJob {
@@ -73,7 +75,11 @@ impl BatchSource for SchedeJob {
     }
 
     fn render(&self, item: &SchedaItem) -> Result<Vec<u8>> {
-        let meta = super::scheda::meta(&item.report.title, &item.report.title);
+        let meta = super::scheda::meta(
+            &self.author,
+            &item.report.title,
+            super::scheda::SCHEDA_SUBJECT,
+        );
         Ok(crate::documents::render(&item.report, self.format, &meta)?.bytes)
     }
 }
@@ -137,7 +143,11 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(SchedeJob { format, items })
+        Ok(SchedeJob {
+            format,
+            items,
+            author: crate::documents::author(&self.conn)?,
+        })
     }
 
     /// Records the schede a batch wrote in the register, in one transaction

@@ -815,7 +815,7 @@ impl Store {
             doc,
             format,
             report,
-            author: crate::db::kv::operator_name(&self.conn)?,
+            author: crate::documents::author(&self.conn)?,
             from: f,
             to: t,
         })

@@ -545,7 +545,7 @@ impl Store {
             report.title.clone(),
             "Comunità di Pratiche – rilevazione dei fabbisogni formativi",
         )
-        .by(crate::db::kv::operator_name(&self.conn)?)
+        .by(crate::documents::author(&self.conn)?)
         .keywords(["Comunità di Pratiche", "formazione", "fabbisogni"]);
         Ok(Prepared {
             doc: report,

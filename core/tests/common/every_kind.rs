@@ -19,6 +19,8 @@ use super::registry::ReferentBuilder;
 use super::training::event;
 
 pub const TODAY: &str = "2027-05-15";
+/// The operator named in the settings: every document's author.
+pub const OPERATOR: &str = "Anna Operatrice";
 
 /// The comuni of the acts: a small one, the capoluogo and two long names.
 pub const COMUNI: [(&str, &str); 4] = [
@@ -54,6 +56,7 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     let mut s = super::store();
     let mut st = s.settings().unwrap();
     st.signatory_name = "Maria Rossi".into();
+    st.operator_name = OPERATOR.into();
     s.save_settings(&st).unwrap();
     let mut out = Vec::new();
 

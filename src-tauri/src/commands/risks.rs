@@ -363,12 +363,9 @@ pub async fn risks_save_document(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     blocking(&app, move |state| {
-        let (report, spec) =
+        let (job, spec) =
             state.with(|s| s.risk_document(doc, measure_id, istat.as_deref(), format))?;
-        dialog::save_made(state, &spec, || {
-            let meta = cdp_core::risks::scheda::meta(&report.title, &report.title);
-            Ok(cdp_core::documents::render(&report, format, &meta)?.bytes)
-        })
+        dialog::save_made(state, &spec, || Ok(job.render()?.bytes))
     })
     .await
 }
