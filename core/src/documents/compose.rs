@@ -12,8 +12,7 @@ use super::element::{self, Area, Decoration};
 use super::fonts::{fonts, Face, Fonts};
 use super::lines::{break_lines, break_lines_with, words, Hyphenate, Line, ASCENT, DESCENT};
 use super::model::{
-    span, Align, Block, Cell, CellAlign, Document, Drawing, PageSize, Rgb, Span, Style, Styled,
-    Table,
+    span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Span, Style, Styled, Table,
 };
 
 /// One line of text: runs of one face each, drawn from (x, y) on the
@@ -112,7 +111,7 @@ impl PageSize {
     }
 
     /// Width and height of a report's content area (inside margins, running
-    /// header and footer) in points: the space a `Drawing` may use.
+    /// header and footer) in points: the space an element may use.
     pub fn content(self) -> (f32, f32) {
         let (w, h) = self.points();
         let (l, r, t, b) = self.margins();
@@ -351,8 +350,6 @@ struct Composer {
     width: f32,
     /// Nothing but the running header is on the last page yet.
     empty: bool,
-    /// The last page is a drawing: what follows starts a new page.
-    closed: bool,
     toc_entries: Vec<(u8, String)>,
     toc_pages: Vec<usize>,
     toc_slots: Vec<TocSlot>,
@@ -397,7 +394,6 @@ impl Composer {
             left: 0.0,
             width: 0.0,
             empty: true,
-            closed: false,
             toc_entries,
             toc_pages: Vec::new(),
             toc_slots: Vec::new(),
@@ -442,25 +438,17 @@ impl Composer {
         });
         self.y = self.top;
         self.empty = true;
-        self.closed = false;
     }
 
     /// A page of `size` for what comes: the last one if still empty, else a new one.
     fn page_of(&mut self, size: PageSize) {
-        if self.empty && !self.closed {
+        if self.empty {
             if self.page_size != size {
                 self.pages.pop();
                 self.new_page(size);
             }
         } else {
             self.new_page(size);
-        }
-    }
-
-    /// Before flowing content: leave a drawing's page.
-    fn open(&mut self) {
-        if self.closed {
-            self.new_page(self.size);
         }
     }
 
@@ -624,15 +612,11 @@ impl Composer {
     fn block(&mut self, block: &Block, next_is_text: bool) {
         let f = self.f;
         match block {
-            Block::Heading { level, spans, toc } => {
-                self.open();
-                match self.style {
-                    Style::Act => self.act_heading(*level, spans, next_is_text),
-                    Style::Report => self.heading(*level, spans, *toc),
-                }
-            }
+            Block::Heading { level, spans, toc } => match self.style {
+                Style::Act => self.act_heading(*level, spans, next_is_text),
+                Style::Report => self.heading(*level, spans, *toc),
+            },
             Block::Paragraph { spans } => {
-                self.open();
                 match self.style {
                     Style::Act => {
                         let lines = break_lines(
@@ -678,7 +662,6 @@ impl Composer {
                 }
             }
             Block::Lines { align, lines } => {
-                self.open();
                 self.gap(ACT_PARA_GAP);
                 let (x, max) = if *align == Align::RightBlock {
                     (
@@ -703,7 +686,6 @@ impl Composer {
                 }
             }
             Block::List { ordered, items } => {
-                self.open();
                 self.gap(ACT_PARA_GAP / 2.0);
                 // A short list (an enclosure list, a few points) stays whole.
                 let height = list_height(items, self.width, f);
@@ -746,11 +728,9 @@ impl Composer {
                 }
             }
             Block::Table { rows } => {
-                self.open();
                 self.label_table(rows);
             }
             Block::Signature { lines } => {
-                self.open();
                 let col_x = self.left + self.width * 0.5;
                 let col_w = self.width * 0.5;
                 let broken = break_kept_lines(lines, col_w, f);
@@ -772,19 +752,16 @@ impl Composer {
                 }
             },
             Block::Fields(pairs) => {
-                self.open();
                 self.fields(pairs);
             }
             Block::Grid(t) => {
-                self.open();
                 self.table(t);
             }
             Block::Toc => {
-                self.open();
                 self.toc();
             }
             Block::Space(points) => {
-                if !self.at_top() && !self.closed {
+                if !self.at_top() {
                     if self.room() <= *points {
                         self.new_page(self.size);
                     } else {
@@ -792,18 +769,10 @@ impl Composer {
                     }
                 }
             }
-            Block::Drawing(d) => {
-                self.page_of(d.size);
-                self.drawing(d);
-                self.empty = false;
-                self.closed = true;
-            }
             Block::Styled(s) => {
-                self.open();
                 self.styled(s);
             }
             Block::Element(c) => {
-                self.open();
                 let mut h = c.0.height(self.width, self.room());
                 if h > self.room() + 0.01 && !self.at_top() {
                     self.new_page(self.size);
@@ -817,7 +786,7 @@ impl Composer {
             Block::Decoration(d) => {
                 self.decoration = Some(d.clone());
                 // The page still empty is decorated now; a page begun, from the next one.
-                if self.empty && !self.closed {
+                if self.empty {
                     let size = self.page_size;
                     self.pages.pop();
                     self.new_page(size);
@@ -996,7 +965,6 @@ impl Composer {
     /// of every block (the office, the qualification, the name) at the same
     /// height, however the others wrap.
     fn signatures(&mut self, blocks: &[&Vec<Vec<Span>>]) {
-        self.open();
         let col_w = self.width / blocks.len().max(1) as f32;
         let (broken, heights) = signature_rows(blocks, col_w, self.f);
         let total: usize = heights.iter().sum();
@@ -1612,12 +1580,6 @@ impl Composer {
         }
     }
 
-    fn drawing(&mut self, d: &Drawing) {
-        for draw in element::place(&d.shapes, self.left, self.top) {
-            self.draw(draw);
-        }
-    }
-
     fn finish(mut self) -> Vec<Page> {
         let f = self.f;
         // Table of contents: the page numbers, now final, and dotted leaders.
@@ -1838,7 +1800,6 @@ fn composer(doc: &Document) -> Composer {
                     c.act_keep(blocks, i, KEEP_DEPTH)
                 };
                 if keep > 0.0 {
-                    c.open();
                     c.ensure(keep);
                 }
             }
