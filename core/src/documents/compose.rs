@@ -355,6 +355,9 @@ struct Composer {
     toc_slots: Vec<TocSlot>,
     /// Before a heading: the height of the start of the block after it.
     keep_next: f32,
+    /// The block before this one is a heading (which kept it in view: a
+    /// table then is not moved away from it to be kept whole).
+    after_heading: bool,
     /// What decorates every new page (see [`Decoration`]).
     decoration: Option<Decoration>,
     /// Before an act's list that a signature follows (its place and date,
@@ -398,6 +401,7 @@ impl Composer {
             toc_pages: Vec::new(),
             toc_slots: Vec::new(),
             keep_next: 0.0,
+            after_heading: false,
             decoration: None,
             list_tail: 0.0,
         };
@@ -1190,33 +1194,40 @@ impl Composer {
                         .map(|(c, w)| (vec![span(&c.header, true)], *w, Face::Bold))
                         .collect(),
                 );
-                // The first row (a group row with the next), as `table` keeps it.
+                // The whole table when it fits on a page, as `table` keeps it;
+                // else its first row (a group row with the next).
                 let first = t.rows.first().map_or(1, |r| r.group as usize + 1);
-                let rows: f32 = t
-                    .rows
-                    .iter()
-                    .take(first)
-                    .map(|r| {
-                        let cells = if r.group {
-                            vec![(
-                                r.cells
-                                    .first()
-                                    .map(|c| c.paragraphs.clone())
-                                    .unwrap_or_default(),
-                                self.width,
-                                Face::Bold,
-                            )]
-                        } else {
+                let row_height = |r: &super::model::Row| {
+                    let cells = if r.group {
+                        vec![(
                             r.cells
-                                .iter()
-                                .zip(&widths)
-                                .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
-                                .collect()
-                        };
-                        height(lines_of(cells))
-                    })
-                    .sum();
+                                .first()
+                                .map(|c| c.paragraphs.clone())
+                                .unwrap_or_default(),
+                            self.width,
+                            Face::Bold,
+                        )]
+                    } else {
+                        r.cells
+                            .iter()
+                            .zip(&widths)
+                            .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
+                            .collect()
+                    };
+                    height(lines_of(cells))
+                };
                 let page_h = self.top - self.bottom;
+                let mut whole = height(header);
+                for r in &t.rows {
+                    whole += row_height(r);
+                    if whole > page_h {
+                        break;
+                    }
+                }
+                if whole <= page_h {
+                    return TABLE_GAP + whole;
+                }
+                let rows: f32 = t.rows.iter().take(first).map(row_height).sum();
                 TABLE_GAP + height(header) + rows.min(page_h / 2.0)
             }
             _ => 0.0,
@@ -1426,11 +1437,15 @@ impl Composer {
                 height(3)
             }
         };
-        // A group heading row goes with (the start of) the row after it.
+        // A group heading row goes with (the start of) the row after it, and
+        // the row before the last with the last (a closing row, such as a
+        // rating's «Giudizio complessivo», never stands alone on a page).
         let with_next = |i: usize| -> f32 {
             let row: &Prepared = &rows[i];
             match rows.get(i + 1) {
-                Some(next) if row.group => height(row.lines) + start_of(next.lines),
+                Some(next) if row.group || i + 2 == rows.len() => {
+                    height(row.lines) + start_of(next.lines)
+                }
                 _ => height(row.lines),
             }
         };
@@ -1441,7 +1456,15 @@ impl Composer {
         } else {
             with_next(0).min(page_h - header_h)
         };
-        self.ensure(header_h + start);
+        // A table that fits on one page is kept whole: it starts on the next
+        // page rather than being split (after a heading, the heading kept it:
+        // see `start_height`).
+        let whole = header_h + rows.iter().map(|r| height(r.lines)).sum::<f32>();
+        self.ensure(if whole <= page_h + 0.01 && !self.after_heading {
+            whole
+        } else {
+            header_h + start
+        });
         self.row(&header, 0, header.lines, size);
         for (i, row) in rows.iter().enumerate() {
             let h = height(row.lines);
@@ -1780,6 +1803,7 @@ fn composer(doc: &Document) -> Composer {
                     | Block::Table { .. }
             )
         );
+        c.after_heading = i > 0 && matches!(blocks[i - 1], Block::Heading { .. });
         c.keep_next = match (block, next) {
             (Block::Heading { .. }, Some(next)) => c.start_height(next),
             _ => 0.0,
@@ -1876,7 +1900,9 @@ mod tests {
                         i + 1 == lines.len()
                             || t.ends_with(' ')
                             || "@./-".contains(last)
-                            || !t.rsplit(' ').next().unwrap().contains(['@', '/']),
+                            || !t.rsplit(' ').next().unwrap().contains(['@', '/'])
+                            // The whole address, on a line of its own.
+                            || text.split(' ').any(|w| w == t.rsplit(' ').next().unwrap()),
                         "address cut at a wrong point: {t:?}"
                     );
                 }
