@@ -327,7 +327,7 @@ pub(crate) fn lateness(
 }
 
 /// Each monitoring entry's values of an adoption, newest first.
-fn entry_values(conn: &Connection, id: i64) -> Result<Vec<Vec<Option<String>>>> {
+pub(crate) fn entry_values(conn: &Connection, id: i64) -> Result<Vec<Vec<Option<String>>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT vals FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC",
     )?;
