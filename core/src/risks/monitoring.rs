@@ -192,7 +192,11 @@ impl Store {
         ))?;
         let rows = stmt
             .query_map(params![istat, today], |r| {
-                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?), r.get::<_, bool>(3)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    (r.get(1)?, r.get(2)?),
+                    r.get::<_, bool>(3)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<(i64, (i64, i64), bool)>>>()?;
         let mut snapshots = super::adoption::Snapshots::new();
@@ -206,7 +210,9 @@ impl Store {
             // Late by a phase, or possibly by an indicator whose date passed:
             // then its last values decide (one query, no more).
             let late = phase_missed
-                || (indicators.iter().any(|i| i.target_date.as_str() < today.as_str())
+                || (indicators
+                    .iter()
+                    .any(|i| i.target_date.as_str() < today.as_str())
                     && !super::adoption::missed_targets(
                         indicators,
                         &super::adoption::entry_values(&self.conn, id)?,
