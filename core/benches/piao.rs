@@ -17,7 +17,11 @@ use cdp_core::job::CancelToken;
 use cdp_core::piao::section::section_meta;
 use cdp_core::piao::{obligations, PiaoInput, TransparencyAdjust, OBJECTIVES};
 use cdp_core::risks::*;
-use cdp_core::Store;
+use cdp_core::{Clock, Store};
+
+fn date(iso: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").expect("AAAA-MM-GG")
+}
 
 const TODAY: &str = "2027-11-20";
 
@@ -52,8 +56,10 @@ fn populate(s: &mut Store) -> Vec<String> {
         )
         .expect("context");
     }
-    s.adopt_risk_measures(&comuni, &measures, &AdoptionAdjust::default(), "2027-01-20")
+    s.set_clock(Clock::Fixed(date("2027-01-20")));
+    s.adopt_risk_measures(&comuni, &measures, &AdoptionAdjust::default())
         .expect("adopt");
+    s.set_clock(Clock::Fixed(date(TODAY)));
     let states = [
         MeasureState::Attuata,
         MeasureState::InCorso,
@@ -61,7 +67,7 @@ fn populate(s: &mut Store) -> Vec<String> {
     ];
     for code in &comuni {
         for (k, a) in s
-            .risk_plan(code, TODAY)
+            .risk_plan(code)
             .expect("plan")
             .adoptions
             .iter()
@@ -80,7 +86,6 @@ fn populate(s: &mut Store) -> Vec<String> {
                         .collect(),
                     version: None,
                 },
-                TODAY,
             )
             .expect("monitoring");
         }
@@ -119,20 +124,21 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(11);
     let mut s = Store::open_in_memory().expect("store");
+    s.set_clock(Clock::Fixed(date(TODAY)));
     let comuni = populate(&mut s);
     let one = &comuni[0];
 
     // The first document of the process also parses the fonts and the dictionary.
-    let (doc, _) = s.piao_section(one, TODAY).expect("section");
+    let (doc, _) = s.piao_section(one).expect("section");
     render(&doc, Format::Pdf, &section_meta(&doc)).expect("first pdf");
 
-    let (read, _) = time(runs, || s.piao_section(one, TODAY).expect("section"));
+    let (read, _) = time(runs, || s.piao_section(one).expect("section"));
     let (whole, r) = time(runs, || {
-        let (doc, _) = s.piao_section(one, TODAY).expect("section");
+        let (doc, _) = s.piao_section(one).expect("section");
         render(&doc, Format::Pdf, &section_meta(&doc)).expect("pdf")
     });
     let (docx_t, docx) = time(runs, || {
-        let (doc, _) = s.piao_section(one, TODAY).expect("section");
+        let (doc, _) = s.piao_section(one).expect("section");
         render(&doc, Format::Docx, &section_meta(&doc))
             .expect("docx")
             .bytes

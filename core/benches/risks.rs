@@ -160,13 +160,8 @@ fn adopt(s: &mut Store, comuni: &[String]) {
         let ids: Vec<i64> = (0..take)
             .map(|k| measures[(i * 13 + k) % measures.len()])
             .collect();
-        s.adopt_risk_measures(
-            std::slice::from_ref(c),
-            &ids,
-            &AdoptionAdjust::default(),
-            "2027-01-10",
-        )
-        .expect("adopt");
+        s.adopt_risk_measures(std::slice::from_ref(c), &ids, &AdoptionAdjust::default())
+            .expect("adopt");
     }
     // 50,000 entries: five per adoption, written directly (one transaction).
     let conn = s.connection();
@@ -234,23 +229,22 @@ fn run(label: &str, s: &Store, one: &str) -> Vec<(String, Duration)> {
         s.risk_measure(measure).expect("measure");
     });
     t("piano di un comune", &|| {
-        s.risk_plan(one, TODAY).expect("plan");
+        s.risk_plan(one).expect("plan");
     });
     t("misure in ritardo (tutti i comuni)", &|| {
-        s.risk_late(None, TODAY).expect("late");
+        s.risk_late(None).expect("late");
     });
     t("figure per misura", &|| {
-        s.risk_measure_figures(TODAY).expect("figures");
+        s.risk_measure_figures().expect("figures");
     });
     t("figure per comune", &|| {
-        s.risk_comune_figures(TODAY).expect("figures");
+        s.risk_comune_figures().expect("figures");
     });
     t("riepilogo annuale della rete", &|| {
-        s.risk_annual_summary(None, 2027, TODAY).expect("summary");
+        s.risk_annual_summary(None, 2027).expect("summary");
     });
     t("riepilogo annuale di un comune", &|| {
-        s.risk_annual_summary(Some(one), 2027, TODAY)
-            .expect("summary");
+        s.risk_annual_summary(Some(one), 2027).expect("summary");
     });
     out
 }
@@ -271,9 +265,15 @@ fn counts(s: &Store) -> String {
     )
 }
 
+/// The benchmark's fixed today.
+fn today() -> cdp_core::Clock {
+    cdp_core::Clock::from_setting(Some(TODAY)).expect("today")
+}
+
 fn main() {
     let t0 = Instant::now();
     let mut s = Store::open_in_memory().expect("store");
+    s.set_clock(today());
     populate(&mut s);
     let comuni: Vec<String> = {
         let mut stmt = s
@@ -290,6 +290,7 @@ fn main() {
     let mut rows = run("108 comuni", &s, &comuni[0]);
 
     let mut italy = Store::open_in_memory_empty().expect("store");
+    italy.set_clock(today());
     italy.insert_synthetic(7_904).expect("synthetic");
     italy.seed_risks_if_empty().expect("catalogue");
     populate(&mut italy);
@@ -341,7 +342,7 @@ fn documents(s: &Store, comuni: &[String]) {
             .map(|_| {
                 let t = Instant::now();
                 let b = s
-                    .risk_scheda(id, Some(&istat), TODAY, Format::Pdf)
+                    .risk_scheda(id, Some(&istat), Format::Pdf)
                     .expect("scheda");
                 let d = t.elapsed();
                 first.get_or_insert(b.len());
@@ -350,36 +351,32 @@ fn documents(s: &Store, comuni: &[String]) {
             .collect(),
     );
     let pages = s
-        .risk_scheda_report(id, Some(&istat), TODAY)
+        .risk_scheda_report(id, Some(&istat))
         .map(|r| cdp_core::documents::compose::compose(&r).len())
         .expect("layout");
     let docx = median(
         (0..31)
             .map(|_| {
                 let t = Instant::now();
-                s.risk_scheda(id, Some(&istat), TODAY, Format::Docx)
-                    .expect("docx");
+                s.risk_scheda(id, Some(&istat), Format::Docx).expect("docx");
                 t.elapsed()
             })
             .collect(),
     );
     let t = Instant::now();
-    let catalogue = s
-        .risk_catalogue_document(TODAY, Format::Pdf)
-        .expect("catalogue");
+    let catalogue = s.risk_catalogue_document(Format::Pdf).expect("catalogue");
     let cat_first = t.elapsed();
     let cat = median(
         (0..5)
             .map(|_| {
                 let t = Instant::now();
-                s.risk_catalogue_document(TODAY, Format::Pdf)
-                    .expect("catalogue");
+                s.risk_catalogue_document(Format::Pdf).expect("catalogue");
                 t.elapsed()
             })
             .collect(),
     );
     let cat_pages = s
-        .risk_catalogue_report(TODAY)
+        .risk_catalogue_report()
         .map(|r| cdp_core::documents::compose::compose(&r).len())
         .expect("layout");
     println!("\n| Documento | Mediana |");
@@ -396,9 +393,7 @@ fn documents(s: &Store, comuni: &[String]) {
         ms(cat),
         ms(cat_first)
     );
-    let docx = s
-        .risk_scheda(id, Some(&istat), TODAY, Format::Docx)
-        .expect("docx");
+    let docx = s.risk_scheda(id, Some(&istat), Format::Docx).expect("docx");
     match common::libreoffice_to_pdf(&docx) {
         None => println!("| LibreOffice headless DOCX → PDF, stessa scheda | non installato |"),
         Some(d) => println!(

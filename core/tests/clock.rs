@@ -27,14 +27,8 @@ fn adopted(s: &mut Store) -> i64 {
         ..measure(s, ev.id)
     };
     let m = s.create_risk_measure(&input).unwrap();
-    let today = s.today().to_string();
-    s.adopt_risk_measures(
-        &[MESSINA.to_string()],
-        &[m.id],
-        &AdoptionAdjust::default(),
-        &today,
-    )
-    .unwrap();
+    s.adopt_risk_measures(&[MESSINA.to_string()], &[m.id], &AdoptionAdjust::default())
+        .unwrap();
     m.id
 }
 
@@ -43,17 +37,12 @@ fn risks_lateness_follows_the_stores_clock() {
     let mut s = common::store();
     s.set_clock(clock("2027-04-01"));
     adopted(&mut s);
-    // As the shell asks: against the store's today.
-    let late = |s: &Store| s.risk_late(None, &s.today().to_string()).unwrap().len();
+    // Against the store's today.
+    let late = |s: &Store| s.risk_late(None).unwrap().len();
     assert_eq!(late(&s), 0, "not late before the planned date");
     s.set_clock(clock("2027-05-01"));
     assert_eq!(late(&s), 1, "late after it");
-    assert!(
-        s.risk_plan(MESSINA, &s.today().to_string())
-            .unwrap()
-            .adoptions[0]
-            .late
-    );
+    assert!(s.risk_plan(MESSINA).unwrap().adoptions[0].late);
 }
 
 #[test]

@@ -693,7 +693,7 @@ fn piao_inputs() {
                 version: s.piao_data(&istat).unwrap().updated_at,
             };
             answered("save_piao_data", s.save_piao_data(&istat, &input))?;
-            let (doc, _) = s.piao_section(&istat, "2027-11-20").unwrap();
+            let (doc, _) = s.piao_section(&istat).unwrap();
             prop_assert!(cdp_core::documents::render::unprintable(&doc).is_empty());
             Ok(())
         },

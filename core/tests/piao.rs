@@ -104,14 +104,8 @@ fn full_plan(s: &mut Store) -> String {
         .unwrap();
     }
     let ids: Vec<i64> = ADOPTED.iter().map(|c| measure_id(s, c)).collect();
-    s.adopt_risk_measures(
-        std::slice::from_ref(&code),
-        &ids,
-        &AdoptionAdjust::default(),
-        "2027-01-20",
-    )
-    .unwrap();
-    let plan = s.risk_plan(&code, TODAY).unwrap();
+    common::risks::adopt_on(s, "2027-01-20", std::slice::from_ref(&code), &ids);
+    let plan = s.risk_plan(&code).unwrap();
     for (a, (state, why)) in plan.adoptions.iter().zip([
         (
             MeasureState::Attuata,
@@ -143,7 +137,6 @@ fn full_plan(s: &mut Store) -> String {
                     .collect(),
                 version: None,
             },
-            TODAY,
         )
         .unwrap();
     }
@@ -200,7 +193,7 @@ const PARTS: [&str; 6] = [
 fn a_full_plan_gives_the_six_parts_and_only_the_adopted_measures() {
     let mut s = common::store_on(TODAY);
     let code = full_plan(&mut s);
-    let (doc, missing) = s.piao_section(&code, TODAY).unwrap();
+    let (doc, missing) = s.piao_section(&code).unwrap();
     assert!(missing.is_empty(), "nothing missing: {missing:?}");
     let pdf = render(&doc, Format::Pdf, &section_meta(&doc))
         .unwrap()
@@ -263,7 +256,7 @@ fn a_full_plan_gives_the_six_parts_and_only_the_adopted_measures() {
 fn missing_data_gives_lines_to_fill_and_the_list_of_what_is_missing() {
     let s = common::store_on(TODAY);
     let code = istat(&s, "Fondachelli-Fantina");
-    let (doc, missing) = s.piao_section(&code, TODAY).unwrap();
+    let (doc, missing) = s.piao_section(&code).unwrap();
     let pdf = render(&doc, Format::Pdf, &section_meta(&doc))
         .unwrap()
         .bytes;

@@ -9,10 +9,10 @@ use common::docs::{docx_python, pdf_info, pdf_pages, pdf_text, pdffonts, qpdf_ok
 use std::path::Path;
 
 use cdp_core::documents::compose::{self, compose, line_width, Draw, Page, TextLine};
+use cdp_core::documents::element::{drawn_texts, Custom, Element};
 use cdp_core::documents::lines::{fit_text, text_width};
 use cdp_core::documents::model::{
-    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
-    Table,
+    Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Shape, Span, Style, Table,
 };
 use cdp_core::documents::{render, Format, Meta};
 
@@ -142,7 +142,10 @@ fn sample() -> Document {
             size: 9.0,
             header_fill: None,
         }),
-        Block::Drawing(organigram(PageSize::A3Landscape)),
+        Block::page_break(Some(PageSize::A3Landscape)),
+        Block::Element(Custom::new(organigram(PageSize::A3Landscape))),
+        // The flow goes on in landscape after the A3 page.
+        Block::page_break(Some(PageSize::A4Landscape)),
         Block::heading(2, "Conclusioni", true),
         Block::paragraph(spans("Il documento si chiude qui.")),
     ];
@@ -157,7 +160,25 @@ fn sample() -> Document {
     }
 }
 
-fn organigram(size: PageSize) -> Drawing {
+/// Shapes drawn from the top of the content area, taking the rest of the page.
+#[derive(Debug)]
+struct Drawn(Vec<Shape>);
+
+impl Element for Drawn {
+    fn height(&self, _width: f32, room: f32) -> f32 {
+        room.max(1.0)
+    }
+
+    fn draw(&self, _width: f32, _height: f32) -> Vec<Shape> {
+        self.0.clone()
+    }
+
+    fn fallback(&self) -> Vec<Block> {
+        drawn_texts(&self.0)
+    }
+}
+
+fn organigram(size: PageSize) -> Drawn {
     let (w, _) = size.content();
     let mut shapes = vec![Shape::Text {
         x: 0.0,
@@ -229,7 +250,7 @@ fn organigram(size: PageSize) -> Drawing {
             color: Rgb(0, 0, 0),
         });
     }
-    Drawing { size, shapes }
+    Drawn(shapes)
 }
 
 /// REPORT_SAMPLE_DIR=/some/dir keeps a report's PDF to look at (pdftoppm -r 60 -png).
@@ -638,21 +659,18 @@ fn a_text_shape_never_leaves_its_box_and_ends_with_an_ellipsis_when_cut() {
             title: String::new(),
             header: vec![],
             size: PageSize::A4Portrait,
-            blocks: vec![Block::Drawing(Drawing {
-                size: PageSize::A4Portrait,
-                shapes: vec![Shape::Text {
-                    x: 10.0,
-                    y: 20.0,
-                    w,
-                    h,
-                    text: long.into(),
-                    size: 10.0,
-                    bold: true,
-                    italic: true,
-                    align: CellAlign::Center,
-                    color: Rgb(31, 56, 100),
-                }],
-            })],
+            blocks: vec![Block::Element(Custom::new(Drawn(vec![Shape::Text {
+                x: 10.0,
+                y: 20.0,
+                w,
+                h,
+                text: long.into(),
+                size: 10.0,
+                bold: true,
+                italic: true,
+                align: CellAlign::Center,
+                color: Rgb(31, 56, 100),
+            }])))],
         };
         let pages = compose(&r);
         keep(&format!("report-text-{w}x{h}.pdf"), &r);

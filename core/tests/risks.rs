@@ -36,7 +36,7 @@ fn two_comuni(s: &Store) -> Vec<String> {
 
 #[test]
 fn the_vocabulary_and_the_starting_catalogue_are_seeded_in_full() {
-    let s = common::store();
+    let s = common::store_on(TODAY);
     let v = s.risk_vocabulary().unwrap();
     assert_eq!(v.areas.len(), 11, "8 general areas + 3 of the enti locali");
     assert_eq!(v.areas.iter().filter(|a| a.kind == "generale").count(), 8);
@@ -130,7 +130,7 @@ fn the_shipped_catalogue_meets_the_minimums_of_the_format() {
 
 #[test]
 fn a_rating_needs_every_motivazione_and_the_prudence_reason() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let before = audit_rows(&s);
     // A missing motivazione is refused at its field.
@@ -193,7 +193,7 @@ fn a_rating_needs_every_motivazione_and_the_prudence_reason() {
 
 #[test]
 fn indicators_are_consistent_with_their_type_and_dated_in_order() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let cases: Vec<(Indicator, &str)> = vec![
         (
@@ -270,7 +270,7 @@ fn indicators_are_consistent_with_their_type_and_dated_in_order() {
 
 #[test]
 fn the_four_elements_are_required_before_adoption() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let comuni = two_comuni(&s);
     for (i, missing) in ["fasi", "responsabili", "indicatori", "valori attesi"]
@@ -292,7 +292,7 @@ fn the_four_elements_are_required_before_adoption() {
         // …but not adoptable: nothing written.
         let before = audit_rows(&s);
         let e = s
-            .adopt_risk_measures(&comuni, &[m.id], &AdoptionAdjust::default(), TODAY)
+            .adopt_risk_measures(&comuni, &[m.id], &AdoptionAdjust::default())
             .unwrap_err();
         assert_eq!(e.code(), "conflict");
         assert!(e.to_string().contains(missing));
@@ -303,14 +303,14 @@ fn the_four_elements_are_required_before_adoption() {
 
 #[test]
 fn a_change_is_a_new_revision_and_the_comune_sees_what_changed() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let m = s.create_risk_measure(&measure(&s, ev.id)).unwrap();
     assert_eq!(m.revision, 1);
     let comuni = two_comuni(&s);
-    s.adopt_risk_measures(&comuni[..1], &[m.id], &AdoptionAdjust::default(), TODAY)
+    s.adopt_risk_measures(&comuni[..1], &[m.id], &AdoptionAdjust::default())
         .unwrap();
-    let plan = s.risk_plan(&comuni[0], TODAY).unwrap();
+    let plan = s.risk_plan(&comuni[0]).unwrap();
     let a = &plan.adoptions[0];
     assert_eq!((a.revision, a.current_revision), (1, 1));
     assert!(s.risk_adoption_update(a.id).unwrap().is_none());
@@ -337,7 +337,7 @@ fn a_change_is_a_new_revision_and_the_comune_sees_what_changed() {
     );
 
     // The comune keeps revision 1 (its title) and sees the newer one.
-    let a = s.risk_adoption(a.id, TODAY).unwrap();
+    let a = s.risk_adoption(a.id).unwrap();
     assert_eq!((a.revision, a.current_revision), (1, 2));
     assert_eq!(a.title, "Misura specifica di prova");
     let up = s.risk_adoption_update(a.id).unwrap().unwrap();
@@ -354,7 +354,7 @@ fn a_change_is_a_new_revision_and_the_comune_sees_what_changed() {
 
 #[test]
 fn the_context_says_when_the_simplified_path_applies() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let istat = two_comuni(&s)[0].clone();
     s.add_referent(&istat, &rpct("Maria Rossi")).unwrap();
     let c = s.risk_context(&istat).unwrap();
@@ -415,7 +415,7 @@ fn the_context_says_when_the_simplified_path_applies() {
 
 #[test]
 fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let m = s.create_risk_measure(&measure(&s, ev.id)).unwrap();
     let comuni = two_comuni(&s);
@@ -428,14 +428,10 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
             due: "2027-04-30".into(),
         }]),
     };
-    let r = s
-        .adopt_risk_measures(&comuni, &[m.id], &adj, TODAY)
-        .unwrap();
+    let r = s.adopt_risk_measures(&comuni, &[m.id], &adj).unwrap();
     assert_eq!((r.adopted, r.already), (2, 0));
     assert_eq!(audit_rows(&s), before + 2, "one audit row per adoption");
-    let r = s
-        .adopt_risk_measures(&comuni, &[m.id], &adj, TODAY)
-        .unwrap();
+    let r = s.adopt_risk_measures(&comuni, &[m.id], &adj).unwrap();
     assert_eq!((r.adopted, r.already), (0, 2));
     // An empty adjustment is refused at its field.
     let e = s
@@ -446,16 +442,17 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
                 responsabili: Some(vec![" ".into()]),
                 phases: None,
             },
-            TODAY,
         )
         .unwrap_err();
     assert_eq!(field(e), "responsabili");
 
-    let a0 = s.risk_plan(&comuni[0], TODAY).unwrap().adoptions[0].clone();
-    let a1 = s.risk_plan(&comuni[1], TODAY).unwrap().adoptions[0].clone();
+    let a0 = s.risk_plan(&comuni[0]).unwrap().adoptions[0].clone();
+    let a1 = s.risk_plan(&comuni[1]).unwrap().adoptions[0].clone();
     assert_eq!(a0.responsabili, vec!["Segretario comunale"]);
     // Not late before the planned date, late after it.
-    assert!(!s.risk_adoption(a0.id, "2027-04-30").unwrap().late);
+    common::set_today(&mut s, "2027-04-30");
+    assert!(!s.risk_adoption(a0.id).unwrap().late);
+    common::set_today(&mut s, TODAY);
     assert!(a0.late && a1.late);
     assert_eq!(a0.next_due.as_deref(), Some("2027-04-30"));
 
@@ -478,10 +475,10 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
             "",
         ),
     ];
-    assert_refused(rows, |e| s.record_risk_monitoring(a0.id, e, TODAY));
+    assert_refused(rows, |e| s.record_risk_monitoring(a0.id, e));
     let before = audit_rows(&s);
     let a0 = s
-        .record_risk_monitoring(a0.id, &entry(MeasureState::InCorso, "", "40"), TODAY)
+        .record_risk_monitoring(a0.id, &entry(MeasureState::InCorso, "", "40"))
         .unwrap();
     assert_eq!(audit_rows(&s), before + 1);
     assert_eq!(a0.state, MeasureState::InCorso);
@@ -494,48 +491,45 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
     let mut stale = entry(MeasureState::Attuata, "", "100");
     stale.version = Some(a1.updated_at.clone() + "x");
     assert_eq!(
-        s.record_risk_monitoring(a1.id, &stale, TODAY)
-            .unwrap_err()
-            .code(),
+        s.record_risk_monitoring(a1.id, &stale).unwrap_err().code(),
         "conflict"
     );
 
-    let late = s.risk_late(None, TODAY).unwrap();
+    let late = s.risk_late(None).unwrap();
     assert_eq!(late.len(), 1);
     assert_eq!(late[0].istat, comuni[1]);
     assert_eq!(late[0].missed_due, "2027-04-30");
-    assert_eq!(s.risk_plan(&comuni[1], TODAY).unwrap().late, 1);
+    assert_eq!(s.risk_plan(&comuni[1]).unwrap().late, 1);
 
     // Figures.
-    let figs = s.risk_measure_figures(TODAY).unwrap();
+    let figs = s.risk_measure_figures().unwrap();
     let f = figs.iter().find(|f| f.measure_id == m.id).unwrap();
     assert_eq!((f.adopted, f.implemented, f.late), (2, 0, 1));
-    s.record_risk_monitoring(a1.id, &entry(MeasureState::Attuata, "", "100"), TODAY)
+    s.record_risk_monitoring(a1.id, &entry(MeasureState::Attuata, "", "100"))
         .unwrap();
-    let figs = s.risk_measure_figures(TODAY).unwrap();
+    let figs = s.risk_measure_figures().unwrap();
     let f = figs.iter().find(|f| f.measure_id == m.id).unwrap();
     assert_eq!((f.adopted, f.implemented, f.late), (2, 1, 0));
-    let cf = s.risk_comune_figures(TODAY).unwrap();
+    let cf = s.risk_comune_figures().unwrap();
     assert_eq!(cf.len(), 2);
-    let sum = s.risk_annual_summary(None, 2027, TODAY).unwrap();
+    let sum = s.risk_annual_summary(None, 2027).unwrap();
     assert_eq!(sum.specific.adopted, 2);
     assert_eq!((sum.specific.in_corso, sum.specific.attuata), (1, 1));
     assert_eq!(sum.general.adopted, 0);
     // A year already closed: the state at its end, not the newest one.
     let mut later = entry(MeasureState::Attuata, "", "100");
     later.date = "2028-01-10".into();
-    s.record_risk_monitoring(a0.id, &later, "2028-03-01")
-        .unwrap();
-    let y2027 = s.risk_annual_summary(None, 2027, "2028-03-01").unwrap();
+    common::set_today(&mut s, "2028-03-01");
+    s.record_risk_monitoring(a0.id, &later).unwrap();
+    let y2027 = s.risk_annual_summary(None, 2027).unwrap();
     assert_eq!((y2027.specific.in_corso, y2027.specific.attuata), (1, 1));
-    let y2028 = s.risk_annual_summary(None, 2028, "2028-03-01").unwrap();
+    let y2028 = s.risk_annual_summary(None, 2028).unwrap();
     assert_eq!(y2028.specific.attuata, 2);
-    let one = s
-        .risk_annual_summary(Some(&comuni[0]), 2027, "2028-03-01")
-        .unwrap();
+    let one = s.risk_annual_summary(Some(&comuni[0]), 2027).unwrap();
     assert_eq!((one.specific.adopted, one.specific.in_corso), (1, 1));
+    common::set_today(&mut s, TODAY);
     // Withdrawing an adoption: one action, monitoring gone with it.
-    let a1 = s.risk_adoption(a1.id, TODAY).unwrap();
+    let a1 = s.risk_adoption(a1.id).unwrap();
     s.withdraw_risk_adoption(a1.id, Some(&a1.updated_at))
         .unwrap();
     assert_eq!(common::count(&s, "SELECT count(*) FROM risk_adoption"), 1);
@@ -543,7 +537,7 @@ fn adoption_in_bulk_monitoring_and_lateness_with_a_fixed_today() {
 
 #[test]
 fn all_general_measures_for_a_zone_in_one_action() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let zone = s.zones().unwrap()[0].clone();
     let general = s
         .risk_measures(&CatalogueFilter {
@@ -553,19 +547,19 @@ fn all_general_measures_for_a_zone_in_one_action() {
         .unwrap()
         .len() as i64;
     assert!(general > 0);
-    let r = s.adopt_general_measures_for_zone(zone.id, TODAY).unwrap();
+    let r = s.adopt_general_measures_for_zone(zone.id).unwrap();
     assert_eq!(r.adopted, general * zone.comuni);
     assert_eq!(
         common::count(&s, "SELECT count(*) FROM audit WHERE action = 'adopt'"),
         general * zone.comuni
     );
-    let sum = s.risk_annual_summary(None, 2027, TODAY).unwrap();
+    let sum = s.risk_annual_summary(None, 2027).unwrap();
     assert_eq!(sum.general.adopted, general * zone.comuni);
 }
 
 #[test]
 fn areas_processes_and_events_can_be_added_and_filtered() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let e = s
         .add_risk_area(&AreaInput {
             name: "Contratti pubblici".into(),
@@ -663,7 +657,7 @@ fn areas_processes_and_events_can_be_added_and_filtered() {
 
 #[test]
 fn the_comune_rates_its_events() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let istat = two_comuni(&s)[0].clone();
     let low = rating(
@@ -681,7 +675,7 @@ fn the_comune_rates_its_events() {
         .rate_risk_event_for_comune(&istat, ev.id, &rating([Level::M; 6], Level::M), None)
         .unwrap();
     assert_eq!(r.level, Level::M);
-    let plan = s.risk_plan(&istat, TODAY).unwrap();
+    let plan = s.risk_plan(&istat).unwrap();
     assert_eq!(plan.ratings.len(), 1);
     assert_eq!(
         s.rate_risk_event_for_comune(
@@ -698,7 +692,7 @@ fn the_comune_rates_its_events() {
 
 #[test]
 fn a_read_only_or_failing_action_writes_nothing() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let ev = own_event(&mut s);
     let dump = common::dump_all(s.connection());
     let mut input = measure(&s, ev.id);
@@ -711,7 +705,7 @@ fn a_read_only_or_failing_action_writes_nothing() {
 
 #[test]
 fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let dir = tempfile::tempdir().unwrap();
     let n = s
         .export_risk_catalogue(cdp_core::io::Format::Csv, &dir.path().join("c.csv"))
@@ -730,9 +724,9 @@ fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
     let ev = own_event(&mut s);
     let m = s.create_risk_measure(&measure(&s, ev.id)).unwrap();
     let comuni = two_comuni(&s);
-    s.adopt_risk_measures(&comuni, &[m.id], &AdoptionAdjust::default(), TODAY)
+    s.adopt_risk_measures(&comuni, &[m.id], &AdoptionAdjust::default())
         .unwrap();
-    let a = s.risk_plan(&comuni[0], TODAY).unwrap().adoptions[0].clone();
+    let a = s.risk_plan(&comuni[0]).unwrap().adoptions[0].clone();
     s.record_risk_monitoring(
         a.id,
         &MonitoringInput {
@@ -742,13 +736,11 @@ fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
             values: vec![Some("0".into())],
             version: None,
         },
-        TODAY,
     )
     .unwrap();
     assert_eq!(
         s.export_risk_plan(
             &comuni[0],
-            TODAY,
             cdp_core::io::Format::Csv,
             &dir.path().join("p.csv")
         )
@@ -768,7 +760,7 @@ fn exports_of_the_catalogue_the_register_the_plan_and_the_monitoring() {
 
 #[test]
 fn the_vocabulary_is_editable_with_a_stale_check_and_an_audit_row() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let f = s.risk_vocabulary().unwrap().factors[0].clone();
     let before = audit_rows(&s);
     s.rename_risk_vocabulary("factor", &f.code, "assenza di controlli", &f.name)

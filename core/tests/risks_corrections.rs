@@ -116,13 +116,7 @@ fn adopt(s: &mut Store, istat: &str) -> Measure {
         },
     )
     .unwrap();
-    s.adopt_risk_measures(
-        &[istat.to_string()],
-        &[m.id],
-        &AdoptionAdjust::default(),
-        "2027-01-10",
-    )
-    .unwrap();
+    common::risks::adopt_on(s, "2027-01-10", &[istat.to_string()], &[m.id]);
     m
 }
 
@@ -140,23 +134,23 @@ fn every_level_column_is_headed_livello_di_rischio() {
         let adopted = adopt(&mut s, istat);
         docs.push((
             format!("scheda adottata da {name}"),
-            s.risk_scheda(adopted.id, Some(istat), TODAY, Format::Docx)
+            s.risk_scheda(adopted.id, Some(istat), Format::Docx)
                 .unwrap(),
         ));
         docs.push((
             format!("allegato di {name}"),
-            s.risk_annex(istat, TODAY, Format::Docx).unwrap(),
+            s.risk_annex(istat, Format::Docx).unwrap(),
         ));
         m = Some(adopted);
     }
     let m = m.unwrap();
     docs.push((
         "scheda".into(),
-        s.risk_scheda(m.id, None, TODAY, Format::Docx).unwrap(),
+        s.risk_scheda(m.id, None, Format::Docx).unwrap(),
     ));
     docs.push((
         "catalogo e registro".into(),
-        s.risk_catalogue_document(TODAY, Format::Docx).unwrap(),
+        s.risk_catalogue_document(Format::Docx).unwrap(),
     ));
     for (what, bytes) in &docs {
         let heads = docx_table_heads(bytes);
@@ -171,7 +165,7 @@ fn every_level_column_is_headed_livello_di_rischio() {
         }
     }
     // In the PDF the Box 8 table reads the same way.
-    let text = pdf(&s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap());
+    let text = pdf(&s.risk_scheda(m.id, None, Format::Pdf).unwrap());
     assert!(text.contains("Indicatore (Box 8 ANAC) Livello di rischio Motivazione"));
     assert!(text.contains("Grado di attuazione delle misure di trattamento Alto"));
 }
@@ -233,14 +227,8 @@ fn a_missed_target_makes_the_measure_late_and_the_scheda_says_which() {
     input.indicators[0].target_date = "2027-04-30".into();
     let m = s.create_risk_measure(&input).unwrap();
     let istat = "083048";
-    s.adopt_risk_measures(
-        &[istat.to_string()],
-        &[m.id],
-        &AdoptionAdjust::default(),
-        "2027-01-10",
-    )
-    .unwrap();
-    let a = s.risk_plan(istat, TODAY).unwrap().adoptions[0].clone();
+    common::risks::adopt_on(&mut s, "2027-01-10", &[istat.to_string()], &[m.id]);
+    let a = s.risk_plan(istat).unwrap().adoptions[0].clone();
     // The phase of 31 March was monitored (entry of 2 May): not late by phase.
     let a = s
         .record_risk_monitoring(
@@ -252,27 +240,24 @@ fn a_missed_target_makes_the_measure_late_and_the_scheda_says_which() {
                 values: vec![Some("60".into())],
                 version: Some(a.updated_at.clone()),
             },
-            TODAY,
         )
         .unwrap();
     assert!(a.late, "the target of 30/04/2027 was 100%, 60% measured");
     assert_eq!(a.missed_phase, None);
     assert_eq!(a.missed_targets.len(), 1);
     assert_eq!(a.next_due.as_deref(), Some("2027-04-30"));
-    let late = s.risk_late(Some(istat), TODAY).unwrap();
+    let late = s.risk_late(Some(istat)).unwrap();
     assert_eq!(late.len(), 1);
     assert_eq!(late[0].missed_due, "2027-04-30");
     assert!(late[0].reason.contains("«100%»"), "{}", late[0].reason);
-    let text = pdf(&s
-        .risk_scheda(m.id, Some(istat), TODAY, Format::Pdf)
-        .unwrap());
+    let text = pdf(&s.risk_scheda(m.id, Some(istat), Format::Pdf).unwrap());
     assert!(text.contains("Stato di attuazione in ritardo"), "{text}");
     assert!(
         text.contains("Motivo del ritardo Il valore atteso «100%» per l'indicatore «Indicatore di prova» entro il 30/04/2027 non è stato raggiunto (ultimo valore rilevato: 60%)."),
         "{text}"
     );
     // The annex flags it too.
-    let annex = pdf(&s.risk_annex(istat, TODAY, Format::Pdf).unwrap());
+    let annex = pdf(&s.risk_annex(istat, Format::Pdf).unwrap());
     assert!(annex.contains("in corso (in ritardo)"), "{annex}");
     // Reached: no longer late.
     let a = s
@@ -285,11 +270,10 @@ fn a_missed_target_makes_the_measure_late_and_the_scheda_says_which() {
                 values: vec![Some("100".into())],
                 version: Some(a.updated_at.clone()),
             },
-            TODAY,
         )
         .unwrap();
     assert!(!a.late);
-    assert!(s.risk_late(Some(istat), TODAY).unwrap().is_empty());
+    assert!(s.risk_late(Some(istat)).unwrap().is_empty());
 }
 
 // ------------------------------------------------------------ the comune's documents
@@ -306,11 +290,10 @@ fn a_comunes_documents_carry_its_header_and_its_words() {
         let m = adopt(&mut s, istat);
         let upper = format!("COMUNE DI {}", name.to_uppercase());
         for (what, bytes) in [
-            ("allegato", s.risk_annex(istat, TODAY, Format::Pdf).unwrap()),
+            ("allegato", s.risk_annex(istat, Format::Pdf).unwrap()),
             (
                 "scheda adottata",
-                s.risk_scheda(m.id, Some(istat), TODAY, Format::Pdf)
-                    .unwrap(),
+                s.risk_scheda(m.id, Some(istat), Format::Pdf).unwrap(),
             ),
         ] {
             for (n, page) in pages(&bytes).iter().enumerate() {
@@ -344,14 +327,10 @@ fn a_comunes_documents_carry_its_header_and_its_words() {
         }
         // The network's levels are marked as estimates (E-001, E-002: Alto).
         for (what, bytes) in [
-            (
-                "allegato",
-                s.risk_annex(istat, TODAY, Format::Docx).unwrap(),
-            ),
+            ("allegato", s.risk_annex(istat, Format::Docx).unwrap()),
             (
                 "scheda adottata",
-                s.risk_scheda(m.id, Some(istat), TODAY, Format::Docx)
-                    .unwrap(),
+                s.risk_scheda(m.id, Some(istat), Format::Docx).unwrap(),
             ),
         ] {
             let text = docx_text(&bytes);
@@ -360,7 +339,7 @@ fn a_comunes_documents_carry_its_header_and_its_words() {
                 "{what} of {name}: the network's level marked as an estimate"
             );
         }
-        let annex = pdf(&s.risk_annex(istat, TODAY, Format::Pdf).unwrap());
+        let annex = pdf(&s.risk_annex(istat, Format::Pdf).unwrap());
         assert!(annex
             .contains("Allegato alla sottosezione 2.3 «Rischi corruttivi e trasparenza» del PIAO"));
         assert!(
@@ -377,15 +356,13 @@ fn a_comunes_documents_carry_its_header_and_its_words() {
         assert!(annex.contains("modalità semplificate dell'art. 6 del D.M. 30 giugno 2022, n. 132"));
         assert!(annex.contains("concorsi e prove selettive"));
         // The DOCX says the same.
-        let docx = flat(&docx_text(
-            &s.risk_annex(istat, TODAY, Format::Docx).unwrap(),
-        ));
+        let docx = flat(&docx_text(&s.risk_annex(istat, Format::Docx).unwrap()));
         assert!(docx.contains("in convenzione con il Comune di Torrenova"));
         assert!(docx.contains(ESTIMATED));
     }
     // The network's own documents keep the Città Metropolitana's letterhead.
     let m = measure_by_code(&s, "M-S-001");
-    let first = pages(&s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap())[0].clone();
+    let first = pages(&s.risk_scheda(m.id, None, Format::Pdf).unwrap())[0].clone();
     assert!(first.contains("Città Metropolitana di Messina – Segreteria Generale"));
     assert!(!first.contains("COMUNE DI"));
 }
@@ -401,9 +378,7 @@ fn the_comunes_own_rating_replaces_the_networks_estimate() {
     let mut r = common::risks::rating([Level::M; 6], Level::M);
     r.motivazione = "Valutazione del Comune.".into();
     s.rate_risk_event_for_comune(istat, e1, &r, None).unwrap();
-    let text = pdf(&s
-        .risk_scheda(m.id, Some(istat), TODAY, Format::Pdf)
-        .unwrap());
+    let text = pdf(&s.risk_scheda(m.id, Some(istat), Format::Pdf).unwrap());
     assert!(text.contains(&format!(
         "Evento {} – valutazione del Comune",
         m.events[0].code
@@ -414,7 +389,7 @@ fn the_comunes_own_rating_replaces_the_networks_estimate() {
     )));
     // In the annex's register: the comune's level for the event it rated,
     // the network's marked as an estimate for the other.
-    let rows = docx_rows(&s.risk_annex(istat, TODAY, Format::Docx).unwrap());
+    let rows = docx_rows(&s.risk_annex(istat, Format::Docx).unwrap());
     let row_of = |code: &str| {
         rows.iter()
             .find(|r| r.len() == 5 && r[1].starts_with(&format!("{code} ")))
@@ -463,7 +438,7 @@ fn the_overall_motivation_is_printed_once() {
         let ev = s.risk_event(ev_id).unwrap();
         let mot = ev.rating.as_ref().unwrap().motivazione.clone();
         let m = &ev.measures[0];
-        let docx = docx_text(&s.risk_scheda(m.id, None, TODAY, Format::Docx).unwrap());
+        let docx = docx_text(&s.risk_scheda(m.id, None, Format::Docx).unwrap());
         assert_eq!(
             docx.matches(mot.as_str()).count(),
             1,
@@ -483,7 +458,7 @@ fn the_catalogue_corrections_are_in_its_text() {
     ));
     assert!(!mg11.description.contains("allegato 9 al PNA 2022"));
     // A general measure is cross-cutting, not tied to the areas of its events.
-    let text = pdf(&s.risk_scheda(mg11.id, None, TODAY, Format::Pdf).unwrap());
+    let text = pdf(&s.risk_scheda(mg11.id, None, Format::Pdf).unwrap());
     assert!(
         text.contains("Area di rischio trasversale a tutte le aree di rischio"),
         "{text}"
@@ -499,7 +474,7 @@ fn the_catalogue_corrections_are_in_its_text() {
     assert!(!ms3.description.contains("il RPCT sorteggia"));
     assert!(ms3.responsabili[0].starts_with("Ufficio preposto ai controlli interni"));
     // The references re-checked: one removed, one corrected, one kept.
-    let catalogue = pdf(&s.risk_catalogue_document(TODAY, Format::Pdf).unwrap());
+    let catalogue = pdf(&s.risk_catalogue_document(Format::Pdf).unwrap());
     assert!(!catalogue.contains("223/2017"));
     assert!(!catalogue.contains("procedura telematica del Ministero dell'interno"));
     assert!(catalogue.contains("circolare prot. n. 10832 del 4 agosto 2025"));
@@ -512,7 +487,7 @@ fn the_catalogue_corrections_are_in_its_text() {
 #[test]
 fn a_cards_field_block_stays_on_one_page() {
     let s = store();
-    let bytes = s.risk_catalogue_document(TODAY, Format::Pdf).unwrap();
+    let bytes = s.risk_catalogue_document(Format::Pdf).unwrap();
     let mut cards = 0;
     for (n, page) in pages(&bytes).iter().enumerate() {
         let starts = |label: &str| {
@@ -526,7 +501,7 @@ fn a_cards_field_block_stays_on_one_page() {
     }
     assert!(cards > 30, "the catalogue's cards: {cards}");
     // In the DOCX each row of a card's field table is kept with the next.
-    let docx = s.risk_catalogue_document(TODAY, Format::Docx).unwrap();
+    let docx = s.risk_catalogue_document(Format::Docx).unwrap();
     let out = docx_python(
         &docx,
         r#"
@@ -691,7 +666,7 @@ fn a_validation_needs_a_past_date_and_an_act() {
 fn validated_measures_say_so_and_a_later_change_is_a_proposal_again() {
     let mut s = store();
     let m = measure_by_code(&s, "M-S-001");
-    let before = pdf(&s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap());
+    let before = pdf(&s.risk_scheda(m.id, None, Format::Pdf).unwrap());
     assert!(before.contains("Proposta della Segreteria tecnica, da validare"));
     s.validate_risk_catalogue(&ValidationInput {
         date: "2027-03-12".into(),
@@ -700,10 +675,10 @@ fn validated_measures_say_so_and_a_later_change_is_a_proposal_again() {
     })
     .unwrap();
     let said = "Validata dalla rete il 12/03/2027 (verbale della riunione plenaria dei RPCT n. 2)";
-    let scheda = pdf(&s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap());
+    let scheda = pdf(&s.risk_scheda(m.id, None, Format::Pdf).unwrap());
     assert!(scheda.contains(said), "{scheda}");
     assert!(!scheda.contains("da validare"));
-    let catalogue = pdf(&s.risk_catalogue_document(TODAY, Format::Pdf).unwrap());
+    let catalogue = pdf(&s.risk_catalogue_document(Format::Pdf).unwrap());
     assert!(catalogue.contains(
         "Catalogo validato dalla rete il 12/03/2027 (verbale della riunione plenaria dei RPCT n. 2)"
     ));

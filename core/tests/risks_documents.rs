@@ -69,14 +69,8 @@ fn adopted(s: &mut Store) -> (i64, String, Measure) {
         },
     )
     .unwrap();
-    s.adopt_risk_measures(
-        std::slice::from_ref(&istat),
-        &[m.id],
-        &AdoptionAdjust::default(),
-        "2027-01-10",
-    )
-    .unwrap();
-    let a = s.risk_plan(&istat, TODAY).unwrap().adoptions[0].clone();
+    common::risks::adopt_on(s, "2027-01-10", std::slice::from_ref(&istat), &[m.id]);
+    let a = s.risk_plan(&istat).unwrap().adoptions[0].clone();
     s.record_risk_monitoring(
         a.id,
         &MonitoringInput {
@@ -98,7 +92,6 @@ fn adopted(s: &mut Store) -> (i64, String, Measure) {
                 .collect(),
             version: None,
         },
-        TODAY,
     )
     .unwrap();
     (a.id, istat, m)
@@ -106,13 +99,13 @@ fn adopted(s: &mut Store) -> (i64, String, Measure) {
 
 #[test]
 fn the_scheda_misura_as_pdf_a_and_docx() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let (_, istat, m) = adopted(&mut s);
     let (_keep, dir) = out_dir();
 
     // Of the catalogue.
     let pdf = dir.join("scheda_catalogo.pdf");
-    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, Format::Pdf).unwrap()).unwrap();
     check_pdf(&pdf);
     let text = pdf_text(&pdf);
     assert!(text.contains("Città Metropolitana di Messina"), "{text}");
@@ -142,8 +135,7 @@ fn the_scheda_misura_as_pdf_a_and_docx() {
     let pdf = dir.join("scheda_comune.pdf");
     std::fs::write(
         &pdf,
-        s.risk_scheda(m.id, Some(&istat), TODAY, Format::Pdf)
-            .unwrap(),
+        s.risk_scheda(m.id, Some(&istat), Format::Pdf).unwrap(),
     )
     .unwrap();
     check_pdf(&pdf);
@@ -160,8 +152,7 @@ fn the_scheda_misura_as_pdf_a_and_docx() {
     let docx = dir.join("scheda_comune.docx");
     std::fs::write(
         &docx,
-        s.risk_scheda(m.id, Some(&istat), TODAY, Format::Docx)
-            .unwrap(),
+        s.risk_scheda(m.id, Some(&istat), Format::Docx).unwrap(),
     )
     .unwrap();
     let t = docx_text(&docx);
@@ -176,11 +167,11 @@ fn the_scheda_misura_as_pdf_a_and_docx() {
 
 #[test]
 fn the_catalogue_with_its_contents_and_register_and_the_annex() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let (_, istat, m) = adopted(&mut s);
     let (_keep, dir) = out_dir();
     let pdf = dir.join("catalogo.pdf");
-    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, Format::Pdf).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_catalogue_document(Format::Pdf).unwrap()).unwrap();
     check_pdf(&pdf);
     let text = pdf_text(&pdf);
     assert!(
@@ -197,11 +188,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(sizes.contains("841.89 x 595.276"), "{sizes}");
 
     let docx = dir.join("catalogo.docx");
-    std::fs::write(
-        &docx,
-        s.risk_catalogue_document(TODAY, Format::Docx).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&docx, s.risk_catalogue_document(Format::Docx).unwrap()).unwrap();
     let t = docx_text(&docx);
     assert!(t.contains("Registro dei rischi"), "register in the DOCX");
     assert!(t.contains(
@@ -213,7 +200,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(text.contains("attività") || text.contains("è"));
 
     let annex = dir.join("allegato.pdf");
-    std::fs::write(&annex, s.risk_annex(&istat, TODAY, Format::Pdf).unwrap()).unwrap();
+    std::fs::write(&annex, s.risk_annex(&istat, Format::Pdf).unwrap()).unwrap();
     check_pdf(&annex);
     let text = pdf_text(&annex);
     assert!(text.contains("2.3"), "{text}");
@@ -221,7 +208,7 @@ fn the_catalogue_with_its_contents_and_register_and_the_annex() {
     assert!(text.contains("Comune di Torrenova"));
     assert!(text.contains("Registro dei rischi"));
     let docx = dir.join("allegato.docx");
-    std::fs::write(&docx, s.risk_annex(&istat, TODAY, Format::Docx).unwrap()).unwrap();
+    std::fs::write(&docx, s.risk_annex(&istat, Format::Docx).unwrap()).unwrap();
     assert!(docx_text(&docx).contains(&m.title));
 }
 
@@ -237,10 +224,10 @@ fn catalogue_scheda<'a>(text: &'a str, code: &str, next: &str) -> &'a str {
 
 #[test]
 fn every_scheda_of_the_catalogue_carries_the_rating_of_its_events() {
-    let s = common::store();
+    let s = common::store_on(TODAY);
     let (_keep, dir) = out_dir();
     let pdf = dir.join("catalogo_valutazione.pdf");
-    std::fs::write(&pdf, s.risk_catalogue_document(TODAY, Format::Pdf).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_catalogue_document(Format::Pdf).unwrap()).unwrap();
     let text = pdf_text(&pdf);
     // A specific measure with rated events: its scheda has the six Box 8
     // indicators and the overall judgement with its motivazione.
@@ -284,7 +271,7 @@ fn every_scheda_of_the_catalogue_carries_the_rating_of_its_events() {
 
 #[test]
 fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let (_, istat, m) = adopted(&mut s);
     // The comune also rates an event none of its measures treats.
     let other = s
@@ -300,7 +287,7 @@ fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
         .unwrap();
     let (_keep, dir) = out_dir();
     let annex = dir.join("allegato_giunta.pdf");
-    std::fs::write(&annex, s.risk_annex(&istat, TODAY, Format::Pdf).unwrap()).unwrap();
+    std::fs::write(&annex, s.risk_annex(&istat, Format::Pdf).unwrap()).unwrap();
     check_pdf(&annex);
     let text = pdf_text(&annex);
     // No RPCT in the registry: a blank to fill, not «non indicato».
@@ -337,7 +324,7 @@ fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
 
 #[test]
 fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let (_, istat, m) = adopted(&mut s);
     let (_keep, dir) = out_dir();
     // On TODAY the last monitoring (30/04/2027) follows the first phase
@@ -345,23 +332,21 @@ fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
     let pdf = dir.join("scheda_in_tempo.pdf");
     std::fs::write(
         &pdf,
-        s.risk_scheda(m.id, Some(&istat), TODAY, Format::Pdf)
-            .unwrap(),
+        s.risk_scheda(m.id, Some(&istat), Format::Pdf).unwrap(),
     )
     .unwrap();
     let text = pdf_text(&pdf);
-    assert!(s.risk_late(Some(&istat), TODAY).unwrap().is_empty());
+    assert!(s.risk_late(Some(&istat)).unwrap().is_empty());
     assert!(text.contains("Stato di attuazione in corso"), "{text}");
     assert!(!text.contains("in ritardo"), "{text}");
     // On 15/08/2027 the second phase (31/07/2027) is past with no monitoring
     // after it: the late list has it and the scheda's state reads so.
-    let later = "2027-08-15";
-    assert_eq!(s.risk_late(Some(&istat), later).unwrap().len(), 1);
+    common::set_today(&mut s, "2027-08-15");
+    assert_eq!(s.risk_late(Some(&istat)).unwrap().len(), 1);
     let pdf = dir.join("scheda_in_ritardo.pdf");
     std::fs::write(
         &pdf,
-        s.risk_scheda(m.id, Some(&istat), later, Format::Pdf)
-            .unwrap(),
+        s.risk_scheda(m.id, Some(&istat), Format::Pdf).unwrap(),
     )
     .unwrap();
     let text = pdf_text(&pdf);
@@ -374,7 +359,7 @@ fn the_scheda_of_a_comune_says_in_ritardo_as_the_late_list_does() {
 
 #[test]
 fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let v = s.risk_vocabulary().unwrap();
     let pna = v.sources.iter().find(|x| x.code == "PNA2026").unwrap();
     assert_eq!(
@@ -410,7 +395,7 @@ fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
         .unwrap();
     let (_keep, dir) = out_dir();
     let pdf = dir.join("scheda_fonti.pdf");
-    std::fs::write(&pdf, s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap()).unwrap();
+    std::fs::write(&pdf, s.risk_scheda(m.id, None, Format::Pdf).unwrap()).unwrap();
     let text = pdf_text(&pdf).replace("- ", "");
     assert!(!text.contains("2026-2028"), "{text}");
     assert!(
@@ -421,25 +406,24 @@ fn the_pna_of_delibera_19_2026_is_cited_as_the_pna_2025() {
 
 #[test]
 fn documents_speak_the_secretary_s_words() {
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let (_, istat, m) = adopted(&mut s);
     assert_eq!(m.code, "M-S-001");
     let (_keep, dir) = out_dir();
     for (name, bytes, header) in [
         (
             "parole_scheda.pdf",
-            s.risk_scheda(m.id, None, TODAY, Format::Pdf).unwrap(),
+            s.risk_scheda(m.id, None, Format::Pdf).unwrap(),
             "Città Metropolitana di Messina – Segreteria Generale",
         ),
         (
             "parole_scheda_comune.pdf",
-            s.risk_scheda(m.id, Some(&istat), TODAY, Format::Pdf)
-                .unwrap(),
+            s.risk_scheda(m.id, Some(&istat), Format::Pdf).unwrap(),
             "COMUNE DI SANT'AGATA DI MILITELLO",
         ),
         (
             "parole_allegato.pdf",
-            s.risk_annex(&istat, TODAY, Format::Pdf).unwrap(),
+            s.risk_annex(&istat, Format::Pdf).unwrap(),
             "COMUNE DI SANT'AGATA DI MILITELLO",
         ),
     ] {
@@ -470,7 +454,7 @@ fn a_batch_of_schede_goes_through_the_one_batch_writer() {
     use cdp_core::documents::batch::OnExisting;
     use cdp_core::documents::Format;
     use cdp_core::job::{CancelToken, Progress};
-    let mut s = common::store();
+    let mut s = common::store_on(TODAY);
     let (_, _, m) = adopted(&mut s);
     let lipari: String = s
         .connection()
@@ -478,19 +462,12 @@ fn a_batch_of_schede_goes_through_the_one_batch_writer() {
             r.get(0)
         })
         .unwrap();
-    s.adopt_risk_measures(
-        std::slice::from_ref(&lipari),
-        &[m.id],
-        &AdoptionAdjust::default(),
-        "2027-01-10",
-    )
-    .unwrap();
+    common::risks::adopt_on(&mut s, "2027-01-10", std::slice::from_ref(&lipari), &[m.id]);
     let dir = tempfile::tempdir().unwrap();
     let batch = |s: &mut Store, on: OnExisting| {
         s.save_risk_schede(
             Some(m.id),
             None,
-            TODAY,
             Format::Pdf,
             dir.path(),
             on,
@@ -536,12 +513,8 @@ fn a_batch_of_schede_goes_through_the_one_batch_writer() {
 
     // Two jobs at once: cancelling one leaves the other whole.
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let job_a = s
-        .risk_schede_job(Some(m.id), None, TODAY, Format::Docx)
-        .unwrap();
-    let job_b = s
-        .risk_schede_job(None, Some(&lipari), TODAY, Format::Pdf)
-        .unwrap();
+    let job_a = s.risk_schede_job(Some(m.id), None, Format::Docx).unwrap();
+    let job_b = s.risk_schede_job(None, Some(&lipari), Format::Pdf).unwrap();
     let (token_a, token_b) = (CancelToken::new(), CancelToken::new());
     token_a.cancel();
     let seen_b = std::sync::Mutex::new(Vec::<Progress>::new());

@@ -568,7 +568,7 @@ impl Store {
             kind,
             body,
             ctx: context_for(&self.conn, &istat, self.today())?,
-            author: crate::db::kv::operator_name(&self.conn)?,
+            author: crate::documents::author(&self.conn)?,
         })
     }
 
@@ -698,7 +698,7 @@ impl Store {
             crate::documents::template::check_with(&t.body, &Context::placeholders())?;
             bodies.push((k, t.body));
         }
-        let author = crate::db::kv::operator_name(&self.conn)?;
+        let author = crate::documents::author(&self.conn)?;
         let ctxs: Vec<(String, Result<Context>)> = istats
             .iter()
             .map(|i| (i.clone(), context_for(&self.conn, i, self.today())))

@@ -9,7 +9,7 @@
 //! then records the files written in the register (see `register.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -145,6 +145,17 @@ pub fn distinct_names<T>(items: &[T], name: impl Fn(&T, usize) -> String) -> Vec
         .collect()
 }
 
+/// Refuses a folder that is not there (before anything is numbered or written).
+pub fn check_folder(folder: &Path) -> Result<()> {
+    if !folder.is_dir() {
+        return Err(Error::validation(
+            "folder",
+            format!("La cartella {} non esiste.", folder.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// Renders and writes a batch's files (in parallel), without the archive.
 pub fn run<S: BatchSource>(
     source: &S,
@@ -153,15 +164,11 @@ pub fn run<S: BatchSource>(
     progress: &(dyn Fn(Progress) + Sync),
     cancel: &CancelToken,
 ) -> Result<BatchDone> {
-    if !folder.is_dir() {
-        return Err(Error::validation(
-            "folder",
-            format!("La cartella {} non esiste.", folder.display()),
-        ));
-    }
+    check_folder(folder)?;
     let items = source.items();
     let total = items.len();
-    let done = AtomicUsize::new(0);
+    // Counted and reported under one lock, so that progress never goes back.
+    let done = Mutex::new(0);
     type Out = Result<(ItemOutcome, Option<(PathBuf, Vec<u8>)>)>;
     let results: Vec<Option<Out>> = par_map(items, cancel, &|item: &S::Item| {
         let out = source.render(item).and_then(|bytes| {
@@ -169,10 +176,11 @@ pub fn run<S: BatchSource>(
                 write_file(folder, &source.entry(item).file_name, &bytes, on_existing)?;
             Ok((outcome, path.map(|p| (p, bytes))))
         });
-        progress(Progress {
-            done: done.fetch_add(1, Ordering::Relaxed) + 1,
-            total,
-        });
+        {
+            let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+            *done += 1;
+            progress(Progress { done: *done, total });
+        }
         out
     });
     let mut report = BatchReport {

@@ -12,8 +12,7 @@ use super::element::{self, Area, Decoration};
 use super::fonts::{fonts, Face, Fonts};
 use super::lines::{break_lines, break_lines_with, words, Hyphenate, Line, ASCENT, DESCENT};
 use super::model::{
-    span, Align, Block, Cell, CellAlign, Document, Drawing, PageSize, Rgb, Span, Style, Styled,
-    Table,
+    span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Span, Style, Styled, Table,
 };
 
 /// One line of text: runs of one face each, drawn from (x, y) on the
@@ -112,7 +111,7 @@ impl PageSize {
     }
 
     /// Width and height of a report's content area (inside margins, running
-    /// header and footer) in points: the space a `Drawing` may use.
+    /// header and footer) in points: the space an element may use.
     pub fn content(self) -> (f32, f32) {
         let (w, h) = self.points();
         let (l, r, t, b) = self.margins();
@@ -351,13 +350,14 @@ struct Composer {
     width: f32,
     /// Nothing but the running header is on the last page yet.
     empty: bool,
-    /// The last page is a drawing: what follows starts a new page.
-    closed: bool,
     toc_entries: Vec<(u8, String)>,
     toc_pages: Vec<usize>,
     toc_slots: Vec<TocSlot>,
     /// Before a heading: the height of the start of the block after it.
     keep_next: f32,
+    /// The block before this one is a heading (which kept it in view: a
+    /// table then is not moved away from it to be kept whole).
+    after_heading: bool,
     /// What decorates every new page (see [`Decoration`]).
     decoration: Option<Decoration>,
     /// Before an act's list that a signature follows (its place and date,
@@ -397,11 +397,11 @@ impl Composer {
             left: 0.0,
             width: 0.0,
             empty: true,
-            closed: false,
             toc_entries,
             toc_pages: Vec::new(),
             toc_slots: Vec::new(),
             keep_next: 0.0,
+            after_heading: false,
             decoration: None,
             list_tail: 0.0,
         };
@@ -442,25 +442,17 @@ impl Composer {
         });
         self.y = self.top;
         self.empty = true;
-        self.closed = false;
     }
 
     /// A page of `size` for what comes: the last one if still empty, else a new one.
     fn page_of(&mut self, size: PageSize) {
-        if self.empty && !self.closed {
+        if self.empty {
             if self.page_size != size {
                 self.pages.pop();
                 self.new_page(size);
             }
         } else {
             self.new_page(size);
-        }
-    }
-
-    /// Before flowing content: leave a drawing's page.
-    fn open(&mut self) {
-        if self.closed {
-            self.new_page(self.size);
         }
     }
 
@@ -624,15 +616,11 @@ impl Composer {
     fn block(&mut self, block: &Block, next_is_text: bool) {
         let f = self.f;
         match block {
-            Block::Heading { level, spans, toc } => {
-                self.open();
-                match self.style {
-                    Style::Act => self.act_heading(*level, spans, next_is_text),
-                    Style::Report => self.heading(*level, spans, *toc),
-                }
-            }
+            Block::Heading { level, spans, toc } => match self.style {
+                Style::Act => self.act_heading(*level, spans, next_is_text),
+                Style::Report => self.heading(*level, spans, *toc),
+            },
             Block::Paragraph { spans } => {
-                self.open();
                 match self.style {
                     Style::Act => {
                         let lines = break_lines(
@@ -678,7 +666,6 @@ impl Composer {
                 }
             }
             Block::Lines { align, lines } => {
-                self.open();
                 self.gap(ACT_PARA_GAP);
                 let (x, max) = if *align == Align::RightBlock {
                     (
@@ -703,7 +690,6 @@ impl Composer {
                 }
             }
             Block::List { ordered, items } => {
-                self.open();
                 self.gap(ACT_PARA_GAP / 2.0);
                 // A short list (an enclosure list, a few points) stays whole.
                 let height = list_height(items, self.width, f);
@@ -746,11 +732,9 @@ impl Composer {
                 }
             }
             Block::Table { rows } => {
-                self.open();
                 self.label_table(rows);
             }
             Block::Signature { lines } => {
-                self.open();
                 let col_x = self.left + self.width * 0.5;
                 let col_w = self.width * 0.5;
                 let broken = break_kept_lines(lines, col_w, f);
@@ -772,19 +756,16 @@ impl Composer {
                 }
             },
             Block::Fields(pairs) => {
-                self.open();
                 self.fields(pairs);
             }
             Block::Grid(t) => {
-                self.open();
                 self.table(t);
             }
             Block::Toc => {
-                self.open();
                 self.toc();
             }
             Block::Space(points) => {
-                if !self.at_top() && !self.closed {
+                if !self.at_top() {
                     if self.room() <= *points {
                         self.new_page(self.size);
                     } else {
@@ -792,18 +773,10 @@ impl Composer {
                     }
                 }
             }
-            Block::Drawing(d) => {
-                self.page_of(d.size);
-                self.drawing(d);
-                self.empty = false;
-                self.closed = true;
-            }
             Block::Styled(s) => {
-                self.open();
                 self.styled(s);
             }
             Block::Element(c) => {
-                self.open();
                 let mut h = c.0.height(self.width, self.room());
                 if h > self.room() + 0.01 && !self.at_top() {
                     self.new_page(self.size);
@@ -817,7 +790,7 @@ impl Composer {
             Block::Decoration(d) => {
                 self.decoration = Some(d.clone());
                 // The page still empty is decorated now; a page begun, from the next one.
-                if self.empty && !self.closed {
+                if self.empty {
                     let size = self.page_size;
                     self.pages.pop();
                     self.new_page(size);
@@ -996,7 +969,6 @@ impl Composer {
     /// of every block (the office, the qualification, the name) at the same
     /// height, however the others wrap.
     fn signatures(&mut self, blocks: &[&Vec<Vec<Span>>]) {
-        self.open();
         let col_w = self.width / blocks.len().max(1) as f32;
         let (broken, heights) = signature_rows(blocks, col_w, self.f);
         let total: usize = heights.iter().sum();
@@ -1222,33 +1194,40 @@ impl Composer {
                         .map(|(c, w)| (vec![span(&c.header, true)], *w, Face::Bold))
                         .collect(),
                 );
-                // The first row (a group row with the next), as `table` keeps it.
+                // The whole table when it fits on a page, as `table` keeps it;
+                // else its first row (a group row with the next).
                 let first = t.rows.first().map_or(1, |r| r.group as usize + 1);
-                let rows: f32 = t
-                    .rows
-                    .iter()
-                    .take(first)
-                    .map(|r| {
-                        let cells = if r.group {
-                            vec![(
-                                r.cells
-                                    .first()
-                                    .map(|c| c.paragraphs.clone())
-                                    .unwrap_or_default(),
-                                self.width,
-                                Face::Bold,
-                            )]
-                        } else {
+                let row_height = |r: &super::model::Row| {
+                    let cells = if r.group {
+                        vec![(
                             r.cells
-                                .iter()
-                                .zip(&widths)
-                                .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
-                                .collect()
-                        };
-                        height(lines_of(cells))
-                    })
-                    .sum();
+                                .first()
+                                .map(|c| c.paragraphs.clone())
+                                .unwrap_or_default(),
+                            self.width,
+                            Face::Bold,
+                        )]
+                    } else {
+                        r.cells
+                            .iter()
+                            .zip(&widths)
+                            .map(|(c, w)| (c.paragraphs.clone(), *w, Face::Regular))
+                            .collect()
+                    };
+                    height(lines_of(cells))
+                };
                 let page_h = self.top - self.bottom;
+                let mut whole = height(header);
+                for r in &t.rows {
+                    whole += row_height(r);
+                    if whole > page_h {
+                        break;
+                    }
+                }
+                if whole <= page_h {
+                    return TABLE_GAP + whole;
+                }
+                let rows: f32 = t.rows.iter().take(first).map(row_height).sum();
                 TABLE_GAP + height(header) + rows.min(page_h / 2.0)
             }
             _ => 0.0,
@@ -1458,11 +1437,15 @@ impl Composer {
                 height(3)
             }
         };
-        // A group heading row goes with (the start of) the row after it.
+        // A group heading row goes with (the start of) the row after it, and
+        // the row before the last with the last (a closing row, such as a
+        // rating's «Giudizio complessivo», never stands alone on a page).
         let with_next = |i: usize| -> f32 {
             let row: &Prepared = &rows[i];
             match rows.get(i + 1) {
-                Some(next) if row.group => height(row.lines) + start_of(next.lines),
+                Some(next) if row.group || i + 2 == rows.len() => {
+                    height(row.lines) + start_of(next.lines)
+                }
                 _ => height(row.lines),
             }
         };
@@ -1473,7 +1456,15 @@ impl Composer {
         } else {
             with_next(0).min(page_h - header_h)
         };
-        self.ensure(header_h + start);
+        // A table that fits on one page is kept whole: it starts on the next
+        // page rather than being split (after a heading, the heading kept it:
+        // see `start_height`).
+        let whole = header_h + rows.iter().map(|r| height(r.lines)).sum::<f32>();
+        self.ensure(if whole <= page_h + 0.01 && !self.after_heading {
+            whole
+        } else {
+            header_h + start
+        });
         self.row(&header, 0, header.lines, size);
         for (i, row) in rows.iter().enumerate() {
             let h = height(row.lines);
@@ -1609,12 +1600,6 @@ impl Composer {
                 };
                 self.toc_slots.push(slot);
             }
-        }
-    }
-
-    fn drawing(&mut self, d: &Drawing) {
-        for draw in element::place(&d.shapes, self.left, self.top) {
-            self.draw(draw);
         }
     }
 
@@ -1818,6 +1803,7 @@ fn composer(doc: &Document) -> Composer {
                     | Block::Table { .. }
             )
         );
+        c.after_heading = i > 0 && matches!(blocks[i - 1], Block::Heading { .. });
         c.keep_next = match (block, next) {
             (Block::Heading { .. }, Some(next)) => c.start_height(next),
             _ => 0.0,
@@ -1838,7 +1824,6 @@ fn composer(doc: &Document) -> Composer {
                     c.act_keep(blocks, i, KEEP_DEPTH)
                 };
                 if keep > 0.0 {
-                    c.open();
                     c.ensure(keep);
                 }
             }
@@ -1915,7 +1900,9 @@ mod tests {
                         i + 1 == lines.len()
                             || t.ends_with(' ')
                             || "@./-".contains(last)
-                            || !t.rsplit(' ').next().unwrap().contains(['@', '/']),
+                            || !t.rsplit(' ').next().unwrap().contains(['@', '/'])
+                            // The whole address, on a line of its own.
+                            || text.split(' ').any(|w| w == t.rsplit(' ').next().unwrap()),
                         "address cut at a wrong point: {t:?}"
                     );
                 }

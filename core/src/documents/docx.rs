@@ -21,7 +21,7 @@ use super::compose::{
 use super::fonts::DOCX_FAMILY;
 use super::meta::Meta;
 use super::model::{
-    span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Shape, Span, Spans, Style, Table,
+    span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Span, Spans, Style, Table,
 };
 use crate::error::{Error, Result};
 
@@ -540,8 +540,8 @@ fn page_break() -> Paragraph {
 /// tables (header row repeated: `w:tblHeader`; shading), signatures side by
 /// side, a section per change of page size (landscape where needed), a TOC
 /// field for `Block::Toc` (Word fills page numbers; the entries are written
-/// as text too, with the PDF's numbers). A `Drawing` page becomes its
-/// shapes' texts in reading order under a note.
+/// as text too, with the PDF's numbers). An element becomes its fallback
+/// blocks (a drawing's texts in reading order under a note).
 pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
     // Elements as their fallback text, decorations as their foot; and
     // since XML 1.0 cannot hold a control character even escaped, one that
@@ -804,44 +804,6 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
             }
             // Replaced by `for_docx`.
             Block::Element(_) | Block::Decoration(_) => {}
-            Block::Drawing(d) => {
-                if d.size != size {
-                    docx = break_section(docx, size, &mut sections);
-                } else {
-                    docx = docx.add_paragraph(page_break());
-                }
-                docx = docx.add_paragraph(
-                    Paragraph::new().add_run(
-                        Run::new()
-                            .add_text("Pagina con un disegno: ne sono riportati qui i testi, nell'ordine di lettura (la versione PDF contiene il disegno).")
-                            .italic(),
-                    ),
-                );
-                let mut texts: Vec<(f32, f32, &str, bool)> = d
-                    .shapes
-                    .iter()
-                    .filter_map(|s| match s {
-                        Shape::Text {
-                            x, y, text, bold, ..
-                        } => Some((*y, *x, text.as_str(), *bold)),
-                        _ => None,
-                    })
-                    .collect();
-                texts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-                for (_, _, text, bold) in texts {
-                    let mut run = Run::new().add_text(text);
-                    if bold {
-                        run = run.bold();
-                    }
-                    docx = docx
-                        .add_paragraph(Paragraph::new().align(AlignmentType::Left).add_run(run));
-                }
-                if d.size != size {
-                    docx = break_section(docx, d.size, &mut sections);
-                } else {
-                    docx = docx.add_paragraph(page_break());
-                }
-            }
         }
     }
     // The last section's page.

@@ -269,6 +269,33 @@ pub(super) fn place(shapes: &[Shape], left: f32, top: f32) -> Vec<Draw> {
     out
 }
 
+/// What a DOCX prints for an element drawn as shapes (a month grid, a
+/// chart): a note, then the shapes' texts in reading order (top to bottom,
+/// left to right), a paragraph each.
+pub fn drawn_texts(shapes: &[Shape]) -> Vec<Block> {
+    let mut texts: Vec<(f32, f32, &str, bool)> = shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Text {
+                x, y, text, bold, ..
+            } => Some((*y, *x, text.as_str(), *bold)),
+            _ => None,
+        })
+        .collect();
+    texts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut out = vec![Block::paragraph(vec![super::model::Span {
+        text: "Disegno: ne sono riportati qui i testi, nell'ordine di lettura (la versione PDF contiene il disegno).".into(),
+        bold: false,
+        italic: true,
+    }])];
+    out.extend(
+        texts
+            .into_iter()
+            .map(|(_, _, text, bold)| Block::paragraph(super::model::span(text, bold))),
+    );
+    out
+}
+
 /// The document an editable writer gets: each element replaced by its
 /// fallback blocks, each decoration by nothing, the foot of the last one
 /// closing the document as a small paragraph.

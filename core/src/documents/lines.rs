@@ -222,12 +222,18 @@ fn hyphen_points(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Whether a word is an address (e-mail, PEC, web): it goes whole to the
+/// next line rather than being split at «@», «/» or «.».
+fn is_address(text: &str) -> bool {
+    text.contains('@') || text.contains("://") || text.starts_with("www.")
+}
+
 /// Natural break points of a word that cannot be hyphenated: byte offsets
 /// after "@", ".", "/", "-" or "_" in an address (e-mail, PEC, web), and
 /// after a hyphen between letters in any word ("economico-finanziaria").
 /// No break leaves fewer than two characters on either side.
 pub(super) fn natural_breaks(text: &str) -> Vec<usize> {
-    let address = text.contains('@') || text.contains("://") || text.starts_with("www.");
+    let address = is_address(text);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     // Never right after "https://".
     let scheme_end = text.find("://").map_or(0, |i| i + 3);
@@ -489,8 +495,19 @@ pub(super) fn break_lines_with(
                 continue;
             }
         }
-        // Break an address or a hyphenated compound at a natural point,
-        // or a word wider than the line by characters.
+        // An address that fits on a line of its own goes there whole; one
+        // longer than a line is broken at its natural points, as a last resort.
+        if !line.is_empty()
+            && word.width <= max + 0.01
+            && word.pieces.iter().any(|p| is_address(&p.text))
+        {
+            lines.push(std::mem::take(&mut line));
+            queue.push_front(word);
+            continue;
+        }
+        // Break a hyphenated compound at a natural point, an address longer
+        // than a line at its natural points, or a word wider than the line
+        // by characters.
         if word.pieces.len() == 1 {
             if let Some(rest) = break_one_piece(&word, &mut line, &mut lines, max, size, f) {
                 queue.push_front(rest);

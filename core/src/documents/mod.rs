@@ -30,6 +30,25 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use template::Placeholders;
 
+/// Who every document names as its author (the PDF's Author and XMP
+/// creator, the DOCX's creator and last editor): the operator named in the
+/// settings, or the Segreteria Generale until one is named. Every kind takes
+/// its author from here, read with the rest of its data.
+pub fn author(conn: &rusqlite::Connection) -> Result<String> {
+    Ok(crate::db::kv::get(conn, crate::db::kv::OPERATOR)?
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| meta::INSTITUTION.to_string()))
+}
+
+impl crate::Store {
+    /// The author of the documents (see [`author`]), for a document the
+    /// shell renders once the archive is released.
+    pub fn document_author(&self) -> Result<String> {
+        author(self.connection())
+    }
+}
+
 /// This domain's part of the archive. The templates and the register of the documents.
 pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
     name: "documents",

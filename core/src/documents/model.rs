@@ -163,15 +163,8 @@ impl Default for Table {
     }
 }
 
-/// A whole page drawn freely, with the running header and footer like every
-/// page. Coordinates in points from the top-left corner of the content area
-/// (`size.content()`), y growing downwards: the composer places it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Drawing {
-    pub size: PageSize,
-    pub shapes: Vec<Shape>,
-}
-
+/// What an element draws: points from the top-left corner of its area, y
+/// growing downwards (see `element.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     Rect {
@@ -289,9 +282,6 @@ pub enum Block {
     /// Vertical space in points (dropped at the top of a page).
     #[serde(skip)]
     Space(f32),
-    /// A drawing on a page of its own.
-    #[serde(skip)]
-    Drawing(Drawing),
     /// Lines of one size and alignment (see [`Styled`]).
     #[serde(skip)]
     Styled(Styled),
@@ -380,13 +370,6 @@ impl Document {
                         }
                     }
                 }
-                Block::Drawing(d) => {
-                    for s in d.shapes.iter_mut() {
-                        if let Shape::Text { text, .. } = s {
-                            *text = f(text);
-                        }
-                    }
-                }
                 Block::Decoration(d) => {
                     if let Some(t) = d.foot.as_mut() {
                         *t = f(t);
@@ -448,10 +431,6 @@ impl Document {
                         );
                     }
                 }
-                Block::Drawing(d) => out.extend(d.shapes.iter().filter_map(|s| match s {
-                    Shape::Text { text, .. } => Some(text.clone()),
-                    _ => None,
-                })),
                 Block::Element(c) => out.push(
                     Document {
                         blocks: c.0.fallback(),

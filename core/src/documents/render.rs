@@ -60,6 +60,20 @@ pub fn unprintable(doc: &Document) -> Vec<char> {
         text.borrow_mut().push_str(s);
         s.to_string()
     });
+    // An element's text (a month grid's events) is drawn as given: its
+    // fallback blocks hold the same text.
+    for b in &doc.blocks {
+        if let super::model::Block::Element(c) = b {
+            Document {
+                blocks: c.0.fallback(),
+                ..Default::default()
+            }
+            .map_text(|s| {
+                text.borrow_mut().push_str(s);
+                s.to_string()
+            });
+        }
+    }
     super::fonts::fonts().missing_chars(&text.into_inner())
 }
 

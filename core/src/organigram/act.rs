@@ -278,6 +278,8 @@ pub struct ActJob {
     pub kind: ActKind,
     pub ctx: ActContext,
     pub body: String,
+    /// The act's author (see [`crate::documents::author`]).
+    pub author: String,
 }
 
 /// The version the act's editor sends back: the current version's number.
@@ -307,7 +309,9 @@ impl ActJob {
             "Gruppo di lavoro della Comunità di Pratiche al {}",
             ctx.data
         );
-        let meta = Meta::new(title, subject).keywords(["Comunità di Pratiche", "gruppo di lavoro"]);
+        let meta = Meta::new(title, subject)
+            .by(&self.author)
+            .keywords(["Comunità di Pratiche", "gruppo di lavoro"]);
         Ok(render(&doc, format, &meta)?.bytes)
     }
 }
@@ -398,6 +402,7 @@ impl Store {
             kind,
             ctx: context(&o, ente, aggiornamento),
             body: store::current(&self.conn, kind)?.body,
+            author: crate::documents::author(&self.conn)?,
         })
     }
 

@@ -60,8 +60,12 @@ pub fn page_for(w: f32, h: f32) -> (PageSize, f32) {
     }
 }
 
-fn meta(title: &str, subject: String) -> Meta {
-    Meta::new(title, subject).keywords(["Comunità di Pratiche", "organigramma", "gruppo di lavoro"])
+fn meta(author: &str, title: &str, subject: String) -> Meta {
+    Meta::new(title, subject).by(author).keywords([
+        "Comunità di Pratiche",
+        "organigramma",
+        "gruppo di lavoro",
+    ])
 }
 
 /// The chart as an element the composer places: the layout of the
@@ -458,7 +462,7 @@ pub fn print_layout(o: &Organigram, collapsed: &[String]) -> OrgLayout {
 
 /// The organigram as a one-page PDF/A (`collapsed`: the branches drawn
 /// closed); it needs no archive (see [`Store::organigram`]).
-pub fn chart_pdf(mut o: Organigram, collapsed: &[String]) -> Result<Vec<u8>> {
+pub fn chart_pdf(mut o: Organigram, collapsed: &[String], author: &str) -> Result<Vec<u8>> {
     // A proposal still to accept is the screen's business, not the print's.
     for n in &mut o.nodes {
         if let Some(d) = n.description.as_mut() {
@@ -467,25 +471,29 @@ pub fn chart_pdf(mut o: Organigram, collapsed: &[String]) -> Result<Vec<u8>> {
     }
     let l = print_layout(&o, collapsed);
     let r = chart_report(&o, &l);
-    let meta = meta(&r.title, format!("Organigramma al {}", date_it(&o.as_of)));
+    let meta = meta(
+        author,
+        &r.title,
+        format!("Organigramma al {}", date_it(&o.as_of)),
+    );
     Ok(render(&r, Format::Pdf, &meta)?.bytes)
 }
 
 /// «Composizione del gruppo di lavoro» as PDF/A or DOCX; it needs no archive.
-pub fn composition(o: &Organigram, format: Format) -> Result<Vec<u8>> {
+pub fn composition(o: &Organigram, format: Format, author: &str) -> Result<Vec<u8>> {
     let r = composition_report(o);
     let subject = format!("Composizione del gruppo di lavoro al {}", date_it(&o.as_of));
-    Ok(render(&r, format, &meta(&r.title, subject))?.bytes)
+    Ok(render(&r, format, &meta(author, &r.title, subject))?.bytes)
 }
 
 impl Store {
     /// The organigram on `as_of` as a one-page PDF/A (`collapsed`: the branches drawn closed).
     pub fn org_chart_pdf(&self, as_of: NaiveDate, collapsed: &[String]) -> Result<Vec<u8>> {
-        chart_pdf(self.organigram(as_of)?, collapsed)
+        chart_pdf(self.organigram(as_of)?, collapsed, &self.document_author()?)
     }
 
     /// «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX.
     pub fn org_composition(&self, as_of: NaiveDate, format: Format) -> Result<Vec<u8>> {
-        composition(&self.organigram(as_of)?, format)
+        composition(&self.organigram(as_of)?, format, &self.document_author()?)
     }
 }

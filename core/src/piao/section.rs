@@ -216,11 +216,12 @@ impl Store {
     }
 
     /// The comune's section 2.3 as a document, and what the archive lacks
-    /// for it (`today`: the date the measures' state is read at).
-    pub fn piao_section(&self, istat: &str, today: &str) -> Result<(Document, Vec<Missing>)> {
+    /// for it (the measures' state as of the Store's today).
+    pub fn piao_section(&self, istat: &str) -> Result<(Document, Vec<Missing>)> {
+        let today = self.today().to_string();
         let comune = self.comune(istat)?;
         let data = get_data(&self.conn, istat)?;
-        let plan = self.risk_plan(istat, today)?;
+        let plan = self.risk_plan(istat)?;
         let themes = self.general_themes()?;
         let mapped = self.mapped_events(istat)?;
         let adhered = self.adhered_since(istat)?;
@@ -231,13 +232,13 @@ impl Store {
             &themes,
             &mapped,
             adhered.as_ref().map(Option::as_deref),
-            today,
+            &today,
         ))
     }
 
     /// What the archive lacks for the comune's section 2.3.
     pub fn piao_missing(&self, istat: &str) -> Result<Vec<Missing>> {
-        Ok(self.piao_section(istat, &self.today().to_string())?.1)
+        Ok(self.piao_section(istat)?.1)
     }
 
     /// The sections of a batch for the chosen comuni, read from the archive
@@ -252,7 +253,7 @@ impl Store {
         for code in istat {
             let comune = self.comune(code)?;
             let data = get_data(&self.conn, code)?;
-            let plan = self.risk_plan(code, &today)?;
+            let plan = self.risk_plan(code)?;
             let mapped = self.mapped_events(code)?;
             let adhered = self.adhered_since(code)?;
             let (doc, _) = section(

@@ -327,7 +327,7 @@ pub(crate) fn lateness(
 }
 
 /// Each monitoring entry's values of an adoption, newest first.
-fn entry_values(conn: &Connection, id: i64) -> Result<Vec<Vec<Option<String>>>> {
+pub(crate) fn entry_values(conn: &Connection, id: i64) -> Result<Vec<Vec<Option<String>>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT vals FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC",
     )?;
@@ -687,7 +687,6 @@ impl Store {
         istat: &[String],
         measure_ids: &[i64],
         adjust: &AdoptionAdjust,
-        today: &str,
     ) -> Result<AdoptionReport> {
         if istat.is_empty() {
             return Err(Error::validation("comuni", "Scegliere almeno un comune."));
@@ -698,7 +697,7 @@ impl Store {
                 "Scegliere almeno una misura.",
             ));
         }
-        let today = super::check_today(today)?;
+        let today = self.today().to_string();
         let adj = check_adjust(adjust)?;
         self.action(|tx, op| {
             let mut report = AdoptionReport {
@@ -719,11 +718,7 @@ impl Store {
     }
 
     /// Adopts every general measure of the catalogue for every comune of a zone.
-    pub fn adopt_general_measures_for_zone(
-        &mut self,
-        zone_id: i64,
-        today: &str,
-    ) -> Result<AdoptionReport> {
+    pub fn adopt_general_measures_for_zone(&mut self, zone_id: i64) -> Result<AdoptionReport> {
         let comuni: Vec<String> = {
             let mut stmt = self
                 .conn
@@ -744,11 +739,11 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        self.adopt_risk_measures(&comuni, &measures, &AdoptionAdjust::default(), today)
+        self.adopt_risk_measures(&comuni, &measures, &AdoptionAdjust::default())
     }
 
-    pub fn risk_adoption(&self, id: i64, today: &str) -> Result<Adoption> {
-        get_adoption(&self.conn, id, &super::check_today(today)?)
+    pub fn risk_adoption(&self, id: i64) -> Result<Adoption> {
+        get_adoption(&self.conn, id, &self.today().to_string())
     }
 
     /// Changes the comune's responsabili and dates of an adopted measure.
@@ -757,9 +752,8 @@ impl Store {
         id: i64,
         adjust: &AdoptionAdjust,
         version: Option<&str>,
-        today: &str,
     ) -> Result<Adoption> {
-        let today = super::check_today(today)?;
+        let today = self.today().to_string();
         let adj = check_adjust(adjust)?;
         self.action(|tx, op| {
             let before = get_adoption(tx, id, &today)?;
@@ -901,8 +895,8 @@ impl Store {
 
     /// A comune's plan: context, adopted measures (late ones flagged
     /// against `today`), its own ratings.
-    pub fn risk_plan(&self, istat: &str, today: &str) -> Result<ComunePlan> {
-        let today = super::check_today(today)?;
+    pub fn risk_plan(&self, istat: &str) -> Result<ComunePlan> {
+        let today = self.today().to_string();
         let context = get_context(&self.conn, istat, &today)?;
         let ids: Vec<i64> = {
             let mut stmt = self.conn.prepare_cached(

@@ -167,15 +167,9 @@ impl Store {
         write(format, "Registro dei rischi", &h, &rows, &[], path)
     }
 
-    /// A comune's adopted measures with their state on `today`.
-    pub fn export_risk_plan(
-        &self,
-        istat: &str,
-        today: &str,
-        format: Format,
-        path: &Path,
-    ) -> Result<usize> {
-        let plan = self.risk_plan(istat, today)?;
+    /// A comune's adopted measures with their state on the store's today.
+    pub fn export_risk_plan(&self, istat: &str, format: Format, path: &Path) -> Result<usize> {
+        let plan = self.risk_plan(istat)?;
         let headers = [
             "Codice",
             "Misura",

@@ -58,8 +58,8 @@ const LATE_SQL: &str = "a.last_state <> 'attuata' AND EXISTS (SELECT 1 FROM risk
 
 impl Store {
     /// Per measure: comuni adopting, implementing, late on `today`.
-    pub fn risk_measure_figures(&self, today: &str) -> Result<Vec<MeasureFigure>> {
-        let today = super::check_today(today)?;
+    pub fn risk_measure_figures(&self) -> Result<Vec<MeasureFigure>> {
+        let today = self.today().to_string();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT m.id, m.code, m.title, m.general,
                     count(a.id),
@@ -92,8 +92,8 @@ impl Store {
     }
 
     /// Per comune that adopted something: measures, implemented, late.
-    pub fn risk_comune_figures(&self, today: &str) -> Result<Vec<ComuneFigure>> {
-        let today = super::check_today(today)?;
+    pub fn risk_comune_figures(&self) -> Result<Vec<ComuneFigure>> {
+        let today = self.today().to_string();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT c.istat, c.name, count(a.id),
                     coalesce(sum(a.last_state = 'attuata'), 0),
@@ -117,13 +117,8 @@ impl Store {
     /// (each adoption's newest entry dated within the year; late against
     /// 31 December, or `today` if earlier). One query: an index seek per
     /// adoption for its newest entry and its missed phases.
-    pub fn risk_annual_summary(
-        &self,
-        istat: Option<&str>,
-        year: i32,
-        today: &str,
-    ) -> Result<AnnualSummary> {
-        let today = super::check_today(today)?;
+    pub fn risk_annual_summary(&self, istat: Option<&str>, year: i32) -> Result<AnnualSummary> {
+        let today = self.today().to_string();
         let end = format!("{year}-12-31");
         let at = if today.as_str() < end.as_str() {
             today

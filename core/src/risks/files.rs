@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::documents::{Document, Format as DocFormat};
+use crate::documents::{Format as DocFormat, Prepared};
 use crate::error::{Error, Result};
 use crate::file_spec::FileSpec;
 use crate::io::Format;
+use crate::risks::scheda::{meta, ANNEX_SUBJECT, CATALOGUE_SUBJECT, SCHEDA_SUBJECT};
 use crate::risks::schede::{file_stem, scheda_stem};
 use crate::Store;
 
@@ -72,39 +73,40 @@ pub fn schede_folder_title(n: usize) -> String {
 }
 
 impl Store {
-    /// A risks document's content (rendered by the caller, outside the
-    /// archive's lock) and what its file is.
+    /// A risks document read from the archive, with its properties, to be
+    /// rendered by the caller outside the archive's lock, and what its file is.
     pub fn risk_document(
         &self,
         doc: RiskDoc,
         measure_id: Option<i64>,
         istat: Option<&str>,
-        today: &str,
         format: DocFormat,
-    ) -> Result<(Document, FileSpec)> {
+    ) -> Result<(Prepared, FileSpec)> {
         let comune = match istat {
             Some(code) => Some(self.comune(code)?.name),
             None => None,
         };
-        Ok(match doc {
+        let (report, spec, subject) = match doc {
             RiskDoc::Scheda => {
                 let id = measure_id
                     .ok_or_else(|| Error::validation("measure", "Scegliere la misura."))?;
                 let m = self.risk_measure(id)?;
-                let r = self.risk_scheda_report(id, istat, today)?;
+                let r = self.risk_scheda_report(id, istat)?;
                 let stem = scheda_stem(&m.code, comune.as_deref());
                 (
                     r,
                     FileSpec::document(&stem, "Salva la scheda misura", format),
+                    SCHEDA_SUBJECT,
                 )
             }
             RiskDoc::Catalogo => (
-                self.risk_catalogue_report(today)?,
+                self.risk_catalogue_report()?,
                 FileSpec::document(
                     "Catalogo_rischi_e_misure",
                     "Salva il catalogo dei rischi e delle misure",
                     format,
                 ),
+                CATALOGUE_SUBJECT,
             ),
             RiskDoc::Allegato => {
                 let code =
@@ -114,10 +116,21 @@ impl Store {
                     file_stem(comune.as_deref().unwrap_or(code))
                 );
                 (
-                    self.risk_annex_report(code, today)?,
+                    self.risk_annex_report(code)?,
                     FileSpec::document(&stem, "Salva l'allegato alla sezione 2.3 del PIAO", format),
+                    ANNEX_SUBJECT,
                 )
             }
-        })
+        };
+        let author = crate::documents::author(&self.conn)?;
+        let meta = meta(&author, &report.title, subject);
+        Ok((
+            Prepared {
+                doc: report,
+                format,
+                meta,
+            },
+            spec,
+        ))
     }
 }

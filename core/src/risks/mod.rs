@@ -346,8 +346,3 @@ impl MeasureState {
         }
     }
 }
-
-/// `today` as ISO, checked.
-pub(crate) fn check_today(today: &str) -> Result<String> {
-    iso_date("today", "Data di riferimento", today)
-}

@@ -2,7 +2,7 @@
 //! and the state (da avviare / in corso / attuata / non attuata, the last
 //! with its motivazione). A measure past a phase's planned date with no entry
 //! since, or past an indicator's date with its expected value not reached,
-//! is «in ritardo», against a `today` the caller passes.
+//! is «in ritardo», against the store's today.
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -85,9 +85,8 @@ impl Store {
         &mut self,
         adoption_id: i64,
         input: &MonitoringInput,
-        today: &str,
     ) -> Result<Adoption> {
-        let today = super::check_today(today)?;
+        let today = self.today().to_string();
         let date = check_date_field("date", "Data del monitoraggio", &input.date)?;
         if date > today {
             return Err(Error::validation(
@@ -171,30 +170,60 @@ impl Store {
     /// The adoptions late on `today` (of one comune, or all), by comune:
     /// a phase not monitored by its date, or an expected value not reached
     /// by its date (the rule of [`super::adoption::lateness`]).
-    pub fn risk_late(&self, istat: Option<&str>, today: &str) -> Result<Vec<LateAdoption>> {
-        let today = super::check_today(today)?;
+    pub fn risk_late(&self, istat: Option<&str>) -> Result<Vec<LateAdoption>> {
+        let today = self.today().to_string();
         let which = if istat.is_some() {
             "a.istat = ?1"
         } else {
             "?1 IS NULL"
         };
-        // The candidates: a phase's date or an indicator's date has passed.
+        // Every adoption not implemented, and whether a phase's date passed
+        // with no monitoring since (an index seek each). The indicators'
+        // dates are read below from each measure revision once, not parsed
+        // again in SQL for every adoption.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT a.id FROM risk_adoption a JOIN comune c ON c.istat = a.istat
+            "SELECT a.id, a.measure_id, a.revision,
+                    EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
+                       AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
+             FROM risk_adoption a JOIN comune c ON c.istat = a.istat
              JOIN risk_measure m ON m.id = a.measure_id
              WHERE {which} AND a.last_state <> 'attuata'
-               AND (EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
-                       AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
-                 OR EXISTS (SELECT 1 FROM risk_measure_revision r, json_each(r.data, '$.indicators') j
-                       WHERE r.measure_id = a.measure_id AND r.revision = a.revision
-                         AND json_extract(j.value, '$.target_date') < ?2))
              ORDER BY c.name_key, m.code"
         ))?;
-        let ids = stmt
-            .query_map(params![istat, today], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::new();
+        let rows = stmt
+            .query_map(params![istat, today], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    (r.get(1)?, r.get(2)?),
+                    r.get::<_, bool>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<(i64, (i64, i64), bool)>>>()?;
         let mut snapshots = super::adoption::Snapshots::new();
+        let mut ids = Vec::new();
+        for (id, key, phase_missed) in rows {
+            if !snapshots.contains_key(&key) {
+                let snap = super::catalogue::measure_revision(&self.conn, key.0, key.1)?;
+                snapshots.insert(key, (snap.title, snap.indicators));
+            }
+            let indicators = &snapshots[&key].1;
+            // Late by a phase, or possibly by an indicator whose date passed:
+            // then its last values decide (one query, no more).
+            let late = phase_missed
+                || (indicators
+                    .iter()
+                    .any(|i| i.target_date.as_str() < today.as_str())
+                    && !super::adoption::missed_targets(
+                        indicators,
+                        &super::adoption::entry_values(&self.conn, id)?,
+                        &today,
+                    )
+                    .is_empty());
+            if late {
+                ids.push(id);
+            }
+        }
+        let mut out = Vec::new();
         for id in ids {
             let a = super::adoption::get_adoption_with(&self.conn, id, &today, &mut snapshots)?;
             if !a.late {

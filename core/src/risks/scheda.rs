@@ -600,17 +600,26 @@ fn measure_items(
     items
 }
 
-/// The properties of a risks document (the institution is its author).
-pub fn meta(title: &str, subject: &str) -> Meta {
-    Meta::new(title, subject).keywords(["anticorruzione", "PIAO", "misure"])
-}
+/// The subjects of the risks documents (their files' properties).
+pub const SCHEDA_SUBJECT: &str = "Scheda misura di prevenzione della corruzione";
+pub const CATALOGUE_SUBJECT: &str = "Catalogo dei rischi e delle misure";
+pub const ANNEX_SUBJECT: &str = "Allegato alla sottosezione 2.3 del PIAO";
 
-/// A risks document in `format`, with its properties.
-fn rendered(r: &Document, format: Format, subject: &str) -> Result<Vec<u8>> {
-    Ok(render(r, format, &meta(&r.title, subject))?.bytes)
+/// The properties of a risks document, by `author` (see
+/// [`crate::documents::author`]).
+pub fn meta(author: &str, title: &str, subject: &str) -> Meta {
+    Meta::new(title, subject)
+        .by(author)
+        .keywords(["anticorruzione", "PIAO", "misure"])
 }
 
 impl Store {
+    /// A risks document in `format`, with its properties.
+    fn rendered(&self, r: &Document, format: Format, subject: &str) -> Result<Vec<u8>> {
+        let author = crate::documents::author(&self.conn)?;
+        Ok(render(r, format, &meta(&author, &r.title, subject))?.bytes)
+    }
+
     fn risk_sources(&self) -> Result<BTreeMap<String, String>> {
         Ok(self
             .risk_vocabulary()?
@@ -625,12 +634,7 @@ impl Store {
     }
 
     /// The scheda of a measure: of the catalogue, or as adopted by `istat`.
-    pub fn risk_scheda_report(
-        &self,
-        measure_id: i64,
-        istat: Option<&str>,
-        today: &str,
-    ) -> Result<Document> {
+    pub fn risk_scheda_report(&self, measure_id: i64, istat: Option<&str>) -> Result<Document> {
         let m = self.risk_measure(measure_id)?;
         let events = self.measure_events(&m)?;
         let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
@@ -647,7 +651,7 @@ impl Store {
                     .map_err(|_| {
                         crate::error::Error::not_found("Il comune non ha adottato questa misura.")
                     })?;
-                let a = self.risk_adoption(id, today)?;
+                let a = self.risk_adoption(id)?;
                 // The scheda as adopted is the comune's document.
                 header = comune_header(&a.comune);
                 own = Some(self.comune_ratings(code)?);
@@ -691,11 +695,10 @@ impl Store {
         &self,
         measure_id: i64,
         istat: Option<&str>,
-        today: &str,
         format: Format,
     ) -> Result<Vec<u8>> {
-        let r = self.risk_scheda_report(measure_id, istat, today)?;
-        rendered(&r, format, "Scheda misura di prevenzione della corruzione")
+        let r = self.risk_scheda_report(measure_id, istat)?;
+        self.rendered(&r, format, SCHEDA_SUBJECT)
     }
 
     /// The landscape risk register rows, grouped by area.
@@ -762,11 +765,11 @@ impl Store {
 
     /// The whole catalogue: a table of contents, the measures grouped by area
     /// (general measures first), the landscape risk register.
-    pub fn risk_catalogue_report(&self, today: &str) -> Result<Document> {
+    pub fn risk_catalogue_report(&self) -> Result<Document> {
         let v = self.risk_vocabulary()?;
         let measures = self.risk_measures(&CatalogueFilter::default())?;
         let figures: BTreeMap<i64, (i64, i64)> = self
-            .risk_measure_figures(today)?
+            .risk_measure_figures()?
             .into_iter()
             .map(|f| (f.measure_id, (f.adopted, f.implemented)))
             .collect();
@@ -852,16 +855,17 @@ impl Store {
         })
     }
 
-    pub fn risk_catalogue_document(&self, today: &str, format: Format) -> Result<Vec<u8>> {
-        let r = self.risk_catalogue_report(today)?;
-        rendered(&r, format, "Catalogo dei rischi e delle misure")
+    pub fn risk_catalogue_document(&self, format: Format) -> Result<Vec<u8>> {
+        let r = self.risk_catalogue_report()?;
+        self.rendered(&r, format, CATALOGUE_SUBJECT)
     }
 
     /// A comune's annex to section 2.3 «Rischi corruttivi e trasparenza» of
     /// its PIAO: context, adopted measures, the risk register of the events
     /// they treat (with the comune's own levels where it rated them).
-    pub fn risk_annex_report(&self, istat: &str, today: &str) -> Result<Document> {
-        let plan = self.risk_plan(istat, today)?;
+    pub fn risk_annex_report(&self, istat: &str) -> Result<Document> {
+        let plan = self.risk_plan(istat)?;
+        let today = self.today().to_string();
         let c = &plan.context;
         let mut items = vec![
             h(1, ANNEX_TITLE, false),
@@ -872,7 +876,7 @@ impl Store {
             ))]),
             Block::paragraph(vec![sp(format!(
                 "Situazione delle misure al {}",
-                crate::text::date_it(today)
+                crate::text::date_it(&today)
             ))]),
             h(2, "Contesto organizzativo", false),
             Block::Fields(vec![
@@ -994,8 +998,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn risk_annex(&self, istat: &str, today: &str, format: Format) -> Result<Vec<u8>> {
-        let r = self.risk_annex_report(istat, today)?;
-        rendered(&r, format, "Allegato alla sottosezione 2.3 del PIAO")
+    pub fn risk_annex(&self, istat: &str, format: Format) -> Result<Vec<u8>> {
+        let r = self.risk_annex_report(istat)?;
+        self.rendered(&r, format, ANNEX_SUBJECT)
     }
 }

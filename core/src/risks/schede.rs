@@ -55,6 +55,8 @@ pub struct SchedaItem {
 pub struct SchedeJob {
     pub format: Format,
     pub items: Vec<SchedaItem>,
+    /// The documents' author, read with their data.
+    pub author: String,
 }
 
 impl BatchSource for SchedeJob {
@@ -73,7 +75,11 @@ impl BatchSource for SchedeJob {
     }
 
     fn render(&self, item: &SchedaItem) -> Result<Vec<u8>> {
-        let meta = super::scheda::meta(&item.report.title, &item.report.title);
+        let meta = super::scheda::meta(
+            &self.author,
+            &item.report.title,
+            super::scheda::SCHEDA_SUBJECT,
+        );
         Ok(crate::documents::render(&item.report, self.format, &meta)?.bytes)
     }
 }
@@ -98,14 +104,13 @@ impl SchedeJob {
 
 impl Store {
     /// The schede of a batch, read from the archive: every measure adopted
-    /// by `istat`, or `measure_id` for every comune that adopted it (`today`:
-    /// the date lateness is measured at). Their file names are distinct
+    /// by `istat`, or `measure_id` for every comune that adopted it (lateness
+    /// measured on the store's today). Their file names are distinct
     /// within the batch (the ISTAT code is added to a repeated one).
     pub fn risk_schede_job(
         &self,
         measure_id: Option<i64>,
         istat: Option<&str>,
-        today: &str,
         format: Format,
     ) -> Result<SchedeJob> {
         let rows = self.risk_schede_items(measure_id, istat)?;
@@ -129,7 +134,7 @@ impl Store {
             .zip(names)
             .map(|((measure_id, istat, code, comune), file_name)| {
                 Ok(SchedaItem {
-                    report: self.risk_scheda_report(measure_id, Some(&istat), today)?,
+                    report: self.risk_scheda_report(measure_id, Some(&istat))?,
                     measure_id,
                     istat,
                     comune,
@@ -138,7 +143,11 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(SchedeJob { format, items })
+        Ok(SchedeJob {
+            format,
+            items,
+            author: crate::documents::author(&self.conn)?,
+        })
     }
 
     /// Records the schede a batch wrote in the register, in one transaction
@@ -156,14 +165,13 @@ impl Store {
         &mut self,
         measure_id: Option<i64>,
         istat: Option<&str>,
-        today: &str,
         format: Format,
         folder: &Path,
         on_existing: OnExisting,
         progress: &(dyn Fn(Progress) + Sync),
         cancel: &CancelToken,
     ) -> Result<BatchReport> {
-        let job = self.risk_schede_job(measure_id, istat, today, format)?;
+        let job = self.risk_schede_job(measure_id, istat, format)?;
         let done = job.run(folder, on_existing, progress, cancel)?;
         self.record_risk_schede(&job, done)
     }

@@ -255,6 +255,121 @@ pub(super) fn issue_for_event(
     )
 }
 
+/// Numbers the attestati of every present participant of an event who has
+/// none yet, in name order (inside the caller's transaction, which makes the
+/// numbers gapless and unique). `progress(done, total)` returning false
+/// cancels before the next one.
+pub(super) fn number_event(
+    tx: &Connection,
+    op: &str,
+    event_id: i64,
+    on: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<CertificateBatch> {
+    get_event(tx, event_id)?;
+    let ids: Vec<(i64, bool)> = tx
+        .prepare(
+            "SELECT a.participant_id, EXISTS (SELECT 1 FROM training_certificate c WHERE c.kind = 'evento'
+                AND c.event_id = a.event_id AND c.participant_id = a.participant_id AND c.annulled_at IS NULL)
+             FROM training_attendance a JOIN training_participant p ON p.id = a.participant_id
+             WHERE a.event_id = ?1 AND a.present = 1 ORDER BY p.name_key, p.id",
+        )?
+        .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let todo: Vec<i64> = ids
+        .iter()
+        .filter(|(_, has)| !has)
+        .map(|(id, _)| *id)
+        .collect();
+    let already = ids.len() - todo.len();
+    if todo.is_empty() {
+        return Err(Error::conflict(
+            if ids.is_empty() {
+                "Nessun partecipante risulta presente a questo evento: registrare prima le presenze.".to_string()
+            } else {
+                format!("Tutti i presenti ({}) hanno già l'attestato.", ids.len())
+            },
+            None,
+        ));
+    }
+    let mut issued = Vec::with_capacity(todo.len());
+    for (i, pid) in todo.iter().enumerate() {
+        if !progress(i, todo.len()) {
+            return Err(Error::Cancelled {
+                message: "Rilascio degli attestati annullato: nessun attestato è stato registrato."
+                    .into(),
+            });
+        }
+        issued.push(issue_for_event(tx, op, event_id, *pid, on)?);
+    }
+    progress(todo.len(), todo.len());
+    Ok(CertificateBatch { issued, already })
+}
+
+/// Takes back attestati numbered by a batch whose files were not all saved
+/// (inside the caller's transaction): deleted while they are still the last
+/// numbers of their year, so that the next attestati take those numbers
+/// again without a gap; annulled with `reason` if a later number was given
+/// meanwhile, so that no number is ever given twice.
+pub(super) fn withdraw(
+    tx: &Connection,
+    op: &str,
+    issued: &[Certificate],
+    reason: &str,
+) -> Result<()> {
+    // The highest number first: each one deleted frees the one before it.
+    let mut issued: Vec<&Certificate> = issued.iter().collect();
+    issued.sort_by_key(|c| std::cmp::Reverse((c.year, c.number)));
+    for c in issued {
+        let later: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM training_certificate WHERE year = ?1 AND number > ?2)",
+            params![c.year, c.number],
+            |r| r.get(0),
+        )?;
+        if later {
+            annul(tx, op, c.id, reason)?;
+        } else {
+            tx.execute("DELETE FROM training_certificate WHERE id = ?1", [c.id])?;
+            audit::record(
+                tx,
+                op,
+                "withdraw",
+                "training_certificate",
+                &c.label,
+                Some(&serde_json::to_value(c)?),
+                None,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Annuls an attestato (inside the caller's transaction), with its audit row.
+fn annul(tx: &Connection, op: &str, id: i64, reason: &str) -> Result<Certificate> {
+    let before = get_certificate(tx, id)?;
+    if before.annulled_at.is_some() {
+        return Err(Error::conflict(
+            format!("L'attestato n. {} è già annullato.", before.label),
+            None,
+        ));
+    }
+    tx.execute(
+        "UPDATE training_certificate SET annulled_at = ?2, annul_reason = ?3 WHERE id = ?1",
+        params![id, crate::db::version::now_utc(), reason],
+    )?;
+    let after = get_certificate(tx, id)?;
+    audit::record(
+        tx,
+        op,
+        "annul",
+        "training_certificate",
+        &after.label,
+        Some(&serde_json::to_value(&before)?),
+        Some(&serde_json::to_value(&after)?),
+    )?;
+    Ok(after)
+}
+
 /// What a batch did.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -327,41 +442,7 @@ impl Store {
     ) -> Result<CertificateBatch> {
         self.held_event(event_id)?;
         let on = self.issue_date(issued_on)?;
-        self.action(|tx, op| {
-            get_event(tx, event_id)?;
-            let ids: Vec<(i64, bool)> = tx
-                .prepare(
-                    "SELECT a.participant_id, EXISTS (SELECT 1 FROM training_certificate c WHERE c.kind = 'evento'
-                        AND c.event_id = a.event_id AND c.participant_id = a.participant_id AND c.annulled_at IS NULL)
-                     FROM training_attendance a JOIN training_participant p ON p.id = a.participant_id
-                     WHERE a.event_id = ?1 AND a.present = 1 ORDER BY p.name_key, p.id",
-                )?
-                .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let todo: Vec<i64> = ids.iter().filter(|(_, has)| !has).map(|(id, _)| *id).collect();
-            let already = ids.len() - todo.len();
-            if todo.is_empty() {
-                return Err(Error::conflict(
-                    if ids.is_empty() {
-                        "Nessun partecipante risulta presente a questo evento: registrare prima le presenze.".to_string()
-                    } else {
-                        format!("Tutti i presenti ({}) hanno già l'attestato.", ids.len())
-                    },
-                    None,
-                ));
-            }
-            let mut issued = Vec::with_capacity(todo.len());
-            for (i, pid) in todo.iter().enumerate() {
-                if !progress(i, todo.len()) {
-                    return Err(Error::Cancelled {
-                        message: "Rilascio degli attestati annullato: nessun attestato è stato registrato.".into(),
-                    });
-                }
-                issued.push(issue_for_event(tx, op, event_id, *pid, on)?);
-            }
-            progress(todo.len(), todo.len());
-            Ok(CertificateBatch { issued, already })
-        })
+        self.action(|tx, op| number_event(tx, op, event_id, on, progress))
     }
 
     /// The yearly summary attestato of all the hours of `ref_year`, dated
@@ -453,30 +534,6 @@ impl Store {
             reason,
             crate::text::Rule::lines(2000),
         )?;
-        let reason = reason.as_str();
-        self.action(|tx, op| {
-            let before = get_certificate(tx, id)?;
-            if before.annulled_at.is_some() {
-                return Err(Error::conflict(
-                    format!("L'attestato n. {} è già annullato.", before.label),
-                    None,
-                ));
-            }
-            tx.execute(
-                "UPDATE training_certificate SET annulled_at = ?2, annul_reason = ?3 WHERE id = ?1",
-                params![id, crate::db::version::now_utc(), reason],
-            )?;
-            let after = get_certificate(tx, id)?;
-            audit::record(
-                tx,
-                op,
-                "annul",
-                "training_certificate",
-                &after.label,
-                Some(&serde_json::to_value(&before)?),
-                Some(&serde_json::to_value(&after)?),
-            )?;
-            Ok(after)
-        })
+        self.action(|tx, op| annul(tx, op, id, &reason))
     }
 }

@@ -2,14 +2,14 @@
 //! partecipazione of one event (a framed page of centred lines) and the
 //! yearly summary of all hours (the table of the events), each with its
 //! register number, its signatory and the signature's formula, and its
-//! verification code at the foot of every page; the batch of an event renders
-//! inside the same transaction that numbers it, so a cancelled batch leaves
-//! neither numbers nor files.
+//! verification code at the foot of every page. The batch of an event is
+//! numbered in one short transaction and rendered after it (see
+//! `attestati_batch.rs`).
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 
-use super::attestati::{get_certificate, issue_for_event, Certificate};
+use super::attestati::{get_certificate, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
 use crate::documents::element::{Custom, Decoration, Fill};
@@ -19,7 +19,7 @@ use crate::documents::model::{
 };
 use crate::documents::{Format, Meta, Prepared};
 use crate::error::{Error, Result};
-use crate::{audit, Store};
+use crate::Store;
 
 const FRAME: Rgb = Rgb(23, 50, 77);
 const GREY: Rgb = Rgb(70, 70, 70);
@@ -484,6 +484,7 @@ pub(crate) fn prepare(conn: &Connection, c: &Certificate) -> Result<(Prepared, S
             c.label, c.verification
         ),
     )
+    .by(crate::documents::author(conn)?)
     .keywords(["Comunità di Pratiche", "attestato", "formazione"]);
     let job = Prepared {
         doc: report,
@@ -491,11 +492,6 @@ pub(crate) fn prepare(conn: &Connection, c: &Certificate) -> Result<(Prepared, S
         meta,
     };
     Ok((job, file_name(c)))
-}
-
-pub(crate) fn render(conn: &Connection, c: &Certificate) -> Result<(Vec<u8>, String)> {
-    let (job, name) = prepare(conn, c)?;
-    Ok((job.render()?.bytes, name))
 }
 
 impl Store {
@@ -522,63 +518,20 @@ impl Store {
     }
 
     /// Issues and renders the attestati of every present participant of an
-    /// event without one: numbers and PDFs in one transaction. `progress`
-    /// returning false cancels: nothing is numbered, nothing is returned.
+    /// event without one: numbered in one short transaction, rendered after
+    /// it. `progress` returning false cancels: nothing is numbered. If a PDF
+    /// cannot be made, the numbers are taken back (see
+    /// [`Store::record_event_certificates`]) and nothing is returned.
     pub fn issue_event_certificates_pdf(
         &mut self,
         event_id: i64,
         issued_on: &str,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
-        self.held_event(event_id)?;
-        let issued = self.issue_date(issued_on)?;
-        self.action(|tx, op| issue_and_render(tx, op, event_id, issued, progress))
-    }
-}
-
-/// Issues and renders the attestati of an event's present participants
-/// without one, inside the caller's transaction (see
-/// [`Store::issue_event_certificates_pdf`]): the PDFs and their file names.
-pub(super) fn issue_and_render(
-    tx: &Connection,
-    op: &str,
-    event_id: i64,
-    issued: NaiveDate,
-    progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Vec<(Certificate, Vec<u8>, String)>> {
-    get_event(tx, event_id)?;
-    let todo: Vec<i64> = tx
-        .prepare(
-            "SELECT a.participant_id FROM training_attendance a JOIN training_participant p ON p.id = a.participant_id
-             WHERE a.event_id = ?1 AND a.present = 1 AND NOT EXISTS (SELECT 1 FROM training_certificate c
-                WHERE c.kind = 'evento' AND c.event_id = a.event_id AND c.participant_id = a.participant_id AND c.annulled_at IS NULL)
-             ORDER BY p.name_key, p.id",
-        )?
-        .query_map([event_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if todo.is_empty() {
-        return Err(Error::conflict("Nessun presente è ancora senza attestato: registrare le presenze, o ristampare dal registro gli attestati già rilasciati.", None));
-    }
-    let mut out = Vec::with_capacity(todo.len());
-    for (i, pid) in todo.iter().enumerate() {
-        if !progress(i, todo.len()) {
-            return Err(Error::Cancelled { message: "Rilascio degli attestati annullato: nessun attestato è stato numerato né salvato.".into() });
+        let job = self.event_certificates_job(event_id, issued_on, progress)?;
+        match job.render_all() {
+            Ok(out) => Ok(out),
+            Err(e) => Err(self.take_back(&job.issued(), e)),
         }
-        let c = issue_for_event(tx, op, event_id, *pid, issued)?;
-        let (bytes, name) = render(tx, &c)?;
-        out.push((c, bytes, name));
     }
-    progress(todo.len(), todo.len());
-    audit::record(
-        tx,
-        op,
-        "issue_batch",
-        "training_event",
-        &event_id.to_string(),
-        None,
-        Some(
-            &serde_json::json!({ "attestati": out.iter().map(|(c, _, _)| c.label.clone()).collect::<Vec<_>>() }),
-        ),
-    )?;
-    Ok(out)
 }

@@ -8,10 +8,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::calendar::{holiday, month_name, month_weeks, MONTHS, WEEKDAYS};
 use super::{Event, EventQuery};
+use crate::documents::element::{drawn_texts, Custom, Element};
 use crate::documents::lines::fit_text;
 use crate::documents::model::{
-    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
-    Table,
+    Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Shape, Span, Style, Table,
 };
 use crate::documents::{render, Format, Meta};
 use crate::error::{Error, Result};
@@ -167,10 +167,55 @@ fn rejoin(lines: &[String], original: &str) -> String {
     out
 }
 
-/// The month grid of one month: a whole A4 landscape page.
-pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
-    let size = PageSize::A4Landscape;
-    let (w, h) = size.content();
+/// The month grid of one month, an element that takes the whole of its
+/// page (A4 landscape in the calendar).
+#[derive(Debug)]
+pub struct MonthGrid {
+    pub year: i32,
+    pub month: u32,
+    pub events: Vec<Event>,
+}
+
+impl Element for MonthGrid {
+    fn height(&self, _width: f32, room: f32) -> f32 {
+        room.max(1.0)
+    }
+
+    fn draw(&self, w: f32, h: f32) -> Vec<Shape> {
+        month_shapes(self.year, self.month, &self.events, w, h)
+    }
+
+    fn fallback(&self) -> Vec<Block> {
+        let (w, h) = PageSize::A4Landscape.content();
+        drawn_texts(&self.draw(w, h))
+    }
+}
+
+/// The one-page overview of a year, an element that takes the whole of its
+/// page (see [`year_shapes`]).
+#[derive(Debug)]
+pub struct YearOverview {
+    pub year: i32,
+    pub events: Vec<Event>,
+}
+
+impl Element for YearOverview {
+    fn height(&self, _width: f32, room: f32) -> f32 {
+        room.max(1.0)
+    }
+
+    fn draw(&self, w: f32, h: f32) -> Vec<Shape> {
+        year_shapes(self.year, &self.events, w, h)
+    }
+
+    fn fallback(&self) -> Vec<Block> {
+        let (w, h) = PageSize::A4Landscape.content();
+        drawn_texts(&self.draw(w, h))
+    }
+}
+
+/// The shapes of a month grid in an area `w` × `h`.
+fn month_shapes(year: i32, month: u32, events: &[Event], w: f32, h: f32) -> Vec<Shape> {
     let mut shapes = Vec::new();
     let title = format!(
         "Calendario della formazione – {}",
@@ -336,7 +381,7 @@ pub fn month_drawing(year: i32, month: u32, events: &[Event]) -> Drawing {
             }
         }
     }
-    Drawing { size, shapes }
+    shapes
 }
 
 fn where_of(e: &Event) -> String {
@@ -510,7 +555,12 @@ pub fn calendar_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Docu
     let period = period_text(from, to);
     let mut items = Vec::new();
     for (y, m) in months(from, to) {
-        items.push(Block::Drawing(month_drawing(y, m, events)));
+        items.push(Block::page_break(Some(PageSize::A4Landscape)));
+        items.push(Block::Element(Custom::new(MonthGrid {
+            year: y,
+            month: m,
+            events: events.to_vec(),
+        })));
     }
     items.push(Block::page_break(None));
     items.extend(programme_items(events, &period));
@@ -539,9 +589,7 @@ pub fn programme_report(events: &[Event], from: NaiveDate, to: NaiveDate) -> Doc
 /// The one-page overview of a year: twelve small months in three columns
 /// (wide enough for a day and its number of events at 8 pt), the days with
 /// events boxed in bold (with their number of events), holidays shaded.
-pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
-    let size = PageSize::A4Landscape;
-    let (w, h) = size.content();
+fn year_shapes(year: i32, events: &[Event], w: f32, h: f32) -> Vec<Shape> {
     let mut shapes = Vec::new();
     let active: Vec<&Event> = events.iter().filter(|e| e.state != "annullato").collect();
     shapes.push(Shape::Text {
@@ -677,7 +725,7 @@ pub fn year_drawing(year: i32, events: &[Event]) -> Drawing {
             }
         }
     }
-    Drawing { size, shapes }
+    shapes
 }
 
 pub fn year_report(events: &[Event], year: i32) -> Document {
@@ -686,7 +734,10 @@ pub fn year_report(events: &[Event], year: i32) -> Document {
         title: format!("Quadro annuale della formazione {year}"),
         header: header(&format!("Quadro annuale {year}")),
         size: PageSize::A4Landscape,
-        blocks: vec![Block::Drawing(year_drawing(year, events))],
+        blocks: vec![Block::Element(Custom::new(YearOverview {
+            year,
+            events: events.to_vec(),
+        }))],
     }
 }
 
@@ -815,7 +866,7 @@ impl Store {
             doc,
             format,
             report,
-            author: crate::db::kv::operator_name(&self.conn)?,
+            author: crate::documents::author(&self.conn)?,
             from: f,
             to: t,
         })

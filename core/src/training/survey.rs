@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{label, MODES};
 use crate::db::version::check_version;
+use crate::documents::element::{drawn_texts, Custom, Element};
 use crate::documents::model::{
-    Block, Cell, CellAlign, Column, Document, Drawing, PageSize, Rgb, Row, Shape, Span, Style,
-    Table,
+    Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Shape, Span, Style, Table,
 };
 use crate::documents::{Format, Meta, Prepared};
 use crate::error::{Error, Result};
@@ -130,6 +130,96 @@ fn get_survey(conn: &rusqlite::Connection, istat: &str, year: i32) -> Result<Opt
         needs,
         updated_at,
     }))
+}
+
+/// The bar chart of a survey's ranking: each area's weighted score, laid
+/// out by the composer after the table (on the next page if it does not fit).
+#[derive(Debug)]
+struct SurveyChart {
+    year: i32,
+    surveys: i64,
+    rows: Vec<RankRow>,
+}
+
+impl Element for SurveyChart {
+    fn height(&self, _width: f32, _room: f32) -> f32 {
+        52.0 + 26.0 * self.rows.len() as f32 + 4.0
+    }
+
+    fn draw(&self, w: f32, _h: f32) -> Vec<Shape> {
+        let max = self.rows.iter().map(|x| x.score).max().unwrap_or(0).max(1) as f32;
+        let mut shapes = vec![Shape::Text {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h: 18.0,
+            text: format!(
+                "Fabbisogni formativi {}: aree in ordine di priorità pesata",
+                self.year
+            ),
+            size: 13.0,
+            bold: true,
+            italic: false,
+            align: CellAlign::Left,
+            color: Rgb(0, 0, 0),
+        }];
+        shapes.push(Shape::Text { x: 0.0, y: 20.0, w, h: 24.0, text: format!("Punteggio = somma, sulle {} schede, della priorità (1–5) moltiplicata per il personale interessato (personale non indicato: una persona). Il numero a destra di ogni barra è il punteggio.", self.surveys), size: 8.5, bold: false, italic: true, align: CellAlign::Left, color: Rgb(70, 70, 70) });
+        let label_w = 170.0;
+        let bar_x = label_w + 8.0;
+        let bar_w = w - bar_x - 50.0;
+        let mut y = 52.0;
+        for row in &self.rows {
+            shapes.push(Shape::Text {
+                x: 0.0,
+                y: y + 2.0,
+                w: label_w,
+                h: 22.0,
+                text: row.theme.clone(),
+                size: 9.0,
+                bold: false,
+                italic: false,
+                align: CellAlign::Right,
+                color: Rgb(0, 0, 0),
+            });
+            let len = bar_w * row.score as f32 / max;
+            if len > 0.0 {
+                shapes.push(Shape::Rect {
+                    x: bar_x,
+                    y: y + 2.0,
+                    w: len,
+                    h: 14.0,
+                    fill: Some(Rgb(60, 90, 130)),
+                    stroke: Some((Rgb(0, 0, 0), 0.5)),
+                });
+            }
+            shapes.push(Shape::Text {
+                x: bar_x + len + 4.0,
+                y: y + 3.5,
+                w: 46.0,
+                h: 12.0,
+                text: crate::text::thousands(row.score),
+                size: 9.0,
+                bold: true,
+                italic: false,
+                align: CellAlign::Left,
+                color: Rgb(0, 0, 0),
+            });
+            y += 26.0;
+        }
+        shapes.push(Shape::Line {
+            x1: bar_x,
+            y1: 48.0,
+            x2: bar_x,
+            y2: y,
+            width: 0.8,
+            color: Rgb(0, 0, 0),
+        });
+        shapes
+    }
+
+    fn fallback(&self) -> Vec<Block> {
+        drawn_texts(&self.draw(PageSize::A4Portrait.content().0, 0.0))
+    }
 }
 
 impl Store {
@@ -369,71 +459,6 @@ impl Store {
             italic: false,
         };
         let size = PageSize::A4Portrait;
-        let (w, _) = size.content();
-        let max = r.rows.iter().map(|x| x.score).max().unwrap_or(0).max(1) as f32;
-        let mut shapes = vec![Shape::Text {
-            x: 0.0,
-            y: 0.0,
-            w,
-            h: 18.0,
-            text: format!("Fabbisogni formativi {year}: aree in ordine di priorità pesata"),
-            size: 13.0,
-            bold: true,
-            italic: false,
-            align: CellAlign::Left,
-            color: Rgb(0, 0, 0),
-        }];
-        shapes.push(Shape::Text { x: 0.0, y: 20.0, w, h: 24.0, text: format!("Punteggio = somma, sulle {} schede, della priorità (1–5) moltiplicata per il personale interessato (personale non indicato: una persona). Il numero a destra di ogni barra è il punteggio.", r.surveys), size: 8.5, bold: false, italic: true, align: CellAlign::Left, color: Rgb(70, 70, 70) });
-        let label_w = 170.0;
-        let bar_x = label_w + 8.0;
-        let bar_w = w - bar_x - 50.0;
-        let mut y = 52.0;
-        for row in &r.rows {
-            shapes.push(Shape::Text {
-                x: 0.0,
-                y: y + 2.0,
-                w: label_w,
-                h: 22.0,
-                text: row.theme.clone(),
-                size: 9.0,
-                bold: false,
-                italic: false,
-                align: CellAlign::Right,
-                color: Rgb(0, 0, 0),
-            });
-            let len = bar_w * row.score as f32 / max;
-            if len > 0.0 {
-                shapes.push(Shape::Rect {
-                    x: bar_x,
-                    y: y + 2.0,
-                    w: len,
-                    h: 14.0,
-                    fill: Some(Rgb(60, 90, 130)),
-                    stroke: Some((Rgb(0, 0, 0), 0.5)),
-                });
-            }
-            shapes.push(Shape::Text {
-                x: bar_x + len + 4.0,
-                y: y + 3.5,
-                w: 46.0,
-                h: 12.0,
-                text: crate::text::thousands(row.score),
-                size: 9.0,
-                bold: true,
-                italic: false,
-                align: CellAlign::Left,
-                color: Rgb(0, 0, 0),
-            });
-            y += 26.0;
-        }
-        shapes.push(Shape::Line {
-            x1: bar_x,
-            y1: 48.0,
-            x2: bar_x,
-            y2: y,
-            width: 0.8,
-            color: Rgb(0, 0, 0),
-        });
         let table = Table {
             columns: vec![
                 Column {
@@ -534,7 +559,12 @@ impl Store {
                     bold: false,
                     italic: true,
                 }]),
-                Block::Drawing(Drawing { size, shapes }),
+                Block::Space(12.0),
+                Block::Element(Custom::new(SurveyChart {
+                    year,
+                    surveys: r.surveys,
+                    rows: r.rows.clone(),
+                })),
             ],
         };
         self.survey_job(report)
@@ -545,7 +575,7 @@ impl Store {
             report.title.clone(),
             "Comunità di Pratiche – rilevazione dei fabbisogni formativi",
         )
-        .by(crate::db::kv::operator_name(&self.conn)?)
+        .by(crate::documents::author(&self.conn)?)
         .keywords(["Comunità di Pratiche", "formazione", "fabbisogni"]);
         Ok(Prepared {
             doc: report,

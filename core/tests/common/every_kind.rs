@@ -7,9 +7,7 @@
 
 use cdp_core::adhesion::documents::DOC_KINDS;
 use cdp_core::documents::Format;
-use cdp_core::risks::{
-    AdoptionAdjust, CatalogueFilter, ContextInput, MeasureState, MonitoringInput,
-};
+use cdp_core::risks::{CatalogueFilter, ContextInput, MeasureState, MonitoringInput};
 use cdp_core::training::documents::CalendarDoc;
 use cdp_core::training::participants::ParticipantInput;
 use cdp_core::training::survey::{NeedInput, SurveyInput};
@@ -21,6 +19,8 @@ use super::registry::ReferentBuilder;
 use super::training::event;
 
 pub const TODAY: &str = "2027-05-15";
+/// The operator named in the settings: every document's author.
+pub const OPERATOR: &str = "Anna Operatrice";
 
 /// The comuni of the acts: a small one, the capoluogo and two long names.
 pub const COMUNI: [(&str, &str); 4] = [
@@ -56,6 +56,7 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
     let mut s = super::store();
     let mut st = s.settings().unwrap();
     st.signatory_name = "Maria Rossi".into();
+    st.operator_name = OPERATOR.into();
     s.save_settings(&st).unwrap();
     let mut out = Vec::new();
 
@@ -77,7 +78,9 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         }
     }
 
-    // Risks: the scheda misura (catalogue, adopted), the catalogue, the annex.
+    // Risks: the scheda misura (catalogue, adopted), the catalogue, the annex,
+    // on the store's today.
+    super::set_today(&mut s, TODAY);
     let m = s
         .risk_measures(&CatalogueFilter {
             general: Some(false),
@@ -102,14 +105,8 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         },
     )
     .unwrap();
-    s.adopt_risk_measures(
-        std::slice::from_ref(&istat),
-        &[m.id],
-        &AdoptionAdjust::default(),
-        "2027-01-10",
-    )
-    .unwrap();
-    let a = s.risk_plan(&istat, TODAY).unwrap().adoptions[0].clone();
+    super::risks::adopt_on(&mut s, "2027-01-10", std::slice::from_ref(&istat), &[m.id]);
+    let a = s.risk_plan(&istat).unwrap().adoptions[0].clone();
     s.record_risk_monitoring(
         a.id,
         &MonitoringInput {
@@ -123,30 +120,25 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
                 .collect(),
             version: None,
         },
-        TODAY,
     )
     .unwrap();
     for (fmt, k) in [(Format::Pdf, Kind::Pdf), (Format::Docx, Kind::Docx)] {
         out.push((
             "scheda_catalogo".into(),
             k,
-            s.risk_scheda(m.id, None, TODAY, fmt).unwrap(),
+            s.risk_scheda(m.id, None, fmt).unwrap(),
         ));
         out.push((
             "scheda_adottata".into(),
             k,
-            s.risk_scheda(m.id, Some(&istat), TODAY, fmt).unwrap(),
+            s.risk_scheda(m.id, Some(&istat), fmt).unwrap(),
         ));
         out.push((
             "catalogo".into(),
             k,
-            s.risk_catalogue_document(TODAY, fmt).unwrap(),
+            s.risk_catalogue_document(fmt).unwrap(),
         ));
-        out.push((
-            "allegato_2_3".into(),
-            k,
-            s.risk_annex(&istat, TODAY, fmt).unwrap(),
-        ));
+        out.push(("allegato_2_3".into(), k, s.risk_annex(&istat, fmt).unwrap()));
     }
 
     // The comune's sottosezione 2.3 of the PIAO (its data in part: the rest
@@ -162,7 +154,7 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         },
     )
     .unwrap();
-    let (section, _) = s.piao_section(&istat, TODAY).unwrap();
+    let (section, _) = s.piao_section(&istat).unwrap();
     let relazione = s.piao_relazione_document(&istat, 2027).unwrap();
     for (fmt, k) in [(Format::Pdf, Kind::Pdf), (Format::Docx, Kind::Docx)] {
         out.push((

@@ -82,3 +82,13 @@ pub fn rating(levels: [Level; 6], overall: Level) -> Rating {
         prudence_reason: String::new(),
     }
 }
+
+/// Adopts measures for comuni on `date` (the store's today for that one
+/// action), then gives the store back its clock.
+pub fn adopt_on(s: &mut Store, date: &str, istat: &[String], measures: &[i64]) {
+    let clock = cdp_core::Clock::Fixed(s.today());
+    super::set_today(s, date);
+    s.adopt_risk_measures(istat, measures, &AdoptionAdjust::default())
+        .unwrap();
+    s.set_clock(clock);
+}

@@ -203,3 +203,86 @@ fn attestati_go_through_the_batch_writer_and_the_register() {
         1
     );
 }
+
+#[test]
+fn a_batch_whose_file_cannot_be_written_takes_its_numbers_back() {
+    use cdp_core::documents::batch::OnExisting;
+    use cdp_core::job::CancelToken;
+    let (mut s, ev, _) = setup(6);
+    let dir = tempfile::tempdir().unwrap();
+    // The third attestato's name is taken by a folder: it cannot be replaced.
+    let third = "Attestato_2027-0003_partecipazione_Persona_002.pdf";
+    std::fs::create_dir(dir.path().join(third)).unwrap();
+    let err = s
+        .issue_event_certificates_to(
+            ev,
+            "2027-03-10",
+            dir.path(),
+            OnExisting::Replace,
+            &|_| {},
+            &CancelToken::new(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "io", "{err}");
+    // Numbered in their own transaction, then taken back: no attestato, no
+    // file but the folder that was there, nothing registered.
+    assert_eq!(
+        common::count(&s, "SELECT count(*) FROM training_certificate"),
+        0
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, [third]);
+    assert!(s.documents(None).unwrap().is_empty());
+    // The numbers are given again, without a gap.
+    let c = s
+        .issue_event_certificates(ev, "2027-03-10", &mut |_, _| true)
+        .unwrap();
+    assert_eq!(c.issued[0].label, "2027/0001");
+    assert_eq!(c.issued.len(), 5);
+}
+
+#[test]
+fn numbers_given_after_a_failed_batch_are_never_given_twice() {
+    let (mut s, ev, _) = setup(6);
+    // Numbered (1–5) and read; the files are not yet written.
+    let job = s
+        .event_certificates_job(ev, "2027-03-10", &mut |_, _| true)
+        .unwrap();
+    assert_eq!(job.issued().len(), 5);
+    // Meanwhile another attestato takes number 6.
+    let late = s
+        .add_training_participant(&ParticipantInput {
+            full_name: "Persona Tarda".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    s.set_training_attendance(ev, late.id, true, 180).unwrap();
+    let sixth = s
+        .issue_event_certificate(ev, late.id, "2027-03-10")
+        .unwrap();
+    assert_eq!(sixth.label, "2027/0006");
+    // The batch fails: its numbers cannot be taken back without a gap, so
+    // they are annulled, with the reason.
+    let err = s
+        .record_event_certificates(&job, Err(cdp_core::Error::io("disco pieno")))
+        .unwrap_err();
+    assert_eq!(err.code(), "io");
+    for c in job.issued() {
+        let now = s.certificate(c.id).unwrap();
+        assert!(now.annulled_at.is_some(), "{}", now.label);
+        assert!(now.annul_reason.unwrap().contains("Rilascio interrotto"));
+    }
+    assert!(s.certificate(sixth.id).unwrap().annulled_at.is_none());
+    // The five present get new numbers after the sixth.
+    let again = s
+        .issue_event_certificates(ev, "2027-03-10", &mut |_, _| true)
+        .unwrap();
+    let labels: Vec<_> = again.issued.iter().map(|c| c.label.clone()).collect();
+    assert_eq!(
+        labels,
+        (7..=11).map(|n| format!("2027/{n:04}")).collect::<Vec<_>>()
+    );
+}

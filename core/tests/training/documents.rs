@@ -79,9 +79,16 @@ fn month_grid_readable_and_cut_by_width() {
             ..Default::default()
         })
         .unwrap();
-    let d = cdp_core::training::documents::month_drawing(2027, 3, &events);
+    use cdp_core::documents::element::Element;
+    let (w, h) = cdp_core::documents::model::PageSize::A4Landscape.content();
+    let shapes = cdp_core::training::documents::MonthGrid {
+        year: 2027,
+        month: 3,
+        events,
+    }
+    .draw(w, h);
     let mut seen = 0;
-    for sh in &d.shapes {
+    for sh in &shapes {
         if let Shape::Text {
             text, size, w, h, ..
         } = sh
@@ -102,8 +109,7 @@ fn month_grid_readable_and_cut_by_width() {
         }
     }
     assert!(seen >= 8, "{seen}");
-    let texts: Vec<String> = d
-        .shapes
+    let texts: Vec<String> = shapes
         .iter()
         .filter_map(|sh| match sh {
             Shape::Text { text, .. } => Some(text.clone()),

@@ -193,8 +193,10 @@ pub fn organigram_save_chart(
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
     dialog::save_made(&state, &files::chart(state.today()), || {
-        let o = state.with(|s| s.organigram(day))?;
-        Ok(cdp_core::organigram::documents::chart_pdf(o, &collapsed)?)
+        let (o, author) = state.with(|s| Ok((s.organigram(day)?, s.document_author()?)))?;
+        Ok(cdp_core::organigram::documents::chart_pdf(
+            o, &collapsed, &author,
+        )?)
     })
 }
 
@@ -208,8 +210,10 @@ pub fn organigram_save_composition(
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
     dialog::save_made(&state, &files::composition(format, state.today()), || {
-        let o = state.with(|s| s.organigram(day))?;
-        Ok(cdp_core::organigram::documents::composition(&o, format)?)
+        let (o, author) = state.with(|s| Ok((s.organigram(day)?, s.document_author()?)))?;
+        Ok(cdp_core::organigram::documents::composition(
+            &o, format, &author,
+        )?)
     })
 }
 

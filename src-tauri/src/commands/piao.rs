@@ -55,7 +55,7 @@ pub async fn piao_save_section(
 ) -> Result<Option<Saved>> {
     blocking(&app, move |state| {
         let (doc, comune) = state.with(|s| {
-            let (doc, _) = s.piao_section(&istat, &s.today().to_string())?;
+            let (doc, _) = s.piao_section(&istat)?;
             Ok((doc, s.comune(&istat)?.name))
         })?;
         dialog::save_made(state, &files::section(&comune, format), || {

@@ -173,7 +173,7 @@ pub fn risks_adopt_measures(
     measure_ids: Vec<i64>,
     adjust: AdoptionAdjust,
 ) -> Result<AdoptionReport> {
-    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust, &s.today().to_string()))
+    state.with(|s| s.adopt_risk_measures(&istat, &measure_ids, &adjust))
 }
 
 #[tauri::command]
@@ -182,13 +182,13 @@ pub fn risks_adopt_general_for_zone(
     state: State<AppState>,
     zone_id: i64,
 ) -> Result<AdoptionReport> {
-    state.with(|s| s.adopt_general_measures_for_zone(zone_id, &s.today().to_string()))
+    state.with(|s| s.adopt_general_measures_for_zone(zone_id))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn risks_plan(state: State<AppState>, istat: String) -> Result<ComunePlan> {
-    state.with(|s| s.risk_plan(&istat, &s.today().to_string()))
+    state.with(|s| s.risk_plan(&istat))
 }
 
 #[tauri::command]
@@ -199,7 +199,7 @@ pub fn risks_update_adoption(
     adjust: AdoptionAdjust,
     version: Option<String>,
 ) -> Result<Adoption> {
-    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref(), &s.today().to_string()))
+    state.with(|s| s.update_risk_adoption(id, &adjust, version.as_deref()))
 }
 
 #[tauri::command]
@@ -235,7 +235,7 @@ pub fn risks_record_monitoring(
     adoption_id: i64,
     input: MonitoringInput,
 ) -> Result<Adoption> {
-    state.with(|s| s.record_risk_monitoring(adoption_id, &input, &s.today().to_string()))
+    state.with(|s| s.record_risk_monitoring(adoption_id, &input))
 }
 
 #[tauri::command]
@@ -247,19 +247,19 @@ pub fn risks_monitoring(state: State<AppState>, adoption_id: i64) -> Result<Vec<
 #[tauri::command]
 #[specta::specta]
 pub fn risks_late(state: State<AppState>, istat: Option<String>) -> Result<Vec<LateAdoption>> {
-    state.with(|s| s.risk_late(istat.as_deref(), &s.today().to_string()))
+    state.with(|s| s.risk_late(istat.as_deref()))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn risks_measure_figures(state: State<AppState>) -> Result<Vec<MeasureFigure>> {
-    state.with(|s| s.risk_measure_figures(&s.today().to_string()))
+    state.with(|s| s.risk_measure_figures())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn risks_comune_figures(state: State<AppState>) -> Result<Vec<ComuneFigure>> {
-    state.with(|s| s.risk_comune_figures(&s.today().to_string()))
+    state.with(|s| s.risk_comune_figures())
 }
 
 #[tauri::command]
@@ -269,7 +269,7 @@ pub fn risks_annual_summary(
     istat: Option<String>,
     year: i32,
 ) -> Result<AnnualSummary> {
-    state.with(|s| s.risk_annual_summary(istat.as_deref(), year, &s.today().to_string()))
+    state.with(|s| s.risk_annual_summary(istat.as_deref(), year))
 }
 
 #[tauri::command]
@@ -329,7 +329,7 @@ pub fn risks_export_plan(
             if monitoring {
                 s.export_risk_monitoring(Some(&istat), format, p)
             } else {
-                s.export_risk_plan(&istat, &s.today().to_string(), format, p)
+                s.export_risk_plan(&istat, format, p)
             }
         },
     )
@@ -362,19 +362,9 @@ pub async fn risks_save_document(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     blocking(&app, move |state| {
-        let (report, spec) = state.with(|s| {
-            s.risk_document(
-                doc,
-                measure_id,
-                istat.as_deref(),
-                &s.today().to_string(),
-                format,
-            )
-        })?;
-        dialog::save_made(state, &spec, || {
-            let meta = cdp_core::risks::scheda::meta(&report.title, &report.title);
-            Ok(cdp_core::documents::render(&report, format, &meta)?.bytes)
-        })
+        let (job, spec) =
+            state.with(|s| s.risk_document(doc, measure_id, istat.as_deref(), format))?;
+        dialog::save_made(state, &spec, || Ok(job.render()?.bytes))
     })
     .await
 }
@@ -401,9 +391,7 @@ pub async fn risks_save_schede(
 ) -> Result<Option<BatchSaved>> {
     blocking(&app, move |state| {
         let running = state.jobs.take(job)?;
-        let batch = state.with(|s| {
-            s.risk_schede_job(measure_id, istat.as_deref(), &s.today().to_string(), format)
-        })?;
+        let batch = state.with(|s| s.risk_schede_job(measure_id, istat.as_deref(), format))?;
         dialog::save_batch(
             state,
             &batch,

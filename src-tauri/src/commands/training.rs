@@ -398,10 +398,10 @@ pub struct IssuedBatch {
 }
 
 /// The attestati of the present participants of an event: the folder is
-/// chosen, then core numbers, renders, writes and registers them in one
-/// transaction, the progress sent on `progress`; cancelling `job` stops it
-/// and nothing is issued. A file of the same name is kept unless
-/// `on_existing` says otherwise.
+/// chosen, then core numbers them (a short transaction under the lock),
+/// renders and writes them without the lock (the progress sent on
+/// `progress`) and registers them; cancelling `job` stops it and nothing is
+/// issued. A file of the same name is kept unless `on_existing` says otherwise.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn training_issue_event_certificates(
@@ -418,18 +418,18 @@ pub fn training_issue_event_certificates(
     let Some(dir) = dialog::ask_folder(files::CERTIFICATES_FOLDER_TITLE) else {
         return Ok(None);
     };
-    let out = state.with(|s| {
-        s.issue_event_certificates_to(
-            event_id,
-            &day,
-            &dir,
-            on_existing.unwrap_or(OnExisting::Skip),
-            &|p: Progress| {
-                let _ = progress.send(p);
-            },
-            &job.token,
-        )
+    let batch = state.with(|s| {
+        s.event_certificates_job(event_id, &day, &mut |_, _| !job.token.is_cancelled())
     })?;
+    let done = batch.run(
+        &dir,
+        on_existing.unwrap_or(OnExisting::Skip),
+        &|p: Progress| {
+            let _ = progress.send(p);
+        },
+        &job.token,
+    );
+    let out = state.with(|s| s.record_event_certificates(&batch, done))?;
     for item in &out.report.items {
         if let Some(p) = &item.path {
             state.remember(PathBuf::from(p));

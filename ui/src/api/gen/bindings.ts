@@ -217,10 +217,10 @@ export const commands = {
 	trainingCertificates: (year: number | null) => __TAURI_INVOKE<Certificate_Serialize[]>("training_certificates", { year }),
 	/**
 	 *  The attestati of the present participants of an event: the folder is
-	 *  chosen, then core numbers, renders, writes and registers them in one
-	 *  transaction, the progress sent on `progress`; cancelling `job` stops it
-	 *  and nothing is issued. A file of the same name is kept unless
-	 *  `on_existing` says otherwise.
+	 *  chosen, then core numbers them (a short transaction under the lock),
+	 *  renders and writes them without the lock (the progress sent on
+	 *  `progress`) and registers them; cancelling `job` stops it and nothing is
+	 *  issued. A file of the same name is kept unless `on_existing` says otherwise.
 	 */
 	trainingIssueEventCertificates: (eventId: number, issueDate: string | null, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<IssuedBatch_Serialize | null>("training_issue_event_certificates", { eventId, issueDate, onExisting, job, progress }),
 	/**
