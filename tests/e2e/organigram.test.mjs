@@ -205,7 +205,7 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
     );
     await openByKeyboard(app, zone, "Isole Eolie");
     await press(app, "Cambia referente di zona");
-    await app.select("#org-zone-ref", "Bartolo Famularo — RPCT", { byText: true });
+    await app.select("[data-testid=zone-referent-form] select", "Bartolo Famularo — RPCT", { byText: true });
     await app.assertAxe("organigramma, referente di zona");
     await app.dismissToasts();
     await press(app, "Salva", "button[type=submit]");
