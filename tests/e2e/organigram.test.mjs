@@ -157,7 +157,13 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     }
 
     // The draft act from its editable template: a wrong placeholder is refused at the field.
+    // The editor opens on the formatted act (the organigram of the date shown); the markup is behind «Modifica il modello».
     await press(app, "Modello della determinazione");
+    await waitFor(async () => /Gruppo di lavoro della/.test(await app.text("[data-testid=act-template] [data-testid=doc-preview]")), "the act's preview");
+    assert.equal(await app.exec("return document.getElementById('act-body').getClientRects().length"), 0, "the markup hidden at first");
+    await app.assertAxe("organigramma, anteprima della determinazione");
+    if (SHOTS) await app.screenshot(join(SHOTS, "organigramma-modello-determinazione.png"));
+    await press(app, "Modifica il modello");
     await app.el("#act-body");
     await app.fill("#act-body", (await app.value("#act-body")) + "\n{{ comune.nome }}");
     await press(app, "Salva il modello", "button[type=submit]");
