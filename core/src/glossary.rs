@@ -1,5 +1,6 @@
 //! The words the documents print for the things the screens also name:
-//! the stages of adhesion and its steps, the kinds of act, the referents'
+//! the stages of adhesion and its steps, the kinds of act and of adhesion
+//! document, the referents'
 //! roles, the risk levels, the states of a measure and the kinds of
 //! indicator. Each label is the domain's own (`label()` beside its enum, the
 //! one the documents use); the shell exports this table into the generated
@@ -8,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::adhesion::documents::{DocKind, DOC_KINDS};
 use crate::adhesion::{ActType, State, StepKind, STATES, STEP_KINDS};
 use crate::registry::Role;
 use crate::risks::rating::Level;
@@ -25,6 +27,7 @@ pub struct Glossary {
     pub adhesion_states: Vec<Term<State>>,
     pub steps: Vec<Term<StepKind>>,
     pub act_types: Vec<Term<ActType>>,
+    pub doc_kinds: Vec<Term<DocKind>>,
     pub roles: Vec<Term<Role>>,
     pub risk_levels: Vec<Term<Level>>,
     pub measure_states: Vec<Term<MeasureState>>,
@@ -53,6 +56,7 @@ pub fn glossary() -> Glossary {
             ],
             ActType::label,
         ),
+        doc_kinds: terms(&DOC_KINDS, DocKind::label),
         roles: terms(
             &[Role::Rpct, Role::Operativo, Role::Sindaco, Role::Altro],
             Role::label,
@@ -93,6 +97,7 @@ mod tests {
             ("adhesion_states", STATES.len()),
             ("steps", STEP_KINDS.len()),
             ("act_types", 3),
+            ("doc_kinds", DOC_KINDS.len()),
             ("roles", 4),
             ("risk_levels", 3),
             ("measure_states", 4),
