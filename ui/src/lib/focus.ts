@@ -245,11 +245,11 @@ export function focusInvalid(root: ParentNode | undefined = document, id?: strin
 
 const openers = new WeakMap<HTMLDialogElement, HTMLElement | null>();
 
-/** Opens a modal dialog remembering what had focus, and focuses its first field. */
-export function openModal(dlg: HTMLDialogElement | undefined | null, initial?: Target) {
+/** Opens a modal dialog remembering what had focus (or `back`: where focus goes when it closes), and focuses its first field. */
+export function openModal(dlg: HTMLDialogElement | undefined | null, initial?: Target, back?: Target) {
   if (!dlg) return;
   const a = document.activeElement;
-  openers.set(dlg, a && a !== document.body ? (a as HTMLElement) : null);
+  openers.set(dlg, resolve(back) ?? (a && a !== document.body ? (a as HTMLElement) : null));
   if (!dlg.open) dlg.showModal();
   queueMicrotask(() => {
     if (!focusEl(resolve(initial))) focusEl(firstField(dlg));
