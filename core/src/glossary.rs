@@ -32,6 +32,15 @@ pub struct Glossary {
     pub risk_levels: Vec<Term<Level>>,
     pub measure_states: Vec<Term<MeasureState>>,
     pub indicator_kinds: Vec<Term<IndicatorKind>>,
+    /// An indicator's starting and expected value (baseline, target).
+    pub indicator_values: IndicatorValues,
+}
+
+/// The names of an indicator's two values (the scheda's columns).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorValues {
+    pub baseline: &'static str,
+    pub target: &'static str,
 }
 
 fn terms<T: Serialize + Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<Term<T>> {
@@ -79,6 +88,10 @@ pub fn glossary() -> Glossary {
             ],
             IndicatorKind::label,
         ),
+        indicator_values: IndicatorValues {
+            baseline: crate::risks::scheda::BASELINE,
+            target: crate::risks::scheda::TARGET,
+        },
     }
 }
 

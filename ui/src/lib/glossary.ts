@@ -44,10 +44,10 @@ export const SECTION_NAMES: Record<Section, string> = {
 
 /** Terms used where English words were (baseline, target, report, export…). */
 export const TERMS = {
-  /** An indicator's starting value (baseline). */
-  baseline: "valore iniziale",
+  /** An indicator's starting value (baseline), as the scheda prints it. */
+  baseline: GLOSSARY.indicator_values.baseline.toLowerCase(),
   /** An indicator's expected value (target). */
-  target: "valore atteso",
+  target: GLOSSARY.indicator_values.target.toLowerCase(),
   /** A platform's attendance export (report). */
   attendanceReport: "rapporto delle presenze",
   /** The toolbar menus of secondary actions. */
