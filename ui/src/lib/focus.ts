@@ -244,12 +244,15 @@ export function focusInvalid(root: ParentNode | undefined = document, id?: strin
 }
 
 const openers = new WeakMap<HTMLDialogElement, HTMLElement | null>();
+const backs = new WeakMap<HTMLDialogElement, Target>();
 
-/** Opens a modal dialog remembering what had focus (or `back`: where focus goes when it closes), and focuses its first field. */
+/** Opens a modal dialog remembering what had focus (or `back`, found when it closes: where focus goes then), and focuses its first field. */
 export function openModal(dlg: HTMLDialogElement | undefined | null, initial?: Target, back?: Target) {
   if (!dlg) return;
   const a = document.activeElement;
-  openers.set(dlg, resolve(back) ?? (a && a !== document.body ? (a as HTMLElement) : null));
+  openers.set(dlg, a && a !== document.body ? (a as HTMLElement) : null);
+  if (back) backs.set(dlg, back);
+  else backs.delete(dlg);
   if (!dlg.open) dlg.showModal();
   queueMicrotask(() => {
     if (!focusEl(resolve(initial))) focusEl(firstField(dlg));
@@ -277,7 +280,12 @@ export function modal(dlg: HTMLDialogElement, returnTo?: Target) {
       first.focus();
     }
   };
-  const onClose = () => giveBack(openers.get(dlg) ?? null, fallback ? [fallback] : []);
+  const onClose = () => {
+    const back = backs.get(dlg);
+    // `back` is looked for once the page has settled (what the dialog changed is drawn).
+    if (back) giveBack(null, [back, ...(fallback ? [fallback] : [])]);
+    else giveBack(openers.get(dlg) ?? null, fallback ? [fallback] : []);
+  };
   dlg.addEventListener("keydown", onKey);
   dlg.addEventListener("close", onClose);
   return {

@@ -50,8 +50,9 @@ export class Form<T extends Values> {
   #opts: FormOptions;
 
   constructor(initial: T, opts: FormOptions = {}) {
-    this.values = structuredClone(initial);
-    this.#start = structuredClone(initial);
+    // A snapshot: the initial values may be another component's state (a proxy, which structuredClone refuses).
+    this.values = $state.snapshot(initial) as T;
+    this.#start = $state.snapshot(initial) as T;
     this.#opts = opts;
   }
 
@@ -72,13 +73,13 @@ export class Form<T extends Values> {
   /** Sets fields without counting them as the user's changes. */
   init(values: Partial<T>) {
     Object.assign(this.values, values);
-    Object.assign(this.#start, structuredClone($state.snapshot(values) as Partial<T>));
+    Object.assign(this.#start, $state.snapshot(values) as Partial<T>);
   }
 
   /** What the form holds becomes the start: nothing unsaved. */
   reset(values?: T) {
-    if (values) this.values = structuredClone(values);
-    this.#start = structuredClone($state.snapshot(this.values) as T);
+    if (values) this.values = $state.snapshot(values) as T;
+    this.#start = $state.snapshot(this.values) as T;
   }
 
   /** Attributes that link a field to its error (aria-invalid, aria-describedby). */
