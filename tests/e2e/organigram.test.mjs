@@ -216,6 +216,8 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
     await app.dismissToasts();
     await press(app, "Salva", "button[type=submit]");
     await waitFor(async () => (await labelOf(app, zone)).includes("Referente di zona: Bartolo Famularo"), "the referent in the tree");
+    // The form gone, focus is given back to what opened it: wait for it, so that it does not close the next menu.
+    await waitFor(() => app.exec("return document.activeElement?.textContent.trim() === 'Cambia referente di zona'"), "focus back on «Cambia referente di zona»");
     await press(app, "Storico");
     await waitFor(async () => (await app.text("[data-testid=org-history]")).includes("Referente di zona: da nessuno a Bartolo Famularo (Comune di Lipari)"), "the zone's history");
 

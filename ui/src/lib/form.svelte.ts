@@ -17,6 +17,7 @@
 // record's data, settings) registers its unsaved state with
 // `$effect(() => form.track())`; a check the screen makes before calling the
 // core rejects with `invalid(field, message)`, shown like the core's.
+import { tick } from "svelte";
 import { isApiError, messageOf, type ApiError } from "../api/core";
 import { focusEl } from "./focus";
 import { trackUnsaved } from "./unsaved";
@@ -121,12 +122,12 @@ export class Form<T extends Values> {
       const raw = isApiError(e) ? e.field : null;
       const idOf = this.#opts.idOf;
       const named = raw && idOf ? idOf(this.#opts.alias?.[raw] ?? raw) : null;
-      requestAnimationFrame(() => {
-        const scope: ParentNode = root ?? document;
-        (named !== null && focusEl(document.getElementById(named))) ||
-          focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
-          focusEl(scope.querySelector<HTMLElement>("[role=alert]"));
-      });
+      // Once the error is drawn (tick), in the same turn: focus is on the field when the message appears.
+      await tick();
+      const scope: ParentNode = root ?? document;
+      (named !== null && focusEl(document.getElementById(named))) ||
+        focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
+        focusEl(scope.querySelector<HTMLElement>("[role=alert]"));
       return undefined;
     } finally {
       this.busy = false;
