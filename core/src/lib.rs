@@ -13,6 +13,7 @@ pub mod documents;
 pub mod error;
 pub mod file_spec;
 pub mod fs;
+pub mod glossary;
 pub mod io;
 pub mod job;
 pub mod legal;

@@ -25,6 +25,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     tauri_specta::Builder::<tauri::Wry>::new()
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        // The labels the documents print, for the UI's words (core/src/glossary.rs).
+        .constant("GLOSSARY", cdp_core::glossary::glossary())
         .dangerously_cast_bigints_to_number()
         .semantic_types(
             specta_typescript::semantic::Configuration::empty().enable_lossless_floats(),
@@ -118,6 +120,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             organigram::organigram_set_act_kind,
             organigram::organigram_save_act_template,
             organigram::organigram_restore_act_template,
+            organigram::organigram_preview_act,
             organigram::organigram_save_act,
             training::training_choices,
             training::training_month,

@@ -157,7 +157,13 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     }
 
     // The draft act from its editable template: a wrong placeholder is refused at the field.
+    // The editor opens on the formatted act (the organigram of the date shown); the markup is behind «Modifica il modello».
     await press(app, "Modello della determinazione");
+    await waitFor(async () => /Gruppo di lavoro della/.test(await app.text("[data-testid=act-template] [data-testid=doc-preview]")), "the act's preview");
+    assert.equal(await app.exec("return document.getElementById('act-body').getClientRects().length"), 0, "the markup hidden at first");
+    await app.assertAxe("organigramma, anteprima della determinazione");
+    if (SHOTS) await app.screenshot(join(SHOTS, "organigramma-modello-determinazione.png"));
+    await press(app, "Modifica il modello");
     await app.el("#act-body");
     await app.fill("#act-body", (await app.value("#act-body")) + "\n{{ comune.nome }}");
     await press(app, "Salva il modello", "button[type=submit]");
@@ -176,10 +182,11 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
 
     // By the setting in the act's screen, the same act as a decree of the Sindaco metropolitano.
     await press(app, "Modello della determinazione");
-    await app.el("#act-body");
+    await app.el("[data-testid=act-kind-decreto]");
     await app.click("[data-testid=act-kind-decreto]");
     await waitFor(async () => (await app.text("#act-title")).includes("Decreto del Sindaco metropolitano"), "the decree's template shown");
     assert.match(await app.value("#act-body"), /\*\*DECRETA\*\*/);
+    await waitFor(async () => /DECRETA/.test(await app.text("[data-testid=act-template] [data-testid=doc-preview]")), "the decree's preview");
     await app.assertAxe("organigramma, forma dell'atto");
     if (SHOTS) await app.screenshot(join(SHOTS, "organigramma-forma-atto.png"));
     await app.keys(KEY.ESCAPE);
@@ -225,11 +232,13 @@ test("the zone referent chosen in the organigram is the one of the Zone section;
     );
     await openByKeyboard(app, zone, "Isole Eolie");
     await press(app, "Cambia referente di zona");
-    await app.select("#org-zone-ref", "Bartolo Famularo — RPCT", { byText: true });
+    await app.select("[data-testid=zone-referent-form] select", "Bartolo Famularo — RPCT", { byText: true });
     await app.assertAxe("organigramma, referente di zona");
     await app.dismissToasts();
     await press(app, "Salva", "button[type=submit]");
     await waitFor(async () => (await labelOf(app, zone)).includes("Referente di zona: Bartolo Famularo"), "the referent in the tree");
+    // The form gone, focus is given back to what opened it: wait for it, so that it does not close the next menu.
+    await waitFor(() => app.exec("return document.activeElement?.textContent.trim() === 'Cambia referente di zona'"), "focus back on «Cambia referente di zona»");
     await press(app, "Storico");
     await waitFor(async () => (await app.text("[data-testid=org-history]")).includes("Referente di zona: da nessuno a Bartolo Famularo (Comune di Lipari)"), "the zone's history");
 

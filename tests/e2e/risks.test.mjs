@@ -60,7 +60,7 @@ test("a specific measure for contratti pubblici: rated, adopted by two comuni, m
     await app.fill("#m-expected", "Quattro verbali l'anno, pubblicati in Amministrazione trasparente.");
     await app.click("[data-testid=measure-save]");
     await waitFor(() => app.exec("return document.activeElement?.id === 'm-indicators-0-target_date'"), "focus on the target date");
-    assert.match(await app.text("[data-testid=measure-form]"), /deve essere successiva a quella del valore di partenza/);
+    assert.match(await app.text("[data-testid=measure-form]"), /deve essere successiva a quella del valore iniziale/);
     await app.assertAxe("misura con errore");
     await app.fill("#m-indicators-0-target_date", "31/12/2026");
     await app.click("[data-testid=measure-save]");

@@ -186,10 +186,18 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
     await focusIs(app, "[data-testid=day-panel] [data-testid=event-attendance]", "focus back on «Presenze e attestati»");
     await app.dismissToasts();
 
-    // «Annulla evento» asks first; keeping it changes nothing (the mistake), focus back on the button.
+    // «Annulla evento» (in the event's «Azioni» menu) asks first; keeping it changes nothing (the mistake), focus back on the menu.
+    const actions = "[data-testid=day-panel] [data-testid=event-actions]";
     const cancel = "[data-testid=day-panel] [data-testid=event-cancel]";
-    await app.exec("document.querySelector(arguments[0]).focus()", cancel);
-    await app.keys(KEY.ENTER);
+    const chooseCancel = async () => {
+      await app.keys(KEY.ENTER);
+      await focusIs(app, "[data-testid=day-panel] [data-testid=event-edit]", "the menu open on its first item");
+      await app.keys(KEY.DOWN, KEY.DOWN);
+      await focusIs(app, cancel, "«Annulla evento» in the menu");
+      await app.keys(KEY.ENTER);
+    };
+    await app.exec("document.querySelector(arguments[0]).focus()", actions);
+    await chooseCancel();
     await app.el("[data-testid=cancel-event-dialog][open]");
     const said = await app.text("[data-testid=cancel-event-dialog]");
     assert.match(said, /1 iscritto da avvisare/);
@@ -199,11 +207,11 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
     await app.assertAxe("conferma dell'annullamento");
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-formazione-annulla.png"));
     await app.keys(KEY.ESCAPE);
-    await focusIs(app, cancel, "Escape: focus back on «Annulla evento»");
+    await focusIs(app, actions, "Escape: focus back on the event's «Azioni»");
     assert.doesNotMatch(await app.text("[data-testid=day-panel]"), /Annullato/);
 
     // Now cancelled: the event stays, marked; focus on «Ripristina».
-    await app.keys(KEY.ENTER);
+    await chooseCancel();
     await app.el("[data-testid=cancel-event-dialog][open]");
     await focusIs(app, "[data-testid=cancel-event-dialog] [data-testid=confirm-yes]", "focus on the action");
     await app.keys(KEY.ENTER);
@@ -211,11 +219,11 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
     await focusIs(app, "[data-testid=day-panel] [data-testid=event-restore]", "focus on «Ripristina»");
     await app.assertAxe("evento annullato");
 
-    // Undone: back to «Programmato», focus on «Annulla evento» again.
+    // Undone: back to «Programmato», focus on the event's «Azioni» again.
     await app.keys(KEY.ENTER);
     await waitFor(async () => !(await app.text("[data-testid=day-panel]")).includes("Annullato"), "the event restored");
     assert.match(await app.text("[data-testid=day-panel]"), /Programmato/);
-    await focusIs(app, cancel, "focus on «Annulla evento»");
+    await focusIs(app, actions, "focus on «Azioni»");
     await app.assertAxe("evento ripristinato");
     assert.deepEqual(await englishOnScreen(app), []);
   }));

@@ -96,7 +96,17 @@ export class App {
       }
     }
     const app = new App(session.sessionId, dir, db);
-    await waitFor(() => app.exec("return document.querySelector('nav.sidebar, .error-screen') !== null"), "the first screen");
+    const firstScreen = () => waitFor(() => app.exec("return document.querySelector('nav.sidebar, .error-screen') !== null"), "the first screen");
+    await firstScreen();
+    // The webview's storage outlives the app (it is the user's profile): what
+    // an earlier test left there (the sidebar collapsed) is cleared, and the
+    // page reloaded, so that every test starts from the same screen.
+    const leftover = await app.exec("const n = localStorage.length; localStorage.clear(); sessionStorage.clear(); return n;");
+    if (leftover > 0) {
+      await app.exec("location.reload(); return true;");
+      await waitFor(() => app.exec("return document.readyState === 'complete' && !!document.querySelector('nav.sidebar:not(.collapsed), .error-screen')"), "the first screen, reloaded");
+      await firstScreen();
+    }
     return app;
   }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::tree::{NodeKind, Organigram};
 use crate::documents::store::{self, TemplateKind};
 use crate::documents::template::{Ente, Placeholders};
-use crate::documents::{fill, render, Format, Meta};
+use crate::documents::{fill, render, Format, Meta, Preview};
 use crate::error::Result;
 use crate::Store;
 
@@ -296,6 +296,25 @@ fn base_version(version: Option<&str>) -> Result<Option<i64>> {
 }
 
 impl ActJob {
+    /// The same act with the text being edited instead of the saved template.
+    pub fn with_body(mut self, body: Option<String>) -> ActJob {
+        if let Some(b) = body {
+            self.body = b;
+        }
+        self
+    }
+
+    /// The act as the editor shows it: the blocks the PDF typesets.
+    pub fn preview(&self) -> Result<Preview> {
+        let doc = fill(&self.body, &self.ctx)?;
+        Ok(Preview {
+            title: doc.title.clone(),
+            header: doc.header.clone(),
+            text: doc.plain_text(),
+            blocks: doc.blocks,
+        })
+    }
+
     /// The act as PDF/A or DOCX.
     pub fn render(&self, format: Format) -> Result<Vec<u8>> {
         let ctx = &self.ctx;

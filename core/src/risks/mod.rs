@@ -228,31 +228,31 @@ pub(crate) fn check_indicator(i: usize, ind: &Indicator) -> Result<Indicator> {
     max_len(&f("name"), &format!("Indicatore {n}, nome"), &name, 300)?;
     let baseline = indicator_value(
         &f("baseline"),
-        &format!("Indicatore {n}, valore di partenza"),
+        &format!("Indicatore {n}, valore iniziale"),
         ind.kind,
         &ind.baseline,
     )?;
     let baseline_date = iso_date(
         &f("baseline_date"),
-        &format!("Indicatore {n}, data del valore di partenza"),
+        &format!("Indicatore {n}, data del valore iniziale"),
         &ind.baseline_date,
     )?;
     let target = indicator_value(
         &f("target"),
-        &format!("Indicatore {n}, valore obiettivo"),
+        &format!("Indicatore {n}, valore atteso"),
         ind.kind,
         &ind.target,
     )?;
     let target_date = iso_date(
         &f("target_date"),
-        &format!("Indicatore {n}, data dell'obiettivo"),
+        &format!("Indicatore {n}, data del valore atteso"),
         &ind.target_date,
     )?;
     if target_date <= baseline_date {
         return Err(Error::validation(
             &f("target_date"),
             format!(
-                "Indicatore {n}: la data dell'obiettivo ({}) deve essere successiva a quella del valore di partenza ({}).",
+                "Indicatore {n}: la data del valore atteso ({}) deve essere successiva a quella del valore iniziale ({}).",
                 crate::text::date_it(&target_date),
                 crate::text::date_it(&baseline_date)
             ),

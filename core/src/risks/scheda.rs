@@ -18,6 +18,11 @@ use super::monitoring::MonitoringEntry;
 use super::rating::{Level, Rating, INDICATORS};
 use super::tidy;
 
+/// The names of an indicator's two values, as the scheda prints them and the screens say them
+/// (exported to the UI by `glossary.rs`).
+pub const BASELINE: &str = "Valore iniziale";
+pub const TARGET: &str = "Valore atteso";
+
 const HEADER_FILL: Rgb = Rgb(0xDD, 0xE6, 0xF0);
 const OVERALL_FILL: Rgb = Rgb(0xF2, 0xF2, 0xF2);
 const LATE_FILL: Rgb = Rgb(0xFF, 0xF0, 0xD9);
@@ -464,9 +469,9 @@ fn measure_items(
         vec![
             col("Indicatore", 3.4),
             col_c("Tipo", 1.4),
-            col_c("Valore iniziale", 1.5),
+            col_c(BASELINE, 1.5),
             col_c("al", 1.3),
-            col_c("Valore atteso", 1.3),
+            col_c(TARGET, 1.3),
             col_c("entro il", 1.3),
         ],
         inds.iter()

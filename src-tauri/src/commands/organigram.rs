@@ -250,6 +250,22 @@ pub fn organigram_restore_act_template(
     state.with(|s| s.restore_org_act_template(version.as_deref()))
 }
 
+/// The act's template (the text being edited, or the saved one) filled with
+/// the organigram on `as_of`, for the editor's formatted preview: the
+/// organigram is read under the lock, the template filled without it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn organigram_preview_act(
+    state: State<'_, AppState>,
+    body: Option<String>,
+    as_of: String,
+    update: bool,
+) -> Result<cdp_core::documents::Preview> {
+    let day = day(&as_of)?;
+    let job = state.with(|s| s.org_act_job(day, update))?;
+    Ok(job.with_body(body).preview()?)
+}
+
 /// The draft act of constitution (or update) of the working group on `as_of`, as PDF/A or DOCX.
 #[tauri::command(async)]
 #[specta::specta]

@@ -2,16 +2,19 @@
 import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
 import type * as G from "./gen/bindings";
+import { GLOSSARY } from "../lib/glossary";
 
 export type DocKind = G.DocKind;
 export type DocFormat = G.DocFormat;
 
-export const DOC_KINDS: { kind: DocKind; label: string; short: string }[] = [
-  { kind: "delibera_giunta", label: "Proposta di deliberazione della Giunta Municipale", short: "Bozza delibera di Giunta" },
-  { kind: "decreto_sindacale", label: "Decreto sindacale", short: "Bozza decreto sindacale" },
-  { kind: "lettera", label: "Lettera di trasmissione", short: "Lettera di trasmissione" },
-  { kind: "schema_protocollo", label: "Schema di Protocollo d'intesa", short: "Schema di protocollo" },
-];
+/** A kind's short name, on buttons; its full name is the core's (GLOSSARY, the documents' titles). */
+const SHORT: Record<DocKind, string> = {
+  delibera_giunta: "Bozza delibera di Giunta",
+  decreto_sindacale: "Bozza decreto sindacale",
+  lettera: "Lettera di trasmissione",
+  schema_protocollo: "Schema di protocollo",
+};
+export const DOC_KINDS: { kind: DocKind; label: string; short: string }[] = GLOSSARY.doc_kinds.map((t) => ({ kind: t.code, label: t.label, short: SHORT[t.code] }));
 
 export type TemplateVersion = G.TemplateVersion_Serialize<DocKind>;
 

@@ -80,3 +80,5 @@ export const saveOrgActTemplate = (body: string, version: string) => call(comman
 export const restoreOrgActTemplate = (version: string) => call(commands.organigramRestoreActTemplate(version));
 export const orgActDocument = (asOf: string, update: boolean, format: "pdf" | "docx") =>
   call(commands.organigramSaveAct(asOf, update, format)).then((saved) => saved?.path ?? null);
+/** The act's template (`body`: the text being edited, null: the saved one) filled with the organigram on `asOf`. */
+export const previewOrgAct = (body: string | null, asOf: string, update: boolean) => call(commands.organigramPreviewAct(body, asOf, update));

@@ -3,28 +3,22 @@ import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
 import type { Exported } from "./types";
 import type * as G from "./gen/bindings";
+import { GLOSSARY, cap } from "../lib/glossary";
 
 export type Level = G.Level;
 export type IndicatorKind = G.IndicatorKind;
 export type MeasureState = G.MeasureState;
 
-export const LEVELS: { v: Level; label: string }[] = [
-  { v: "B", label: "Basso" },
-  { v: "M", label: "Medio" },
-  { v: "A", label: "Alto" },
-];
+// The names are the core's (GLOSSARY, core/src/glossary.rs): the schede and the annex print the same.
+export const LEVELS: { v: Level; label: string }[] = GLOSSARY.risk_levels.map((t) => ({ v: t.code, label: t.label }));
 export const levelLabel = (l: Level | null | undefined) => LEVELS.find((x) => x.v === l)?.label ?? "non valutato";
-export const KINDS: { v: IndicatorKind; label: string }[] = [
-  { v: "on_off", label: "Sì/no (1 o 0)" },
-  { v: "quantitativo", label: "Quantitativo" },
-  { v: "percentuale", label: "Percentuale (0–100)" },
-];
-export const STATES: { v: MeasureState; label: string }[] = [
-  { v: "da_avviare", label: "Da avviare" },
-  { v: "in_corso", label: "In corso" },
-  { v: "attuata", label: "Attuata" },
-  { v: "non_attuata", label: "Non attuata" },
-];
+/** What values an indicator of each kind takes, beside its name. */
+const KIND_VALUES: Record<IndicatorKind, string> = { on_off: "1 o 0", quantitativo: "", percentuale: "0–100" };
+export const KINDS: { v: IndicatorKind; label: string }[] = GLOSSARY.indicator_kinds.map((t) => ({
+  v: t.code,
+  label: cap(t.label) + (KIND_VALUES[t.code] ? ` (${KIND_VALUES[t.code]})` : ""),
+}));
+export const STATES: { v: MeasureState; label: string }[] = GLOSSARY.measure_states.map((t) => ({ v: t.code, label: cap(t.label) }));
 export const stateLabel = (s: MeasureState) => STATES.find((x) => x.v === s)?.label ?? s;
 
 export type Area = G.Area_Serialize;

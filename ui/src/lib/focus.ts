@@ -5,9 +5,9 @@
 //   to the control that opened it, or to a fallback when that control is gone
 //   (use:opened);
 // - a modal <dialog> does the same (openModal + use:modal), and traps focus;
-// - a form shown with use:opened (or marked use:unsavedForm) counts as unsaved
-//   while its fields differ from what they held when it opened: leaving the
-//   screen, quitting or pressing Escape asks first;
+// - a form shown with use:opened counts as unsaved while its fields differ
+//   from what they held when it opened (or while its form helper says so):
+//   leaving the screen, quitting or pressing Escape asks first;
 // - every change of screen is announced in the polite live region (announce).
 import { trackUnsaved } from "./unsaved";
 
@@ -152,25 +152,6 @@ function watchFields(
   };
 }
 
-/**
- * Svelte action for a form that stays on screen: its changes count as
- * unsaved. `key` is the version of what it shows (e.g. `updated_at`): when it
- * changes (loaded, saved), what the fields hold becomes the new start.
- */
-export function unsavedForm(node: HTMLElement, key?: unknown) {
-  const w = watchFields(node);
-  let last = key;
-  return {
-    update(k: unknown) {
-      if (k !== last) {
-        last = k;
-        w.reset();
-      }
-    },
-    destroy: w.stop,
-  };
-}
-
 export interface OpenedOptions {
   /** Called on Escape: the caller closes the form. */
   close?: () => void;
@@ -237,19 +218,16 @@ export function opened(node: HTMLElement, opts: OpenedOptions = {}) {
   };
 }
 
-/** Focus the first invalid field of `root` (aria-invalid), or the element with `id`. */
-export function focusInvalid(root: ParentNode | undefined = document, id?: string) {
-  if (id && focusEl(document.getElementById(id))) return;
-  requestAnimationFrame(() => focusEl((root ?? document).querySelector<HTMLElement>("[aria-invalid=true]")));
-}
-
 const openers = new WeakMap<HTMLDialogElement, HTMLElement | null>();
+const backs = new WeakMap<HTMLDialogElement, Target>();
 
-/** Opens a modal dialog remembering what had focus, and focuses its first field. */
-export function openModal(dlg: HTMLDialogElement | undefined | null, initial?: Target) {
+/** Opens a modal dialog remembering what had focus (or `back`, found when it closes: where focus goes then), and focuses its first field. */
+export function openModal(dlg: HTMLDialogElement | undefined | null, initial?: Target, back?: Target) {
   if (!dlg) return;
   const a = document.activeElement;
   openers.set(dlg, a && a !== document.body ? (a as HTMLElement) : null);
+  if (back) backs.set(dlg, back);
+  else backs.delete(dlg);
   if (!dlg.open) dlg.showModal();
   queueMicrotask(() => {
     if (!focusEl(resolve(initial))) focusEl(firstField(dlg));
@@ -277,7 +255,12 @@ export function modal(dlg: HTMLDialogElement, returnTo?: Target) {
       first.focus();
     }
   };
-  const onClose = () => giveBack(openers.get(dlg) ?? null, fallback ? [fallback] : []);
+  const onClose = () => {
+    const back = backs.get(dlg);
+    // `back` is looked for once the page has settled (what the dialog changed is drawn).
+    if (back) giveBack(null, [back, ...(fallback ? [fallback] : [])]);
+    else giveBack(openers.get(dlg) ?? null, fallback ? [fallback] : []);
+  };
   dlg.addEventListener("keydown", onKey);
   dlg.addEventListener("close", onClose);
   return {

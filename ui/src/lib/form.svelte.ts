@@ -13,13 +13,32 @@
 // on failure, puts the message beside its field (or in `form.error`) and
 // moves focus to the first field in error; on success the saved values are
 // the new start (nothing unsaved), and focus goes back to the opener when the
-// form closes (use:opened in focus.ts).
-import { isApiError, messageOf } from "../api/core";
+// form closes (use:opened in focus.ts). A form that stays on screen (a
+// record's data, settings) registers its unsaved state with
+// `$effect(() => form.track())`; a check the screen makes before calling the
+// core rejects with `invalid(field, message)`, shown like the core's.
+import { tick } from "svelte";
+import { isApiError, messageOf, type ApiError } from "../api/core";
 import { focusEl } from "./focus";
+import { trackUnsaved } from "./unsaved";
 
 type Values = Record<string, unknown>;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? "") === JSON.stringify(b ?? "");
+
+/** A refusal of the screen's own, shaped as the core's: `throw invalid("minutes", "…")` inside a submit. */
+export const invalid = (field: string, message: string): ApiError => ({ code: "validation", message, field });
+
+export interface FormOptions {
+  /** Where an error of the core that names no field of the form is shown (a one-field form). */
+  field?: string;
+  /** The id of a field's control, focused when the core names it (a group of boxes has no aria-invalid). */
+  idOf?: (field: string) => string;
+  /** The form's name for a field the core names otherwise (a new referent's `full_name` is the step form's `new_name`). */
+  alias?: Record<string, string>;
+  /** Shows an error itself (e.g. a stale version with «Ricarica»): true when it did. */
+  onerror?: (e: unknown) => boolean;
+}
 
 export class Form<T extends Values> {
   values: T = $state() as T;
@@ -29,16 +48,18 @@ export class Form<T extends Values> {
   error: string | null = $state(null);
   busy = $state(false);
   #start: T = $state() as T;
-  #field: string | undefined;
-  #idOf: ((field: string) => string) | undefined;
+  #opts: FormOptions;
 
-  /** `field`: where an error of the core that names no field of the form is shown (a one-field form);
-   *  `idOf`: the id of a field's control, focused when the core names it (a group of boxes has no aria-invalid). */
-  constructor(initial: T, opts: { field?: string; idOf?: (field: string) => string } = {}) {
-    this.values = structuredClone(initial);
-    this.#start = structuredClone(initial);
-    this.#field = opts.field;
-    this.#idOf = opts.idOf;
+  constructor(initial: T, opts: FormOptions = {}) {
+    // A snapshot: the initial values may be another component's state (a proxy, which structuredClone refuses).
+    this.values = $state.snapshot(initial) as T;
+    this.#start = $state.snapshot(initial) as T;
+    this.#opts = opts;
+  }
+
+  /** For a form that stays on screen: its unsaved changes hold back leaving and quitting (an $effect's return). */
+  track(): () => void {
+    return trackUnsaved(() => this.dirty);
   }
 
   /** The fields the user changed since the form opened (or was last saved). */
@@ -53,13 +74,13 @@ export class Form<T extends Values> {
   /** Sets fields without counting them as the user's changes. */
   init(values: Partial<T>) {
     Object.assign(this.values, values);
-    Object.assign(this.#start, structuredClone($state.snapshot(values) as Partial<T>));
+    Object.assign(this.#start, $state.snapshot(values) as Partial<T>);
   }
 
   /** What the form holds becomes the start: nothing unsaved. */
   reset(values?: T) {
-    if (values) this.values = structuredClone(values);
-    this.#start = structuredClone($state.snapshot(this.values) as T);
+    if (values) this.values = $state.snapshot(values) as T;
+    this.#start = $state.snapshot(this.values) as T;
   }
 
   /** Attributes that link a field to its error (aria-invalid, aria-describedby). */
@@ -70,9 +91,11 @@ export class Form<T extends Values> {
 
   /** Shows an error of the core: beside its field, or for the whole form. */
   fail(e: unknown) {
-    const named = isApiError(e) ? e.field : null;
+    const raw = isApiError(e) ? e.field : null;
+    const named = raw ? (this.#opts.alias?.[raw] ?? raw) : null;
+    const one = this.#opts.field;
     // A one-field form shows there every error of the core (a stale version, a duplicate).
-    const field = (named && !(this.#field && !(named in this.values)) ? named : null) || this.#field;
+    const field = (named && !(one && !(named in this.values)) ? named : null) || one;
     if (field) this.errors = { ...this.errors, [field]: messageOf(e) };
     else this.error = messageOf(e);
   }
@@ -94,14 +117,17 @@ export class Form<T extends Values> {
       this.reset();
       return r;
     } catch (e) {
+      if (this.#opts.onerror?.(e)) return undefined;
       this.fail(e);
-      const named = isApiError(e) && e.field && this.#idOf ? this.#idOf(e.field) : null;
-      requestAnimationFrame(() => {
-        const scope: ParentNode = root ?? document;
-        (named !== null && focusEl(document.getElementById(named))) ||
-          focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
-          focusEl(scope.querySelector<HTMLElement>("[role=alert]"));
-      });
+      const raw = isApiError(e) ? e.field : null;
+      const idOf = this.#opts.idOf;
+      const named = raw && idOf ? idOf(this.#opts.alias?.[raw] ?? raw) : null;
+      // Once the error is drawn (tick), in the same turn: focus is on the field when the message appears.
+      await tick();
+      const scope: ParentNode = root ?? document;
+      (named !== null && focusEl(document.getElementById(named))) ||
+        focusEl(scope.querySelector<HTMLElement>("[aria-invalid=true]")) ||
+        focusEl(scope.querySelector<HTMLElement>("[role=alert]"));
       return undefined;
     } finally {
       this.busy = false;

@@ -3,7 +3,29 @@
 // say the same. The terms are the Italian of administrative law and of ANAC,
 // the same the documents print (the scheda misura's «Valore iniziale» and
 // «Valore atteso», core/src/risks/scheda.rs): no English word on screen.
+// The names of the domain's codes (stages of adhesion, steps, kinds of act,
+// roles, risk levels, states of a measure, kinds of indicator) are the
+// core's, the ones the documents print: GLOSSARY comes from
+// core/src/glossary.rs through the generated contract, never typed here.
+import { GLOSSARY } from "../api/gen/bindings";
 import type { Section } from "./nav.svelte";
+
+export { GLOSSARY };
+
+type Term<C extends string> = { readonly code: C; readonly label: string };
+
+/** «deliberazione di Giunta» → «Deliberazione di Giunta», for a choice or a heading. */
+export const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The label of `code` in one of GLOSSARY's lists (`none` when there is no code). */
+export function labelOf<C extends string>(list: readonly Term<C>[], code: C | null | undefined, none = ""): string {
+  return list.find((t) => t.code === code)?.label ?? (code ?? none);
+}
+
+/** A list of GLOSSARY as a select's choices, capitalised. */
+export function choices<C extends string>(list: readonly Term<C>[], keep: (code: C) => boolean = () => true) {
+  return list.filter((t) => keep(t.code)).map((t) => ({ value: t.code, label: cap(t.label) }));
+}
 
 /** The name of each section. */
 export const SECTION_NAMES: Record<Section, string> = {
@@ -24,10 +46,10 @@ export const SECTION_NAMES: Record<Section, string> = {
 
 /** Terms used where English words were (baseline, target, report, export…). */
 export const TERMS = {
-  /** An indicator's starting value (baseline). */
-  baseline: "valore iniziale",
+  /** An indicator's starting value (baseline), as the scheda prints it. */
+  baseline: GLOSSARY.indicator_values.baseline.toLowerCase(),
   /** An indicator's expected value (target). */
-  target: "valore atteso",
+  target: GLOSSARY.indicator_values.target.toLowerCase(),
   /** A platform's attendance export (report). */
   attendanceReport: "rapporto delle presenze",
   /** The toolbar menus of secondary actions. */

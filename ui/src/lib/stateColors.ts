@@ -3,6 +3,7 @@
 // 3:1 from it; the other states also differ by pattern (stripes, dots,
 // grid, lines, solid), so they can be told apart without colour.
 import type { AdhesionState } from "../api/types";
+import { GLOSSARY } from "./glossary";
 
 export const STATE_COLORS: Record<AdhesionState, string> = {
   non_aderente: "#F2F4F7",
@@ -13,16 +14,10 @@ export const STATE_COLORS: Record<AdhesionState, string> = {
   receduto: "#8E1B45",
 };
 
-export const STATE_LABELS: Record<AdhesionState, string> = {
-  non_aderente: "Non aderente",
-  invitato: "Invitato",
-  bozza_inviata: "Bozza inviata",
-  atto_adottato: "Atto adottato",
-  protocollo_sottoscritto: "Protocollo sottoscritto",
-  receduto: "Receduto",
-};
+/** The stages' names, the core's (the register and the documents print the same). */
+export const STATE_LABELS = Object.fromEntries(GLOSSARY.adhesion_states.map((t) => [t.code, t.label])) as Record<AdhesionState, string>;
 
-export const STATE_ORDER = Object.keys(STATE_LABELS) as AdhesionState[];
+export const STATE_ORDER: AdhesionState[] = GLOSSARY.adhesion_states.map((t) => t.code);
 
 /** The pattern drawn over a state's colour (the SVG <pattern> of MapSvg and the CSS swatch). */
 export const STATE_PATTERN: Record<AdhesionState, "none" | "stripes" | "dots" | "grid" | "lines"> = {

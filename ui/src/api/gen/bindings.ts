@@ -174,6 +174,12 @@ export const commands = {
 	organigramSetActKind: (kind: ActKind) => __TAURI_INVOKE<ActTemplate>("organigram_set_act_kind", { kind }),
 	organigramSaveActTemplate: (body: string, version: string | null) => __TAURI_INVOKE<ActTemplate>("organigram_save_act_template", { body, version }),
 	organigramRestoreActTemplate: (version: string | null) => __TAURI_INVOKE<ActTemplate>("organigram_restore_act_template", { version }),
+	/**
+	 *  The act's template (the text being edited, or the saved one) filled with
+	 *  the organigram on `as_of`, for the editor's formatted preview: the
+	 *  organigram is read under the lock, the template filled without it.
+	 */
+	organigramPreviewAct: (body: string | null, asOf: string, update: boolean) => __TAURI_INVOKE<Preview>("organigram_preview_act", { body, asOf, update }),
 	/**  The draft act of constitution (or update) of the working group on `as_of`, as PDF/A or DOCX. */
 	organigramSaveAct: (asOf: string, update: boolean, format: DocFormat) => __TAURI_INVOKE<Saved | null>("organigram_save_act", { asOf, update, format }),
 	trainingChoices: () => __TAURI_INVOKE<TrainingChoices>("training_choices"),
@@ -380,6 +386,9 @@ export const commands = {
 	/**  «Invia una prova»: one message from the secretariat to itself. */
 	commsSendTest: () => __TAURI_INVOKE<string>("comms_send_test"),
 };
+
+/* Constants */
+export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"altro","label":"Altro"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
 
 /* Types */
 /**  The act's form, and its template in the versioned store. */
