@@ -58,6 +58,12 @@ pub enum Draw {
         width: f32,
         color: Rgb,
     },
+    /// A closed shape of rings, filled (even-odd) and/or stroked.
+    Polygon {
+        rings: Vec<Vec<(f32, f32)>>,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f32)>,
+    },
 }
 
 /// A laid-out page: its size in points and what is drawn on it, in PDF
@@ -1250,6 +1256,11 @@ impl Composer {
                     .sum();
                 let page_h = self.top - self.bottom;
                 TABLE_GAP + height(header) + rows.min(page_h / 2.0)
+            }
+            // A chart stays with its heading (when it fits on a page).
+            Block::Element(c) => {
+                let page_h = self.top - self.bottom;
+                c.0.height(self.width, page_h).min(page_h)
             }
             _ => 0.0,
         }
