@@ -315,7 +315,7 @@ impl Chart {
         let n = self.categories.len().max(1);
         let axis_w = 38.0;
         let label_h = 2.0 * LABEL * 1.25 + 4.0;
-        let top = legend_h + 14.0;
+        let top = legend_h + 20.0;
         let left = axis_w;
         let plot_w = width - left - 4.0;
         let plot_h = (height - top - label_h).max(20.0);

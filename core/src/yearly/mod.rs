@@ -43,6 +43,7 @@ impl Drawing {
 /// the Cruscotto, in the report and in the exported file.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "YearFigure")]
 pub struct Figure {
     /// Stable name, also the exported file's stem.
     pub key: String,
@@ -661,6 +662,15 @@ impl Store {
             figures,
             notes: NOTES.iter().map(|n| n.to_string()).collect(),
         })
+    }
+
+    /// One figure of `year`, by its key.
+    pub fn yearly_figure(&self, year: i32, key: &str) -> Result<Figure> {
+        self.yearly_figures(year)?
+            .figures
+            .into_iter()
+            .find(|f| f.key == key)
+            .ok_or_else(|| Error::not_found(format!("Nessuna figura «{key}» nella relazione.")))
     }
 
     /// The texts written for `year` (empty while never saved).

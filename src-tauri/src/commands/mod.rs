@@ -11,4 +11,5 @@ pub mod organigram;
 pub mod registry;
 pub mod risks;
 pub mod training;
+pub mod yearly;
 pub mod zones;
