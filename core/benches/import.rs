@@ -160,7 +160,7 @@ fn main() {
         let mut s = italy();
         let t0 = Instant::now();
         let p = s
-            .preview_referents_import("r.csv", &t, &m, &mut |_, _| true)
+            .preview_referents_import("r.csv", &t, &m, &[], &mut |_, _| true)
             .expect("preview");
         dry.push(t0.elapsed());
         assert_eq!(
@@ -168,7 +168,7 @@ fn main() {
             (N_COMUNI, N_REFERENTS - N_COMUNI, 0)
         );
         let t0 = Instant::now();
-        s.apply_referents_import("r.csv", &t, &m, chrono::Utc::now(), &mut |_, _| true)
+        s.apply_referents_import("r.csv", &t, &m, &[], chrono::Utc::now(), &mut |_, _| true)
             .expect("apply");
         apply.push(t0.elapsed());
     }

@@ -128,7 +128,7 @@ fn main() {
     ));
     let at = Instant::now();
     let r = s
-        .apply_attendance_import(e.id, &bytes, "zoom.csv", &[])
+        .apply_attendance_import(e.id, &bytes, "zoom.csv", &[], false)
         .unwrap();
     let apply = at.elapsed();
     assert_eq!(r.recorded, 2000);

@@ -16,6 +16,7 @@ pub mod io;
 pub mod job;
 pub mod legal;
 pub mod organigram;
+pub mod person;
 pub mod registry;
 pub mod risks;
 pub mod settings;

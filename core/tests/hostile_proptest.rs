@@ -358,6 +358,9 @@ fn training_inputs() {
                 date,
                 start_time: start,
                 end_time: end,
+                // A choice of the hour that comes twice, given for any time.
+                start_repeat: Some(cdp_core::training::Occurrence::Solare),
+                end_repeat: None,
                 place,
                 link,
                 speakers,

@@ -205,7 +205,7 @@ fn dry_run_names_each_error_and_writes_nothing() {
     };
     let before = common::dump(&s);
     let p = s
-        .preview_referents_import("rpct.csv", &t, &m, &mut no_progress())
+        .preview_referents_import("rpct.csv", &t, &m, &[], &mut no_progress())
         .unwrap();
     assert_eq!(common::dump(&s), before, "the dry run writes nothing");
     let err = |line: usize| {
@@ -259,7 +259,7 @@ fn dry_run_names_each_error_and_writes_nothing() {
     assert_eq!((p.counts.new, p.counts.error), (2, 7));
     // Apply is refused while errors remain, and writes nothing.
     let e = s
-        .apply_referents_import("rpct.csv", &t, &m, Utc::now(), &mut no_progress())
+        .apply_referents_import("rpct.csv", &t, &m, &[], Utc::now(), &mut no_progress())
         .unwrap_err();
     assert_eq!(e.code(), "validation");
     assert!(e.to_string().contains("7 righe con errori"), "{e}");
@@ -310,7 +310,7 @@ fn apply_reimport_and_undo() {
     let t = read(&bytes, false);
     let m = mapping_for_csv();
     let p = s
-        .preview_referents_import("referenti.csv", &t, &m, &mut no_progress())
+        .preview_referents_import("referenti.csv", &t, &m, &[], &mut no_progress())
         .unwrap();
     assert_eq!(p.counts.error, 0, "{:?}", p.lines);
     assert_eq!(p.counts.new, 4);
@@ -327,6 +327,7 @@ fn apply_reimport_and_undo() {
             "/tmp/x/referenti.csv",
             &t,
             &m,
+            &[],
             Utc::now(),
             &mut no_progress(),
         )
@@ -378,7 +379,7 @@ fn apply_reimport_and_undo() {
     // The same file again: every line unchanged, nothing written.
     let after = common::dump(&s);
     let p2 = s
-        .preview_referents_import("referenti.csv", &t, &m, &mut no_progress())
+        .preview_referents_import("referenti.csv", &t, &m, &[], &mut no_progress())
         .unwrap();
     assert_eq!(
         (p2.counts.unchanged, p2.counts.new, p2.counts.update),
@@ -387,7 +388,7 @@ fn apply_reimport_and_undo() {
         p2.lines
     );
     assert!(s
-        .apply_referents_import("referenti.csv", &t, &m, Utc::now(), &mut no_progress())
+        .apply_referents_import("referenti.csv", &t, &m, &[], Utc::now(), &mut no_progress())
         .unwrap()
         .is_none());
     assert_eq!(common::dump(&s), after, "re-import is idempotent");
@@ -418,6 +419,7 @@ fn undo_is_refused_after_a_later_change() {
             "r.csv",
             &t,
             &mapping_for_csv(),
+            &[],
             Utc::now(),
             &mut no_progress(),
         )
@@ -456,6 +458,7 @@ fn a_failure_on_the_last_row_leaves_the_archive_unchanged() {
             "r.csv",
             &t,
             &mapping_for_csv(),
+            &[],
             Utc::now(),
             &mut no_progress(),
         )
@@ -464,9 +467,14 @@ fn a_failure_on_the_last_row_leaves_the_archive_unchanged() {
     assert_eq!(common::dump_all(s.connection()), before, "all or nothing");
     // Cancelling the dry run or the apply writes nothing either.
     let e = s
-        .apply_referents_import("r.csv", &t, &mapping_for_csv(), Utc::now(), &mut |_, _| {
-            false
-        })
+        .apply_referents_import(
+            "r.csv",
+            &t,
+            &mapping_for_csv(),
+            &[],
+            Utc::now(),
+            &mut |_, _| false,
+        )
         .unwrap_err();
     assert_eq!(e.code(), "cancelled");
     assert_eq!(common::dump_all(s.connection()), before);
@@ -511,10 +519,10 @@ fn xlsx_with_a_date_cell_and_a_text_date() {
     assert_eq!(m.valid_from.as_deref(), Some("Decorrenza"));
     assert_eq!(m.comune_phone.as_deref(), Some("Telefono"));
     let p = s
-        .preview_referents_import("r.xlsx", &t, &m, &mut no_progress())
+        .preview_referents_import("r.xlsx", &t, &m, &[], &mut no_progress())
         .unwrap();
     assert_eq!(p.counts.new, 2, "{:?}", p.lines);
-    s.apply_referents_import("r.xlsx", &t, &m, Utc::now(), &mut no_progress())
+    s.apply_referents_import("r.xlsx", &t, &m, &[], Utc::now(), &mut no_progress())
         .unwrap();
     let a = s.referents("083002").unwrap();
     assert_eq!(
@@ -540,6 +548,7 @@ fn the_apps_own_exports_import_back_unchanged() {
         "r.csv",
         &t,
         &mapping_for_csv(),
+        &[],
         Utc::now(),
         &mut no_progress(),
     )
@@ -572,7 +581,7 @@ fn the_apps_own_exports_import_back_unchanged() {
         assert_eq!(m.mayor_name.as_deref(), Some("Sindaco"), "{name}");
         let before = common::dump(&s);
         let p = s
-            .preview_referents_import(name, &t, &m, &mut no_progress())
+            .preview_referents_import(name, &t, &m, &[], &mut no_progress())
             .unwrap();
         assert_eq!(
             (p.counts.unchanged, p.counts.error),
@@ -581,7 +590,7 @@ fn the_apps_own_exports_import_back_unchanged() {
             p.lines.iter().find(|l| l.status != LineStatus::Unchanged)
         );
         assert!(s
-            .apply_referents_import(name, &t, &m, Utc::now(), &mut no_progress())
+            .apply_referents_import(name, &t, &m, &[], Utc::now(), &mut no_progress())
             .unwrap()
             .is_none());
         // Only the remembered mapping may differ.
@@ -864,9 +873,16 @@ fn apply_makes_a_backup_first_on_a_real_archive() {
     common::set_today(&mut s, "2026-11-30");
     let t = read(referents_csv(';', false, false).as_bytes(), false);
     let earlier = Utc::now() - chrono::Duration::minutes(5);
-    s.apply_referents_import("r.csv", &t, &mapping_for_csv(), earlier, &mut no_progress())
-        .unwrap()
-        .unwrap();
+    s.apply_referents_import(
+        "r.csv",
+        &t,
+        &mapping_for_csv(),
+        &[],
+        earlier,
+        &mut no_progress(),
+    )
+    .unwrap()
+    .unwrap();
     let list = istat::read_bytes(&istat_csv(&|me| me.retain(|c| c.0 != "083004")), false).unwrap();
     s.apply_istat_import("elenco.csv", &list, Some("ME"), Utc::now())
         .unwrap();

@@ -8,17 +8,12 @@ mod commands;
 mod dialog;
 mod error;
 mod state;
+mod timeline;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
-use std::time::Instant;
-
 use tauri::{Manager, RunEvent};
 
 pub use state::{resolve_db_path, AppState};
-
-/// When the process started (for the cold-start benchmark).
-pub(crate) static STARTED: OnceLock<Instant> = OnceLock::new();
 
 /// Where the generated TypeScript contract lives (from the workspace root).
 pub const BINDINGS: &str = "ui/src/api/gen/bindings.ts";
@@ -92,6 +87,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             imports::imports_fields,
             imports::imports_choose_file,
             imports::imports_reload,
+            imports::imports_header_row,
             imports::imports_referents_preview,
             imports::imports_referents_apply,
             imports::imports_istat_preview,
@@ -119,6 +115,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             organigram::organigram_save_chart,
             organigram::organigram_save_composition,
             organigram::organigram_act_template,
+            organigram::organigram_set_act_kind,
             organigram::organigram_save_act_template,
             organigram::organigram_restore_act_template,
             organigram::organigram_save_act,
@@ -225,7 +222,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 }
 
 pub fn run() {
-    STARTED.get_or_init(Instant::now);
+    timeline::start();
     let commands = specta_builder();
     let args: Vec<String> = std::env::args().collect();
     // A second launch on the default archive brings the open window to the
@@ -251,11 +248,24 @@ pub fn run() {
                 .app_data_dir()
                 .unwrap_or_else(|_| PathBuf::from("."));
             let path = resolve_db_path(&args, std::env::var_os("CDP_DB"), &default_dir);
-            app.manage(AppState::open(path, clock_from_env()));
+            // The archive opens on its own thread while the window and its
+            // page are built; a command waits for it (`AppState::lock`).
+            app.manage(AppState::new(path, clock_from_env()));
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                handle.state::<AppState>().open();
+                timeline::mark("archive_open");
+            });
             app.manage(commands::imports::ImportFile::default());
             exit_on_signals(app.handle().clone());
             checkpoint_when_idle(app.handle().clone());
+            timeline::mark("window_built");
             Ok(())
+        })
+        .on_page_load(|_, payload| {
+            if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
+                timeline::mark("page_loaded");
+            }
         })
         .invoke_handler(catch_panics(commands.invoke_handler()))
         .build(tauri::generate_context!("tauri.conf.json"))

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use cdp_core::job::CancelToken;
 use cdp_core::{Clock, Store};
@@ -27,6 +27,8 @@ pub struct AppState {
     pub notices: Mutex<Vec<String>>,
     /// Where "today" comes from, given to every store this state opens.
     clock: Clock,
+    /// Whether the first opening has ended (see [`AppState::open`]).
+    opened: (Mutex<bool>, Condvar),
 }
 
 /// The archive file: `--db PATH` (or `--db=PATH`), else `CDP_DB`, else the app-data folder.
@@ -48,20 +50,42 @@ pub fn resolve_db_path(args: &[String], env: Option<OsString>, default_dir: &Pat
 }
 
 impl AppState {
-    /// Opens the archive for writing (creating it where no file exists) and
-    /// makes the day's first backup. `clock` says what "today" is.
-    pub fn open(db_path: PathBuf, clock: Clock) -> AppState {
-        let state = AppState {
+    /// The state of an archive not opened yet: [`AppState::open`] opens it
+    /// (on a thread of its own at start, while the window is built), and
+    /// until then every command waits for it.
+    pub fn new(db_path: PathBuf, clock: Clock) -> AppState {
+        AppState {
             store: Mutex::new(Err(closed())),
             db_path,
             exported: Mutex::new(Vec::new()),
             jobs: Jobs::default(),
             notices: Mutex::new(Vec::new()),
             clock,
-        };
-        let opened = Store::open(&state.db_path);
-        state.take(opened);
-        state
+            opened: (Mutex::new(false), Condvar::new()),
+        }
+    }
+
+    /// Opens the archive for writing (creating it where no file exists).
+    /// The day's first backup is made later ([`AppState::daily_backup`]).
+    pub fn open(&self) {
+        let opened = Store::open(&self.db_path);
+        self.take(opened);
+        let (done, ready) = &self.opened;
+        *done.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        ready.notify_all();
+    }
+
+    /// The day's first backup of the open archive, made after the first
+    /// screen is painted; what the user must be told if it failed.
+    pub fn daily_backup(&self) -> Option<String> {
+        let guard = self.lock();
+        let store = guard.as_ref().ok()?;
+        let e = store.daily_backup(chrono::Utc::now()).err()?;
+        let notice = format!(
+            "Copia di sicurezza giornaliera non riuscita. {} Controllare la cartella delle copie in Impostazioni.",
+            store.explain(e)
+        );
+        Some(notice)
     }
 
     /// Puts an opened store in place (clock set) with what the user must be
@@ -82,15 +106,10 @@ impl AppState {
                 ));
             }
             notices.extend(store.unclean_close_notice());
-            if let Err(e) = store.daily_backup(chrono::Utc::now()) {
-                notices.push(format!(
-                    "Copia di sicurezza giornaliera non riuscita. {} Controllare la cartella delle copie in Impostazioni.",
-                    store.explain(e)
-                ));
-            }
             *self.notices.lock().unwrap_or_else(|p| p.into_inner()) = notices;
         }
-        *self.lock() = opened;
+        // Not `lock()`: that waits for this first opening to end.
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = opened;
     }
 
     /// Opens for writing an archive refused as a copy made while the app
@@ -101,6 +120,12 @@ impl AppState {
             return Ok(());
         }
         self.take(Store::open_anyway(&self.db_path));
+        if let Some(notice) = self.daily_backup() {
+            self.notices
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(notice);
+        }
         match &*self.lock() {
             Ok(_) => Ok(()),
             Err(e) => Err(e.clone()),
@@ -147,6 +172,12 @@ impl AppState {
     }
 
     pub fn lock(&self) -> MutexGuard<'_, std::result::Result<Store, Error>> {
+        let (done, ready) = &self.opened;
+        let mut opened = done.lock().unwrap_or_else(|p| p.into_inner());
+        while !*opened {
+            opened = ready.wait(opened).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(opened);
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 

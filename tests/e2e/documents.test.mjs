@@ -95,7 +95,7 @@ test("a template edit with an unknown placeholder is refused, then saved and res
     await app.assertAxe("modelli");
     if (SHOTS) await app.screenshot(join(SHOTS, "modelli.png"));
     await app.click("[data-testid=tpl-restore-default]");
-    await waitFor(async () => /^versione 3 · predefinito 2026\.3$/.test(await app.text("[data-testid=tpl-version]")), "default restored as version 3");
+    await waitFor(async () => /^versione 3 · predefinito 2026\.4$/.test(await app.text("[data-testid=tpl-version]")), "default restored as version 3");
     assert.equal(await app.exec("return document.querySelectorAll('[data-testid=tpl-versions] tbody tr').length"), 3);
   } finally {
     await app.quit();

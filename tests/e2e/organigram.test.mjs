@@ -174,6 +174,26 @@ test("a tavolo tematico with a coordinator from the registry and an external mem
     assert.match(actText, /DETERMINAZIONE DEL SEGRETARIO GENERALE/);
     assert.match(actText, /Maria Lo Presti, Coordinatrice – Comune di Lipari, su designazione del Comune ai sensi del Protocollo d’intesa \(nota prot\. n\. ____ del ____\); Giovanni Santoro, Componente – Università degli Studi di Messina, su designazione dell’ente di appartenenza/);
 
+    // By the setting in the act's screen, the same act as a decree of the Sindaco metropolitano.
+    await press(app, "Modello della determinazione");
+    await app.el("#act-body");
+    await app.click("[data-testid=act-kind-decreto]");
+    await waitFor(async () => (await app.text("#act-title")).includes("Decreto del Sindaco metropolitano"), "the decree's template shown");
+    assert.match(await app.value("#act-body"), /\*\*DECRETA\*\*/);
+    await app.assertAxe("organigramma, forma dell'atto");
+    if (SHOTS) await app.screenshot(join(SHOTS, "organigramma-forma-atto.png"));
+    await app.keys(KEY.ESCAPE);
+    await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=act-template]')")), "the editor closed");
+    const decree = join(app.dir, "decreto.pdf");
+    await press(app, "Bozza di decreto (PDF)");
+    answerSaveDialog("Salva la bozza di decreto", decree);
+    await waitFor(() => existsSync(decree), "the decree written");
+    const decreeText = execFileSync("pdftotext", ["-enc", "UTF-8", decree, "-"]).toString().replace(/\s+/g, " ");
+    assert.match(decreeText, /DECRETO DEL SINDACO METROPOLITANO/);
+    assert.match(decreeText, /art\. 12, comma 4, della L\.R\. 4 agosto 2015, n\. 15/);
+    assert.match(decreeText, /DECRETA/);
+    assert.doesNotMatch(decreeText, /DETERMINAZIONE DEL SEGRETARIO GENERALE/);
+
     // Before the tavolo existed: gone.
     await app.exec("document.querySelector('#org-as-of').scrollIntoView(); return true");
     await app.typeWhole("#org-as-of", "28/02/2026");

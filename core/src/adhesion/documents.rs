@@ -190,7 +190,7 @@ pub fn placeholder_help() -> BTreeMap<&'static str, &'static str> {
 }
 
 /// The version label of the shipped default templates.
-pub const DEFAULT_VERSION: &str = "2026.3";
+pub const DEFAULT_VERSION: &str = "2026.4";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

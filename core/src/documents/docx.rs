@@ -503,6 +503,34 @@ fn page_margin(style: Style, size: PageSize) -> PageMargin {
     }
 }
 
+/// Signature blocks side by side, as the PDF prints them: one column per
+/// block and one row per line, so that the same line of every block (the
+/// office, the qualification, the name) starts at the same height however
+/// another block's line wraps; the rows kept together on one page.
+fn signature_table(group: &[&Vec<Spans>], text_twips: usize) -> WordTable {
+    let w = text_twips / group.len();
+    let rows = group.iter().map(|lines| lines.len()).max().unwrap_or(0);
+    let table_rows = (0..rows)
+        .map(|r| {
+            let cells = group
+                .iter()
+                .map(|lines| {
+                    let p = Paragraph::new().style("Firma").keep_next(r + 1 < rows);
+                    let p = match lines.get(r) {
+                        Some(line) => runs(p, line, false),
+                        None => p,
+                    };
+                    TableCell::new().width(w, WidthType::Dxa).add_paragraph(p)
+                })
+                .collect();
+            TableRow::new(cells).cant_split()
+        })
+        .collect();
+    WordTable::new(table_rows)
+        .set_borders(TableBorders::new().clear_all())
+        .set_grid(vec![w; group.len()])
+}
+
 fn page_break() -> Paragraph {
     Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page))
 }
@@ -563,28 +591,8 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                 .collect();
             if group.len() > 1 {
                 skip = group.len() - 1;
-                let w = text_twips / group.len();
-                let cells = group
-                    .iter()
-                    .map(|lines| {
-                        lines.iter().fold(
-                            TableCell::new().width(w, WidthType::Dxa),
-                            |cell, line| {
-                                cell.add_paragraph(runs(
-                                    Paragraph::new().style("Firma"),
-                                    line,
-                                    false,
-                                ))
-                            },
-                        )
-                    })
-                    .collect();
                 docx = docx.add_paragraph(spaced(Paragraph::new().keep_next(true), 12, 0));
-                docx = docx.add_table(
-                    WordTable::new(vec![TableRow::new(cells).cant_split()])
-                        .set_borders(TableBorders::new().clear_all())
-                        .set_grid(vec![w; group.len()]),
-                );
+                docx = docx.add_table(signature_table(&group, text_twips));
                 continue;
             }
         }
@@ -690,10 +698,12 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                 );
             }
             Block::Signature { lines } => {
+                // Centred over the right half of the text, as in the PDF.
+                let half = (text_twips / 2) as i32;
                 for (i, line) in lines.iter().enumerate() {
                     let p = Paragraph::new()
                         .style("Firma")
-                        .indent(Some(4677), None, None, None)
+                        .indent(Some(half), None, None, None)
                         .keep_next(i + 1 < lines.len());
                     docx = docx.add_paragraph(spaced(
                         runs(p, line, false),

@@ -17,6 +17,14 @@ pub struct Table {
     pub rows: Vec<TableRow>,
     /// How the file was read ("CSV, separatore «;», Windows-1252", "Excel").
     pub described_as: String,
+    /// The line (or sheet row) taken as the header, found or chosen.
+    pub header_line: usize,
+    /// The first rows of the file, for the user to choose another header:
+    /// (line, its cells joined).
+    pub first_rows: Vec<(usize, String)>,
+    /// What was left out and why, in Italian: the rows above the header
+    /// (a title, a date), a totals row at the bottom.
+    pub left_out: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -45,11 +53,20 @@ pub fn is_spreadsheet(path: &Path) -> bool {
 }
 
 /// Reads `path` as a table; `header_row` finds the header among the first
-/// rows (the first row for which it returns true; the first non-blank row
-/// if none does).
+/// rows (the first row for which it returns true; if none does, the first
+/// row that looks like a header: see [`read_bytes_at`]).
 pub fn read_path(path: &Path, header_row: &dyn Fn(&[String]) -> bool) -> Result<Table> {
+    read_path_at(path, header_row, None)
+}
+
+/// [`read_path`], with the header at the file's line `at` if given.
+pub fn read_path_at(
+    path: &Path,
+    header_row: &dyn Fn(&[String]) -> bool,
+    at: Option<usize>,
+) -> Result<Table> {
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, &e))?;
-    read_bytes(&bytes, is_spreadsheet(path), header_row)
+    read_bytes_at(&bytes, is_spreadsheet(path), header_row, at)
 }
 
 /// Reads the bytes of a file as a table (see [`read_path`]).
@@ -58,6 +75,170 @@ pub fn read_bytes(
     spreadsheet: bool,
     header_row: &dyn Fn(&[String]) -> bool,
 ) -> Result<Table> {
+    read_bytes_at(bytes, spreadsheet, header_row, None)
+}
+
+/// Whether a cell is a label: it has letters (a number or a date as
+/// digits has none).
+fn is_label(cell: &str) -> bool {
+    cell.chars().any(char::is_alphabetic)
+}
+
+/// The header of a secretariat's sheet, which may have a title, a date
+/// and blank rows above it: among the first 20 rows, the first whose
+/// cells are all labels (at least two) and as many as at least half the
+/// cells of the rows below it; else the first row.
+fn find_header(rows: &[TableRow]) -> usize {
+    let filled = |r: &TableRow| r.cells.iter().filter(|c| !c.trim().is_empty()).count();
+    for (i, r) in rows.iter().enumerate().take(20) {
+        let n = filled(r);
+        let labels = r.cells.iter().filter(|c| is_label(c)).count();
+        if n < 2 || labels < n {
+            continue;
+        }
+        let below = rows[i + 1..].iter().take(5).map(filled).max().unwrap_or(0);
+        if n * 2 >= below {
+            return i;
+        }
+    }
+    0
+}
+
+/// A totals row as spreadsheets end: «Totale», «TOTALI», «Tot.», «Somma».
+fn is_totals(r: &TableRow) -> bool {
+    let first = r.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty());
+    first.is_some_and(|c| {
+        let w: String = c
+            .chars()
+            .take_while(|ch| ch.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        matches!(
+            w.as_str(),
+            "totale" | "totali" | "tot" | "total" | "totals" | "somma"
+        )
+    })
+}
+
+/// Reads the bytes of a file as a table whose header is at line `at` (or,
+/// if None, the row `header_row` accepts, else the row that looks like a
+/// header). A header of two rows (group labels over merged cells, the
+/// names below) is read as one; an empty header cell gets the name above
+/// it or «Colonna N»; repeated names get the group's label or a number;
+/// totals rows at the bottom are left out, and said.
+pub fn read_bytes_at(
+    bytes: &[u8],
+    spreadsheet: bool,
+    header_row: &dyn Fn(&[String]) -> bool,
+    at: Option<usize>,
+) -> Result<Table> {
+    let (described_as, rows) = read_rows(bytes, spreadsheet)?;
+    let first_rows: Vec<(usize, String)> = rows
+        .iter()
+        .take(15)
+        .map(|r| {
+            let text = r
+                .cells
+                .iter()
+                .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ");
+            (r.line, text.chars().take(120).collect())
+        })
+        .collect();
+    let i = match at {
+        Some(line) => rows.iter().position(|r| r.line == line).ok_or_else(|| {
+            Error::validation(
+                "header_line",
+                format!("Riga d'intestazione: la riga {line} non è nel file o è vuota."),
+            )
+        })?,
+        None => rows
+            .iter()
+            .take(20)
+            .position(|r| header_row(&r.cells))
+            .unwrap_or_else(|| find_header(&rows)),
+    };
+    let mut left_out: Vec<String> = rows[..i]
+        .iter()
+        .map(|r| {
+            let text = &first_rows
+                .iter()
+                .find(|(l, _)| *l == r.line)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default();
+            format!("riga {} sopra l'intestazione: «{text}»", r.line)
+        })
+        .collect();
+    let header_line = rows[i].line;
+    let clean = |h: &str| h.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut headers: Vec<String> = rows[i].cells.iter().map(|h| clean(h)).collect();
+    let mut data_from = i + 1;
+    // A header of two rows: the row below fills the gaps of this one and
+    // this one has gaps over it (group labels over merged cells).
+    if let Some(next) = rows.get(i + 1) {
+        let sub: Vec<String> = next.cells.iter().map(|h| clean(h)).collect();
+        let width = sub.len().max(headers.len());
+        let gap_here = (0..width).any(|c| {
+            headers.get(c).is_none_or(|h| h.is_empty()) && sub.get(c).is_some_and(|h| !h.is_empty())
+        });
+        let all_labels = sub.iter().all(|c| c.is_empty() || is_label(c));
+        if gap_here && all_labels && at.is_none() {
+            let mut group = String::new();
+            let mut merged = Vec::with_capacity(width);
+            for c in 0..width {
+                let top = headers.get(c).cloned().unwrap_or_default();
+                if !top.is_empty() {
+                    group = top.clone();
+                }
+                let low = sub.get(c).cloned().unwrap_or_default();
+                let repeated = !low.is_empty() && sub.iter().filter(|x| **x == low).count() > 1;
+                merged.push(match (low.is_empty(), repeated) {
+                    (true, _) => top,
+                    (false, true) if !group.is_empty() => format!("{group} {low}"),
+                    (false, _) => low,
+                });
+            }
+            headers = merged;
+            data_from = i + 2;
+        }
+    }
+    // A trailing separator makes an empty last column: drop empty headers at the end.
+    while headers.last().is_some_and(|h| h.is_empty()) {
+        headers.pop();
+    }
+    for c in 0..headers.len() {
+        if headers[c].is_empty() {
+            headers[c] = format!("Colonna {}", c + 1);
+        }
+        let same = headers[..c].iter().filter(|h| **h == headers[c]).count();
+        if same > 0 {
+            headers[c] = format!("{} ({})", headers[c], same + 1);
+        }
+    }
+    let mut data: Vec<TableRow> = rows.into_iter().skip(data_from).collect();
+    let mut totals = Vec::new();
+    while data.last().is_some_and(is_totals) {
+        if let Some(r) = data.pop() {
+            totals.push(format!("riga {}: riga dei totali, esclusa", r.line));
+        }
+    }
+    totals.reverse();
+    left_out.extend(totals);
+    Ok(Table {
+        headers,
+        rows: data,
+        described_as,
+        header_line,
+        first_rows,
+        left_out,
+    })
+}
+
+/// Every non-blank row of a file with its line, and how the file was read
+/// (for files that are not one table: a platform's report with sections).
+pub fn read_rows(bytes: &[u8], spreadsheet: bool) -> Result<(String, Vec<TableRow>)> {
     let (described_as, rows) = if spreadsheet || looks_like_spreadsheet(bytes) {
         ("Excel".to_string(), spreadsheet_rows(bytes)?)
     } else {
@@ -73,28 +254,7 @@ pub fn read_bytes(
             "Il file è vuoto: nessuna riga da importare.",
         ));
     }
-    let at = rows
-        .iter()
-        .take(20)
-        .position(|r| header_row(&r.cells))
-        .unwrap_or(0);
-    let mut rows = rows.into_iter().skip(at);
-    let mut headers: Vec<String> = rows
-        .next()
-        .map(|r| r.cells)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    // A trailing separator makes an empty last column: drop empty headers at the end.
-    while headers.last().is_some_and(|h| h.is_empty()) {
-        headers.pop();
-    }
-    Ok(Table {
-        headers,
-        rows: rows.collect(),
-        described_as,
-    })
+    Ok((described_as, rows))
 }
 
 /// ZIP (XLSX, ODS) or OLE (XLS) signatures.
@@ -106,6 +266,26 @@ fn looks_like_spreadsheet(bytes: &[u8]) -> bool {
 /// otherwise Windows-1252 (a superset of Latin-1 for the printable range,
 /// as ISTAT and Italian Excel write).
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    // Microsoft Teams writes its reports in UTF-16 with a byte-order mark.
+    let utf16 = |rest: &[u8], le: bool| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return (utf16(rest, true), "UTF-16");
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return (utf16(rest, false), "UTF-16");
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8");
     }
@@ -118,28 +298,50 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// The separator of a CSV text: the most frequent of `;`, `,` and tab in
-/// its first record (quotes, and the line breaks inside them, skipped).
+/// The separator of a CSV text: of `;`, `,` and tab, the one found on
+/// most of its first lines (quotes, and the line breaks inside them,
+/// skipped), then the most frequent; so a report whose title row has a
+/// comma and whose every row has a tab is read by tabs.
 fn separator(text: &str) -> u8 {
-    let (mut semi, mut comma, mut tab) = (0, 0, 0);
+    const SEPS: [char; 3] = ['\t', ';', ','];
+    let mut lines = [0usize; 3];
+    let mut total = [0usize; 3];
+    let mut on_line = [false; 3];
     let mut quoted = false;
-    for c in text.chars().take(20_000) {
+    let mut seen_lines = 0;
+    for c in text.chars().take(50_000) {
         match c {
             '"' => quoted = !quoted,
-            ';' if !quoted => semi += 1,
-            ',' if !quoted => comma += 1,
-            '\t' if !quoted => tab += 1,
-            '\n' if !quoted && (semi + comma + tab) > 0 => break,
+            '\n' if !quoted => {
+                for i in 0..3 {
+                    lines[i] += on_line[i] as usize;
+                }
+                on_line = [false; 3];
+                seen_lines += 1;
+                if seen_lines == 30 {
+                    break;
+                }
+            }
+            c if !quoted => {
+                if let Some(i) = SEPS.iter().position(|s| *s == c) {
+                    on_line[i] = true;
+                    total[i] += 1;
+                }
+            }
             _ => {}
         }
     }
-    if tab > semi && tab > comma {
-        b'\t'
-    } else if comma > semi {
-        b','
-    } else {
-        b';'
+    for i in 0..3 {
+        lines[i] += on_line[i] as usize;
     }
+    // Most lines, then most occurrences; on a tie tab, then `;`, then `,`.
+    let best = (0..3)
+        .max_by_key(|&i| (lines[i], total[i], std::cmp::Reverse(i)))
+        .unwrap_or(1);
+    if lines[best] == 0 {
+        return b';';
+    }
+    SEPS[best] as u8
 }
 
 fn csv_rows(bytes: &[u8]) -> Result<(String, Vec<TableRow>)> {
@@ -255,6 +457,13 @@ mod tests {
     fn separator_and_encoding_are_detected() {
         assert_eq!(separator("\"a;b\",c,d\n1;2"), b',');
         assert_eq!(separator("\"a\nb\";c;d\n"), b';');
+        // A Teams report: a title with a comma, every row with tabs.
+        assert_eq!(
+            separator("1. Summary\nMeeting title\tIl PIAO, sezione 2.3\nStart time\t3/9/27, 10:00:00 AM\n"),
+            b'\t'
+        );
+        let (t, enc) = decode(&[0xFF, 0xFE, b'A', 0, 0xEC, 0]);
+        assert_eq!((t.as_str(), enc), ("Aì", "UTF-16"));
         let (t, enc) = decode(b"Al\xec");
         assert_eq!((t.as_str(), enc), ("Alì", "Windows-1252"));
         let (t, enc) = decode("\u{feff}Alì".as_bytes());

@@ -1,14 +1,18 @@
 //! The draft act «Determinazione del Segretario Generale – Costituzione (o
 //! aggiornamento) del Gruppo di lavoro della Comunità di Pratiche», listing
-//! the units and the people in office at a date. Its template is editable
-//! like the adhesion acts' (same markup, same checks, same typesetting) and
-//! kept in the same versioned template store, but it is one act of the
-//! network, not one per comune: its context is the organigram's.
+//! the units and the people in office at a date; or, by a setting of the
+//! archive, the same act as a decree of the Sindaco metropolitano (his
+//! residual competence, art. 12, comma 4, L.R. 15/2015), with the
+//! Segretario's proposal and technical opinion. Each form has its template,
+//! editable like the adhesion acts' (same markup, same checks, same
+//! typesetting) and kept in the same versioned template store, but it is
+//! one act of the network, not one per comune: its context is the
+//! organigram's.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::tree::{NodeKind, Organigram};
 use crate::documents::store::{self, TemplateKind};
@@ -18,36 +22,79 @@ use crate::error::Result;
 use crate::Store;
 
 pub const DEFAULT_BODY: &str = include_str!("../../templates/determina_gruppo_lavoro.txt");
+/// The act as a decree of the Sindaco metropolitano.
+pub const DECREE_DEFAULT_BODY: &str = include_str!("../../templates/decreto_gruppo_lavoro.txt");
 /// The version of the shipped text: raised whenever `DEFAULT_BODY` changes, so
 /// that a template edited on an older one says a newer default is available.
 /// (1: the first text; 2: Allegato A, Visti and attestations completed;
 /// 3: the Segretario's competence, designations, the PNA in force, the
-/// TAR's seat, dates in words.)
-pub const DEFAULT_VERSION: &str = "3";
+/// TAR's seat, dates in words; 4: D.L. 80/2021 «convertito, con
+/// modificazioni», as the Gazzetta Ufficiale cites it.)
+pub const DEFAULT_VERSION: &str = "4";
+/// The version of the shipped decree (1: the first text).
+pub const DECREE_DEFAULT_VERSION: &str = "1";
 
-/// The act's template in the versioned store.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+/// The setting (in the archive's settings store) that says which form the
+/// act takes: an [`ActKind`]'s key; absent, the Segretario's determinazione.
+pub const ACT_KIND_SETTING: &str = "org_act_kind";
+
+/// The act's form, and its template in the versioned store.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ActKind {
+    /// «Determinazione del Segretario Generale».
     GruppoLavoro,
+    /// «Decreto del Sindaco metropolitano».
+    GruppoLavoroDecreto,
+}
+
+impl ActKind {
+    pub const ALL: [ActKind; 2] = [ActKind::GruppoLavoro, ActKind::GruppoLavoroDecreto];
+
+    /// The act's name when no title is given («Determinazione del Segretario
+    /// Generale»), also the document's title.
+    pub fn act_name(self) -> &'static str {
+        match self {
+            ActKind::GruppoLavoro => "Determinazione del Segretario Generale",
+            ActKind::GruppoLavoroDecreto => "Decreto del Sindaco metropolitano",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<ActKind> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
 }
 
 impl TemplateKind for ActKind {
     fn key(self) -> &'static str {
-        "gruppo_lavoro"
+        match self {
+            ActKind::GruppoLavoro => "gruppo_lavoro",
+            ActKind::GruppoLavoroDecreto => "gruppo_lavoro_decreto",
+        }
     }
 
     fn label(self) -> &'static str {
-        "Determinazione del Gruppo di lavoro"
+        match self {
+            ActKind::GruppoLavoro => "Determinazione del Gruppo di lavoro",
+            ActKind::GruppoLavoroDecreto => {
+                "Decreto del Sindaco metropolitano sul Gruppo di lavoro"
+            }
+        }
     }
 
     fn default_body(self) -> &'static str {
-        DEFAULT_BODY
+        match self {
+            ActKind::GruppoLavoro => DEFAULT_BODY,
+            ActKind::GruppoLavoroDecreto => DECREE_DEFAULT_BODY,
+        }
     }
 
     fn default_version(self) -> &'static str {
-        DEFAULT_VERSION
+        match self {
+            ActKind::GruppoLavoro => DEFAULT_VERSION,
+            ActKind::GruppoLavoroDecreto => DECREE_DEFAULT_VERSION,
+        }
     }
 
     fn placeholders(self) -> BTreeSet<String> {
@@ -104,6 +151,10 @@ pub struct ActContext {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActTemplate {
+    /// The act's form the template is for (the one the setting chooses).
+    pub kind: ActKind,
+    /// «Determinazione del Segretario Generale» / «Decreto del Sindaco metropolitano».
+    pub act_name: String,
     pub body: String,
     /// True while the shipped text is in use.
     pub is_default: bool,
@@ -210,15 +261,21 @@ pub fn context(o: &Organigram, ente: Ente, aggiornamento: bool) -> ActContext {
     }
 }
 
-/// At every opening: the act's template, if the user has not edited it,
-/// takes the newer shipped default (a version and an audit row).
+/// At every opening: the act's templates, if the user has not edited them,
+/// take the newer shipped default (a version and an audit row).
 pub(crate) fn upgrade_default_template(s: &mut Store) -> Result<()> {
-    s.action(|tx, op| store::upgrade_default(tx, op, ActKind::GruppoLavoro).map(|_| ()))
+    s.action(|tx, op| {
+        for kind in ActKind::ALL {
+            store::upgrade_default(tx, op, kind)?;
+        }
+        Ok(())
+    })
 }
 
 /// The act prepared from the archive: it renders without the archive.
 #[derive(Debug, Clone)]
 pub struct ActJob {
+    pub kind: ActKind,
     pub ctx: ActContext,
     pub body: String,
 }
@@ -242,7 +299,7 @@ impl ActJob {
         let ctx = &self.ctx;
         let doc = fill(&self.body, ctx)?;
         let title = if doc.title.is_empty() {
-            "Determinazione del Segretario Generale".to_string()
+            self.kind.act_name().to_string()
         } else {
             doc.title.clone()
         };
@@ -256,9 +313,41 @@ impl ActJob {
 }
 
 impl Store {
+    /// The act's form chosen for this archive.
+    pub fn org_act_kind(&self) -> Result<ActKind> {
+        Ok(crate::db::kv::get(&self.conn, ACT_KIND_SETTING)?
+            .and_then(|k| ActKind::from_key(&k))
+            .unwrap_or(ActKind::GruppoLavoro))
+    }
+
+    /// Chooses the act's form (one action with its audit row); returns the
+    /// template of that form.
+    pub fn set_org_act_kind(&mut self, kind: ActKind) -> Result<ActTemplate> {
+        let before = self.org_act_kind()?;
+        if before != kind {
+            self.action(|tx, op| {
+                crate::db::kv::set(tx, ACT_KIND_SETTING, kind.key())?;
+                crate::audit::record(
+                    tx,
+                    op,
+                    "update",
+                    "settings",
+                    ACT_KIND_SETTING,
+                    Some(&serde_json::json!({ "value": before.key() })),
+                    Some(&serde_json::json!({ "value": kind.key() })),
+                )
+            })?;
+        }
+        self.org_act_template()
+    }
+
+    /// The template of the act's chosen form, as the editor shows it.
     pub fn org_act_template(&self) -> Result<ActTemplate> {
-        let d = store::detail(&self.conn, ActKind::GruppoLavoro)?;
+        let kind = self.org_act_kind()?;
+        let d = store::detail(&self.conn, kind)?;
         Ok(ActTemplate {
+            kind,
+            act_name: kind.act_name().to_string(),
             updated_at: version_token(d.current.version),
             body: d.current.body,
             is_default: d.is_default,
@@ -278,7 +367,8 @@ impl Store {
         version: Option<&str>,
     ) -> Result<ActTemplate> {
         let base = base_version(version)?;
-        self.save_template_version(ActKind::GruppoLavoro, body, base, |s, body| {
+        let kind = self.org_act_kind()?;
+        self.save_template_version(kind, body, base, |s, body| {
             for aggiornamento in [false, true] {
                 fill(body, &s.org_act_job(s.today(), aggiornamento)?.ctx)?;
             }
@@ -290,11 +380,12 @@ impl Store {
     /// Goes back to the shipped text (as a new version).
     pub fn restore_org_act_template(&mut self, version: Option<&str>) -> Result<ActTemplate> {
         let base = base_version(version)?;
-        let current = store::current(&self.conn, ActKind::GruppoLavoro)?;
+        let kind = self.org_act_kind()?;
+        let current = store::current(&self.conn, kind)?;
         if base.is_some_and(|v| v != current.version) {
             return Err(crate::error::stale());
         }
-        self.restore_template_version(ActKind::GruppoLavoro, None)?;
+        self.restore_template_version(kind, None)?;
         self.org_act_template()
     }
 
@@ -302,9 +393,11 @@ impl Store {
     pub fn org_act_job(&self, as_of: NaiveDate, aggiornamento: bool) -> Result<ActJob> {
         let o = self.organigram(as_of)?;
         let ente = Ente::from_settings(&self.conn)?;
+        let kind = self.org_act_kind()?;
         Ok(ActJob {
+            kind,
             ctx: context(&o, ente, aggiornamento),
-            body: store::current(&self.conn, ActKind::GruppoLavoro)?.body,
+            body: store::current(&self.conn, kind)?.body,
         })
     }
 

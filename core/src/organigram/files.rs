@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::act::ActKind;
 use crate::documents::Format as DocFormat;
 use crate::file_spec::{dated, FileSpec};
 use crate::io::Format;
@@ -47,11 +48,16 @@ pub fn composition(format: DocFormat, today: NaiveDate) -> FileSpec {
     )
 }
 
-/// The draft act of constitution (or update) of the working group.
-pub fn act(format: DocFormat, today: NaiveDate) -> FileSpec {
-    let title = match format {
-        DocFormat::Pdf => "Salva la bozza di determinazione (PDF)",
-        DocFormat::Docx => "Salva la bozza di determinazione (Word)",
+/// The draft act of constitution (or update) of the working group, in the
+/// form the setting chooses (determinazione or decree).
+pub fn act(kind: ActKind, format: DocFormat, today: NaiveDate) -> FileSpec {
+    let (what, name) = match kind {
+        ActKind::GruppoLavoro => ("determinazione", "Determina_gruppo_di_lavoro"),
+        ActKind::GruppoLavoroDecreto => ("decreto", "Decreto_gruppo_di_lavoro"),
     };
-    FileSpec::document(&dated("Determina_gruppo_di_lavoro", today), title, format)
+    let title = match format {
+        DocFormat::Pdf => format!("Salva la bozza di {what} (PDF)"),
+        DocFormat::Docx => format!("Salva la bozza di {what} (Word)"),
+    };
+    FileSpec::document(&dated(name, today), title, format)
 }

@@ -10,6 +10,7 @@ use super::units::get_unit;
 use super::{check_period, json, opt_date, optional_text, required_text};
 use crate::db::version::check_version;
 use crate::error::{Error, Result};
+use crate::person::Likeness;
 use crate::registry::referents::get_referent;
 use crate::text::fold;
 use crate::{audit, validate, Store};
@@ -231,18 +232,30 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
         }
     }
     if !p.homonym {
-        let same: Option<String> = conn
-            .query_row(
-                "SELECT coalesce(ente, '') FROM org_person WHERE referent_id IS NULL AND name_key = ?1 AND id IS NOT ?2",
-                params![name_key, except],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(ente) = same {
+        // The one person-matching rule: the same name written another way
+        // (a title, the surname first, accents) or probably the same person.
+        let said = |likeness: Likeness, n: &str| match likeness {
+            Likeness::Exact if n == full_name => "è".to_string(),
+            Likeness::Exact => format!("è «{n}»,"),
+            _ => format!("è {} di {n},", Likeness::PROBABLE_IT),
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT full_name, coalesce(ente, '') FROM org_person WHERE referent_id IS NULL AND id IS NOT ?1",
+        )?;
+        let hit = stmt
+            .query_map([except], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .filter_map(|r| r.ok())
+            .map(|(n, e)| (crate::person::compare(&n, &full_name), n, e))
+            .filter(|(l, _, _)| *l != Likeness::Different)
+            .max_by_key(|(l, _, _)| *l);
+        if let Some((likeness, n, ente)) = hit {
             return Err(Error::validation(
                 "full_name",
                 format!(
-                    "Nome e cognome: {full_name}{} è già nell'organigramma. Sceglierla dall'elenco; se è un'omonima, confermarlo.",
+                    "Nome e cognome: {full_name} {} già nell'organigramma{}. Sceglierla dall'elenco; se è un'altra persona (un'omonima), confermarlo.",
+                    said(likeness, &n),
                     if ente.is_empty() { String::new() } else { format!(" ({ente})") }
                 ),
             ));
@@ -253,11 +266,16 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
         let hit = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .filter_map(|r| r.ok())
-            .find(|(n, _)| fold(n) == name_key);
-        if let Some((n, c)) = hit {
+            .map(|(n, c)| (crate::person::compare(&n, &full_name), n, c))
+            .filter(|(l, _, _)| *l != Likeness::Different)
+            .max_by_key(|(l, _, _)| *l);
+        if let Some((likeness, n, c)) = hit {
             return Err(Error::validation(
                 "full_name",
-                format!("Nome e cognome: {n} è referente del Comune di {c} in anagrafica. Sceglierla dall'anagrafica; se è un'omonima, confermarlo."),
+                format!(
+                    "Nome e cognome: {full_name} {} referente del Comune di {c} in anagrafica. Sceglierla dall'anagrafica; se è un'altra persona (un'omonima), confermarlo.",
+                    said(likeness, &n),
+                ),
             ));
         }
     }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::kv;
 use crate::error::{Error, Result};
 use crate::io::table::{file_label, Table, TableRow};
+use crate::person::Likeness;
 use crate::registry::{refresh_search_key, Role};
 use crate::text::fold;
 use crate::{audit, validate, Store};
@@ -253,6 +254,22 @@ pub struct PreviewLine {
     /// What applying the line would do, in Italian.
     pub changes: Vec<String>,
     pub errors: Vec<LineError>,
+    /// Names of the line that are probably a referent in office written
+    /// another way: taken as that person unless the user says otherwise.
+    pub probable: Vec<ProbablePerson>,
+}
+
+/// A name of the file that the person-matching rule finds probably the
+/// same as a referent in office («Anna Maria Rossi» and «Anna Rossi»).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProbablePerson {
+    /// The role, in Italian (RPCT, Sindaco…).
+    pub role: String,
+    pub in_file: String,
+    pub in_office: String,
+    /// The user said it is another person: the line replaces or adds.
+    pub other: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -557,7 +574,7 @@ fn parse_role(v: &str) -> Option<Role> {
 }
 
 fn same_name(a: &str, b: &str) -> bool {
-    fold(a) == fold(b)
+    crate::person::compare(a, b) == Likeness::Exact
 }
 
 /// Loads the referents in office on `today` (and those without an end), by comune.
@@ -595,6 +612,7 @@ fn plan(
     table: &Table,
     mapping: &Mapping,
     today: NaiveDate,
+    other_people: &[usize],
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Plan> {
     let cols = Cols::resolve(mapping, &table.headers)?;
@@ -612,6 +630,7 @@ fn plan(
         let mut errors: Vec<LineError> = Vec::new();
         let mut changes: Vec<String> = Vec::new();
         let mut status = LineStatus::Unchanged;
+        let mut probable: Vec<ProbablePerson> = Vec::new();
         let err = |errors: &mut Vec<LineError>, col: Option<&str>, msg: String| {
             errors.push(LineError {
                 column: col.map(str::to_string),
@@ -645,6 +664,7 @@ fn plan(
                 comune: None,
                 changes,
                 errors,
+                probable,
             });
             continue;
         };
@@ -736,7 +756,34 @@ fn plan(
                 let single = matches!(role, Role::Rpct | Role::Sindaco);
                 let same = state
                     .iter()
-                    .position(|r| r.role == *role && same_name(&r.full_name, name));
+                    .position(|r| r.role == *role && same_name(&r.full_name, name))
+                    .or_else(|| {
+                        // Probably the same person written another way: taken
+                        // as her, never a silent replacement, unless the user
+                        // says it is someone else.
+                        let i = state.iter().position(|r| {
+                            r.role == *role
+                                && crate::person::compare(&r.full_name, name) == Likeness::Probable
+                        })?;
+                        let other = other_people.contains(&row.line);
+                        probable.push(ProbablePerson {
+                            role: role.label().to_string(),
+                            in_file: name.clone(),
+                            in_office: state[i].full_name.clone(),
+                            other,
+                        });
+                        if other {
+                            None
+                        } else {
+                            changes.push(format!(
+                                "{}: «{name}» è {} di {}, in carica: non la sostituisce (se è un'altra persona, indicarlo).",
+                                role.label(),
+                                Likeness::PROBABLE_IT,
+                                state[i].full_name
+                            ));
+                            Some(i)
+                        }
+                    });
                 if let Some(i) = same {
                     let r = &mut state[i];
                     r.line.get_or_insert(row.line);
@@ -906,6 +953,7 @@ fn plan(
             istat: Some(istat),
             changes,
             errors,
+            probable,
         });
     }
     progress(total, total);
@@ -1135,9 +1183,17 @@ impl Store {
         file_name: &str,
         table: &Table,
         mapping: &Mapping,
+        other_people: &[usize],
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<ReferentsPreview> {
-        let p = plan(&self.conn, table, mapping, self.today(), progress)?;
+        let p = plan(
+            &self.conn,
+            table,
+            mapping,
+            self.today(),
+            other_people,
+            progress,
+        )?;
         Ok(ReferentsPreview {
             file_name: file_label(file_name),
             described_as: table.described_as.clone(),
@@ -1157,6 +1213,7 @@ impl Store {
         file_name: &str,
         table: &Table,
         mapping: &Mapping,
+        other_people: &[usize],
         now: chrono::DateTime<chrono::Utc>,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Option<ImportBatch>> {
@@ -1164,7 +1221,7 @@ impl Store {
             return Err(Error::read_only(self.path()));
         }
         let today = self.today();
-        let p = plan(&self.conn, table, mapping, today, progress)?;
+        let p = plan(&self.conn, table, mapping, today, other_people, progress)?;
         if p.counts.error > 0 {
             let first = p
                 .lines

@@ -430,6 +430,11 @@ impl Store {
                     None,
                 ));
             }
+            // An attestato of an event not held by today (its date moved
+            // since, or an archive written before that rule) is not printed again.
+            if let Some(ev) = before.event_id {
+                super::check_held(&super::get_event(tx, ev)?, on)?;
+            }
             tx.execute(
                 "UPDATE training_certificate SET reissues = reissues + 1, reissued_at = ?2 WHERE id = ?1",
                 params![id, on.format("%Y-%m-%d").to_string()],

@@ -509,6 +509,9 @@ impl Store {
                 None,
             ));
         }
+        if let Some(ev) = c.event_id {
+            self.held_event(ev)?;
+        }
         prepare(&self.conn, &c)
     }
 

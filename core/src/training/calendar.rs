@@ -2,8 +2,10 @@
 //! Italian month and weekday names, weeks from Monday to Sunday, and the
 //! Europe/Rome clock (CET/CEST under the EU rule in force since 1996).
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
-use serde::Serialize;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
 
 pub const MONTHS: [&str; 12] = [
     "gennaio",
@@ -137,6 +139,124 @@ pub fn rome_to_utc(date: NaiveDate, time: NaiveTime) -> chrono::DateTime<chrono:
         local - Duration::hours(1)
     };
     chrono::DateTime::from_naive_utc_and_offset(utc, chrono::Utc)
+}
+
+/// Which of the two 02:00–02:59 of the night summer time ends a time is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Occurrence {
+    /// The first, still in summer time (UTC+2).
+    Legale,
+    /// The second, already in winter time (UTC+1).
+    Solare,
+}
+
+impl Occurrence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Occurrence::Legale => "legale",
+            Occurrence::Solare => "solare",
+        }
+    }
+
+    pub fn from_str(s: &str) -> Option<Occurrence> {
+        match s {
+            "legale" => Some(Occurrence::Legale),
+            "solare" => Some(Occurrence::Solare),
+            _ => None,
+        }
+    }
+
+    /// «la prima volta, ora legale», as the messages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Occurrence::Legale => "la prima volta, ora legale",
+            Occurrence::Solare => "la seconda volta, ora solare",
+        }
+    }
+}
+
+/// «nella notte tra sabato 27 e domenica 28 marzo 2027».
+fn night_of(sunday: NaiveDate) -> String {
+    let saturday = sunday - Duration::days(1);
+    let month = MONTHS[sunday.month0() as usize];
+    if saturday.month() == sunday.month() {
+        format!(
+            "nella notte tra sabato {} e domenica {} {month} {}",
+            saturday.day(),
+            sunday.day(),
+            sunday.year()
+        )
+    } else {
+        format!(
+            "nella notte tra sabato {} {} e domenica {} {month} {}",
+            saturday.day(),
+            MONTHS[saturday.month0() as usize],
+            sunday.day(),
+            sunday.year()
+        )
+    }
+}
+
+/// A local time as entered for `date` in Rome: refused in the hour that
+/// does not exist (the last Sunday of March, 02:00–02:59), naming the
+/// night; in the hour that comes twice (the last Sunday of October), the
+/// choice `repeat` is required (an error on `repeat_field` otherwise) and
+/// returned; for every other time, None.
+pub fn check_local_time(
+    field: &str,
+    repeat_field: &str,
+    label: &str,
+    date: NaiveDate,
+    time: NaiveTime,
+    repeat: Option<Occurrence>,
+) -> Result<Option<Occurrence>> {
+    if time.hour() != 2 {
+        return Ok(None);
+    }
+    let t = time.format("%H:%M");
+    let d = date.format("%d/%m/%Y");
+    if date == last_sunday(date.year(), 3) {
+        return Err(Error::validation(
+            field,
+            format!(
+                "{label}: le {t} del {d} non esistono: {} inizia l'ora legale e gli orologi passano dalle 02:00 alle 03:00. Indicare un altro orario.",
+                night_of(date)
+            ),
+        ));
+    }
+    if date == last_sunday(date.year(), 10) {
+        return match repeat {
+            Some(r) => Ok(Some(r)),
+            None => Err(Error::validation(
+                repeat_field,
+                format!(
+                    "{label}: le {t} del {d} ci sono due volte: {} finisce l'ora legale e gli orologi tornano dalle 03:00 alle 02:00. Indicare se è la prima volta (ora legale) o la seconda (ora solare).",
+                    night_of(date)
+                ),
+            )),
+        };
+    }
+    Ok(None)
+}
+
+/// A local time in Rome as UTC, the hour that comes twice read as
+/// `repeat` says (the first when None, as [`rome_to_utc`]).
+pub fn rome_instant(
+    date: NaiveDate,
+    time: NaiveTime,
+    repeat: Option<Occurrence>,
+) -> chrono::DateTime<chrono::Utc> {
+    let utc = rome_to_utc(date, time);
+    if repeat == Some(Occurrence::Solare)
+        && time.hour() == 2
+        && date == last_sunday(date.year(), 10)
+    {
+        utc + Duration::hours(1)
+    } else {
+        utc
+    }
 }
 
 /// A UTC instant as the local date and time in Rome.

@@ -57,11 +57,14 @@ const HEADERS: [&str; 7] = [
 ];
 
 impl Store {
-    /// Hours per person (every participant, also with none) and per comune for `year`.
+    /// Hours per person (every participant, also with none) and per comune
+    /// for `year`: of the events held by the store's today (an attendance
+    /// recorded ahead of its event, as an archive written before that rule
+    /// may have, counts from the event's day).
     pub fn training_hours(&self, year: i32) -> Result<HoursReport> {
         let target = training_settings(&self.conn)?.target_hours;
         let from = format!("{year:04}-01-01");
-        let to = format!("{year:04}-12-31");
+        let to = format!("{year:04}-12-31").min(self.today().to_string());
         let mut stmt = self.conn.prepare(
             "SELECT p.id, p.full_name, p.istat, coalesce(c.name, p.ente),
                     count(e.id), coalesce(sum(e.credit_minutes), 0)

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
-use super::calendar::rome_to_utc;
+use super::calendar::rome_instant;
 use super::{hm, Event, EventQuery};
 use crate::error::{Error, Result};
 use crate::Store;
@@ -53,13 +53,31 @@ fn vevent(e: &Event, stamp: DateTime<Utc>) -> Result<icalendar::Event> {
             e.start_time
         )));
     };
+    let (from, to) = (
+        rome_instant(date, s, e.start_repeat),
+        rome_instant(date, t, e.end_repeat),
+    );
+    // RFC 5545: an event ends after it starts. The core refuses such times
+    // at entry; an archive that has one anyway is not written wrong.
+    if to <= from {
+        return Err(Error::validation(
+            "end_time",
+            format!(
+                "«{}» del {}: l'ora di fine ({}) non è successiva all'inizio ({}); correggere gli orari dell'evento.",
+                e.title,
+                crate::text::date_it(&e.date),
+                e.end_time,
+                e.start_time
+            ),
+        ));
+    }
     let mut v = icalendar::Event::new();
     v.uid(&e.uid)
         .sequence(e.sequence.max(0) as u32)
         .timestamp(stamp)
         .summary(&one_line_breaks(&e.title))
-        .starts(rome_to_utc(date, s))
-        .ends(rome_to_utc(date, t))
+        .starts(from)
+        .ends(to)
         .description(&one_line_breaks(&description(e)))
         .status(if e.state == "annullato" {
             EventStatus::Cancelled

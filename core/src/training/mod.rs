@@ -31,16 +31,24 @@ use crate::db::version::check_version;
 use crate::error::{Error, Result};
 use crate::{audit, Store};
 
+pub use calendar::Occurrence;
 pub use series::{Frequency, SeriesDate};
 
 /// This domain's part of the archive. Events, participants, attendance, attestati, surveys.
 pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
     name: "training",
-    migrations: &[crate::db::Migration {
-        number: 8,
-        name: "0008_training",
-        sql: include_str!("../../migrations/0008_training.sql"),
-    }],
+    migrations: &[
+        crate::db::Migration {
+            number: 8,
+            name: "0008_training",
+            sql: include_str!("../../migrations/0008_training.sql"),
+        },
+        crate::db::Migration {
+            number: 14,
+            name: "0014_training_repeated_hour",
+            sql: include_str!("../../migrations/0014_training_repeated_hour.sql"),
+        },
+    ],
     seed: None,
 };
 
@@ -107,6 +115,10 @@ pub struct Event {
     /// HH:MM, Europe/Rome.
     pub start_time: String,
     pub end_time: String,
+    /// For a time of the hour that comes twice (the night summer time
+    /// ends): which of the two it is.
+    pub start_repeat: Option<Occurrence>,
+    pub end_repeat: Option<Occurrence>,
     pub place: Option<String>,
     pub link: Option<String>,
     pub speakers: Option<String>,
@@ -140,6 +152,12 @@ pub struct EventInput {
     pub date: String,
     pub start_time: String,
     pub end_time: String,
+    /// A time of the hour that comes twice (02:00–02:59 of the last Sunday
+    /// of October) must say which of the two it is; any other time, none.
+    #[serde(default)]
+    pub start_repeat: Option<Occurrence>,
+    #[serde(default)]
+    pub end_repeat: Option<Occurrence>,
     pub place: Option<String>,
     pub link: Option<String>,
     pub speakers: Option<String>,
@@ -189,6 +207,8 @@ struct Checked {
     date: NaiveDate,
     start: NaiveTime,
     end: NaiveTime,
+    start_repeat: Option<Occurrence>,
+    end_repeat: Option<Occurrence>,
     place: Option<String>,
     link: Option<String>,
     speakers: Option<String>,
@@ -285,7 +305,53 @@ fn check_choice(field: &str, label: &str, table: &[(&str, &str)], value: &str) -
     }
 }
 
-fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
+/// The times of an event on `date`, as entered: each one a time that
+/// exists in Rome that day (one in the hour skipped when summer time starts
+/// is refused, naming the night; one in the hour that comes twice when it
+/// ends needs its choice), the end after the start on the clock and in real
+/// time. Returns the choices kept and the length in minutes.
+pub(crate) fn check_times(
+    date: NaiveDate,
+    start: NaiveTime,
+    end: NaiveTime,
+    start_repeat: Option<Occurrence>,
+    end_repeat: Option<Occurrence>,
+) -> Result<(Option<Occurrence>, Option<Occurrence>, i64)> {
+    let start_repeat = calendar::check_local_time(
+        "start_time",
+        "start_repeat",
+        "Ora di inizio",
+        date,
+        start,
+        start_repeat,
+    )?;
+    let end_repeat = calendar::check_local_time(
+        "end_time",
+        "end_repeat",
+        "Ora di fine",
+        date,
+        end,
+        end_repeat,
+    )?;
+    let from = calendar::rome_instant(date, start, start_repeat);
+    let to = calendar::rome_instant(date, end, end_repeat);
+    if end <= start || to <= from {
+        return Err(Error::validation(
+            "end_time",
+            format!(
+                "Ora di fine: deve essere successiva all'ora di inizio ({}{}).",
+                start.format("%H:%M"),
+                match start_repeat {
+                    Some(o) => format!(", {}", o.label()),
+                    None => String::new(),
+                }
+            ),
+        ));
+    }
+    Ok((start_repeat, end_repeat, (to - from).num_minutes()))
+}
+
+fn check_input(conn: &Connection, inp: &EventInput, today: NaiveDate) -> Result<Checked> {
     use crate::text::{optional, Rule};
     let title = crate::text::required("title", "Titolo", &inp.title, Rule::line(200))?;
     let kind = check_choice("kind", "Tipo di evento", KINDS, &inp.kind)?;
@@ -309,15 +375,8 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
     let date = crate::validate::date("date", "Data", &inp.date)?;
     let start = parse_time("start_time", "Ora di inizio", &inp.start_time)?;
     let end = parse_time("end_time", "Ora di fine", &inp.end_time)?;
-    if end <= start {
-        return Err(Error::validation(
-            "end_time",
-            format!(
-                "Ora di fine: deve essere successiva all'ora di inizio ({}).",
-                start.format("%H:%M")
-            ),
-        ));
-    }
+    let (start_repeat, end_repeat, length) =
+        check_times(date, start, end, inp.start_repeat, inp.end_repeat)?;
     let place = optional("place", "Luogo", &inp.place, Rule::lines(300))?;
     let link = optional("link", "Collegamento", &inp.link, Rule::line(500))?;
     let speakers = optional("speakers", "Relatori", &inp.speakers, Rule::lines(1000))?;
@@ -341,10 +400,7 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
     }
     let credit_minutes = match optional("hours", "Ore riconosciute", &inp.hours, Rule::CODE)? {
         Some(h) => parse_hours("hours", &h)?,
-        None => {
-            let d = end.signed_duration_since(start).num_minutes();
-            d.max(0)
-        }
+        None => length,
     };
     let level = match optional("level", "Livello", &inp.level, Rule::CODE)? {
         Some(l) => Some(check_choice("level", "Livello", LEVELS, &l)?),
@@ -392,6 +448,16 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
     } else {
         check_choice("state", "Stato", STATES, inp.state.trim())?
     };
+    // «Svolto» only for an event that has taken place by the store's today.
+    if state == "svolto" && date > today {
+        return Err(Error::validation(
+            "state",
+            format!(
+                "Stato: l'evento del {} non si è ancora svolto; «Svolto» si indica dal giorno dell'evento.",
+                date.format("%d/%m/%Y")
+            ),
+        ));
+    }
     Ok(Checked {
         kind,
         mode,
@@ -400,6 +466,8 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
         date,
         start,
         end,
+        start_repeat,
+        end_repeat,
         place,
         link,
         speakers,
@@ -416,7 +484,8 @@ fn check_input(conn: &Connection, inp: &EventInput) -> Result<Checked> {
 const EVENT_SQL: &str = "SELECT e.id, e.uid, e.sequence, e.series_id, e.kind, e.mode, e.title,
         e.theme_id, t.name, e.date, e.start_time, e.end_time, e.place, e.link, e.speakers,
         e.credit_minutes, e.level, e.audience, e.zone_id, z.name, e.seats, e.state, e.notes,
-        (SELECT count(*) FROM training_attendance a WHERE a.event_id = e.id), e.updated_at
+        (SELECT count(*) FROM training_attendance a WHERE a.event_id = e.id), e.updated_at,
+        e.start_repeat, e.end_repeat
      FROM training_event e
      LEFT JOIN training_theme t ON t.id = e.theme_id
      LEFT JOIN zone z ON z.id = e.zone_id";
@@ -442,6 +511,12 @@ fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<Event> {
         date: r.get(9)?,
         start_time: r.get(10)?,
         end_time: r.get(11)?,
+        start_repeat: r
+            .get::<_, Option<String>>(25)?
+            .and_then(|s| Occurrence::from_str(&s)),
+        end_repeat: r
+            .get::<_, Option<String>>(26)?
+            .and_then(|s| Occurrence::from_str(&s)),
         place: r.get(12)?,
         link: r.get(13)?,
         speakers: r.get(14)?,
@@ -590,13 +665,16 @@ fn insert_event(
     series_id: Option<i64>,
     date: NaiveDate,
 ) -> Result<i64> {
+    // A series repeats the times on other dates: each checked on its own.
+    let (start_repeat, end_repeat, _) =
+        check_times(date, c.start, c.end, c.start_repeat, c.end_repeat)?;
     let now = crate::db::version::now_utc();
     conn.execute(
         "INSERT INTO training_event (uid, sequence, series_id, kind, mode, title, theme_id, date,
             start_time, end_time, place, link, speakers, credit_minutes, level, audience, zone_id,
-            seats, state, notes, created_at, updated_at)
+            seats, state, notes, created_at, updated_at, start_repeat, end_repeat)
          VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?20)",
+            ?18, ?19, ?20, ?20, ?21, ?22)",
         params![
             new_uid(conn)?,
             series_id,
@@ -617,7 +695,9 @@ fn insert_event(
             c.seats,
             c.state,
             c.notes,
-            now
+            now,
+            start_repeat.map(Occurrence::as_str),
+            end_repeat.map(Occurrence::as_str)
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -800,8 +880,9 @@ impl Store {
     }
 
     pub fn create_training_event(&mut self, inp: &EventInput) -> Result<Event> {
+        let today = self.today();
         self.action(|tx, op| {
-            let c = check_input(tx, inp)?;
+            let c = check_input(tx, inp, today)?;
             let id = insert_event(tx, &c, None, c.date)?;
             let e = get_event(tx, id)?;
             audit::record(
@@ -819,15 +900,17 @@ impl Store {
 
     /// Saves the form of an event; each change increments its iCalendar SEQUENCE.
     pub fn update_training_event(&mut self, id: i64, inp: &EventInput) -> Result<Event> {
+        let today = self.today();
         self.action(|tx, op| {
             let before = get_event(tx, id)?;
             check_version(&before.updated_at, inp.version.as_deref())?;
-            let c = check_input(tx, inp)?;
+            let c = check_input(tx, inp, today)?;
             tx.execute(
                 "UPDATE training_event SET kind = ?2, mode = ?3, title = ?4, theme_id = ?5, date = ?6,
                     start_time = ?7, end_time = ?8, place = ?9, link = ?10, speakers = ?11,
                     credit_minutes = ?12, level = ?13, audience = ?14, zone_id = ?15, seats = ?16,
-                    state = ?17, notes = ?18, sequence = sequence + 1, updated_at = ?19
+                    state = ?17, notes = ?18, sequence = sequence + 1, updated_at = ?19,
+                    start_repeat = ?20, end_repeat = ?21
                  WHERE id = ?1",
                 params![
                     id,
@@ -848,7 +931,9 @@ impl Store {
                     c.seats,
                     c.state,
                     c.notes,
-                    crate::db::version::next_version(&before.updated_at)
+                    crate::db::version::next_version(&before.updated_at),
+                    c.start_repeat.map(Occurrence::as_str),
+                    c.end_repeat.map(Occurrence::as_str)
                 ],
             )?;
             let after = get_event(tx, id)?;
@@ -881,14 +966,12 @@ impl Store {
             let d = crate::validate::date("date", "Nuova data", date)?;
             let s = parse_time("start_time", "Ora di inizio", start_time)?;
             let e = parse_time("end_time", "Ora di fine", end_time)?;
-            if e <= s {
-                return Err(Error::validation(
-                    "end_time",
-                    format!("Ora di fine: deve essere successiva all'ora di inizio ({}).", s.format("%H:%M")),
-                ));
-            }
+            // Moved, the times are checked on the new date (a choice of the
+            // hour that comes twice is made in the event's form).
+            check_times(d, s, e, None, None)?;
             tx.execute(
                 "UPDATE training_event SET date = ?2, start_time = ?3, end_time = ?4,
+                    start_repeat = NULL, end_repeat = NULL,
                     sequence = sequence + 1, updated_at = ?5 WHERE id = ?1",
                 params![
                     id,
@@ -1021,9 +1104,19 @@ impl Store {
         freq: Frequency,
         count: u32,
     ) -> Result<SeriesResult> {
+        let today = self.today();
         self.action(|tx, op| {
-            let c = check_input(tx, inp)?;
+            let c = check_input(tx, inp, today)?;
             let dates = series::series_dates(c.date, freq, count)?;
+            if let Some(last) = dates.last().filter(|d| c.state == "svolto" && d.date > today.to_string()) {
+                return Err(Error::validation(
+                    "state",
+                    format!(
+                        "Stato: l'ultima data della serie ({}) non si è ancora svolta; «Svolto» si indica dal giorno dell'evento.",
+                        crate::text::date_it(&last.date)
+                    ),
+                ));
+            }
             tx.execute(
                 "INSERT INTO training_series (frequency, count, created_at) VALUES (?1, ?2, ?3)",
                 params![freq.as_str(), count, crate::db::version::now_utc()],

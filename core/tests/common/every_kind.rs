@@ -286,5 +286,18 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         Kind::Docx,
         s.org_act(on, false, Format::Docx).unwrap(),
     ));
+    // The same act as a decree of the Sindaco metropolitano (a setting).
+    s.set_org_act_kind(cdp_core::organigram::act::ActKind::GruppoLavoroDecreto)
+        .unwrap();
+    out.push((
+        "decreto_gruppo".into(),
+        Kind::Pdf,
+        s.org_act(on, false, Format::Pdf).unwrap(),
+    ));
+    out.push((
+        "decreto_gruppo".into(),
+        Kind::Docx,
+        s.org_act(on, false, Format::Docx).unwrap(),
+    ));
     out
 }

@@ -81,6 +81,7 @@ fn zoom_report_several_joins_minimum_unmatched_ambiguous() {
                     participant_id: anna,
                 },
             ],
+            false,
         )
         .unwrap();
     assert_eq!((r.recorded, r.present, r.created, r.skipped), (4, 3, 1, 0));
@@ -169,7 +170,7 @@ fn teams_utf16_in_meeting_activities_and_hours() {
         (p.people[0].rows, p.people[0].minutes, p.people[0].present),
         (2, 150, true)
     );
-    s.apply_attendance_import(e.id, &bytes, "teams.csv", &[])
+    s.apply_attendance_import(e.id, &bytes, "teams.csv", &[], false)
         .unwrap();
     s.set_training_attendance(f.id, mario, true, 150).unwrap();
     let other = person(&mut s, "Lucia Bianchi", None, Some("083048"));

@@ -2,25 +2,18 @@
 
 use super::*;
 
-/// Parses an ICS with python's `icalendar` and prints one line per event.
-fn parse_ics(ics: &str) -> Vec<String> {
+/// Runs a python `script` on an ICS (its path is `sys.argv[1]`) and
+/// returns the lines it prints.
+pub fn python_on_ics(script: &str, ics: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cal.ics");
     std::fs::write(&path, ics).unwrap();
-    let script = r#"
-import sys, icalendar
-cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
-for e in cal.walk('VEVENT'):
-    print('|'.join([str(e['UID']), str(e['SEQUENCE']), e.decoded('DTSTART').isoformat(), e.decoded('DTEND').isoformat(),
-        str(e.get('STATUS')), str(e.get('LOCATION')), str(e.get('URL')), str(e['DESCRIPTION']).replace('\n', '/'), str(e['SUMMARY']),
-        e.decoded('DTSTAMP').isoformat()]))
-"#;
     let out = std::process::Command::new("/usr/bin/python3")
         .arg("-c")
         .arg(script)
         .arg(&path)
         .output()
-        .expect("python3-icalendar installed (.ci/setup)");
+        .expect("python3-icalendar and python3-vobject installed (.ci/setup)");
     assert!(
         out.status.success(),
         "{}",
@@ -31,6 +24,19 @@ for e in cal.walk('VEVENT'):
         .lines()
         .map(str::to_string)
         .collect()
+}
+
+/// Parses an ICS with python's `icalendar` and prints one line per event.
+fn parse_ics(ics: &str) -> Vec<String> {
+    let script = r#"
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+for e in cal.walk('VEVENT'):
+    print('|'.join([str(e['UID']), str(e['SEQUENCE']), e.decoded('DTSTART').isoformat(), e.decoded('DTEND').isoformat(),
+        str(e.get('STATUS')), str(e.get('LOCATION')), str(e.get('URL')), str(e['DESCRIPTION']).replace('\n', '/'), str(e['SUMMARY']),
+        e.decoded('DTSTAMP').isoformat()]))
+"#;
+    python_on_ics(script, ics)
 }
 
 #[test]

@@ -13,6 +13,8 @@ mod documents;
 mod events;
 mod ics;
 mod not_held;
+mod reports;
+mod summer_time;
 mod survey;
 
 use cdp_core::training::{EventInput, EventQuery, Frequency};

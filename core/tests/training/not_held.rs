@@ -47,7 +47,7 @@ fn the_day_before_nothing_is_recorded_nor_issued() {
     );
     not_held(
         "report import",
-        s.apply_attendance_import(ev, attendance::ZOOM.as_bytes(), "zoom.csv", &[]),
+        s.apply_attendance_import(ev, attendance::ZOOM.as_bytes(), "zoom.csv", &[], false),
     );
     not_held(
         "issue date check",
@@ -114,4 +114,49 @@ fn an_issue_date_after_today_is_refused_at_its_field() {
     assert_eq!(err.field(), Some("today"), "{err}");
     common::set_today(&mut s, "2028-01-02");
     s.issue_year_certificate(p, 2027, "2028-01-02").unwrap();
+}
+
+/// Attendance and an attestato of an event whose date was moved after
+/// today (or of an archive written before the rule) are neither printed
+/// again nor counted; «Svolto» is not said of an event still to come.
+#[test]
+fn nothing_of_an_event_not_held_is_printed_counted_or_called_held() {
+    let (mut s, ev, p) = on("2027-03-10");
+    s.set_training_attendance(ev, p, true, 180).unwrap();
+    let c = s.issue_event_certificate(ev, p, "2027-03-10").unwrap();
+    let held = |s: &Store| s.training_hours(2027).unwrap().people[0].minutes;
+    assert_eq!(held(&s), 180);
+    // Its date corrected to one still to come.
+    s.move_training_event(ev, "2027-03-20", "10:00", "13:00", None)
+        .unwrap();
+    common::set_today(&mut s, "2027-03-12");
+    for err in [
+        s.reissue_certificate(c.id).map(|_| ()).unwrap_err(),
+        s.certificate_pdf(c.id).map(|_| ()).unwrap_err(),
+    ] {
+        assert_eq!(err.code(), "event_not_held");
+        assert!(err.to_string().contains("(20/03/2027)"), "{err}");
+    }
+    assert_eq!(
+        held(&s),
+        0,
+        "attendance of an event not held counts no hours"
+    );
+
+    let svolto = |date: &str| EventInput {
+        state: "svolto".into(),
+        ..event(date)
+    };
+    let e = s.create_training_event(&svolto("2027-03-13")).unwrap_err();
+    assert_eq!(e.field(), Some("state"));
+    assert!(
+        e.to_string()
+            .contains("l'evento del 13/03/2027 non si è ancora svolto"),
+        "{e}"
+    );
+    let e = s
+        .create_training_series(&svolto("2027-02-27"), Frequency::Weekly, 3)
+        .unwrap_err();
+    assert!(e.to_string().contains("(13/03/2027)"), "{e}");
+    s.create_training_event(&svolto("2027-03-12")).unwrap();
 }

@@ -7,7 +7,7 @@ use cdp_core::audit::AuditEntry;
 use cdp_core::dashboard::Dashboard;
 use cdp_core::db::kv::Settings;
 use serde::Serialize;
-use tauri::State;
+use tauri::{Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{Error, Result};
@@ -32,6 +32,7 @@ pub struct AppStatus {
 #[tauri::command]
 #[specta::specta]
 pub fn app_status(state: State<AppState>) -> AppStatus {
+    crate::timeline::mark("first_ipc");
     let (error, read_only) = match &*state.lock() {
         Ok(s) => (None, s.is_read_only()),
         Err(e) => (Some(e.clone()), false),
@@ -46,20 +47,30 @@ pub fn app_status(state: State<AppState>) -> AppStatus {
     }
 }
 
-/// Called by the UI once its first screen is interactive. With
-/// `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the time since
-/// the process started and quits.
+/// Called by the UI once its first screen is interactive and painted: the
+/// day's first backup is made now, off the window's thread (a failure is
+/// told as a notice). With `CDP_EXIT_WHEN_READY=1` (the cold-start
+/// benchmark) it prints the start-up timeline and quits instead.
 #[tauri::command]
 #[specta::specta]
 pub fn app_ready(app: tauri::AppHandle) {
+    crate::timeline::mark("ready");
     if std::env::var_os("CDP_EXIT_WHEN_READY").is_some() {
-        let ms = crate::STARTED
-            .get()
-            .map(|t| t.elapsed().as_secs_f64() * 1000.0)
-            .unwrap_or(0.0);
-        println!("ready_ms={ms:.0}");
+        println!(
+            "ready_ms={:.0} timeline: {}",
+            crate::timeline::elapsed_ms(),
+            crate::timeline::line()
+        );
         app.exit(0);
+        return;
     }
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        if let Some(notice) = state.daily_backup() {
+            use tauri::Emitter;
+            let _ = app.emit("app-notice", notice);
+        }
+    });
 }
 
 /// Ctrl+Q and "Esci": a normal exit (the archive is closed on the way out).

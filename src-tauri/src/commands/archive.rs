@@ -29,6 +29,9 @@ pub fn archive_open_anyway(state: State<AppState>) -> Result<()> {
 #[tauri::command]
 #[specta::specta]
 pub fn archive_backups(state: State<AppState>) -> Result<Vec<BackupInfo>> {
+    // The day's first copy is made after the first paint; a list asked for
+    // before then makes it first (a failure is told by the start-up notice).
+    let _ = state.daily_backup();
     state.with(|s| s.backups())
 }
 

@@ -20,7 +20,8 @@ use crate::state::{AppState, Job, JobId};
 
 /// The file the user chose, already read.
 pub enum Loaded {
-    Referents(PathBuf, Table),
+    /// The file, its table, and the header line the user chose (None: found).
+    Referents(PathBuf, Table, Option<usize>),
     Istat(PathBuf, IstatList),
 }
 
@@ -36,6 +37,11 @@ pub struct ChosenFile {
     /// Referents: the file's columns and the proposed mapping.
     pub headers: Vec<String>,
     pub mapping: Option<Mapping>,
+    /// Referents: the line taken as the header, the first rows to choose
+    /// another, and what was left out (rows above the header, totals).
+    pub header_line: usize,
+    pub first_rows: Vec<(usize, String)>,
+    pub left_out: Vec<String>,
     /// ISTAT: the provinces in the list (sigle).
     pub provinces: Vec<String>,
 }
@@ -79,30 +85,45 @@ pub fn imports_choose_file(
             rows: list.comuni.len(),
             headers: Vec::new(),
             mapping: None,
+            header_line: 0,
+            first_rows: Vec::new(),
+            left_out: Vec::new(),
             provinces: list.provinces(),
         };
         *files.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Loaded::Istat(path, list));
         chosen
     } else {
         let t = table::read_path(&path, &|_| false)?;
-        let mapping = state.with(|s| s.import_mapping(&t.headers))?;
-        let chosen = ChosenFile {
-            file_name,
-            described_as: t.described_as.clone(),
-            rows: t.rows.len(),
-            headers: t.headers.clone(),
-            mapping: Some(mapping),
-            provinces: Vec::new(),
-        };
-        *files.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Loaded::Referents(path, t));
+        let chosen = referents_chosen(&state, &path, &t)?;
+        *files.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Loaded::Referents(path, t, None));
         chosen
     };
     Ok(Some(chosen))
 }
 
+/// What the dialog shows of a referents file read with its header.
+fn referents_chosen(
+    state: &State<'_, AppState>,
+    path: &std::path::Path,
+    t: &Table,
+) -> Result<ChosenFile> {
+    let mapping = state.with(|s| s.import_mapping(&t.headers))?;
+    Ok(ChosenFile {
+        file_name: name_of(path),
+        described_as: t.described_as.clone(),
+        rows: t.rows.len(),
+        headers: t.headers.clone(),
+        mapping: Some(mapping),
+        header_line: t.header_line,
+        first_rows: t.first_rows.clone(),
+        left_out: t.left_out.clone(),
+        provinces: Vec::new(),
+    })
+}
+
 fn referents_file(files: &ImportFile) -> Result<(String, Table)> {
     match &*files.0.lock().unwrap_or_else(|p| p.into_inner()) {
-        Some(Loaded::Referents(p, t)) => Ok((name_of(p), t.clone())),
+        Some(Loaded::Referents(p, t, _)) => Ok((name_of(p), t.clone())),
         _ => Err(not_chosen()),
     }
 }
@@ -114,33 +135,47 @@ fn istat_file(files: &ImportFile) -> Result<(String, IstatList)> {
     }
 }
 
-/// Reads the chosen file again (the user fixed it): same kind, same path.
+/// Reads the chosen file again (the user fixed it): same kind, same path,
+/// the header line the user chose if any.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn imports_reload(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
 ) -> Result<ChosenFile> {
+    reread(&state, &files, None)
+}
+
+/// Reads the chosen referents file with its header at the file's `line`
+/// (the user chose another row than the one found).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn imports_header_row(
+    state: State<'_, AppState>,
+    files: State<'_, ImportFile>,
+    line: usize,
+) -> Result<ChosenFile> {
+    reread(&state, &files, Some(line))
+}
+
+fn reread(
+    state: &State<'_, AppState>,
+    files: &State<'_, ImportFile>,
+    line: Option<usize>,
+) -> Result<ChosenFile> {
     let mut guard = files.0.lock().unwrap_or_else(|p| p.into_inner());
     match guard.take() {
-        Some(Loaded::Referents(path, old)) => {
-            let t = match table::read_path(&path, &|_| false) {
+        Some(Loaded::Referents(path, old, chosen_line)) => {
+            let at = line.or(chosen_line);
+            let t = match table::read_path_at(&path, &|_| false, at) {
                 Ok(t) => t,
                 Err(e) => {
-                    *guard = Some(Loaded::Referents(path, old));
+                    *guard = Some(Loaded::Referents(path, old, chosen_line));
                     return Err(e.into());
                 }
             };
-            let mapping = state.with(|s| s.import_mapping(&t.headers))?;
-            let chosen = ChosenFile {
-                file_name: name_of(&path),
-                described_as: t.described_as.clone(),
-                rows: t.rows.len(),
-                headers: t.headers.clone(),
-                mapping: Some(mapping),
-                provinces: Vec::new(),
-            };
-            *guard = Some(Loaded::Referents(path, t));
+            let chosen = referents_chosen(state, &path, &t)?;
+            *guard = Some(Loaded::Referents(path, t, at));
             Ok(chosen)
         }
         other => {
@@ -168,13 +203,14 @@ pub fn imports_referents_preview(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     mapping: Mapping,
+    other_people: Vec<usize>,
     job: JobId,
     progress: Channel<Progress>,
 ) -> Result<ReferentsPreview> {
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    state.with(|s| s.preview_referents_import(&name, &t, &mapping, &mut progress))
+    state.with(|s| s.preview_referents_import(&name, &t, &mapping, &other_people, &mut progress))
 }
 
 /// Applies the chosen referents file (backup, one transaction, audit row).
@@ -184,13 +220,23 @@ pub fn imports_referents_apply(
     state: State<'_, AppState>,
     files: State<'_, ImportFile>,
     mapping: Mapping,
+    other_people: Vec<usize>,
     job: JobId,
     progress: Channel<Progress>,
 ) -> Result<Option<ImportBatch>> {
     let job = state.jobs.take(job)?;
     let (name, t) = referents_file(&files)?;
     let mut progress = progress_fn(&job, &progress);
-    state.with(|s| s.apply_referents_import(&name, &t, &mapping, chrono::Utc::now(), &mut progress))
+    state.with(|s| {
+        s.apply_referents_import(
+            &name,
+            &t,
+            &mapping,
+            &other_people,
+            chrono::Utc::now(),
+            &mut progress,
+        )
+    })
 }
 
 /// The dry run of the chosen ISTAT list for a province (None: all Italy).

@@ -2,7 +2,7 @@
 
 use cdp_core::documents::Format as DocFormat;
 use cdp_core::io::Format;
-use cdp_core::organigram::act::ActTemplate;
+use cdp_core::organigram::act::{ActKind, ActTemplate};
 use cdp_core::organigram::files;
 use cdp_core::organigram::{
     layout, HistoryEntry, LayoutOptions, OrgLayout, Organigram, Person, PersonCandidate,
@@ -219,6 +219,14 @@ pub fn organigram_act_template(state: State<AppState>) -> Result<ActTemplate> {
     state.with(|s| s.org_act_template())
 }
 
+/// Chooses the working group's act form (determinazione of the Segretario
+/// Generale or decree of the Sindaco metropolitano); returns its template.
+#[tauri::command]
+#[specta::specta]
+pub fn organigram_set_act_kind(state: State<AppState>, kind: ActKind) -> Result<ActTemplate> {
+    state.with(|s| s.set_org_act_kind(kind))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn organigram_save_act_template(
@@ -248,7 +256,8 @@ pub fn organigram_save_act(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     let day = day(&as_of)?;
-    dialog::save_made(&state, &files::act(format, state.today()), || {
+    let kind = state.with(|s| s.org_act_kind())?;
+    dialog::save_made(&state, &files::act(kind, format, state.today()), || {
         let job = state.with(|s| s.org_act_job(day, update))?;
         Ok(job.render(format)?)
     })

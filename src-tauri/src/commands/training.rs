@@ -316,13 +316,15 @@ pub fn training_choose_attendance_report(
     Ok(Some(ChosenReport { file_name, preview }))
 }
 
-/// Records the chosen report's attendance with the user's resolutions.
+/// Records the chosen report's attendance with the user's resolutions;
+/// `confirm_time`: the user confirmed a report more than an hour off the event.
 #[tauri::command]
 #[specta::specta]
 pub fn training_apply_attendance_report(
     state: State<AppState>,
     event_id: i64,
     resolutions: Vec<Resolution>,
+    confirm_time: bool,
 ) -> Result<AttendanceApplied> {
     let chosen = REPORT.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let Some((ev, name, bytes)) = chosen.filter(|c| c.0 == event_id) else {
@@ -331,7 +333,8 @@ pub fn training_apply_attendance_report(
             "Scegliere di nuovo il file del rapporto delle presenze.",
         ));
     };
-    let r = state.with(|s| s.apply_attendance_import(ev, &bytes, &name, &resolutions))?;
+    let r =
+        state.with(|s| s.apply_attendance_import(ev, &bytes, &name, &resolutions, confirm_time))?;
     *REPORT.lock().unwrap_or_else(|p| p.into_inner()) = None;
     Ok(r)
 }

@@ -28,10 +28,13 @@ export const chooseImportFile = (kind: "referenti" | "istat") =>
   call(commands.importsChooseFile(kind));
 /** Reads the chosen file again (after fixing it). */
 export const reloadImportFile = () => call(commands.importsReload());
-export const previewReferents = (mapping: Mapping, job: Job) =>
-  call(commands.importsReferentsPreview(mapping, job.id, job.progress));
-export const applyReferents = (mapping: Mapping, job: Job) =>
-  call(commands.importsReferentsApply(mapping, job.id, job.progress));
+/** Reads the chosen file again with its header at the file's `line`. */
+export const chooseHeaderRow = (line: number) => call(commands.importsHeaderRow(line));
+/** `otherPeople`: the lines whose probable match the user says is another person. */
+export const previewReferents = (mapping: Mapping, otherPeople: number[], job: Job) =>
+  call(commands.importsReferentsPreview(mapping, otherPeople, job.id, job.progress));
+export const applyReferents = (mapping: Mapping, otherPeople: number[], job: Job) =>
+  call(commands.importsReferentsApply(mapping, otherPeople, job.id, job.progress));
 export const previewIstat = (province: string | null) =>
   call(commands.importsIstatPreview(province));
 export const applyIstat = (province: string | null) =>

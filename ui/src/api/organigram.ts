@@ -73,7 +73,9 @@ export const orgCompositionDocument = (asOf: string, format: "pdf" | "docx") =>
   call(commands.organigramSaveComposition(asOf, format)).then((saved) => saved?.path ?? null);
 
 export type ActTemplate = G.ActTemplate;
+export type ActKind = G.ActKind;
 export const orgActTemplate = () => call(commands.organigramActTemplate());
+export const setOrgActKind = (kind: ActKind) => call(commands.organigramSetActKind(kind));
 export const saveOrgActTemplate = (body: string, version: string) => call(commands.organigramSaveActTemplate(body, version));
 export const restoreOrgActTemplate = (version: string) => call(commands.organigramRestoreActTemplate(version));
 export const orgActDocument = (asOf: string, update: boolean, format: "pdf" | "docx") =>

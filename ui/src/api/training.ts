@@ -56,8 +56,9 @@ export const setTrainingAttendance = (eventId: number, participantId: number, pr
 export const trainingAttendance = (eventId: number) => call(commands.trainingAttendance(eventId));
 export const chooseAttendanceReport = (eventId: number) =>
   call(commands.trainingChooseAttendanceReport(eventId));
-export const applyAttendanceReport = (eventId: number, resolutions: Resolution[]) =>
-  call(commands.trainingApplyAttendanceReport(eventId, resolutions));
+/** `confirmTime`: the user confirmed a report more than an hour off the event. */
+export const applyAttendanceReport = (eventId: number, resolutions: Resolution[], confirmTime: boolean) =>
+  call(commands.trainingApplyAttendanceReport(eventId, resolutions, confirmTime));
 export const certificates = (year: number | null) => call(commands.trainingCertificates(year));
 export type IssuedBatch = G.IssuedBatch_Serialize;
 /** `issueDate`: the date printed on the attestati (empty: today); `onExisting`:

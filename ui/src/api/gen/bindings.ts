@@ -7,9 +7,10 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	appStatus: () => __TAURI_INVOKE<AppStatus_Serialize>("app_status"),
 	/**
-	 *  Called by the UI once its first screen is interactive. With
-	 *  `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the time since
-	 *  the process started and quits.
+	 *  Called by the UI once its first screen is interactive and painted: the
+	 *  day's first backup is made now, off the window's thread (a failure is
+	 *  told as a notice). With `CDP_EXIT_WHEN_READY=1` (the cold-start
+	 *  benchmark) it prints the start-up timeline and quits instead.
 	 */
 	appReady: () => __TAURI_INVOKE<void>("app_ready"),
 	/**  Ctrl+Q and "Esci": a normal exit (the archive is closed on the way out). */
@@ -120,12 +121,20 @@ export const commands = {
 	 *  "referenti" or "istat". None if the dialog was closed.
 	 */
 	importsChooseFile: (kind: string) => __TAURI_INVOKE<ChosenFile_Serialize | null>("imports_choose_file", { kind }),
-	/**  Reads the chosen file again (the user fixed it): same kind, same path. */
+	/**
+	 *  Reads the chosen file again (the user fixed it): same kind, same path,
+	 *  the header line the user chose if any.
+	 */
 	importsReload: () => __TAURI_INVOKE<ChosenFile_Serialize>("imports_reload"),
+	/**
+	 *  Reads the chosen referents file with its header at the file's `line`
+	 *  (the user chose another row than the one found).
+	 */
+	importsHeaderRow: (line: number) => __TAURI_INVOKE<ChosenFile_Serialize>("imports_header_row", { line }),
 	/**  The dry run of the chosen referents file with `mapping`: writes nothing. */
-	importsReferentsPreview: (mapping: Mapping_Deserialize, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, job, progress }),
+	importsReferentsPreview: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ReferentsPreview_Serialize>("imports_referents_preview", { mapping, otherPeople, job, progress }),
 	/**  Applies the chosen referents file (backup, one transaction, audit row). */
-	importsReferentsApply: (mapping: Mapping_Deserialize, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImportBatch_Serialize | null>("imports_referents_apply", { mapping, job, progress }),
+	importsReferentsApply: (mapping: Mapping_Deserialize, otherPeople: number[], job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImportBatch_Serialize | null>("imports_referents_apply", { mapping, otherPeople, job, progress }),
 	/**  The dry run of the chosen ISTAT list for a province (None: all Italy). */
 	importsIstatPreview: (province: string | null) => __TAURI_INVOKE<IstatPreview_Serialize>("imports_istat_preview", { province }),
 	/**  Applies the chosen ISTAT list (backup, one transaction, audit rows). */
@@ -158,6 +167,11 @@ export const commands = {
 	/**  «Composizione del gruppo di lavoro» on `as_of`, as PDF/A or DOCX. */
 	organigramSaveComposition: (asOf: string, format: DocFormat) => __TAURI_INVOKE<Saved | null>("organigram_save_composition", { asOf, format }),
 	organigramActTemplate: () => __TAURI_INVOKE<ActTemplate>("organigram_act_template"),
+	/**
+	 *  Chooses the working group's act form (determinazione of the Segretario
+	 *  Generale or decree of the Sindaco metropolitano); returns its template.
+	 */
+	organigramSetActKind: (kind: ActKind) => __TAURI_INVOKE<ActTemplate>("organigram_set_act_kind", { kind }),
 	organigramSaveActTemplate: (body: string, version: string | null) => __TAURI_INVOKE<ActTemplate>("organigram_save_act_template", { body, version }),
 	organigramRestoreActTemplate: (version: string | null) => __TAURI_INVOKE<ActTemplate>("organigram_restore_act_template", { version }),
 	/**  The draft act of constitution (or update) of the working group on `as_of`, as PDF/A or DOCX. */
@@ -190,8 +204,11 @@ export const commands = {
 	trainingAttendance: (eventId: number) => __TAURI_INVOKE<AttendanceRow_Serialize[]>("training_attendance", { eventId }),
 	/**  Chooses a webinar attendance report (open dialog) and returns the dry run. */
 	trainingChooseAttendanceReport: (eventId: number) => __TAURI_INVOKE<ChosenReport_Serialize | null>("training_choose_attendance_report", { eventId }),
-	/**  Records the chosen report's attendance with the user's resolutions. */
-	trainingApplyAttendanceReport: (eventId: number, resolutions: Resolution_Deserialize[]) => __TAURI_INVOKE<AttendanceApplied>("training_apply_attendance_report", { eventId, resolutions }),
+	/**
+	 *  Records the chosen report's attendance with the user's resolutions;
+	 *  `confirm_time`: the user confirmed a report more than an hour off the event.
+	 */
+	trainingApplyAttendanceReport: (eventId: number, resolutions: Resolution_Deserialize[], confirmTime: boolean) => __TAURI_INVOKE<AttendanceApplied>("training_apply_attendance_report", { eventId, resolutions, confirmTime }),
 	trainingHours: (year: number) => __TAURI_INVOKE<HoursReport_Serialize>("training_hours", { year }),
 	/**  The hours of a year (or who is below the target) through the save dialog. */
 	trainingExportHours: (year: number, belowOnly: boolean, format: Format) => __TAURI_INVOKE<Saved | null>("training_export_hours", { year, belowOnly, format }),
@@ -305,8 +322,19 @@ export const commands = {
 };
 
 /* Types */
+/**  The act's form, and its template in the versioned store. */
+export type ActKind = 
+/**  «Determinazione del Segretario Generale». */
+"gruppo_lavoro" | 
+/**  «Decreto del Sindaco metropolitano». */
+"gruppo_lavoro_decreto";
+
 /**  The act's template as the editor shows it. */
 export type ActTemplate = {
+	/**  The act's form the template is for (the one the setting chooses). */
+	kind: ActKind,
+	/**  «Determinazione del Segretario Generale» / «Decreto del Sindaco metropolitano». */
+	act_name: string,
 	body: string,
 	/**  True while the shipped text is in use. */
 	is_default: boolean,
@@ -658,13 +686,28 @@ export type AttendancePreview_Deserialize = {
 	event_id: number,
 	/**  "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico". */
 	platform: string,
+	/**  The language of the report's labels: «italiano», «inglese». */
+	locale?: string | null,
+	/**  The platform and the locale as the dry run names them: «Microsoft Teams, italiano». */
+	source: string,
 	described_as: string,
+	/**  The sections read, each with the people it lists. */
+	sections: SectionRead[],
+	/**  The day of the meeting the report gives (ISO), and its start (HH:MM). */
+	report_date?: string | null,
+	report_start?: string | null,
+	/**
+	 *  More than an hour between the report's start and the event's: the
+	 *  user must confirm before the import is applied.
+	 */
+	time_warning?: string | null,
 	min_share: number,
 	event_minutes: number,
 	people: ReportPerson_Deserialize[],
 	matched: number,
 	unmatched: number,
 	ambiguous: number,
+	probable: number,
 	/**  Rows skipped (no name nor e-mail, unreadable times), with their line. */
 	skipped: string[],
 };
@@ -673,13 +716,28 @@ export type AttendancePreview_Serialize = {
 	event_id: number,
 	/**  "Zoom", "Microsoft Teams", "Webex", "GoTo" or "report generico". */
 	platform: string,
+	/**  The language of the report's labels: «italiano», «inglese». */
+	locale: string | null,
+	/**  The platform and the locale as the dry run names them: «Microsoft Teams, italiano». */
+	source: string,
 	described_as: string,
+	/**  The sections read, each with the people it lists. */
+	sections: SectionRead[],
+	/**  The day of the meeting the report gives (ISO), and its start (HH:MM). */
+	report_date: string | null,
+	report_start: string | null,
+	/**
+	 *  More than an hour between the report's start and the event's: the
+	 *  user must confirm before the import is applied.
+	 */
+	time_warning: string | null,
 	min_share: number,
 	event_minutes: number,
 	people: ReportPerson_Serialize[],
 	matched: number,
 	unmatched: number,
 	ambiguous: number,
+	probable: number,
 	/**  Rows skipped (no name nor e-mail, unreadable times), with their line. */
 	skipped: string[],
 };
@@ -984,6 +1042,13 @@ export type ChosenFile_Deserialize = {
 	/**  Referents: the file's columns and the proposed mapping. */
 	headers: string[],
 	mapping?: Mapping_Deserialize | null,
+	/**
+	 *  Referents: the line taken as the header, the first rows to choose
+	 *  another, and what was left out (rows above the header, totals).
+	 */
+	header_line: number,
+	first_rows: ([number, string])[],
+	left_out: string[],
 	/**  ISTAT: the provinces in the list (sigle). */
 	provinces: string[],
 };
@@ -995,6 +1060,13 @@ export type ChosenFile_Serialize = {
 	/**  Referents: the file's columns and the proposed mapping. */
 	headers: string[],
 	mapping: Mapping_Serialize | null,
+	/**
+	 *  Referents: the line taken as the header, the first rows to choose
+	 *  another, and what was left out (rows above the header, totals).
+	 */
+	header_line: number,
+	first_rows: ([number, string])[],
+	left_out: string[],
 	/**  ISTAT: the provinces in the list (sigle). */
 	provinces: string[],
 };
@@ -1415,6 +1487,12 @@ export type EventInput_Deserialize = {
 	date: string,
 	start_time: string,
 	end_time: string,
+	/**
+	 *  A time of the hour that comes twice (02:00–02:59 of the last Sunday
+	 *  of October) must say which of the two it is; any other time, none.
+	 */
+	start_repeat?: Occurrence | null,
+	end_repeat?: Occurrence | null,
 	place?: string | null,
 	link?: string | null,
 	speakers?: string | null,
@@ -1442,6 +1520,12 @@ export type EventInput_Serialize = {
 	date: string,
 	start_time: string,
 	end_time: string,
+	/**
+	 *  A time of the hour that comes twice (02:00–02:59 of the last Sunday
+	 *  of October) must say which of the two it is; any other time, none.
+	 */
+	start_repeat: Occurrence | null,
+	end_repeat: Occurrence | null,
 	place: string | null,
 	link: string | null,
 	speakers: string | null,
@@ -1905,7 +1989,9 @@ export type Mapping_Serialize = {
 	mayor_name: string | null,
 };
 
-export type MatchStatus = "matched" | "unmatched" | "ambiguous";
+export type MatchStatus = "matched" | "unmatched" | "ambiguous" | 
+/**  «probabilmente la stessa persona» of a participant: the user confirms. */
+"probable";
 
 export type Measure = Measure_Serialize | Measure_Deserialize;
 
@@ -2185,6 +2271,13 @@ export type NeedInput_Serialize = {
 };
 
 export type NodeKind = "unit" | "zone" | "comune";
+
+/**  Which of the two 02:00–02:59 of the night summer time ends a time is. */
+export type Occurrence = 
+/**  The first, still in summer time (UTC+2). */
+"legale" | 
+/**  The second, already in winter time (UTC+1). */
+"solare";
 
 /**
  *  What a batch does when a file of the same name is already in the folder.
@@ -2524,6 +2617,11 @@ export type PreviewLine_Deserialize = {
 	/**  What applying the line would do, in Italian. */
 	changes: string[],
 	errors: LineError_Deserialize[],
+	/**
+	 *  Names of the line that are probably a referent in office written
+	 *  another way: taken as that person unless the user says otherwise.
+	 */
+	probable: ProbablePerson[],
 };
 
 export type PreviewLine_Serialize = {
@@ -2534,6 +2632,24 @@ export type PreviewLine_Serialize = {
 	/**  What applying the line would do, in Italian. */
 	changes: string[],
 	errors: LineError_Serialize[],
+	/**
+	 *  Names of the line that are probably a referent in office written
+	 *  another way: taken as that person unless the user says otherwise.
+	 */
+	probable: ProbablePerson[],
+};
+
+/**
+ *  A name of the file that the person-matching rule finds probably the
+ *  same as a referent in office («Anna Maria Rossi» and «Anna Rossi»).
+ */
+export type ProbablePerson = {
+	/**  The role, in Italian (RPCT, Sindaco…). */
+	role: string,
+	in_file: string,
+	in_office: string,
+	/**  The user said it is another person: the line replaces or adds. */
+	other: boolean,
 };
 
 export type Process = {
@@ -2764,8 +2880,12 @@ export type ReportPerson_Deserialize = {
 	status: MatchStatus,
 	participant_id?: number | null,
 	participant_name?: string | null,
-	/**  For an ambiguous name: the participants it could be. */
+	/**  For an ambiguous or probable name: the participants it could be. */
 	candidates: ([number, string])[],
+	/**  Other names the report gives (Zoom's original name). */
+	other_names: string[],
+	/**  Where the report's sections disagree about this person, in Italian. */
+	disagreement?: string | null,
 };
 
 /**  One person of the report (all their rows together). */
@@ -2784,8 +2904,12 @@ export type ReportPerson_Serialize = {
 	status: MatchStatus,
 	participant_id: number | null,
 	participant_name: string | null,
-	/**  For an ambiguous name: the participants it could be. */
+	/**  For an ambiguous or probable name: the participants it could be. */
 	candidates: ([number, string])[],
+	/**  Other names the report gives (Zoom's original name). */
+	other_names: string[],
+	/**  Where the report's sections disagree about this person, in Italian. */
+	disagreement: string | null,
 };
 
 /**  What the user decided for an unmatched or ambiguous person. */
@@ -2985,6 +3109,14 @@ export type SchedeReport = {
 	written: number,
 	total: number,
 	cancelled: boolean,
+};
+
+/**  A section of the report and how many people it lists. */
+export type SectionRead = {
+	/**  The section's title as the file writes it («Partecipanti»), or «tabella». */
+	title: string,
+	people: number,
+	rows: number,
 };
 
 export type SeriesDate = SeriesDate_Serialize | SeriesDate_Deserialize;
@@ -3305,6 +3437,12 @@ export type TrainingEvent_Deserialize = {
 	/**  HH:MM, Europe/Rome. */
 	start_time: string,
 	end_time: string,
+	/**
+	 *  For a time of the hour that comes twice (the night summer time
+	 *  ends): which of the two it is.
+	 */
+	start_repeat?: Occurrence | null,
+	end_repeat?: Occurrence | null,
 	place?: string | null,
 	link?: string | null,
 	speakers?: string | null,
@@ -3344,6 +3482,12 @@ export type TrainingEvent_Serialize = {
 	/**  HH:MM, Europe/Rome. */
 	start_time: string,
 	end_time: string,
+	/**
+	 *  For a time of the hour that comes twice (the night summer time
+	 *  ends): which of the two it is.
+	 */
+	start_repeat: Occurrence | null,
+	end_repeat: Occurrence | null,
 	place: string | null,
 	link: string | null,
 	speakers: string | null,
