@@ -64,7 +64,7 @@ fn main() {
                         full_name: format!("Responsabile {i}"),
                         email: None,
                         phone: None,
-                        valid_from: None,
+                        valid_from: Some(format!("2026-{month:02}-15")),
                         valid_to: None,
                         notes: None,
                         version: None,
@@ -96,7 +96,6 @@ fn main() {
         "giornata",
         "giornata",
         "incontro_rpct",
-        "incontro_zona",
         "tavolo",
     ];
     for i in 0..150 {
