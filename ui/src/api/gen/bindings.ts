@@ -1602,25 +1602,6 @@ export type FieldChange = {
 	after: string,
 };
 
-/**
- *  One figure of the year: a chart and its numbers as a table, the same on
- *  the Cruscotto, in the report and in the exported file.
- */
-export type YearFigure = {
-	/**  Stable name, also the exported file's stem. */
-	key: string,
-	/**  The section of the report it belongs to. */
-	section: string,
-	title: string,
-	/**  What the chart shows, for whoever cannot see it. */
-	description: string,
-	headers: string[],
-	/**  The cells as printed (Italian number format). */
-	rows: string[][],
-	/**  The chart as SVG (user units are points), drawn by the engine. */
-	svg: string,
-};
-
 export type Format = "csv" | "xlsx";
 
 /**  How a series repeats. */
@@ -3795,6 +3776,25 @@ export type Vocabulary_Serialize = {
 	 *  or when and by what the network validated it).
 	 */
 	status: string,
+};
+
+/**
+ *  One figure of the year: a chart and its numbers as a table, the same on
+ *  the Cruscotto, in the report and in the exported file.
+ */
+export type YearFigure = {
+	/**  Stable name, also the exported file's stem. */
+	key: string,
+	/**  The section of the report it belongs to. */
+	section: string,
+	title: string,
+	/**  What the chart shows, for whoever cannot see it. */
+	description: string,
+	headers: string[],
+	/**  The cells as printed (Italian number format). */
+	rows: string[][],
+	/**  The chart as SVG (user units are points), drawn by the engine. */
+	svg: string,
 };
 
 /**  The year's figures and what frames them. */
