@@ -42,6 +42,7 @@ const DOMAINS: &[db::Domain<Store>] = &[
     crate::risks::DOMAIN,
     crate::training::DOMAIN,
     crate::organigram::DOMAIN,
+    crate::piao::DOMAIN,
 ];
 
 /// The archive's schema, composed once from the domains' migrations.

@@ -17,6 +17,7 @@ pub mod job;
 pub mod legal;
 pub mod organigram;
 pub mod person;
+pub mod piao;
 pub mod registry;
 pub mod risks;
 pub mod settings;

@@ -105,6 +105,6 @@ fn every_document_kind_gives_the_text_and_pages_of_its_golden_file() {
             failures.push(format!("{name}.{ext}:\n{}", diff(&want, &text)));
         }
     }
-    assert_eq!(names.len(), 55, "every kind is here");
+    assert_eq!(names.len(), 59, "every kind is here");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

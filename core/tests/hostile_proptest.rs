@@ -626,3 +626,99 @@ fn settings_and_templates() {
         )
     });
 }
+
+#[test]
+fn piao_inputs() {
+    use cdp_core::piao::relazione::RelazioneInput;
+    use cdp_core::piao::{Objective, PiaoInput, TransparencyAdjust};
+    let store = RefCell::new(common::store());
+    let istat: String = store
+        .borrow()
+        .connection()
+        .query_row("SELECT istat FROM comune ORDER BY istat LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let data = (
+        number(),
+        or_hostile("decreto sindacale n. 3 del 15/01/2025"),
+        or_hostile("Giunta comunale"),
+        or_hostile("Territorio montano."),
+        or_hostile("Verifica semestrale del RPCT."),
+        (
+            or_hostile("Revisione del codice"),
+            or_hostile("sì/no"),
+            or_hostile("OS-01"),
+        ),
+        (
+            or_hostile("01.02"),
+            or_hostile("Area amministrativa"),
+            or_hostile("Segreteria"),
+        ),
+    );
+    run(
+        CASES,
+        &store,
+        data,
+        |s,
+         (
+            year,
+            act,
+            organs,
+            external,
+            monitoring,
+            (title, indicator, code),
+            (t_code, send, publish),
+        )| {
+            let input = PiaoInput {
+                first_year: Some(year as i32),
+                rpct_act: act,
+                organs,
+                external_context: external,
+                monitoring,
+                no_corruption: Some(year % 2 == 0),
+                no_dysfunction: None,
+                no_reorganisation: Some(true),
+                objectives: vec![Objective {
+                    code: Some(code),
+                    title,
+                    indicator,
+                }],
+                transparency: vec![TransparencyAdjust {
+                    code: t_code,
+                    applies: year % 3 == 0,
+                    office_send: send,
+                    office_publish: publish,
+                }],
+                version: s.piao_data(&istat).unwrap().updated_at,
+            };
+            answered("save_piao_data", s.save_piao_data(&istat, &input))?;
+            let (doc, _) = s.piao_section(&istat, "2027-11-20").unwrap();
+            prop_assert!(cdp_core::documents::render::unprintable(&doc).is_empty());
+            Ok(())
+        },
+    );
+    run(
+        CASES,
+        &store,
+        (number(), hostile(), or_hostile("Le misure sono attuate.")),
+        |s, (year, a, b)| {
+            let year = year as i32;
+            let version = s
+                .piao_relazione(&istat, year)
+                .ok()
+                .and_then(|r| r.updated_at);
+            answered(
+                "save_piao_relazione",
+                s.save_piao_relazione(
+                    &istat,
+                    year,
+                    &RelazioneInput {
+                        considerations: vec![a, b, String::new(), String::new()],
+                        version,
+                    },
+                ),
+            )
+        },
+    );
+}

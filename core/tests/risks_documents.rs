@@ -16,17 +16,7 @@ use cdp_core::Store;
 const TODAY: &str = "2027-05-15";
 
 fn out_dir() -> (Option<tempfile::TempDir>, PathBuf) {
-    match std::env::var_os("RISKS_SAMPLE_DIR") {
-        Some(d) => {
-            std::fs::create_dir_all(&d).unwrap();
-            (None, PathBuf::from(d))
-        }
-        None => {
-            let t = tempfile::tempdir().unwrap();
-            let p = t.path().to_path_buf();
-            (Some(t), p)
-        }
-    }
+    docs::sample_dir("RISKS_SAMPLE_DIR")
 }
 
 /// The text of a PDF, whitespace collapsed to single spaces.

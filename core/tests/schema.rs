@@ -1,10 +1,11 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 to 14, the documents register, the working group's act in
+//! migrations (versions 10 to 15, the documents register, the working group's act in
 //! the template store, the network's validation of the risk catalogue,
-//! the register's comune name and the training events' choice of the hour
-//! that comes twice, were added since). An archive at any earlier
+//! the register's comune name, the training events' choice of the hour
+//! that comes twice and the PIAO section's data, were added since). An
+//! archive at any earlier
 //! version migrates to the same schema.
 
 use cdp_core::archive::schema;
@@ -80,9 +81,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0012_risk_validation",
             "0013_document_comune_name",
             "0014_training_repeated_hour",
+            "0015_piao",
         ]
     );
-    assert_eq!(schema().latest_version(), 14);
+    assert_eq!(schema().latest_version(), 15);
 }
 
 #[test]

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use cdp_core::documents::batch::{self, BatchDone, BatchReport, BatchSource, OnExisting};
 use cdp_core::file_spec::{FileOut, FileSpec, OpenSpec};
+use cdp_core::job::{CancelToken, Progress};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -141,5 +143,58 @@ pub fn export(
     Ok(Some(Exported {
         path: path.display().to_string(),
         rows,
+    }))
+}
+
+/// What a batch wrote into the folder the user chose.
+#[derive(Serialize, specta::Type)]
+pub struct BatchSaved {
+    pub folder: String,
+    pub written: usize,
+    pub total: usize,
+    pub cancelled: bool,
+}
+
+/// A batch prepared from the archive (`source`) into a folder the user
+/// chooses (the dialog titled `title`): rendered and written by core's one
+/// batch writer without the archive's lock, then recorded by `record` under
+/// it. Progress goes to `progress`; `token` stops it before the next file.
+/// None when the dialog is closed.
+pub fn save_batch<S: BatchSource>(
+    state: &AppState,
+    source: &S,
+    title: &str,
+    on_existing: OnExisting,
+    progress: &tauri::ipc::Channel<Progress>,
+    token: &CancelToken,
+    record: impl FnOnce(&mut cdp_core::Store, &S, BatchDone) -> cdp_core::Result<BatchReport>,
+) -> Result<Option<BatchSaved>> {
+    let total = source.items().len();
+    let Some(folder) = ask_folder(title) else {
+        return Ok(None);
+    };
+    let done = batch::run(
+        source,
+        &folder,
+        on_existing,
+        &|p: Progress| {
+            let _ = progress.send(p);
+        },
+        token,
+    )?;
+    let report = state.with(|s| record(s, source, done))?;
+    if let Some(e) = report.items.iter().find_map(|i| i.error.clone()) {
+        return Err(crate::error::Error::new("io", e));
+    }
+    for item in &report.items {
+        if let Some(p) = &item.path {
+            state.remember(PathBuf::from(p));
+        }
+    }
+    Ok(Some(BatchSaved {
+        folder: folder.display().to_string(),
+        written: report.written,
+        total,
+        cancelled: report.cancelled,
     }))
 }

@@ -83,6 +83,47 @@ pub fn record_batch<'a>(
     Ok(batch_id)
 }
 
+/// Records the files a batch of one kind wrote in one action (a register
+/// row each, one audit row for the batch); `about(index)` names the comune
+/// (code, name) of the batch's item at `index`. If recording fails, the
+/// files written are removed.
+pub(crate) fn record_batch_files(
+    store: &mut Store,
+    kind: &str,
+    label: &str,
+    format: Format,
+    done: super::batch::BatchDone,
+    about: impl Fn(usize) -> (String, String),
+) -> Result<super::batch::BatchReport> {
+    let super::batch::BatchDone { report, files } = done;
+    if files.is_empty() {
+        return Ok(report);
+    }
+    let summary = serde_json::json!({ "kind": kind, "format": format.extension(), "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
+    let named: Vec<(String, String)> = files.iter().map(|f| about(f.index)).collect();
+    let recorded = store.action(|tx, op| {
+        let docs = files
+            .iter()
+            .zip(&named)
+            .map(|(f, (istat, comune))| NewDocument {
+                istat: Some(istat),
+                comune: Some(comune),
+                kind,
+                label,
+                template_id: None,
+                format,
+                path: &f.path,
+                bytes: &f.bytes,
+            });
+        record_batch(tx, op, docs, &summary).map(|_| ())
+    });
+    if let Err(e) = recorded {
+        super::batch::discard(&files);
+        return Err(e);
+    }
+    Ok(report)
+}
+
 /// Records a generated file. Without a batch, with its own audit row; a
 /// batch's files share the batch's audit row (see [`record_batch`]).
 pub fn record(

@@ -22,7 +22,7 @@ const HEADER_FILL: Rgb = Rgb(0xDD, 0xE6, 0xF0);
 const OVERALL_FILL: Rgb = Rgb(0xF2, 0xF2, 0xF2);
 const LATE_FILL: Rgb = Rgb(0xFF, 0xF0, 0xD9);
 
-fn sp(t: impl Into<String>) -> Span {
+pub(crate) fn sp(t: impl Into<String>) -> Span {
     Span {
         text: t.into(),
         bold: false,
@@ -30,7 +30,7 @@ fn sp(t: impl Into<String>) -> Span {
     }
 }
 
-fn b(t: impl Into<String>) -> Span {
+pub(crate) fn b(t: impl Into<String>) -> Span {
     Span {
         text: t.into(),
         bold: true,
@@ -38,7 +38,7 @@ fn b(t: impl Into<String>) -> Span {
     }
 }
 
-fn it(t: impl Into<String>) -> Span {
+pub(crate) fn it(t: impl Into<String>) -> Span {
     Span {
         text: t.into(),
         bold: false,
@@ -46,7 +46,7 @@ fn it(t: impl Into<String>) -> Span {
     }
 }
 
-fn col(header: &str, share: f32) -> Column {
+pub(crate) fn col(header: &str, share: f32) -> Column {
     Column {
         header: header.into(),
         share,
@@ -54,7 +54,7 @@ fn col(header: &str, share: f32) -> Column {
     }
 }
 
-fn col_c(header: &str, share: f32) -> Column {
+pub(crate) fn col_c(header: &str, share: f32) -> Column {
     Column {
         header: header.into(),
         share,
@@ -62,7 +62,7 @@ fn col_c(header: &str, share: f32) -> Column {
     }
 }
 
-fn table(columns: Vec<Column>, rows: Vec<Row>) -> Block {
+pub(crate) fn table(columns: Vec<Column>, rows: Vec<Row>) -> Block {
     Block::Grid(Table {
         columns,
         rows,
@@ -71,7 +71,7 @@ fn table(columns: Vec<Column>, rows: Vec<Row>) -> Block {
     })
 }
 
-fn row(cells: Vec<Cell>) -> Row {
+pub(crate) fn row(cells: Vec<Cell>) -> Row {
     Row {
         cells,
         fill: None,
@@ -79,7 +79,7 @@ fn row(cells: Vec<Cell>) -> Row {
     }
 }
 
-fn group(text: &str, n: usize) -> Row {
+pub(crate) fn group(text: &str, n: usize) -> Row {
     let mut cells = vec![Cell::bold(text)];
     cells.extend((1..n).map(|_| Cell::text("")));
     Row {
@@ -89,17 +89,49 @@ fn group(text: &str, n: usize) -> Row {
     }
 }
 
-fn h(level: u8, text: impl Into<String>, toc: bool) -> Block {
+pub(crate) fn h(level: u8, text: impl Into<String>, toc: bool) -> Block {
     Block::heading(level, text, toc)
 }
 
-fn field(label: &str, value: impl Into<String>) -> (String, Vec<Span>) {
+pub(crate) fn field(label: &str, value: impl Into<String>) -> (String, Vec<Span>) {
     (label.to_string(), vec![sp(value)])
 }
 
 fn lv(l: Option<Level>) -> String {
     l.map(|l| l.label().to_string())
         .unwrap_or_else(|| "non valutato".into())
+}
+
+/// A measure's phases, one a line: «description: entro il 31/03/2027».
+pub(crate) fn phases_text(phases: &[super::Phase]) -> String {
+    phases
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: entro il {}",
+                p.description,
+                crate::text::date_it(&p.due)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A measure's indicators with their expected values, one a line:
+/// «name: 100% entro il 31/12/2027».
+pub(crate) fn targets_text(indicators: &[super::Indicator]) -> String {
+    indicators
+        .iter()
+        .map(|i| {
+            format!(
+                "{}: {} entro il {}",
+                i.name,
+                i.kind.show(&i.target),
+                crate::text::date_it(&i.target_date)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The RPCT of a comune whose registry does not name one: a blank to fill.
@@ -884,33 +916,8 @@ impl Store {
                             }),
                         ]),
                         Cell::text(a.responsabili.join("\n")),
-                        Cell::text(
-                            a.phases
-                                .iter()
-                                .map(|p| {
-                                    format!(
-                                        "{}: entro il {}",
-                                        p.description,
-                                        crate::text::date_it(&p.due)
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        ),
-                        Cell::text(
-                            a.indicators
-                                .iter()
-                                .map(|i| {
-                                    format!(
-                                        "{}: {} entro il {}",
-                                        i.name,
-                                        i.kind.show(&i.target),
-                                        crate::text::date_it(&i.target_date)
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        ),
+                        Cell::text(phases_text(&a.phases)),
+                        Cell::text(targets_text(&a.indicators)),
                         Cell::text(if a.late {
                             format!("{}\n(in ritardo)", a.state.label())
                         } else {

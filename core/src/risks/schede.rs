@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::documents::batch::{self, BatchDone, BatchReport, BatchSource, Entry, OnExisting};
-use crate::documents::register::{self, NewDocument};
+use crate::documents::register;
 use crate::documents::{Document, Format};
 use crate::error::{Error, Result};
 use crate::job::{CancelToken, Progress};
@@ -144,29 +144,9 @@ impl Store {
     /// Records the schede a batch wrote in the register, in one transaction
     /// with one audit row; if that fails, the files written are removed.
     pub fn record_risk_schede(&mut self, job: &SchedeJob, done: BatchDone) -> Result<BatchReport> {
-        let BatchDone { report, files } = done;
-        if files.is_empty() {
-            return Ok(report);
-        }
-        let summary = serde_json::json!({ "kind": SCHEDA_KIND, "format": job.format.extension(), "folder": report.folder, "written": report.written, "replaced": report.replaced, "suffixed": report.suffixed, "skipped": report.skipped, "failed": report.failed, "cancelled": report.cancelled });
-        let recorded = self.action(|tx, op| {
-            let docs = files.iter().map(|f| NewDocument {
-                istat: Some(&job.items[f.index].istat),
-                comune: Some(&job.items[f.index].comune),
-                kind: SCHEDA_KIND,
-                label: SCHEDA_LABEL,
-                template_id: None,
-                format: job.format,
-                path: &f.path,
-                bytes: &f.bytes,
-            });
-            register::record_batch(tx, op, docs, &summary).map(|_| ())
-        });
-        if let Err(e) = recorded {
-            batch::discard(&files);
-            return Err(e);
-        }
-        Ok(report)
+        register::record_batch_files(self, SCHEDA_KIND, SCHEDA_LABEL, job.format, done, |i| {
+            (job.items[i].istat.clone(), job.items[i].comune.clone())
+        })
     }
 
     /// A batch of schede into `folder` in one call (see

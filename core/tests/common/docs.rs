@@ -121,3 +121,20 @@ print('\n'.join(out))
         &[],
     )
 }
+
+/// Where a test writes its documents: the folder named by the environment
+/// variable `var` (kept there to be looked at), else a temporary folder
+/// removed with the first value returned.
+pub fn sample_dir(var: &str) -> (Option<tempfile::TempDir>, std::path::PathBuf) {
+    match std::env::var_os(var) {
+        Some(d) => {
+            std::fs::create_dir_all(&d).unwrap();
+            (None, std::path::PathBuf::from(d))
+        }
+        None => {
+            let t = tempfile::tempdir().unwrap();
+            let p = t.path().to_path_buf();
+            (Some(t), p)
+        }
+    }
+}

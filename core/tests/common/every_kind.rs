@@ -149,6 +149,46 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
         ));
     }
 
+    // The comune's sottosezione 2.3 of the PIAO (its data in part: the rest
+    // are lines to fill) and its RPCT's relazione annuale for the records.
+    s.save_piao_data(
+        &istat,
+        &cdp_core::piao::PiaoInput {
+            first_year: Some(2028),
+            rpct_act: "decreto sindacale n. 3 del 15/01/2025".into(),
+            objectives: vec![cdp_core::piao::OBJECTIVES[1].objective()],
+            no_corruption: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (section, _) = s.piao_section(&istat, TODAY).unwrap();
+    let relazione = s.piao_relazione_document(&istat, 2027).unwrap();
+    for (fmt, k) in [(Format::Pdf, Kind::Pdf), (Format::Docx, Kind::Docx)] {
+        out.push((
+            "piao_sezione_2_3".into(),
+            k,
+            cdp_core::documents::render(
+                &section,
+                fmt,
+                &cdp_core::piao::section::section_meta(&section),
+            )
+            .unwrap()
+            .bytes,
+        ));
+        out.push((
+            "relazione_rpct".into(),
+            k,
+            cdp_core::documents::render(
+                &relazione,
+                fmt,
+                &cdp_core::piao::relazione::relazione_meta(&relazione),
+            )
+            .unwrap()
+            .bytes,
+        ));
+    }
+
     // Training: calendar (month grids and programme), programme (PDF, DOCX), year.
     s.create_training_event(&event("2027-03-09")).unwrap();
     s.create_training_event(&EventInput {

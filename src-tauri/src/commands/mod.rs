@@ -8,6 +8,7 @@ pub mod archive;
 pub mod documents;
 pub mod imports;
 pub mod organigram;
+pub mod piao;
 pub mod registry;
 pub mod risks;
 pub mod training;

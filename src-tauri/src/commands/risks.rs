@@ -7,11 +7,10 @@ use cdp_core::io::Format;
 use cdp_core::job::Progress;
 use cdp_core::risks::files::{self, RiskDoc};
 use cdp_core::risks::*;
-use serde::Serialize;
 use tauri::State;
 
-use crate::dialog::{self, Exported, Saved};
-use crate::error::{Error, Result};
+use crate::dialog::{self, BatchSaved, Exported, Saved};
+use crate::error::Result;
 use crate::state::{blocking, AppState, JobId};
 
 /// The date the core compares planned dates with: the store's today.
@@ -380,15 +379,6 @@ pub async fn risks_save_document(
     .await
 }
 
-/// What a batch of schede wrote.
-#[derive(Serialize, specta::Type)]
-pub struct SchedeReport {
-    pub folder: String,
-    pub written: usize,
-    pub total: usize,
-    pub cancelled: bool,
-}
-
 /// A batch of schede misura into a folder chosen in the dialog: every
 /// measure adopted by `istat`, or `measure_id` for every comune that adopted
 /// it. The schede are read under the lock, rendered and written by core's
@@ -408,39 +398,21 @@ pub async fn risks_save_schede(
     on_existing: Option<OnExisting>,
     job: JobId,
     progress: tauri::ipc::Channel<Progress>,
-) -> Result<Option<SchedeReport>> {
+) -> Result<Option<BatchSaved>> {
     blocking(&app, move |state| {
         let running = state.jobs.take(job)?;
         let batch = state.with(|s| {
             s.risk_schede_job(measure_id, istat.as_deref(), &s.today().to_string(), format)
         })?;
-        let total = batch.items.len();
-        let Some(folder) = dialog::ask_folder(&files::schede_folder_title(total)) else {
-            return Ok(None);
-        };
-        let done = batch.run(
-            &folder,
+        dialog::save_batch(
+            state,
+            &batch,
+            &files::schede_folder_title(batch.items.len()),
             on_existing.unwrap_or(OnExisting::Suffix),
-            &|p: Progress| {
-                let _ = progress.send(p);
-            },
+            &progress,
             &running.token,
-        )?;
-        let report = state.with(|s| s.record_risk_schede(&batch, done))?;
-        if let Some(e) = report.items.iter().find_map(|i| i.error.clone()) {
-            return Err(Error::new("io", e));
-        }
-        for item in &report.items {
-            if let Some(p) = &item.path {
-                state.remember(std::path::PathBuf::from(p));
-            }
-        }
-        Ok(Some(SchedeReport {
-            folder: folder.display().to_string(),
-            written: report.written,
-            total,
-            cancelled: report.cancelled,
-        }))
+            |s, b, done| s.record_risk_schede(b, done),
+        )
     })
     .await
 }

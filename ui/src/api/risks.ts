@@ -110,7 +110,7 @@ export const exportRiskPlan = (istat: string, what: "misure" | "monitoraggio", f
  * through the save dialog; the path written, or null if the user cancelled. */
 export const saveRiskDocument = (doc: "scheda" | "catalogo" | "allegato", measureId: number | null, istat: string | null, docx: boolean) =>
   call(commands.risksSaveDocument(doc, measureId, istat, docx ? "docx" : "pdf")).then((saved) => saved?.path ?? null);
-export type SchedeReport = G.SchedeReport;
+export type SchedeReport = G.BatchSaved;
 /** A batch of schede into a folder chosen in the dialog, as `job` (its progress, its «Interrompi»).
  *  `onExisting`: what to do with a file of the same name (default: a « (2)» suffix). */
 export const saveRiskSchede = (measureId: number | null, istat: string | null, docx: boolean, job: Job, onExisting: G.OnExisting | null = null) =>

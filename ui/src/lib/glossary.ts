@@ -15,6 +15,7 @@ export const SECTION_NAMES: Record<Section, string> = {
   organigramma: "Organigramma",
   rischi: "Rischi e misure",
   formazione: "Formazione e incontri",
+  fineanno: "PIAO e relazione annuale",
   documenti: "Documenti",
   impostazioni: "Impostazioni",
   informazioni: "Informazioni e fonti dei dati",

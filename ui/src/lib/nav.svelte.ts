@@ -3,7 +3,7 @@
 // Every change of screen asks first if a form holds unsaved changes.
 import { mayLeave } from "./unsaved";
 import { SECTION_NAMES } from "./glossary";
-export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "rischi" | "formazione" | "documenti" | "impostazioni" | "informazioni";
+export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "rischi" | "formazione" | "fineanno" | "documenti" | "impostazioni" | "informazioni";
 
 // Alt+key switches section. The sections of the network's work (organigram,
 // risks and measures, training) sit between the map and the documents:
@@ -17,6 +17,7 @@ export const SECTIONS: { id: Section; label: string; key?: string }[] = ([
   { id: "organigramma", key: "6" },
   { id: "rischi", key: "7" },
   { id: "formazione", key: "8" },
+  { id: "fineanno" },
   { id: "documenti", key: "9" },
   { id: "impostazioni", key: "0" },
   { id: "informazioni" },

@@ -241,15 +241,33 @@ export const commands = {
 	trainingSurveyRanking: (year: number) => __TAURI_INVOKE<Ranking>("training_survey_ranking", { year }),
 	/**  The blank scheda (`results`: false) or the results of `year` through the save dialog. */
 	trainingSaveSurveyDocument: (year: number, results: boolean) => __TAURI_INVOKE<Saved | null>("training_save_survey_document", { year, results }),
-	/**  The years offered, newest first. */
-	yearlyYears: () => __TAURI_INVOKE<number[]>("yearly_years"),
-	yearlyFigures: (year: number) => __TAURI_INVOKE<YearFigures>("yearly_figures", { year }),
-	yearlyTexts: (year: number) => __TAURI_INVOKE<YearTexts_Serialize>("yearly_texts", { year }),
-	yearlySaveTexts: (texts: YearTexts_Deserialize) => __TAURI_INVOKE<YearTexts_Serialize>("yearly_save_texts", { texts }),
-	/**  The report of `year` through the save dialog. */
-	yearlySaveReport: (year: number, format: DocFormat) => __TAURI_INVOKE<Saved | null>("yearly_save_report", { year, format }),
-	/**  The figure `key` of `year` as CSV or Excel through the save dialog. */
-	yearlyExportFigure: (year: number, key: string, format: Format) => __TAURI_INVOKE<Saved | null>("yearly_export_figure", { year, key, format }),
+	/**
+	 *  The shipped list of strategic objectives, and where the transparency
+	 *  table comes from.
+	 */
+	piaoChoices: () => __TAURI_INVOKE<[ObjectiveOption[], string]>("piao_choices"),
+	piaoData: (istat: string) => __TAURI_INVOKE<PiaoData_Serialize>("piao_data", { istat }),
+	piaoSave: (istat: string, input: PiaoInput_Deserialize) => __TAURI_INVOKE<PiaoData_Serialize>("piao_save", { istat, input }),
+	/**  What the archive lacks for the comune's section 2.3. */
+	piaoMissing: (istat: string) => __TAURI_INVOKE<Missing[]>("piao_missing", { istat }),
+	/**
+	 *  Prints the comune's section 2.3 through the save dialog (read under the
+	 *  lock, rendered outside it). `None` when the user cancels.
+	 */
+	piaoSaveSection: (istat: string, format: DocFormat) => __TAURI_INVOKE<Saved | null>("piao_save_section", { istat, format }),
+	/**
+	 *  The sections 2.3 of the chosen comuni into a folder chosen in the
+	 *  dialog, through the one batch writer, recorded in the register.
+	 */
+	piaoSaveSections: (istat: string[], format: DocFormat, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<BatchSaved | null>("piao_save_sections", { istat, format, onExisting, job, progress }),
+	piaoRelazione: (istat: string, year: number) => __TAURI_INVOKE<Relazione_Serialize>("piao_relazione", { istat, year }),
+	piaoSaveRelazione: (istat: string, year: number, input: RelazioneInput_Deserialize) => __TAURI_INVOKE<Relazione_Serialize>("piao_save_relazione", { istat, year, input }),
+	/**  The relazione as ANAC's workbook through the save dialog. */
+	piaoSaveRelazioneXlsx: (istat: string, year: number) => __TAURI_INVOKE<Saved | null>("piao_save_relazione_xlsx", { istat, year }),
+	/**  The relazione as a document for the records through the save dialog. */
+	piaoSaveRelazioneDocument: (istat: string, year: number, format: DocFormat) => __TAURI_INVOKE<Saved | null>("piao_save_relazione_document", { istat, year, format }),
+	/**  The comune's data in the order of the sections of ANAC's platform. */
+	piaoPlatform: (istat: string, year: number) => __TAURI_INVOKE<PlatformSection[]>("piao_platform", { istat, year }),
 	/**  The date the core compares planned dates with: the store's today. */
 	risksToday: () => __TAURI_INVOKE<string>("risks_today"),
 	risksVocabulary: () => __TAURI_INVOKE<Vocabulary_Serialize>("risks_vocabulary"),
@@ -317,7 +335,7 @@ export const commands = {
 	 *  handled as `on_existing` says (by default a new one gets a « (2)»
 	 *  suffix). `None` if the dialog is closed.
 	 */
-	risksSaveSchede: (measureId: number | null, istat: string | null, format: DocFormat, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<SchedeReport | null>("risks_save_schede", { measureId, istat, format, onExisting, job, progress }),
+	risksSaveSchede: (measureId: number | null, istat: string | null, format: DocFormat, onExisting: OnExisting | null, job: number, progress: Channel<Progress>) => __TAURI_INVOKE<BatchSaved | null>("risks_save_schede", { measureId, istat, format, onExisting, job, progress }),
 	risksRenameVocabulary: (kind: string, code: string, name: string, shown: string) => __TAURI_INVOKE<VocabularyItem_Serialize>("risks_rename_vocabulary", { kind, code, name, shown }),
 };
 
@@ -886,6 +904,14 @@ export type BatchReport_Serialize = {
 	items: BatchItem_Serialize[],
 };
 
+/**  What a batch wrote into the folder the user chose. */
+export type BatchSaved = {
+	folder: string,
+	written: number,
+	total: number,
+	cancelled: boolean,
+};
+
 /**  One answer of `documents_generate_batch`. */
 export type BatchStep = BatchStep_Serialize | BatchStep_Deserialize;
 
@@ -1323,6 +1349,13 @@ export type Connector = {
 	y1: number,
 	x2: number,
 	y2: number,
+};
+
+/**  One general consideration: its question and the RPCT's text. */
+export type Consideration = {
+	code: string,
+	question: string,
+	text: string,
 };
 
 export type ContextInput = ContextInput_Serialize | ContextInput_Deserialize;
@@ -1839,6 +1872,12 @@ export type IstatPreview_Serialize = {
 /**  What happened to one item of a batch. */
 export type ItemOutcome = "written" | "replaced" | "skipped" | "suffixed" | "failed";
 
+/**  A field of the relazione: label and value (empty when the app cannot say). */
+export type LabelValue = {
+	label: string,
+	value: string,
+};
+
 /**  A late adoption, for the lists. */
 export type LateAdoption = LateAdoption_Serialize | LateAdoption_Deserialize;
 
@@ -2179,6 +2218,18 @@ export type MissedTarget_Serialize = {
 	last_value: string | null,
 };
 
+/**
+ *  What the archive lacks for a comune's section: where it goes, what it is,
+ *  and where the user fills it in.
+ */
+export type Missing = {
+	/**  The part of the section («1. Scheda anagrafica»). */
+	part: string,
+	what: string,
+	/**  Where the app holds it («Anagrafica del comune», «Rischi e misure › Contesto», «PIAO»). */
+	place: string,
+};
+
 export type MonitoringEntry = {
 	id: number,
 	adoption_id: number,
@@ -2252,6 +2303,51 @@ export type NeedInput_Serialize = {
 };
 
 export type NodeKind = "unit" | "zone" | "comune";
+
+/**  One strategic objective of a comune. */
+export type Objective = Objective_Serialize | Objective_Deserialize;
+
+/**
+ *  A strategic objective of the shipped list: a proposal the comune adopts
+ *  as it is or changes.
+ */
+export type ObjectiveOption = {
+	code: string,
+	title: string,
+	indicator: string,
+};
+
+/**  One strategic objective of a comune. */
+export type Objective_Deserialize = {
+	/**  The shipped objective it comes from (None: the comune's own). */
+	code?: string | null,
+	title: string,
+	indicator?: string,
+};
+
+/**  One strategic objective of a comune. */
+export type Objective_Serialize = {
+	/**  The shipped objective it comes from (None: the comune's own). */
+	code: string | null,
+	title: string,
+	indicator: string,
+};
+
+/**
+ *  A row of the shipped transparency table: a sub-section of
+ *  «Amministrazione trasparente» (D.Lgs. 33/2013) with its obligations.
+ */
+export type Obligation = {
+	/**  «01.02»: the first- and second-level sub-section. */
+	code: string,
+	section: string,
+	subsection: string,
+	reference: string,
+	/**  The obligations, one a line. */
+	content: string,
+	frequency: string,
+	note: string,
+};
 
 /**  Which of the two 02:00–02:59 of the night summer time ends a time is. */
 export type Occurrence = 
@@ -2575,6 +2671,88 @@ export type Phase = {
 	due: string,
 };
 
+/**  The PIAO data of a comune that only this module holds. */
+export type PiaoData = PiaoData_Serialize | PiaoData_Deserialize;
+
+/**  The PIAO data of a comune that only this module holds. */
+export type PiaoData_Deserialize = {
+	istat: string,
+	comune: string,
+	first_year?: number | null,
+	rpct_act: string,
+	organs: string,
+	external_context: string,
+	monitoring: string,
+	no_corruption?: boolean | null,
+	no_dysfunction?: boolean | null,
+	no_reorganisation?: boolean | null,
+	objectives: Objective_Deserialize[],
+	transparency: TransparencyRow[],
+	/**  None while never saved. */
+	updated_at?: string | null,
+};
+
+/**  The PIAO data of a comune that only this module holds. */
+export type PiaoData_Serialize = {
+	istat: string,
+	comune: string,
+	first_year: number | null,
+	rpct_act: string,
+	organs: string,
+	external_context: string,
+	monitoring: string,
+	no_corruption: boolean | null,
+	no_dysfunction: boolean | null,
+	no_reorganisation: boolean | null,
+	objectives: Objective_Serialize[],
+	transparency: TransparencyRow[],
+	/**  None while never saved. */
+	updated_at: string | null,
+};
+
+/**  What the PIAO form sends. */
+export type PiaoInput = PiaoInput_Serialize | PiaoInput_Deserialize;
+
+/**  What the PIAO form sends. */
+export type PiaoInput_Deserialize = {
+	first_year?: number | null,
+	rpct_act?: string,
+	organs?: string,
+	external_context?: string,
+	monitoring?: string,
+	no_corruption?: boolean | null,
+	no_dysfunction?: boolean | null,
+	no_reorganisation?: boolean | null,
+	objectives?: Objective_Deserialize[],
+	/**  Only the rows the comune changed need be sent; the others keep the default. */
+	transparency?: TransparencyAdjust_Deserialize[],
+	/**  The `updated_at` the form showed. */
+	version?: string | null,
+};
+
+/**  What the PIAO form sends. */
+export type PiaoInput_Serialize = {
+	first_year: number | null,
+	rpct_act: string,
+	organs: string,
+	external_context: string,
+	monitoring: string,
+	no_corruption: boolean | null,
+	no_dysfunction: boolean | null,
+	no_reorganisation: boolean | null,
+	objectives: Objective_Serialize[],
+	/**  Only the rows the comune changed need be sent; the others keep the default. */
+	transparency: TransparencyAdjust_Serialize[],
+	/**  The `updated_at` the form showed. */
+	version: string | null,
+};
+
+/**  A section of the ANAC platform view, with its fields to copy. */
+export type PlatformSection = {
+	title: string,
+	fields: LabelValue[],
+};
+
 export type PopulationClass = {
 	key: string,
 	label: string,
@@ -2842,6 +3020,95 @@ export type ReferentsPreview_Serialize = {
 	counts: Counts,
 };
 
+/**  The relazione of a comune and year, pre-filled. */
+export type Relazione = Relazione_Serialize | Relazione_Deserialize;
+
+/**  What the relazione's form sends: the four considerations, in order. */
+export type RelazioneInput = RelazioneInput_Serialize | RelazioneInput_Deserialize;
+
+/**  What the relazione's form sends: the four considerations, in order. */
+export type RelazioneInput_Deserialize = {
+	considerations: string[],
+	version?: string | null,
+};
+
+/**  What the relazione's form sends: the four considerations, in order. */
+export type RelazioneInput_Serialize = {
+	considerations: string[],
+	version: string | null,
+};
+
+/**  A measure's line of the relazione. */
+export type RelazioneMeasure = RelazioneMeasure_Serialize | RelazioneMeasure_Deserialize;
+
+/**  A measure's line of the relazione. */
+export type RelazioneMeasure_Deserialize = {
+	/**  ANAC's theme (the general measure) or «Misure specifiche». */
+	theme: string,
+	code: string,
+	title: string,
+	general: boolean,
+	/**
+	 *  The state at 31 December from the newest monitoring entry of the
+	 *  year or before (None: never monitored by then).
+	 */
+	state?: MeasureState | null,
+	/**  «Attuata», «In corso di attuazione», «Non attuata», «Non avviata», or "". */
+	state_label: string,
+	motivazione: string,
+	monitored_on?: string | null,
+};
+
+/**  A measure's line of the relazione. */
+export type RelazioneMeasure_Serialize = {
+	/**  ANAC's theme (the general measure) or «Misure specifiche». */
+	theme: string,
+	code: string,
+	title: string,
+	general: boolean,
+	/**
+	 *  The state at 31 December from the newest monitoring entry of the
+	 *  year or before (None: never monitored by then).
+	 */
+	state: MeasureState | null,
+	/**  «Attuata», «In corso di attuazione», «Non attuata», «Non avviata», or "". */
+	state_label: string,
+	motivazione: string,
+	monitored_on: string | null,
+};
+
+/**  The relazione of a comune and year, pre-filled. */
+export type Relazione_Deserialize = {
+	istat: string,
+	comune: string,
+	year: number,
+	anagrafica: LabelValue[],
+	measures: RelazioneMeasure_Deserialize[],
+	training: TrainingFigures,
+	considerations: Consideration[],
+	/**  The questions the app cannot answer: to fill on ANAC's form. */
+	unanswered: string[],
+	max_chars: number,
+	/**  None while the considerations were never saved. */
+	updated_at?: string | null,
+};
+
+/**  The relazione of a comune and year, pre-filled. */
+export type Relazione_Serialize = {
+	istat: string,
+	comune: string,
+	year: number,
+	anagrafica: LabelValue[],
+	measures: RelazioneMeasure_Serialize[],
+	training: TrainingFigures,
+	considerations: Consideration[],
+	/**  The questions the app cannot answer: to fill on ANAC's form. */
+	unanswered: string[],
+	max_chars: number,
+	/**  None while the considerations were never saved. */
+	updated_at: string | null,
+};
+
 /**  One person of the report (all their rows together). */
 export type ReportPerson = ReportPerson_Serialize | ReportPerson_Deserialize;
 
@@ -3082,14 +3349,6 @@ export type RoleInput_Serialize = {
 /**  A file written through the save dialog. */
 export type Saved = {
 	path: string,
-};
-
-/**  What a batch of schede wrote. */
-export type SchedeReport = {
-	folder: string,
-	written: number,
-	total: number,
-	cancelled: boolean,
 };
 
 /**  A section of the report and how many people it lists. */
@@ -3490,6 +3749,18 @@ export type TrainingEvent_Serialize = {
 	warnings: string[],
 };
 
+/**  The training figures of the comune's staff in the year. */
+export type TrainingFigures = {
+	/**  Events attended by at least one of its staff. */
+	events: number,
+	/**  People trained (present at least once). */
+	people: number,
+	/**  Hours of training received, summed over the people. */
+	hours: string,
+	/**  Attestati issued (not annulled). */
+	certificates: number,
+};
+
 /**
  *  The settings of the training: the share of an event that counts as
  *  present, the yearly target of hours per person, and how the attestati
@@ -3550,6 +3821,35 @@ export type TrainingSettings_Serialize = {
 	 */
 	version: string | null,
 };
+
+/**  A comune's adjustment of one row. */
+export type TransparencyAdjust = TransparencyAdjust_Serialize | TransparencyAdjust_Deserialize;
+
+/**  A comune's adjustment of one row. */
+export type TransparencyAdjust_Deserialize = {
+	code: string,
+	applies: boolean,
+	office_send?: string,
+	office_publish?: string,
+};
+
+/**  A comune's adjustment of one row. */
+export type TransparencyAdjust_Serialize = {
+	code: string,
+	applies: boolean,
+	office_send: string,
+	office_publish: string,
+};
+
+/**
+ *  A row of a comune's transparency table: the shipped row and the comune's
+ *  adjustments.
+ */
+export type TransparencyRow = {
+	applies: boolean,
+	office_send: string,
+	office_publish: string,
+} & Obligation;
 
 export type TreeArea = TreeArea_Serialize | TreeArea_Deserialize;
 
@@ -3776,61 +4076,6 @@ export type Vocabulary_Serialize = {
 	 *  or when and by what the network validated it).
 	 */
 	status: string,
-};
-
-/**
- *  One figure of the year: a chart and its numbers as a table, the same on
- *  the Cruscotto, in the report and in the exported file.
- */
-export type YearFigure = {
-	/**  Stable name, also the exported file's stem. */
-	key: string,
-	/**  The section of the report it belongs to. */
-	section: string,
-	title: string,
-	/**  What the chart shows, for whoever cannot see it. */
-	description: string,
-	headers: string[],
-	/**  The cells as printed (Italian number format). */
-	rows: string[][],
-	/**  The chart as SVG (user units are points), drawn by the engine. */
-	svg: string,
-};
-
-/**  The year's figures and what frames them. */
-export type YearFigures = {
-	year: number,
-	/**  ISO date the figures are taken at: 31 December, or today for the year under way. */
-	at: string,
-	previous_at: string,
-	/**  The year is not over yet: its figures are provisional. */
-	provisional: boolean,
-	/**  The sentences that open each section of the report, by section. */
-	summaries: ([string, string])[],
-	figures: YearFigure[],
-	/**  What the figures could not read as it was (no history kept). */
-	notes: string[],
-};
-
-/**  The introduction and conclusions written for a year's report. */
-export type YearTexts = YearTexts_Serialize | YearTexts_Deserialize;
-
-/**  The introduction and conclusions written for a year's report. */
-export type YearTexts_Deserialize = {
-	year: number,
-	introduction: string,
-	conclusions: string,
-	/**  The version of the saved texts ("" while never saved). */
-	updated_at?: string,
-};
-
-/**  The introduction and conclusions written for a year's report. */
-export type YearTexts_Serialize = {
-	year: number,
-	introduction: string,
-	conclusions: string,
-	/**  The version of the saved texts ("" while never saved). */
-	updated_at: string,
 };
 
 export type Zone = Zone_Serialize | Zone_Deserialize;
