@@ -26,6 +26,7 @@ pub mod settings;
 pub mod text;
 pub mod training;
 pub mod validate;
+pub mod yearly;
 pub mod zones;
 
 use std::path::{Path, PathBuf};

@@ -57,6 +57,12 @@ pub enum Draw {
         width: f32,
         color: Rgb,
     },
+    /// A closed shape of rings, filled (even-odd) and/or stroked.
+    Polygon {
+        rings: Vec<Vec<(f32, f32)>>,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f32)>,
+    },
 }
 
 /// A laid-out page: its size in points and what is drawn on it, in PDF
@@ -1229,6 +1235,11 @@ impl Composer {
                 }
                 let rows: f32 = t.rows.iter().take(first).map(row_height).sum();
                 TABLE_GAP + height(header) + rows.min(page_h / 2.0)
+            }
+            // A chart stays with its heading (when it fits on a page).
+            Block::Element(c) => {
+                let page_h = self.top - self.bottom;
+                c.0.height(self.width, page_h).min(page_h)
             }
             _ => 0.0,
         }

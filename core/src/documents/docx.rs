@@ -9,9 +9,9 @@
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, Docx, Footer, Header, IndentLevel, Level,
     LevelJc, LevelOverride, LevelText, LineSpacing, NumPages, NumberFormat, Numbering, NumberingId,
-    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Shading, SpecialIndentType,
-    Start, Style as WordStyle, StyleType, Table as WordTable, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableRow, WidthType,
+    PageMargin, PageNum, PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading,
+    SpecialIndentType, Start, Style as WordStyle, StyleType, Table as WordTable, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
 
 use super::compose::{
@@ -802,8 +802,22 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                     );
                 }
             }
-            // Replaced by `for_docx`.
-            Block::Element(_) | Block::Decoration(_) => {}
+            // A picture (a chart) as an image; the rest replaced by `for_docx`.
+            Block::Element(c) => {
+                if c.0.alt().is_some() {
+                    let w = c.0.picture_width();
+                    let h = c.0.height(w, f32::MAX);
+                    let png = super::picture::png(&c.0.draw(w, h), w, h)?;
+                    let emu = |pt: f32| (pt * 12700.0).round() as u32;
+                    let pic = Pic::new(&png).size(emu(w), emu(h));
+                    docx = docx.add_paragraph(
+                        Paragraph::new()
+                            .add_run(Run::new().add_image(pic))
+                            .keep_next(true),
+                    );
+                }
+            }
+            Block::Decoration(_) => {}
         }
     }
     // The last section's page.

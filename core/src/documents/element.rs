@@ -32,6 +32,17 @@ pub trait Element: fmt::Debug + Send + Sync {
     fn draw(&self, width: f32, height: f32) -> Vec<Shape>;
     /// What a DOCX prints instead: blocks of text (Word draws no shapes of ours).
     fn fallback(&self) -> Vec<Block>;
+    /// For an element that is a picture (a chart): its description for
+    /// whoever cannot see it. A DOCX then gets the drawing as an image
+    /// (`picture::png`) before the fallback blocks; other elements give
+    /// only their fallback.
+    fn alt(&self) -> Option<String> {
+        None
+    }
+    /// The width at which a DOCX shows the picture, in points.
+    fn picture_width(&self) -> f32 {
+        453.0
+    }
 }
 
 /// An [`Element`] in a document's blocks.
@@ -264,6 +275,18 @@ pub(super) fn place(shapes: &[Shape], left: f32, top: f32) -> Vec<Draw> {
                     }));
                 }
             }
+            Shape::Polygon {
+                rings,
+                fill,
+                stroke,
+            } => out.push(Draw::Polygon {
+                rings: rings
+                    .iter()
+                    .map(|r| r.iter().map(|(x, y)| (left + x, top - y)).collect())
+                    .collect(),
+                fill: *fill,
+                stroke: *stroke,
+            }),
         }
     }
     out
@@ -304,7 +327,13 @@ pub(super) fn for_docx(doc: &Document) -> Document {
     let mut foot = None;
     for b in &doc.blocks {
         match b {
-            Block::Element(c) => blocks.extend(c.0.fallback()),
+            Block::Element(c) => {
+                // A picture stays, for the writer to draw as an image.
+                if c.0.alt().is_some() {
+                    blocks.push(b.clone());
+                }
+                blocks.extend(c.0.fallback())
+            }
             Block::Decoration(d) => foot = d.foot.clone(),
             other => blocks.push(other.clone()),
         }

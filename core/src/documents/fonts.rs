@@ -43,7 +43,7 @@ impl Face {
     }
 }
 
-const FONT_FILES: [&[u8]; 4] = [
+pub(super) const FONT_FILES: [&[u8]; 4] = [
     include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf"),
     include_bytes!("../../assets/fonts/LiberationSerif-Bold.ttf"),
     include_bytes!("../../assets/fonts/LiberationSerif-Italic.ttf"),

@@ -7,6 +7,7 @@
 //! and what may be opened).
 
 pub mod batch;
+pub mod chart;
 pub mod compose;
 pub mod docx;
 pub mod element;
@@ -16,6 +17,7 @@ pub mod markup;
 pub mod meta;
 pub mod model;
 pub mod pdf;
+pub mod picture;
 pub mod register;
 pub mod render;
 pub mod store;

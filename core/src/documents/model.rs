@@ -198,6 +198,13 @@ pub enum Shape {
         align: CellAlign,
         color: Rgb,
     },
+    /// A closed shape of one or more rings (a comune's islands, a chart's
+    /// area), filled with the even-odd rule and/or stroked (colour, width).
+    Polygon {
+        rings: Vec<Vec<(f32, f32)>>,
+        fill: Option<Rgb>,
+        stroke: Option<(Rgb, f32)>,
+    },
 }
 
 /// Lines of one size, each kept as written (wrapped if too long) and

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, TextItem,
+    Point, Polygon, PolygonRing, Pt, Rect, TextItem, WindingOrder,
 };
 
 use super::compose::{Draw, Page};
@@ -90,6 +90,41 @@ pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
                     set_stroke(&mut ops, &mut stroke, *color);
                     ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
                     ops.push(segment(*x1, *y1, *x2, *y2));
+                }
+                Draw::Polygon {
+                    rings,
+                    fill: poly_fill,
+                    stroke: poly_stroke,
+                } => {
+                    if let Some(c) = poly_fill {
+                        set_fill(&mut ops, &mut fill, *c);
+                    }
+                    if let Some((c, width)) = poly_stroke {
+                        set_stroke(&mut ops, &mut stroke, *c);
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    }
+                    let mode = match (poly_fill, poly_stroke) {
+                        (Some(_), Some(_)) => PaintMode::FillStroke,
+                        (Some(_), None) => PaintMode::Fill,
+                        (None, Some(_)) => PaintMode::Stroke,
+                        (None, None) => continue,
+                    };
+                    let point = |&(x, y): &(f32, f32)| LinePoint {
+                        p: Point { x: Pt(x), y: Pt(y) },
+                        bezier: false,
+                    };
+                    ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: rings
+                                .iter()
+                                .map(|r| PolygonRing {
+                                    points: r.iter().map(point).collect(),
+                                })
+                                .collect(),
+                            mode,
+                            winding_order: WindingOrder::EvenOdd,
+                        },
+                    });
                 }
                 Draw::Rect {
                     x,

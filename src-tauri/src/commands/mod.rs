@@ -13,4 +13,5 @@ pub mod piao;
 pub mod registry;
 pub mod risks;
 pub mod training;
+pub mod yearly;
 pub mod zones;

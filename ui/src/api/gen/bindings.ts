@@ -247,6 +247,15 @@ export const commands = {
 	trainingSurveyRanking: (year: number) => __TAURI_INVOKE<Ranking>("training_survey_ranking", { year }),
 	/**  The blank scheda (`results`: false) or the results of `year` through the save dialog. */
 	trainingSaveSurveyDocument: (year: number, results: boolean) => __TAURI_INVOKE<Saved | null>("training_save_survey_document", { year, results }),
+	/**  The years offered, newest first. */
+	yearlyYears: () => __TAURI_INVOKE<number[]>("yearly_years"),
+	yearlyFigures: (year: number) => __TAURI_INVOKE<YearFigures>("yearly_figures", { year }),
+	yearlyTexts: (year: number) => __TAURI_INVOKE<YearTexts_Serialize>("yearly_texts", { year }),
+	yearlySaveTexts: (texts: YearTexts_Deserialize) => __TAURI_INVOKE<YearTexts_Serialize>("yearly_save_texts", { texts }),
+	/**  The report of `year` through the save dialog. */
+	yearlySaveReport: (year: number, format: DocFormat) => __TAURI_INVOKE<Saved | null>("yearly_save_report", { year, format }),
+	/**  The figure `key` of `year` as CSV or Excel through the save dialog. */
+	yearlyExportFigure: (year: number, key: string, format: Format) => __TAURI_INVOKE<Saved | null>("yearly_export_figure", { year, key, format }),
 	/**
 	 *  The shipped list of strategic objectives, and where the transparency
 	 *  table comes from.
@@ -4528,6 +4537,61 @@ export type Vocabulary_Serialize = {
 	 *  or when and by what the network validated it).
 	 */
 	status: string,
+};
+
+/**
+ *  One figure of the year: a chart and its numbers as a table, the same on
+ *  the Cruscotto, in the report and in the exported file.
+ */
+export type YearFigure = {
+	/**  Stable name, also the exported file's stem. */
+	key: string,
+	/**  The section of the report it belongs to. */
+	section: string,
+	title: string,
+	/**  What the chart shows, for whoever cannot see it. */
+	description: string,
+	headers: string[],
+	/**  The cells as printed (Italian number format). */
+	rows: string[][],
+	/**  The chart as SVG (user units are points), drawn by the engine. */
+	svg: string,
+};
+
+/**  The year's figures and what frames them. */
+export type YearFigures = {
+	year: number,
+	/**  ISO date the figures are taken at: 31 December, or today for the year under way. */
+	at: string,
+	previous_at: string,
+	/**  The year is not over yet: its figures are provisional. */
+	provisional: boolean,
+	/**  The sentences that open each section of the report, by section. */
+	summaries: ([string, string])[],
+	figures: YearFigure[],
+	/**  What the figures could not read as it was (no history kept). */
+	notes: string[],
+};
+
+/**  The introduction and conclusions written for a year's report. */
+export type YearTexts = YearTexts_Serialize | YearTexts_Deserialize;
+
+/**  The introduction and conclusions written for a year's report. */
+export type YearTexts_Deserialize = {
+	year: number,
+	introduction: string,
+	conclusions: string,
+	/**  The version of the saved texts ("" while never saved). */
+	updated_at?: string,
+};
+
+/**  The introduction and conclusions written for a year's report. */
+export type YearTexts_Serialize = {
+	year: number,
+	introduction: string,
+	conclusions: string,
+	/**  The version of the saved texts ("" while never saved). */
+	updated_at: string,
 };
 
 export type Zone = Zone_Serialize | Zone_Deserialize;
