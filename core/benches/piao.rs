@@ -130,16 +130,16 @@ fn main() {
 
     // The first document of the process also parses the fonts and the dictionary.
     let (doc, _) = s.piao_section(one).expect("section");
-    render(&doc, Format::Pdf, &section_meta(&doc)).expect("first pdf");
+    render(&doc, Format::Pdf, &section_meta(&doc, "bench")).expect("first pdf");
 
     let (read, _) = time(runs, || s.piao_section(one).expect("section"));
     let (whole, r) = time(runs, || {
         let (doc, _) = s.piao_section(one).expect("section");
-        render(&doc, Format::Pdf, &section_meta(&doc)).expect("pdf")
+        render(&doc, Format::Pdf, &section_meta(&doc, "bench")).expect("pdf")
     });
     let (docx_t, docx) = time(runs, || {
         let (doc, _) = s.piao_section(one).expect("section");
-        render(&doc, Format::Docx, &section_meta(&doc))
+        render(&doc, Format::Docx, &section_meta(&doc, "bench"))
             .expect("docx")
             .bytes
     });

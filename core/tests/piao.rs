@@ -195,7 +195,7 @@ fn a_full_plan_gives_the_six_parts_and_only_the_adopted_measures() {
     let code = full_plan(&mut s);
     let (doc, missing) = s.piao_section(&code).unwrap();
     assert!(missing.is_empty(), "nothing missing: {missing:?}");
-    let pdf = render(&doc, Format::Pdf, &section_meta(&doc))
+    let pdf = render(&doc, Format::Pdf, &section_meta(&doc, "test"))
         .unwrap()
         .bytes;
     let (_keep, dir) = out_dir();
@@ -238,7 +238,7 @@ fn a_full_plan_gives_the_six_parts_and_only_the_adopted_measures() {
     assert!(!text.contains("_____"), "no line to fill in a full plan");
 
     // The DOCX holds the same parts and measures.
-    let docx = render(&doc, Format::Docx, &section_meta(&doc))
+    let docx = render(&doc, Format::Docx, &section_meta(&doc, "test"))
         .unwrap()
         .bytes;
     std::fs::write(dir.join("sezione_2.3.docx"), &docx).unwrap();
@@ -257,7 +257,7 @@ fn missing_data_gives_lines_to_fill_and_the_list_of_what_is_missing() {
     let s = common::store_on(TODAY);
     let code = istat(&s, "Fondachelli-Fantina");
     let (doc, missing) = s.piao_section(&code).unwrap();
-    let pdf = render(&doc, Format::Pdf, &section_meta(&doc))
+    let pdf = render(&doc, Format::Pdf, &section_meta(&doc, "test"))
         .unwrap()
         .bytes;
     let (_keep, dir) = out_dir();
@@ -378,7 +378,7 @@ fn the_relazione_xlsx_holds_anacs_sheets_and_the_monitoring_states() {
 
     // The PDF for the records and the platform view.
     let doc = s.piao_relazione_document(&code, 2027).unwrap();
-    let pdf = render(&doc, Format::Pdf, &relazione::relazione_meta(&doc))
+    let pdf = render(&doc, Format::Pdf, &relazione::relazione_meta(&doc, "test"))
         .unwrap()
         .bytes;
     std::fs::write(dir.join("relazione.pdf"), &pdf).unwrap();

@@ -240,7 +240,7 @@ pub(crate) fn personalise(
             if letter.title.is_empty() {
                 letter.title = d.subject.clone();
             }
-            let author = crate::db::kv::operator_name(conn)?;
+            let author = crate::documents::author(conn)?;
             let meta =
                 Meta::new(d.subject.clone(), format!("Comunicazione – {}", a.name)).by(&author);
             let rendered = render(&letter, Format::Pdf, &meta)?;
@@ -271,7 +271,7 @@ pub(crate) fn personalise(
                 kind,
                 body: template.body,
                 ctx: context_for(conn, istat, today)?,
-                author: crate::db::kv::operator_name(conn)?,
+                author: crate::documents::author(conn)?,
             };
             let rendered = job.render(Format::Pdf)?;
             files.push(FilePart {

@@ -527,12 +527,13 @@ fn training_fields(t: &TrainingFigures) -> Vec<LabelValue> {
     ]
 }
 
-/// The properties of a relazione.
-pub fn relazione_meta(doc: &Document) -> Meta {
+/// The properties of a relazione (`author`: [`crate::documents::author`]).
+pub fn relazione_meta(doc: &Document, author: &str) -> Meta {
     Meta::new(
         doc.title.clone(),
         "Relazione annuale del RPCT (art. 1, comma 14, L. 190/2012)",
     )
+    .by(author)
     .keywords(["relazione annuale", "RPCT", "anticorruzione"])
 }
 

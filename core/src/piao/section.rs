@@ -277,6 +277,7 @@ impl Store {
         });
         Ok(SectionJob {
             format,
+            author: crate::documents::author(&self.conn)?,
             items: rows
                 .into_iter()
                 .zip(names)
@@ -323,14 +324,11 @@ pub fn section_stem(comune: &str) -> String {
     format!("PIAO_sezione_2.3_{}", file_stem(comune))
 }
 
-/// The properties of a comune's section.
-pub fn section_meta(doc: &Document) -> Meta {
-    Meta::new(doc.title.clone(), SECTION_TITLE).keywords([
-        "PIAO",
-        "anticorruzione",
-        "trasparenza",
-        "sottosezione 2.3",
-    ])
+/// The properties of a comune's section (`author`: [`crate::documents::author`]).
+pub fn section_meta(doc: &Document, author: &str) -> Meta {
+    Meta::new(doc.title.clone(), SECTION_TITLE)
+        .by(author)
+        .keywords(["PIAO", "anticorruzione", "trasparenza", "sottosezione 2.3"])
 }
 
 /// One section of a batch.
@@ -347,6 +345,8 @@ pub struct SectionItem {
 pub struct SectionJob {
     pub format: Format,
     pub items: Vec<SectionItem>,
+    /// The documents' author (see [`crate::documents::author`]).
+    pub author: String,
 }
 
 impl BatchSource for SectionJob {
@@ -365,7 +365,12 @@ impl BatchSource for SectionJob {
     }
 
     fn render(&self, item: &SectionItem) -> Result<Vec<u8>> {
-        Ok(render(&item.document, self.format, &section_meta(&item.document))?.bytes)
+        Ok(render(
+            &item.document,
+            self.format,
+            &section_meta(&item.document, &self.author),
+        )?
+        .bytes)
     }
 }
 

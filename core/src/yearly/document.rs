@@ -125,7 +125,7 @@ impl Store {
             doc.title.clone(),
             "Comunità di Pratiche dei RPCT – relazione annuale",
         )
-        .by(crate::db::kv::operator_name(&self.conn)?)
+        .by(crate::documents::author(&self.conn)?)
         .keywords([
             "Comunità di Pratiche",
             "relazione annuale",

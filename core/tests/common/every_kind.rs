@@ -163,7 +163,7 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
             cdp_core::documents::render(
                 &section,
                 fmt,
-                &cdp_core::piao::section::section_meta(&section),
+                &cdp_core::piao::section::section_meta(&section, &s.document_author().unwrap()),
             )
             .unwrap()
             .bytes,
@@ -174,7 +174,10 @@ pub fn documents() -> Vec<(String, Kind, Vec<u8>)> {
             cdp_core::documents::render(
                 &relazione,
                 fmt,
-                &cdp_core::piao::relazione::relazione_meta(&relazione),
+                &cdp_core::piao::relazione::relazione_meta(
+                    &relazione,
+                    &s.document_author().unwrap(),
+                ),
             )
             .unwrap()
             .bytes,

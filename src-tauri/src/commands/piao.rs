@@ -54,12 +54,12 @@ pub async fn piao_save_section(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     blocking(&app, move |state| {
-        let (doc, comune) = state.with(|s| {
+        let (doc, comune, author) = state.with(|s| {
             let (doc, _) = s.piao_section(&istat)?;
-            Ok((doc, s.comune(&istat)?.name))
+            Ok((doc, s.comune(&istat)?.name, s.document_author()?))
         })?;
         dialog::save_made(state, &files::section(&comune, format), || {
-            Ok(cdp_core::documents::render(&doc, format, &section_meta(&doc))?.bytes)
+            Ok(cdp_core::documents::render(&doc, format, &section_meta(&doc, &author))?.bytes)
         })
     })
     .await
@@ -136,16 +136,17 @@ pub async fn piao_save_relazione_document(
     format: DocFormat,
 ) -> Result<Option<Saved>> {
     blocking(&app, move |state| {
-        let (doc, comune) = state.with(|s| {
+        let (doc, comune, author) = state.with(|s| {
             Ok((
                 s.piao_relazione_document(&istat, year)?,
                 s.comune(&istat)?.name,
+                s.document_author()?,
             ))
         })?;
         dialog::save_made(
             state,
             &files::relazione_document(&comune, year, format),
-            || Ok(cdp_core::documents::render(&doc, format, &relazione_meta(&doc))?.bytes),
+            || Ok(cdp_core::documents::render(&doc, format, &relazione_meta(&doc, &author))?.bytes),
         )
     })
     .await
