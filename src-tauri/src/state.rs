@@ -67,9 +67,15 @@ impl AppState {
 
     /// Opens the archive for writing (creating it where no file exists).
     /// The day's first backup is made later ([`AppState::daily_backup`]).
+    /// Commands waiting for it are released even if the opening panics
+    /// (they then get the `internal` error instead of waiting forever).
     pub fn open(&self) {
-        let opened = Store::open(&self.db_path);
-        self.take(opened);
+        match catch_unwind(AssertUnwindSafe(|| Store::open(&self.db_path))) {
+            Ok(opened) => self.take(opened),
+            Err(panic) => {
+                *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Err(Error::panicked(panic));
+            }
+        }
         let (done, ready) = &self.opened;
         *done.lock().unwrap_or_else(|p| p.into_inner()) = true;
         ready.notify_all();
