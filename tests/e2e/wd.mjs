@@ -88,7 +88,7 @@ export class App {
         if (attempt >= 3 || !(e.name === "TimeoutError" || e.name === "AbortError" || /fetch failed/.test(e.message))) throw e;
         console.error(`# new session not answered (${e.name}): the app is started again`);
         try {
-          execFileSync("pkill", ["-f", `--db ${db}`]);
+          execFileSync("pkill", ["-f", "--", `--db ${db}`]);
         } catch {
           // nothing left to kill
         }
@@ -387,6 +387,37 @@ function focusDialog(title) {
     .trim()
     .split("\n")[0];
   execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 5000 });
+  // GTK maps the dialog before its name entry has the proposed name and the
+  // focus: typing at once may land before either.
+  execFileSync("sleep", ["0.3"]);
+  return win;
+}
+
+function windowExists(win) {
+  try {
+    execFileSync("xdotool", ["getwindowname", win], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Presses Return until the dialog is gone: the location entry's completion
+ * popup may take the first one (it did, rarely, on CI). */
+function acceptDialog(win) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    execFileSync("sleep", ["0.4"]);
+    execFileSync("xdotool", ["key", "Return"]);
+    for (let i = 0; i < 15; i++) {
+      execFileSync("sleep", ["0.1"]);
+      if (!windowExists(win)) return;
+    }
+    try {
+      execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 2000 });
+    } catch {
+      return;
+    }
+  }
 }
 
 /** Opens a comune's page from the list through the search box; `query` must find only it. */
@@ -406,28 +437,28 @@ export async function openComune(app, query, name) {
 
 /** Answers a native GTK save dialog titled `title` by typing `path` and Enter. */
 export function answerSaveDialog(title, path) {
-  focusDialog(title);
+  const win = focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
   execFileSync("xdotool", ["type", "--delay", "5", path]);
-  execFileSync("xdotool", ["key", "Return"]);
+  acceptDialog(win);
 }
 
 /** Answers a GTK save dialog keeping the file name it proposes: the folder
  * is typed in front of it. */
 export function answerSaveDialogInFolder(title, dir) {
-  focusDialog(title);
+  const win = focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "Home"]);
   execFileSync("xdotool", ["type", "--delay", "5", `${dir}/`]);
-  execFileSync("xdotool", ["key", "Return"]);
+  acceptDialog(win);
 }
 
 /** Answers a GTK folder chooser: the folder is typed in its location bar
  * and chosen. */
 export function answerFolderDialog(title, dir) {
-  focusDialog(title);
+  const win = focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+l"]);
   execFileSync("xdotool", ["type", "--delay", "5", dir]);
   // Let the location bar's completion settle, then choose.
   execFileSync("sleep", ["0.5"]);
-  execFileSync("xdotool", ["key", "Return"]);
+  acceptDialog(win);
 }
