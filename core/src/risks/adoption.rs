@@ -353,42 +353,41 @@ pub(crate) fn get_adoption_with(
     snapshots: &mut Snapshots,
 ) -> Result<Adoption> {
     let mut a = conn
-        .query_row(
+        .prepare_cached(
             "SELECT a.id, a.istat, c.name, a.measure_id, m.code, m.title, m.general, t.name,
                     a.revision, m.revision, a.responsabili, a.adopted_on, a.last_state, a.last_date,
                     a.updated_at
              FROM risk_adoption a JOIN comune c ON c.istat = a.istat
              JOIN risk_measure m ON m.id = a.measure_id JOIN measure_type t ON t.code = m.type_code
              WHERE a.id = ?1",
-            [id],
-            |r| {
-                let resp: String = r.get(10)?;
-                let state: String = r.get(12)?;
-                Ok(Adoption {
-                    id: r.get(0)?,
-                    istat: r.get(1)?,
-                    comune: r.get(2)?,
-                    measure_id: r.get(3)?,
-                    code: r.get(4)?,
-                    title: r.get(5)?,
-                    general: r.get(6)?,
-                    type_name: r.get(7)?,
-                    revision: r.get(8)?,
-                    current_revision: r.get(9)?,
-                    responsabili: serde_json::from_str(&resp).unwrap_or_default(),
-                    phases: Vec::new(),
-                    indicators: Vec::new(),
-                    adopted_on: r.get(11)?,
-                    state: MeasureState::parse(&state),
-                    last_date: r.get(13)?,
-                    late: false,
-                    missed_phase: None,
-                    missed_targets: Vec::new(),
-                    next_due: None,
-                    updated_at: r.get(14)?,
-                })
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            let resp: String = r.get(10)?;
+            let state: String = r.get(12)?;
+            Ok(Adoption {
+                id: r.get(0)?,
+                istat: r.get(1)?,
+                comune: r.get(2)?,
+                measure_id: r.get(3)?,
+                code: r.get(4)?,
+                title: r.get(5)?,
+                general: r.get(6)?,
+                type_name: r.get(7)?,
+                revision: r.get(8)?,
+                current_revision: r.get(9)?,
+                responsabili: serde_json::from_str(&resp).unwrap_or_default(),
+                phases: Vec::new(),
+                indicators: Vec::new(),
+                adopted_on: r.get(11)?,
+                state: MeasureState::parse(&state),
+                last_date: r.get(13)?,
+                late: false,
+                missed_phase: None,
+                missed_targets: Vec::new(),
+                next_due: None,
+                updated_at: r.get(14)?,
+            })
+        })
         .optional()?
         .ok_or_else(|| Error::not_found("La misura adottata non esiste."))?;
     a.phases = adoption_phases(conn, id)?;
@@ -906,9 +905,10 @@ impl Store {
             let rows = stmt.query_map([istat], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        let mut snapshots = Snapshots::new();
         let adoptions = ids
             .into_iter()
-            .map(|id| get_adoption(&self.conn, id, &today))
+            .map(|id| get_adoption_with(&self.conn, id, &today, &mut snapshots))
             .collect::<Result<Vec<_>>>()?;
         let ratings = comune_ratings(&self.conn, istat)?;
         Ok(ComunePlan {

@@ -177,77 +177,93 @@ impl Store {
         } else {
             "?1 IS NULL"
         };
-        // Every adoption not implemented, and whether a phase's date passed
-        // with no monitoring since (an index seek each). The indicators'
-        // dates are read below from each measure revision once, not parsed
-        // again in SQL for every adoption.
+        // Every adoption not implemented with all the list shows, and the
+        // earliest phase date passed with no monitoring since (an index
+        // seek each): one statement, no query per adoption but the values
+        // of those whose indicator's date passed.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT a.id, a.measure_id, a.revision,
-                    EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
+            "SELECT a.id, a.istat, c.name, a.measure_id, a.revision, m.code, a.last_state,
+                    a.last_date,
+                    (SELECT min(p.due) FROM risk_adoption_phase p WHERE p.adoption_id = a.id
                        AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
              FROM risk_adoption a JOIN comune c ON c.istat = a.istat
              JOIN risk_measure m ON m.id = a.measure_id
              WHERE {which} AND a.last_state <> 'attuata'
              ORDER BY c.name_key, m.code"
         ))?;
+        type Candidate = (
+            i64,
+            String,
+            String,
+            (i64, i64),
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
         let rows = stmt
             .query_map(params![istat, today], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    (r.get(1)?, r.get(2)?),
-                    r.get::<_, bool>(3)?,
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    (r.get(3)?, r.get(4)?),
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<(i64, (i64, i64), bool)>>>()?;
+            .collect::<rusqlite::Result<Vec<Candidate>>>()?;
+        // Each measure revision's title and indicators, read once.
         let mut snapshots = super::adoption::Snapshots::new();
-        let mut ids = Vec::new();
-        for (id, key, phase_missed) in rows {
+        let mut out = Vec::new();
+        for (id, istat, comune, key, code, state, last_date, missed_phase) in rows {
             if !snapshots.contains_key(&key) {
                 let snap = super::catalogue::measure_revision(&self.conn, key.0, key.1)?;
                 snapshots.insert(key, (snap.title, snap.indicators));
             }
-            let indicators = &snapshots[&key].1;
-            // Late by a phase, or possibly by an indicator whose date passed:
-            // then its last values decide (one query, no more).
-            let late = phase_missed
-                || (indicators
-                    .iter()
-                    .any(|i| i.target_date.as_str() < today.as_str())
-                    && !super::adoption::missed_targets(
-                        indicators,
-                        &super::adoption::entry_values(&self.conn, id)?,
-                        &today,
-                    )
-                    .is_empty());
-            if late {
-                ids.push(id);
-            }
-        }
-        let mut out = Vec::new();
-        for id in ids {
-            let a = super::adoption::get_adoption_with(&self.conn, id, &today, &mut snapshots)?;
-            if !a.late {
+            let (title, indicators) = &snapshots[&key];
+            // Late by an indicator only when its date passed: then its last
+            // values decide (one query).
+            let targets = if indicators.iter().any(|i| i.target_date < today) {
+                super::adoption::missed_targets(
+                    indicators,
+                    &super::adoption::entry_values(&self.conn, id)?,
+                    &today,
+                )
+            } else {
+                Vec::new()
+            };
+            if missed_phase.is_none() && targets.is_empty() {
                 continue;
             }
+            // The date concerned, as `lateness` gives it for a late adoption.
+            let first_target = targets.iter().map(|t| t.due.clone()).min();
+            let missed_due = match (&missed_phase, first_target) {
+                (Some(p), Some(t)) => p.clone().min(t),
+                (Some(p), None) => p.clone(),
+                (None, t) => t.unwrap_or_default(),
+            };
             let mut reasons = Vec::new();
-            if let Some(d) = &a.missed_phase {
+            if let Some(d) = &missed_phase {
                 reasons.push(format!(
                     "la fase prevista entro il {} non risulta monitorata",
                     crate::text::date_it(d)
                 ));
             }
-            reasons.extend(a.missed_targets.iter().map(|t| t.sentence()));
+            reasons.extend(targets.iter().map(|t| t.sentence()));
             out.push(LateAdoption {
-                adoption_id: a.id,
-                istat: a.istat,
-                comune: a.comune,
-                measure_id: a.measure_id,
-                code: a.code,
-                title: a.title,
-                missed_due: a.next_due.unwrap_or_default(),
+                adoption_id: id,
+                istat,
+                comune,
+                measure_id: key.0,
+                code,
+                title: title.clone(),
+                missed_due,
                 reason: reasons.join("; "),
-                state: a.state,
-                last_date: a.last_date,
+                state: MeasureState::parse(&state),
+                last_date,
             });
         }
         Ok(out)

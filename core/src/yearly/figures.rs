@@ -22,8 +22,11 @@ pub(super) struct Territory {
     pub comuni: Vec<(String, i64, usize)>,
     /// The zones' names, «Senza zona» last when some comune has none.
     pub zones: Vec<String>,
-    /// Each comune's effective adhesion steps (date, state reached), in order.
-    steps: HashMap<String, Vec<(String, State)>>,
+    /// Each comune's position in `comuni`, by ISTAT code.
+    pub index: HashMap<String, usize>,
+    /// Each comune's effective adhesion steps (date, state reached), in
+    /// order, at the comune's position in `comuni`.
+    steps: Vec<Vec<(String, State)>>,
 }
 
 impl Territory {
@@ -62,7 +65,12 @@ impl Territory {
         if any_without {
             zones.push((0, "Senza zona".into()));
         }
-        let mut steps: HashMap<String, Vec<(String, State)>> = HashMap::new();
+        let index: HashMap<String, usize> = comuni
+            .iter()
+            .enumerate()
+            .map(|(i, (istat, _, _))| (istat.clone(), i))
+            .collect();
+        let mut steps: Vec<Vec<(String, State)>> = vec![Vec::new(); comuni.len()];
         // An undone step and the undo itself are not part of the history; a
         // reminder leaves the state as it was. A state recorded without
         // steps (an archive filled before the workflow) counts from its date.
@@ -76,34 +84,53 @@ impl Territory {
              ORDER BY 1, 2, 4, 5",
         )?;
         let mut rows = stmt.query([])?;
+        // The rows come by ISTAT code: the comune's position is looked up
+        // once per comune, not once per step.
+        let mut current: Option<(String, Option<usize>)> = None;
         while let Some(r) = rows.next()? {
+            let istat: String = r.get(0)?;
+            if current.as_ref().is_none_or(|(c, _)| *c != istat) {
+                let i = index.get(&istat).copied();
+                current = Some((istat, i));
+            }
+            let Some((_, Some(i))) = &current else {
+                continue;
+            };
             let state: String = r.get(2)?;
-            steps
-                .entry(r.get(0)?)
-                .or_default()
-                .push((r.get(1)?, State::parse(&state)?));
+            steps[*i].push((r.get(1)?, State::parse(&state)?));
         }
         Ok(Territory {
             comuni,
             zones: zones.into_iter().map(|(_, n)| n).collect(),
+            index,
             steps,
         })
     }
 
+    /// The adhesion state at the end of `at` (ISO date) of the comune at
+    /// position `i` of `comuni`.
+    pub fn state_of(&self, i: usize, at: &str) -> State {
+        self.steps[i]
+            .iter()
+            .rev()
+            .find(|(d, _)| d.as_str() <= at)
+            .map_or(State::NonAderente, |(_, st)| *st)
+    }
+
     /// A comune's adhesion state at the end of `at` (ISO date).
     pub fn state_at(&self, istat: &str, at: &str) -> State {
-        self.steps
+        self.index
             .get(istat)
-            .and_then(|s| s.iter().rev().find(|(d, _)| d.as_str() <= at))
-            .map_or(State::NonAderente, |(_, st)| *st)
+            .map_or(State::NonAderente, |i| self.state_of(*i, at))
     }
 
     /// Member comuni (protocol signed) and the population they cover, at `at`.
     pub fn members_at(&self, at: &str) -> (i64, i64) {
         self.comuni
             .iter()
-            .filter(|(istat, _, _)| self.state_at(istat, at) == State::ProtocolloSottoscritto)
-            .fold((0, 0), |(n, p), (_, pop, _)| (n + 1, p + pop))
+            .enumerate()
+            .filter(|(i, _)| self.state_of(*i, at) == State::ProtocolloSottoscritto)
+            .fold((0, 0), |(n, p), (_, (_, pop, _))| (n + 1, p + pop))
     }
 }
 
@@ -161,11 +188,6 @@ pub(super) fn activity(
         params![from, at],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let zone_of: HashMap<&str, usize> = t
-        .comuni
-        .iter()
-        .map(|(istat, _, z)| (istat.as_str(), *z))
-        .collect();
     let mut comuni_by_zone = vec![0; t.zones.len()];
     let mut comuni = 0;
     let mut stmt = conn.prepare_cached(&format!(
@@ -177,8 +199,8 @@ pub(super) fn activity(
     let mut rows = stmt.query(params![from, at])?;
     while let Some(r) = rows.next()? {
         let istat: String = r.get(0)?;
-        if let Some(z) = zone_of.get(istat.as_str()) {
-            comuni_by_zone[*z] += 1;
+        if let Some(i) = t.index.get(&istat) {
+            comuni_by_zone[t.comuni[*i].2] += 1;
             comuni += 1;
         }
     }

@@ -356,8 +356,8 @@ impl Store {
         // By zone, this year and the previous one.
         let by_zone = |at: &str| -> Vec<f64> {
             let mut v = vec![0.0; t.zones.len()];
-            for (istat, _, z) in &t.comuni {
-                if t.state_at(istat, at) == State::ProtocolloSottoscritto {
+            for (i, (_, _, z)) in t.comuni.iter().enumerate() {
+                if t.state_of(i, at) == State::ProtocolloSottoscritto {
                     v[*z] += 1.0;
                 }
             }
@@ -385,8 +385,8 @@ impl Store {
         // By stage of the workflow.
         let by_state = |at: &str| -> Vec<f64> {
             let mut v = vec![0.0; STATES.len()];
-            for (istat, _, _) in &t.comuni {
-                v[state_index(t.state_at(istat, at))] += 1.0;
+            for i in 0..t.comuni.len() {
+                v[state_index(t.state_of(i, at))] += 1.0;
             }
             v
         };
