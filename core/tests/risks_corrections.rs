@@ -276,6 +276,135 @@ fn a_missed_target_makes_the_measure_late_and_the_scheda_says_which() {
     assert!(s.risk_late(Some(istat)).unwrap().is_empty());
 }
 
+/// The late list of all comuni says what each adoption's own rule says
+/// (the plan's flags, reasons and dates), whether the newest entry holds a
+/// value for every indicator whose date passed or only an older one does.
+#[test]
+fn the_late_list_agrees_with_each_adoptions_own_rule() {
+    let mut s = store();
+    let ev = common::risks::own_event(&mut s);
+    let mut two = common::risks::measure(&s, ev.id);
+    two.title = "Misura con due indicatori".into();
+    two.indicators[0].target_date = "2027-04-30".into();
+    let mut second = common::risks::indicator(IndicatorKind::Quantitativo, "10", "2");
+    second.name = "Segnalazioni".into();
+    second.target_date = "2027-04-30".into();
+    two.indicators.push(second);
+    let two = s.create_risk_measure(&two).unwrap();
+    let mut ahead = common::risks::measure(&s, ev.id);
+    ahead.title = "Misura con l'indicatore ancora da raggiungere".into();
+    let ahead = s.create_risk_measure(&ahead).unwrap();
+    let comuni: Vec<String> = COMUNI.iter().map(|(c, _)| c.to_string()).collect();
+    common::risks::adopt_on(&mut s, "2027-01-10", &comuni, &[two.id, ahead.id]);
+    let v = |x: &[Option<&str>]| x.iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>();
+    // Per comune: the entries of the measure with two indicators (oldest
+    // first) and its last state.
+    let entries: [Vec<(&str, Vec<Option<String>>, MeasureState)>; 4] = [
+        // Never monitored: late by phase and by both targets.
+        vec![],
+        // Both reached in the newest entry.
+        vec![(
+            "2027-05-02",
+            v(&[Some("100"), Some("1")]),
+            MeasureState::InCorso,
+        )],
+        // The newest entry measured only the first: the second's value is
+        // an older entry's, which missed it.
+        vec![
+            (
+                "2027-04-20",
+                v(&[Some("50"), Some("7")]),
+                MeasureState::InCorso,
+            ),
+            ("2027-05-02", v(&[Some("100"), None]), MeasureState::InCorso),
+        ],
+        // An older entry reached the second; the newest missed the first;
+        // implemented later: never late.
+        vec![
+            ("2027-04-20", v(&[None, Some("2")]), MeasureState::InCorso),
+            ("2027-05-02", v(&[Some("60"), None]), MeasureState::Attuata),
+        ],
+    ];
+    for (istat, list) in comuni.iter().zip(&entries) {
+        for (date, values, state) in list {
+            let a = s
+                .risk_plan(istat)
+                .unwrap()
+                .adoptions
+                .into_iter()
+                .find(|a| a.measure_id == two.id)
+                .unwrap();
+            s.record_risk_monitoring(
+                a.id,
+                &MonitoringInput {
+                    date: date.to_string(),
+                    state: *state,
+                    motivazione: String::new(),
+                    values: values.clone(),
+                    version: Some(a.updated_at.clone()),
+                },
+            )
+            .unwrap();
+        }
+    }
+    let late = s.risk_late(None).unwrap();
+    let mut expected = Vec::new();
+    for istat in &comuni {
+        for a in s
+            .risk_plan(istat)
+            .unwrap()
+            .adoptions
+            .into_iter()
+            .filter(|a| a.late)
+        {
+            let mut reasons: Vec<String> = a
+                .missed_phase
+                .iter()
+                .map(|d| {
+                    format!(
+                        "la fase prevista entro il {} non risulta monitorata",
+                        cdp_core::text::date_it(d)
+                    )
+                })
+                .collect();
+            reasons.extend(a.missed_targets.iter().map(|t| t.sentence()));
+            expected.push((a.id, a.next_due.unwrap_or_default(), reasons.join("; ")));
+        }
+    }
+    let mut got: Vec<_> = late
+        .iter()
+        .map(|l| (l.adoption_id, l.missed_due.clone(), l.reason.clone()))
+        .collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    // Alì never monitored, Sant'Agata's second value missed in an older
+    // entry: late by the measure with two indicators; Messina reached both
+    // and Barcellona implemented it.
+    let by_two: Vec<&str> = late
+        .iter()
+        .filter(|l| l.measure_id == two.id)
+        .map(|l| l.istat.as_str())
+        .collect();
+    assert_eq!(by_two.len(), 2, "{late:#?}");
+    assert!(by_two.contains(&"083002") && by_two.contains(&"083084"));
+    let santagata = late
+        .iter()
+        .find(|l| l.measure_id == two.id && l.istat == "083084")
+        .unwrap();
+    assert!(
+        santagata.reason.contains("«Segnalazioni»")
+            && santagata.reason.contains("ultimo valore rilevato: 7"),
+        "{}",
+        santagata.reason
+    );
+    assert!(
+        !santagata.reason.contains("«Indicatore di prova»"),
+        "{}",
+        santagata.reason
+    );
+}
+
 // ------------------------------------------------------------ the comune's documents
 
 /// The annex and the schede as adopted are the comune's documents: its

@@ -177,18 +177,29 @@ impl Store {
         } else {
             "?1 IS NULL"
         };
-        // Every adoption not implemented with all the list shows, and the
-        // earliest phase date passed with no monitoring since (an index
-        // seek each): one statement, no query per adoption but the values
-        // of those whose indicator's date passed.
+        // The adoptions not implemented that may be late, with all the list
+        // shows, in one statement: those with a phase's date passed and no
+        // monitoring since (an index seek each), and those whose measure
+        // revision has an indicator's date passed (the revisions' JSON read
+        // once, not once per adoption), with their newest entry's values.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT a.id, a.istat, c.name, a.measure_id, a.revision, m.code, a.last_state,
+            "WITH passed(measure_id, revision) AS MATERIALIZED (
+                 SELECT r.measure_id, r.revision FROM risk_measure_revision r
+                 WHERE EXISTS (SELECT 1 FROM json_each(r.data, '$.indicators') j
+                               WHERE json_extract(j.value, '$.target_date') < ?2))
+             SELECT a.id, a.istat, c.name, a.measure_id, a.revision, m.code, a.last_state,
                     a.last_date,
                     (SELECT min(p.due) FROM risk_adoption_phase p WHERE p.adoption_id = a.id
-                       AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
+                       AND p.due < ?2 AND p.due > coalesce(a.last_date, '')),
+                    CASE WHEN (a.measure_id, a.revision) IN (SELECT measure_id, revision FROM passed)
+                    THEN coalesce((SELECT r.vals FROM risk_monitoring r WHERE r.adoption_id = a.id
+                                   ORDER BY r.date DESC, r.id DESC LIMIT 1), '[]') END
              FROM risk_adoption a JOIN comune c ON c.istat = a.istat
              JOIN risk_measure m ON m.id = a.measure_id
              WHERE {which} AND a.last_state <> 'attuata'
+               AND (EXISTS (SELECT 1 FROM risk_adoption_phase p WHERE p.adoption_id = a.id
+                              AND p.due < ?2 AND p.due > coalesce(a.last_date, ''))
+                    OR (a.measure_id, a.revision) IN (SELECT measure_id, revision FROM passed))
              ORDER BY c.name_key, m.code"
         ))?;
         type Candidate = (
@@ -198,6 +209,7 @@ impl Store {
             (i64, i64),
             String,
             String,
+            Option<String>,
             Option<String>,
             Option<String>,
         );
@@ -212,28 +224,44 @@ impl Store {
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<Candidate>>>()?;
         // Each measure revision's title and indicators, read once.
         let mut snapshots = super::adoption::Snapshots::new();
         let mut out = Vec::new();
-        for (id, istat, comune, key, code, state, last_date, missed_phase) in rows {
+        for (id, istat, comune, key, code, state, last_date, missed_phase, newest) in rows {
             if !snapshots.contains_key(&key) {
                 let snap = super::catalogue::measure_revision(&self.conn, key.0, key.1)?;
                 snapshots.insert(key, (snap.title, snap.indicators));
             }
             let (title, indicators) = &snapshots[&key];
-            // Late by an indicator only when its date passed: then its last
-            // values decide (one query).
-            let targets = if indicators.iter().any(|i| i.target_date < today) {
-                super::adoption::missed_targets(
-                    indicators,
-                    &super::adoption::entry_values(&self.conn, id)?,
-                    &today,
-                )
-            } else {
-                Vec::new()
+            // Late by an indicator whose date passed: its last measured
+            // values decide. The newest entry's values when it has one for
+            // every such indicator, else every entry's (one more query).
+            let targets = match newest {
+                Some(newest) if indicators.iter().any(|i| i.target_date < today) => {
+                    let newest: Vec<Option<String>> =
+                        serde_json::from_str(&newest).unwrap_or_default();
+                    let complete = indicators
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, ind)| ind.target_date < today)
+                        .all(|(k, _)| {
+                            newest
+                                .get(k)
+                                .and_then(Option::as_deref)
+                                .is_some_and(|v| !v.trim().is_empty())
+                        });
+                    let values = if complete {
+                        vec![newest]
+                    } else {
+                        super::adoption::entry_values(&self.conn, id)?
+                    };
+                    super::adoption::missed_targets(indicators, &values, &today)
+                }
+                _ => Vec::new(),
             };
             if missed_phase.is_none() && targets.is_empty() {
                 continue;
