@@ -1205,20 +1205,37 @@ fn plan(
                 values.push(if take { in_file } else { current });
             }
         }
-        let convention = merged.iter().any(|(r, v): &(FormRow, Vec<String>)| {
-            r.key == "segretario_convenzione" && v[1] == "sì"
-        });
-        check_row(
-            req.scheda,
-            cur,
-            &values,
-            line,
-            &now,
-            today,
-            convention,
-            &mut p.invalid,
-        );
+        check_row(req.scheda, cur, &values, line, &now, today, &mut p.invalid);
         merged.push((cur.clone(), values));
+    }
+    // The scheda di contesto: the segreteria in convenzione says with whom.
+    let value = |key: &str| {
+        merged
+            .iter()
+            .position(|(r, _): &(FormRow, Vec<String>)| r.key == key)
+            .map(|i| (i, merged[i].1[1].clone()))
+    };
+    if let (Some((_, yes)), Some((i, with))) =
+        (value("segretario_convenzione"), value("convenzione_with"))
+    {
+        if yes == "sì" && with.is_empty() {
+            let line = FIRST_ROW
+                + 1
+                + m.rows
+                    .iter()
+                    .position(|r| r.0 == merged[i].0.key)
+                    .unwrap_or(i) as u32;
+            p.invalid.push(ReturnInvalid {
+                line,
+                column: "B".into(),
+                field: now.columns[1].0.to_string(),
+                record: merged[i].0.label.clone(),
+                value: String::new(),
+                message: format!(
+                    "Riga {line}, colonna B: segreteria in convenzione: indicare con quali comuni."
+                ),
+            });
+        }
     }
     Ok(Plan {
         preview: p,
@@ -1235,7 +1252,6 @@ fn check_row(
     line: u32,
     f: &Form,
     today: chrono::NaiveDate,
-    convention: bool,
     invalid: &mut Vec<ReturnInvalid>,
 ) {
     let current: Vec<String> = cur
@@ -1290,14 +1306,8 @@ fn check_row(
                 );
             }
         }
-        Scheda::Contesto => {
-            if cur.key == "convenzione_with" && values[1].is_empty() && convention {
-                bad(
-                    1,
-                    "segreteria in convenzione: indicare con quali comuni.".into(),
-                );
-            }
-        }
+        // Its one rule spans two rows: checked by `plan` on the whole.
+        Scheda::Contesto => {}
         Scheda::Fabbisogni => {
             if cur.key.starts_with("tema:") && values[1].is_empty() && !values[2].is_empty() {
                 bad(
