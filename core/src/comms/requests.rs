@@ -497,12 +497,13 @@ pub(crate) fn returned_on(
         .flatten())
 }
 
-/// The comuni (ISTAT codes) among a request's recipients whose scheda has
-/// not come back.
+/// The comuni (ISTAT codes) among a request's recipients written to (a
+/// message queued, sent or prepared) whose scheda has not come back.
 pub(crate) fn not_returned(conn: &Connection, request: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT r.istat FROM comm_recipient r
          WHERE r.communication_id = ?1 AND r.istat IS NOT NULL
+           AND EXISTS (SELECT 1 FROM comm_message m WHERE m.recipient_id = r.id)
            AND NOT EXISTS (SELECT 1 FROM comm_return t
                            WHERE t.communication_id = ?1 AND t.istat = r.istat)
          ORDER BY r.istat",

@@ -225,6 +225,10 @@ fn each_comune_receives_its_own_scheda_with_lists_locked_cells_and_its_identity(
             .unwrap()
             .get_body_raw()
             .unwrap();
+        // SCHEDA_XLSX_DIR=<dir> keeps the workbooks, to open and print them.
+        if let Some(d) = std::env::var_os("SCHEDA_XLSX_DIR") {
+            std::fs::write(std::path::Path::new(&d).join(&expected), &xlsx[..]).unwrap();
+        }
         assert_eq!(
             cell(&xlsx, "Monitoraggio", 2, 0),
             format!("Comune di {name} (codice ISTAT {istat})")
