@@ -97,6 +97,9 @@ test("Richiesta di scheda: sent to three comuni with their own workbook, two ret
       await press(app, "[data-testid=compose-save]");
       await app.el("[data-testid=request-panel]");
       await waitFor(() => app.exec("return !document.querySelector('[data-testid=compose]').open"), "the compose dialog closed");
+      // The focus back on the dialog's opener before the next keys.
+      await waitFor(() => app.exec("return document.activeElement?.dataset.testid === 'comms-new'"), "the focus back on «Nuova comunicazione»");
+      await app.settled();
       await app.dismissToasts();
 
       // Its recipients: the RPCT of the zone (the three with an address).
