@@ -626,6 +626,43 @@ fn workbook(
         s.write_string_with_format(HEADER_ROW, c as u16, *label, &head)
             .map_err(xerr)?;
     }
+    // Rows as high as their wrapped text (spreadsheet programs do not
+    // always fit them on opening), the answers to write with room.
+    let height = |texts: &mut dyn Iterator<Item = (&str, f64, bool)>| {
+        let lines = texts
+            .map(|(t, width, answer)| {
+                let per_line = (width * 0.9).max(4.0);
+                let n: f64 = t
+                    .split('\n')
+                    .map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0))
+                    .sum();
+                if answer && width > 30.0 {
+                    n.max(2.0)
+                } else {
+                    n
+                }
+            })
+            .fold(1.0, f64::max);
+        lines * 15.0 + 3.0
+    };
+    s.set_row_height(
+        HEADER_ROW,
+        height(&mut f.columns.iter().map(|(l, w)| (*l, *w, false))),
+    )
+    .map_err(xerr)?;
+    for (i, r) in f.rows.iter().enumerate() {
+        s.set_row_height(
+            FIRST_ROW + i as u32,
+            height(
+                &mut r
+                    .cells
+                    .iter()
+                    .zip(&f.columns)
+                    .map(|(c, (_, w))| (c.value.as_str(), *w, !matches!(c.answer, Answer::Fixed))),
+            ),
+        )
+        .map_err(xerr)?;
+    }
     let list_error =
         |list: &[&str]| format!("Scegliere uno dei valori dell'elenco: {}.", list.join(", "));
     for (i, r) in f.rows.iter().enumerate() {

@@ -727,7 +727,10 @@ fn the_scheda_di_contesto_and_the_training_needs_come_back_into_their_own_record
             &[],
         )
         .unwrap();
-        let (_, x) = s.comms_scheda_xlsx(id, &c.istat).unwrap();
+        let (name, x) = s.comms_scheda_xlsx(id, &c.istat).unwrap();
+        if let Some(d) = std::env::var_os("SCHEDA_XLSX_DIR") {
+            std::fs::write(std::path::Path::new(&d).join(name), &x[..]).unwrap();
+        }
         s.comms_prepare_eml(id, dir.path()).unwrap();
         (id, x)
     };
