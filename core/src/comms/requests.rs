@@ -24,7 +24,7 @@ use super::recipients::{RecipientRole, RecipientRule};
 use super::Kind;
 use crate::error::{Error, Result};
 use crate::file_spec::{FileSpec, OpenSpec};
-use crate::risks::MeasureState;
+use crate::risks::{IndicatorKind, MeasureState};
 use crate::text::{date_it, fold};
 use crate::Store;
 
@@ -131,6 +131,8 @@ enum Answer {
     Whole,
     /// Free text up to so many characters.
     Text(usize),
+    /// The value of a measure's indicator (sì/no, a number, a percentage).
+    Indicator(IndicatorKind),
 }
 
 #[derive(Debug, Clone)]
@@ -208,40 +210,83 @@ fn answer(answer: Answer, v: impl Into<String>) -> Cell {
 }
 
 /// The monitoring of the measures the comune adopted: one row per adoption.
+/// The monitoring of the measures the comune adopted: one row per
+/// adoption, then one per indicator of the revision it adopted (the value
+/// measured last, to update).
 fn form_monitoraggio(conn: &Connection, istat: &str) -> Result<Form> {
     let mut stmt = conn.prepare(
         "SELECT a.id, m.code, m.title, a.last_state, coalesce(a.last_date, ''), a.updated_at,
                 coalesce((SELECT motivazione FROM risk_monitoring WHERE adoption_id = a.id
-                          ORDER BY date DESC, id DESC LIMIT 1), '')
+                          ORDER BY date DESC, id DESC LIMIT 1), ''),
+                coalesce((SELECT vals FROM risk_monitoring WHERE adoption_id = a.id
+                          ORDER BY date DESC, id DESC LIMIT 1), '[]')
          FROM risk_adoption a JOIN risk_measure m ON m.id = a.measure_id
          WHERE a.istat = ?1 ORDER BY m.code",
     )?;
-    let rows = stmt
+    type Head = (i64, String, String, String, String, String, String, String);
+    let heads: Vec<Head> = stmt
         .query_map([istat], |r| {
-            let code: String = r.get(1)?;
-            let title: String = r.get(2)?;
-            let state: String = r.get(3)?;
-            Ok(FormRow {
-                key: format!("adozione:{}", r.get::<_, i64>(0)?),
-                label: format!("misura {code}"),
-                version: Some(r.get(5)?),
-                cells: vec![
-                    fixed(code),
-                    fixed(title),
-                    answer(Answer::List(STATES), MeasureState::parse(&state).label()),
-                    answer(Answer::Date, r.get::<_, String>(4)?),
-                    answer(Answer::Text(4000), r.get::<_, String>(6)?),
-                ],
-            })
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = Vec::new();
+    for (id, code, title, state, date, version, why, vals) in heads {
+        rows.push(FormRow {
+            key: format!("adozione:{id}"),
+            label: format!("misura {code}"),
+            version: Some(version.clone()),
+            cells: vec![
+                fixed(code.clone()),
+                fixed(title),
+                answer(Answer::List(STATES), MeasureState::parse(&state).label()),
+                answer(Answer::Date, date),
+                answer(Answer::Text(4000), why),
+                fixed(""),
+            ],
+        });
+        let last: Vec<Option<String>> = serde_json::from_str(&vals).unwrap_or_default();
+        let (indicators, _) = crate::risks::adoption::adopted_indicators(conn, id)?;
+        for (i, ind) in indicators.iter().enumerate() {
+            rows.push(FormRow {
+                key: format!("indicatore:{id}:{i}"),
+                label: format!("misura {code}, indicatore «{}»", ind.name),
+                version: Some(version.clone()),
+                cells: vec![
+                    fixed(""),
+                    fixed(format!(
+                        "Indicatore: {} (valore atteso {} entro il {})",
+                        ind.name,
+                        ind.target,
+                        date_it(&ind.target_date)
+                    )),
+                    fixed(""),
+                    fixed(""),
+                    fixed(""),
+                    answer(
+                        Answer::Indicator(ind.kind),
+                        last.get(i).cloned().flatten().unwrap_or_default(),
+                    ),
+                ],
+            });
+        }
+    }
     Ok(Form {
         columns: vec![
             ("Codice", 10.0),
             ("Misura", 52.0),
             ("Stato di attuazione", 16.0),
             ("Data del monitoraggio", 14.0),
-            ("Motivazione (obbligatoria se non attuata) e note", 52.0),
+            ("Motivazione (obbligatoria se non attuata) e note", 48.0),
+            ("Valore dell'indicatore", 14.0),
         ],
         rows,
         landscape: true,
@@ -737,6 +782,52 @@ fn workbook(
                     s.add_data_validation(row, col, row, col, &dv)
                         .map_err(xerr)?;
                 }
+                Answer::Indicator(IndicatorKind::OnOff) => {
+                    let shown = match v {
+                        "1" => "sì",
+                        "0" => "no",
+                        _ => "",
+                    };
+                    if shown.is_empty() {
+                        s.write_blank(row, col, &open).map_err(xerr)?;
+                    } else {
+                        s.write_string_with_format(row, col, shown, &open)
+                            .map_err(xerr)?;
+                    }
+                    let dv = DataValidation::new()
+                        .allow_list_strings(YES_NO)
+                        .map_err(xerr)?
+                        .set_error_title("Valore non ammesso")
+                        .map_err(xerr)?
+                        .set_error_message(list_error(YES_NO))
+                        .map_err(xerr)?;
+                    s.add_data_validation(row, col, row, col, &dv)
+                        .map_err(xerr)?;
+                }
+                Answer::Indicator(kind) => {
+                    match v.parse::<f64>() {
+                        Ok(n) => s.write_number_with_format(row, col, n, &open),
+                        Err(_) => s.write_blank(row, col, &open),
+                    }
+                    .map_err(xerr)?;
+                    let top = if kind == IndicatorKind::Percentuale {
+                        100.0
+                    } else {
+                        1e12
+                    };
+                    let dv = DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::Between(0.0, top))
+                        .set_error_title("Numero non valido")
+                        .map_err(xerr)?
+                        .set_error_message(if kind == IndicatorKind::Percentuale {
+                            "Scrivere una percentuale da 0 a 100."
+                        } else {
+                            "Scrivere un numero (0 o più)."
+                        })
+                        .map_err(xerr)?;
+                    s.add_data_validation(row, col, row, col, &dv)
+                        .map_err(xerr)?;
+                }
                 Answer::Text(max) => {
                     if v.is_empty() {
                         s.write_blank(row, col, &open).map_err(xerr)?;
@@ -903,7 +994,7 @@ fn read_back(bytes: &[u8], file: &str) -> std::result::Result<Returned, String> 
         return Err(unknown());
     };
     let width = match scheda {
-        Scheda::Monitoraggio => 5,
+        Scheda::Monitoraggio => 6,
         Scheda::Contesto => 2,
         Scheda::Fabbisogni => 3,
     };
@@ -975,6 +1066,15 @@ fn normalise(a: Answer, raw: &str) -> std::result::Result<String, String> {
             }
             _ => Err(format!("«{v}» non è un numero intero di 0 o più")),
         },
+        Answer::Indicator(kind) => {
+            let v = match (kind, fold(v).as_str()) {
+                (IndicatorKind::OnOff, "si") => "1",
+                (IndicatorKind::OnOff, "no") => "0",
+                _ => v,
+            };
+            crate::risks::indicator_value("value", "Valore dell'indicatore", kind, v)
+                .map_err(|e| e.to_string().trim_end_matches('.').to_string())
+        }
         Answer::Text(max) => {
             let t = crate::text::field("text", "Testo", v, crate::text::Rule::lines(max))
                 .map_err(|e| e.to_string())?;
@@ -990,6 +1090,9 @@ fn shown(a: Answer, v: &str) -> String {
     }
     match a {
         Answer::Date => date_it(v),
+        Answer::Indicator(IndicatorKind::OnOff) if v == "1" => "sì".into(),
+        Answer::Indicator(IndicatorKind::OnOff) if v == "0" => "no".into(),
+        Answer::Indicator(_) => v.replace('.', ","),
         _ => v.to_string(),
     }
 }
@@ -1246,6 +1349,42 @@ fn plan(
         check_row(req.scheda, cur, &values, line, &now, today, &mut p.invalid);
         merged.push((cur.clone(), values));
     }
+    // A measure's indicator measured: its row says on which date.
+    for (r, v) in &merged {
+        let Some((adoption, _)) = r
+            .key
+            .strip_prefix("indicatore:")
+            .and_then(|k| k.split_once(':'))
+        else {
+            continue;
+        };
+        let cur: Vec<String> = r
+            .cells
+            .iter()
+            .map(|c| normalise(c.answer, &c.value).unwrap_or_else(|_| c.value.clone()))
+            .collect();
+        let measure = merged
+            .iter()
+            .position(|(x, _)| x.key == format!("adozione:{adoption}"));
+        if let Some(i) = measure.filter(|i| cur != *v && merged[*i].1[3].is_empty()) {
+            let line = FIRST_ROW
+                + 1
+                + m.rows
+                    .iter()
+                    .position(|x| x.0 == merged[i].0.key)
+                    .unwrap_or(i) as u32;
+            p.invalid.push(ReturnInvalid {
+                line,
+                column: "D".into(),
+                field: now.columns[3].0.to_string(),
+                record: merged[i].0.label.clone(),
+                value: String::new(),
+                message: format!(
+                    "Riga {line}, colonna D: indicare la data del monitoraggio, a cui si riferisce il valore dell'indicatore."
+                ),
+            });
+        }
+    }
     // The scheda di contesto: the segreteria in convenzione says with whom.
     let value = |key: &str| {
         merged
@@ -1312,6 +1451,9 @@ fn check_row(
         });
     };
     match scheda {
+        // An indicator's row has no rule of its own (its value is checked
+        // by its kind); its measure's row says the date.
+        Scheda::Monitoraggio if cur.key.starts_with("indicatore:") => {}
         Scheda::Monitoraggio => {
             let (state, date, why) = (&values[2], &values[3], &values[4]);
             if state.is_empty() {
@@ -1380,26 +1522,42 @@ fn write(
     let day = today.to_string();
     match req.scheda {
         Scheda::Monitoraggio => {
-            for (r, v) in &changed {
-                let adoption: i64 = r
-                    .key
-                    .strip_prefix("adozione:")
-                    .and_then(|x| x.parse().ok())
-                    .ok_or_else(|| Error::Database(format!("riga «{}»", r.key)))?;
+            // One entry per measure whose row or indicators changed, with
+            // every indicator's value after the import.
+            let mut written = 0;
+            for (r, v) in merged {
+                let Some(adoption) = r.key.strip_prefix("adozione:") else {
+                    continue;
+                };
+                let prefix = format!("indicatore:{adoption}:");
+                let indicators: Vec<&(FormRow, Vec<String>)> = merged
+                    .iter()
+                    .filter(|(x, _)| x.key.starts_with(&prefix))
+                    .collect();
+                if norm_cur(r) == *v && indicators.iter().all(|(x, w)| norm_cur(x) == *w) {
+                    continue;
+                }
                 crate::risks::monitoring::record_monitoring_in(
                     tx,
                     op,
-                    adoption,
+                    adoption
+                        .parse()
+                        .map_err(|_| Error::Database(format!("riga «{}»", r.key)))?,
                     &crate::risks::monitoring::MonitoringInput {
                         date: v[3].clone(),
                         state: state_of_label(&v[2]),
                         motivazione: v[4].clone(),
-                        values: Vec::new(),
+                        values: indicators
+                            .iter()
+                            .map(|(_, w)| Some(w[5].clone()).filter(|x| !x.is_empty()))
+                            .collect(),
                         version: None,
                     },
                     &day,
                 )?;
+                written += 1;
             }
+            return Ok(written);
         }
         Scheda::Contesto => {
             let get = |k: &str| {
@@ -1745,5 +1903,9 @@ mod tests {
         assert_eq!(normalise(Answer::Whole, "12").unwrap(), "12");
         assert!(normalise(Answer::Whole, "12,5").is_err());
         assert_eq!(normalise(Answer::Text(10), "").unwrap(), "");
+        let on_off = Answer::Indicator(IndicatorKind::OnOff);
+        assert_eq!(normalise(on_off, "Sì").unwrap(), "1");
+        assert_eq!(shown(on_off, "0"), "no");
+        assert!(normalise(Answer::Indicator(IndicatorKind::Percentuale), "molto").is_err());
     }
 }

@@ -283,8 +283,12 @@ fn a_returned_scheda_is_recognised_shown_as_old_and_new_then_applied_and_the_lin
                 4,
                 V::Text("Controlli svolti sul 100% degli atti."),
             ),
+            // The measure's indicator (a percentage), on the row below it.
+            ("Monitoraggio", FIRST + 1, 5, V::Text("80,5")),
         ],
     );
+    assert!(cell(&xlsx, "Monitoraggio", FIRST + 1, 1)
+        .starts_with("Indicatore: Indicatore di prova (valore atteso 100 entro il 31/12/2027)"));
     let file = ("scheda_restituita.xlsx".to_string(), back.clone());
     let p = s
         .comms_returns_preview(std::slice::from_ref(&file), Some(id))
@@ -316,6 +320,7 @@ fn a_returned_scheda_is_recognised_shown_as_old_and_new_then_applied_and_the_lin
                 "(vuoto)".into(),
                 "Controlli svolti sul 100% degli atti.".into()
             ),
+            ("F9".into(), "(vuoto)".into(), "80,5".into()),
         ]
     );
     let applied = s
@@ -324,6 +329,11 @@ fn a_returned_scheda_is_recognised_shown_as_old_and_new_then_applied_and_the_lin
     assert_eq!(applied.records, 1);
     let a = s.risk_adoption(adoption_of(&s, istat)).unwrap();
     assert_eq!(a.state, MeasureState::Attuata);
+    assert_eq!(
+        s.risk_monitoring(a.id).unwrap()[0].values,
+        vec![Some("80.5".to_string())],
+        "the indicator's value in the entry"
+    );
     assert_eq!(a.last_date.as_deref(), Some("2027-06-15"));
     // The comune's line: «scheda ricevuta», with the day; the file's hash registered.
     let c = s.comms_get(id).unwrap();
@@ -532,6 +542,30 @@ fn invalid_values_are_shown_with_row_and_column_and_nothing_is_written() {
             "Riga 8, colonna D: la data del monitoraggio (01/07/2027) non può essere nel futuro.",
             "Riga 8, colonna E: misura non attuata: la motivazione è obbligatoria.",
         ]
+    );
+    // An indicator measured, its measure never monitored: the date is asked;
+    // a value that is not a number is said with its cell.
+    let back3 = edited(&xlsx, &[("Monitoraggio", FIRST + 1, 5, V::Num(50.0))]);
+    let back4 = edited(&xlsx, &[("Monitoraggio", FIRST + 1, 5, V::Text("molto"))]);
+    let p3 = s
+        .comms_returns_preview(
+            &[
+                ("errata3.xlsx".into(), back3),
+                ("errata4.xlsx".into(), back4),
+            ],
+            Some(id),
+        )
+        .unwrap();
+    assert_eq!(
+        p3[0].invalid[0].message,
+        "Riga 8, colonna D: indicare la data del monitoraggio, a cui si riferisce il valore dell'indicatore."
+    );
+    assert!(
+        p3[1].invalid[0]
+            .message
+            .starts_with("Riga 9, colonna F: Valore dell'indicatore: «molto» non è un numero"),
+        "{}",
+        p3[1].invalid[0].message
     );
     let e = s
         .comms_return_apply("errata.xlsx", &back, Some(id), &[], now())
