@@ -1358,31 +1358,19 @@ fn plan(
         else {
             continue;
         };
-        let cur: Vec<String> = r
-            .cells
-            .iter()
-            .map(|c| normalise(c.answer, &c.value).unwrap_or_else(|_| c.value.clone()))
-            .collect();
+        let cur = current_values(r);
         let measure = merged
             .iter()
             .position(|(x, _)| x.key == format!("adozione:{adoption}"));
         if let Some(i) = measure.filter(|i| cur != *v && merged[*i].1[3].is_empty()) {
-            let line = FIRST_ROW
-                + 1
-                + m.rows
-                    .iter()
-                    .position(|x| x.0 == merged[i].0.key)
-                    .unwrap_or(i) as u32;
-            p.invalid.push(ReturnInvalid {
-                line,
-                column: "D".into(),
-                field: now.columns[3].0.to_string(),
-                record: merged[i].0.label.clone(),
-                value: String::new(),
-                message: format!(
-                    "Riga {line}, colonna D: indicare la data del monitoraggio, a cui si riferisce il valore dell'indicatore."
-                ),
-            });
+            p.invalid.push(empty_cell(
+                m,
+                &now,
+                &merged[i].0,
+                i,
+                3,
+                "indicare la data del monitoraggio, a cui si riferisce il valore dell'indicatore.",
+            ));
         }
     }
     // The scheda di contesto: the segreteria in convenzione says with whom.
@@ -1396,22 +1384,14 @@ fn plan(
         (value("segretario_convenzione"), value("convenzione_with"))
     {
         if yes == "sì" && with.is_empty() {
-            let line = FIRST_ROW
-                + 1
-                + m.rows
-                    .iter()
-                    .position(|r| r.0 == merged[i].0.key)
-                    .unwrap_or(i) as u32;
-            p.invalid.push(ReturnInvalid {
-                line,
-                column: "B".into(),
-                field: now.columns[1].0.to_string(),
-                record: merged[i].0.label.clone(),
-                value: String::new(),
-                message: format!(
-                    "Riga {line}, colonna B: segreteria in convenzione: indicare con quali comuni."
-                ),
-            });
+            p.invalid.push(empty_cell(
+                m,
+                &now,
+                &merged[i].0,
+                i,
+                1,
+                "segreteria in convenzione: indicare con quali comuni.",
+            ));
         }
     }
     Ok(Plan {
@@ -1419,6 +1399,41 @@ fn plan(
         request: Some(req),
         merged,
     })
+}
+
+/// A record's values as the archive holds them now, compared canonically.
+fn current_values(r: &FormRow) -> Vec<String> {
+    r.cells
+        .iter()
+        .map(|c| normalise(c.answer, &c.value).unwrap_or_else(|_| c.value.clone()))
+        .collect()
+}
+
+/// A cell a rule spanning rows wants filled: `row` (the `fallback`-th
+/// record) in column `col`.
+fn empty_cell(
+    m: &Meta,
+    f: &Form,
+    row: &FormRow,
+    fallback: usize,
+    col: u16,
+    why: &str,
+) -> ReturnInvalid {
+    let line = FIRST_ROW
+        + 1
+        + m.rows
+            .iter()
+            .position(|x| x.0 == row.key)
+            .unwrap_or(fallback) as u32;
+    let column = column_letter(col);
+    ReturnInvalid {
+        message: format!("Riga {line}, colonna {column}: {why}"),
+        line,
+        column,
+        field: f.columns[col as usize].0.to_string(),
+        record: row.label.clone(),
+        value: String::new(),
+    }
 }
 
 /// The rules of a record after the import (those of the domain's form).
@@ -1431,11 +1446,7 @@ fn check_row(
     today: chrono::NaiveDate,
     invalid: &mut Vec<ReturnInvalid>,
 ) {
-    let current: Vec<String> = cur
-        .cells
-        .iter()
-        .map(|c| normalise(c.answer, &c.value).unwrap_or_else(|_| c.value.clone()))
-        .collect();
+    let current = current_values(cur);
     if values == current.as_slice() {
         return;
     }
@@ -1508,12 +1519,7 @@ fn write(
     merged: &[(FormRow, Vec<String>)],
     today: chrono::NaiveDate,
 ) -> Result<usize> {
-    let norm_cur = |r: &FormRow| -> Vec<String> {
-        r.cells
-            .iter()
-            .map(|c| normalise(c.answer, &c.value).unwrap_or_else(|_| c.value.clone()))
-            .collect()
-    };
+    let norm_cur = current_values;
     let changed: Vec<&(FormRow, Vec<String>)> =
         merged.iter().filter(|(r, v)| &norm_cur(r) != v).collect();
     if changed.is_empty() {
