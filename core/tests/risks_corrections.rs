@@ -357,18 +357,11 @@ fn the_late_list_agrees_with_each_adoptions_own_rule() {
             .into_iter()
             .filter(|a| a.late)
         {
-            let mut reasons: Vec<String> = a
-                .missed_phase
-                .iter()
-                .map(|d| {
-                    format!(
-                        "la fase prevista entro il {} non risulta monitorata",
-                        cdp_core::text::date_it(d)
-                    )
-                })
-                .collect();
-            reasons.extend(a.missed_targets.iter().map(|t| t.sentence()));
-            expected.push((a.id, a.next_due.unwrap_or_default(), reasons.join("; ")));
+            expected.push((
+                a.id,
+                a.next_due.unwrap_or_default(),
+                late_reason(a.missed_phase.as_deref(), &a.missed_targets),
+            ));
         }
     }
     let mut got: Vec<_> = late

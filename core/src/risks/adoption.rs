@@ -233,6 +233,23 @@ impl MissedTarget {
     }
 }
 
+/// Why an adoption is late, as the scheda and the late list say it: the
+/// phase's date passed with no monitoring since, each expected value not
+/// reached («; » between them).
+pub fn late_reason(missed_phase: Option<&str>, targets: &[MissedTarget]) -> String {
+    missed_phase
+        .map(|d| {
+            format!(
+                "la fase prevista entro il {} non risulta monitorata",
+                crate::text::date_it(d)
+            )
+        })
+        .into_iter()
+        .chain(targets.iter().map(MissedTarget::sentence))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Whether `value` reaches the indicator's expected value: equal for a
 /// yes/no indicator; for a number, at least the target when the target is
 /// above the baseline, at most the target when it is below (a reduction).

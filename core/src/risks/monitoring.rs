@@ -284,14 +284,6 @@ impl Store {
                 (Some(p), None) => p.clone(),
                 (None, t) => t.unwrap_or_default(),
             };
-            let mut reasons = Vec::new();
-            if let Some(d) = &missed_phase {
-                reasons.push(format!(
-                    "la fase prevista entro il {} non risulta monitorata",
-                    crate::text::date_it(d)
-                ));
-            }
-            reasons.extend(targets.iter().map(|t| t.sentence()));
             out.push(LateAdoption {
                 adoption_id: id,
                 istat,
@@ -300,7 +292,7 @@ impl Store {
                 code,
                 title: title.clone(),
                 missed_due,
-                reason: reasons.join("; "),
+                reason: super::adoption::late_reason(missed_phase.as_deref(), &targets),
                 state: MeasureState::parse(&state),
                 last_date,
             });

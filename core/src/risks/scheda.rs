@@ -516,18 +516,8 @@ fn measure_items(
             ));
             if a.late {
                 // Why: a phase not monitored, an expected value not reached.
-                let mut why: Vec<String> = a
-                    .missed_phase
-                    .iter()
-                    .map(|d| {
-                        format!(
-                            "la fase prevista entro il {} non risulta monitorata",
-                            crate::text::date_it(d)
-                        )
-                    })
-                    .collect();
-                why.extend(a.missed_targets.iter().map(|t| t.sentence()));
-                let why = why.join("; ");
+                let why =
+                    super::adoption::late_reason(a.missed_phase.as_deref(), &a.missed_targets);
                 let mut chars = why.chars();
                 let why = match chars.next() {
                     Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
