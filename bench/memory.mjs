@@ -10,9 +10,10 @@ function rollup(pid, field) {
   return m ? Number(m[1]) : 0;
 }
 const pss = (pid) => rollup(pid, "Pss");
-// Pages of this process alone (not shared with any other): unlike PSS, not
-// lowered by other WebKit apps running at the same time.
-const uss = (pid) => rollup(pid, "Private_Clean") + rollup(pid, "Private_Dirty");
+// Pages this process wrote and holds alone (heaps, JavaScript, drawing):
+// unlike PSS, not lowered when other WebKit apps (or another copy of this
+// one) run at the same time and share the libraries' pages.
+const written = (pid) => rollup(pid, "Private_Dirty");
 function procs() {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
@@ -72,19 +73,19 @@ try {
   const main = all.find((p) => p.cmd.includes(app.dbPath));
   if (!main) throw new Error("app process not found");
   const children = all.filter((p) => p.ppid === main.pid);
-  const rows = [main, ...children].map((p) => ({ name: p.cmd.split(" ")[0].split("/").pop(), kb: pss(p.pid), own: uss(p.pid) }));
+  const rows = [main, ...children].map((p) => ({ name: p.cmd.split(" ")[0].split("/").pop(), kb: pss(p.pid), own: written(p.pid) }));
   const total = rows.reduce((a, r) => a + r.kb, 0);
   const totalOwn = rows.reduce((a, r) => a + r.own, 0);
   const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`.padStart(10);
   console.log(`PSS of ${process.env.APP_BINARY ?? "the debug build"} after opening every screen: ${visited.join(", ")}`);
-  console.log(`  ${"".padEnd(24)} ${"PSS".padStart(10)} ${"own pages".padStart(10)}`);
+  console.log(`  ${"".padEnd(24)} ${"PSS".padStart(10)} ${"written".padStart(10)}`);
   for (const r of rows) console.log(`  ${r.name.padEnd(24)} ${mib(r.kb)} ${mib(r.own)}`);
   console.log(`  ${"total".padEnd(24)} ${mib(total)} ${mib(totalOwn)}`);
   // Libraries shared with other WebKit processes are split with them: the
   // PSS is then lower than on a machine where only this app runs.
   const ours = new Set([main.pid, ...children.map((c) => c.pid)]);
   const others = all.filter((p) => !ours.has(p.pid) && /WebKit(Web|Network)Process|comunita-pratiche/.test(p.cmd.split(" ")[0]));
-  if (others.length) console.log(`  warning: ${others.length} other WebKit or app processes running: PSS undercounts, compare own pages`);
+  if (others.length) console.log(`  warning: ${others.length} other WebKit or app processes running: PSS undercounts, compare the written pages`);
 } finally {
   await app.quit();
 }
