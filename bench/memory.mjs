@@ -1,6 +1,7 @@
 // Memory of the running app after opening every screen: PSS (proportional
 // set size, shared pages split fairly) of the app process and of its WebKit
-// web and network processes, read from /proc/<pid>/smaps_rollup.
+// web and network processes, and the pages each wrote (Private_Dirty), read
+// from /proc/<pid>/smaps_rollup.
 // Run: bench/memory.sh (release build, under Xvfb, through WebKitWebDriver).
 import { readFileSync, readdirSync } from "node:fs";
 import { App, waitFor } from "../tests/e2e/wd.mjs";
