@@ -1,14 +1,20 @@
 // Memory of the running app after opening every screen: PSS (proportional
 // set size, shared pages split fairly) of the app process and of its WebKit
-// web and network processes, read from /proc/<pid>/smaps_rollup.
+// web and network processes, and the pages each wrote (Private_Dirty), read
+// from /proc/<pid>/smaps_rollup.
 // Run: bench/memory.sh (release build, under Xvfb, through WebKitWebDriver).
 import { readFileSync, readdirSync } from "node:fs";
 import { App, waitFor } from "../tests/e2e/wd.mjs";
 
-function pss(pid) {
-  const m = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
+function rollup(pid, field) {
+  const m = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
   return m ? Number(m[1]) : 0;
 }
+const pss = (pid) => rollup(pid, "Pss");
+// Pages this process wrote and holds alone (heaps, JavaScript, drawing):
+// unlike PSS, not lowered when other WebKit apps (or another copy of this
+// one) run at the same time and share the libraries' pages.
+const written = (pid) => rollup(pid, "Private_Dirty");
 function procs() {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
@@ -27,20 +33,36 @@ function procs() {
 
 const app = await App.start();
 try {
-  // Every section of the sidebar, and in each every tab (Rischi e misure,
-  // Documenti…) and every view switch (Formazione's month and list), then a
-  // comune's page: the memory a day's work leaves.
+  // Every section of the sidebar (all 13, Comunicazioni and «PIAO e
+  // relazione annuale» included), and in each every tab (Rischi e misure,
+  // Documenti, PIAO…) and every view switch (Formazione's month, list,
+  // participants…), then a comune's page: the memory a day's work leaves.
   const sections = await app.exec("return [...document.querySelectorAll('[data-nav]')].map((b) => b.dataset.nav)");
   const visited = [];
   for (const s of sections) {
     await app.nav(s);
     await waitFor(async () => await app.exec("return !!document.querySelector('main h1') && !document.querySelector('.loading, [aria-busy=true]')"), `${s} loaded`, 15000);
+    const settled = async (what) => {
+      await new Promise((r) => setTimeout(r, 300)); // the screen's data asked for and drawn
+      await waitFor(async () => !(await app.exec("return !!document.querySelector('.loading, [aria-busy=true]')")), what, 15000);
+    };
     const tabs = await app.exec("return [...document.querySelectorAll('main [role=tab]')].map((t) => t.id).filter(Boolean)");
     for (const id of tabs) {
       await app.exec(`document.getElementById(${JSON.stringify(id)}).click()`);
-      await waitFor(async () => !(await app.exec("return !!document.querySelector('.loading, [aria-busy=true]')")), `${s} ${id}`, 15000);
+      await settled(`${s} ${id}`);
     }
-    visited.push(tabs.length ? `${s} (${tabs.length} schede)` : s);
+    // The view switches (buttons with aria-pressed: Formazione's month, list,
+    // participants, hours…; the organigram's tree and list), each once.
+    const switches = await app.exec("return [...document.querySelectorAll('main button[aria-pressed]')].map((b) => b.textContent.trim())");
+    for (const label of switches) {
+      await app.exec(
+        `const b = [...document.querySelectorAll('main button[aria-pressed=false]')].find((b) => b.textContent.trim() === ${JSON.stringify(label)}); b?.click()`,
+      );
+      await settled(`${s} ${label}`);
+    }
+    const views = switches.length;
+    const parts = [tabs.length && `${tabs.length} schede`, views && `${views} viste`].filter(Boolean);
+    visited.push(parts.length ? `${s} (${parts.join(", ")})` : s);
   }
   await app.nav("comuni");
   await app.el("[data-testid=comuni-table] tbody tr");
@@ -52,11 +74,19 @@ try {
   const main = all.find((p) => p.cmd.includes(app.dbPath));
   if (!main) throw new Error("app process not found");
   const children = all.filter((p) => p.ppid === main.pid);
-  const rows = [main, ...children].map((p) => ({ name: p.cmd.split(" ")[0].split("/").pop(), kb: pss(p.pid) }));
+  const rows = [main, ...children].map((p) => ({ name: p.cmd.split(" ")[0].split("/").pop(), kb: pss(p.pid), own: written(p.pid) }));
   const total = rows.reduce((a, r) => a + r.kb, 0);
-  console.log(`PSS after opening every screen: ${visited.join(", ")}`);
-  for (const r of rows) console.log(`  ${r.name.padEnd(24)} ${(r.kb / 1024).toFixed(1)} MiB`);
-  console.log(`  ${"total".padEnd(24)} ${(total / 1024).toFixed(1)} MiB`);
+  const totalOwn = rows.reduce((a, r) => a + r.own, 0);
+  const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`.padStart(10);
+  console.log(`PSS of ${process.env.APP_BINARY ?? "the debug build"} after opening every screen: ${visited.join(", ")}`);
+  console.log(`  ${"".padEnd(24)} ${"PSS".padStart(10)} ${"written".padStart(10)}`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(24)} ${mib(r.kb)} ${mib(r.own)}`);
+  console.log(`  ${"total".padEnd(24)} ${mib(total)} ${mib(totalOwn)}`);
+  // Libraries shared with other WebKit processes are split with them: the
+  // PSS is then lower than on a machine where only this app runs.
+  const ours = new Set([main.pid, ...children.map((c) => c.pid)]);
+  const others = all.filter((p) => !ours.has(p.pid) && /WebKit(Web|Network)Process|comunita-pratiche/.test(p.cmd.split(" ")[0]));
+  if (others.length) console.log(`  warning: ${others.length} other WebKit or app processes running: PSS undercounts, compare the written pages`);
 } finally {
   await app.quit();
 }

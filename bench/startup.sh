@@ -3,10 +3,11 @@
 # The app quits as soon as its first screen has data and has painted
 # (CDP_EXIT_WHEN_READY=1); we time the process from launch to that exit, on a
 # virtual display started once beforehand.
-# Run: bench/startup.sh   (builds the release binary if it is missing)
+# Run: bench/startup.sh   (builds the release binary if it is missing;
+# APP_BINARY=<path> times another build, e.g. main's, to compare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APP=target/release/comunita-pratiche
+APP="${APP_BINARY:-target/release/comunita-pratiche}"
 [ -x "$APP" ] || { bash .ci/setup && cargo build --release; }
 export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 if [ -z "${DISPLAY:-}" ]; then

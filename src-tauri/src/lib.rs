@@ -9,6 +9,7 @@ mod dialog;
 mod error;
 mod state;
 mod timeline;
+mod webview;
 
 use std::path::PathBuf;
 use tauri::{Manager, RunEvent};
@@ -73,7 +74,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             adhesion::adhesion_undo_last_step,
             adhesion::adhesion_list,
             adhesion::adhesion_stalled,
-            adhesion::adhesion_figures,
             adhesion::adhesion_bulk_invite,
             adhesion::adhesion_export,
             documents::documents_templates,
@@ -294,6 +294,9 @@ pub fn run() {
                 handle.state::<AppState>().open();
                 timeline::mark("archive_open");
             });
+            if let Some(window) = app.get_webview_window("main") {
+                webview::lighten(&window);
+            }
             app.manage(commands::imports::ImportFile::default());
             exit_on_signals(app.handle().clone());
             checkpoint_when_idle(app.handle().clone());

@@ -1,7 +1,7 @@
 //! The adhesion workflow's commands: a comune's protocol, the register, bulk
 //! invitations, the register's export.
 
-use cdp_core::adhesion::report::{AdhesionFigures, AdhesionQuery, AdhesionRow};
+use cdp_core::adhesion::report::{AdhesionQuery, AdhesionRow};
 use cdp_core::adhesion::{AdhesionStatus, Channel, Step};
 use cdp_core::io::Format;
 use cdp_core::job::Progress;
@@ -48,12 +48,6 @@ pub fn adhesion_list(state: State<AppState>, query: AdhesionQuery) -> Result<Vec
 #[specta::specta]
 pub fn adhesion_stalled(state: State<AppState>) -> Result<Vec<AdhesionRow>> {
     state.with(|s| s.stalled())
-}
-
-#[tauri::command]
-#[specta::specta]
-pub fn adhesion_figures(state: State<AppState>) -> Result<AdhesionFigures> {
-    state.with(|s| s.adhesion_figures())
 }
 
 /// Invites many comuni in one all-or-nothing action, sending its progress on

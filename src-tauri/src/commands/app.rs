@@ -1,11 +1,14 @@
 //! The app's own commands: status, readiness, quitting, dates, settings, the
-//! audit log, the dashboard, opening a file written, the jobs' ids.
+//! audit log, the first screen's data, opening a file written, the jobs' ids.
 
 use std::path::PathBuf;
 
+use cdp_core::adhesion::report::{AdhesionFigures, AdhesionQuery, AdhesionRow};
 use cdp_core::audit::AuditEntry;
 use cdp_core::dashboard::Dashboard;
 use cdp_core::db::kv::Settings;
+use cdp_core::registry::map::MapData;
+use cdp_core::registry::{ComuneQuery, ComuneRow};
 use serde::Serialize;
 use tauri::{Manager, State};
 use tauri_plugin_opener::OpenerExt;
@@ -90,10 +93,34 @@ pub fn app_parse_date(text: String, label: String) -> Result<String> {
         .to_string())
 }
 
-#[tauri::command]
+/// Everything the Cruscotto (the first screen) shows: one round trip
+/// instead of five at start.
+#[derive(Serialize, specta::Type)]
+pub struct FirstScreen {
+    pub dashboard: Dashboard,
+    pub figures: AdhesionFigures,
+    pub map: &'static MapData,
+    /// Every comune, in name order.
+    pub comuni: Vec<ComuneRow>,
+    /// Every comune's adhesion.
+    pub adhesions: Vec<AdhesionRow>,
+}
+
+/// The Cruscotto's data, read in one lock of the archive off the window's
+/// thread (a command without `async` runs on it and holds the first paint).
+#[tauri::command(async)]
 #[specta::specta]
-pub fn app_dashboard(state: State<AppState>) -> Result<Dashboard> {
-    state.with(|s| s.dashboard())
+pub fn app_dashboard(state: State<'_, AppState>) -> Result<FirstScreen> {
+    let map = cdp_core::registry::map::map_data()?;
+    state.with(|s| {
+        Ok(FirstScreen {
+            dashboard: s.dashboard()?,
+            figures: s.adhesion_figures()?,
+            map,
+            comuni: s.list_comuni(&ComuneQuery::default())?,
+            adhesions: s.adhesions(&AdhesionQuery::default())?,
+        })
+    })
 }
 
 #[tauri::command]

@@ -11,22 +11,26 @@ use crate::dialog::{self, Saved};
 use crate::error::Result;
 use crate::state::AppState;
 
+// The years, figures and texts are read when the Cruscotto is first drawn:
+// off the window's thread (`async`), so that computing the figures and their
+// charts does not hold the first paint.
+
 /// The years offered, newest first.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
-pub fn yearly_years(state: State<AppState>) -> Result<Vec<i32>> {
+pub fn yearly_years(state: State<'_, AppState>) -> Result<Vec<i32>> {
     state.with(|s| Ok(s.yearly_years()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
-pub fn yearly_figures(state: State<AppState>, year: i32) -> Result<YearFigures> {
+pub fn yearly_figures(state: State<'_, AppState>, year: i32) -> Result<YearFigures> {
     state.with(|s| s.yearly_figures(year))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
-pub fn yearly_texts(state: State<AppState>, year: i32) -> Result<YearTexts> {
+pub fn yearly_texts(state: State<'_, AppState>, year: i32) -> Result<YearTexts> {
     state.with(|s| s.yearly_texts(year))
 }
 

@@ -20,7 +20,11 @@ export const commands = {
 	 *  or the core's message saying why it is not a date.
 	 */
 	appParseDate: (text: string, label: string) => __TAURI_INVOKE<string>("app_parse_date", { text, label }),
-	appDashboard: () => __TAURI_INVOKE<Dashboard_Serialize>("app_dashboard"),
+	/**
+	 *  The Cruscotto's data, read in one lock of the archive off the window's
+	 *  thread (a command without `async` runs on it and holds the first paint).
+	 */
+	appDashboard: () => __TAURI_INVOKE<FirstScreen_Serialize>("app_dashboard"),
 	settingsGet: () => __TAURI_INVOKE<Settings_Serialize>("settings_get"),
 	settingsSave: (settings: Settings_Deserialize) => __TAURI_INVOKE<Settings_Serialize>("settings_save", { settings }),
 	auditList: (entity: string, entityId: string | null) => __TAURI_INVOKE<AuditEntry_Serialize[]>("audit_list", { entity, entityId }),
@@ -74,7 +78,6 @@ export const commands = {
 	adhesionUndoLastStep: (istat: string, stepId: number | null, reason: string) => __TAURI_INVOKE<AdhesionStatus_Serialize>("adhesion_undo_last_step", { istat, stepId, reason }),
 	adhesionList: (query: AdhesionQuery_Deserialize) => __TAURI_INVOKE<AdhesionRow_Serialize[]>("adhesion_list", { query }),
 	adhesionStalled: () => __TAURI_INVOKE<AdhesionRow_Serialize[]>("adhesion_stalled"),
-	adhesionFigures: () => __TAURI_INVOKE<AdhesionFigures_Serialize>("adhesion_figures"),
 	/**
 	 *  Invites many comuni in one all-or-nothing action, sending its progress on
 	 *  `progress`; cancelling `job` stops it and nothing is written.
@@ -1870,6 +1873,40 @@ export type FieldChange = {
 	label: string,
 	before: string,
 	after: string,
+};
+
+/**
+ *  Everything the Cruscotto (the first screen) shows: one round trip
+ *  instead of five at start.
+ */
+export type FirstScreen = FirstScreen_Serialize | FirstScreen_Deserialize;
+
+/**
+ *  Everything the Cruscotto (the first screen) shows: one round trip
+ *  instead of five at start.
+ */
+export type FirstScreen_Deserialize = {
+	dashboard: Dashboard_Deserialize,
+	figures: AdhesionFigures_Deserialize,
+	map: MapData,
+	/**  Every comune, in name order. */
+	comuni: ComuneRow_Deserialize[],
+	/**  Every comune's adhesion. */
+	adhesions: AdhesionRow_Deserialize[],
+};
+
+/**
+ *  Everything the Cruscotto (the first screen) shows: one round trip
+ *  instead of five at start.
+ */
+export type FirstScreen_Serialize = {
+	dashboard: Dashboard_Serialize,
+	figures: AdhesionFigures_Serialize,
+	map: MapData,
+	/**  Every comune, in name order. */
+	comuni: ComuneRow_Serialize[],
+	/**  Every comune's adhesion. */
+	adhesions: AdhesionRow_Serialize[],
 };
 
 export type Format = "csv" | "xlsx";
