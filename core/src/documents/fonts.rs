@@ -242,7 +242,7 @@ fn make_subset(face: Face, ids: &[u16]) -> Result<Subset, String> {
         .map(|i| char::from(b'A' + ((hash >> (i * 5)) % 26) as u8))
         .collect();
     font.font_name = Some(format!("{tag}+{}", FACE_NAMES[face.index()]));
-    // Compressed once, at the best level: every document reuses it.
-    let deflated = super::pdf::deflate(&bytes, 9);
+    // Compressed once: every document with this subset reuses it.
+    let deflated = super::pdf::deflate(&bytes, super::pdf::ONCE_LEVEL);
     Ok(Subset { font, deflated })
 }
