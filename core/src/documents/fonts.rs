@@ -83,8 +83,10 @@ pub struct Subset {
 
 const TABLE_SIZE: usize = 0x3000;
 const MISSING: u16 = u16::MAX;
-/// At most this many subsets are kept; the cache starts again when full.
-const MAX_SUBSETS: usize = 64;
+/// At most this many subsets are kept (each some 60 KB: its program, plain
+/// and compressed, and its parsed maps; a batch of one act uses two to
+/// four); the cache starts again when full.
+const MAX_SUBSETS: usize = 16;
 
 /// The characters every subset holds beside a document's own: Italian text's
 /// letters, digits and punctuation. Documents that differ only in a name
