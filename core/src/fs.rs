@@ -33,6 +33,15 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<bool> {
 /// The bytes in a new temporary file beside `path`, synced; the file is
 /// removed when dropped unless persisted.
 fn write_temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+    let tmp = temp_beside(path, bytes)?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::file(path, &e))?;
+    Ok(tmp)
+}
+
+/// The bytes in a new temporary file beside `path`, not synced.
+fn temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -44,10 +53,75 @@ fn write_temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFil
         .to_string_lossy()
         .to_string();
     let mut tmp = temp_in(dir, &format!(".{name}.")).map_err(|e| Error::file(path, &e))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::file(path, &e))?;
+    tmp.write_all(bytes).map_err(|e| Error::file(path, &e))?;
     Ok(tmp)
+}
+
+/// A file written beside its destination, not yet in place: many files
+/// (a batch) are staged, made durable together by [`sync_staged`], then
+/// each renamed into place by [`Staged::place_new`] or [`Staged::place`],
+/// and the renames made durable by [`sync_dir`]. Whatever instant the
+/// process is killed at, a file under its own name is whole. Dropped
+/// unplaced, the temporary file is removed.
+#[derive(Debug)]
+pub struct Staged(tempfile::TempPath);
+
+/// Writes `bytes` as a [`Staged`] file beside `path` (`path` is not touched).
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
+    // On Linux the batch is synced at once (see `sync_staged`); elsewhere
+    // each file now.
+    #[cfg(target_os = "linux")]
+    let tmp = temp_beside(path, bytes)?;
+    #[cfg(not(target_os = "linux"))]
+    let tmp = write_temp_beside(path, bytes)?;
+    Ok(Staged(tmp.into_temp_path()))
+}
+
+/// Makes the files staged in `folder` durable, with one call for all of
+/// them on Linux (`syncfs` of the folder's file system: one journal commit
+/// instead of one per file); elsewhere [`stage`] synced each one.
+pub fn sync_staged(folder: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = std::fs::File::open(folder).map_err(|e| Error::file(folder, &e))?;
+        rustix::fs::syncfs(&dir).map_err(|e| Error::file(folder, &e.into()))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = folder;
+    Ok(())
+}
+
+/// Makes the renames into `folder` durable (Unix: the folder is synced;
+/// Windows has nothing to sync for a folder).
+pub fn sync_dir(folder: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(folder)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::file(folder, &e))?;
+    #[cfg(not(unix))]
+    let _ = folder;
+    Ok(())
+}
+
+impl Staged {
+    /// Renames the file to `path` unless a file is there already (even one
+    /// that appeared a moment ago): then it is given back, still staged.
+    pub fn place_new(self, path: &Path) -> Result<std::result::Result<(), Staged>> {
+        match self.0.persist_noclobber(path) {
+            Ok(()) => Ok(Ok(())),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Ok(Err(Staged(e.path)))
+            }
+            Err(e) => Err(Error::file(path, &e.error)),
+        }
+    }
+
+    /// Renames the file to `path`, replacing what is there.
+    pub fn place(self, path: &Path) -> Result<()> {
+        self.0
+            .persist(path)
+            .map_err(|e| Error::file(path, &e.error))
+    }
 }
 
 /// A new temporary file in `dir`, created exclusively with an unpredictable

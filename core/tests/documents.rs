@@ -157,6 +157,27 @@ fn the_act_draft_pdf_gives_back_its_text_and_is_valid() {
 }
 
 #[test]
+fn the_same_act_for_two_comuni_embeds_the_same_font_subsets() {
+    // Fonts are subset once per face and glyph set (a subset also holds the
+    // common Italian characters), so a batch of one act subsets each face once.
+    let s = common::store();
+    let fonts = |istat: &str| {
+        let pdf = s
+            .render_document(DocKind::DeliberaGiunta, istat, Format::Pdf)
+            .unwrap();
+        pdffonts(&pdf.bytes)
+            .lines()
+            .skip(2)
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            // In any order: the fonts' objects are numbered by printpdf's random ids.
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let sant_agata = fonts(SANT_AGATA);
+    assert!(sant_agata.len() >= 2, "{sant_agata:?}");
+    assert_eq!(sant_agata, fonts("083048"), "Messina");
+}
+
+#[test]
 fn every_default_template_prints_as_pdf_and_docx() {
     let s = prepared();
     for kind in adhesion_docs::DOC_KINDS {

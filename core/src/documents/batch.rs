@@ -1,19 +1,21 @@
 //! The one batch writer: many documents into a folder the user chose (the
 //! adhesion acts, the risk schede, the attestati). The domain prepares the
 //! batch from the archive (a [`BatchSource`]); the batch then renders on
-//! every core without the archive, writes each file through an exclusively
-//! created temporary file renamed into place, and does with a file of the
-//! same name what the user chose once for the whole batch (skip, replace,
-//! or a " (2)" suffix). Progress is reported as [`Progress`]; a
+//! every core without the archive, writes each file into an exclusively
+//! created temporary file, makes them all durable at once, renames each
+//! into place, and does with a file of the same name what the user chose
+//! once for the whole batch (skip, replace, or a " (2)" suffix). Progress is reported as [`Progress`]; a
 //! [`CancelToken`] of the job stops it before the next file. The domain
 //! then records the files written in the register (see `register.rs`).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fs::Staged;
 use crate::job::{CancelToken, Progress};
 
 /// What a batch does when a file of the same name is already in the folder.
@@ -156,7 +158,10 @@ pub fn check_folder(folder: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Renders and writes a batch's files (in parallel), without the archive.
+/// Renders and writes a batch's files without the archive: every document
+/// rendered on all cores and written beside its destination, all made
+/// durable at once, then each renamed into place in order (so a kill at
+/// any instant leaves only whole files under documents' names).
 pub fn run<S: BatchSource>(
     source: &S,
     folder: &Path,
@@ -169,20 +174,22 @@ pub fn run<S: BatchSource>(
     let total = items.len();
     // Counted and reported under one lock, so that progress never goes back.
     let done = Mutex::new(0);
-    type Out = Result<(ItemOutcome, Option<(PathBuf, Vec<u8>)>)>;
-    let results: Vec<Option<Out>> = par_map(items, cancel, &|item: &S::Item| {
-        let out = source.render(item).and_then(|bytes| {
-            let (outcome, path) =
-                write_file(folder, &source.entry(item).file_name, &bytes, on_existing)?;
-            Ok((outcome, path.map(|p| (p, bytes))))
+    let staged: Vec<Option<Result<(Staged, Vec<u8>)>>> =
+        par_map(items, cancel, &|item: &S::Item| {
+            let out = source.render(item).and_then(|bytes| {
+                let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
+                Ok((staged, bytes))
+            });
+            {
+                let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+                *done += 1;
+                progress(Progress { done: *done, total });
+            }
+            out
         });
-        {
-            let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
-            *done += 1;
-            progress(Progress { done: *done, total });
-        }
-        out
-    });
+    if staged.iter().any(|s| matches!(s, Some(Ok(_)))) {
+        crate::fs::sync_staged(folder)?;
+    }
     let mut report = BatchReport {
         written: 0,
         replaced: 0,
@@ -194,10 +201,14 @@ pub fn run<S: BatchSource>(
         items: Vec::new(),
     };
     let mut files = Vec::new();
-    for (index, (item, res)) in items.iter().zip(results).enumerate() {
+    for (index, (item, res)) in items.iter().zip(staged).enumerate() {
         let Some(res) = res else { continue };
         let entry = source.entry(item);
-        let (outcome, path, error) = match res {
+        let placed = res.and_then(|(staged, bytes)| {
+            let (outcome, path) = place(folder, &entry.file_name, staged, on_existing)?;
+            Ok((outcome, path.map(|p| (p, bytes))))
+        });
+        let (outcome, path, error) = match placed {
             Ok((outcome, written)) => {
                 let path = written.map(|(p, bytes)| {
                     let shown = p.to_string_lossy().to_string();
@@ -233,11 +244,18 @@ pub fn run<S: BatchSource>(
             outcome,
         });
     }
+    if !files.is_empty() {
+        if let Err(e) = crate::fs::sync_dir(folder) {
+            discard(&files);
+            return Err(e);
+        }
+    }
     Ok(BatchDone { report, files })
 }
 
-/// Runs `f` on every item on all cores (at most 8 threads), in order;
-/// `None` for the items not started because `cancel` was set.
+/// Runs `f` on every item on all cores (at most 8 threads, each taking the
+/// next item not yet taken), results in the items' order; `None` for the
+/// items not started because `cancel` was set.
 pub(crate) fn par_map<T: Sync, R: Send>(
     items: &[T],
     cancel: &CancelToken,
@@ -246,27 +264,32 @@ pub(crate) fn par_map<T: Sync, R: Send>(
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(8);
-    let chunk = items.len().div_ceil(threads).max(1);
+        .min(8)
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return out;
+            };
+            out.push((i, (!cancel.is_cancelled()).then(|| f(item))));
+        }
+    };
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|item| (!cancel.is_cancelled()).then(|| f(item)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        // A thread that panicked leaves the items it took `None`.
+        for (i, r) in handles
             .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| std::iter::repeat_with(|| None).take(chunk).collect())
-            })
-            .collect()
-    })
+            .flat_map(|h| h.join().unwrap_or_default())
+        {
+            results[i] = r;
+        }
+    });
+    results
 }
 
 /// `Nome.pdf` → `Nome (n).pdf`.
@@ -277,28 +300,30 @@ fn with_suffix(name: &str, n: usize) -> String {
     }
 }
 
-/// Writes one file of a batch according to the user's choice.
-fn write_file(
+/// Puts a staged file of a batch in place according to the user's choice.
+fn place(
     folder: &Path,
     name: &str,
-    bytes: &[u8],
+    staged: Staged,
     on_existing: OnExisting,
 ) -> Result<(ItemOutcome, Option<PathBuf>)> {
     let path = folder.join(name);
-    if crate::fs::write_new(&path, bytes)? {
+    let Err(mut staged) = staged.place_new(&path)? else {
         return Ok((ItemOutcome::Written, Some(path)));
-    }
+    };
     match on_existing {
+        // Dropped: the temporary file is removed.
         OnExisting::Skip => Ok((ItemOutcome::Skipped, None)),
         OnExisting::Replace => {
-            crate::fs::write_atomically(&path, bytes)?;
+            staged.place(&path)?;
             Ok((ItemOutcome::Replaced, Some(path)))
         }
         OnExisting::Suffix => {
             for n in 2..10_000 {
                 let p = folder.join(with_suffix(name, n));
-                if crate::fs::write_new(&p, bytes)? {
-                    return Ok((ItemOutcome::Suffixed, Some(p)));
+                match staged.place_new(&p)? {
+                    Ok(()) => return Ok((ItemOutcome::Suffixed, Some(p))),
+                    Err(back) => staged = back,
                 }
             }
             Err(Error::io(format!(
@@ -321,6 +346,18 @@ mod tests {
             _ => format!("{n}_{i}.pdf"),
         });
         assert_eq!(names, ["Alì.pdf", "ALI.pdf", "Ali_1.pdf", "Roma.pdf"]);
+    }
+
+    #[test]
+    fn par_map_gives_every_result_in_the_items_order() {
+        let items: Vec<usize> = (0..101).collect();
+        let out = par_map(&items, &CancelToken::new(), &|i: &usize| i * 2);
+        assert_eq!(out, items.iter().map(|i| Some(i * 2)).collect::<Vec<_>>());
+        let cancel = CancelToken::new();
+        cancel.cancel();
+        assert!(par_map(&items, &cancel, &|i: &usize| *i)
+            .iter()
+            .all(Option::is_none));
     }
 
     #[test]

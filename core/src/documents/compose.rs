@@ -8,6 +8,9 @@
 //! `pdf.rs` writes. The document's [`Style`] gives the type sizes and the
 //! margins (an act's or a report's); the geometry is the same code.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::element::{self, Area, Decoration};
 use super::fonts::{fonts, Face, Fonts};
 use super::lines::{break_lines, break_lines_with, words, Hyphenate, Line, ASCENT, DESCENT};
@@ -256,23 +259,6 @@ fn break_kept_lines(lines: &[Vec<Span>], max: f32, f: &Fonts) -> Vec<Line> {
 }
 
 /// The height of a list's items, gaps included.
-fn list_height(items: &[Vec<Span>], width: f32, f: &Fonts) -> f32 {
-    items
-        .iter()
-        .map(|item| {
-            let n = break_lines(
-                &words(item, ACT_BODY, Face::Regular, f),
-                width - LIST_INDENT,
-                ACT_BODY,
-                f,
-                true,
-            )
-            .len();
-            n as f32 * ACT_LEADING + ACT_PARA_GAP / 2.0
-        })
-        .sum()
-}
-
 /// The width of a label/value table's label column, as a share of the text
 /// width: the widest label (bold) and some air, between 20% and 36%.
 pub fn table_label_share(rows: &[(Vec<Span>, Vec<Span>)], width: f32) -> f32 {
@@ -366,6 +352,10 @@ struct Composer {
     after_heading: bool,
     /// What decorates every new page (see [`Decoration`]).
     decoration: Option<Decoration>,
+    /// Act text already broken into lines, by text and width (see
+    /// [`Composer::measure`]): keeping a block with what follows measures
+    /// the same paragraphs and lists again and again.
+    measured: RefCell<HashMap<(u64, u32), (usize, usize)>>,
     /// Before an act's list that a signature follows (its place and date,
     /// then the signature): what must stay with the list's last item.
     list_tail: f32,
@@ -410,6 +400,7 @@ impl Composer {
             after_heading: false,
             decoration: None,
             list_tail: 0.0,
+            measured: RefCell::new(HashMap::new()),
         };
         c.new_page(doc.size);
         c
@@ -698,7 +689,7 @@ impl Composer {
             Block::List { ordered, items } => {
                 self.gap(ACT_PARA_GAP / 2.0);
                 // A short list (an enclosure list, a few points) stays whole.
-                let height = list_height(items, self.width, f);
+                let height = self.list_height(items);
                 if height <= SHORT_LIST * ACT_LEADING {
                     self.ensure(height);
                 }
@@ -1025,6 +1016,42 @@ impl Composer {
     }
 
     /// The lines of an act's paragraph at the text width.
+    /// The lines `spans` take in the act's body text `width` wide, and how
+    /// many of them must fit to start it on a page ([`first_part`]), measured
+    /// once per text and width.
+    fn measure(&self, spans: &[Span], width: f32) -> (usize, usize) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for s in spans {
+            (&s.text, s.bold, s.italic).hash(&mut h);
+        }
+        let key = (h.finish(), width.to_bits());
+        if let Some(m) = self.measured.borrow().get(&key) {
+            return *m;
+        }
+        let lines = break_lines(
+            &words(spans, ACT_BODY, Face::Regular, self.f),
+            width,
+            ACT_BODY,
+            self.f,
+            true,
+        );
+        let m = (lines.len(), first_part(&lines));
+        self.measured.borrow_mut().insert(key, m);
+        m
+    }
+
+    /// The height of a list of the act's body text.
+    fn list_height(&self, items: &[Vec<Span>]) -> f32 {
+        items
+            .iter()
+            .map(|item| {
+                let (n, _) = self.measure(item, self.width - LIST_INDENT);
+                n as f32 * ACT_LEADING + ACT_PARA_GAP / 2.0
+            })
+            .sum()
+    }
+
     fn act_lines(&self, spans: &[Span]) -> Vec<Line> {
         break_lines(
             &words(spans, ACT_BODY, Face::Regular, self.f),
@@ -1081,30 +1108,23 @@ impl Composer {
                 before + n as f32 * ACT_LEADING.max(size * 1.3) + after + next(self)
             }
             Block::Paragraph { spans } => {
-                let lines = self.act_lines(spans);
-                let n = lines.len();
+                let (n, first) = self.measure(spans, self.width);
                 let introduces = plain(spans).trim_end().ends_with(':')
                     && matches!(blocks.get(i + 1), Some(Block::List { .. }));
                 if (self.signed_next(blocks, i) || introduces) && n <= SIGNED_TEXT_LINES {
                     ACT_PARA_GAP + n as f32 * ACT_LEADING + next(self)
                 } else {
-                    ACT_PARA_GAP + first_part(&lines) as f32 * ACT_LEADING
+                    ACT_PARA_GAP + first as f32 * ACT_LEADING
                 }
             }
             Block::List { items, .. } => {
-                let height = list_height(items, self.width, self.f);
+                let height = self.list_height(items);
                 if height <= SHORT_LIST * ACT_LEADING {
                     ACT_PARA_GAP / 2.0 + height
                 } else {
-                    let first = items.first().map_or(0, |item| {
-                        first_part(&break_lines(
-                            &words(item, ACT_BODY, Face::Regular, self.f),
-                            self.width - LIST_INDENT,
-                            ACT_BODY,
-                            self.f,
-                            true,
-                        ))
-                    });
+                    let first = items
+                        .first()
+                        .map_or(0, |item| self.measure(item, self.width - LIST_INDENT).1);
                     ACT_PARA_GAP + first as f32 * ACT_LEADING
                 }
             }
@@ -1156,7 +1176,7 @@ impl Composer {
             }
             Some(Block::List { items, .. }) if plain(spans).trim_end().ends_with(':') => {
                 let n = lines_of(self);
-                let list = list_height(items, self.width, f);
+                let list = self.list_height(items);
                 let list = if list <= SHORT_LIST * ACT_LEADING {
                     list
                 } else {

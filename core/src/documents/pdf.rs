@@ -3,6 +3,7 @@
 //! pdftotext give the text back), XMP metadata and an sRGB output intent.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
@@ -11,7 +12,7 @@ use printpdf::{
 };
 
 use super::compose::{Draw, Page};
-use super::fonts::{fonts, Face};
+use super::fonts::{fonts, Face, Subset};
 use super::meta::Meta;
 use super::model::{PageSize, Rgb};
 use crate::error::{Error, Result};
@@ -35,11 +36,13 @@ pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
         }
     }
     let mut ids = BTreeMap::new();
+    let mut subsets = Vec::with_capacity(used.len());
     for (face, chars) in &used {
-        let font = f.subset(*face, chars).map_err(|e| Error::Io {
+        let subset = f.subset(*face, chars).map_err(|e| Error::Io {
             message: format!("Preparazione del carattere tipografico non riuscita: {e}"),
         })?;
-        ids.insert(*face, doc.add_font(&font));
+        ids.insert(*face, doc.add_font(&subset.font));
+        subsets.push(subset);
     }
     let mut out_pages = Vec::with_capacity(pages.len());
     for page in pages {
@@ -171,21 +174,113 @@ pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
     }
     doc.with_pages(out_pages);
 
+    // Fonts are subset by `Fonts::subset` (printpdf, without its
+    // `text_layout` feature, embeds what it is given), streams compressed
+    // below.
     let opts = PdfSaveOptions {
         optimize: false,
-        subset_fonts: true,
+        subset_fonts: false,
         secure: true,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     make_pdfa(&mut lo, meta)?;
-    lo.compress();
-    let mut bytes = Vec::new();
+    compress(&mut lo, &subsets);
+    let mut bytes = Vec::with_capacity(capacity(&lo));
     lo.save_to(&mut bytes).map_err(|e| Error::Io {
         message: format!("Scrittura del PDF non riuscita: {e}"),
     })?;
     Ok(bytes)
+}
+
+/// The zlib level of page content: a fast one (zlib-rs's level 1 writes
+/// content twice the size of level 2 for little less time). Font programs
+/// and the colour profile are compressed once per process (see
+/// [`ONCE_LEVEL`]).
+const CONTENT_LEVEL: u32 = 2;
+
+/// The zlib level of what is compressed once per process: font subsets and
+/// the sRGB profile (level 9 makes font programs no smaller, only slower).
+pub(super) const ONCE_LEVEL: u32 = 6;
+
+/// Compresses every stream that may be compressed (not the XMP): a font
+/// program with the bytes its subset compressed once, the rest (page
+/// content) at [`CONTENT_LEVEL`].
+fn compress(doc: &mut lopdf::Document, subsets: &[Arc<Subset>]) {
+    for object in doc.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.has(b"Filter") {
+            continue;
+        }
+        let done = subsets
+            .iter()
+            .find(|s| s.font.original_bytes == stream.content)
+            .map(|s| s.deflated.clone());
+        let deflated = done.unwrap_or_else(|| deflate(&stream.content, CONTENT_LEVEL));
+        if deflated.len() < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(deflated);
+        }
+    }
+}
+
+/// What the saved file will about weigh: its streams and some room for
+/// the objects around them (so the output is not copied as it grows).
+fn capacity(doc: &lopdf::Document) -> usize {
+    let streams: usize = doc
+        .objects
+        .values()
+        .filter_map(|o| match o {
+            Object::Stream(s) => Some(s.content.len()),
+            _ => None,
+        })
+        .sum();
+    streams + 16 * 1024 + doc.objects.len() * 64
+}
+
+/// `bytes` as a zlib stream (FlateDecode) at `level` (0–9). The compressor,
+/// whose tables are large, is made once per thread and reset for each stream.
+pub(super) fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    thread_local! {
+        static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    COMPRESSORS.with(|cell| {
+        let mut all = cell.borrow_mut();
+        let at = match all.iter().position(|(l, _)| *l == level) {
+            Some(i) => i,
+            None => {
+                all.push((level, Compress::new(Compression::new(level), true)));
+                all.len() - 1
+            }
+        };
+        let c = &mut all[at].1;
+        c.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let read = c.total_in() as usize;
+            if out.len() == out.capacity() {
+                out.reserve(out.capacity().max(1024));
+            }
+            // Compressing into a Vec's spare room cannot fail (no dictionary, no stream error).
+            let status = c
+                .compress_vec(&bytes[read..], &mut out, FlushCompress::Finish)
+                .expect("deflate into memory");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+        }
+    })
+}
+
+/// The sRGB profile of the output intent, compressed once per process.
+fn srgb_deflated() -> &'static [u8] {
+    static DEFLATED: OnceLock<Vec<u8>> = OnceLock::new();
+    DEFLATED.get_or_init(|| deflate(SRGB_ICC, ONCE_LEVEL))
 }
 
 fn color(c: Rgb) -> Color {
@@ -328,8 +423,11 @@ fn make_pdfa(doc: &mut lopdf::Document, meta: &Meta) -> Result<()> {
     let xmp_id = doc.add_object(xmp_stream);
 
     let icc = Stream::new(
-        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
-        SRGB_ICC.to_vec(),
+        Dictionary::from_iter(vec![
+            ("N", Object::Integer(3)),
+            ("Filter", Object::Name(b"FlateDecode".to_vec())),
+        ]),
+        srgb_deflated().to_vec(),
     );
     let icc_id = doc.add_object(icc);
     let intent = Dictionary::from_iter(vec![
