@@ -345,4 +345,14 @@ impl MeasureState {
             MeasureState::NonAttuata => "non attuata",
         }
     }
+
+    /// The state said of several measures (a column of counts).
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            MeasureState::DaAvviare => "da avviare",
+            MeasureState::InCorso => "in corso",
+            MeasureState::Attuata => "attuate",
+            MeasureState::NonAttuata => "non attuate",
+        }
+    }
 }
