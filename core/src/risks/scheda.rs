@@ -140,7 +140,7 @@ pub(crate) fn targets_text(indicators: &[super::Indicator]) -> String {
 }
 
 /// The RPCT of a comune whose registry does not name one: a blank to fill.
-pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafica del Comune)";
+pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafe dei referenti)";
 
 /// The line under the annex's title: the Giunta's deliberation approving
 /// the PIAO it is attached to, numbers left blank.
