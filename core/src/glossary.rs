@@ -48,9 +48,20 @@ pub struct Glossary {
     pub measure_states: Vec<Term<MeasureState>>,
     /// The states said of several measures (columns of counts).
     pub measure_states_plural: Vec<Term<MeasureState>>,
+    /// A measure's nature, general or specific.
+    pub measure_natures: MeasureNatures,
     pub indicator_kinds: Vec<Term<IndicatorKind>>,
     /// An indicator's starting and expected value (baseline, target).
     pub indicator_values: IndicatorValues,
+}
+
+/// A measure's nature, said of one and of several measures.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureNatures {
+    pub general: &'static str,
+    pub specific: &'static str,
+    pub general_plural: &'static str,
+    pub specific_plural: &'static str,
 }
 
 /// The names of an indicator's two values (the scheda's columns).
@@ -103,6 +114,12 @@ pub fn glossary() -> Glossary {
         risk_levels: terms(&[Level::B, Level::M, Level::A], Level::label),
         measure_states: terms(&MEASURE_STATES, MeasureState::label),
         measure_states_plural: terms(&MEASURE_STATES, MeasureState::plural_label),
+        measure_natures: MeasureNatures {
+            general: crate::risks::nature_label(true),
+            specific: crate::risks::nature_label(false),
+            general_plural: crate::risks::nature_plural(true),
+            specific_plural: crate::risks::nature_plural(false),
+        },
         indicator_kinds: terms(
             &[
                 IndicatorKind::OnOff,

@@ -320,14 +320,15 @@ fn measure_items(
         "Natura",
         if m.general {
             format!(
-                "misura generale{}",
+                "misura {}{}",
+                super::nature_label(true),
                 m.general_measure_name
                     .as_ref()
                     .map(|g| format!(" ({g})"))
                     .unwrap_or_default()
             )
         } else {
-            "misura specifica".to_string()
+            format!("misura {}", super::nature_label(false))
         },
     ));
     fields.push(field("Tipologia", &m.type_name));
