@@ -159,11 +159,11 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await waitFor(async () => /Scegliere almeno un comune/.test(await app.text("[data-testid=adopt-measure]")), "no comune: refused");
     await focusIs(app, "[data-testid=adopt-m-comuni] input", "focus on the list of comuni");
     await app.assertAxe("adozione da una misura, errore");
-    await app.fill("#adopt-m-filter", "milazzo");
+    await app.typeWhole("#adopt-m-filter", "milazzo");
     await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=adopt-m-comuni] input').length")) === 1, "Milazzo alone");
     await app.exec("document.querySelector('[data-testid=adopt-m-comuni] input').focus()");
     await app.keys(KEY.SPACE);
-    await app.fill("#adopt-m-filter", "lipari");
+    await app.typeWhole("#adopt-m-filter", "lipari");
     await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=adopt-m-comuni] input').length")) === 1, "Lipari alone");
     await app.exec("document.querySelector('[data-testid=adopt-m-comuni] input').focus()");
     await app.keys(KEY.SPACE);
@@ -259,7 +259,7 @@ test("Formazione: no unsaved question after issuing attestati", () =>
     await waitFor(async () => /Paolo Neri\s*—\s*presente/.test(await app.text("[data-testid=attendance-sheet]")), "Paolo present");
     const dir = app.dir;
     await app.dismissToasts();
-    await app.fill("#att-issue-date", "03/02/2026");
+    await app.typeWhole("#att-issue-date", "03/02/2026");
     await app.assertAxe("presenza registrata");
     await press(app, "[data-testid=att-certificates]");
     answerFolderDialog("Scegli la cartella in cui salvare gli attestati", dir);
