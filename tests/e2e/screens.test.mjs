@@ -159,11 +159,11 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await waitFor(async () => /Scegliere almeno un comune/.test(await app.text("[data-testid=adopt-measure]")), "no comune: refused");
     await focusIs(app, "[data-testid=adopt-m-comuni] input", "focus on the list of comuni");
     await app.assertAxe("adozione da una misura, errore");
-    await app.typeWhole("#adopt-m-filter", "milazzo");
+    await app.fill("#adopt-m-filter", "milazzo");
     await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=adopt-m-comuni] input').length")) === 1, "Milazzo alone");
     await app.exec("document.querySelector('[data-testid=adopt-m-comuni] input').focus()");
     await app.keys(KEY.SPACE);
-    await app.typeWhole("#adopt-m-filter", "lipari");
+    await app.fill("#adopt-m-filter", "lipari");
     await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=adopt-m-comuni] input').length")) === 1, "Lipari alone");
     await app.exec("document.querySelector('[data-testid=adopt-m-comuni] input').focus()");
     await app.keys(KEY.SPACE);
