@@ -12,6 +12,7 @@ pub mod message;
 pub mod outbox;
 pub mod receipts;
 pub mod recipients;
+pub mod requests;
 pub mod smtp;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -27,11 +28,18 @@ pub use recipients::{HandRecipient, RecipientLine, RecipientRole, RecipientRule}
 /// This domain's part of the archive.
 pub(crate) const DOMAIN: crate::db::Domain<Store> = crate::db::Domain {
     name: "comms",
-    migrations: &[crate::db::Migration {
-        number: 16,
-        name: "0016_comms",
-        sql: include_str!("../../migrations/0016_comms.sql"),
-    }],
+    migrations: &[
+        crate::db::Migration {
+            number: 16,
+            name: "0016_comms",
+            sql: include_str!("../../migrations/0016_comms.sql"),
+        },
+        crate::db::Migration {
+            number: 17,
+            name: "0017_comms_requests",
+            sql: include_str!("../../migrations/0017_comms_requests.sql"),
+        },
+    ],
     seed: None,
 };
 
@@ -232,7 +240,7 @@ fn check_generated(value: &str) -> Result<Option<String>> {
     if v.is_empty() {
         return Ok(None);
     }
-    if v == LETTER {
+    if v == LETTER || requests::Scheda::of_generated(v).is_some() {
         return Ok(Some(v.to_string()));
     }
     crate::adhesion::documents::DocKind::parse(v)
@@ -282,13 +290,15 @@ fn check_input(input: &CommInput) -> Result<Checked> {
                 .to_string(),
         ),
     };
+    let generated_doc = check_generated(&input.generated_doc)?;
+    requests::check_kind(input.kind, generated_doc.as_deref())?;
     Ok(Checked {
         subject,
         body,
         signatory,
         protocol_number: Some(protocol_number).filter(|p| !p.is_empty()),
         protocol_date,
-        generated_doc: check_generated(&input.generated_doc)?,
+        generated_doc,
     })
 }
 
@@ -461,6 +471,7 @@ impl Store {
     pub fn comms_create(&mut self, input: &CommInput) -> Result<Communication> {
         let c = check_input(input)?;
         let kind = input.kind;
+        let year = chrono::Datelike::year(&self.today());
         let id = self.action(|tx, op| {
             let now = crate::db::version::next_version("");
             tx.execute(
@@ -479,6 +490,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
+            requests::sync_in(tx, id, c.generated_doc.as_deref(), year)?;
             crate::audit::record(
                 tx,
                 op,
@@ -497,6 +509,7 @@ impl Store {
     /// and when the form is stale).
     pub fn comms_update(&mut self, id: i64, input: &CommInput) -> Result<Communication> {
         let c = check_input(input)?;
+        let year = chrono::Datelike::year(&self.today());
         self.action(|tx, op| {
             let current = version_of(tx, id)?;
             crate::db::version::check_version(&current, input.updated_at.as_deref())?;
@@ -517,6 +530,7 @@ impl Store {
                     crate::db::version::next_version(&current)
                 ],
             )?;
+            requests::sync_in(tx, id, c.generated_doc.as_deref(), year)?;
             crate::audit::record(
                 tx,
                 op,

@@ -9,6 +9,7 @@ mod common;
 mod compose;
 mod kill;
 mod receipts;
+mod requests;
 mod send;
 
 use std::io::{BufRead, BufReader};
