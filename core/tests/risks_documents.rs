@@ -292,7 +292,7 @@ fn the_annex_is_ready_for_the_giunta_and_lists_only_the_comune_s_measures() {
     let text = pdf_text(&annex);
     // No RPCT in the registry: a blank to fill, not «non indicato».
     assert!(
-        text.contains("RPCT ____________________ (da indicare nell'anagrafica del Comune)"),
+        text.contains("RPCT ____________________ (da indicare nell'anagrafe dei referenti)"),
         "{text}"
     );
     assert!(!text.contains("non indicato"), "{text}");

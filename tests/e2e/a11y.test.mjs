@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { App, KEY, answerSaveDialogInFolder, openComune, sleep, waitFor, withApp } from "./wd.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
-const SECTIONS = ["cruscotto", "comuni", "adesioni", "zone", "mappa", "organigramma", "rischi", "formazione", "comunicazioni", "documenti", "impostazioni", "informazioni"];
+const SECTIONS = ["cruscotto", "comuni", "adesioni", "zone", "mappa", "organigramma", "rischi", "formazione", "comunicazioni", "fineanno", "documenti", "impostazioni", "informazioni"];
 
 const h1 = (app) => app.text("main h1");
 
@@ -34,6 +34,8 @@ async function showSection(app, s) {
 
 test("axe-core: no WCAG 2.1 AA violation on any screen, in every state visited", () =>
   withApp(async (app) => {
+    // Every section of the sidebar is visited here (and photographed by the reflow test).
+    assert.deepEqual(await app.exec("return [...document.querySelectorAll('[data-nav]')].map((b) => b.dataset.nav)"), SECTIONS);
     for (const s of SECTIONS) {
       await showSection(app, s);
       await app.assertAxe(s);

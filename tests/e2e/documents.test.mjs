@@ -57,7 +57,7 @@ test("a draft act for one comune through the save dialog, then linked to «bozza
     if (SHOTS) await app.screenshot(join(SHOTS, "bozza-inviata.png"));
     await app.click("[data-testid=step-form] button[type=submit]");
     await waitFor(async () => (await app.text("[data-testid=adhesion-state]")) === "Bozza inviata", "Bozza inviata");
-    assert.match(await app.text("[data-testid=timeline]"), /Bozza di atto del Sindaco; documento: Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello\.pdf/);
+    assert.match(await app.text("[data-testid=timeline]"), /Bozza di decreto o determinazione del Sindaco; documento: Bozza_decreto_sindacale_adesione_Sant_Agata_di_Militello\.pdf/);
     await waitFor(async () => (await app.exec("return document.querySelectorAll('[data-testid=doc-table] tbody tr').length")) === 2, "both documents listed");
   } finally {
     await app.quit();

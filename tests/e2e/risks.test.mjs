@@ -223,7 +223,7 @@ test("the plan is reached from the comune's page; the scheda di contesto shows t
     const rpctLine = await app.text("#ctx-title + .subtitle");
     const warned = await app.exec("return !!document.querySelector('[data-testid=annex-rpct-warning]')");
     assert.equal(warned, /non indicato/.test(rpctLine), rpctLine);
-    if (warned) assert.match(await app.text("[data-testid=annex-rpct-warning]"), /da indicare nell'anagrafica del Comune/);
+    if (warned) assert.match(await app.text("[data-testid=annex-rpct-warning]"), /da indicare nell'anagrafe dei referenti/);
 
     // The user adds an area of risk of the network's own; a second with the same name is refused.
     await app.exec("document.querySelector('#tab-catalogo').scrollIntoView(); document.querySelector('#tab-catalogo').click()");

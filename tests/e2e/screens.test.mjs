@@ -34,6 +34,13 @@ const englishOnScreen = (app) =>
     ENGLISH.source,
   );
 
+/** Presses a button with the keyboard: focus on it (as Tab would), then Enter. */
+async function press(app, css) {
+  await app.el(css);
+  await waitFor(() => app.exec("const e = document.querySelector(arguments[0]); e.scrollIntoView({ block: 'center' }); e.focus(); return document.activeElement === e", css), `focus on ${css}`);
+  await app.keys(KEY.ENTER);
+}
+
 /** Opens a section by its Alt+number shortcut (the sidebar may be collapsed). */
 async function navByKey(app, section) {
   const sel = `[data-nav="${section}"]`;
@@ -45,7 +52,7 @@ async function navByKey(app, section) {
 
 /** A new event of two hours from 10:00, by the form («Nuovo evento»). */
 async function newEvent(app, { mode, title, date, place, link }) {
-  await app.click("[data-testid=new-event]");
+  await press(app, "[data-testid=new-event]");
   await app.select("#ev-mode", mode);
   await app.typeWhole("#ev-title", title);
   await app.fill("#ev-date", date);
@@ -53,7 +60,7 @@ async function newEvent(app, { mode, title, date, place, link }) {
   await app.typeWhole("#ev-end_time", "12:00");
   if (place) await app.typeWhole("#ev-place", place);
   if (link) await app.typeWhole("#ev-link", link);
-  await app.click("[data-testid=event-save]");
+  await press(app, "[data-testid=event-save]");
   await waitFor(async () => (await app.text("[data-testid=day-panel]")).includes(title), "the event on its day");
 }
 
@@ -62,7 +69,13 @@ async function newPresent(app, name) {
   await openAttendance(app);
   await app.select("#att-who", "new");
   await app.typeWhole("#att-new-name", name);
-  await waitFor(() => app.exec("const c = document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]'); if (!c.checked) c.click(); return c.checked"), "«Presente» ticked");
+  await waitFor(async () => {
+    const checked = "return document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]').checked";
+    if (await app.exec(checked)) return true;
+    await app.exec("document.querySelector('#att-minutes').closest('form').querySelector('input[type=checkbox]').focus()");
+    await app.keys(KEY.SPACE);
+    return app.exec(checked);
+  }, "«Presente» ticked with Space");
 }
 
 /** Opens the attendance panel of the event shown in the day's panel, by
@@ -121,7 +134,7 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi.png"));
 
     // A comune's plan: adopt one measure; «Adotta» disables itself, focus goes to the adopted row.
-    await app.exec("document.querySelector('#tab-piano').click()");
+    await press(app, "#tab-piano");
     await app.select("#plan-comune", "Lipari", { byText: true });
     const id = await waitFor(() => app.exec("return document.querySelector('#plan-adopt option:not([value=\"\"])')?.value ?? null"), "a measure to adopt");
     await app.select("#plan-adopt", id);
@@ -134,15 +147,15 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     if (SHOTS) await app.screenshot(join(SHOTS, "1280x800-rischi-piano.png"));
 
     // From a measure's own detail: first with no comune chosen (refused at the list), then two comuni.
-    await app.exec("document.querySelector('#tab-catalogo').click()");
+    await press(app, "#tab-catalogo");
     await app.el("[data-testid=measure-list]");
-    await app.exec(`document.querySelector('[data-testid=measure-list] tr[data-measure="${id}"] button').click()`);
+    await press(app, `[data-testid=measure-list] tr[data-measure="${id}"] button`);
     await focusIs(app, "#detail-title", "focus on the measure's heading");
     const title = await app.exec("return document.querySelector('#detail-title').textContent.split(' · ').slice(1).join(' · ')");
     await app.exec("document.querySelector('[data-testid=adopt-measure-open]').focus()");
     await app.keys(KEY.ENTER);
     await focusIs(app, "#adopt-m-zone", "focus on the adoption form's first field");
-    await app.click("[data-testid=adopt-measure-go]");
+    await press(app, "[data-testid=adopt-measure-go]");
     await waitFor(async () => /Scegliere almeno un comune/.test(await app.text("[data-testid=adopt-measure]")), "no comune: refused");
     await focusIs(app, "[data-testid=adopt-m-comuni] input", "focus on the list of comuni");
     await app.assertAxe("adozione da una misura, errore");
@@ -165,6 +178,7 @@ test("Rischi e misure: focus after «Adotta», adopt from a measure's detail for
     await app.keys(KEY.ENTER);
     await waitFor(async () => (await app.exec("return document.querySelector('[data-testid=plan-table]')?.textContent ?? ''")).includes(title), "Milazzo's plan with the measure");
     assert.equal(await app.value("#plan-comune"), await app.exec("return [...document.querySelectorAll('#plan-comune option')].find((o) => o.textContent.trim() === 'Milazzo').value"));
+    await app.assertAxe("piano del comune aperto dalla misura");
     assert.deepEqual(await englishOnScreen(app), []);
   }));
 
@@ -179,9 +193,10 @@ test("Formazione: cancelling an event asks, says who is enrolled, and is undone"
     await app.select("#att-who", "new");
     await app.typeWhole("#att-new-name", "Anna Verdi");
     await app.typeWhole("#att-new-ente", "Comune di Milazzo");
-    await app.click("[data-testid=att-enrol]");
+    await press(app, "[data-testid=att-enrol]");
     await waitFor(async () => (await app.text("[data-testid=attendance-sheet]")).includes("Anna Verdi"), "Anna enrolled");
-    await app.clickText("Chiudi", "[data-testid=attendance-panel] button");
+    await waitFor(() => app.exec("const b = [...document.querySelectorAll('[data-testid=attendance-panel] button')].find((b) => b.textContent.trim() === 'Chiudi'); b?.focus(); return !!b && document.activeElement === b"), "focus on «Chiudi»");
+    await app.keys(KEY.ENTER);
     // The panel gives focus back to what opened it once it is gone: wait for it, so that it does not come after.
     await focusIs(app, "[data-testid=day-panel] [data-testid=event-attendance]", "focus back on «Presenze e attestati»");
     await app.dismissToasts();
@@ -234,27 +249,31 @@ test("Formazione: no unsaved question after issuing attestati", () =>
     await app.nav("impostazioni");
     await waitFor(async () => (await app.value("#s-operator")) !== "", "the settings loaded");
     await app.typeWhole("#s-signatory_name", "Maria Rossi");
-    await app.click("form.card-form button[type=submit]");
+    await press(app, "form.card-form button[type=submit]");
     await waitFor(async () => (await app.text("body")).includes("Impostazioni salvate."), "the settings saved");
     await app.dismissToasts();
     await app.nav("formazione");
     await newEvent(app, { mode: "presenza", title: "Incontro dei RPCT della zona tirrenica", date: "2/2/2026", place: "Palazzo dei Leoni, Messina" });
     await newPresent(app, "Paolo Neri");
-    await app.click("[data-testid=att-add]");
+    await press(app, "[data-testid=att-add]");
     await waitFor(async () => /Paolo Neri\s*—\s*presente/.test(await app.text("[data-testid=attendance-sheet]")), "Paolo present");
     const dir = app.dir;
     await app.dismissToasts();
-    await app.fill("#att-issue-date", "03/02/2026");
-    await app.click("[data-testid=att-certificates]");
+    await app.typeWhole("#att-issue-date", "03/02/2026");
+    await app.assertAxe("presenza registrata");
+    await press(app, "[data-testid=att-certificates]");
     answerFolderDialog("Scegli la cartella in cui salvare gli attestati", dir);
     await waitFor(async () => /n\. 2026\/0001/.test(await app.text("[data-testid=attendance-sheet]")), "the attestato numbered");
+    await app.assertAxe("attestati rilasciati");
     // Escape closes the panel without asking (nothing unsaved), and Alt+1 leaves without asking.
     await app.exec("document.querySelector('#att-title').focus()");
     await app.keys(KEY.ESCAPE);
     assert.equal(await app.alertText(), null, "no question on Escape");
     await waitFor(async () => !(await app.exec("return !!document.querySelector('[data-testid=attendance-panel]')")), "the panel closed");
+    await app.assertAxe("pannello delle presenze chiuso");
     await app.chord([KEY.ALT], "1");
     assert.equal(await app.alertText(), null, "no question on leaving");
+    await waitFor(async () => (await app.text("main h1")) === "Cruscotto", "the Cruscotto, without a question");
   }));
 
 test("Formazione: attendance for an event not yet held is refused, in Italian", () =>
@@ -275,7 +294,7 @@ test("Formazione: «Elimina» on an unused theme area asks, says how to get it b
   withApp(async (app) => {
     const name = "Etica pubblica e integrità";
     await app.nav("formazione");
-    await app.click("[data-testid=view-themes]");
+    await press(app, "[data-testid=view-themes]");
     await app.typeWhole("#theme-new", name);
     await app.keys(KEY.ENTER);
     const del = `[data-testid=themes-table] button[aria-label="Elimina l'area «${name}»"]`;
@@ -310,12 +329,41 @@ test("no word broken in the register of adhesions, at 1280×800 and 960×600", (
     await app.assertAxe("registro delle adesioni");
   }));
 
+test("Organigramma: the tree opens fitted to its frame, its boxes in the app's font", () =>
+  withApp(async (app) => {
+    for (const [w, h] of [[1280, 800], [960, 600]]) {
+      await app.resize(w, h);
+      await navByKey(app, "organigramma");
+      await app.el("[data-testid=org-canvas] [role=treeitem]", 15000);
+      await app.exec("return document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))");
+      // Nothing cut off on the right: the drawing is not wider than its frame.
+      const [drawn, frame] = await app.exec("const c = document.querySelector('[data-testid=org-canvas]'); return [c.querySelector('svg').getBoundingClientRect().width, c.clientWidth]");
+      assert.ok(drawn <= frame, `${w}×${h}: the tree (${drawn} px) fits its frame (${frame} px)`);
+      assert.ok(await app.exec("const c = document.querySelector('[data-testid=org-canvas]'); return c.scrollWidth <= c.clientWidth"), `${w}×${h}: no sideways scrolling`);
+      // The boxes' text in the app's font, every line inside its box.
+      const family = (css) => `return [...new Set([...document.querySelectorAll(${JSON.stringify(css)})].map((e) => getComputedStyle(e).fontFamily.split(',')[0].replace(/["']/g, '').trim()))]`;
+      assert.deepEqual(await app.exec(family("[data-testid=org-canvas] [role=treeitem] > text")), await app.exec(family("body")), "the app's font");
+      const outside = await app.exec(`return [...document.querySelectorAll('[data-testid=org-canvas] [role=treeitem]')].flatMap((g) => {
+        const box = g.querySelector('rect').getBoundingClientRect();
+        return [...g.querySelectorAll(':scope > text')].filter((t) => { const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; }).map((t) => t.textContent.trim());
+      }).slice(0, 5)`);
+      assert.deepEqual(outside, [], `${w}×${h}: lines running out of their boxes`);
+      await app.assertAxe(`organigramma ${w}×${h}`);
+      if (SHOTS) await app.screenshot(join(SHOTS, `${w}x${h}-organigramma-albero.png`));
+    }
+  }));
+
 test("no English word on any section (text, labels, titles)", () =>
   withApp(async (app) => {
     const sections = await app.exec("return [...document.querySelectorAll('[data-nav]')].map((b) => b.dataset.nav)");
+    // Every section of the sidebar, the last ones added included.
+    assert.equal(sections.length, 13, sections.join(", "));
+    assert.ok(sections.includes("comunicazioni") && sections.includes("fineanno"), sections.join(", "));
     for (const s of sections) {
       await app.nav(s);
       await waitFor(async () => (await app.text("h1")).length > 0, `the heading of ${s}`);
       assert.deepEqual(await englishOnScreen(app), [], s);
+      // The about screen says which version this is (it said «Versione .» when loaded on demand without it).
+      if (s === "informazioni") assert.match(await app.text("main"), /Versione \d+\.\d+\.\d+\./);
     }
   }));

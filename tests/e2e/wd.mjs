@@ -230,13 +230,13 @@ export class App {
     );
   }
 
-  /** Words of the cells of `table` that the layout broke over two lines (a
+  /** Words of the cells (and row headers) of `table` that the layout broke over two lines (a
    * word, a date, a code); a hyphen or an underscore the data has
    * («socio-assistenziali», «Delibera_di_Giunta») may end a line. */
   brokenWords(table) {
     return this.exec(
       `const out = [];
-       for (const td of document.querySelectorAll(arguments[0] + ' td')) {
+       for (const td of document.querySelectorAll(arguments[0] + ' td, ' + arguments[0] + ' tbody th')) {
          const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
          for (let n = walk.nextNode(); n; n = walk.nextNode()) {
            const re = /[^\\s_-]+[-_]?/g;

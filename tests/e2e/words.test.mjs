@@ -102,3 +102,17 @@ test("no English word in the texts of the UI", () => {
   }
   assert.deepEqual(found, []);
 });
+
+// The core's words the UI shows (GLOSSARY in the generated contract): the
+// stages, steps, kinds of act and document, roles, levels, states.
+test("no English word in the core's glossary the UI shows", () => {
+  const gen = readFileSync(join(UI, "src/api/gen/bindings.ts"), "utf8");
+  const json = gen.match(/^export const GLOSSARY = (\{.*\}) as const;$/m);
+  assert.ok(json, "GLOSSARY in the generated contract");
+  const words = [];
+  // Its labels (a term's `code` is code, not text).
+  const walk = (v) => (typeof v === "string" ? words.push(v) : v && typeof v === "object" && Object.entries(v).forEach(([k, x]) => k !== "code" && walk(x)));
+  walk(JSON.parse(json[1]));
+  assert.ok(words.length > 50, `the glossary's words (${words.length})`);
+  assert.deepEqual(words.filter((w) => ENGLISH.test(w)), []);
+});

@@ -237,6 +237,16 @@ impl DocKind {
         }
     }
 
+    /// The short name, on buttons and in lists of kinds.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            DocKind::DeliberaGiunta => "Bozza delibera di Giunta",
+            DocKind::DecretoSindacale => "Bozza decreto sindacale",
+            DocKind::Lettera => "Lettera di trasmissione",
+            DocKind::SchemaProtocollo => "Schema di protocollo",
+        }
+    }
+
     /// The start of the file name, e.g. `Bozza_delibera_adesione`.
     pub fn file_stem(self) -> &'static str {
         match self {
@@ -861,7 +871,7 @@ impl BatchKind {
     pub fn label(self) -> &'static str {
         match self {
             BatchKind::One(k) => k.label(),
-            BatchKind::AdhesionAct => "Atto di adesione (delibera o decreto, secondo il Comune)",
+            BatchKind::AdhesionAct => "Atto di adesione (delibera o decreto, secondo il comune)",
         }
     }
 }

@@ -113,12 +113,45 @@ pub enum Channel {
     Altro,
 }
 
+pub const CHANNELS: [Channel; 2] = [Channel::Pec, Channel::Altro];
+
+impl Channel {
+    /// The invitation's means, as the step form names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Pec => "PEC",
+            Channel::Altro => "Altro",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DraftKind {
     Giunta,
     Sindaco,
+}
+
+pub const DRAFT_KINDS: [DraftKind; 2] = [DraftKind::Giunta, DraftKind::Sindaco];
+
+impl DraftKind {
+    /// The act whose draft was sent: the organ's act, as the step form and
+    /// the timeline name it (the documents are [`documents::DocKind`]).
+    pub fn label(self) -> &'static str {
+        match self {
+            DraftKind::Giunta => "deliberazione di Giunta",
+            DraftKind::Sindaco => "decreto o determinazione del Sindaco",
+        }
+    }
+
+    /// The organ that adopts the comune's act, with its act (the registry card).
+    pub fn organ(self) -> &'static str {
+        match self {
+            DraftKind::Giunta => "Giunta Municipale (deliberazione)",
+            DraftKind::Sindaco => "Sindaco (decreto o determinazione)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -246,6 +279,19 @@ impl StepKind {
             StepKind::Decline => "Il comune non aderisce",
             StepKind::Withdraw => "Recesso",
             StepKind::Reminder => "Sollecito",
+        }
+    }
+
+    /// The button that records the step.
+    pub fn action(self) -> &'static str {
+        match self {
+            StepKind::Invite => "Registra invito",
+            StepKind::SendDraft => "Registra invio bozza",
+            StepKind::AdoptAct => "Registra atto adottato",
+            StepKind::SignProtocol => "Registra sottoscrizione",
+            StepKind::Decline => "Registra mancata adesione",
+            StepKind::Withdraw => "Registra recesso",
+            StepKind::Reminder => "Registra sollecito",
         }
     }
 

@@ -360,7 +360,7 @@ pub fn composition_report(o: &Organigram) -> Document {
         blocks: vec![
             Block::heading(1, "Composizione del gruppo di lavoro della Comunità di Pratiche", false),
             Block::paragraph(plain(format!(
-                "Unità del gruppo di lavoro, ruoli e persone in carica al {date}, con i recapiti. I referenti dei comuni sono quelli dell'anagrafica tenuta dalla Segreteria Generale; i referenti di zona sono quelli delle zone omogenee. {count}"
+                "Unità del gruppo di lavoro, ruoli e persone in carica al {date}, con i recapiti. I referenti dei comuni sono quelli dell'anagrafe tenuta dalla Segreteria Generale; i referenti di zona sono quelli delle zone omogenee. {count}"
             ))),
             Block::Space(6.0),
             Block::Grid(Table { columns, rows, ..Default::default() }),

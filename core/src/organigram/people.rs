@@ -227,7 +227,7 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
         if let Some((n, c)) = referent {
             return Err(Error::validation(
                 "email",
-                format!("E-mail: {e} è di {n}, referente del Comune di {c} in anagrafica: sceglierla dall'anagrafica invece di inserirla di nuovo."),
+                format!("E-mail: {e} è di {n}, referente del Comune di {c} nell'anagrafe: sceglierla dall'anagrafe invece di inserirla di nuovo."),
             ));
         }
     }
@@ -273,7 +273,7 @@ fn check_person(conn: &Connection, p: &PersonInput, except: Option<i64>) -> Resu
             return Err(Error::validation(
                 "full_name",
                 format!(
-                    "Nome e cognome: {full_name} {} referente del Comune di {c} in anagrafica. Sceglierla dall'anagrafica; se è un'altra persona (un'omonima), confermarlo.",
+                    "Nome e cognome: {full_name} {} referente del Comune di {c} nell'anagrafe. Sceglierla dall'anagrafe; se è un'altra persona (un'omonima), confermarlo.",
                     said(likeness, &n),
                 ),
             ));
@@ -482,7 +482,7 @@ impl Store {
             check_version(&before.updated_at, input.version.as_deref())?;
             if before.referent_id.is_some() {
                 return Err(Error::conflict(
-                    format!("{} è un referente dell'anagrafica: i suoi dati si correggono nella scheda del comune.", before.full_name),
+                    format!("{} è un referente dell'anagrafe: i suoi dati si correggono nella scheda del comune.", before.full_name),
                     None,
                 ));
             }

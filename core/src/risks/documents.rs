@@ -66,7 +66,7 @@ impl Store {
             out.push(vec![
                 m.code.clone(),
                 m.title.clone(),
-                if m.general { "generale" } else { "specifica" }.to_string(),
+                super::nature_label(m.general).to_string(),
                 m.general_measure_name.clone().unwrap_or_default(),
                 m.type_name.clone(),
                 m.events
@@ -191,7 +191,7 @@ impl Store {
                 vec![
                     a.code.clone(),
                     a.title.clone(),
-                    if a.general { "generale" } else { "specifica" }.to_string(),
+                    super::nature_label(a.general).to_string(),
                     a.type_name.clone(),
                     a.revision.to_string(),
                     a.current_revision.to_string(),

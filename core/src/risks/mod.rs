@@ -65,6 +65,25 @@ pub struct Phase {
     pub due: String,
 }
 
+/// A measure's nature: «generale» (one of ANAC's general measures, working
+/// on every process) or «specifica» (for given risk events), one and several.
+pub fn nature_label(general: bool) -> &'static str {
+    if general {
+        "generale"
+    } else {
+        "specifica"
+    }
+}
+
+/// [`nature_label`] said of several measures.
+pub fn nature_plural(general: bool) -> &'static str {
+    if general {
+        "generali"
+    } else {
+        "specifiche"
+    }
+}
+
 /// How an indicator is measured.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -343,6 +362,16 @@ impl MeasureState {
             MeasureState::InCorso => "in corso",
             MeasureState::Attuata => "attuata",
             MeasureState::NonAttuata => "non attuata",
+        }
+    }
+
+    /// The state said of several measures (a column of counts).
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            MeasureState::DaAvviare => "da avviare",
+            MeasureState::InCorso => "in corso",
+            MeasureState::Attuata => "attuate",
+            MeasureState::NonAttuata => "non attuate",
         }
     }
 }

@@ -140,7 +140,7 @@ pub(crate) fn targets_text(indicators: &[super::Indicator]) -> String {
 }
 
 /// The RPCT of a comune whose registry does not name one: a blank to fill.
-pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafica del Comune)";
+pub const RPCT_TO_FILL: &str = "____________________ (da indicare nell'anagrafe dei referenti)";
 
 /// The line under the annex's title: the Giunta's deliberation approving
 /// the PIAO it is attached to, numbers left blank.
@@ -320,14 +320,15 @@ fn measure_items(
         "Natura",
         if m.general {
             format!(
-                "misura generale{}",
+                "misura {}{}",
+                super::nature_label(true),
                 m.general_measure_name
                     .as_ref()
                     .map(|g| format!(" ({g})"))
                     .unwrap_or_default()
             )
         } else {
-            "misura specifica".to_string()
+            format!("misura {}", super::nature_label(false))
         },
     ));
     fields.push(field("Tipologia", &m.type_name));

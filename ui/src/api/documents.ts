@@ -2,19 +2,17 @@
 import { call, type Job } from "./core";
 import { commands } from "./gen/bindings";
 import type * as G from "./gen/bindings";
-import { GLOSSARY } from "../lib/glossary";
+import { GLOSSARY, labelOf } from "../lib/glossary";
 
 export type DocKind = G.DocKind;
 export type DocFormat = G.DocFormat;
 
-/** A kind's short name, on buttons; its full name is the core's (GLOSSARY, the documents' titles). */
-const SHORT: Record<DocKind, string> = {
-  delibera_giunta: "Bozza delibera di Giunta",
-  decreto_sindacale: "Bozza decreto sindacale",
-  lettera: "Lettera di trasmissione",
-  schema_protocollo: "Schema di protocollo",
-};
-export const DOC_KINDS: { kind: DocKind; label: string; short: string }[] = GLOSSARY.doc_kinds.map((t) => ({ kind: t.code, label: t.label, short: SHORT[t.code] }));
+/** Each kind with its full name (the document's title) and its short name (on buttons): the core's (GLOSSARY). */
+export const DOC_KINDS: { kind: DocKind; label: string; short: string }[] = GLOSSARY.doc_kinds.map((t) => ({
+  kind: t.code,
+  label: t.label,
+  short: labelOf(GLOSSARY.doc_short_names, t.code),
+}));
 
 export type TemplateVersion = G.TemplateVersion_Serialize<DocKind>;
 
@@ -57,7 +55,7 @@ export const generateDocument = (kind: DocKind, istat: string, format: DocFormat
 /** What a batch generates: one kind, or each comune's own adhesion act. */
 export type BatchKind = DocKind | "atto_adesione";
 export const BATCH_KINDS: { kind: BatchKind; short: string }[] = [
-  { kind: "atto_adesione", short: "Atto di adesione (delibera o decreto, secondo il comune)" },
+  { kind: "atto_adesione", short: GLOSSARY.adhesion_act },
   ...DOC_KINDS.map((k) => ({ kind: k.kind as BatchKind, short: k.short })),
 ];
 /** Without a folder, opens the folder dialog (null if closed); with the

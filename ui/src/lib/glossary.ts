@@ -27,6 +27,12 @@ export function choices<C extends string>(list: readonly Term<C>[], keep: (code:
   return list.filter((t) => keep(t.code)).map((t) => ({ value: t.code, label: cap(t.label) }));
 }
 
+/** A measure's nature, capitalised: «Generale» / «Specifica» (`plural`: «Generali» / «Specifiche»). */
+export const natureLabel = (general: boolean, plural = false) => {
+  const n = GLOSSARY.measure_natures;
+  return cap(general ? (plural ? n.general_plural : n.general) : plural ? n.specific_plural : n.specific);
+};
+
 /** The name of each section. */
 export const SECTION_NAMES: Record<Section, string> = {
   cruscotto: "Cruscotto",
@@ -44,19 +50,15 @@ export const SECTION_NAMES: Record<Section, string> = {
   informazioni: "Informazioni e fonti dei dati",
 };
 
-/** Terms used where English words were (baseline, target, report, export…). */
+/** Terms used where English words were (baseline, target, export, print). The
+ *  registry of comuni and referents is the «anagrafe» (never «anagrafica»),
+ *  in the core's messages and documents too. */
 export const TERMS = {
   /** An indicator's starting value (baseline), as the scheda prints it. */
   baseline: GLOSSARY.indicator_values.baseline.toLowerCase(),
   /** An indicator's expected value (target). */
   target: GLOSSARY.indicator_values.target.toLowerCase(),
-  /** A platform's attendance export (report). */
-  attendanceReport: "rapporto delle presenze",
   /** The toolbar menus of secondary actions. */
   exportMenu: "Esporta",
   printMenu: "Stampa",
-  /** Bringing in a file (import). */
-  importAction: "Importa",
-  /** The registry of comuni and referents («anagrafe», never «anagrafica»). */
-  registry: "anagrafe",
 } as const;

@@ -1,5 +1,6 @@
 import type { Column } from "../components/DataTable.svelte";
 import type { StateCounts } from "../api/risks";
+import { GLOSSARY, cap } from "./glossary";
 // Where the "Rischi e misure" section opens: the comune's page links to that
 // comune's plan through this.
 class RisksNav {
@@ -13,10 +14,8 @@ export function stateCountColumns(adopted: string): Column<{ label: string; c: S
   return [
     { key: "label", label: "Misure", rowHeader: true },
     { key: "adopted", label: adopted, kind: "num" },
-    { key: "da_avviare", label: "Da avviare", kind: "num" },
-    { key: "in_corso", label: "In corso", kind: "num" },
-    { key: "attuata", label: "Attuate", kind: "num" },
-    { key: "non_attuata", label: "Non attuate", kind: "num" },
+    // One column per state, named as the core says it of several measures.
+    ...GLOSSARY.measure_states_plural.map((t) => ({ key: t.code, label: cap(t.label), kind: "num" as const })),
     { key: "late", label: "In ritardo", kind: "num" },
   ];
 }
