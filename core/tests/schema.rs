@@ -1,10 +1,10 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 to 16, the documents register, the working group's act in
+//! migrations (versions 10 to 17, the documents register, the working group's act in
 //! the template store, the network's validation of the risk catalogue,
 //! the register's comune name, the training events' choice of the hour
-//! that comes twice, the PIAO section's data and the communications, were
+//! that comes twice, the PIAO section's data, the communications and their event, were
 //! added since). An archive at any earlier
 //! version migrates to the same schema.
 
@@ -83,9 +83,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0014_training_repeated_hour",
             "0015_piao",
             "0016_comms",
+            "0017_comms_event",
         ]
     );
-    assert_eq!(schema().latest_version(), 16);
+    assert_eq!(schema().latest_version(), 17);
 }
 
 #[test]

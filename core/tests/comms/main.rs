@@ -9,6 +9,8 @@ mod common;
 mod compose;
 mod kill;
 mod receipts;
+mod register;
+mod rules;
 mod send;
 
 use std::io::{BufRead, BufReader};
@@ -227,6 +229,7 @@ pub fn convocation(s: &mut Store, letter: bool) -> i64 {
             protocol_number: "1234".into(),
             protocol_date: "2027-03-05".into(),
             generated_doc: if letter { cdp_core::comms::LETTER.into() } else { String::new() },
+            event_id: None,
             updated_at: None,
         })
         .unwrap();
