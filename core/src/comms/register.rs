@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use super::{CommFilter, CommSummary, Communication};
 use crate::documents::model::{
-    Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Span, Style, Table,
+    span, Block, Cell, CellAlign, Column, Document, PageSize, Rgb, Row, Span, Style, Table,
 };
 use crate::documents::{render, Format as DocFormat, Meta};
 use crate::error::Result;
@@ -124,56 +124,50 @@ fn summary_table(list: &[Communication], summaries: &[CommSummary]) -> Table {
     }
 }
 
-fn recipients_table(c: &Communication) -> Table {
-    let rows = c
-        .recipients
-        .iter()
-        .map(|r| {
-            let mut state = r.state_label.clone();
-            if let Some(at) = &r.sent_at {
-                state.push_str(&format!("\n{}", when(at)));
-            }
-            if let Some(e) = &r.error {
-                state.push_str(&format!("\n{e}"));
-            }
-            let delivery = match (&r.delivery, &r.delivered_at) {
-                (Some(d), Some(at)) => format!("{d}\n{}", when(at)),
-                (Some(d), None) => d.clone(),
-                _ => "—".into(),
-            };
-            let address = match (&r.problem, r.address.is_empty()) {
-                (Some(p), true) => p.clone(),
-                (Some(p), false) => format!("{}\n{p}", r.address),
-                (None, _) => format!("{}\n{}", r.address, if r.is_pec { "PEC" } else { "e-mail" }),
-            };
-            Row {
-                cells: vec![
-                    Cell::spans(vec![
-                        Span {
-                            text: r.name.clone(),
-                            bold: true,
-                            italic: false,
-                        },
-                        Span {
-                            text: format!("\n{}", r.role),
-                            bold: false,
-                            italic: false,
-                        },
-                    ]),
-                    Cell::text(if r.comune.is_empty() {
-                        "—".to_string()
-                    } else {
-                        r.comune.clone()
-                    }),
-                    Cell::text(address),
-                    Cell::text(state),
-                    Cell::text(delivery),
-                ],
-                fill: r.problem.is_some().then_some(FLAG_FILL),
-                group: false,
-            }
-        })
-        .collect();
+/// A communication's recipients, under a first row that says what it is
+/// (so the heading, that row and the table stay together).
+fn recipients_table(c: &Communication, about: String) -> Table {
+    let mut rows = vec![Row {
+        cells: vec![Cell::text(about)],
+        fill: None,
+        group: true,
+    }];
+    rows.extend(c.recipients.iter().map(|r| {
+        let mut state = r.state_label.clone();
+        if let Some(at) = &r.sent_at {
+            state.push_str(&format!("\n{}", when(at)));
+        }
+        if let Some(e) = &r.error {
+            state.push_str(&format!("\n{e}"));
+        }
+        let delivery = match (&r.delivery, &r.delivered_at) {
+            (Some(d), Some(at)) => format!("{d}\n{}", when(at)),
+            (Some(d), None) => d.clone(),
+            _ => "—".into(),
+        };
+        let address = match (&r.problem, r.address.is_empty()) {
+            (Some(p), true) => p.clone(),
+            (Some(p), false) => format!("{}\n{p}", r.address),
+            (None, _) => format!("{}\n{}", r.address, if r.is_pec { "PEC" } else { "e-mail" }),
+        };
+        Row {
+            cells: vec![
+                Cell {
+                    paragraphs: vec![span(&r.name, true), span(&r.role, false)],
+                },
+                Cell::text(if r.comune.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.comune.clone()
+                }),
+                Cell::text(address),
+                Cell::text(state),
+                Cell::text(delivery),
+            ],
+            fill: r.problem.is_some().then_some(FLAG_FILL),
+            group: false,
+        }
+    }));
     Table {
         columns: vec![
             column("Destinatario e ruolo", 26.0, CellAlign::Left),
@@ -233,7 +227,7 @@ pub fn document(
             format!("N. {} – {}", c.id, c.subject),
             false,
         ));
-        blocks.push(Block::paragraph(plain(format!(
+        let about = format!(
             "{} del {} · {} · {} · {} destinatari{}",
             c.kind_label,
             date_it(&s.date),
@@ -248,11 +242,13 @@ pub fn document(
             } else {
                 String::new()
             }
-        ))));
+        );
         if c.recipients.is_empty() {
-            blocks.push(Block::paragraph(plain("Nessun destinatario scelto.")));
+            blocks.push(Block::paragraph(plain(format!(
+                "{about}. Nessun destinatario scelto."
+            ))));
         } else {
-            blocks.push(Block::Grid(recipients_table(c)));
+            blocks.push(Block::Grid(recipients_table(c, about)));
         }
     }
     Document {

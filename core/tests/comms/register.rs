@@ -233,6 +233,8 @@ fn the_register_as_pdf_csv_and_xlsx_has_each_communications_recipients_and_state
         pdf.spec.name.starts_with("Registro_comunicazioni_") && pdf.spec.name.ends_with(".pdf")
     );
     common::docs::qpdf_ok(&pdf.bytes);
+    let (_keep, dir) = common::docs::sample_dir("COMMS_SAMPLE_DIR");
+    std::fs::write(dir.join(&pdf.spec.name), &pdf.bytes).unwrap();
     let text = common::docs::pdf_text(&pdf.bytes, &[]);
     for needle in [
         "Registro delle comunicazioni",
