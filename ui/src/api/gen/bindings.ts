@@ -386,6 +386,16 @@ export const commands = {
 	commsPrepareEml: (id: number) => __TAURI_INVOKE<PreparedEml | null>("comms_prepare_eml", { id }),
 	/**  «Importa ricevute…»: receipt files chosen in the dialog (several at once). */
 	commsImportReceipts: () => __TAURI_INVOKE<ReceiptLine_Serialize[] | null>("comms_import_receipts"),
+	/**
+	 *  Receipt files dropped on the Comunicazioni screen: imported as the
+	 *  chosen ones; a dropped file that is not an `.eml` is not read.
+	 */
+	commsImportDroppedReceipts: (paths: string[]) => __TAURI_INVOKE<ReceiptLine_Serialize[]>("comms_import_dropped_receipts", { paths }),
+	/**
+	 *  «Esporta ▾»: the register as filtered, as PDF (`format` None), CSV or
+	 *  Excel, where the user chooses. None when the dialog was closed.
+	 */
+	commsExportRegister: (filter: CommFilter_Deserialize, format: Format | null) => __TAURI_INVOKE<Saved | null>("comms_export_register", { filter, format }),
 	commsSmtpSettings: () => __TAURI_INVOKE<SmtpSettings_Serialize>("comms_smtp_settings"),
 	/**
 	 *  Saves the mailbox's settings; the password, if typed, goes to the
@@ -1196,13 +1206,21 @@ export type CommCounts = {
 	not_delivered: number,
 };
 
-/**  The register's filter: text (object, text, recipient), kind, state, period. */
+/**
+ *  The register's filter: text (object, text, protocol, recipient), kind,
+ *  recipient, state, period.
+ */
 export type CommFilter = CommFilter_Serialize | CommFilter_Deserialize;
 
-/**  The register's filter: text (object, text, recipient), kind, state, period. */
+/**
+ *  The register's filter: text (object, text, protocol, recipient), kind,
+ *  recipient, state, period.
+ */
 export type CommFilter_Deserialize = {
 	text?: string,
 	kind?: CommKind | null,
+	/**  A recipient: part of a name, an address or a comune's name. */
+	recipient?: string,
 	/**  A state label as `CommCounts::label` gives it («Bozza», «Inviata», …). */
 	state?: string,
 	/**  Created on or after / on or before (ISO dates). */
@@ -1210,10 +1228,15 @@ export type CommFilter_Deserialize = {
 	to?: string,
 };
 
-/**  The register's filter: text (object, text, recipient), kind, state, period. */
+/**
+ *  The register's filter: text (object, text, protocol, recipient), kind,
+ *  recipient, state, period.
+ */
 export type CommFilter_Serialize = {
 	text: string,
 	kind: CommKind | null,
+	/**  A recipient: part of a name, an address or a comune's name. */
+	recipient: string,
 	/**  A state label as `CommCounts::label` gives it («Bozza», «Inviata», …). */
 	state: string,
 	/**  Created on or after / on or before (ISO dates). */
@@ -1236,9 +1259,15 @@ export type CommInput_Deserialize = {
 	protocol_date?: string,
 	/**
 	 *  A document generated per recipient and attached: "lettera" (the
-	 *  communication itself as a PDF) or an adhesion act's kind; empty: none.
+	 *  communication itself as a PDF), "evento_ics" (the event's calendar
+	 *  file) or an adhesion act's kind; empty: none.
 	 */
 	generated_doc?: string,
+	/**
+	 *  The training event the communication is about (a convocation): its
+	 *  ICS is the document "evento_ics" attaches.
+	 */
+	event_id?: number | null,
 	/**  The version the form showed (None for a new communication). */
 	updated_at?: string | null,
 };
@@ -1255,9 +1284,15 @@ export type CommInput_Serialize = {
 	protocol_date: string,
 	/**
 	 *  A document generated per recipient and attached: "lettera" (the
-	 *  communication itself as a PDF) or an adhesion act's kind; empty: none.
+	 *  communication itself as a PDF), "evento_ics" (the event's calendar
+	 *  file) or an adhesion act's kind; empty: none.
 	 */
 	generated_doc: string,
+	/**
+	 *  The training event the communication is about (a convocation): its
+	 *  ICS is the document "evento_ics" attaches.
+	 */
+	event_id: number | null,
 	/**  The version the form showed (None for a new communication). */
 	updated_at: string | null,
 };
@@ -1273,6 +1308,8 @@ export type CommSummary = {
 	subject: string,
 	protocol: string,
 	created_at: string,
+	/**  The day it was written, in Rome (ISO date). */
+	date: string,
 	counts: CommCounts,
 	state_label: string,
 };
@@ -1291,6 +1328,9 @@ export type Communication_Deserialize = {
 	protocol_number: string,
 	protocol_date: string,
 	generated_doc: string,
+	event_id?: number | null,
+	/**  The event's title and date, for the detail screen. */
+	event_label?: string | null,
 	rule: RecipientRule_Deserialize,
 	attachments: AttachmentInfo[],
 	recipients: RecipientLine_Deserialize[],
@@ -1313,6 +1353,9 @@ export type Communication_Serialize = {
 	protocol_number: string,
 	protocol_date: string,
 	generated_doc: string,
+	event_id: number | null,
+	/**  The event's title and date, for the detail screen. */
+	event_label: string | null,
 	rule: RecipientRule_Serialize,
 	attachments: AttachmentInfo[],
 	recipients: RecipientLine_Serialize[],
@@ -1788,6 +1831,13 @@ export type EventInput_Serialize = {
 	notes: string | null,
 	version: string | null,
 };
+
+/**  Which people of a training event a rule takes. */
+export type EventPeople = 
+/**  Those enrolled (a convocation, a change of programme). */
+"enrolled" | 
+/**  Those recorded as present (the materials, the survey after the day). */
+"attended";
 
 /**  A filter of the calendar. */
 export type EventQuery = EventQuery_Serialize | EventQuery_Deserialize;
@@ -3218,6 +3268,8 @@ export type RecipientLine_Deserialize = {
 	by_hand: boolean,
 	/**  Why it cannot be sent (missing or invalid address), if so. */
 	problem?: string | null,
+	/**  What to check before sending (a person probably listed twice), if so. */
+	note?: string | null,
 	/**  The message's state in the outbox (None: not queued). */
 	state?: string | null,
 	state_label: string,
@@ -3242,6 +3294,8 @@ export type RecipientLine_Serialize = {
 	by_hand: boolean,
 	/**  Why it cannot be sent (missing or invalid address), if so. */
 	problem: string | null,
+	/**  What to check before sending (a person probably listed twice), if so. */
+	note: string | null,
 	/**  The message's state in the outbox (None: not queued). */
 	state: string | null,
 	state_label: string,
@@ -3278,6 +3332,11 @@ export type RecipientRule_Deserialize = {
 	/**  Particular comuni (ISTAT codes); none: every comune the zones and states select. */
 	comuni?: string[],
 	roles?: RecipientRole[],
+	/**  Also the members in office of this organigram unit. */
+	org_unit?: number | null,
+	/**  Also the people of this training event (enrolled, or present). */
+	event?: number | null,
+	event_people?: EventPeople,
 };
 
 /**
@@ -3290,6 +3349,11 @@ export type RecipientRule_Serialize = {
 	/**  Particular comuni (ISTAT codes); none: every comune the zones and states select. */
 	comuni: string[],
 	roles: RecipientRole[],
+	/**  Also the members in office of this organigram unit. */
+	org_unit: number | null,
+	/**  Also the people of this training event (enrolled, or present). */
+	event: number | null,
+	event_people: EventPeople,
 };
 
 export type Referent = Referent_Serialize | Referent_Deserialize;
