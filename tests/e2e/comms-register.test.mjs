@@ -2,10 +2,11 @@
 // secretary narrows it by kind and by period (the app's date fields), sees an
 // empty period say so, then exports what is shown as PDF (read back by
 // pdftotext) and as Excel, through the save dialog; axe-clean throughout.
+// Then files dropped on the screen go to the receipts' import.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withApp, KEY, waitFor, answerSaveDialog } from "./wd.mjs";
 
@@ -140,4 +141,21 @@ test("the register of communications filtered by kind and period and exported, k
     assert.match(sheet, /whistleblowing/);
     assert.doesNotMatch(sheet, /obblighi di pubblicazione/);
     await app.assertAxe("Comunicazioni › registro esportato");
+
+    // Files dropped on the window (the webview's drag-drop event, as the
+    // shell emits it): the .eml is read as a receipt (this one is not a PEC
+    // receipt, and says so), the other file is not read.
+    const eml = join(app.dir, "messaggio-qualsiasi.eml");
+    writeFileSync(eml, "From: a@b.it\r\nTo: c@d.it\r\nSubject: Saluti\r\n\r\nCiao\r\n");
+    const other = join(app.dir, "appunti.txt");
+    writeFileSync(other, "appunti");
+    await app.exec(
+      "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'tauri://drag-drop', payload: { paths: arguments[0], position: { x: 400, y: 300 } } })",
+      [eml, other],
+    );
+    await app.el("[data-testid=receipts-table]", 15000);
+    const dropped = await app.text("[data-testid=receipts-table]");
+    assert.match(dropped, /messaggio-qualsiasi\.eml[\s\S]*non è una ricevuta/);
+    assert.doesNotMatch(dropped, /appunti/);
+    await app.assertAxe("Comunicazioni › ricevute trascinate");
   }));
