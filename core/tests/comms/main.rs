@@ -217,6 +217,21 @@ pub fn network(s: &mut Store) {
     }
 }
 
+/// A communication of `kind` with its object, a text with placeholders and no document.
+pub fn draft(kind: Kind, subject: &str) -> CommInput {
+    CommInput {
+        kind,
+        subject: subject.into(),
+        body: "Al {{ rpct }} del Comune di {{ comune.nome }}.".into(),
+        signatory: "Il Segretario Generale".into(),
+        protocol_number: String::new(),
+        protocol_date: String::new(),
+        generated_doc: String::new(),
+        event_id: None,
+        updated_at: None,
+    }
+}
+
 /// A convocation to every comune's RPCT, with the letter as a PDF per
 /// recipient if `letter`.
 pub fn convocation(s: &mut Store, letter: bool) -> i64 {

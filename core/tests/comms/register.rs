@@ -10,20 +10,6 @@ use cdp_core::io::Format;
 
 use super::*;
 
-fn input(kind: Kind, subject: &str) -> CommInput {
-    CommInput {
-        kind,
-        subject: subject.into(),
-        body: "Al {{ rpct }} del Comune di {{ comune.nome }}.".into(),
-        signatory: "Il Segretario Generale".into(),
-        protocol_number: String::new(),
-        protocol_date: String::new(),
-        generated_doc: String::new(),
-        event_id: None,
-        updated_at: None,
-    }
-}
-
 const READ_ICS: &str = r#"
 import email, sys, icalendar
 m = email.message_from_binary_file(open(sys.argv[1], 'rb'))
@@ -46,7 +32,7 @@ fn a_convocation_attaches_the_events_ics_to_each_message() {
         .create_training_event(&common::training::event("2027-04-12"))
         .unwrap();
     // The ICS needs its event.
-    let mut no_event = input(Kind::Convocazione, "Convocazione");
+    let mut no_event = draft(Kind::Convocazione, "Convocazione");
     no_event.generated_doc = cdp_core::comms::EVENT_ICS.into();
     assert_eq!(
         s.comms_create(&no_event).unwrap_err().field(),
@@ -126,7 +112,7 @@ fn register(s: &mut Store) -> (i64, i64, i64) {
     network(s);
     let comuni = s.list_comuni(&Default::default()).unwrap();
     let circ = s
-        .comms_create(&input(Kind::Circolare, "Circolare n. 1/2027 – trasparenza"))
+        .comms_create(&draft(Kind::Circolare, "Circolare n. 1/2027 – trasparenza"))
         .unwrap();
     s.comms_set_recipients(
         circ.id,
@@ -140,7 +126,7 @@ fn register(s: &mut Store) -> (i64, i64, i64) {
     .unwrap();
     s.comms_queue(circ.id).unwrap();
     let conv = s
-        .comms_create(&input(
+        .comms_create(&draft(
             Kind::Convocazione,
             "Convocazione del tavolo tematico sui contratti",
         ))
@@ -160,7 +146,7 @@ fn register(s: &mut Store) -> (i64, i64, i64) {
     )
     .unwrap();
     let news = s
-        .comms_create(&input(Kind::Notizia, "Aggiornamento PNA 2025"))
+        .comms_create(&draft(Kind::Notizia, "Aggiornamento PNA 2025"))
         .unwrap();
     (circ.id, conv.id, news.id)
 }

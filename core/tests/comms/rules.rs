@@ -193,17 +193,7 @@ fn one_person_reached_by_two_rules_is_written_to_once_and_a_probable_one_is_note
     assert_eq!(s.comms_preview_recipients(&rule, &hand).unwrap().len(), 2);
     // Saved, the rule is kept with the communication and the lines with it.
     let c = s
-        .comms_create(&CommInput {
-            kind: Kind::Convocazione,
-            subject: "Convocazione".into(),
-            body: "Testo.".into(),
-            signatory: String::new(),
-            protocol_number: String::new(),
-            protocol_date: String::new(),
-            generated_doc: String::new(),
-            event_id: None,
-            updated_at: None,
-        })
+        .comms_create(&draft(Kind::Convocazione, "Convocazione"))
         .unwrap();
     let c = s.comms_set_recipients(c.id, &rule, &[]).unwrap();
     assert_eq!(c.rule, rule);
