@@ -158,4 +158,13 @@ test("the register of communications filtered by kind and period and exported, k
     assert.match(dropped, /messaggio-qualsiasi\.eml[\s\S]*non è una ricevuta/);
     assert.doesNotMatch(dropped, /appunti/);
     await app.assertAxe("Comunicazioni › ricevute trascinate");
+    await app.keys(KEY.ESCAPE);
+
+    // A new convocation offers the event and its calendar file.
+    await app.exec("document.querySelector('[data-testid=comms-new]').focus()");
+    await app.keys(KEY.ENTER);
+    await app.el("#compose-event");
+    assert.match(await app.text("#compose-generated"), /Il file del calendario \(ICS\) dell'evento/);
+    await app.assertAxe("Comunicazioni › nuova comunicazione");
+    if (SHOTS) await app.screenshot(join(SHOTS, "comunicazioni-nuova.png"));
   }));
