@@ -67,7 +67,13 @@ pub fn glossary() -> Glossary {
         ),
         doc_kinds: terms(&DOC_KINDS, DocKind::label),
         roles: terms(
-            &[Role::Rpct, Role::Operativo, Role::Sindaco, Role::Altro],
+            &[
+                Role::Rpct,
+                Role::Operativo,
+                Role::Sindaco,
+                Role::Segretario,
+                Role::Altro,
+            ],
             Role::label,
         ),
         risk_levels: terms(&[Level::B, Level::M, Level::A], Level::label),
@@ -111,7 +117,7 @@ mod tests {
             ("steps", STEP_KINDS.len()),
             ("act_types", 3),
             ("doc_kinds", DOC_KINDS.len()),
-            ("roles", 4),
+            ("roles", 5),
             ("risk_levels", 3),
             ("measure_states", 4),
             ("indicator_kinds", 3),
@@ -132,7 +138,7 @@ mod tests {
             | ActType::DeterminazioneSindacale => (),
         };
         let _ = |r: Role| match r {
-            Role::Rpct | Role::Operativo | Role::Sindaco | Role::Altro => (),
+            Role::Rpct | Role::Operativo | Role::Sindaco | Role::Segretario | Role::Altro => (),
         };
         let _ = |l: Level| match l {
             Level::B | Level::M | Level::A => (),

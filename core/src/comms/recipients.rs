@@ -25,6 +25,8 @@ pub enum RecipientRole {
     Comune,
     Rpct,
     Sindaco,
+    /// The comune's segretario comunale (a referent of the registry).
+    Segretario,
     /// The referente operativo.
     Operativo,
     /// The referent of the comune's zone omogenea.
@@ -37,6 +39,7 @@ impl RecipientRole {
             RecipientRole::Comune => "comune",
             RecipientRole::Rpct => "rpct",
             RecipientRole::Sindaco => "sindaco",
+            RecipientRole::Segretario => "segretario",
             RecipientRole::Operativo => "operativo",
             RecipientRole::ReferenteZona => "referente_zona",
         }
@@ -47,6 +50,7 @@ impl RecipientRole {
             RecipientRole::Comune => "Comune (PEC istituzionale)",
             RecipientRole::Rpct => "RPCT",
             RecipientRole::Sindaco => "Sindaco",
+            RecipientRole::Segretario => "Segretario comunale",
             RecipientRole::Operativo => "Referente operativo",
             RecipientRole::ReferenteZona => "Referente di zona",
         }
@@ -395,7 +399,10 @@ pub(crate) fn resolve(
                         true,
                         false,
                     ),
-                    RecipientRole::Rpct | RecipientRole::Sindaco | RecipientRole::Operativo => {
+                    RecipientRole::Rpct
+                    | RecipientRole::Sindaco
+                    | RecipientRole::Segretario
+                    | RecipientRole::Operativo => {
                         match referent_in_office(conn, &istat, role.as_str(), today)? {
                             Some((name, email)) => {
                                 let address = email.unwrap_or_default();

@@ -566,6 +566,8 @@ fn parse_role(v: &str) -> Option<Role> {
         Some(Role::Sindaco)
     } else if f.contains("operativ") {
         Some(Role::Operativo)
+    } else if f.starts_with("segretari") {
+        Some(Role::Segretario)
     } else if matches!(f.as_str(), "altro" | "altra" | "referente" | "contatto") {
         Some(Role::Altro)
     } else {
@@ -590,6 +592,7 @@ fn load_open(conn: &Connection, today: &str) -> Result<HashMap<String, Vec<OpenR
             "rpct" => Role::Rpct,
             "sindaco" => Role::Sindaco,
             "operativo" => Role::Operativo,
+            "segretario" => Role::Segretario,
             _ => Role::Altro,
         };
         out.entry(r.get(1)?).or_default().push(OpenReferent {
@@ -702,7 +705,7 @@ fn plan(
                         err(
                             &mut errors,
                             Some(rcol),
-                            format!("Ruolo «{r}» non riconosciuto: scrivere RPCT, Sindaco, Referente operativo o Altro."),
+                            format!("Ruolo «{r}» non riconosciuto: scrivere RPCT, Sindaco, Segretario comunale, Referente operativo o Altro."),
                         );
                         None
                     }

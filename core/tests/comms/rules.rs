@@ -199,3 +199,51 @@ fn one_person_reached_by_two_rules_is_written_to_once_and_a_probable_one_is_note
     assert_eq!(c.rule, rule);
     assert_eq!(c.recipients.len(), 2);
 }
+
+#[test]
+fn the_segretario_comunale_kept_in_the_registry_is_a_recipient_by_role() {
+    use common::registry::ReferentBuilder;
+    let mut s = common::store_on("2027-03-01");
+    let comuni: Vec<String> = s
+        .list_comuni(&Default::default())
+        .unwrap()
+        .into_iter()
+        .take(2)
+        .map(|c| c.istat)
+        .collect();
+    s.add_referent(
+        &comuni[0],
+        &common::registry::referent(Role::Segretario, "Dott.ssa Carla Ruggeri")
+            .since("2025-06-01")
+            .email("segretario@pec.comune.test.it"),
+    )
+    .unwrap();
+    // A segretario whose term ended is not written to.
+    s.add_referent(
+        &comuni[1],
+        &common::registry::referent(Role::Segretario, "Dott. Ugo Foti")
+            .since("2020-01-01")
+            .until("2026-12-31")
+            .email("u.foti@pec.comune.test.it"),
+    )
+    .unwrap();
+    let rule = RecipientRule {
+        comuni: comuni.clone(),
+        roles: vec![RecipientRole::Segretario],
+        ..Default::default()
+    };
+    let lines = s.comms_preview_recipients(&rule, &[]).unwrap();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].name, "Dott.ssa Carla Ruggeri");
+    assert_eq!(lines[0].role, "Segretario comunale");
+    assert!(lines[0].is_pec && lines[0].problem.is_none());
+    assert!(
+        lines[1]
+            .problem
+            .as_deref()
+            .unwrap()
+            .starts_with("Nessun Segretario comunale in carica"),
+        "{:?}",
+        lines[1]
+    );
+}

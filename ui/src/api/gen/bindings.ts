@@ -407,7 +407,7 @@ export const commands = {
 };
 
 /* Constants */
-export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"altro","label":"Altro"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
+export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"segretario","label":"Segretario comunale"},{"code":"altro","label":"Altro"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
 
 /* Types */
 /**  The act's form, and its template in the versioned store. */
@@ -3311,6 +3311,8 @@ export type RecipientLine_Serialize = {
 export type RecipientRole = 
 /**  The comune's institutional PEC (protocollo). */
 "comune" | "rpct" | "sindaco" | 
+/**  The comune's segretario comunale (a referent of the registry). */
+"segretario" | 
 /**  The referente operativo. */
 "operativo" | 
 /**  The referent of the comune's zone omogenea. */
@@ -3774,7 +3776,9 @@ export type RiskEvent_Serialize = {
 	measures: MeasureBrief[],
 };
 
-export type Role = "rpct" | "operativo" | "sindaco" | "altro";
+export type Role = "rpct" | "operativo" | "sindaco" | 
+/**  The comune's segretario comunale. */
+"segretario" | "altro";
 
 export type RoleInput = RoleInput_Serialize | RoleInput_Deserialize;
 
