@@ -1426,3 +1426,25 @@ fn batch_from_row(r: &rusqlite::Row) -> rusqlite::Result<ImportBatch> {
         undone_at: r.get(6)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_as_a_secretariat_writes_them() {
+        for (written, role) in [
+            ("RPCT", Some(Role::Rpct)),
+            ("Responsabile prevenzione corruzione", Some(Role::Rpct)),
+            ("Segretario comunale e RPCT", Some(Role::Rpct)),
+            ("Segretario comunale", Some(Role::Segretario)),
+            ("SEGRETARIA GENERALE", Some(Role::Segretario)),
+            ("Sindaco", Some(Role::Sindaco)),
+            ("Referente operativo", Some(Role::Operativo)),
+            ("altro", Some(Role::Altro)),
+            ("Assessore", None),
+        ] {
+            assert_eq!(parse_role(written), role, "{written}");
+        }
+    }
+}
