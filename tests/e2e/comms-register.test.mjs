@@ -159,9 +159,11 @@ test("the register of communications filtered by kind and period and exported, k
     assert.doesNotMatch(dropped, /appunti/);
     await app.assertAxe("Comunicazioni › ricevute trascinate");
     await app.keys(KEY.ESCAPE);
+    await waitFor(() => app.exec("return !document.querySelector('[data-testid=receipts]')?.open"), "the receipts' dialog closed");
 
     // A new convocation offers the event and its calendar file.
     await app.exec("document.querySelector('[data-testid=comms-new]').focus()");
+    await waitFor(async () => (await app.exec("return document.activeElement?.dataset?.testid ?? ''")) === "comms-new", "focus on «Nuova comunicazione»");
     await app.keys(KEY.ENTER);
     await app.el("#compose-event");
     assert.match(await app.text("#compose-generated"), /Il file del calendario \(ICS\) dell'evento/);
