@@ -1,10 +1,11 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 to 18, the documents register, the working group's act in
+//! migrations (versions 10 to 19, the documents register, the working group's act in
 //! the template store, the network's validation of the risk catalogue,
 //! the register's comune name, the training events' choice of the hour
-//! that comes twice, the PIAO section's data, the communications and their event, the segretario among the referents, were
+//! that comes twice, the PIAO section's data, the communications, the requests of
+//! schede, the communications' event and the segretario among the referents, were
 //! added since). An archive at any earlier
 //! version migrates to the same schema.
 
@@ -83,11 +84,12 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0014_training_repeated_hour",
             "0015_piao",
             "0016_comms",
-            "0017_comms_event",
-            "0018_referent_segretario",
+            "0017_comms_requests",
+            "0018_comms_event",
+            "0019_referent_segretario",
         ]
     );
-    assert_eq!(schema().latest_version(), 18);
+    assert_eq!(schema().latest_version(), 19);
 }
 
 #[test]
@@ -101,12 +103,12 @@ fn every_version_and_its_migration_give_the_schema_as_before() {
     }
 }
 
-/// 0018 rebuilds the referents' table: an archive at version 17 keeps every
+/// 0019 rebuilds the referents' table: an archive at version 18 keeps every
 /// referent with its id, and every row that points to one (a zone's
 /// referent, a person of the organigram, a training participant).
 #[test]
-fn the_referents_rebuilt_by_0018_keep_their_ids_and_whoever_points_to_them() {
-    let conn = at_version(17);
+fn the_referents_rebuilt_by_0019_keep_their_ids_and_whoever_points_to_them() {
+    let conn = at_version(18);
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          INSERT INTO comune (istat, name, cadastral_code, updated_at) VALUES ('083002', 'Alì', 'A201', 'x');

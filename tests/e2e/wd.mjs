@@ -382,7 +382,8 @@ export const KEY = {
 
 /** Waits for the native dialog whose title matches `title` and focuses it. */
 function focusDialog(title) {
-  const win = execFileSync("xdotool", ["search", "--sync", "--name", title], { timeout: 15000 })
+  // Only a mapped window: a dialog of the same title answered before may linger unmapped.
+  const win = execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", title], { timeout: 15000 })
     .toString()
     .trim()
     .split("\n")[0];

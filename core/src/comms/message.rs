@@ -74,6 +74,7 @@ pub fn placeholders() -> BTreeSet<String> {
 /// A communication's row as the builder needs it.
 #[derive(Debug, Clone)]
 pub(crate) struct Draft {
+    pub id: i64,
     pub subject: String,
     pub body: String,
     pub signatory: String,
@@ -90,6 +91,7 @@ pub(crate) fn draft(conn: &Connection, id: i64) -> Result<Draft> {
         [id],
         |r| {
             Ok(Draft {
+                id,
                 subject: r.get(0)?,
                 body: r.get(1)?,
                 signatory: r.get(2)?,
@@ -284,6 +286,23 @@ pub(crate) fn personalise(
                 name: format!("Lettera_{}.pdf", crate::text::file_part(&stem)),
                 content_type: "application/pdf".into(),
                 bytes: rendered.bytes,
+            });
+        }
+        Some(g) if super::requests::Scheda::of_generated(g).is_some() => {
+            let Some(istat) = &a.istat else {
+                return Err(Error::validation(
+                    "generated_doc",
+                    format!(
+                        "La scheda da restituire si prepara per un comune: {} non è legato a un comune.",
+                        a.name
+                    ),
+                ));
+            };
+            let (name, bytes) = super::requests::attachment(conn, d.id, istat, today)?;
+            files.push(FilePart {
+                name,
+                content_type: super::content_type_of("x.xlsx").into(),
+                bytes,
             });
         }
         Some(kind) => {

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod receipts;
 pub mod recipients;
 pub mod register;
+pub mod requests;
 pub mod smtp;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -36,8 +37,13 @@ pub(crate) const DOMAIN: crate::db::Domain<Store> = crate::db::Domain {
         },
         crate::db::Migration {
             number: 17,
-            name: "0017_comms_event",
-            sql: include_str!("../../migrations/0017_comms_event.sql"),
+            name: "0017_comms_requests",
+            sql: include_str!("../../migrations/0017_comms_requests.sql"),
+        },
+        crate::db::Migration {
+            number: 18,
+            name: "0018_comms_event",
+            sql: include_str!("../../migrations/0018_comms_event.sql"),
         },
     ],
     seed: None,
@@ -256,7 +262,7 @@ fn check_generated(value: &str) -> Result<Option<String>> {
     if v.is_empty() {
         return Ok(None);
     }
-    if v == LETTER || v == EVENT_ICS {
+    if v == LETTER || v == EVENT_ICS || requests::Scheda::of_generated(v).is_some() {
         return Ok(Some(v.to_string()));
     }
     crate::adhesion::documents::DocKind::parse(v)
@@ -317,6 +323,7 @@ fn check_input(conn: &Connection, input: &CommInput) -> Result<Checked> {
             "Evento: sceglierlo, per allegarne il file del calendario (ICS).",
         ));
     }
+    requests::check_kind(input.kind, generated_doc.as_deref())?;
     Ok(Checked {
         subject,
         body,
@@ -507,6 +514,7 @@ impl Store {
     pub fn comms_create(&mut self, input: &CommInput) -> Result<Communication> {
         let c = check_input(&self.conn, input)?;
         let kind = input.kind;
+        let year = chrono::Datelike::year(&self.today());
         let id = self.action(|tx, op| {
             let now = crate::db::version::next_version("");
             tx.execute(
@@ -526,6 +534,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
+            requests::sync_in(tx, id, c.generated_doc.as_deref(), year)?;
             crate::audit::record(
                 tx,
                 op,
@@ -544,6 +553,7 @@ impl Store {
     /// and when the form is stale).
     pub fn comms_update(&mut self, id: i64, input: &CommInput) -> Result<Communication> {
         let c = check_input(&self.conn, input)?;
+        let year = chrono::Datelike::year(&self.today());
         self.action(|tx, op| {
             let current = version_of(tx, id)?;
             crate::db::version::check_version(&current, input.updated_at.as_deref())?;
@@ -566,6 +576,7 @@ impl Store {
                     c.event_id
                 ],
             )?;
+            requests::sync_in(tx, id, c.generated_doc.as_deref(), year)?;
             crate::audit::record(
                 tx,
                 op,

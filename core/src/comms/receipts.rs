@@ -269,20 +269,21 @@ fn receipts_dir(store: &Store) -> Option<PathBuf> {
         .map(|p| crate::db::backup::parent_of(p).join("ricevute-pec"))
 }
 
-/// Keeps a copy of a receipt file beside the archive; its path.
-fn keep(dir: Option<&Path>, original: &Path, bytes: &[u8], sha: &str) -> Result<PathBuf> {
+/// Keeps a copy of a file that came back (a receipt, a returned scheda)
+/// in `dir` beside the archive, named by its hash and its own name; its
+/// path (the name alone when the archive is in memory).
+pub(super) fn keep(dir: Option<&Path>, name: &str, bytes: &[u8], sha: &str) -> Result<PathBuf> {
     let Some(dir) = dir else {
-        return Ok(original.to_path_buf());
+        return Ok(PathBuf::from(name));
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, &e))?;
-    let name = original
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "ricevuta.eml".into());
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let ext = crate::text::file_part(ext).to_ascii_lowercase();
     let path = dir.join(format!(
-        "{}_{}",
+        "{}_{}{}{ext}",
         &sha[..16],
-        crate::text::file_part(&name).replace("_eml", ".eml")
+        crate::text::file_part(stem),
+        if ext.is_empty() { "" } else { "." }
     ));
     if !path.exists() {
         crate::fs::write_new(&path, bytes)?;
@@ -341,6 +342,7 @@ fn adhesion_step(
                 channel: Channel::Pec,
             }
         }
+        super::Kind::Sollecito if super::requests::is_reminder(tx, comm)? => return Ok(None),
         super::Kind::Sollecito => Step::Reminder {
             date,
             note: Some(format!(
@@ -388,9 +390,9 @@ impl Store {
         self.action(|tx, op| {
             let mut out = Vec::new();
             for (file, bytes) in &read {
-                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "ricevuta.eml".into());
                 let mut line = ReceiptLine {
-                    file: name,
+                    file: name.clone(),
                     kind: String::new(),
                     kind_label: String::new(),
                     communication_id: None,
@@ -434,7 +436,7 @@ impl Store {
                     out.push(line);
                     continue;
                 };
-                let kept = keep(dir.as_deref(), file, bytes, &sha)?;
+                let kept = keep(dir.as_deref(), &name, bytes, &sha)?;
                 tx.execute(
                     "INSERT INTO comm_receipt (message_id, kind, ref_message_id, certified_at, delivered_to, error,
                         path, sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -71,6 +71,10 @@ pub struct RecipientRule {
     pub comuni: Vec<String>,
     #[serde(default)]
     pub roles: Vec<RecipientRole>,
+    /// Only the comuni, among a request's recipients, whose scheda has not
+    /// come back («chi non ha restituito la scheda» of that request).
+    #[serde(default)]
+    pub not_returned: Option<i64>,
     /// Also the members in office of this organigram unit.
     #[serde(default)]
     pub org_unit: Option<i64>,
@@ -130,6 +134,9 @@ pub struct RecipientLine {
     /// What the PEC receipts say: «Consegnata», «Mancata consegna», «Accettata»…
     pub delivery: Option<String>,
     pub delivered_at: Option<String>,
+    /// For a request of a scheda (or its reminder): the day the comune's
+    /// scheda came back («scheda ricevuta»).
+    pub returned_on: Option<String>,
 }
 
 /// PEC domains of the accredited providers commonly met in Sicilian
@@ -200,6 +207,7 @@ fn line(
         error: None,
         delivery: None,
         delivered_at: None,
+        returned_on: None,
     }
 }
 
@@ -223,9 +231,16 @@ fn comuni_of(
             r.get::<_, String>(4)?,
         ))
     })?;
+    let pending = match rule.not_returned {
+        Some(request) => Some(super::requests::not_returned(conn, request)?),
+        None => None,
+    };
     let mut out = Vec::new();
     for row in rows {
         let (istat, name, zone, pec, state) = row?;
+        if pending.as_ref().is_some_and(|p| !p.contains(&istat)) {
+            continue;
+        }
         if !rule.comuni.is_empty() && !rule.comuni.contains(&istat) {
             continue;
         }
@@ -537,13 +552,18 @@ pub(crate) fn saved(
                     error: r.get(11)?,
                     delivery: None,
                     delivered_at: None,
+                    returned_on: None,
                 },
                 r.get(12)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let request = super::requests::is_reminder(conn, id)?;
     let mut out = Vec::with_capacity(rows.len());
     for (mut l, message) in rows {
+        if let (true, Some(istat)) = (request, &l.istat) {
+            l.returned_on = super::requests::returned_on(conn, id, istat)?;
+        }
         if let Some(m) = message {
             if let Some((label, at)) = super::receipts::delivery_of(conn, m)? {
                 l.delivery = Some(label);
@@ -553,6 +573,35 @@ pub(crate) fn saved(
         out.push(l);
     }
     Ok(out)
+}
+
+/// Saves a communication's recipients (replacing the previous ones) and
+/// the rule they came from, inside the caller's transaction.
+pub(crate) fn save_in(
+    tx: &Connection,
+    id: i64,
+    rule: &RecipientRule,
+    lines: &[RecipientLine],
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM comm_recipient WHERE communication_id = ?1",
+        [id],
+    )?;
+    let mut ins = tx.prepare(
+        "INSERT INTO comm_recipient (communication_id, istat, name, role, address, is_pec, by_hand)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for l in lines {
+        let address = Some(l.address.trim()).filter(|a| !a.is_empty());
+        ins.execute(params![
+            id, l.istat, l.name, l.role, address, l.is_pec, l.by_hand
+        ])?;
+    }
+    tx.execute(
+        "UPDATE communication SET rule = ?2 WHERE id = ?1",
+        params![id, serde_json::to_string(rule)?],
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -584,19 +633,7 @@ impl Store {
                     "Nessun destinatario: scegliere almeno un ruolo e una zona o un comune, o aggiungerne uno a mano.",
                 ));
             }
-            tx.execute("DELETE FROM comm_recipient WHERE communication_id = ?1", [id])?;
-            let mut ins = tx.prepare(
-                "INSERT INTO comm_recipient (communication_id, istat, name, role, address, is_pec, by_hand)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for l in &lines {
-                let address = Some(l.address.trim()).filter(|a| !a.is_empty());
-                ins.execute(params![id, l.istat, l.name, l.role, address, l.is_pec, l.by_hand])?;
-            }
-            tx.execute(
-                "UPDATE communication SET rule = ?2 WHERE id = ?1",
-                params![id, serde_json::to_string(rule)?],
-            )?;
+            save_in(tx, id, rule, &lines)?;
             super::touch(tx, id)?;
             crate::audit::record(
                 tx,

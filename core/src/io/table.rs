@@ -399,7 +399,7 @@ fn csv_rows(bytes: &[u8]) -> Result<(String, Vec<TableRow>)> {
 }
 
 fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<TableRow>> {
-    use calamine::{Data, Reader};
+    use calamine::Reader;
     let bad = |e: &dyn std::fmt::Display| {
         Error::validation(
             "file",
@@ -415,29 +415,32 @@ fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<TableRow>> {
     let (first_row, _) = range.start().unwrap_or((0, 0));
     let mut out = Vec::with_capacity(range.height());
     for (i, row) in range.rows().enumerate() {
-        let cells = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty | Data::Error(_) => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(n) => n.to_string(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => if *b { "sì" } else { "no" }.to_string(),
-                Data::DateTime(d) => d
-                    .as_datetime()
-                    .map(|t| t.date().to_string())
-                    .unwrap_or_else(|| d.to_string()),
-                Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-                Data::DurationIso(s) => s.clone(),
-            })
-            .collect();
+        let cells = row.iter().map(cell_text).collect();
         out.push(TableRow {
             line: first_row as usize + i + 1,
             cells,
         });
     }
     Ok(out)
+}
+
+/// A spreadsheet cell as text: whole numbers without decimals, dates ISO.
+pub(crate) fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "sì" } else { "no" }.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|t| t.date().to_string())
+            .unwrap_or_else(|| d.to_string()),
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+    }
 }
 
 /// The name of an imported file as the audit rows and summaries show it

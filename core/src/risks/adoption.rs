@@ -607,48 +607,48 @@ pub struct RevisionUpdate {
     pub changes: Vec<FieldChange>,
 }
 
-impl Store {
-    pub fn risk_context(&self, istat: &str) -> Result<Context> {
-        get_context(&self.conn, istat, &self.today().to_string())
+/// Saves a comune's scheda di contesto inside the caller's transaction
+/// (the form, and a scheda returned by the comune).
+pub(crate) fn save_context_in(
+    tx: &Connection,
+    op: &str,
+    istat: &str,
+    input: &ContextInput,
+    today: &str,
+) -> Result<Context> {
+    if input.employees.is_some_and(|e| !(0..=100_000).contains(&e)) {
+        return Err(Error::validation(
+            "employees",
+            "Numero dei dipendenti: un numero intero da 0 in su.",
+        ));
     }
-
-    /// Saves a comune's scheda di contesto.
-    pub fn save_risk_context(&mut self, istat: &str, input: &ContextInput) -> Result<Context> {
-        if input.employees.is_some_and(|e| !(0..=100_000).contains(&e)) {
-            return Err(Error::validation(
-                "employees",
-                "Numero dei dipendenti: un numero intero da 0 in su.",
-            ));
-        }
-        let with = super::tidy(&input.convenzione_with);
-        if input.segretario_convenzione && with.is_empty() {
-            return Err(Error::validation(
+    let with = super::tidy(&input.convenzione_with);
+    if input.segretario_convenzione && with.is_empty() {
+        return Err(Error::validation(
                 "convenzione_with",
                 "Segretario in convenzione: indicare con quali comuni (ad esempio «Comune capofila di Novara di Sicilia, con Fondachelli-Fantina»).",
             ));
-        }
-        max_len("convenzione_with", "Comuni della convenzione", &with, 500)?;
-        let units = tidy_long(&input.units);
-        let problems = tidy_long(&input.problems);
-        let notes = tidy_long(&input.notes);
-        max_len("units", "Unità organizzative", &units, 4000)?;
-        max_len(
-            "problems",
-            "Principali criticità organizzative",
-            &problems,
-            4000,
-        )?;
-        max_len("notes", "Note", &notes, 4000)?;
-        let today = self.today().to_string();
-        self.action(|tx, op| {
-            let before = get_context(tx, istat, &today)?;
-            match (&before.updated_at, input.version.as_deref()) {
-                (Some(current), v) => check_version(current, v)?,
-                (None, Some(_)) => return Err(crate::error::stale()),
-                (None, None) => {}
-            }
-            let version = crate::db::version::next_version(before.updated_at.as_deref().unwrap_or(""));
-            tx.execute(
+    }
+    max_len("convenzione_with", "Comuni della convenzione", &with, 500)?;
+    let units = tidy_long(&input.units);
+    let problems = tidy_long(&input.problems);
+    let notes = tidy_long(&input.notes);
+    max_len("units", "Unità organizzative", &units, 4000)?;
+    max_len(
+        "problems",
+        "Principali criticità organizzative",
+        &problems,
+        4000,
+    )?;
+    max_len("notes", "Note", &notes, 4000)?;
+    let before = get_context(tx, istat, today)?;
+    match (&before.updated_at, input.version.as_deref()) {
+        (Some(current), v) => check_version(current, v)?,
+        (None, Some(_)) => return Err(crate::error::stale()),
+        (None, None) => {}
+    }
+    let version = crate::db::version::next_version(before.updated_at.as_deref().unwrap_or(""));
+    tx.execute(
                 "INSERT INTO risk_context (istat, employees, segretario_conv, convenzione_with, units, problems, notes, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT(istat) DO UPDATE SET employees = ?2, segretario_conv = ?3, convenzione_with = ?4,
@@ -664,18 +664,33 @@ impl Store {
                     version
                 ],
             )?;
-            let after = get_context(tx, istat, &today)?;
-            audit::record(
-                tx,
-                op,
-                "update",
-                "risk_context",
-                istat,
-                before.updated_at.as_ref().map(|_| serde_json::to_value(&before)).transpose()?.as_ref(),
-                Some(&serde_json::to_value(&after)?),
-            )?;
-            Ok(after)
-        })
+    let after = get_context(tx, istat, today)?;
+    audit::record(
+        tx,
+        op,
+        "update",
+        "risk_context",
+        istat,
+        before
+            .updated_at
+            .as_ref()
+            .map(|_| serde_json::to_value(&before))
+            .transpose()?
+            .as_ref(),
+        Some(&serde_json::to_value(&after)?),
+    )?;
+    Ok(after)
+}
+
+impl Store {
+    pub fn risk_context(&self, istat: &str) -> Result<Context> {
+        get_context(&self.conn, istat, &self.today().to_string())
+    }
+
+    /// Saves a comune's scheda di contesto.
+    pub fn save_risk_context(&mut self, istat: &str, input: &ContextInput) -> Result<Context> {
+        let today = self.today().to_string();
+        self.action(|tx, op| save_context_in(tx, op, istat, input, &today))
     }
 
     /// Adopts catalogue measures for comuni, in one action: every pair not

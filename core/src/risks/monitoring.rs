@@ -78,6 +78,90 @@ pub struct LateAdoption {
     pub last_date: Option<String>,
 }
 
+/// Records a monitoring entry for an adopted measure inside the caller's
+/// transaction (the form, and a scheda returned by the comune). Field
+/// names: `date`, `state`, `motivazione`, `values.{i}`.
+pub(crate) fn record_monitoring_in(
+    tx: &Connection,
+    op: &str,
+    adoption_id: i64,
+    input: &MonitoringInput,
+    today: &str,
+) -> Result<Adoption> {
+    let date = check_date_field("date", "Data del monitoraggio", &input.date)?;
+    if date.as_str() > today {
+        return Err(Error::validation(
+            "date",
+            "Data del monitoraggio: non può essere nel futuro.",
+        ));
+    }
+    let motivazione = tidy_long(&input.motivazione);
+    if input.state == MeasureState::NonAttuata && motivazione.is_empty() {
+        return Err(Error::validation(
+                "motivazione",
+                "Misura non attuata: la motivazione è obbligatoria (spiegare perché non è stata attuata e cosa si prevede).",
+            ));
+    }
+    max_len("motivazione", "Motivazione", &motivazione, 4000)?;
+    let (indicators, updated) = adopted_indicators(tx, adoption_id)?;
+    check_version(&updated, input.version.as_deref())?;
+    if input.values.len() > indicators.len() {
+        return Err(Error::validation(
+            "values",
+            "Più valori che indicatori: ricaricare la pagina.",
+        ));
+    }
+    let mut values = Vec::with_capacity(indicators.len());
+    for (i, ind) in indicators.iter().enumerate() {
+        let v = input.values.get(i).cloned().flatten().unwrap_or_default();
+        if v.trim().is_empty() {
+            values.push(None);
+        } else {
+            values.push(Some(indicator_value(
+                &format!("values.{i}"),
+                &format!("Valore di «{}»", ind.name),
+                ind.kind,
+                &v,
+            )?));
+        }
+    }
+    tx.execute(
+        "INSERT INTO risk_monitoring (adoption_id, date, state, motivazione, vals, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            adoption_id,
+            date,
+            input.state.as_str(),
+            motivazione,
+            serde_json::to_string(&values)?,
+            crate::db::version::now_utc()
+        ],
+    )?;
+    let entry_id = tx.last_insert_rowid();
+    // The adoption's state is its newest entry's.
+    tx.execute(
+                "UPDATE risk_adoption SET
+                    last_date = (SELECT date FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC LIMIT 1),
+                    last_state = (SELECT state FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC LIMIT 1),
+                    updated_at = ?2
+                 WHERE id = ?1",
+                params![adoption_id, crate::db::version::next_version(&updated)],
+            )?;
+    audit::record(
+        tx,
+        op,
+        "monitor",
+        "risk_adoption",
+        &adoption_id.to_string(),
+        None,
+        Some(&serde_json::json!({
+            "entry": entry_id, "date": date, "state": input.state.as_str(),
+            "motivazione": motivazione, "values": values,
+        })),
+    )?;
+    get_adoption(tx, adoption_id, today)
+}
+
 impl Store {
     /// Records a monitoring entry for an adopted measure. Field names:
     /// `date`, `state`, `motivazione`, `values.{i}`.
@@ -87,80 +171,7 @@ impl Store {
         input: &MonitoringInput,
     ) -> Result<Adoption> {
         let today = self.today().to_string();
-        let date = check_date_field("date", "Data del monitoraggio", &input.date)?;
-        if date > today {
-            return Err(Error::validation(
-                "date",
-                "Data del monitoraggio: non può essere nel futuro.",
-            ));
-        }
-        let motivazione = tidy_long(&input.motivazione);
-        if input.state == MeasureState::NonAttuata && motivazione.is_empty() {
-            return Err(Error::validation(
-                "motivazione",
-                "Misura non attuata: la motivazione è obbligatoria (spiegare perché non è stata attuata e cosa si prevede).",
-            ));
-        }
-        max_len("motivazione", "Motivazione", &motivazione, 4000)?;
-        self.action(|tx, op| {
-            let (indicators, updated) = adopted_indicators(tx, adoption_id)?;
-            check_version(&updated, input.version.as_deref())?;
-            if input.values.len() > indicators.len() {
-                return Err(Error::validation(
-                    "values",
-                    "Più valori che indicatori: ricaricare la pagina.",
-                ));
-            }
-            let mut values = Vec::with_capacity(indicators.len());
-            for (i, ind) in indicators.iter().enumerate() {
-                let v = input.values.get(i).cloned().flatten().unwrap_or_default();
-                if v.trim().is_empty() {
-                    values.push(None);
-                } else {
-                    values.push(Some(indicator_value(
-                        &format!("values.{i}"),
-                        &format!("Valore di «{}»", ind.name),
-                        ind.kind,
-                        &v,
-                    )?));
-                }
-            }
-            tx.execute(
-                "INSERT INTO risk_monitoring (adoption_id, date, state, motivazione, vals, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    adoption_id,
-                    date,
-                    input.state.as_str(),
-                    motivazione,
-                    serde_json::to_string(&values)?,
-                    crate::db::version::now_utc()
-                ],
-            )?;
-            let entry_id = tx.last_insert_rowid();
-            // The adoption's state is its newest entry's.
-            tx.execute(
-                "UPDATE risk_adoption SET
-                    last_date = (SELECT date FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC LIMIT 1),
-                    last_state = (SELECT state FROM risk_monitoring WHERE adoption_id = ?1 ORDER BY date DESC, id DESC LIMIT 1),
-                    updated_at = ?2
-                 WHERE id = ?1",
-                params![adoption_id, crate::db::version::next_version(&updated)],
-            )?;
-            audit::record(
-                tx,
-                op,
-                "monitor",
-                "risk_adoption",
-                &adoption_id.to_string(),
-                None,
-                Some(&serde_json::json!({
-                    "entry": entry_id, "date": date, "state": input.state.as_str(),
-                    "motivazione": motivazione, "values": values,
-                })),
-            )?;
-            get_adoption(tx, adoption_id, &today)
-        })
+        self.action(|tx, op| record_monitoring_in(tx, op, adoption_id, input, &today))
     }
 
     pub fn risk_monitoring(&self, adoption_id: i64) -> Result<Vec<MonitoringEntry>> {

@@ -100,7 +100,11 @@ pub struct Ranking {
     pub replied: Vec<String>,
 }
 
-fn get_survey(conn: &rusqlite::Connection, istat: &str, year: i32) -> Result<Option<Survey>> {
+pub(crate) fn get_survey(
+    conn: &rusqlite::Connection,
+    istat: &str,
+    year: i32,
+) -> Result<Option<Survey>> {
     type Head = (i64, String, Option<String>, Option<String>, String);
     let head: Option<Head> = conn
         .query_row(
@@ -222,6 +226,115 @@ impl Element for SurveyChart {
     }
 }
 
+/// Records (or corrects) the scheda of a comune for a year inside the
+/// caller's transaction (the form, and a scheda returned by the comune).
+pub(crate) fn save_survey_in(
+    tx: &rusqlite::Connection,
+    op: &str,
+    inp: &SurveyInput,
+) -> Result<Survey> {
+    if !(2000..=2100).contains(&inp.year) {
+        return Err(Error::validation(
+            "year",
+            "Anno: indicare un anno tra il 2000 e il 2100.",
+        ));
+    }
+    use crate::text::{optional, Rule};
+    let mode = optional(
+        "preferred_mode",
+        "Modalità preferita",
+        &inp.preferred_mode,
+        Rule::CODE,
+    )?;
+    let notes = optional("notes", "Note", &inp.notes, Rule::NOTE)?;
+    if let Some(m) = &mode {
+        if !MODES.iter().any(|(k, _)| k == m) {
+            return Err(Error::validation(
+                "preferred_mode",
+                "Modalità preferita: scegliere webinar, in presenza o mista.",
+            ));
+        }
+    }
+    let mut needs = Vec::new();
+    for n in &inp.needs {
+        let Some(p) = n.priority else { continue };
+        if !(1..=5).contains(&p) {
+            return Err(Error::validation(
+                &format!("priority-{}", n.theme_id),
+                "Priorità: da 1 (bassa) a 5 (massima).",
+            ));
+        }
+        let staff_field = format!("staff-{}", n.theme_id);
+        let staff = match optional(&staff_field, "Personale interessato", &n.staff, Rule::CODE)? {
+            None => 0,
+            Some(s) => match s.parse::<i64>() {
+                Ok(v) if (0..=100_000).contains(&v) => v,
+                _ => {
+                    return Err(Error::validation(
+                        &format!("staff-{}", n.theme_id),
+                        format!("Personale interessato: «{s}» non è un numero intero di persone."),
+                    ))
+                }
+            },
+        };
+        needs.push((n.theme_id, p, staff));
+    }
+    crate::registry::get_comune(tx, &inp.istat)
+        .map_err(|_| Error::validation("istat", "Comune: scegliere un comune dell'elenco."))?;
+    let before = get_survey(tx, &inp.istat, inp.year)?;
+    if let Some(b) = &before {
+        check_version(&b.updated_at, inp.version.as_deref())?;
+    }
+    let version = match &before {
+        Some(b) => crate::db::version::next_version(&b.updated_at),
+        None => crate::db::version::now_utc(),
+    };
+    tx.execute(
+                "INSERT INTO training_survey (istat, year, preferred_mode, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(istat, year) DO UPDATE SET preferred_mode = excluded.preferred_mode, notes = excluded.notes, updated_at = excluded.updated_at",
+                params![inp.istat, inp.year, mode, notes, version],
+            )?;
+    let id: i64 = tx.query_row(
+        "SELECT id FROM training_survey WHERE istat = ?1 AND year = ?2",
+        params![inp.istat, inp.year],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "DELETE FROM training_survey_need WHERE survey_id = ?1",
+        [id],
+    )?;
+    for (theme, p, staff) in &needs {
+        let ok: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM training_theme WHERE id = ?1)",
+            [theme],
+            |r| r.get(0),
+        )?;
+        if !ok {
+            return Err(Error::validation(
+                &format!("priority-{theme}"),
+                "L'area tematica non esiste più: ricaricare la scheda.",
+            ));
+        }
+        tx.execute("INSERT INTO training_survey_need (survey_id, theme_id, priority, staff) VALUES (?1, ?2, ?3, ?4)", params![id, theme, p, staff])?;
+    }
+    let after =
+        get_survey(tx, &inp.istat, inp.year)?.ok_or_else(|| Error::Database("scheda".into()))?;
+    audit::record(
+        tx,
+        op,
+        if before.is_some() { "update" } else { "create" },
+        "training_survey",
+        &format!("{}/{}", inp.istat, inp.year),
+        before
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()?
+            .as_ref(),
+        Some(&serde_json::to_value(&after)?),
+    )?;
+    Ok(after)
+}
+
 impl Store {
     /// The scheda of a comune for a year, if recorded.
     pub fn training_survey(&self, istat: &str, year: i32) -> Result<Option<Survey>> {
@@ -230,84 +343,7 @@ impl Store {
 
     /// Records (or corrects) the scheda of a comune for a year.
     pub fn save_training_survey(&mut self, inp: &SurveyInput) -> Result<Survey> {
-        if !(2000..=2100).contains(&inp.year) {
-            return Err(Error::validation(
-                "year",
-                "Anno: indicare un anno tra il 2000 e il 2100.",
-            ));
-        }
-        use crate::text::{optional, Rule};
-        let mode = optional(
-            "preferred_mode",
-            "Modalità preferita",
-            &inp.preferred_mode,
-            Rule::CODE,
-        )?;
-        let notes = optional("notes", "Note", &inp.notes, Rule::NOTE)?;
-        if let Some(m) = &mode {
-            if !MODES.iter().any(|(k, _)| k == m) {
-                return Err(Error::validation(
-                    "preferred_mode",
-                    "Modalità preferita: scegliere webinar, in presenza o mista.",
-                ));
-            }
-        }
-        let mut needs = Vec::new();
-        for n in &inp.needs {
-            let Some(p) = n.priority else { continue };
-            if !(1..=5).contains(&p) {
-                return Err(Error::validation(
-                    &format!("priority-{}", n.theme_id),
-                    "Priorità: da 1 (bassa) a 5 (massima).",
-                ));
-            }
-            let staff_field = format!("staff-{}", n.theme_id);
-            let staff = match optional(&staff_field, "Personale interessato", &n.staff, Rule::CODE)?
-            {
-                None => 0,
-                Some(s) => match s.parse::<i64>() {
-                    Ok(v) if (0..=100_000).contains(&v) => v,
-                    _ => {
-                        return Err(Error::validation(
-                            &format!("staff-{}", n.theme_id),
-                            format!(
-                                "Personale interessato: «{s}» non è un numero intero di persone."
-                            ),
-                        ))
-                    }
-                },
-            };
-            needs.push((n.theme_id, p, staff));
-        }
-        self.action(|tx, op| {
-            crate::registry::get_comune(tx, &inp.istat).map_err(|_| Error::validation("istat", "Comune: scegliere un comune dell'elenco."))?;
-            let before = get_survey(tx, &inp.istat, inp.year)?;
-            if let Some(b) = &before {
-                check_version(&b.updated_at, inp.version.as_deref())?;
-            }
-            let version = match &before {
-                Some(b) => crate::db::version::next_version(&b.updated_at),
-                None => crate::db::version::now_utc(),
-            };
-            tx.execute(
-                "INSERT INTO training_survey (istat, year, preferred_mode, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(istat, year) DO UPDATE SET preferred_mode = excluded.preferred_mode, notes = excluded.notes, updated_at = excluded.updated_at",
-                params![inp.istat, inp.year, mode, notes, version],
-            )?;
-            let id: i64 = tx.query_row("SELECT id FROM training_survey WHERE istat = ?1 AND year = ?2", params![inp.istat, inp.year], |r| r.get(0))?;
-            tx.execute("DELETE FROM training_survey_need WHERE survey_id = ?1", [id])?;
-            for (theme, p, staff) in &needs {
-                let ok: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM training_theme WHERE id = ?1)", [theme], |r| r.get(0))?;
-                if !ok {
-                    return Err(Error::validation(&format!("priority-{theme}"), "L'area tematica non esiste più: ricaricare la scheda."));
-                }
-                tx.execute("INSERT INTO training_survey_need (survey_id, theme_id, priority, staff) VALUES (?1, ?2, ?3, ?4)", params![id, theme, p, staff])?;
-            }
-            let after = get_survey(tx, &inp.istat, inp.year)?.ok_or_else(|| Error::Database("scheda".into()))?;
-            audit::record(tx, op, if before.is_some() { "update" } else { "create" }, "training_survey", &format!("{}/{}", inp.istat, inp.year),
-                before.as_ref().map(serde_json::to_value).transpose()?.as_ref(), Some(&serde_json::to_value(&after)?))?;
-            Ok(after)
-        })
+        self.action(|tx, op| save_survey_in(tx, op, inp))
     }
 
     /// The themes ranked by staff-weighted priority over the schede of `year`.

@@ -10,6 +10,7 @@ mod compose;
 mod kill;
 mod receipts;
 mod register;
+mod requests;
 mod rules;
 mod send;
 

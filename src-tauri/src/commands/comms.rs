@@ -5,6 +5,7 @@
 use cdp_core::comms::message::MessagePreview;
 use cdp_core::comms::outbox::{Archive, QueueReport, SendReport};
 use cdp_core::comms::receipts::ReceiptLine;
+use cdp_core::comms::requests::{self, ReturnApplied, ReturnPreview, Scheda, SCHEDE};
 use cdp_core::comms::smtp::{SmtpMailer, SmtpSettings};
 use cdp_core::comms::{
     files, CommFilter, CommInput, CommSummary, Communication, HandRecipient, Kind, RecipientLine,
@@ -14,6 +15,7 @@ use cdp_core::io::Format;
 use cdp_core::job::Progress;
 use cdp_core::Store;
 use serde::Serialize;
+use std::sync::Mutex;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
@@ -305,4 +307,108 @@ pub async fn comms_send_test(app: AppHandle) -> Result<String> {
             .map_err(|f| Error::new("smtp", f.message()))
     })
     .await
+}
+
+/// A scheda a request can ask for, its name and the `generated_doc` that attaches it.
+#[derive(Serialize, specta::Type)]
+pub struct SchedaChoice {
+    pub scheda: Scheda,
+    pub label: &'static str,
+    pub generated: &'static str,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn comms_schede() -> Vec<SchedaChoice> {
+    SCHEDE
+        .into_iter()
+        .map(|scheda| SchedaChoice {
+            scheda,
+            label: scheda.label(),
+            generated: scheda.generated(),
+        })
+        .collect()
+}
+
+/// The returned schede chosen last (name and bytes), until applied.
+static RETURNED: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
+
+/// «Importa le schede restituite…»: the files chosen in the dialog (many at
+/// once), read, and the dry run of each (one per comune). `request`: the
+/// request the user imports for. None when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_choose_returns(
+    app: AppHandle,
+    request: Option<i64>,
+) -> Result<Option<Vec<ReturnPreview>>> {
+    blocking(&app, move |st| {
+        let Some(paths) = dialog::ask_open_many(&requests::RETURNS) else {
+            return Ok(None);
+        };
+        let mut files = Vec::with_capacity(paths.len());
+        for p in &paths {
+            let bytes = std::fs::read(p).map_err(|e| cdp_core::Error::file(p, &e))?;
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push((name, bytes));
+        }
+        let previews = st.with(|s| s.comms_returns_preview(&files, request))?;
+        *RETURNED.lock().unwrap_or_else(|p| p.into_inner()) = files;
+        Ok(Some(previews))
+    })
+    .await
+}
+
+/// Applies the chosen file `file` (its place in the dry run) after a
+/// backup; `take_file`: the conflicting cells where the file's value wins.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_apply_return(
+    app: AppHandle,
+    file: u32,
+    request: Option<i64>,
+    take_file: Vec<String>,
+) -> Result<ReturnApplied> {
+    blocking(&app, move |st| {
+        let chosen = RETURNED
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(file as usize)
+            .cloned();
+        let Some((name, bytes)) = chosen else {
+            return Err(Error::new(
+                "not_found",
+                "Scegliere di nuovo i file delle schede restituite.",
+            ));
+        };
+        st.with(|s| s.comms_return_apply(&name, &bytes, request, &take_file, chrono::Utc::now()))
+    })
+    .await
+}
+
+/// «Esporta la scheda…»: a comune's scheda of a request, alone, where the
+/// user chooses. None when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_export_scheda(
+    app: AppHandle,
+    id: i64,
+    istat: String,
+) -> Result<Option<dialog::Saved>> {
+    blocking(&app, move |st| {
+        let (name, bytes) = st.with(|s| s.comms_scheda_xlsx(id, &istat))?;
+        dialog::save_made(st, &requests::export_spec(&name), || Ok(bytes))
+    })
+    .await
+}
+
+/// «Sollecita chi non ha risposto»: the reminder, written to exactly the
+/// comuni whose scheda has not come back.
+#[tauri::command]
+#[specta::specta]
+pub fn comms_remind_not_returned(state: State<AppState>, id: i64) -> Result<Communication> {
+    state.with(|s| s.comms_remind_not_returned(id))
 }

@@ -396,6 +396,28 @@ export const commands = {
 	 *  Excel, where the user chooses. None when the dialog was closed.
 	 */
 	commsExportRegister: (filter: CommFilter_Deserialize, format: Format | null) => __TAURI_INVOKE<Saved | null>("comms_export_register", { filter, format }),
+	commsSchede: () => __TAURI_INVOKE<SchedaChoice[]>("comms_schede"),
+	/**
+	 *  «Importa le schede restituite…»: the files chosen in the dialog (many at
+	 *  once), read, and the dry run of each (one per comune). `request`: the
+	 *  request the user imports for. None when the dialog was closed.
+	 */
+	commsChooseReturns: (request: number | null) => __TAURI_INVOKE<ReturnPreview_Serialize[] | null>("comms_choose_returns", { request }),
+	/**
+	 *  Applies the chosen file `file` (its place in the dry run) after a
+	 *  backup; `take_file`: the conflicting cells where the file's value wins.
+	 */
+	commsApplyReturn: (file: number, request: number | null, takeFile: string[]) => __TAURI_INVOKE<ReturnApplied>("comms_apply_return", { file, request, takeFile }),
+	/**
+	 *  «Esporta la scheda…»: a comune's scheda of a request, alone, where the
+	 *  user chooses. None when the dialog was closed.
+	 */
+	commsExportScheda: (id: number, istat: string) => __TAURI_INVOKE<Saved | null>("comms_export_scheda", { id, istat }),
+	/**
+	 *  «Sollecita chi non ha risposto»: the reminder, written to exactly the
+	 *  comuni whose scheda has not come back.
+	 */
+	commsRemindNotReturned: (id: number) => __TAURI_INVOKE<Communication_Serialize>("comms_remind_not_returned", { id }),
 	commsSmtpSettings: () => __TAURI_INVOKE<SmtpSettings_Serialize>("comms_smtp_settings"),
 	/**
 	 *  Saves the mailbox's settings; the password, if typed, goes to the
@@ -3279,6 +3301,11 @@ export type RecipientLine_Deserialize = {
 	/**  What the PEC receipts say: «Consegnata», «Mancata consegna», «Accettata»… */
 	delivery?: string | null,
 	delivered_at?: string | null,
+	/**
+	 *  For a request of a scheda (or its reminder): the day the comune's
+	 *  scheda came back («scheda ricevuta»).
+	 */
+	returned_on?: string | null,
 };
 
 /**  One recipient as the preview and the register show it. */
@@ -3305,6 +3332,11 @@ export type RecipientLine_Serialize = {
 	/**  What the PEC receipts say: «Consegnata», «Mancata consegna», «Accettata»… */
 	delivery: string | null,
 	delivered_at: string | null,
+	/**
+	 *  For a request of a scheda (or its reminder): the day the comune's
+	 *  scheda came back («scheda ricevuta»).
+	 */
+	returned_on: string | null,
 };
 
 /**  Whom to write to in each comune the rule selects. */
@@ -3334,6 +3366,11 @@ export type RecipientRule_Deserialize = {
 	/**  Particular comuni (ISTAT codes); none: every comune the zones and states select. */
 	comuni?: string[],
 	roles?: RecipientRole[],
+	/**
+	 *  Only the comuni, among a request's recipients, whose scheda has not
+	 *  come back («chi non ha restituito la scheda» of that request).
+	 */
+	not_returned?: number | null,
 	/**  Also the members in office of this organigram unit. */
 	org_unit?: number | null,
 	/**  Also the people of this training event (enrolled, or present). */
@@ -3351,6 +3388,11 @@ export type RecipientRule_Serialize = {
 	/**  Particular comuni (ISTAT codes); none: every comune the zones and states select. */
 	comuni: string[],
 	roles: RecipientRole[],
+	/**
+	 *  Only the comuni, among a request's recipients, whose scheda has not
+	 *  come back («chi non ha restituito la scheda» of that request).
+	 */
+	not_returned: number | null,
 	/**  Also the members in office of this organigram unit. */
 	org_unit: number | null,
 	/**  Also the people of this training event (enrolled, or present). */
@@ -3652,6 +3694,137 @@ export type RestoreReport_Serialize = {
 	safety_copy: BackupInfo_Serialize,
 };
 
+/**  What applying a returned scheda did. */
+export type ReturnApplied = {
+	communication_id: number,
+	istat: string,
+	comune: string,
+	/**  Records changed in the archive. */
+	records: number,
+	received_on: string,
+	/**  Where the file is kept. */
+	kept: string,
+};
+
+/**  A value the returned file changes. */
+export type ReturnChange = {
+	/**  The row and column of the workbook («8», «C»). */
+	line: number,
+	column: string,
+	field: string,
+	/**  The record («misura MG01», «area «Contratti»»). */
+	record: string,
+	old: string,
+	new: string,
+};
+
+/**
+ *  A value changed both in the file and in the app since the request was
+ *  sent: the app's is kept unless the user takes the file's.
+ */
+export type ReturnConflict = ReturnConflict_Serialize | ReturnConflict_Deserialize;
+
+/**
+ *  A value changed both in the file and in the app since the request was
+ *  sent: the app's is kept unless the user takes the file's.
+ */
+export type ReturnConflict_Deserialize = {
+	/**  The cell («C8»), to say «take the file's value». */
+	id: string,
+	line: number,
+	column: string,
+	field: string,
+	record: string,
+	/**  The value as the request sent it. */
+	sent: string,
+	/**  The value the app holds now (entered since the request was sent). */
+	in_app: string,
+	in_file: string,
+	/**  When the record was last changed in the app (RFC 3339). */
+	changed_at?: string | null,
+};
+
+/**
+ *  A value changed both in the file and in the app since the request was
+ *  sent: the app's is kept unless the user takes the file's.
+ */
+export type ReturnConflict_Serialize = {
+	/**  The cell («C8»), to say «take the file's value». */
+	id: string,
+	line: number,
+	column: string,
+	field: string,
+	record: string,
+	/**  The value as the request sent it. */
+	sent: string,
+	/**  The value the app holds now (entered since the request was sent). */
+	in_app: string,
+	in_file: string,
+	/**  When the record was last changed in the app (RFC 3339). */
+	changed_at: string | null,
+};
+
+/**  A value the archive cannot take. */
+export type ReturnInvalid = {
+	line: number,
+	column: string,
+	field: string,
+	record: string,
+	value: string,
+	message: string,
+};
+
+/**  The dry run of one returned file (one comune). */
+export type ReturnPreview = ReturnPreview_Serialize | ReturnPreview_Deserialize;
+
+/**  The dry run of one returned file (one comune). */
+export type ReturnPreview_Deserialize = {
+	file_name: string,
+	/**  Why the file cannot be imported, in Italian (None: recognised). */
+	refusal?: string | null,
+	communication_id?: number | null,
+	subject: string,
+	scheda?: Scheda | null,
+	scheda_label: string,
+	istat?: string | null,
+	comune: string,
+	/**  When the file was generated for the request (RFC 3339). */
+	generated_at: string,
+	/**  The day a scheda of this comune already came back for the request. */
+	received_before?: string | null,
+	changes: ReturnChange[],
+	conflicts: ReturnConflict_Deserialize[],
+	invalid: ReturnInvalid[],
+	/**  Rows left out, and why. */
+	warnings: string[],
+	/**  Values the file leaves as they are. */
+	unchanged: number,
+};
+
+/**  The dry run of one returned file (one comune). */
+export type ReturnPreview_Serialize = {
+	file_name: string,
+	/**  Why the file cannot be imported, in Italian (None: recognised). */
+	refusal: string | null,
+	communication_id: number | null,
+	subject: string,
+	scheda: Scheda | null,
+	scheda_label: string,
+	istat: string | null,
+	comune: string,
+	/**  When the file was generated for the request (RFC 3339). */
+	generated_at: string,
+	/**  The day a scheda of this comune already came back for the request. */
+	received_before: string | null,
+	changes: ReturnChange[],
+	conflicts: ReturnConflict_Serialize[],
+	invalid: ReturnInvalid[],
+	/**  Rows left out, and why. */
+	warnings: string[],
+	/**  Values the file leaves as they are. */
+	unchanged: number,
+};
+
 export type RevisionInfo = {
 	revision: number,
 	at: string,
@@ -3803,6 +3976,22 @@ export type RoleInput_Serialize = {
 /**  A file written through the save dialog. */
 export type Saved = {
 	path: string,
+};
+
+/**  The schede a request can ask for. */
+export type Scheda = 
+/**  The network's scheda di contesto (risks domain). */
+"contesto" | 
+/**  The training needs of the year (training domain's survey). */
+"fabbisogni" | 
+/**  The monitoring of the measures the comune adopted (risks domain). */
+"monitoraggio";
+
+/**  A scheda a request can ask for, its name and the `generated_doc` that attaches it. */
+export type SchedaChoice = {
+	scheda: Scheda,
+	label: string,
+	generated: string,
 };
 
 /**  A section of the report and how many people it lists. */

@@ -1,4 +1,4 @@
--- 0017: Comunicazioni. The training event a convocation is about (its ICS
+-- 0018: Comunicazioni. The training event a convocation is about (its ICS
 -- is attached per recipient), and an index for the register's period filter.
 
 ALTER TABLE communication ADD COLUMN event_id INTEGER REFERENCES training_event(id) ON DELETE SET NULL;

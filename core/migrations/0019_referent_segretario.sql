@@ -1,4 +1,4 @@
--- 0018: the registry keeps the comune's segretario comunale as a referent
+-- 0019: the registry keeps the comune's segretario comunale as a referent
 -- (role 'segretario', one in office at a time, with its period), so that a
 -- communication can be addressed to the segretari. SQLite cannot widen a
 -- CHECK in place: the table is rebuilt (the runner turns foreign keys off
