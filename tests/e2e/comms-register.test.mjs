@@ -162,8 +162,11 @@ test("the register of communications filtered by kind and period and exported, k
     await waitFor(() => app.exec("return !document.querySelector('[data-testid=receipts]')?.open"), "the receipts' dialog closed");
 
     // A new convocation offers the event and its calendar file.
-    await app.exec("document.querySelector('[data-testid=comms-new]').focus()");
-    await waitFor(async () => (await app.exec("return document.activeElement?.dataset?.testid ?? ''")) === "comms-new", "focus on «Nuova comunicazione»");
+    // The closed dialog gives the focus back to where it was: then on to the button.
+    await waitFor(
+      () => app.exec("document.querySelector('[data-testid=comms-new]').focus(); return document.activeElement?.dataset?.testid === 'comms-new'"),
+      "focus on «Nuova comunicazione»",
+    );
     await app.keys(KEY.ENTER);
     await app.el("#compose-event");
     assert.match(await app.text("#compose-generated"), /Il file del calendario \(ICS\) dell'evento/);
