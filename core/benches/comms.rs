@@ -59,6 +59,7 @@ fn main() {
                 protocol_number: "1234".into(),
                 protocol_date: "2027-03-05".into(),
                 generated_doc: cdp_core::comms::LETTER.into(),
+                event_id: None,
                 updated_at: None,
             })
             .unwrap();

@@ -106,9 +106,31 @@ pub struct OpenSpec {
     pub extensions: &'static [&'static str],
 }
 
+impl OpenSpec {
+    /// Whether `path` is a file of this kind, by its extension (any case):
+    /// a file dropped on a window is taken only if the dialog would offer it.
+    pub fn accepts(&self, path: &std::path::Path) -> bool {
+        path.extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .is_some_and(|e| self.extensions.contains(&e.as_str()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_open_spec_accepts_its_extensions_in_any_case() {
+        let eml = OpenSpec {
+            title: "Ricevute",
+            filter_label: "Ricevute PEC (.eml)",
+            extensions: &["eml"],
+        };
+        assert!(eml.accepts(std::path::Path::new("/tmp/consegna.EML")));
+        assert!(!eml.accepts(std::path::Path::new("/tmp/daticert.xml")));
+        assert!(!eml.accepts(std::path::Path::new("/tmp/eml")));
+    }
 
     #[test]
     fn names_carry_their_extension_and_filter() {

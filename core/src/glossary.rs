@@ -108,7 +108,13 @@ pub fn glossary() -> Glossary {
         doc_short_names: terms(&DOC_KINDS, DocKind::short_label),
         adhesion_act: BatchKind::AdhesionAct.label(),
         roles: terms(
-            &[Role::Rpct, Role::Operativo, Role::Sindaco, Role::Altro],
+            &[
+                Role::Rpct,
+                Role::Operativo,
+                Role::Sindaco,
+                Role::Segretario,
+                Role::Altro,
+            ],
             Role::label,
         ),
         risk_levels: terms(&[Level::B, Level::M, Level::A], Level::label),
@@ -156,7 +162,7 @@ mod tests {
             ("act_types", 3),
             ("doc_kinds", DOC_KINDS.len()),
             ("doc_short_names", DOC_KINDS.len()),
-            ("roles", 4),
+            ("roles", 5),
             ("risk_levels", 3),
             ("measure_states", 4),
             ("measure_states_plural", 4),
@@ -184,7 +190,7 @@ mod tests {
             Channel::Pec | Channel::Altro => (),
         };
         let _ = |r: Role| match r {
-            Role::Rpct | Role::Operativo | Role::Sindaco | Role::Altro => (),
+            Role::Rpct | Role::Operativo | Role::Sindaco | Role::Segretario | Role::Altro => (),
         };
         let _ = |l: Level| match l {
             Level::B | Level::M | Level::A => (),

@@ -1,10 +1,11 @@
 //! The schema composed from the domains' migrations is the one the numbered
 //! migrations always made: `data/schema_by_version.txt` holds the
 //! `sqlite_master` of each version as written before the domains owned their
-//! migrations (versions 10 to 17, the documents register, the working group's act in
+//! migrations (versions 10 to 19, the documents register, the working group's act in
 //! the template store, the network's validation of the risk catalogue,
 //! the register's comune name, the training events' choice of the hour
-//! that comes twice, the PIAO section's data the communications and the requests of schede, were
+//! that comes twice, the PIAO section's data, the communications, the requests of
+//! schede, the communications' event and the segretario among the referents, were
 //! added since). An archive at any earlier
 //! version migrates to the same schema.
 
@@ -84,9 +85,11 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0015_piao",
             "0016_comms",
             "0017_comms_requests",
+            "0018_comms_event",
+            "0019_referent_segretario",
         ]
     );
-    assert_eq!(schema().latest_version(), 17);
+    assert_eq!(schema().latest_version(), 19);
 }
 
 #[test]
@@ -98,4 +101,52 @@ fn every_version_and_its_migration_give_the_schema_as_before() {
         schema().migrate(&conn).unwrap();
         assert_eq!(dump(&conn), golden("migrated"), "migrated from version {k}");
     }
+}
+
+/// 0019 rebuilds the referents' table: an archive at version 18 keeps every
+/// referent with its id, and every row that points to one (a zone's
+/// referent, a person of the organigram, a training participant).
+#[test]
+fn the_referents_rebuilt_by_0019_keep_their_ids_and_whoever_points_to_them() {
+    let conn = at_version(18);
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         INSERT INTO comune (istat, name, cadastral_code, updated_at) VALUES ('083002', 'Alì', 'A201', 'x');
+         INSERT INTO referent (id, istat, role, full_name, email, created_at, updated_at)
+             VALUES (7, '083002', 'rpct', 'Maria Teresa Cucinotta', 'mt@pec.it', 'x', 'x');
+         INSERT INTO zone (id, name, referent_id, created_at) VALUES (3, 'Area ionica', 7, 'x');
+         INSERT INTO org_person (id, referent_id, created_at, updated_at) VALUES (5, 7, 'x', 'x');
+         INSERT INTO training_participant (id, referent_id, full_name, name_key, created_at, updated_at)
+             VALUES (9, 7, 'Maria Teresa Cucinotta', 'maria teresa cucinotta', 'x', 'x');",
+    )
+    .unwrap();
+    schema().migrate(&conn).unwrap();
+    let fk: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert!(fk, "foreign keys enforced again after migrating");
+    let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        q("SELECT count(*) FROM referent WHERE id = 7 AND full_name = 'Maria Teresa Cucinotta'"),
+        1
+    );
+    assert_eq!(q("SELECT referent_id FROM zone WHERE id = 3"), 7);
+    assert_eq!(q("SELECT referent_id FROM org_person WHERE id = 5"), 7);
+    assert_eq!(
+        q("SELECT referent_id FROM training_participant WHERE id = 9"),
+        7
+    );
+    // The new role is accepted, and the keys still hold.
+    conn.execute(
+        "INSERT INTO referent (istat, role, full_name, created_at, updated_at)
+         VALUES ('083002', 'segretario', 'Carla Ruggeri', 'x', 'x')",
+        [],
+    )
+    .unwrap();
+    assert!(conn
+        .execute(
+            "INSERT INTO org_person (referent_id, created_at, updated_at) VALUES (999, 'x', 'x')",
+            [],
+        )
+        .is_err());
 }

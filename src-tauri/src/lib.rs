@@ -238,6 +238,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             comms::comms_requeue,
             comms::comms_prepare_eml,
             comms::comms_import_receipts,
+            comms::comms_import_dropped_receipts,
+            comms::comms_export_register,
             comms::comms_schede,
             comms::comms_choose_returns,
             comms::comms_apply_return,

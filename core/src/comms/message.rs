@@ -81,11 +81,12 @@ pub(crate) struct Draft {
     pub protocol_number: Option<String>,
     pub protocol_date: Option<String>,
     pub generated_doc: Option<String>,
+    pub event_id: Option<i64>,
 }
 
 pub(crate) fn draft(conn: &Connection, id: i64) -> Result<Draft> {
     conn.query_row(
-        "SELECT subject, body, signatory, protocol_number, protocol_date, generated_doc
+        "SELECT subject, body, signatory, protocol_number, protocol_date, generated_doc, event_id
          FROM communication WHERE id = ?1",
         [id],
         |r| {
@@ -97,6 +98,7 @@ pub(crate) fn draft(conn: &Connection, id: i64) -> Result<Draft> {
                 protocol_number: r.get(3)?,
                 protocol_date: r.get(4)?,
                 generated_doc: r.get(5)?,
+                event_id: r.get(6)?,
             })
         },
     )
@@ -223,8 +225,37 @@ fn subject_of(d: &Draft) -> String {
     }
 }
 
+/// The event's calendar file, written by the training domain's one ICS
+/// writer (the same UID and SEQUENCE as the calendar exported from the
+/// training screen, so a calendar that has the event updates it).
+fn event_ics(conn: &Connection, d: &Draft) -> Result<FilePart> {
+    let id = d.event_id.ok_or_else(|| {
+        Error::validation(
+            "event_id",
+            "Evento: sceglierlo, per allegarne il file del calendario (ICS).",
+        )
+    })?;
+    let e = crate::training::get_event(conn, id)?;
+    let ics =
+        crate::training::ics::calendar(std::slice::from_ref(&e), &e.title, chrono::Utc::now())?;
+    Ok(FilePart {
+        name: format!(
+            "Evento_{}_{}.ics",
+            e.date,
+            crate::text::file_part(&e.title)
+                .chars()
+                .take(60)
+                .collect::<String>()
+                .trim_end_matches('_')
+        ),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        bytes: ics.into_bytes(),
+    })
+}
+
 /// Fills the communication for one recipient: the text, and the document
-/// generated for it (the letter as a PDF, or an adhesion act's draft).
+/// generated for it (the letter as a PDF, the event's ICS, or an adhesion
+/// act's draft).
 pub(crate) fn personalise(
     conn: &Connection,
     d: &Draft,
@@ -237,6 +268,7 @@ pub(crate) fn personalise(
     let mut files = common.to_vec();
     match d.generated_doc.as_deref() {
         None => {}
+        Some(super::EVENT_ICS) => files.push(event_ics(conn, d)?),
         Some(super::LETTER) => {
             let mut letter = doc.clone();
             if letter.title.is_empty() {

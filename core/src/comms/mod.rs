@@ -12,6 +12,7 @@ pub mod message;
 pub mod outbox;
 pub mod receipts;
 pub mod recipients;
+pub mod register;
 pub mod requests;
 pub mod smtp;
 
@@ -23,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::text::{self, Rule};
 use crate::Store;
 
-pub use recipients::{HandRecipient, RecipientLine, RecipientRole, RecipientRule};
+pub use recipients::{EventPeople, HandRecipient, RecipientLine, RecipientRole, RecipientRule};
 
 /// This domain's part of the archive.
 pub(crate) const DOMAIN: crate::db::Domain<Store> = crate::db::Domain {
@@ -38,6 +39,11 @@ pub(crate) const DOMAIN: crate::db::Domain<Store> = crate::db::Domain {
             number: 17,
             name: "0017_comms_requests",
             sql: include_str!("../../migrations/0017_comms_requests.sql"),
+        },
+        crate::db::Migration {
+            number: 18,
+            name: "0018_comms_event",
+            sql: include_str!("../../migrations/0018_comms_event.sql"),
         },
     ],
     seed: None,
@@ -115,9 +121,14 @@ pub struct CommInput {
     #[serde(default)]
     pub protocol_date: String,
     /// A document generated per recipient and attached: "lettera" (the
-    /// communication itself as a PDF) or an adhesion act's kind; empty: none.
+    /// communication itself as a PDF), "evento_ics" (the event's calendar
+    /// file) or an adhesion act's kind; empty: none.
     #[serde(default)]
     pub generated_doc: String,
+    /// The training event the communication is about (a convocation): its
+    /// ICS is the document "evento_ics" attaches.
+    #[serde(default)]
+    pub event_id: Option<i64>,
     /// The version the form showed (None for a new communication).
     #[serde(default)]
     pub updated_at: Option<String>,
@@ -188,6 +199,9 @@ pub struct Communication {
     pub protocol_number: String,
     pub protocol_date: String,
     pub generated_doc: String,
+    pub event_id: Option<i64>,
+    /// The event's title and date, for the detail screen.
+    pub event_label: Option<String>,
     pub rule: RecipientRule,
     pub attachments: Vec<AttachmentInfo>,
     pub recipients: Vec<RecipientLine>,
@@ -209,11 +223,14 @@ pub struct CommSummary {
     pub subject: String,
     pub protocol: String,
     pub created_at: String,
+    /// The day it was written, in Rome (ISO date).
+    pub date: String,
     pub counts: CommCounts,
     pub state_label: String,
 }
 
-/// The register's filter: text (object, text, recipient), kind, state, period.
+/// The register's filter: text (object, text, protocol, recipient), kind,
+/// recipient, state, period.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CommFilter {
@@ -221,6 +238,9 @@ pub struct CommFilter {
     pub text: String,
     #[serde(default)]
     pub kind: Option<Kind>,
+    /// A recipient: part of a name, an address or a comune's name.
+    #[serde(default)]
+    pub recipient: String,
     /// A state label as `CommCounts::label` gives it («Bozza», «Inviata», …).
     #[serde(default)]
     pub state: String,
@@ -234,13 +254,15 @@ pub struct CommFilter {
 /// The documents a communication may generate per recipient: the letter
 /// itself, or one of the adhesion acts.
 pub const LETTER: &str = "lettera";
+/// The event's calendar file (ICS), from the training domain's one writer.
+pub const EVENT_ICS: &str = "evento_ics";
 
 fn check_generated(value: &str) -> Result<Option<String>> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    if v == LETTER || requests::Scheda::of_generated(v).is_some() {
+    if v == LETTER || v == EVENT_ICS || requests::Scheda::of_generated(v).is_some() {
         return Ok(Some(v.to_string()));
     }
     crate::adhesion::documents::DocKind::parse(v)
@@ -261,9 +283,10 @@ struct Checked {
     protocol_number: Option<String>,
     protocol_date: Option<String>,
     generated_doc: Option<String>,
+    event_id: Option<i64>,
 }
 
-fn check_input(input: &CommInput) -> Result<Checked> {
+fn check_input(conn: &Connection, input: &CommInput) -> Result<Checked> {
     let subject = text::field("subject", "Oggetto", &input.subject, Rule::TITLE)?;
     if subject.is_empty() {
         return Err(Error::validation("subject", "Oggetto: scriverlo."));
@@ -291,6 +314,15 @@ fn check_input(input: &CommInput) -> Result<Checked> {
         ),
     };
     let generated_doc = check_generated(&input.generated_doc)?;
+    if let Some(e) = input.event_id {
+        crate::training::get_event(conn, e)
+            .map_err(|_| Error::validation("event_id", "Evento: sceglierne uno del calendario."))?;
+    } else if generated_doc.as_deref() == Some(EVENT_ICS) {
+        return Err(Error::validation(
+            "event_id",
+            "Evento: sceglierlo, per allegarne il file del calendario (ICS).",
+        ));
+    }
     requests::check_kind(input.kind, generated_doc.as_deref())?;
     Ok(Checked {
         subject,
@@ -299,6 +331,7 @@ fn check_input(input: &CommInput) -> Result<Checked> {
         protocol_number: Some(protocol_number).filter(|p| !p.is_empty()),
         protocol_date,
         generated_doc,
+        event_id: input.event_id,
     })
 }
 
@@ -375,7 +408,7 @@ pub(crate) fn get(conn: &Connection, id: i64, today: chrono::NaiveDate) -> Resul
     let row = conn
         .query_row(
             "SELECT kind, subject, body, signatory, protocol_number, protocol_date, generated_doc,
-                    rule, created_at, updated_at
+                    rule, created_at, updated_at, event_id
              FROM communication WHERE id = ?1",
             [id],
             |r| {
@@ -390,12 +423,20 @@ pub(crate) fn get(conn: &Connection, id: i64, today: chrono::NaiveDate) -> Resul
                     r.get::<_, String>(7)?,
                     r.get::<_, String>(8)?,
                     r.get::<_, String>(9)?,
+                    r.get::<_, Option<i64>>(10)?,
                 ))
             },
         )
         .optional()?
         .ok_or_else(|| Error::not_found("Comunicazione non trovata."))?;
     let kind = Kind::parse(&row.0)?;
+    let event_label = match row.10 {
+        Some(e) => {
+            let e = crate::training::get_event(conn, e)?;
+            Some(format!("{} del {}", e.title, text::date_it(&e.date)))
+        }
+        None => None,
+    };
     let counts = counts(conn, id)?;
     let messages = counts.queued + counts.sent + counts.unknown + counts.failed + counts.prepared;
     Ok(Communication {
@@ -408,6 +449,8 @@ pub(crate) fn get(conn: &Connection, id: i64, today: chrono::NaiveDate) -> Resul
         protocol_number: row.4.unwrap_or_default(),
         protocol_date: row.5.unwrap_or_default(),
         generated_doc: row.6.unwrap_or_default(),
+        event_id: row.10,
+        event_label,
         rule: serde_json::from_str(&row.7).unwrap_or_default(),
         attachments: attachments(conn, id)?,
         recipients: recipients::saved(conn, id, today)?,
@@ -469,15 +512,15 @@ fn content_type_of(name: &str) -> &'static str {
 impl Store {
     /// A new communication (a draft: nothing is sent until it is queued).
     pub fn comms_create(&mut self, input: &CommInput) -> Result<Communication> {
-        let c = check_input(input)?;
+        let c = check_input(&self.conn, input)?;
         let kind = input.kind;
         let year = chrono::Datelike::year(&self.today());
         let id = self.action(|tx, op| {
             let now = crate::db::version::next_version("");
             tx.execute(
                 "INSERT INTO communication (kind, subject, body, signatory, protocol_number,
-                    protocol_date, generated_doc, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    protocol_date, generated_doc, created_at, updated_at, event_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                 params![
                     kind.as_str(),
                     c.subject,
@@ -486,7 +529,8 @@ impl Store {
                     c.protocol_number,
                     c.protocol_date,
                     c.generated_doc,
-                    now
+                    now,
+                    c.event_id
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -508,7 +552,7 @@ impl Store {
     /// Saves the compose form of a draft (refused once a message is queued,
     /// and when the form is stale).
     pub fn comms_update(&mut self, id: i64, input: &CommInput) -> Result<Communication> {
-        let c = check_input(input)?;
+        let c = check_input(&self.conn, input)?;
         let year = chrono::Datelike::year(&self.today());
         self.action(|tx, op| {
             let current = version_of(tx, id)?;
@@ -516,7 +560,8 @@ impl Store {
             check_editable(tx, id)?;
             tx.execute(
                 "UPDATE communication SET kind = ?2, subject = ?3, body = ?4, signatory = ?5,
-                    protocol_number = ?6, protocol_date = ?7, generated_doc = ?8, updated_at = ?9
+                    protocol_number = ?6, protocol_date = ?7, generated_doc = ?8, updated_at = ?9,
+                    event_id = ?10
                  WHERE id = ?1",
                 params![
                     id,
@@ -527,7 +572,8 @@ impl Store {
                     c.protocol_number,
                     c.protocol_date,
                     c.generated_doc,
-                    crate::db::version::next_version(&current)
+                    crate::db::version::next_version(&current),
+                    c.event_id
                 ],
             )?;
             requests::sync_in(tx, id, c.generated_doc.as_deref(), year)?;
@@ -637,82 +683,124 @@ impl Store {
         self.comms_get(id)
     }
 
-    /// The register of communications, newest first.
+    /// The register of communications, newest first: kind and period
+    /// chosen in SQL (indexed), then text, recipient and state.
     pub fn comms_list(&self, filter: &CommFilter) -> Result<Vec<CommSummary>> {
-        let needle = text::fold(filter.text.trim());
-        let mut stmt = self.conn.prepare(
-            "SELECT id, kind, subject, body, protocol_number, protocol_date, created_at
-             FROM communication ORDER BY created_at DESC, id DESC",
-        )?;
-        let rows: Vec<(
-            i64,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-        )> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for (id, kind, subject, body, pn, pd, created) in rows {
-            let kind = Kind::parse(&kind)?;
-            if filter.kind.is_some_and(|k| k != kind) {
-                continue;
-            }
-            let day = created.get(..10).unwrap_or("");
-            if (!filter.from.is_empty() && day < filter.from.as_str())
-                || (!filter.to.is_empty() && day > filter.to.as_str())
-            {
-                continue;
-            }
-            if !needle.is_empty() {
-                let names: String = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT group_concat(r.name || ' ' || coalesce(r.address, '') || ' ' || coalesce(c.name, ''), ' ')
-                         FROM comm_recipient r LEFT JOIN comune c ON c.istat = r.istat
-                         WHERE r.communication_id = ?1",
-                    )?
-                    .query_row([id], |r| r.get::<_, Option<String>>(0))?
-                    .unwrap_or_default();
-                let hay = text::fold(&format!(
-                    "{subject} {body} {names} {}",
-                    pn.clone().unwrap_or_default()
-                ));
-                if !hay.contains(&needle) {
-                    continue;
-                }
-            }
-            let counts = counts(&self.conn, id)?;
-            let state_label = counts.label();
-            if !filter.state.is_empty() && filter.state != state_label {
-                continue;
-            }
-            out.push(CommSummary {
-                id,
-                kind,
-                kind_label: kind.label().into(),
-                subject,
-                protocol: protocol_label(pn.as_deref(), pd.as_deref()),
-                created_at: created,
-                counts,
-                state_label,
-            });
-        }
-        Ok(out)
+        list(&self.conn, filter)
     }
+}
+
+/// A day of the period as its first instant in Rome, in UTC as the
+/// archive writes instants (with milliseconds, so that text order is time
+/// order), or None; a date that is not one is refused naming its field.
+fn day_start(field: &str, label: &str, value: &str, after: i64) -> Result<Option<String>> {
+    match value.trim() {
+        "" => Ok(None),
+        v => {
+            let d = crate::validate::date(field, label, v)? + chrono::Duration::days(after);
+            Ok(Some(
+                crate::training::calendar::rome_instant(d, chrono::NaiveTime::MIN, None)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ))
+        }
+    }
+}
+
+/// The day in Rome of an instant the archive wrote (RFC 3339, UTC).
+pub(crate) fn rome_day(instant: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(instant)
+        .map(|t| {
+            crate::training::calendar::utc_to_rome(t.with_timezone(&chrono::Utc))
+                .date()
+                .to_string()
+        })
+        .unwrap_or_else(|_| instant.get(..10).unwrap_or("").to_string())
+}
+
+pub(crate) fn list(conn: &Connection, filter: &CommFilter) -> Result<Vec<CommSummary>> {
+    let from = day_start("from", "Dal", &filter.from, 0)?;
+    let to = day_start("to", "Al", &filter.to, 1)?;
+    if let (Some(f), Some(t)) = (&from, &to) {
+        if t <= f {
+            return Err(Error::validation(
+                "to",
+                "Al: la fine del periodo precede l'inizio.",
+            ));
+        }
+    }
+    let needle = text::fold(filter.text.trim());
+    let who = text::fold(filter.recipient.trim());
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, subject, body, protocol_number, protocol_date, created_at
+         FROM communication
+         WHERE (?1 IS NULL OR kind = ?1)
+           AND (?2 IS NULL OR created_at >= ?2)
+           AND (?3 IS NULL OR created_at < ?3)
+         ORDER BY created_at DESC, id DESC",
+    )?;
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    )> = stmt
+        .query_map(params![filter.kind.map(Kind::as_str), from, to], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, kind, subject, body, pn, pd, created) in rows {
+        let kind = Kind::parse(&kind)?;
+        if !needle.is_empty() || !who.is_empty() {
+            let names: String = conn
+                .prepare_cached(
+                    "SELECT group_concat(r.name || ' ' || coalesce(r.address, '') || ' ' || coalesce(c.name, ''), ' ')
+                     FROM comm_recipient r LEFT JOIN comune c ON c.istat = r.istat
+                     WHERE r.communication_id = ?1",
+                )?
+                .query_row([id], |r| r.get::<_, Option<String>>(0))?
+                .unwrap_or_default();
+            let names = text::fold(&names);
+            if !who.is_empty() && !names.contains(&who) {
+                continue;
+            }
+            let hay = text::fold(&format!(
+                "{subject} {body} {}",
+                pn.clone().unwrap_or_default()
+            ));
+            if !needle.is_empty() && !hay.contains(&needle) && !names.contains(&needle) {
+                continue;
+            }
+        }
+        let counts = counts(conn, id)?;
+        let state_label = counts.label();
+        if !filter.state.is_empty() && filter.state != state_label {
+            continue;
+        }
+        out.push(CommSummary {
+            id,
+            kind,
+            kind_label: kind.label().into(),
+            subject,
+            protocol: protocol_label(pn.as_deref(), pd.as_deref()),
+            date: rome_day(&created),
+            created_at: created,
+            counts,
+            state_label,
+        });
+    }
+    Ok(out)
 }
 
 /// «Prot. n. 1234 del 05/03/2027», or «da protocollare».

@@ -1,8 +1,11 @@
 //! The recipients of a communication: chosen by rule (the comuni of some
 //! zones and adhesion states, and whom in each: the comune's own PEC, its
-//! RPCT, sindaco or referente operativo, the zone's referent) and by hand,
-//! each with the address it will be sent to and whether it is a PEC;
-//! missing and invalid addresses are flagged before anything is sent.
+//! RPCT, sindaco or referente operativo, the zone's referent; the members
+//! of an organigram unit; the people enrolled in a training event or
+//! present at it) and by hand, each with the address it will be sent to
+//! and whether it is a PEC; missing and invalid addresses are flagged
+//! before anything is sent. A person reached by two rules is written to
+//! once (the one person-matching rule, `crate::person`).
 
 use std::collections::HashSet;
 
@@ -22,6 +25,8 @@ pub enum RecipientRole {
     Comune,
     Rpct,
     Sindaco,
+    /// The comune's segretario comunale (a referent of the registry).
+    Segretario,
     /// The referente operativo.
     Operativo,
     /// The referent of the comune's zone omogenea.
@@ -34,6 +39,7 @@ impl RecipientRole {
             RecipientRole::Comune => "comune",
             RecipientRole::Rpct => "rpct",
             RecipientRole::Sindaco => "sindaco",
+            RecipientRole::Segretario => "segretario",
             RecipientRole::Operativo => "operativo",
             RecipientRole::ReferenteZona => "referente_zona",
         }
@@ -44,6 +50,7 @@ impl RecipientRole {
             RecipientRole::Comune => "Comune (PEC istituzionale)",
             RecipientRole::Rpct => "RPCT",
             RecipientRole::Sindaco => "Sindaco",
+            RecipientRole::Segretario => "Segretario comunale",
             RecipientRole::Operativo => "Referente operativo",
             RecipientRole::ReferenteZona => "Referente di zona",
         }
@@ -68,6 +75,26 @@ pub struct RecipientRule {
     /// come back («chi non ha restituito la scheda» of that request).
     #[serde(default)]
     pub not_returned: Option<i64>,
+    /// Also the members in office of this organigram unit.
+    #[serde(default)]
+    pub org_unit: Option<i64>,
+    /// Also the people of this training event (enrolled, or present).
+    #[serde(default)]
+    pub event: Option<i64>,
+    #[serde(default)]
+    pub event_people: EventPeople,
+}
+
+/// Which people of a training event a rule takes.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum EventPeople {
+    /// Those enrolled (a convocation, a change of programme).
+    #[default]
+    Enrolled,
+    /// Those recorded as present (the materials, the survey after the day).
+    Attended,
 }
 
 /// A recipient typed by hand.
@@ -96,6 +123,8 @@ pub struct RecipientLine {
     pub by_hand: bool,
     /// Why it cannot be sent (missing or invalid address), if so.
     pub problem: Option<String>,
+    /// What to check before sending (a person probably listed twice), if so.
+    pub note: Option<String>,
     /// The message's state in the outbox (None: not queued).
     pub state: Option<String>,
     pub state_label: String,
@@ -163,6 +192,7 @@ fn line(
     RecipientLine {
         id: 0,
         problem: problem(&address),
+        note: None,
         istat,
         comune,
         name,
@@ -244,6 +274,116 @@ fn referent_in_office(
         .optional()?)
 }
 
+/// Adds `l` to `out` unless the same person is there already (by the one
+/// person-matching rule, in the same comune or with no comune): then the
+/// line with a usable address is kept. A probable match is added with a
+/// note, for the user to check.
+fn same_person(mut l: RecipientLine, out: &mut Vec<RecipientLine>) {
+    let same_place =
+        |a: &RecipientLine| a.istat.is_none() || l.istat.is_none() || a.istat == l.istat;
+    let mut probable = None;
+    for (i, o) in out.iter().enumerate() {
+        // A line without an address stands for no one in particular
+        // («RPCT non registrato»): it is never the same person.
+        if !same_place(o) || o.address.trim().is_empty() || l.address.trim().is_empty() {
+            continue;
+        }
+        match crate::person::compare(&o.name, &l.name) {
+            crate::person::Likeness::Exact => {
+                if o.problem.is_some() && l.problem.is_none() {
+                    out[i] = l;
+                }
+                return;
+            }
+            crate::person::Likeness::Probable => probable = Some(o.name.clone()),
+            crate::person::Likeness::Different => {}
+        }
+    }
+    if let Some(other) = probable {
+        l.note = Some(format!(
+            "Da controllare: {} di «{other}», con un altro indirizzo (riceverebbe due messaggi).",
+            crate::person::Likeness::PROBABLE_IT
+        ));
+    }
+    out.push(l);
+}
+
+/// The members in office on `today` of an organigram unit, with the
+/// address the organigram or the registry (for a referent) keeps.
+fn org_unit_members(
+    conn: &Connection,
+    unit: i64,
+    today: chrono::NaiveDate,
+) -> Result<Vec<RecipientLine>> {
+    let name: String = conn
+        .query_row("SELECT name FROM org_unit WHERE id = ?1", [unit], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| Error::validation("org_unit", "Unità dell'organigramma non trovata."))?;
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(r.full_name, p.full_name), coalesce(r.email, p.email, ''), o.title,
+                r.istat, coalesce(c.name, '')
+         FROM org_role o JOIN org_person p ON p.id = o.person_id
+         LEFT JOIN referent r ON r.id = p.referent_id
+         LEFT JOIN comune c ON c.istat = r.istat
+         WHERE o.unit_id = ?1 AND o.valid_from <= ?2 AND (o.valid_to IS NULL OR o.valid_to >= ?2)
+         ORDER BY o.id",
+    )?;
+    let rows = stmt.query_map(params![unit, today.to_string()], |r| {
+        let address: String = r.get(1)?;
+        let title: String = r.get(2)?;
+        Ok(line(
+            r.get(3)?,
+            r.get(4)?,
+            r.get(0)?,
+            format!("{title} – {name}"),
+            address.clone(),
+            looks_like_pec(&address),
+            false,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The people enrolled in a training event, or present at it, with the
+/// registry's address for a referent and the participant's own otherwise.
+fn event_people(conn: &Connection, event: i64, which: EventPeople) -> Result<Vec<RecipientLine>> {
+    let e = crate::training::get_event(conn, event)
+        .map_err(|_| Error::validation("event", "Evento non trovato nel calendario."))?;
+    let (of, label) = match which {
+        EventPeople::Enrolled => (
+            "SELECT participant_id FROM training_enrolment WHERE event_id = ?1",
+            "Iscritto",
+        ),
+        EventPeople::Attended => (
+            "SELECT participant_id FROM training_attendance WHERE event_id = ?1 AND present = 1",
+            "Presente",
+        ),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT coalesce(r.full_name, t.full_name), coalesce(r.email, t.email, ''),
+                coalesce(r.istat, t.istat), coalesce(c.name, t.ente, '')
+         FROM training_participant t LEFT JOIN referent r ON r.id = t.referent_id
+         LEFT JOIN comune c ON c.istat = coalesce(r.istat, t.istat)
+         WHERE t.id IN ({of}) ORDER BY t.name_key, t.id"
+    ))?;
+    let role = format!("{label} a «{}» del {}", e.title, text::date_it(&e.date));
+    let rows = stmt.query_map([event], |r| {
+        let address: String = r.get(1)?;
+        Ok(line(
+            r.get(2)?,
+            r.get(3)?,
+            r.get(0)?,
+            role.clone(),
+            address.clone(),
+            looks_like_pec(&address),
+            false,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The recipients a rule and a list typed by hand give, as of `today`, one
 /// per address (a person who is both RPCT and zone referent is written to once).
 pub(crate) fn resolve(
@@ -256,9 +396,10 @@ pub(crate) fn resolve(
     let mut seen = HashSet::new();
     let mut push = |l: RecipientLine, out: &mut Vec<RecipientLine>| {
         let key = l.address.trim().to_ascii_lowercase();
-        if key.is_empty() || seen.insert(key) {
-            out.push(l);
+        if !key.is_empty() && !seen.insert(key) {
+            return;
         }
+        same_person(l, out);
     };
     if !rule.roles.is_empty() {
         for (istat, comune, zone, pec) in comuni_of(conn, rule)? {
@@ -273,7 +414,10 @@ pub(crate) fn resolve(
                         true,
                         false,
                     ),
-                    RecipientRole::Rpct | RecipientRole::Sindaco | RecipientRole::Operativo => {
+                    RecipientRole::Rpct
+                    | RecipientRole::Sindaco
+                    | RecipientRole::Segretario
+                    | RecipientRole::Operativo => {
                         match referent_in_office(conn, &istat, role.as_str(), today)? {
                             Some((name, email)) => {
                                 let address = email.unwrap_or_default();
@@ -334,6 +478,16 @@ pub(crate) fn resolve(
             }
         }
     }
+    if let Some(unit) = rule.org_unit {
+        for l in org_unit_members(conn, unit, today)? {
+            push(l, &mut out);
+        }
+    }
+    if let Some(event) = rule.event {
+        for l in event_people(conn, event, rule.event_people)? {
+            push(l, &mut out);
+        }
+    }
     for h in hand {
         let name = text::required("name", "Nome del destinatario", &h.name, Rule::NAME)?;
         let address = text::field("address", "Indirizzo", h.address.trim(), Rule::NAME)?;
@@ -387,6 +541,7 @@ pub(crate) fn saved(
                     name: r.get(3)?,
                     role: r.get(4)?,
                     problem: problem(&address),
+                    note: None,
                     address,
                     is_pec: r.get(6)?,
                     by_hand: r.get(7)?,

@@ -86,22 +86,39 @@ impl Schema {
         if current == latest {
             return Ok(());
         }
+        // SQLite's procedure for a schema change that rebuilds a table
+        // (a CHECK widened: new table, copy, drop, rename): foreign keys off
+        // outside the transaction, so that dropping the old table neither
+        // cascades nor nulls the rows pointing to it, then every key checked
+        // before committing.
+        let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        conn.pragma_update(None, "foreign_keys", false)?;
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let result = (|| -> Result<()> {
             for m in &self.migrations[current as usize..] {
                 conn.execute_batch(m.sql)?;
             }
+            let broken: i64 =
+                conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if broken > 0 {
+                return Err(Error::Database(format!(
+                    "l'aggiornamento dello schema lascerebbe {broken} riferimenti non validi: annullato"
+                )));
+            }
             conn.pragma_update(None, "user_version", latest)?;
             Ok(())
         })();
-        match result {
-            Ok(()) => conn.execute_batch("COMMIT")?,
+        let done = match result {
+            Ok(()) => conn.execute_batch("COMMIT").map_err(Error::from),
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
-                return Err(e);
+                Err(e)
             }
-        }
-        Ok(())
+        };
+        conn.pragma_update(None, "foreign_keys", enforced)?;
+        done
     }
 }
 

@@ -566,6 +566,8 @@ fn parse_role(v: &str) -> Option<Role> {
         Some(Role::Sindaco)
     } else if f.contains("operativ") {
         Some(Role::Operativo)
+    } else if f.starts_with("segretari") {
+        Some(Role::Segretario)
     } else if matches!(f.as_str(), "altro" | "altra" | "referente" | "contatto") {
         Some(Role::Altro)
     } else {
@@ -590,6 +592,7 @@ fn load_open(conn: &Connection, today: &str) -> Result<HashMap<String, Vec<OpenR
             "rpct" => Role::Rpct,
             "sindaco" => Role::Sindaco,
             "operativo" => Role::Operativo,
+            "segretario" => Role::Segretario,
             _ => Role::Altro,
         };
         out.entry(r.get(1)?).or_default().push(OpenReferent {
@@ -702,7 +705,7 @@ fn plan(
                         err(
                             &mut errors,
                             Some(rcol),
-                            format!("Ruolo «{r}» non riconosciuto: scrivere RPCT, Sindaco, Referente operativo o Altro."),
+                            format!("Ruolo «{r}» non riconosciuto: scrivere RPCT, Sindaco, Segretario comunale, Referente operativo o Altro."),
                         );
                         None
                     }
@@ -1422,4 +1425,26 @@ fn batch_from_row(r: &rusqlite::Row) -> rusqlite::Result<ImportBatch> {
         summary: serde_json::from_str(&summary).unwrap_or(serde_json::Value::Null),
         undone_at: r.get(6)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_as_a_secretariat_writes_them() {
+        for (written, role) in [
+            ("RPCT", Some(Role::Rpct)),
+            ("Responsabile prevenzione corruzione", Some(Role::Rpct)),
+            ("Segretario comunale e RPCT", Some(Role::Rpct)),
+            ("Segretario comunale", Some(Role::Segretario)),
+            ("SEGRETARIA GENERALE", Some(Role::Segretario)),
+            ("Sindaco", Some(Role::Sindaco)),
+            ("Referente operativo", Some(Role::Operativo)),
+            ("altro", Some(Role::Altro)),
+            ("Assessore", None),
+        ] {
+            assert_eq!(parse_role(written), role, "{written}");
+        }
+    }
 }

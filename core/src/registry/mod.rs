@@ -18,7 +18,8 @@ use crate::{audit, validate, Store};
 pub use referents::{Referent, ReferentInput, Role};
 
 /// This domain's part of the archive. The comuni, their referents, the zones' first table, the settings and the
-/// audit log (0001); the imports and their undo (0006); seeded with the 108 comuni.
+/// audit log (0001); the imports and their undo (0006); the segretario comunale
+/// among the referents' roles (0019); seeded with the 108 comuni.
 pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
     name: "registry",
     migrations: &[
@@ -31,6 +32,11 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             number: 6,
             name: "0006_import",
             sql: include_str!("../../migrations/0006_import.sql"),
+        },
+        crate::db::Migration {
+            number: 19,
+            name: "0019_referent_segretario",
+            sql: include_str!("../../migrations/0019_referent_segretario.sql"),
         },
     ],
     seed: Some(crate::Store::seed_if_empty),

@@ -20,6 +20,8 @@ pub enum Role {
     Rpct,
     Operativo,
     Sindaco,
+    /// The comune's segretario comunale.
+    Segretario,
     Altro,
 }
 
@@ -29,6 +31,7 @@ impl Role {
             Role::Rpct => "rpct",
             Role::Operativo => "operativo",
             Role::Sindaco => "sindaco",
+            Role::Segretario => "segretario",
             Role::Altro => "altro",
         }
     }
@@ -38,6 +41,7 @@ impl Role {
             Role::Rpct => "RPCT",
             Role::Operativo => "Referente operativo",
             Role::Sindaco => "Sindaco",
+            Role::Segretario => "Segretario comunale",
             Role::Altro => "Altro",
         }
     }
@@ -47,13 +51,14 @@ impl Role {
             "rpct" => Role::Rpct,
             "operativo" => Role::Operativo,
             "sindaco" => Role::Sindaco,
+            "segretario" => Role::Segretario,
             _ => Role::Altro,
         })
     }
 
     /// Roles held by one person at a time.
     fn is_single(self) -> bool {
-        matches!(self, Role::Rpct | Role::Sindaco)
+        matches!(self, Role::Rpct | Role::Sindaco | Role::Segretario)
     }
 }
 

@@ -16,6 +16,7 @@ fn input(body: &str) -> CommInput {
         protocol_number: String::new(),
         protocol_date: String::new(),
         generated_doc: String::new(),
+        event_id: None,
         updated_at: None,
     }
 }

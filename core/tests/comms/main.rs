@@ -9,7 +9,9 @@ mod common;
 mod compose;
 mod kill;
 mod receipts;
+mod register;
 mod requests;
+mod rules;
 mod send;
 
 use std::io::{BufRead, BufReader};
@@ -216,6 +218,21 @@ pub fn network(s: &mut Store) {
     }
 }
 
+/// A communication of `kind` with its object, a text with placeholders and no document.
+pub fn draft(kind: Kind, subject: &str) -> CommInput {
+    CommInput {
+        kind,
+        subject: subject.into(),
+        body: "Al {{ rpct }} del Comune di {{ comune.nome }}.".into(),
+        signatory: "Il Segretario Generale".into(),
+        protocol_number: String::new(),
+        protocol_date: String::new(),
+        generated_doc: String::new(),
+        event_id: None,
+        updated_at: None,
+    }
+}
+
 /// A convocation to every comune's RPCT, with the letter as a PDF per
 /// recipient if `letter`.
 pub fn convocation(s: &mut Store, letter: bool) -> i64 {
@@ -228,6 +245,7 @@ pub fn convocation(s: &mut Store, letter: bool) -> i64 {
             protocol_number: "1234".into(),
             protocol_date: "2027-03-05".into(),
             generated_doc: if letter { cdp_core::comms::LETTER.into() } else { String::new() },
+            event_id: None,
             updated_at: None,
         })
         .unwrap();

@@ -43,6 +43,7 @@ fn sent_invitation(s: &mut Store, dir: &Path) -> (i64, Vec<cdp_core::comms::Reci
             protocol_number: "2027/0456".into(),
             protocol_date: "2027-03-01".into(),
             generated_doc: String::new(),
+            event_id: None,
             updated_at: None,
         })
         .unwrap();

@@ -142,6 +142,7 @@ fn monitoring_request(today: &str) -> (Store, i64, Vec<(String, String)>) {
             protocol_number: "2027/0456".into(),
             protocol_date: "2027-05-10".into(),
             generated_doc: Scheda::Monitoraggio.generated().into(),
+            event_id: None,
             updated_at: None,
         })
         .unwrap();
@@ -600,6 +601,7 @@ fn a_file_of_another_comune_or_request_or_of_unknown_origin_is_refused_naming_it
             protocol_number: String::new(),
             protocol_date: String::new(),
             generated_doc: Scheda::Contesto.generated().into(),
+            event_id: None,
             updated_at: None,
         })
         .unwrap()
@@ -747,6 +749,7 @@ fn the_scheda_di_contesto_and_the_training_needs_come_back_into_their_own_record
                 protocol_number: String::new(),
                 protocol_date: String::new(),
                 generated_doc: scheda.generated().into(),
+                event_id: None,
                 updated_at: None,
             })
             .unwrap()

@@ -141,6 +141,7 @@ fn three_by_hand(s: &mut Store, refused: bool) -> i64 {
             protocol_number: String::new(),
             protocol_date: String::new(),
             generated_doc: String::new(),
+            event_id: None,
             updated_at: None,
         })
         .unwrap();

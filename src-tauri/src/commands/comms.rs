@@ -11,6 +11,7 @@ use cdp_core::comms::{
     files, CommFilter, CommInput, CommSummary, Communication, HandRecipient, Kind, RecipientLine,
     RecipientRule, KINDS,
 };
+use cdp_core::io::Format;
 use cdp_core::job::Progress;
 use cdp_core::Store;
 use serde::Serialize;
@@ -18,7 +19,7 @@ use std::sync::Mutex;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-use crate::dialog;
+use crate::dialog::{self, Saved};
 use crate::error::{Error, Result};
 use crate::state::{blocking, AppState, JobId};
 
@@ -212,6 +213,49 @@ pub async fn comms_prepare_eml(app: AppHandle, id: i64) -> Result<Option<Prepare
             files,
             csv: csv.display().to_string(),
         }))
+    })
+    .await
+}
+
+/// Receipt files dropped on the Comunicazioni screen: imported as the
+/// chosen ones; a dropped file that is not an `.eml` is not read.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_import_dropped_receipts(
+    app: AppHandle,
+    paths: Vec<String>,
+) -> Result<Vec<ReceiptLine>> {
+    blocking(&app, move |st| {
+        let paths: Vec<std::path::PathBuf> = paths
+            .into_iter()
+            .map(std::path::PathBuf::from)
+            .filter(|p| files::RECEIPTS.accepts(p))
+            .collect();
+        if paths.is_empty() {
+            return Err(Error::new(
+                "validation",
+                "Nessuna ricevuta tra i file trascinati: si importano i file .eml salvati dalla webmail della PEC.",
+            ));
+        }
+        st.with(|s| s.comms_import_receipts(&paths))
+    })
+    .await
+}
+
+/// «Esporta ▾»: the register as filtered, as PDF (`format` None), CSV or
+/// Excel, where the user chooses. None when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_export_register(
+    app: AppHandle,
+    filter: CommFilter,
+    format: Option<Format>,
+) -> Result<Option<Saved>> {
+    blocking(&app, move |st| {
+        let spec = cdp_core::comms::register::file_spec(format, st.today());
+        dialog::save_made(st, &spec, || {
+            Ok(st.with(|s| s.comms_register_file(&filter, format))?.bytes)
+        })
     })
     .await
 }

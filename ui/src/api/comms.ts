@@ -44,3 +44,9 @@ export const smtpSettings = () => call(commands.commsSmtpSettings());
 export const saveSmtpSettings = (settings: SmtpSettings, password: string | null) =>
   call(commands.commsSaveSmtpSettings(settings, password));
 export const sendTest = () => call(commands.commsSendTest());
+export type EventPeople = G.EventPeople;
+/** Receipt files dropped on the window (only `.eml` files are read). */
+export const importDroppedReceipts = (paths: string[]) => call(commands.commsImportDroppedReceipts(paths));
+/** The register as filtered: PDF (`format` null), CSV or Excel. Null if the save dialog was closed. */
+export const exportRegister = (filter: CommFilter, format: G.Format | null) =>
+  call(commands.commsExportRegister(filter, format));

@@ -389,6 +389,16 @@ export const commands = {
 	commsPrepareEml: (id: number) => __TAURI_INVOKE<PreparedEml | null>("comms_prepare_eml", { id }),
 	/**  «Importa ricevute…»: receipt files chosen in the dialog (several at once). */
 	commsImportReceipts: () => __TAURI_INVOKE<ReceiptLine_Serialize[] | null>("comms_import_receipts"),
+	/**
+	 *  Receipt files dropped on the Comunicazioni screen: imported as the
+	 *  chosen ones; a dropped file that is not an `.eml` is not read.
+	 */
+	commsImportDroppedReceipts: (paths: string[]) => __TAURI_INVOKE<ReceiptLine_Serialize[]>("comms_import_dropped_receipts", { paths }),
+	/**
+	 *  «Esporta ▾»: the register as filtered, as PDF (`format` None), CSV or
+	 *  Excel, where the user chooses. None when the dialog was closed.
+	 */
+	commsExportRegister: (filter: CommFilter_Deserialize, format: Format | null) => __TAURI_INVOKE<Saved | null>("comms_export_register", { filter, format }),
 	commsSchede: () => __TAURI_INVOKE<SchedaChoice[]>("comms_schede"),
 	/**
 	 *  «Importa le schede restituite…»: the files chosen in the dialog (many at
@@ -422,7 +432,7 @@ export const commands = {
 };
 
 /* Constants */
-export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_act":"Atto di adesione (delibera o decreto, secondo il comune)","adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"channels":[{"code":"pec","label":"PEC"},{"code":"altro","label":"Altro"}],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"doc_short_names":[{"code":"delibera_giunta","label":"Bozza delibera di Giunta"},{"code":"decreto_sindacale","label":"Bozza decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di protocollo"}],"drafts":[{"code":"giunta","label":"deliberazione di Giunta"},{"code":"sindaco","label":"decreto o determinazione del Sindaco"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_natures":{"general":"generale","general_plural":"generali","specific":"specifica","specific_plural":"specifiche"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"measure_states_plural":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuate"},{"code":"non_attuata","label":"non attuate"}],"organs":[{"code":"giunta","label":"Giunta Municipale (deliberazione)"},{"code":"sindaco","label":"Sindaco (decreto o determinazione)"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"altro","label":"Altro"}],"step_actions":[{"code":"invite","label":"Registra invito"},{"code":"send_draft","label":"Registra invio bozza"},{"code":"adopt_act","label":"Registra atto adottato"},{"code":"sign_protocol","label":"Registra sottoscrizione"},{"code":"decline","label":"Registra mancata adesione"},{"code":"withdraw","label":"Registra recesso"},{"code":"reminder","label":"Registra sollecito"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
+export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_act":"Atto di adesione (delibera o decreto, secondo il comune)","adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"channels":[{"code":"pec","label":"PEC"},{"code":"altro","label":"Altro"}],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"doc_short_names":[{"code":"delibera_giunta","label":"Bozza delibera di Giunta"},{"code":"decreto_sindacale","label":"Bozza decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di protocollo"}],"drafts":[{"code":"giunta","label":"deliberazione di Giunta"},{"code":"sindaco","label":"decreto o determinazione del Sindaco"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_natures":{"general":"generale","general_plural":"generali","specific":"specifica","specific_plural":"specifiche"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"measure_states_plural":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuate"},{"code":"non_attuata","label":"non attuate"}],"organs":[{"code":"giunta","label":"Giunta Municipale (deliberazione)"},{"code":"sindaco","label":"Sindaco (decreto o determinazione)"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"segretario","label":"Segretario comunale"},{"code":"altro","label":"Altro"}],"step_actions":[{"code":"invite","label":"Registra invito"},{"code":"send_draft","label":"Registra invio bozza"},{"code":"adopt_act","label":"Registra atto adottato"},{"code":"sign_protocol","label":"Registra sottoscrizione"},{"code":"decline","label":"Registra mancata adesione"},{"code":"withdraw","label":"Registra recesso"},{"code":"reminder","label":"Registra sollecito"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
 
 /* Types */
 /**  The act's form, and its template in the versioned store. */
@@ -1221,13 +1231,21 @@ export type CommCounts = {
 	not_delivered: number,
 };
 
-/**  The register's filter: text (object, text, recipient), kind, state, period. */
+/**
+ *  The register's filter: text (object, text, protocol, recipient), kind,
+ *  recipient, state, period.
+ */
 export type CommFilter = CommFilter_Serialize | CommFilter_Deserialize;
 
-/**  The register's filter: text (object, text, recipient), kind, state, period. */
+/**
+ *  The register's filter: text (object, text, protocol, recipient), kind,
+ *  recipient, state, period.
+ */
 export type CommFilter_Deserialize = {
 	text?: string,
 	kind?: CommKind | null,
+	/**  A recipient: part of a name, an address or a comune's name. */
+	recipient?: string,
 	/**  A state label as `CommCounts::label` gives it («Bozza», «Inviata», …). */
 	state?: string,
 	/**  Created on or after / on or before (ISO dates). */
@@ -1235,10 +1253,15 @@ export type CommFilter_Deserialize = {
 	to?: string,
 };
 
-/**  The register's filter: text (object, text, recipient), kind, state, period. */
+/**
+ *  The register's filter: text (object, text, protocol, recipient), kind,
+ *  recipient, state, period.
+ */
 export type CommFilter_Serialize = {
 	text: string,
 	kind: CommKind | null,
+	/**  A recipient: part of a name, an address or a comune's name. */
+	recipient: string,
 	/**  A state label as `CommCounts::label` gives it («Bozza», «Inviata», …). */
 	state: string,
 	/**  Created on or after / on or before (ISO dates). */
@@ -1261,9 +1284,15 @@ export type CommInput_Deserialize = {
 	protocol_date?: string,
 	/**
 	 *  A document generated per recipient and attached: "lettera" (the
-	 *  communication itself as a PDF) or an adhesion act's kind; empty: none.
+	 *  communication itself as a PDF), "evento_ics" (the event's calendar
+	 *  file) or an adhesion act's kind; empty: none.
 	 */
 	generated_doc?: string,
+	/**
+	 *  The training event the communication is about (a convocation): its
+	 *  ICS is the document "evento_ics" attaches.
+	 */
+	event_id?: number | null,
 	/**  The version the form showed (None for a new communication). */
 	updated_at?: string | null,
 };
@@ -1280,9 +1309,15 @@ export type CommInput_Serialize = {
 	protocol_date: string,
 	/**
 	 *  A document generated per recipient and attached: "lettera" (the
-	 *  communication itself as a PDF) or an adhesion act's kind; empty: none.
+	 *  communication itself as a PDF), "evento_ics" (the event's calendar
+	 *  file) or an adhesion act's kind; empty: none.
 	 */
 	generated_doc: string,
+	/**
+	 *  The training event the communication is about (a convocation): its
+	 *  ICS is the document "evento_ics" attaches.
+	 */
+	event_id: number | null,
 	/**  The version the form showed (None for a new communication). */
 	updated_at: string | null,
 };
@@ -1298,6 +1333,8 @@ export type CommSummary = {
 	subject: string,
 	protocol: string,
 	created_at: string,
+	/**  The day it was written, in Rome (ISO date). */
+	date: string,
 	counts: CommCounts,
 	state_label: string,
 };
@@ -1316,6 +1353,9 @@ export type Communication_Deserialize = {
 	protocol_number: string,
 	protocol_date: string,
 	generated_doc: string,
+	event_id?: number | null,
+	/**  The event's title and date, for the detail screen. */
+	event_label?: string | null,
 	rule: RecipientRule_Deserialize,
 	attachments: AttachmentInfo[],
 	recipients: RecipientLine_Deserialize[],
@@ -1338,6 +1378,9 @@ export type Communication_Serialize = {
 	protocol_number: string,
 	protocol_date: string,
 	generated_doc: string,
+	event_id: number | null,
+	/**  The event's title and date, for the detail screen. */
+	event_label: string | null,
 	rule: RecipientRule_Serialize,
 	attachments: AttachmentInfo[],
 	recipients: RecipientLine_Serialize[],
@@ -1813,6 +1856,13 @@ export type EventInput_Serialize = {
 	notes: string | null,
 	version: string | null,
 };
+
+/**  Which people of a training event a rule takes. */
+export type EventPeople = 
+/**  Those enrolled (a convocation, a change of programme). */
+"enrolled" | 
+/**  Those recorded as present (the materials, the survey after the day). */
+"attended";
 
 /**  A filter of the calendar. */
 export type EventQuery = EventQuery_Serialize | EventQuery_Deserialize;
@@ -3277,6 +3327,8 @@ export type RecipientLine_Deserialize = {
 	by_hand: boolean,
 	/**  Why it cannot be sent (missing or invalid address), if so. */
 	problem?: string | null,
+	/**  What to check before sending (a person probably listed twice), if so. */
+	note?: string | null,
 	/**  The message's state in the outbox (None: not queued). */
 	state?: string | null,
 	state_label: string,
@@ -3306,6 +3358,8 @@ export type RecipientLine_Serialize = {
 	by_hand: boolean,
 	/**  Why it cannot be sent (missing or invalid address), if so. */
 	problem: string | null,
+	/**  What to check before sending (a person probably listed twice), if so. */
+	note: string | null,
 	/**  The message's state in the outbox (None: not queued). */
 	state: string | null,
 	state_label: string,
@@ -3326,6 +3380,8 @@ export type RecipientLine_Serialize = {
 export type RecipientRole = 
 /**  The comune's institutional PEC (protocollo). */
 "comune" | "rpct" | "sindaco" | 
+/**  The comune's segretario comunale (a referent of the registry). */
+"segretario" | 
 /**  The referente operativo. */
 "operativo" | 
 /**  The referent of the comune's zone omogenea. */
@@ -3352,6 +3408,11 @@ export type RecipientRule_Deserialize = {
 	 *  come back («chi non ha restituito la scheda» of that request).
 	 */
 	not_returned?: number | null,
+	/**  Also the members in office of this organigram unit. */
+	org_unit?: number | null,
+	/**  Also the people of this training event (enrolled, or present). */
+	event?: number | null,
+	event_people?: EventPeople,
 };
 
 /**
@@ -3369,6 +3430,11 @@ export type RecipientRule_Serialize = {
 	 *  come back («chi non ha restituito la scheda» of that request).
 	 */
 	not_returned: number | null,
+	/**  Also the members in office of this organigram unit. */
+	org_unit: number | null,
+	/**  Also the people of this training event (enrolled, or present). */
+	event: number | null,
+	event_people: EventPeople,
 };
 
 export type Referent = Referent_Serialize | Referent_Deserialize;
@@ -3920,7 +3986,9 @@ export type RiskEvent_Serialize = {
 	measures: MeasureBrief[],
 };
 
-export type Role = "rpct" | "operativo" | "sindaco" | "altro";
+export type Role = "rpct" | "operativo" | "sindaco" | 
+/**  The comune's segretario comunale. */
+"segretario" | "altro";
 
 export type RoleInput = RoleInput_Serialize | RoleInput_Deserialize;
 
