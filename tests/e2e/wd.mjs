@@ -394,10 +394,11 @@ function focusDialog(title) {
   return win;
 }
 
-function windowExists(win) {
+/** Whether the dialog is still shown: an answered GTK dialog may linger unmapped. */
+function dialogShown(win, title) {
   try {
-    execFileSync("xdotool", ["getwindowname", win], { stdio: "ignore" });
-    return true;
+    const ids = execFileSync("xdotool", ["search", "--onlyvisible", "--name", title], { stdio: ["ignore", "pipe", "ignore"] }).toString();
+    return ids.split("\n").includes(win);
   } catch {
     return false;
   }
@@ -405,13 +406,13 @@ function windowExists(win) {
 
 /** Presses Return until the dialog is gone: the location entry's completion
  * popup may take the first one (it did, rarely, on CI). */
-function acceptDialog(win) {
+function acceptDialog(win, title) {
   for (let attempt = 0; attempt < 4; attempt++) {
     execFileSync("sleep", ["0.4"]);
     execFileSync("xdotool", ["key", "Return"]);
     for (let i = 0; i < 15; i++) {
       execFileSync("sleep", ["0.1"]);
-      if (!windowExists(win)) return;
+      if (!dialogShown(win, title)) return;
     }
     try {
       execFileSync("xdotool", ["windowfocus", "--sync", win], { timeout: 2000 });
@@ -441,7 +442,7 @@ export function answerSaveDialog(title, path) {
   const win = focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
   execFileSync("xdotool", ["type", "--delay", "5", path]);
-  acceptDialog(win);
+  acceptDialog(win, title);
 }
 
 /** Answers a GTK save dialog keeping the file name it proposes: the folder
@@ -450,7 +451,7 @@ export function answerSaveDialogInFolder(title, dir) {
   const win = focusDialog(title);
   execFileSync("xdotool", ["key", "--clearmodifiers", "Home"]);
   execFileSync("xdotool", ["type", "--delay", "5", `${dir}/`]);
-  acceptDialog(win);
+  acceptDialog(win, title);
 }
 
 /** Answers a GTK folder chooser: the folder is typed in its location bar
@@ -461,5 +462,5 @@ export function answerFolderDialog(title, dir) {
   execFileSync("xdotool", ["type", "--delay", "5", dir]);
   // Let the location bar's completion settle, then choose.
   execFileSync("sleep", ["0.5"]);
-  acceptDialog(win);
+  acceptDialog(win, title);
 }
