@@ -173,7 +173,7 @@ pub fn looks_like_pec(address: &str) -> bool {
 /// Why an address cannot be used, or None.
 fn problem(address: &str) -> Option<String> {
     if address.trim().is_empty() {
-        return Some("Indirizzo mancante: completarlo nell'anagrafica.".into());
+        return Some("Indirizzo mancante: completarlo nell'anagrafe dei referenti.".into());
     }
     crate::validate::email("address", "Indirizzo", address)
         .err()
@@ -443,7 +443,7 @@ pub(crate) fn resolve(
                                     false,
                                 );
                                 l.problem = Some(format!(
-                                    "Nessun {} in carica nell'anagrafica di {comune}.",
+                                    "Nessun {} in carica nell'anagrafe di {comune}.",
                                     role.label()
                                 ));
                                 l
