@@ -60,6 +60,7 @@ fn main() {
                 protocol_date: "2027-03-05".into(),
                 generated_doc: cdp_core::comms::LETTER.into(),
                 event_id: None,
+                year: None,
                 updated_at: None,
             })
             .unwrap();

@@ -2,7 +2,8 @@
 //! the stages of adhesion, its steps and the buttons that record them, the
 //! drafts and the invitation's means, the kinds of act and of adhesion
 //! document (full and short names), the referents' roles, the risk levels,
-//! the states of a measure (one and several) and the kinds of indicator. Each label is the domain's own (`label()` beside its enum, the
+//! the states of a measure (one and several), the kinds of indicator, and
+//! the communications' recipients, generated documents and states. Each label is the domain's own (`label()` beside its enum, the
 //! one the documents use); the shell exports this table into the generated
 //! TypeScript contract (`GLOSSARY` in `ui/src/api/gen/bindings.ts`), so the
 //! UI never types them again.
@@ -13,6 +14,7 @@ use crate::adhesion::documents::{BatchKind, DocKind, DOC_KINDS};
 use crate::adhesion::{
     ActType, Channel, DraftKind, State, StepKind, CHANNELS, DRAFT_KINDS, STATES, STEP_KINDS,
 };
+use crate::comms::{RecipientRole, RECIPIENT_ROLES};
 use crate::registry::Role;
 use crate::risks::rating::Level;
 use crate::risks::{IndicatorKind, MeasureState};
@@ -53,6 +55,12 @@ pub struct Glossary {
     pub indicator_kinds: Vec<Term<IndicatorKind>>,
     /// An indicator's starting and expected value (baseline, target).
     pub indicator_values: IndicatorValues,
+    /// Whom a communication's rule writes to in each comune.
+    pub comm_recipient_roles: Vec<Term<RecipientRole>>,
+    /// The documents a communication may generate per recipient (besides the schede).
+    pub comm_generated_docs: Vec<Term<&'static str>>,
+    /// A communication's states, as the register shows and filters them.
+    pub comm_states: [&'static str; 6],
 }
 
 /// A measure's nature, said of one and of several measures.
@@ -138,6 +146,12 @@ pub fn glossary() -> Glossary {
             baseline: crate::risks::scheda::BASELINE,
             target: crate::risks::scheda::TARGET,
         },
+        comm_recipient_roles: terms(&RECIPIENT_ROLES, RecipientRole::label),
+        comm_generated_docs: crate::comms::generated_docs()
+            .into_iter()
+            .map(|(code, label)| Term { code, label })
+            .collect(),
+        comm_states: crate::comms::STATE_LABELS,
     }
 }
 
@@ -167,6 +181,8 @@ mod tests {
             ("measure_states", 4),
             ("measure_states_plural", 4),
             ("indicator_kinds", 3),
+            ("comm_recipient_roles", RECIPIENT_ROLES.len()),
+            ("comm_generated_docs", 5),
         ] {
             assert_eq!(count(json[list].clone()), expected, "{list}");
             let codes: std::collections::BTreeSet<String> = json[list]
@@ -200,6 +216,14 @@ mod tests {
             | MeasureState::InCorso
             | MeasureState::Attuata
             | MeasureState::NonAttuata => (),
+        };
+        let _ = |r: RecipientRole| match r {
+            RecipientRole::Comune
+            | RecipientRole::Rpct
+            | RecipientRole::Sindaco
+            | RecipientRole::Segretario
+            | RecipientRole::Operativo
+            | RecipientRole::ReferenteZona => (),
         };
         let _ = |k: IndicatorKind| match k {
             IndicatorKind::OnOff | IndicatorKind::Quantitativo | IndicatorKind::Percentuale => (),

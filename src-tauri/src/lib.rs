@@ -238,7 +238,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             comms::comms_requeue,
             comms::comms_prepare_eml,
             comms::comms_import_receipts,
-            comms::comms_import_dropped_receipts,
+            comms::comms_import_dropped,
             comms::comms_export_register,
             comms::comms_schede,
             comms::comms_choose_returns,
@@ -248,6 +248,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             comms::comms_smtp_settings,
             comms::comms_save_smtp_settings,
             comms::comms_send_test,
+            comms::comms_imap_settings,
+            comms::comms_save_imap_settings,
+            comms::comms_test_imap,
+            comms::comms_read_imap,
         ])
 }
 

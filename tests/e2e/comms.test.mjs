@@ -5,12 +5,10 @@
 // a PEC delivery receipt imported, the state shown.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { withApp, waitFor, answerFolderDialog } from "./wd.mjs";
+import { smtpServer, deliveryReceipt } from "./mail.mjs";
 
 /** Chooses an item of a toolbar menu (MenuButton) by its test id. */
 async function menuItem(app, testid) {
@@ -19,48 +17,6 @@ async function menuItem(app, testid) {
 }
 
 const SHOTS = process.env.E2E_SHOTS;
-const SERVER = resolve("core/tests/comms/smtp_server.py");
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-
-/** A certificate authority and a certificate for localhost signed by it. */
-function certs(dir) {
-  const run = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=CA di prova");
-  run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "req.csr", "-subj", "/CN=localhost");
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
-  run("x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "cert.pem", "-days", "2", "-extfile", "ext.cnf");
-  return { ca: join(dir, "ca.pem"), cert: join(dir, "cert.pem"), key: join(dir, "key.pem") };
-}
-
-async function smtpServer(dir) {
-  const c = certs(dir);
-  const out = join(dir, "ricevuti");
-  mkdirSync(out, { recursive: true });
-  const port = await freePort();
-  const child = spawn("/usr/bin/python3", [SERVER, out, String(port), "starttls", c.cert, c.key, "segreteria", "Pàssword-di-prova"], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((ok, ko) => {
-    createInterface({ input: child.stdout }).once("line", (l) => (l.trim() === "READY" ? ok() : ko(new Error(l))));
-    child.once("exit", () => ko(new Error("the SMTP server did not start (python3-aiosmtpd installed?)")));
-  });
-  const received = () => (existsSync(join(out, "received.jsonl")) ? readFileSync(join(out, "received.jsonl"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []);
-  return { port, ca: c.ca, received, stop: () => child.kill() };
-}
-
-/** A delivery receipt as the PEC rules describe it (daticert.xml in base64). */
-function deliveryReceipt(msgid, to) {
-  const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<postacert tipo="avvenuta-consegna" errore="nessuno"><intestazione><mittente>segreteria@pec.cittametropolitana.me.it</mittente><destinatari tipo="certificato">${esc(to)}</destinatari><risposte>segreteria@pec.cittametropolitana.me.it</risposte><oggetto>Convocazione</oggetto></intestazione><dati><gestore-emittente>Gestore di prova</gestore-emittente><data zona="+0200"><giorno>14/06/2027</giorno><ora>10:00:05</ora></data><identificativo>opec.1@pec.gestore.it</identificativo><msgid>${esc(msgid)}</msgid><consegna>${esc(to)}</consegna></dati></postacert>\n`;
-  const b64 = Buffer.from(xml).toString("base64").replace(/.{76}/g, "$&\r\n");
-  return `From: posta-certificata@pec.gestore.it\r\nTo: segreteria@pec.cittametropolitana.me.it\r\nSubject: CONSEGNA: Convocazione\r\nX-Ricevuta: avvenuta-consegna\r\nX-Riferimento-Message-ID: ${msgid}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nRicevuta di avvenuta consegna\r\n--b1\r\nContent-Type: application/xml; name="daticert.xml"\r\nContent-Disposition: inline; filename="daticert.xml"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--b1--\r\n`;
-}
 
 const csv =
   "\uFEFFCodice ISTAT;Comune;Ruolo;Nome e cognome;E-mail;In carica dal\r\n" +

@@ -7,62 +7,13 @@
 // reminded with «Sollecita chi non ha risposto». axe at each state.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { withApp, waitFor, answerFolderDialog, KEY } from "./wd.mjs";
+import { smtpServer, press, menuItem } from "./mail.mjs";
 
 const SHOTS = process.env.E2E_SHOTS;
-const SERVER = resolve("core/tests/comms/smtp_server.py");
 const SCHEDA = resolve("tests/e2e/scheda.py");
-
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-
-/** The local SMTP server on a certificate signed by a CA of the test. */
-async function smtpServer(dir) {
-  const run = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=CA di prova");
-  run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "req.csr", "-subj", "/CN=localhost");
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
-  run("x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "cert.pem", "-days", "2", "-extfile", "ext.cnf");
-  const out = join(dir, "ricevuti");
-  mkdirSync(out, { recursive: true });
-  const port = await freePort();
-  const child = spawn("/usr/bin/python3", [SERVER, out, String(port), "starttls", join(dir, "cert.pem"), join(dir, "key.pem"), "segreteria", "Pàssword-di-prova"], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((ok, ko) => {
-    createInterface({ input: child.stdout }).once("line", (l) => (l.trim() === "READY" ? ok() : ko(new Error(l))));
-    child.once("exit", () => ko(new Error("the SMTP server did not start (python3-aiosmtpd installed?)")));
-  });
-  const received = () => (existsSync(join(out, "received.jsonl")) ? readFileSync(join(out, "received.jsonl"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []);
-  return { port, ca: join(dir, "ca.pem"), out, received, stop: () => child.kill() };
-}
-
-/** Focuses a control and presses a key on it (Enter by default). */
-async function press(app, css, key = KEY.ENTER) {
-  await app.el(css);
-  await app.exec("const e = document.querySelector(arguments[0]); e.scrollIntoView({ block: 'center' }); e.focus(); return true;", css);
-  await app.keys(key);
-}
-
-/** Opens a toolbar menu with Enter and goes down to its item `testid`. */
-async function menuItem(app, menu, testid) {
-  await press(app, `[data-testid=${menu}]`);
-  for (let i = 0; i < 10; i++) {
-    if (await app.exec("return document.activeElement?.dataset.testid === arguments[0]", testid)) break;
-    await app.keys(KEY.DOWN);
-  }
-  assert.ok(await app.exec("return document.activeElement?.dataset.testid === arguments[0]", testid), `the menu item ${testid}`);
-  await app.keys(KEY.ENTER);
-}
 
 test("Richiesta di scheda: sent to three comuni with their own workbook, two returned (one with a conflict), the third reminded", () =>
   withApp(async (app) => {

@@ -5,9 +5,11 @@
 //! its recipients are chosen by rule (zone, role, adhesion state) and by
 //! hand (`recipients.rs`); the outbox sends one message per recipient,
 //! never twice (`outbox.rs`, `smtp.rs`); the PEC receipts prove what
-//! happened to each (`receipts.rs`).
+//! happened to each (`receipts.rs`), chosen as files or read from the
+//! mailbox (`imap.rs`).
 
 pub mod files;
+pub mod imap;
 pub mod message;
 pub mod outbox;
 pub mod receipts;
@@ -24,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::text::{self, Rule};
 use crate::Store;
 
-pub use recipients::{EventPeople, HandRecipient, RecipientLine, RecipientRole, RecipientRule};
+pub use recipients::{
+    EventPeople, HandRecipient, RecipientLine, RecipientRole, RecipientRule, RECIPIENT_ROLES,
+};
 
 /// This domain's part of the archive.
 pub(crate) const DOMAIN: crate::db::Domain<Store> = crate::db::Domain {
@@ -129,6 +133,11 @@ pub struct CommInput {
     /// ICS is the document "evento_ics" attaches.
     #[serde(default)]
     pub event_id: Option<i64>,
+    /// For a request of a scheda (or its reminder): the year it asks about
+    /// (the training needs, the measures monitored, of that year); None:
+    /// the current year.
+    #[serde(default)]
+    pub year: Option<i32>,
     /// The version the form showed (None for a new communication).
     #[serde(default)]
     pub updated_at: Option<String>,
@@ -163,26 +172,37 @@ pub struct CommCounts {
     pub not_delivered: i64,
 }
 
+/// A communication's states in words, in the order the register's filter
+/// lists them: draft, to send, sent, sent with anomalies, delivered,
+/// prepared (as `.eml` files).
+pub const STATE_LABELS: [&str; 6] = [
+    "Bozza",
+    "Da inviare",
+    "Inviata",
+    "Inviata con anomalie",
+    "Consegnata",
+    "Preparata",
+];
+
 impl CommCounts {
     /// The communication's state in words, for the register.
     pub fn label(&self) -> String {
+        let [draft, to_send, sent, anomalies, delivered, prepared] = STATE_LABELS;
         let messages = self.queued + self.sent + self.unknown + self.failed + self.prepared;
-        if messages == 0 {
-            return "Bozza".into();
-        }
-        if self.prepared > 0 && self.sent == 0 && self.queued == 0 {
-            return "Preparata".into();
-        }
-        if self.queued > 0 {
-            return "Da inviare".into();
-        }
-        if self.unknown > 0 || self.failed > 0 || self.not_delivered > 0 {
-            return "Inviata con anomalie".into();
-        }
-        if self.delivered > 0 && self.delivered == self.sent {
-            return "Consegnata".into();
-        }
-        "Inviata".into()
+        let state = if messages == 0 {
+            draft
+        } else if self.prepared > 0 && self.sent == 0 && self.queued == 0 {
+            prepared
+        } else if self.queued > 0 {
+            to_send
+        } else if self.unknown > 0 || self.failed > 0 || self.not_delivered > 0 {
+            anomalies
+        } else if self.delivered > 0 && self.delivered == self.sent {
+            delivered
+        } else {
+            sent
+        };
+        state.into()
     }
 }
 
@@ -202,6 +222,8 @@ pub struct Communication {
     pub event_id: Option<i64>,
     /// The event's title and date, for the detail screen.
     pub event_label: Option<String>,
+    /// For a request of a scheda (or its reminder): the year it asks about.
+    pub year: Option<i32>,
     pub rule: RecipientRule,
     pub attachments: Vec<AttachmentInfo>,
     pub recipients: Vec<RecipientLine>,
@@ -257,6 +279,26 @@ pub const LETTER: &str = "lettera";
 /// The event's calendar file (ICS), from the training domain's one writer.
 pub const EVENT_ICS: &str = "evento_ics";
 
+/// The adhesion acts a communication may attach per comune (the adhesion
+/// letter is the communication itself: «lettera»).
+const GENERATED_ACTS: [crate::adhesion::documents::DocKind; 3] = [
+    crate::adhesion::documents::DocKind::DeliberaGiunta,
+    crate::adhesion::documents::DocKind::DecretoSindacale,
+    crate::adhesion::documents::DocKind::SchemaProtocollo,
+];
+
+/// The documents a communication may generate per recipient, code and
+/// name, in the order the form lists them; the schede a request attaches
+/// are `requests::SCHEDE`.
+pub fn generated_docs() -> Vec<(&'static str, &'static str)> {
+    let mut v = vec![
+        (LETTER, "La comunicazione come lettera PDF"),
+        (EVENT_ICS, "Il file del calendario (ICS) dell'evento"),
+    ];
+    v.extend(GENERATED_ACTS.map(|k| (k.as_str(), k.label())));
+    v
+}
+
 fn check_generated(value: &str) -> Result<Option<String>> {
     let v = value.trim();
     if v.is_empty() {
@@ -265,9 +307,11 @@ fn check_generated(value: &str) -> Result<Option<String>> {
     if v == LETTER || v == EVENT_ICS || requests::Scheda::of_generated(v).is_some() {
         return Ok(Some(v.to_string()));
     }
-    crate::adhesion::documents::DocKind::parse(v)
+    GENERATED_ACTS
+        .into_iter()
+        .find(|k| k.as_str() == v)
         .map(|k| Some(k.as_str().to_string()))
-        .map_err(|_| {
+        .ok_or_else(|| {
             Error::validation(
                 "generated_doc",
                 "Documento da allegare: scegliere uno dei documenti dell'elenco.",
@@ -284,9 +328,11 @@ struct Checked {
     protocol_date: Option<String>,
     generated_doc: Option<String>,
     event_id: Option<i64>,
+    /// The year a request of a scheda asks about.
+    year: i32,
 }
 
-fn check_input(conn: &Connection, input: &CommInput) -> Result<Checked> {
+fn check_input(conn: &Connection, input: &CommInput, this_year: i32) -> Result<Checked> {
     let subject = text::field("subject", "Oggetto", &input.subject, Rule::TITLE)?;
     if subject.is_empty() {
         return Err(Error::validation("subject", "Oggetto: scriverlo."));
@@ -324,6 +370,13 @@ fn check_input(conn: &Connection, input: &CommInput) -> Result<Checked> {
         ));
     }
     requests::check_kind(input.kind, generated_doc.as_deref())?;
+    let year = input.year.unwrap_or(this_year);
+    if !(2000..=2100).contains(&year) {
+        return Err(Error::validation(
+            "year",
+            "Anno della scheda: un anno tra il 2000 e il 2100.",
+        ));
+    }
     Ok(Checked {
         subject,
         body,
@@ -332,6 +385,7 @@ fn check_input(conn: &Connection, input: &CommInput) -> Result<Checked> {
         protocol_date,
         generated_doc,
         event_id: input.event_id,
+        year,
     })
 }
 
@@ -439,6 +493,13 @@ pub(crate) fn get(conn: &Connection, id: i64, today: chrono::NaiveDate) -> Resul
     };
     let counts = counts(conn, id)?;
     let messages = counts.queued + counts.sent + counts.unknown + counts.failed + counts.prepared;
+    let year: Option<i32> = conn
+        .query_row(
+            "SELECT year FROM comm_request WHERE communication_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
     Ok(Communication {
         id,
         kind,
@@ -451,6 +512,7 @@ pub(crate) fn get(conn: &Connection, id: i64, today: chrono::NaiveDate) -> Resul
         generated_doc: row.6.unwrap_or_default(),
         event_id: row.10,
         event_label,
+        year,
         rule: serde_json::from_str(&row.7).unwrap_or_default(),
         attachments: attachments(conn, id)?,
         recipients: recipients::saved(conn, id, today)?,
@@ -512,9 +574,9 @@ fn content_type_of(name: &str) -> &'static str {
 impl Store {
     /// A new communication (a draft: nothing is sent until it is queued).
     pub fn comms_create(&mut self, input: &CommInput) -> Result<Communication> {
-        let c = check_input(&self.conn, input)?;
+        let c = check_input(&self.conn, input, chrono::Datelike::year(&self.today()))?;
         let kind = input.kind;
-        let year = chrono::Datelike::year(&self.today());
+        let year = c.year;
         let id = self.action(|tx, op| {
             let now = crate::db::version::next_version("");
             tx.execute(
@@ -552,8 +614,8 @@ impl Store {
     /// Saves the compose form of a draft (refused once a message is queued,
     /// and when the form is stale).
     pub fn comms_update(&mut self, id: i64, input: &CommInput) -> Result<Communication> {
-        let c = check_input(&self.conn, input)?;
-        let year = chrono::Datelike::year(&self.today());
+        let c = check_input(&self.conn, input, chrono::Datelike::year(&self.today()))?;
+        let year = c.year;
         self.action(|tx, op| {
             let current = version_of(tx, id)?;
             crate::db::version::check_version(&current, input.updated_at.as_deref())?;

@@ -376,6 +376,131 @@ fn adhesion_step(
     }
 }
 
+/// A receipt to import: the name shown (a file's, or the message's in the
+/// mailbox), the name its kept copy takes, and its bytes.
+pub(crate) struct Incoming {
+    pub shown: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The one receipt rule, for files chosen or dropped and for messages read
+/// from the mailbox alike, inside the caller's action: each recognised from
+/// its `daticert.xml`, matched by Message-ID only (one for a message the app
+/// did not send is reported, not guessed), kept beside the archive with its
+/// hash, registered with its audit row; a delivery of an invitation becomes
+/// the workflow's step.
+pub(crate) fn import_in(
+    tx: &Connection,
+    op: &str,
+    dir: Option<&Path>,
+    today: chrono::NaiveDate,
+    items: &[Incoming],
+) -> Result<Vec<ReceiptLine>> {
+    let mut out = Vec::new();
+    for item in items {
+        let bytes = &item.bytes;
+        let mut line = ReceiptLine {
+            file: item.shown.clone(),
+            kind: String::new(),
+            kind_label: String::new(),
+            communication_id: None,
+            recipient: None,
+            certified_at: None,
+            outcome: String::new(),
+            note: None,
+        };
+        let d = match parse_receipt(bytes) {
+            Ok(d) if KINDS.contains(&d.kind.as_str()) => d,
+            Ok(d) => {
+                line.outcome = "non è una ricevuta".into();
+                line.note = Some(format!(
+                    "Tipo «{}»: non è una ricevuta di consegna o di accettazione.",
+                    d.kind
+                ));
+                out.push(line);
+                continue;
+            }
+            Err(e) => {
+                line.outcome = "non è una ricevuta".into();
+                line.note = Some(e.to_string());
+                out.push(line);
+                continue;
+            }
+        };
+        line.kind = d.kind.clone();
+        line.kind_label = kind_label(&d.kind).into();
+        line.certified_at = d.at.clone();
+        let sha = super::sha256_hex(bytes);
+        let dup: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM comm_receipt WHERE sha256 = ?1",
+                [&sha],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if dup.is_some() {
+            line.outcome = "già importata".into();
+            out.push(line);
+            continue;
+        }
+        let Some((row, comm, kind, recipient, istat)) = message_of(tx, &d.msgid)? else {
+            line.outcome = "messaggio sconosciuto".into();
+            line.note = Some(format!(
+                "Nessun messaggio inviato da questa applicazione ha il Message-ID {}: la ricevuta non è stata associata.",
+                if d.msgid.is_empty() { "(assente)" } else { d.msgid.as_str() }
+            ));
+            out.push(line);
+            continue;
+        };
+        let kept = keep(dir, &item.file_name, bytes, &sha)?;
+        tx.execute(
+            "INSERT INTO comm_receipt (message_id, kind, ref_message_id, certified_at, delivered_to, error,
+                path, sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                row,
+                d.kind,
+                d.msgid,
+                d.at,
+                Some(d.delivered_to.clone()).filter(|s| !s.is_empty()),
+                Some(d.error_detail.clone()).filter(|s| !s.is_empty()),
+                kept.display().to_string(),
+                sha,
+                crate::db::version::now_utc()
+            ],
+        )?;
+        let receipt = tx.last_insert_rowid();
+        crate::audit::record(
+            tx,
+            op,
+            "receipt",
+            "comm_message",
+            &row.to_string(),
+            None,
+            Some(&serde_json::json!({"kind": d.kind, "at": d.at, "sha256": sha})),
+        )?;
+        line.communication_id = Some(comm);
+        line.recipient = Some(recipient);
+        line.outcome = "associata".into();
+        if d.kind == "avvenuta-consegna" {
+            if let (Some(istat), Some(at)) = (istat, d.at.as_deref()) {
+                line.note = adhesion_step(
+                    tx,
+                    op,
+                    comm,
+                    super::Kind::parse(&kind)?,
+                    &istat,
+                    at,
+                    receipt,
+                    today,
+                )?;
+            }
+        }
+        out.push(line);
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Imports PEC receipt files (`.eml`), in one action: each recognised,
     /// matched by Message-ID, kept beside the archive and registered.
@@ -385,94 +510,21 @@ impl Store {
         let mut read = Vec::new();
         for f in files {
             let bytes = std::fs::read(f).map_err(|e| Error::file(f, &e))?;
-            read.push((f.clone(), bytes));
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "ricevuta.eml".into());
+            read.push(Incoming {
+                shown: name.clone(),
+                file_name: name,
+                bytes,
+            });
         }
-        self.action(|tx, op| {
-            let mut out = Vec::new();
-            for (file, bytes) in &read {
-                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "ricevuta.eml".into());
-                let mut line = ReceiptLine {
-                    file: name.clone(),
-                    kind: String::new(),
-                    kind_label: String::new(),
-                    communication_id: None,
-                    recipient: None,
-                    certified_at: None,
-                    outcome: String::new(),
-                    note: None,
-                };
-                let d = match parse_receipt(bytes) {
-                    Ok(d) if KINDS.contains(&d.kind.as_str()) => d,
-                    Ok(d) => {
-                        line.outcome = "non è una ricevuta".into();
-                        line.note = Some(format!("Tipo «{}»: non è una ricevuta di consegna o di accettazione.", d.kind));
-                        out.push(line);
-                        continue;
-                    }
-                    Err(e) => {
-                        line.outcome = "non è una ricevuta".into();
-                        line.note = Some(e.to_string());
-                        out.push(line);
-                        continue;
-                    }
-                };
-                line.kind = d.kind.clone();
-                line.kind_label = kind_label(&d.kind).into();
-                line.certified_at = d.at.clone();
-                let sha = super::sha256_hex(bytes);
-                let dup: Option<i64> =
-                    tx.query_row("SELECT id FROM comm_receipt WHERE sha256 = ?1", [&sha], |r| r.get(0)).optional()?;
-                if dup.is_some() {
-                    line.outcome = "già importata".into();
-                    out.push(line);
-                    continue;
-                }
-                let Some((row, comm, kind, recipient, istat)) = message_of(tx, &d.msgid)? else {
-                    line.outcome = "messaggio sconosciuto".into();
-                    line.note = Some(format!(
-                        "Nessun messaggio inviato da questa applicazione ha il Message-ID {}: la ricevuta non è stata associata.",
-                        if d.msgid.is_empty() { "(assente)" } else { d.msgid.as_str() }
-                    ));
-                    out.push(line);
-                    continue;
-                };
-                let kept = keep(dir.as_deref(), &name, bytes, &sha)?;
-                tx.execute(
-                    "INSERT INTO comm_receipt (message_id, kind, ref_message_id, certified_at, delivered_to, error,
-                        path, sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        row,
-                        d.kind,
-                        d.msgid,
-                        d.at,
-                        Some(d.delivered_to.clone()).filter(|s| !s.is_empty()),
-                        Some(d.error_detail.clone()).filter(|s| !s.is_empty()),
-                        kept.display().to_string(),
-                        sha,
-                        crate::db::version::now_utc()
-                    ],
-                )?;
-                let receipt = tx.last_insert_rowid();
-                crate::audit::record(
-                    tx,
-                    op,
-                    "receipt",
-                    "comm_message",
-                    &row.to_string(),
-                    None,
-                    Some(&serde_json::json!({"kind": d.kind, "at": d.at, "sha256": sha})),
-                )?;
-                line.communication_id = Some(comm);
-                line.recipient = Some(recipient);
-                line.outcome = "associata".into();
-                if d.kind == "avvenuta-consegna" {
-                    if let (Some(istat), Some(at)) = (istat, d.at.as_deref()) {
-                        line.note = adhesion_step(tx, op, comm, super::Kind::parse(&kind)?, &istat, at, receipt, today)?;
-                    }
-                }
-                out.push(line);
-            }
-            Ok(out)
-        })
+        self.action(|tx, op| import_in(tx, op, dir.as_deref(), today, &read))
+    }
+
+    /// Where kept receipts go (None: the archive is in memory).
+    pub(crate) fn comms_receipts_dir(&self) -> Option<PathBuf> {
+        receipts_dir(self)
     }
 }

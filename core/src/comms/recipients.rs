@@ -33,6 +33,16 @@ pub enum RecipientRole {
     ReferenteZona,
 }
 
+/// Whom a rule may write to in each comune, in the order the form lists them.
+pub const RECIPIENT_ROLES: [RecipientRole; 6] = [
+    RecipientRole::Rpct,
+    RecipientRole::Comune,
+    RecipientRole::Sindaco,
+    RecipientRole::Segretario,
+    RecipientRole::Operativo,
+    RecipientRole::ReferenteZona,
+];
+
 impl RecipientRole {
     pub fn as_str(self) -> &'static str {
         match self {

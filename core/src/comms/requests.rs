@@ -485,7 +485,7 @@ pub(crate) fn sync_in(tx: &Connection, id: i64, generated: Option<&str>, year: i
         Some(s) => {
             tx.execute(
                 "INSERT INTO comm_request (communication_id, scheda, year) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (communication_id) DO UPDATE SET scheda = excluded.scheda",
+                 ON CONFLICT (communication_id) DO UPDATE SET scheda = excluded.scheda, year = excluded.year",
                 params![id, s.as_str(), year],
             )?;
         }

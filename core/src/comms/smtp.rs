@@ -60,39 +60,58 @@ const FROM_NAME: &str = "smtp_from_name";
 const CA_FILE: &str = "smtp_ca_file";
 const UPDATED: &str = "smtp_updated_at";
 
+/// Where the user sets the mailbox up, for the messages that send him there.
+pub const SETTINGS_PLACE: &str = "Comunicazioni › Altre azioni › Casella di posta";
+
 /// The credential store's service name for the mailbox's password.
 const KEYRING_SERVICE: &str = "it.cittametropolitana.messina.comunitapratiche.smtp";
 
-fn keyring_entry(s: &SmtpSettings) -> Result<keyring::Entry> {
+/// The credential store's entry of a mailbox's password (`service`: the
+/// SMTP's or the IMAP's; the account: user@host).
+pub(super) fn keyring_for(service: &str, user: &str, host: &str) -> Result<keyring::Entry> {
     // On Linux the password lives in the kernel's persistent keyring, reached
     // through the session keyring: a process started outside a login session
     // (a service, a remote shell) joins a new one first.
     #[cfg(target_os = "linux")]
     let _ =
         linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, true);
-    keyring::Entry::new(KEYRING_SERVICE, &format!("{}@{}", s.user, s.host))
+    keyring::Entry::new(service, &format!("{user}@{host}"))
         .map_err(|e| Error::io(format!("Portachiavi del sistema non disponibile: {e}.")))
 }
 
-/// The mailbox's password from the credential store.
-pub fn password(s: &SmtpSettings) -> Result<String> {
-    keyring_entry(s)?.get_password().map_err(|e| match e {
-        keyring::Error::NoEntry => Error::validation(
-            "password",
-            "Nessuna password salvata per la casella di posta: inserirla in Impostazioni › Posta.",
-        ),
+fn keyring_entry(s: &SmtpSettings) -> Result<keyring::Entry> {
+    keyring_for(KEYRING_SERVICE, &s.user, &s.host)
+}
+
+/// A password from the credential store; `missing`: what to say when none is saved.
+pub(super) fn stored_password(entry: keyring::Entry, missing: &str) -> Result<String> {
+    entry.get_password().map_err(|e| match e {
+        keyring::Error::NoEntry => Error::validation("password", missing),
         e => Error::io(format!(
             "Lettura della password dal portachiavi del sistema non riuscita: {e}."
         )),
     })
 }
 
-fn save_password(s: &SmtpSettings, password: &str) -> Result<()> {
-    keyring_entry(s)?.set_password(password).map_err(|e| {
+/// Saves a password in the credential store.
+pub(super) fn store_password(entry: keyring::Entry, password: &str) -> Result<()> {
+    entry.set_password(password).map_err(|e| {
         Error::io(format!(
             "La password non è stata salvata nel portachiavi del sistema: {e}."
         ))
     })
+}
+
+/// The mailbox's password from the credential store.
+pub fn password(s: &SmtpSettings) -> Result<String> {
+    stored_password(
+        keyring_entry(s)?,
+        &format!("Nessuna password salvata per la casella di posta: inserirla in {SETTINGS_PLACE}."),
+    )
+}
+
+fn save_password(s: &SmtpSettings, password: &str) -> Result<()> {
+    store_password(keyring_entry(s)?, password)
 }
 
 fn has_password(s: &SmtpSettings) -> bool {
@@ -265,7 +284,7 @@ fn classify(
         let detail = e.to_string();
         if matches!(n, 530 | 534 | 535 | 538) {
             return Failure::Credentials(format!(
-                "Il server {host} ha rifiutato nome utente o password ({n}). Controllarli in Impostazioni › Posta: nessun messaggio è stato inviato e quelli in uscita restano in coda."
+                "Il server {host} ha rifiutato nome utente o password ({n}). Controllarli in {SETTINGS_PLACE}: nessun messaggio è stato inviato e quelli in uscita restano in coda."
             ));
         }
         let whom = to.map(|t| format!(" per {t}")).unwrap_or_default();
@@ -300,7 +319,7 @@ impl SmtpMailer {
         if s.host.is_empty() {
             return Err(Error::validation(
                 "host",
-                "Configurare prima la casella di posta in Impostazioni › Posta.",
+                format!("Configurare prima la casella di posta in {SETTINGS_PLACE}."),
             ));
         }
         let mut tls = TlsParameters::builder(s.host.clone());

@@ -17,6 +17,7 @@ fn input(body: &str) -> CommInput {
         protocol_date: String::new(),
         generated_doc: String::new(),
         event_id: None,
+        year: None,
         updated_at: None,
     }
 }

@@ -1,12 +1,15 @@
 //! Comunicazioni against a real local SMTP server (Debian's
-//! python3-aiosmtpd, `smtp_server.py`) on a certificate the test makes:
-//! composing and recipients, sending 108 personalised messages, the
-//! server's refusals, kills during a send, PEC receipts.
+//! python3-aiosmtpd, `smtp_server.py`) and a real local IMAP server
+//! (Debian's dovecot-imapd, `imap_server.py`) on a certificate the test
+//! makes: composing and recipients, sending 108 personalised messages, the
+//! server's refusals, kills during a send, PEC receipts from files and
+//! read from the mailbox.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod compose;
+mod imap;
 mod kill;
 mod receipts;
 mod register;
@@ -202,6 +205,105 @@ impl Drop for Server {
     }
 }
 
+/// The IMAP server (Dovecot, not a daemon), stopped when dropped: one
+/// user, a Maildir in the test's folder, STARTTLS on `plain`, implicit TLS
+/// on `tls`, on the test's certificate.
+pub struct Dovecot {
+    child: Child,
+    pub plain: u16,
+    pub tls: u16,
+    pub ca: PathBuf,
+}
+
+fn imap_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/comms/imap_server.py")
+}
+
+impl Dovecot {
+    pub fn start(dir: &Path) -> Dovecot {
+        let dir = &dir.join("imap");
+        std::fs::create_dir_all(dir).unwrap();
+        let certs = make_certs(dir);
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(imap_script())
+            .arg(dir)
+            .args([certs.cert.to_str().unwrap(), certs.key.to_str().unwrap(), USER, PASSWORD])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let w: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            w.first(),
+            Some(&"READY"),
+            "the IMAP server did not start (dovecot-imapd installed?): {line}"
+        );
+        Dovecot {
+            child,
+            plain: w[1].parse().unwrap(),
+            tls: w[2].parse().unwrap(),
+            ca: certs.ca,
+        }
+    }
+
+    /// The reading settings for this server (implicit TLS or STARTTLS).
+    pub fn settings(&self, security: Security) -> cdp_core::comms::imap::ImapSettings {
+        cdp_core::comms::imap::ImapSettings {
+            host: "localhost".into(),
+            port: match security {
+                Security::Tls => self.tls,
+                Security::Starttls => self.plain,
+            },
+            security,
+            user: USER.into(),
+            folder: "INBOX".into(),
+            password_saved: false,
+            updated_at: String::new(),
+        }
+    }
+
+    /// Appends messages to a folder with IMAP APPEND, as a PEC provider
+    /// delivers them; their UIDs.
+    pub fn append(&self, folder: &str, messages: &[Vec<u8>]) -> Vec<u32> {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let p = dir.path().join(format!("{i}.eml"));
+                std::fs::write(&p, m).unwrap();
+                p
+            })
+            .collect();
+        let out = Command::new("/usr/bin/python3")
+            .arg(imap_script())
+            .args(["append", &self.plain.to_string(), USER, PASSWORD, folder])
+            .args(&files)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.trim().parse().unwrap())
+            .collect()
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        // SIGTERM: the script stops Dovecot and waits for it.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
 /// Gives every comune an RPCT in office with an e-mail address
 /// (`rpct.<istat>@comune.test.it`), and returns the store.
 pub fn network(s: &mut Store) {
@@ -229,6 +331,7 @@ pub fn draft(kind: Kind, subject: &str) -> CommInput {
         protocol_date: String::new(),
         generated_doc: String::new(),
         event_id: None,
+        year: None,
         updated_at: None,
     }
 }
@@ -246,6 +349,7 @@ pub fn convocation(s: &mut Store, letter: bool) -> i64 {
             protocol_date: "2027-03-05".into(),
             generated_doc: if letter { cdp_core::comms::LETTER.into() } else { String::new() },
             event_id: None,
+            year: None,
             updated_at: None,
         })
         .unwrap();

@@ -33,7 +33,7 @@ fn every_kind_of_receipt_is_recognised_with_its_message_id_and_instant() {
     assert!(e.to_string().contains("non è una ricevuta PEC"));
 }
 
-fn sent_invitation(s: &mut Store, dir: &Path) -> (i64, Vec<cdp_core::comms::RecipientLine>) {
+pub(super) fn sent_invitation(s: &mut Store, dir: &Path) -> (i64, Vec<cdp_core::comms::RecipientLine>) {
     let c = s
         .comms_create(&CommInput {
             kind: Kind::InvitoAdesione,
@@ -44,6 +44,7 @@ fn sent_invitation(s: &mut Store, dir: &Path) -> (i64, Vec<cdp_core::comms::Reci
             protocol_date: "2027-03-01".into(),
             generated_doc: String::new(),
             event_id: None,
+            year: None,
             updated_at: None,
         })
         .unwrap();

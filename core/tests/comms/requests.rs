@@ -143,6 +143,7 @@ fn monitoring_request(today: &str) -> (Store, i64, Vec<(String, String)>) {
             protocol_date: "2027-05-10".into(),
             generated_doc: Scheda::Monitoraggio.generated().into(),
             event_id: None,
+            year: None,
             updated_at: None,
         })
         .unwrap();
@@ -602,6 +603,7 @@ fn a_file_of_another_comune_or_request_or_of_unknown_origin_is_refused_naming_it
             protocol_date: String::new(),
             generated_doc: Scheda::Contesto.generated().into(),
             event_id: None,
+            year: None,
             updated_at: None,
         })
         .unwrap()
@@ -750,6 +752,7 @@ fn the_scheda_di_contesto_and_the_training_needs_come_back_into_their_own_record
                 protocol_date: String::new(),
                 generated_doc: scheda.generated().into(),
                 event_id: None,
+                year: None,
                 updated_at: None,
             })
             .unwrap()
@@ -844,4 +847,59 @@ fn the_scheda_di_contesto_and_the_training_needs_come_back_into_their_own_record
         ),
         (theme.as_str(), 5, 3)
     );
+}
+
+#[test]
+fn the_year_a_request_asks_about_is_chosen_in_its_form() {
+    let mut s = common::store_on("2027-10-01");
+    network(&mut s);
+    let c = s.list_comuni(&Default::default()).unwrap().remove(0);
+    let input = |year: Option<i32>| CommInput {
+        kind: Kind::RichiestaScheda,
+        subject: "Rilevazione dei fabbisogni formativi per il 2028".into(),
+        body: "Si chiede di restituire la scheda allegata.".into(),
+        signatory: String::new(),
+        protocol_number: String::new(),
+        protocol_date: String::new(),
+        generated_doc: Scheda::Fabbisogni.generated().into(),
+        event_id: None,
+        year,
+        updated_at: None,
+    };
+    // Not said: the current year.
+    let r = s.comms_create(&input(None)).unwrap();
+    assert_eq!(r.year, Some(2027));
+    // Chosen: the next year's needs, asked in the autumn.
+    let r = s
+        .comms_update(
+            r.id,
+            &CommInput {
+                updated_at: Some(r.updated_at.clone()),
+                ..input(Some(2028))
+            },
+        )
+        .unwrap();
+    assert_eq!(r.year, Some(2028));
+    s.comms_set_recipients(
+        r.id,
+        &RecipientRule {
+            comuni: vec![c.istat.clone()],
+            roles: vec![RecipientRole::Rpct],
+            ..Default::default()
+        },
+        &[],
+    )
+    .unwrap();
+    let (name, x) = s.comms_scheda_xlsx(r.id, &c.istat).unwrap();
+    assert!(name.starts_with("Scheda_fabbisogni_formativi_2028_"), "{name}");
+    assert_eq!(
+        cell(&x, "Fabbisogni", 1, 0),
+        "Scheda di rilevazione dei fabbisogni formativi – anno 2028"
+    );
+    // A year out of range names its field.
+    let e = s.comms_create(&input(Some(1999))).unwrap_err();
+    assert_eq!(e.field(), Some("year"));
+    // A communication that asks for no scheda has no year.
+    let plain = s.comms_create(&draft(Kind::Circolare, "Circolare")).unwrap();
+    assert_eq!(plain.year, None);
 }

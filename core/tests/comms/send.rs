@@ -142,6 +142,7 @@ fn three_by_hand(s: &mut Store, refused: bool) -> i64 {
             protocol_date: String::new(),
             generated_doc: String::new(),
             event_id: None,
+            year: None,
             updated_at: None,
         })
         .unwrap();

@@ -2,6 +2,7 @@
 //! window's thread, taking the archive only between messages, with its
 //! progress on a channel and a job to cancel («Interrompi»).
 
+use cdp_core::comms::imap::{ImapReader, ImapReport, ImapSettings};
 use cdp_core::comms::message::MessagePreview;
 use cdp_core::comms::outbox::{Archive, QueueReport, SendReport};
 use cdp_core::comms::receipts::ReceiptLine;
@@ -15,6 +16,7 @@ use cdp_core::io::Format;
 use cdp_core::job::Progress;
 use cdp_core::Store;
 use serde::Serialize;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -217,27 +219,48 @@ pub async fn comms_prepare_eml(app: AppHandle, id: i64) -> Result<Option<Prepare
     .await
 }
 
-/// Receipt files dropped on the Comunicazioni screen: imported as the
-/// chosen ones; a dropped file that is not an `.eml` is not read.
+/// What the files dropped on the Comunicazioni screen gave: the PEC
+/// receipts (`.eml`) imported as chosen ones, the returned schede (`.xlsx`)
+/// read with their dry run, as chosen ones; None: no file of that kind.
+#[derive(Serialize, specta::Type)]
+pub struct Dropped {
+    pub receipts: Option<Vec<ReceiptLine>>,
+    pub returns: Option<Vec<ReturnPreview>>,
+}
+
+/// Files dropped on the Comunicazioni screen (or on its dialog of the
+/// returned schede), each kind through the same import as when chosen;
+/// a file of another kind is not read. `request`: the request shown.
 #[tauri::command]
 #[specta::specta]
-pub async fn comms_import_dropped_receipts(
+pub async fn comms_import_dropped(
     app: AppHandle,
     paths: Vec<String>,
-) -> Result<Vec<ReceiptLine>> {
+    request: Option<i64>,
+) -> Result<Dropped> {
     blocking(&app, move |st| {
-        let paths: Vec<std::path::PathBuf> = paths
+        let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+        let (eml, xlsx): (Vec<PathBuf>, Vec<PathBuf>) = paths
             .into_iter()
-            .map(std::path::PathBuf::from)
-            .filter(|p| files::RECEIPTS.accepts(p))
-            .collect();
-        if paths.is_empty() {
+            .filter(|p| files::RECEIPTS.accepts(p) || requests::RETURNS.accepts(p))
+            .partition(|p| files::RECEIPTS.accepts(p));
+        if eml.is_empty() && xlsx.is_empty() {
             return Err(Error::new(
                 "validation",
-                "Nessuna ricevuta tra i file trascinati: si importano i file .eml salvati dalla webmail della PEC.",
+                "Nessun file da importare tra quelli trascinati: si importano le ricevute PEC (file .eml salvati dalla webmail) e le schede restituite dai comuni (file .xlsx).",
             ));
         }
-        st.with(|s| s.comms_import_receipts(&paths))
+        let receipts = if eml.is_empty() {
+            None
+        } else {
+            Some(st.with(|s| s.comms_import_receipts(&eml))?)
+        };
+        let returns = if xlsx.is_empty() {
+            None
+        } else {
+            Some(preview_returns(st, &xlsx, request)?)
+        };
+        Ok(Dropped { receipts, returns })
     })
     .await
 }
@@ -309,6 +332,67 @@ pub async fn comms_send_test(app: AppHandle) -> Result<String> {
     .await
 }
 
+#[tauri::command]
+#[specta::specta]
+pub fn comms_imap_settings(state: State<AppState>) -> Result<ImapSettings> {
+    state.with(|s| s.imap_settings())
+}
+
+/// Saves the settings of the mailbox the receipts are read from; the
+/// password, if typed, goes to the system's credential store only.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_save_imap_settings(
+    app: AppHandle,
+    settings: ImapSettings,
+    password: Option<String>,
+) -> Result<ImapSettings> {
+    blocking(&app, move |st| {
+        st.with(|s| s.save_imap_settings(&settings, password.as_deref()))
+    })
+    .await
+}
+
+/// The reader of the saved settings: the IMAP password from the system's
+/// credential store, the certificate of the SMTP settings trusted.
+fn imap_reader(st: &AppState) -> Result<ImapReader> {
+    let settings = st.with(|s| s.imap_settings())?;
+    let ca_file = st.with(|s| s.smtp_settings())?.ca_file;
+    let password = cdp_core::comms::imap::password(&settings)?;
+    Ok(ImapReader::new(&settings, &ca_file, &password)?)
+}
+
+/// «Prova la lettura»: connects, logs in and opens the folder; nothing is read.
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_test_imap(app: AppHandle) -> Result<String> {
+    blocking(&app, move |st| Ok(imap_reader(st)?.check()?)).await
+}
+
+/// «Leggi ricevute dalla casella»: the receipts arrived since the last
+/// reading, off the window's thread, with progress and «Interrompi».
+#[tauri::command]
+#[specta::specta]
+pub async fn comms_read_imap(
+    app: AppHandle,
+    job: JobId,
+    progress: Channel<Progress>,
+) -> Result<ImapReport> {
+    blocking(&app, move |st| {
+        let job = st.jobs.take(job)?;
+        let reader = imap_reader(st)?;
+        Ok(cdp_core::comms::imap::read_receipts(
+            &Open(st),
+            &reader,
+            &|p| {
+                let _ = progress.send(p);
+            },
+            &job.token,
+        )?)
+    })
+    .await
+}
+
 /// A scheda a request can ask for, its name and the `generated_doc` that attaches it.
 #[derive(Serialize, specta::Type)]
 pub struct SchedaChoice {
@@ -330,7 +414,7 @@ pub fn comms_schede() -> Vec<SchedaChoice> {
         .collect()
 }
 
-/// The returned schede chosen last (name and bytes), until applied.
+/// The returned schede chosen or dropped last (name and bytes), until applied.
 static RETURNED: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
 
 /// «Importa le schede restituite…»: the files chosen in the dialog (many at
@@ -346,20 +430,30 @@ pub async fn comms_choose_returns(
         let Some(paths) = dialog::ask_open_many(&requests::RETURNS) else {
             return Ok(None);
         };
-        let mut files = Vec::with_capacity(paths.len());
-        for p in &paths {
-            let bytes = std::fs::read(p).map_err(|e| cdp_core::Error::file(p, &e))?;
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            files.push((name, bytes));
-        }
-        let previews = st.with(|s| s.comms_returns_preview(&files, request))?;
-        *RETURNED.lock().unwrap_or_else(|p| p.into_inner()) = files;
-        Ok(Some(previews))
+        preview_returns(st, &paths, request).map(Some)
     })
     .await
+}
+
+/// Reads returned schede and makes the dry run of each (one per comune);
+/// the files are kept for «Applica».
+fn preview_returns(
+    st: &AppState,
+    paths: &[PathBuf],
+    request: Option<i64>,
+) -> Result<Vec<ReturnPreview>> {
+    let mut files = Vec::with_capacity(paths.len());
+    for p in paths {
+        let bytes = std::fs::read(p).map_err(|e| cdp_core::Error::file(p, &e))?;
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push((name, bytes));
+    }
+    let previews = st.with(|s| s.comms_returns_preview(&files, request))?;
+    *RETURNED.lock().unwrap_or_else(|p| p.into_inner()) = files;
+    Ok(previews)
 }
 
 /// Applies the chosen file `file` (its place in the dry run) after a

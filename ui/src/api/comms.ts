@@ -16,6 +16,8 @@ export type MessagePreview = G.MessagePreview;
 export type SendReport = G.SendReport;
 export type ReceiptLine = G.ReceiptLine;
 export type SmtpSettings = G.SmtpSettings;
+export type ImapSettings = G.ImapSettings;
+export type ImapReport = G.ImapReport;
 
 export const commKinds = () => call(commands.commsKinds());
 export const listComms = (filter: CommFilter) => call(commands.commsList(filter));
@@ -44,9 +46,17 @@ export const smtpSettings = () => call(commands.commsSmtpSettings());
 export const saveSmtpSettings = (settings: SmtpSettings, password: string | null) =>
   call(commands.commsSaveSmtpSettings(settings, password));
 export const sendTest = () => call(commands.commsSendTest());
+export const imapSettings = () => call(commands.commsImapSettings());
+export const saveImapSettings = (settings: ImapSettings, password: string | null) =>
+  call(commands.commsSaveImapSettings(settings, password));
+/** «Prova la lettura»: connects and opens the folder; reads nothing. */
+export const testImap = () => call(commands.commsTestImap());
+/** «Leggi ricevute dalla casella», with progress; «Interrompi» cancels the job. */
+export const readImap = (job: Job) => call(commands.commsReadImap(job.id, job.progress));
 export type EventPeople = G.EventPeople;
-/** Receipt files dropped on the window (only `.eml` files are read). */
-export const importDroppedReceipts = (paths: string[]) => call(commands.commsImportDroppedReceipts(paths));
+export type Dropped = G.Dropped;
+/** Files dropped on the window: receipts (`.eml`) imported, returned schede (`.xlsx`) previewed; others not read. */
+export const importDropped = (paths: string[], request: number | null) => call(commands.commsImportDropped(paths, request));
 /** The register as filtered: PDF (`format` null), CSV or Excel. Null if the save dialog was closed. */
 export const exportRegister = (filter: CommFilter, format: G.Format | null) =>
   call(commands.commsExportRegister(filter, format));
