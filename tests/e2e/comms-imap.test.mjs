@@ -67,6 +67,8 @@ test("Comunicazioni: receipts read from the mailbox by IMAP (a wrong password fi
       await app.select("#compose-generated", "scheda_monitoraggio");
       // The year the scheda asks about: proposed empty (the current year), here said.
       await app.typeWhole("#compose-year", "2027");
+      await app.assertAxe("Comunicazioni › Richiesta di scheda con il suo anno");
+      if (SHOTS) await app.screenshot(join(SHOTS, "comunicazioni-richiesta-anno.png"));
       await press(app, "[data-testid=compose-save]");
       await app.el("[data-testid=request-panel]");
       await waitFor(() => app.exec("return !document.querySelector('[data-testid=compose]').open"), "the compose dialog closed");
@@ -141,6 +143,7 @@ test("Comunicazioni: receipts read from the mailbox by IMAP (a wrong password fi
       await app.el("[data-testid=return-0]", 15000);
       assert.match(await app.text("[data-testid=return-summary-0]"), /^2 valori cambiano, 0 in conflitto/);
       await app.assertAxe("Comunicazioni › Scheda trascinata");
+      if (SHOTS) await app.screenshot(join(SHOTS, "comunicazioni-scheda-trascinata.png"));
       await press(app, "[data-testid=return-apply-0]");
       await app.el("[data-testid=return-confirm]");
       await app.keys(KEY.ENTER);

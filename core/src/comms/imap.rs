@@ -300,9 +300,13 @@ impl ImapReader {
                 ));
             }
         }
-        let tls = ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
+        // The provider lettre's SMTP uses (ring): aws-lc-rs, which adds
+        // post-quantum key exchange, would add a C library to build and ship.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+        let tls = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::io(format!("Impostazioni TLS non valide: {e}.")))?
         .with_root_certificates(roots)

@@ -109,7 +109,8 @@ service anvil {{
         stderr=subprocess.DEVNULL,
         preexec_fn=lambda: libc.prctl(1, signal.SIGTERM),
     )
-    signal.signal(signal.SIGTERM, lambda *_: (child.terminate(), child.wait(), sys.exit(0)))
+    # Not wait() here: the main thread is in it (its lock), which would deadlock.
+    signal.signal(signal.SIGTERM, lambda *_: (child.terminate(), sys.exit(0)))
     for port in (plain, tls):
         while True:
             if child.poll() is not None:
