@@ -307,10 +307,10 @@ impl ImapReader {
             .cloned()
             .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
         let tls = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::io(format!("Impostazioni TLS non valide: {e}.")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::io(format!("Impostazioni TLS non valide: {e}.")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
         Ok(ImapReader {
             settings: s.clone(),
             password: password.to_string(),
@@ -434,8 +434,8 @@ impl ImapReader {
                 "Server IMAP: il nome non è un nome di server valido.",
             )
         })?;
-        let mut conn = ClientConnection::new(self.tls.clone(), name)
-            .map_err(|e| self.tls_failed(&e))?;
+        let mut conn =
+            ClientConnection::new(self.tls.clone(), name).map_err(|e| self.tls_failed(&e))?;
         while conn.is_handshaking() {
             if let Err(e) = conn.complete_io(&mut tcp) {
                 return Err(match e.kind() {

@@ -106,7 +106,9 @@ pub(super) fn store_password(entry: keyring::Entry, password: &str) -> Result<()
 pub fn password(s: &SmtpSettings) -> Result<String> {
     stored_password(
         keyring_entry(s)?,
-        &format!("Nessuna password salvata per la casella di posta: inserirla in {SETTINGS_PLACE}."),
+        &format!(
+            "Nessuna password salvata per la casella di posta: inserirla in {SETTINGS_PLACE}."
+        ),
     )
 }
 

@@ -61,7 +61,10 @@ fn flags(server: &Dovecot) -> Vec<String> {
     let tcp = std::net::TcpStream::connect(("127.0.0.1", server.plain)).unwrap();
     let mut client = ::imap::Client::new(tcp);
     client.read_greeting().unwrap();
-    let mut s = client.authenticate("PLAIN", &Plain).map_err(|e| e.0).unwrap();
+    let mut s = client
+        .authenticate("PLAIN", &Plain)
+        .map_err(|e| e.0)
+        .unwrap();
     s.examine("INBOX").unwrap();
     let f = s.fetch("1:*", "FLAGS").unwrap();
     let out = f.iter().map(|m| format!("{:?}", m.flags())).collect();
@@ -83,11 +86,35 @@ fn receipts_are_read_from_the_mailbox_matched_once_and_left_unread() {
         "INBOX",
         &[
             ordinary(1),
-            receipt("accettazione", &m0, "05/03/2027", "10:00:01", &lines[0].address),
-            receipt("avvenuta-consegna", &m0, "05/03/2027", "10:00:05", &lines[0].address),
+            receipt(
+                "accettazione",
+                &m0,
+                "05/03/2027",
+                "10:00:01",
+                &lines[0].address,
+            ),
+            receipt(
+                "avvenuta-consegna",
+                &m0,
+                "05/03/2027",
+                "10:00:05",
+                &lines[0].address,
+            ),
             ordinary(2),
-            receipt("errore-consegna", &m1, "05/03/2027", "10:01:00", &lines[1].address),
-            receipt("avvenuta-consegna", "<di.un.altro@pec.it>", "05/03/2027", "10:02:00", "x@y.it"),
+            receipt(
+                "errore-consegna",
+                &m1,
+                "05/03/2027",
+                "10:01:00",
+                &lines[1].address,
+            ),
+            receipt(
+                "avvenuta-consegna",
+                "<di.un.altro@pec.it>",
+                "05/03/2027",
+                "10:02:00",
+                "x@y.it",
+            ),
         ],
     );
     assert_eq!(uids, [1, 2, 3, 4, 5, 6]);
@@ -103,25 +130,57 @@ fn receipts_are_read_from_the_mailbox_matched_once_and_left_unread() {
         seen.lock().unwrap().push(p)
     })
     .unwrap();
-    assert_eq!((r.messages, r.receipts, r.cancelled, r.stopped.as_deref()), (6, 4, false, None));
-    assert_eq!(seen.lock().unwrap().last(), Some(&Progress { done: 6, total: 6 }));
+    assert_eq!(
+        (r.messages, r.receipts, r.cancelled, r.stopped.as_deref()),
+        (6, 4, false, None)
+    );
+    assert_eq!(
+        seen.lock().unwrap().last(),
+        Some(&Progress { done: 6, total: 6 })
+    );
     let outcome: Vec<&str> = r.lines.iter().map(|l| l.outcome.as_str()).collect();
     assert_eq!(
         outcome,
-        ["associata", "associata", "associata", "messaggio sconosciuto"]
+        [
+            "associata",
+            "associata",
+            "associata",
+            "messaggio sconosciuto"
+        ]
     );
     // Reported, not guessed: the unknown message is named by its Message-ID.
-    assert!(r.lines[3].note.as_deref().unwrap().contains("<di.un.altro@pec.it>"));
-    assert!(r.lines[1].file.starts_with("CONSEGNA: Convocazione (messaggio 3 della cartella INBOX)"), "{}", r.lines[1].file);
+    assert!(r.lines[3]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("<di.un.altro@pec.it>"));
+    assert!(
+        r.lines[1]
+            .file
+            .starts_with("CONSEGNA: Convocazione (messaggio 3 della cartella INBOX)"),
+        "{}",
+        r.lines[1].file
+    );
     // The same rule as the files: the state and date of delivery on the
     // recipient's line, the invitation's «invitato» step.
     let s = archive.lock().unwrap();
     let c = s.comms_get(id).unwrap();
-    assert_eq!(c.recipients[0].delivery.as_deref(), Some("Avvenuta consegna"));
-    assert_eq!(c.recipients[0].delivered_at.as_deref(), Some("2027-03-05T10:00:05+01:00"));
-    assert_eq!(c.recipients[1].delivery.as_deref(), Some("Mancata consegna"));
     assert_eq!(
-        s.adhesion(lines[0].istat.as_deref().unwrap()).unwrap().state,
+        c.recipients[0].delivery.as_deref(),
+        Some("Avvenuta consegna")
+    );
+    assert_eq!(
+        c.recipients[0].delivered_at.as_deref(),
+        Some("2027-03-05T10:00:05+01:00")
+    );
+    assert_eq!(
+        c.recipients[1].delivery.as_deref(),
+        Some("Mancata consegna")
+    );
+    assert_eq!(
+        s.adhesion(lines[0].istat.as_deref().unwrap())
+            .unwrap()
+            .state,
         cdp_core::adhesion::State::Invitato
     );
     // Each receipt kept beside the archive, its hash in the register.
@@ -134,24 +193,39 @@ fn receipts_are_read_from_the_mailbox_matched_once_and_left_unread() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(kept.len(), 3);
-    assert!(kept.iter().all(|p| p.contains("ricevute-pec") && std::path::Path::new(p).is_file()));
+    assert!(kept
+        .iter()
+        .all(|p| p.contains("ricevute-pec") && std::path::Path::new(p).is_file()));
     drop(s);
     // Nothing marked as read, nothing deleted.
     let f = flags(&server);
     assert_eq!(f.len(), 6);
-    assert!(f.iter().all(|f| !f.contains("Seen") && !f.contains("Deleted")), "{f:?}");
+    assert!(
+        f.iter()
+            .all(|f| !f.contains("Seen") && !f.contains("Deleted")),
+        "{f:?}"
+    );
 
     // A second reading finds nothing new and records nothing.
     let before = counts(&archive);
     let again = read(&archive, &reader, &CancelToken::new(), &|_| {}).unwrap();
-    assert_eq!((again.messages, again.receipts, again.lines.len()), (0, 0, 0));
+    assert_eq!(
+        (again.messages, again.receipts, again.lines.len()),
+        (0, 0, 0)
+    );
     assert_eq!(counts(&archive), before);
 
     // A receipt arrived since: only it is read.
     let m2 = lines[2].message_id.clone().unwrap();
     server.append(
         "INBOX",
-        &[receipt("avvenuta-consegna", &m2, "06/03/2027", "09:00:00", &lines[2].address)],
+        &[receipt(
+            "avvenuta-consegna",
+            &m2,
+            "06/03/2027",
+            "09:00:00",
+            &lines[2].address,
+        )],
     );
     let third = read(&archive, &reader, &CancelToken::new(), &|_| {}).unwrap();
     assert_eq!((third.messages, third.receipts), (1, 1));
@@ -222,7 +296,13 @@ fn mistakes_give_italian_errors_and_record_nothing() {
     let m0 = lines[0].message_id.clone().unwrap();
     server.append(
         "INBOX",
-        &[receipt("avvenuta-consegna", &m0, "05/03/2027", "10:00:05", &lines[0].address)],
+        &[receipt(
+            "avvenuta-consegna",
+            &m0,
+            "05/03/2027",
+            "10:00:05",
+            &lines[0].address,
+        )],
     );
     let archive = Mutex::new(s);
     let ca = server.ca.to_str().unwrap();
@@ -247,7 +327,8 @@ fn mistakes_give_italian_errors_and_record_nothing() {
     let e = try_read(&server.settings(Security::Tls), "", PASSWORD);
     assert_eq!(e.code(), "io");
     assert!(
-        e.to_string().starts_with("Connessione sicura con il server IMAP localhost:")
+        e.to_string()
+            .starts_with("Connessione sicura con il server IMAP localhost:")
             && e.to_string().contains("Nessuna ricevuta è stata letta."),
         "{e}"
     );
@@ -262,15 +343,21 @@ fn mistakes_give_italian_errors_and_record_nothing() {
     folder.folder = "Ricevute PEC".into();
     let e = try_read(&folder, ca, PASSWORD);
     assert_eq!(e.field(), Some("imap_folder"));
-    assert!(e.to_string().starts_with("La cartella «Ricevute PEC» non esiste"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("La cartella «Ricevute PEC» non esiste"),
+        "{e}"
+    );
 
     // The server down.
     let mut down = server.settings(Security::Tls);
     down.port = free_port();
     let e = try_read(&down, ca, PASSWORD);
     assert!(
-        e.to_string()
-            .starts_with(&format!("Impossibile collegarsi al server IMAP localhost:{}", down.port)),
+        e.to_string().starts_with(&format!(
+            "Impossibile collegarsi al server IMAP localhost:{}",
+            down.port
+        )),
         "{e}"
     );
 
@@ -304,7 +391,6 @@ fn settings_keep_the_password_out_of_the_archive() {
         .unwrap_err();
     assert_eq!(e.field(), Some("imap_host"));
     let host = format!("imap-{}.pec.test.it", std::process::id());
-    assert!(!host.is_empty());
     let saved = s
         .save_imap_settings(
             &cdp_core::comms::imap::ImapSettings {
@@ -318,7 +404,10 @@ fn settings_keep_the_password_out_of_the_archive() {
         .unwrap();
     assert_eq!(saved.folder, "INBOX");
     assert!(saved.password_saved);
-    assert_eq!(cdp_core::comms::imap::password(&saved).unwrap(), "Segreta-IMAP-à");
+    assert_eq!(
+        cdp_core::comms::imap::password(&saved).unwrap(),
+        "Segreta-IMAP-à"
+    );
     assert!(
         !common::dump_all(s.connection()).contains("Segreta"),
         "the password is in the archive"
@@ -326,8 +415,14 @@ fn settings_keep_the_password_out_of_the_archive() {
     // A stale form is refused; a save without a password keeps the saved one.
     let mut stale = saved.clone();
     stale.updated_at = "2000-01-01T00:00:00.000Z".into();
-    assert_eq!(s.save_imap_settings(&stale, None).unwrap_err().code(), "conflict");
+    assert_eq!(
+        s.save_imap_settings(&stale, None).unwrap_err().code(),
+        "conflict"
+    );
     let again = s.save_imap_settings(&saved, None).unwrap();
-    assert_eq!(cdp_core::comms::imap::password(&again).unwrap(), "Segreta-IMAP-à");
+    assert_eq!(
+        cdp_core::comms::imap::password(&again).unwrap(),
+        "Segreta-IMAP-à"
+    );
     s.close().unwrap();
 }

@@ -227,7 +227,12 @@ impl Dovecot {
         let mut child = Command::new("/usr/bin/python3")
             .arg(imap_script())
             .arg(dir)
-            .args([certs.cert.to_str().unwrap(), certs.key.to_str().unwrap(), USER, PASSWORD])
+            .args([
+                certs.cert.to_str().unwrap(),
+                certs.key.to_str().unwrap(),
+                USER,
+                PASSWORD,
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -285,7 +290,11 @@ impl Dovecot {
             .args(&files)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout)
             .unwrap()
             .lines()

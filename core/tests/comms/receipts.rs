@@ -33,7 +33,10 @@ fn every_kind_of_receipt_is_recognised_with_its_message_id_and_instant() {
     assert!(e.to_string().contains("non è una ricevuta PEC"));
 }
 
-pub(super) fn sent_invitation(s: &mut Store, dir: &Path) -> (i64, Vec<cdp_core::comms::RecipientLine>) {
+pub(super) fn sent_invitation(
+    s: &mut Store,
+    dir: &Path,
+) -> (i64, Vec<cdp_core::comms::RecipientLine>) {
     let c = s
         .comms_create(&CommInput {
             kind: Kind::InvitoAdesione,

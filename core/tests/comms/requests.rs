@@ -891,7 +891,10 @@ fn the_year_a_request_asks_about_is_chosen_in_its_form() {
     )
     .unwrap();
     let (name, x) = s.comms_scheda_xlsx(r.id, &c.istat).unwrap();
-    assert!(name.starts_with("Scheda_fabbisogni_formativi_2028_"), "{name}");
+    assert!(
+        name.starts_with("Scheda_fabbisogni_formativi_2028_"),
+        "{name}"
+    );
     assert_eq!(
         cell(&x, "Fabbisogni", 1, 0),
         "Scheda di rilevazione dei fabbisogni formativi – anno 2028"
@@ -900,6 +903,8 @@ fn the_year_a_request_asks_about_is_chosen_in_its_form() {
     let e = s.comms_create(&input(Some(1999))).unwrap_err();
     assert_eq!(e.field(), Some("year"));
     // A communication that asks for no scheda has no year.
-    let plain = s.comms_create(&draft(Kind::Circolare, "Circolare")).unwrap();
+    let plain = s
+        .comms_create(&draft(Kind::Circolare, "Circolare"))
+        .unwrap();
     assert_eq!(plain.year, None);
 }
