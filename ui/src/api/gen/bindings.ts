@@ -390,10 +390,11 @@ export const commands = {
 	/**  «Importa ricevute…»: receipt files chosen in the dialog (several at once). */
 	commsImportReceipts: () => __TAURI_INVOKE<ReceiptLine_Serialize[] | null>("comms_import_receipts"),
 	/**
-	 *  Receipt files dropped on the Comunicazioni screen: imported as the
-	 *  chosen ones; a dropped file that is not an `.eml` is not read.
+	 *  Files dropped on the Comunicazioni screen (or on its dialog of the
+	 *  returned schede), each kind through the same import as when chosen;
+	 *  a file of another kind is not read. `request`: the request shown.
 	 */
-	commsImportDroppedReceipts: (paths: string[]) => __TAURI_INVOKE<ReceiptLine_Serialize[]>("comms_import_dropped_receipts", { paths }),
+	commsImportDropped: (paths: string[], request: number | null) => __TAURI_INVOKE<Dropped_Serialize>("comms_import_dropped", { paths, request }),
 	/**
 	 *  «Esporta ▾»: the register as filtered, as PDF (`format` None), CSV or
 	 *  Excel, where the user chooses. None when the dialog was closed.
@@ -429,10 +430,23 @@ export const commands = {
 	commsSaveSmtpSettings: (settings: SmtpSettings_Deserialize, password: string | null) => __TAURI_INVOKE<SmtpSettings_Serialize>("comms_save_smtp_settings", { settings, password }),
 	/**  «Invia una prova»: one message from the secretariat to itself. */
 	commsSendTest: () => __TAURI_INVOKE<string>("comms_send_test"),
+	commsImapSettings: () => __TAURI_INVOKE<ImapSettings_Serialize>("comms_imap_settings"),
+	/**
+	 *  Saves the settings of the mailbox the receipts are read from; the
+	 *  password, if typed, goes to the system's credential store only.
+	 */
+	commsSaveImapSettings: (settings: ImapSettings_Deserialize, password: string | null) => __TAURI_INVOKE<ImapSettings_Serialize>("comms_save_imap_settings", { settings, password }),
+	/**  «Prova la lettura»: connects, logs in and opens the folder; nothing is read. */
+	commsTestImap: () => __TAURI_INVOKE<string>("comms_test_imap"),
+	/**
+	 *  «Leggi ricevute dalla casella»: the receipts arrived since the last
+	 *  reading, off the window's thread, with progress and «Interrompi».
+	 */
+	commsReadImap: (job: number, progress: Channel<Progress>) => __TAURI_INVOKE<ImapReport_Serialize>("comms_read_imap", { job, progress }),
 };
 
 /* Constants */
-export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_act":"Atto di adesione (delibera o decreto, secondo il comune)","adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"channels":[{"code":"pec","label":"PEC"},{"code":"altro","label":"Altro"}],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"doc_short_names":[{"code":"delibera_giunta","label":"Bozza delibera di Giunta"},{"code":"decreto_sindacale","label":"Bozza decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di protocollo"}],"drafts":[{"code":"giunta","label":"deliberazione di Giunta"},{"code":"sindaco","label":"decreto o determinazione del Sindaco"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_natures":{"general":"generale","general_plural":"generali","specific":"specifica","specific_plural":"specifiche"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"measure_states_plural":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuate"},{"code":"non_attuata","label":"non attuate"}],"organs":[{"code":"giunta","label":"Giunta Municipale (deliberazione)"},{"code":"sindaco","label":"Sindaco (decreto o determinazione)"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"segretario","label":"Segretario comunale"},{"code":"altro","label":"Altro"}],"step_actions":[{"code":"invite","label":"Registra invito"},{"code":"send_draft","label":"Registra invio bozza"},{"code":"adopt_act","label":"Registra atto adottato"},{"code":"sign_protocol","label":"Registra sottoscrizione"},{"code":"decline","label":"Registra mancata adesione"},{"code":"withdraw","label":"Registra recesso"},{"code":"reminder","label":"Registra sollecito"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
+export const GLOSSARY = {"act_types":[{"code":"deliberazione_giunta","label":"deliberazione di Giunta"},{"code":"decreto_sindacale","label":"decreto sindacale"},{"code":"determinazione_sindacale","label":"determinazione sindacale"}],"adhesion_act":"Atto di adesione (delibera o decreto, secondo il comune)","adhesion_states":[{"code":"non_aderente","label":"Non aderente"},{"code":"invitato","label":"Invitato"},{"code":"bozza_inviata","label":"Bozza inviata"},{"code":"atto_adottato","label":"Atto adottato"},{"code":"protocollo_sottoscritto","label":"Protocollo sottoscritto"},{"code":"receduto","label":"Receduto"}],"channels":[{"code":"pec","label":"PEC"},{"code":"altro","label":"Altro"}],"comm_generated_docs":[{"code":"lettera","label":"La comunicazione come lettera PDF"},{"code":"evento_ics","label":"Il file del calendario (ICS) dell'evento"},{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"comm_recipient_roles":[{"code":"rpct","label":"RPCT"},{"code":"comune","label":"Comune (PEC istituzionale)"},{"code":"sindaco","label":"Sindaco"},{"code":"segretario","label":"Segretario comunale"},{"code":"operativo","label":"Referente operativo"},{"code":"referente_zona","label":"Referente di zona"}],"comm_states":["Bozza","Da inviare","Inviata","Inviata con anomalie","Consegnata","Preparata"],"doc_kinds":[{"code":"delibera_giunta","label":"Proposta di deliberazione della Giunta Municipale"},{"code":"decreto_sindacale","label":"Decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di Protocollo d'intesa"}],"doc_short_names":[{"code":"delibera_giunta","label":"Bozza delibera di Giunta"},{"code":"decreto_sindacale","label":"Bozza decreto sindacale"},{"code":"lettera","label":"Lettera di trasmissione"},{"code":"schema_protocollo","label":"Schema di protocollo"}],"drafts":[{"code":"giunta","label":"deliberazione di Giunta"},{"code":"sindaco","label":"decreto o determinazione del Sindaco"}],"indicator_kinds":[{"code":"on_off","label":"sì/no"},{"code":"quantitativo","label":"quantitativo"},{"code":"percentuale","label":"percentuale"}],"indicator_values":{"baseline":"Valore iniziale","target":"Valore atteso"},"measure_natures":{"general":"generale","general_plural":"generali","specific":"specifica","specific_plural":"specifiche"},"measure_states":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuata"},{"code":"non_attuata","label":"non attuata"}],"measure_states_plural":[{"code":"da_avviare","label":"da avviare"},{"code":"in_corso","label":"in corso"},{"code":"attuata","label":"attuate"},{"code":"non_attuata","label":"non attuate"}],"organs":[{"code":"giunta","label":"Giunta Municipale (deliberazione)"},{"code":"sindaco","label":"Sindaco (decreto o determinazione)"}],"risk_levels":[{"code":"B","label":"Basso"},{"code":"M","label":"Medio"},{"code":"A","label":"Alto"}],"roles":[{"code":"rpct","label":"RPCT"},{"code":"operativo","label":"Referente operativo"},{"code":"sindaco","label":"Sindaco"},{"code":"segretario","label":"Segretario comunale"},{"code":"altro","label":"Altro"}],"step_actions":[{"code":"invite","label":"Registra invito"},{"code":"send_draft","label":"Registra invio bozza"},{"code":"adopt_act","label":"Registra atto adottato"},{"code":"sign_protocol","label":"Registra sottoscrizione"},{"code":"decline","label":"Registra mancata adesione"},{"code":"withdraw","label":"Registra recesso"},{"code":"reminder","label":"Registra sollecito"}],"steps":[{"code":"invite","label":"Invito inviato"},{"code":"send_draft","label":"Bozza di atto inviata"},{"code":"adopt_act","label":"Atto adottato dal comune"},{"code":"sign_protocol","label":"Protocollo sottoscritto"},{"code":"decline","label":"Il comune non aderisce"},{"code":"withdraw","label":"Recesso"},{"code":"reminder","label":"Sollecito"}]} as const;
 
 /* Types */
 /**  The act's form, and its template in the versioned store. */
@@ -1293,6 +1307,12 @@ export type CommInput_Deserialize = {
 	 *  ICS is the document "evento_ics" attaches.
 	 */
 	event_id?: number | null,
+	/**
+	 *  For a request of a scheda (or its reminder): the year it asks about
+	 *  (the training needs, the measures monitored, of that year); None:
+	 *  the current year.
+	 */
+	year?: number | null,
 	/**  The version the form showed (None for a new communication). */
 	updated_at?: string | null,
 };
@@ -1318,6 +1338,12 @@ export type CommInput_Serialize = {
 	 *  ICS is the document "evento_ics" attaches.
 	 */
 	event_id: number | null,
+	/**
+	 *  For a request of a scheda (or its reminder): the year it asks about
+	 *  (the training needs, the measures monitored, of that year); None:
+	 *  the current year.
+	 */
+	year: number | null,
 	/**  The version the form showed (None for a new communication). */
 	updated_at: string | null,
 };
@@ -1356,6 +1382,8 @@ export type Communication_Deserialize = {
 	event_id?: number | null,
 	/**  The event's title and date, for the detail screen. */
 	event_label?: string | null,
+	/**  For a request of a scheda (or its reminder): the year it asks about. */
+	year?: number | null,
 	rule: RecipientRule_Deserialize,
 	attachments: AttachmentInfo[],
 	recipients: RecipientLine_Deserialize[],
@@ -1381,6 +1409,8 @@ export type Communication_Serialize = {
 	event_id: number | null,
 	/**  The event's title and date, for the detail screen. */
 	event_label: string | null,
+	/**  For a request of a scheda (or its reminder): the year it asks about. */
+	year: number | null,
 	rule: RecipientRule_Serialize,
 	attachments: AttachmentInfo[],
 	recipients: RecipientLine_Serialize[],
@@ -1768,6 +1798,33 @@ export type DocumentRecord_Serialize = {
 
 export type DraftKind = "giunta" | "sindaco";
 
+/**
+ *  What the files dropped on the Comunicazioni screen gave: the PEC
+ *  receipts (`.eml`) imported as chosen ones, the returned schede (`.xlsx`)
+ *  read with their dry run, as chosen ones; None: no file of that kind.
+ */
+export type Dropped = Dropped_Serialize | Dropped_Deserialize;
+
+/**
+ *  What the files dropped on the Comunicazioni screen gave: the PEC
+ *  receipts (`.eml`) imported as chosen ones, the returned schede (`.xlsx`)
+ *  read with their dry run, as chosen ones; None: no file of that kind.
+ */
+export type Dropped_Deserialize = {
+	receipts?: ReceiptLine_Deserialize[] | null,
+	returns?: ReturnPreview_Deserialize[] | null,
+};
+
+/**
+ *  What the files dropped on the Comunicazioni screen gave: the PEC
+ *  receipts (`.eml`) imported as chosen ones, the returned schede (`.xlsx`)
+ *  read with their dry run, as chosen ones; None: no file of that kind.
+ */
+export type Dropped_Serialize = {
+	receipts: ReceiptLine_Serialize[] | null,
+	returns: ReturnPreview_Serialize[] | null,
+};
+
 /**  What the UI receives when a command fails (the UI's `ApiError`). */
 export type Error = Error_Serialize | Error_Deserialize;
 
@@ -2067,6 +2124,70 @@ export type HoursReport_Serialize = {
 	target_hours: number,
 	people: PersonHours_Serialize[],
 	comuni: ComuneHours[],
+};
+
+/**  What a reading of the mailbox did. */
+export type ImapReport = ImapReport_Serialize | ImapReport_Deserialize;
+
+/**  What a reading of the mailbox did. */
+export type ImapReport_Deserialize = {
+	folder: string,
+	/**  Messages arrived since the last reading, looked at. */
+	messages: number,
+	/**  Of those, the PEC receipts (each with its line). */
+	receipts: number,
+	lines: ReceiptLine_Deserialize[],
+	cancelled: boolean,
+	/**  Why the reading stopped before the end, in Italian (what was read is recorded). */
+	stopped?: string | null,
+};
+
+/**  What a reading of the mailbox did. */
+export type ImapReport_Serialize = {
+	folder: string,
+	/**  Messages arrived since the last reading, looked at. */
+	messages: number,
+	/**  Of those, the PEC receipts (each with its line). */
+	receipts: number,
+	lines: ReceiptLine_Serialize[],
+	cancelled: boolean,
+	/**  Why the reading stopped before the end, in Italian (what was read is recorded). */
+	stopped: string | null,
+};
+
+/**  The mailbox the receipts are read from. */
+export type ImapSettings = ImapSettings_Serialize | ImapSettings_Deserialize;
+
+/**  The mailbox the receipts are read from. */
+export type ImapSettings_Deserialize = {
+	host: string,
+	port: number,
+	security: SmtpSecurity,
+	user: string,
+	/**
+	 *  The folder the receipts arrive in (INBOX, unless a rule of the
+	 *  webmail moves them elsewhere).
+	 */
+	folder: string,
+	/**  Whether a password is in the credential store (read only). */
+	password_saved?: boolean,
+	updated_at?: string,
+};
+
+/**  The mailbox the receipts are read from. */
+export type ImapSettings_Serialize = {
+	host: string,
+	port: number,
+	security: SmtpSecurity,
+	user: string,
+	/**
+	 *  The folder the receipts arrive in (INBOX, unless a rule of the
+	 *  webmail moves them elsewhere).
+	 */
+	folder: string,
+	/**  Whether a password is in the credential store (read only). */
+	password_saved: boolean,
+	updated_at: string,
 };
 
 /**  An applied import, as listed for undo. */
