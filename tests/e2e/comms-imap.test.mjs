@@ -66,6 +66,8 @@ test("Comunicazioni: receipts read from the mailbox by IMAP (a wrong password fi
       await app.typeWhole("#compose-protocol", "2027/0501");
       await app.select("#compose-generated", "scheda_monitoraggio");
       // The year the scheda asks about: proposed empty (the current year), here said.
+      await app.el("#compose-year");
+      await app.exec("document.querySelector('#compose-year').scrollIntoView({ block: 'center' }); return true;");
       await app.typeWhole("#compose-year", "2027");
       await app.assertAxe("Comunicazioni › Richiesta di scheda con il suo anno");
       if (SHOTS) await app.screenshot(join(SHOTS, "comunicazioni-richiesta-anno.png"));
@@ -87,7 +89,8 @@ test("Comunicazioni: receipts read from the mailbox by IMAP (a wrong password fi
       assert.match(await app.text("[data-testid=send-report]"), /^Inviati 2\./);
       await app.keys(KEY.ESCAPE);
       const [a, b] = two;
-      const toA = smtp.received().find((x) => x.rcpt[0] === `rpct.${a.istat}@pec.comune.test.it`);
+      const iA = smtp.received().findIndex((x) => x.rcpt[0] === `rpct.${a.istat}@pec.comune.test.it`);
+      const toA = smtp.received()[iA];
       assert.ok(toA, "the message to the first comune");
 
       // The provider's delivery receipt arrives in the mailbox.
@@ -135,7 +138,7 @@ test("Comunicazioni: receipts read from the mailbox by IMAP (a wrong password fi
 
       // The first comune's scheda comes back: dropped on the screen, applied.
       const fileA = join(app.dir, "scheda-a.xlsx");
-      execFileSync("/usr/bin/python3", [SCHEDA, join(smtp.out, `${String(smtp.received().indexOf(toA) + 1).padStart(5, "0")}.eml`), fileA, "C8=attuata", "D8=10/06/2027"]);
+      execFileSync("/usr/bin/python3", [SCHEDA, join(smtp.out, `${String(iA + 1).padStart(5, "0")}.eml`), fileA, "C8=attuata", "D8=10/06/2027"]);
       await app.exec(
         "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'tauri://drag-drop', payload: { paths: arguments[0], position: { x: 400, y: 300 } } })",
         [fileA],

@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -46,16 +47,23 @@ def serve(dir, cert, key, user, password):
     if os.geteuid() == 0:
         internal, internal_group, login = "dovecot", "dovecot", "dovenull"
         mail_user, mail_group = "nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
-        # The mail processes (as nobody) reach their Maildir through DIR.
-        os.chmod(dir, 0o755)
+        # The mail processes (as nobody) cannot reach into the test's own
+        # folder (0700): their Maildir goes in a folder of theirs under /tmp.
+        # Nor can Dovecot's own users read its passwd-file there.
+        shared = tempfile.mkdtemp(prefix="cdp-imap-")
+        os.chmod(shared, 0o755)
+        mail = os.path.join(shared, "mail")
+        os.makedirs(mail)
         os.chown(mail, pwd.getpwnam("nobody").pw_uid, pwd.getpwnam("nobody").pw_gid)
         first_uid = 1
+        passwd = os.path.join(shared, "passwd")
     else:
         me = pwd.getpwuid(os.geteuid())
         internal, internal_group, login = me.pw_name, grp.getgrgid(os.getegid()).gr_name, me.pw_name
         mail_user, mail_group = me.pw_name, internal_group
         first_uid = min(500, os.geteuid())
-    with open(os.path.join(dir, "passwd"), "w", encoding="utf-8") as f:
+        passwd = os.path.join(dir, "passwd")
+    with open(passwd, "w", encoding="utf-8") as f:
         f.write(f"{user}:{{PLAIN}}{password}::::::\n")
     plain, tls = free_port(), free_port()
     conf = os.path.join(dir, "dovecot.conf")
@@ -79,7 +87,7 @@ auth_failure_delay = 0
 disable_plaintext_auth = yes
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {dir}/passwd
+  args = scheme=PLAIN username_format=%u {passwd}
 }}
 userdb {{
   driver = static
