@@ -15,6 +15,23 @@ const pss = (pid) => rollup(pid, "Pss");
 // unlike PSS, not lowered when other WebKit apps (or another copy of this
 // one) run at the same time and share the libraries' pages.
 const written = (pid) => rollup(pid, "Private_Dirty");
+// The process's mappings summed by what they map (a file, [heap], or
+// [anonymous]), largest PSS first: [name, {pss, own}] in kB.
+function mappings(pid) {
+  const by = new Map();
+  let name = null;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (head) {
+      name = head[1] || "[anonymous]";
+      if (!by.has(name)) by.set(name, { pss: 0, own: 0 });
+      continue;
+    }
+    const f = line.match(/^(Pss|Private_Dirty):\s+(\d+) kB/);
+    if (f && name) by.get(name)[f[1] === "Pss" ? "pss" : "own"] += Number(f[2]);
+  }
+  return [...by].sort((a, b) => b[1].pss - a[1].pss);
+}
 function procs() {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
@@ -84,6 +101,15 @@ try {
   console.log(`  ${"total".padEnd(24)} ${mib(total)} ${mib(totalOwn)}`);
   // Libraries shared with other WebKit processes are split with them: the
   // PSS is then lower than on a machine where only this app runs.
+  // MEMORY_DETAIL=<n>: each process's n largest mappings by PSS (libraries by
+  // file, the heap, anonymous memory), to see what holds the memory.
+  const detail = Number(process.env.MEMORY_DETAIL ?? 0);
+  if (detail > 0) {
+    for (const p of [main, ...children]) {
+      console.log(`  ${p.cmd.split(" ")[0].split("/").pop()} (pid ${p.pid}): largest mappings, PSS / written`);
+      for (const [name, m] of mappings(p.pid).slice(0, detail)) console.log(`    ${mib(m.pss)} ${mib(m.own)}  ${name}`);
+    }
+  }
   const ours = new Set([main.pid, ...children.map((c) => c.pid)]);
   const others = all.filter((p) => !ours.has(p.pid) && /WebKit(Web|Network)Process|comunita-pratiche/.test(p.cmd.split(" ")[0]));
   if (others.length) console.log(`  warning: ${others.length} other WebKit or app processes running: PSS undercounts, compare the written pages`);

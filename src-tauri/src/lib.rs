@@ -267,6 +267,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 
 pub fn run() {
     timeline::start();
+    webview::configure_environment();
     let commands = specta_builder();
     let args: Vec<String> = std::env::args().collect();
     // A second launch on the default archive brings the open window to the
@@ -287,6 +288,7 @@ pub fn run() {
     let app = builder
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            timeline::mark("setup");
             let default_dir = app
                 .path()
                 .app_data_dir()
@@ -309,10 +311,9 @@ pub fn run() {
             timeline::mark("window_built");
             Ok(())
         })
-        .on_page_load(|_, payload| {
-            if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
-                timeline::mark("page_loaded");
-            }
+        .on_page_load(|_, payload| match payload.event() {
+            tauri::webview::PageLoadEvent::Started => timeline::mark("page_started"),
+            tauri::webview::PageLoadEvent::Finished => timeline::mark("page_loaded"),
         })
         .invoke_handler(catch_panics(commands.invoke_handler()))
         .build(tauri::generate_context!("tauri.conf.json"))
@@ -320,6 +321,7 @@ pub fn run() {
             eprintln!("Impossibile avviare l'applicazione: {e}");
             std::process::exit(1);
         });
+    timeline::mark("event_loop");
     // Every normal end (window closed, Ctrl+Q, a signal, app.exit) passes
     // here: the archive is checkpointed and closed, the lock released.
     app.run(|app, event| {
