@@ -100,6 +100,8 @@ pub struct WrittenFile {
     pub index: usize,
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// Its SHA-256 in hexadecimal, computed on the thread that rendered it.
+    pub sha256: String,
 }
 
 /// What [`run`] did: the report, and the files written, to record.
@@ -174,11 +176,12 @@ pub fn run<S: BatchSource>(
     let total = items.len();
     // Counted and reported under one lock, so that progress never goes back.
     let done = Mutex::new(0);
-    let staged: Vec<Option<Result<(Staged, Vec<u8>)>>> =
+    let staged: Vec<Option<Result<(Staged, Vec<u8>, String)>>> =
         par_map(items, cancel, &|item: &S::Item| {
             let out = source.render(item).and_then(|bytes| {
                 let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
-                Ok((staged, bytes))
+                let sha256 = super::register::sha256_hex(&bytes);
+                Ok((staged, bytes, sha256))
             });
             {
                 let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
@@ -204,18 +207,19 @@ pub fn run<S: BatchSource>(
     for (index, (item, res)) in items.iter().zip(staged).enumerate() {
         let Some(res) = res else { continue };
         let entry = source.entry(item);
-        let placed = res.and_then(|(staged, bytes)| {
+        let placed = res.and_then(|(staged, bytes, sha256)| {
             let (outcome, path) = place(folder, &entry.file_name, staged, on_existing)?;
-            Ok((outcome, path.map(|p| (p, bytes))))
+            Ok((outcome, path.map(|p| (p, bytes, sha256))))
         });
         let (outcome, path, error) = match placed {
             Ok((outcome, written)) => {
-                let path = written.map(|(p, bytes)| {
+                let path = written.map(|(p, bytes, sha256)| {
                     let shown = p.to_string_lossy().to_string();
                     files.push(WrittenFile {
                         index,
                         path: p,
                         bytes,
+                        sha256,
                     });
                     shown
                 });
