@@ -75,7 +75,9 @@ pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
         .map(|u| u.subset.deflated.len() + u.subset.to_unicode.len() + u.subset.widths.len())
         .sum();
     let mut w = Writer {
-        out: Vec::with_capacity(streams + srgb_deflated().len() + 8 * 1024 + pages.len() * 6 * 1024),
+        out: Vec::with_capacity(
+            streams + srgb_deflated().len() + 8 * 1024 + pages.len() * 6 * 1024,
+        ),
         offsets: vec![0; objects],
     };
     // PDF 1.7, and a comment of four bytes above 127 (a binary file, PDF/A 6.1.2).
@@ -90,14 +92,21 @@ pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
         let (width, height) = if (page.width, page.height) == a4 {
             (mm_to_pt(210.0), mm_to_pt(297.0))
         } else {
-            (mm_to_pt(page.width * 25.4 / 72.0), mm_to_pt(page.height * 25.4 / 72.0))
+            (
+                mm_to_pt(page.width * 25.4 / 72.0),
+                mm_to_pt(page.height * 25.4 / 72.0),
+            )
         };
         content.clear();
         page_content(&mut content, page, &mut uses);
         let id = first_page + 2 * i;
         w.begin(id);
         w.raw(b"<< /Type /Page /Parent 2 0 R");
-        for name in [&b" /MediaBox [0 0 "[..], b" /CropBox [0 0 ", b" /TrimBox [0 0 "] {
+        for name in [
+            &b" /MediaBox [0 0 "[..],
+            b" /CropBox [0 0 ",
+            b" /TrimBox [0 0 ",
+        ] {
             w.raw(name);
             w.num(width);
             w.raw(b" ");
