@@ -160,6 +160,9 @@ pub fn check_folder(folder: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A file rendered and staged beside its place: its bytes and their SHA-256.
+type StagedFile = (Staged, Vec<u8>, String);
+
 /// Renders and writes a batch's files without the archive: every document
 /// rendered on all cores and written beside its destination, all made
 /// durable at once, then each renamed into place in order (so a kill at
@@ -176,20 +179,19 @@ pub fn run<S: BatchSource>(
     let total = items.len();
     // Counted and reported under one lock, so that progress never goes back.
     let done = Mutex::new(0);
-    let staged: Vec<Option<Result<(Staged, Vec<u8>, String)>>> =
-        par_map(items, cancel, &|item: &S::Item| {
-            let out = source.render(item).and_then(|bytes| {
-                let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
-                let sha256 = super::register::sha256_hex(&bytes);
-                Ok((staged, bytes, sha256))
-            });
-            {
-                let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
-                *done += 1;
-                progress(Progress { done: *done, total });
-            }
-            out
+    let staged: Vec<Option<Result<StagedFile>>> = par_map(items, cancel, &|item: &S::Item| {
+        let out = source.render(item).and_then(|bytes| {
+            let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
+            let sha256 = super::register::sha256_hex(&bytes);
+            Ok((staged, bytes, sha256))
         });
+        {
+            let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+            *done += 1;
+            progress(Progress { done: *done, total });
+        }
+        out
+    });
     if staged.iter().any(|s| matches!(s, Some(Ok(_)))) {
         crate::fs::sync_staged(folder)?;
     }
