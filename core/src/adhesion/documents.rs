@@ -669,7 +669,8 @@ impl Store {
                     template_id: t.id,
                     format,
                     path,
-                    bytes: &rendered.bytes,
+                    sha256: &register::sha256_hex(&rendered.bytes),
+                    size: rendered.bytes.len(),
                 },
                 None,
             )
@@ -824,7 +825,8 @@ impl Store {
                     template_id: stored.get(&item.kind).copied().flatten(),
                     format,
                     path: &f.path,
-                    bytes: &f.bytes,
+                    sha256: &f.sha256,
+                    size: f.bytes.len(),
                 }
             });
             register::record_batch(tx, op, docs, &summary)

@@ -100,6 +100,8 @@ pub struct WrittenFile {
     pub index: usize,
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// Its SHA-256 in hexadecimal, computed on the thread that rendered it.
+    pub sha256: String,
 }
 
 /// What [`run`] did: the report, and the files written, to record.
@@ -158,6 +160,9 @@ pub fn check_folder(folder: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A file rendered and staged beside its place: its bytes and their SHA-256.
+type StagedFile = (Staged, Vec<u8>, String);
+
 /// Renders and writes a batch's files without the archive: every document
 /// rendered on all cores and written beside its destination, all made
 /// durable at once, then each renamed into place in order (so a kill at
@@ -174,19 +179,19 @@ pub fn run<S: BatchSource>(
     let total = items.len();
     // Counted and reported under one lock, so that progress never goes back.
     let done = Mutex::new(0);
-    let staged: Vec<Option<Result<(Staged, Vec<u8>)>>> =
-        par_map(items, cancel, &|item: &S::Item| {
-            let out = source.render(item).and_then(|bytes| {
-                let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
-                Ok((staged, bytes))
-            });
-            {
-                let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
-                *done += 1;
-                progress(Progress { done: *done, total });
-            }
-            out
+    let staged: Vec<Option<Result<StagedFile>>> = par_map(items, cancel, &|item: &S::Item| {
+        let out = source.render(item).and_then(|bytes| {
+            let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
+            let sha256 = super::register::sha256_hex(&bytes);
+            Ok((staged, bytes, sha256))
         });
+        {
+            let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+            *done += 1;
+            progress(Progress { done: *done, total });
+        }
+        out
+    });
     if staged.iter().any(|s| matches!(s, Some(Ok(_)))) {
         crate::fs::sync_staged(folder)?;
     }
@@ -204,18 +209,19 @@ pub fn run<S: BatchSource>(
     for (index, (item, res)) in items.iter().zip(staged).enumerate() {
         let Some(res) = res else { continue };
         let entry = source.entry(item);
-        let placed = res.and_then(|(staged, bytes)| {
+        let placed = res.and_then(|(staged, bytes, sha256)| {
             let (outcome, path) = place(folder, &entry.file_name, staged, on_existing)?;
-            Ok((outcome, path.map(|p| (p, bytes))))
+            Ok((outcome, path.map(|p| (p, bytes, sha256))))
         });
         let (outcome, path, error) = match placed {
             Ok((outcome, written)) => {
-                let path = written.map(|(p, bytes)| {
+                let path = written.map(|(p, bytes, sha256)| {
                     let shown = p.to_string_lossy().to_string();
                     files.push(WrittenFile {
                         index,
                         path: p,
                         bytes,
+                        sha256,
                     });
                     shown
                 });

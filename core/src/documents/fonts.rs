@@ -72,13 +72,45 @@ struct FaceData {
     widths: Vec<u16>,
 }
 
-/// A subset of one face, ready to embed, made once per glyph set.
+/// A subset of one face, ready to embed, made once per glyph set: everything
+/// the PDF writer needs of it, the font objects' bodies serialised once.
 pub struct Subset {
-    /// The subset parsed, named with its subset tag, for printpdf.
-    pub font: ParsedFont,
+    /// The font's name with its six-letter subset tag (`ABCDEF+LiberationSerif`).
+    pub name: String,
+    /// The subset's glyph of each code point below [`TABLE_SIZE`] (0: none).
+    gids: Box<[u16]>,
+    /// The subset's glyphs of the code points above, sorted by code point.
+    gids_above: Vec<(u32, u16)>,
+    /// The character each glyph prints, by glyph id (its lowest code point in
+    /// the subset's cmap), for the `/ToUnicode` map.
+    pub chars: Vec<Option<char>>,
+    /// The `/W` array of every glyph (thousandths of an em, truncated as
+    /// printpdf wrote them).
+    pub widths: String,
+    /// The font descriptor's metric entries (`/Ascent … /FontBBox […]`).
+    pub metrics: String,
+    /// The `/ToUnicode` CMap of every glyph by its [`Subset::chars`], compressed.
+    pub to_unicode: Vec<u8>,
+    /// The font program's size before compression (`/Length1`).
+    pub program_len: usize,
     /// Its font program compressed once (zlib), written as the `/FontFile2`
     /// stream of every document that embeds this subset.
     pub deflated: Vec<u8>,
+}
+
+impl Subset {
+    /// The subset's glyph id of `ch` (0, `.notdef`, if it has none).
+    pub fn gid(&self, ch: char) -> u16 {
+        let cp = ch as u32;
+        if (cp as usize) < TABLE_SIZE {
+            self.gids[cp as usize]
+        } else {
+            self.gids_above
+                .binary_search_by_key(&cp, |(c, _)| *c)
+                .map(|i| self.gids_above[i].1)
+                .unwrap_or(0)
+        }
+    }
 }
 
 const TABLE_SIZE: usize = 0x3000;
@@ -232,7 +264,7 @@ fn make_subset(face: Face, ids: &[u16]) -> Result<Subset, String> {
         .map_err(|e| e.to_string())?;
 
     let mut warnings = Vec::new();
-    let mut font = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+    let font = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
         .ok_or_else(|| "sottoinsieme del carattere non leggibile".to_string())?;
     // FNV-1a over the glyph ids: a stable tag of six capital letters.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -243,8 +275,97 @@ fn make_subset(face: Face, ids: &[u16]) -> Result<Subset, String> {
     let tag: String = (0..6)
         .map(|i| char::from(b'A' + ((hash >> (i * 5)) % 26) as u8))
         .collect();
-    font.font_name = Some(format!("{tag}+{}", FACE_NAMES[face.index()]));
+    let name = format!("{tag}+{}", FACE_NAMES[face.index()]);
+
+    // The subset's cmap: each code point's glyph, and each glyph's lowest code point.
+    // Composite glyphs bring their components: the subset may hold more than `ids`.
+    let glyphs = font
+        .glyph_widths
+        .keys()
+        .chain(font.codepoint_to_glyph.values())
+        .map(|g| usize::from(*g) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(ids.len());
+    let mut gids = vec![0u16; TABLE_SIZE].into_boxed_slice();
+    let mut gids_above = Vec::new();
+    let mut chars: Vec<Option<char>> = vec![None; glyphs];
+    for (&cp, &gid) in &font.codepoint_to_glyph {
+        if gid == 0 {
+            continue;
+        }
+        if (cp as usize) < TABLE_SIZE {
+            gids[cp as usize] = gid;
+        } else {
+            gids_above.push((cp, gid));
+        }
+        if let (Some(slot), Some(ch)) = (chars.get_mut(usize::from(gid)), char::from_u32(cp)) {
+            if slot.is_none() {
+                *slot = Some(ch);
+            }
+        }
+    }
+    gids_above.sort_unstable();
+
+    // /W: the width of every glyph, in runs of consecutive ids (all of them).
+    let upem = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+    let mut widths = String::from("[0 [");
+    for gid in 0..glyphs as u16 {
+        let w = font
+            .get_glyph_width(gid)
+            .map(|w| (f32::from(w) * 1000.0 / upem) as i64)
+            .unwrap_or(0);
+        if gid > 0 {
+            widths.push(' ');
+        }
+        widths.push_str(&w.to_string());
+    }
+    widths.push_str("]]");
+
+    // The descriptor's metrics, scaled to thousandths of an em as printpdf did.
+    let m = &font.pdf_font_metrics;
+    let scale = 1000.0 / upem;
+    let scaled = |v: f32| (v * scale).round() as i64;
+    let ascent = scaled(f32::from(font.font_metrics.ascent));
+    let descent = scaled(f32::from(font.font_metrics.descent));
+    let italic_angle = if m.caret_slope_rise == 0 {
+        0
+    } else {
+        (-f32::from(m.caret_slope_run)
+            .atan2(f32::from(m.caret_slope_rise))
+            .to_degrees())
+        .round() as i64
+    };
+    // Non-symbolic (Latin), and italic when slanted (PDF 32000-1, Table 123).
+    let flags = (1 << 5) | if italic_angle != 0 { 1 << 6 } else { 0 };
+    // Stem width estimated from the weight class, as PDF producers do.
+    let stem_v = if m.us_weight_class == 0 {
+        80
+    } else {
+        50 + (f32::from(m.us_weight_class) / 65.0).powi(2).round() as i64
+    };
+    let metrics = format!(
+        "/Ascent {ascent} /Descent {descent} /CapHeight {ascent} /ItalicAngle {italic_angle} /Flags {flags} /StemV {stem_v} /FontBBox [{} {} {} {}]",
+        scaled(f32::from(m.x_min)),
+        scaled(f32::from(m.y_min)),
+        scaled(f32::from(m.x_max)),
+        scaled(f32::from(m.y_max)),
+    );
+    let to_unicode = super::pdf::deflate(
+        super::pdf::to_unicode_cmap(&name, &chars).as_bytes(),
+        super::pdf::ONCE_LEVEL,
+    );
     // Compressed once: every document with this subset reuses it.
     let deflated = super::pdf::deflate(&bytes, super::pdf::ONCE_LEVEL);
-    Ok(Subset { font, deflated })
+    Ok(Subset {
+        name,
+        gids,
+        gids_above,
+        chars,
+        widths,
+        metrics,
+        to_unicode,
+        program_len: bytes.len(),
+        deflated,
+    })
 }

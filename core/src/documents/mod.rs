@@ -1,7 +1,7 @@
 //! Documents: the engine, which knows no domain. Templates (`template.rs`,
 //! filled from any context that names its placeholders) kept in one
 //! versioned store (`store.rs`, keyed by a kind the domain owns), typeset
-//! into PDF/A-2b with printpdf and written as editable DOCX, many at once
+//! into PDF/A-2b by its own writer (`pdf.rs`) and written as editable DOCX, many at once
 //! through one batch writer (`batch.rs`), and the register of what was
 //! generated (`register.rs`: kind, template version, SHA-256 of each file,
 //! and what may be opened).

@@ -48,14 +48,19 @@ pub struct NewDocument<'a> {
     pub template_id: Option<i64>,
     pub format: Format,
     pub path: &'a Path,
-    pub bytes: &'a [u8],
+    /// The file's SHA-256 in hexadecimal (see [`sha256_hex`]) and its size.
+    pub sha256: &'a str,
+    pub size: usize,
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    out
 }
 
 /// Records the files of one batch in the caller's transaction: a register row
@@ -113,7 +118,8 @@ pub(crate) fn record_batch_files(
                 template_id: None,
                 format,
                 path: &f.path,
-                bytes: &f.bytes,
+                sha256: &f.sha256,
+                size: f.bytes.len(),
             });
         record_batch(tx, op, docs, &summary).map(|_| ())
     });
@@ -132,11 +138,13 @@ pub fn record(
     doc: &NewDocument,
     batch_id: Option<&str>,
 ) -> Result<i64> {
-    let sha = sha256_hex(doc.bytes);
-    tx.execute(
+    let sha = doc.sha256;
+    // Cached: a batch inserts its rows with one prepared statement.
+    tx.prepare_cached(
         "INSERT INTO document (istat, comune_name, kind, kind_label, template_id, format, path, sha256, bytes, created_at, operator, batch_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+    )?
+    .execute(params![
             doc.istat,
             doc.comune,
             doc.kind,
@@ -145,7 +153,7 @@ pub fn record(
             doc.format.extension(),
             doc.path.to_string_lossy(),
             sha,
-            doc.bytes.len() as i64,
+            doc.size as i64,
             crate::db::version::now_utc(),
             operator,
             batch_id

@@ -203,7 +203,8 @@ impl Store {
                 template_id: None,
                 format: Format::Pdf,
                 path: &f.path,
-                bytes: &f.bytes,
+                sha256: &f.sha256,
+                size: f.bytes.len(),
             });
             register::record_batch(
                 tx,
