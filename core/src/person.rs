@@ -7,6 +7,8 @@
 //! (a middle name more or less, an initial, one letter off: the user
 //! confirms, nothing is replaced silently) or [`Likeness::Different`].
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -125,10 +127,11 @@ fn rotation(a: &[String], b: &[String]) -> bool {
 
 /// At most one letter changed, added or removed (words of 5 letters and more).
 fn one_letter_off(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().min(b.len()) < 5 || a.len().abs_diff(b.len()) > 1 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) < 5 || la.abs_diff(lb) > 1 {
         return false;
     }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let (short, long) = if a.len() <= b.len() {
         (&a, &b)
     } else {
@@ -159,56 +162,155 @@ fn near(a: &str, b: &str) -> bool {
 }
 
 /// Every word of `few` stands for a different word of `many`, in order.
-fn fits_in_order(few: &[String], many: &[String]) -> bool {
-    let mut it = many.iter();
+fn fits_in_order<'a>(few: &[String], many: impl Iterator<Item = &'a String>) -> bool {
+    let mut it = many;
     few.iter().all(|w| it.any(|m| near(w, m)))
+}
+
+/// A name made ready for many comparisons: its words as the rule reads
+/// them, their letters run together and the words in alphabetical order,
+/// each computed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    words: Vec<String>,
+    concat: String,
+    sorted: Vec<String>,
+}
+
+impl Name {
+    pub fn new(name: &str) -> Self {
+        let words = words(name);
+        let concat = words.concat();
+        let mut sorted = words.clone();
+        sorted.sort();
+        Name {
+            words,
+            concat,
+            sorted,
+        }
+    }
+
+    /// The words of more than one letter: a name the rule finds probable
+    /// shares one of them (an initial alone is never enough).
+    fn whole_words(&self) -> impl Iterator<Item = &String> {
+        self.words.iter().filter(|w| w.chars().count() > 1)
+    }
 }
 
 /// How alike two names of people are (see the module's rule).
 pub fn compare(a: &str, b: &str) -> Likeness {
-    let (wa, wb) = (words(a), words(b));
+    compare_names(&Name::new(a), &Name::new(b))
+}
+
+/// [`compare`] on names made ready once.
+pub fn compare_names(a: &Name, b: &Name) -> Likeness {
+    let (wa, wb) = (&a.words, &b.words);
     if wa.is_empty() || wb.is_empty() {
         return Likeness::Different;
     }
-    if wa == wb || wa.concat() == wb.concat() || rotation(&wa, &wb) {
+    if wa == wb || a.concat == b.concat || rotation(wa, wb) {
         return Likeness::Exact;
     }
     // Same words in another order, or near words, in the written order or
     // with the surname first; one side may have a middle name more.
     let (few, many) = if wa.len() <= wb.len() {
-        (&wa, &wb)
+        (wa, wb)
     } else {
-        (&wb, &wa)
+        (wb, wa)
     };
     if few.len() < 2 && many.len() > 1 {
         return Likeness::Different;
     }
-    let mut sorted_a = wa.clone();
-    let mut sorted_b = wb.clone();
-    sorted_a.sort();
-    sorted_b.sort();
-    if sorted_a == sorted_b {
+    if a.sorted == b.sorted {
         return Likeness::Probable;
     }
-    let turned = (1..many.len()).map(|k| {
-        many[k..]
-            .iter()
-            .chain(&many[..k])
-            .cloned()
-            .collect::<Vec<_>>()
-    });
-    let full_words = |v: &[String]| v.iter().filter(|w| w.chars().count() > 1).count();
-    let fits = std::iter::once(many.to_vec())
-        .chain(turned)
-        .any(|m| fits_in_order(few, &m));
+    let full_words = few.iter().filter(|w| w.chars().count() > 1).count();
+    // The written order (k = 0), then each turn that brings the surname(s) first.
+    let fits = (0..many.len()).any(|k| fits_in_order(few, many[k..].iter().chain(&many[..k])));
     // An initial alone is not enough: at least one whole word must agree.
     let whole_agree = few
         .iter()
         .any(|w| w.chars().count() > 1 && many.contains(w));
-    if fits && whole_agree && full_words(few) >= 1 {
+    if fits && whole_agree && full_words >= 1 {
         Likeness::Probable
     } else {
         Likeness::Different
+    }
+}
+
+/// Many names searched at once (the participants of the training, say): the
+/// rule is asked only of the names that can be alike, those that share a
+/// whole word, their letters run together or their words in another order,
+/// which gives the same answers as [`compare`] against every name.
+#[derive(Debug, Default)]
+pub struct Index {
+    names: Vec<Name>,
+    by_word: HashMap<String, Vec<usize>>,
+    by_concat: HashMap<String, Vec<usize>>,
+    by_sorted: HashMap<Vec<String>, Vec<usize>>,
+}
+
+impl Index {
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = Index::default();
+        for (i, name) in names.into_iter().enumerate() {
+            let n = Name::new(name);
+            let mut seen: Vec<&String> = Vec::new();
+            for w in n.whole_words() {
+                if !seen.contains(&w) {
+                    seen.push(w);
+                    index.by_word.entry(w.clone()).or_default().push(i);
+                }
+            }
+            index.by_concat.entry(n.concat.clone()).or_default().push(i);
+            index.by_sorted.entry(n.sorted.clone()).or_default().push(i);
+            index.names.push(n);
+        }
+        index
+    }
+
+    /// The names of the index [`Likeness::Exact`] to `name` (the same
+    /// words in any turn, or the same letters run together), by position.
+    pub fn exact(&self, name: &Name) -> Vec<usize> {
+        if name.words.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<usize> = self
+            .by_concat
+            .get(&name.concat)
+            .into_iter()
+            .chain(self.by_sorted.get(&name.sorted))
+            .flatten()
+            .copied()
+            .filter(|&i| compare_names(name, &self.names[i]) == Likeness::Exact)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Every name of the index that is not [`Likeness::Different`] from
+    /// `name`, by its position in the list the index was made from, in that
+    /// order.
+    pub fn alike(&self, name: &Name) -> Vec<(usize, Likeness)> {
+        if name.words.is_empty() {
+            return Vec::new();
+        }
+        let mut candidates: Vec<usize> = name
+            .whole_words()
+            .filter_map(|w| self.by_word.get(w))
+            .chain(self.by_concat.get(&name.concat))
+            .chain(self.by_sorted.get(&name.sorted))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|i| (i, compare_names(name, &self.names[i])))
+            .filter(|(_, l)| *l != Likeness::Different)
+            .collect()
     }
 }
 
@@ -268,6 +370,55 @@ mod tests {
         ] {
             assert_eq!(compare(a, b), Different, "{a} / {b}");
             assert_eq!(compare(b, a), Different, "{b} / {a}");
+        }
+    }
+
+    #[test]
+    fn index_finds_what_compare_finds() {
+        let names = [
+            "Dott.ssa Anna Rossi",
+            "Rossi Anna",
+            "Anna Maria Rossi",
+            "A. Rossi",
+            "Marco Rossi",
+            "Anna Russo",
+            "Giuseppe Crisafuli",
+            "Giuseppe Crisafulli",
+            "Ing. Giuseppe De Luca",
+            "Giuseppe DeLuca",
+            "A. B.",
+            "B. A.",
+            "Maria Anna Rossi",
+            "Mario Rossi",
+            "Maria Rossi",
+            "Rossi",
+            "Dott.",
+            "",
+            "Lo Presti Maria",
+            "Sig.ra Maria Lo Presti",
+            "Foti, Ugo",
+            "Ugo Foti",
+            "Anna Russo Rossi",
+            "Rosa Sant'Agata",
+            "Rosa Santagata",
+            "Nicolò D'Amico",
+        ];
+        let index = Index::new(names);
+        for a in names {
+            let found = index.alike(&Name::new(a));
+            let all: Vec<(usize, Likeness)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (i, compare(a, b)))
+                .filter(|(_, l)| *l != Different)
+                .collect();
+            assert_eq!(found, all, "{a}");
+            let exact: Vec<usize> = all
+                .iter()
+                .filter(|(_, l)| *l == Exact)
+                .map(|(i, _)| *i)
+                .collect();
+            assert_eq!(index.exact(&Name::new(a)), exact, "{a}");
         }
     }
 }

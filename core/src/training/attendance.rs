@@ -165,28 +165,33 @@ fn match_person<'a>(
     by_email: Option<&'a Participant>,
     names: &[&str],
     participants: &'a [Participant],
+    index: &crate::person::Index,
 ) -> (MatchStatus, Option<&'a Participant>, Vec<(i64, String)>) {
     if let Some(found) = by_email {
         return (MatchStatus::Matched, Some(found), Vec::new());
     }
-    let likeness = |c: &Participant| {
-        names
-            .iter()
-            .map(|n| crate::person::compare(n, &c.full_name))
-            .max()
-            .unwrap_or(Likeness::Different)
-    };
-    let exact: Vec<&Participant> = participants
-        .iter()
-        .filter(|c| likeness(c) == Likeness::Exact)
-        .collect();
+    // An exact match by any name the report gives (a lookup); the probable
+    // ones are searched only when there is none.
+    let prepared: Vec<crate::person::Name> =
+        names.iter().map(|n| crate::person::Name::new(n)).collect();
+    let mut exact: Vec<usize> = prepared.iter().flat_map(|n| index.exact(n)).collect();
+    exact.sort_unstable();
+    exact.dedup();
+    let exact: Vec<&Participant> = exact.into_iter().map(|i| &participants[i]).collect();
     match exact.as_slice() {
         [one] => (MatchStatus::Matched, Some(*one), Vec::new()),
         [] => {
-            let probable: Vec<(i64, String)> = participants
+            let mut probable: Vec<usize> = prepared
                 .iter()
-                .filter(|c| likeness(c) == Likeness::Probable)
-                .map(described)
+                .flat_map(|n| index.alike(n))
+                .filter(|(_, l)| *l == Likeness::Probable)
+                .map(|(i, _)| i)
+                .collect();
+            probable.sort_unstable();
+            probable.dedup();
+            let probable: Vec<(i64, String)> = probable
+                .into_iter()
+                .map(|i| described(&participants[i]))
                 .collect();
             if probable.is_empty() {
                 (MatchStatus::Unmatched, None, Vec::new())
@@ -986,6 +991,8 @@ pub fn analyse(
 
     // Every person of every table, merged by e-mail or by name.
     let mut merged: Vec<Merged> = Vec::new();
+    let mut first_by_email: HashMap<String, usize> = HashMap::new();
+    let mut first_by_key: HashMap<String, usize> = HashMap::new();
     let mut read_sections = Vec::new();
     for (si, t) in &tables {
         let kind = sections[*si].kind;
@@ -999,11 +1006,20 @@ pub fn analyse(
             rows: t.rows,
         });
         for a in &t.people {
+            // The first person already read with the same e-mail or the same
+            // name (the rule's key); each map keeps the lowest position.
             let key = crate::person::key(&a.name);
-            let found = merged.iter().position(|m| {
-                (a.email.is_some() && m.email == a.email)
-                    || (!key.is_empty() && crate::person::key(&m.name) == key)
-            });
+            let by_mail = a
+                .email
+                .as_ref()
+                .and_then(|e| first_by_email.get(e).copied());
+            let by_name = (!key.is_empty())
+                .then(|| first_by_key.get(&key).copied())
+                .flatten();
+            let found = match (by_mail, by_name) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
             let i = match found {
                 Some(i) => i,
                 None => {
@@ -1014,12 +1030,20 @@ pub fn analyse(
                         rows: 0,
                         minutes: Vec::new(),
                     });
-                    merged.len() - 1
+                    let i = merged.len() - 1;
+                    if !key.is_empty() {
+                        first_by_key.entry(key).or_insert(i);
+                    }
+                    i
                 }
             };
             let m = &mut merged[i];
             if m.email.is_none() {
                 m.email = a.email.clone();
+            }
+            if let Some(e) = &m.email {
+                let at = first_by_email.entry(e.clone()).or_insert(i);
+                *at = (*at).min(i);
             }
             for o in &a.other_names {
                 if !m.other_names.contains(o) {
@@ -1034,6 +1058,7 @@ pub fn analyse(
         }
     }
 
+    let index = crate::person::Index::new(participants.iter().map(|p| p.full_name.as_str()));
     let mut by_email: HashMap<String, &Participant> = HashMap::new();
     for p in participants {
         if let Some(e) = &p.email {
@@ -1093,6 +1118,7 @@ pub fn analyse(
             m.email.as_deref().and_then(|e| by_email.get(e).copied()),
             &names,
             participants,
+            &index,
         );
         out.push(ReportPerson {
             key,
