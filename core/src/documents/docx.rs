@@ -809,7 +809,10 @@ pub fn write(doc: &Document, meta: &Meta) -> Result<Vec<u8>> {
                     let h = c.0.height(w, f32::MAX);
                     let png = super::picture::png(&c.0.draw(w, h), w, h)?;
                     let emu = |pt: f32| (pt * 12700.0).round() as u32;
-                    let pic = Pic::new(&png).size(emu(w), emu(h));
+                    // The size is known: no image decoding (docx-rs's `image`
+                    // feature, off, would read the PNG back for it).
+                    let pic = Pic::new_with_dimensions(png.bytes, png.width_px, png.height_px)
+                        .size(emu(w), emu(h));
                     docx = docx.add_paragraph(
                         Paragraph::new()
                             .add_run(Run::new().add_image(pic))

@@ -169,8 +169,15 @@ fn font_db() -> Arc<usvg::fontdb::Database> {
     .clone()
 }
 
+/// A picture as PNG bytes with its size in pixels.
+pub struct Png {
+    pub bytes: Vec<u8>,
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
 /// `shapes` in an area `width` × `height` points as a PNG at 150 dpi on white.
-pub fn png(shapes: &[Shape], width: f32, height: f32) -> Result<Vec<u8>> {
+pub fn png(shapes: &[Shape], width: f32, height: f32) -> Result<Png> {
     let failed = |what: &str| Error::Io {
         message: format!("Preparazione dell'immagine del grafico non riuscita: {what}"),
     };
@@ -182,16 +189,20 @@ pub fn png(shapes: &[Shape], width: f32, height: f32) -> Result<Vec<u8>> {
     let tree = usvg::Tree::from_str(&svg(shapes, width, height), &opt)
         .map_err(|e| failed(&e.to_string()))?;
     let (pw, ph) = (
-        (width * SCALE).ceil() as u32,
-        (height * SCALE).ceil() as u32,
+        ((width * SCALE).ceil() as u32).max(1),
+        ((height * SCALE).ceil() as u32).max(1),
     );
-    let mut pixmap =
-        tiny_skia::Pixmap::new(pw.max(1), ph.max(1)).ok_or_else(|| failed("dimensioni"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(pw, ph).ok_or_else(|| failed("dimensioni"))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(SCALE, SCALE),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| failed(&e.to_string()))
+    let bytes = pixmap.encode_png().map_err(|e| failed(&e.to_string()))?;
+    Ok(Png {
+        bytes,
+        width_px: pw,
+        height_px: ph,
+    })
 }
