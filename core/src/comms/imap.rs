@@ -140,13 +140,8 @@ impl Store {
         s: &ImapSettings,
         password: Option<&str>,
     ) -> Result<ImapSettings> {
-        let host = text::required("imap_host", "Server IMAP", s.host.trim(), Rule::NAME)?;
-        if host.contains(|c: char| c.is_whitespace() || c == '/' || c == ':') {
-            return Err(Error::validation(
-                "imap_host",
-                "Server IMAP: solo il nome del server (per esempio imaps.pec.aruba.it).",
-            ));
-        }
+        let host =
+            super::smtp::server_name("imap_host", "Server IMAP", "imaps.pec.aruba.it", &s.host)?;
         if s.port == 0 {
             return Err(Error::validation(
                 "imap_port",

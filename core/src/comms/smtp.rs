@@ -141,6 +141,19 @@ pub(crate) fn read(conn: &rusqlite::Connection) -> Result<SmtpSettings> {
     Ok(s)
 }
 
+/// A mail server's name as typed in the settings: required, a name only
+/// (no scheme, path or port), `example` shown in the message.
+pub(super) fn server_name(field: &str, label: &str, example: &str, value: &str) -> Result<String> {
+    let host = text::required(field, label, value.trim(), Rule::NAME)?;
+    if host.contains(|c: char| c.is_whitespace() || c == '/' || c == ':') {
+        return Err(Error::validation(
+            field,
+            format!("{label}: solo il nome del server (per esempio {example})."),
+        ));
+    }
+    Ok(host)
+}
+
 impl Store {
     pub fn smtp_settings(&self) -> Result<SmtpSettings> {
         read(&self.conn)
@@ -153,13 +166,7 @@ impl Store {
         s: &SmtpSettings,
         password: Option<&str>,
     ) -> Result<SmtpSettings> {
-        let host = text::required("host", "Server SMTP", s.host.trim(), Rule::NAME)?;
-        if host.contains(|c: char| c.is_whitespace() || c == '/' || c == ':') {
-            return Err(Error::validation(
-                "host",
-                "Server SMTP: solo il nome del server (per esempio smtps.pec.aruba.it).",
-            ));
-        }
+        let host = server_name("host", "Server SMTP", "smtps.pec.aruba.it", &s.host)?;
         if s.port == 0 {
             return Err(Error::validation(
                 "port",
