@@ -9,8 +9,8 @@
 //! margins (an act's or a report's); the geometry is the same code.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::element::{self, Area, Decoration};
 use super::fonts::{fonts, Face, Fonts};

@@ -526,7 +526,8 @@ impl<'a> Reader<'a> {
         self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
     }
     fn u32(&mut self) -> Option<u32> {
-        self.take(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        self.take(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
     fn len(&mut self) -> Option<usize> {
         self.u32().map(|n| n as usize)
@@ -608,8 +609,8 @@ mod tests {
     fn the_prepared_fonts_are_made_from_the_font_files() {
         let made = prepare().unwrap();
         if std::env::var_os("CDP_UPDATE_PREPARED").is_some() {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("assets/fonts/prepared.bin");
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/prepared.bin");
             std::fs::write(path, &made).unwrap();
             return;
         }
@@ -626,7 +627,9 @@ mod tests {
         for face in Face::ALL {
             let font = parse_face(face);
             for cp in (0..TABLE_SIZE as u32).chain([0x1F600, 0x10FFFF]) {
-                let Some(ch) = char::from_u32(cp) else { continue };
+                let Some(ch) = char::from_u32(cp) else {
+                    continue;
+                };
                 let gid = font.lookup_glyph_index(cp).filter(|g| *g != 0);
                 assert_eq!(f.gid(face, ch), gid.unwrap_or(0), "{face:?} U+{cp:04X}");
                 assert_eq!(
@@ -643,7 +646,9 @@ mod tests {
     #[test]
     fn common_text_embeds_the_prepared_subset() {
         let f = fonts();
-        let common = f.subset(Face::Bold, "Delibera n. 12 – «Sant’Agata» @ •".chars()).unwrap();
+        let common = f
+            .subset(Face::Bold, "Delibera n. 12 – «Sant’Agata» @ •".chars())
+            .unwrap();
         assert!(Arc::ptr_eq(&common, &f.prepared[Face::Bold.index()].common));
         let more = f.subset(Face::Bold, "Città ñ".chars()).unwrap();
         assert!(!Arc::ptr_eq(&more, &common));
