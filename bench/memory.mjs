@@ -15,6 +15,13 @@ const pss = (pid) => rollup(pid, "Pss");
 // unlike PSS, not lowered when other WebKit apps (or another copy of this
 // one) run at the same time and share the libraries' pages.
 const written = (pid) => rollup(pid, "Private_Dirty");
+// CPU time the process used so far (user + system, s): what a setting that
+// trades memory for work (e.g. a smaller JavaScript heap) costs.
+function cpu(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in ticks of 1/100 s
+}
 // The process's mappings summed by what they map (a file, [heap], or
 // [anonymous]), largest PSS first: [name, {pss, own}] in kB.
 function mappings(pid) {
@@ -91,14 +98,15 @@ try {
   const main = all.find((p) => p.cmd.includes(app.dbPath));
   if (!main) throw new Error("app process not found");
   const children = all.filter((p) => p.ppid === main.pid);
-  const rows = [main, ...children].map((p) => ({ name: p.cmd.split(" ")[0].split("/").pop(), kb: pss(p.pid), own: written(p.pid) }));
+  const rows = [main, ...children].map((p) => ({ name: p.cmd.split(" ")[0].split("/").pop(), kb: pss(p.pid), own: written(p.pid), cpu: cpu(p.pid) }));
   const total = rows.reduce((a, r) => a + r.kb, 0);
   const totalOwn = rows.reduce((a, r) => a + r.own, 0);
   const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`.padStart(10);
   console.log(`PSS of ${process.env.APP_BINARY ?? "the debug build"} after opening every screen: ${visited.join(", ")}`);
-  console.log(`  ${"".padEnd(24)} ${"PSS".padStart(10)} ${"written".padStart(10)}`);
-  for (const r of rows) console.log(`  ${r.name.padEnd(24)} ${mib(r.kb)} ${mib(r.own)}`);
-  console.log(`  ${"total".padEnd(24)} ${mib(total)} ${mib(totalOwn)}`);
+  const secs = (s) => `${s.toFixed(2)} s`.padStart(10);
+  console.log(`  ${"".padEnd(24)} ${"PSS".padStart(10)} ${"written".padStart(10)} ${"CPU".padStart(10)}`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(24)} ${mib(r.kb)} ${mib(r.own)} ${secs(r.cpu)}`);
+  console.log(`  ${"total".padEnd(24)} ${mib(total)} ${mib(totalOwn)} ${secs(rows.reduce((a, r) => a + r.cpu, 0))}`);
   // Libraries shared with other WebKit processes are split with them: the
   // PSS is then lower than on a machine where only this app runs.
   // MEMORY_DETAIL=<n>: each process's n largest mappings by PSS (libraries by

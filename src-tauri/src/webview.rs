@@ -24,17 +24,64 @@
 /// - `WEBKIT_DISABLE_DMABUF_RENDERER=1`: the window's content is not shared
 ///   as GPU buffers, which a page drawn without acceleration never uses:
 ///   296 → 288 MiB in all.
+/// - `JSC_largeHeapSize=8388608`: the JavaScript heap is collected once
+///   8 MiB were allocated since the last collection, not JavaScriptCore's
+///   32 MiB (release build, same run, two runs each): the web process
+///   148–150 → 140 MiB (written 64.6–64.8 → 55.0–55.6 MiB), for about 5%
+///   more CPU in it over the whole visit (noise on the loaded machine:
+///   4.38–5.47 → 4.61–5.94 s). 4 MiB gave no more.
 #[cfg(target_os = "linux")]
 pub fn configure_environment() {
-    const SETTINGS: [(&str, &str); 2] = [
+    const SETTINGS: [(&str, &str); 3] = [
         ("JSC_useJIT", "false"),
         ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ("JSC_largeHeapSize", "8388608"),
     ];
     for (name, value) in SETTINGS {
         if std::env::var_os(name).is_none() {
             std::env::set_var(name, value);
         }
     }
+    keep_gl_out_of_this_process();
+}
+
+/// The app's own process draws nothing with OpenGL: the page is drawn by the
+/// web process without acceleration and handed over as an image. Yet GTK
+/// probes GLX and WebKit opens an EGL display in it, and each loads Mesa's
+/// driver, which loads libLLVM: about 25 MiB of PSS in this process
+/// (`bench/memory.sh`, release build, Xvfb, two runs each: the app
+/// 104.3–105.2 → 80.0–80.5 MiB, in all 274.8–275.2 → 257.0–257.7 MiB; the
+/// web process holds 7 MiB more, libLLVM's pages being its alone now). So, on an X11 session, GTK is told not to use GL
+/// (`GDK_GL=disable`) and this process's EGL library finds no driver: it
+/// reads where drivers are listed (`__EGL_VENDOR_LIBRARY_FILENAMES`) once,
+/// at its first call, which is made here with the list pointing nowhere; the
+/// variable is then removed, so the web process, started later and which
+/// needs EGL (it stops without it), loads the driver as before. Not on
+/// Wayland (not measured there), nor when the user set any of these.
+#[cfg(target_os = "linux")]
+fn keep_gl_out_of_this_process() {
+    const VENDORS: &str = "__EGL_VENDOR_LIBRARY_FILENAMES";
+    const EGL_EXTENSIONS: i32 = 0x3055;
+    #[link(name = "EGL")]
+    extern "C" {
+        fn eglQueryString(display: *mut std::ffi::c_void, name: i32) -> *const std::ffi::c_char;
+    }
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("GDK_BACKEND").is_some_and(|v| v != "x11");
+    let user_set = ["GDK_GL", VENDORS, "__EGL_VENDOR_LIBRARY_DIRS"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some());
+    if wayland || user_set {
+        return;
+    }
+    std::env::set_var("GDK_GL", "disable");
+    std::env::set_var(VENDORS, "/dev/null/no-egl-driver-in-the-app-process.json");
+    // SAFETY: EGL's client-extensions query: no display, no state; it
+    // returns a static string or null (no driver), which is not read.
+    unsafe {
+        eglQueryString(std::ptr::null_mut(), EGL_EXTENSIONS);
+    }
+    std::env::remove_var(VENDORS);
 }
 
 #[cfg(not(target_os = "linux"))]
