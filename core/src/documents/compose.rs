@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::element::{self, Area, Decoration};
 use super::fonts::{fonts, Face, Fonts};
@@ -326,6 +327,12 @@ struct TocSlot {
     entry: usize,
 }
 
+/// An act's text broken into lines (see [`Composer::act_broken`]).
+struct Measured {
+    spans: Vec<Span>,
+    lines: Rc<Vec<Line>>,
+}
+
 struct Composer {
     f: &'static Fonts,
     style: Style,
@@ -355,7 +362,9 @@ struct Composer {
     /// Act text already broken into lines, by text and width (see
     /// [`Composer::measure`]): keeping a block with what follows measures
     /// the same paragraphs and lists again and again.
-    measured: RefCell<HashMap<(u64, u32), (usize, usize)>>,
+    /// Each entry holds the spans it was broken from, compared on a hit;
+    /// laying the paragraph out takes the same lines.
+    measured: RefCell<HashMap<(u64, u32), Vec<Measured>>>,
     /// Before an act's list that a signature follows (its place and date,
     /// then the signature): what must stay with the list's last item.
     list_tail: f32,
@@ -620,13 +629,7 @@ impl Composer {
             Block::Paragraph { spans } => {
                 match self.style {
                     Style::Act => {
-                        let lines = break_lines(
-                            &words(spans, ACT_BODY, Face::Regular, f),
-                            self.width,
-                            ACT_BODY,
-                            f,
-                            true,
-                        );
+                        let lines = self.act_broken(spans, self.width);
                         self.gap(ACT_PARA_GAP);
                         self.flow(
                             &lines,
@@ -696,13 +699,7 @@ impl Composer {
                 for (i, item) in items.iter().enumerate() {
                     let x = self.left + LIST_INDENT;
                     let max = self.width - LIST_INDENT;
-                    let lines = break_lines(
-                        &words(item, ACT_BODY, Face::Regular, f),
-                        max,
-                        ACT_BODY,
-                        f,
-                        true,
-                    );
+                    let lines = self.act_broken(item, max);
                     let mark = if *ordered {
                         format!("{}.", i + 1)
                     } else {
@@ -1020,25 +1017,50 @@ impl Composer {
     /// many of them must fit to start it on a page ([`first_part`]), measured
     /// once per text and width.
     fn measure(&self, spans: &[Span], width: f32) -> (usize, usize) {
+        let lines = self.act_broken(spans, width);
+        (lines.len(), first_part(&lines))
+    }
+
+    /// `spans` of the act's body text broken into lines `width` wide, once
+    /// per text and width (measured to keep blocks together, then laid out).
+    fn act_broken(&self, spans: &[Span], width: f32) -> Rc<Vec<Line>> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for s in spans {
             (&s.text, s.bold, s.italic).hash(&mut h);
         }
         let key = (h.finish(), width.to_bits());
-        if let Some(m) = self.measured.borrow().get(&key) {
-            return *m;
+        let same = |m: &Measured| {
+            m.spans.len() == spans.len()
+                && m.spans
+                    .iter()
+                    .zip(spans)
+                    .all(|(a, b)| a.text == b.text && a.bold == b.bold && a.italic == b.italic)
+        };
+        if let Some(m) = self
+            .measured
+            .borrow()
+            .get(&key)
+            .and_then(|all| all.iter().find(|m| same(m)))
+        {
+            return m.lines.clone();
         }
-        let lines = break_lines(
+        let lines = Rc::new(break_lines(
             &words(spans, ACT_BODY, Face::Regular, self.f),
             width,
             ACT_BODY,
             self.f,
             true,
-        );
-        let m = (lines.len(), first_part(&lines));
-        self.measured.borrow_mut().insert(key, m);
-        m
+        ));
+        self.measured
+            .borrow_mut()
+            .entry(key)
+            .or_default()
+            .push(Measured {
+                spans: spans.to_vec(),
+                lines: lines.clone(),
+            });
+        lines
     }
 
     /// The height of a list of the act's body text.
@@ -1052,23 +1074,13 @@ impl Composer {
             .sum()
     }
 
-    fn act_lines(&self, spans: &[Span]) -> Vec<Line> {
-        break_lines(
-            &words(spans, ACT_BODY, Face::Regular, self.f),
-            self.width,
-            ACT_BODY,
-            self.f,
-            true,
-        )
-    }
-
     /// Whether `blocks[i]` is followed by a signature, directly or after a
     /// one-line paragraph (its place and date): the text it signs.
     fn signed_next(&self, blocks: &[Block], i: usize) -> bool {
         match (blocks.get(i + 1), blocks.get(i + 2)) {
             (Some(Block::Signature { .. }), _) => true,
             (Some(Block::Paragraph { spans }), Some(Block::Signature { .. })) => {
-                self.act_lines(spans).len() == 1
+                self.act_broken(spans, self.width).len() == 1
             }
             _ => false,
         }

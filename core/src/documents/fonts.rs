@@ -1,5 +1,11 @@
 //! The embedded fonts (Liberation Serif, SIL OFL 1.1) and their metrics.
-//! Parsed once per process; each document embeds a subset of them.
+//! Each document embeds a subset of them. What every process would compute
+//! first from the font files (each face's widths and glyphs of the code
+//! points below U+3000, the subset of the [`COMMON`] characters with its
+//! program compressed, the sRGB profile compressed) is prepared once and
+//! shipped in `assets/fonts/prepared.bin` (see [`prepare`]; a test checks it
+//! against the font files and rewrites it with `CDP_UPDATE_PREPARED=1`), so
+//! the first document of a process parses no font.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -56,20 +62,31 @@ pub(super) const FONT_FILES: [&[u8]; 4] = [
 pub const DOCX_FAMILY: &str = "Times New Roman";
 
 pub struct Fonts {
-    /// Each face parsed on its first use (a document in roman and bold
-    /// never parses the italics).
-    faces: [OnceLock<FaceData>; 4],
+    /// Each face's tables and common subset, read from [`PREPARED`].
+    prepared: [Prepared; 4],
+    /// The sRGB profile compressed (zlib), from [`PREPARED`].
+    srgb_deflated: Vec<u8>,
+    /// Each face parsed on first need: a code point above the tables, or a
+    /// subset beyond the common one.
+    faces: [OnceLock<ParsedFont>; 4],
     /// The subsets made so far, by face and glyph set: a batch of acts, whose
     /// texts differ only in names, subsets each face once (see [`Fonts::subset`]).
     subsets: Mutex<HashMap<(Face, Vec<u16>), Arc<Subset>>>,
 }
 
-struct FaceData {
-    parsed: ParsedFont,
+/// What is known of a face without parsing it.
+struct Prepared {
     /// Advance widths in thousandths of an em, truncated exactly as printpdf
     /// writes them in the PDF's /W array, so that justified lines end where
-    /// the viewer draws them. Indexed by code point below 0x3000.
-    widths: Vec<u16>,
+    /// the viewer draws them. Indexed by code point below [`TABLE_SIZE`]
+    /// ([`MISSING`]: the face has no glyph).
+    widths: Box<[u16]>,
+    /// The face's glyph of each code point below [`TABLE_SIZE`] (0: none).
+    gids: Box<[u16]>,
+    /// The glyph ids of the [`COMMON`] subset (`.notdef` first): the key of
+    /// a document whose characters are all common.
+    common_key: Vec<u16>,
+    common: Arc<Subset>,
 }
 
 /// A subset of one face, ready to embed, made once per glyph set: everything
@@ -124,78 +141,114 @@ const MAX_SUBSETS: usize = 16;
 /// letters, digits and punctuation. Documents that differ only in a name
 /// (the same act for 108 comuni) then share one subset per face, at the cost
 /// of a few glyphs they may not print.
-const COMMON: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?'\"()[]/-–—«»’‘“”…%&°€§+*=àèéìíòóùúÀÈÉÌÒÓÙ";
+/// With the e-mail sign, the lists' bullet, the blank line of forms and
+/// the middle dot, every act and most reports print common glyphs only:
+/// their subsets are prepared (see [`prepare`]).
+#[cfg_attr(not(test), allow(dead_code))]
+const COMMON: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?'\"()[]/-–—«»’‘“”…%&°€§+*=àèéìíòóùúÀÈÉÌÒÓÙ@•_·";
 
 static FONTS: OnceLock<Fonts> = OnceLock::new();
 
-/// The fonts; each face is parsed when first needed.
+/// What [`prepare`] made of the font files (checked by a test).
+const PREPARED: &[u8] = include_bytes!("../../assets/fonts/prepared.bin");
+
+/// The fonts, from [`PREPARED`]; a face is parsed only when first needed
+/// beyond it.
 pub fn fonts() -> &'static Fonts {
-    FONTS.get_or_init(|| Fonts {
-        faces: Default::default(),
-        subsets: Mutex::new(HashMap::new()),
+    FONTS.get_or_init(|| {
+        // The prepared file is fixed at build time and checked against the
+        // fonts by a test: a failure here is a build defect, not user input.
+        let (prepared, srgb_deflated) = read_prepared(PREPARED).expect("prepared fonts read");
+        Fonts {
+            prepared,
+            srgb_deflated,
+            faces: Default::default(),
+            subsets: Mutex::new(HashMap::new()),
+        }
     })
 }
 
-fn parse_face(face: Face) -> FaceData {
+fn parse_face(face: Face) -> ParsedFont {
     let mut warnings = Vec::new();
     // The embedded files are fixed at build time and covered by a test; a
     // failure here is a build defect, not user input.
-    let parsed = ParsedFont::from_bytes(FONT_FILES[face.index()], 0, &mut warnings)
-        .expect("embedded font parses");
-    let upem = f32::from(parsed.pdf_font_metrics.units_per_em);
-    let widths = (0..TABLE_SIZE as u32)
-        .map(|cp| {
-            parsed
-                .lookup_glyph_index(cp)
-                .filter(|gid| *gid != 0)
-                .and_then(|gid| parsed.get_glyph_width(gid))
-                .map(|w| (f32::from(w) * 1000.0 / upem) as u16)
-                .unwrap_or(MISSING)
-        })
-        .collect();
-    FaceData { parsed, widths }
+    ParsedFont::from_bytes(FONT_FILES[face.index()], 0, &mut warnings)
+        .expect("embedded font parses")
+}
+
+/// The width of glyph `gid` of `font` in thousandths of an em, truncated.
+fn glyph_width(font: &ParsedFont, gid: u16) -> Option<u16> {
+    let upem = f32::from(font.pdf_font_metrics.units_per_em);
+    font.get_glyph_width(gid)
+        .map(|w| (f32::from(w) * 1000.0 / upem) as u16)
 }
 
 impl Fonts {
-    fn face(&self, face: Face) -> &FaceData {
+    fn parsed(&self, face: Face) -> &ParsedFont {
         self.faces[face.index()].get_or_init(|| parse_face(face))
     }
 
-    pub fn parsed(&self, face: Face) -> &ParsedFont {
-        &self.face(face).parsed
+    /// The sRGB profile of the PDF's output intent, compressed (zlib).
+    pub fn srgb_deflated(&self) -> &[u8] {
+        &self.srgb_deflated
+    }
+
+    /// The face's glyph of `ch` (0 if it has none).
+    fn gid(&self, face: Face, ch: char) -> u16 {
+        let cp = ch as usize;
+        if cp < TABLE_SIZE {
+            self.prepared[face.index()].gids[cp]
+        } else {
+            self.parsed(face).lookup_glyph_index(cp as u32).unwrap_or(0)
+        }
     }
 
     /// Width of `ch` in thousandths of an em, or None if the font lacks it.
     pub fn char_width(&self, face: Face, ch: char) -> Option<u16> {
         let cp = ch as usize;
-        let data = self.face(face);
         if cp < TABLE_SIZE {
-            let w = data.widths[cp];
+            let w = self.prepared[face.index()].widths[cp];
             (w != MISSING).then_some(w)
         } else {
-            let font = &data.parsed;
-            let upem = f32::from(font.pdf_font_metrics.units_per_em);
+            let font = self.parsed(face);
             font.lookup_glyph_index(cp as u32)
                 .filter(|gid| *gid != 0)
-                .and_then(|gid| font.get_glyph_width(gid))
-                .map(|w| (f32::from(w) * 1000.0 / upem) as u16)
+                .and_then(|gid| glyph_width(font, gid))
         }
     }
 
     /// Width of `text` in points at `size`.
     pub fn width(&self, face: Face, text: &str, size: f32) -> f32 {
-        let units: u32 = text
-            .chars()
-            .map(|c| u32::from(self.char_width(face, c).unwrap_or(0)))
-            .sum();
+        let widths = &self.prepared[face.index()].widths;
+        let mut units: u32 = 0;
+        for c in text.chars() {
+            let cp = c as usize;
+            let w = if cp < TABLE_SIZE {
+                widths[cp]
+            } else {
+                self.char_width(face, c).unwrap_or(0)
+            };
+            if w != MISSING {
+                units += u32::from(w);
+            }
+        }
         units as f32 * size / 1000.0
     }
 
     /// The characters of `text` that the body font cannot print.
     pub fn missing_chars(&self, text: &str) -> Vec<char> {
+        let widths = &self.prepared[Face::Regular.index()].widths;
         let mut out: Vec<char> = text
             .chars()
-            .filter(|c| !c.is_control() && self.char_width(Face::Regular, *c).is_none())
+            .filter(|c| {
+                let cp = *c as usize;
+                let missing = if cp < TABLE_SIZE {
+                    widths[cp] == MISSING
+                } else {
+                    self.char_width(Face::Regular, *c).is_none()
+                };
+                missing && !c.is_control()
+            })
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -219,16 +272,19 @@ impl Fonts {
     pub fn subset(
         &self,
         face: Face,
-        chars: &std::collections::BTreeSet<char>,
+        chars: impl IntoIterator<Item = char>,
     ) -> Result<Arc<Subset>, String> {
-        let font = self.parsed(face);
+        let prepared = &self.prepared[face.index()];
+        // The common glyphs, and the document's own beyond them.
         let mut gids: Vec<u16> = chars
-            .iter()
-            .copied()
-            .chain(COMMON.chars())
-            .filter_map(|c| font.lookup_glyph_index(c as u32))
-            .filter(|g| *g != 0)
+            .into_iter()
+            .map(|c| self.gid(face, c))
+            .filter(|g| *g != 0 && prepared.common_key.binary_search(g).is_err())
             .collect();
+        if gids.is_empty() {
+            return Ok(prepared.common.clone());
+        }
+        gids.extend_from_slice(&prepared.common_key[1..]);
         gids.sort_unstable();
         gids.dedup();
         let ids: Vec<u16> = std::iter::once(0).chain(gids).collect();
@@ -368,4 +424,236 @@ fn make_subset(face: Face, ids: &[u16]) -> Result<Subset, String> {
         program_len: bytes.len(),
         deflated,
     })
+}
+
+/// The prepared file's first bytes (its format's version).
+const PREPARED_MAGIC: &[u8] = b"CDP-FONTS-1\n";
+
+/// What the first document of every process would compute from the font
+/// files, as the bytes of `assets/fonts/prepared.bin`: the sRGB profile
+/// compressed; for each face, the glyph and width of every code point
+/// below [`TABLE_SIZE`] it prints, and its [`COMMON`] subset ready to embed.
+/// Little-endian integers; strings and byte strings after their length.
+#[cfg(test)]
+fn prepare() -> Result<Vec<u8>, String> {
+    let mut out = PREPARED_MAGIC.to_vec();
+    put_bytes(
+        &mut out,
+        &super::pdf::deflate(super::pdf::SRGB_ICC, super::pdf::ONCE_LEVEL),
+    );
+    for face in Face::ALL {
+        let font = parse_face(face);
+        let mut glyphs = Vec::new();
+        for cp in 0..TABLE_SIZE as u32 {
+            if let Some(gid) = font.lookup_glyph_index(cp).filter(|g| *g != 0) {
+                glyphs.push((cp, gid, glyph_width(&font, gid).unwrap_or(MISSING)));
+            }
+        }
+        put_u32(&mut out, glyphs.len());
+        for (cp, gid, w) in glyphs {
+            out.extend_from_slice(&cp.to_le_bytes());
+            out.extend_from_slice(&gid.to_le_bytes());
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        let mut key: Vec<u16> = COMMON
+            .chars()
+            .filter_map(|c| font.lookup_glyph_index(c as u32))
+            .filter(|g| *g != 0)
+            .collect();
+        key.sort_unstable();
+        key.dedup();
+        key.insert(0, 0);
+        put_u32(&mut out, key.len());
+        for g in &key {
+            out.extend_from_slice(&g.to_le_bytes());
+        }
+        let s = make_subset(face, &key)?;
+        put_bytes(&mut out, s.name.as_bytes());
+        let below: Vec<(usize, u16)> = s
+            .gids
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| **g != 0)
+            .map(|(cp, g)| (cp, *g))
+            .collect();
+        put_u32(&mut out, below.len());
+        for (cp, g) in below {
+            put_u32(&mut out, cp);
+            out.extend_from_slice(&g.to_le_bytes());
+        }
+        put_u32(&mut out, s.gids_above.len());
+        for (cp, g) in &s.gids_above {
+            out.extend_from_slice(&cp.to_le_bytes());
+            out.extend_from_slice(&g.to_le_bytes());
+        }
+        put_u32(&mut out, s.chars.len());
+        for c in &s.chars {
+            out.extend_from_slice(&c.map_or(u32::MAX, u32::from).to_le_bytes());
+        }
+        put_bytes(&mut out, s.widths.as_bytes());
+        put_bytes(&mut out, s.metrics.as_bytes());
+        put_bytes(&mut out, &s.to_unicode);
+        put_u32(&mut out, s.program_len);
+        put_bytes(&mut out, &s.deflated);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+fn put_u32(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u32).to_le_bytes());
+}
+
+#[cfg(test)]
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_u32(out, bytes.len());
+    out.extend_from_slice(bytes);
+}
+
+/// Reads what [`prepare`] wrote.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take(2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn len(&mut self) -> Option<usize> {
+        self.u32().map(|n| n as usize)
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+    fn string(&mut self) -> Option<String> {
+        self.bytes()
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .map(str::to_string)
+    }
+}
+
+fn read_prepared(bytes: &[u8]) -> Option<([Prepared; 4], Vec<u8>)> {
+    let mut r = Reader(bytes.strip_prefix(PREPARED_MAGIC)?);
+    let srgb = r.bytes()?.to_vec();
+    let mut faces = Vec::with_capacity(4);
+    for _ in Face::ALL {
+        let mut widths = vec![MISSING; TABLE_SIZE].into_boxed_slice();
+        let mut face_gids = vec![0u16; TABLE_SIZE].into_boxed_slice();
+        for _ in 0..r.len()? {
+            let cp = r.u32()? as usize;
+            let gid = r.u16()?;
+            let w = r.u16()?;
+            *face_gids.get_mut(cp)? = gid;
+            widths[cp] = w;
+        }
+        let common_key = (0..r.len()?).map(|_| r.u16()).collect::<Option<Vec<_>>>()?;
+        let name = r.string()?;
+        let mut gids = vec![0u16; TABLE_SIZE].into_boxed_slice();
+        for _ in 0..r.len()? {
+            let cp = r.len()?;
+            *gids.get_mut(cp)? = r.u16()?;
+        }
+        let gids_above = (0..r.len()?)
+            .map(|_| Some((r.u32()?, r.u16()?)))
+            .collect::<Option<Vec<_>>>()?;
+        let chars = (0..r.len()?)
+            .map(|_| r.u32().map(char::from_u32))
+            .collect::<Option<Vec<_>>>()?;
+        let widths_array = r.string()?;
+        let metrics = r.string()?;
+        let to_unicode = r.bytes()?.to_vec();
+        let program_len = r.len()?;
+        let deflated = r.bytes()?.to_vec();
+        faces.push(Prepared {
+            widths,
+            gids: face_gids,
+            common_key,
+            common: Arc::new(Subset {
+                name,
+                gids,
+                gids_above,
+                chars,
+                widths: widths_array,
+                metrics,
+                to_unicode,
+                program_len,
+                deflated,
+            }),
+        });
+    }
+    if !r.0.is_empty() {
+        return None;
+    }
+    Some((faces.try_into().ok()?, srgb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `assets/fonts/prepared.bin` is what the font files give now;
+    /// `CDP_UPDATE_PREPARED=1` rewrites it (after a change of the fonts, of
+    /// [`COMMON`], of the subsetting or of the compressor).
+    #[test]
+    fn the_prepared_fonts_are_made_from_the_font_files() {
+        let made = prepare().unwrap();
+        if std::env::var_os("CDP_UPDATE_PREPARED").is_some() {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/prepared.bin");
+            std::fs::write(path, &made).unwrap();
+            return;
+        }
+        assert!(
+            made == PREPARED,
+            "assets/fonts/prepared.bin is out of date: CDP_UPDATE_PREPARED=1 cargo test -p cdp-core --lib prepared_fonts"
+        );
+    }
+
+    /// The tables read back give what parsing each face gives.
+    #[test]
+    fn widths_and_glyphs_are_those_of_the_parsed_faces() {
+        let f = fonts();
+        for face in Face::ALL {
+            let font = parse_face(face);
+            for cp in (0..TABLE_SIZE as u32).chain([0x1F600, 0x10FFFF]) {
+                let Some(ch) = char::from_u32(cp) else {
+                    continue;
+                };
+                let gid = font.lookup_glyph_index(cp).filter(|g| *g != 0);
+                assert_eq!(f.gid(face, ch), gid.unwrap_or(0), "{face:?} U+{cp:04X}");
+                assert_eq!(
+                    f.char_width(face, ch),
+                    gid.and_then(|g| glyph_width(&font, g)),
+                    "{face:?} U+{cp:04X}"
+                );
+            }
+        }
+    }
+
+    /// A document of common characters gets the prepared subset; one more
+    /// character, a subset of its own that holds it.
+    #[test]
+    fn common_text_embeds_the_prepared_subset() {
+        let f = fonts();
+        let common = f
+            .subset(Face::Bold, "Delibera n. 12 – «Sant’Agata» @ •".chars())
+            .unwrap();
+        assert!(Arc::ptr_eq(&common, &f.prepared[Face::Bold.index()].common));
+        let more = f.subset(Face::Bold, "Città ñ".chars()).unwrap();
+        assert!(!Arc::ptr_eq(&more, &common));
+        assert_ne!(more.gid('ñ'), 0);
+        assert_eq!(common.gid('ñ'), 0);
+        assert_ne!(more.gid('à'), 0);
+    }
 }

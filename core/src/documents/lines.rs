@@ -41,22 +41,35 @@ const TITLES: &[&str] = &[
     "sig.", "sig.ra", "on.",
 ];
 
+/// Whether `word` in lower case is one of `list` (all lower case), without
+/// lowering a word of ASCII letters into a new string.
+fn lower_in(word: &str, list: &[&str]) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|w| word.eq_ignore_ascii_case(w))
+    } else {
+        let lower = word.to_lowercase();
+        list.contains(&lower.as_str())
+    }
+}
+
 fn ties_to_next(word: &str, next: &str) -> bool {
-    let lower_word = word.to_lowercase();
     // "prot. n. 1234": the abbreviation stays with "n.", which stays with its number.
-    if matches!(lower_word.as_str(), "prot." | "delib." | "decr.")
-        && matches!(next.to_lowercase().as_str(), "n." | "n°" | "nn.")
+    // (Every abbreviation and title has a dot.)
+    let dotted = word.contains('.');
+    if dotted
+        && lower_in(word, &["prot.", "delib.", "decr."])
+        && lower_in(next, &["n.", "n°", "nn."])
     {
         return true;
     }
-    if TITLES.contains(&lower_word.as_str()) {
+    if dotted && lower_in(word, TITLES) {
         return true;
     }
     // "7 agosto 1990", "1° settembre 1993": a day stays with its month.
     let day = word.strip_suffix('°').unwrap_or(word);
     if !day.is_empty() && day.chars().all(|c| c.is_ascii_digit()) && day.len() <= 2 {
-        let month = next.trim_end_matches([',', ';', '.', ':']).to_lowercase();
-        if crate::text::MONTHS.contains(&month.as_str()) {
+        let month = next.trim_end_matches([',', ';', '.', ':']);
+        if lower_in(month, &crate::text::MONTHS) {
             return true;
         }
     }
@@ -70,8 +83,7 @@ fn ties_to_next(word: &str, next: &str) -> bool {
     }
     // "dell'art. 15": the word after the elision counts.
     let word = word.rsplit(['\'', '’']).next().unwrap_or(word);
-    let lower = word.to_lowercase();
-    TIED_BEFORE_NUMBER.contains(&lower.as_str())
+    lower_in(word, TIED_BEFORE_NUMBER)
 }
 
 /// A styled piece of a word.
@@ -136,10 +148,27 @@ pub(super) fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Wor
     }
     tokens.retain(|(pieces, _)| !pieces.is_empty());
 
-    let mut out: Vec<Word> = Vec::new();
+    // Whether each token is tied to the one after it (on each token's
+    // text, borrowed when it is one piece).
+    let ties: Vec<bool> = {
+        let texts: Vec<std::borrow::Cow<'_, str>> = tokens
+            .iter()
+            .map(|(pieces, _)| match pieces.as_slice() {
+                [one] => std::borrow::Cow::Borrowed(one.text.as_str()),
+                more => std::borrow::Cow::Owned(more.iter().map(|p| p.text.as_str()).collect()),
+            })
+            .collect();
+        (0..texts.len())
+            .map(|i| {
+                texts
+                    .get(i + 1)
+                    .is_some_and(|next| ties_to_next(&texts[i], next))
+            })
+            .collect()
+    };
+    let mut out: Vec<Word> = Vec::with_capacity(tokens.len());
     let mut tie_next = false;
-    for (i, (pieces, _)) in tokens.iter().enumerate() {
-        let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+    for (i, (pieces, _)) in tokens.into_iter().enumerate() {
         let space_face = pieces[0].face;
         let space_w = f.width(space_face, " ", size);
         let width: f32 = pieces.iter().map(|p| f.width(p.face, &p.text, size)).sum();
@@ -150,22 +179,17 @@ pub(super) fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Wor
                     face,
                     text: " ".into(),
                 });
-                prev.pieces.extend(pieces.iter().cloned());
+                prev.pieces.extend(pieces);
                 prev.width += f.width(face, " ", size) + width;
             }
         } else {
             out.push(Word {
-                pieces: pieces.clone(),
+                pieces,
                 width,
                 space_before: if i == 0 { 0.0 } else { space_w },
             });
         }
-        tie_next = tokens.get(i + 1).is_some_and(|(next, _)| {
-            ties_to_next(
-                &text,
-                &next.iter().map(|p| p.text.as_str()).collect::<String>(),
-            )
-        });
+        tie_next = ties[i];
     }
     out
 }

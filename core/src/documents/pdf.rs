@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use super::compose::{Draw, Page, TextLine};
 use super::fonts::{fonts, Face, Subset};
@@ -17,7 +17,9 @@ use super::meta::Meta;
 use super::model::{PageSize, Rgb};
 use crate::error::{Error, Result};
 
-const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
+/// The output intent's profile, shipped compressed (see `fonts::prepare`).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
 pub const PRODUCER: &str = "Comunità di Pratiche – Città Metropolitana di Messina";
 
 /// The fixed objects: catalogue, page tree, the pages' shared resources,
@@ -46,19 +48,19 @@ struct FontUse {
 pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
     let f = fonts();
     // The characters each face prints, to embed only their glyphs.
-    let mut used: BTreeMap<Face, std::collections::BTreeSet<char>> = BTreeMap::new();
+    let mut used: BTreeMap<Face, CharSet> = BTreeMap::new();
     for page in pages {
         for draw in &page.draws {
             if let Draw::Text(line) = draw {
                 for (face, text) in &line.runs {
-                    used.entry(*face).or_default().extend(text.chars());
+                    used.entry(*face).or_default().extend(text);
                 }
             }
         }
     }
     let mut uses = Vec::with_capacity(used.len());
     for (face, chars) in &used {
-        let subset = f.subset(*face, chars).map_err(|e| Error::Io {
+        let subset = f.subset(*face, chars.iter()).map_err(|e| Error::Io {
             message: format!("Preparazione del carattere tipografico non riuscita: {e}"),
         })?;
         uses.push(FontUse {
@@ -76,7 +78,7 @@ pub fn write(pages: &[Page], meta: &Meta) -> Result<Vec<u8>> {
         .sum();
     let mut w = Writer {
         out: Vec::with_capacity(
-            streams + srgb_deflated().len() + 8 * 1024 + pages.len() * 6 * 1024,
+            streams + f.srgb_deflated().len() + 8 * 1024 + pages.len() * 6 * 1024,
         ),
         offsets: vec![0; objects],
     };
@@ -577,12 +579,13 @@ fn document_id(meta: &Meta) -> String {
 
 /// The zlib level of page content: a fast one (zlib-rs's level 1 writes
 /// content twice the size of level 2 for little less time). Font programs
-/// and the colour profile are compressed once per process (see
-/// [`ONCE_LEVEL`]).
+/// and the colour profile are compressed once (see [`ONCE_LEVEL`]).
 const CONTENT_LEVEL: u32 = 2;
 
-/// The zlib level of what is compressed once per process: font subsets and
-/// the sRGB profile (level 9 makes font programs no smaller, only slower).
+/// The zlib level of what is compressed once: font subsets (once per
+/// process, the common ones and the sRGB profile when the fonts are
+/// prepared, see `fonts::prepare`; level 9 makes font programs no smaller,
+/// only slower).
 pub(super) const ONCE_LEVEL: u32 = 6;
 
 /// `bytes` as a zlib stream (FlateDecode) at `level` (0–9). The compressor,
@@ -621,10 +624,40 @@ pub(super) fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
     })
 }
 
-/// The sRGB profile of the output intent, compressed once per process.
-fn srgb_deflated() -> &'static [u8] {
-    static DEFLATED: OnceLock<Vec<u8>> = OnceLock::new();
-    DEFLATED.get_or_init(|| deflate(SRGB_ICC, ONCE_LEVEL))
+/// The characters a face prints in a document: those below U+0800 (Latin,
+/// Greek, Cyrillic…) as bits, the others in a set.
+#[derive(Default)]
+struct CharSet {
+    low: Vec<u64>,
+    high: std::collections::BTreeSet<char>,
+}
+
+const LOW: usize = 0x800;
+
+impl CharSet {
+    fn extend(&mut self, text: &str) {
+        if self.low.is_empty() {
+            self.low = vec![0; LOW / 64];
+        }
+        for c in text.chars() {
+            let cp = c as usize;
+            if cp < LOW {
+                self.low[cp / 64] |= 1 << (cp % 64);
+            } else {
+                self.high.insert(c);
+            }
+        }
+    }
+
+    /// Every character once, in order.
+    fn iter(&self) -> impl Iterator<Item = char> + '_ {
+        let low = self.low.iter().enumerate().flat_map(|(i, bits)| {
+            (0..64)
+                .filter(move |b| bits & (1 << b) != 0)
+                .filter_map(move |b| char::from_u32((i * 64 + b) as u32))
+        });
+        low.chain(self.high.iter().copied())
+    }
 }
 
 /// `s` as a PDF text string: UTF-16BE with its byte order mark, in
@@ -728,7 +761,7 @@ fn write_pdfa_objects(w: &mut Writer, meta: &Meta) {
     w.stream(b"/Type /Metadata /Subtype /XML", xmp.as_bytes());
 
     w.begin(ICC);
-    w.stream(b"/N 3 /Filter /FlateDecode", srgb_deflated());
+    w.stream(b"/N 3 /Filter /FlateDecode", fonts().srgb_deflated());
 
     w.begin(CATALOG);
     w.raw(b"<< /Type /Catalog /Pages 2 0 R /PageLayout /OneColumn /PageMode /UseNone /Metadata 5 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile 6 0 R >>] /Lang ");

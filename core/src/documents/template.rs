@@ -298,6 +298,26 @@ fn syntax_error(e: &minijinja::Error) -> Error {
 /// provides: syntax, unknown placeholders, emptiness. (The markup is
 /// checked on the filled text, by `documents::fill`.)
 pub fn check_with(source: &str, known: &BTreeSet<String>) -> Result<()> {
+    // The last template found right on this thread, with its placeholders:
+    // a batch checks the same one for every document.
+    thread_local! {
+        static CHECKED: std::cell::RefCell<Option<(String, BTreeSet<String>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let again = CHECKED.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|(s, k)| s == source && k == known)
+    });
+    if again {
+        return Ok(());
+    }
+    check_uncached(source, known)?;
+    CHECKED.with(|c| *c.borrow_mut() = Some((source.to_string(), known.clone())));
+    Ok(())
+}
+
+fn check_uncached(source: &str, known: &BTreeSet<String>) -> Result<()> {
     if source.trim().is_empty() {
         return Err(Error::validation(
             "body",
