@@ -189,6 +189,28 @@ pub fn query_terms(q: &str) -> Vec<String> {
 
 /// An ISO date (AAAA-MM-GG) as Italian text (GG/MM/AAAA); anything else as it is.
 pub fn date_it(iso: &str) -> String {
+    // The form the archive writes (four digits, two, two): turned around
+    // without chrono's parser and formatter, when it is a real date.
+    let b = iso.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let n = |r: std::ops::Range<usize>| iso[r].parse::<u32>().unwrap_or(0);
+        if chrono::NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10)).is_some() {
+            let mut out = String::with_capacity(10);
+            out.push_str(&iso[8..10]);
+            out.push('/');
+            out.push_str(&iso[5..7]);
+            out.push('/');
+            out.push_str(&iso[0..4]);
+            return out;
+        }
+    }
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
         Ok(d) => d.format("%d/%m/%Y").to_string(),
         Err(_) => iso.to_string(),
