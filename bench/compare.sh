@@ -6,6 +6,9 @@
 #   bench/compare.sh <revision> [bench ...]
 #
 # Default benches: the documents' ones (documents report risks training organigram).
+# ROUNDS=<n> (default 2) sets the number of rounds. On a shared or virtual machine a
+# run can be slowed at any moment by others: the summary at the end takes, line by
+# line, each side's best (lowest) figure over the rounds, which noise cannot lower.
 # The other revision is checked out once in a git worktree under
 # ${TMPDIR:-/tmp}/cdp-bench-<short hash> (kept for the next run, with its target/).
 # Each bench runs twice on each side (before, after, before, after); every line the
@@ -41,7 +44,8 @@ build "$before"
 build "$after"
 
 out=$(mktemp -d)
-for round in 1 2; do
+rounds=${ROUNDS:-2}
+for round in $(seq 1 "$rounds"); do
   for b in "${benches[@]}"; do
     for side in before after; do
       dir=$before
@@ -57,12 +61,35 @@ for round in 1 2; do
   done
 done
 
+# Each side's lines, each the round whose first figure is the lowest.
+best() {
+  python3 - "$@" <<'PY'
+import re, sys
+rounds = [open(f, encoding="utf-8").read().splitlines() for f in sys.argv[1:]]
+units = {"s": 1000.0, "ms": 1.0, "µs": 0.001, "us": 0.001, "ns": 0.000001}
+def figure(line):
+    cells = line.split("|")
+    if len(cells) < 4:
+        return None
+    m = re.search(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(ms|µs|us|ns|s)\b", cells[2])
+    return float(m.group(1).replace(",", "")) * units[m.group(2)] if m else None
+first = rounds[0]
+same = all(len(r) == len(first) for r in rounds)
+for i, line in enumerate(first):
+    if same:
+        scored = [(figure(r[i]), r[i]) for r in rounds]
+        scored = [s for s in scored if s[0] is not None]
+        if scored:
+            line = min(scored)[1]
+    print(line)
+PY
+}
 echo
-echo "== line by line (round 2): before, then after"
+echo "== line by line, best of $rounds rounds: before, then after"
 for b in "${benches[@]}"; do
   echo "-- $b"
-  paste <(cat "$out/$b.before.2" 2>/dev/null || true) \
-    <(cat "$out/$b.after.2" 2>/dev/null || true) |
+  paste <(best $(ls "$out/$b.before."* 2>/dev/null) 2>/dev/null || cat "$out/$b.before" 2>/dev/null || true) \
+    <(best $(ls "$out/$b.after."* 2>/dev/null) 2>/dev/null || cat "$out/$b.after" 2>/dev/null || true) |
     awk -F '\t' '$1 != "" || $2 != "" { print "  before: " $1; print "  after:  " $2 }'
 done
 rm -rf "$out"
