@@ -81,40 +81,8 @@ fn main() {
     let mut s = Store::open_in_memory().unwrap();
     s.set_clock(Clock::Fixed(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())); // after the events
     let e = s.create_training_event(&event("2027-03-09", 1)).unwrap();
-    for i in 0..2000 {
-        s.add_training_participant(&ParticipantInput {
-            full_name: format!("Persona Numerò {i}"),
-            email: (i % 2 == 0).then(|| format!("persona{i}@comune.esempio.it")),
-            ..Default::default()
-        })
-        .unwrap();
-    }
-    let mut csv = String::from(
-        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n",
-    );
-    let mut n = 0;
-    'outer: for round in 0..3 {
-        for i in 0..2000 {
-            if n == 5000 {
-                break 'outer;
-            }
-            let (a, b) = match round {
-                0 => ("09:25:00 AM", "10:40:00 AM"),
-                1 => ("10:30:00 AM", "12:10:00 PM"),
-                _ => ("12:05:00 PM", "01:05:00 PM"),
-            };
-            let email = if i % 2 == 0 {
-                format!("persona{i}@comune.esempio.it")
-            } else {
-                String::new()
-            };
-            csv.push_str(&format!(
-                "PERSONA NUMERO {i} (x),{email},03/09/2027 {a},03/09/2027 {b},60,No\n"
-            ));
-            n += 1;
-        }
-    }
-    let bytes = csv.into_bytes();
+    common::attendance_data::participants(&mut s);
+    let bytes = common::attendance_data::report();
     let mut t = Vec::new();
     for _ in 0..7 {
         let at = Instant::now();

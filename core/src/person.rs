@@ -93,13 +93,7 @@ const TITLES: &[&str] = &[
 pub fn words(name: &str) -> Vec<String> {
     let all: Vec<String> = name
         .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '/')
-        .map(|w| {
-            w.nfd()
-                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
+        .map(fold_word)
         .filter(|w| !w.is_empty())
         .collect();
     let kept: Vec<String> = all
@@ -112,6 +106,29 @@ pub fn words(name: &str) -> Vec<String> {
     } else {
         kept
     }
+}
+
+/// A word of a name folded: accents dropped, letters and digits only, in
+/// lower case.
+fn fold_word(w: &str) -> String {
+    if w.is_ascii() {
+        // No accent to drop: the letters and digits, in lower case.
+        return w
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
+    fold_word_chars(w)
+}
+
+/// [`fold_word`] char by char, through the canonical decomposition.
+fn fold_word_chars(w: &str) -> String {
+    w.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The key two names share when [`compare`] finds them [`Likeness::Exact`]
@@ -370,6 +387,15 @@ mod tests {
         ] {
             assert_eq!(compare(a, b), Different, "{a} / {b}");
             assert_eq!(compare(b, a), Different, "{b} / {a}");
+        }
+    }
+
+    #[test]
+    fn ascii_words_fold_as_any_word() {
+        for w in [
+            "Anna", "D'AMICO", "De-Luca", "Dott.ssa", "x1Y2", "''", ".", "ROSSI.",
+        ] {
+            assert_eq!(fold_word(w), fold_word_chars(w), "{w}");
         }
     }
 

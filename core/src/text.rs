@@ -161,6 +161,28 @@ pub fn optional(
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
+    if s.is_ascii() {
+        // The same rule without the decomposition: an ASCII letter has no
+        // accent to drop and one lower case.
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                pending_space = true;
+            }
+        }
+        return out;
+    }
+    fold_chars(s, out)
+}
+
+/// [`fold`] char by char, through the canonical decomposition.
+fn fold_chars(s: &str, mut out: String) -> String {
+    let mut pending_space = false;
     for c in s.nfd() {
         if unicode_normalization::char::is_combining_mark(c) {
             continue;
@@ -189,6 +211,32 @@ pub fn query_terms(q: &str) -> Vec<String> {
 
 /// An ISO date (AAAA-MM-GG) as Italian text (GG/MM/AAAA); anything else as it is.
 pub fn date_it(iso: &str) -> String {
+    // The form the archive writes (four digits, two, two): turned around
+    // without chrono's parser and formatter, when it is a real date.
+    let b = iso.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let n = |r: std::ops::Range<usize>| iso[r].parse::<u32>().unwrap_or(0);
+        if chrono::NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10)).is_some() {
+            let mut out = String::with_capacity(10);
+            out.push_str(&iso[8..10]);
+            out.push('/');
+            out.push_str(&iso[5..7]);
+            out.push('/');
+            out.push_str(&iso[0..4]);
+            return out;
+        }
+    }
+    date_it_chrono(iso)
+}
+
+/// [`date_it`] through chrono's parser and formatter.
+fn date_it_chrono(iso: &str) -> String {
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
         Ok(d) => d.format("%d/%m/%Y").to_string(),
         Err(_) => iso.to_string(),
@@ -234,6 +282,39 @@ pub fn clean(s: &Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortcuts_give_what_the_general_rule_gives() {
+        for s in [
+            "",
+            " ",
+            "Name (Original Name)",
+            "  SAN  PIER\tNICETO\x0b",
+            "D'Amico, Anna-Maria; 3/9/2027 10:01:23 AM",
+            "e-mail|USER.EMAIL@x.it",
+            "!!!",
+            "a1B2 c3",
+        ] {
+            assert_eq!(fold(s), fold_chars(s, String::new()), "{s:?}");
+        }
+        for d in [
+            "2027-03-09",
+            "0999-12-31",
+            "2027-02-29",
+            "2028-02-29",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-3-9",
+            "27-03-09",
+            "2027/03/09",
+            "+2027-03-09",
+            "2027-03-09 ",
+            "abcd-ef-gh",
+            "",
+        ] {
+            assert_eq!(date_it(d), date_it_chrono(d), "{d:?}");
+        }
+    }
 
     #[test]
     fn folds_accents_case_and_apostrophes() {

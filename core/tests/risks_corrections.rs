@@ -828,3 +828,51 @@ fn validated_measures_say_so_and_a_later_change_is_a_proposal_again() {
         1
     );
 }
+
+/// The indicator dates of the revision a comune adopted decide, not the
+/// measure's current ones: moving a target's date earlier makes late only
+/// the adoptions of the new revision (the list and each adoption agree).
+#[test]
+fn the_late_list_reads_the_indicator_dates_of_the_revision_adopted() {
+    let mut s = store();
+    let ev = common::risks::own_event(&mut s);
+    let input = common::risks::measure(&s, ev.id);
+    let m = s.create_risk_measure(&input).unwrap();
+    let (before, after) = ("083048".to_string(), "083001".to_string());
+    common::risks::adopt_on(&mut s, "2027-01-10", std::slice::from_ref(&before), &[m.id]);
+    let mut edited = input.clone();
+    edited.indicators[0].target_date = "2027-04-30".into();
+    edited.version = Some(m.updated_at.clone());
+    s.update_risk_measure(m.id, &edited).unwrap();
+    common::risks::adopt_on(&mut s, "2027-05-01", std::slice::from_ref(&after), &[m.id]);
+    // Both monitored after the phase of 31 March, 50% measured.
+    for (istat, date) in [(&before, "2027-04-01"), (&after, "2027-05-02")] {
+        let a = s.risk_plan(istat).unwrap().adoptions[0].clone();
+        s.record_risk_monitoring(
+            a.id,
+            &MonitoringInput {
+                date: date.into(),
+                state: MeasureState::InCorso,
+                motivazione: String::new(),
+                values: vec![Some("50".into())],
+                version: Some(a.updated_at.clone()),
+            },
+        )
+        .unwrap();
+    }
+    let old = s.risk_plan(&before).unwrap().adoptions[0].clone();
+    let new = s.risk_plan(&after).unwrap().adoptions[0].clone();
+    assert_eq!((old.revision, new.revision), (1, 2));
+    assert!(!old.late, "its revision's target is due on 31/12/2027");
+    assert!(new.late, "its revision's target was due on 30/04/2027");
+    let late = s.risk_late(None).unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].adoption_id, new.id);
+    assert_eq!(late[0].missed_due, "2027-04-30");
+    assert_eq!(
+        late[0].reason,
+        late_reason(new.missed_phase.as_deref(), &new.missed_targets)
+    );
+    assert_eq!(s.risk_late(Some(&after)).unwrap(), late);
+    assert!(s.risk_late(Some(&before)).unwrap().is_empty());
+}

@@ -87,9 +87,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0017_comms_requests",
             "0018_comms_event",
             "0019_referent_segretario",
+            "0020_risk_late",
         ]
     );
-    assert_eq!(schema().latest_version(), 19);
+    assert_eq!(schema().latest_version(), 20);
 }
 
 #[test]

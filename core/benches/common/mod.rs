@@ -3,6 +3,9 @@
 //! comparison the documents' benchmarks print beside our own PDF).
 #![allow(dead_code)]
 
+pub mod attendance_data;
+pub mod risks_data;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -220,16 +220,29 @@ pub struct MissedTarget {
 impl MissedTarget {
     /// The sentence the scheda and the late list print.
     pub fn sentence(&self) -> String {
-        format!(
-            "il valore atteso «{}» per l'indicatore «{}» entro il {} non è stato raggiunto ({})",
+        let mut out = String::new();
+        self.write_sentence(&mut out);
+        out
+    }
+
+    /// [`MissedTarget::sentence`] written at the end of `out`.
+    fn write_sentence(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            out,
+            "il valore atteso «{}» per l'indicatore «{}» entro il {} non è stato raggiunto (",
             self.target,
             self.indicator,
             crate::text::date_it(&self.due),
-            match &self.last_value {
-                Some(v) => format!("ultimo valore rilevato: {v}"),
-                None => "nessun valore rilevato".to_string(),
+        );
+        match &self.last_value {
+            Some(v) => {
+                out.push_str("ultimo valore rilevato: ");
+                out.push_str(v);
             }
-        )
+            None => out.push_str("nessun valore rilevato"),
+        }
+        out.push(')');
     }
 }
 
@@ -237,17 +250,19 @@ impl MissedTarget {
 /// phase's date passed with no monitoring since, each expected value not
 /// reached («; » between them).
 pub fn late_reason(missed_phase: Option<&str>, targets: &[MissedTarget]) -> String {
-    missed_phase
-        .map(|d| {
-            format!(
-                "la fase prevista entro il {} non risulta monitorata",
-                crate::text::date_it(d)
-            )
-        })
-        .into_iter()
-        .chain(targets.iter().map(MissedTarget::sentence))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out = String::new();
+    if let Some(d) = missed_phase {
+        out.push_str("la fase prevista entro il ");
+        out.push_str(&crate::text::date_it(d));
+        out.push_str(" non risulta monitorata");
+    }
+    for t in targets {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        t.write_sentence(&mut out);
+    }
+    out
 }
 
 /// Whether `value` reaches the indicator's expected value: equal for a

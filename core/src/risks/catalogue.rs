@@ -648,7 +648,9 @@ fn write_measure_revision(conn: &Connection, op: &str, id: i64) -> Result<Measur
         |r| r.get(0),
     )?;
     conn.execute(
-        "INSERT INTO risk_measure_revision (measure_id, revision, data, at, operator) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO risk_measure_revision (measure_id, revision, data, at, operator, first_target)
+         VALUES (?1, ?2, ?3, ?4, ?5,
+                 (SELECT min(json_extract(j.value, '$.target_date')) FROM json_each(?3, '$.indicators') j))",
         params![id, rev, serde_json::to_string(&snap)?, crate::db::version::now_utc(), op],
     )?;
     Ok(snap)

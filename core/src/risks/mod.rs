@@ -53,6 +53,11 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             name: "0012_risk_validation",
             sql: include_str!("../../migrations/0012_risk_validation.sql"),
         },
+        crate::db::Migration {
+            number: 20,
+            name: "0020_risk_late",
+            sql: include_str!("../../migrations/0020_risk_late.sql"),
+        },
     ],
     seed: Some(crate::Store::seed_risks_if_empty),
 };

@@ -790,10 +790,12 @@ fn read_table(
     w: Window,
     skipped: &mut Vec<String>,
 ) -> Option<(usize, TableRead)> {
-    let (_, at) = rows
+    // Each row's score once: it finds the header and ends the table.
+    let scores: Vec<i32> = rows.iter().map(|r| header_score(&r.cells)).collect();
+    let (_, at) = scores
         .iter()
         .enumerate()
-        .map(|(i, r)| (header_score(&r.cells), i))
+        .map(|(i, s)| (*s, i))
         .filter(|(s, _)| *s > 0)
         .max_by_key(|(s, i)| (*s, std::cmp::Reverse(*i)))?;
     let cols = columns_of(&rows[at].cells);
@@ -808,8 +810,8 @@ fn read_table(
         first_join: None,
     };
     let mut index: HashMap<String, usize> = HashMap::new();
-    for r in &rows[at + 1..] {
-        if header_score(&r.cells) > 0 {
+    for (r, score) in rows[at + 1..].iter().zip(&scores[at + 1..]) {
+        if *score > 0 {
             break;
         }
         let (mut name, other) = names_of(&cell(r, cols.name));
