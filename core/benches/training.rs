@@ -5,32 +5,15 @@
 //! `cargo bench -p cdp-core --bench training` (prints a Markdown table).
 
 mod common;
+use common::training_data::event;
 use common::{median, ms};
 
 use std::time::Instant;
 
 use cdp_core::training::participants::ParticipantInput;
-use cdp_core::training::{EventInput, EventQuery, Frequency};
+use cdp_core::training::{EventQuery, Frequency};
 use cdp_core::{Clock, Store};
 use chrono::NaiveDate;
-
-fn event(date: &str, i: usize) -> EventInput {
-    EventInput {
-        kind: "giornata".into(),
-        mode: if i.is_multiple_of(3) { "presenza".into() } else { "webinar".into() },
-        title: format!("Giornata formativa n. {i}: il PIAO, la sezione Rischi corruttivi e trasparenza, il monitoraggio"),
-        theme_id: Some(1 + (i % 8) as i64),
-        date: date.into(),
-        start_time: "09:30".into(),
-        end_time: "13:00".into(),
-        place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
-        link: Some("https://meet.esempio.it/cdp".into()),
-        speakers: Some("Dott.ssa Maria Rossi; Avv. Luca Bianchi, esperto di contratti pubblici".into()),
-        level: Some("generale".into()),
-        audience: vec!["rpct".into()],
-        ..Default::default()
-    }
-}
 
 /// Names the signatory of the attestati (none is issued unsigned).
 fn signatory(s: &mut Store) {

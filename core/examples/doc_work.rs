@@ -7,6 +7,9 @@
 //! `docx` (N of the same act as DOCX) or `programme` (N times the training
 //! programme of 150 events of a year, PDF/A, as `--bench training` makes
 //! it). Prints the bytes of the last result.
+#[path = "../benches/common/mod.rs"]
+mod common;
+
 use cdp_core::adhesion::documents::{context_for, DocKind};
 use cdp_core::documents::batch::OnExisting;
 use cdp_core::documents::{act_meta, fill, render, Format};
@@ -65,27 +68,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "programme" => {
             use cdp_core::training::documents::CalendarDoc;
-            use cdp_core::training::{EventInput, EventQuery};
+            use cdp_core::training::EventQuery;
             store.set_clock(cdp_core::Clock::Fixed(
                 chrono::NaiveDate::from_ymd_opt(2027, 12, 31).ok_or("date")?,
             ));
             let mut d = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("date")?;
             for i in 0..150 {
-                store.create_training_event(&EventInput {
-                    kind: "giornata".into(),
-                    mode: if i % 3 == 0 { "presenza".into() } else { "webinar".into() },
-                    title: format!("Giornata formativa n. {i}: il PIAO, la sezione Rischi corruttivi e trasparenza, il monitoraggio"),
-                    theme_id: Some(1 + (i % 8) as i64),
-                    date: d.to_string(),
-                    start_time: "09:30".into(),
-                    end_time: "13:00".into(),
-                    place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
-                    link: Some("https://meet.esempio.it/cdp".into()),
-                    speakers: Some("Dott.ssa Maria Rossi; Avv. Luca Bianchi, esperto di contratti pubblici".into()),
-                    level: Some("generale".into()),
-                    audience: vec!["rpct".into()],
-                    ..Default::default()
-                })?;
+                store.create_training_event(&common::training_data::event(&d.to_string(), i))?;
                 d += chrono::Duration::days(if i % 3 == 2 { 5 } else { 1 });
                 if chrono::Datelike::year(&d) > 2027 {
                     d = chrono::NaiveDate::from_ymd_opt(2027, 1, 5).ok_or("date")?;

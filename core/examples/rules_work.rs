@@ -143,21 +143,7 @@ fn main() {
                 NaiveDate::from_ymd_opt(2027, 12, 31).expect("date"),
             ));
             let e = s
-                .create_training_event(&cdp_core::training::EventInput {
-                    kind: "giornata".into(),
-                    mode: "webinar".into(),
-                    title: "Giornata formativa n. 1: il PIAO, la sezione Rischi corruttivi e trasparenza, il monitoraggio".into(),
-                    theme_id: Some(2),
-                    date: "2027-03-09".into(),
-                    start_time: "09:30".into(),
-                    end_time: "13:00".into(),
-                    place: Some("Palazzo dei Leoni, Corso Cavour 87, Messina".into()),
-                    link: Some("https://meet.esempio.it/cdp".into()),
-                    speakers: Some("Dott.ssa Maria Rossi; Avv. Luca Bianchi, esperto di contratti pubblici".into()),
-                    level: Some("generale".into()),
-                    audience: vec!["rpct".into()],
-                    ..Default::default()
-                })
+                .create_training_event(&common::training_data::event("2027-03-09", 1))
                 .expect("event");
             common::attendance_data::participants(&mut s);
             let report = common::attendance_data::report();

@@ -5,6 +5,7 @@
 
 pub mod attendance_data;
 pub mod risks_data;
+pub mod training_data;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
