@@ -100,7 +100,10 @@ fn verification_code(seed: &str) -> String {
     s
 }
 
-/// Writes the next number of `year` (the transaction makes it gapless and unique).
+/// Writes the next number of `year` (the transaction makes it gapless and
+/// unique). No attestato is numbered without the name of who signs it: each
+/// caller checks it once (`attestati_pdf::signatory`), a batch before its
+/// first number rather than at each of them.
 #[allow(clippy::too_many_arguments)]
 fn register(
     tx: &Connection,
@@ -112,8 +115,6 @@ fn register(
     ref_year: Option<i32>,
     minutes: i64,
 ) -> Result<Certificate> {
-    // No attestato is numbered without the name of who signs it.
-    super::attestati_pdf::signatory(tx)?;
     let year = issued.year();
     let number: i64 = tx.query_row(
         "SELECT coalesce(max(number), 0) + 1 FROM training_certificate WHERE year = ?1",
@@ -292,6 +293,7 @@ pub(super) fn number_event(
             None,
         ));
     }
+    super::attestati_pdf::signatory(tx)?;
     let mut issued = Vec::with_capacity(todo.len());
     for (i, pid) in todo.iter().enumerate() {
         if !progress(i, todo.len()) {
@@ -428,7 +430,10 @@ impl Store {
     ) -> Result<Certificate> {
         self.held_event(event_id)?;
         let issued = self.issue_date(issued_on)?;
-        self.action(|tx, op| issue_for_event(tx, op, event_id, participant_id, issued))
+        self.action(|tx, op| {
+            super::attestati_pdf::signatory(tx)?;
+            issue_for_event(tx, op, event_id, participant_id, issued)
+        })
     }
 
     /// The attestati of every present participant of an event who has none
@@ -492,6 +497,7 @@ impl Store {
                     None,
                 ));
             }
+            super::attestati_pdf::signatory(tx)?;
             register(tx, op, issued, "annuale", participant_id, None, Some(ref_year), minutes)
         })
     }
