@@ -3,6 +3,9 @@
 //! Italian hyphenation and natural breaks in addresses, and text fitted
 //! into a box with an ellipsis. Used by the composer for every block.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
@@ -256,6 +259,33 @@ fn hyphen_points(text: &str) -> Vec<usize> {
         .filter(|b| *b >= 2 && stem.len() - *b >= 2)
         .map(|b| start + offset + b)
         .collect()
+}
+
+thread_local! {
+    /// Each word's hyphenation points (see [`hyphen_points`]), as the
+    /// dictionary gave them: it takes some ten thousand instructions a
+    /// word, and a document's words come back (a table's titles and
+    /// places, an act's terms), as do a batch's.
+    static HYPHENS: RefCell<HashMap<String, Rc<[usize]>>> = RefCell::new(HashMap::new());
+}
+
+/// The most words [`HYPHENS`] keeps; it starts again when full.
+const HYPHENS_KEPT: usize = 4096;
+
+/// [`hyphen_points`] of `text`, asked of the dictionary once per word and thread.
+fn hyphen_points_kept(text: &str) -> Rc<[usize]> {
+    HYPHENS.with(|kept| {
+        if let Some(points) = kept.borrow().get(text) {
+            return points.clone();
+        }
+        let points: Rc<[usize]> = hyphen_points(text).into();
+        let mut kept = kept.borrow_mut();
+        if kept.len() >= HYPHENS_KEPT {
+            kept.clear();
+        }
+        kept.insert(text.to_string(), points.clone());
+        points
+    })
 }
 
 /// Whether a word is an address (e-mail, PEC, web): it goes whole to the
@@ -533,7 +563,7 @@ pub(super) fn break_lines_with(
         {
             let piece = &word.pieces[0];
             let hyphen_w = f.width(piece.face, "-", size);
-            let points = hyphen_points(&piece.text);
+            let points = hyphen_points_kept(&piece.text);
             let fit = points.iter().rev().find(|&&b| {
                 line.width + space + f.width(piece.face, &piece.text[..b], size) + hyphen_w
                     <= max + 0.01
