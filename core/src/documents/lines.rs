@@ -322,6 +322,10 @@ pub(super) fn natural_breaks(text: &str) -> Vec<usize> {
     out
 }
 
+/// The bytes a line's run of text is made with room for (a table cell's
+/// line, most of an act's).
+const RUN_ROOM: usize = 64;
+
 /// A laid-out line before positioning.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Line {
@@ -336,7 +340,12 @@ impl Line {
         self.width += width;
         match self.runs.last_mut() {
             Some((f, t)) if *f == face => t.push_str(text),
-            _ => self.runs.push((face, text.to_string())),
+            _ => {
+                // Room for a line's words at once, not grown word by word.
+                let mut run = String::with_capacity(text.len().max(RUN_ROOM));
+                run.push_str(text);
+                self.runs.push((face, run));
+            }
         }
     }
 
