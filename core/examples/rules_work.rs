@@ -3,6 +3,7 @@
 //!
 //!   rules_work late 108|7904 N      the late list of all comuni, N times
 //!   rules_work late-a7d33b4 108|7904 N   a7d33b4's statement (phases only) on its schema, N times
+//!   rules_work archive 108|7904 FILE  that archive written to FILE (for the SQLite shell)
 //!   rules_work attendance N         the dry run of the 5,000-row report, N times, then applied
 //!
 //! `valgrind --tool=callgrind --collect-atstart=no
@@ -136,6 +137,14 @@ fn main() {
                 "{found} late adoptions, {:.2} ms each",
                 t.elapsed().as_secs_f64() * 1e3 / n.max(1) as f64
             );
+        }
+        "archive" => {
+            // The archive of `late`, written to a file for the SQLite shell
+            // (EXPLAIN QUERY PLAN, .timer): `rules_work archive 7904 FILE`.
+            let s = risks_archive(arg(2));
+            s.connection()
+                .execute("VACUUM INTO ?1", [arg(3)])
+                .expect("archive written");
         }
         "attendance" => {
             let mut s = Store::open_in_memory().expect("store");

@@ -68,7 +68,7 @@ pub fn unprintable(doc: &Document) -> Vec<char> {
             .for_each_text(&mut |s| text.push_str(s));
         }
     }
-    super::fonts::fonts().missing_chars(&text)
+    crate::fonts::fonts().missing_chars(&text)
 }
 
 /// Lays out and writes `doc`. A PDF whose text holds characters the fonts
