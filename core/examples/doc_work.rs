@@ -6,7 +6,8 @@
 //! 108 Giunta proposals written into a temporary folder and registered),
 //! `docx` (N of the same act as DOCX) or `programme` (N times the training
 //! programme of 150 events of a year, PDF/A, as `--bench training` makes
-//! it). Prints the bytes of the last result.
+//! it). Prints the bytes of the last result; `DOC_WORK_OUT=<path>` also
+//! writes the last `programme` there (to look at it, or compare two builds').
 #[path = "../benches/common/mod.rs"]
 mod common;
 
@@ -80,6 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     d = chrono::NaiveDate::from_ymd_opt(2027, 1, 5).ok_or("date")?;
                 }
             }
+            let mut pdf = Vec::new();
             for _ in 0..n {
                 let (bytes, _) = store.training_document(
                     CalendarDoc::Programme,
@@ -89,6 +91,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     "2027-12-31",
                 )?;
                 last = bytes.len();
+                pdf = bytes;
+            }
+            if let Some(path) = std::env::var_os("DOC_WORK_OUT") {
+                std::fs::write(path, &pdf)?;
             }
         }
         other => return Err(format!("unknown mode {other}").into()),

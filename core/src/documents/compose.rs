@@ -306,8 +306,24 @@ fn plain(spans: &[Span]) -> String {
 struct CellBox {
     x: f32,
     w: f32,
-    lines: Vec<Line>,
+    lines: CellLines,
     align: CellAlign,
+}
+
+/// A cell's paragraphs broken into lines, each paragraph's lines shared
+/// with every other cell of the table that prints the same paragraph the
+/// same way (see [`Composer::broken`]).
+#[derive(Default)]
+struct CellLines(Vec<Rc<Vec<Line>>>);
+
+impl CellLines {
+    fn len(&self) -> usize {
+        self.0.iter().map(|p| p.len()).sum()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Line> {
+        self.0.iter().flat_map(|p| p.iter())
+    }
 }
 
 /// A row ready to draw.
@@ -327,9 +343,11 @@ struct TocSlot {
     entry: usize,
 }
 
-/// An act's text broken into lines (see [`Composer::act_broken`]).
+/// Text broken into lines (see [`Composer::broken`]): the spans it was
+/// broken from and how (face, size, hyphenation), compared on a hit.
 struct Measured {
     spans: Vec<Span>,
+    how: (Face, u32, Hyphenate),
     lines: Rc<Vec<Line>>,
 }
 
@@ -359,11 +377,12 @@ struct Composer {
     after_heading: bool,
     /// What decorates every new page (see [`Decoration`]).
     decoration: Option<Decoration>,
-    /// Act text already broken into lines, by text and width (see
-    /// [`Composer::measure`]): keeping a block with what follows measures
-    /// the same paragraphs and lists again and again.
-    /// Each entry holds the spans it was broken from, compared on a hit;
-    /// laying the paragraph out takes the same lines.
+    /// Text already broken into lines, by text, width and how (see
+    /// [`Composer::broken`]): keeping an act's block with what follows
+    /// measures the same paragraphs and lists again and again, and a
+    /// table's cells repeat the same texts from row to row (a speaker, a
+    /// place, a kind of event). Each entry holds the spans it was broken
+    /// from, compared on a hit; laying the text out takes the same lines.
     measured: RefCell<HashMap<(u64, u32), Vec<Measured>>>,
     /// Before an act's list that a signature follows (its place and date,
     /// then the signature): what must stay with the list's last item.
@@ -1024,14 +1043,30 @@ impl Composer {
     /// `spans` of the act's body text broken into lines `width` wide, once
     /// per text and width (measured to keep blocks together, then laid out).
     fn act_broken(&self, spans: &[Span], width: f32) -> Rc<Vec<Line>> {
+        self.broken(spans, width, ACT_BODY, Face::Regular, Hyphenate::Words)
+    }
+
+    /// `spans` broken into lines `width` wide at `size` from `face`, once
+    /// per text, width and way of breaking in a document.
+    fn broken(
+        &self,
+        spans: &[Span],
+        width: f32,
+        size: f32,
+        face: Face,
+        hyphenate: Hyphenate,
+    ) -> Rc<Vec<Line>> {
         use std::hash::{Hash, Hasher};
+        let how = (face, size.to_bits(), hyphenate);
         let mut h = std::collections::hash_map::DefaultHasher::new();
+        how.hash(&mut h);
         for s in spans {
             (&s.text, s.bold, s.italic).hash(&mut h);
         }
         let key = (h.finish(), width.to_bits());
         let same = |m: &Measured| {
-            m.spans.len() == spans.len()
+            m.how == how
+                && m.spans.len() == spans.len()
                 && m.spans
                     .iter()
                     .zip(spans)
@@ -1045,12 +1080,12 @@ impl Composer {
         {
             return m.lines.clone();
         }
-        let lines = Rc::new(break_lines(
-            &words(spans, ACT_BODY, Face::Regular, self.f),
+        let lines = Rc::new(break_lines_with(
+            &words(spans, size, face, self.f),
             width,
-            ACT_BODY,
+            size,
             self.f,
-            true,
+            hyphenate,
         ));
         self.measured
             .borrow_mut()
@@ -1058,6 +1093,7 @@ impl Composer {
             .or_default()
             .push(Measured {
                 spans: spans.to_vec(),
+                how,
                 lines: lines.clone(),
             });
         lines
@@ -1360,24 +1396,20 @@ impl Composer {
         }
     }
 
-    fn cell_lines(&self, paragraphs: &[Vec<Span>], w: f32, face: Face, size: f32) -> Vec<Line> {
+    fn cell_lines(&self, paragraphs: &[Vec<Span>], w: f32, face: Face, size: f32) -> CellLines {
         let inner = (w - 2.0 * PAD_X).max(1.0);
-        paragraphs
-            .iter()
-            .flat_map(|p| {
-                if p.iter().all(|s| s.text.trim().is_empty()) {
-                    vec![Line::default()]
-                } else {
-                    break_lines_with(
-                        &words(p, size, face, self.f),
-                        inner,
-                        size,
-                        self.f,
-                        Hyphenate::LowerCase,
-                    )
-                }
-            })
-            .collect()
+        CellLines(
+            paragraphs
+                .iter()
+                .map(|p| {
+                    if p.iter().all(|s| s.text.trim().is_empty()) {
+                        Rc::new(vec![Line::default()])
+                    } else {
+                        self.broken(p, inner, size, face, Hyphenate::LowerCase)
+                    }
+                })
+                .collect(),
+        )
     }
 
     fn table(&mut self, t: &Table) {

@@ -3,6 +3,9 @@
 //! Italian hyphenation and natural breaks in addresses, and text fitted
 //! into a box with an ellipsis. Used by the composer for every block.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
@@ -86,11 +89,20 @@ fn ties_to_next(word: &str, next: &str) -> bool {
     lower_in(word, TIED_BEFORE_NUMBER)
 }
 
-/// A styled piece of a word.
+/// A styled piece of a word, with its width (measured once, when the
+/// word is made: a line that takes it adds this width).
 #[derive(Debug, Clone)]
 struct Piece {
     face: Face,
     text: String,
+    width: f32,
+}
+
+impl Piece {
+    fn new(face: Face, text: String, size: f32, f: &Fonts) -> Piece {
+        let width = f.width(face, &text, size);
+        Piece { face, text, width }
+    }
 }
 
 /// A word between break opportunities (tied words include their space).
@@ -140,6 +152,7 @@ pub(super) fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Wor
                         _ => last.0.push(Piece {
                             face,
                             text: part.to_string(),
+                            width: 0.0,
                         }),
                     }
                 }
@@ -168,19 +181,21 @@ pub(super) fn words(spans: &[Span], size: f32, base: Face, f: &Fonts) -> Vec<Wor
     };
     let mut out: Vec<Word> = Vec::with_capacity(tokens.len());
     let mut tie_next = false;
-    for (i, (pieces, _)) in tokens.into_iter().enumerate() {
+    for (i, (mut pieces, _)) in tokens.into_iter().enumerate() {
         let space_face = pieces[0].face;
         let space_w = f.width(space_face, " ", size);
-        let width: f32 = pieces.iter().map(|p| f.width(p.face, &p.text, size)).sum();
+        for p in pieces.iter_mut() {
+            p.width = f.width(p.face, &p.text, size);
+        }
+        let width: f32 = pieces.iter().map(|p| p.width).sum();
         if tie_next {
             if let Some(prev) = out.last_mut() {
                 let face = prev.pieces.last().map(|p| p.face).unwrap_or(space_face);
-                prev.pieces.push(Piece {
-                    face,
-                    text: " ".into(),
-                });
+                let tie = Piece::new(face, " ".into(), size, f);
+                let tie_w = tie.width;
+                prev.pieces.push(tie);
                 prev.pieces.extend(pieces);
-                prev.width += f.width(face, " ", size) + width;
+                prev.width += tie_w + width;
             }
         } else {
             out.push(Word {
@@ -246,6 +261,33 @@ fn hyphen_points(text: &str) -> Vec<usize> {
         .collect()
 }
 
+thread_local! {
+    /// Each word's hyphenation points (see [`hyphen_points`]), as the
+    /// dictionary gave them: it takes some ten thousand instructions a
+    /// word, and a document's words come back (a table's titles and
+    /// places, an act's terms), as do a batch's.
+    static HYPHENS: RefCell<HashMap<String, Rc<[usize]>>> = RefCell::new(HashMap::new());
+}
+
+/// The most words [`HYPHENS`] keeps; it starts again when full.
+const HYPHENS_KEPT: usize = 4096;
+
+/// [`hyphen_points`] of `text`, asked of the dictionary once per word and thread.
+fn hyphen_points_kept(text: &str) -> Rc<[usize]> {
+    HYPHENS.with(|kept| {
+        if let Some(points) = kept.borrow().get(text) {
+            return points.clone();
+        }
+        let points: Rc<[usize]> = hyphen_points(text).into();
+        let mut kept = kept.borrow_mut();
+        if kept.len() >= HYPHENS_KEPT {
+            kept.clear();
+        }
+        kept.insert(text.to_string(), points.clone());
+        points
+    })
+}
+
 /// Whether a word is an address (e-mail, PEC, web): it goes whole to the
 /// next line rather than being split at «@», «/» or «.».
 fn is_address(text: &str) -> bool {
@@ -280,6 +322,10 @@ pub(super) fn natural_breaks(text: &str) -> Vec<usize> {
     out
 }
 
+/// The bytes a line's run of text is made with room for (a table cell's
+/// line, most of an act's).
+const RUN_ROOM: usize = 64;
+
 /// A laid-out line before positioning.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Line {
@@ -290,11 +336,16 @@ pub(super) struct Line {
 
 impl Line {
     fn push(&mut self, face: Face, text: &str, width: f32) {
-        self.spaces += text.matches(' ').count();
+        self.spaces += text.bytes().filter(|&b| b == b' ').count();
         self.width += width;
         match self.runs.last_mut() {
             Some((f, t)) if *f == face => t.push_str(text),
-            _ => self.runs.push((face, text.to_string())),
+            _ => {
+                // Room for a line's words at once, not grown word by word.
+                let mut run = String::with_capacity(text.len().max(RUN_ROOM));
+                run.push_str(text);
+                self.runs.push((face, run));
+            }
         }
     }
 
@@ -304,7 +355,7 @@ impl Line {
             self.push(face, " ", f.width(face, " ", size));
         }
         for p in &word.pieces {
-            self.push(p.face, &p.text, f.width(p.face, &p.text, size));
+            self.push(p.face, &p.text, p.width);
         }
     }
 
@@ -318,20 +369,19 @@ impl Line {
 fn split_word(word: &Word, b: usize, mark: &str, f: &Fonts, size: f32) -> (Word, Word) {
     let piece = &word.pieces[0];
     let head = Word {
-        pieces: vec![Piece {
-            face: piece.face,
-            text: format!("{}{mark}", &piece.text[..b]),
-        }],
+        pieces: vec![Piece::new(
+            piece.face,
+            format!("{}{mark}", &piece.text[..b]),
+            size,
+            f,
+        )],
         width: 0.0,
         space_before: word.space_before,
     };
-    let rest = piece.text[b..].to_string();
+    let rest = Piece::new(piece.face, piece.text[b..].to_string(), size, f);
     let rest = Word {
-        width: f.width(piece.face, &rest, size),
-        pieces: vec![Piece {
-            face: piece.face,
-            text: rest,
-        }],
+        width: rest.width,
+        pieces: vec![rest],
         space_before: 0.0,
     };
     (head, rest)
@@ -387,10 +437,7 @@ fn break_one_piece(
         if restarted && n - start <= LONGEST_WORD && (start == 0 || breaks.is_empty()) {
             let rest = &text[bytes[start]..];
             return Some(Word {
-                pieces: vec![Piece {
-                    face,
-                    text: rest.to_string(),
-                }],
+                pieces: vec![Piece::new(face, rest.to_string(), size, f)],
                 width: width(start, n),
                 space_before: 0.0,
             });
@@ -458,7 +505,7 @@ pub(super) fn break_lines(
 }
 
 /// Which words a line break may hyphenate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Hyphenate {
     Never,
     /// Any word the Italian dictionary can split.
@@ -476,10 +523,29 @@ pub(super) fn break_lines_with(
     f: &Fonts,
     hyphenate: Hyphenate,
 ) -> Vec<Line> {
+    use std::borrow::Cow;
     let mut lines = Vec::new();
     let mut line = Line::default();
-    let mut queue: std::collections::VecDeque<Word> = words.iter().cloned().collect();
-    while let Some(word) = queue.pop_front() {
+    // The words in order, borrowed; a word's rest (or a word moved to the
+    // next line) comes back first. No word is copied but what is split.
+    let mut next = 0;
+    let mut back: Option<Word> = None;
+    // Gives `word` back to be taken again first.
+    let again = |word: Cow<'_, Word>, next: &mut usize, back: &mut Option<Word>| match word {
+        Cow::Borrowed(_) => *next -= 1,
+        Cow::Owned(w) => *back = Some(w),
+    };
+    loop {
+        let word: Cow<'_, Word> = match back.take() {
+            Some(w) => Cow::Owned(w),
+            None => match words.get(next) {
+                Some(w) => {
+                    next += 1;
+                    Cow::Borrowed(w)
+                }
+                None => break,
+            },
+        };
         let space = if line.is_empty() {
             0.0
         } else {
@@ -506,7 +572,7 @@ pub(super) fn break_lines_with(
         {
             let piece = &word.pieces[0];
             let hyphen_w = f.width(piece.face, "-", size);
-            let points = hyphen_points(&piece.text);
+            let points = hyphen_points_kept(&piece.text);
             let fit = points.iter().rev().find(|&&b| {
                 line.width + space + f.width(piece.face, &piece.text[..b], size) + hyphen_w
                     <= max + 0.01
@@ -515,7 +581,7 @@ pub(super) fn break_lines_with(
                 let (head, rest) = split_word(&word, b, "-", f, size);
                 line.push_word(&head, !line.is_empty(), f, size);
                 lines.push(std::mem::take(&mut line));
-                queue.push_front(rest);
+                back = Some(rest);
                 continue;
             }
         }
@@ -526,7 +592,7 @@ pub(super) fn break_lines_with(
             && word.pieces.iter().any(|p| is_address(&p.text))
         {
             lines.push(std::mem::take(&mut line));
-            queue.push_front(word);
+            again(word, &mut next, &mut back);
             continue;
         }
         // Break a hyphenated compound at a natural point, an address longer
@@ -534,13 +600,13 @@ pub(super) fn break_lines_with(
         // by characters.
         if word.pieces.len() == 1 {
             if let Some(rest) = break_one_piece(&word, &mut line, &mut lines, max, size, f) {
-                queue.push_front(rest);
+                back = Some(rest);
             }
             continue;
         }
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
-            queue.push_front(word);
+            again(word, &mut next, &mut back);
             continue;
         }
         // A word wider than the whole line on its own: cut it by characters.
@@ -561,10 +627,7 @@ pub(super) fn break_lines_with(
                 head.push(p.face, &c.to_string(), w);
             }
             if cut < p.text.len() {
-                rest_pieces.push(Piece {
-                    face: p.face,
-                    text: p.text[cut..].to_string(),
-                });
+                rest_pieces.push(Piece::new(p.face, p.text[cut..].to_string(), size, f));
                 rest_pieces.extend(word.pieces[pi + 1..].iter().cloned());
                 break;
             }
@@ -575,7 +638,7 @@ pub(super) fn break_lines_with(
                 .iter()
                 .map(|p| f.width(p.face, &p.text, size))
                 .sum();
-            queue.push_front(Word {
+            back = Some(Word {
                 pieces: rest_pieces,
                 width,
                 space_before: 0.0,

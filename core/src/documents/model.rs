@@ -388,6 +388,49 @@ impl Document {
         }
     }
 
+    /// Gives every piece of text (title, header, spans) to `f`, in the
+    /// order [`Document::map_text`] rewrites them, without copying any.
+    pub fn for_each_text(&self, f: &mut dyn FnMut(&str)) {
+        let spans = |v: &Spans, f: &mut dyn FnMut(&str)| v.iter().for_each(|s| f(&s.text));
+        f(&self.title);
+        self.header.iter().for_each(|h| f(h));
+        for block in &self.blocks {
+            match block {
+                Block::Heading { spans: v, .. } | Block::Paragraph { spans: v } => spans(v, f),
+                Block::Lines { lines, .. }
+                | Block::Signature { lines }
+                | Block::Styled(Styled { lines, .. }) => lines.iter().for_each(|v| spans(v, f)),
+                Block::List { items, .. } => items.iter().for_each(|v| spans(v, f)),
+                Block::Table { rows } => {
+                    for (a, b) in rows {
+                        spans(a, f);
+                        spans(b, f);
+                    }
+                }
+                Block::Fields(pairs) => {
+                    for (label, value) in pairs {
+                        f(label);
+                        spans(value, f);
+                    }
+                }
+                Block::Grid(t) => {
+                    t.columns.iter().for_each(|c| f(&c.header));
+                    for r in &t.rows {
+                        for c in &r.cells {
+                            c.paragraphs.iter().for_each(|v| spans(v, f));
+                        }
+                    }
+                }
+                Block::Decoration(d) => {
+                    if let Some(t) = &d.foot {
+                        f(t);
+                    }
+                }
+                Block::Element(_) | Block::PageBreak { .. } | Block::Toc | Block::Space(_) => {}
+            }
+        }
+    }
+
     /// The plain text of the body, one block per paragraph: what a reader
     /// should get back from the PDF (used by the preview and the tests).
     pub fn plain_text(&self) -> String {
@@ -450,5 +493,67 @@ impl Document {
             }
         }
         out.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn for_each_text_gives_what_map_text_rewrites_in_the_same_order() {
+        let s = |t: &str| span(t, false);
+        let doc = Document {
+            title: "titolo".into(),
+            header: vec!["intestazione".into()],
+            blocks: vec![
+                Block::heading(1, "capo", true),
+                Block::paragraph(s("paragrafo")),
+                Block::Lines {
+                    align: Align::Center,
+                    lines: vec![s("riga")],
+                },
+                Block::List {
+                    ordered: false,
+                    items: vec![s("punto")],
+                },
+                Block::Table {
+                    rows: vec![(s("etichetta"), s("valore"))],
+                },
+                Block::Signature {
+                    lines: vec![s("firma")],
+                },
+                Block::Fields(vec![("campo".into(), s("dato"))]),
+                Block::Grid(Table {
+                    columns: vec![Column {
+                        header: "colonna".into(),
+                        share: 1.0,
+                        align: CellAlign::Left,
+                    }],
+                    rows: vec![Row {
+                        cells: vec![Cell::text("cella\nseconda")],
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }),
+                Block::Styled(Styled::centred("stile", 12.0, false, 0.0)),
+                Block::Decoration(Decoration {
+                    frame: None,
+                    inset: 0.0,
+                    foot: Some("piede".into()),
+                }),
+                Block::Space(3.0),
+            ],
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        doc.for_each_text(&mut |t| seen.push(t.to_string()));
+        let rewritten = std::cell::RefCell::new(Vec::new());
+        doc.clone().map_text(|t| {
+            rewritten.borrow_mut().push(t.to_string());
+            t.to_string()
+        });
+        assert_eq!(seen, rewritten.into_inner());
+        assert_eq!(seen.len(), 16, "{seen:?}");
     }
 }

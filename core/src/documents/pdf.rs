@@ -302,6 +302,36 @@ fn write_num(out: &mut Vec<u8>, v: f32) {
         out.push(b'0');
         return;
     }
+    if let Some((k, decimals)) = short_decimal(v) {
+        if v < 0.0 {
+            out.push(b'-');
+        }
+        let scale = POW10[decimals] as u64;
+        write_uint(out, k / scale);
+        if decimals > 0 {
+            let mut digits = [b'0'; 8];
+            let mut rest = k % scale;
+            for d in digits[..decimals].iter_mut().rev() {
+                *d = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+            let end = digits[..decimals]
+                .iter()
+                .rposition(|&d| d != b'0')
+                .map_or(0, |i| i + 1);
+            if end > 0 {
+                out.push(b'.');
+                out.extend_from_slice(&digits[..end]);
+            }
+        }
+        return;
+    }
+    ryu_num(out, v);
+}
+
+/// `v` (finite) as `ryu` writes its shortest decimal, without exponent or
+/// a trailing `.0`.
+fn ryu_num(out: &mut Vec<u8>, v: f32) {
     let mut buf = ryu::Buffer::new();
     let s = buf.format_finite(v);
     if s.contains('e') {
@@ -312,13 +342,41 @@ fn write_num(out: &mut Vec<u8>, v: f32) {
     out.extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
 }
 
+const POW10: [f64; 9] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+/// `|v|` as `k / 10^d` with the fewest decimals `d` (at most eight) that
+/// read back as `v`, when there is such a decimal below 100,000 (every
+/// coordinate, size, width and colour of a page): then it is the shortest
+/// decimal that reads back as `v`, the one `ryu` writes, found with a few
+/// multiplications instead of its general algorithm. Checked against it
+/// once on every `f32` from 10^-9 to 10^5 of both signs (below, no
+/// decimal of eight places reads back; above, none is tried), and on a
+/// sample by `write_num_is_ryus_shortest_decimal`.
+fn short_decimal(v: f32) -> Option<(u64, usize)> {
+    let a = v.abs();
+    if !(a > 0.0 && a < 1.0e5) {
+        return None;
+    }
+    let x = f64::from(a);
+    for (d, scale) in POW10.iter().enumerate() {
+        // Exact (24 bits by at most 27); a tie goes to the even digit, as in ryu.
+        let k = (x * scale).round_ties_even();
+        if (k / scale) as f32 == a {
+            return Some((k as u64, d));
+        }
+    }
+    None
+}
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// The page's drawing operators. Colours are set only when they change (PDF
-/// starts with black): the acts, all black, carry no colour operators.
+/// The page's drawing operators. Colours and the line width are set only
+/// when they change (PDF starts with black and 1 point): the acts, all
+/// black, carry no colour operators, and a table's boxes one width.
 fn page_content(out: &mut Vec<u8>, page: &Page, uses: &mut [FontUse]) {
     let mut fill = Rgb::BLACK;
     let mut stroke = Rgb::BLACK;
+    let mut width_now = 1.0;
     for draw in &page.draws {
         match draw {
             Draw::Text(line) => {
@@ -327,7 +385,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, uses: &mut [FontUse]) {
             }
             Draw::Rule { x1, x2, y, width } => {
                 set_color(out, &mut stroke, Rgb::BLACK, b" RG\n");
-                line_width(out, *width);
+                line_width(out, &mut width_now, *width);
                 segment(out, *x1, *y, *x2, *y);
             }
             Draw::Line {
@@ -339,7 +397,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, uses: &mut [FontUse]) {
                 color,
             } => {
                 set_color(out, &mut stroke, *color, b" RG\n");
-                line_width(out, *width);
+                line_width(out, &mut width_now, *width);
                 segment(out, *x1, *y1, *x2, *y2);
             }
             Draw::Polygon {
@@ -352,7 +410,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, uses: &mut [FontUse]) {
                 }
                 if let Some((c, width)) = poly_stroke {
                     set_color(out, &mut stroke, *c, b" RG\n");
-                    line_width(out, *width);
+                    line_width(out, &mut width_now, *width);
                 }
                 // Even-odd: the holes of a ring inside another stay empty.
                 let paint: &[u8] = match (poly_fill, poly_stroke) {
@@ -383,7 +441,7 @@ fn page_content(out: &mut Vec<u8>, page: &Page, uses: &mut [FontUse]) {
                 }
                 if let Some((c, width)) = rect_stroke {
                     set_color(out, &mut stroke, *c, b" RG\n");
-                    line_width(out, *width);
+                    line_width(out, &mut width_now, *width);
                 }
                 let paint: &[u8] = match (rect_fill, rect_stroke) {
                     (Some(_), Some(_)) => b"B\n",
@@ -414,9 +472,13 @@ fn segment(out: &mut Vec<u8>, x1: f32, y1: f32, x2: f32, y2: f32) {
     out.extend_from_slice(b" l\nS\n");
 }
 
-fn line_width(out: &mut Vec<u8>, width: f32) {
-    write_num(out, width);
-    out.extend_from_slice(b" w\n");
+/// Sets the line width if it is not `current`.
+fn line_width(out: &mut Vec<u8>, current: &mut f32, width: f32) {
+    if *current != width {
+        write_num(out, width);
+        out.extend_from_slice(b" w\n");
+        *current = width;
+    }
 }
 
 /// Sets the fill (`op` " rg") or stroke (" RG") colour if it is not `current`.
@@ -476,10 +538,10 @@ fn text_line(out: &mut Vec<u8>, line: &TextLine, uses: &mut [FontUse]) {
                 glyphs(out, part, u);
             } else {
                 // The part with its space, then the offset.
-                out.push(b'<');
-                glyph_hex(out, part, u);
-                glyph_hex(out, " ", u);
-                out.extend_from_slice(b"> ");
+                out.push(b'(');
+                glyph_codes(out, part, u);
+                glyph_codes(out, " ", u);
+                out.extend_from_slice(b") ");
                 write_num(out, offset);
             }
         }
@@ -488,14 +550,19 @@ fn text_line(out: &mut Vec<u8>, line: &TextLine, uses: &mut [FontUse]) {
     out.extend_from_slice(b"ET\n");
 }
 
-/// `text` as a hexadecimal string of the subset's glyph ids (Identity-H).
+/// `text` as a string of the subset's glyph ids (Identity-H: two bytes
+/// each, high byte first), written as a literal string: half the bytes of
+/// a hexadecimal one, so half the bytes to compress.
 fn glyphs(out: &mut Vec<u8>, text: &str, u: &mut FontUse) {
-    out.push(b'<');
-    glyph_hex(out, text, u);
-    out.push(b'>');
+    out.push(b'(');
+    glyph_codes(out, text, u);
+    out.push(b')');
 }
 
-fn glyph_hex(out: &mut Vec<u8>, text: &str, u: &mut FontUse) {
+/// Each glyph id's two bytes inside a literal string: the delimiters and
+/// the backslash escaped, and a carriage return as `\r` (a reader takes a
+/// bare one for a line feed, ISO 32000-1, 7.3.4.2).
+fn glyph_codes(out: &mut Vec<u8>, text: &str, u: &mut FontUse) {
     for ch in text.chars() {
         let gid = u.subset.gid(ch);
         // Once a glyph printed another character, every later use of it is
@@ -506,12 +573,18 @@ fn glyph_hex(out: &mut Vec<u8>, text: &str, u: &mut FontUse) {
         {
             u.other_chars.push((gid, ch));
         }
-        out.extend_from_slice(&[
-            HEX[usize::from(gid >> 12)],
-            HEX[usize::from((gid >> 8) & 0xF)],
-            HEX[usize::from((gid >> 4) & 0xF)],
-            HEX[usize::from(gid & 0xF)],
-        ]);
+        string_bytes(out, gid.to_be_bytes());
+    }
+}
+
+/// Bytes inside a literal string, escaped where a reader would not read them back.
+fn string_bytes(out: &mut Vec<u8>, bytes: [u8; 2]) {
+    for b in bytes {
+        match b {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
     }
 }
 
@@ -768,4 +841,111 @@ fn write_pdfa_objects(w: &mut Writer, meta: &Meta) {
     literal(w, meta.language.as_str());
     w.raw(b" >>");
     w.end();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A literal string's bytes as a reader takes them (ISO 32000-1,
+    /// 7.3.4.2): escapes resolved, a bare carriage return read as a line feed.
+    fn read_literal(s: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            match s[i] {
+                b'\\' => {
+                    i += 1;
+                    out.push(match s[i] {
+                        b'r' => b'\r',
+                        b'n' => b'\n',
+                        other => other,
+                    });
+                }
+                b'\r' => out.push(b'\n'),
+                other => out.push(other),
+            }
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn every_glyph_id_reads_back_from_its_literal_string() {
+        for gid in 0..=u16::MAX {
+            let mut out = Vec::new();
+            string_bytes(&mut out, gid.to_be_bytes());
+            assert_eq!(
+                read_literal(&out),
+                gid.to_be_bytes(),
+                "glyph {gid:#06x}: {out:?}"
+            );
+            let opens = out
+                .windows(2)
+                .filter(|w| w[1] == b'(' && w[0] != b'\\')
+                .count();
+            assert!(
+                opens == 0 && out.first() != Some(&b'('),
+                "unbalanced: {out:?}"
+            );
+        }
+    }
+
+    fn both(v: f32) -> (String, String) {
+        let (mut fast, mut general) = (Vec::new(), Vec::new());
+        write_num(&mut fast, v);
+        ryu_num(&mut general, v);
+        (
+            String::from_utf8(fast).unwrap(),
+            String::from_utf8(general).unwrap(),
+        )
+    }
+
+    /// The shortcut of [`short_decimal`] writes what `ryu` writes: on
+    /// every value of up to three decimals below 2,000 (the page's
+    /// coordinates), on a sample of every other `f32` below 100,000, and
+    /// on the edges (it was checked once on every `f32` from 10^-9 to
+    /// 10^5 of both signs, 779 million values).
+    #[test]
+    fn write_num_is_ryus_shortest_decimal() {
+        for k in 0..2_000_000u32 {
+            let v = k as f32 / 1000.0;
+            for v in [v, -v] {
+                let (fast, general) = both(v);
+                assert_eq!(fast, general, "{v:?}");
+            }
+        }
+        let top = 1.0e5f32.to_bits();
+        for bits in (0..=top).step_by(997) {
+            for v in [f32::from_bits(bits), -f32::from_bits(bits)] {
+                let (fast, general) = both(v);
+                assert_eq!(fast, general, "{v:?}");
+            }
+        }
+        let edges = [
+            0.0,
+            -0.0,
+            1e-7,
+            1e-5,
+            0.1,
+            0.2,
+            0.3,
+            0.349_019_62,
+            1e-9,
+            3.4e-9,
+            0.000_123_45,
+            595.276,
+            841.89,
+            1_024.0 + 0.031_25,
+            -(1_024.0 + 0.156_25),
+            99_999.99,
+            1e5,
+            1e6,
+            16_777_217.0,
+        ];
+        for v in edges {
+            let (fast, general) = both(v);
+            assert_eq!(fast, general, "{v:?}");
+        }
+    }
 }

@@ -55,11 +55,8 @@ impl Prepared {
 
 /// The characters of `doc` that the PDF's fonts cannot print.
 pub fn unprintable(doc: &Document) -> Vec<char> {
-    let text = std::cell::RefCell::new(String::new());
-    doc.clone().map_text(|s| {
-        text.borrow_mut().push_str(s);
-        s.to_string()
-    });
+    let mut text = String::new();
+    doc.for_each_text(&mut |s| text.push_str(s));
     // An element's text (a month grid's events) is drawn as given: its
     // fallback blocks hold the same text.
     for b in &doc.blocks {
@@ -68,13 +65,10 @@ pub fn unprintable(doc: &Document) -> Vec<char> {
                 blocks: c.0.fallback(),
                 ..Default::default()
             }
-            .map_text(|s| {
-                text.borrow_mut().push_str(s);
-                s.to_string()
-            });
+            .for_each_text(&mut |s| text.push_str(s));
         }
     }
-    crate::fonts::fonts().missing_chars(&text.into_inner())
+    crate::fonts::fonts().missing_chars(&text)
 }
 
 /// Lays out and writes `doc`. A PDF whose text holds characters the fonts
