@@ -3,11 +3,13 @@
 //!
 //!   rules_work late 108|7904 N      the late list of all comuni, N times
 //!   rules_work late-a7d33b4 108|7904 N   a7d33b4's statement (phases only) on its schema, N times
+//!   rules_work archive 108|7904 FILE  that archive written to FILE (for the SQLite shell)
+//!   rules_work ics N                the ICS of the training bench's 1,000 events, N times
 //!   rules_work attendance N         the dry run of the 5,000-row report, N times, then applied
 //!
 //! `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='rules_work::late_once' target/release/examples/rules_work late 108 3`
-//! (or `late_a7d33b4_once`, `preview_once`, `apply_once`) counts the list alone.
+//! (or `late_a7d33b4_once`, `ics_once`, `preview_once`, `apply_once`) counts the list alone.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -69,6 +71,13 @@ fn late_a7d33b4_once(s: &Store) -> usize {
         .collect::<rusqlite::Result<Vec<Row>>>()
         .expect("rows");
     rows.len()
+}
+
+#[inline(never)]
+fn ics_once(s: &Store, stamp: chrono::DateTime<chrono::Utc>) -> usize {
+    s.training_ics(&cdp_core::training::EventQuery::default(), stamp)
+        .expect("ics")
+        .len()
 }
 
 #[inline(never)]
@@ -137,6 +146,39 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e3 / n.max(1) as f64
             );
         }
+        "archive" => {
+            // The archive of `late`, written to a file for the SQLite shell
+            // (EXPLAIN QUERY PLAN, .timer): `rules_work archive 7904 FILE`.
+            let s = risks_archive(arg(2));
+            s.connection()
+                .execute("VACUUM INTO ?1", [arg(3)])
+                .expect("archive written");
+        }
+        "ics" => {
+            // The training bench's calendar: twenty weekly series of 50.
+            let mut s = Store::open_in_memory().expect("store");
+            s.set_clock(Clock::Fixed(
+                NaiveDate::from_ymd_opt(2027, 12, 31).expect("date"),
+            ));
+            for k in 0..20 {
+                s.create_training_series(
+                    &common::training_data::event(&format!("2027-01-{:02}", 4 + k), k),
+                    cdp_core::training::Frequency::Weekly,
+                    50,
+                )
+                .expect("series");
+            }
+            let stamp = chrono::Utc::now();
+            let (n, mut size) = (times(2), 0);
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                size = ics_once(&s, stamp);
+            }
+            println!(
+                "{size} bytes, {:.2} ms each",
+                t.elapsed().as_secs_f64() * 1e3 / n.max(1) as f64
+            );
+        }
         "attendance" => {
             let mut s = Store::open_in_memory().expect("store");
             s.set_clock(Clock::Fixed(
@@ -155,7 +197,7 @@ fn main() {
             println!("{matched} matched, {recorded} recorded");
         }
         _ => {
-            eprintln!("rules_work late|late-a7d33b4 108|7904 [N] | attendance [N]");
+            eprintln!("rules_work late|late-a7d33b4 108|7904 [N] | archive 108|7904 FILE | ics [N] | attendance [N]");
             std::process::exit(2);
         }
     }

@@ -1,11 +1,25 @@
 //! File primitives: temporary files created in the destination folder,
 //! atomic writes (written beside, synced, renamed into place), new files
-//! that never replace an existing one, and private folders. Nothing here
-//! knows a domain.
+//! that never replace an existing one, private folders, and a file's
+//! fingerprint (SHA-256). Nothing here knows a domain.
 
 use std::path::Path;
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{Error, Result};
+
+/// The SHA-256 of a file's bytes in lowercase hexadecimal: what the
+/// registers of documents and communications keep as proof of a file.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    out
+}
 
 /// Writes `bytes` to `path` through a temporary file created exclusively,
 /// with an unpredictable name, in the same folder (so no symbolic link

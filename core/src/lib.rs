@@ -12,6 +12,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod file_spec;
+pub mod fonts;
 pub mod fs;
 pub mod glossary;
 pub mod io;

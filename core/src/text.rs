@@ -106,7 +106,7 @@ pub fn field(field: &str, label: &str, value: &str, rule: Rule) -> Result<String
             ),
         ));
     }
-    let missing = crate::documents::fonts::fonts().missing_chars(&v);
+    let missing = crate::fonts::fonts().missing_chars(&v);
     if !missing.is_empty() {
         let list = missing
             .iter()

@@ -832,6 +832,97 @@ fn validated_measures_say_so_and_a_later_change_is_a_proposal_again() {
 /// The indicator dates of the revision a comune adopted decide, not the
 /// measure's current ones: moving a target's date earlier makes late only
 /// the adoptions of the new revision (the list and each adoption agree).
+/// The late list reads each adoption's earliest phase after its last
+/// monitoring from a column the archive keeps (0021's triggers): after every
+/// writer of phases or monitoring it says what the adoption's own rule says.
+#[test]
+fn the_late_list_follows_every_change_of_phases_and_monitoring() {
+    let mut s = store();
+    let ev = common::risks::own_event(&mut s);
+    let m = s
+        .create_risk_measure(&common::risks::measure(&s, ev.id))
+        .unwrap();
+    let istat = COMUNI[0].0.to_string();
+    common::risks::adopt_on(&mut s, "2027-01-10", std::slice::from_ref(&istat), &[m.id]);
+    let id = s.risk_plan(&istat).unwrap().adoptions[0].id;
+    // The list's date and reason against the adoption's own.
+    let check = |s: &Store, expect_late: Option<&str>| {
+        let a = s.risk_adoption(id).unwrap();
+        let listed: Vec<_> = s
+            .risk_late(None)
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.adoption_id == id)
+            .map(|l| (l.missed_due, l.reason))
+            .collect();
+        let own: Vec<_> = a
+            .late
+            .then(|| {
+                (
+                    a.next_due.clone().unwrap_or_default(),
+                    late_reason(a.missed_phase.as_deref(), &a.missed_targets),
+                )
+            })
+            .into_iter()
+            .collect();
+        assert_eq!(listed, own);
+        assert_eq!(a.missed_phase.as_deref(), expect_late, "{a:#?}");
+    };
+    // Adopted, never monitored: the phase of 31 March passed.
+    check(&s, Some("2027-03-31"));
+    let monitor = |s: &mut Store, date: &str| {
+        let a = s.risk_adoption(id).unwrap();
+        s.record_risk_monitoring(
+            id,
+            &MonitoringInput {
+                date: date.into(),
+                state: MeasureState::InCorso,
+                motivazione: String::new(),
+                values: vec![None],
+                version: Some(a.updated_at),
+            },
+        )
+        .unwrap();
+    };
+    // Monitored after it: the next phase (30 September) is ahead.
+    monitor(&mut s, "2027-04-10");
+    check(&s, None);
+    // The phases changed: one on 30 April, after the monitoring, passed.
+    let a = s.risk_adoption(id).unwrap();
+    let mut phases = a.phases.clone();
+    phases.push(Phase {
+        description: "Verifica intermedia".into(),
+        due: "2027-04-30".into(),
+    });
+    s.update_risk_adoption(
+        id,
+        &AdoptionAdjust {
+            responsabili: None,
+            phases: Some(phases),
+        },
+        Some(&a.updated_at),
+    )
+    .unwrap();
+    check(&s, Some("2027-04-30"));
+    // An entry dated before the newest one leaves the newest date in force.
+    monitor(&mut s, "2027-02-01");
+    check(&s, Some("2027-04-30"));
+    // Monitored after it: not late.
+    monitor(&mut s, "2027-05-02");
+    check(&s, None);
+    // The day moves past 30 September with no monitoring since: late again.
+    s.set_clock(Clock::Fixed(day("2027-10-05")));
+    check(&s, Some("2027-09-30"));
+    // Withdrawn: gone from the list.
+    let a = s.risk_adoption(id).unwrap();
+    s.withdraw_risk_adoption(id, Some(&a.updated_at)).unwrap();
+    assert!(s
+        .risk_late(None)
+        .unwrap()
+        .iter()
+        .all(|l| l.adoption_id != id));
+}
+
 #[test]
 fn the_late_list_reads_the_indicator_dates_of_the_revision_adopted() {
     let mut s = store();

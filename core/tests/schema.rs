@@ -88,9 +88,10 @@ fn the_domains_compose_the_migrations_in_their_numbered_order() {
             "0018_comms_event",
             "0019_referent_segretario",
             "0020_risk_late",
+            "0021_risk_pending",
         ]
     );
-    assert_eq!(schema().latest_version(), 20);
+    assert_eq!(schema().latest_version(), 21);
 }
 
 #[test]

@@ -669,7 +669,7 @@ impl Store {
                     template_id: t.id,
                     format,
                     path,
-                    sha256: &register::sha256_hex(&rendered.bytes),
+                    sha256: &crate::fs::sha256_hex(&rendered.bytes),
                     size: rendered.bytes.len(),
                 },
                 None,

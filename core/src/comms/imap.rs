@@ -88,10 +88,7 @@ pub fn password(s: &ImapSettings) -> Result<String> {
 
 pub(crate) fn read(conn: &rusqlite::Connection) -> Result<ImapSettings> {
     let get = |k| kv::get(conn, k).map(Option::unwrap_or_default);
-    let security = match get(SECURITY)?.as_str() {
-        "starttls" => Security::Starttls,
-        _ => Security::Tls,
-    };
+    let security = Security::from_key(&get(SECURITY)?);
     let folder = get(FOLDER)?;
     let mut s = ImapSettings {
         host: get(HOST)?,
@@ -167,19 +164,19 @@ impl Store {
             super::smtp::store_password(keyring_entry(&saved)?, p)?;
         }
         self.action(|tx, op| {
-            let current = kv::get(tx, UPDATED)?.unwrap_or_default();
-            if !current.is_empty() {
-                crate::db::version::check_version(&current, Some(&s.updated_at))?;
-            }
-            kv::set(tx, HOST, &saved.host)?;
-            kv::set(tx, PORT, &saved.port.to_string())?;
-            kv::set(tx, SECURITY, match saved.security {
-                Security::Tls => "tls",
-                Security::Starttls => "starttls",
-            })?;
-            kv::set(tx, USER, &saved.user)?;
-            kv::set(tx, FOLDER, &saved.folder)?;
-            kv::set(tx, UPDATED, &crate::db::version::next_version(&current))?;
+            let port = saved.port.to_string();
+            kv::set_versioned(
+                tx,
+                UPDATED,
+                &s.updated_at,
+                &[
+                    (HOST, &saved.host),
+                    (PORT, &port),
+                    (SECURITY, saved.security.key()),
+                    (USER, &saved.user),
+                    (FOLDER, &saved.folder),
+                ],
+            )?;
             crate::audit::record(
                 tx,
                 op,

@@ -20,7 +20,6 @@ pub mod smtp;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::text::{self, Rule};
@@ -544,13 +543,6 @@ fn attachments(conn: &Connection, id: i64) -> Result<Vec<AttachmentInfo>> {
 /// accept messages of 30 MB to 100 MB in all).
 pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The MIME type of an attached file, from its extension.
 fn content_type_of(name: &str) -> &'static str {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -699,7 +691,7 @@ impl Store {
         self.action(|tx, op| {
             version_of(tx, id)?;
             check_editable(tx, id)?;
-            let sha = sha256_hex(&bytes);
+            let sha = crate::fs::sha256_hex(&bytes);
             tx.execute(
                 "INSERT INTO comm_attachment (communication_id, file_name, content_type, content, sha256)
                  VALUES (?1, ?2, ?3, ?4, ?5)

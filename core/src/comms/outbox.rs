@@ -287,7 +287,7 @@ impl Store {
                     params![
                         out.row,
                         crate::db::version::now_utc(),
-                        super::sha256_hex(&out.bytes)
+                        crate::fs::sha256_hex(&out.bytes)
                     ],
                 )?;
             }
@@ -400,7 +400,7 @@ impl Store {
                 set_state(tx, *row, "prepared", None)?;
                 tx.execute(
                     "UPDATE comm_message SET sha256 = ?2 WHERE id = ?1",
-                    params![row, super::sha256_hex(&out.bytes)],
+                    params![row, crate::fs::sha256_hex(&out.bytes)],
                 )?;
                 csv_rows.push(vec![
                     comune.clone(),

@@ -431,7 +431,7 @@ pub(crate) fn import_in(
         line.kind = d.kind.clone();
         line.kind_label = kind_label(&d.kind).into();
         line.certified_at = d.at.clone();
-        let sha = super::sha256_hex(bytes);
+        let sha = crate::fs::sha256_hex(bytes);
         let dup: Option<i64> = tx
             .query_row(
                 "SELECT id FROM comm_receipt WHERE sha256 = ?1",

@@ -1653,7 +1653,7 @@ impl Store {
             .iter()
             .map(|(name, bytes)| {
                 let mut p = plan(&self.conn, bytes, name, expected, &[], today)?.preview;
-                let sha = super::sha256_hex(bytes);
+                let sha = crate::fs::sha256_hex(bytes);
                 let dup: Option<String> = self
                     .conn
                     .query_row(
@@ -1719,7 +1719,7 @@ impl Store {
         let dir: Option<PathBuf> = self
             .path()
             .map(|x| crate::db::backup::parent_of(x).join(KEPT_DIR));
-        let sha = super::sha256_hex(bytes);
+        let sha = crate::fs::sha256_hex(bytes);
         let label = crate::io::table::file_label(file_name);
         let comune = p.preview.comune.clone();
         let taken: Vec<&String> = p

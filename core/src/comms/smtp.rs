@@ -29,6 +29,25 @@ pub enum Security {
     Starttls,
 }
 
+impl Security {
+    /// As the settings store keeps it.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+        }
+    }
+
+    /// From the settings store (TLS unless it says STARTTLS).
+    pub(crate) fn from_key(key: &str) -> Security {
+        if key == "starttls" {
+            Security::Starttls
+        } else {
+            Security::Tls
+        }
+    }
+}
+
 /// The mailbox the communications leave from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -122,10 +141,7 @@ fn has_password(s: &SmtpSettings) -> bool {
 
 pub(crate) fn read(conn: &rusqlite::Connection) -> Result<SmtpSettings> {
     let get = |k| kv::get(conn, k).map(Option::unwrap_or_default);
-    let security = match get(SECURITY)?.as_str() {
-        "starttls" => Security::Starttls,
-        _ => Security::Tls,
-    };
+    let security = Security::from_key(&get(SECURITY)?);
     let mut s = SmtpSettings {
         host: get(HOST)?,
         port: get(PORT)?.parse().unwrap_or(465),
@@ -218,21 +234,21 @@ impl Store {
             save_password(&saved, p)?;
         }
         self.action(|tx, op| {
-            let current = kv::get(tx, UPDATED)?.unwrap_or_default();
-            if !current.is_empty() {
-                crate::db::version::check_version(&current, Some(&s.updated_at))?;
-            }
-            kv::set(tx, HOST, &saved.host)?;
-            kv::set(tx, PORT, &saved.port.to_string())?;
-            kv::set(tx, SECURITY, match saved.security {
-                Security::Tls => "tls",
-                Security::Starttls => "starttls",
-            })?;
-            kv::set(tx, USER, &saved.user)?;
-            kv::set(tx, FROM_ADDRESS, &saved.from_address)?;
-            kv::set(tx, FROM_NAME, &saved.from_name)?;
-            kv::set(tx, CA_FILE, &saved.ca_file)?;
-            kv::set(tx, UPDATED, &crate::db::version::next_version(&current))?;
+            let port = saved.port.to_string();
+            kv::set_versioned(
+                tx,
+                UPDATED,
+                &s.updated_at,
+                &[
+                    (HOST, &saved.host),
+                    (PORT, &port),
+                    (SECURITY, saved.security.key()),
+                    (USER, &saved.user),
+                    (FROM_ADDRESS, &saved.from_address),
+                    (FROM_NAME, &saved.from_name),
+                    (CA_FILE, &saved.ca_file),
+                ],
+            )?;
             crate::audit::record(
                 tx,
                 op,

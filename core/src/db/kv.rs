@@ -86,6 +86,28 @@ pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Writes the settings one form saves, `pairs`, with their group's version
+/// under `version_key`: a form that showed another version than the stored
+/// one is stale (nothing is written). Returns the new version. The caller
+/// writes the audit row in the same transaction.
+pub(crate) fn set_versioned(
+    conn: &Connection,
+    version_key: &str,
+    shown: &str,
+    pairs: &[(&str, &str)],
+) -> Result<String> {
+    let current = get(conn, version_key)?.unwrap_or_default();
+    if !current.is_empty() {
+        crate::db::version::check_version(&current, Some(shown))?;
+    }
+    for (key, value) in pairs {
+        set(conn, key, value)?;
+    }
+    let next = crate::db::version::next_version(&current);
+    set(conn, version_key, &next)?;
+    Ok(next)
+}
+
 pub(crate) fn remove(conn: &Connection, key: &str) -> Result<()> {
     conn.execute("DELETE FROM setting WHERE key = ?1", [key])?;
     Ok(())

@@ -182,7 +182,7 @@ pub fn run<S: BatchSource>(
     let staged: Vec<Option<Result<StagedFile>>> = par_map(items, cancel, &|item: &S::Item| {
         let out = source.render(item).and_then(|bytes| {
             let staged = crate::fs::stage(&folder.join(source.entry(item).file_name), &bytes)?;
-            let sha256 = super::register::sha256_hex(&bytes);
+            let sha256 = crate::fs::sha256_hex(&bytes);
             Ok((staged, bytes, sha256))
         });
         {

@@ -113,12 +113,12 @@ fn text(x: f32, y: f32, w: f32, h: f32, t: String, size: f32, align: CellAlign) 
 
 /// The legend: a swatch and a name per entry, in rows; returns its shapes and height.
 fn legend(entries: &[(String, Rgb)], width: f32, top: f32) -> (Vec<Shape>, f32) {
-    let f = super::fonts::fonts();
+    let f = crate::fonts::fonts();
     let mut shapes = Vec::new();
     let (mut x, mut y) = (0.0, top);
     let row = LABEL * 1.6;
     for (name, color) in entries {
-        let w = 12.0 + f.width(super::fonts::Face::Regular, name, LABEL) + 14.0;
+        let w = 12.0 + f.width(crate::fonts::Face::Regular, name, LABEL) + 14.0;
         if x > 0.0 && x + w > width {
             x = 0.0;
             y += row;

@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::element::{self, Area, Decoration};
-use super::fonts::{fonts, Face, Fonts};
 use super::lines::{break_lines, break_lines_with, words, Hyphenate, Line, ASCENT, DESCENT};
 use super::model::{
     span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Span, Style, Styled, Table,
 };
+use crate::fonts::{fonts, Face, Fonts};
 
 /// One line of text: runs of one face each, drawn from (x, y) on the
 /// baseline; `space_extra` points are added after every space (justification).
@@ -1897,9 +1897,9 @@ pub fn toc_numbers(doc: &Document) -> Vec<(u8, String, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::documents::fonts::{fonts, Face};
     use crate::documents::lines::*;
     use crate::documents::model::*;
+    use crate::fonts::{fonts, Face};
 
     fn span(text: &str) -> Vec<Span> {
         vec![Span {

@@ -18,12 +18,12 @@ use super::compose::{
     body_size, table_label_share, toc_numbers, CELL_LEADING, FOOTER_DROP, GROUP_FILL, HEADER_BAND,
     RULE, TOC_INDENT,
 };
-use super::fonts::DOCX_FAMILY;
 use super::meta::Meta;
 use super::model::{
     span, Align, Block, Cell, CellAlign, Document, PageSize, Rgb, Span, Spans, Style, Table,
 };
 use crate::error::{Error, Result};
+use crate::fonts::DOCX_FAMILY;
 
 const BODY_HALF_POINTS: usize = 24; // 12 pt
 const SMALL_HALF_POINTS: usize = 18; // 9 pt: header and footer

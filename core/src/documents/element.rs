@@ -17,9 +17,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::compose::{Draw, TextLine};
-use super::fonts::{fonts, Face};
 use super::lines::{fit_face, fit_text, lines_fitting, ASCENT, TEXT_LEADING};
 use super::model::{Block, CellAlign, Document, Rgb, Shape};
+use crate::fonts::{fonts, Face};
 
 /// Content laid out by the composer: measured in the width given, drawn in
 /// the area given.

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 
-use super::fonts::{fonts, Face, Fonts};
 use super::model::{span, Span};
+use crate::fonts::{fonts, Face, Fonts};
 
 /// Line height of a drawing's text, as a multiple of the font size.
 pub const TEXT_LEADING: f32 = 1.2;

@@ -102,7 +102,7 @@ pub fn fill_with<T: Serialize>(
     let mut doc = markup::parse(&filled.text)?;
     doc.map_text(|s| markup::typographic(&filled.resolve(s)));
     let text = filled.plain();
-    let missing = fonts::fonts().missing_chars(&text);
+    let missing = crate::fonts::fonts().missing_chars(&text);
     if !missing.is_empty() {
         let list: String = missing
             .iter()

@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::compose::{Draw, Page, TextLine};
-use super::fonts::{fonts, Face, Subset};
 use super::meta::Meta;
 use super::model::{PageSize, Rgb};
 use crate::error::{Error, Result};
+use crate::fonts::{fonts, Face, Subset};
 
 /// The output intent's profile, shipped compressed (see `fonts::prepare`).
 #[cfg_attr(not(test), allow(dead_code))]

@@ -12,9 +12,9 @@ use resvg::{tiny_skia, usvg};
 
 use super::compose::Draw;
 use super::element::place;
-use super::fonts::{Face, FONT_FILES};
 use super::model::{Rgb, Shape};
 use crate::error::{Error, Result};
+use crate::fonts::{Face, FONT_FILES};
 
 /// The family of the embedded fonts, as their files name it.
 const FAMILY: &str = "Liberation Serif";

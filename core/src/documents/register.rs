@@ -7,7 +7,6 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::Format;
 use crate::error::{Error, Result};
@@ -48,19 +47,9 @@ pub struct NewDocument<'a> {
     pub template_id: Option<i64>,
     pub format: Format,
     pub path: &'a Path,
-    /// The file's SHA-256 in hexadecimal (see [`sha256_hex`]) and its size.
+    /// The file's SHA-256 in hexadecimal (see [`crate::fs::sha256_hex`]) and its size.
     pub sha256: &'a str,
     pub size: usize,
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xF)]));
-    }
-    out
 }
 
 /// Records the files of one batch in the caller's transaction: a register row
@@ -306,7 +295,7 @@ impl Store {
             return Err(changed());
         }
         let content = std::fs::read(path).map_err(|e| Error::file(path, &e))?;
-        if sha256_hex(&content) != sha {
+        if crate::fs::sha256_hex(&content) != sha {
             return Err(changed());
         }
         Ok(())

@@ -74,7 +74,7 @@ pub fn unprintable(doc: &Document) -> Vec<char> {
             });
         }
     }
-    super::fonts::fonts().missing_chars(&text.into_inner())
+    crate::fonts::fonts().missing_chars(&text.into_inner())
 }
 
 /// Lays out and writes `doc`. A PDF whose text holds characters the fonts

@@ -58,6 +58,11 @@ pub(crate) const DOMAIN: crate::db::Domain<crate::Store> = crate::db::Domain {
             name: "0020_risk_late",
             sql: include_str!("../../migrations/0020_risk_late.sql"),
         },
+        crate::db::Migration {
+            number: 21,
+            name: "0021_risk_pending",
+            sql: include_str!("../../migrations/0021_risk_pending.sql"),
+        },
     ],
     seed: Some(crate::Store::seed_risks_if_empty),
 };

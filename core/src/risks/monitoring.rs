@@ -190,30 +190,25 @@ impl Store {
         };
         // The adoptions not implemented that may be late, with all the list
         // shows, in one statement: those with a phase's date passed and no
-        // monitoring since (one seek each in the index of phases by
-        // adoption and date, cursor kept open by the join), and those
-        // whose measure revision has an indicator's date passed (its
-        // earliest, kept with the revision; their adoptions found through
-        // the index by measure), with their newest entry's
-        // values. Ordered as the list shows them, the comuni of the same
-        // name by adoption (the order of a scan of the adoptions).
+        // monitoring since (a range of the index of each adoption's
+        // earliest phase after its last monitoring, `pending_due`, kept by
+        // the archive's triggers), and those whose measure revision has an
+        // indicator's date passed (its earliest, kept with the revision;
+        // their adoptions found through the index by measure), with their
+        // newest entry's values. Ordered as the list shows them, the comuni
+        // of the same name by adoption.
         let mut stmt = self.conn.prepare_cached(&format!(
             "WITH passed(measure_id, revision) AS MATERIALIZED (
                  SELECT measure_id, revision FROM risk_measure_revision WHERE first_target < ?2),
-             missed(id, due) AS MATERIALIZED (
-                 SELECT a.id, min(p.due) FROM risk_adoption a
-                 CROSS JOIN risk_adoption_phase p ON p.adoption_id = a.id
-                   AND p.due < ?2 AND p.due > coalesce(a.last_date, '')
-                 WHERE {which} AND a.last_state <> 'attuata' GROUP BY a.id),
-             candidate(id, due) AS (
-                 SELECT id, due FROM missed
-                 UNION ALL
-                 SELECT a.id, NULL FROM passed x CROSS JOIN risk_adoption a
+             candidate(id) AS (
+                 SELECT a.id FROM risk_adoption a
+                 WHERE a.pending_due < ?2 AND {which} AND a.last_state <> 'attuata'
+                 UNION
+                 SELECT a.id FROM passed x CROSS JOIN risk_adoption a
                    ON a.measure_id = x.measure_id AND a.revision = x.revision
-                 WHERE {which} AND a.last_state <> 'attuata'
-                   AND a.id NOT IN (SELECT id FROM missed))
+                 WHERE {which} AND a.last_state <> 'attuata')
              SELECT a.id, a.istat, c.name, a.measure_id, a.revision, m.code, a.last_state,
-                    a.last_date, k.due,
+                    a.last_date, CASE WHEN a.pending_due < ?2 THEN a.pending_due END,
                     CASE WHEN (a.measure_id, a.revision) IN (SELECT measure_id, revision FROM passed)
                     THEN coalesce((SELECT r.vals FROM risk_monitoring r WHERE r.adoption_id = a.id
                                    ORDER BY r.date DESC, r.id DESC LIMIT 1), '[]') END

@@ -102,7 +102,7 @@ fn verification_code(seed: &str) -> String {
 
 /// Writes the next number of `year` (the transaction makes it gapless and
 /// unique). No attestato is numbered without the name of who signs it: each
-/// caller checks it once (`attestati_pdf::signatory`), a batch before its
+/// caller checks it once ([`signatory`]), a batch before its
 /// first number rather than at each of them.
 #[allow(clippy::too_many_arguments)]
 fn register(
@@ -293,7 +293,7 @@ pub(super) fn number_event(
             None,
         ));
     }
-    super::attestati_pdf::signatory(tx)?;
+    signatory(tx)?;
     let mut issued = Vec::with_capacity(todo.len());
     for (i, pid) in todo.iter().enumerate() {
         if !progress(i, todo.len()) {
@@ -385,7 +385,7 @@ impl Store {
     /// Checks the issue date of the attestati of an event, and that their
     /// signatory is named, before anything is asked (the folder) or numbered.
     pub fn check_certificate_date(&self, event_id: i64, issued_on: &str) -> Result<()> {
-        super::attestati_pdf::signatory(&self.conn)?;
+        signatory(&self.conn)?;
         let e = self.held_event(event_id)?;
         check_ended(&e, self.issue_date(issued_on)?)
     }
@@ -431,7 +431,7 @@ impl Store {
         self.held_event(event_id)?;
         let issued = self.issue_date(issued_on)?;
         self.action(|tx, op| {
-            super::attestati_pdf::signatory(tx)?;
+            signatory(tx)?;
             issue_for_event(tx, op, event_id, participant_id, issued)
         })
     }
@@ -497,7 +497,7 @@ impl Store {
                     None,
                 ));
             }
-            super::attestati_pdf::signatory(tx)?;
+            signatory(tx)?;
             register(tx, op, issued, "annuale", participant_id, None, Some(ref_year), minutes)
         })
     }
@@ -542,4 +542,17 @@ impl Store {
         )?;
         self.action(|tx, op| annul(tx, op, id, &reason))
     }
+}
+
+/// The signatory's name and title, refused while the name is not set: an
+/// attestato is not issued unsigned.
+pub(crate) fn signatory(conn: &Connection) -> Result<crate::db::kv::Settings> {
+    let letter = crate::db::kv::letterhead(conn)?;
+    if letter.signatory_name.trim().is_empty() {
+        return Err(Error::validation(
+            crate::db::kv::SIGNATORY_NAME,
+            "Per rilasciare gli attestati indicare in Impostazioni il nome del firmatario (carta intestata della Segreteria Generale).",
+        ));
+    }
+    Ok(letter)
 }

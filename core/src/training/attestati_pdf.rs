@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 
-use super::attestati::{get_certificate, Certificate};
+use super::attestati::{get_certificate, signatory, Certificate};
 use super::calendar::{MONTHS, WEEKDAYS};
 use super::{get_event, hours_text, label, LEVELS};
 use crate::documents::element::{Custom, Decoration, Fill};
@@ -132,19 +132,6 @@ pub(crate) fn signature_formula(digital: bool) -> [&'static str; 2] {
             "dell'art. 3, comma 2, del D.Lgs. 12 febbraio 1993, n. 39",
         ]
     }
-}
-
-/// The signatory's name and title, refused while the name is not set: an
-/// attestato is not issued unsigned.
-pub(crate) fn signatory(conn: &Connection) -> Result<crate::db::kv::Settings> {
-    let letter = crate::db::kv::letterhead(conn)?;
-    if letter.signatory_name.trim().is_empty() {
-        return Err(Error::validation(
-            crate::db::kv::SIGNATORY_NAME,
-            "Per rilasciare gli attestati indicare in Impostazioni il nome del firmatario (carta intestata della Segreteria Generale).",
-        ));
-    }
-    Ok(letter)
 }
 
 /// «Messina, <data>» at the left, the signatory's title and name at the

@@ -3,6 +3,8 @@
 //! (converted from Europe/Rome), STATUS:CANCELLED for a cancelled event,
 //! text escaped and lines folded by the crate.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
@@ -14,34 +16,41 @@ use crate::Store;
 const PRODID: &str = "-//Citta Metropolitana di Messina//Comunita di Pratiche//IT";
 
 fn description(e: &Event) -> String {
-    let mut lines = vec![format!("{} – {}", e.kind_label, e.mode_label)];
+    let mut out = String::with_capacity(256);
+    let mut line = |parts: &[&str]| {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for p in parts {
+            out.push_str(p);
+        }
+    };
+    line(&[&e.kind_label, " – ", &e.mode_label]);
     if let Some(t) = &e.theme {
-        lines.push(format!("Area tematica: {t}"));
+        line(&["Area tematica: ", t]);
     }
     if let Some(s) = &e.speakers {
-        lines.push(format!("Relatori: {s}"));
+        line(&["Relatori: ", s]);
     }
-    lines.push(format!(
-        "Ore riconosciute: {}",
-        if e.credit_minutes == 0 {
-            "nessuna".to_string()
-        } else {
-            e.hours.clone()
-        }
-    ));
+    let hours = if e.credit_minutes == 0 {
+        "nessuna"
+    } else {
+        e.hours.as_str()
+    };
+    line(&["Ore riconosciute: ", hours]);
     if let Some(l) = &e.level {
-        lines.push(format!("Livello: {l}"));
+        line(&["Livello: ", l]);
     }
     if let Some(z) = &e.zone {
-        lines.push(format!("Zona: {z}"));
+        line(&["Zona: ", z]);
     }
     if let Some(l) = &e.link {
-        lines.push(format!("Collegamento: {l}"));
+        line(&["Collegamento: ", l]);
     }
     if e.state == "annullato" {
-        lines.push("EVENTO ANNULLATO".to_string());
+        line(&["EVENTO ANNULLATO"]);
     }
-    lines.join("\n")
+    out
 }
 
 fn vevent(e: &Event, stamp: DateTime<Utc>) -> Result<icalendar::Event> {
@@ -87,42 +96,45 @@ fn vevent(e: &Event, stamp: DateTime<Utc>) -> Result<icalendar::Event> {
             EventStatus::Confirmed
         });
     let location = match (&e.place, &e.link) {
-        (Some(p), _) => Some(p.clone()),
-        (None, Some(_)) => Some("In videoconferenza".to_string()),
+        (Some(p), _) => Some(p.as_str()),
+        (None, Some(_)) => Some("In videoconferenza"),
         _ => None,
     };
     if let Some(l) = location {
-        v.location(&one_line_breaks(&l));
+        v.location(&one_line_breaks(l));
     }
     if let Some(u) = &e.link {
         v.url(u);
     }
-    let mut cats = vec![e.kind_label.clone()];
+    let mut cats = escape_list_item(&e.kind_label).into_owned();
     if let Some(t) = &e.theme {
-        cats.push(t.clone());
+        cats.push(',');
+        cats.push_str(&escape_list_item(t));
     }
-    v.append_property(Property::new(
-        "CATEGORIES",
-        cats.iter()
-            .map(|c| escape_list_item(c))
-            .collect::<Vec<_>>()
-            .join(","),
-    ));
+    v.append_property(Property::new("CATEGORIES", cats));
     Ok(v.done())
 }
 
 /// A CATEGORIES item: the list's commas separate items, so one inside an item is escaped.
-fn escape_list_item(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(',', "\\,")
-        .replace(';', "\\;")
-        .replace(['\r', '\n'], " ")
+fn escape_list_item(s: &str) -> Cow<'_, str> {
+    if !s.contains(['\\', ',', ';', '\r', '\n']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.replace('\\', "\\\\")
+            .replace(',', "\\,")
+            .replace(';', "\\;")
+            .replace(['\r', '\n'], " "),
+    )
 }
 
 /// A text value with its line breaks as `\n` only: the crate escapes `\n`,
 /// while a raw CR would end the property line in the file.
-fn one_line_breaks(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\r', "\n")
+fn one_line_breaks(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// An iCalendar file of `events`, stamped `stamp`.
@@ -154,5 +166,27 @@ impl Store {
     pub fn training_event_ics(&self, id: i64, stamp: DateTime<Utc>) -> Result<String> {
         let e = self.training_event(id)?;
         calendar(std::slice::from_ref(&e), &e.title, stamp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_items_and_line_breaks_are_escaped_only_when_needed() {
+        assert!(matches!(
+            escape_list_item("Giornata"),
+            Cow::Borrowed("Giornata")
+        ));
+        assert_eq!(
+            escape_list_item("Appalti, contratti; c:\\atti\r\nnuovi"),
+            "Appalti\\, contratti\\; c:\\\\atti  nuovi"
+        );
+        assert!(matches!(
+            one_line_breaks("Messina"),
+            Cow::Borrowed("Messina")
+        ));
+        assert_eq!(one_line_breaks("a\r\nb\rc\nd"), "a\nb\nc\nd");
     }
 }

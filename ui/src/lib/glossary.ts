@@ -8,7 +8,6 @@
 // core's, the ones the documents print: GLOSSARY comes from
 // core/src/glossary.rs through the generated contract, never typed here.
 import { GLOSSARY } from "../api/gen/bindings";
-import type { Section } from "./nav.svelte";
 
 export { GLOSSARY };
 
@@ -32,6 +31,9 @@ export const natureLabel = (general: boolean, plural = false) => {
   const n = GLOSSARY.measure_natures;
   return cap(general ? (plural ? n.general_plural : n.general) : plural ? n.specific_plural : n.specific);
 };
+
+/** The app's top-level views (nav.svelte.ts shows one); "comune" is the detail page of one comune. */
+export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "rischi" | "formazione" | "comunicazioni" | "fineanno" | "documenti" | "impostazioni" | "informazioni";
 
 /** The name of each section. */
 export const SECTION_NAMES: Record<Section, string> = {

@@ -2,8 +2,8 @@
 // the detail page of one comune, reached from the list, the map or the zones.
 // Every change of screen asks first if a form holds unsaved changes.
 import { mayLeave } from "./unsaved";
-import { SECTION_NAMES } from "./glossary";
-export type Section = "cruscotto" | "comuni" | "adesioni" | "zone" | "mappa" | "organigramma" | "rischi" | "formazione" | "comunicazioni" | "fineanno" | "documenti" | "impostazioni" | "informazioni";
+import { SECTION_NAMES, type Section } from "./glossary";
+export type { Section };
 
 // Alt+key switches section. The sections of the network's work (organigram,
 // risks and measures, training) sit between the map and the documents:
