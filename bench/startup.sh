@@ -5,6 +5,8 @@
 # line (the figure: what a user waits for) and to its exit, on a virtual
 # display started once beforehand. The app's own timeline counts from the
 # launch too (CDP_LAUNCHED_AT): its `main` step is the loading of the libraries.
+# The page's own steps (ui_script, ui_data, ui_settled, ui_built, ui_frame) are
+# in it too, on the same clock (ui/src/lib/ready.ts).
 # Run: bench/startup.sh   (builds the release binary if it is missing;
 # APP_BINARY=<path> times another build, e.g. main's, to compare)
 set -euo pipefail

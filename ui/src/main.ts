@@ -1,5 +1,5 @@
 // First: the first screen's data is asked for while the rest is set up.
-import "./lib/firstScreen";
+import { firstScreenSettled } from "./lib/firstScreen";
 import "@fontsource/titillium-web/400.css";
 import "@fontsource/titillium-web/600.css";
 import "@fontsource/titillium-web/700.css";
@@ -7,6 +7,8 @@ import "./app.css";
 import { mount } from "svelte";
 import App from "./App.svelte";
 
-const app = mount(App, { target: document.getElementById("app")! });
-
-export default app;
+// The page is built once its first screen's data and fonts are in, and
+// drawn once: not first a frame without them, then again.
+void firstScreenSettled().then(() => {
+  mount(App, { target: document.getElementById("app")! });
+});

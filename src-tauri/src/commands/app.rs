@@ -52,14 +52,19 @@ pub fn app_status(state: State<AppState>) -> AppStatus {
 
 /// Called by the UI once its first screen is interactive and painted: the
 /// day's first backup is made now, off the window's thread (a failure is
-/// told as a notice). With `CDP_EXIT_WHEN_READY=1` (the cold-start
-/// benchmark) it prints the start-up timeline and quits instead: the archive
-/// is closed as on every exit (checkpointed, lock released), then the
-/// process ends without taking the window and WebKit down one by one.
+/// told as a notice). `marks` are the page's own steps of the start (name,
+/// milliseconds since the Unix epoch), added to the timeline. With
+/// `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the
+/// start-up timeline and quits instead: the archive is closed as on every
+/// exit (checkpointed, lock released), then the process ends without taking
+/// the window and WebKit down one by one.
 #[tauri::command]
 #[specta::specta]
-pub fn app_ready(app: tauri::AppHandle) {
+pub fn app_ready(app: tauri::AppHandle, marks: Vec<(String, f64)>) {
     crate::timeline::mark("ready");
+    for (step, at) in marks.iter().take(32) {
+        crate::timeline::mark_page(step, *at);
+    }
     if std::env::var_os("CDP_EXIT_WHEN_READY").is_some() {
         println!(
             "ready_ms={:.0} timeline: {}",

@@ -3,7 +3,8 @@ import { commands } from "./gen/bindings";
 import type { AppStatus, AuditEntry, Dashboard, Settings } from "./types";
 
 export const appStatus = () => call(commands.appStatus());
-export const appReady = () => call(commands.appReady());
+/** The first screen is painted; `marks` are the page's steps of the start (name, ms since the epoch). */
+export const appReady = (marks: [string, number][]) => call(commands.appReady(marks));
 export const dashboard = () => call(commands.appDashboard());
 export const getSettings = () => call(commands.settingsGet());
 export const saveSettings = (settings: Settings) => call(commands.settingsSave(settings));

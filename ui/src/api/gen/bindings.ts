@@ -9,12 +9,14 @@ export const commands = {
 	/**
 	 *  Called by the UI once its first screen is interactive and painted: the
 	 *  day's first backup is made now, off the window's thread (a failure is
-	 *  told as a notice). With `CDP_EXIT_WHEN_READY=1` (the cold-start
-	 *  benchmark) it prints the start-up timeline and quits instead: the archive
-	 *  is closed as on every exit (checkpointed, lock released), then the
-	 *  process ends without taking the window and WebKit down one by one.
+	 *  told as a notice). `marks` are the page's own steps of the start (name,
+	 *  milliseconds since the Unix epoch), added to the timeline. With
+	 *  `CDP_EXIT_WHEN_READY=1` (the cold-start benchmark) it prints the
+	 *  start-up timeline and quits instead: the archive is closed as on every
+	 *  exit (checkpointed, lock released), then the process ends without taking
+	 *  the window and WebKit down one by one.
 	 */
-	appReady: () => __TAURI_INVOKE<void>("app_ready"),
+	appReady: (marks: ([string, number])[]) => __TAURI_INVOKE<void>("app_ready", { marks }),
 	/**  Ctrl+Q and "Esci": a normal exit (the archive is closed on the way out). */
 	appQuit: () => __TAURI_INVOKE<void>("app_quit"),
 	/**
