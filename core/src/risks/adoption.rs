@@ -610,7 +610,7 @@ fn comune_ratings(conn: &Connection, istat: &str) -> Result<Vec<ComuneRating>> {
 
 impl Store {
     /// A comune's own levels and ratings, by event id (for its documents).
-    pub fn comune_ratings(&self, istat: &str) -> Result<super::scheda::ComuneRatings> {
+    pub fn comune_ratings(&self, istat: &str) -> Result<super::rating::ComuneRatings> {
         Ok(comune_ratings(&self.conn, istat)?
             .into_iter()
             .map(|r| (r.event_id, (r.level, r.rating)))

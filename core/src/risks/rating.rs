@@ -167,3 +167,6 @@ pub fn check_rating(r: &Rating) -> Result<Rating> {
     }
     Ok(out)
 }
+
+/// A comune's own levels and ratings of events, by event id.
+pub type ComuneRatings = std::collections::BTreeMap<i64, (Level, Rating)>;

@@ -15,7 +15,7 @@ use crate::Store;
 use super::adoption::Adoption;
 use super::catalogue::{CatalogueFilter, Event, Measure};
 use super::monitoring::MonitoringEntry;
-use super::rating::{Level, Rating, INDICATORS};
+use super::rating::{ComuneRatings, Level, Rating, INDICATORS};
 use super::tidy;
 
 /// The names of an indicator's two values, as the scheda prints them and the screens say them
@@ -187,9 +187,6 @@ pub fn convenzione(with: &str) -> String {
         format!("in convenzione con il Comune di {name}")
     }
 }
-
-/// A comune's own levels and ratings of events, by event id.
-pub type ComuneRatings = BTreeMap<i64, (Level, Rating)>;
 
 /// The level of an event as a comune's document prints it: its own, or the
 /// network's marked as an estimate to confirm.
