@@ -13,59 +13,11 @@
 //!   the area left inside it, as genpdf's `PageDecorator::decorate_page`
 //!   returns the area left for the content.
 
-use std::fmt;
-use std::sync::Arc;
-
-use super::compose::{Draw, TextLine};
+use super::draw::{Draw, TextLine};
 use super::lines::{fit_face, fit_text, lines_fitting, ASCENT, TEXT_LEADING};
 use super::model::{Block, CellAlign, Document, Rgb, Shape};
+pub use super::model::{Custom, Decoration, Element};
 use crate::fonts::{fonts, Face};
-
-/// Content laid out by the composer: measured in the width given, drawn in
-/// the area given.
-pub trait Element: fmt::Debug + Send + Sync {
-    /// The height the element takes when set in `width` points with `room`
-    /// points left on the page (an element may shrink to fit, or take the
-    /// whole room, as a chart scaled to its page does).
-    fn height(&self, width: f32, room: f32) -> f32;
-    /// The element's shapes in an area `width` × `height`.
-    fn draw(&self, width: f32, height: f32) -> Vec<Shape>;
-    /// What a DOCX prints instead: blocks of text (Word draws no shapes of ours).
-    fn fallback(&self) -> Vec<Block>;
-    /// For an element that is a picture (a chart): its description for
-    /// whoever cannot see it. A DOCX then gets the drawing as an image
-    /// (`picture::png`) before the fallback blocks; other elements give
-    /// only their fallback.
-    fn alt(&self) -> Option<String> {
-        None
-    }
-    /// The width at which a DOCX shows the picture, in points.
-    fn picture_width(&self) -> f32 {
-        453.0
-    }
-}
-
-/// An [`Element`] in a document's blocks.
-#[derive(Clone)]
-pub struct Custom(pub Arc<dyn Element>);
-
-impl Custom {
-    pub fn new(e: impl Element + 'static) -> Custom {
-        Custom(Arc::new(e))
-    }
-}
-
-impl fmt::Debug for Custom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl PartialEq for Custom {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// A flexible space: up to `at_most` points, but never so much that less
 /// than `leave` points stay on the page for what follows; when less than
@@ -94,19 +46,6 @@ impl Element for Fill {
     fn fallback(&self) -> Vec<Block> {
         Vec::new()
     }
-}
-
-/// What is drawn on every page from the one where the decoration starts,
-/// inside the running header and footer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decoration {
-    /// A double rule round the content area (2 pt outside, 0.5 pt inside), in this colour.
-    pub frame: Option<Rgb>,
-    /// The space between the frame and the content, on every side.
-    pub inset: f32,
-    /// A small text centred at the foot of every page, above the frame's
-    /// lower edge (a register's line), with a rule over it.
-    pub foot: Option<String>,
 }
 
 /// The size of a decoration's foot text (the smallest the documents print).

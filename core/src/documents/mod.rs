@@ -10,6 +10,7 @@ pub mod batch;
 pub mod chart;
 pub mod compose;
 pub mod docx;
+pub mod draw;
 pub mod element;
 pub mod fonts;
 pub mod lines;

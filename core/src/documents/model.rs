@@ -5,9 +5,10 @@
 //! the same [`Document`]; it knows pages, type, blocks and drawings, never
 //! a domain.
 
-use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
 
-use super::element::{Custom, Decoration};
+use serde::Serialize;
 
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -292,7 +293,7 @@ pub enum Block {
     /// Lines of one size and alignment (see [`Styled`]).
     #[serde(skip)]
     Styled(Styled),
-    /// Content the domain draws and the composer places (see [`super::element::Element`]).
+    /// Content the domain draws and the composer places (see [`Element`]).
     #[serde(skip)]
     Element(Custom),
     /// The decoration of every page from this one on (see [`Decoration`]).
@@ -556,4 +557,63 @@ mod tests {
         assert_eq!(seen, rewritten.into_inner());
         assert_eq!(seen.len(), 16, "{seen:?}");
     }
+}
+
+/// Content laid out by the composer: measured in the width given, drawn in
+/// the area given.
+pub trait Element: fmt::Debug + Send + Sync {
+    /// The height the element takes when set in `width` points with `room`
+    /// points left on the page (an element may shrink to fit, or take the
+    /// whole room, as a chart scaled to its page does).
+    fn height(&self, width: f32, room: f32) -> f32;
+    /// The element's shapes in an area `width` × `height`.
+    fn draw(&self, width: f32, height: f32) -> Vec<Shape>;
+    /// What a DOCX prints instead: blocks of text (Word draws no shapes of ours).
+    fn fallback(&self) -> Vec<Block>;
+    /// For an element that is a picture (a chart): its description for
+    /// whoever cannot see it. A DOCX then gets the drawing as an image
+    /// (`picture::png`) before the fallback blocks; other elements give
+    /// only their fallback.
+    fn alt(&self) -> Option<String> {
+        None
+    }
+    /// The width at which a DOCX shows the picture, in points.
+    fn picture_width(&self) -> f32 {
+        453.0
+    }
+}
+
+/// An [`Element`] in a document's blocks.
+#[derive(Clone)]
+pub struct Custom(pub Arc<dyn Element>);
+
+impl Custom {
+    pub fn new(e: impl Element + 'static) -> Custom {
+        Custom(Arc::new(e))
+    }
+}
+
+impl fmt::Debug for Custom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq for Custom {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What is drawn on every page from the one where the decoration starts,
+/// inside the running header and footer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoration {
+    /// A double rule round the content area (2 pt outside, 0.5 pt inside), in this colour.
+    pub frame: Option<Rgb>,
+    /// The space between the frame and the content, on every side.
+    pub inset: f32,
+    /// A small text centred at the foot of every page, above the frame's
+    /// lower edge (a register's line), with a rule over it.
+    pub foot: Option<String>,
 }
