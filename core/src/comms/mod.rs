@@ -16,6 +16,7 @@ pub mod receipts;
 pub mod recipients;
 pub mod register;
 pub mod requests;
+pub(crate) mod returns;
 pub mod smtp;
 
 use rusqlite::{params, Connection, OptionalExtension};

@@ -19,20 +19,6 @@ use crate::error::{Error, Result};
 use crate::job::{CancelToken, Progress};
 use crate::Store;
 
-/// A message's state in words.
-pub fn state_label(state: Option<&str>) -> &'static str {
-    match state {
-        None => "Non in uscita",
-        Some("queued") => "In coda",
-        Some("sending") => "In invio",
-        Some("sent") => "Inviato",
-        Some("unknown") => "Esito sconosciuto",
-        Some("failed") => "Rifiutato dal server",
-        Some("prepared") => "Preparato (.eml)",
-        Some(_) => "—",
-    }
-}
-
 /// What queuing did.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -342,7 +342,7 @@ fn adhesion_step(
                 channel: Channel::Pec,
             }
         }
-        super::Kind::Sollecito if super::requests::is_reminder(tx, comm)? => return Ok(None),
+        super::Kind::Sollecito if super::returns::is_reminder(tx, comm)? => return Ok(None),
         super::Kind::Sollecito => Step::Reminder {
             date,
             note: Some(format!(

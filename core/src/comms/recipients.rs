@@ -242,7 +242,7 @@ fn comuni_of(
         ))
     })?;
     let pending = match rule.not_returned {
-        Some(request) => Some(super::requests::not_returned(conn, request)?),
+        Some(request) => Some(super::returns::not_returned(conn, request)?),
         None => None,
     };
     let mut out = Vec::new();
@@ -555,7 +555,7 @@ pub(crate) fn saved(
                     address,
                     is_pec: r.get(6)?,
                     by_hand: r.get(7)?,
-                    state_label: super::outbox::state_label(state.as_deref()).into(),
+                    state_label: state_label(state.as_deref()).into(),
                     state,
                     message_id: r.get(9)?,
                     sent_at: r.get(10)?,
@@ -568,11 +568,11 @@ pub(crate) fn saved(
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let request = super::requests::is_reminder(conn, id)?;
+    let request = super::returns::is_reminder(conn, id)?;
     let mut out = Vec::with_capacity(rows.len());
     for (mut l, message) in rows {
         if let (true, Some(istat)) = (request, &l.istat) {
-            l.returned_on = super::requests::returned_on(conn, id, istat)?;
+            l.returned_on = super::returns::returned_on(conn, id, istat)?;
         }
         if let Some(m) = message {
             if let Some((label, at)) = super::receipts::delivery_of(conn, m)? {
@@ -656,5 +656,19 @@ impl Store {
             )
         })?;
         self.comms_get(id)
+    }
+}
+
+/// A message's state in words.
+pub fn state_label(state: Option<&str>) -> &'static str {
+    match state {
+        None => "Non in uscita",
+        Some("queued") => "In coda",
+        Some("sending") => "In invio",
+        Some("sent") => "Inviato",
+        Some("unknown") => "Esito sconosciuto",
+        Some("failed") => "Rifiutato dal server",
+        Some("prepared") => "Preparato (.eml)",
+        Some(_) => "—",
     }
 }
